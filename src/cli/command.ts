@@ -1,0 +1,35 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { CliIO } from './io.js';
+import { CliError } from './errors.js';
+
+/** One CLI command: `e2ee-prov <path...> [options]`. One file per command under src/cli/commands/. */
+export interface Command {
+  /** Words that name it, e.g. ['blob', 'seal']. */
+  path: readonly string[];
+  summary: string;
+  usage: string;
+  /** Returns the exit status. Throws ProvisionerError for expected failures. */
+  run(args: string[], io: CliIO): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Strict option parsing: an unknown option or a missing value is a usage error naming the command's usage. */
+export function parse<O extends Options>(
+  args: string[],
+  options: O,
+  usageText: string,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals });
+  } catch (e) {
+    throw new CliError('ERR_USAGE', `${(e as Error).message.replace(/\.$/, '')}. Usage: ${usageText}`);
+  }
+}
+
+/** A required option's value, or a usage error. */
+export function required<T>(value: T | undefined, name: string, usageText: string): T {
+  if (value === undefined) throw new CliError('ERR_USAGE', `--${name} is required. Usage: ${usageText}`);
+  return value;
+}

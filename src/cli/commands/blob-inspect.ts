@@ -1,0 +1,18 @@
+import { inspect } from '../../core/jwe/index.js';
+import { type Command, parse } from '../command.js';
+import { type CliIO, readStdin, write } from '../io.js';
+
+const USAGE = 'e2ee-prov blob inspect   (the blob on stdin)';
+
+/** Prints a blob's header facts as JSON; needs no secret. */
+export const blobInspect: Command = {
+  path: ['blob', 'inspect'],
+  summary: 'Print the header facts of a blob read on stdin, as JSON (no secret needed).',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    parse(args, {}, USAGE);
+    const blob = (await readStdin(io)).toString('utf8');
+    await write(io.stdout, JSON.stringify(inspect(blob), null, 2) + '\n');
+    return 0;
+  },
+};

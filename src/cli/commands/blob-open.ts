@@ -1,0 +1,27 @@
+import { open } from '../../core/jwe/index.js';
+import { type Command, parse, required } from '../command.js';
+import { CliError } from '../errors.js';
+import { type CliIO, readSecret, readStdin, write } from '../io.js';
+
+const USAGE = 'e2ee-prov blob open --secret-file PATH   (the blob on stdin)';
+
+/** Opens a blob read on stdin and writes the payload bytes exactly, adding nothing. */
+export const blobOpen: Command = {
+  path: ['blob', 'open'],
+  summary: 'Decrypt a blob read on stdin; write its payload bytes to stdout exactly.',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse(args, { 'secret-file': { type: 'string' } }, USAGE);
+    const secretFile = required(values['secret-file'], 'secret-file', USAGE);
+    if (secretFile === '-')
+      throw new CliError(
+        'ERR_USAGE',
+        'The blob comes on standard input, so the secret must come from a file.',
+      );
+    const secret = await readSecret(secretFile, io, 'ClientSecret');
+    const blob = (await readStdin(io)).toString('utf8').trim();
+    const { payload } = await open(blob, secret);
+    await write(io.stdout, payload);
+    return 0;
+  },
+};

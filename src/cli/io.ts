@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import type { Readable, Writable } from 'node:stream';
+import { CliError } from './errors.js';
+
+/** The streams a command talks through; tests hand in their own. */
+export interface CliIO {
+  stdin: Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  stdout: Writable;
+  stderr: Writable;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+let stdinConsumed = false;
+
+/** Reads all of stdin once. A second reader (two `-` sources) is a usage error. */
+export async function readStdin(io: CliIO): Promise<Buffer> {
+  if (stdinConsumed && io.stdin === process.stdin) {
+    throw new CliError('ERR_USAGE', 'Standard input can feed only one input; give the others as files.');
+  }
+  if (io.stdin === process.stdin) stdinConsumed = true;
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+/** Reads a file's bytes, or stdin for `-`. */
+export async function readInput(path: string, io: CliIO, what: string): Promise<Buffer> {
+  if (path === '-') return readStdin(io);
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const reason =
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (e as Error).message;
+    throw new CliError('ERR_INPUT_READ', `Cannot read the ${what} from ${path}: ${reason}.`, { path });
+  }
+}
+
+/**
+ * A secret from a file (or `-` for stdin). One trailing line break is dropped, since editors and `echo`
+ * add one; anything else is the secret, byte for byte.
+ */
+export async function readSecret(path: string, io: CliIO, what = 'secret'): Promise<string> {
+  const bytes = await readInput(path, io, what);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new CliError(
+      'ERR_SECRET_SOURCE',
+      `The ${what} in ${path === '-' ? 'standard input' : path} is not UTF-8 text.`,
+    );
+  }
+  return text.replace(/\r?\n$/, '');
+}
+
+/** Asks for a secret on the terminal without echoing it. Refuses when stdin is not a terminal. */
+export async function promptHidden(io: CliIO, prompt: string): Promise<string> {
+  const input = io.stdin;
+  if (!input.isTTY || typeof input.setRawMode !== 'function') {
+    throw new CliError(
+      'ERR_SECRET_SOURCE',
+      `${prompt.replace(/:\s*$/, '')} is needed, and standard input is not a terminal: give it with a file option (or - for stdin).`,
+    );
+  }
+  io.stderr.write(prompt);
+  input.setRawMode(true);
+  input.resume();
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const onData = (chunk: Buffer | string): void => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') {
+          done();
+          resolve(value);
+          return;
+        }
+        if (ch === '\u0003') {
+          done();
+          reject(new CliError('ERR_SECRET_SOURCE', 'Cancelled at the prompt.'));
+          return;
+        }
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    const done = (): void => {
+      input.off('data', onData);
+      input.setRawMode?.(false);
+      input.pause();
+      io.stderr.write('\n');
+    };
+    input.on('data', onData);
+  });
+}
+
+/** A secret from `--x-file PATH` when given, else a hidden prompt. */
+export async function secretFromFileOrPrompt(
+  path: string | undefined,
+  io: CliIO,
+  prompt: string,
+  what: string,
+): Promise<string> {
+  return path !== undefined ? readSecret(path, io, what) : promptHidden(io, prompt);
+}
+
+/** Writes and waits until the stream took it (so that piping into `head` or a file loses nothing). */
+export function write(stream: Writable, data: string | Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(data, (err) => (err ? reject(err) : resolve()));
+  });
+}
