@@ -2,6 +2,8 @@ import type { Command } from './command.js';
 import { blobInspect } from './commands/blob-inspect.js';
 import { blobOpen } from './commands/blob-open.js';
 import { blobSeal } from './commands/blob-seal.js';
+import { certCsr } from './commands/cert-csr.js';
+import { certInspect } from './commands/cert-inspect.js';
 
 /** Every command of `e2ee-prov`; add a line here for a new one. */
-export const COMMANDS: readonly Command[] = [blobSeal, blobOpen, blobInspect];
+export const COMMANDS: readonly Command[] = [blobSeal, blobOpen, blobInspect, certInspect, certCsr];

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { link, lstat, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { generateKeyAndCsr } from '../../core/pki/index.js';
+import { type Command, parse, required } from '../command.js';
+import { CliError } from '../errors.js';
+import { type CliIO, promptHidden, readSecret, write } from '../io.js';
+
+const USAGE =
+  'e2ee-prov cert csr --cn NAME [--dns NAME]... [--email ADDR]... --key-out PATH --csr-out PATH --passphrase-file PATH';
+
+/**
+ * Makes a new ECDSA P-256 key (written encrypted, PKCS#8, mode 0600) and a PKCS#10 CSR for a CA. Never
+ * overwrites: an existing output file is refused before anything is generated, and each file is written to a
+ * temporary name and linked into place only if the name is still free.
+ */
+export const certCsr: Command = {
+  path: ['cert', 'csr'],
+  summary: 'Make a new P-256 key (encrypted) and a CSR with CN and SANs to send to a CA.',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse(
+      args,
+      {
+        cn: { type: 'string' },
+        dns: { type: 'string', multiple: true, default: [] },
+        email: { type: 'string', multiple: true, default: [] },
+        'key-out': { type: 'string' },
+        'csr-out': { type: 'string' },
+        'passphrase-file': { type: 'string' },
+      },
+      USAGE,
+    );
+    const cn = required(values.cn, 'cn', USAGE);
+    const keyOut = required(values['key-out'], 'key-out', USAGE);
+    const csrOut = required(values['csr-out'], 'csr-out', USAGE);
+    if (resolve(keyOut) === resolve(csrOut)) {
+      throw new CliError('ERR_USAGE', '--key-out and --csr-out name the same file; give two paths.');
+    }
+    await refuseExisting(keyOut, 'key');
+    await refuseExisting(csrOut, 'CSR');
+
+    const passphrase =
+      values['passphrase-file'] !== undefined
+        ? await readSecret(values['passphrase-file'], io, 'passphrase')
+        : await promptTwice(io);
+
+    const made = await generateKeyAndCsr({ cn, dns: values.dns, email: values.email, passphrase });
+    await writeNewFile(keyOut, made.keyPem, 0o600, 'key');
+    await writeNewFile(csrOut, made.csrPem, 0o644, 'CSR');
+
+    await write(
+      io.stdout,
+      [
+        `Wrote the new private key (ECDSA P-256, encrypted PKCS#8, mode 0600) to ${keyOut}`,
+        `Wrote the certificate request (PKCS#10) to ${csrOut}`,
+        `  CN          ${made.subject.cn}`,
+        `  SAN DNS     ${made.san.dns.join(', ') || '(none)'}`,
+        `  SAN email   ${made.san.email.join(', ') || '(none)'}`,
+        `  Public key  SHA-256 ${made.publicKeySha256}`,
+        `Send the CSR to the CA. Keep the key file and its passphrase: the certificate is useless without them.`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  },
+};
+
+async function promptTwice(io: CliIO): Promise<string> {
+  const first = await promptHidden(io, 'Passphrase for the new private key: ');
+  const second = await promptHidden(io, 'The same passphrase again: ');
+  if (first !== second)
+    throw new CliError('ERR_SECRET_SOURCE', 'The two passphrases differ; nothing was written.');
+  return first;
+}
+
+async function refuseExisting(path: string, what: string): Promise<void> {
+  try {
+    await lstat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new CliError(
+      'ERR_OUTPUT_WRITE',
+      `Cannot check the ${what} output ${path}: ${(e as Error).message}.`,
+      {
+        path,
+      },
+    );
+  }
+  throw exists(path, what);
+}
+
+function exists(path: string, what: string): CliError {
+  return new CliError(
+    'ERR_OUTPUT_WRITE',
+    `The ${what} output ${path} already exists, and it is never overwritten. Choose another path, or move the old file away first.`,
+    { path, reason: 'exists' },
+  );
+}
+
+/**
+ * Writes a new file atomically without ever replacing one: the data goes to a temporary file in the same
+ * directory (flushed to disk), which is then hard-linked to the final name; link fails if the name was taken
+ * meanwhile. Where hard links are not supported, a rename after a last check is the fallback.
+ */
+async function writeNewFile(path: string, data: string, mode: number, what: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const file = await open(tmp, 'wx', mode);
+    try {
+      await file.chmod(mode); // open's mode passes through the umask; set it exactly
+      await file.writeFile(data, 'utf8');
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the ${what} to ${path}: ${(e as Error).message}.`, {
+      path,
+    });
+  }
+  try {
+    await link(tmp, path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      await unlink(tmp).catch(() => undefined);
+      throw exists(path, what);
+    }
+    if (
+      code === 'EPERM' ||
+      code === 'ENOTSUP' ||
+      code === 'EOPNOTSUPP' ||
+      code === 'ENOSYS' ||
+      code === 'EXDEV'
+    ) {
+      try {
+        await refuseExisting(path, what);
+        await rename(tmp, path);
+        return;
+      } catch (inner) {
+        await unlink(tmp).catch(() => undefined);
+        throw inner;
+      }
+    }
+    await unlink(tmp).catch(() => undefined);
+    throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the ${what} to ${path}: ${(e as Error).message}.`, {
+      path,
+    });
+  }
+  await unlink(tmp);
+}
