@@ -1,0 +1,25 @@
+export const en = {
+  title: 'E2EE Identity Provisioner',
+  nav: { inspect: 'Blob inspector' },
+  inspect: {
+    heading: 'Inspect a blob',
+    help: 'Paste a blob to read its header. No secret is needed, and none is asked for.',
+    label: 'Blob',
+    button: 'Inspect',
+    action: 'Action',
+    enc: 'Encryption',
+    salt: 'Salt',
+    saltBytes: 'bytes',
+    ciphertext: 'Ciphertext',
+    canonical: 'Header as the device expects',
+    yes: 'yes',
+    no: 'no',
+  },
+  errors: {
+    ERR_JWE_PARTS: 'This is not a whole blob: a blob has five parts separated by dots. Copy it again.',
+    ERR_JWE_BASE64URL: 'Part of this blob is damaged (a character that does not belong). Copy it again.',
+    ERR_JWE_HEADER_NOT_JSON: 'The blob’s header cannot be read. Copy the blob again, whole.',
+    ERR_JWE_DECRYPTION_FAILED: 'Decryption failed: the secret is wrong, or the blob was altered.',
+    ERR_INTERNAL: 'Something unexpected went wrong. Please report it.',
+  },
+};

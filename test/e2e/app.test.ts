@@ -1,0 +1,159 @@
+/**
+ * The app end to end without the Electron binary: the real main code (with `electron` replaced by a
+ * test shim), the real preload bundle (built against the page-side shim) and the built renderer in
+ * Debian's Chromium. Only Chromium-inside-Electron is not exercised.
+ */
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { systemHas } from '../helpers/system.js';
+import { recorded } from './electron-main-shim.js';
+
+vi.mock('electron', () => import('./electron-main-shim.js'));
+
+const ORIGIN = 'http://app.test';
+const BLOB =
+  'eyJhbGciOiJkaXIiLCJjaXNjby1hY3Rpb24iOiJhZGQiLCJjaXNjby1rZGYiOnsic2FsdCI6IjVlWlRDQVA0TV9ZIiwidmVyc2lvbiI6IjEifSwiZW5jIjoiQTEyOEdDTSJ9..NLNd3V9Te68tkpWD.f5lLVuWNfKfmzYCo1YJfODhQ.PE-wDFWGXFFBeo928cfZ1Q';
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload real', () => {
+  let browser: Browser;
+  let page: Page;
+  let rendererDir: string;
+  let fileUrlPrefix: string;
+
+  beforeAll(async () => {
+    await import('../../src/main/index.js');
+    await vi.waitFor(() => expect(recorded.windows).toHaveLength(1));
+    const win = recorded.windows[0]!;
+    rendererDir = dirname(win.loadedFile!);
+    fileUrlPrefix = pathToFileURL(rendererDir).href + '/';
+
+    const preload = await build({
+      entryPoints: [resolve(import.meta.dirname, '../../src/preload/index.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'browser',
+      alias: { electron: resolve(import.meta.dirname, 'electron-renderer-shim.ts') },
+    });
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = await browser.newPage({ locale: 'en-US' });
+    // Serve the built renderer as Electron's loadFile would, without a socket.
+    await page.route(`${ORIGIN}/**`, async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      const file = join(rendererDir, path === '/' ? 'index.html' : path);
+      try {
+        await route.fulfill({
+          body: await readFile(file),
+          contentType: TYPES[extname(file)] ?? 'application/octet-stream',
+        });
+      } catch {
+        await route.fulfill({ status: 404 });
+      }
+    });
+    // Electron reports the page's file URL as the sender; map our served URL back to it.
+    await page.exposeBinding('__ipcInvoke', async (source, channel: string, input: unknown) => {
+      const handler = recorded.handlers.get(channel);
+      if (!handler) throw new Error(`no handler for ${channel}`);
+      const url = source.frame.url().startsWith(`${ORIGIN}/`)
+        ? source.frame.url().replace(`${ORIGIN}/`, fileUrlPrefix)
+        : source.frame.url();
+      return handler({ senderFrame: { url } }, input);
+    });
+    await page.addInitScript({ content: preload.outputFiles[0]!.text });
+    await page.goto(`${ORIGIN}/index.html`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('opens one window isolated, sandboxed, without Node, on the built renderer', () => {
+    const prefs = recorded.windows[0]!.options.webPreferences;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
+    expect(String(prefs.preload)).toMatch(/dist\/preload\/index\.cjs$/);
+    expect(recorded.windows[0]!.loadedFile).toMatch(/dist\/renderer\/index\.html$/);
+    expect(recorded.headerHooks).toHaveLength(1);
+    expect(recorded.windows[0]!.webContents.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({
+      action: 'deny',
+    });
+  });
+
+  it('registers exactly the contract’s channels', () => {
+    expect([...recorded.handlers.keys()].sort()).toEqual(['app.info', 'blob.inspect']);
+  });
+
+  it('shows the version from main and inspects a pasted blob through the preload', async () => {
+    await expect.poll(() => page.getByTestId('version').textContent()).toBe('v0.1.0-test');
+    await page.getByRole('textbox', { name: 'Blob', exact: true }).fill(BLOB);
+    await page.getByRole('button', { name: 'Inspect' }).click();
+    const info = page.getByTestId('blob-info');
+    await expect.poll(() => info.locator('[data-field=action]').textContent()).toBe('add');
+    await expect.poll(() => info.locator('[data-field=enc]').textContent()).toBe('A128GCM');
+    await expect.poll(() => info.locator('[data-field=salt]').textContent()).toBe('5eZTCAP4M_Y (8 bytes)');
+    await expect.poll(() => info.locator('[data-field=canonical]').textContent()).toBe('yes');
+  });
+
+  it('shows a failure in the person’s language, by its code', async () => {
+    await page.getByLabel('Language').selectOption('ko');
+    await page.getByRole('textbox', { name: '블롭', exact: true }).fill('not a blob');
+    await page.getByRole('button', { name: '검사' }).click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.getAttribute('data-code')).toBe('ERR_JWE_PARTS');
+    await expect
+      .poll(() => alert.textContent())
+      .toBe('블롭 전체가 아닙니다. 블롭은 점으로 구분된 다섯 부분으로 되어 있습니다. 다시 복사하십시오.');
+  });
+
+  it('exposes only the named bridge, frozen, and no Node in the page', async () => {
+    const shape = await page.evaluate(() => ({
+      keys: Object.keys(window.provisioner).sort(),
+      frozen: Object.isFrozen(window.provisioner),
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+    }));
+    expect(shape).toEqual({
+      keys: ['app', 'blob'],
+      frozen: true,
+      require: 'undefined',
+      process: 'undefined',
+    });
+  });
+
+  it('main refuses bad input and a foreign sender, as data with a code', async () => {
+    const handler = recorded.handlers.get('blob.inspect')!;
+    expect(await handler({ senderFrame: { url: `${fileUrlPrefix}index.html` } }, { blob: 42 })).toEqual({
+      ok: false,
+      code: 'ERR_IPC_BAD_INPUT',
+      message: 'blob.inspect: blob must be a string',
+    });
+    expect(await handler({ senderFrame: { url: 'https://evil.example/' } }, { blob: BLOB })).toMatchObject({
+      ok: false,
+      code: 'ERR_IPC_UNTRUSTED_SENDER',
+    });
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * A stand-in for the `electron` module on the main side, for tests only (never shipped). It records
+ * what the real main code does (windows, their preferences, IPC handlers) so that a test can drive it.
+ */
+type Handler = (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown;
+
+export const recorded = {
+  handlers: new Map<string, Handler>(),
+  windows: [] as FakeBrowserWindow[],
+  headerHooks: [] as unknown[],
+  quit: 0,
+};
+
+const ready = Promise.resolve();
+
+export const app = {
+  whenReady: () => ready,
+  getVersion: () => '0.1.0-test',
+  requestSingleInstanceLock: () => true,
+  quit: () => {
+    recorded.quit += 1;
+  },
+  on: () => app,
+};
+
+export const ipcMain = {
+  handle(channel: string, handler: Handler): void {
+    if (recorded.handlers.has(channel)) throw new Error(`second handler for ${channel}`);
+    recorded.handlers.set(channel, handler);
+  },
+};
+
+class FakeWebContents {
+  listeners = new Map<string, ((...a: unknown[]) => void)[]>();
+  windowOpenHandler: ((d: { url: string }) => { action: string }) | undefined;
+  on(event: string, fn: (...a: unknown[]) => void): void {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+  }
+  setWindowOpenHandler(fn: (d: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = fn;
+  }
+  send(): void {}
+}
+
+export class FakeBrowserWindow {
+  readonly webContents = new FakeWebContents();
+  loadedFile: string | undefined;
+  constructor(readonly options: { webPreferences: Record<string, unknown> } & Record<string, unknown>) {
+    recorded.windows.push(this);
+  }
+  loadFile(path: string): Promise<void> {
+    this.loadedFile = path;
+    return Promise.resolve();
+  }
+  once(): void {}
+  show(): void {}
+}
+
+export const BrowserWindow = FakeBrowserWindow;
+
+export const session = {
+  defaultSession: {
+    webRequest: {
+      onHeadersReceived(fn: unknown): void {
+        recorded.headerHooks.push(fn);
+      },
+    },
+  },
+};
+
+export const shell = { openExternal: async (): Promise<void> => {} };
