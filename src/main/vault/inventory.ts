@@ -1,0 +1,107 @@
+import type { CertificateFacts, JournalRecord, OutcomeResult } from './journal-types.js';
+
+/** Where a device stands, as far as the journal knows. */
+export type DeviceState =
+  | 'seen'
+  | 'secret-set'
+  | 'certificate-added'
+  | 'active'
+  | 'deactivated'
+  | 'factory-reset'
+  /** An operation's outcome is unknown: the next connection settles it. */
+  | 'unsettled';
+
+export interface InventoryDevice {
+  serial: string;
+  productId?: string;
+  /** The certificate the journal last saw added (and whether it is active for WebexIdentity). */
+  certificate?: CertificateFacts & { active: boolean };
+  state: DeviceState;
+  lastAction?: { action: string; result: OutcomeResult | 'started'; at: string; op: string };
+  /** Ops with an intent and no settled outcome. */
+  unsettled: string[];
+}
+
+export interface Inventory {
+  devices: InventoryDevice[];
+  /** Records the inventory was derived from. */
+  records: number;
+}
+
+/**
+ * Derives the device inventory from the journal records (oldest first): the journal is the record, and
+ * the inventory is only a view of it.
+ */
+export function deriveInventory(records: readonly JournalRecord[]): Inventory {
+  const devices = new Map<string, InventoryDevice & { settledState: Exclude<DeviceState, 'unsettled'> }>();
+  const intents = new Map<string, JournalRecord & { kind: 'intent' }>();
+  const device = (serial: string) => {
+    let d = devices.get(serial);
+    if (!d) {
+      d = { serial, state: 'seen', settledState: 'seen', unsettled: [] };
+      devices.set(serial, d);
+    }
+    return d;
+  };
+  for (const r of records) {
+    if (r.serial === undefined) continue;
+    const d = device(r.serial);
+    if (r.kind === 'event') {
+      if (r.event === 'device.identified' && typeof r.productId === 'string') d.productId = r.productId;
+      continue;
+    }
+    if (r.kind === 'intent') {
+      intents.set(r.op, r);
+      if (!d.unsettled.includes(r.op)) d.unsettled.push(r.op);
+      d.lastAction = { action: r.action, result: 'started', at: r.at, op: r.op };
+      continue;
+    }
+    d.lastAction = { action: r.action, result: r.result, at: r.at, op: r.op };
+    if (r.result === 'unknown') continue;
+    d.unsettled = d.unsettled.filter((op) => op !== r.op);
+    if (r.result !== 'ok') continue;
+    const intent = intents.get(r.op);
+    switch (r.action) {
+      case 'secret.populate-plain':
+      case 'secret.rotate':
+        if (d.settledState === 'seen' || d.settledState === 'factory-reset') d.settledState = 'secret-set';
+        break;
+      case 'cert.add':
+        if (intent?.kind === 'intent' && intent.action === 'cert.add') {
+          d.certificate = {
+            cn: intent.cn,
+            fingerprint: intent.fingerprint,
+            notAfter: intent.notAfter,
+            active: false,
+          };
+        }
+        d.settledState = 'certificate-added';
+        break;
+      case 'cert.activate':
+        if (d.certificate && intent?.kind === 'intent' && intent.action === 'cert.activate') {
+          if (intent.fingerprint === d.certificate.fingerprint) d.certificate.active = true;
+        }
+        d.settledState = 'active';
+        break;
+      case 'cert.deactivate':
+        if (d.certificate) d.certificate.active = false;
+        d.settledState = 'deactivated';
+        break;
+      case 'device.factory-reset':
+        delete d.certificate;
+        d.settledState = 'factory-reset';
+        break;
+      default:
+        break;
+    }
+  }
+  return {
+    records: records.length,
+    devices: [...devices.values()]
+      .map(({ settledState, ...d }): InventoryDevice => ({
+        ...d,
+        state: d.unsettled.length > 0 ? 'unsettled' : settledState,
+      }))
+      .sort((a, b) => a.serial.localeCompare(b.serial)),
+  };
+}
