@@ -317,7 +317,7 @@ export class Journal {
       if (value.prev !== prev) {
         problems.push(
           tampered(
-            n,
+            Math.max(n - 1, 1),
             n === 1
               ? 'line 1 does not start a journal: the records before it were removed'
               : `line ${n - 1} was changed (line ${n} carries the hash of a different line ${n - 1})`,
