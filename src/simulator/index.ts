@@ -1,0 +1,418 @@
+/**
+ * The RoomOS device simulator: a Cisco video device's console (TShell over serial or SSH) with the state
+ * the E2EE identity procedure touches. Faithful to `shared/spec/roomos-console.md` §7; choices where the
+ * spec is inferred are listed in docs/simulator.md.
+ */
+import type { Duplex } from 'node:stream';
+import type { Aftermath } from './commands.js';
+import { Device, type Power } from './device.js';
+import { EventLog, type SessionKind, type SimEvent, type WebexStatus } from './events.js';
+import { type Faults, describeFaults } from './faults.js';
+import { DEFAULT_MODEL } from './models.js';
+import { modelInfo } from './models.js';
+import { PtyServer, type PtyHost } from './pty.js';
+import { Session } from './session.js';
+import { SshServer, generateHostKey, hostKeyFingerprint } from './ssh.js';
+import { ToolEnd } from './streams.js';
+
+export type { Faults } from './faults.js';
+export type { SimEvent, SessionKind, Transport, WebexStatus } from './events.js';
+export { SimulatorError, SIMULATOR_ERROR_CODES } from './errors.js';
+export type { SimulatorErrorCode } from './errors.js';
+export { MODELS, DEFAULT_MODEL } from './models.js';
+export { FEEDBACK_LIMIT } from './session.js';
+
+export interface SimulatorOptions {
+  /** ProductId, e.g. 'Cisco Room Kit' (default), 'Cisco Desk Pro', 'Cisco Webex Board', 'Cisco TelePresence MX300 G2' (cannot join E2EE). */
+  model?: string;
+  /** As the banner prints it, e.g. 'RoomOS 11.23.1.8 3963b07b5c5'; older than 10.6.1 for precheck tests. */
+  software?: string;
+  /** e.g. 'FOC2345X0AB' (the default). */
+  serialNumber?: string;
+  /** `xConfiguration SystemUnit Name` (factory default: empty). */
+  systemName?: string;
+  /** `xConfiguration SerialPort LoginRequired` (default true). */
+  loginRequired?: boolean;
+  /** The `admin` password (default '', the factory state). */
+  adminPassword?: string;
+  /** Persist state (secret, certificates, configuration, registration, host key) as JSON; loaded if present. */
+  stateFile?: string;
+  /** JSON-lines event log path (the events are also kept in memory: `sim.events`). */
+  eventLog?: string;
+  /** After a factory reset or restart, how long until the device answers again (default 1000 ms). */
+  rebootDelayMs?: number;
+  /** How long `Webex Registration Start` stays Registering (default 100 ms). */
+  registrationDelayMs?: number;
+  /** `legacy` prints the CE 9 banner (a blank line before `OK`). */
+  banner?: 'current' | 'legacy';
+  faults?: Partial<Faults>;
+}
+
+/** A certificate in the store, as a test sees it. */
+export interface CertificateView {
+  /** SHA-1, 40 lower-case hex digits (as `Services Show` lists it). */
+  fingerprint: string;
+  fingerprintSha256: string;
+  subjectName: string;
+  issuerName: string;
+  commonName: string;
+  /** ISO-8601. */
+  notBefore: string;
+  notAfter: string;
+  /** Purposes it is active for, e.g. ['WebexIdentity']. */
+  purposes: readonly string[];
+  /** Added with `IsEncrypted: True` (a JWE body). */
+  encrypted: boolean;
+  /** Intermediate certificates stored with it. */
+  chainLength: number;
+}
+
+/** A read-only snapshot of the device for test assertions. It never holds the secret itself. */
+export interface SimulatorStateView {
+  productId: string;
+  /** The banner's software string, e.g. 'RoomOS 11.23.1.8 3963b07b5c5'. */
+  software: string;
+  /** `xStatus SystemUnit Software Version`. */
+  softwareVersion: string;
+  serialNumber: string;
+  systemName: string;
+  /** Model and software can hold an external E2EE identity. */
+  e2eeCapable: boolean;
+  /** Whether a ClientSecret is populated. */
+  clientSecretSet: boolean;
+  certificates: readonly CertificateView[];
+  /** SHA-1 of the certificate active for WebexIdentity. */
+  webexIdentity: string | undefined;
+  /** Configuration by path (`SystemUnit Name`, `SerialPort LoginRequired`, `Network 1 IPv4 Address`, …). */
+  config: Readonly<Record<string, string>>;
+  webexStatus: WebexStatus;
+  /** `Webex Registration Start SecurityAction: Harden` was used. */
+  hardened: boolean;
+  power: Power;
+  rebooting: boolean;
+  /** 1 at creation, +1 every time the device comes up again. */
+  bootCount: number;
+  adminPasswordSet: boolean;
+  /** Open console sessions. */
+  sessions: number;
+}
+
+/** A simulated device. Close it when done: it may hold socat processes and listening sockets. */
+export interface RoomOsSimulator {
+  /** The tool's end of a new console session, in-process. `serial` (default) logs in at `login:`; `ssh` starts with the banner. */
+  openStream(kind?: SessionKind): Duplex;
+  /** A socat pseudo-terminal pair, the tool's end linked at `linkPath`. */
+  servePty(linkPath: string): Promise<{ path: string; close(): Promise<void> }>;
+  /** SSH on 127.0.0.1 (port 0 picks a free one). */
+  serveSsh(options?: { port?: number; host?: '127.0.0.1' }): Promise<{
+    port: number;
+    hostKeyFingerprint: string;
+    close(): Promise<void>;
+  }>;
+  /** Replaces the faults (an empty object switches all off). */
+  setFaults(faults: Partial<Faults>): void;
+  readonly faults: Readonly<Faults>;
+  readonly state: SimulatorStateView;
+  readonly events: readonly SimEvent[];
+  /** Whether the device's ClientSecret is `candidate` (constant-time; the secret itself is never exposed). */
+  clientSecretIs(candidate: string): boolean;
+  /** Powers the device on after a Shutdown (`TrailingAction: Shutdown`, `SystemUnit Boot Action: Shutdown`). */
+  powerOn(): void;
+  /** Resolves when the device is up (at once if it is). */
+  whenUp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+class Simulator implements PtyHost {
+  readonly device: Device;
+  readonly events: EventLog;
+  readonly bannerVariant: 'current' | 'legacy';
+  private currentFaults: Faults;
+  private readonly sessions = new Set<Session>();
+  private readonly powerListeners = new Set<(phase: 'up' | 'down') => void>();
+  private readonly servers = new Set<{ close(): Promise<void> }>();
+  private sessionIds = 0;
+  private bootTimer: NodeJS.Timeout | undefined;
+  private registrationTimer: NodeJS.Timeout | undefined;
+  private readonly rebootDelayMs: number;
+  private readonly registrationDelayMs: number;
+  private closed = false;
+
+  constructor(options: SimulatorOptions) {
+    this.events = new EventLog(options.eventLog);
+    const productId = options.model ?? DEFAULT_MODEL;
+    this.device = new Device(
+      {
+        productId,
+        software: options.software ?? modelInfo(productId).defaultSoftware,
+        serialNumber: options.serialNumber ?? 'FOC2345X0AB',
+        ...(options.systemName !== undefined ? { systemName: options.systemName } : {}),
+        ...(options.loginRequired !== undefined ? { loginRequired: options.loginRequired } : {}),
+        ...(options.adminPassword !== undefined ? { adminPassword: options.adminPassword } : {}),
+      },
+      this.events,
+      options.stateFile,
+    );
+    this.device.load({
+      ...(options.model !== undefined ? { productId: options.model } : {}),
+      ...(options.software !== undefined ? { software: options.software } : {}),
+      ...(options.serialNumber !== undefined ? { serialNumber: options.serialNumber } : {}),
+      ...(options.systemName !== undefined ? { systemName: options.systemName } : {}),
+      ...(options.loginRequired !== undefined ? { loginRequired: options.loginRequired } : {}),
+      ...(options.adminPassword !== undefined ? { adminPassword: options.adminPassword } : {}),
+    });
+    this.device.save();
+    this.bannerVariant = options.banner ?? 'current';
+    this.rebootDelayMs = options.rebootDelayMs ?? 1000;
+    this.registrationDelayMs = options.registrationDelayMs ?? 100;
+    this.currentFaults = { ...options.faults };
+  }
+
+  // --- SessionHost / PtyHost -------------------------------------------------------------------
+
+  faults(): Faults {
+    return this.currentFaults;
+  }
+
+  clearFault(name: keyof Faults): void {
+    const next = { ...this.currentFaults };
+    delete next[name];
+    this.currentFaults = next;
+  }
+
+  nextSessionId(): number {
+    return ++this.sessionIds;
+  }
+
+  isUp(): boolean {
+    return this.device.power === 'up' && !this.closed;
+  }
+
+  onPower(listener: (phase: 'up' | 'down') => void): () => void {
+    this.powerListeners.add(listener);
+    return () => this.powerListeners.delete(listener);
+  }
+
+  track(session: Session): void {
+    this.sessions.add(session);
+  }
+
+  sessionClosed(session: Session): void {
+    this.sessions.delete(session);
+  }
+
+  aftermath(then: Aftermath): void {
+    switch (then.kind) {
+      case 'factory-reset':
+        this.events.emit({ type: 'factory-reset', keep: then.keep, trailingAction: then.trailingAction });
+        clearTimeout(this.registrationTimer);
+        this.device.factoryReset(then.keep);
+        if (then.trailingAction === 'Shutdown') this.powerDown('factory-reset', false);
+        else if (then.trailingAction !== 'NoAction') this.powerDown('factory-reset', true);
+        return;
+      case 'boot':
+        this.powerDown(then.action === 'Shutdown' ? 'shutdown' : 'restart', then.action === 'Restart');
+        return;
+      case 'register': {
+        const d = this.device;
+        d.mutate(() => {
+          d.webexStatus = 'Registering';
+        });
+        this.events.emit({ type: 'webex', status: 'Registering' });
+        const code = then.activationCode.replace(/[\s-]/g, '');
+        clearTimeout(this.registrationTimer);
+        this.registrationTimer = setTimeout(() => {
+          // A real activation code is 16 digits; anything else fails as an unknown code would.
+          const status: WebexStatus = /^\d{16}$/.test(code) ? 'Registered' : 'Error';
+          d.mutate(() => {
+            d.webexStatus = status;
+          });
+          this.events.emit({ type: 'webex', status });
+        }, this.registrationDelayMs);
+        this.registrationTimer.unref();
+        return;
+      }
+    }
+  }
+
+  private powerDown(reason: string, comeBack: boolean): void {
+    if (this.device.power !== 'up') return;
+    this.device.power = comeBack ? 'rebooting' : 'off';
+    clearTimeout(this.registrationTimer);
+    if (this.device.webexStatus === 'Registering') this.device.webexStatus = 'Stopped';
+    this.events.emit({ type: 'power', phase: 'down', reason });
+    for (const s of [...this.sessions]) s.close('reboot');
+    for (const l of this.powerListeners) l('down');
+    if (comeBack) this.bootTimer = setTimeout(() => this.powerUp(), this.rebootDelayMs);
+  }
+
+  private powerUp(): void {
+    if (this.closed || this.device.power === 'up') return;
+    this.device.power = 'up';
+    this.device.bootedAt = Date.now();
+    this.device.bootCount++;
+    this.events.emit({ type: 'power', phase: 'up', reason: 'boot' });
+    for (const l of this.powerListeners) l('up');
+    for (const s of this.sessions) s.start();
+  }
+
+  // --- RoomOsSimulator ---------------------------------------------------------------------------
+
+  openStream(kind: SessionKind = 'serial'): Duplex {
+    const end = new ToolEnd(
+      (d) => session.input(d),
+      () => session.ended(),
+    );
+    const session: Session = new Session(this, kind, 'stream', {
+      write: (d) => end.deliver(d),
+      close: () => end.hangUp(),
+    });
+    this.sessions.add(session);
+    if (this.isUp()) session.start();
+    return end;
+  }
+
+  async servePty(linkPath: string): Promise<{ path: string; close(): Promise<void> }> {
+    const server = new PtyServer(this, linkPath);
+    this.servers.add(server);
+    try {
+      await server.start();
+    } catch (e) {
+      await server.close().catch(() => {});
+      this.servers.delete(server);
+      throw e;
+    }
+    return {
+      path: server.path,
+      close: async () => {
+        this.servers.delete(server);
+        await server.close();
+      },
+    };
+  }
+
+  async serveSsh(
+    options: { port?: number; host?: '127.0.0.1' } = {},
+  ): Promise<{ port: number; hostKeyFingerprint: string; close(): Promise<void> }> {
+    if (this.device.hostKey === undefined) {
+      this.device.hostKey = generateHostKey();
+      this.device.save();
+    }
+    const server = new SshServer(this, this.device.hostKey, options.host ?? '127.0.0.1');
+    this.servers.add(server);
+    try {
+      await server.listen(options.port ?? 0);
+    } catch (e) {
+      await server.close();
+      this.servers.delete(server);
+      throw e;
+    }
+    return {
+      port: server.port,
+      hostKeyFingerprint: hostKeyFingerprint(this.device.hostKey),
+      close: async () => {
+        this.servers.delete(server);
+        await server.close();
+      },
+    };
+  }
+
+  setFaults(faults: Partial<Faults>): void {
+    this.currentFaults = { ...faults };
+    this.events.emit({ type: 'fault', session: 0, fault: `set ${JSON.stringify(describeFaults(faults))}` });
+  }
+
+  get state(): SimulatorStateView {
+    const d = this.device;
+    const active = d.active('WebexIdentity');
+    return Object.freeze({
+      productId: d.model.productId,
+      software: d.software.display,
+      softwareVersion: d.software.version,
+      serialNumber: d.serialNumber,
+      systemName: d.systemName,
+      e2eeCapable: d.e2eeSupported,
+      clientSecretSet: d.secret !== undefined,
+      certificates: Object.freeze(
+        d.certs.map((c) =>
+          Object.freeze({
+            fingerprint: c.facts.sha1,
+            fingerprintSha256: c.facts.sha256,
+            subjectName: c.facts.subjectName,
+            issuerName: c.facts.issuerName,
+            commonName: c.facts.commonName,
+            notBefore: c.facts.notBefore.toISOString(),
+            notAfter: c.facts.notAfter.toISOString(),
+            purposes: Object.freeze([...c.purposes]),
+            encrypted: c.encrypted,
+            chainLength: c.chain.length,
+          }),
+        ),
+      ),
+      webexIdentity: active?.facts.sha1,
+      config: Object.freeze(Object.fromEntries(d.config)),
+      webexStatus: d.webexStatus,
+      hardened: d.hardened,
+      power: d.power,
+      rebooting: d.power === 'rebooting',
+      bootCount: d.bootCount,
+      adminPasswordSet: d.adminPassword !== '',
+      sessions: [...this.sessions].filter((s) => !s.closed).length,
+    });
+  }
+
+  clientSecretIs(candidate: string): boolean {
+    return this.device.secretEquals(candidate);
+  }
+
+  powerOn(): void {
+    clearTimeout(this.bootTimer);
+    this.powerUp();
+  }
+
+  whenUp(): Promise<void> {
+    if (this.isUp()) return Promise.resolve();
+    return new Promise((r) => {
+      const off = this.onPower((phase) => {
+        if (phase === 'up') {
+          off();
+          r();
+        }
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.bootTimer);
+    clearTimeout(this.registrationTimer);
+    for (const s of [...this.sessions]) s.close('simulator-closed');
+    await Promise.all([...this.servers].map((s) => s.close()));
+    this.servers.clear();
+  }
+}
+
+/** Creates a simulated device (loading `stateFile` when it exists). */
+export async function createSimulator(options: SimulatorOptions = {}): Promise<RoomOsSimulator> {
+  const sim = new Simulator(options);
+  return {
+    openStream: (kind) => sim.openStream(kind),
+    servePty: (linkPath) => sim.servePty(linkPath),
+    serveSsh: (o) => sim.serveSsh(o),
+    setFaults: (faults) => sim.setFaults(faults),
+    get faults() {
+      return sim.faults();
+    },
+    get state() {
+      return sim.state;
+    },
+    get events() {
+      return sim.events.list;
+    },
+    clientSecretIs: (candidate) => sim.clientSecretIs(candidate),
+    powerOn: () => sim.powerOn(),
+    whenUp: () => sim.whenUp(),
+    close: () => sim.close(),
+  };
+}

@@ -1,0 +1,98 @@
+/** What the simulator knows about a product: its ids and whether it can join E2EE meetings. */
+export interface ModelInfo {
+  productId: string;
+  productPlatform: string;
+  /** The spec's list (jwe-blobs.md "Devices and software"): Board, Desk Pro, Desk, Room Kit, Room Kit Mini can. */
+  e2eeCapable: boolean;
+  /** Software a factory-fresh unit of this model runs when none is given. */
+  defaultSoftware: string;
+}
+
+const ROOMOS = 'RoomOS 11.23.1.8 3963b07b5c5';
+const CE = 'ce 9.15.18.5 a6e2b8bf6f4';
+
+/** Known models by ProductId. Other names are judged by their family (see `modelInfo`). */
+export const MODELS: readonly ModelInfo[] = [
+  { productId: 'Cisco Room Kit', productPlatform: 'Room Kit', e2eeCapable: true, defaultSoftware: ROOMOS },
+  {
+    productId: 'Cisco Room Kit Mini',
+    productPlatform: 'Room Kit Mini',
+    e2eeCapable: true,
+    defaultSoftware: ROOMOS,
+  },
+  { productId: 'Cisco Desk Pro', productPlatform: 'Desk Pro', e2eeCapable: true, defaultSoftware: ROOMOS },
+  { productId: 'Cisco Desk', productPlatform: 'Desk', e2eeCapable: true, defaultSoftware: ROOMOS },
+  { productId: 'Cisco Webex Board', productPlatform: 'Board', e2eeCapable: true, defaultSoftware: ROOMOS },
+  {
+    productId: 'Cisco TelePresence MX300 G2',
+    productPlatform: 'MX300 G2',
+    e2eeCapable: false,
+    defaultSoftware: CE,
+  },
+  { productId: 'Cisco TelePresence DX80', productPlatform: 'DX80', e2eeCapable: false, defaultSoftware: CE },
+  { productId: 'Cisco TelePresence SX80', productPlatform: 'SX80', e2eeCapable: false, defaultSoftware: CE },
+  { productId: 'Cisco Codec C90', productPlatform: 'C90', e2eeCapable: false, defaultSoftware: CE },
+];
+
+export const DEFAULT_MODEL = 'Cisco Room Kit';
+
+/** The model's facts; an unknown name is capable only if it looks like a Room, Desk or Board product. */
+export function modelInfo(productId: string): ModelInfo {
+  const known = MODELS.find((m) => m.productId.toLowerCase() === productId.toLowerCase());
+  if (known) return known;
+  const incapable = /\b(MX|DX|EX|SX)\d|\bCodec C\d|\bC\d0\b/i.test(productId);
+  const capable = !incapable && /\b(Room|Desk|Board)\b/i.test(productId);
+  return {
+    productId,
+    productPlatform: productId.replace(/^Cisco (Webex |TelePresence )?/i, ''),
+    e2eeCapable: capable,
+    defaultSoftware: capable ? ROOMOS : CE,
+  };
+}
+
+/** A software string as the banner prints it, e.g. `RoomOS 11.23.1.8 3963b07b5c5` or `ce 9.15.18.5 a6e2b8bf6f4`. */
+export interface SoftwareInfo {
+  /** As given: the banner's `Cisco Codec Release <display>` and `Software DisplayName`. */
+  display: string;
+  /** `xStatus SystemUnit Software Version`, e.g. `11.23.1.8.3963b07b5c5` or `ce9.15.18.5.a6e2b8bf6f4`. */
+  version: string;
+  /** Numeric release parts, e.g. [11, 23, 1, 8]. */
+  numbers: number[];
+  releaseDate: string;
+}
+
+const RELEASE_DATES: Record<string, string> = {
+  '11.23.1.8': '2024-12-12',
+  '10.6.1.0': '2021-08-17',
+  '10.5.1.0': '2021-07-06',
+  '9.15.18.5': '2023-05-16',
+};
+
+/** Parses a software string; the release date comes from a small table, else a fixed plausible date. */
+export function softwareInfo(display: string): SoftwareInfo {
+  const m = /^\s*(roomos|ce|tc)\s*([0-9]+(?:\.[0-9]+)*)\s*([0-9a-f]*)/i.exec(display);
+  const family = (m?.[1] ?? 'RoomOS').toLowerCase();
+  const numText = m?.[2] ?? '0';
+  const hash = m?.[3] ?? '';
+  const numbers = numText.split('.').map((n) => Number.parseInt(n, 10));
+  while (numbers.length < 4) numbers.push(0);
+  const prefix = family === 'roomos' ? '' : family;
+  const version = `${prefix}${numText}${hash ? `.${hash}` : ''}`;
+  return {
+    display: display.trim(),
+    version,
+    numbers,
+    releaseDate: RELEASE_DATES[numbers.join('.')] ?? '2024-01-15',
+  };
+}
+
+/** RoomOS 10.6.1 (August 2021) is the first release that can join E2EE meetings with an external identity. */
+export function softwareSupportsE2ee(sw: SoftwareInfo): boolean {
+  const min = [10, 6, 1, 0];
+  for (let i = 0; i < min.length; i++) {
+    const a = sw.numbers[i] ?? 0;
+    const b = min[i] ?? 0;
+    if (a !== b) return a > b;
+  }
+  return true;
+}
