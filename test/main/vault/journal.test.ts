@@ -210,12 +210,12 @@ describe('Journal', () => {
   });
 
   it('has no place for a secret in its record types (compile-time)', () => {
-    // @ts-expect-error: no record type has a field for a secret
     const bad: JournalEntry = {
       kind: 'intent',
       action: 'secret.rotate',
       op: 'x',
       enc: 'A128GCM',
+      // @ts-expect-error: no record type has a field for a secret
       newSecret: 's',
     };
     expect(bad).toBeDefined();
