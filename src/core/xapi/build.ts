@@ -1,0 +1,165 @@
+import { DeviceError } from './errors.js';
+
+/**
+ * The longest line, in UTF-8 bytes without its line ending, that this tool sends. A console TTY in
+ * canonical mode takes at most 4095 bytes per line and a third-party driver saw commands cut near 4 KB
+ * (spec §6), so lines above 4000 bytes are refused before anything is sent.
+ */
+export const MAX_LINE_BYTES = 4000;
+
+/** A bare xAPI literal (`Purpose: WebexIdentity`, `Confirm: Yes`), as opposed to a quoted string. */
+export interface Literal {
+  readonly literal: string;
+}
+
+/** Marks a value to be sent bare. Only letters, digits, `_`, `-`, `.` and `/` are allowed. */
+export function lit(value: string): Literal {
+  if (!/^[A-Za-z0-9_./-]+$/.test(value)) {
+    throw new DeviceError(
+      'ERR_DEVICE_PARAMETER',
+      `${JSON.stringify(value)} is not a valid xAPI literal (letters, digits, _ - . / only).`,
+      { value },
+    );
+  }
+  return { literal: value };
+}
+
+export type ParamValue = string | number | boolean | Literal;
+
+/** Parameters in the order they are sent; an array value repeats the key (`Keep: A Keep: B`). */
+export type Params = ReadonlyArray<readonly [string, ParamValue | readonly ParamValue[]]>;
+
+const PATH_WORD = /^[A-Za-z0-9_.[\]-]+$/;
+const KEY = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Quotes a string the way jsxapi (Cisco's own client) does: double quotes, with `"` and `\` escaped.
+ * Control characters (line breaks above all) would end or corrupt the command line: refused.
+ */
+export function quote(value: string, name = 'value'): string {
+  if (CONTROL.test(value)) {
+    throw new DeviceError(
+      'ERR_DEVICE_PARAMETER',
+      `The ${name} contains a line break or another control character, which a console command line cannot carry.`,
+      { parameter: name },
+    );
+  }
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+function formatValue(name: string, value: ParamValue): string {
+  if (typeof value === 'string') return quote(value, name);
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) {
+      throw new DeviceError('ERR_DEVICE_PARAMETER', `${name} must be a whole number, not ${value}.`, {
+        parameter: name,
+      });
+    }
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return lit(value.literal).literal;
+}
+
+function checkPath(path: string): string[] {
+  const words = path.trim().split(/\s+/);
+  for (const w of words) {
+    if (!PATH_WORD.test(w)) {
+      throw new DeviceError('ERR_DEVICE_PARAMETER', `${JSON.stringify(path)} is not a valid xAPI path.`, {
+        path,
+      });
+    }
+  }
+  return words;
+}
+
+function formatParams(params: Params): string {
+  const parts: string[] = [];
+  for (const [key, value] of params) {
+    if (!KEY.test(key)) throw new TypeError(`Invalid xAPI parameter name ${JSON.stringify(key)}`);
+    const values = Array.isArray(value) ? (value as readonly ParamValue[]) : [value as ParamValue];
+    for (const v of values) parts.push(`${key}: ${formatValue(key, v)}`);
+  }
+  return parts.join(' ');
+}
+
+/** `xCommand <path> Key: value …`, e.g. `xCommand Security Certificates Services Show`. */
+export function xCommand(path: string, params: Params = []): string {
+  const p = formatParams(params);
+  return `xCommand ${checkPath(path).join(' ')}${p ? ` ${p}` : ''}`;
+}
+
+/** `xStatus <path>` (the whole status tree when `path` is empty). */
+export function xStatus(path = ''): string {
+  return path.trim() ? `xStatus ${checkPath(path).join(' ')}` : 'xStatus';
+}
+
+/** `xConfiguration <path>` (a read; the whole tree when `path` is empty). */
+export function xConfigurationGet(path = ''): string {
+  return path.trim() ? `xConfiguration ${checkPath(path).join(' ')}` : 'xConfiguration';
+}
+
+/** `xConfiguration <path>: <value>` (a write). */
+export function xConfigurationSet(path: string, value: ParamValue): string {
+  const words = checkPath(path);
+  return `xConfiguration ${words.join(' ')}: ${formatValue(words.join(' '), value)}`;
+}
+
+const TAG = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The request tag suffix (spec §2.1 "Tagged request"): the answer repeats it as `** resultId: "tag"`. */
+export function withResultId(line: string, tag: string): string {
+  if (!TAG.test(tag)) throw new TypeError(`Invalid result tag ${JSON.stringify(tag)}`);
+  return `${line} | resultId="${tag}"`;
+}
+
+/** The verbs whose answers carry a result tag (spec §2.1: xcommand, xconfiguration, xstatus, xfeedback). */
+export function isTaggable(line: string): boolean {
+  return /^\s*x(command|configuration|status|feedback)\b/i.test(line) && !/\|\s*resultid\s*=/i.test(line);
+}
+
+/** UTF-8 length in bytes. */
+export function byteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** Refuses a line over `limit` bytes, before it is sent. `what` names it for the message. */
+export function checkLineLength(line: string, limit = MAX_LINE_BYTES, what = 'command line'): void {
+  const bytes = byteLength(line);
+  if (bytes > limit) {
+    throw new DeviceError(
+      'ERR_DEVICE_LINE_TOO_LONG',
+      `The ${what} is ${bytes} bytes long and the device console takes at most ${limit}; nothing was sent. Use a shorter value (for a certificate, a smaller chain).`,
+      { bytes, limit, what },
+    );
+  }
+}
+
+/**
+ * A multi-line command's body as the lines to send, then the terminating `.` line (spec §2.1
+ * "Multiline xCommand"). A body line that is exactly `.` would end the body early: refused.
+ */
+export function bodyLines(body: string, limit = MAX_LINE_BYTES): string[] {
+  const lines = body.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
+  lines.forEach((l, i) => {
+    if (l === '.') {
+      throw new DeviceError(
+        'ERR_DEVICE_PARAMETER',
+        `Line ${i + 1} of the body is a single ".", which would end the command early.`,
+        { line: i + 1 },
+      );
+    }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(l)) {
+      throw new DeviceError(
+        'ERR_DEVICE_PARAMETER',
+        `Line ${i + 1} of the body holds a control character the console cannot carry.`,
+        { line: i + 1 },
+      );
+    }
+    checkLineLength(l, limit, `body line ${i + 1}`);
+  });
+  return [...lines, '.'];
+}

@@ -1,0 +1,40 @@
+/** The RoomOS console language (`shared/spec/roomos-console.md`): command lines, both output grammars, typed readings. Pure. */
+export { DeviceError, DEVICE_ERROR_CODES, isDeviceError } from './errors.js';
+export type { DeviceErrorCode } from './errors.js';
+export {
+  MAX_LINE_BYTES,
+  lit,
+  quote,
+  xCommand,
+  xStatus,
+  xConfigurationGet,
+  xConfigurationSet,
+  withResultId,
+  isTaggable,
+  byteLength,
+  checkLineLength,
+  bodyLines,
+} from './build.js';
+export type { Literal, ParamValue, Params } from './build.js';
+export { ConsoleReader, cleanLine } from './reader.js';
+export type { ReaderItem } from './reader.js';
+export {
+  parseTerminalBlock,
+  parseJsonResponse,
+  unquoteValue,
+  isOk,
+  entriesUnder,
+  valueAt,
+} from './response.js';
+export type { XapiEntry, XapiResponse } from './response.js';
+export { parseIdentity, parseE2eeStatus, parseCertificates, parseConfigurationDump } from './results.js';
+export type {
+  DeviceIdentity,
+  ChainCertificate,
+  IdentityStatus,
+  E2eeStatus,
+  DeviceCertificate,
+  ConfigNode,
+  ConfigurationDump,
+} from './results.js';
+export { Redactor, REDACTED, shortenBlobs, looksLikeJwe } from './redact.js';
