@@ -140,7 +140,12 @@ export class PtyServer {
     if (session && !session.closed) session.ended();
     const port = this.port;
     this.port = undefined;
-    if (port?.isOpen) await new Promise<void>((r) => port.close(() => r()));
+    if (port?.isOpen) {
+      // Let the last answer (a factory reset's result) reach the tool before the node goes.
+      await new Promise<void>((r) => port.drain(() => r()));
+      await new Promise((r) => setTimeout(r, 50));
+      await new Promise<void>((r) => port.close(() => r()));
+    }
     const child = this.socat;
     this.socat = undefined;
     if (child && child.exitCode === null && child.signalCode === null) {
