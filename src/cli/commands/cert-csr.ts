@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { link, lstat, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { generateKeyAndCsr } from '../../core/pki/index.js';
 import { type Command, parse, required } from '../command.js';
 import { CliError } from '../errors.js';
 import { type CliIO, promptHidden, readSecret, write } from '../io.js';
@@ -45,6 +44,8 @@ export const certCsr: Command = {
         ? await readSecret(values['passphrase-file'], io, 'passphrase')
         : await promptTwice(io);
 
+    // Loaded on use: the certificate libraries take a while to load, and other commands do not need them.
+    const { generateKeyAndCsr } = await import('../../core/pki/index.js');
     const made = await generateKeyAndCsr({ cn, dns: values.dns, email: values.email, passphrase });
     await writeNewFile(keyOut, made.keyPem, 0o600, 'key');
     await writeNewFile(csrOut, made.csrPem, 0o644, 'CSR');

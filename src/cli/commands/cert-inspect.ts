@@ -1,9 +1,5 @@
-import {
-  PkiError,
-  inspectCredentials,
-  type CheckResult,
-  type CredentialsInput,
-} from '../../core/pki/index.js';
+import type * as Pki from '../../core/pki/index.js';
+import type { CheckResult, CredentialsInput } from '../../core/pki/index.js';
 import { type Command, parse, required } from '../command.js';
 import { type CliIO, promptHidden, readInput, readSecret, write } from '../io.js';
 
@@ -39,7 +35,7 @@ export const certInspect: Command = {
     let result = await inspectOrAsk(input, io);
     if (result === 'ask') {
       input.passphrase = await promptHidden(io, 'Passphrase (for the key or the PKCS#12 file): ');
-      result = inspectCredentials(input);
+      result = (await loadPki()).inspectCredentials(input);
     }
 
     await write(io.stdout, values.json ? JSON.stringify(asJson(result), null, 2) + '\n' : summary(result));
@@ -54,6 +50,7 @@ export const certInspect: Command = {
 
 /** Inspects; when only a passphrase is missing and a person is at a terminal, says so instead of failing. */
 async function inspectOrAsk(input: CredentialsInput, io: CliIO): Promise<CheckResult | 'ask'> {
+  const { inspectCredentials, PkiError } = await loadPki();
   const canAsk = input.passphrase === undefined && io.stdin.isTTY === true;
   try {
     const result = inspectCredentials(input);
@@ -63,6 +60,11 @@ async function inspectOrAsk(input: CredentialsInput, io: CliIO): Promise<CheckRe
     if (canAsk && e instanceof PkiError && e.code === 'ERR_P12_PASSWORD_REQUIRED') return 'ask';
     throw e;
   }
+}
+
+/** Loaded on use: the certificate libraries take a while to load, and other commands do not need them. */
+function loadPki(): Promise<typeof Pki> {
+  return import('../../core/pki/index.js');
 }
 
 function asJson(result: CheckResult): Record<string, unknown> {
