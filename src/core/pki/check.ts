@@ -101,8 +101,8 @@ function judge(
 ): CheckResult {
   const now = options.now ?? new Date();
   const soonDays = options.expiringWithinDays ?? 30;
+  const facts = describeCertificate(credentials.certificate); // ERR_CERT_PARSE for a damaged one
   const cert = new X509Certificate(credentials.certificate);
-  const facts = describeCertificate(cert);
   const errors: PkiIssue<PkiErrorCode>[] = [];
   const warnings: PkiIssue<PkiWarningCode>[] = [];
   const name = facts.subject.cn !== null ? `"${facts.subject.cn}"` : 'this certificate';

@@ -206,3 +206,18 @@ describe.skipIf(!systemHas('openssl'))('checkCredentials and the report', () => 
     }
   });
 });
+
+describe('checkCredentials misuse', () => {
+  it('says ERR_CERT_PARSE for a certificate that is not one', () => {
+    const credentials = {
+      source: 'pem' as const,
+      certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n',
+      chain: [],
+      root: null,
+      unrelated: [],
+      privateKey: null,
+      keyFormat: null,
+    };
+    expect(() => checkCredentials(credentials)).toThrow(expect.objectContaining({ code: 'ERR_CERT_PARSE' }));
+  });
+});
