@@ -1,0 +1,661 @@
+import type { Duplex } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect as inspectBlob, type Action } from '../../core/jwe/index.js';
+import {
+  DeviceError,
+  isDeviceError,
+  lit,
+  parseCertificates,
+  parseConfigurationDump,
+  parseE2eeStatus,
+  parseIdentity,
+  xCommand,
+  xConfigurationGet,
+  xConfigurationSet,
+  xStatus,
+  type ConfigNode,
+  type ConfigurationDump,
+  type DeviceCertificate,
+  type DeviceIdentity,
+  type E2eeStatus,
+  type Params,
+  type ParamValue,
+  type XapiResponse,
+} from '../../core/xapi/index.js';
+import { reopenSerial, SerialTransport } from './serial.js';
+import { ConsoleSession, type Banner, type RawResult } from './session.js';
+import { SshTransport, type HostKeyInfo, type HostKeyStore } from './ssh.js';
+import { StreamTransport } from './sim-transport.js';
+import { describeTarget, parseTarget, type SimTargetOptions, type Target } from './target.js';
+import { Transcript } from './transcript.js';
+import type { Pacing, Transport } from './transport.js';
+
+/** The part of the simulator (src/simulator) a connection needs. */
+export interface SimulatorLike {
+  openStream(kind?: 'serial' | 'ssh'): Duplex;
+  close(): Promise<void>;
+}
+
+/** What the connection is doing, for a progress line or the UI. */
+export interface ProgressEvent {
+  stage:
+    | 'opening'
+    | 'host-key'
+    | 'login'
+    | 'ready'
+    | 'command'
+    | 'waiting-for-restart'
+    | 'reconnecting'
+    | 'reconnected';
+  message: string;
+  hostKey?: HostKeyInfo & { pinned: boolean };
+}
+
+export interface ConnectOptions {
+  /** Login user, default `admin` (ssh:// targets name their own). */
+  username?: string;
+  /** Login password; a factory-reset device has none (the default, ''). Never logged. */
+  password?: string;
+  /** Time one command may take, ms (default 15 s; long commands get more). */
+  timeoutMs?: number;
+  /** Time to open and log in, ms (default 30 s). */
+  loginTimeoutMs?: number;
+  transcript?: Transcript;
+  /** The simulator a `sim:` target talks to; without one, `sim:` makes its own (and closes it with the device). */
+  simulator?: SimulatorLike;
+  /** Pinned SSH host keys (default: in memory only; the CLI passes the known-hosts file). */
+  hostKeyStore?: HostKeyStore;
+  /** Asked about an SSH host key seen for the first time; default: accept and pin it. */
+  acceptNewHostKey?: (info: HostKeyInfo) => boolean | Promise<boolean>;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Overrides of the write pacing (chunk size, pause, line ending). */
+  pacing?: Partial<Pacing>;
+  /** Longest line sent, bytes (default 4000). */
+  maxLineBytes?: number;
+  /** How long a restart may take before the device must answer again, ms (default 15 min). */
+  restartTimeoutMs?: number;
+  /** Quiet time between wake-ups of a serial console, ms (default 1500). */
+  wakeIntervalMs?: number;
+}
+
+/** The result of one console line typed by a person: what the device printed. */
+export type CommandOutput = RawResult;
+
+export type FactoryResetKeep =
+  | 'LocalSetup'
+  | 'Network'
+  | 'Webex'
+  | 'Provisioning'
+  | 'SerialPort'
+  | 'Certificates'
+  | 'HTTP'
+  | 'RemoteSupportUser';
+export type TrailingAction = 'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade';
+
+export interface RestoreReport {
+  applied: string[];
+  failed: Array<{ path: string; reason: string; xpath?: string }>;
+}
+
+/** A value stored as text, sent back the way the device printed it. */
+function restoreValue(node: ConfigNode): ParamValue {
+  if (node.quoted === true) return node.value;
+  if (/^-?\d+$/.test(node.value)) return Number(node.value);
+  if (node.quoted === false && /^[A-Za-z0-9_./-]+$/.test(node.value)) return lit(node.value);
+  return node.value;
+}
+
+/** Parameter limits from the public schema (spec §6). */
+const LIMITS = {
+  secret: 1024,
+  fingerprintBlob: 1024,
+  deleteFingerprint: 128,
+  activationCode: 128,
+  preferredDomain: 255,
+};
+
+function tooLong(what: string, length: number, limit: number): DeviceError {
+  return new DeviceError(
+    'ERR_DEVICE_PARAMETER',
+    `The ${what} is ${length} characters long; the device takes at most ${limit}.`,
+    {
+      parameter: what,
+      length,
+      limit,
+    },
+  );
+}
+
+function checkBlob(blob: string, action: Action): string {
+  const b = blob.trim();
+  const info = inspectBlob(b); // a malformed blob is a JweError, nothing sent
+  if (info.action !== action) {
+    throw new DeviceError(
+      'ERR_DEVICE_PARAMETER',
+      `This blob was made for "${info.action}", and this step needs one made for "${action}". Make the blob again with the right action.`,
+      { expected: action, actual: info.action },
+    );
+  }
+  return b;
+}
+
+/**
+ * A RoomOS device on a console, with typed operations (spec §5). Each method sends one or a few
+ * commands, waits for the answers and returns parsed data; a device refusal is a DeviceError with
+ * the device's Reason and XPath.
+ */
+export class RoomOsDevice {
+  readonly target: Target;
+  readonly transcript: Transcript;
+  private session: ConsoleSession;
+  private readonly options: ConnectOptions;
+  private readonly ownSimulator: SimulatorLike | undefined;
+  private readonly feedbackListeners = new Set<(r: XapiResponse) => void>();
+  private closing = false;
+
+  private constructor(
+    target: Target,
+    session: ConsoleSession,
+    options: ConnectOptions,
+    ownSimulator?: SimulatorLike,
+  ) {
+    this.target = target;
+    this.session = session;
+    this.options = options;
+    this.transcript = options.transcript ?? new Transcript();
+    this.ownSimulator = ownSimulator;
+    this.wire(session);
+  }
+
+  /** Opens the console at `target` and logs in. See `connect()`. */
+  static async open(targetOrText: Target | string, options: ConnectOptions = {}): Promise<RoomOsDevice> {
+    const target = typeof targetOrText === 'string' ? parseTarget(targetOrText) : targetOrText;
+    const opts: ConnectOptions = { ...options, transcript: options.transcript ?? new Transcript() };
+    let ownSimulator: SimulatorLike | undefined;
+    if (target.kind === 'sim' && !opts.simulator) {
+      ownSimulator = await createSimFor(target.options);
+      opts.simulator = ownSimulator;
+    }
+    try {
+      const session = await openSession(target, opts, [opts.password ?? '']);
+      return new RoomOsDevice(target, session, opts, ownSimulator);
+    } catch (e) {
+      await ownSimulator?.close();
+      throw e;
+    }
+  }
+
+  /** What the device printed on login (name, release), when it printed a banner. */
+  get banner(): Banner {
+    return this.session.banner;
+  }
+
+  /** The grammar the device answers in. */
+  get outputMode(): 'json' | 'terminal' {
+    return this.session.mode;
+  }
+
+  get connected(): boolean {
+    return !this.session.closed;
+  }
+
+  /** Feedback and event blocks the device sends on its own (`xFeedback register …`). */
+  onFeedback(listener: (r: XapiResponse) => void): () => void {
+    this.feedbackListeners.add(listener);
+    return () => this.feedbackListeners.delete(listener);
+  }
+
+  // --- low level -----------------------------------------------------------------------------------
+
+  /** Sends a line as a person typed it and returns what the device printed (for the interactive console). */
+  command(line: string, options: { body?: string[]; timeoutMs?: number } = {}): Promise<CommandOutput> {
+    return this.session.raw(line, options);
+  }
+
+  /** Sends one tagged xCommand/xStatus/xConfiguration line and returns the parsed answer, error or not. */
+  request(line: string, options: { body?: string[]; timeoutMs?: number } = {}): Promise<XapiResponse> {
+    return this.session.request(line, options);
+  }
+
+  /** Asks for an output grammar; returns the one in force. */
+  setOutputMode(mode: 'json' | 'terminal'): Promise<'json' | 'terminal'> {
+    return this.session.setOutputMode(mode);
+  }
+
+  // --- typed operations ----------------------------------------------------------------------------
+
+  /** ProductId, software version and name, serial number, system name, Webex status. */
+  async identify(): Promise<DeviceIdentity> {
+    const su = await this.run(xStatus('SystemUnit'), 'read the device identity');
+    const name = await this.session.request(xConfigurationGet('SystemUnit Name'));
+    const webex = await this.session.request(xStatus('Webex Status'));
+    return parseIdentity(su, name.status === 'OK' ? name : null, webex.status === 'OK' ? webex : null);
+  }
+
+  /** `xStatus Conference EndToEndEncryption`: availability and both identities (absent on unregistered devices). */
+  async e2eeStatus(): Promise<E2eeStatus> {
+    const res = await this.session.request(xStatus('Conference EndToEndEncryption'));
+    if (res.status.toUpperCase() !== 'OK') {
+      if (/no match/i.test(res.reason ?? '') || res.xpath) return parseE2eeStatus(null);
+      throw this.failure(res, 'read the E2EE status');
+    }
+    return parseE2eeStatus(res);
+  }
+
+  /**
+   * The whole configuration (the backup): read in the terminal grammar, so that `lines` are the
+   * device's own `*c xConfiguration …` lines, then the session goes back to JSON.
+   */
+  async configurationDump(): Promise<ConfigurationDump> {
+    const wasJson = this.session.mode === 'json';
+    if (wasJson) await this.session.setOutputMode('terminal');
+    try {
+      const res = await this.run(xConfigurationGet(), 'read the configuration', 120_000);
+      return parseConfigurationDump(res);
+    } finally {
+      if (wasJson && !this.session.closed) await this.session.setOutputMode('json');
+    }
+  }
+
+  /** Writes chosen configuration nodes back, one by one; returns which took and which the device refused. */
+  async restoreConfiguration(nodes: readonly ConfigNode[]): Promise<RestoreReport> {
+    const report: RestoreReport = { applied: [], failed: [] };
+    for (const node of nodes) {
+      const res = await this.session.request(xConfigurationSet(node.path, restoreValue(node)));
+      if (res.status.toUpperCase() === 'OK') report.applied.push(node.path);
+      else
+        report.failed.push({
+          path: node.path,
+          reason: res.reason ?? res.status,
+          ...(res.xpath ? { xpath: res.xpath } : {}),
+        });
+    }
+    return report;
+  }
+
+  /**
+   * `xCommand SystemUnit FactoryReset Confirm: Yes [Keep: …] [TrailingAction: …]`. With Restart (the
+   * default) it waits for the device to go down and come back, logs in again (as `admin` with no
+   * password, then the password given) and returns when the device answers.
+   */
+  async factoryReset(
+    options: { keep?: readonly FactoryResetKeep[]; trailingAction?: TrailingAction } = {},
+  ): Promise<void> {
+    const keep = options.keep ?? [];
+    const trailingAction = options.trailingAction ?? 'Restart';
+    const params: Params = [
+      ['Confirm', lit('Yes')],
+      ...(keep.length ? ([['Keep', keep.map((k) => lit(k))]] as Params) : []),
+      ['TrailingAction', lit(trailingAction)],
+    ];
+    const line = xCommand('SystemUnit FactoryReset', params);
+    try {
+      const res = await this.session.request(line, { timeoutMs: this.options.timeoutMs ?? 30_000 });
+      if (res.status.toUpperCase() !== 'OK') throw this.failure(res, 'factory reset');
+    } catch (e) {
+      // The device may drop the console before its answer arrives: it is going down.
+      if (!(isDeviceError(e, 'ERR_DEVICE_DISCONNECTED') && e.details.mayHaveRun === true)) throw e;
+    }
+    if (trailingAction !== 'Restart' && trailingAction !== 'WaitForUpgrade') return;
+    await this.waitForRestart(['', this.options.password ?? '']);
+  }
+
+  /** The first ClientSecret, in plain text (sent as base64url of its UTF-8). Redacted everywhere. */
+  async populateSecretPlain(secret: string): Promise<void> {
+    if (secret.length === 0) {
+      throw new DeviceError('ERR_DEVICE_PARAMETER', 'The ClientSecret is empty; choose a secret first.', {
+        parameter: 'Secret',
+      });
+    }
+    const encoded = Buffer.from(secret, 'utf8').toString('base64url');
+    this.transcript.addSecret(secret);
+    this.transcript.addSecret(encoded);
+    if (encoded.length > LIMITS.secret)
+      throw tooLong('ClientSecret (base64url)', encoded.length, LIMITS.secret);
+    await this.runChecked(
+      xCommand('Security ClientSecret Populate', [['Secret', encoded]]),
+      'populate the ClientSecret',
+    );
+  }
+
+  /** A new ClientSecret sealed under the current one (a `populate` blob). */
+  async populateSecret(blob: string): Promise<void> {
+    const b = checkBlob(blob, 'populate');
+    if (b.length > LIMITS.secret) throw tooLong('populate blob', b.length, LIMITS.secret);
+    await this.runChecked(
+      xCommand('Security ClientSecret Populate', [['Secret', b]]),
+      'change the ClientSecret',
+    );
+  }
+
+  /** The certificate and key (an `add` blob): the multi-line Add with `IsEncrypted: True`. */
+  async addCertificate(blob: string): Promise<void> {
+    const b = checkBlob(blob, 'add');
+    await this.runChecked(
+      xCommand('Security Certificates Services Add', [['IsEncrypted', true]]),
+      'add the certificate',
+      { body: [b], timeoutMs: Math.max(this.options.timeoutMs ?? 0, 60_000) },
+    );
+  }
+
+  /** The device's service certificates (`Security Certificates Services Show`). */
+  async listCertificates(): Promise<DeviceCertificate[]> {
+    const res = await this.run(
+      xCommand('Security Certificates Services Show'),
+      'list the certificates',
+      30_000,
+    );
+    return parseCertificates(res);
+  }
+
+  /** Activates a certificate for WebexIdentity (an `activate` blob of its fingerprint). */
+  async activate(blob: string): Promise<void> {
+    const b = checkBlob(blob, 'activate');
+    if (b.length > LIMITS.fingerprintBlob) throw tooLong('activate blob', b.length, LIMITS.fingerprintBlob);
+    await this.runChecked(
+      xCommand('Security Certificates Services Activate', [
+        ['Purpose', lit('WebexIdentity')],
+        ['Fingerprint', b],
+      ]),
+      'activate the certificate',
+    );
+  }
+
+  /** Deactivates the WebexIdentity certificate (a `deactivate` blob of its fingerprint). */
+  async deactivate(blob: string): Promise<void> {
+    const b = checkBlob(blob, 'deactivate');
+    if (b.length > LIMITS.fingerprintBlob) throw tooLong('deactivate blob', b.length, LIMITS.fingerprintBlob);
+    await this.runChecked(
+      xCommand('Security Certificates Services Deactivate', [
+        ['Purpose', lit('WebexIdentity')],
+        ['Fingerprint', b],
+      ]),
+      'deactivate the certificate',
+    );
+  }
+
+  /** Deletes a certificate by its SHA-1 fingerprint (hex; colons and case do not matter). */
+  async deleteCertificate(fingerprint: string): Promise<void> {
+    const fp = fingerprint.replace(/[:\s]/g, '').toLowerCase();
+    if (!/^[0-9a-f]{40}$/.test(fp)) {
+      throw new DeviceError(
+        'ERR_DEVICE_PARAMETER',
+        `${JSON.stringify(fingerprint)} is not a SHA-1 fingerprint (40 hex digits, as the certificate list shows).`,
+        { parameter: 'Fingerprint' },
+      );
+    }
+    await this.runChecked(
+      xCommand('Security Certificates Services Delete', [['Fingerprint', fp]]),
+      'delete the certificate',
+    );
+  }
+
+  /** `xConfiguration Conference EndToEndEncryption Identity PreferredDomain`. */
+  async setPreferredDomain(domain: string): Promise<void> {
+    if (domain.length > LIMITS.preferredDomain)
+      throw tooLong('preferred domain', domain.length, LIMITS.preferredDomain);
+    await this.runChecked(
+      xConfigurationSet('Conference EndToEndEncryption Identity PreferredDomain', domain),
+      'set the preferred domain',
+    );
+  }
+
+  /** `xCommand Webex Registration Start` (the activation code is redacted). Returns the result's values. */
+  async registerWebex(
+    activationCode: string,
+    securityAction: 'Harden' | 'NoAction',
+  ): Promise<Record<string, string>> {
+    if (activationCode.length === 0) {
+      throw new DeviceError(
+        'ERR_DEVICE_PARAMETER',
+        'The activation code is empty; copy it from Control Hub.',
+        { parameter: 'ActivationCode' },
+      );
+    }
+    if (activationCode.length > LIMITS.activationCode)
+      throw tooLong('activation code', activationCode.length, LIMITS.activationCode);
+    if (securityAction !== 'Harden' && securityAction !== 'NoAction') {
+      throw new DeviceError(
+        'ERR_DEVICE_PARAMETER',
+        `SecurityAction must be Harden or NoAction, not ${JSON.stringify(securityAction)}.`,
+        {
+          parameter: 'SecurityAction',
+        },
+      );
+    }
+    this.transcript.addSecret(activationCode);
+    const res = await this.runChecked(
+      xCommand('Webex Registration Start', [
+        ['ActivationCode', activationCode],
+        ['SecurityAction', lit(securityAction)],
+      ]),
+      'start the Webex registration',
+      { timeoutMs: 60_000 },
+    );
+    return Object.fromEntries(res.entries.map((e) => [e.path.join(' '), e.value]));
+  }
+
+  /** Ends the session (`bye`) and closes the connection (and a simulator this device started). */
+  async close(): Promise<void> {
+    this.closing = true;
+    try {
+      await this.session.close();
+    } finally {
+      await this.ownSimulator?.close();
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------------
+
+  private wire(session: ConsoleSession): void {
+    session.on('feedback', (r: XapiResponse) => {
+      for (const l of this.feedbackListeners) l(r);
+    });
+  }
+
+  private progress(stage: ProgressEvent['stage'], message: string): void {
+    this.transcript.note(message);
+    this.options.onProgress?.({ stage, message });
+  }
+
+  /** Sends a tagged line; any status but OK is a DeviceError. */
+  private async run(line: string, what: string, timeoutMs?: number): Promise<XapiResponse> {
+    const res = await this.session.request(line, timeoutMs !== undefined ? { timeoutMs } : {});
+    if (res.status.toUpperCase() !== 'OK') throw this.failure(res, what);
+    return res;
+  }
+
+  private async runChecked(
+    line: string,
+    what: string,
+    options: { body?: string[]; timeoutMs?: number } = {},
+  ): Promise<XapiResponse> {
+    const res = await this.session.request(line, options);
+    if (res.status.toUpperCase() !== 'OK') throw this.failure(res, what);
+    return res;
+  }
+
+  private failure(res: XapiResponse, what: string): DeviceError {
+    const reason = res.reason ? this.transcript.redact(res.reason) : undefined;
+    const details = {
+      status: res.status,
+      reason: reason ?? null,
+      xpath: res.xpath ?? null,
+      resultName: res.resultName ?? null,
+    };
+    if (res.status === 'ParameterError') {
+      return new DeviceError(
+        'ERR_DEVICE_PARAMETER',
+        `The device refused the parameters to ${what}${reason ? `: ${reason}` : ''}. This software version may not support this step.`,
+        details,
+      );
+    }
+    return new DeviceError(
+      'ERR_DEVICE_COMMAND_FAILED',
+      `The device could not ${what}: ${reason ?? res.status}${res.xpath ? ` (${res.xpath})` : ''}.`,
+      details,
+    );
+  }
+
+  /**
+   * After a restart command: wait for the console to drop (or, on a serial line that stays open, for
+   * the device to go quiet and prompt again), then open a new session, trying `passwords` in turn.
+   */
+  private async waitForRestart(passwords: string[]): Promise<void> {
+    const timeoutMs = this.options.restartTimeoutMs ?? 15 * 60_000;
+    const until = Date.now() + timeoutMs;
+    this.progress(
+      'waiting-for-restart',
+      `Waiting for ${describeTarget(this.target)} to restart (up to ${Math.round(timeoutMs / 60_000)} min).`,
+    );
+    const old = this.session;
+    // The console drops as the device goes down; a serial line whose port stays open is reused.
+    await new Promise<void>((resolve) => {
+      if (old.closed || old.transport.closed) return resolve();
+      const t = setTimeout(resolve, Math.min(60_000, timeoutMs));
+      old.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    let lastError: unknown;
+    let attempt = 0;
+    while (Date.now() < until && !this.closing) {
+      attempt += 1;
+      try {
+        this.progress('reconnecting', `Reconnecting to ${describeTarget(this.target)} (attempt ${attempt}).`);
+        const reuse = !old.transport.closed && old.transport.kind === 'serial' ? old.transport : undefined;
+        const session = await openSession(this.target, this.options, uniq(passwords), {
+          until,
+          ...(reuse ? { reuse } : {}),
+        });
+        this.session = session;
+        this.wire(session);
+        this.progress('reconnected', `${describeTarget(this.target)} answers again.`);
+        return;
+      } catch (e) {
+        lastError = e;
+        if (
+          isDeviceError(
+            e,
+            'ERR_DEVICE_LOGIN_FAILED',
+            'ERR_DEVICE_HOST_KEY',
+            'ERR_DEVICE_PORT_PERMISSION',
+            'ERR_DEVICE_PORT_BUSY',
+          )
+        )
+          throw e;
+        await sleep(Math.min(2000, Math.max(0, until - Date.now())));
+      }
+    }
+    throw new DeviceError(
+      'ERR_DEVICE_TIMEOUT',
+      `${describeTarget(this.target)} did not answer within ${Math.round(timeoutMs / 60_000)} min of restarting. Check that it is powered and finished starting, then connect again.`,
+      { timeoutMs, mayHaveRun: true },
+      lastError instanceof Error ? { cause: lastError } : undefined,
+    );
+  }
+}
+
+function uniq(list: string[]): string[] {
+  return [...new Set(list)];
+}
+
+async function createSimFor(options: SimTargetOptions): Promise<SimulatorLike> {
+  const mod = (await import('../../simulator/index.js')) as {
+    createSimulator(o: Record<string, unknown>): Promise<SimulatorLike>;
+  };
+  return mod.createSimulator({ ...options });
+}
+
+/** Opens the transport a target names. */
+async function openTransport(
+  target: Target,
+  options: ConnectOptions,
+  password: string,
+  reconnect?: { until: number },
+): Promise<Transport> {
+  switch (target.kind) {
+    case 'serial': {
+      const { path, serial } = target;
+      return reconnect
+        ? reopenSerial(path, serial, options.pacing ?? {}, {
+            timeoutMs: Math.max(0, reconnect.until - Date.now()),
+          })
+        : SerialTransport.open(path, serial, options.pacing ?? {});
+    }
+    case 'ssh':
+      return SshTransport.open({
+        host: target.host,
+        port: target.port,
+        username: target.username,
+        password,
+        ...(options.hostKeyStore ? { hostKeyStore: options.hostKeyStore } : {}),
+        ...(options.acceptNewHostKey ? { acceptNewHostKey: options.acceptNewHostKey } : {}),
+        onHostKey: (info) => {
+          const message = info.pinned
+            ? `SSH host key ${info.fingerprint} (${info.keyType}) checked against the pinned key.`
+            : `SSH host key of ${info.host}:${info.port} seen for the first time: ${info.fingerprint} (${info.keyType}).`;
+          options.transcript?.note(message);
+          options.onProgress?.({ stage: 'host-key', message, hostKey: info });
+        },
+        ...(options.loginTimeoutMs ? { timeoutMs: options.loginTimeoutMs } : {}),
+        ...(options.pacing ? { pacing: options.pacing } : {}),
+      });
+    case 'sim': {
+      if (!options.simulator) throw new TypeError('a sim: target needs a simulator');
+      return new StreamTransport(options.simulator.openStream('serial'), {
+        label: 'the simulator',
+        ...(options.pacing ? { pacing: options.pacing } : {}),
+      });
+    }
+  }
+}
+
+/** Opens a transport and a logged-in, set-up session on it. */
+async function openSession(
+  target: Target,
+  options: ConnectOptions,
+  passwords: string[],
+  reconnect?: { until: number; reuse?: Transport },
+): Promise<ConsoleSession> {
+  const where = describeTarget(target);
+  options.onProgress?.({ stage: 'opening', message: `Opening ${where}.` });
+  options.transcript?.note(`opening ${where}`);
+  // SSH authenticates in the protocol: one connection per password.
+  const sshPasswords = target.kind === 'ssh' ? passwords : [passwords[0] ?? ''];
+  let lastError: unknown;
+  for (const password of sshPasswords) {
+    const transport = reconnect?.reuse ?? (await openTransport(target, options, password, reconnect));
+    const session = new ConsoleSession(transport, {
+      ...(options.transcript ? { transcript: options.transcript } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
+    });
+    try {
+      options.onProgress?.({ stage: 'login', message: `Logging in to ${where}.` });
+      await session.start({
+        username: options.username ?? (target.kind === 'ssh' ? target.username : 'admin'),
+        passwords: target.kind === 'ssh' ? [password] : passwords,
+        wake: target.kind !== 'ssh',
+        ...(options.loginTimeoutMs ? { timeoutMs: options.loginTimeoutMs } : {}),
+        ...(options.wakeIntervalMs ? { wakeIntervalMs: options.wakeIntervalMs } : {}),
+      });
+      options.onProgress?.({
+        stage: 'ready',
+        message: `Connected to ${where}${session.productId ? ` (${session.productId})` : ''}.`,
+      });
+      return session;
+    } catch (e) {
+      lastError = e;
+      if (!reconnect?.reuse) await transport.close().catch(() => undefined);
+      if (!isDeviceError(e, 'ERR_DEVICE_LOGIN_FAILED')) throw e;
+    }
+  }
+  throw lastError;
+}
+
+/** Opens the console at `target`, logs in and sets the session up. */
+export function connect(target: Target | string, options: ConnectOptions = {}): Promise<RoomOsDevice> {
+  return RoomOsDevice.open(target, options);
+}

@@ -1,0 +1,565 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ConsoleReader,
+  DeviceError,
+  MAX_LINE_BYTES,
+  checkLineLength,
+  parseJsonResponse,
+  parseTerminalBlock,
+  withResultId,
+  type ReaderItem,
+  type XapiResponse,
+} from '../../core/xapi/index.js';
+import type { Transcript } from './transcript.js';
+import type { Transport } from './transport.js';
+
+/** What the device printed when the session opened (spec §1.1). */
+export interface Banner {
+  /** `Welcome to <name>`: the SystemUnit Name ('' when empty), null when no banner came. */
+  systemName: string | null;
+  /** `Cisco Codec Release <…>`, e.g. `RoomOS 11.23.1.8 3963b07b5c5`. */
+  release: string | null;
+  releaseDate: string | null;
+  /** Whether the tool answered a `login:` prompt (serial). */
+  loggedInWithPrompt: boolean;
+}
+
+export interface LoginOptions {
+  /** Default `admin` (spec §1.1: a factory-reset device has `admin` with no password). */
+  username?: string;
+  /** Passwords to try in turn at the serial `Password:` prompt; default `['']`. */
+  passwords?: string[];
+  /** Whether to send `\r` to wake a serial console (spec §1.2); SSH and in-process need not. */
+  wake?: boolean;
+  /** Overall deadline for login and set-up, ms (default 30 s). */
+  timeoutMs?: number;
+  /** Quiet time before the console is woken again (and, after two wakes without a prompt, taken as already logged in), ms (default 1500). */
+  wakeIntervalMs?: number;
+}
+
+export interface SessionOptions {
+  transcript?: Transcript;
+  /** Default time a command may take, ms (default 15 s). */
+  timeoutMs?: number;
+  /** Longest line sent (default MAX_LINE_BYTES). */
+  maxLineBytes?: number;
+  /** How long to wait for the `OK`/`ERROR` line after a terminal block that carries no status (default 1500 ms). */
+  statusGraceMs?: number;
+  /** Tag prefix for `| resultId="…"` (default `e2p`). */
+  tagPrefix?: string;
+}
+
+export interface RequestOptions {
+  /** Lines of a multi-line command's body; the `.` line is added. */
+  body?: string[];
+  timeoutMs?: number;
+}
+
+/** The untagged output of a raw console line (for the interactive console). */
+export interface RawResult {
+  lines: string[];
+  notRecognized: boolean;
+}
+
+interface Pending {
+  tag: string;
+  resolve: (r: XapiResponse) => void;
+  reject: (e: Error) => void;
+  /** The bytes that make the device act (the last line ending) have been handed to the transport. */
+  mayHaveRun: boolean;
+  /** An `OK`/`ERROR` seen after the request went out, before its answer (xCommand: spec §2.1). */
+  leading?: 'OK' | 'ERROR';
+  /** A terminal answer without a status of its own, waiting for its `OK`/`ERROR` line. */
+  awaitingStatus?: { res: XapiResponse; timer: NodeJS.Timeout };
+  /** Raw mode: every line before the probe's answer. */
+  collect?: string[];
+  notRecognized?: boolean;
+  /** The human description for errors (redacted). */
+  what: string;
+}
+
+const STATUS_HEADER = /^\*r\s+\S+\s+\(status=/;
+
+/**
+ * One console session (spec §1-§3): login, set-up, then one request at a time, each tagged with
+ * `| resultId="…"` and matched to its answer by that tag. Feedback and stray lines are set aside.
+ * Both output grammars are read at all times, so a device without JSON output works unchanged.
+ */
+export class ConsoleSession extends EventEmitter {
+  readonly transport: Transport;
+  private readonly transcript: Transcript | undefined;
+  private readonly reader = new ConsoleReader();
+  private readonly decoder = new TextDecoder('utf-8');
+  private readonly timeoutMs: number;
+  private readonly maxLineBytes: number;
+  private readonly statusGraceMs: number;
+  private readonly tagPrefix: string;
+  private counter = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private pending: Pending | null = null;
+  /** Completion lines still owed by answers that ended before their trailing `OK`. */
+  private owedStatusLines = 0;
+  private loginHook: ((item: ReaderItem | { type: 'partial'; text: string }) => void) | null = null;
+  private closedError: DeviceError | null = null;
+  /** The grammar the device answers in: JSON after a successful `xpreferences outputmode json`. */
+  mode: 'json' | 'terminal' = 'terminal';
+  banner: Banner = { systemName: null, release: null, releaseDate: null, loggedInWithPrompt: false };
+  /** `xStatus SystemUnit ProductId`, read while setting up. */
+  productId: string | null = null;
+
+  constructor(transport: Transport, options: SessionOptions = {}) {
+    super();
+    this.transport = transport;
+    this.transcript = options.transcript;
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+    this.statusGraceMs = options.statusGraceMs ?? 1500;
+    this.tagPrefix = options.tagPrefix ?? 'e2p';
+    transport.on('data', (d) => this.onData(d));
+    transport.on('close', (e) => this.onClose(e));
+  }
+
+  get closed(): boolean {
+    return this.closedError !== null;
+  }
+
+  /** Logs in if asked to, reads the banner, turns echo off, asks for JSON output, checks the device answers. */
+  async start(login: LoginOptions = {}): Promise<Banner> {
+    const timeoutMs = login.timeoutMs ?? 30_000;
+    await this.login(login, timeoutMs);
+    await this.writeLines(['echo off'], 'echo off');
+    this.mode = await this.setOutputMode('json', Math.min(timeoutMs, this.timeoutMs));
+    return this.banner;
+  }
+
+  /**
+   * Asks for an output grammar and returns the one the device now speaks: `xpreferences` carries no
+   * result tag and prints no `OK` in JSON mode (spec §1.4), so a tagged probe settles it.
+   */
+  async setOutputMode(mode: 'json' | 'terminal', timeoutMs = this.timeoutMs): Promise<'json' | 'terminal'> {
+    return this.enqueue(async () => {
+      await this.writeLines([`xpreferences outputmode ${mode}`], `xpreferences outputmode ${mode}`);
+      let res: XapiResponse;
+      try {
+        res = await this.send('xStatus SystemUnit ProductId', undefined, timeoutMs, undefined);
+      } catch (e) {
+        if (e instanceof DeviceError && e.code === 'ERR_DEVICE_NOT_RECOGNIZED') {
+          throw new DeviceError(
+            'ERR_DEVICE_UNEXPECTED_OUTPUT',
+            `The console on ${this.transport.label} answered, but not as a RoomOS device does (it did not know xStatus). Check that the cable goes to the video device's console port.`,
+          );
+        }
+        if (e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT') {
+          throw new DeviceError(
+            'ERR_DEVICE_TIMEOUT',
+            `No answer from a RoomOS device on ${this.transport.label}. Check that the device is on and finished starting, the cable is the console cable${this.transport.kind === 'serial' ? ', and the speed is 115200 baud' : ''}, then try again.`,
+            { timeoutMs, mayHaveRun: false },
+          );
+        }
+        throw e;
+      }
+      this.mode = res.grammar;
+      const pid = res.entries.find((x) => x.path.join(' ').toLowerCase() === 'systemunit productid');
+      if (pid) this.productId = pid.value;
+      this.owedStatusLines = 0;
+      return this.mode;
+    });
+  }
+
+  /**
+   * Sends one tagged command and resolves with the device's answer, whatever its status (the caller
+   * decides what an error means). Rejects on timeout, disconnection, `Command not recognized.`, or
+   * a line too long for the console.
+   */
+  request(line: string, options: RequestOptions = {}): Promise<XapiResponse> {
+    return this.enqueue(() => this.send(line, options.body, options.timeoutMs ?? this.timeoutMs, undefined));
+  }
+
+  /**
+   * Sends a line as typed (untagged; any verb), then a tagged probe, and returns every line the
+   * device printed before the probe's answer. For the interactive console.
+   */
+  raw(line: string, options: RequestOptions = {}): Promise<RawResult> {
+    return this.enqueue(async () => {
+      const collect: string[] = [];
+      const lines = [line, ...(options.body ? [...options.body, '.'] : [])];
+      for (const l of lines) checkLineLength(l, this.maxLineBytes);
+      const state = { notRecognized: false };
+      await this.send('xStatus SystemUnit ProductId', undefined, options.timeoutMs ?? this.timeoutMs, {
+        before: lines,
+        collect,
+        state,
+      });
+      return { lines: collect, notRecognized: state.notRecognized };
+    });
+  }
+
+  /** Ends the session: `bye`, then closes the transport. */
+  async close(): Promise<void> {
+    if (!this.transport.closed && !this.closed) {
+      try {
+        await this.writeLines(['bye'], 'bye');
+      } catch {
+        // closing anyway
+      }
+    }
+    this.closedError ??= new DeviceError('ERR_DEVICE_CLOSED', 'The console session was closed.');
+    await this.transport.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private nextTag(): string {
+    this.counter += 1;
+    return `${this.tagPrefix}${this.counter}`;
+  }
+
+  private send(
+    line: string,
+    body: string[] | undefined,
+    timeoutMs: number,
+    raw: { before: string[]; collect: string[]; state: { notRecognized: boolean } } | undefined,
+  ): Promise<XapiResponse> {
+    if (this.closedError) {
+      const e = this.closedError;
+      return Promise.reject(new DeviceError(e.code, e.message, { ...e.details, mayHaveRun: false }));
+    }
+    const tag = this.nextTag();
+    const first = withResultId(line, tag);
+    const lines = [...(raw?.before ?? []), first, ...(body ? [...body, '.'] : [])];
+    try {
+      for (const l of lines) checkLineLength(l, this.maxLineBytes, l === first ? 'command line' : 'line');
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    const what = this.transcript ? this.transcript.redact(line) : line;
+    return new Promise<XapiResponse>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.finish(
+          p,
+          new DeviceError(
+            'ERR_DEVICE_TIMEOUT',
+            `The device did not answer "${what}" within ${Math.round(timeoutMs / 1000)} s. ${p.mayHaveRun ? 'It may have run; check the device state before repeating it.' : 'It was not sent completely.'}`,
+            { mayHaveRun: p.mayHaveRun, timeoutMs, command: what },
+          ),
+        );
+      }, timeoutMs);
+      const p: Pending = {
+        tag,
+        mayHaveRun: false,
+        what,
+        collect: raw?.collect,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          if (raw && e instanceof DeviceError && e.code === 'ERR_DEVICE_NOT_RECOGNIZED') return;
+          reject(e);
+        },
+      };
+      if (raw) {
+        // The line typed may be unknown; that is its answer, not the probe's.
+        Object.defineProperty(p, 'notRecognized', {
+          set: (v: boolean) => (raw.state.notRecognized = v),
+          get: () => raw.state.notRecognized,
+        });
+      }
+      this.pending = p;
+      this.writeLines(lines, lines.join('\n'), () => {
+        p.mayHaveRun = true;
+      }).catch((e: unknown) => this.finish(p, e as Error));
+    });
+  }
+
+  /** Settles `p` (once) and clears it from the session. */
+  private finish(p: Pending, result: XapiResponse | Error): void {
+    if (this.pending !== p) return;
+    this.pending = null;
+    if (p.awaitingStatus) clearTimeout(p.awaitingStatus.timer);
+    if (result instanceof Error) p.reject(result);
+    else p.resolve(result);
+  }
+
+  /**
+   * Writes lines paced for a console without flow control: chunks of `pacing.chunkBytes`, each
+   * drained before the next, with a pause between. `beforeLast` runs before the chunk that holds the
+   * final byte, from which point the device may act on it.
+   */
+  private async writeLines(lines: string[], transcriptText: string, beforeLast?: () => void): Promise<void> {
+    const { chunkBytes, chunkDelayMs, lineEnding } = this.transport.pacing;
+    const data = Buffer.from(lines.map((l) => l + lineEnding).join(''), 'utf8');
+    this.transcript?.recordOut(transcriptText + '\n');
+    for (let off = 0; off < data.length; off += chunkBytes) {
+      const end = Math.min(off + chunkBytes, data.length);
+      if (end === data.length) beforeLast?.();
+      if (this.transport.closed) throw this.disconnectedError(false);
+      await this.transport.write(data.subarray(off, end));
+      if (end < data.length && chunkDelayMs > 0) await sleep(chunkDelayMs);
+    }
+  }
+
+  private disconnectedError(mayHaveRun: boolean, cause?: Error): DeviceError {
+    return new DeviceError(
+      'ERR_DEVICE_DISCONNECTED',
+      mayHaveRun
+        ? `The connection to ${this.transport.label} ended during a command, which may have run. Reconnect and check the device's state before repeating it.`
+        : `The connection to ${this.transport.label} ended. The command was not run. Check the cable or network, then reconnect.`,
+      { mayHaveRun },
+      cause ? { cause } : undefined,
+    );
+  }
+
+  private onClose(error?: Error): void {
+    for (const item of this.reader.flush()) this.route(item);
+    this.transcript?.note(`connection closed${error ? `: ${error.message}` : ''}`);
+    this.closedError ??= this.disconnectedError(false, error);
+    const p = this.pending;
+    if (p) this.finish(p, this.disconnectedError(p.mayHaveRun, error));
+    this.emit('close', error);
+  }
+
+  private onData(data: Buffer): void {
+    const text = this.decoder.decode(data, { stream: true });
+    this.transcript?.recordIn(text);
+    for (const item of this.reader.push(text)) {
+      if (this.loginHook) this.loginHook(item);
+      else this.route(item);
+    }
+    const partial = this.reader.partial;
+    if (this.loginHook && partial) this.loginHook({ type: 'partial', text: partial });
+  }
+
+  /** Gives one item to the request in flight, or sets it aside as feedback or noise. */
+  private route(item: ReaderItem): void {
+    const p = this.pending;
+    if (item.type === 'json') {
+      const res = parseJsonResponse(item.value, item.lines);
+      if (p && res && res.resultId === p.tag) {
+        this.finish(p, res);
+        return;
+      }
+      p?.collect?.push(...item.lines);
+      if (res && res.resultId === undefined) this.emit('feedback', res);
+      return;
+    }
+    if (item.type === 'block') {
+      const res = parseTerminalBlock(item.lines);
+      if (p && res.resultId === p.tag && !p.awaitingStatus) {
+        if (item.lines.some((l) => STATUS_HEADER.test(l.trim()))) {
+          // xCommand: the status is in the block; its OK may come before or after it (spec §2.1).
+          if (!p.leading) this.owedStatusLines = 1;
+          this.finish(p, res);
+        } else {
+          // xStatus / xConfiguration: the status is the OK/ERROR line after `** end`.
+          const timer = setTimeout(
+            () => this.finish(p, withStatus(res, p.leading ?? 'OK')),
+            this.statusGraceMs,
+          );
+          p.awaitingStatus = { res, timer };
+        }
+        return;
+      }
+      p?.collect?.push(...item.lines);
+      if (res.resultId === undefined) this.emit('feedback', res);
+      return;
+    }
+    if (item.type === 'status') {
+      if (p?.awaitingStatus) {
+        this.finish(p, withStatus(p.awaitingStatus.res, item.word));
+        return;
+      }
+      p?.collect?.push(item.line);
+      if (this.owedStatusLines > 0) {
+        this.owedStatusLines -= 1;
+        return;
+      }
+      if (p) p.leading = item.word;
+      return;
+    }
+    if (item.type === 'notRecognized') {
+      p?.collect?.push(item.line);
+      if (p) {
+        p.notRecognized = true;
+        if (!p.collect) {
+          this.finish(
+            p,
+            new DeviceError(
+              'ERR_DEVICE_NOT_RECOGNIZED',
+              `The device did not recognize "${p.what}" (Command not recognized.). Its software may be too old for this step.`,
+              { command: p.what, mayHaveRun: false },
+            ),
+          );
+        }
+      }
+      return;
+    }
+    p?.collect?.push(item.line);
+    this.emit('line', item.line);
+  }
+
+  // --- login ------------------------------------------------------------------------------------
+
+  private login(options: LoginOptions, timeoutMs: number): Promise<void> {
+    const username = options.username ?? 'admin';
+    const passwords = options.passwords && options.passwords.length > 0 ? options.passwords : [''];
+    for (const pw of passwords) this.transcript?.addSecret(pw);
+    const wakeIntervalMs = options.wakeIntervalMs ?? 1500;
+    const wake = options.wake ?? false;
+    return new Promise<void>((resolve, reject) => {
+      let attempts = 0;
+      let phase: 'wait' | 'prompted' | 'welcomed' = 'wait';
+      let answered: string | null = null;
+      let wakes = 0;
+      let passwordSent = false;
+      let quietTimer: NodeJS.Timeout | undefined;
+      const done = (err?: Error): void => {
+        clearTimeout(deadline);
+        clearTimeout(quietTimer);
+        this.loginHook = null;
+        this.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const deadline = setTimeout(
+        () =>
+          done(
+            new DeviceError(
+              'ERR_DEVICE_TIMEOUT',
+              `No login from ${this.transport.label} within ${Math.round(timeoutMs / 1000)} s. Check that the device is on and finished starting${this.transport.kind === 'serial' ? ', and that the cable is in its console (maintenance) port' : ''}.`,
+              { timeoutMs, mayHaveRun: false },
+            ),
+          ),
+        timeoutMs,
+      );
+      const onClose = (): void =>
+        done(
+          new DeviceError(
+            'ERR_DEVICE_DISCONNECTED',
+            `The connection to ${this.transport.label} ended while logging in. Check the cable or network, then try again.`,
+            { mayHaveRun: false },
+          ),
+        );
+      this.on('close', onClose);
+      const send = (text: string, shown: string): void => {
+        this.transcript?.recordOut(shown);
+        this.transport.write(Buffer.from(text, 'utf8')).catch((e: unknown) => done(e as Error));
+      };
+      // A quiet console is woken with CR; two wakes without a prompt mean a shell already logged in
+      // (LoginRequired Off, or a session left open): the set-up probe will tell.
+      const armQuiet = (ms = wakeIntervalMs): void => {
+        clearTimeout(quietTimer);
+        quietTimer = setTimeout(() => {
+          // A serial login may print no banner (spec §1.2 [I]): quiet after the password means in.
+          if (phase === 'prompted' && passwordSent) {
+            done();
+            return;
+          }
+          if (phase !== 'wait') return;
+          if (wakes >= 2 || !wake) {
+            done();
+            return;
+          }
+          wakes += 1;
+          send('\r', '\n');
+          armQuiet();
+        }, ms);
+      };
+      const loginFailed = (): DeviceError =>
+        new DeviceError(
+          'ERR_DEVICE_LOGIN_FAILED',
+          `The device refused the login as "${username}". A factory-reset device takes "admin" with an empty password; otherwise give the device's admin password (--password-file).`,
+          { username, attempts },
+        );
+      this.loginHook = (item) => {
+        const text =
+          item.type === 'partial'
+            ? item.text
+            : item.type === 'json'
+              ? ''
+              : 'line' in item
+                ? item.line
+                : item.lines.join('\n');
+        const t = text.trim();
+        // A prompt answered while partial comes back as a whole line (with the echo): not a new one.
+        const repeat =
+          answered !== null && (item.type === 'partial' ? t === answered : t.startsWith(answered));
+        if (item.type !== 'partial') answered = null;
+        if (repeat) return;
+        if (/login:$/i.test(t) && phase !== 'welcomed') {
+          if (item.type === 'partial') answered = t;
+          if (attempts >= passwords.length) {
+            done(loginFailed());
+            return;
+          }
+          phase = 'prompted';
+          passwordSent = false;
+          this.banner.loggedInWithPrompt = true;
+          send(`${username}\r`, `${username}\n`);
+          armQuiet();
+          return;
+        }
+        if (/password:$/i.test(t) && phase !== 'welcomed') {
+          if (item.type === 'partial') answered = t;
+          const pw = passwords[attempts] ?? '';
+          attempts += 1;
+          phase = 'prompted';
+          passwordSent = true;
+          send(`${pw}\r`, '«password»\n');
+          // Linux delays `Login incorrect` by a few seconds: wait longer before taking silence as success.
+          armQuiet(Math.max(6000, wakeIntervalMs * 3));
+          return;
+        }
+        if (item.type === 'partial') return;
+        if (/^Login incorrect/i.test(t)) {
+          if (attempts >= passwords.length) done(loginFailed());
+          return;
+        }
+        let m = /^Welcome to ?(.*)$/.exec(t);
+        if (m) {
+          phase = 'welcomed';
+          this.banner.systemName = m[1] ?? '';
+          return;
+        }
+        m = /^Cisco Codec Release\s+(.*)$/.exec(t);
+        if (m) {
+          this.banner.release = m[1] ?? null;
+          return;
+        }
+        m = /^SW Release Date:\s*(.*)$/.exec(t);
+        if (m) {
+          this.banner.releaseDate = m[1] ?? null;
+          return;
+        }
+        if (/^\*r Login successful/i.test(t)) {
+          phase = 'welcomed';
+          // The `OK` that follows is not waited for: an owed completion line absorbs it.
+          this.owedStatusLines = 1;
+          done();
+          return;
+        }
+        if (phase === 'wait') armQuiet();
+      };
+      if (wake) {
+        wakes = 1;
+        send('\r', '\n');
+      }
+      armQuiet();
+      const partial = this.reader.partial;
+      if (partial) this.loginHook({ type: 'partial', text: partial });
+    });
+  }
+}
+
+function withStatus(res: XapiResponse, word: 'OK' | 'ERROR'): XapiResponse {
+  if (word === 'ERROR' && res.status.toUpperCase() === 'OK') return { ...res, status: 'Error' };
+  return res;
+}

@@ -1,0 +1,292 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Client, type ClientChannel } from 'ssh2';
+import { DeviceError } from '../../core/xapi/index.js';
+import { BaseTransport, type Pacing } from './transport.js';
+
+/** A host key as shown to a person: OpenSSH's `SHA256:…` form and the key type. */
+export interface HostKeyInfo {
+  host: string;
+  port: number;
+  /** `SHA256:<base64, no padding>`, as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  keyType: string;
+}
+
+/** Where pinned host keys live. */
+export interface HostKeyStore {
+  get(hostPort: string): Promise<{ fingerprint: string; keyType: string } | undefined>;
+  pin(hostPort: string, info: { fingerprint: string; keyType: string }): Promise<void>;
+}
+
+/** The default known-hosts file: `$E2EE_PROV_KNOWN_HOSTS`, else `~/.config/e2ee-prov/known-hosts.json`. */
+export function defaultKnownHostsPath(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return env.E2EE_PROV_KNOWN_HOSTS ?? join(homedir(), '.config', 'e2ee-prov', 'known-hosts.json');
+}
+
+interface KnownHostsFile {
+  format: 'e2ee-prov-known-hosts';
+  version: 1;
+  hosts: Record<string, { fingerprint: string; keyType: string; pinnedAt: string }>;
+}
+
+/** Host keys pinned on first use, in a JSON file (written atomically, mode 600). */
+export class JsonHostKeyStore implements HostKeyStore {
+  readonly path: string;
+  constructor(path: string = defaultKnownHostsPath()) {
+    this.path = path;
+  }
+
+  private async load(): Promise<KnownHostsFile> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch {
+      return { format: 'e2ee-prov-known-hosts', version: 1, hosts: {} };
+    }
+    const parsed = JSON.parse(text) as Partial<KnownHostsFile>;
+    if (
+      parsed.format !== 'e2ee-prov-known-hosts' ||
+      typeof parsed.hosts !== 'object' ||
+      parsed.hosts === null
+    ) {
+      throw new DeviceError(
+        'ERR_DEVICE_HOST_KEY',
+        `${this.path} is not an e2ee-prov known-hosts file. Move it away and connect again.`,
+        { path: this.path },
+      );
+    }
+    return { format: 'e2ee-prov-known-hosts', version: 1, hosts: parsed.hosts };
+  }
+
+  async get(hostPort: string): Promise<{ fingerprint: string; keyType: string } | undefined> {
+    return (await this.load()).hosts[hostPort];
+  }
+
+  async pin(hostPort: string, info: { fingerprint: string; keyType: string }): Promise<void> {
+    const file = await this.load();
+    file.hosts[hostPort] = { ...info, pinnedAt: new Date().toISOString() };
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
+    await rename(tmp, this.path);
+  }
+}
+
+/** Pins in memory only (for one process). */
+export class MemoryHostKeyStore implements HostKeyStore {
+  private readonly hosts = new Map<string, { fingerprint: string; keyType: string }>();
+  async get(hostPort: string): Promise<{ fingerprint: string; keyType: string } | undefined> {
+    return this.hosts.get(hostPort);
+  }
+  async pin(hostPort: string, info: { fingerprint: string; keyType: string }): Promise<void> {
+    this.hosts.set(hostPort, info);
+  }
+}
+
+/** `SHA256:…` of an SSH wire-format public key. */
+export function sshFingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The key type named at the start of an SSH wire-format public key (`ssh-ed25519`, `ecdsa-sha2-nistp256`). */
+export function sshKeyType(key: Buffer): string {
+  if (key.length < 4) return 'unknown';
+  const n = key.readUInt32BE(0);
+  return n > 0 && n < 64 && key.length >= 4 + n ? key.subarray(4, 4 + n).toString('ascii') : 'unknown';
+}
+
+export interface SshOptions {
+  host: string;
+  port?: number;
+  username?: string;
+  password?: string;
+  hostKeyStore?: HostKeyStore;
+  /**
+   * Called with a host key seen for the first time; resolve false to refuse it. By default it is
+   * accepted and pinned (trust on first use); the key is reported to `onHostKey` either way.
+   */
+  acceptNewHostKey?: (info: HostKeyInfo) => boolean | Promise<boolean>;
+  /** Told of every host key checked, with whether it was already pinned. */
+  onHostKey?: (info: HostKeyInfo & { pinned: boolean }) => void;
+  timeoutMs?: number;
+  pacing?: Partial<Pacing>;
+}
+
+/** The network console: an SSH shell (no PTY, as jsxapi opens it: spec §1.1). */
+export class SshTransport extends BaseTransport {
+  readonly kind = 'ssh' as const;
+  readonly label: string;
+  readonly pacing: Pacing;
+  private readonly client: Client;
+  private readonly channel: ClientChannel;
+
+  private constructor(label: string, client: Client, channel: ClientChannel, pacing: Pacing) {
+    super();
+    this.label = label;
+    this.client = client;
+    this.channel = channel;
+    this.pacing = pacing;
+    channel.on('data', (d: Buffer) => this.emitData(d));
+    channel.stderr.on('data', (d: Buffer) => this.emitData(d));
+    channel.on('close', () => {
+      this.markClosed();
+      client.end();
+    });
+    client.on('close', () => this.markClosed());
+    client.on('error', (e: Error) => this.markClosed(e));
+  }
+
+  static async open(options: SshOptions): Promise<SshTransport> {
+    const port = options.port ?? 22;
+    const username = options.username ?? 'admin';
+    const password = options.password ?? '';
+    const hostPort = `${options.host}:${port}`;
+    const label = `${username}@${hostPort}`;
+    const store = options.hostKeyStore ?? new MemoryHostKeyStore();
+    const client = new Client();
+    let hostKeyError: DeviceError | null = null;
+    const channel = await new Promise<ClientChannel>((resolve, reject) => {
+      let settled = false;
+      const fail = (e: DeviceError): void => {
+        if (settled) return;
+        settled = true;
+        client.end();
+        reject(e);
+      };
+      client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+        finish(prompts.map(() => password));
+      });
+      client.once('ready', () => {
+        client.shell(false, (err, ch) => {
+          if (err) {
+            fail(
+              new DeviceError(
+                'ERR_DEVICE_UNEXPECTED_OUTPUT',
+                `${label} accepted the login but opened no console: ${err.message}.`,
+              ),
+            );
+            return;
+          }
+          settled = true;
+          resolve(ch);
+        });
+      });
+      client.on('error', (e: Error & { level?: string; code?: string }) => {
+        if (hostKeyError) fail(hostKeyError);
+        else if (e.level === 'client-authentication') {
+          fail(
+            new DeviceError(
+              'ERR_DEVICE_LOGIN_FAILED',
+              `${label} refused the login. A factory-reset device takes "admin" with an empty password; otherwise give the device's admin password (--password-file).`,
+              { username },
+            ),
+          );
+        } else if (e.level === 'client-timeout' || /timed out/i.test(e.message)) {
+          fail(
+            new DeviceError(
+              'ERR_DEVICE_TIMEOUT',
+              `No SSH answer from ${hostPort}. Check the address and that SSH is enabled on the device.`,
+              { mayHaveRun: false },
+            ),
+          );
+        } else {
+          fail(
+            new DeviceError(
+              'ERR_DEVICE_UNREACHABLE',
+              `Cannot reach ${hostPort} over SSH (${e.code ?? e.message}). Check the address, the network, and that SSH is enabled on the device.`,
+              { host: options.host, port, reason: e.code ?? e.message },
+            ),
+          );
+        }
+      });
+      client.on('close', () =>
+        fail(
+          hostKeyError ??
+            new DeviceError(
+              'ERR_DEVICE_DISCONNECTED',
+              `${hostPort} closed the connection while logging in.`,
+              {
+                mayHaveRun: false,
+              },
+            ),
+        ),
+      );
+      client.connect({
+        host: options.host,
+        port,
+        username,
+        password,
+        tryKeyboard: true,
+        readyTimeout: options.timeoutMs ?? 20_000,
+        keepaliveInterval: 10_000,
+        hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+          const info: HostKeyInfo = {
+            host: options.host,
+            port,
+            fingerprint: sshFingerprint(key),
+            keyType: sshKeyType(key),
+          };
+          void (async () => {
+            const known = await store.get(hostPort);
+            if (known) {
+              options.onHostKey?.({ ...info, pinned: true });
+              if (known.fingerprint === info.fingerprint) return true;
+              hostKeyError = new DeviceError(
+                'ERR_DEVICE_HOST_KEY',
+                `The SSH host key of ${hostPort} is ${info.fingerprint}, not the pinned ${known.fingerprint}. Either the device was replaced or reset (then remove its entry from the known-hosts file) or someone is in between: do not continue until you know which.`,
+                { host: options.host, port, fingerprint: info.fingerprint, pinned: known.fingerprint },
+              );
+              return false;
+            }
+            options.onHostKey?.({ ...info, pinned: false });
+            const accept = options.acceptNewHostKey ? await options.acceptNewHostKey(info) : true;
+            if (!accept) {
+              hostKeyError = new DeviceError(
+                'ERR_DEVICE_HOST_KEY',
+                `The SSH host key of ${hostPort} (${info.fingerprint}) was not accepted.`,
+                { host: options.host, port, fingerprint: info.fingerprint },
+              );
+              return false;
+            }
+            await store.pin(hostPort, { fingerprint: info.fingerprint, keyType: info.keyType });
+            return true;
+          })().then(verify, (e: unknown) => {
+            hostKeyError =
+              e instanceof DeviceError
+                ? e
+                : new DeviceError(
+                    'ERR_DEVICE_HOST_KEY',
+                    `Cannot check the SSH host key: ${(e as Error).message}.`,
+                  );
+            verify(false);
+          });
+        },
+      });
+    });
+    return new SshTransport(label, client, channel, {
+      chunkBytes: 1024,
+      chunkDelayMs: 0,
+      lineEnding: '\n',
+      ...options.pacing,
+    });
+  }
+
+  write(data: Uint8Array): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`${this.label} is closed`));
+    return new Promise((resolve) => {
+      if (this.channel.write(Buffer.from(data))) resolve();
+      else this.channel.once('drain', () => resolve());
+    });
+  }
+
+  async close(): Promise<void> {
+    this.channel.end();
+    this.client.end();
+    this.markClosed();
+  }
+}

@@ -1,0 +1,124 @@
+import { DeviceError } from '../../core/xapi/index.js';
+import { DEFAULT_SERIAL, type SerialSettings } from './serial.js';
+
+/** Options of an in-process simulator, from `sim:?state=FILE&model=…&software=…`. */
+export interface SimTargetOptions {
+  stateFile?: string;
+  model?: string;
+  software?: string;
+  serialNumber?: string;
+  systemName?: string;
+  loginRequired?: boolean;
+}
+
+/** Where a device console is. */
+export type Target =
+  | { kind: 'serial'; path: string; serial: SerialSettings; text: string }
+  | { kind: 'ssh'; host: string; port: number; username: string; text: string }
+  | { kind: 'sim'; options: SimTargetOptions; text: string };
+
+export const TARGET_FORMS = 'serial:/dev/ttyUSB0[?baud=N], ssh://user@host[:port], or sim:';
+
+function bad(text: string, why: string): DeviceError {
+  return new DeviceError(
+    'ERR_DEVICE_TARGET',
+    `${JSON.stringify(text)} is not a device target: ${why}. Use ${TARGET_FORMS}.`,
+    { target: text },
+  );
+}
+
+function splitQuery(rest: string): { head: string; query: URLSearchParams } {
+  const i = rest.indexOf('?');
+  return i < 0
+    ? { head: rest, query: new URLSearchParams() }
+    : { head: rest.slice(0, i), query: new URLSearchParams(rest.slice(i + 1)) };
+}
+
+function onOff(text: string, name: string, v: string): boolean {
+  if (/^(on|true|yes|1)$/i.test(v)) return true;
+  if (/^(off|false|no|0)$/i.test(v)) return false;
+  throw bad(text, `${name} must be on or off`);
+}
+
+/**
+ * Reads a target: `serial:/dev/ttyUSB0[?baud=N&flow=none|rtscts|xonxoff]`, `serial:COM3`,
+ * `ssh://user@host[:port]` (user `admin` when left out; never a password), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off]`.
+ */
+export function parseTarget(text: string): Target {
+  const t = text.trim();
+  if (/^serial:/i.test(t)) {
+    const { head, query } = splitQuery(t.slice('serial:'.length));
+    const path = head.replace(/^\/\/(?=\/)/, '');
+    if (!path) throw bad(text, 'the serial port path is missing');
+    const serial: SerialSettings = { ...DEFAULT_SERIAL };
+    for (const [k, v] of query) {
+      if (k === 'baud') {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 300 || n > 4_000_000)
+          throw bad(text, `baud must be a whole number of bits per second, not ${JSON.stringify(v)}`);
+        serial.baudRate = n;
+      } else if (k === 'flow') {
+        if (v === 'none') Object.assign(serial, { rtscts: false, xonxoff: false });
+        else if (v === 'rtscts') Object.assign(serial, { rtscts: true, xonxoff: false });
+        else if (v === 'xonxoff') Object.assign(serial, { rtscts: false, xonxoff: true });
+        else throw bad(text, 'flow must be none, rtscts or xonxoff');
+      } else throw bad(text, `unknown serial option ${JSON.stringify(k)} (baud, flow)`);
+    }
+    return { kind: 'serial', path, serial, text: t };
+  }
+  if (/^ssh:/i.test(t)) {
+    let url: URL;
+    try {
+      url = new URL(t);
+    } catch {
+      throw bad(text, 'it is not a valid ssh:// address');
+    }
+    if (url.password)
+      throw bad(text, 'a password never goes in the target (use --password-file or the prompt)');
+    if (!url.hostname) throw bad(text, 'the host is missing');
+    if ((url.pathname && url.pathname !== '/') || url.search)
+      throw bad(text, 'an ssh target has no path or options');
+    const port = url.port ? Number(url.port) : 22;
+    return {
+      kind: 'ssh',
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port,
+      username: url.username ? decodeURIComponent(url.username) : 'admin',
+      text: t,
+    };
+  }
+  if (/^sim:/i.test(t)) {
+    const { head, query } = splitQuery(t.slice('sim:'.length));
+    if (head && head !== '//') throw bad(text, 'sim: takes options only after "?"');
+    const options: SimTargetOptions = {};
+    for (const [k, v] of query) {
+      if (k === 'state') options.stateFile = v;
+      else if (k === 'model') options.model = v;
+      else if (k === 'software') options.software = v;
+      else if (k === 'serial') options.serialNumber = v;
+      else if (k === 'name') options.systemName = v;
+      else if (k === 'login') options.loginRequired = onOff(text, 'login', v);
+      else
+        throw bad(
+          text,
+          `unknown simulator option ${JSON.stringify(k)} (state, model, software, serial, name, login)`,
+        );
+    }
+    return { kind: 'sim', options, text: t };
+  }
+  throw bad(text, 'it names no known kind of connection');
+}
+
+/** The target as text, for messages and the journal (never a secret: targets hold none). */
+export function describeTarget(target: Target): string {
+  switch (target.kind) {
+    case 'serial':
+      return target.serial.baudRate === 115200
+        ? `serial:${target.path}`
+        : `serial:${target.path}?baud=${target.serial.baudRate}`;
+    case 'ssh':
+      return `ssh://${target.username}@${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 22 ? '' : `:${target.port}`}`;
+    case 'sim':
+      return target.text;
+  }
+}

@@ -1,0 +1,113 @@
+import { writeFile } from 'node:fs/promises';
+import { Redactor } from '../../core/xapi/index.js';
+
+/** One piece of console traffic: what the tool sent (`out`), what the device said (`in`), or a note. */
+export interface TranscriptEntry {
+  /** ms since the epoch */
+  time: number;
+  direction: 'in' | 'out' | 'note';
+  /** Already redacted: safe to show and to save. */
+  text: string;
+}
+
+/**
+ * Every byte in and out of a console, for the UI's console view and a saved log. Text is redacted
+ * before it is stored or handed to a listener: registered secrets (passwords, the plain first
+ * ClientSecret), secret-bearing parameters, private keys; JWE blobs are shortened.
+ *
+ * Incoming bytes are recorded line by line (a partial line after a short quiet spell), so that a
+ * secret echoed across two reads is still caught.
+ */
+export class Transcript {
+  private readonly entries: TranscriptEntry[] = [];
+  private readonly listeners = new Set<(e: TranscriptEntry) => void>();
+  private readonly redactor = new Redactor();
+  private pendingIn = '';
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly maxEntries: number;
+
+  constructor(options: { maxEntries?: number } = {}) {
+    this.maxEntries = options.maxEntries ?? 100_000;
+  }
+
+  /** Hides `secret` wherever it appears from now on. */
+  addSecret(secret: string): void {
+    this.redactor.add(secret);
+  }
+
+  /** Redacts a text the way the transcript would (for error messages built from console text). */
+  redact(text: string): string {
+    return this.redactor.redact(text);
+  }
+
+  /** Bytes the device sent. */
+  recordIn(text: string): void {
+    this.pendingIn += text;
+    const cut = this.pendingIn.lastIndexOf('\n');
+    if (cut >= 0) {
+      this.push('in', this.pendingIn.slice(0, cut + 1));
+      this.pendingIn = this.pendingIn.slice(cut + 1);
+    }
+    clearTimeout(this.flushTimer);
+    if (this.pendingIn) {
+      this.flushTimer = setTimeout(() => this.flushIn(), 150);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** Text the tool sent (whole commands, so that redaction sees them whole). */
+  recordOut(text: string): void {
+    this.flushIn();
+    this.push('out', text);
+  }
+
+  /** A remark of the tool's own (`connected`, `waiting for the device to restart`). */
+  note(text: string): void {
+    this.flushIn();
+    this.push('note', text);
+  }
+
+  /** Calls `listener` for each new entry; returns the unsubscribe function. */
+  subscribe(listener: (e: TranscriptEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): readonly TranscriptEntry[] {
+    this.flushIn();
+    return this.entries;
+  }
+
+  /** A readable log: `>` lines sent, `<` lines received, `#` notes, each with an ISO time. */
+  toText(): string {
+    const out: string[] = [];
+    for (const e of this.list()) {
+      const mark = e.direction === 'out' ? '>' : e.direction === 'in' ? '<' : '#';
+      const t = new Date(e.time).toISOString();
+      for (const line of e.text.replace(/\r/g, '').replace(/\n$/, '').split('\n'))
+        out.push(`${t} ${mark} ${line}`);
+    }
+    return out.join('\n') + (out.length ? '\n' : '');
+  }
+
+  async save(path: string): Promise<void> {
+    await writeFile(path, this.toText(), { mode: 0o600 });
+  }
+
+  private flushIn(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pendingIn) {
+      const t = this.pendingIn;
+      this.pendingIn = '';
+      this.push('in', t);
+    }
+  }
+
+  private push(direction: TranscriptEntry['direction'], raw: string): void {
+    const entry: TranscriptEntry = { time: Date.now(), direction, text: this.redactor.redact(raw) };
+    this.entries.push(entry);
+    if (this.entries.length > this.maxEntries) this.entries.splice(0, this.entries.length - this.maxEntries);
+    for (const l of this.listeners) l(entry);
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The whole typed API against the simulator, over each transport: in-process, a real pseudo-terminal
+ * pair (socat, opened with serialport) and SSH on 127.0.0.1.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seal } from '../../../src/core/jwe/index.js';
+import {
+  connect,
+  DeviceError,
+  JsonHostKeyStore,
+  Transcript,
+  type ConnectOptions,
+  type RoomOsDevice,
+} from '../../../src/main/device/index.js';
+import { createSimulator, type RoomOsSimulator } from '../../../src/simulator/index.js';
+import { systemHas } from '../../helpers/system.js';
+import { makeDeviceCert, type DeviceCert } from './fixtures.js';
+
+let dir: string;
+let cert: DeviceCert;
+const hasSocat = systemHas('socat');
+const hasOpenssl = systemHas('openssl');
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'device-api-'));
+  if (hasOpenssl) cert = makeDeviceCert();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Rig {
+  sim: RoomOsSimulator;
+  target: string;
+  options: ConnectOptions;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+type Kind = 'stream' | 'pty' | 'ssh';
+
+/** A simulator reached over `kind`, and the target and options to connect to it. */
+export async function rig(kind: Kind, simOptions: Parameters<typeof createSimulator>[0] = {}): Promise<Rig> {
+  counter += 1;
+  const sim = await createSimulator({ rebootDelayMs: 300, registrationDelayMs: 50, ...simOptions });
+  const base: ConnectOptions = { timeoutMs: 5000, restartTimeoutMs: 20_000, wakeIntervalMs: 300 };
+  if (kind === 'stream')
+    return { sim, target: 'sim:', options: { ...base, simulator: sim }, close: () => sim.close() };
+  if (kind === 'pty') {
+    const link = join(dir, `tty-${counter}`);
+    await sim.servePty(link);
+    return { sim, target: `serial:${link}`, options: base, close: () => sim.close() };
+  }
+  const served = await sim.serveSsh();
+  return {
+    sim,
+    target: `ssh://admin@127.0.0.1:${served.port}`,
+    options: { ...base, hostKeyStore: new JsonHostKeyStore(join(dir, `known-${counter}.json`)) },
+    close: () => sim.close(),
+  };
+}
+
+async function rejection(p: Promise<unknown>): Promise<DeviceError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DeviceError) return e;
+    throw e;
+  }
+  throw new Error('expected a DeviceError');
+}
+
+const KINDS: Array<[Kind, boolean]> = [
+  ['stream', true],
+  ['pty', hasSocat],
+  ['ssh', true],
+];
+
+for (const [kind, available] of KINDS) {
+  describe.runIf(available && hasOpenssl)(`the device API over ${kind}`, () => {
+    let r: Rig | undefined;
+    let dev: RoomOsDevice | undefined;
+    afterEach(async () => {
+      await dev?.close().catch(() => undefined);
+      await r?.close();
+      dev = undefined;
+      r = undefined;
+    });
+
+    it('provisions end to end: identify, backup, secret, certificate, activate, register, reset', async () => {
+      r = await rig(kind, { stateFile: join(dir, `state-${kind}.json`) });
+      const transcript = new Transcript();
+      dev = await connect(r.target, { ...r.options, transcript });
+      expect(dev.outputMode).toBe('json');
+      expect(dev.banner.release).toBe('RoomOS 11.23.1.8 3963b07b5c5');
+
+      expect(await dev.identify()).toEqual({
+        productId: 'Cisco Room Kit',
+        softwareVersion: '11.23.1.8.3963b07b5c5',
+        softwareDisplayName: 'RoomOS 11.23.1.8 3963b07b5c5',
+        serialNumber: 'FOC2345X0AB',
+        systemName: '',
+        webexStatus: 'Stopped',
+      });
+      expect((await dev.e2eeStatus()).present).toBe(false);
+
+      const dump = await dev.configurationDump();
+      expect(dev.outputMode).toBe('json');
+      expect(dump.lines).toContain('*c xConfiguration SerialPort LoginRequired: On');
+      expect(dump.lines).toContain('*c xConfiguration SystemUnit Name: ""');
+      expect(dump.nodes).toContainEqual({ path: 'Network 1 IPv4 Assignment', value: 'DHCP', quoted: false });
+      expect(dump.nodes.length).toBe(dump.lines.length);
+
+      expect(
+        await dev.restoreConfiguration([{ path: 'SystemUnit Name', value: 'Lobby "A"', quoted: true }]),
+      ).toEqual({
+        applied: ['SystemUnit Name'],
+        failed: [],
+      });
+      expect(r.sim.state.systemName).toBe('Lobby "A"');
+      const report = await dev.restoreConfiguration([{ path: 'No Such Node', value: 'x', quoted: true }]);
+      expect(report.applied).toEqual([]);
+      expect(report.failed[0]?.path).toBe('No Such Node');
+
+      await dev.setPreferredDomain('example.com');
+      expect(r.sim.state.config['Conference EndToEndEncryption Identity PreferredDomain']).toBe(
+        'example.com',
+      );
+
+      await dev.populateSecretPlain('0123456789abcdef');
+      expect(r.sim.clientSecretIs('0123456789abcdef')).toBe(true);
+      // After the first, a plain populate is refused by the device.
+      const again = await rejection(dev.populateSecretPlain('another one'));
+      expect(again.code).toBe('ERR_DEVICE_COMMAND_FAILED');
+      expect(r.sim.clientSecretIs('0123456789abcdef')).toBe(true);
+
+      await dev.populateSecret(await seal('populate', 'the new secret', '0123456789abcdef'));
+      expect(r.sim.clientSecretIs('the new secret')).toBe(true);
+      const wrong = await rejection(dev.populateSecret(await seal('populate', 'x', 'not the secret')));
+      expect(wrong.code).toBe('ERR_DEVICE_COMMAND_FAILED');
+      expect(wrong.details.reason).toBe('Decryption failed: wrong secret or corrupt data.');
+
+      await dev.addCertificate(await seal('add', cert.cert + cert.key, 'the new secret'));
+      const certs = await dev.listCertificates();
+      expect(certs).toHaveLength(1);
+      expect(certs[0]).toMatchObject({ index: 1, fingerprint: cert.sha1, purposes: [] });
+      expect(certs[0]?.subjectName).toContain('roomkit.example.com');
+      expect(certs[0]?.notAfter).toMatch(/GMT$/);
+
+      await dev.activate(await seal('activate', cert.sha1, 'the new secret'));
+      expect(r.sim.state.webexIdentity).toBe(cert.sha1);
+      expect((await dev.listCertificates())[0]?.purposes).toEqual(['WebexIdentity']);
+
+      const reg = await dev.registerWebex('1234567890123456', 'NoAction');
+      expect(typeof reg).toBe('object');
+      for (let i = 0; i < 50 && (await dev.identify()).webexStatus !== 'Registered'; i++)
+        await new Promise((ok) => setTimeout(ok, 50));
+      expect((await dev.identify()).webexStatus).toBe('Registered');
+      const e2ee = await dev.e2eeStatus();
+      expect(e2ee.present).toBe(true);
+      expect(e2ee.availability).toBe('Available');
+      expect(e2ee.external.certificateChain[0]?.fingerprint).toBe(cert.sha1);
+
+      await dev.deactivate(await seal('deactivate', cert.sha1, 'the new secret'));
+      expect(r.sim.state.webexIdentity).toBeUndefined();
+      await dev.deleteCertificate(cert.sha1.toUpperCase());
+      expect(await dev.listCertificates()).toEqual([]);
+      const missing = await rejection(dev.deleteCertificate(cert.sha1));
+      expect(missing.code).toBe('ERR_DEVICE_COMMAND_FAILED');
+
+      const help = await dev.command('?');
+      expect(help.lines).toContain('OK');
+
+      await dev.factoryReset({ keep: ['Network'] });
+      expect(dev.connected).toBe(true);
+      expect(r.sim.state.bootCount).toBe(2);
+      expect(r.sim.state.clientSecretSet).toBe(false);
+      expect((await dev.identify()).systemName).toBe('');
+
+      const log = transcript.toText();
+      for (const secret of [
+        '0123456789abcdef',
+        'MDEyMzQ1Njc4OWFiY2RlZg',
+        'the new secret',
+        'another one',
+        '1234567890123456',
+      ])
+        expect(log).not.toContain(secret);
+      expect(log).toMatch(/Populate Secret: «redacted»/);
+      expect(log).toMatch(/eyJhbGciOiJk…\(\d+ chars\)/);
+    });
+
+    it('refuses a wrong password with ERR_DEVICE_LOGIN_FAILED', async () => {
+      r = await rig(kind, { adminPassword: 'right' });
+      const e = await rejection(
+        connect(r.target, { ...r.options, password: 'wrong', loginTimeoutMs: 10_000 }),
+      );
+      expect(e.code).toBe('ERR_DEVICE_LOGIN_FAILED');
+      dev = await connect(r.target, { ...r.options, password: 'right' });
+      expect((await dev.identify()).productId).toBe('Cisco Room Kit');
+    });
+  });
+}

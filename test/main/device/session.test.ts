@@ -1,0 +1,346 @@
+import { describe, expect, it } from 'vitest';
+import {
+  BaseTransport,
+  ConsoleSession,
+  DeviceError,
+  Transcript,
+  type Pacing,
+} from '../../../src/main/device/index.js';
+
+/**
+ * A hand-scripted console: each complete line the tool sends is given to `script`, whose text is
+ * written back (after a tick). Writes are recorded one by one.
+ */
+class ScriptedConsole extends BaseTransport {
+  readonly kind = 'serial' as const;
+  readonly label = '/dev/fake';
+  readonly pacing: Pacing;
+  readonly writes: string[] = [];
+  private pending = '';
+  script: (line: string) => string | undefined;
+
+  constructor(script: (line: string) => string | undefined, pacing: Partial<Pacing> = {}) {
+    super();
+    this.script = script;
+    this.pacing = { chunkBytes: 4096, chunkDelayMs: 0, lineEnding: '\n', ...pacing };
+  }
+
+  get sent(): string {
+    return this.writes.join('');
+  }
+
+  say(text: string): void {
+    setImmediate(() => this.emitData(Buffer.from(text, 'utf8')));
+  }
+
+  async write(data: Uint8Array): Promise<void> {
+    if (this.closed) throw new Error('closed');
+    const text = Buffer.from(data).toString('utf8');
+    this.writes.push(text);
+    this.pending += text;
+    let i: number;
+    while ((i = this.pending.search(/[\r\n]/)) >= 0) {
+      const line = this.pending.slice(0, i);
+      this.pending = this.pending.slice(i + 1).replace(/^\n/, '');
+      const out = this.script(line);
+      if (out !== undefined) this.say(out);
+    }
+    if (/^(login|Password): ?$/.test(this.pending)) this.pending = '';
+  }
+
+  drop(): void {
+    this.markClosed(new Error('unplugged'));
+  }
+
+  async close(): Promise<void> {
+    this.markClosed();
+  }
+}
+
+const tagOf = (line: string): string => /resultId="([^"]+)"/.exec(line)?.[1] ?? '';
+
+/** A RoomOS-like terminal-mode shell for the session's set-up, plus `more` for the test's own lines. */
+function shell(more: (line: string, tag: string) => string | undefined = () => undefined, json = true) {
+  let mode: 'terminal' | 'json' = 'terminal';
+  return (line: string): string | undefined => {
+    const tag = tagOf(line);
+    if (line === 'echo off') return '\u001b[?1034h\r\nOK\r\n';
+    if (line === 'xpreferences outputmode json') {
+      if (!json) return 'xpreferences usage:\r\n  xpreferences outputmode <terminal/xml>\r\nERROR\r\n';
+      mode = 'json';
+      return undefined;
+    }
+    if (line === 'xpreferences outputmode terminal') {
+      mode = 'terminal';
+      return '\r\nOK\r\n';
+    }
+    if (line.startsWith('xStatus SystemUnit ProductId |')) {
+      return mode === 'json'
+        ? `{\r\n  "Status": {\r\n    "SystemUnit": {\r\n      "ProductId": {\r\n        "Value": "Cisco Room Kit"\r\n      }\r\n    }\r\n  },\r\n  "ResultId": "${tag}"\r\n}\r\n`
+        : `*s SystemUnit ProductId: "Cisco Room Kit"\r\n** resultId: "${tag}"\r\n** end\r\n\r\nOK\r\n`;
+    }
+    return more(line, tag);
+  };
+}
+
+async function started(
+  more?: (line: string, tag: string) => string | undefined,
+  opts: {
+    json?: boolean;
+    transcript?: Transcript;
+    pacing?: Partial<Pacing>;
+    timeoutMs?: number;
+    statusGraceMs?: number;
+  } = {},
+) {
+  const t = new ScriptedConsole(shell(more, opts.json ?? true), opts.pacing);
+  const s = new ConsoleSession(t, {
+    ...(opts.transcript ? { transcript: opts.transcript } : {}),
+    timeoutMs: opts.timeoutMs ?? 2000,
+    statusGraceMs: opts.statusGraceMs ?? 300,
+  });
+  // An SSH-like start: the banner comes by itself.
+  t.say(
+    'Welcome to Lobby\r\nCisco Codec Release RoomOS 11.23.1.8 3963b07b5c5\r\nSW Release Date: 2024-12-12\r\n*r Login successful\r\nOK\r\n\r\n',
+  );
+  await s.start({ wake: false, wakeIntervalMs: 200 });
+  return { t, s };
+}
+
+async function rejection(p: Promise<unknown>): Promise<DeviceError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DeviceError) return e;
+    throw e;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('ConsoleSession set-up', () => {
+  it('reads the banner, turns echo off, switches to JSON and checks the product', async () => {
+    const { t, s } = await started();
+    expect(s.banner).toEqual({
+      systemName: 'Lobby',
+      release: 'RoomOS 11.23.1.8 3963b07b5c5',
+      releaseDate: '2024-12-12',
+      loggedInWithPrompt: false,
+    });
+    expect(s.mode).toBe('json');
+    expect(s.productId).toBe('Cisco Room Kit');
+    expect(t.sent).toBe(
+      'echo off\nxpreferences outputmode json\nxStatus SystemUnit ProductId | resultId="e2p1"\n',
+    );
+  });
+
+  it('falls back to the terminal grammar when JSON is not available', async () => {
+    const { s } = await started(undefined, { json: false });
+    expect(s.mode).toBe('terminal');
+    expect(s.productId).toBe('Cisco Room Kit');
+  });
+
+  it('logs in at the serial prompts, password redacted; refuses after Login incorrect', async () => {
+    const transcript = new Transcript();
+    let asked = 0;
+    const t = new ScriptedConsole((line) => {
+      if (line === '' && asked === 0) return '\r\nroomkit login: ';
+      if (line === 'admin') {
+        asked++;
+        return 'admin\r\nPassword: ';
+      }
+      if (line === 's3cret!')
+        return '\r\nWelcome to \r\nCisco Codec Release RoomOS 11.23.1.8 3963b07b5c5\r\nSW Release Date: 2024-12-12\r\n*r Login successful\r\nOK\r\n\r\n';
+      if (line === 'wrong') return '\r\nLogin incorrect\r\nroomkit login: ';
+      return shell()(line);
+    });
+    const s = new ConsoleSession(t, { transcript, timeoutMs: 2000 });
+    await s.start({ wake: true, passwords: ['wrong', 's3cret!'], wakeIntervalMs: 200 });
+    expect(s.banner).toMatchObject({ systemName: '', loggedInWithPrompt: true });
+    expect(t.sent.startsWith('\radmin\rwrong\radmin\rs3cret!\recho off\n')).toBe(true);
+    const log = transcript.toText();
+    expect(log).not.toContain('s3cret!');
+    expect(log).not.toContain('wrong');
+    expect(log).toContain('> «password»');
+
+    let state: 'getty' | 'password' = 'getty';
+    const t2 = new ScriptedConsole((line) => {
+      if (state === 'password') {
+        state = 'getty';
+        return '\r\nLogin incorrect\r\nlogin: ';
+      }
+      if (line === 'admin') {
+        state = 'password';
+        return 'Password: ';
+      }
+      return 'login: ';
+    });
+    const e = await rejection(
+      new ConsoleSession(t2).start({ wake: true, passwords: [''], wakeIntervalMs: 200 }),
+    );
+    expect(e.code).toBe('ERR_DEVICE_LOGIN_FAILED');
+    expect(e.details).toEqual({ username: 'admin', attempts: 1 });
+  });
+
+  it('takes a console that stays quiet after two wakes as already logged in', async () => {
+    const t = new ScriptedConsole(shell());
+    const s = new ConsoleSession(t, { timeoutMs: 2000 });
+    await s.start({ wake: true, wakeIntervalMs: 100 });
+    expect(t.sent.startsWith('\r\r')).toBe(true);
+    expect(s.mode).toBe('json');
+  });
+
+  it('says so when nothing answers at all', async () => {
+    const t = new ScriptedConsole(() => undefined);
+    const e = await rejection(
+      new ConsoleSession(t, { timeoutMs: 300 }).start({ wake: true, wakeIntervalMs: 50 }),
+    );
+    expect(e.code).toBe('ERR_DEVICE_TIMEOUT');
+    expect(e.message).toContain('115200 baud');
+  });
+
+  it('reports a console that is not RoomOS', async () => {
+    const t = new ScriptedConsole(() => '-bash: xStatus: command not found\r\nCommand not recognized.\r\n');
+    const e = await rejection(
+      new ConsoleSession(t, { timeoutMs: 500 }).start({ wake: false, wakeIntervalMs: 50 }),
+    );
+    expect(e.code).toBe('ERR_DEVICE_UNEXPECTED_OUTPUT');
+  });
+});
+
+describe('ConsoleSession requests', () => {
+  it('matches answers by tag, with OK before or after the *r block and feedback in between', async () => {
+    const { s } = await started(
+      (line, tag) => {
+        if (line.startsWith('xCommand A'))
+          return `OK\r\n*s Audio Volume: 50\r\n** end\r\n*r AResult (status=OK):\r\n*r AResult Value: "a"\r\n** resultId: "${tag}"\r\n** end\r\n`;
+        if (line.startsWith('xCommand B'))
+          return `*r BResult (status=OK):\r\n*r BResult Value: "b"\r\n** resultId: "${tag}"\r\n** end\r\nOK\r\n`;
+        if (line.startsWith('xStatus C'))
+          return `*s C: 1\r\n** resultId: "${tag}"\r\n** end\r\n\r\nERROR\r\n`;
+        return undefined;
+      },
+      { json: false },
+    );
+    const feedback: string[] = [];
+    s.on('feedback', (r: { entries: Array<{ path: string[]; value: string }> }) =>
+      feedback.push(r.entries.map((e) => `${e.path.join(' ')}=${e.value}`).join()),
+    );
+    const a = await s.request('xCommand A');
+    expect(a).toMatchObject({
+      status: 'OK',
+      resultName: 'AResult',
+      entries: [{ path: ['Value'], value: 'a' }],
+    });
+    const b = await s.request('xCommand B');
+    expect(b.entries).toEqual([{ path: ['Value'], value: 'b' }]);
+    // B's trailing OK must not be taken as C's status: C is answered ERROR.
+    const c = await s.request('xStatus C');
+    expect(c.status).toBe('Error');
+    expect(feedback).toEqual(['Audio Volume=50']);
+  });
+
+  it('ignores stale answers with another tag and stray lines', async () => {
+    const { s } = await started((line, tag) =>
+      line.startsWith('xStatus X')
+        ? `stray text\r\n{\r\n"ResultId": "e2p0"\r\n}\r\n{\r\n  "Status": {"X": {"Value": "1"}},\r\n  "ResultId": "${tag}"\r\n}\r\n`
+        : undefined,
+    );
+    const r = await s.request('xStatus X');
+    expect(r).toMatchObject({ grammar: 'json', kind: 'status', entries: [{ path: ['X'], value: '1' }] });
+  });
+
+  it('times out per command, says whether it may have run, and stays usable', async () => {
+    let late: (() => void) | undefined;
+    const { t, s } = await started((line, tag) => {
+      if (line.startsWith('xCommand Slow')) {
+        late = () => t.say(`{"CommandResponse":{"SlowResult":{"status":"OK"}},"ResultId":"${tag}"}\r\n`);
+        return undefined;
+      }
+      if (line.startsWith('xCommand Fast'))
+        return `{"CommandResponse":{"FastResult":{"status":"OK"}},"ResultId":"${tag}"}\r\n`;
+      return undefined;
+    });
+    const e = await rejection(s.request('xCommand Slow', { timeoutMs: 100 }));
+    expect(e.code).toBe('ERR_DEVICE_TIMEOUT');
+    expect(e.details).toMatchObject({ mayHaveRun: true, timeoutMs: 100 });
+    late?.();
+    const r = await s.request('xCommand Fast');
+    expect(r.resultName).toBe('FastResult');
+  });
+
+  it('reports Command not recognized', async () => {
+    const { s } = await started((line) =>
+      line.startsWith('xCommand Nope') ? 'Command not recognized.\r\n' : undefined,
+    );
+    const e = await rejection(s.request('xCommand Nope'));
+    expect(e.code).toBe('ERR_DEVICE_NOT_RECOGNIZED');
+  });
+
+  it('refuses a line too long before sending anything', async () => {
+    const { t, s } = await started();
+    const before = t.sent;
+    const e = await rejection(s.request(`xCommand X Y: "${'a'.repeat(4000)}"`));
+    expect(e.code).toBe('ERR_DEVICE_LINE_TOO_LONG');
+    const e2 = await rejection(s.request('xCommand X', { body: ['b'.repeat(4001)] }));
+    expect(e2.code).toBe('ERR_DEVICE_LINE_TOO_LONG');
+    expect(t.sent).toBe(before);
+  });
+
+  it('sends a multi-line body ended by ".", paced in drained chunks', async () => {
+    const body = 'Q'.repeat(1000);
+    const { t, s } = await started(
+      (line, tag) => {
+        if (line === '.')
+          return `{"CommandResponse":{"ServicesAddResult":{"status":"OK"}},"ResultId":"${lastTag}"}\r\n`;
+        if (line.startsWith('xCommand Security')) lastTag = tag;
+        return undefined;
+      },
+      { pacing: { chunkBytes: 100, chunkDelayMs: 1 } },
+    );
+    let lastTag = '';
+    const n = t.writes.length;
+    const r = await s.request('xCommand Security Certificates Services Add IsEncrypted: True', {
+      body: [body],
+    });
+    expect(r.resultName).toBe('ServicesAddResult');
+    const chunks = t.writes.slice(n);
+    expect(chunks.join('')).toBe(
+      `xCommand Security Certificates Services Add IsEncrypted: True | resultId="${lastTag}"\n${body}\n.\n`,
+    );
+    expect(chunks.every((c) => Buffer.byteLength(c) <= 100)).toBe(true);
+    expect(chunks.length).toBe(Math.ceil(chunks.join('').length / 100));
+  });
+
+  it('a drop mid-command may have run; a drop before sending has not', async () => {
+    const { t, s } = await started((line) => {
+      if (line.startsWith('xCommand Drop')) setImmediate(() => t.drop());
+      return undefined;
+    });
+    const e = await rejection(s.request('xCommand Drop'));
+    expect(e.code).toBe('ERR_DEVICE_DISCONNECTED');
+    expect(e.details.mayHaveRun).toBe(true);
+    const e2 = await rejection(s.request('xStatus SystemUnit'));
+    expect(e2.code).toBe('ERR_DEVICE_DISCONNECTED');
+    expect(e2.details.mayHaveRun).toBe(false);
+  });
+
+  it('raw mode returns what the device printed for an untagged line', async () => {
+    const { s } = await started((line) =>
+      line === '?'
+        ? ' - User Commands -\r\nhelp            xcommand        xconfiguration\r\nbye             echo            log\r\nOK\r\n'
+        : line === 'frobnicate'
+          ? 'Command not recognized.\r\n'
+          : undefined,
+    );
+    expect(await s.raw('?')).toEqual({
+      lines: [
+        ' - User Commands -',
+        'help            xcommand        xconfiguration',
+        'bye             echo            log',
+        'OK',
+      ],
+      notRecognized: false,
+    });
+    expect(await s.raw('frobnicate')).toEqual({ lines: ['Command not recognized.'], notRecognized: true });
+  });
+});
