@@ -45,7 +45,8 @@ export interface Credentials {
   keyFormat: KeyFormat | null;
 }
 
-interface ParsedKey {
+/** A private key as read: its unencrypted PEM, how it was stored, and the key itself. */
+export interface ParsedKey {
   pem: string;
   format: KeyFormat;
   key: KeyObject;
