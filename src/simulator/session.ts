@@ -122,7 +122,8 @@ export class Session {
   private body: { parsed: ParsedLine; lines: string[]; raw: string } | undefined;
   private bytesIn = 0;
   private user = '';
-  private readonly feedback: string[][] = [];
+  /** Registered expressions: lower-cased words for matching, and the text as given for `list`. */
+  private readonly feedback: { words: string[]; text: string }[] = [];
   private readonly out: Pacer;
   private readonly onChange = (c: DeviceChange): void => this.deliverFeedback(c);
 
@@ -575,14 +576,17 @@ export class Session {
   private xfeedback(parsed: ParsedLine, ctx: AnswerContext): Answer {
     const [sub, ...rest] = parsed.words;
     const expr = lower(rest);
+    const key = expr.join('/');
     switch ((sub ?? '').toLowerCase()) {
       case 'register':
         if (expr.length === 0) return { block: [], word: 'ERROR' };
         if (this.feedback.length >= FEEDBACK_LIMIT) return { block: [], word: 'ERROR' };
-        if (!this.feedback.some((f) => f.join('/') === expr.join('/'))) this.feedback.push(expr);
+        if (!this.feedback.some((f) => f.words.join('/') === key)) {
+          this.feedback.push({ words: expr, text: `/${rest.join('/')}` });
+        }
         return emptyAnswer(ctx);
       case 'deregister': {
-        const i = this.feedback.findIndex((f) => f.join('/') === expr.join('/'));
+        const i = this.feedback.findIndex((f) => f.words.join('/') === key);
         if (i >= 0) this.feedback.splice(i, 1);
         return emptyAnswer(ctx);
       }
@@ -591,7 +595,7 @@ export class Session {
         return emptyAnswer(ctx);
       case 'list':
         if (ctx.mode === 'json') return emptyAnswer(ctx);
-        return { block: [...this.feedback.map((f) => `/${f.join('/')}`), '** end'], word: 'OK' };
+        return { block: [...this.feedback.map((f) => f.text), '** end'], word: 'OK' };
       default:
         return { block: [], word: 'ERROR' };
     }
@@ -612,10 +616,10 @@ export class Session {
   private deliverFeedback(change: DeviceChange): void {
     if (this.login !== 'shell' || this.feedback.length === 0) return;
     const status = change.status.filter((l) =>
-      this.feedback.some((f) => startsWith(['Status', ...l.path], f)),
+      this.feedback.some((f) => startsWith(['Status', ...l.path], f.words)),
     );
     const config = change.config.filter((l) =>
-      this.feedback.some((f) => startsWith(['Configuration', ...l.path], f)),
+      this.feedback.some((f) => startsWith(['Configuration', ...l.path], f.words)),
     );
     if (status.length > 0) this.writeLines(feedbackBlock('Status', status, this.mode));
     if (config.length > 0) this.writeLines(feedbackBlock('Configuration', config, this.mode));
