@@ -4,6 +4,14 @@ import { blobOpen } from './commands/blob-open.js';
 import { blobSeal } from './commands/blob-seal.js';
 import { certCsr } from './commands/cert-csr.js';
 import { certInspect } from './commands/cert-inspect.js';
+import { simulatorCommand } from './commands/simulator.js';
 
 /** Every command of `e2ee-prov`; add a line here for a new one. */
-export const COMMANDS: readonly Command[] = [blobSeal, blobOpen, blobInspect, certInspect, certCsr];
+export const COMMANDS: readonly Command[] = [
+  blobSeal,
+  blobOpen,
+  blobInspect,
+  certInspect,
+  certCsr,
+  simulatorCommand,
+];

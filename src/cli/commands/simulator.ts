@@ -1,0 +1,128 @@
+import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../simulator/index.js';
+import { type Command, parse } from '../command.js';
+import { CliError } from '../errors.js';
+import { type CliIO, write } from '../io.js';
+
+const USAGE =
+  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS]';
+
+/** What the command serves, parsed from its options. */
+export interface SimulatorPlan {
+  options: SimulatorOptions;
+  link?: string;
+  sshPort?: number;
+}
+
+/** Parses the command line into simulator options and the transport to serve. */
+export function planFromArgs(args: string[]): SimulatorPlan {
+  const { values } = parse(
+    args,
+    {
+      link: { type: 'string' },
+      ssh: { type: 'string' },
+      state: { type: 'string' },
+      model: { type: 'string' },
+      software: { type: 'string' },
+      login: { type: 'string' },
+      serial: { type: 'string' },
+      name: { type: 'string' },
+      'event-log': { type: 'string' },
+      'reboot-delay': { type: 'string' },
+    },
+    USAGE,
+  );
+  if ((values.link === undefined) === (values.ssh === undefined)) {
+    throw new CliError('ERR_USAGE', `Give either --link PATH or --ssh PORT. Usage: ${USAGE}`);
+  }
+  const options: SimulatorOptions = {};
+  if (values.state !== undefined) options.stateFile = values.state;
+  if (values.model !== undefined) options.model = values.model;
+  if (values.software !== undefined) options.software = values.software;
+  if (values.serial !== undefined) options.serialNumber = values.serial;
+  if (values.name !== undefined) options.systemName = values.name;
+  if (values['event-log'] !== undefined) options.eventLog = values['event-log'];
+  if (values.login !== undefined) {
+    if (values.login !== 'on' && values.login !== 'off') {
+      throw new CliError('ERR_USAGE', `--login takes on or off, not ${JSON.stringify(values.login)}.`);
+    }
+    options.loginRequired = values.login === 'on';
+  }
+  if (values['reboot-delay'] !== undefined) {
+    const ms = Number(values['reboot-delay']);
+    if (!Number.isInteger(ms) || ms < 0) {
+      throw new CliError(
+        'ERR_USAGE',
+        `--reboot-delay takes milliseconds, not ${JSON.stringify(values['reboot-delay'])}.`,
+      );
+    }
+    options.rebootDelayMs = ms;
+  }
+  const plan: SimulatorPlan = { options };
+  if (values.link !== undefined) plan.link = values.link;
+  if (values.ssh !== undefined) {
+    const port = Number(values.ssh);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new CliError(
+        'ERR_USAGE',
+        `--ssh takes a TCP port (0 picks a free one), not ${JSON.stringify(values.ssh)}.`,
+      );
+    }
+    plan.sshPort = port;
+  }
+  return plan;
+}
+
+/**
+ * Serves a simulated device until `stop` resolves, printing where to reach it. Returns when everything
+ * it started (socat, the listening socket) is gone.
+ */
+export async function serveSimulator(plan: SimulatorPlan, io: CliIO, stop: Promise<unknown>): Promise<void> {
+  const sim: RoomOsSimulator = await createSimulator(plan.options);
+  try {
+    const st = sim.state;
+    const what = `${st.productId} (${st.software}), serial ${st.serialNumber}`;
+    if (plan.link !== undefined) {
+      const served = await sim.servePty(plan.link);
+      await write(io.stdout, `${served.path}\n`);
+      await write(
+        io.stderr,
+        `Simulated ${what}: serial console at ${served.path} (115200 8N1). Ctrl-C stops it.\n`,
+      );
+    } else {
+      const served = await sim.serveSsh({ port: plan.sshPort ?? 0 });
+      await write(io.stdout, `127.0.0.1:${served.port}\n`);
+      await write(
+        io.stderr,
+        `Simulated ${what}: ssh -p ${served.port} admin@127.0.0.1 (host key ${served.hostKeyFingerprint}). Ctrl-C stops it.\n`,
+      );
+    }
+    await stop;
+  } finally {
+    await sim.close();
+  }
+}
+
+/** `e2ee-prov simulator`: a RoomOS device on a pseudo-terminal or on SSH, until SIGINT or SIGTERM. */
+export const simulatorCommand: Command = {
+  path: ['simulator'],
+  summary: 'Serve a simulated RoomOS device on a pseudo-terminal (--link) or SSH on 127.0.0.1 (--ssh).',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const plan = planFromArgs(args);
+    let onSignal: (() => void) | undefined;
+    const stop = new Promise<void>((resolve) => {
+      onSignal = resolve;
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    try {
+      await serveSimulator(plan, io, stop);
+    } finally {
+      if (onSignal) {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    }
+    return 0;
+  },
+};

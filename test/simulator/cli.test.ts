@@ -1,0 +1,111 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SerialPort } from 'serialport';
+import ssh2 from 'ssh2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planFromArgs } from '../../src/cli/commands/simulator.js';
+import { systemHas } from '../helpers/system.js';
+import { RawClient, serialLogin } from './client.js';
+
+const CHILD = resolve(import.meta.dirname, 'cli-child.ts');
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function startCli(args: string[]): {
+  child: ChildProcess;
+  firstLine: Promise<string>;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const firstLine = new Promise<string>((ok, fail) => {
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) ok(out.slice(0, nl));
+    });
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('exit', (code) => fail(new Error(`exited ${code}: ${err}`)));
+  });
+  const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
+  return { child, firstLine, exited };
+}
+
+function socatFor(link: string): string {
+  try {
+    return execFileSync('pgrep', ['-af', `link=${link}`]).toString();
+  } catch {
+    return '';
+  }
+}
+
+describe('the simulator command line', () => {
+  it('parses options and refuses bad ones', () => {
+    expect(
+      planFromArgs(['--link', '/tmp/x', '--login', 'off', '--model', 'Cisco Desk Pro', '--state', 's.json']),
+    ).toEqual({
+      link: '/tmp/x',
+      options: { loginRequired: false, model: 'Cisco Desk Pro', stateFile: 's.json' },
+    });
+    expect(planFromArgs(['--ssh', '2222', '--software', 'RoomOS 10.5.1.0 abc'])).toEqual({
+      sshPort: 2222,
+      options: { software: 'RoomOS 10.5.1.0 abc' },
+    });
+    expect(() => planFromArgs([])).toThrow(/--link PATH or --ssh PORT/);
+    expect(() => planFromArgs(['--link', 'a', '--ssh', '1'])).toThrow(/either/);
+    expect(() => planFromArgs(['--link', 'a', '--login', 'maybe'])).toThrow(/on or off/);
+    expect(() => planFromArgs(['--ssh', 'http'])).toThrow(/TCP port/);
+    expect(() => planFromArgs(['--link', 'a', '--bogus'])).toThrow(/Unknown option/);
+  });
+
+  it.runIf(systemHas('socat'))(
+    '--link serves a pseudo-terminal until SIGTERM, then leaves nothing behind',
+    async () => {
+      const link = join(dir, 'console');
+      const cli = startCli(['--link', link, '--model', 'Cisco Desk Pro']);
+      expect(await cli.firstLine).toBe(link);
+      const port = new SerialPort({ path: link, baudRate: 115200 });
+      await new Promise((r) => port.once('open', r));
+      const c = new RawClient(port);
+      await serialLogin(c);
+      expect(await c.command('xStatus SystemUnit ProductId')).toContain('"Cisco Desk Pro"');
+      await new Promise((r) => port.close(r));
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+      expect(existsSync(link)).toBe(false);
+      expect(socatFor(link)).toBe('');
+    },
+  );
+
+  it('--ssh serves SSH on 127.0.0.1 until SIGINT', async () => {
+    const cli = startCli(['--ssh', '0', '--login', 'off']);
+    const address = await cli.firstLine;
+    expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+    const client = new ssh2.Client();
+    await new Promise<void>((ok, fail) => {
+      client.once('ready', () => ok());
+      client.once('error', fail);
+      client.connect({
+        host: '127.0.0.1',
+        port: Number(address.split(':')[1]),
+        username: 'admin',
+        password: '',
+      });
+    });
+    const stream = await new Promise<ssh2.ClientChannel>((ok, fail) =>
+      client.shell(false, (err, s) => (err ? fail(err) : ok(s))),
+    );
+    await new RawClient(stream).until('*r Login successful\nOK\n\n');
+    client.end();
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+  });
+});
