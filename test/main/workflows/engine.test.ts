@@ -39,7 +39,7 @@ function collect(): { events: WorkflowEvent[]; onEvent: (e: WorkflowEvent) => vo
 
 describe('runWorkflow', () => {
   it('runs the included steps in order and reports each', async () => {
-    const ctx: Ctx = { log: [], optional: false, onDevice: new Set() };
+    const ctx: Ctx = { log: [], optional: false, onDevice: new Set<string>() };
     const { events, onEvent } = collect();
     const r = await runWorkflow('demo', steps, ctx, { onEvent, runId: 'run-1' });
     expect(ctx.log).toEqual(['a', 'c']);
@@ -73,7 +73,7 @@ describe('runWorkflow', () => {
   });
 
   it('a dry run plans and does nothing', async () => {
-    const ctx: Ctx = { log: [], optional: true, onDevice: new Set() };
+    const ctx: Ctx = { log: [], optional: true, onDevice: new Set<string>() };
     const { events, onEvent } = collect();
     const r = await runWorkflow('demo', steps, ctx, { onEvent, dryRun: true, runId: 'r' });
     expect(ctx.log).toEqual([]);
@@ -100,7 +100,7 @@ describe('runWorkflow', () => {
       },
       steps[2]!,
     ];
-    const ctx: Ctx = { log: [], optional: false, onDevice: new Set() };
+    const ctx: Ctx = { log: [], optional: false, onDevice: new Set<string>() };
     const r = await runWorkflow('demo', failing, ctx);
     expect(r.ok).toBe(false);
     expect(r.error).toEqual({ code: 'ERR_DEVICE_TIMEOUT', message: 'no answer', details: {} });
@@ -110,7 +110,7 @@ describe('runWorkflow', () => {
 
   it('a failed read-back fails the step', async () => {
     const lying: StepDef<Ctx> = { ...steps[2]!, act: async () => 'pretended' };
-    const r = await runWorkflow('demo', [lying], { log: [], optional: false, onDevice: new Set() });
+    const r = await runWorkflow('demo', [lying], { log: [], optional: false, onDevice: new Set<string>() });
     expect(r.steps[0]).toMatchObject({ status: 'failed', error: { code: 'ERR_VERIFY' } });
   });
 
@@ -120,7 +120,7 @@ describe('runWorkflow', () => {
     const r = await runWorkflow(
       'demo',
       stopping,
-      { log: [], optional: false, onDevice: new Set() },
+      { log: [], optional: false, onDevice: new Set<string>() },
       { signal: ac.signal },
     );
     expect(r.error?.code).toBe('ERR_WORKFLOW_CANCELLED');

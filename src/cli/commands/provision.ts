@@ -1,0 +1,133 @@
+import { isEnc } from '../../core/jwe/index.js';
+import { provision as runProvision } from '../../main/workflows/provision.js';
+import type { SecurityAction } from '../../main/workflows/device-port.js';
+import { type Command, parse, required } from '../command.js';
+import { linkKind, openDevice, openVault } from '../context.js';
+import { loadCredentials } from '../credentials.js';
+import { CliError } from '../errors.js';
+import { type CliIO, readSecret, write } from '../io.js';
+import { failureLine, narrator } from '../narrate.js';
+
+const USAGE =
+  'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--password-file PATH] [--dry-run] [--json]';
+
+/** Provisions a device end to end: the technician's wizard, headless. */
+export const provisionCommand: Command = {
+  path: ['provision'],
+  summary:
+    'Provision a device: check, back up, reset, populate the secret, add and activate the certificate, verify.',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values: v } = parse(
+      args,
+      {
+        target: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        'passphrase-file': { type: 'string' },
+        'secret-file': { type: 'string' },
+        enc: { type: 'string', default: 'A128GCM' },
+        'factory-reset': { type: 'boolean', default: false },
+        keep: { type: 'string', multiple: true },
+        backup: { type: 'string' },
+        'restore-node': { type: 'string', multiple: true },
+        'activation-code-file': { type: 'string' },
+        'security-action': { type: 'string', default: 'NoAction' },
+        handover: { type: 'string' },
+        'handover-include-secret': { type: 'boolean', default: false },
+        'allow-plain-over-network': { type: 'boolean', default: false },
+        'password-file': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+      USAGE,
+    );
+    const targetText = required(v.target, 'target', USAGE);
+    const certPath = required(v.cert, 'cert', USAGE);
+    if (!isEnc(v.enc))
+      throw new CliError('ERR_USAGE', `--enc must be A128GCM or A256GCM, not ${JSON.stringify(v.enc)}.`);
+    if (v['security-action'] !== 'Harden' && v['security-action'] !== 'NoAction') {
+      throw new CliError(
+        'ERR_USAGE',
+        `--security-action must be Harden or NoAction, not ${JSON.stringify(v['security-action'])}.`,
+      );
+    }
+    const KEEP = [
+      'LocalSetup',
+      'Network',
+      'Webex',
+      'Provisioning',
+      'SerialPort',
+      'Certificates',
+      'HTTP',
+      'RemoteSupportUser',
+    ] as const;
+    const keep = (v.keep ?? []).map((k) => {
+      const found = KEEP.find((x) => x.toLowerCase() === k.toLowerCase());
+      if (!found)
+        throw new CliError('ERR_USAGE', `--keep takes ${KEEP.join(', ')}; not ${JSON.stringify(k)}.`);
+      return found;
+    });
+    if (keep.length && !v['factory-reset'])
+      throw new CliError('ERR_USAGE', '--keep says what a factory reset keeps: give --factory-reset too.');
+    if (v['restore-node'] && !v.backup)
+      throw new CliError('ERR_USAGE', '--restore-node restores from the backup: give --backup FILE too.');
+    if (v['handover-include-secret'] && !v.handover)
+      throw new CliError('ERR_USAGE', '--handover-include-secret needs --handover FILE.');
+
+    const credentials = await loadCredentials(io, certPath, v.key, v['passphrase-file']);
+    const secret =
+      v['secret-file'] !== undefined ? await readSecret(v['secret-file'], io, 'client secret') : undefined;
+    const activationCode =
+      v['activation-code-file'] !== undefined
+        ? await readSecret(v['activation-code-file'], io, 'activation code')
+        : undefined;
+    const vault = await openVault(io);
+    const { device, target } = await openDevice(
+      targetText,
+      { passwordFile: v['password-file'], verbose: !v.json },
+      io,
+    );
+    try {
+      const result = await runProvision(
+        { device, ...vault },
+        {
+          credentials,
+          enc: v.enc,
+          link: linkKind(target),
+          allowPlainOverNetwork: v['allow-plain-over-network'],
+          ...(secret !== undefined ? { secret } : {}),
+          ...(v['factory-reset'] ? { factoryReset: { confirmed: true, keep } } : {}),
+          ...(v.backup ? { backupFile: v.backup } : {}),
+          ...(v['restore-node'] && v.backup ? { restore: { file: v.backup, paths: v['restore-node'] } } : {}),
+          ...(activationCode !== undefined
+            ? { activationCode, securityAction: v['security-action'] as SecurityAction }
+            : {}),
+          ...(v.handover
+            ? { handover: { file: v.handover, includeSecret: v['handover-include-secret'] } }
+            : {}),
+        },
+        { dryRun: v['dry-run'], onEvent: v.json ? undefined : narrator(io) },
+      );
+      if (v.json) {
+        await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
+      } else if (result.ok && !result.dryRun) {
+        const r = result.report!;
+        await write(
+          io.stdout,
+          `Provisioned ${r.productId} ${r.serialNumber}: identity ${r.identity}, fingerprint ${r.fingerprint}, valid until ${r.notAfter}.\n`,
+        );
+        if (result.newSecret) {
+          await write(
+            io.stdout,
+            `\nThe device's new client secret (shown this once; it is stored in the keychain):\n\n    ${result.newSecret}\n\nHand it to the device's owner. Without it, the device can only be factory reset.\n`,
+          );
+        }
+      }
+      if (!result.ok) io.stderr.write(failureLine(result) + '\n');
+      return result.ok ? 0 : 1;
+    } finally {
+      await device.close();
+    }
+  },
+};

@@ -1,0 +1,117 @@
+/** Deactivation: the device stops using its external identity (optionally deleting the certificate). */
+import { type Enc, fingerprintPayload, seal } from '../../core/jwe/index.js';
+import type { DeviceIdentity } from '../../core/xapi/results.js';
+import type { Journal } from '../vault/journal.js';
+import type { SecretStore } from '../vault/secret-store.js';
+import { knownSecret } from './common.js';
+import type { WorkflowDevice } from './device-port.js';
+import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
+import { WorkflowError } from './errors.js';
+import { journaled } from './journaled.js';
+import './journal-kinds.js';
+
+export interface DeactivateOptions {
+  /** The certificate to deactivate; default: the active WebexIdentity certificate. */
+  fingerprint?: string;
+  /** Also delete it from the device's store. */
+  delete?: boolean;
+  enc?: Enc;
+}
+
+interface Ctx {
+  deps: { device: WorkflowDevice; secrets: SecretStore; journal: Journal };
+  options: DeactivateOptions;
+  id?: DeviceIdentity;
+  secret?: string;
+  fingerprint?: string;
+}
+
+const isWebex = (p: string): boolean => p.toLowerCase() === 'webexidentity';
+
+export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
+  {
+    id: 'precheck',
+    title: 'Check the device and its secret',
+    async act(ctx) {
+      const { device, secrets } = ctx.deps;
+      ctx.id = await device.identify();
+      ctx.secret = await knownSecret(device, secrets, ctx.id);
+      const listed = await device.listCertificates();
+      const wanted = ctx.options.fingerprint
+        ? fingerprintPayload(ctx.options.fingerprint)
+        : listed.find((c) => c.purposes.some(isWebex))?.fingerprint;
+      if (!wanted) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_NOTHING_TO_RESUME',
+          'The device has no certificate active for WebexIdentity: there is nothing to deactivate.',
+        );
+      }
+      if (!listed.some((c) => c.fingerprint === wanted)) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_FINGERPRINT_NOT_LISTED',
+          `The device does not list a certificate with fingerprint ${wanted}.`,
+          { fingerprint: wanted },
+        );
+      }
+      ctx.fingerprint = wanted;
+      return `certificate ${wanted}`;
+    },
+  },
+  {
+    id: 'deactivate',
+    title: 'Deactivate it for WebexIdentity',
+    async alreadyDone(ctx) {
+      const c = (await ctx.deps.device.listCertificates()).find((x) => x.fingerprint === ctx.fingerprint);
+      return c && c.purposes.some(isWebex) ? false : 'it is not active for WebexIdentity';
+    },
+    async act(ctx) {
+      const blob = await seal('deactivate', ctx.fingerprint!, ctx.secret!, {
+        enc: ctx.options.enc ?? 'A128GCM',
+      });
+      await journaled(
+        ctx.deps.journal,
+        ctx.id!.serialNumber,
+        'cert.deactivate',
+        { fingerprint: ctx.fingerprint!, purpose: 'WebexIdentity' },
+        () => ctx.deps.device.deactivate(blob),
+      );
+    },
+    async verify(ctx) {
+      const status = await ctx.deps.device.e2eeStatus();
+      if (status.external.certificateChain[0]?.fingerprint === ctx.fingerprint) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_VERIFY_FAILED',
+          'The device still reports the certificate as its external identity.',
+          { fingerprint: ctx.fingerprint },
+        );
+      }
+    },
+  },
+  {
+    id: 'delete',
+    title: 'Delete the certificate',
+    include: (ctx) => (ctx.options.delete ? true : 'not asked for'),
+    async alreadyDone(ctx) {
+      return (await ctx.deps.device.listCertificates()).some((c) => c.fingerprint === ctx.fingerprint)
+        ? false
+        : 'it is gone already';
+    },
+    async act(ctx) {
+      await journaled(
+        ctx.deps.journal,
+        ctx.id!.serialNumber,
+        'cert.delete',
+        { fingerprint: ctx.fingerprint! },
+        () => ctx.deps.device.deleteCertificate(ctx.fingerprint!),
+      );
+    },
+  },
+];
+
+export function deactivate(
+  deps: Ctx['deps'],
+  options: DeactivateOptions = {},
+  run: RunOptions = {},
+): Promise<WorkflowResult> {
+  return runWorkflow('deactivate', DEACTIVATE_STEPS, { deps, options }, run);
+}

@@ -1,0 +1,39 @@
+/**
+ * The device operations the workflows use: the typed RoomOS API of `main/device` satisfies it, and so
+ * can a test double. Workflows depend on this, not on a transport.
+ */
+import type { FactoryResetKeep } from '../device/device.js';
+import type {
+  ConfigNode,
+  ConfigurationDump,
+  DeviceCertificate,
+  DeviceIdentity,
+  E2eeStatus,
+} from '../../core/xapi/results.js';
+
+export type SecurityAction = 'Harden' | 'NoAction';
+
+export interface FactoryResetOptions {
+  keep?: readonly FactoryResetKeep[];
+  trailingAction?: 'NoAction' | 'Restart' | 'Shutdown';
+}
+
+export interface WorkflowDevice {
+  identify(): Promise<DeviceIdentity>;
+  e2eeStatus(): Promise<E2eeStatus>;
+  configurationDump(): Promise<ConfigurationDump>;
+  restoreConfiguration(nodes: ConfigNode[]): Promise<unknown>;
+  factoryReset(options: FactoryResetOptions): Promise<unknown>;
+  populateSecretPlain(secret: string): Promise<unknown>;
+  populateSecret(blob: string): Promise<unknown>;
+  addCertificate(blob: string): Promise<unknown>;
+  listCertificates(): Promise<DeviceCertificate[]>;
+  activate(blob: string): Promise<unknown>;
+  deactivate(blob: string): Promise<unknown>;
+  deleteCertificate(fingerprint: string): Promise<unknown>;
+  setPreferredDomain(domain: string): Promise<unknown>;
+  registerWebex(activationCode: string, securityAction: SecurityAction): Promise<unknown>;
+}
+
+/** How the tool reaches the device: a plain secret may travel only over the physical console. */
+export type LinkKind = 'serial' | 'ssh' | 'sim';

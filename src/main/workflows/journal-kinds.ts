@@ -1,0 +1,14 @@
+/** Journal records the workflows add (declaration merging into the vault's record types). */
+declare module '../vault/journal-types.js' {
+  interface JournalActions {
+    /** A certificate removed from the device's store. */
+    'cert.delete': { intent: { fingerprint: string }; outcome: Record<never, never> };
+    'config.preferred-domain': { intent: { domain: string }; outcome: Record<never, never> };
+  }
+  interface JournalEvents {
+    /** The certificate and public key a provisioning put on a device: finds one key used twice. */
+    'cert.key': { fingerprint: string; spkiSha256: string };
+  }
+}
+
+export {};

@@ -1,0 +1,613 @@
+/**
+ * Provisioning: the vendor's procedure (shared/spec/jwe-blobs.md, last section) as steps that check the
+ * device, act, and read back. Resumable: each step first asks the device (and the keychain) whether it
+ * is already done, so a second run after an interruption goes on where the first stopped.
+ */
+import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { type Enc, seal } from '../../core/jwe/index.js';
+import {
+  type CheckResult,
+  type Credentials,
+  buildAddPayload,
+  checkCredentials,
+} from '../../core/pki/index.js';
+import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
+import { modelSupport, softwareSupported } from '../../core/support.js';
+import type { ConfigNode, DeviceIdentity, IdentityStatus } from '../../core/xapi/results.js';
+import { writeFileAtomic } from '../vault/atomic-file.js';
+import { deriveInventory } from '../vault/inventory.js';
+import type { Journal } from '../vault/journal.js';
+import type { SecretStore } from '../vault/secret-store.js';
+import type { FactoryResetKeep } from '../device/device.js';
+import type { LinkKind, SecurityAction, WorkflowDevice } from './device-port.js';
+import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
+import { WorkflowError } from './errors.js';
+import { journaled } from './journaled.js';
+import { deviceHoldsSecret } from './secret-probe.js';
+import './journal-kinds.js';
+
+export interface ProvisionOptions {
+  credentials: Credentials;
+  /** The secret to populate; when absent one is generated and returned once in `newSecret`. */
+  secret?: string;
+  enc?: Enc;
+  /** Factory reset first; `confirmed` must be true (an explicit confirmation by the person). */
+  factoryReset?: { confirmed: boolean; keep?: readonly FactoryResetKeep[] };
+  /** Write a configuration backup here before anything changes. */
+  backupFile?: string;
+  /** After activation, restore these configuration paths (prefixes, e.g. `SystemUnit Name`) from a backup file. */
+  restore?: { file: string; paths: string[] };
+  /** Register the device to Webex with this activation code at the end. */
+  activationCode?: string;
+  securityAction?: SecurityAction;
+  /** How long registration may take before the identity is checked (default 2 minutes). */
+  registrationTimeoutMs?: number;
+  /** How the tool reaches the device. The plain first populate goes over the serial console only... */
+  link: LinkKind;
+  /** ...unless this is set (the secret then travels in clear over the network; a warning says so). */
+  allowPlainOverNetwork?: boolean;
+  /** Write the handover report here; it holds the secret only with `includeSecret`. */
+  handover?: { file?: string; includeSecret?: boolean };
+  /** The moment certificate validity is judged at (default now). */
+  now?: Date;
+}
+
+export interface ProvisionDeps {
+  device: WorkflowDevice;
+  secrets: SecretStore;
+  journal: Journal;
+}
+
+/** What the technician hands over: device, identity, fingerprint, expiry. */
+export interface HandoverReport {
+  serialNumber: string;
+  productId: string;
+  softwareVersion: string;
+  identity: string;
+  fingerprint: string;
+  notAfter: string;
+  enc: Enc;
+  provisionedAt: string;
+  registered: boolean;
+  /** Present only when the person asked for it. */
+  clientSecret?: string;
+}
+
+export interface ProvisionResult extends WorkflowResult {
+  report?: HandoverReport;
+  /** The generated secret, to be shown once; absent when the person gave one or the device already had one. */
+  newSecret?: string;
+}
+
+interface Ctx {
+  deps: ProvisionDeps;
+  options: ProvisionOptions;
+  enc: Enc;
+  check: CheckResult;
+  fingerprint: string;
+  cn: string;
+  identity?: DeviceIdentity;
+  serial: string;
+  /** The device's ClientSecret once known: in memory only, never in an event or the journal. */
+  secret?: string;
+  generated?: string;
+  provisionOp?: string;
+  resumed: boolean;
+  registered: boolean;
+  report?: HandoverReport;
+}
+
+const PLAIN_OK: readonly LinkKind[] = ['serial', 'sim'];
+
+function spkiHash(credentials: Credentials): string {
+  const der = createPublicKey(credentials.certificate).export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(der).digest('hex');
+}
+
+/** Steps of the provisioning workflow, in the order the vendor's procedure gives. */
+export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
+  {
+    id: 'precheck',
+    title: 'Check the device and the certificate',
+    async act(ctx, io) {
+      const { device, journal } = ctx.deps;
+      const id = await device.identify();
+      ctx.identity = id;
+      ctx.serial = id.serialNumber;
+      if (!id.serialNumber) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_DEVICE_CHANGED',
+          'The device did not report a serial number, so its secret cannot be kept for it. Check the connection and try again.',
+        );
+      }
+      const model = modelSupport(id.productId);
+      if (model.capability === 'unsupported') {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_MODEL_UNSUPPORTED',
+          `${id.productId} (${model.family}) cannot join end-to-end encrypted meetings with an external identity. Only Board, Desk Pro, Desk, Room Kit and Room Kit Mini can.`,
+          { productId: id.productId },
+        );
+      }
+      if (model.capability === 'unlisted') {
+        io.warn(
+          'WARN_MODEL_UNLISTED',
+          `${id.productId} is not in the list of devices known to support external identities; go on only if Cisco lists it.`,
+        );
+      }
+      const sw = softwareSupported(id.softwareVersion || id.softwareDisplayName);
+      if (!sw.supported) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_SOFTWARE_TOO_OLD',
+          `The device runs ${id.softwareDisplayName || id.softwareVersion}; external identities need RoomOS 10.6.1 or later. Upgrade the software first.`,
+          { softwareVersion: id.softwareVersion },
+        );
+      }
+      if (id.webexStatus === 'Registered' || id.webexStatus === 'Registering') {
+        io.warn(
+          'WARN_DEVICE_REGISTERED',
+          `The device is already registered to Webex (${id.webexStatus}). The procedure expects an unregistered device: factory reset it first, or go on knowing it is registered.`,
+        );
+      }
+      if (ctx.options.link === 'ssh') {
+        io.warn(
+          'WARN_DEVICE_ON_NETWORK',
+          'The device is reached over the network. The procedure wants a new device kept off the network until its identity is in place.',
+        );
+      }
+      if (!ctx.check.ok) {
+        const first = ctx.check.errors[0]!;
+        throw new WorkflowError(
+          'ERR_WORKFLOW_CERT_REJECTED',
+          `The certificate cannot go on the device: ${first.message}`,
+          {
+            errors: ctx.check.errors.map((e) => ({ code: e.code, message: e.message })),
+          },
+        );
+      }
+      for (const w of ctx.check.warnings) io.warn(w.code, w.message);
+      if (ctx.options.factoryReset && !ctx.options.factoryReset.confirmed) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_CONFIRMATION_REQUIRED',
+          'A factory reset erases the device: confirm it explicitly (the CLI flag --factory-reset is that confirmation).',
+        );
+      }
+      if (!PLAIN_OK.includes(ctx.options.link) && !ctx.options.allowPlainOverNetwork) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_PLAIN_SECRET_OVER_NETWORK',
+          'The first populate sends the secret in clear, so it is done at the serial console only. Connect over serial, or allow it over the network explicitly.',
+        );
+      }
+      if (!PLAIN_OK.includes(ctx.options.link)) {
+        io.warn(
+          'WARN_PLAIN_SECRET_OVER_NETWORK',
+          'The first populate will send the secret in clear over the network, as you allowed.',
+        );
+      }
+
+      const records = await journal.read();
+      const inventory = deriveInventory(records);
+      const spki = spkiHash(ctx.options.credentials);
+      const elsewhere = inventory.devices.find(
+        (d) => d.serial !== ctx.serial && d.certificate?.fingerprint === ctx.fingerprint,
+      );
+      const keyElsewhere = records.find(
+        (r) =>
+          r.kind === 'event' &&
+          r.event === 'cert.key' &&
+          r.serial !== ctx.serial &&
+          (r as { spkiSha256?: string }).spkiSha256 === spki,
+      );
+      if (elsewhere || keyElsewhere) {
+        const other = elsewhere?.serial ?? keyElsewhere?.serial ?? '';
+        throw new WorkflowError(
+          'ERR_WORKFLOW_CERT_IN_USE',
+          `This ${elsewhere ? 'certificate' : 'key'} is already on device ${other}. Every device needs its own certificate and key: sharing them is a security breach.`,
+          { serial: other },
+        );
+      }
+      await journal.append({
+        kind: 'event',
+        event: 'device.identified',
+        serial: ctx.serial,
+        productId: id.productId,
+        softwareVersion: id.softwareVersion,
+      });
+
+      // Resume: an earlier provisioning of this device that never finished.
+      const open = records.filter(
+        (r) => r.kind === 'intent' && r.action === 'device.provision' && r.serial === ctx.serial,
+      );
+      const settled = new Set(
+        records.filter((r) => r.kind === 'outcome' && r.action === 'device.provision').map((r) => r.op),
+      );
+      const unfinished = open.filter((r) => r.kind === 'intent' && !settled.has(r.op)).at(-1);
+      if (unfinished && unfinished.kind === 'intent') {
+        ctx.provisionOp = unfinished.op;
+        ctx.resumed = true;
+        io.info(
+          `Resuming the provisioning started ${unfinished.at}: steps the device already has are skipped.`,
+        );
+      } else {
+        ctx.provisionOp = randomUUID();
+        await journal.append({
+          kind: 'intent',
+          action: 'device.provision',
+          op: ctx.provisionOp,
+          serial: ctx.serial,
+        });
+      }
+      await journal.append({
+        kind: 'event',
+        event: 'cert.key',
+        serial: ctx.serial,
+        fingerprint: ctx.fingerprint,
+        spkiSha256: spki,
+      });
+      return `${id.productId}, ${id.softwareDisplayName || id.softwareVersion}, serial ${id.serialNumber}; certificate ${ctx.cn}`;
+    },
+  },
+  {
+    id: 'backup',
+    title: 'Back up the configuration',
+    include: (ctx) => (ctx.options.backupFile ? true : 'no backup file given'),
+    async alreadyDone(ctx) {
+      const existing = await readFile(ctx.options.backupFile!, 'utf8').catch(() => null);
+      if (existing === null) return false;
+      const parsed = JSON.parse(existing) as { device?: { serialNumber?: string } };
+      if (parsed.device?.serialNumber !== ctx.serial) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_DEVICE_CHANGED',
+          `${ctx.options.backupFile} already exists and holds another device's backup; choose another file.`,
+        );
+      }
+      return 'the backup file of this device exists already';
+    },
+    async act(ctx) {
+      const dump = await ctx.deps.device.configurationDump();
+      const backup = {
+        format: 'e2ee-provisioner-config-backup',
+        version: 1,
+        takenAt: new Date().toISOString(),
+        device: ctx.identity,
+        lines: dump.lines,
+        nodes: dump.nodes,
+      };
+      await writeFileAtomic(ctx.options.backupFile!, JSON.stringify(backup, null, 2) + '\n', {
+        mode: 0o600,
+        exclusive: true,
+      });
+      return `${dump.nodes.length} configuration nodes saved to ${ctx.options.backupFile}`;
+    },
+  },
+  {
+    id: 'factory-reset',
+    title: 'Factory reset',
+    include: (ctx) => (ctx.options.factoryReset ? true : 'not asked for'),
+    async alreadyDone(ctx) {
+      const records = await ctx.deps.journal.read();
+      const start = records.findIndex((r) => r.kind === 'intent' && r.op === ctx.provisionOp);
+      const done = records
+        .slice(start)
+        .some(
+          (r) =>
+            r.kind === 'outcome' &&
+            r.action === 'device.factory-reset' &&
+            r.serial === ctx.serial &&
+            r.result === 'ok',
+        );
+      return done ? 'the device was reset earlier in this provisioning' : false;
+    },
+    async act(ctx, io) {
+      const { device, journal, secrets } = ctx.deps;
+      io.info('Resetting: the device restarts and the tool logs in again when it answers.');
+      await journaled(journal, ctx.serial, 'device.factory-reset', {}, () =>
+        device.factoryReset({ keep: ctx.options.factoryReset?.keep ?? [], trailingAction: 'Restart' }),
+      );
+      const after = await device.identify();
+      if (after.serialNumber !== ctx.serial) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_DEVICE_CHANGED',
+          `After the reset a different device answered (serial ${after.serialNumber}). Check the cable.`,
+        );
+      }
+      ctx.identity = after;
+      // The reset erased the device's secret: the stored one no longer opens anything.
+      await secrets.delete(ctx.serial);
+      return 'the device restarted and answered again';
+    },
+  },
+  {
+    id: 'populate-secret',
+    title: 'Populate the client secret',
+    async alreadyDone(ctx, io) {
+      const { device, secrets } = ctx.deps;
+      const stored = await secrets.get(ctx.serial);
+      if (stored !== null && (await deviceHoldsSecret(device, stored))) {
+        ctx.secret = stored;
+        if (ctx.options.secret !== undefined && ctx.options.secret !== stored) {
+          io.warn(
+            'WARN_SECRET_KEPT',
+            'The device already holds the secret the keychain has for it; the one you gave was not used. Rotate the secret to change it.',
+          );
+        }
+        return 'the device already holds the secret stored for it';
+      }
+      const pending = await secrets.getPending(ctx.serial);
+      if (pending !== null && (await deviceHoldsSecret(device, pending))) {
+        // An earlier run was cut off after the device took the secret: settle it now.
+        await secrets.set(ctx.serial, pending);
+        await secrets.deletePending(ctx.serial);
+        ctx.secret = pending;
+        return 'the device took the secret in an earlier run; it is now stored';
+      }
+      return false;
+    },
+    async act(ctx, io) {
+      const { device, journal, secrets } = ctx.deps;
+      let secret = ctx.options.secret;
+      if (secret === undefined) {
+        secret = (await secrets.getPending(ctx.serial)) ?? generateSecret().secret;
+        ctx.generated = secret;
+      }
+      const checked = checkSecret(secret, 'plain');
+      for (const w of checked.warnings) io.warn(w.code, describeWarning(w));
+      // The new secret is in the keychain before the device is told: whatever happens next, it is not lost.
+      await secrets.setPending(ctx.serial, secret);
+      try {
+        await journaled(
+          journal,
+          ctx.serial,
+          'secret.populate-plain',
+          {},
+          () => device.populateSecretPlain(secret),
+          [secret],
+        );
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'ERR_DEVICE_COMMAND_FAILED') {
+          await secrets.deletePending(ctx.serial);
+          throw new WorkflowError(
+            'ERR_WORKFLOW_SECRET_HELD',
+            'The device refused the first populate: it already has a client secret, and the keychain does not hold it. Factory reset the device (the --factory-reset option), or import its secret.',
+            { reason: (e as { details?: { reason?: string } }).details?.reason },
+          );
+        }
+        throw e;
+      }
+      await secrets.set(ctx.serial, secret);
+      await secrets.deletePending(ctx.serial);
+      ctx.secret = secret;
+      return ctx.generated
+        ? 'a generated secret was populated, and stored for the device'
+        : 'your secret was populated, and stored for the device';
+    },
+  },
+  {
+    id: 'add-certificate',
+    title: 'Add the certificate and key',
+    async alreadyDone(ctx) {
+      const certs = await ctx.deps.device.listCertificates();
+      return certs.some((c) => c.fingerprint === ctx.fingerprint)
+        ? 'the device already has this certificate'
+        : false;
+    },
+    async act(ctx) {
+      const secret = requireSecret(ctx);
+      const { payload } = buildAddPayload(ctx.options.credentials, { now: ctx.options.now });
+      const blob = await seal('add', payload, secret, { enc: ctx.enc });
+      const notAfter = ctx.check.report.notAfter;
+      await journaled(
+        ctx.deps.journal,
+        ctx.serial,
+        'cert.add',
+        { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter },
+        () => ctx.deps.device.addCertificate(blob),
+      );
+      return `${ctx.cn} (${ctx.options.credentials.chain.length} intermediate${ctx.options.credentials.chain.length === 1 ? '' : 's'})`;
+    },
+  },
+  {
+    id: 'match-fingerprint',
+    title: 'Find the certificate in the device’s list',
+    async act(ctx) {
+      const certs = await ctx.deps.device.listCertificates();
+      const found = certs.find((c) => c.fingerprint === ctx.fingerprint);
+      if (!found) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_FINGERPRINT_NOT_LISTED',
+          `The device does not list a certificate with fingerprint ${ctx.fingerprint}. Run the provisioning again; if it persists, the device did not take the certificate.`,
+          { fingerprint: ctx.fingerprint, listed: certs.map((c) => c.fingerprint) },
+        );
+      }
+      return `listed as certificate ${found.index}, fingerprint ${found.fingerprint}`;
+    },
+  },
+  {
+    id: 'activate',
+    title: 'Activate it for WebexIdentity',
+    async alreadyDone(ctx) {
+      return (await activeFor(ctx)) ? 'the certificate is already active for WebexIdentity' : false;
+    },
+    async act(ctx) {
+      const blob = await seal('activate', ctx.fingerprint, requireSecret(ctx), { enc: ctx.enc });
+      await journaled(
+        ctx.deps.journal,
+        ctx.serial,
+        'cert.activate',
+        { fingerprint: ctx.fingerprint, purpose: 'WebexIdentity' },
+        () => ctx.deps.device.activate(blob),
+      );
+    },
+  },
+  {
+    id: 'verify',
+    title: 'Verify the identity',
+    async act(ctx, io) {
+      if (!(await activeFor(ctx))) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_VERIFY_FAILED',
+          `The device does not list certificate ${ctx.fingerprint} as used for WebexIdentity. Run the provisioning again to activate it.`,
+          { fingerprint: ctx.fingerprint },
+        );
+      }
+      const status = await ctx.deps.device.e2eeStatus();
+      if (!status.present) {
+        // The device reports E2EE status only once registered (cloud or Edge): the list is the proof until then.
+        io.warn(
+          'WARN_E2EE_STATUS_UNAVAILABLE',
+          'The device lists the certificate as its WebexIdentity; it reports the E2EE identity status only once registered, so that check waits for registration.',
+        );
+        return `certificate ${ctx.fingerprint} is used for WebexIdentity`;
+      }
+      return verifyExternal(ctx, status.external);
+    },
+  },
+  {
+    id: 'restore',
+    title: 'Restore chosen configuration',
+    include: (ctx) => (ctx.options.restore ? true : 'nothing to restore'),
+    async act(ctx) {
+      const { file, paths } = ctx.options.restore!;
+      const backup = JSON.parse(await readFile(file, 'utf8')) as { nodes?: ConfigNode[] };
+      const wanted = paths.map((p) => p.toLowerCase().trim());
+      const nodes = (backup.nodes ?? []).filter((n) =>
+        wanted.some((w) => n.path.toLowerCase() === w || n.path.toLowerCase().startsWith(w + ' ')),
+      );
+      if (nodes.length === 0) return 'the backup holds none of the chosen nodes';
+      await ctx.deps.device.restoreConfiguration(nodes);
+      return `${nodes.length} configuration nodes restored`;
+    },
+  },
+  {
+    id: 'register',
+    title: 'Register to Webex',
+    include: (ctx) => (ctx.options.activationCode ? true : 'no activation code given'),
+    async act(ctx) {
+      await journaled(ctx.deps.journal, ctx.serial, 'device.register', {}, () =>
+        ctx.deps.device.registerWebex(ctx.options.activationCode!, ctx.options.securityAction ?? 'NoAction'),
+      );
+      ctx.registered = true;
+      return 'registration started';
+    },
+  },
+  {
+    id: 'verify-registered',
+    title: 'Verify the identity as registered',
+    include: (ctx) => (ctx.options.activationCode ? true : 'not registered now'),
+    async act(ctx, io) {
+      const deadline = Date.now() + (ctx.options.registrationTimeoutMs ?? 120_000);
+      let webex = (await ctx.deps.device.identify()).webexStatus;
+      while (webex === 'Registering' && Date.now() < deadline && !io.signal.aborted) {
+        await new Promise((r) => setTimeout(r, 250));
+        webex = (await ctx.deps.device.identify()).webexStatus;
+      }
+      if (webex !== 'Registered') {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_VERIFY_FAILED',
+          `The device's Webex registration is ${JSON.stringify(webex)}, not Registered. Check the activation code and the network, then run the provisioning again.`,
+          { webexStatus: webex },
+        );
+      }
+      return verifyExternal(ctx, (await ctx.deps.device.e2eeStatus()).external);
+    },
+  },
+  {
+    id: 'handover',
+    title: 'Handover report',
+    async act(ctx) {
+      const id = ctx.identity!;
+      const report: HandoverReport = {
+        serialNumber: ctx.serial,
+        productId: id.productId,
+        softwareVersion: id.softwareDisplayName || id.softwareVersion,
+        identity: ctx.cn,
+        fingerprint: ctx.fingerprint,
+        notAfter: ctx.check.report.notAfter,
+        enc: ctx.enc,
+        provisionedAt: new Date().toISOString(),
+        registered: ctx.registered,
+      };
+      if (ctx.options.handover?.includeSecret) report.clientSecret = requireSecret(ctx);
+      ctx.report = report;
+      if (ctx.options.handover?.file) {
+        await writeFileAtomic(ctx.options.handover.file, JSON.stringify(report, null, 2) + '\n', {
+          mode: 0o600,
+          exclusive: true,
+        });
+        return `written to ${ctx.options.handover.file}${report.clientSecret ? ' (it holds the secret: keep it safe)' : ''}`;
+      }
+      return undefined;
+    },
+  },
+];
+
+/** Whether the device lists the certificate as used for WebexIdentity. */
+async function activeFor(ctx: Ctx): Promise<boolean> {
+  const listed = await ctx.deps.device.listCertificates();
+  return listed.some(
+    (c) => c.fingerprint === ctx.fingerprint && c.purposes.some((p) => p.toLowerCase() === 'webexidentity'),
+  );
+}
+
+/** The device's external identity is valid and is the certificate's CN. */
+function verifyExternal(ctx: Ctx, ext: IdentityStatus): string {
+  if ((ext.status ?? '').toLowerCase() !== 'valid' || ext.identity !== ctx.cn) {
+    throw new WorkflowError(
+      'ERR_WORKFLOW_VERIFY_FAILED',
+      `The device reports its external identity as ${JSON.stringify(ext.identity)} with status ${JSON.stringify(ext.status)}; expected ${JSON.stringify(ctx.cn)}, valid.`,
+      { status: ext.status, identity: ext.identity, expected: ctx.cn },
+    );
+  }
+  return `external identity ${ext.identity}: ${ext.status}`;
+}
+
+function requireSecret(ctx: Ctx): string {
+  if (ctx.secret === undefined) {
+    throw new WorkflowError(
+      'ERR_WORKFLOW_SECRET_UNKNOWN',
+      'The device’s client secret is not known to the tool, so no blob can be made for it. Import the secret, or factory reset the device.',
+    );
+  }
+  return ctx.secret;
+}
+
+/**
+ * Provisions a device: precheck, optional backup and factory reset, populate, add, match, activate,
+ * verify, optional restore and registration, handover. Progress goes to `run.onEvent`.
+ */
+export async function provision(
+  deps: ProvisionDeps,
+  options: ProvisionOptions,
+  run: RunOptions = {},
+): Promise<ProvisionResult> {
+  const check = checkCredentials(options.credentials, { now: options.now });
+  const ctx: Ctx = {
+    deps,
+    options,
+    enc: options.enc ?? 'A128GCM',
+    check,
+    fingerprint: check.report.fingerprints.sha1,
+    cn: check.report.subject.cn ?? '',
+    serial: '',
+    resumed: false,
+    registered: false,
+  };
+  const result = await runWorkflow('provision', PROVISION_STEPS, ctx, run);
+  if (ctx.provisionOp && !run.dryRun) {
+    if (result.ok) {
+      await deps.journal.append({
+        kind: 'outcome',
+        action: 'device.provision',
+        op: ctx.provisionOp,
+        serial: ctx.serial,
+        result: 'ok',
+        settledBy: 'response',
+      });
+    }
+  }
+  const out: ProvisionResult = { ...result };
+  if (ctx.report) out.report = ctx.report;
+  if (result.ok && ctx.generated !== undefined && ctx.secret === ctx.generated) out.newSecret = ctx.generated;
+  return out;
+}

@@ -1,0 +1,228 @@
+/**
+ * Renewal: add the new certificate, activate it, verify, and only then deactivate and delete the old
+ * one. At every point the device has a working identity: the old until the new is verified, then the new.
+ */
+import { type Enc, seal } from '../../core/jwe/index.js';
+import {
+  type CheckResult,
+  type Credentials,
+  buildAddPayload,
+  checkCredentials,
+} from '../../core/pki/index.js';
+import type { DeviceIdentity } from '../../core/xapi/results.js';
+import type { Journal } from '../vault/journal.js';
+import type { SecretStore } from '../vault/secret-store.js';
+import { knownSecret } from './common.js';
+import type { WorkflowDevice } from './device-port.js';
+import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
+import { WorkflowError } from './errors.js';
+import { journaled } from './journaled.js';
+import './journal-kinds.js';
+
+export interface RenewOptions {
+  credentials: Credentials;
+  enc?: Enc;
+  /** Keep the old certificate in the device's store (deactivated) instead of deleting it. */
+  keepOld?: boolean;
+  now?: Date;
+}
+
+export interface RenewDeps {
+  device: WorkflowDevice;
+  secrets: SecretStore;
+  journal: Journal;
+}
+
+interface Ctx {
+  deps: RenewDeps;
+  options: RenewOptions;
+  enc: Enc;
+  check: CheckResult;
+  fingerprint: string;
+  cn: string;
+  id?: DeviceIdentity;
+  secret?: string;
+  /** The certificate active before the renewal, if any. */
+  old?: string;
+}
+
+function secretOf(ctx: Ctx): string {
+  if (ctx.secret === undefined) throw new TypeError('secret read before the precheck');
+  return ctx.secret;
+}
+
+async function activeFingerprint(device: WorkflowDevice): Promise<string | undefined> {
+  const status = await device.e2eeStatus();
+  const fp = status.external.certificateChain[0]?.fingerprint;
+  if (fp) return fp;
+  const listed = await device.listCertificates();
+  return listed.find((c) => c.purposes.some((p) => p.toLowerCase() === 'webexidentity'))?.fingerprint;
+}
+
+export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
+  {
+    id: 'precheck',
+    title: 'Check the device, its secret and the new certificate',
+    async act(ctx, io) {
+      const { device, secrets } = ctx.deps;
+      ctx.id = await device.identify();
+      if (!ctx.check.ok) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_CERT_REJECTED',
+          `The new certificate cannot go on the device: ${ctx.check.errors[0]!.message}`,
+          {
+            errors: ctx.check.errors.map((e) => ({ code: e.code, message: e.message })),
+          },
+        );
+      }
+      for (const w of ctx.check.warnings) io.warn(w.code, w.message);
+      ctx.secret = await knownSecret(device, secrets, ctx.id);
+      ctx.old = await activeFingerprint(device);
+      if (ctx.old === undefined)
+        io.warn(
+          'WARN_NO_ACTIVE_IDENTITY',
+          'The device has no active external identity now; the new certificate becomes its first.',
+        );
+      return ctx.old ? `replacing ${ctx.old} with ${ctx.fingerprint}` : `activating ${ctx.fingerprint}`;
+    },
+  },
+  {
+    id: 'add-certificate',
+    title: 'Add the new certificate and key',
+    async alreadyDone(ctx) {
+      const listed = await ctx.deps.device.listCertificates();
+      return listed.some((c) => c.fingerprint === ctx.fingerprint)
+        ? 'the device already has the new certificate'
+        : false;
+    },
+    async act(ctx) {
+      const { payload } = buildAddPayload(ctx.options.credentials, { now: ctx.options.now });
+      const blob = await seal('add', payload, secretOf(ctx), { enc: ctx.enc });
+      await journaled(
+        ctx.deps.journal,
+        ctx.id!.serialNumber,
+        'cert.add',
+        { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter: ctx.check.report.notAfter },
+        () => ctx.deps.device.addCertificate(blob),
+      );
+    },
+    async verify(ctx) {
+      const listed = await ctx.deps.device.listCertificates();
+      if (!listed.some((c) => c.fingerprint === ctx.fingerprint)) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_FINGERPRINT_NOT_LISTED',
+          `The device does not list the new certificate (${ctx.fingerprint}); the old identity stays active.`,
+        );
+      }
+    },
+  },
+  {
+    id: 'activate',
+    title: 'Activate the new certificate for WebexIdentity',
+    async alreadyDone(ctx) {
+      return (await activeFingerprint(ctx.deps.device)) === ctx.fingerprint
+        ? 'the new certificate is already active'
+        : false;
+    },
+    async act(ctx) {
+      const blob = await seal('activate', ctx.fingerprint, secretOf(ctx), { enc: ctx.enc });
+      await journaled(
+        ctx.deps.journal,
+        ctx.id!.serialNumber,
+        'cert.activate',
+        { fingerprint: ctx.fingerprint, purpose: 'WebexIdentity' },
+        () => ctx.deps.device.activate(blob),
+      );
+    },
+  },
+  {
+    id: 'verify',
+    title: 'Verify the new identity',
+    async act(ctx, io) {
+      const ext = (await ctx.deps.device.e2eeStatus()).external;
+      if ((ext.status ?? '').toLowerCase() === 'valid' && ext.identity === ctx.cn)
+        return `external identity ${ext.identity}: ${ext.status}`;
+      // Put the old identity back before reporting: never leave the device without a working one.
+      let rolledBack = false;
+      if (ctx.old && ctx.old !== ctx.fingerprint) {
+        const blob = await seal('activate', ctx.old, secretOf(ctx), { enc: ctx.enc });
+        await journaled(
+          ctx.deps.journal,
+          ctx.id!.serialNumber,
+          'cert.activate',
+          { fingerprint: ctx.old, purpose: 'WebexIdentity' },
+          () => ctx.deps.device.activate(blob),
+        );
+        rolledBack = true;
+        io.warn('WARN_ROLLED_BACK', `The old certificate ${ctx.old} is active again.`);
+      }
+      throw new WorkflowError(
+        'ERR_WORKFLOW_VERIFY_FAILED',
+        `The device reports its identity as ${JSON.stringify(ext.identity)} (${JSON.stringify(ext.status)}), not ${JSON.stringify(ctx.cn)} (valid).${rolledBack ? ' The old identity was put back.' : ''}`,
+        { status: ext.status, identity: ext.identity, expected: ctx.cn, rolledBack },
+      );
+    },
+  },
+  {
+    id: 'deactivate-old',
+    title: 'Deactivate the old certificate',
+    include: (ctx) => (ctx.old && ctx.old !== ctx.fingerprint ? true : 'no old certificate'),
+    async alreadyDone(ctx) {
+      const old = (await ctx.deps.device.listCertificates()).find((c) => c.fingerprint === ctx.old);
+      return !old || !old.purposes.some((p) => p.toLowerCase() === 'webexidentity')
+        ? 'the old certificate is no longer active'
+        : false;
+    },
+    async act(ctx) {
+      const blob = await seal('deactivate', ctx.old!, secretOf(ctx), { enc: ctx.enc });
+      await journaled(
+        ctx.deps.journal,
+        ctx.id!.serialNumber,
+        'cert.deactivate',
+        { fingerprint: ctx.old!, purpose: 'WebexIdentity' },
+        () => ctx.deps.device.deactivate(blob),
+      );
+    },
+  },
+  {
+    id: 'delete-old',
+    title: 'Delete the old certificate',
+    include: (ctx) =>
+      !ctx.old || ctx.old === ctx.fingerprint
+        ? 'no old certificate'
+        : ctx.options.keepOld
+          ? 'asked to keep it'
+          : true,
+    async alreadyDone(ctx) {
+      const listed = await ctx.deps.device.listCertificates();
+      return listed.some((c) => c.fingerprint === ctx.old) ? false : 'the old certificate is gone already';
+    },
+    async act(ctx) {
+      await journaled(ctx.deps.journal, ctx.id!.serialNumber, 'cert.delete', { fingerprint: ctx.old! }, () =>
+        ctx.deps.device.deleteCertificate(ctx.old!),
+      );
+    },
+  },
+];
+
+/** Renews a device's identity certificate without a moment without a working identity. */
+export async function renew(
+  deps: RenewDeps,
+  options: RenewOptions,
+  run: RunOptions = {},
+): Promise<WorkflowResult> {
+  const check = checkCredentials(options.credentials, { now: options.now });
+  return runWorkflow(
+    'renew',
+    RENEW_STEPS,
+    {
+      deps,
+      options,
+      enc: options.enc ?? 'A128GCM',
+      check,
+      fingerprint: check.report.fingerprints.sha1,
+      cn: check.report.subject.cn ?? '',
+    },
+    run,
+  );
+}

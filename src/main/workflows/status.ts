@@ -1,0 +1,53 @@
+/** Read-only: everything the device says about its E2EE identity, and PreferredDomain. */
+import type { DeviceCertificate, DeviceIdentity, E2eeStatus } from '../../core/xapi/results.js';
+import type { Journal } from '../vault/journal.js';
+import type { WorkflowDevice } from './device-port.js';
+import { WorkflowError } from './errors.js';
+import { journaled } from './journaled.js';
+import './journal-kinds.js';
+
+export interface DeviceStatusReport {
+  device: DeviceIdentity;
+  e2ee: E2eeStatus;
+  certificates: DeviceCertificate[];
+  preferredDomain: string | null;
+}
+
+const PREFERRED_DOMAIN = 'conference endtoendencryption identity preferreddomain';
+
+/** Every E2EE status node, the certificate store and the PreferredDomain configuration. */
+export async function deviceStatus(device: WorkflowDevice): Promise<DeviceStatusReport> {
+  const id = await device.identify();
+  const e2ee = await device.e2eeStatus();
+  const certificates = await device.listCertificates();
+  const dump = await device.configurationDump();
+  const node = dump.nodes.find((n) => n.path.toLowerCase() === PREFERRED_DOMAIN);
+  return { device: id, e2ee, certificates, preferredDomain: node?.value ?? null };
+}
+
+/**
+ * Sets `Conference EndToEndEncryption Identity PreferredDomain` (for Webex-CA identities in organizations
+ * with several domains) and reads it back. Warns, in `ignored`, when an external identity is active,
+ * since the device then ignores it.
+ */
+export async function setPreferredDomain(
+  device: WorkflowDevice,
+  journal: Journal,
+  domain: string,
+): Promise<{ domain: string; ignored: boolean }> {
+  const id = await device.identify();
+  await journaled(journal, id.serialNumber, 'config.preferred-domain', { domain }, () =>
+    device.setPreferredDomain(domain),
+  );
+  const after = await deviceStatus(device);
+  if ((after.preferredDomain ?? '') !== domain) {
+    throw new WorkflowError(
+      'ERR_WORKFLOW_VERIFY_FAILED',
+      `The device reports PreferredDomain ${JSON.stringify(after.preferredDomain)}, not ${JSON.stringify(domain)}.`,
+    );
+  }
+  const ignored =
+    after.e2ee.external.certificateChain.length > 0 ||
+    (after.e2ee.external.status ?? '').toLowerCase() === 'valid';
+  return { domain, ignored };
+}
