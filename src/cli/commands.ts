@@ -4,6 +4,8 @@ import { blobOpen } from './commands/blob-open.js';
 import { blobSeal } from './commands/blob-seal.js';
 import { certCsr } from './commands/cert-csr.js';
 import { certInspect } from './commands/cert-inspect.js';
+import { demoCommand } from './commands/demo.js';
+import { provisionCommand } from './commands/provision.js';
 import { simulatorCommand } from './commands/simulator.js';
 
 /** Every command of `e2ee-prov`; add a line here for a new one. */
@@ -13,5 +15,7 @@ export const COMMANDS: readonly Command[] = [
   blobInspect,
   certInspect,
   certCsr,
+  provisionCommand,
+  demoCommand,
   simulatorCommand,
 ];
