@@ -435,6 +435,16 @@ export class RoomOsDevice {
     return Object.fromEntries(res.entries.map((e) => [e.path.join(' '), e.value]));
   }
 
+  /**
+   * Opens the console again after a disconnection (an unplugged cable, a dropped network): waits up to
+   * `timeoutMs` (default 2 min) for the port or host to come back, then logs in and sets up as before.
+   */
+  async reconnect(options: { timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    if (!this.session.closed) await this.session.close().catch(() => undefined);
+    await this.reopen([this.options.password ?? ''], Date.now() + timeoutMs, timeoutMs, null);
+  }
+
   /** Ends the session (`bye`) and closes the connection (and a simulator this device started). */
   async close(): Promise<void> {
     this.closing = true;
@@ -518,16 +528,26 @@ export class RoomOsDevice {
         resolve();
       });
     });
+    const reuse = !old.transport.closed && old.transport.kind === 'serial' ? old.transport : null;
+    await this.reopen(uniq(passwords), until, timeoutMs, reuse);
+  }
+
+  /** Tries to open a new session until `until`; a refusal that waiting cannot cure ends it at once. */
+  private async reopen(
+    passwords: string[],
+    until: number,
+    timeoutMs: number,
+    reuse: Transport | null,
+  ): Promise<void> {
     let lastError: unknown;
     let attempt = 0;
     while (Date.now() < until && !this.closing) {
       attempt += 1;
       try {
         this.progress('reconnecting', `Reconnecting to ${describeTarget(this.target)} (attempt ${attempt}).`);
-        const reuse = !old.transport.closed && old.transport.kind === 'serial' ? old.transport : undefined;
-        const session = await openSession(this.target, this.options, uniq(passwords), {
+        const session = await openSession(this.target, this.options, passwords, {
           until,
-          ...(reuse ? { reuse } : {}),
+          ...(reuse && !reuse.closed ? { reuse } : {}),
         });
         this.session = session;
         this.wire(session);
@@ -545,13 +565,13 @@ export class RoomOsDevice {
           )
         )
           throw e;
-        await sleep(Math.min(2000, Math.max(0, until - Date.now())));
+        await sleep(Math.min(1000, Math.max(0, until - Date.now())));
       }
     }
     throw new DeviceError(
       'ERR_DEVICE_TIMEOUT',
-      `${describeTarget(this.target)} did not answer within ${Math.round(timeoutMs / 60_000)} min of restarting. Check that it is powered and finished starting, then connect again.`,
-      { timeoutMs, mayHaveRun: true },
+      `${describeTarget(this.target)} did not answer again within ${Math.round(timeoutMs / 1000)} s. Check that it is powered and finished starting and that the cable or network is connected, then connect again.`,
+      { timeoutMs, mayHaveRun: false },
       lastError instanceof Error ? { cause: lastError } : undefined,
     );
   }

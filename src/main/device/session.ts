@@ -127,9 +127,23 @@ export class ConsoleSession extends EventEmitter {
   /** Logs in if asked to, reads the banner, turns echo off, asks for JSON output, checks the device answers. */
   async start(login: LoginOptions = {}): Promise<Banner> {
     const timeoutMs = login.timeoutMs ?? 30_000;
-    await this.login(login, timeoutMs);
-    await this.writeLines(['echo off'], 'echo off');
-    this.mode = await this.setOutputMode('json', Math.min(timeoutMs, this.timeoutMs));
+    try {
+      await this.login(login, timeoutMs);
+      await this.writeLines(['echo off'], 'echo off');
+      this.mode = await this.setOutputMode('json', Math.min(timeoutMs, this.timeoutMs));
+    } catch (e) {
+      // Nothing of the caller's has run yet, whatever was in flight.
+      if (e instanceof DeviceError && e.code === 'ERR_DEVICE_DISCONNECTED') {
+        throw new DeviceError(
+          'ERR_DEVICE_DISCONNECTED',
+          `The connection to ${this.transport.label} ended while logging in. Check the cable or network, then try again.`,
+          { mayHaveRun: false },
+          { cause: e },
+        );
+      }
+      if (e instanceof DeviceError) throw e;
+      throw this.disconnectedError(false, e as Error);
+    }
     return this.banner;
   }
 
@@ -276,7 +290,9 @@ export class ConsoleSession extends EventEmitter {
       this.pending = p;
       this.writeLines(lines, lines.join('\n'), () => {
         p.mayHaveRun = true;
-      }).catch((e: unknown) => this.finish(p, e as Error));
+      }).catch((e: unknown) =>
+        this.finish(p, e instanceof DeviceError ? e : this.disconnectedError(p.mayHaveRun, e as Error)),
+      );
     });
   }
 
@@ -300,9 +316,13 @@ export class ConsoleSession extends EventEmitter {
     this.transcript?.recordOut(transcriptText + '\n');
     for (let off = 0; off < data.length; off += chunkBytes) {
       const end = Math.min(off + chunkBytes, data.length);
-      if (end === data.length) beforeLast?.();
       if (this.transport.closed) throw this.disconnectedError(false);
-      await this.transport.write(data.subarray(off, end));
+      if (end === data.length) beforeLast?.();
+      try {
+        await this.transport.write(data.subarray(off, end));
+      } catch (e) {
+        throw this.disconnectedError(end === data.length, e as Error);
+      }
       if (end < data.length && chunkDelayMs > 0) await sleep(chunkDelayMs);
     }
   }

@@ -1,0 +1,184 @@
+/**
+ * Every fault the simulator can inject (src/simulator/faults.ts), over each transport, in both output
+ * grammars: the client must still get exact answers, or a typed error that says what happened.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seal } from '../../../src/core/jwe/index.js';
+import {
+  connect,
+  DeviceError,
+  JsonHostKeyStore,
+  type ConnectOptions,
+  type RoomOsDevice,
+} from '../../../src/main/device/index.js';
+import { createSimulator, type Faults, type RoomOsSimulator } from '../../../src/simulator/index.js';
+import { systemHas } from '../../helpers/system.js';
+import { makeDeviceCert, type DeviceCert } from './fixtures.js';
+
+let dir: string;
+let cert: DeviceCert;
+const hasSocat = systemHas('socat');
+const hasOpenssl = systemHas('openssl');
+let n = 0;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'device-faults-'));
+  if (hasOpenssl) cert = makeDeviceCert('faults.example.com');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+type Kind = 'stream' | 'pty' | 'ssh';
+
+async function rig(kind: Kind): Promise<{ sim: RoomOsSimulator; target: string; options: ConnectOptions }> {
+  n += 1;
+  const sim = await createSimulator({ rebootDelayMs: 200 });
+  const options: ConnectOptions = { timeoutMs: 8000, wakeIntervalMs: 300 };
+  if (kind === 'stream') return { sim, target: 'sim:', options: { ...options, simulator: sim } };
+  if (kind === 'pty') {
+    const link = join(dir, `tty-${n}`);
+    await sim.servePty(link);
+    return { sim, target: `serial:${link}`, options };
+  }
+  const { port } = await sim.serveSsh();
+  return {
+    sim,
+    target: `ssh://admin@127.0.0.1:${port}`,
+    options: { ...options, hostKeyStore: new JsonHostKeyStore(join(dir, `known-${n}.json`)) },
+  };
+}
+
+async function rejection(p: Promise<unknown>): Promise<DeviceError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DeviceError) return e;
+    throw e;
+  }
+  throw new Error('expected a DeviceError');
+}
+
+/** A short provisioning in the current grammar; asserts exact results. */
+async function exercise(dev: RoomOsDevice, sim: RoomOsSimulator, secret: string): Promise<void> {
+  const id = await dev.identify();
+  expect(id.productId).toBe('Cisco Room Kit');
+  expect(id.serialNumber).toBe('FOC2345X0AB');
+  if (!sim.state.clientSecretSet) await dev.populateSecretPlain(secret);
+  expect(sim.clientSecretIs(secret)).toBe(true);
+  for (const c of await dev.listCertificates()) await dev.deleteCertificate(c.fingerprint);
+  await dev.addCertificate(await seal('add', cert.cert + cert.key, secret));
+  const certs = await dev.listCertificates();
+  expect(certs.map((c) => c.fingerprint)).toEqual([cert.sha1]);
+  const bad = await rejection(dev.deleteCertificate('0'.repeat(40)));
+  expect(bad.code).toBe('ERR_DEVICE_COMMAND_FAILED');
+  expect(bad.details.reason).toBe('Certificate not found.');
+}
+
+const GOOD_FAULTS: Array<[string, Partial<Faults>]> = [
+  ['split writes (one byte each)', { splitWrites: 1 }],
+  ['coalesced writes', { coalesce: true }],
+  ['feedback between answers', { feedbackBetween: true }],
+  ['OK after the *r block', { okPosition: 'after' }],
+  ['OK before the *r block', { okPosition: 'before' }],
+  ['LF line endings', { lineEnding: '\n' }],
+  ['slow output', { slowMsPerChunk: 2, splitWrites: 256 }],
+  ['all at once', { splitWrites: 3, feedbackBetween: true, okPosition: 'after', lineEnding: '\n' }],
+];
+
+const KINDS: Array<[Kind, boolean]> = [
+  ['stream', true],
+  ['pty', hasSocat],
+  ['ssh', true],
+];
+
+for (const [kind, available] of KINDS) {
+  describe.runIf(available && hasOpenssl)(`faults over ${kind}`, () => {
+    let sim: RoomOsSimulator | undefined;
+    let dev: RoomOsDevice | undefined;
+    afterEach(async () => {
+      await dev?.close().catch(() => undefined);
+      await sim?.close();
+      dev = undefined;
+      sim = undefined;
+    });
+
+    for (const [name, faults] of GOOD_FAULTS) {
+      it(`${name}: exact answers in JSON and terminal grammar`, async () => {
+        const r = await rig(kind);
+        sim = r.sim;
+        sim.setFaults(faults);
+        dev = await connect(r.target, r.options);
+        expect(dev.outputMode).toBe('json');
+        await exercise(dev, sim, 'fault secret');
+        expect(await dev.setOutputMode('terminal')).toBe('terminal');
+        await exercise(dev, sim, 'fault secret');
+      });
+    }
+
+    it('lines over what the console takes: cut by the device, or refused before sending', async () => {
+      const r = await rig(kind);
+      sim = r.sim;
+      dev = await connect(r.target, r.options);
+      await dev.populateSecretPlain('s');
+      const blob = await seal('add', cert.cert + cert.key, 's');
+      expect(blob.length).toBeGreaterThan(600);
+      sim.setFaults({ truncateLineAt: 500 });
+      const cut = await rejection(dev.addCertificate(blob));
+      expect(cut.code).toBe('ERR_DEVICE_COMMAND_FAILED');
+      expect(await dev.listCertificates()).toEqual([]);
+      await dev.close();
+
+      dev = await connect(r.target, { ...r.options, maxLineBytes: 500 });
+      const before = sim.events.length;
+      const refused = await rejection(dev.addCertificate(blob));
+      expect(refused.code).toBe('ERR_DEVICE_LINE_TOO_LONG');
+      expect(refused.details).toMatchObject({ limit: 500 });
+      expect(sim.events.slice(before).filter((e) => JSON.stringify(e).includes('Services Add'))).toEqual([]);
+    });
+
+    it('a drop on the command: disconnected, may have run; reconnect finds it did not', async () => {
+      const r = await rig(kind);
+      sim = r.sim;
+      dev = await connect(r.target, r.options);
+      sim.setFaults({ dropOnCommand: 'ClientSecret Populate' });
+      const e = await rejection(dev.populateSecretPlain('dropped'));
+      expect(e.code).toBe('ERR_DEVICE_DISCONNECTED');
+      expect(e.details.mayHaveRun).toBe(true);
+      expect(dev.connected).toBe(false);
+      const after = await rejection(dev.identify());
+      expect(after.code).toBe('ERR_DEVICE_DISCONNECTED');
+      expect(after.details.mayHaveRun).toBe(false);
+      await dev.reconnect({ timeoutMs: 20_000 });
+      expect(sim.state.clientSecretSet).toBe(false);
+      await dev.populateSecretPlain('dropped');
+      expect(sim.clientSecretIs('dropped')).toBe(true);
+    });
+
+    it('a drop after the command ran: disconnected, may have run; reconnect finds it did', async () => {
+      const r = await rig(kind);
+      sim = r.sim;
+      dev = await connect(r.target, r.options);
+      sim.setFaults({ dropAfterCommand: 'ClientSecret Populate' });
+      const e = await rejection(dev.populateSecretPlain('ran'));
+      expect(e.code).toBe('ERR_DEVICE_DISCONNECTED');
+      expect(e.details.mayHaveRun).toBe(true);
+      await dev.reconnect({ timeoutMs: 20_000 });
+      expect(sim.clientSecretIs('ran')).toBe(true);
+      expect((await dev.identify()).productId).toBe('Cisco Room Kit');
+    });
+
+    it('a drop while logging in is a disconnection; the next attempt works', async () => {
+      const r = await rig(kind);
+      sim = r.sim;
+      sim.setFaults({ dropAfterBytesIn: 12 });
+      const e = await rejection(connect(r.target, { ...r.options, loginTimeoutMs: 10_000 }));
+      expect(['ERR_DEVICE_DISCONNECTED', 'ERR_DEVICE_TIMEOUT']).toContain(e.code);
+      if (e.code === 'ERR_DEVICE_DISCONNECTED') expect(e.details.mayHaveRun).toBe(false);
+      await new Promise((ok) => setTimeout(ok, 500));
+      dev = await connect(r.target, r.options);
+      expect((await dev.identify()).productId).toBe('Cisco Room Kit');
+    });
+  });
+}
