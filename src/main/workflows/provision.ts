@@ -483,6 +483,12 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     id: 'register',
     title: 'Register to Webex',
     include: (ctx) => (ctx.options.activationCode ? true : 'no activation code given'),
+    async alreadyDone(ctx) {
+      const webex = (await ctx.deps.device.identify()).webexStatus;
+      if (webex !== 'Registered' && webex !== 'Registering') return false;
+      ctx.registered = true;
+      return `the device is already ${webex.toLowerCase()}`;
+    },
     async act(ctx) {
       await journaled(ctx.deps.journal, ctx.serial, 'device.register', {}, () =>
         ctx.deps.device.registerWebex(ctx.options.activationCode!, ctx.options.securityAction ?? 'NoAction'),

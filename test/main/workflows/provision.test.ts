@@ -1,0 +1,308 @@
+/**
+ * The provisioning workflow against the simulator over a real pseudo-terminal (as over a USB console),
+ * with the real OS keychain and a journal on disk: the whole procedure, every refusal, a cable pulled at
+ * every device-changing command (before and after the device acted), and resume after each.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readCredentials, type Credentials } from '../../../src/core/pki/index.js';
+import { issueDeviceCert, makeDemoPki, type DemoPki } from '../../../src/main/demo/pki.js';
+import { connect, type RoomOsDevice } from '../../../src/main/device/index.js';
+import { Journal } from '../../../src/main/vault/journal.js';
+import { KeychainSecretStore } from '../../../src/main/vault/secret-store.js';
+import type { WorkflowEvent } from '../../../src/main/workflows/engine.js';
+import {
+  type ProvisionOptions,
+  type ProvisionResult,
+  provision,
+} from '../../../src/main/workflows/provision.js';
+import {
+  createSimulator,
+  type RoomOsSimulator,
+  type SimulatorOptions,
+} from '../../../src/simulator/index.js';
+import { systemHas } from '../../helpers/system.js';
+
+const ready = systemHas('socat') && systemHas('keyring');
+const SERIAL = 'FOC2345X0AB';
+
+describe.runIf(ready)('provision over a serial console', () => {
+  let pki: DemoPki;
+  let creds: Credentials;
+  let cn: string;
+  let dir: string;
+  let secrets: KeychainSecretStore;
+  let journal: Journal;
+  let sim: RoomOsSimulator;
+  let link: string;
+  let closePty: () => Promise<void>;
+  const opened: RoomOsDevice[] = [];
+
+  beforeAll(async () => {
+    pki = await makeDemoPki('Test');
+    cn = 'room-7.test.example';
+    creds = readCredentials({ certPem: (await issueDeviceCert(pki, { cn, dns: [cn] })).bundlePem });
+  });
+
+  async function fresh(options: SimulatorOptions = {}): Promise<void> {
+    dir = mkdtempSync(join(tmpdir(), 'e2ee-prov-'));
+    secrets = new KeychainSecretStore({ service: `e2ee-test-provision-${process.pid}-${Date.now()}` });
+    journal = new Journal(join(dir, 'data'));
+    sim = await createSimulator({
+      serialNumber: SERIAL,
+      rebootDelayMs: 100,
+      registrationDelayMs: 20,
+      ...options,
+    });
+    link = join(dir, 'ttyDEVICE');
+    closePty = (await sim.servePty(link)).close;
+  }
+
+  afterEach(async () => {
+    for (const d of opened.splice(0)) await d.close().catch(() => undefined);
+    await closePty?.();
+    await sim?.close();
+    await secrets?.delete(SERIAL).catch(() => undefined);
+    await secrets?.deletePending(SERIAL).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  afterAll(() => undefined);
+
+  async function run(
+    options: Partial<ProvisionOptions> = {},
+    events?: WorkflowEvent[],
+  ): Promise<ProvisionResult> {
+    const device = await connect(`serial:${link}`, { timeoutMs: 10_000, wakeIntervalMs: 300 });
+    opened.push(device);
+    try {
+      return await provision(
+        { device, secrets, journal },
+        { credentials: creds, link: 'serial', ...options },
+        { onEvent: events ? (e) => events.push(e) : undefined },
+      );
+    } finally {
+      await device.close().catch(() => undefined);
+    }
+  }
+
+  const statuses = (r: ProvisionResult): Record<string, string> =>
+    Object.fromEntries(r.steps.map((s) => [s.id, s.status]));
+
+  it('provisions a factory-fresh device: secret, certificate, WebexIdentity, handover', async () => {
+    await fresh();
+    const events: WorkflowEvent[] = [];
+    const handover = join(dir, 'handover.json');
+    const r = await run({ handover: { file: handover } }, events);
+    expect(r.error).toBeUndefined();
+    expect(r.ok).toBe(true);
+    expect(statuses(r)).toEqual({
+      precheck: 'done',
+      backup: 'skipped',
+      'factory-reset': 'skipped',
+      'populate-secret': 'done',
+      'add-certificate': 'done',
+      'match-fingerprint': 'done',
+      activate: 'done',
+      verify: 'done',
+      restore: 'skipped',
+      register: 'skipped',
+      'verify-registered': 'skipped',
+      handover: 'done',
+    });
+    const fp = r.report!.fingerprint;
+    expect(fp).toMatch(/^[0-9a-f]{40}$/);
+    // The device holds the generated secret, and so does the keychain; nothing is pending.
+    expect(r.newSecret).toMatch(/^([23456789A-HJ-NP-Z]{4}-){6}[23456789A-HJ-NP-Z]{4}$/);
+    expect(sim.clientSecretIs(r.newSecret!)).toBe(true);
+    expect(await secrets.get(SERIAL)).toBe(r.newSecret);
+    expect(await secrets.getPending(SERIAL)).toBeNull();
+    expect(sim.state.webexIdentity).toBe(fp);
+    expect(
+      sim.state.certificates.map((c) => [
+        c.fingerprint,
+        c.commonName,
+        c.purposes,
+        c.encrypted,
+        c.chainLength,
+      ]),
+    ).toEqual([[fp, cn, ['WebexIdentity'], true, 1]]);
+    // The handover report says what was done, and holds no secret unless asked.
+    const report = JSON.parse(readFileSync(handover, 'utf8')) as Record<string, unknown>;
+    expect(report).toEqual({ ...r.report, provisionedAt: report.provisionedAt });
+    expect(report).toMatchObject({
+      serialNumber: SERIAL,
+      productId: 'Cisco Room Kit',
+      identity: cn,
+      fingerprint: fp,
+      enc: 'A128GCM',
+      registered: false,
+    });
+    expect(report.clientSecret).toBeUndefined();
+    // No event and no journal record carries the secret.
+    expect(JSON.stringify(events)).not.toContain(r.newSecret);
+    expect(readFileSync(journal.path, 'utf8')).not.toContain(r.newSecret);
+    expect((await journal.verify()).ok).toBe(true);
+  });
+
+  it('registers with an activation code and verifies the identity the registered device reports', async () => {
+    await fresh();
+    const r = await run({ activationCode: '1234-5678-9012-3456', enc: 'A256GCM' });
+    expect(r.ok).toBe(true);
+    expect(r.steps.find((s) => s.id === 'verify-registered')).toMatchObject({
+      status: 'done',
+      detail: `external identity ${cn}: Valid`,
+    });
+    expect(sim.state.webexStatus).toBe('Registered');
+    expect(r.report!.registered).toBe(true);
+  });
+
+  it('backs up, factory resets and restores the chosen configuration', async () => {
+    await fresh({ systemName: 'Boardroom 7' });
+    const backup = join(dir, 'backup.json');
+    const r = await run({
+      backupFile: backup,
+      factoryReset: { confirmed: true, keep: ['SerialPort'] },
+      restore: { file: backup, paths: ['SystemUnit Name'] },
+    });
+    expect(r.ok).toBe(true);
+    expect(statuses(r)).toMatchObject({ backup: 'done', 'factory-reset': 'done', restore: 'done' });
+    expect(sim.state.bootCount).toBe(2);
+    expect(sim.state.systemName).toBe('Boardroom 7');
+    const saved = JSON.parse(readFileSync(backup, 'utf8')) as {
+      device: { serialNumber: string };
+      nodes: { path: string; value: string }[];
+    };
+    expect(saved.device.serialNumber).toBe(SERIAL);
+    expect(saved.nodes.find((n) => n.path === 'SystemUnit Name')?.value).toBe('Boardroom 7');
+  });
+
+  it('refuses an unsupported model, and sends nothing', async () => {
+    await fresh({ model: 'Cisco TelePresence MX300 G2', software: 'RoomOS 11.23.1.8 3963b07b5c5' });
+    const r = await run();
+    expect(r.error?.code).toBe('ERR_WORKFLOW_MODEL_UNSUPPORTED');
+    expect(sim.state.clientSecretSet).toBe(false);
+  });
+
+  it('refuses software older than RoomOS 10.6.1', async () => {
+    await fresh({ software: 'RoomOS 10.5.1.0 1a2b3c4d5e6' });
+    const r = await run();
+    expect(r.error?.code).toBe('ERR_WORKFLOW_SOFTWARE_TOO_OLD');
+    expect(sim.state.clientSecretSet).toBe(false);
+  });
+
+  it('refuses an expired certificate before touching the device, then succeeds with a good one', async () => {
+    await fresh();
+    const expired = readCredentials({
+      certPem: (await issueDeviceCert(pki, { cn: 'old.test.example', days: -1 })).bundlePem,
+    });
+    const r = await run({ credentials: expired });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_CERT_REJECTED');
+    expect((r.error?.details as { errors: { code: string }[] }).errors.map((e) => e.code)).toEqual([
+      'ERR_CERT_EXPIRED',
+    ]);
+    expect(sim.state.clientSecretSet).toBe(false);
+    expect(sim.events.filter((e) => e.type === 'command' && /Security/.test(e.path))).toEqual([]);
+    expect((await run()).ok).toBe(true);
+  });
+
+  it('refuses a factory reset that was not confirmed', async () => {
+    await fresh();
+    const r = await run({ factoryReset: { confirmed: false } });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_CONFIRMATION_REQUIRED');
+    expect(sim.state.bootCount).toBe(1);
+  });
+
+  it('refuses a plain first populate over the network unless allowed', async () => {
+    await fresh();
+    const r = await run({ link: 'ssh' });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_PLAIN_SECRET_OVER_NETWORK');
+    const allowed = await run({ link: 'ssh', allowPlainOverNetwork: true });
+    expect(allowed.ok).toBe(true);
+    expect(allowed.warnings.map((w) => w.code)).toEqual(
+      expect.arrayContaining(['WARN_DEVICE_ON_NETWORK', 'WARN_PLAIN_SECRET_OVER_NETWORK']),
+    );
+  });
+
+  it('refuses a device whose secret the keychain does not hold, and changes nothing', async () => {
+    await fresh();
+    const other = await connect(`serial:${link}`, { wakeIntervalMs: 300 });
+    await other.populateSecretPlain('somebody-elses-secret');
+    await other.close();
+    const r = await run();
+    expect(r.error?.code).toBe('ERR_WORKFLOW_SECRET_HELD');
+    expect(sim.clientSecretIs('somebody-elses-secret')).toBe(true);
+    expect(await secrets.get(SERIAL)).toBeNull();
+    expect(await secrets.getPending(SERIAL)).toBeNull();
+    // A factory reset is the way out.
+    const reset = await run({ factoryReset: { confirmed: true, keep: ['SerialPort'] } });
+    expect(reset.ok).toBe(true);
+    expect(sim.clientSecretIs(reset.newSecret!)).toBe(true);
+  });
+
+  it('refuses a certificate already put on another device', async () => {
+    await fresh();
+    expect((await run()).ok).toBe(true);
+    await journal.append({ kind: 'event', event: 'device.identified', serial: 'FOC9999ZZZZ' });
+    // Pretend the same certificate went on another device: its journal lines say so.
+    const lines = readFileSync(journal.path, 'utf8');
+    expect(lines).toContain('"event":"cert.key"');
+    await closePty();
+    await sim.close();
+    sim = await createSimulator({ serialNumber: 'FOC9999ZZZZ', rebootDelayMs: 100 });
+    closePty = (await sim.servePty(link)).close;
+    const r = await run();
+    expect(r.error?.code).toBe('ERR_WORKFLOW_CERT_IN_USE');
+    expect(r.error?.details).toEqual({ serial: SERIAL });
+    expect(sim.state.clientSecretSet).toBe(false);
+    await secrets.delete('FOC9999ZZZZ');
+  });
+
+  // The cable pulled at each command that changes the device: before it runs, and after it ran.
+  const cuts: [string, RegExp][] = [
+    ['the first populate', /ClientSecret Populate/i],
+    ['the certificate add', /Services Add/i],
+    ['the activation', /Services Activate/i],
+    ['the registration', /Registration Start/i],
+  ];
+  const outcomes: string[] = [];
+  for (const [name, pattern] of cuts) {
+    for (const when of ['dropOnCommand', 'dropAfterCommand'] as const) {
+      it(`resumes after the cable is pulled ${when === 'dropOnCommand' ? 'before' : 'after'} ${name}`, async () => {
+        await fresh();
+        sim.setFaults({ [when]: pattern });
+        const secret = 'CORRECT-HORSE-BATTERY-STAPLE-7';
+        const first = await run({ secret, activationCode: '1111222233334444' });
+        expect(first.ok).toBe(false);
+        expect(['ERR_DEVICE_DISCONNECTED', 'ERR_DEVICE_TIMEOUT']).toContain(first.error?.code);
+        // Whatever happened, the secret is not lost: it is current or pending in the keychain.
+        const known = [await secrets.get(SERIAL), await secrets.getPending(SERIAL)];
+        expect(known).toContain(secret);
+        // The cable goes back in (the simulator's console reappears, as a USB port does after a replug).
+        await vi.waitFor(() => expect(existsSync(link)).toBe(true), { timeout: 10_000, interval: 50 });
+        await sim.whenUp();
+        // The second run finishes, redoing nothing the device already has.
+        const second = await run({ secret, activationCode: '1111222233334444' });
+        expect(second.error).toBeUndefined();
+        expect(second.ok).toBe(true);
+        expect(sim.clientSecretIs(secret)).toBe(true);
+        expect(await secrets.get(SERIAL)).toBe(secret);
+        expect(await secrets.getPending(SERIAL)).toBeNull();
+        expect(sim.state.webexIdentity).toBe(second.report!.fingerprint);
+        expect(sim.state.certificates).toHaveLength(1);
+        const ran = (path: RegExp): number =>
+          sim.events.filter((e) => e.type === 'command' && e.status === 'OK' && path.test(e.path)).length;
+        expect(ran(/Certificates Services Add/i)).toBe(1);
+        expect(ran(/Certificates Services Activate/i)).toBe(1);
+        expect((await journal.verify()).ok).toBe(true);
+        outcomes.push(`${name} (${when})`);
+      });
+    }
+  }
+
+  afterAll(() => {
+    if (outcomes.length) console.log(`cable pulls survived: ${outcomes.length} of ${cuts.length * 2}`);
+  });
+});
