@@ -267,6 +267,10 @@ class Simulator implements PtyHost {
       write: (d) => end.deliver(d),
       close: () => end.hangUp(),
     });
+    if (this.closed) {
+      session.close('simulator-closed');
+      return end;
+    }
     this.sessions.add(session);
     if (this.isUp()) session.start();
     return end;

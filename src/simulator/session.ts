@@ -610,7 +610,12 @@ export class Session {
     }
     if (key === 'accessmode') return this.mode === 'json' ? undefined : { block: [''], word: 'OK' };
     if (this.mode === 'json') return undefined;
-    return { block: ['xpreferences usage:', '  xpreferences outputmode <terminal/xml/json>'], word: 'OK' };
+    // XML output is not simulated: `outputmode xml` is refused after the usage text.
+    const refused = key === 'outputmode' && value !== undefined;
+    return {
+      block: ['xpreferences usage:', '  xpreferences outputmode <terminal/xml/json>'],
+      word: refused ? 'ERROR' : 'OK',
+    };
   }
 
   private deliverFeedback(change: DeviceChange): void {
