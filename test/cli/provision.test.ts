@@ -1,0 +1,190 @@
+/** `e2ee-prov provision` and `e2ee-prov demo`, run as a technician would, against `sim:` devices. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
+import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import { runCli } from '../helpers/cli.js';
+import { systemHas } from '../helpers/system.js';
+
+describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let bundle: string;
+  let bundle2: string;
+  let certOnly: string;
+  let keyOnly: string;
+  const service = `e2ee-test-cli-provision-${process.pid}`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'e2ee-cli-prov-'));
+    env = { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KEYCHAIN_SERVICE: service };
+    const pki = await makeDemoPki('CLI');
+    const issued = await issueDeviceCert(pki, { cn: 'desk-3.cli.example' });
+    bundle = join(dir, 'bundle.pem');
+    writeFileSync(bundle, issued.bundlePem);
+    // Every device needs its own certificate: the tool refuses one already on another device.
+    bundle2 = join(dir, 'bundle2.pem');
+    writeFileSync(bundle2, (await issueDeviceCert(pki, { cn: 'desk-4.cli.example' })).bundlePem);
+    certOnly = join(dir, 'cert.pem');
+    writeFileSync(certOnly, issued.certificatePem + pki.intermediatePem);
+    keyOnly = join(dir, 'key.pem');
+    writeFileSync(keyOnly, issued.keyPem);
+  });
+
+  afterAll(async () => {
+    const store = new KeychainSecretStore({ service });
+    for (const s of await store.list()) {
+      await store.delete(s.serial);
+      await store.deletePending(s.serial);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints the plan on a dry run and changes nothing', async () => {
+    const state = join(dir, 'dry.json');
+    const r = await runCli(
+      [
+        'provision',
+        '--target',
+        `sim:?state=${state}&serial=FOCDRYRUN01`,
+        '--cert',
+        bundle,
+        '--factory-reset',
+        '--dry-run',
+      ],
+      '',
+      env,
+    );
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(
+      'Plan for provision (dry run, nothing is done):\n  1. Check the device and the certificate\n  2. Back up the configuration  (left out: no backup file given)\n  3. Factory reset\n',
+    );
+    expect(r.stdout.toString()).toBe('');
+    const saved = JSON.parse(readFileSync(state, 'utf8')) as Record<string, unknown>;
+    expect(JSON.stringify(saved)).not.toContain('WebexIdentity');
+  });
+
+  it('provisions with a given secret (from a file), and --json reports every step', async () => {
+    const state = join(dir, 'a.json');
+    const secretFile = join(dir, 'secret');
+    writeFileSync(secretFile, 'OWNER-CHOSEN-SECRET-0001\n');
+    const r = await runCli(
+      [
+        'provision',
+        '--target',
+        `sim:?state=${state}&serial=FOCCLI00001`,
+        '--cert',
+        certOnly,
+        '--key',
+        keyOnly,
+        '--secret-file',
+        secretFile,
+        '--enc',
+        'A256GCM',
+        '--json',
+      ],
+      '',
+      env,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout.toString()) as {
+      ok: boolean;
+      report: Record<string, unknown>;
+      newSecret?: string;
+      steps: { id: string; status: string }[];
+    };
+    expect(out.ok).toBe(true);
+    expect(out.newSecret).toBeUndefined();
+    expect(out.report).toMatchObject({
+      serialNumber: 'FOCCLI00001',
+      identity: 'desk-3.cli.example',
+      enc: 'A256GCM',
+    });
+    expect(out.steps.filter((s) => s.status === 'done').map((s) => s.id)).toEqual([
+      'precheck',
+      'populate-secret',
+      'add-certificate',
+      'match-fingerprint',
+      'activate',
+      'verify',
+      'handover',
+    ]);
+    expect(r.stdout.toString()).not.toContain('OWNER-CHOSEN-SECRET-0001');
+    expect(await new KeychainSecretStore({ service }).get('FOCCLI00001')).toBe('OWNER-CHOSEN-SECRET-0001');
+  });
+
+  it('generates a secret when none is given and shows it once, on stdout only', async () => {
+    const state = join(dir, 'b.json');
+    const r = await runCli(
+      ['provision', '--target', `sim:?state=${state}&serial=FOCCLI00002`, '--cert', bundle2],
+      '',
+      env,
+    );
+    expect(r.status).toBe(0);
+    const stdout = r.stdout.toString();
+    const secret = /\n {4}(\S+)\n/.exec(stdout)?.[1];
+    expect(secret).toMatch(/^([23456789A-HJ-NP-Z]{4}-){6}[23456789A-HJ-NP-Z]{4}$/);
+    expect(stdout).toContain('Provisioned Cisco Room Kit FOCCLI00002: identity desk-4.cli.example');
+    expect(r.stderr).not.toContain(secret);
+    expect(r.stderr).toContain('✓ Activate it for WebexIdentity');
+    expect(await new KeychainSecretStore({ service }).get('FOCCLI00002')).toBe(secret);
+    const journal = readFileSync(join(dir, 'home', 'journal.jsonl'), 'utf8');
+    expect(journal).not.toContain(secret!);
+  });
+
+  it('refuses a certificate already on another device', async () => {
+    const r = await runCli(['provision', '--target', `sim:?serial=FOCCLI00003`, '--cert', bundle2], '', env);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
+      'ERR_WORKFLOW_CERT_IN_USE This certificate is already on device FOCCLI00002. Every device needs its own certificate and key: sharing them is a security breach.',
+    );
+  });
+
+  it('fails with one line: the code and a sentence', async () => {
+    const r = await runCli(
+      [
+        'provision',
+        '--target',
+        'sim:?model=Cisco%20TelePresence%20MX300%20G2&serial=FOCCLIMX300',
+        '--cert',
+        bundle,
+      ],
+      '',
+      env,
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
+      'ERR_WORKFLOW_MODEL_UNSUPPORTED Cisco TelePresence MX300 G2 (MX series) cannot join end-to-end encrypted meetings with an external identity. Only Board, Desk Pro, Desk, Room Kit and Room Kit Mini can.',
+    );
+  });
+
+  it('refuses usage mistakes before touching anything', async () => {
+    const r = await runCli(['provision', '--target', 'sim:', '--cert', bundle, '--keep', 'Network'], '', env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('ERR_USAGE --keep says what a factory reset keeps: give --factory-reset too.\n');
+  });
+});
+
+describe('e2ee-prov demo', () => {
+  it('provisions the built-in simulator end to end and narrates it', async () => {
+    const r = await runCli(['demo']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = r.stdout.toString();
+    for (const line of [
+      '✓ Factory reset: the device restarted and answered again',
+      '✓ Populate the client secret: a generated secret was populated, and stored for the device',
+      '✓ Activate it for WebexIdentity',
+      '✓ Verify the identity as registered: external identity room-101.demo.example: Valid',
+      'Done: Cisco Room Kit FOC2611DEMO now shows "room-101.demo.example" in end-to-end encrypted meetings.',
+    ]) {
+      expect(out).toContain(line);
+    }
+    expect(out).toMatch(
+      /The journal holds \d+ records \(chain intact\); the inventory lists FOC2611DEMO \(active\)\./,
+    );
+  });
+});
