@@ -249,7 +249,7 @@ export class Device {
       s(['SystemUnit', 'Software', 'Version'], this.software.version),
     );
     if (withUptime) leaves.push(s(['SystemUnit', 'Uptime'], String(this.uptime), true));
-    if (this.model.e2eeCapable) leaves.push(s(['Webex', 'Status'], this.webexStatus, true));
+    if ((this.software.numbers[0] ?? 0) >= 10) leaves.push(s(['Webex', 'Status'], this.webexStatus, true));
     return leaves;
   }
 

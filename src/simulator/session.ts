@@ -555,6 +555,11 @@ export class Session {
     }
     const p = parsed.params[0]!;
     const words = [...parsed.words, p.key];
+    if (parsed.error !== undefined) {
+      // An unquoted value with spaces, or an unterminated quote: nothing is set.
+      emit(words.join(' '), 'Error', 'Illegal value');
+      return configErrorAnswer('Illegal value', xpath('Configuration', words), ctx);
+    }
     const def = parsed.params.length === 1 ? findConfig(words) : undefined;
     if (!def) {
       emit(words.join(' '), 'Error', 'No match on address expression');
@@ -595,7 +600,14 @@ export class Session {
         return emptyAnswer(ctx);
       case 'list':
         if (ctx.mode === 'json') return emptyAnswer(ctx);
-        return { block: [...this.feedback.map((f) => f.text), '** end'], word: 'OK' };
+        return {
+          block: [
+            ...this.feedback.map((f) => f.text),
+            ...(ctx.resultId !== undefined ? [`** resultId: "${ctx.resultId}"`] : []),
+            '** end',
+          ],
+          word: 'OK',
+        };
       default:
         return { block: [], word: 'ERROR' };
     }
