@@ -367,8 +367,8 @@ export class ConsoleSession extends EventEmitter {
         this.finish(p, res);
         return;
       }
-      p?.collect?.push(...item.lines);
-      if (res && res.resultId === undefined) this.emit('feedback', res);
+      if (p?.collect) p.collect.push(...item.lines);
+      else if (res && res.resultId === undefined) this.emit('feedback', res);
       return;
     }
     if (item.type === 'block') {
@@ -388,8 +388,8 @@ export class ConsoleSession extends EventEmitter {
         }
         return;
       }
-      p?.collect?.push(...item.lines);
-      if (res.resultId === undefined) this.emit('feedback', res);
+      if (p?.collect) p.collect.push(...item.lines);
+      else if (res.resultId === undefined) this.emit('feedback', res);
       return;
     }
     if (item.type === 'status') {
@@ -422,7 +422,8 @@ export class ConsoleSession extends EventEmitter {
       }
       return;
     }
-    p?.collect?.push(item.line);
+    // The blank line between a tagged answer's `** end` and its `OK` belongs to that answer.
+    if (!p?.awaitingStatus) p?.collect?.push(item.line);
     this.emit('line', item.line);
   }
 

@@ -1,0 +1,59 @@
+import type { DeviceCertificate } from '../../main/device/index.js';
+import { type Command, parse, required } from '../command.js';
+import { openDevice } from '../context.js';
+import { type CliIO, write } from '../io.js';
+
+const USAGE = 'e2ee-prov device certs --target TARGET [--password-file PATH] [--json] [--verbose]';
+
+/** The device's service certificates (`Security Certificates Services Show`). */
+export const deviceCerts: Command = {
+  path: ['device', 'certs'],
+  summary: "List a device's certificates: SHA-1 fingerprint, subject, issuer, validity, purposes.",
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse(
+      args,
+      {
+        target: { type: 'string' },
+        'password-file': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+      },
+      USAGE,
+    );
+    const target = required(values.target, 'target', USAGE);
+    const { device } = await openDevice(
+      target,
+      {
+        ...(values['password-file'] !== undefined ? { passwordFile: values['password-file'] } : {}),
+        verbose: values.verbose,
+      },
+      io,
+    );
+    try {
+      const certs = await device.listCertificates();
+      await write(io.stdout, values.json ? JSON.stringify(certs, null, 2) + '\n' : certsText(certs));
+    } finally {
+      await device.close();
+    }
+    return 0;
+  },
+};
+
+/** One block per certificate; "No certificates." when there are none. */
+export function certsText(certs: readonly DeviceCertificate[]): string {
+  if (certs.length === 0) return 'No certificates.\n';
+  return (
+    certs
+      .map((c) =>
+        [
+          `${c.index}. ${c.fingerprint}`,
+          `   Subject:   ${c.subjectName ?? '-'}`,
+          `   Issuer:    ${c.issuerName ?? '-'}`,
+          `   Valid:     ${c.notBefore ?? '-'} to ${c.notAfter ?? '-'}`,
+          `   Used for:  ${c.purposes.length ? c.purposes.join(', ') : '(nothing)'}`,
+        ].join('\n'),
+      )
+      .join('\n') + '\n'
+  );
+}

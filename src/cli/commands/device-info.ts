@@ -1,0 +1,81 @@
+import type { DeviceIdentity, E2eeStatus, IdentityStatus } from '../../main/device/index.js';
+import { type Command, parse, required } from '../command.js';
+import { openDevice } from '../context.js';
+import { type CliIO, write } from '../io.js';
+
+const USAGE = 'e2ee-prov device info --target TARGET [--password-file PATH] [--json] [--verbose]';
+
+/** Identity and E2EE status of a device. */
+export const deviceInfo: Command = {
+  path: ['device', 'info'],
+  summary: 'Show what a device is (product, software, serial, Webex status) and its E2EE identity status.',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse(
+      args,
+      {
+        target: { type: 'string' },
+        'password-file': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
+      },
+      USAGE,
+    );
+    const target = required(values.target, 'target', USAGE);
+    const { device } = await openDevice(
+      target,
+      {
+        ...(values['password-file'] !== undefined ? { passwordFile: values['password-file'] } : {}),
+        verbose: values.verbose,
+      },
+      io,
+    );
+    try {
+      const identity = await device.identify();
+      const e2ee = await device.e2eeStatus();
+      await write(
+        io.stdout,
+        values.json ? JSON.stringify({ identity, e2ee }, null, 2) + '\n' : infoText(identity, e2ee),
+      );
+    } finally {
+      await device.close();
+    }
+    return 0;
+  },
+};
+
+function identityLines(name: string, s: IdentityStatus): string[] {
+  const out = [
+    `${name}:`,
+    `  Verification:  ${s.verification ?? '-'}`,
+    `  Identity:      ${s.identity ?? '-'}`,
+    `  Status:        ${s.status ?? '-'}`,
+  ];
+  for (const c of s.certificateChain) {
+    out.push(
+      `  Certificate ${c.index}: ${c.primaryName ?? c.subjectNames[0] ?? '-'}, ${c.validity ?? 'validity unknown'}, until ${c.notAfter ?? '-'}, SHA-1 ${c.fingerprint ?? '-'}`,
+    );
+  }
+  return out;
+}
+
+/** The human form: aligned labels, one fact a line. */
+export function infoText(id: DeviceIdentity, e2ee: E2eeStatus): string {
+  const lines = [
+    `Product:        ${id.productId || '-'}`,
+    `Software:       ${id.softwareDisplayName || '-'} (${id.softwareVersion || '-'})`,
+    `Serial number:  ${id.serialNumber || '-'}`,
+    `System name:    ${id.systemName || '(not set)'}`,
+    `Webex status:   ${id.webexStatus ?? '(not reported)'}`,
+  ];
+  if (!e2ee.present) {
+    lines.push('E2EE:           not reported (devices report it once registered to Webex)');
+  } else {
+    lines.push(`E2EE:           ${e2ee.availability ?? '-'}`);
+    lines.push(
+      ...identityLines('External identity', e2ee.external),
+      ...identityLines('Internal identity', e2ee.internal),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
