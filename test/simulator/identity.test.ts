@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../src/core/jwe/index.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
@@ -275,6 +278,43 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
     expect(
       await xcommand(c, `xCommand Security Certificates Services Delete Fingerprint: "${'0'.repeat(40)}"`),
     ).toContain('Reason: "Certificate not found."');
+  });
+
+  it('accepts an encrypted body wrapped over several lines', async () => {
+    const { s, c } = await device();
+    await xcommand(c, `xCommand Security ClientSecret Populate Secret: "${b64u(SECRET)}"`);
+    const blob = await seal('add', certs.leaf.cert + certs.leaf.key, SECRET, { enc: 'A256GCM' });
+    const wrapped = blob.match(/.{1,76}/g)?.join('\r') ?? blob;
+    expect(
+      await xcommand(
+        c,
+        `xCommand Security Certificates Services Add IsEncrypted: True | resultId="w"\r${wrapped}\r.`,
+      ),
+    ).toBe('OK\r\n*r ServicesAddResult (status=OK):\r\n** resultId: "w"\r\n** end\r\n');
+    expect(s.state.certificates.map((x) => x.fingerprint)).toEqual([certs.leaf.sha1]);
+    expect(
+      await xcommand(c, `xCommand Security Certificates Services Add\r${certs.leaf.cert}${certs.leaf.key}.`),
+    ).toContain('Reason: "Certificate already exists."');
+  });
+
+  it('keeps certificates and their purposes across a restart of the simulator (state file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-persist-'));
+    try {
+      const stateFile = join(dir, 'state.json');
+      const { s, c } = await device({ stateFile });
+      await xcommand(c, `xCommand Security Certificates Services Add\r${certs.rsa.cert}${certs.rsa.key}.`);
+      await xcommand(
+        c,
+        `xCommand Security Certificates Services Activate Purpose: HTTPS Fingerprint: ${certs.rsa.sha1}`,
+      );
+      await s.close();
+      sim = await createSimulator({ stateFile });
+      expect(sim.state.certificates.map((x) => [x.fingerprint, x.purposes])).toEqual([
+        [certs.rsa.sha1, ['HTTPS']],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('enforces Activate/Deactivate 1024 and Delete 128', async () => {

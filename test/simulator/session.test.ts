@@ -226,6 +226,30 @@ describe('TShell grammar', () => {
     );
   });
 
+  it('dumps the configuration as one JSON object, indexed nodes as arrays', async () => {
+    const c = await shell();
+    c.send('echo off\r');
+    await c.until('OK\r\n');
+    c.send('xpreferences outputmode json\r');
+    c.send('xConfiguration Network | resultId="n"\r');
+    const obj = JSON.parse(await c.until(/\r\n}\r\n/)) as {
+      Configuration: { Network: { id: string; IPv4: { Assignment: { Value: string } } }[] };
+      ResultId: string;
+    };
+    expect(obj.ResultId).toBe('n');
+    expect(obj.Configuration.Network[0]?.id).toBe('1');
+    expect(obj.Configuration.Network[0]?.IPv4.Assignment).toEqual({ Value: 'DHCP' });
+  });
+
+  it('logs a session closed by the client', async () => {
+    const s = await start({ loginRequired: false });
+    const stream = s.openStream();
+    stream.end();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.events.some((e) => e.type === 'session-close' && e.reason === 'closed')).toBe(true);
+    expect(s.state.sessions).toBe(0);
+  });
+
   it('lists help and ignores empty lines', async () => {
     const c = await shell();
     c.send('echo off\r');
