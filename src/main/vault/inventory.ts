@@ -59,6 +59,10 @@ export function deriveInventory(records: readonly JournalRecord[]): Inventory {
     d.lastAction = { action: r.action, result: r.result, at: r.at, op: r.op };
     if (r.result === 'unknown') continue;
     d.unsettled = d.unsettled.filter((op) => op !== r.op);
+    // A settled secret change (taken or not) shows the device holds a secret.
+    if (r.action === 'secret.rotate' && r.result === 'failed' && d.settledState === 'seen') {
+      d.settledState = 'secret-set';
+    }
     if (r.result !== 'ok') continue;
     const intent = intents.get(r.op);
     switch (r.action) {
