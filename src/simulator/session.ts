@@ -36,7 +36,7 @@ export interface SessionHost {
   /** The banner variant: `legacy` puts a blank line before `OK` (CE 9 style). */
   readonly bannerVariant: 'current' | 'legacy';
   /** Carries out a command's aftermath (factory reset, reboot, registration) once its answer is out. */
-  aftermath(then: Aftermath, session: Session): void;
+  aftermath(then: Aftermath): void;
   sessionClosed(session: Session): void;
 }
 
@@ -98,6 +98,11 @@ function xpath(root: string, words: readonly string[]): string {
 function startsWith(path: readonly (string | number)[], prefix: readonly string[]): boolean {
   const p = lower(path);
   return prefix.length <= p.length && prefix.every((w, i) => w === p[i]);
+}
+
+/** A trailing `*` asks for everything under the path. */
+function withoutStar(words: readonly string[]): string[] {
+  return words[words.length - 1] === '*' ? words.slice(0, -1) : [...words];
 }
 
 function delay(ms: number): Promise<void> {
@@ -433,14 +438,14 @@ export class Session {
     if (matchesFault(this.host.faults().dropAfterCommand, raw)) {
       this.host.clearFault('dropAfterCommand');
       this.drop('dropAfterCommand');
-      if (then) this.host.aftermath(then, this);
+      if (then) this.host.aftermath(then);
       return;
     }
     if (typeof answer === 'string') this.write(answer);
     else if (answer) this.emitAnswer(answer);
     if (then) {
       await this.out.idle();
-      this.host.aftermath(then, this);
+      this.host.aftermath(then);
     }
   }
 
@@ -510,7 +515,7 @@ export class Session {
   }
 
   private xstatus(parsed: ParsedLine, ctx: AnswerContext): Answer {
-    const want = lower(parsed.words);
+    const want = lower(withoutStar(parsed.words));
     const leaves = this.host.device.statusLeaves(true).filter((l) => startsWith(l.path, want));
     const status = leaves.length > 0 ? 'OK' : 'Error';
     this.host.events.emit({
@@ -542,7 +547,8 @@ export class Session {
         ...(parsed.resultId !== undefined ? { resultId: parsed.resultId } : {}),
       });
     if (parsed.params.length === 0) {
-      const defs = configUnder(parsed.words);
+      // `xConfiguration *` (PLC, ACA) is the whole tree, as `xConfiguration` alone.
+      const defs = configUnder(withoutStar(parsed.words));
       if (defs.length === 0) {
         emit(parsed.words.join(' '), 'Error', 'No match on address expression');
         return configErrorAnswer('No match on address expression', xpath('Configuration', parsed.words), ctx);

@@ -81,9 +81,7 @@ export class SshServer {
     this.connections.add(client);
     client.on('error', () => {});
     client.on('close', () => this.connections.delete(client));
-    let user = '';
     client.on('authentication', (ctx) => {
-      user = ctx.username;
       const check = (password: string): boolean => {
         const ok =
           ctx.username === 'admin' && password === this.host.device.adminPassword && this.host.isUp();
@@ -103,7 +101,6 @@ export class SshServer {
       }
     });
     client.on('ready', () => {
-      void user;
       client.on('session', (accept) => {
         const sess = accept();
         let pty = false;

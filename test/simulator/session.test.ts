@@ -231,6 +231,11 @@ describe('TShell grammar', () => {
     c.send('echo off\r');
     await c.until('OK\r\n');
     c.send('xpreferences outputmode json\r');
+    c.send('xConfiguration * | resultId="all"\r');
+    const all = JSON.parse(await c.until(/\r\n}\r\n/)) as { Configuration: Record<string, unknown> };
+    expect(Object.keys(all.Configuration)).toEqual(
+      expect.arrayContaining(['Conference', 'Network', 'SerialPort', 'SystemUnit']),
+    );
     c.send('xConfiguration Network | resultId="n"\r');
     const obj = JSON.parse(await c.until(/\r\n}\r\n/)) as {
       Configuration: { Network: { id: string; IPv4: { Assignment: { Value: string } } }[] };
