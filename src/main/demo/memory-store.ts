@@ -29,12 +29,10 @@ export class DemoSecretStore implements SecretStore {
   }
   async list(): Promise<SecretStatus[]> {
     const serials = new Set([...this.current.keys(), ...this.pending.keys()]);
-    return [...serials]
-      .sort()
-      .map((serial) => ({
-        serial,
-        hasSecret: this.current.has(serial),
-        hasPending: this.pending.has(serial),
-      }));
+    return [...serials].sort().map((serial) => ({
+      serial,
+      hasSecret: this.current.has(serial),
+      hasPending: this.pending.has(serial),
+    }));
   }
 }
