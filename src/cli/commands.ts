@@ -9,6 +9,11 @@ import { demoCommand } from './commands/demo.js';
 import { deviceCerts } from './commands/device-certs.js';
 import { deviceInfo } from './commands/device-info.js';
 import { provisionCommand } from './commands/provision.js';
+import { inventoryCommand } from './commands/inventory.js';
+import { journalVerify } from './commands/journal-verify.js';
+import { secretExport } from './commands/secret-export.js';
+import { secretImport } from './commands/secret-import.js';
+import { secretRotate } from './commands/secret-rotate.js';
 import { simulatorCommand } from './commands/simulator.js';
 
 /** Every command of `e2ee-prov`; add a line here for a new one. */
@@ -24,4 +29,9 @@ export const COMMANDS: readonly Command[] = [
   deviceInfo,
   deviceCerts,
   consoleCommand,
+  secretRotate,
+  secretExport,
+  secretImport,
+  inventoryCommand,
+  journalVerify,
 ];

@@ -1,0 +1,41 @@
+import { dataDir } from '../../main/vault/data-dir.js';
+import { JournalError } from '../../main/vault/errors.js';
+import { Journal } from '../../main/vault/journal.js';
+import { type Command, parse } from '../command.js';
+import { type CliIO, write } from '../io.js';
+
+const USAGE = 'e2ee-prov journal verify [--json]';
+
+/** Checks the journal's hash chain and anchor; exits 1 with the code and line of the first problem. */
+export const journalVerify: Command = {
+  path: ['journal', 'verify'],
+  summary: 'Check that the journal is whole: no record edited, removed or cut off (hash chain and anchor).',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values: v } = parse(args, { json: { type: 'boolean', default: false } }, USAGE);
+    const journal = new Journal(dataDir(io.env));
+    const report = await journal.verify();
+    if (v.json) {
+      await write(io.stdout, JSON.stringify({ path: journal.path, ...report }) + '\n');
+    } else {
+      for (const p of report.problems.filter((x) => x.code.startsWith('WARN_'))) {
+        io.stderr.write(`warning: ${p.code} line ${p.line}: ${p.message}\n`);
+      }
+      if (report.ok) {
+        await write(
+          io.stdout,
+          `${journal.path}: ${report.records} record(s), chain intact, last record anchored (sha256 ${report.head.hash.slice(0, 16)}…).\n`,
+        );
+      }
+    }
+    const bad = report.problems.find((p) => p.code.startsWith('ERR_'));
+    if (bad) {
+      throw new JournalError(
+        bad.code as 'ERR_JOURNAL_TAMPERED' | 'ERR_JOURNAL_TRUNCATED',
+        `line ${bad.line}: ${bad.message} (${journal.path})`,
+        { line: bad.line },
+      );
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,120 @@
+import { isEnc } from '../../core/jwe/index.js';
+import { checkSecret, describeWarning } from '../../core/secret/index.js';
+import { type RotateResult, type RotateStep, rotateSecret } from '../../main/workflows/rotate.js';
+import { type Command, parse, required } from '../command.js';
+import { openDevice, openVault } from '../context.js';
+import { CliError } from '../errors.js';
+import { type CliIO, promptHidden, readSecret, write } from '../io.js';
+
+const USAGE =
+  'e2ee-prov secret rotate --target TARGET [--new-secret-file PATH] [--secret-file PATH] [--enc A128GCM|A256GCM] [--password-file PATH] [--json]';
+
+const NARRATION: Partial<Record<RotateStep, string>> = {
+  'intent-recorded': 'intent recorded in the journal',
+  'pending-stored': 'new secret stored in the keychain as pending',
+  'device-answered': 'the device took the new secret',
+  'pending-cleared': 'keychain settled',
+};
+
+/**
+ * Changes a device's ClientSecret: a populate blob of the new secret under the current one, crash-safe
+ * (journal intent and keychain "pending" first; an unfinished change is settled on the next run).
+ */
+export const secretRotate: Command = {
+  path: ['secret', 'rotate'],
+  summary:
+    'Change a device’s ClientSecret (a new one is generated and shown once unless --new-secret-file is given).',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values: v } = parse(
+      args,
+      {
+        target: { type: 'string' },
+        'new-secret-file': { type: 'string' },
+        'secret-file': { type: 'string' },
+        enc: { type: 'string', default: 'A128GCM' },
+        'password-file': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      USAGE,
+    );
+    const targetText = required(v.target, 'target', USAGE);
+    if (!isEnc(v.enc))
+      throw new CliError('ERR_USAGE', `--enc must be A128GCM or A256GCM, not ${JSON.stringify(v.enc)}.`);
+    const enc = v.enc;
+    const stdinUsers = [v['new-secret-file'], v['secret-file'], v['password-file']].filter((f) => f === '-');
+    if (stdinUsers.length > 1) {
+      throw new CliError('ERR_USAGE', 'Only one of the secret files can be standard input (-).');
+    }
+    // A typed new secret is checked before anything touches the keychain or the device.
+    let newSecret: string | undefined;
+    if (v['new-secret-file'] !== undefined) {
+      newSecret = await readSecret(v['new-secret-file'], io, 'new ClientSecret');
+      const check = checkSecret(newSecret, 'blob');
+      for (const w of check.warnings) io.stderr.write(`warning: ${w.code} ${describeWarning(w)}\n`);
+    }
+    const say = (line: string): void => {
+      if (!v.json) io.stderr.write(`${line}\n`);
+    };
+
+    const vault = await openVault(io);
+    const passwordFile = v['password-file'];
+    const open = () => openDevice(targetText, passwordFile !== undefined ? { passwordFile } : {}, io);
+    const { device } = await open();
+    let result: RotateResult;
+    try {
+      result = await rotateSecret(
+        device,
+        {
+          ...(newSecret !== undefined ? { newSecret } : {}),
+          askCurrentSecret: () =>
+            v['secret-file'] !== undefined
+              ? readSecret(v['secret-file'], io, 'current ClientSecret')
+              : promptHidden(io, 'The keychain has no secret for this device. Current ClientSecret: '),
+        },
+        {
+          store: vault.secrets,
+          journal: vault.journal,
+          enc,
+          reconnect: async () => (await open()).device,
+          onStep: (s) => {
+            const text = NARRATION[s];
+            if (text) say(`  ${text}`);
+          },
+        },
+      );
+    } finally {
+      await device.close().catch(() => undefined);
+    }
+    const { before } = result;
+    if (before.state === 'settled') {
+      say(
+        `  an earlier, unfinished change was settled first: the device held the ${before.holds === 'new' ? 'new' : 'previous'} secret`,
+      );
+    }
+    if (v.json) {
+      await write(
+        io.stdout,
+        JSON.stringify({
+          ok: true,
+          serial: result.serial,
+          op: result.op,
+          generated: result.generated,
+          ...(result.generated ? { bits: result.generatedBits, secret: result.newSecret } : {}),
+          strength: { bits: result.check.strength.bits, rating: result.check.strength.rating },
+          settledBefore: before.state === 'settled' ? before.holds : null,
+        }) + '\n',
+      );
+      return 0;
+    }
+    if (result.generated) {
+      say(
+        `The ClientSecret of ${result.serial} is changed. Its new secret (${result.generatedBits} random bits), shown this once; it is kept in the OS keychain:`,
+      );
+      await write(io.stdout, `${result.newSecret}\n`);
+    } else {
+      await write(io.stdout, `The ClientSecret of ${result.serial} is changed (kept in the OS keychain).\n`);
+    }
+    return 0;
+  },
+};
