@@ -12,6 +12,7 @@ import { issueDeviceCert, makeDemoPki, type DemoPki } from '../../../src/main/de
 import { connect, type RoomOsDevice } from '../../../src/main/device/index.js';
 import { Journal } from '../../../src/main/vault/journal.js';
 import { KeychainSecretStore } from '../../../src/main/vault/secret-store.js';
+import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
 import type { WorkflowEvent } from '../../../src/main/workflows/engine.js';
 import {
   type ProvisionOptions,
@@ -74,12 +75,13 @@ describe.runIf(ready)('provision over a serial console', () => {
   async function run(
     options: Partial<ProvisionOptions> = {},
     events?: WorkflowEvent[],
+    wrap: (d: RoomOsDevice) => WorkflowDevice = (d) => d,
   ): Promise<ProvisionResult> {
     const device = await connect(`serial:${link}`, { timeoutMs: 10_000, wakeIntervalMs: 300 });
     opened.push(device);
     try {
       return await provision(
-        { device, secrets, journal },
+        { device: wrap(device), secrets, journal },
         { credentials: creds, link: 'serial', ...options },
         { onEvent: events ? (e) => events.push(e) : undefined },
       );
@@ -240,6 +242,41 @@ describe.runIf(ready)('provision over a serial console', () => {
     const reset = await run({ factoryReset: { confirmed: true, keep: ['SerialPort'] } });
     expect(reset.ok).toBe(true);
     expect(sim.clientSecretIs(reset.newSecret!)).toBe(true);
+  });
+
+  it('reports a blob the device rejects (damaged on the way) with its reason, and resumes', async () => {
+    await fresh();
+    // One character of the add blob's ciphertext changes between the tool and the device.
+    const damage = (d: RoomOsDevice): WorkflowDevice =>
+      Object.assign(Object.create(d) as RoomOsDevice, {
+        addCertificate: (blob: string) => {
+          const parts = blob.split('.');
+          parts[3] = (parts[3]![0] === 'A' ? 'B' : 'A') + parts[3]!.slice(1);
+          return d.addCertificate(parts.join('.'));
+        },
+      });
+    const first = await run({ secret: 'OWNER-SECRET-FOR-REJECT-TEST' }, undefined, damage);
+    expect(first.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
+    expect(first.steps.find((s) => s.id === 'add-certificate')?.status).toBe('failed');
+    expect(sim.state.certificates).toEqual([]);
+    const refusal = sim.events.find(
+      (e) => e.type === 'command' && /Services Add/i.test(e.path) && e.status === 'Error',
+    );
+    expect(refusal).toMatchObject({ code: 'ERR_JWE_DECRYPTION_FAILED' });
+    const records = await journal.read();
+    expect(
+      records
+        .filter((r) => r.kind === 'outcome' && r.action === 'cert.add')
+        .map((r) => (r as { result: string }).result),
+    ).toEqual(['failed']);
+    // The secret is kept; the next run adds the certificate without populating again.
+    const second = await run({ secret: 'OWNER-SECRET-FOR-REJECT-TEST' });
+    expect(second.ok).toBe(true);
+    expect(second.steps.find((s) => s.id === 'populate-secret')).toMatchObject({
+      status: 'skipped',
+      reason: 'the device already holds the secret stored for it',
+    });
+    expect(sim.state.webexIdentity).toBe(second.report!.fingerprint);
   });
 
   it('refuses a certificate already put on another device', async () => {
