@@ -3,7 +3,7 @@
  * Drop faults fire once and then clear themselves, so that the client's reconnection is not dropped again.
  */
 export interface Faults {
-  /** Drop the connection once the session has received this many bytes (counted from the session's start). */
+  /** Drop the connection once the session has received this many bytes since the faults were set (or it began). */
   dropAfterBytesIn?: number;
   /** Drop the connection when a command line matching this arrives, before it runs (nothing changes). */
   dropOnCommand?: RegExp | string;

@@ -132,6 +132,7 @@ class Simulator implements PtyHost {
   private readonly powerListeners = new Set<(phase: 'up' | 'down') => void>();
   private readonly servers = new Set<{ close(): Promise<void> }>();
   private sessionIds = 0;
+  private faultGen = 0;
   private bootTimer: NodeJS.Timeout | undefined;
   private registrationTimer: NodeJS.Timeout | undefined;
   private readonly rebootDelayMs: number;
@@ -172,6 +173,10 @@ class Simulator implements PtyHost {
 
   faults(): Faults {
     return this.currentFaults;
+  }
+
+  faultGeneration(): number {
+    return this.faultGen;
   }
 
   clearFault(name: keyof Faults): void {
@@ -323,6 +328,7 @@ class Simulator implements PtyHost {
 
   setFaults(faults: Partial<Faults>): void {
     this.currentFaults = { ...faults };
+    this.faultGen++;
     this.events.emit({ type: 'fault', session: 0, fault: `set ${JSON.stringify(describeFaults(faults))}` });
   }
 

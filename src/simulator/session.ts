@@ -31,6 +31,8 @@ export interface SessionHost {
   readonly device: Device;
   readonly events: EventLog;
   faults(): Faults;
+  /** Changes each time the faults are set, so that byte counts start again. */
+  faultGeneration(): number;
   clearFault(name: keyof Faults): void;
   nextSessionId(): number;
   /** The banner variant: `legacy` puts a blank line before `OK` (CE 9 style). */
@@ -125,7 +127,9 @@ export class Session {
   private readonly queue: Item[] = [];
   private pumping = false;
   private body: { parsed: ParsedLine; lines: string[]; raw: string } | undefined;
+  /** Bytes received since the faults were last set (or the session began, if later). */
   private bytesIn = 0;
+  private bytesGeneration = -1;
   private user = '';
   /** Registered expressions: lower-cased words for matching, and the text as given for `list`. */
   private readonly feedback: { words: string[]; text: string }[] = [];
@@ -179,6 +183,10 @@ export class Session {
     if (this.login === 'closed' || this.login === 'down') return;
     let bytes = data;
     let drop = false;
+    if (this.bytesGeneration !== this.host.faultGeneration()) {
+      this.bytesGeneration = this.host.faultGeneration();
+      this.bytesIn = 0;
+    }
     const limit = this.host.faults().dropAfterBytesIn;
     if (limit !== undefined) {
       const room = Math.max(0, limit - this.bytesIn);

@@ -118,9 +118,11 @@ describe('drop faults', () => {
     expect(s.events.some((e) => e.type === 'fault' && e.fault === 'dropAfterCommand')).toBe(true);
   });
 
-  it('dropAfterBytesIn hangs up mid-line; the partial line never runs', async () => {
+  it('dropAfterBytesIn hangs up mid-line (counting from when it is set); the partial line never runs', async () => {
     const { s, c } = await shell();
-    s.setFaults({ dropAfterBytesIn: 20 });
+    s.setFaults({ dropAfterBytesIn: 40 });
+    c.send('xStatus SystemUnit ProductId\r');
+    await c.until('OK\r\n');
     c.send(`${POPULATE}\r`);
     await c.closed();
     expect(s.state.clientSecretSet).toBe(false);
