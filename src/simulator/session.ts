@@ -64,13 +64,12 @@ const VERBS = [
 ] as const;
 type Verb = (typeof VERBS)[number];
 
+/** `?` / `help` (spec §1.3, from ROS xAPI.md and the LAB transcript). */
 const HELP = [
   ' - User Commands -',
-  '',
   'help            xcommand        xconfiguration  xdocument       xevent',
   'xfeedback       xgetxml         xpreferences    xstatus         xtransaction',
   'bye             echo            log             systemtools',
-  '',
 ];
 
 /** Feedback registrations per session (RoomOS 11 guide: up to 50). */
@@ -228,6 +227,12 @@ export class Session {
     if (b === CR || b === LF) {
       this.echoText('\n');
       this.lineDone();
+      return;
+    }
+    if (b === 0x03) {
+      // Ctrl-C discards the line being typed, as a tty's intr would.
+      this.line = [];
+      this.echoText('^C\n');
       return;
     }
     if (b === 0x7f || b === 0x08) {
