@@ -75,6 +75,8 @@ async function repl(device: RoomOsDevice, io: CliIO, interactive: boolean): Prom
     ...(interactive ? { output: io.stderr, prompt: '> ' } : {}),
     terminal: interactive,
   });
+  // Ctrl-C at the prompt leaves the console (closing the session cleanly), as end of input does.
+  rl.on('SIGINT', () => rl.close());
   const lines = rl[Symbol.asyncIterator]();
   const next = async (): Promise<string | null> => {
     if (interactive) rl.prompt();

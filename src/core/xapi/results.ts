@@ -183,12 +183,15 @@ export interface ConfigurationDump {
   /** `*c xConfiguration …` lines exactly as received (empty when read in JSON grammar). */
   lines: string[];
   nodes: ConfigNode[];
+  /** The nodes as a map, path → value. */
+  values: Record<string, string>;
 }
 
 /** Reads `xConfiguration` (the whole tree) in either grammar. */
 export function parseConfigurationDump(res: XapiResponse): ConfigurationDump {
   if (res.grammar === 'json') {
-    return { lines: [], nodes: res.entries.map((e) => ({ path: e.path.join(' '), value: e.value })) };
+    const jsonNodes = res.entries.map((e) => ({ path: e.path.join(' '), value: e.value }));
+    return { lines: [], nodes: jsonNodes, values: valuesOf(jsonNodes) };
   }
   const lines: string[] = [];
   const nodes: ConfigNode[] = [];
@@ -203,5 +206,9 @@ export function parseConfigurationDump(res: XapiResponse): ConfigurationDump {
       quoted: raw.startsWith('"'),
     });
   }
-  return { lines, nodes };
+  return { lines, nodes, values: valuesOf(nodes) };
+}
+
+function valuesOf(nodes: readonly ConfigNode[]): Record<string, string> {
+  return Object.fromEntries(nodes.map((n) => [n.path, n.value]));
 }

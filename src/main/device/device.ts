@@ -545,8 +545,10 @@ export class RoomOsDevice {
       attempt += 1;
       try {
         this.progress('reconnecting', `Reconnecting to ${describeTarget(this.target)} (attempt ${attempt}).`);
+        const previous = this.session.transport;
         const session = await openSession(this.target, this.options, passwords, {
           until,
+          usbSerialNumber: previous instanceof SerialTransport ? previous.usbSerialNumber : null,
           ...(reuse && !reuse.closed ? { reuse } : {}),
         });
         this.session = session;
@@ -593,7 +595,7 @@ async function openTransport(
   target: Target,
   options: ConnectOptions,
   password: string,
-  reconnect?: { until: number },
+  reconnect?: { until: number; usbSerialNumber?: string | null },
 ): Promise<Transport> {
   switch (target.kind) {
     case 'serial': {
@@ -601,6 +603,7 @@ async function openTransport(
       return reconnect
         ? reopenSerial(path, serial, options.pacing ?? {}, {
             timeoutMs: Math.max(0, reconnect.until - Date.now()),
+            usbSerialNumber: reconnect.usbSerialNumber ?? null,
           })
         : SerialTransport.open(path, serial, options.pacing ?? {});
     }
@@ -637,7 +640,7 @@ async function openSession(
   target: Target,
   options: ConnectOptions,
   passwords: string[],
-  reconnect?: { until: number; reuse?: Transport },
+  reconnect?: { until: number; reuse?: Transport; usbSerialNumber?: string | null },
 ): Promise<ConsoleSession> {
   const where = describeTarget(target);
   options.onProgress?.({ stage: 'opening', message: `Opening ${where}.` });

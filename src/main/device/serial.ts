@@ -77,6 +77,8 @@ export class SerialTransport extends BaseTransport {
   readonly label: string;
   readonly pacing: Pacing;
   readonly path: string;
+  /** The USB serial number of the port, when the system reports one: finds it again under a new path after a replug. */
+  usbSerialNumber: string | null = null;
   private readonly port: SerialPort;
 
   private constructor(path: string, port: SerialPort, pacing: Pacing) {
@@ -117,7 +119,9 @@ export class SerialTransport extends BaseTransport {
     await new Promise<void>((resolve, reject) => {
       port.open((err) => (err ? reject(serialOpenError(path, err)) : resolve()));
     });
-    return new SerialTransport(path, port, { ...SERIAL_PACING, ...pacing });
+    const transport = new SerialTransport(path, port, { ...SERIAL_PACING, ...pacing });
+    transport.usbSerialNumber = await usbSerialOf(path);
+    return transport;
   }
 
   write(data: Uint8Array): Promise<void> {
@@ -149,15 +153,23 @@ export async function reopenSerial(
   path: string,
   settings: Partial<SerialSettings>,
   pacing: Partial<Pacing>,
-  options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal },
+  options: { timeoutMs: number; pollMs?: number; signal?: AbortSignal; usbSerialNumber?: string | null },
 ): Promise<SerialTransport> {
   const until = Date.now() + options.timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
     options.signal?.throwIfAborted();
-    if (existsSync(path) || process.platform === 'win32') {
+    let where = path;
+    if (!existsSync(path) && options.usbSerialNumber) {
+      // Plugged into another USB socket: the same console under a new name (ttyACM0 -> ttyACM1).
+      const moved = (await listPorts().catch(() => [])).find(
+        (p) => p.serialNumber === options.usbSerialNumber,
+      );
+      if (moved) where = moved.path;
+    }
+    if (existsSync(where) || process.platform === 'win32') {
       try {
-        return await SerialTransport.open(path, settings, pacing);
+        return await SerialTransport.open(where, settings, pacing);
       } catch (e) {
         last = e;
         if (e instanceof DeviceError && e.code === 'ERR_DEVICE_PORT_PERMISSION') throw e;
@@ -288,6 +300,18 @@ export async function listPortsFromSysfs(root = '/sys/class/tty'): Promise<PortI
     );
   }
   return out;
+}
+
+/** The USB serial number of `path`, or null (a pseudo-terminal, a built-in port, or no USB information). */
+async function usbSerialOf(path: string): Promise<string | null> {
+  if (!/ttyACM|ttyUSB|usbmodem|usbserial|^COM/i.test(path)) return null;
+  try {
+    const real = await realpath(path).catch(() => path);
+    const found = (await listPorts()).find((p) => p.path === path || p.path === real);
+    return found?.serialNumber ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** Lists serial ports, likely consoles first. Never rejects for a missing `udevadm`. */

@@ -444,6 +444,11 @@ describe('typed readings', () => {
         { path: 'Network 1 IPv4 Assignment', value: 'DHCP', quoted: false },
         { path: 'Audio DefaultVolume', value: '50', quoted: false },
       ],
+      values: {
+        'SystemUnit Name': 'my-device',
+        'Network 1 IPv4 Assignment': 'DHCP',
+        'Audio DefaultVolume': '50',
+      },
     });
     const json = parseJsonResponse({
       Configuration: { Network: [{ id: '1', IPv4: { Assignment: { Value: 'DHCP', valueSpaceRef: '/x' } } }] },
@@ -451,6 +456,7 @@ describe('typed readings', () => {
     expect(parseConfigurationDump(json)).toEqual({
       lines: [],
       nodes: [{ path: 'Network 1 IPv4 Assignment', value: 'DHCP' }],
+      values: { 'Network 1 IPv4 Assignment': 'DHCP' },
     });
   });
 });
