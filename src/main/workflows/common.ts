@@ -1,3 +1,4 @@
+import { modelSupport } from '../../core/support.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import type { WorkflowDevice } from './device-port.js';
@@ -28,4 +29,16 @@ export async function knownSecret(
       : `The device ${id.serialNumber} does not accept the client secret the keychain holds for it. Import the right secret, or factory reset the device.`,
     { serial: id.serialNumber },
   );
+}
+
+/** Refuses a model that cannot hold an external E2EE identity (before any blob is sent to it). */
+export function requireE2eeModel(id: DeviceIdentity): void {
+  const model = modelSupport(id.productId);
+  if (model.capability === 'unsupported') {
+    throw new WorkflowError(
+      'ERR_WORKFLOW_MODEL_UNSUPPORTED',
+      `${id.productId} (${model.family}) cannot join end-to-end encrypted meetings with an external identity. Only Board, Desk Pro, Desk, Room Kit and Room Kit Mini can.`,
+      { productId: id.productId },
+    );
+  }
 }

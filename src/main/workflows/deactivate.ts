@@ -3,7 +3,7 @@ import { type Enc, fingerprintPayload, seal } from '../../core/jwe/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
-import { knownSecret } from './common.js';
+import { knownSecret, requireE2eeModel } from './common.js';
 import type { WorkflowDevice } from './device-port.js';
 import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
 import { WorkflowError } from './errors.js';
@@ -35,11 +35,30 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     async act(ctx) {
       const { device, secrets } = ctx.deps;
       ctx.id = await device.identify();
+      requireE2eeModel(ctx.id);
       ctx.secret = await knownSecret(device, secrets, ctx.id);
       const listed = await device.listCertificates();
+      const serial = ctx.id.serialNumber;
+      // Resume: what an earlier run of this tool deactivated or deleted on this device.
+      const records = await ctx.deps.journal.read();
+      const earlier = (action: 'cert.deactivate' | 'cert.delete', fp?: string): string | undefined => {
+        const r = records
+          .filter(
+            (x) =>
+              x.kind === 'intent' &&
+              x.action === action &&
+              x.serial === serial &&
+              (fp === undefined || x.fingerprint === fp),
+          )
+          .at(-1);
+        return r?.kind === 'intent' && (r.action === 'cert.deactivate' || r.action === 'cert.delete')
+          ? r.fingerprint
+          : undefined;
+      };
+      const active = listed.find((c) => c.purposes.some(isWebex))?.fingerprint;
       const wanted = ctx.options.fingerprint
         ? fingerprintPayload(ctx.options.fingerprint)
-        : listed.find((c) => c.purposes.some(isWebex))?.fingerprint;
+        : (active ?? earlier('cert.deactivate'));
       if (!wanted) {
         throw new WorkflowError(
           'ERR_WORKFLOW_NOTHING_TO_RESUME',
@@ -47,6 +66,10 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
         );
       }
       if (!listed.some((c) => c.fingerprint === wanted)) {
+        if (earlier('cert.delete', wanted) !== undefined) {
+          ctx.fingerprint = wanted;
+          return `certificate ${wanted}, deleted by an earlier run`;
+        }
         throw new WorkflowError(
           'ERR_WORKFLOW_FINGERPRINT_NOT_LISTED',
           `The device does not list a certificate with fingerprint ${wanted}.`,
@@ -78,7 +101,11 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     },
     async verify(ctx) {
       const status = await ctx.deps.device.e2eeStatus();
-      if (status.external.certificateChain[0]?.fingerprint === ctx.fingerprint) {
+      const listed = await ctx.deps.device.listCertificates();
+      if (
+        status.external.certificateChain[0]?.fingerprint === ctx.fingerprint ||
+        listed.some((c) => c.fingerprint === ctx.fingerprint && c.purposes.some(isWebex))
+      ) {
         throw new WorkflowError(
           'ERR_WORKFLOW_VERIFY_FAILED',
           'The device still reports the certificate as its external identity.',

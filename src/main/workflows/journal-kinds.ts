@@ -8,6 +8,8 @@ declare module '../vault/journal-types.js' {
   interface JournalEvents {
     /** The certificate and public key a provisioning put on a device: finds one key used twice. */
     'cert.key': { fingerprint: string; spkiSha256: string };
+    /** A renewal's plan: the certificate replacing `old`. Lets a resumed renewal still find and remove the old one. */
+    'renew.plan': { fingerprint: string; old: string };
   }
 }
 

@@ -12,7 +12,7 @@ import {
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
-import { knownSecret } from './common.js';
+import { knownSecret, requireE2eeModel } from './common.js';
 import type { WorkflowDevice } from './device-port.js';
 import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
 import { WorkflowError } from './errors.js';
@@ -76,13 +76,43 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
         );
       }
       for (const w of ctx.check.warnings) io.warn(w.code, w.message);
+      requireE2eeModel(ctx.id);
       ctx.secret = await knownSecret(device, secrets, ctx.id);
       ctx.old = await activeFingerprint(device);
+      const serial = ctx.id.serialNumber;
+      if (ctx.old === ctx.fingerprint) {
+        // Resume: an earlier run activated the new certificate and stopped before the old one was removed.
+        const plan = (await ctx.deps.journal.read())
+          .filter(
+            (r) =>
+              r.kind === 'event' &&
+              r.event === 'renew.plan' &&
+              r.serial === serial &&
+              r.fingerprint === ctx.fingerprint,
+          )
+          .at(-1);
+        const old = plan?.kind === 'event' && plan.event === 'renew.plan' ? plan.old : undefined;
+        if (old && (await device.listCertificates()).some((c) => c.fingerprint === old)) {
+          ctx.old = old;
+          io.info(
+            `Resuming the renewal: the new certificate is active; the old one (${old}) is still listed.`,
+          );
+        }
+      } else if (ctx.old !== undefined) {
+        await ctx.deps.journal.append({
+          kind: 'event',
+          event: 'renew.plan',
+          serial,
+          fingerprint: ctx.fingerprint,
+          old: ctx.old,
+        });
+      }
       if (ctx.old === undefined)
         io.warn(
           'WARN_NO_ACTIVE_IDENTITY',
           'The device has no active external identity now; the new certificate becomes its first.',
         );
+      if (ctx.old === ctx.fingerprint) return `the new certificate ${ctx.fingerprint} is active already`;
       return ctx.old ? `replacing ${ctx.old} with ${ctx.fingerprint}` : `activating ${ctx.fingerprint}`;
     },
   },
@@ -139,9 +169,25 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     id: 'verify',
     title: 'Verify the new identity',
     async act(ctx, io) {
-      const ext = (await ctx.deps.device.e2eeStatus()).external;
+      const status = await ctx.deps.device.e2eeStatus();
+      const ext = status.external;
       if ((ext.status ?? '').toLowerCase() === 'valid' && ext.identity === ctx.cn)
         return `external identity ${ext.identity}: ${ext.status}`;
+      if (!status.present) {
+        // The device reports E2EE status only once registered: until then its certificate list is the proof.
+        const listed = await ctx.deps.device.listCertificates();
+        const used = listed.some(
+          (c) =>
+            c.fingerprint === ctx.fingerprint && c.purposes.some((p) => p.toLowerCase() === 'webexidentity'),
+        );
+        if (used) {
+          io.warn(
+            'WARN_E2EE_STATUS_UNAVAILABLE',
+            'The device lists the new certificate as its WebexIdentity; it reports the E2EE identity status only once registered.',
+          );
+          return `certificate ${ctx.fingerprint} is used for WebexIdentity`;
+        }
+      }
       // Put the old identity back before reporting: never leave the device without a working one.
       let rolledBack = false;
       if (ctx.old && ctx.old !== ctx.fingerprint) {
@@ -166,8 +212,10 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
   {
     id: 'deactivate-old',
     title: 'Deactivate the old certificate',
-    include: (ctx) => (ctx.old && ctx.old !== ctx.fingerprint ? true : 'no old certificate'),
+    // Whether there is an old certificate is known only after the precheck, so it is asked here, not in
+    // `include` (the plan is made before any step runs).
     async alreadyDone(ctx) {
+      if (!ctx.old || ctx.old === ctx.fingerprint) return 'no old certificate';
       const old = (await ctx.deps.device.listCertificates()).find((c) => c.fingerprint === ctx.old);
       return !old || !old.purposes.some((p) => p.toLowerCase() === 'webexidentity')
         ? 'the old certificate is no longer active'
@@ -187,13 +235,9 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
   {
     id: 'delete-old',
     title: 'Delete the old certificate',
-    include: (ctx) =>
-      !ctx.old || ctx.old === ctx.fingerprint
-        ? 'no old certificate'
-        : ctx.options.keepOld
-          ? 'asked to keep it'
-          : true,
+    include: (ctx) => (ctx.options.keepOld ? 'asked to keep it' : true),
     async alreadyDone(ctx) {
+      if (!ctx.old || ctx.old === ctx.fingerprint) return 'no old certificate';
       const listed = await ctx.deps.device.listCertificates();
       return listed.some((c) => c.fingerprint === ctx.old) ? false : 'the old certificate is gone already';
     },
