@@ -1,0 +1,594 @@
+/**
+ * Batch provisioning: a CSV of devices, provisioned one after another over serial (and the simulator),
+ * or several at a time over SSH. One device's failure never stops the others. The result is one row
+ * per device (CSV and JSON), and never holds a secret: generated secrets go to the keychain only.
+ *
+ * The CSV (RFC 4180; first line names the columns, in any order, case-insensitive):
+ *
+ * | column               | required | meaning                                                                 |
+ * |----------------------|----------|-------------------------------------------------------------------------|
+ * | target               | yes      | `serial:/dev/ttyUSB0`, `ssh://admin@host[:port]` or `sim:[?state=FILE…]` |
+ * | cert                 | yes      | certificate file: PEM (may hold chain and key), DER or PKCS#12          |
+ * | key                  | column   | private key PEM; may be empty when `cert` holds the key                 |
+ * | passphrase_file      | no       | file holding the key's passphrase or the PKCS#12 password               |
+ * | secret_file          | no       | file holding the ClientSecret to populate; empty: one is generated      |
+ * | enc                  | no       | `A128GCM` (default) or `A256GCM`                                        |
+ * | factory_reset        | no       | `yes` to factory reset first (this column is the explicit confirmation) |
+ * | backup               | no       | file to write the configuration backup to (never overwritten)           |
+ * | activation_code_file | no       | file holding a Webex activation code: register at the end               |
+ * | password_file        | no       | file holding the device's admin password (default: none, the factory state) |
+ *
+ * Relative paths are relative to the CSV file's folder. Values of secret-bearing columns are file
+ * names, never secrets: a CSV is copied and mailed around.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { type Enc, isEnc } from '../../core/jwe/index.js';
+import { type Credentials, checkCredentials, readCredentials } from '../../core/pki/index.js';
+import type { DeviceIdentity } from '../../core/xapi/results.js';
+import { connect, describeTarget, parseTarget, type Target } from '../device/index.js';
+import type { Journal } from '../vault/journal.js';
+import type { SecretStore } from '../vault/secret-store.js';
+import { type CsvRecord, parseCsv, toCsv } from './csv.js';
+import type { WorkflowDevice } from './device-port.js';
+import { type ErrorInfo, type WorkflowEvent, errorInfo } from './engine.js';
+import { WorkflowError } from './errors.js';
+import { provision } from './provision.js';
+import './journal-kinds.js';
+
+export const BATCH_COLUMNS = [
+  'target',
+  'cert',
+  'key',
+  'passphrase_file',
+  'secret_file',
+  'enc',
+  'factory_reset',
+  'backup',
+  'activation_code_file',
+  'password_file',
+] as const;
+export type BatchColumn = (typeof BATCH_COLUMNS)[number];
+const REQUIRED: readonly BatchColumn[] = ['target', 'cert', 'key'];
+
+/** One device of the batch, as the CSV gives it (paths resolved). */
+export interface BatchRow {
+  /** The CSV line the row starts on. */
+  line: number;
+  /** As written in the CSV. */
+  target: string;
+  cert: string;
+  key?: string;
+  passphraseFile?: string;
+  secretFile?: string;
+  enc?: Enc;
+  factoryReset: boolean;
+  backup?: string;
+  activationCodeFile?: string;
+  passwordFile?: string;
+}
+
+function fileError(line: number, message: string, file?: string): WorkflowError {
+  return new WorkflowError(
+    'ERR_WORKFLOW_BATCH_FILE',
+    `${file ? `${file}, ` : ''}line ${line}: ${message}`,
+    file ? { line, file } : { line },
+  );
+}
+
+const YES = /^(yes|y|true|1|on)$/i;
+const NO = /^(no|n|false|0|off|)$/i;
+
+/**
+ * Reads a batch file: checks the columns, every value's form and that no device is listed twice. Throws
+ * ERR_WORKFLOW_BATCH_FILE naming the line; nothing is connected to before the whole file is good.
+ */
+export function readBatchFile(
+  input: string | Uint8Array,
+  options: { file?: string; baseDir?: string } = {},
+): BatchRow[] {
+  const { file } = options;
+  const baseDir = options.baseDir ?? (file ? dirname(resolve(file)) : process.cwd());
+  const records: CsvRecord[] = parseCsv(input, file);
+  const header = records[0];
+  if (!header) {
+    throw fileError(
+      1,
+      `the file is empty; its first line names the columns (${REQUIRED.join(',')} at least).`,
+      file,
+    );
+  }
+  const columns = header.fields.map((h) =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_'),
+  );
+  columns.forEach((c, i) => {
+    if (!(BATCH_COLUMNS as readonly string[]).includes(c)) {
+      throw fileError(
+        header.line,
+        `unknown column ${JSON.stringify(header.fields[i])}; the columns are ${BATCH_COLUMNS.join(', ')}.`,
+        file,
+      );
+    }
+    if (columns.indexOf(c) !== i) throw fileError(header.line, `the column ${c} appears twice.`, file);
+  });
+  const missing = REQUIRED.filter((c) => !columns.includes(c));
+  if (missing.length) {
+    throw fileError(
+      header.line,
+      `the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (key may be left empty in a row whose cert file holds the key).`,
+      file,
+    );
+  }
+  if (records.length === 1) throw fileError(header.line, 'the file lists no devices below its header.', file);
+
+  const path = (v: string): string => (isAbsolute(v) ? v : resolve(baseDir, v));
+  const seen = new Map<string, number>();
+  return records.slice(1).map((r) => {
+    if (r.fields.length !== columns.length) {
+      throw fileError(
+        r.line,
+        `${r.fields.length} values, and the header names ${columns.length} columns.`,
+        file,
+      );
+    }
+    const get = (c: BatchColumn): string => {
+      const i = columns.indexOf(c);
+      return i < 0 ? '' : r.fields[i]!;
+    };
+    const target = get('target');
+    if (!target) throw fileError(r.line, 'the target is empty.', file);
+    let parsed: Target;
+    try {
+      parsed = parseTarget(target);
+    } catch (e) {
+      throw fileError(r.line, (e as Error).message, file);
+    }
+    const key = describeTarget(parsed);
+    const twice = seen.get(key);
+    if (twice !== undefined) {
+      throw fileError(
+        r.line,
+        `the device ${key} is listed already on line ${twice}; list each device once.`,
+        file,
+      );
+    }
+    seen.set(key, r.line);
+    const cert = get('cert');
+    if (!cert)
+      throw fileError(r.line, 'the cert column is empty; every device needs its own certificate.', file);
+    const enc = get('enc');
+    if (enc && !isEnc(enc))
+      throw fileError(r.line, `enc must be A128GCM or A256GCM, not ${JSON.stringify(enc)}.`, file);
+    const reset = get('factory_reset');
+    if (!YES.test(reset) && !NO.test(reset)) {
+      throw fileError(r.line, `factory_reset must be yes or no, not ${JSON.stringify(reset)}.`, file);
+    }
+    const row: BatchRow = { line: r.line, target, cert: path(cert), factoryReset: YES.test(reset) };
+    const optional: Array<[BatchColumn, keyof BatchRow]> = [
+      ['key', 'key'],
+      ['passphrase_file', 'passphraseFile'],
+      ['secret_file', 'secretFile'],
+      ['backup', 'backup'],
+      ['activation_code_file', 'activationCodeFile'],
+      ['password_file', 'passwordFile'],
+    ];
+    for (const [column, field] of optional) {
+      const v = get(column);
+      if (v) (row as unknown as Record<string, string>)[field] = path(v);
+    }
+    if (enc && isEnc(enc)) row.enc = enc;
+    return row;
+  });
+}
+
+/** A device the batch works on: the workflow operations, and a way to let go of it. */
+export type BatchDevice = WorkflowDevice & { close(): Promise<void> };
+
+export interface BatchDeps {
+  secrets: SecretStore;
+  journal: Journal;
+  /** Opens a row's device and logs in; default: `connect()` of main/device with the password given. */
+  open?: (target: Target, password: string) => Promise<BatchDevice>;
+}
+
+export interface BatchOptions {
+  /** How many SSH devices at once (default 1). Serial and simulator devices always go one at a time. */
+  parallel?: number;
+  /** Allow the first populate (the secret in clear) over SSH; without it SSH rows of new devices fail. */
+  allowPlainOverNetwork?: boolean;
+  /** The moment certificate validity is judged at (default now). */
+  now?: Date;
+  registrationTimeoutMs?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: BatchEvent) => void;
+}
+
+/** Which device an event belongs to. */
+export interface BatchDeviceRef {
+  line: number;
+  target: string;
+}
+
+export type BatchEvent =
+  | { type: 'batch-start'; devices: number; parallel: number }
+  | { type: 'device-start'; device: BatchDeviceRef }
+  | { type: 'progress'; device: BatchDeviceRef; event: WorkflowEvent }
+  | { type: 'device-end'; device: BatchDeviceRef; result: BatchDeviceResult }
+  | { type: 'batch-end'; succeeded: number; failed: number };
+
+/** One device's outcome. Never a secret: `secret` says only where the device's secret came from. */
+export interface BatchDeviceResult {
+  line: number;
+  target: string;
+  serial: string | null;
+  productId: string | null;
+  status: 'ok' | 'failed';
+  error: { code: string; message: string } | null;
+  /** The step that failed (`connect` and `inputs` before the workflow). */
+  failedStep: string | null;
+  /** The certificate's CN, SHA-1 fingerprint and expiry (when its files could be read). */
+  identity: string | null;
+  fingerprint: string | null;
+  notAfter: string | null;
+  /** `given` (secret_file), `generated` (stored in the keychain), `existing` (the device had it already). */
+  secret: 'given' | 'generated' | 'existing' | null;
+  /** Warning codes, in order. */
+  warnings: string[];
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface BatchResult {
+  ok: boolean;
+  succeeded: number;
+  failed: number;
+  /** Serial numbers whose secret this batch generated (kept in the keychain, to be exported). */
+  generatedSecrets: string[];
+  devices: BatchDeviceResult[];
+}
+
+interface Loaded {
+  credentials: Credentials;
+  secret?: string;
+  activationCode?: string;
+  password: string;
+}
+
+/** A file holding one secret: one trailing line break is dropped (editors and `echo` add one). */
+async function readSecretFile(path: string, what: string): Promise<string> {
+  const bytes = await readInputFile(path, what);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/\r?\n$/, '');
+  } catch {
+    throw new WorkflowError('ERR_WORKFLOW_INPUT_READ', `The ${what} in ${path} is not UTF-8 text.`, { path });
+  }
+}
+
+async function readInputFile(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    const reason =
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (e as Error).message;
+    throw new WorkflowError('ERR_WORKFLOW_INPUT_READ', `Cannot read the ${what} from ${path}: ${reason}.`, {
+      path,
+    });
+  }
+}
+
+async function loadRow(row: BatchRow): Promise<Loaded> {
+  const certFile = await readInputFile(row.cert, 'certificate');
+  const keyPem =
+    row.key !== undefined ? (await readInputFile(row.key, 'private key')).toString('utf8') : undefined;
+  const passphrase =
+    row.passphraseFile !== undefined ? await readSecretFile(row.passphraseFile, 'passphrase') : undefined;
+  const credentials = readCredentials({
+    certFile: new Uint8Array(certFile),
+    ...(keyPem !== undefined ? { keyPem } : {}),
+    ...(passphrase !== undefined ? { passphrase } : {}),
+  });
+  const loaded: Loaded = {
+    credentials,
+    password: row.passwordFile !== undefined ? await readSecretFile(row.passwordFile, 'login password') : '',
+  };
+  if (row.secretFile !== undefined) loaded.secret = await readSecretFile(row.secretFile, 'client secret');
+  if (row.activationCodeFile !== undefined)
+    loaded.activationCode = await readSecretFile(row.activationCodeFile, 'activation code');
+  return loaded;
+}
+
+/** A first-come queue of `n` slots. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(n: number) {
+    this.free = n;
+  }
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((r) => this.waiting.push(r));
+  }
+  give(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+/**
+ * The device's operations, noting who it says it is: the result names the serial even when the
+ * workflow stops after the precheck, and a device reached twice in one batch is refused.
+ */
+function watched(device: BatchDevice, onIdentity: (id: DeviceIdentity) => void): WorkflowDevice {
+  return {
+    identify: async () => {
+      const id = await device.identify();
+      onIdentity(id);
+      return id;
+    },
+    e2eeStatus: () => device.e2eeStatus(),
+    configurationDump: () => device.configurationDump(),
+    restoreConfiguration: (nodes) => device.restoreConfiguration(nodes),
+    factoryReset: (o) => device.factoryReset(o),
+    populateSecretPlain: (s) => device.populateSecretPlain(s),
+    populateSecret: (b) => device.populateSecret(b),
+    addCertificate: (b) => device.addCertificate(b),
+    listCertificates: () => device.listCertificates(),
+    activate: (b) => device.activate(b),
+    deactivate: (b) => device.deactivate(b),
+    deleteCertificate: (f) => device.deleteCertificate(f),
+    setPreferredDomain: (d) => device.setPreferredDomain(d),
+    registerWebex: (c, a) => device.registerWebex(c, a),
+  };
+}
+
+/** Whether the journal shows a finished provisioning with this certificate (on any device). */
+async function provisionedWith(journal: Journal, fingerprint: string): Promise<boolean> {
+  const records = await journal.read();
+  const serials = new Set<string>();
+  for (const r of records) {
+    if (r.kind === 'event' && r.event === 'cert.key' && r.fingerprint === fingerprint && r.serial)
+      serials.add(r.serial);
+    if (
+      r.kind === 'outcome' &&
+      r.action === 'device.provision' &&
+      r.result === 'ok' &&
+      r.serial !== undefined &&
+      serials.has(r.serial)
+    )
+      return true;
+  }
+  return false;
+}
+
+const defaultOpen = async (target: Target, password: string): Promise<BatchDevice> =>
+  connect(target, { password });
+
+/**
+ * Provisions every row of a batch. Never throws for a device's failure: each row gets a result, in the
+ * CSV's order. Rows whose certificate is the same as an earlier row's fail without touching a device.
+ */
+export async function runBatch(
+  rows: readonly BatchRow[],
+  deps: BatchDeps,
+  options: BatchOptions = {},
+): Promise<BatchResult> {
+  const parallel = Math.max(1, Math.floor(options.parallel ?? 1));
+  const emit = (e: BatchEvent): void => options.onEvent?.(e);
+  const open = deps.open ?? defaultOpen;
+  emit({ type: 'batch-start', devices: rows.length, parallel });
+
+  // Read every row's files first: a device whose files are wrong fails before anything is connected.
+  const loaded = await Promise.all(
+    rows.map(async (row) => {
+      try {
+        return { ok: true as const, value: await loadRow(row) };
+      } catch (e) {
+        return { ok: false as const, error: errorInfo(e) };
+      }
+    }),
+  );
+  // The same certificate on two rows: the later rows fail, whatever order the devices run in.
+  const firstLine = new Map<string, number>();
+  const sameAs = loaded.map((l, i) => {
+    if (!l.ok) return undefined;
+    const fp = checkCredentials(l.value.credentials, { now: options.now }).report.fingerprints.sha1;
+    const first = firstLine.get(fp);
+    if (first === undefined) firstLine.set(fp, rows[i]!.line);
+    return first;
+  });
+  const serials = new Map<string, number>();
+  const slots = new Slots(parallel);
+  const consoleLane = new Slots(1); // serial and simulator devices: one at a time
+  const generated: string[] = [];
+
+  const runRow = async (row: BatchRow, index: number): Promise<BatchDeviceResult> => {
+    const kind = parseTarget(row.target).kind;
+    const local = kind !== 'ssh';
+    if (local) await consoleLane.take();
+    await slots.take();
+    const ref: BatchDeviceRef = { line: row.line, target: row.target };
+    const startedAt = new Date().toISOString();
+    const result: BatchDeviceResult = {
+      line: row.line,
+      target: row.target,
+      serial: null,
+      productId: null,
+      status: 'failed',
+      error: null,
+      failedStep: null,
+      identity: null,
+      fingerprint: null,
+      notAfter: null,
+      secret: null,
+      warnings: [],
+      startedAt,
+      finishedAt: startedAt,
+    };
+    const fail = (step: string, error: ErrorInfo): void => {
+      result.failedStep = step;
+      result.error = { code: error.code, message: error.message };
+    };
+    emit({ type: 'device-start', device: ref });
+    try {
+      const input = loaded[index]!;
+      if (!input.ok) {
+        fail('inputs', input.error);
+        return result;
+      }
+      const check = checkCredentials(input.value.credentials, { now: options.now });
+      result.identity = check.report.subject.cn ?? null;
+      result.fingerprint = check.report.fingerprints.sha1;
+      result.notAfter = check.report.notAfter;
+      const first = sameAs[index];
+      if (first !== undefined) {
+        fail(
+          'inputs',
+          errorInfo(
+            new WorkflowError(
+              'ERR_WORKFLOW_CERT_IN_USE',
+              `This certificate is the one of line ${first}. Every device needs its own certificate and key: sharing them is a security breach.`,
+              { line: first },
+            ),
+          ),
+        );
+        return result;
+      }
+      if (options.signal?.aborted) {
+        fail(
+          'connect',
+          errorInfo(new WorkflowError('ERR_WORKFLOW_CANCELLED', 'The batch was stopped before this device.')),
+        );
+        return result;
+      }
+
+      // A device this certificate was provisioned onto already is not reset again when the batch is re-run.
+      const done = row.factoryReset && (await provisionedWith(deps.journal, check.report.fingerprints.sha1));
+      if (done) result.warnings.push('WARN_RESET_SKIPPED');
+
+      let device: BatchDevice;
+      try {
+        device = await open(parseTarget(row.target), input.value.password);
+      } catch (e) {
+        fail('connect', errorInfo(e));
+        return result;
+      }
+      try {
+        const port = watched(device, (id) => {
+          result.serial = id.serialNumber || null;
+          result.productId = id.productId || null;
+          const other = id.serialNumber ? serials.get(id.serialNumber) : undefined;
+          if (other !== undefined && other !== row.line) {
+            throw new WorkflowError(
+              'ERR_WORKFLOW_DEVICE_CHANGED',
+              `This target reaches device ${id.serialNumber}, the device of line ${other}; list each device once.`,
+              { serial: id.serialNumber, line: other },
+            );
+          }
+          if (id.serialNumber) serials.set(id.serialNumber, row.line);
+        });
+        const r = await provision(
+          { device: port, secrets: deps.secrets, journal: deps.journal },
+          {
+            credentials: input.value.credentials,
+            link: kind,
+            ...(row.enc ? { enc: row.enc } : {}),
+            ...(input.value.secret !== undefined ? { secret: input.value.secret } : {}),
+            ...(row.factoryReset && !done ? { factoryReset: { confirmed: true } } : {}),
+            ...(row.backup ? { backupFile: row.backup } : {}),
+            ...(input.value.activationCode !== undefined
+              ? { activationCode: input.value.activationCode }
+              : {}),
+            ...(options.allowPlainOverNetwork ? { allowPlainOverNetwork: true } : {}),
+            ...(options.now ? { now: options.now } : {}),
+            ...(options.registrationTimeoutMs !== undefined
+              ? { registrationTimeoutMs: options.registrationTimeoutMs }
+              : {}),
+          },
+          {
+            ...(options.signal ? { signal: options.signal } : {}),
+            onEvent: (event) => emit({ type: 'progress', device: ref, event }),
+          },
+        );
+        result.warnings.push(...r.warnings.map((w) => w.code));
+        const populate = r.steps.find((s) => s.id === 'populate-secret');
+        if (populate?.status === 'done') result.secret = row.secretFile !== undefined ? 'given' : 'generated';
+        else if (populate?.status === 'skipped') result.secret = 'existing';
+        if (result.secret === 'generated' && result.serial) generated.push(result.serial);
+        if (r.ok) result.status = 'ok';
+        else fail(r.steps.find((s) => s.status === 'failed')?.id ?? 'precheck', r.error!);
+      } finally {
+        await device.close().catch(() => undefined);
+      }
+      return result;
+    } catch (e) {
+      fail(result.failedStep ?? 'internal', errorInfo(e));
+      return result;
+    } finally {
+      result.finishedAt = new Date().toISOString();
+      emit({ type: 'device-end', device: ref, result });
+      slots.give();
+      if (local) consoleLane.give();
+    }
+  };
+
+  const devices = await Promise.all(rows.map((row, i) => runRow(row, i)));
+  const succeeded = devices.filter((d) => d.status === 'ok').length;
+  emit({ type: 'batch-end', succeeded, failed: devices.length - succeeded });
+  return {
+    ok: succeeded === devices.length,
+    succeeded,
+    failed: devices.length - succeeded,
+    generatedSecrets: [...new Set(generated)].sort(),
+    devices,
+  };
+}
+
+/** The result CSV's columns, in order. */
+export const RESULT_COLUMNS = [
+  'line',
+  'target',
+  'serial',
+  'product',
+  'status',
+  'error_code',
+  'error_message',
+  'failed_step',
+  'identity',
+  'fingerprint',
+  'not_after',
+  'secret',
+  'warnings',
+  'started_at',
+  'finished_at',
+] as const;
+
+/** The result as CSV: a header, then one row per device in the input's order (RFC 4180, CRLF). */
+export function batchResultCsv(result: BatchResult): string {
+  return toCsv([
+    [...RESULT_COLUMNS],
+    ...result.devices.map((d) => [
+      String(d.line),
+      d.target,
+      d.serial ?? '',
+      d.productId ?? '',
+      d.status,
+      d.error?.code ?? '',
+      d.error?.message ?? '',
+      d.failedStep ?? '',
+      d.identity ?? '',
+      d.fingerprint ?? '',
+      d.notAfter ?? '',
+      d.secret ?? '',
+      d.warnings.join(' '),
+      d.startedAt,
+      d.finishedAt,
+    ]),
+  ]);
+}
