@@ -1,0 +1,141 @@
+import { Writable } from 'node:stream';
+import { JsonHostKeyStore, connect, defaultKnownHostsPath } from '../../main/device/index.js';
+import { writeFileAtomic } from '../../main/vault/atomic-file.js';
+import {
+  type BatchEvent,
+  type BatchResult,
+  batchResultCsv,
+  readBatchFile,
+  runBatch,
+} from '../../main/workflows/batch.js';
+import type { WorkflowEvent } from '../../main/workflows/engine.js';
+import { type Command, parse } from '../command.js';
+import { openVault } from '../context.js';
+import { CliError } from '../errors.js';
+import { type CliIO, readInput, write } from '../io.js';
+import { narrator } from '../narrate.js';
+
+const USAGE =
+  'e2ee-prov batch FILE.csv [--parallel N] [--out-csv PATH] [--out-json PATH] [--allow-plain-over-network] [--json]';
+
+/** Progress of one device, each line prefixed with the device it belongs to. */
+function deviceNarrators(io: CliIO): (e: BatchEvent) => void {
+  const narrators = new Map<number, (e: WorkflowEvent) => void>();
+  return (e) => {
+    switch (e.type) {
+      case 'batch-start':
+        io.stderr.write(
+          `Batch of ${e.devices} device${e.devices === 1 ? '' : 's'} (serial and simulator one at a time; up to ${e.parallel} at once over SSH).\n`,
+        );
+        break;
+      case 'device-start': {
+        const prefix = `[line ${e.device.line} ${e.device.target}] `;
+        const stderr = new Writable({
+          write(chunk: Buffer | string, _enc, done) {
+            io.stderr.write(prefix + chunk.toString());
+            done();
+          },
+        });
+        narrators.set(e.device.line, narrator({ ...io, stderr }));
+        io.stderr.write(`${prefix}started\n`);
+        break;
+      }
+      case 'progress':
+        narrators.get(e.device.line)?.(e.event);
+        break;
+      case 'device-end': {
+        const r = e.result;
+        io.stderr.write(
+          `[line ${r.line} ${r.target}] ${r.status === 'ok' ? 'ok' : `failed: ${r.error?.code} ${r.error?.message}`}\n`,
+        );
+        narrators.delete(e.device.line);
+        break;
+      }
+      case 'batch-end':
+        break;
+    }
+  };
+}
+
+function summary(result: BatchResult, csvPath: string, jsonPath: string): string {
+  const lines = result.devices.map(
+    (d) =>
+      `  line ${d.line}  ${d.target}  ${d.serial ?? '-'}  ${d.status === 'ok' ? `ok  ${d.identity}  ${d.fingerprint}  until ${d.notAfter}` : `FAILED  ${d.error?.code}`}`,
+  );
+  const out = [
+    `${result.succeeded} of ${result.devices.length} device${result.devices.length === 1 ? '' : 's'} provisioned.`,
+    ...lines,
+    `Results: ${csvPath} and ${jsonPath}.`,
+  ];
+  if (result.generatedSecrets.length > 0) {
+    out.push(
+      '',
+      `${result.generatedSecrets.length} device${result.generatedSecrets.length === 1 ? '' : 's'} (${result.generatedSecrets.join(', ')}) got a generated client secret. A batch never prints secrets: they are in the OS keychain only. Export them for the devices' owners with: e2ee-prov secret export`,
+    );
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Provisions the devices a CSV lists; writes one result row per device (CSV and JSON). */
+export const batchCommand: Command = {
+  path: ['batch'],
+  summary: 'Provision the devices a CSV lists (serial one at a time, SSH in parallel); result CSV and JSON.',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values: v, positionals } = parse(
+      args,
+      {
+        parallel: { type: 'string', default: '1' },
+        'out-csv': { type: 'string' },
+        'out-json': { type: 'string' },
+        'allow-plain-over-network': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+      USAGE,
+      true,
+    );
+    if (positionals.length !== 1)
+      throw new CliError('ERR_USAGE', `Give exactly one batch file. Usage: ${USAGE}`);
+    const file = positionals[0]!;
+    if (!/^[1-9]\d*$/.test(v.parallel) || Number(v.parallel) > 64)
+      throw new CliError(
+        'ERR_USAGE',
+        `--parallel takes a whole number from 1 to 64, not ${JSON.stringify(v.parallel)}.`,
+      );
+    const base = file.replace(/\.csv$/i, '');
+    const csvPath = v['out-csv'] ?? `${base}.result.csv`;
+    const jsonPath = v['out-json'] ?? `${base}.result.json`;
+    if (file === '-')
+      throw new CliError(
+        'ERR_USAGE',
+        'The batch file must be a file: relative paths in it are read from its folder.',
+      );
+    const rows = readBatchFile(await readInput(file, io, 'batch file'), { file });
+    const vault = await openVault(io);
+    const hostKeyStore = new JsonHostKeyStore(defaultKnownHostsPath(io.env));
+    const result = await runBatch(
+      rows,
+      { ...vault, open: (target, password) => connect(target, { password, hostKeyStore }) },
+      {
+        parallel: Number(v.parallel),
+        allowPlainOverNetwork: v['allow-plain-over-network'],
+        ...(v.json ? {} : { onEvent: deviceNarrators(io) }),
+      },
+    );
+    const json = JSON.stringify({ file, ...result }, null, 2) + '\n';
+    try {
+      await writeFileAtomic(csvPath, batchResultCsv(result), { mode: 0o644 });
+      await writeFileAtomic(jsonPath, json, { mode: 0o644 });
+    } catch (e) {
+      throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the batch result: ${(e as Error).message}.`);
+    }
+    await write(io.stdout, v.json ? json : summary(result, csvPath, jsonPath));
+    if (!result.ok) {
+      const failed = result.devices.filter((d) => d.status !== 'ok');
+      io.stderr.write(
+        `ERR_WORKFLOW_BATCH_INCOMPLETE ${failed.length} of ${result.devices.length} devices failed (${failed.map((d) => `line ${d.line}: ${d.error?.code}`).join('; ')}); see ${csvPath}. Run the batch again to resume them: devices that are done are skipped.\n`,
+      );
+    }
+    return result.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,56 @@
+import { deactivate as runDeactivate } from '../../main/workflows/deactivate.js';
+import { type Command, parse, required } from '../command.js';
+import { openDevice, openVault } from '../context.js';
+import { type CliIO, write } from '../io.js';
+import { failureLine, narrator } from '../narrate.js';
+
+const USAGE =
+  'e2ee-prov deactivate --target TARGET [--fingerprint HEX] [--delete] [--password-file PATH] [--json]';
+
+/** Stops a device using its external identity (the active WebexIdentity certificate, or the one named). */
+export const deactivateCommand: Command = {
+  path: ['deactivate'],
+  summary: 'Deactivate a device’s WebexIdentity certificate (and delete it with --delete).',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values: v } = parse(
+      args,
+      {
+        target: { type: 'string' },
+        fingerprint: { type: 'string' },
+        delete: { type: 'boolean', default: false },
+        'password-file': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      USAGE,
+    );
+    const targetText = required(v.target, 'target', USAGE);
+    const vault = await openVault(io);
+    const { device } = await openDevice(
+      targetText,
+      { passwordFile: v['password-file'], verbose: !v.json },
+      io,
+    );
+    try {
+      const result = await runDeactivate(
+        { device, ...vault },
+        { ...(v.fingerprint !== undefined ? { fingerprint: v.fingerprint } : {}), delete: v.delete },
+        { onEvent: v.json ? undefined : narrator(io) },
+      );
+      if (v.json) {
+        await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
+      } else if (result.ok) {
+        const which = result.steps.find((s) => s.id === 'precheck')?.detail ?? 'the certificate';
+        const deleted = result.steps.find((s) => s.id === 'delete');
+        await write(
+          io.stdout,
+          `Deactivated ${which} for WebexIdentity${deleted?.status === 'done' || (v.delete && deleted?.status === 'skipped') ? '; it is deleted from the device' : ''}.\n`,
+        );
+      }
+      if (!result.ok) io.stderr.write(failureLine(result) + '\n');
+      return result.ok ? 0 : 1;
+    } finally {
+      await device.close();
+    }
+  },
+};

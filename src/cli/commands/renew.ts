@@ -1,0 +1,80 @@
+import { isEnc } from '../../core/jwe/index.js';
+import { checkCredentials } from '../../core/pki/index.js';
+import { renew as runRenew } from '../../main/workflows/renew.js';
+import { type Command, parse, required } from '../command.js';
+import { openDevice, openVault } from '../context.js';
+import { loadCredentials } from '../credentials.js';
+import { CliError } from '../errors.js';
+import { type CliIO, write } from '../io.js';
+import { failureLine, narrator } from '../narrate.js';
+
+const USAGE =
+  'e2ee-prov renew --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--enc A128GCM|A256GCM] [--keep-old] [--password-file PATH] [--dry-run] [--json]';
+
+/** Replaces a device's identity certificate; the old one stays active until the new one is verified. */
+export const renewCommand: Command = {
+  path: ['renew'],
+  summary:
+    'Renew a device’s identity certificate: add and activate the new one, verify, then remove the old one.',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values: v } = parse(
+      args,
+      {
+        target: { type: 'string' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+        'passphrase-file': { type: 'string' },
+        enc: { type: 'string', default: 'A128GCM' },
+        'keep-old': { type: 'boolean', default: false },
+        'password-file': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
+      USAGE,
+    );
+    const targetText = required(v.target, 'target', USAGE);
+    const certPath = required(v.cert, 'cert', USAGE);
+    if (!isEnc(v.enc))
+      throw new CliError('ERR_USAGE', `--enc must be A128GCM or A256GCM, not ${JSON.stringify(v.enc)}.`);
+    const credentials = await loadCredentials(io, certPath, v.key, v['passphrase-file']);
+    const report = checkCredentials(credentials).report;
+    const vault = await openVault(io);
+    const { device } = await openDevice(
+      targetText,
+      { passwordFile: v['password-file'], verbose: !v.json },
+      io,
+    );
+    try {
+      const result = await runRenew(
+        { device, ...vault },
+        { credentials, enc: v.enc, keepOld: v['keep-old'] },
+        { dryRun: v['dry-run'], onEvent: v.json ? undefined : narrator(io) },
+      );
+      const certificate = {
+        identity: report.subject.cn ?? '',
+        fingerprint: report.fingerprints.sha1,
+        notAfter: report.notAfter,
+      };
+      if (v.json) {
+        await write(io.stdout, JSON.stringify({ ...result, certificate }, null, 2) + '\n');
+      } else if (result.ok && !result.dryRun) {
+        const removed = result.steps.find((s) => s.id === 'delete-old');
+        const old =
+          removed?.status === 'done'
+            ? ' The old certificate was deleted.'
+            : v['keep-old'] && result.steps.find((s) => s.id === 'deactivate-old')?.status !== 'skipped'
+              ? ' The old certificate is kept, deactivated.'
+              : '';
+        await write(
+          io.stdout,
+          `Renewed: the device's identity is ${certificate.identity}, fingerprint ${certificate.fingerprint}, valid until ${certificate.notAfter}.${old}\n`,
+        );
+      }
+      if (!result.ok) io.stderr.write(failureLine(result) + '\n');
+      return result.ok ? 0 : 1;
+    } finally {
+      await device.close();
+    }
+  },
+};

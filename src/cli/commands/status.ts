@@ -1,0 +1,86 @@
+import type { IdentityStatus } from '../../core/xapi/results.js';
+import { type DeviceStatusReport, deviceStatus } from '../../main/workflows/status.js';
+import { type Command, parse, required } from '../command.js';
+import { openDevice } from '../context.js';
+import { type CliIO, write } from '../io.js';
+
+const USAGE = 'e2ee-prov status --target TARGET [--password-file PATH] [--json]';
+
+const show = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? '-' : v);
+
+function identityLines(name: string, s: IdentityStatus): string[] {
+  const lines = [
+    `  ${name}:`,
+    `    Verification: ${show(s.verification)}`,
+    `    Identity:     ${show(s.identity)}`,
+    `    Status:       ${show(s.status)}`,
+  ];
+  if (s.certificateChain.length > 0) lines.push('    CertificateChain:');
+  for (const c of s.certificateChain) {
+    lines.push(
+      `      ${c.index}. ${show(c.primaryName)}  fingerprint ${show(c.fingerprint)}`,
+      `         ${show(c.publicKeyAlgorithm)}, signed ${show(c.signatureAlgorithm)}, serial ${show(c.serialNumber)}`,
+      `         valid ${show(c.notBefore)} to ${show(c.notAfter)}: ${show(c.validity)}`,
+    );
+    for (const n of c.subjectNames) lines.push(`         subject ${n}`);
+  }
+  return lines;
+}
+
+/** The status report as a person reads it. */
+export function formatStatus(r: DeviceStatusReport): string {
+  const d = r.device;
+  const lines = [
+    `Device: ${d.productId}, serial ${d.serialNumber}, ${d.softwareDisplayName || d.softwareVersion}${d.systemName ? `, named ${JSON.stringify(d.systemName)}` : ''}`,
+    `Webex registration: ${show(d.webexStatus)}`,
+    '',
+    'E2EE status (xStatus Conference EndToEndEncryption):',
+  ];
+  if (!r.e2ee.present) {
+    lines.push(
+      '  not reported: the device reports it only once registered (and only on models that can join E2EE meetings)',
+    );
+  } else {
+    lines.push(`  Availability: ${show(r.e2ee.availability)}`);
+    lines.push(...identityLines('ExternalIdentity', r.e2ee.external));
+    lines.push(...identityLines('InternalIdentity', r.e2ee.internal));
+  }
+  lines.push('', `Certificates (${r.certificates.length}):`);
+  if (r.certificates.length === 0) lines.push('  none');
+  for (const c of r.certificates) {
+    lines.push(
+      `  ${c.index}. ${c.fingerprint}  ${show(c.subjectName)}`,
+      `     issuer ${show(c.issuerName)}; valid ${show(c.notBefore)} to ${show(c.notAfter)}`,
+      `     used for: ${c.purposes.length ? c.purposes.join(', ') : 'nothing'}`,
+    );
+  }
+  lines.push('', `PreferredDomain: ${r.preferredDomain ? JSON.stringify(r.preferredDomain) : 'not set'}`);
+  return lines.join('\n') + '\n';
+}
+
+/** Everything the device says about its E2EE identity; read-only, no secret needed. */
+export const statusCommand: Command = {
+  path: ['status'],
+  summary: 'Show a device’s E2EE identity status, its certificates and PreferredDomain (read-only).',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values: v } = parse(
+      args,
+      {
+        target: { type: 'string' },
+        'password-file': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      USAGE,
+    );
+    const targetText = required(v.target, 'target', USAGE);
+    const { device } = await openDevice(targetText, { passwordFile: v['password-file'], verbose: false }, io);
+    try {
+      const report = await deviceStatus(device);
+      await write(io.stdout, v.json ? JSON.stringify(report, null, 2) + '\n' : formatStatus(report));
+      return 0;
+    } finally {
+      await device.close();
+    }
+  },
+};
