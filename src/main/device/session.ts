@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConsoleReader,
   DeviceError,
+  Redactor,
   MAX_LINE_BYTES,
   checkLineLength,
   parseJsonResponse,
@@ -74,7 +75,10 @@ interface Pending {
   awaitingStatus?: { res: XapiResponse; timer: NodeJS.Timeout };
   /** Raw mode: every line before the probe's answer. */
   collect?: string[];
-  notRecognized?: boolean;
+  /** Raw mode: the line typed was unknown (that is its answer, not the probe's). */
+  rawState?: { notRecognized: boolean };
+  /** A lone `ERROR` with no answer block following it in time. */
+  errorTimer?: NodeJS.Timeout;
   /** The human description for errors (redacted). */
   what: string;
 }
@@ -253,7 +257,7 @@ export class ConsoleSession extends EventEmitter {
     } catch (e) {
       return Promise.reject(e as Error);
     }
-    const what = this.transcript ? this.transcript.redact(line) : line;
+    const what = this.transcript ? this.transcript.redact(line) : new Redactor().redact(line);
     return new Promise<XapiResponse>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.finish(
@@ -276,17 +280,10 @@ export class ConsoleSession extends EventEmitter {
         },
         reject: (e) => {
           clearTimeout(timer);
-          if (raw && e instanceof DeviceError && e.code === 'ERR_DEVICE_NOT_RECOGNIZED') return;
           reject(e);
         },
+        ...(raw ? { rawState: raw.state } : {}),
       };
-      if (raw) {
-        // The line typed may be unknown; that is its answer, not the probe's.
-        Object.defineProperty(p, 'notRecognized', {
-          set: (v: boolean) => (raw.state.notRecognized = v),
-          get: () => raw.state.notRecognized,
-        });
-      }
       this.pending = p;
       this.writeLines(lines, lines.join('\n'), () => {
         p.mayHaveRun = true;
@@ -301,6 +298,7 @@ export class ConsoleSession extends EventEmitter {
     if (this.pending !== p) return;
     this.pending = null;
     if (p.awaitingStatus) clearTimeout(p.awaitingStatus.timer);
+    clearTimeout(p.errorTimer);
     if (result instanceof Error) p.reject(result);
     else p.resolve(result);
   }
@@ -402,14 +400,32 @@ export class ConsoleSession extends EventEmitter {
         this.owedStatusLines -= 1;
         return;
       }
-      if (p) p.leading = item.word;
+      if (p) {
+        p.leading = item.word;
+        if (item.word === 'ERROR' && !p.collect && !p.errorTimer) {
+          // Normally the error block follows; if none comes, the ERROR alone is the answer.
+          p.errorTimer = setTimeout(
+            () =>
+              this.finish(p, {
+                grammar: this.mode,
+                kind: 'empty',
+                status: 'Error',
+                reason: 'The device answered ERROR without details.',
+                resultId: p.tag,
+                entries: [],
+                lines: [item.line],
+              }),
+            this.statusGraceMs * 2,
+          );
+        }
+      }
       return;
     }
     if (item.type === 'notRecognized') {
       p?.collect?.push(item.line);
       if (p) {
-        p.notRecognized = true;
-        if (!p.collect) {
+        if (p.rawState) p.rawState.notRecognized = true;
+        else {
           this.finish(
             p,
             new DeviceError(

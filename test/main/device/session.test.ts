@@ -268,6 +268,19 @@ describe('ConsoleSession requests', () => {
     expect(r.resultName).toBe('FastResult');
   });
 
+  it('a lone ERROR with no answer block is an error answer, not a timeout', async () => {
+    const { s } = await started((line) => (line.startsWith('xCommand Broken') ? 'ERROR\r\n' : undefined), {
+      json: false,
+      statusGraceMs: 100,
+    });
+    const r = await s.request('xCommand Broken');
+    expect(r).toMatchObject({
+      status: 'Error',
+      reason: 'The device answered ERROR without details.',
+      lines: ['ERROR'],
+    });
+  });
+
   it('reports Command not recognized', async () => {
     const { s } = await started((line) =>
       line.startsWith('xCommand Nope') ? 'Command not recognized.\r\n' : undefined,
