@@ -202,3 +202,68 @@ for (const [kind, available] of KINDS) {
     });
   });
 }
+
+describe('session variants (in-process)', () => {
+  let sim: RoomOsSimulator | undefined;
+  let dev: RoomOsDevice | undefined;
+  afterEach(async () => {
+    await dev?.close().catch(() => undefined);
+    await sim?.close();
+    dev = undefined;
+    sim = undefined;
+  });
+
+  it('the CE 9 banner (a blank line before OK)', async () => {
+    sim = await createSimulator({ banner: 'legacy', systemName: 'Old Kit' });
+    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+    expect(dev.banner).toMatchObject({ systemName: 'Old Kit', loggedInWithPrompt: true });
+    expect((await dev.identify()).systemName).toBe('Old Kit');
+  });
+
+  it('a serial console without login (SerialPort LoginRequired Off)', async () => {
+    sim = await createSimulator({ loginRequired: false });
+    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+    expect(dev.banner).toEqual({
+      systemName: null,
+      release: null,
+      releaseDate: null,
+      loggedInWithPrompt: false,
+    });
+    expect((await dev.identify()).productId).toBe('Cisco Room Kit');
+  });
+
+  it('feedback the tool registers for arrives through onFeedback, apart from answers', async () => {
+    sim = await createSimulator({ registrationDelayMs: 50 });
+    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+    const seen: string[] = [];
+    dev.onFeedback((r) => seen.push(...r.entries.map((e) => `${e.path.join(' ')}=${e.value}`)));
+    const reg = await dev.request('xFeedback register /Status/Webex');
+    expect(reg.status).toBe('OK');
+    await dev.registerWebex('1234567890123456', 'Harden');
+    for (let i = 0; i < 40 && !seen.includes('Webex Status=Registered'); i++)
+      await new Promise((ok) => setTimeout(ok, 25));
+    expect(seen).toContain('Webex Status=Registering');
+    expect(seen).toContain('Webex Status=Registered');
+    expect(sim.state.hardened).toBe(true);
+  });
+
+  it('refuses bad parameters before sending: wrong blob action, bad fingerprint, over-long values', async () => {
+    sim = await createSimulator();
+    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+    const wrongAction = await rejection(dev.activate(await seal('add', 'x', 's')));
+    expect(wrongAction.code).toBe('ERR_DEVICE_PARAMETER');
+    expect(wrongAction.details).toEqual({ expected: 'activate', actual: 'add' });
+    expect((await rejection(dev.deleteCertificate('abc'))).code).toBe('ERR_DEVICE_PARAMETER');
+    expect((await rejection(dev.setPreferredDomain('d'.repeat(256)))).code).toBe('ERR_DEVICE_PARAMETER');
+    expect((await rejection(dev.registerWebex('1'.repeat(129), 'NoAction'))).code).toBe(
+      'ERR_DEVICE_PARAMETER',
+    );
+    expect((await rejection(dev.populateSecretPlain('s'.repeat(800)))).code).toBe('ERR_DEVICE_PARAMETER');
+    expect((await rejection(dev.populateSecretPlain(''))).code).toBe('ERR_DEVICE_PARAMETER');
+    expect(sim.state.clientSecretSet).toBe(false);
+    // A garbled blob (the seed's misprint) is a JWE error, nothing sent.
+    await expect(dev.populateSecret('eyJhbGciOiJkaXIifQ..9abc.def.ghi')).rejects.toMatchObject({
+      code: expect.stringMatching(/^ERR_JWE_/),
+    });
+  });
+});
