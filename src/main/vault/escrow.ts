@@ -392,12 +392,13 @@ export async function importEscrow(options: {
       await store.set(e.serial, e.secret);
       if (e.pending && pending === null) await store.setPending(e.serial, e.pending);
       result.added.push(e.serial);
-    } else if (current === e.secret && (!e.pending || e.pending === pending || pending !== null)) {
-      if (e.pending && pending === null) await store.setPending(e.serial, e.pending);
+    } else if ((current === e.secret && (!e.pending || pending !== null)) || current === e.pending) {
+      // The same secret; or the change that was pending at export has since settled on the new one.
       result.unchanged.push(e.serial);
     } else if (pending === null) {
-      const candidate = current === e.secret ? e.pending! : e.secret;
-      await store.setPending(e.serial, candidate);
+      // The file knows a secret the keychain does not hold as current: keep it as the candidate the
+      // next connection probes (the file's pending one when its current matches the keychain).
+      await store.setPending(e.serial, current === e.secret ? e.pending! : e.secret);
       result.toProbe.push(e.serial);
     } else {
       result.skipped.push(e.serial);

@@ -171,3 +171,39 @@ describe.skipIf(!systemHas('keyring'))('export and import through the keychain',
     ).toBe('ERR_ESCROW_PASSPHRASE_WEAK');
   });
 });
+
+describe.skipIf(!systemHas('keyring'))('import of a change that was pending at export', () => {
+  const store = new KeychainSecretStore({ service: `e2ee-prov-test-${randomUUID()}` });
+  afterAll(async () => {
+    for (const s of await store.list()) {
+      await store.delete(s.serial);
+      await store.deletePending(s.serial);
+    }
+  });
+
+  it('restores both secrets, so that the next connection can probe which one the device holds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'e2ee-escrow-'));
+    try {
+      await store.set('FOCP', 'the current one 1234');
+      await store.setPending('FOCP', 'the pending one 5678');
+      const file = join(dir, 'e');
+      await exportEscrow({ store, file, passphrase: PASS, log2N: LOG2N });
+      const opened = await openEscrow(await readFile(file, 'utf8'), PASS);
+      expect(opened.entries).toEqual([
+        { serial: 'FOCP', secret: 'the current one 1234', pending: 'the pending one 5678' },
+      ]);
+      await store.delete('FOCP');
+      await store.deletePending('FOCP');
+      expect(await importEscrow({ store, file, passphrase: PASS })).toMatchObject({ added: ['FOCP'] });
+      expect(await store.get('FOCP')).toBe('the current one 1234');
+      expect(await store.getPending('FOCP')).toBe('the pending one 5678');
+      // Settled since on the new one: the import has nothing to add.
+      await store.set('FOCP', 'the pending one 5678');
+      await store.deletePending('FOCP');
+      expect(await importEscrow({ store, file, passphrase: PASS })).toMatchObject({ unchanged: ['FOCP'] });
+      expect(await store.getPending('FOCP')).toBeNull();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
