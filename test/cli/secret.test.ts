@@ -112,6 +112,19 @@ describe.skipIf(!systemHas('keyring'))(
       expect(argv.stderr).toMatch(/^ERR_USAGE/);
     });
 
+    it('secret rotate after an interrupted change: settles it by probe first, then changes the secret', async () => {
+      const d = await device('FOCCLI04');
+      await store.set('FOCCLI04', OLD);
+      await store.setPending('FOCCLI04', 'a change whose answer was lost');
+      const r = await runCli(['secret', 'rotate', '--target', d.target, '--json'], '', env);
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout.toString()) as { secret: string; bits: number; settledBefore: string };
+      expect(out).toMatchObject({ bits: 140, settledBefore: 'previous' });
+      expect(await d.holds(out.secret)).toBe(true);
+      expect(await store.get('FOCCLI04')).toBe(out.secret);
+      expect(await store.getPending('FOCCLI04')).toBeNull();
+    });
+
     it('secret export and import: round trip through an escrow file; wrong passphrase and damage are typed errors', async () => {
       await store.set('FOCCLI10', 'escrowed secret number ten');
       await store.set('FOCCLI11', 'escrowed secret number eleven');
