@@ -134,7 +134,19 @@ export class ConsoleSession extends EventEmitter {
     try {
       await this.login(login, timeoutMs);
       await this.writeLines(['echo off'], 'echo off');
-      this.mode = await this.setOutputMode('json', Math.min(timeoutMs, this.timeoutMs));
+      const probeMs = Math.min(timeoutMs, this.timeoutMs);
+      try {
+        this.mode = await this.setOutputMode('json', probeMs);
+      } catch (e) {
+        if (!(e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT')) throw e;
+        // A session left inside a multi-line command (a tool that died mid-body) takes every line as
+        // body: a lone "." ends it, then the set-up is tried once more.
+        this.transcript?.note('no answer; ending a multi-line command that may have been left open');
+        await this.writeLines(['.'], '.');
+        await sleep(Math.min(1000, this.statusGraceMs));
+        await this.writeLines(['echo off'], 'echo off');
+        this.mode = await this.setOutputMode('json', probeMs);
+      }
     } catch (e) {
       // Nothing of the caller's has run yet, whatever was in flight.
       if (e instanceof DeviceError && e.code === 'ERR_DEVICE_DISCONNECTED') {

@@ -189,6 +189,34 @@ describe('ConsoleSession set-up', () => {
     expect(s.mode).toBe('json');
   });
 
+  it('ends a multi-line command left open by an earlier run, then sets up', async () => {
+    let inBody = true;
+    const body: string[] = [];
+    const inner = shell();
+    const t = new ScriptedConsole((line) => {
+      if (inBody) {
+        if (line === '.') {
+          inBody = false;
+          return '*r ServicesAddResult (status=Error):\r\n*r ServicesAddResult Reason: "Invalid PEM"\r\n** end\r\nERROR\r\n';
+        }
+        body.push(line);
+        return undefined;
+      }
+      return inner(line);
+    });
+    const s = new ConsoleSession(t, { timeoutMs: 300, statusGraceMs: 50 });
+    await s.start({ wake: true, wakeIntervalMs: 50 });
+    expect(body).toEqual([
+      '',
+      '',
+      'echo off',
+      'xpreferences outputmode json',
+      'xStatus SystemUnit ProductId | resultId="e2p1"',
+    ]);
+    expect(s.mode).toBe('json');
+    expect(s.productId).toBe('Cisco Room Kit');
+  });
+
   it('says so when nothing answers at all', async () => {
     const t = new ScriptedConsole(() => undefined);
     const e = await rejection(
