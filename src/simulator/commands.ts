@@ -424,7 +424,7 @@ export function validateParams(
   const out = new Map<string, string[]>();
   for (const p of given) {
     const pd = def.params.find((x) => x.name.toLowerCase() === p.key.toLowerCase());
-    if (!pd) return { ok: false, reason: `Unknown parameter: ${p.key}` };
+    if (!pd) return { ok: false, reason: 'Unknown parameter' };
     let value = p.value;
     if (pd.type === 'Literal') {
       const values = typeof pd.values === 'function' ? pd.values(d) : (pd.values ?? []);

@@ -17,7 +17,7 @@ export type SimEvent = { t: string } & (
       session: number;
       reason: 'bye' | 'closed' | 'dropped' | 'reboot' | 'simulator-closed';
     }
-  /** A login attempt at the serial `login:` prompt or over SSH; the password is never logged. */
+  /** A login attempt at the serial `login:` prompt or over SSH; `user` is `admin` or `?`; no password. */
   | { type: 'login'; session: number; user: string; ok: boolean; transport: Transport }
   /**
    * A console line the device ran. `path` is the node path (`Security ClientSecret Populate`), `params` the

@@ -1,5 +1,12 @@
-import { type Aftermath, findCommand, resultName, validateParams } from './commands.js';
-import { configUnder, findConfig, configKey, configLeaf, normalizeConfigValue } from './config.js';
+import { type Aftermath, COMMANDS, findCommand, resultName, validateParams } from './commands.js';
+import {
+  CONFIG_DEFS,
+  configUnder,
+  findConfig,
+  configKey,
+  configLeaf,
+  normalizeConfigValue,
+} from './config.js';
 import type { Device, DeviceChange } from './device.js';
 import type { EventLog, SessionKind, Transport } from './events.js';
 import { type Faults, matchesFault } from './faults.js';
@@ -99,6 +106,63 @@ function xpath(root: string, words: readonly string[]): string {
 function startsWith(path: readonly (string | number)[], prefix: readonly string[]): boolean {
   const p = lower(path);
   return prefix.length <= p.length && prefix.every((w, i) => w === p[i]);
+}
+
+const KNOWN_WORDS = new Set(
+  [
+    ...COMMANDS.flatMap((c) => [...c.path, ...c.params.map((p) => p.name)]),
+    ...CONFIG_DEFS.flatMap((d) => d.path.map(String)),
+  ].map((w) => w.toLowerCase()),
+);
+
+/** Status node names, including those a device shows only when registered or with an identity. */
+const STATUS_WORDS = new Set(
+  [
+    'SystemUnit',
+    'Hardware',
+    'Module',
+    'DeviceId',
+    'SerialNumber',
+    'ProductId',
+    'ProductPlatform',
+    'ProductType',
+    'Software',
+    'DisplayName',
+    'Name',
+    'ReleaseDate',
+    'Version',
+    'Uptime',
+    'Webex',
+    'Status',
+    'Conference',
+    'EndToEndEncryption',
+    'Availability',
+    'ExternalIdentity',
+    'InternalIdentity',
+    'Verification',
+    'Identity',
+    'CertificateChain',
+    'Certificate',
+    'Fingerprint',
+    'NotAfter',
+    'NotBefore',
+    'PrimaryName',
+    'PublicKeyAlgorithm',
+    'SignatureAlgorithm',
+    'Subject',
+    'Validity',
+  ].map((w) => w.toLowerCase()),
+);
+
+/**
+ * A path or parameter list as the event log may hold it: words the device knows, and numbers. Anything
+ * else is `?`, since a value typed in the wrong place (a secret without its `Secret:` key, say) must not
+ * reach the log.
+ */
+function loggable(words: readonly string[], extra: ReadonlySet<string> = new Set()): string[] {
+  return words.map((w) =>
+    KNOWN_WORDS.has(w.toLowerCase()) || extra.has(w.toLowerCase()) || /^\d+$/.test(w) ? w : '?',
+  );
 }
 
 /** A trailing `*` asks for everything under the path. */
@@ -295,7 +359,8 @@ export class Session {
         this.host.events.emit({
           type: 'login',
           session: this.id,
-          user: this.user,
+          // A password typed at login: would be the user name: log only whether it was the account.
+          user: this.user === 'admin' ? 'admin' : '?',
           ok,
           transport: this.transport,
         });
@@ -487,8 +552,8 @@ export class Session {
     body: string | undefined,
   ): Promise<{ answer: Answer; then?: Aftermath }> {
     const d = this.host.device;
-    const path = parsed.words.join(' ');
-    const params = parsed.params.map((p) => p.key);
+    const path = loggable(parsed.words).join(' ');
+    const params = loggable(parsed.params.map((p) => p.key));
     const base = { type: 'command' as const, session: this.id, verb: 'xCommand', path, params };
     const tagged = parsed.resultId !== undefined ? { resultId: parsed.resultId } : {};
     const def = findCommand(parsed.words, d);
@@ -535,7 +600,7 @@ export class Session {
       type: 'command',
       session: this.id,
       verb: 'xStatus',
-      path: parsed.words.join(' '),
+      path: loggable(parsed.words, STATUS_WORDS).join(' '),
       params: [],
       status,
       ...(status === 'Error' ? { reason: 'No match on address expression.' } : {}),
@@ -563,10 +628,10 @@ export class Session {
       // `xConfiguration *` (PLC, ACA) is the whole tree, as `xConfiguration` alone.
       const defs = configUnder(withoutStar(parsed.words));
       if (defs.length === 0) {
-        emit(parsed.words.join(' '), 'Error', 'No match on address expression');
+        emit(loggable(parsed.words).join(' '), 'Error', 'No match on address expression');
         return configErrorAnswer('No match on address expression', xpath('Configuration', parsed.words), ctx);
       }
-      emit(parsed.words.join(' '), 'OK');
+      emit(loggable(parsed.words).join(' '), 'OK');
       return configAnswer(
         defs.map((def) => configLeaf(def, d.config.get(configKey(def.path)) ?? def.default)),
         ctx,
@@ -576,12 +641,12 @@ export class Session {
     const words = [...parsed.words, p.key];
     if (parsed.error !== undefined) {
       // An unquoted value with spaces, or an unterminated quote: nothing is set.
-      emit(words.join(' '), 'Error', 'Illegal value');
+      emit(loggable(words).join(' '), 'Error', 'Illegal value');
       return configErrorAnswer('Illegal value', xpath('Configuration', words), ctx);
     }
     const def = parsed.params.length === 1 ? findConfig(words) : undefined;
     if (!def) {
-      emit(words.join(' '), 'Error', 'No match on address expression');
+      emit(loggable(words).join(' '), 'Error', 'No match on address expression');
       return configErrorAnswer('No match on address expression', xpath('Configuration', words), ctx);
     }
     const key = configKey(def.path);

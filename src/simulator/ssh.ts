@@ -85,7 +85,13 @@ export class SshServer {
       const check = (password: string): boolean => {
         const ok =
           ctx.username === 'admin' && password === this.host.device.adminPassword && this.host.isUp();
-        this.host.events.emit({ type: 'login', session: 0, user: ctx.username, ok, transport: 'ssh' });
+        this.host.events.emit({
+          type: 'login',
+          session: 0,
+          user: ctx.username === 'admin' ? 'admin' : '?',
+          ok,
+          transport: 'ssh',
+        });
         return ok;
       };
       if (ctx.method === 'password') {

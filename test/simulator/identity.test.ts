@@ -106,6 +106,22 @@ describe('ClientSecret', () => {
     expect(s.events.filter((e) => e.type === 'secret')).toHaveLength(1);
   });
 
+  it('keeps a secret typed in the wrong place out of the event log', async () => {
+    const { s, c } = await device();
+    expect(await xcommand(c, 'xCommand Security ClientSecret Populate MDEyMzQ1Njc4OWFiY2RlZg')).toContain(
+      'Reason: "Unknown command"',
+    );
+    expect(await xcommand(c, 'xCommand Security ClientSecret Populate MDEyMzQ1Njc4OWFi: x')).toContain(
+      '(status=ParameterError)',
+    );
+    c.send('xStatus hunter2\r');
+    await c.until('ERROR\r\n');
+    const log = JSON.stringify(s.events);
+    expect(log).not.toContain('MDEy');
+    expect(log).not.toContain('hunter2');
+    expect(lastCommand(s).path).toBe('?');
+  });
+
   it('enforces the 1024-character limit on Secret', async () => {
     const { c } = await device();
     expect(await xcommand(c, `xCommand Security ClientSecret Populate Secret: "${'A'.repeat(1025)}"`)).toBe(
