@@ -1,0 +1,158 @@
+/** The batch file: RFC 4180 CSV read robustly, and every refusal typed with its line. */
+import { describe, expect, it } from 'vitest';
+import { readBatchFile } from '../../../src/main/workflows/batch.js';
+import { csvField, parseCsv, toCsv } from '../../../src/main/workflows/csv.js';
+
+function refusal(f: () => unknown): { code: string; message: string; details: unknown } {
+  try {
+    f();
+  } catch (e) {
+    const x = e as { code: string; message: string; details: unknown };
+    return { code: x.code, message: x.message, details: x.details };
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('parseCsv', () => {
+  it('reads quoted fields with commas, doubled quotes and line breaks; CRLF, LF, CR; a BOM; blank lines', () => {
+    const text =
+      '\uFEFFa,b,c\r\n' +
+      '"x, y","say ""hi""","two\r\nlines"\r\n' +
+      '\r\n' +
+      '  plain  , " kept " ,\n' +
+      'last,"",end\r' +
+      'no,final,break';
+    expect(parseCsv(text)).toEqual([
+      { line: 1, fields: ['a', 'b', 'c'] },
+      { line: 2, fields: ['x, y', 'say "hi"', 'two\r\nlines'] },
+      { line: 5, fields: ['plain', ' kept ', ''] },
+      { line: 6, fields: ['last', '', 'end'] },
+      { line: 7, fields: ['no', 'final', 'break'] },
+    ]);
+  });
+
+  it('reads bytes as UTF-8 and refuses bytes that are not', () => {
+    expect(parseCsv(new TextEncoder().encode('\uFEFFnäme,ü\n'))).toEqual([
+      { line: 1, fields: ['näme', 'ü'] },
+    ]);
+    expect(refusal(() => parseCsv(new Uint8Array([0x61, 0xff, 0x0a]), 'x.csv'))).toEqual({
+      code: 'ERR_WORKFLOW_BATCH_FILE',
+      message: 'x.csv, line 1: the file is not UTF-8 text (save it as "CSV UTF-8").',
+      details: { line: 1, file: 'x.csv' },
+    });
+  });
+
+  it('refuses a quote inside an unquoted value, text after a closing quote, and a quote never closed', () => {
+    expect(refusal(() => parseCsv('a,b\nab"c,d\n'))).toEqual({
+      code: 'ERR_WORKFLOW_BATCH_FILE',
+      message: 'line 2: a quote inside an unquoted value ("ab"); quote the whole value and double the quote.',
+      details: { line: 2 },
+    });
+    expect(refusal(() => parseCsv('a,b\n"x"y,d\n')).message).toBe(
+      'line 2: text after a closing quote; a quoted value ends at its comma or line end.',
+    );
+    expect(refusal(() => parseCsv('a,b\n1,2\n"open\nstill open\n')).message).toBe(
+      'line 3: a quote opened here is never closed.',
+    );
+  });
+
+  it('writes what it reads back', () => {
+    const rows = [
+      ['plain', 'with, comma', 'a "quote"', 'line\nbreak', ' edge ', ''],
+      ['x', 'y', 'z', 'w', 'v', 'u'],
+    ];
+    const text = toCsv(rows);
+    expect(text).toBe('plain,"with, comma","a ""quote""","line\nbreak"," edge ",\r\nx,y,z,w,v,u\r\n');
+    expect(parseCsv(text).map((r) => r.fields)).toEqual(rows);
+    expect(csvField('=1+1')).toBe('=1+1');
+  });
+});
+
+describe('readBatchFile', () => {
+  const file = '/data/batch/devices.csv';
+  const read = (text: string) => readBatchFile(text, { file });
+
+  it('reads every column in any order and case, resolving paths against the file’s folder', () => {
+    const rows = read(
+      'Key,TARGET,cert,passphrase-file,secret_file,enc,factory_reset,backup,activation_code_file,password_file\r\n' +
+        'k1.pem,serial:/dev/ttyUSB0,c1.pem,pp.txt,s1.txt,A256GCM,yes,b1.json,code.txt,/etc/pw.txt\r\n' +
+        ',ssh://admin@10.0.0.7,"bundle, 2.pem",,,,no,,,\r\n',
+    );
+    expect(rows).toEqual([
+      {
+        line: 2,
+        target: 'serial:/dev/ttyUSB0',
+        cert: '/data/batch/c1.pem',
+        key: '/data/batch/k1.pem',
+        passphraseFile: '/data/batch/pp.txt',
+        secretFile: '/data/batch/s1.txt',
+        enc: 'A256GCM',
+        factoryReset: true,
+        backup: '/data/batch/b1.json',
+        activationCodeFile: '/data/batch/code.txt',
+        passwordFile: '/etc/pw.txt',
+      },
+      {
+        line: 3,
+        target: 'ssh://admin@10.0.0.7',
+        cert: '/data/batch/bundle, 2.pem',
+        factoryReset: false,
+      },
+    ]);
+  });
+
+  const CASES: Array<[string, string, string]> = [
+    [
+      'an empty file',
+      '',
+      'line 1: the file is empty; its first line names the columns (target,cert,key at least).',
+    ],
+    [
+      'an unknown column',
+      'target,cert,key,secret\n',
+      'line 1: unknown column "secret"; the columns are target, cert, key, passphrase_file, secret_file, enc, factory_reset, backup, activation_code_file, password_file.',
+    ],
+    ['a column twice', 'target,cert,key,Cert\n', 'line 1: the column cert appears twice.'],
+    [
+      'a required column missing',
+      'target,cert\nsim:,c.pem\n',
+      'line 1: the column key is missing (key may be left empty in a row whose cert file holds the key).',
+    ],
+    ['no devices', 'target,cert,key\r\n\r\n', 'line 1: the file lists no devices below its header.'],
+    ['a short row', 'target,cert,key\nsim:,c.pem\n', 'line 2: 2 values, and the header names 3 columns.'],
+    ['an empty target', 'target,cert,key\n,c.pem,k.pem\n', 'line 2: the target is empty.'],
+    [
+      'a bad target',
+      'target,cert,key\ntelnet://x,c.pem,\n',
+      'line 2: "telnet://x" is not a device target: it names no known kind of connection. Use serial:/dev/ttyUSB0[?baud=N], ssh://user@host[:port], or sim:.',
+    ],
+    [
+      'a device twice',
+      'target,cert,key\nserial:/dev/ttyUSB0,a.pem,\nsim:,"multi\nline.pem",\nserial:/dev/ttyUSB0?baud=115200,c.pem,\n',
+      'line 5: the device serial:/dev/ttyUSB0 is listed already on line 2; list each device once.',
+    ],
+    [
+      'no cert',
+      'target,cert,key\nsim:,,k.pem\n',
+      'line 2: the cert column is empty; every device needs its own certificate.',
+    ],
+    [
+      'a bad enc',
+      'target,cert,key,enc\nsim:,c.pem,,A192GCM\n',
+      'line 2: enc must be A128GCM or A256GCM, not "A192GCM".',
+    ],
+    [
+      'a bad factory_reset',
+      'target,cert,key,factory_reset\nsim:,c.pem,,maybe\n',
+      'line 2: factory_reset must be yes or no, not "maybe".',
+    ],
+  ];
+  for (const [name, text, message] of CASES) {
+    it(`refuses ${name}, naming the line`, () => {
+      const e = refusal(() => read(text));
+      expect(e.code).toBe('ERR_WORKFLOW_BATCH_FILE');
+      expect(e.message).toBe(`${file}, ${message}`);
+      expect(e.details).toEqual({ line: Number(/line (\d+)/.exec(message)![1]), file });
+    });
+  }
+});

@@ -1,0 +1,288 @@
+/**
+ * Renewal against the simulator over a real pseudo-terminal and the real keychain: the happy path, each
+ * failure (unknown secret, a blob the device rejects, an expired certificate, an unsupported model, a
+ * cable pulled before or after each device command, an identity that does not verify) and the resume
+ * after it. After every failure the device still has a working identity.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seal } from '../../../src/core/jwe/index.js';
+import { buildAddPayload } from '../../../src/core/pki/index.js';
+import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
+import { provision } from '../../../src/main/workflows/provision.js';
+import { renew } from '../../../src/main/workflows/renew.js';
+import type { RoomOsSimulator } from '../../../src/simulator/index.js';
+import { systemHas } from '../../helpers/system.js';
+import { type IssuedFiles, Rig, bind, reconnect, stepStatuses } from './rig.js';
+
+const SECRET = 'renewal test secret 7QM-2XPD';
+const ready = systemHas('socat') && systemHas('keyring');
+const rig = new Rig();
+let serialNo = 0;
+
+/** A Room Kit on a pty, provisioned with `cert` (optionally registered, so that it reports E2EE status). */
+async function provisioned(
+  _cert: 'A',
+  options: { register?: boolean } = {},
+): Promise<{ sim: RoomOsSimulator; target: string; serial: string }> {
+  // Fresh certificates for every device: the journal refuses one certificate on two devices.
+  A = await rig.issue('room-a.renew.example');
+  B = await rig.issue('room-b.renew.example');
+  const cert = A;
+  const serial = `FOCRENEW${String(++serialNo).padStart(3, '0')}`;
+  const sim = await rig.sim({ serialNumber: serial });
+  const target = await rig.pty(sim);
+  const device = await rig.connect(target);
+  const r = await provision(
+    { device, secrets: rig.secrets, journal: rig.journal },
+    {
+      credentials: cert.credentials,
+      secret: SECRET,
+      link: 'serial',
+      ...(options.register ? { activationCode: '0000-1111-2222-3333', registrationTimeoutMs: 5000 } : {}),
+    },
+  );
+  expect(r.error).toBeUndefined();
+  await device.close();
+  return { sim, target, serial };
+}
+
+/** The device has an active WebexIdentity certificate, valid now: it has a working identity. */
+function expectWorkingIdentity(sim: RoomOsSimulator, oneOf: string[]): void {
+  const active = sim.state.webexIdentity;
+  expect(oneOf).toContain(active);
+  const cert = sim.state.certificates.find((c) => c.fingerprint === active)!;
+  expect(new Date(cert.notAfter).getTime()).toBeGreaterThan(Date.now());
+  expect(new Date(cert.notBefore).getTime()).toBeLessThan(Date.now());
+}
+
+const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
+
+let A: IssuedFiles;
+let B: IssuedFiles;
+
+describe.runIf(ready)('renew over a real pseudo-terminal', () => {
+  beforeAll(async () => {
+    await rig.setUp('renew-pty');
+    B = await rig.issue('room-b.renew.example');
+  });
+  afterEach(() => rig.reset());
+  afterAll(() => rig.tearDown());
+
+  it('adds and activates the new certificate, then deletes the old; a second run does nothing again', async () => {
+    const { sim, target } = await provisioned('A');
+    const device = await rig.connect(target);
+    const r = await renew(deps(device), { credentials: B.credentials });
+    expect(r.error).toBeUndefined();
+    expect(stepStatuses(r)).toEqual({
+      precheck: 'done',
+      'add-certificate': 'done',
+      activate: 'done',
+      verify: 'done',
+      'deactivate-old': 'skipped',
+      'delete-old': 'done',
+    });
+    expect(r.steps[0]!.detail).toBe(`replacing ${A.fingerprint} with ${B.fingerprint}`);
+    expect(r.steps[3]!.detail).toBe(`certificate ${B.fingerprint} is used for WebexIdentity`);
+    expect(r.warnings.map((w) => w.code)).toEqual(['WARN_E2EE_STATUS_UNAVAILABLE']);
+    expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
+      [B.fingerprint, ['WebexIdentity']],
+    ]);
+
+    const again = await renew(deps(device), { credentials: B.credentials });
+    expect(again.ok).toBe(true);
+    expect(again.steps.map((s) => [s.id, s.status, s.reason ?? s.detail])).toEqual([
+      ['precheck', 'done', `the new certificate ${B.fingerprint} is active already`],
+      ['add-certificate', 'skipped', 'the device already has the new certificate'],
+      ['activate', 'skipped', 'the new certificate is already active'],
+      ['verify', 'done', `certificate ${B.fingerprint} is used for WebexIdentity`],
+      ['deactivate-old', 'skipped', 'no old certificate'],
+      ['delete-old', 'skipped', 'no old certificate'],
+    ]);
+  });
+
+  it('on a registered device verifies the E2EE status; --keep-old keeps the old one, deactivated', async () => {
+    const { sim, target } = await provisioned('A', { register: true });
+    const device = await rig.connect(target);
+    const r = await renew(deps(device), { credentials: B.credentials, keepOld: true, enc: 'A256GCM' });
+    expect(r.error).toBeUndefined();
+    expect(r.steps.find((s) => s.id === 'verify')!.detail).toBe(
+      'external identity room-b.renew.example: Valid',
+    );
+    expect(stepStatuses(r)['delete-old']).toBe('skipped');
+    expect(r.steps.find((s) => s.id === 'delete-old')!.reason).toBe('asked to keep it');
+    expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
+      [A.fingerprint, []],
+      [B.fingerprint, ['WebexIdentity']],
+    ]);
+    expect((await device.e2eeStatus()).external).toMatchObject({
+      identity: 'room-b.renew.example',
+      status: 'Valid',
+    });
+  });
+
+  it('a keychain secret the device does not hold: refused before anything is sent; resumes once imported', async () => {
+    const { sim, target, serial } = await provisioned('A');
+    await rig.secrets.set(serial, 'not the device secret');
+    const device = await rig.connect(target);
+    const r = await renew(deps(device), { credentials: B.credentials });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_SECRET_UNKNOWN');
+    expect(r.error?.message).toBe(
+      `The device ${serial} does not accept the client secret the keychain holds for it. Import the right secret, or factory reset the device.`,
+    );
+    expect(stepStatuses(r).precheck).toBe('failed');
+    expect(sim.state.certificates.map((c) => c.fingerprint)).toEqual([A.fingerprint]);
+    expectWorkingIdentity(sim, [A.fingerprint]);
+
+    await rig.secrets.set(serial, SECRET);
+    const resumed = await renew(deps(device), { credentials: B.credentials });
+    expect(resumed.error).toBeUndefined();
+    expect(sim.state.webexIdentity).toBe(B.fingerprint);
+  });
+
+  it('a blob the device rejects: the old identity stays; the next run adds it', async () => {
+    const { sim, target } = await provisioned('A');
+    const device = await rig.connect(target);
+    // A device that cannot open the blob (as under another secret): the add is refused.
+    const rejecting: WorkflowDevice = {
+      ...bind(device),
+      addCertificate: async () =>
+        device.addCertificate(await seal('add', buildAddPayload(B.credentials).payload, 'another secret')),
+    };
+    const r = await renew(deps(rejecting), { credentials: B.credentials });
+    expect(r.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
+    expect(r.steps.find((s) => s.status === 'failed')!.id).toBe('add-certificate');
+    expectWorkingIdentity(sim, [A.fingerprint]);
+    expect(sim.state.certificates.map((c) => c.fingerprint)).toEqual([A.fingerprint]);
+
+    const resumed = await renew(deps(device), { credentials: B.credentials });
+    expect(resumed.error).toBeUndefined();
+    expect(stepStatuses(resumed)['add-certificate']).toBe('done');
+    expect(sim.state.certificates.map((c) => c.fingerprint)).toEqual([B.fingerprint]);
+  });
+
+  it('an expired certificate: refused locally; one the device finds expired: its activation is refused; the old stays', async () => {
+    const { sim, target } = await provisioned('A');
+    const expired = await rig.issue('room-old.renew.example', { days: -1 });
+    const device = await rig.connect(target);
+    const r = await renew(deps(device), { credentials: expired.credentials });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_CERT_REJECTED');
+    expect(stepStatuses(r).precheck).toBe('failed');
+    expect(sim.state.certificates.map((c) => c.fingerprint)).toEqual([A.fingerprint]);
+
+    // Judged at a time it was valid, it goes to the device, which refuses to activate it.
+    const then = new Date(Date.now() - 10 * 86_400_000);
+    const r2 = await renew(deps(device), { credentials: expired.credentials, now: then });
+    expect(r2.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
+    expect(r2.error?.details?.reason).toBe('Certificate has expired.');
+    expect(r2.steps.find((s) => s.status === 'failed')!.id).toBe('activate');
+    expectWorkingIdentity(sim, [A.fingerprint]);
+
+    const resumed = await renew(deps(device), { credentials: B.credentials });
+    expect(resumed.error).toBeUndefined();
+    expect(sim.state.webexIdentity).toBe(B.fingerprint);
+    expect(sim.state.certificates.map((c) => c.fingerprint).sort()).toEqual(
+      [expired.fingerprint, B.fingerprint].sort(),
+    );
+  });
+
+  it('an unsupported model: refused before any blob is sent', async () => {
+    const sim = await rig.sim({ model: 'Cisco TelePresence MX300 G2', serialNumber: 'FOCMX300R01' });
+    const device = await rig.connect(await rig.pty(sim));
+    const before = sim.events.length;
+    const r = await renew(deps(device), { credentials: B.credentials });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_MODEL_UNSUPPORTED');
+    expect(stepStatuses(r).precheck).toBe('failed');
+    expect(
+      sim.events
+        .slice(before)
+        .filter((e) => /ClientSecret|Certificates Services (Add|Activate)/.test(JSON.stringify(e))),
+    ).toEqual([]);
+  });
+
+  it('an identity that does not verify: the old one is activated again', async () => {
+    const { sim, target } = await provisioned('A', { register: true });
+    const device = await rig.connect(target);
+    const lying: WorkflowDevice = {
+      ...bind(device),
+      e2eeStatus: async () => {
+        const s = await device.e2eeStatus();
+        return { ...s, external: { ...s.external, identity: 'somebody-else.example' } };
+      },
+    };
+    const r = await renew(deps(lying), { credentials: B.credentials });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_VERIFY_FAILED');
+    expect(r.error?.details?.rolledBack).toBe(true);
+    expect(r.warnings.map((w) => w.code)).toContain('WARN_ROLLED_BACK');
+    expect(sim.state.webexIdentity).toBe(A.fingerprint);
+    expectWorkingIdentity(sim, [A.fingerprint]);
+  });
+
+  const CUTS: Array<{
+    fault: 'dropOnCommand' | 'dropAfterCommand';
+    command: string;
+    step: string;
+    resumed: Record<string, string>;
+  }> = [
+    {
+      fault: 'dropOnCommand',
+      command: 'Services Add',
+      step: 'add-certificate',
+      resumed: { 'add-certificate': 'done', activate: 'done', 'delete-old': 'done' },
+    },
+    {
+      fault: 'dropAfterCommand',
+      command: 'Services Add',
+      step: 'add-certificate',
+      resumed: { 'add-certificate': 'skipped', activate: 'done', 'delete-old': 'done' },
+    },
+    {
+      fault: 'dropOnCommand',
+      command: 'Services Activate',
+      step: 'activate',
+      resumed: { 'add-certificate': 'skipped', activate: 'done', 'delete-old': 'done' },
+    },
+    {
+      fault: 'dropAfterCommand',
+      command: 'Services Activate',
+      step: 'activate',
+      resumed: { 'add-certificate': 'skipped', activate: 'skipped', 'delete-old': 'done' },
+    },
+    {
+      fault: 'dropOnCommand',
+      command: 'Services Delete',
+      step: 'delete-old',
+      resumed: { 'add-certificate': 'skipped', activate: 'skipped', 'delete-old': 'done' },
+    },
+    {
+      fault: 'dropAfterCommand',
+      command: 'Services Delete',
+      step: 'delete-old',
+      resumed: { 'add-certificate': 'skipped', activate: 'skipped', 'delete-old': 'skipped' },
+    },
+  ];
+  for (const cut of CUTS) {
+    it(`a cable pulled ${cut.fault === 'dropOnCommand' ? 'as' : 'after'} the device gets "${cut.command}": an identity stays active; the next run finishes`, async () => {
+      const { sim, target } = await provisioned('A');
+      const device = await rig.connect(target);
+      sim.setFaults({ [cut.fault]: cut.command });
+      const r = await renew(deps(device), { credentials: B.credentials });
+      expect(r.error?.code).toBe('ERR_DEVICE_DISCONNECTED');
+      expect(r.steps.find((s) => s.status === 'failed')!.id).toBe(cut.step);
+      expectWorkingIdentity(sim, [A.fingerprint, B.fingerprint]);
+
+      sim.setFaults({});
+      const again = await reconnect(rig, target);
+      const resumed = await renew(deps(again), { credentials: B.credentials });
+      expect(resumed.error).toBeUndefined();
+      const s = stepStatuses(resumed);
+      expect({
+        'add-certificate': s['add-certificate'],
+        activate: s.activate,
+        'delete-old': s['delete-old'],
+      }).toEqual(cut.resumed);
+      expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
+        [B.fingerprint, ['WebexIdentity']],
+      ]);
+    });
+  }
+});

@@ -1,0 +1,186 @@
+/**
+ * What the workflow tests share: a throwaway PKI with device certificates on disk, simulators served over
+ * a real pseudo-terminal (socat) or SSH, the real OS keychain under a unique service, a journal in a
+ * temporary folder.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Credentials, checkCredentials, readCredentials } from '../../../src/core/pki/index.js';
+import { type DemoPki, issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
+import { type RoomOsDevice, connect, MemoryHostKeyStore } from '../../../src/main/device/index.js';
+import { Journal, KeychainSecretStore } from '../../../src/main/vault/index.js';
+import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
+import type { WorkflowEvent } from '../../../src/main/workflows/engine.js';
+import { provision } from '../../../src/main/workflows/provision.js';
+import {
+  type RoomOsSimulator,
+  type SimulatorOptions,
+  createSimulator,
+} from '../../../src/simulator/index.js';
+
+export interface IssuedFiles {
+  cn: string;
+  certPath: string;
+  keyPath: string;
+  bundlePath: string;
+  credentials: Credentials;
+  fingerprint: string;
+  /** ISO 8601, as the pki report gives it. */
+  notAfter: string;
+}
+
+export class Rig {
+  dir = '';
+  pki!: DemoPki;
+  readonly service = `e2ee-prov-test-${randomUUID()}`;
+  secrets!: KeychainSecretStore;
+  journal!: Journal;
+  private sims: RoomOsSimulator[] = [];
+  private devices: RoomOsDevice[] = [];
+  private n = 0;
+
+  async setUp(name: string): Promise<void> {
+    this.dir = await mkdtemp(join(tmpdir(), `${name}-`));
+    this.pki = await makeDemoPki('Test');
+    this.secrets = new KeychainSecretStore({ service: this.service });
+    this.journal = new Journal(join(this.dir, 'home'));
+  }
+
+  /** Closes devices and simulators (after each test). */
+  async reset(): Promise<void> {
+    for (const d of this.devices.splice(0)) await d.close().catch(() => undefined);
+    for (const s of this.sims.splice(0)) await s.close();
+  }
+
+  async tearDown(): Promise<void> {
+    await this.reset();
+    for (const s of await this.secrets.list()) {
+      await this.secrets.delete(s.serial);
+      await this.secrets.deletePending(s.serial);
+    }
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** A device certificate (P-256 unless said otherwise), written to files. */
+  async issue(cn: string, options: { days?: number; key?: 'P-256' | 'RSA' } = {}): Promise<IssuedFiles> {
+    const c = await issueDeviceCert(this.pki, { cn, dns: [cn], ...options });
+    const id = ++this.n;
+    const certPath = join(this.dir, `cert-${id}.pem`);
+    const keyPath = join(this.dir, `key-${id}.pem`);
+    const bundlePath = join(this.dir, `bundle-${id}.pem`);
+    await writeFile(certPath, `${c.certificatePem}\n${this.pki.intermediatePem}`);
+    await writeFile(keyPath, c.keyPem);
+    await writeFile(bundlePath, c.bundlePem);
+    const credentials = readCredentials({ certPem: c.bundlePem });
+    const { report } = checkCredentials(credentials, { now: new Date(0) });
+    const fingerprint = report.fingerprints.sha1;
+    return { cn, certPath, keyPath, bundlePath, credentials, fingerprint, notAfter: report.notAfter };
+  }
+
+  async sim(options: SimulatorOptions = {}): Promise<RoomOsSimulator> {
+    const sim = await createSimulator({ rebootDelayMs: 200, ...options });
+    this.sims.push(sim);
+    return sim;
+  }
+
+  /** Serves `sim` on a new pseudo-terminal; returns its `serial:` target. */
+  async pty(sim: RoomOsSimulator): Promise<string> {
+    const link = join(this.dir, `tty-${++this.n}`);
+    await sim.servePty(link);
+    return `serial:${link}`;
+  }
+
+  /** Connects over the target (a real pty or ssh), as the CLI does. */
+  async connect(target: string): Promise<RoomOsDevice> {
+    const open = () => connect(target, { timeoutMs: 8000, hostKeyStore: new MemoryHostKeyStore() });
+    let d: RoomOsDevice | undefined;
+    for (let attempt = 1; d === undefined; attempt++) {
+      try {
+        d = await open();
+      } catch (e) {
+        // A login prompt left on the line by the previous session can race the client's wake-up under
+        // load, and the username is then taken as the password (reported to main/device): try again,
+        // as a technician would.
+        if ((e as { code?: string }).code !== 'ERR_DEVICE_LOGIN_FAILED' || attempt >= 4) throw e;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    this.devices.push(d);
+    return d;
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+}
+
+/** Collects events, and the step ids by status. */
+export function recorder(): { events: WorkflowEvent[]; onEvent: (e: WorkflowEvent) => void } {
+  const events: WorkflowEvent[] = [];
+  return { events, onEvent: (e) => events.push(e) };
+}
+
+export function stepStatuses(r: { steps: { id: string; status: string }[] }): Record<string, string> {
+  return Object.fromEntries(r.steps.map((s) => [s.id, s.status]));
+}
+
+/** A new connection once the console answers again (after a drop the pty comes back shortly). */
+export async function reconnect(rig: Rig, target: string): Promise<RoomOsDevice> {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    try {
+      return await rig.connect(target);
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** The device's operations as a plain object (to replace one of them in a test double). */
+export function bind(device: RoomOsDevice): WorkflowDevice {
+  return {
+    identify: () => device.identify(),
+    e2eeStatus: () => device.e2eeStatus(),
+    configurationDump: () => device.configurationDump(),
+    restoreConfiguration: (n) => device.restoreConfiguration(n),
+    factoryReset: (o) => device.factoryReset(o),
+    populateSecretPlain: (s) => device.populateSecretPlain(s),
+    populateSecret: (b) => device.populateSecret(b),
+    addCertificate: (b) => device.addCertificate(b),
+    listCertificates: () => device.listCertificates(),
+    activate: (b) => device.activate(b),
+    deactivate: (b) => device.deactivate(b),
+    deleteCertificate: (f) => device.deleteCertificate(f),
+    setPreferredDomain: (d) => device.setPreferredDomain(d),
+    registerWebex: (c, a) => device.registerWebex(c, a),
+  };
+}
+
+/** A Room Kit on a real pty, provisioned with a fresh certificate `cn` and `secret` (optionally registered). */
+export async function provisionedOnPty(
+  rig: Rig,
+  serial: string,
+  cn: string,
+  secret: string,
+  options: { register?: boolean } = {},
+): Promise<{ sim: RoomOsSimulator; target: string; cert: IssuedFiles }> {
+  const cert = await rig.issue(cn);
+  const sim = await rig.sim({ serialNumber: serial });
+  const target = await rig.pty(sim);
+  const device = await rig.connect(target);
+  const r = await provision(
+    { device, secrets: rig.secrets, journal: rig.journal },
+    {
+      credentials: cert.credentials,
+      secret,
+      link: 'serial',
+      ...(options.register ? { activationCode: '0000-1111-2222-3333', registrationTimeoutMs: 5000 } : {}),
+    },
+  );
+  if (!r.ok) throw new Error(`provisioning for the test failed: ${r.error?.code} ${r.error?.message}`);
+  await device.close();
+  return { sim, target, cert };
+}
