@@ -529,6 +529,7 @@ export class RoomOsDevice {
       });
     });
     const reuse = !old.transport.closed && old.transport.kind === 'serial' ? old.transport : null;
+    if (reuse) old.detach();
     await this.reopen(uniq(passwords), until, timeoutMs, reuse);
   }
 
@@ -671,7 +672,8 @@ async function openSession(
       return session;
     } catch (e) {
       lastError = e;
-      if (!reconnect?.reuse) await transport.close().catch(() => undefined);
+      if (reconnect?.reuse) session.detach();
+      else await transport.close().catch(() => undefined);
       if (!isDeviceError(e, 'ERR_DEVICE_LOGIN_FAILED')) throw e;
     }
   }

@@ -106,6 +106,8 @@ export class ConsoleSession extends EventEmitter {
   private owedStatusLines = 0;
   private loginHook: ((item: ReaderItem | { type: 'partial'; text: string }) => void) | null = null;
   private closedError: DeviceError | null = null;
+  private readonly dataListener = (d: Buffer): void => this.onData(d);
+  private readonly closeListener = (e?: Error): void => this.onClose(e);
   /** The grammar the device answers in: JSON after a successful `xpreferences outputmode json`. */
   mode: 'json' | 'terminal' = 'terminal';
   banner: Banner = { systemName: null, release: null, releaseDate: null, loggedInWithPrompt: false };
@@ -120,8 +122,8 @@ export class ConsoleSession extends EventEmitter {
     this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
     this.statusGraceMs = options.statusGraceMs ?? 1500;
     this.tagPrefix = options.tagPrefix ?? 'e2p';
-    transport.on('data', (d) => this.onData(d));
-    transport.on('close', (e) => this.onClose(e));
+    transport.on('data', this.dataListener);
+    transport.on('close', this.closeListener);
   }
 
   get closed(): boolean {
@@ -223,6 +225,21 @@ export class ConsoleSession extends EventEmitter {
       });
       return { lines: collect, notRecognized: state.notRecognized };
     });
+  }
+
+  /**
+   * Lets go of the transport without closing it, so that a new session can take it over (a serial
+   * line that stays open while the device restarts). This session is closed afterwards.
+   */
+  detach(): void {
+    this.transport.off('data', this.dataListener);
+    this.transport.off('close', this.closeListener);
+    this.closedError ??= new DeviceError(
+      'ERR_DEVICE_CLOSED',
+      'The console session was replaced by a new one.',
+    );
+    const p = this.pending;
+    if (p) this.finish(p, this.disconnectedError(p.mayHaveRun));
   }
 
   /** Ends the session: `bye`, then closes the transport. */
