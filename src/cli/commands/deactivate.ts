@@ -40,11 +40,12 @@ export const deactivateCommand: Command = {
       if (v.json) {
         await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
       } else if (result.ok) {
-        const which = result.steps.find((s) => s.id === 'precheck')?.detail ?? 'the certificate';
-        const deleted = result.steps.find((s) => s.id === 'delete');
+        const detail = result.steps.find((s) => s.id === 'precheck')?.detail ?? '';
+        const fingerprint = /[0-9a-f]{40}/.exec(detail)?.[0] ?? 'the certificate';
+        const deleted = v.delete && result.steps.find((s) => s.id === 'delete')?.status !== 'failed';
         await write(
           io.stdout,
-          `Deactivated ${which} for WebexIdentity${deleted?.status === 'done' || (v.delete && deleted?.status === 'skipped') ? '; it is deleted from the device' : ''}.\n`,
+          `Certificate ${fingerprint} is not used for WebexIdentity any more${deleted ? ', and is deleted from the device' : ''}.\n`,
         );
       }
       if (!result.ok) io.stderr.write(failureLine(result) + '\n');

@@ -1,0 +1,328 @@
+/**
+ * The workflow commands as a person runs them (the built CLI in its own process) against simulators over
+ * a real pseudo-terminal and SSH, with the real keychain: renew, deactivate, status, preferred-domain and
+ * batch. Progress on stderr, results on stdout, one `CODE sentence` line and a non-zero status on failure.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulator } from '../../src/simulator/index.js';
+import { type CliResult, runCli } from '../helpers/cli.js';
+import { systemHas } from '../helpers/system.js';
+import { Rig } from '../main/workflows/rig.js';
+
+const ready = systemHas('socat') && systemHas('keyring');
+const rig = new Rig();
+const SECRET = 'cli workflow secret';
+let env: Record<string, string>;
+const cli = (args: string[]): Promise<CliResult> => runCli(args, '', env);
+const lastLine = (s: string): string => s.trimEnd().split('\n').at(-1)!;
+
+describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', () => {
+  beforeAll(async () => {
+    await rig.setUp('cli-workflows');
+    env = {
+      E2EE_PROV_HOME: rig.path('home'),
+      E2EE_PROV_KEYCHAIN_SERVICE: rig.service,
+      E2EE_PROV_KNOWN_HOSTS: rig.path('known-hosts.json'),
+    };
+    await writeFile(rig.path('secret.txt'), SECRET + '\n');
+    await writeFile(rig.path('code.txt'), '0000-1111-2222-3333\n');
+  });
+  afterEach(() => rig.reset());
+  afterAll(() => rig.tearDown());
+
+  it('status of a new device, readable and as JSON', async () => {
+    const sim = await rig.sim({ serialNumber: 'FOCCLI0001' });
+    const target = await rig.pty(sim);
+    const r = await cli(['status', '--target', target]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toBe(
+      [
+        'Device: Cisco Room Kit, serial FOCCLI0001, RoomOS 11.23.1.8 3963b07b5c5',
+        'Webex registration: Stopped',
+        '',
+        'E2EE status (xStatus Conference EndToEndEncryption):',
+        '  not reported: the device reports it only once registered (and only on models that can join E2EE meetings)',
+        '',
+        'Certificates (0):',
+        '  none',
+        '',
+        'PreferredDomain: not set',
+        '',
+      ].join('\n'),
+    );
+    const j = await cli(['status', '--target', target, '--json']);
+    expect(j.status).toBe(0);
+    expect(JSON.parse(j.stdout.toString())).toMatchObject({
+      device: { productId: 'Cisco Room Kit', serialNumber: 'FOCCLI0001', webexStatus: 'Stopped' },
+      e2ee: { present: false, availability: null },
+      certificates: [],
+      preferredDomain: '',
+    });
+  });
+
+  it('provision, renew, status, preferred-domain, deactivate --delete; each again resumes', async () => {
+    const sim = await rig.sim({ serialNumber: 'FOCCLI0002' });
+    const target = await rig.pty(sim);
+    const a = await rig.issue('a.cli.example');
+    const b = await rig.issue('b.cli.example');
+    const p = await cli([
+      'provision',
+      '--target',
+      target,
+      '--cert',
+      a.certPath,
+      '--key',
+      a.keyPath,
+      '--secret-file',
+      rig.path('secret.txt'),
+      '--activation-code-file',
+      rig.path('code.txt'),
+    ]);
+    expect(p.status).toBe(0);
+
+    const r = await cli(['renew', '--target', target, '--cert', b.bundlePath, '--enc', 'A256GCM']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toBe(
+      `Renewed: the device's identity is b.cli.example, fingerprint ${b.fingerprint}, valid until ${b.notAfter}. The old certificate was deleted.\n`,
+    );
+    expect(r.stderr).toContain(
+      `✓ Check the device, its secret and the new certificate: replacing ${a.fingerprint} with ${b.fingerprint}\n`,
+    );
+    expect(r.stderr).toContain('✓ Verify the new identity: external identity b.cli.example: Valid\n');
+    expect(r.stderr).toContain('✓ Delete the old certificate\n');
+    expect(r.stderr).not.toContain(SECRET);
+    expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
+      [b.fingerprint, ['WebexIdentity']],
+    ]);
+
+    const again = await cli(['renew', '--target', target, '--cert', b.bundlePath, '--json']);
+    expect(again.status).toBe(0);
+    const json = JSON.parse(again.stdout.toString()) as {
+      ok: boolean;
+      steps: { id: string; status: string }[];
+      certificate: unknown;
+    };
+    expect(json.ok).toBe(true);
+    expect(json.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'precheck:done',
+      'add-certificate:skipped',
+      'activate:skipped',
+      'verify:done',
+      'deactivate-old:skipped',
+      'delete-old:skipped',
+    ]);
+    expect(json.certificate).toEqual({
+      identity: 'b.cli.example',
+      fingerprint: b.fingerprint,
+      notAfter: b.notAfter,
+    });
+
+    const st = await cli(['status', '--target', target]);
+    expect(st.status).toBe(0);
+    const text = st.stdout.toString();
+    expect(text).toContain('Webex registration: Registered\n');
+    expect(text).toContain(
+      '  Availability: Available\n  ExternalIdentity:\n    Verification: External\n    Identity:     b.cli.example\n    Status:       Valid\n    CertificateChain:\n',
+    );
+    expect(text).toContain(`      1. b.cli.example  fingerprint ${b.fingerprint}\n`);
+    expect(text).toContain(
+      '  InternalIdentity:\n    Verification: Webex verified\n    Identity:     FOCCLI0002\n    Status:       Valid\n',
+    );
+    expect(text).toContain(`Certificates (1):\n  1. ${b.fingerprint}  `);
+    expect(text).toContain('     used for: WebexIdentity\n');
+
+    const pd = await cli(['preferred-domain', '--target', target, '--domain', 'corp.example']);
+    expect(pd.status).toBe(0);
+    expect(pd.stdout.toString()).toBe('PreferredDomain is "corp.example".\n');
+    expect(lastLine(pd.stderr)).toBe(
+      '  ! WARN_PREFERRED_DOMAIN_IGNORED The device has an external identity active; it ignores PreferredDomain until that is deactivated.',
+    );
+    expect(sim.state.config['Conference EndToEndEncryption Identity PreferredDomain']).toBe('corp.example');
+
+    const d = await cli(['deactivate', '--target', target, '--delete']);
+    expect(d.status).toBe(0);
+    expect(d.stdout.toString()).toBe(
+      `Certificate ${b.fingerprint} is not used for WebexIdentity any more, and is deleted from the device.\n`,
+    );
+    expect(sim.state.certificates).toEqual([]);
+    const d2 = await cli(['deactivate', '--target', target, '--delete', '--json']);
+    expect(d2.status).toBe(0);
+    const dj = JSON.parse(d2.stdout.toString()) as {
+      steps: { id: string; status: string; detail?: string }[];
+    };
+    expect(dj.steps.map((s) => [s.id, s.status, s.detail])).toEqual([
+      ['precheck', 'done', `certificate ${b.fingerprint}, deleted by an earlier run`],
+      ['deactivate', 'skipped', undefined],
+      ['delete', 'skipped', undefined],
+    ]);
+    const pd2 = await cli(['preferred-domain', '--target', target, '--domain', 'corp.example', '--json']);
+    expect(JSON.parse(pd2.stdout.toString())).toEqual({ domain: 'corp.example', ignored: false });
+  });
+
+  it('failures: one CODE line on stderr and exit 1; usage errors exit 2', async () => {
+    const sim = await rig.sim({ serialNumber: 'FOCCLI0003' });
+    const target = await rig.pty(sim);
+    const expired = await rig.issue('old.cli.example', { days: -1 });
+
+    const nosecret = await cli(['deactivate', '--target', target]);
+    expect(nosecret.status).toBe(1);
+    expect(lastLine(nosecret.stderr)).toBe(
+      'ERR_WORKFLOW_SECRET_UNKNOWN The keychain holds no client secret for device FOCCLI0003. Import it (e2ee-prov secret import) or provision the device first.',
+    );
+    const renewExpired = await cli([
+      'renew',
+      '--target',
+      target,
+      '--cert',
+      expired.certPath,
+      '--key',
+      expired.keyPath,
+    ]);
+    expect(renewExpired.status).toBe(1);
+    expect(lastLine(renewExpired.stderr)).toMatch(
+      /^ERR_WORKFLOW_CERT_REJECTED The new certificate cannot go on the device: The certificate expired on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\. Get a renewed certificate from the CA\.$/,
+    );
+    expect(renewExpired.stdout.toString()).toBe('');
+    const mx = await rig.sim({ model: 'Cisco TelePresence MX300 G2', serialNumber: 'FOCCLIMX01' });
+    const valid = await rig.issue('mx.cli.example');
+    const mxr = await cli(['renew', '--target', await rig.pty(mx), '--cert', valid.bundlePath]);
+    expect(mxr.status).toBe(1);
+    expect(lastLine(mxr.stderr)).toBe(
+      'ERR_WORKFLOW_MODEL_UNSUPPORTED Cisco TelePresence MX300 G2 (MX series) cannot join end-to-end encrypted meetings with an external identity. Only Board, Desk Pro, Desk, Room Kit and Room Kit Mini can.',
+    );
+
+    for (const [args, message] of [
+      [['renew', '--target', target], '--cert is required.'],
+      [['deactivate'], '--target is required.'],
+      [['preferred-domain', '--target', target], '--domain is required.'],
+      [['status', '--target', target, '--bogus'], "Unknown option '--bogus'."],
+    ] as const) {
+      const u = await cli([...args]);
+      expect(u.status).toBe(2);
+      expect(lastLine(u.stderr)).toMatch(
+        new RegExp(`^ERR_USAGE ${message.replace(/[.?*+()[\]\\-]/g, '\\$&')}`),
+      );
+    }
+  });
+});
+
+describe.runIf(ready)('e2ee-prov batch', () => {
+  beforeAll(async () => {
+    await rig.setUp('cli-batch');
+    env = {
+      E2EE_PROV_HOME: rig.path('home'),
+      E2EE_PROV_KEYCHAIN_SERVICE: rig.service,
+      E2EE_PROV_KNOWN_HOSTS: rig.path('known-hosts.json'),
+    };
+  });
+  afterAll(() => rig.tearDown());
+
+  it('provisions sim, pty and two SSH devices (two at a time), reports a failing one, never prints a secret, and resumes', async () => {
+    const certs = [];
+    for (const cn of ['c1', 'c2', 'c3', 'c4']) certs.push(await rig.issue(`${cn}.batch.example`));
+    const pty = await rig.sim({ serialNumber: 'FOCCLIB002' });
+    const ptyTarget = await rig.pty(pty);
+    const ssh = [
+      await rig.sim({ serialNumber: 'FOCCLIB003' }),
+      await rig.sim({ serialNumber: 'FOCCLIB004' }),
+    ];
+    const ports = [(await ssh[0]!.serveSsh()).port, (await ssh[1]!.serveSsh()).port];
+    const state = rig.path('sim1.json');
+    const csv = rig.path('devices.csv');
+    await writeFile(
+      csv,
+      '\uFEFFtarget,cert,key\r\n' +
+        `"sim:?state=${state}&serial=FOCCLIB001",${certs[0]!.bundlePath},\r\n` +
+        `${ptyTarget},${certs[1]!.certPath},${certs[1]!.keyPath}\r\n` +
+        `ssh://admin@127.0.0.1:${ports[0]},${certs[2]!.certPath},${certs[2]!.keyPath}\r\n` +
+        `ssh://admin@127.0.0.1:${ports[1]},${certs[3]!.bundlePath},\r\n` +
+        `serial:/dev/e2ee-no-such-port,missing-cert.pem,\r\n`,
+    );
+    const r = await cli(['batch', csv, '--parallel', '2', '--allow-plain-over-network']);
+    expect(r.status).toBe(1);
+    const out = r.stdout.toString();
+    const lines = out.split('\n');
+    expect(lines[0]).toBe('4 of 5 devices provisioned.');
+    expect(lines[1]).toBe(
+      `  line 2  sim:?state=${state}&serial=FOCCLIB001  FOCCLIB001  ok  c1.batch.example  ${certs[0]!.fingerprint}  until ${certs[0]!.notAfter}`,
+    );
+    expect(lines[2]).toBe(
+      `  line 3  ${ptyTarget}  FOCCLIB002  ok  c2.batch.example  ${certs[1]!.fingerprint}  until ${certs[1]!.notAfter}`,
+    );
+    expect(lines[5]).toBe('  line 6  serial:/dev/e2ee-no-such-port  -  FAILED  ERR_WORKFLOW_INPUT_READ');
+    const resultCsv = rig.path('devices.result.csv');
+    const resultJson = rig.path('devices.result.json');
+    expect(lines[6]).toBe(`Results: ${resultCsv} and ${resultJson}.`);
+    expect(lines.slice(7).join('\n')).toBe(
+      "\n4 devices (FOCCLIB001, FOCCLIB002, FOCCLIB003, FOCCLIB004) got a generated client secret. A batch never prints secrets: they are in the OS keychain only. Export them for the devices' owners with: e2ee-prov secret export\n",
+    );
+    expect(lastLine(r.stderr)).toBe(
+      `ERR_WORKFLOW_BATCH_INCOMPLETE 1 of 5 devices failed (line 6: ERR_WORKFLOW_INPUT_READ); see ${resultCsv}. Run the batch again to resume them: devices that are done are skipped.`,
+    );
+    // Progress lines name their device.
+    expect(r.stderr).toContain(
+      `[line 3 ${ptyTarget}] ✓ Populate the client secret: a generated secret was populated, and stored for the device\n`,
+    );
+    expect(r.stderr).toContain(
+      `[line 4 ssh://admin@127.0.0.1:${ports[0]}] ✓ Activate it for WebexIdentity\n`,
+    );
+    for (const s of ['FOCCLIB001', 'FOCCLIB002', 'FOCCLIB003', 'FOCCLIB004']) {
+      const secret = (await rig.secrets.get(s))!;
+      expect(secret.length).toBeGreaterThan(10);
+      expect(
+        out + r.stderr + (await readFile(resultCsv, 'utf8')) + (await readFile(resultJson, 'utf8')),
+      ).not.toContain(secret);
+    }
+    expect(pty.clientSecretIs((await rig.secrets.get('FOCCLIB002'))!)).toBe(true);
+    expect(ssh.map((s) => s.state.webexIdentity)).toEqual([certs[2]!.fingerprint, certs[3]!.fingerprint]);
+    const own = await createSimulator({ stateFile: state });
+    expect(own.state.webexIdentity).toBe(certs[0]!.fingerprint);
+    await own.close();
+
+    const rows = (await readFile(resultCsv, 'utf8')).split('\r\n');
+    expect(rows[0]).toBe(
+      'line,target,serial,product,status,error_code,error_message,failed_step,identity,fingerprint,not_after,secret,warnings,started_at,finished_at',
+    );
+    expect(rows[5]!.replace(/,[^,]+,[^,]+$/, '')).toBe(
+      `6,serial:/dev/e2ee-no-such-port,,,failed,ERR_WORKFLOW_INPUT_READ,Cannot read the certificate from ${rig.path('missing-cert.pem')}: there is no such file.,inputs,,,,,`,
+    );
+    expect(rows[6]).toBe('');
+
+    // Again, with --json: the done devices are skipped, and stdout is the JSON written to the file.
+    const again = await cli(['batch', csv, '--parallel', '2', '--allow-plain-over-network', '--json']);
+    expect(again.status).toBe(1);
+    expect(again.stdout.toString()).toBe(await readFile(resultJson, 'utf8'));
+    const j = JSON.parse(again.stdout.toString()) as {
+      file: string;
+      ok: boolean;
+      succeeded: number;
+      generatedSecrets: string[];
+      devices: { line: number; status: string; secret: string | null }[];
+    };
+    expect(j).toMatchObject({ file: csv, ok: false, succeeded: 4, generatedSecrets: [] });
+    expect(j.devices.map((d) => [d.line, d.status, d.secret])).toEqual([
+      [2, 'ok', 'existing'],
+      [3, 'ok', 'existing'],
+      [4, 'ok', 'existing'],
+      [5, 'ok', 'existing'],
+      [6, 'failed', null],
+    ]);
+  });
+
+  it('a bad batch file: ERR_WORKFLOW_BATCH_FILE with its line, nothing connected; usage errors exit 2', async () => {
+    const csv = rig.path('bad.csv');
+    await writeFile(csv, 'target,cert,key\nsim:,a.pem,\n"sim:,b.pem,\n');
+    const r = await cli(['batch', csv]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`ERR_WORKFLOW_BATCH_FILE ${csv}, line 3: a quote opened here is never closed.\n`);
+    expect(r.stdout.toString()).toBe('');
+    const none = await cli(['batch']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/^ERR_USAGE Give exactly one batch file\./);
+    const zero = await cli(['batch', csv, '--parallel', '0']);
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toBe('ERR_USAGE --parallel takes a whole number from 1 to 64, not "0".\n');
+  });
+});
