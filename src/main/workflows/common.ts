@@ -1,30 +1,27 @@
 import { modelSupport } from '../../core/support.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
+import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import type { WorkflowDevice } from './device-port.js';
 import { WorkflowError } from './errors.js';
-import { deviceHoldsSecret } from './secret-probe.js';
+import { deviceHolds, settleSecret } from './rotate.js';
 
 /**
  * The device's current ClientSecret from the keychain, checked against the device with the harmless
- * probe. A pending secret that the device turns out to hold (an earlier change cut off) is settled here.
+ * probe. An unfinished secret change (a pending entry) is settled first, whichever way it went.
  */
 export async function knownSecret(
   device: WorkflowDevice,
   secrets: SecretStore,
+  journal: Journal,
   id: DeviceIdentity,
 ): Promise<string> {
+  await settleSecret(device, id.serialNumber, { store: secrets, journal });
   const stored = await secrets.get(id.serialNumber);
-  if (stored !== null && (await deviceHoldsSecret(device, stored))) return stored;
-  const pending = await secrets.getPending(id.serialNumber);
-  if (pending !== null && (await deviceHoldsSecret(device, pending))) {
-    await secrets.set(id.serialNumber, pending);
-    await secrets.deletePending(id.serialNumber);
-    return pending;
-  }
+  if (stored !== null && (await deviceHolds(device, stored))) return stored;
   throw new WorkflowError(
     'ERR_WORKFLOW_SECRET_UNKNOWN',
-    stored === null && pending === null
+    stored === null
       ? `The keychain holds no client secret for device ${id.serialNumber}. Import it (e2ee-prov secret import) or provision the device first.`
       : `The device ${id.serialNumber} does not accept the client secret the keychain holds for it. Import the right secret, or factory reset the device.`,
     { serial: id.serialNumber },

@@ -36,7 +36,7 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
       const { device, secrets } = ctx.deps;
       ctx.id = await device.identify();
       requireE2eeModel(ctx.id);
-      ctx.secret = await knownSecret(device, secrets, ctx.id);
+      ctx.secret = await knownSecret(device, secrets, ctx.deps.journal, ctx.id);
       const listed = await device.listCertificates();
       const serial = ctx.id.serialNumber;
       // Resume: what an earlier run of this tool deactivated or deleted on this device.

@@ -25,7 +25,7 @@ export interface WorkflowDevice {
   restoreConfiguration(nodes: ConfigNode[]): Promise<unknown>;
   factoryReset(options: FactoryResetOptions): Promise<unknown>;
   populateSecretPlain(secret: string): Promise<unknown>;
-  populateSecret(blob: string): Promise<unknown>;
+  populateSecret(blob: string): Promise<void>;
   addCertificate(blob: string): Promise<unknown>;
   listCertificates(): Promise<DeviceCertificate[]>;
   activate(blob: string): Promise<unknown>;

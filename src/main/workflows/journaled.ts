@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { isProvisionerError } from '../../core/errors.js';
 import type { Journal } from '../vault/journal.js';
 import type { ActionName, JournalActions, OutcomeResult } from '../vault/journal-types.js';
+import { classifyDeviceError } from './rotate.js';
 
 /**
- * Whether a failure leaves it open if the device acted: a timeout, or a connection that dropped after
- * the command was sent. Those outcomes are `unknown` until a later connection settles them.
+ * How a failed device operation ended: `unknown` when the device may have acted (a timeout, or a
+ * connection that dropped after the command was sent); a later connection settles those.
  */
 export function outcomeOf(e: unknown): OutcomeResult {
-  if (!isProvisionerError(e)) return 'failed';
-  if (e.code === 'ERR_DEVICE_TIMEOUT') return 'unknown';
-  if (e.code === 'ERR_DEVICE_DISCONNECTED') return e.details.mayHaveRun === false ? 'failed' : 'unknown';
-  return 'failed';
+  return classifyDeviceError(e) === 'unknown' ? 'unknown' : 'failed';
 }
 
 /**
@@ -27,36 +24,18 @@ export async function journaled<A extends ActionName, T>(
   work: () => Promise<T>,
   secrets: readonly string[] = [],
 ): Promise<T> {
-  const op = randomUUID();
-  await journal.append(
-    { kind: 'intent', action, op, serial, ...intent } as Parameters<Journal['append']>[0],
-    { secrets },
-  );
+  const op = await journal.intent(action, serial, intent, { secrets });
+  let value: T;
   try {
-    const value = await work();
-    await journal.append({
-      kind: 'outcome',
-      action,
-      op,
-      serial,
-      result: 'ok',
-      settledBy: 'response',
-    } as Parameters<Journal['append']>[0]);
-    return value;
+    value = await work();
   } catch (e) {
-    const result = outcomeOf(e);
     const code = isProvisionerError(e) ? e.code : 'ERR_INTERNAL';
+    // The device's error is the one to report; a journal that cannot take the outcome says so on the next verify.
     await journal
-      .append({
-        kind: 'outcome',
-        action,
-        op,
-        serial,
-        result,
-        settledBy: 'response',
-        error: { code },
-      } as Parameters<Journal['append']>[0])
-      .catch(() => undefined); // the device error is the one to report
+      .outcome(action, op, serial, outcomeOf(e), 'response', { error: { code } })
+      .catch(() => undefined);
     throw e;
   }
+  await journal.outcome(action, op, serial, 'ok', 'response');
+  return value;
 }

@@ -17,14 +17,15 @@ import { modelSupport, softwareSupported } from '../../core/support.js';
 import type { ConfigNode, DeviceIdentity, IdentityStatus } from '../../core/xapi/results.js';
 import { writeFileAtomic } from '../vault/atomic-file.js';
 import { deriveInventory } from '../vault/inventory.js';
-import type { Journal } from '../vault/journal.js';
+import { type Journal, unsettledOps } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import type { FactoryResetKeep } from '../device/device.js';
 import type { LinkKind, SecurityAction, WorkflowDevice } from './device-port.js';
 import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
 import { WorkflowError } from './errors.js';
+import { requireE2eeModel } from './common.js';
 import { journaled } from './journaled.js';
-import { deviceHoldsSecret } from './secret-probe.js';
+import { deviceHolds } from './rotate.js';
 import './journal-kinds.js';
 
 export interface ProvisionOptions {
@@ -121,14 +122,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           'The device did not report a serial number, so its secret cannot be kept for it. Check the connection and try again.',
         );
       }
+      requireE2eeModel(id);
       const model = modelSupport(id.productId);
-      if (model.capability === 'unsupported') {
-        throw new WorkflowError(
-          'ERR_WORKFLOW_MODEL_UNSUPPORTED',
-          `${id.productId} (${model.family}) cannot join end-to-end encrypted meetings with an external identity. Only Board, Desk Pro, Desk, Room Kit and Room Kit Mini can.`,
-          { productId: id.productId },
-        );
-      }
       if (model.capability === 'unlisted') {
         io.warn(
           'WARN_MODEL_UNLISTED',
@@ -323,7 +318,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     async alreadyDone(ctx, io) {
       const { device, secrets } = ctx.deps;
       const stored = await secrets.get(ctx.serial);
-      if (stored !== null && (await deviceHoldsSecret(device, stored))) {
+      if (stored !== null && (await deviceHolds(device, stored))) {
         ctx.secret = stored;
         if (ctx.options.secret !== undefined && ctx.options.secret !== stored) {
           io.warn(
@@ -334,10 +329,24 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         return 'the device already holds the secret stored for it';
       }
       const pending = await secrets.getPending(ctx.serial);
-      if (pending !== null && (await deviceHoldsSecret(device, pending))) {
-        // An earlier run was cut off after the device took the secret: settle it now.
+      if (pending !== null && (await deviceHolds(device, pending))) {
+        // An earlier run was cut off after the device took the secret: settle it now, in the keychain and the journal.
         await secrets.set(ctx.serial, pending);
         await secrets.deletePending(ctx.serial);
+        const open = unsettledOps(await ctx.deps.journal.read(), {
+          action: 'secret.populate-plain',
+          serial: ctx.serial,
+        });
+        for (const o of open)
+          await ctx.deps.journal.outcome(
+            'secret.populate-plain',
+            o.op,
+            ctx.serial,
+            'ok',
+            'probe',
+            {},
+            { secrets: [pending] },
+          );
         ctx.secret = pending;
         return 'the device took the secret in an earlier run; it is now stored';
       }

@@ -77,7 +77,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       }
       for (const w of ctx.check.warnings) io.warn(w.code, w.message);
       requireE2eeModel(ctx.id);
-      ctx.secret = await knownSecret(device, secrets, ctx.id);
+      ctx.secret = await knownSecret(device, secrets, ctx.deps.journal, ctx.id);
       ctx.old = await activeFingerprint(device);
       const serial = ctx.id.serialNumber;
       if (ctx.old === ctx.fingerprint) {
