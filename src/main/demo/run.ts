@@ -14,6 +14,7 @@ import { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import type { WorkflowEvent } from '../workflows/engine.js';
 import { provision } from '../workflows/provision.js';
+import { rotateSecret } from '../workflows/rotate.js';
 import { deviceStatus } from '../workflows/status.js';
 import { DemoSecretStore } from './memory-store.js';
 import { issueDeviceCert, makeDemoPki } from './pki.js';
@@ -105,6 +106,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const ext = status.e2ee.external;
       say(
         `The device reports: ExternalIdentity ${ext.identity}, Verification ${ext.verification}, Status ${ext.status}; chain of ${ext.certificateChain.length}.`,
+      );
+      say('');
+      say(
+        'Later, the owner changes the client secret: a populate blob of the new secret under the current one.',
+      );
+      const rotated = await rotateSecret(device, {}, { store: secrets, journal });
+      say(
+        `Rotated: the device now holds a new ${rotated.generatedBits ?? 0}-bit secret (shown once): ${rotated.newSecret}`,
+      );
+      say(
+        'The new secret was stored as pending before the device was told, and made current when it confirmed.',
       );
     } finally {
       await device.close();
