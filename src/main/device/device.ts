@@ -76,6 +76,14 @@ export interface ConnectOptions {
   restartTimeoutMs?: number;
   /** Quiet time between wake-ups of a serial console, ms (default 1500). */
   wakeIntervalMs?: number;
+  /**
+   * Opens the byte pipe instead of the built-in transports (a test double, a transport of the
+   * embedding app's own). Called again on every reconnection.
+   */
+  transportFactory?: (
+    target: Target,
+    context: { reconnect: boolean; password: string },
+  ) => Promise<Transport>;
 }
 
 /** The result of one console line typed by a person: what the device printed. */
@@ -519,18 +527,25 @@ export class RoomOsDevice {
       `Waiting for ${describeTarget(this.target)} to restart (up to ${Math.round(timeoutMs / 60_000)} min).`,
     );
     const old = this.session;
-    // The console drops as the device goes down; a serial line whose port stays open is reused.
+    // SSH, the in-process console and a USB maintenance port drop as the device goes down.
     await new Promise<void>((resolve) => {
       if (old.closed || old.transport.closed) return resolve();
-      const t = setTimeout(resolve, Math.min(60_000, timeoutMs));
+      const t = setTimeout(resolve, Math.min(5000, timeoutMs / 4));
       old.once('close', () => {
         clearTimeout(t);
         resolve();
       });
     });
+    // A serial line through an RS-232 adapter stays open: the same port is used again, and only a
+    // fresh login (a prompt or a banner) proves the restart; a shell that needed none could be the old
+    // one, so it is believed only after a while (LoginRequired Off leaves nothing else to go by).
     const reuse = !old.transport.closed && old.transport.kind === 'serial' ? old.transport : null;
     if (reuse) old.detach();
-    await this.reopen(uniq(passwords), until, timeoutMs, reuse);
+    const believeShellAfter = Date.now() + Math.min(90_000, timeoutMs / 2);
+    await this.reopen(uniq(passwords), until, timeoutMs, reuse, (session) => {
+      const fresh = session.banner.loggedInWithPrompt || session.banner.release !== null;
+      return fresh || reuse === null || Date.now() >= believeShellAfter;
+    });
   }
 
   /** Tries to open a new session until `until`; a refusal that waiting cannot cure ends it at once. */
@@ -539,6 +554,7 @@ export class RoomOsDevice {
     until: number,
     timeoutMs: number,
     reuse: Transport | null,
+    accept: (session: ConsoleSession) => boolean = () => true,
   ): Promise<void> {
     let lastError: unknown;
     let attempt = 0;
@@ -552,6 +568,11 @@ export class RoomOsDevice {
           usbSerialNumber: previous instanceof SerialTransport ? previous.usbSerialNumber : null,
           ...(reuse && !reuse.closed ? { reuse } : {}),
         });
+        if (!accept(session)) {
+          session.detach();
+          await sleep(Math.min(2000, Math.max(0, until - Date.now())));
+          continue;
+        }
         this.session = session;
         this.wire(session);
         this.progress('reconnected', `${describeTarget(this.target)} answers again.`);
@@ -598,6 +619,8 @@ async function openTransport(
   password: string,
   reconnect?: { until: number; usbSerialNumber?: string | null },
 ): Promise<Transport> {
+  if (options.transportFactory)
+    return options.transportFactory(target, { reconnect: reconnect !== undefined, password });
   switch (target.kind) {
     case 'serial': {
       const { path, serial } = target;

@@ -385,3 +385,64 @@ describe('ConsoleSession requests', () => {
     expect(await s.raw('frobnicate')).toEqual({ lines: ['Command not recognized.'], notRecognized: true });
   });
 });
+
+describe('RoomOsDevice on a serial line that stays open across a restart', () => {
+  it('factoryReset waits, wakes the console, logs in again as admin with no password', async () => {
+    const { connect } = await import('../../../src/main/device/index.js');
+    let state: 'getty' | 'password' | 'shell' | 'down' = 'getty';
+    let boots = 1;
+    let mode: 'json' | 'terminal' = 'terminal';
+    const t = new ScriptedConsole((line) => {
+      if (state === 'down') return undefined;
+      if (state === 'getty') {
+        if (line === 'admin') {
+          state = 'password';
+          return 'Password: ';
+        }
+        return '\r\nlogin: ';
+      }
+      if (state === 'password') {
+        if (line !== '') return '\r\nLogin incorrect\r\nlogin: ';
+        state = 'shell';
+        mode = 'terminal';
+        return '\r\nWelcome to \r\nCisco Codec Release RoomOS 11.23.1.8 3963b07b5c5\r\nSW Release Date: 2024-12-12\r\n*r Login successful\r\nOK\r\n\r\n';
+      }
+      const tag = tagOf(line);
+      if (line === 'xpreferences outputmode json') {
+        mode = 'json';
+        return undefined;
+      }
+      if (line.startsWith('xCommand SystemUnit FactoryReset Confirm: Yes TrailingAction: Restart')) {
+        // Answer, then go quiet while "rebooting"; the port stays open.
+        setTimeout(() => {
+          state = 'down';
+          setTimeout(() => {
+            boots += 1;
+            state = 'getty';
+          }, 400);
+        }, 10);
+        return `{"CommandResponse":{"SystemUnitFactoryResetResult":{"status":"OK"}},"ResultId":"${tag}"}\r\n`;
+      }
+      if (line.startsWith('xStatus SystemUnit ProductId')) {
+        return mode === 'json'
+          ? `{"Status":{"SystemUnit":{"ProductId":{"Value":"Cisco Room Kit"}}},"ResultId":"${tag}"}\r\n`
+          : `*s SystemUnit ProductId: "Cisco Room Kit"\r\n** resultId: "${tag}"\r\n** end\r\n\r\nOK\r\n`;
+      }
+      if (line === 'echo off') return 'OK\r\n';
+      return undefined;
+    });
+    const dev = await connect('serial:/dev/fake', {
+      transportFactory: async () => t,
+      wakeIntervalMs: 100,
+      restartTimeoutMs: 5000,
+      loginTimeoutMs: 2000,
+      timeoutMs: 1000,
+    });
+    expect(dev.banner.loggedInWithPrompt).toBe(true);
+    await dev.factoryReset();
+    expect(boots).toBe(2);
+    expect(dev.connected).toBe(true);
+    expect(dev.outputMode).toBe('json');
+    expect(dev.banner.loggedInWithPrompt).toBe(true);
+  });
+});
