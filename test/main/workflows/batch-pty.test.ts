@@ -242,4 +242,56 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
       new Set(['precheck', 'match-fingerprint', 'verify', 'handover']),
     );
   });
+
+  it('one device reached by two targets (pty and SSH at once): the second is refused, naming the first', async () => {
+    const sim = await rig.sim({ serialNumber: 'FOCBATCH010' });
+    const pty = await rig.pty(sim);
+    const { port } = await sim.serveSsh();
+    const [c1, c2] = [await rig.issue('twice-1.batch.example'), await rig.issue('twice-2.batch.example')];
+    const file = rig.path('twice.csv');
+    const rows = readBatchFile(
+      `target,cert,key\n${pty},${c1.bundlePath},\nssh://admin@127.0.0.1:${port},${c2.bundlePath},\n`,
+      { file },
+    );
+    const result = await runBatch(
+      rows,
+      { secrets: rig.secrets, journal: rig.journal },
+      { parallel: 2, allowPlainOverNetwork: true },
+    );
+    const failed = result.devices.filter((d) => d.status === 'failed');
+    expect(failed).toHaveLength(1);
+    const other = result.devices.find((d) => d !== failed[0])!;
+    expect(failed[0]!.error).toEqual({
+      code: 'ERR_WORKFLOW_DEVICE_CHANGED',
+      message: `This target reaches device FOCBATCH010, the device of line ${other.line}; list each device once.`,
+    });
+    expect(failed[0]!.serial).toBe('FOCBATCH010');
+  });
+
+  it('a stopped batch: the devices not started fail as cancelled, none is connected to', async () => {
+    const c = await rig.issue('stopped.batch.example');
+    const rows = readBatchFile(`target,cert,key\nsim:?serial=FOCSTOP1,${c.bundlePath},\n`, {
+      file: rig.path('stopped.csv'),
+    });
+    const stop = new AbortController();
+    stop.abort();
+    const result = await runBatch(
+      rows,
+      {
+        secrets: rig.secrets,
+        journal: rig.journal,
+        open: () => {
+          throw new Error('no device may be opened');
+        },
+      },
+      { signal: stop.signal },
+    );
+    expect(result.devices.map((d) => [d.status, d.failedStep, d.error])).toEqual([
+      [
+        'failed',
+        'connect',
+        { code: 'ERR_WORKFLOW_CANCELLED', message: 'The batch was stopped before this device.' },
+      ],
+    ]);
+  });
 });
