@@ -184,6 +184,9 @@ describe('e2ee-prov demo', () => {
       expect(out).toContain(line);
     }
     expect(out).toMatch(
+      /\nRotated: the device now holds a new 140-bit secret \(shown once\): ([23456789A-HJ-NP-Z]{4}-){6}[23456789A-HJ-NP-Z]{4}\n/,
+    );
+    expect(out).toMatch(
       /The journal holds \d+ records \(chain intact\); the inventory lists FOC2611DEMO \(active\)\./,
     );
   });
