@@ -4,10 +4,20 @@
  * (inputs are `unknown` until it accepts them); the preload and renderer derive their types from here.
  */
 import type { BlobInfo } from '../core/jwe/types.js';
+import type { CheckResult } from '../core/pki/check.js';
+import type { StrengthRating } from '../core/secret/strength.js';
+import type { DeviceIdentity } from '../core/xapi/results.js';
+import type { PortInfo } from '../main/device/serial.js';
+import type { TranscriptEntry } from '../main/device/transcript.js';
+import type { Inventory } from '../main/vault/inventory.js';
+import type { VerifyReport } from '../main/vault/journal.js';
+import type { ErrorInfo, StepPlan, StepResult, WorkflowEvent } from '../main/workflows/engine.js';
 
 /** Expected failures travel as data; the renderer maps `code` to words in the user's language. */
 export type IpcResult<T> =
   { ok: true; value: T } | { ok: false; code: string; message: string; details?: Record<string, unknown> };
+
+export type { PortInfo, DeviceIdentity, StepPlan, StepResult, WorkflowEvent, ErrorInfo, VerifyReport };
 
 export interface AppInfo {
   name: string;
@@ -15,14 +25,150 @@ export interface AppInfo {
   platform: string;
 }
 
+// --- what crosses to the renderer: status and facts, never a stored secret ---------------------------
+
+/** Where a device's secret stands in the keychain: status only (DESIGN: "Secrets live in the main process"). */
+export interface SecretPresence {
+  hasSecret: boolean;
+  hasPending: boolean;
+  /** Where secrets are kept, for the person: "OS keychain", or the demo's memory store. */
+  label: string;
+}
+
+export type LinkKind = 'serial' | 'ssh' | 'sim';
+
+/** The connected device, as the wizard and the rotation view show it. */
+export interface DeviceSessionInfo {
+  /** The target as text (never holds a password). */
+  target: string;
+  link: LinkKind;
+  identity: DeviceIdentity;
+  /** Null when the keychain could not be asked (its error is in `keychainError`). */
+  secret: SecretPresence | null;
+  keychainError?: { code: string; message: string };
+}
+
+/** A certificate or key file chosen in main's file dialog: the renderer sees its name, never reads it. */
+export interface ChosenFile {
+  role: FileRole;
+  /** The file's name without its folder. */
+  name: string;
+}
+
+export type FileRole = 'certificate' | 'key';
+
+/** What the pki checks say of the chosen files (the private key is described, never sent). */
+export type CredentialsCheck = CheckResult;
+
+export type SecretChoice = { mode: 'generate' } | { mode: 'given'; value: string };
+
+export type EncChoice = 'A128GCM' | 'A256GCM';
+
+/** The wizard's options for one provisioning run. */
+export interface ProvisionRequest {
+  dryRun: boolean;
+  secret: SecretChoice;
+  enc: EncChoice;
+  /** Back up the configuration to a file in the data folder first. */
+  backup: boolean;
+  /** Factory reset first; `confirmed` is the person's explicit confirmation and must be true. */
+  factoryReset: { confirmed: boolean } | null;
+  /** After activation, restore the device's name from the backup (needs `backup`). */
+  restoreName: boolean;
+  /** Register to Webex at the end with this code; null for none. */
+  activationCode: string | null;
+  /** Allow the plain first populate over SSH (the secret then travels in clear). */
+  allowPlainOverNetwork: boolean;
+}
+
+/** The handover report without a secret in it. */
+export interface HandoverFacts {
+  serialNumber: string;
+  productId: string;
+  softwareVersion: string;
+  identity: string;
+  fingerprint: string;
+  notAfter: string;
+  enc: EncChoice;
+  provisionedAt: string;
+  registered: boolean;
+}
+
+/** A provisioning run's outcome. A generated secret waits in main until the person asks (`secret.reveal`). */
+export interface ProvisionSummary {
+  runId: string;
+  ok: boolean;
+  dryRun: boolean;
+  plan: StepPlan[];
+  steps: StepResult[];
+  warnings: { id: string; code: string; message: string }[];
+  error?: ErrorInfo;
+  report?: HandoverFacts;
+  backupFile?: string;
+  /** A generated secret is ready to be shown once. */
+  secretToReveal: boolean;
+}
+
+/** Progress of a running workflow, main → renderer on `WORKFLOW_EVENT_CHANNEL`. */
+export interface WorkflowEventMessage {
+  workflow: 'provision';
+  runId: string;
+  event: WorkflowEvent;
+}
+
+/** The one event channel main sends on (`webContents.send`); the preload's `onWorkflowEvent` listens. */
+export const WORKFLOW_EVENT_CHANNEL = 'workflow.event';
+
+export interface RotateRequestInput {
+  newSecret: SecretChoice;
+  /** Typed by the owner only when the keychain holds no secret for the device; null otherwise. */
+  currentSecret: string | null;
+  enc: EncChoice;
+}
+
+export interface RotateSummary {
+  serial: string;
+  generated: boolean;
+  /** A generated secret is ready to be shown once. */
+  secretToReveal: boolean;
+  strength: { bits: number; rating: StrengthRating };
+  warnings: string[];
+  /** What an earlier, unfinished change turned out to be. */
+  before: { state: 'clean' | 'settled'; holds?: 'new' | 'previous' };
+}
+
+/** The fresh secret, once: main forgets it as it hands it over. */
+export interface RevealedSecret {
+  serial: string;
+  source: 'provision' | 'rotate';
+  secret: string;
+}
+
+export interface InventoryView extends Inventory {
+  /** Keychain status per device (never the secrets); null when the keychain could not be asked. */
+  keychain: { serial: string; hasSecret: boolean; hasPending: boolean }[] | null;
+  keychainError?: { code: string; message: string };
+}
+
+export type ConsoleEntry = TranscriptEntry & { seq: number };
+
+export interface ConsolePage {
+  entries: ConsoleEntry[];
+  /** Pass as `after` next time. */
+  next: number;
+  connected: boolean;
+}
+
+// --- input checks ------------------------------------------------------------------------------------
+
 /** A refusal of a channel's input: a programming error in the renderer, never a user's mistake. */
 export class ContractError extends TypeError {
   readonly code = 'ERR_IPC_BAD_INPUT';
 }
 
-function object(raw: unknown, channel: string): Record<string, unknown> {
+function object(raw: unknown, channel: string, what = 'input'): Record<string, unknown> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
-    throw new ContractError(`${channel}: input must be an object`);
+    throw new ContractError(`${channel}: ${what} must be an object`);
   return raw as Record<string, unknown>;
 }
 
@@ -38,6 +184,54 @@ function string(o: Record<string, unknown>, key: string, channel: string, max: n
   return v;
 }
 
+function optionalString(
+  o: Record<string, unknown>,
+  key: string,
+  channel: string,
+  max: number,
+): string | null {
+  return o[key] === null || o[key] === undefined ? null : string(o, key, channel, max);
+}
+
+function boolean(o: Record<string, unknown>, key: string, channel: string): boolean {
+  const v = o[key];
+  if (typeof v !== 'boolean') throw new ContractError(`${channel}: ${key} must be true or false`);
+  return v;
+}
+
+function oneOf<T extends string>(
+  o: Record<string, unknown>,
+  key: string,
+  values: readonly T[],
+  channel: string,
+): T {
+  const v = o[key];
+  if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
+    throw new ContractError(`${channel}: ${key} must be one of ${values.join(', ')}`);
+  return v as T;
+}
+
+function empty(channel: string): (raw: unknown) => Record<string, never> {
+  return (raw) => {
+    only(object(raw, channel), [], channel);
+    return {};
+  };
+}
+
+/** Longest secret accepted across IPC: the device takes at most 1024 characters of Secret parameter. */
+const SECRET_MAX = 1024;
+
+function secretChoice(raw: unknown, channel: string, key: string): SecretChoice {
+  const o = object(raw, channel, key);
+  const mode = oneOf(o, 'mode', ['generate', 'given'] as const, channel);
+  if (mode === 'generate') {
+    only(o, ['mode'], channel);
+    return { mode };
+  }
+  only(o, ['mode', 'value'], channel);
+  return { mode, value: string(o, 'value', channel, SECRET_MAX) };
+}
+
 interface ChannelSpec<I, O> {
   parse(raw: unknown): I;
   /** Phantom: the result type, for inference only. */
@@ -48,21 +242,100 @@ function channel<I, O>(parse: (raw: unknown) => I): ChannelSpec<I, O> {
   return { parse };
 }
 
+const ENCS = ['A128GCM', 'A256GCM'] as const;
+
 export const CHANNELS = {
-  'app.info': channel<Record<string, never>, AppInfo>((raw) => {
-    only(object(raw, 'app.info'), [], 'app.info');
-    return {};
-  }),
+  'app.info': channel<Record<string, never>, AppInfo>(empty('app.info')),
   'blob.inspect': channel<{ blob: string }, BlobInfo>((raw) => {
     const o = object(raw, 'blob.inspect');
     only(o, ['blob'], 'blob.inspect');
     return { blob: string(o, 'blob', 'blob.inspect', 1_000_000) };
   }),
+  'ports.list': channel<Record<string, never>, PortInfo[]>(empty('ports.list')),
+  'device.connect': channel<{ target: string; password: string | null }, DeviceSessionInfo>((raw) => {
+    const c = 'device.connect';
+    const o = object(raw, c);
+    only(o, ['target', 'password'], c);
+    return { target: string(o, 'target', c, 2048), password: optionalString(o, 'password', c, 256) };
+  }),
+  'device.identify': channel<Record<string, never>, DeviceSessionInfo>(empty('device.identify')),
+  'device.disconnect': channel<Record<string, never>, null>(empty('device.disconnect')),
+  'credentials.choose': channel<{ role: FileRole }, ChosenFile | null>((raw) => {
+    const c = 'credentials.choose';
+    const o = object(raw, c);
+    only(o, ['role'], c);
+    return { role: oneOf(o, 'role', ['certificate', 'key'] as const, c) };
+  }),
+  'credentials.inspect': channel<{ passphrase: string | null }, CredentialsCheck>((raw) => {
+    const c = 'credentials.inspect';
+    const o = object(raw, c);
+    only(o, ['passphrase'], c);
+    return { passphrase: optionalString(o, 'passphrase', c, 1024) };
+  }),
+  'provision.run': channel<ProvisionRequest, ProvisionSummary>((raw) => {
+    const c = 'provision.run';
+    const o = object(raw, c);
+    only(
+      o,
+      [
+        'dryRun',
+        'secret',
+        'enc',
+        'backup',
+        'factoryReset',
+        'restoreName',
+        'activationCode',
+        'allowPlainOverNetwork',
+      ],
+      c,
+    );
+    let factoryReset: ProvisionRequest['factoryReset'] = null;
+    if (o.factoryReset !== null) {
+      const f = object(o.factoryReset, c, 'factoryReset');
+      only(f, ['confirmed'], c);
+      factoryReset = { confirmed: boolean(f, 'confirmed', c) };
+    }
+    const activationCode = optionalString(o, 'activationCode', c, 128);
+    return {
+      dryRun: boolean(o, 'dryRun', c),
+      secret: secretChoice(o.secret, c, 'secret'),
+      enc: oneOf(o, 'enc', ENCS, c),
+      backup: boolean(o, 'backup', c),
+      factoryReset,
+      restoreName: boolean(o, 'restoreName', c),
+      activationCode,
+      allowPlainOverNetwork: boolean(o, 'allowPlainOverNetwork', c),
+    };
+  }),
+  'provision.stop': channel<Record<string, never>, { stopping: boolean }>(empty('provision.stop')),
+  'provision.resume': channel<Record<string, never>, ProvisionSummary>(empty('provision.resume')),
+  'secret.rotate': channel<RotateRequestInput, RotateSummary>((raw) => {
+    const c = 'secret.rotate';
+    const o = object(raw, c);
+    only(o, ['newSecret', 'currentSecret', 'enc'], c);
+    return {
+      newSecret: secretChoice(o.newSecret, c, 'newSecret'),
+      currentSecret: optionalString(o, 'currentSecret', c, SECRET_MAX),
+      enc: oneOf(o, 'enc', ENCS, c),
+    };
+  }),
+  'secret.reveal': channel<Record<string, never>, RevealedSecret>(empty('secret.reveal')),
+  'inventory.list': channel<Record<string, never>, InventoryView>(empty('inventory.list')),
+  'journal.verify': channel<Record<string, never>, VerifyReport>(empty('journal.verify')),
+  'console.read': channel<{ after: number }, ConsolePage>((raw) => {
+    const c = 'console.read';
+    const o = object(raw, c);
+    only(o, ['after'], c);
+    const after = o.after;
+    if (typeof after !== 'number' || !Number.isSafeInteger(after) || after < 0)
+      throw new ContractError(`${c}: after must be a whole number, 0 or more`);
+    return { after };
+  }),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
 export type ChannelInput<C extends Channel> = ReturnType<(typeof CHANNELS)[C]['parse']>;
-export type ChannelOutput<C extends Channel> = NonNullable<(typeof CHANNELS)[C]['result']>;
+export type ChannelOutput<C extends Channel> = Exclude<(typeof CHANNELS)[C]['result'], undefined>;
 
 /** The handlers main registers: one per channel, typed by the contract. */
 export type Handlers = { [C in Channel]: (input: ChannelInput<C>) => Promise<ChannelOutput<C>> };

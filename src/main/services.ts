@@ -1,19 +1,518 @@
-import type { Handlers } from '../contract/index.js';
+/**
+ * The main process's answers to the renderer, in plain Node (no Electron): the shell (index.ts) gives
+ * them a file dialog and a way to send events, and tests give stubs. Secrets stay here: the renderer
+ * gets status, reports and progress, and a freshly generated secret only when the person asks for it,
+ * once (`secret.reveal`).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type {
+  ConsoleEntry,
+  CredentialsCheck,
+  DeviceSessionInfo,
+  FileRole,
+  Handlers,
+  HandoverFacts,
+  InventoryView,
+  ProvisionRequest,
+  ProvisionSummary,
+  RevealedSecret,
+  SecretPresence,
+  WorkflowEventMessage,
+} from '../contract/index.js';
+import { ProvisionerError, isProvisionerError } from '../core/errors.js';
 import { inspect } from '../core/jwe/index.js';
+import {
+  type Credentials,
+  type CredentialsInput,
+  inspectCredentials,
+  readCredentials,
+} from '../core/pki/index.js';
+import type { RoomOsSimulator } from '../simulator/index.js';
+import {
+  JsonHostKeyStore,
+  type PortInfo,
+  type RoomOsDevice,
+  type Target,
+  Transcript,
+  connect,
+  defaultKnownHostsPath,
+  describeTarget,
+  listPorts,
+  parseTarget,
+} from './device/index.js';
+import { dataDir, ensureDataDir } from './vault/data-dir.js';
+import { deriveInventory } from './vault/inventory.js';
+import { Journal } from './vault/journal.js';
+import { type SecretStore, openSecretStore } from './vault/secret-store.js';
+import type { StepPlan } from './workflows/engine.js';
+import { WorkflowError } from './workflows/errors.js';
+import { provision } from './workflows/provision.js';
+import { rotateSecret } from './workflows/rotate.js';
+
+/** The app's own refusals: no device connected, a workflow already running, nothing to reveal. */
+export const APP_ERROR_CODES = [
+  'ERR_APP_NOT_CONNECTED',
+  'ERR_APP_BUSY',
+  'ERR_APP_NO_CERTIFICATE',
+  'ERR_APP_CREDENTIALS_UNCHECKED',
+  'ERR_APP_OPTIONS',
+  'ERR_APP_NOTHING_TO_REVEAL',
+] as const;
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+export class AppError extends ProvisionerError<AppErrorCode> {}
+
+/** What the shell's file dialog is asked; Electron's `dialog` answers it in index.ts, a stub in tests. */
+export interface FileDialogRequest {
+  role: FileRole;
+  title: string;
+  filters: { name: string; extensions: string[] }[];
+}
+
+/** Main's file dialog: the path the person chose, or null when they cancelled. */
+export interface FileDialog {
+  openFile(request: FileDialogRequest): Promise<string | null>;
+}
 
 export interface ServiceOptions {
   version: string;
   platform: string;
+  dialog: FileDialog;
+  /** Sends a progress event to the window (the shell uses `webContents.send` on the one event channel). */
+  emit: (message: WorkflowEventMessage) => void;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Where secrets live (default: the OS keychain, refused with a typed error when unusable). */
+  openSecretStore?: () => Promise<SecretStore>;
+  listPorts?: () => Promise<PortInfo[]>;
+  /** How long a training simulator takes to restart after a factory reset (default 800 ms). */
+  simRebootDelayMs?: number;
+  /** How long an unrevealed generated secret waits in memory (default 15 minutes; it is in the keychain). */
+  revealTtlMs?: number;
 }
 
-/** The main process's answers to the renderer, in plain Node (no Electron): the CLI and tests reuse them. */
-export function createHandlers(options: ServiceOptions): Handlers {
-  return {
+export interface Services {
+  handlers: Handlers;
+  /** Ends the device session and the training simulators. */
+  dispose(): Promise<void>;
+}
+
+interface Session {
+  device: RoomOsDevice;
+  target: Target;
+  serial: string;
+  unsubscribe: () => void;
+}
+
+const CONSOLE_KEEP = 5000;
+const DIALOG: Record<FileRole, Omit<FileDialogRequest, 'role'>> = {
+  certificate: {
+    title: 'Choose the device certificate',
+    filters: [
+      { name: 'Certificates', extensions: ['pem', 'crt', 'cer', 'der', 'p12', 'pfx'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+  key: {
+    title: 'Choose the private key',
+    filters: [
+      { name: 'Private keys', extensions: ['pem', 'key'] },
+      { name: 'All files', extensions: ['*'] },
+    ],
+  },
+};
+
+/** Builds the handlers and the state they share (one device session, one workflow at a time). */
+export function createServices(options: ServiceOptions): Services {
+  const env = options.env ?? process.env;
+  const open = options.openSecretStore ?? (() => openSecretStore({ env }));
+  let store: Promise<SecretStore> | null = null;
+  let journal: Promise<Journal> | null = null;
+  let session: Session | null = null;
+  let busy = false;
+  const sims = new Map<string, Promise<RoomOsSimulator>>();
+  const consoleEntries: ConsoleEntry[] = [];
+  let consoleSeq = 0;
+  const files: Partial<Record<FileRole, string>> = {};
+  let credentials: Credentials | null = null;
+  let lastFailed: { request: ProvisionRequest; backupFile?: string } | null = null;
+  let current: { controller: AbortController } | null = null;
+  let reveal: (RevealedSecret & { timer: NodeJS.Timeout }) | null = null;
+
+  const secrets = (): Promise<SecretStore> => {
+    store ??= open().catch((e: unknown) => {
+      store = null; // the person may unlock the keychain and try again
+      throw e;
+    });
+    return store;
+  };
+  const records = (): Promise<Journal> => {
+    journal ??= ensureDataDir(dataDir(env)).then((dir) => new Journal(dir));
+    return journal;
+  };
+
+  function pushConsole(e: { time: number; direction: ConsoleEntry['direction']; text: string }): void {
+    consoleEntries.push({ ...e, seq: ++consoleSeq });
+    if (consoleEntries.length > CONSOLE_KEEP) consoleEntries.splice(0, consoleEntries.length - CONSOLE_KEEP);
+  }
+
+  function requireSession(): Session {
+    if (!session || !session.device.connected) {
+      throw new AppError('ERR_APP_NOT_CONNECTED', 'No device is connected: connect to one first.');
+    }
+    return session;
+  }
+
+  async function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (busy) {
+      throw new AppError(
+        'ERR_APP_BUSY',
+        'Another action is still running on the device; wait for it to finish, or stop it.',
+      );
+    }
+    busy = true;
+    try {
+      return await work();
+    } finally {
+      busy = false;
+    }
+  }
+
+  function dropReveal(): void {
+    if (reveal) clearTimeout(reveal.timer);
+    reveal = null;
+  }
+
+  function keepForReveal(serial: string, source: RevealedSecret['source'], secret: string): void {
+    dropReveal();
+    const timer = setTimeout(dropReveal, options.revealTtlMs ?? 15 * 60_000);
+    timer.unref();
+    reveal = { serial, source, secret, timer };
+  }
+
+  /** A training simulator per `sim:` target, kept while the app runs so that reconnecting finds the same device. */
+  function trainingSim(target: Target & { kind: 'sim' }): Promise<RoomOsSimulator> {
+    let sim = sims.get(target.text);
+    if (!sim) {
+      sim = import('../simulator/index.js').then((m) =>
+        m.createSimulator({
+          ...target.options,
+          rebootDelayMs: options.simRebootDelayMs ?? 800,
+        }),
+      );
+      sim.catch(() => sims.delete(target.text));
+      sims.set(target.text, sim);
+    }
+    return sim;
+  }
+
+  async function presence(serial: string): Promise<Pick<DeviceSessionInfo, 'secret' | 'keychainError'>> {
+    try {
+      const s = await secrets();
+      const status = (await s.list()).find((x) => x.serial === serial);
+      const label = (s as { label?: unknown }).label;
+      const secret: SecretPresence = {
+        hasSecret: status?.hasSecret ?? false,
+        hasPending: status?.hasPending ?? false,
+        label: typeof label === 'string' ? label : 'OS keychain',
+      };
+      return { secret };
+    } catch (e) {
+      if (!isProvisionerError(e)) throw e;
+      return { secret: null, keychainError: { code: e.code, message: e.message } };
+    }
+  }
+
+  async function sessionInfo(s: Session): Promise<DeviceSessionInfo> {
+    const identity = await s.device.identify();
+    s.serial = identity.serialNumber;
+    return {
+      target: describeTarget(s.target),
+      link: s.target.kind,
+      identity,
+      ...(await presence(identity.serialNumber)),
+    };
+  }
+
+  async function closeSession(): Promise<void> {
+    const s = session;
+    session = null;
+    dropReveal();
+    if (!s) return;
+    await s.device.close().catch(() => undefined);
+    s.unsubscribe();
+    pushConsole({
+      time: Date.now(),
+      direction: 'note',
+      text: `disconnected from ${describeTarget(s.target)}`,
+    });
+  }
+
+  async function readChosen(role: FileRole): Promise<Uint8Array> {
+    const path = files[role]!;
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (e) {
+      throw new WorkflowError(
+        'ERR_WORKFLOW_INPUT_READ',
+        `The file ${basename(path)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); choose it again.`,
+        { file: basename(path) },
+      );
+    }
+  }
+
+  async function runProvision(request: ProvisionRequest, resumeBackup?: string): Promise<ProvisionSummary> {
+    const s = requireSession();
+    if (!credentials) {
+      throw new AppError(
+        'ERR_APP_CREDENTIALS_UNCHECKED',
+        'Choose the certificate (and its key, when it is a separate file) and check them before provisioning.',
+      );
+    }
+    if (request.restoreName && !request.backup) {
+      throw new AppError('ERR_APP_OPTIONS', 'Restoring the device name needs the configuration backup.');
+    }
+    const [secretStore, journalStore] = await Promise.all([secrets(), records()]);
+    let backupFile: string | undefined;
+    if (request.backup && !request.dryRun) {
+      backupFile = resumeBackup;
+      if (!backupFile) {
+        const dir = join(journalStore.dir, 'backups');
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+        backupFile = join(dir, `config-${s.serial || 'device'}-${stamp}.json`);
+      }
+    } else if (request.backup) {
+      backupFile = join(journalStore.dir, 'backups', 'config-(planned).json');
+    }
+    const runId = randomUUID();
+    const controller = new AbortController();
+    current = { controller };
+    let plan: StepPlan[] = [];
+    try {
+      const result = await provision(
+        { device: s.device, secrets: secretStore, journal: journalStore },
+        {
+          credentials,
+          enc: request.enc,
+          link: s.target.kind,
+          allowPlainOverNetwork: request.allowPlainOverNetwork,
+          ...(request.secret.mode === 'given' ? { secret: request.secret.value } : {}),
+          ...(request.factoryReset
+            ? { factoryReset: { confirmed: request.factoryReset.confirmed, keep: [] } }
+            : {}),
+          ...(backupFile ? { backupFile } : {}),
+          ...(backupFile && request.restoreName
+            ? { restore: { file: backupFile, paths: ['SystemUnit Name'] } }
+            : {}),
+          ...(request.activationCode !== null
+            ? { activationCode: request.activationCode, securityAction: 'NoAction' as const }
+            : {}),
+        },
+        {
+          dryRun: request.dryRun,
+          signal: controller.signal,
+          runId,
+          onEvent: (event) => {
+            if (event.type === 'plan') plan = event.steps;
+            options.emit({ workflow: 'provision', runId, event });
+          },
+        },
+      );
+      if (result.newSecret !== undefined) keepForReveal(s.serial, 'provision', result.newSecret);
+      if (!request.dryRun) {
+        lastFailed = result.ok ? null : { request, ...(backupFile ? { backupFile } : {}) };
+      }
+      let report: HandoverFacts | undefined;
+      if (result.report) {
+        // The report may hold the secret only when asked for a handover file; the window never asks.
+        const { clientSecret: _never, ...facts } = result.report;
+        report = facts;
+      }
+      return {
+        runId,
+        ok: result.ok,
+        dryRun: result.dryRun,
+        plan,
+        steps: result.steps,
+        warnings: result.warnings,
+        ...(result.error ? { error: result.error } : {}),
+        ...(report ? { report } : {}),
+        ...(backupFile && !request.dryRun ? { backupFile } : {}),
+        secretToReveal: result.newSecret !== undefined,
+      };
+    } finally {
+      current = null;
+    }
+  }
+
+  const handlers: Handlers = {
     'app.info': async () => ({
       name: 'E2EE Identity Provisioner',
       version: options.version,
       platform: options.platform,
     }),
     'blob.inspect': async ({ blob }) => inspect(blob),
+
+    'ports.list': async () => (options.listPorts ?? (() => listPorts()))(),
+
+    'device.connect': ({ target: text, password }) =>
+      exclusive(async () => {
+        const target = parseTarget(text);
+        await closeSession();
+        const transcript = new Transcript();
+        const unsubscribe = transcript.subscribe(pushConsole);
+        try {
+          const device = await connect(target, {
+            password: password ?? '',
+            transcript,
+            hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(env)),
+            ...(target.kind === 'sim' ? { simulator: await trainingSim(target) } : {}),
+          });
+          session = { device, target, serial: '', unsubscribe };
+        } catch (e) {
+          unsubscribe();
+          throw e;
+        }
+        return sessionInfo(session);
+      }),
+
+    'device.identify': () => exclusive(async () => sessionInfo(requireSession())),
+
+    'device.disconnect': () =>
+      exclusive(async () => {
+        await closeSession();
+        return null;
+      }),
+
+    'credentials.choose': async ({ role }) => {
+      const path = await options.dialog.openFile({ role, ...DIALOG[role] });
+      if (path === null) return null;
+      files[role] = path;
+      credentials = null;
+      return { role, name: basename(path) };
+    },
+
+    'credentials.inspect': async ({ passphrase }): Promise<CredentialsCheck> => {
+      if (!files.certificate) {
+        throw new AppError('ERR_APP_NO_CERTIFICATE', 'Choose the device certificate file first.');
+      }
+      const input: CredentialsInput = {
+        certFile: await readChosen('certificate'),
+        ...(files.key ? { keyPem: Buffer.from(await readChosen('key')).toString('utf8') } : {}),
+        ...(passphrase !== null && passphrase !== '' ? { passphrase } : {}),
+      };
+      credentials = null;
+      const check = inspectCredentials(input);
+      try {
+        credentials = readCredentials(input);
+      } catch {
+        credentials = null; // the check's errors say why (a key that cannot be read)
+      }
+      return check;
+    },
+
+    'provision.run': (request) => exclusive(() => runProvision(request)),
+
+    'provision.stop': async () => {
+      if (!current) return { stopping: false };
+      current.controller.abort();
+      return { stopping: true };
+    },
+
+    'provision.resume': () =>
+      exclusive(async () => {
+        if (!lastFailed) {
+          throw new WorkflowError(
+            'ERR_WORKFLOW_NOTHING_TO_RESUME',
+            'There is no stopped or failed provisioning to resume in this window; start one.',
+          );
+        }
+        return runProvision({ ...lastFailed.request, dryRun: false }, lastFailed.backupFile);
+      }),
+
+    'secret.rotate': (request) =>
+      exclusive(async () => {
+        const s = requireSession();
+        const [secretStore, journalStore] = await Promise.all([secrets(), records()]);
+        const given = request.currentSecret;
+        const device = s.device;
+        const result = await rotateSecret(
+          device,
+          {
+            ...(request.newSecret.mode === 'given' ? { newSecret: request.newSecret.value } : {}),
+            ...(given !== null && given !== '' ? { askCurrentSecret: async () => given } : {}),
+          },
+          {
+            store: secretStore,
+            journal: journalStore,
+            enc: request.enc,
+            // A lost answer: log in again on the same console and find out which secret the device holds.
+            reconnect: async () => {
+              await device.reconnect();
+              return {
+                identify: () => device.identify(),
+                populateSecret: (blob: string) => device.populateSecret(blob),
+              };
+            },
+          },
+        );
+        if (result.generated) keepForReveal(result.serial, 'rotate', result.newSecret);
+        return {
+          serial: result.serial,
+          generated: result.generated,
+          secretToReveal: result.generated,
+          strength: { bits: result.check.strength.bits, rating: result.check.strength.rating },
+          warnings: result.check.warnings.map((w) => w.code),
+          before: {
+            state: result.before.state,
+            ...(result.before.holds ? { holds: result.before.holds } : {}),
+          },
+        };
+      }),
+
+    'secret.reveal': async () => {
+      if (!reveal) {
+        throw new AppError(
+          'ERR_APP_NOTHING_TO_REVEAL',
+          'There is no new secret to show: a generated secret is shown once, and it is kept in the keychain.',
+        );
+      }
+      const { serial, source, secret } = reveal;
+      dropReveal();
+      return { serial, source, secret };
+    },
+
+    'inventory.list': async (): Promise<InventoryView> => {
+      const inventory = deriveInventory(await (await records()).read());
+      try {
+        const list = await (await secrets()).list();
+        return {
+          ...inventory,
+          keychain: list.map((x) => ({ serial: x.serial, hasSecret: x.hasSecret, hasPending: x.hasPending })),
+        };
+      } catch (e) {
+        if (!isProvisionerError(e)) throw e;
+        return { ...inventory, keychain: null, keychainError: { code: e.code, message: e.message } };
+      }
+    },
+
+    'journal.verify': async () => (await records()).verify(),
+
+    'console.read': async ({ after }) => ({
+      entries: consoleEntries.filter((e) => e.seq > after),
+      next: consoleSeq,
+      connected: session?.device.connected ?? false,
+    }),
+  };
+
+  return {
+    handlers,
+    async dispose() {
+      current?.controller.abort();
+      await closeSession();
+      for (const sim of sims.values()) await (await sim.catch(() => null))?.close();
+      sims.clear();
+    },
   };
 }

@@ -1,9 +1,19 @@
 /**
- * The narrow bridge: named methods, one per contract channel, never a generic invoke. The renderer's
- * `window.provisioner` type is derived from this object.
+ * The narrow bridge: named methods, one per contract channel, never a generic invoke, and one event
+ * subscription. The renderer's `window.provisioner` type is derived from this object.
  */
-import { contextBridge, ipcRenderer } from 'electron';
-import type { Channel, ChannelInput, ChannelOutput, IpcResult } from '../contract/index.js';
+import { type IpcRendererEvent, contextBridge, ipcRenderer } from 'electron';
+import {
+  type Channel,
+  type ChannelInput,
+  type ChannelOutput,
+  type FileRole,
+  type IpcResult,
+  type ProvisionRequest,
+  type RotateRequestInput,
+  WORKFLOW_EVENT_CHANNEL,
+  type WorkflowEventMessage,
+} from '../contract/index.js';
 
 function invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelOutput<C>>> {
   return ipcRenderer.invoke(channel, input) as Promise<IpcResult<ChannelOutput<C>>>;
@@ -15,6 +25,47 @@ export const api = {
   },
   blob: {
     inspect: (blob: string) => invoke('blob.inspect', { blob }),
+  },
+  ports: {
+    list: () => invoke('ports.list', {}),
+  },
+  device: {
+    /** `password` is the console login's, when the device has one; it is sent once and not kept here. */
+    connect: (target: string, password: string | null) => invoke('device.connect', { target, password }),
+    identify: () => invoke('device.identify', {}),
+    disconnect: () => invoke('device.disconnect', {}),
+  },
+  credentials: {
+    /** Opens main's file dialog; main keeps the path, the renderer gets the file's name. */
+    choose: (role: FileRole) => invoke('credentials.choose', { role }),
+    inspect: (passphrase: string | null) => invoke('credentials.inspect', { passphrase }),
+  },
+  provision: {
+    run: (request: ProvisionRequest) => invoke('provision.run', request),
+    stop: () => invoke('provision.stop', {}),
+    resume: () => invoke('provision.resume', {}),
+  },
+  secrets: {
+    rotate: (request: RotateRequestInput) => invoke('secret.rotate', request),
+    /** The freshly generated secret, once; main forgets it as it answers. */
+    reveal: () => invoke('secret.reveal', {}),
+  },
+  inventory: {
+    list: () => invoke('inventory.list', {}),
+  },
+  journal: {
+    verify: () => invoke('journal.verify', {}),
+  },
+  console: {
+    read: (after: number) => invoke('console.read', { after }),
+  },
+  /** Progress of running workflows; returns the function that stops listening. */
+  onWorkflowEvent: (callback: (message: WorkflowEventMessage) => void): (() => void) => {
+    const listener = (_event: IpcRendererEvent, message: WorkflowEventMessage): void => callback(message);
+    ipcRenderer.on(WORKFLOW_EVENT_CHANNEL, listener);
+    return () => {
+      ipcRenderer.removeListener(WORKFLOW_EVENT_CHANNEL, listener);
+    };
   },
 };
 

@@ -3,88 +3,31 @@
  * test shim), the real preload bundle (built against the page-side shim) and the built renderer in
  * Debian's Chromium. Only Chromium-inside-Electron is not exercised.
  */
-import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
-import { dirname, extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHANNELS } from '../../src/contract/index.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
+import { type AppHarness, startApp } from './harness.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
 
-const ORIGIN = 'http://app.test';
 const BLOB =
   'eyJhbGciOiJkaXIiLCJjaXNjby1hY3Rpb24iOiJhZGQiLCJjaXNjby1rZGYiOnsic2FsdCI6IjVlWlRDQVA0TV9ZIiwidmVyc2lvbiI6IjEifSwiZW5jIjoiQTEyOEdDTSJ9..NLNd3V9Te68tkpWD.f5lLVuWNfKfmzYCo1YJfODhQ.PE-wDFWGXFFBeo928cfZ1Q';
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.map': 'application/json',
-};
 
 describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload real', () => {
-  let browser: Browser;
+  let app: AppHarness;
   let page: Page;
-  let rendererDir: string;
   let fileUrlPrefix: string;
 
   beforeAll(async () => {
-    await import('../../src/main/index.js');
-    await vi.waitFor(() => expect(recorded.windows).toHaveLength(1));
-    const win = recorded.windows[0]!;
-    rendererDir = dirname(win.loadedFile!);
-    fileUrlPrefix = pathToFileURL(rendererDir).href + '/';
-
-    const preload = await build({
-      entryPoints: [resolve(import.meta.dirname, '../../src/preload/index.ts')],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'browser',
-      alias: { electron: resolve(import.meta.dirname, 'electron-renderer-shim.ts') },
-    });
-
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    page = await browser.newPage({ locale: 'en-US' });
-    // Serve the built renderer as Electron's loadFile would, without a socket.
-    await page.route(`${ORIGIN}/**`, async (route) => {
-      const path = new URL(route.request().url()).pathname;
-      const file = join(rendererDir, path === '/' ? 'index.html' : path);
-      try {
-        await route.fulfill({
-          body: await readFile(file),
-          contentType: TYPES[extname(file)] ?? 'application/octet-stream',
-        });
-      } catch {
-        await route.fulfill({ status: 404 });
-      }
-    });
-    // Electron reports the page's file URL as the sender; map our served URL back to it.
-    await page.exposeBinding('__ipcInvoke', async (source, channel: string, input: unknown) => {
-      const handler = recorded.handlers.get(channel);
-      if (!handler) throw new Error(`no handler for ${channel}`);
-      const url = source.frame.url().startsWith(`${ORIGIN}/`)
-        ? source.frame.url().replace(`${ORIGIN}/`, fileUrlPrefix)
-        : source.frame.url();
-      return handler({ senderFrame: { url } }, input);
-    });
-    await page.addInitScript({ content: preload.outputFiles[0]!.text });
-    await page.goto(`${ORIGIN}/index.html`);
+    app = await startApp();
+    page = app.page;
+    fileUrlPrefix = app.fileUrlPrefix;
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await app?.close();
   });
 
   it('opens one window isolated, sandboxed, without Node, on the built renderer', () => {
@@ -104,11 +47,12 @@ describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload rea
   });
 
   it('registers exactly the contract’s channels', () => {
-    expect([...recorded.handlers.keys()].sort()).toEqual(['app.info', 'blob.inspect']);
+    expect([...recorded.handlers.keys()].sort()).toEqual(Object.keys(CHANNELS).sort());
   });
 
   it('shows the version from main and inspects a pasted blob through the preload', async () => {
     await expect.poll(() => page.getByTestId('version').textContent()).toBe('v0.1.0-test');
+    await page.getByRole('tab', { name: 'Blob inspector' }).click();
     await page.getByRole('textbox', { name: 'Blob', exact: true }).fill(BLOB);
     await page.getByRole('button', { name: 'Inspect' }).click();
     const info = page.getByTestId('blob-info');
@@ -137,7 +81,19 @@ describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload rea
       process: typeof (window as unknown as { process?: unknown }).process,
     }));
     expect(shape).toEqual({
-      keys: ['app', 'blob'],
+      keys: [
+        'app',
+        'blob',
+        'console',
+        'credentials',
+        'device',
+        'inventory',
+        'journal',
+        'onWorkflowEvent',
+        'ports',
+        'provision',
+        'secrets',
+      ],
       frozen: true,
       require: 'undefined',
       process: 'undefined',

@@ -9,6 +9,13 @@ export const recorded = {
   windows: [] as FakeBrowserWindow[],
   headerHooks: [] as unknown[],
   quit: 0,
+  /** Everything main sent to the window (`webContents.send`), in order. */
+  sent: [] as { channel: string; payload: unknown }[],
+  /** The test's delivery of a sent message to the page. */
+  deliver: undefined as ((channel: string, payload: unknown) => void) | undefined,
+  /** Paths the file dialog answers with, in order; null is a cancel. */
+  dialogAnswers: [] as (string | null)[],
+  dialogRequests: [] as { title?: string; filters?: unknown }[],
 };
 
 const ready = Promise.resolve();
@@ -39,7 +46,10 @@ class FakeWebContents {
   setWindowOpenHandler(fn: (d: { url: string }) => { action: string }): void {
     this.windowOpenHandler = fn;
   }
-  send(): void {}
+  send(channel: string, payload: unknown): void {
+    recorded.sent.push({ channel, payload });
+    recorded.deliver?.(channel, payload);
+  }
 }
 
 export class FakeBrowserWindow {
@@ -54,6 +64,9 @@ export class FakeBrowserWindow {
   }
   once(): void {}
   show(): void {}
+  isDestroyed(): boolean {
+    return false;
+  }
 }
 
 export const BrowserWindow = FakeBrowserWindow;
@@ -69,3 +82,12 @@ export const session = {
 };
 
 export const shell = { openExternal: async (): Promise<void> => {} };
+
+export const dialog = {
+  async showOpenDialog(...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {
+    const options = args[args.length - 1] as { title?: string; filters?: unknown };
+    recorded.dialogRequests.push({ title: options.title, filters: options.filters });
+    const answer = recorded.dialogAnswers.shift() ?? null;
+    return answer === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [answer] };
+  },
+};

@@ -19,3 +19,14 @@ export function errorText(lang: Lang, code: string, fallback: string): string {
   const table = CATALOG[lang].errors as Record<string, string | undefined>;
   return table[code] ?? fallback;
 }
+
+/** Words for a warning code; the main process's sentence when we have none. */
+export function warningText(lang: Lang, code: string, fallback: string): string {
+  const table = CATALOG[lang].warnings as Record<string, string | undefined>;
+  return table[code] ?? fallback;
+}
+
+/** Fills `{name}` placeholders. */
+export function fmt(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}

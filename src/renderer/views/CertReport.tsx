@@ -1,0 +1,77 @@
+import type { CredentialsCheck } from '../../contract/index.js';
+import { type Lang, errorText, fmt, messages, warningText } from '../i18n/index.js';
+
+/** The pki checks' report on the chosen files: what the device will see, and what it would refuse. */
+export function CertReport({ lang, check }: { lang: Lang; check: CredentialsCheck }) {
+  const t = messages(lang).wizard;
+  const yesNo = (v: boolean | null): string =>
+    v === null ? messages(lang).common.none : v ? messages(lang).common.yes : messages(lang).common.no;
+  const r = check.report;
+  const names = [...r.san.dns, ...r.san.email, ...r.san.ip, ...r.san.uri];
+  return (
+    <div data-testid="cert-report" data-ok={String(check.ok)} className="report">
+      <h3>{t.reportHeading}</h3>
+      <p role="status" className={check.ok ? 'ok' : 'bad'}>
+        {check.ok ? t.acceptable : t.notAcceptable}
+      </p>
+      <dl>
+        <dt>{t.cn}</dt>
+        <dd data-field="cn">{r.subject.cn ?? '—'}</dd>
+        <dt>{t.san}</dt>
+        <dd>{names.length ? names.join(', ') : '—'}</dd>
+        <dt>{t.issuer}</dt>
+        <dd>{r.issuer}</dd>
+        <dt>{t.serialNo}</dt>
+        <dd className="mono">{r.serial}</dd>
+        <dt>{t.validity}</dt>
+        <dd>
+          {fmt(t.validRange, {
+            from: r.notBefore.slice(0, 10),
+            to: r.notAfter.slice(0, 10),
+            days: r.daysLeft,
+          })}
+        </dd>
+        <dt>{t.sha1}</dt>
+        <dd className="mono" data-field="sha1">
+          {r.fingerprints.sha1}
+        </dd>
+        <dt>{t.sha256}</dt>
+        <dd className="mono">{r.fingerprints.sha256}</dd>
+        <dt>{t.key}</dt>
+        <dd>
+          {r.key.type}
+          {r.key.curve ? ` ${r.key.curve}` : ''}
+          {r.privateKey ? ` (${r.privateKey.format}${r.privateKey.encrypted ? ', encrypted' : ''})` : ''}
+        </dd>
+        <dt>{t.keyMatches}</dt>
+        <dd>{yesNo(r.keyMatches)}</dd>
+        <dt>{t.chain}</dt>
+        <dd>{yesNo(r.chain.verifies)}</dd>
+      </dl>
+      {check.errors.length > 0 && (
+        <>
+          <h4>{t.errors}</h4>
+          <ul className="problems" role="alert">
+            {check.errors.map((e) => (
+              <li key={e.code} data-code={e.code}>
+                {errorText(lang, e.code, e.message)} <code>{e.code}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {check.warnings.length > 0 && (
+        <>
+          <h4>{t.warnings}</h4>
+          <ul className="warnings">
+            {check.warnings.map((w) => (
+              <li key={w.code} data-code={w.code}>
+                {warningText(lang, w.code, w.message)} <code>{w.code}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
