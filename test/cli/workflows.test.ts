@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator } from '../../src/simulator/index.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
-import { Rig } from '../main/workflows/rig.js';
+import { Rig, provisionedOnPty } from '../main/workflows/rig.js';
 
 const ready = systemHas('socat') && systemHas('keyring');
 const rig = new Rig();
@@ -159,6 +159,36 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
     ]);
     const pd2 = await cli(['preferred-domain', '--target', target, '--domain', 'corp.example', '--json']);
     expect(JSON.parse(pd2.stdout.toString())).toEqual({ domain: 'corp.example', ignored: false });
+  });
+
+  it('renew --dry-run prints the plan and changes nothing; --keep-old keeps the old certificate', async () => {
+    const { sim, target, cert: a } = await provisionedOnPty(rig, 'FOCCLI0004', 'k.cli.example', SECRET);
+    const b = await rig.issue('k2.cli.example');
+    const dry = await cli(['renew', '--target', target, '--cert', b.bundlePath, '--keep-old', '--dry-run']);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout.toString()).toBe('');
+    expect(dry.stderr).toContain(
+      [
+        'Plan for renew (dry run, nothing is done):',
+        '  1. Check the device, its secret and the new certificate',
+        '  2. Add the new certificate and key',
+        '  3. Activate the new certificate for WebexIdentity',
+        '  4. Verify the new identity',
+        '  5. Deactivate the old certificate',
+        '  6. Delete the old certificate  (left out: asked to keep it)',
+        '',
+      ].join('\n'),
+    );
+    expect(sim.state.certificates.map((c) => c.fingerprint)).toEqual([a.fingerprint]);
+    const kept = await cli(['renew', '--target', target, '--cert', b.bundlePath, '--keep-old']);
+    expect(kept.status).toBe(0);
+    expect(kept.stdout.toString()).toBe(
+      `Renewed: the device's identity is k2.cli.example, fingerprint ${b.fingerprint}, valid until ${b.notAfter}. The old certificate is kept, deactivated.\n`,
+    );
+    expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
+      [a.fingerprint, []],
+      [b.fingerprint, ['WebexIdentity']],
+    ]);
   });
 
   it('failures: one CODE line on stderr and exit 1; usage errors exit 2', async () => {

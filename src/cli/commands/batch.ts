@@ -25,7 +25,7 @@ function deviceNarrators(io: CliIO): (e: BatchEvent) => void {
     switch (e.type) {
       case 'batch-start':
         io.stderr.write(
-          `Batch of ${e.devices} device${e.devices === 1 ? '' : 's'} (serial and simulator one at a time; up to ${e.parallel} at once over SSH).\n`,
+          `Batch of ${e.devices} device${e.devices === 1 ? '' : 's'} (up to ${e.parallel} at once, of which one serial or simulator device at a time).\n`,
         );
         break;
       case 'device-start': {

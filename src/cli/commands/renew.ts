@@ -59,13 +59,13 @@ export const renewCommand: Command = {
       if (v.json) {
         await write(io.stdout, JSON.stringify({ ...result, certificate }, null, 2) + '\n');
       } else if (result.ok && !result.dryRun) {
-        const removed = result.steps.find((s) => s.id === 'delete-old');
-        const old =
-          removed?.status === 'done'
-            ? ' The old certificate was deleted.'
-            : v['keep-old'] && result.steps.find((s) => s.id === 'deactivate-old')?.status !== 'skipped'
-              ? ' The old certificate is kept, deactivated.'
-              : '';
+        const replaced = /^replacing /.test(result.steps.find((s) => s.id === 'precheck')?.detail ?? '');
+        const removed = result.steps.find((s) => s.id === 'delete-old')?.status === 'done';
+        const old = removed
+          ? ' The old certificate was deleted.'
+          : replaced && v['keep-old']
+            ? ' The old certificate is kept, deactivated.'
+            : '';
         await write(
           io.stdout,
           `Renewed: the device's identity is ${certificate.identity}, fingerprint ${certificate.fingerprint}, valid until ${certificate.notAfter}.${old}\n`,

@@ -195,7 +195,10 @@ export interface BatchDeps {
 }
 
 export interface BatchOptions {
-  /** How many SSH devices at once (default 1). Serial and simulator devices always go one at a time. */
+  /**
+   * How many devices at once (default 1). Only SSH devices share the time: serial and simulator devices go
+   * one at a time (a technician at one console), each taking one of the places while it runs.
+   */
   parallel?: number;
   /** Allow the first populate (the secret in clear) over SSH; without it SSH rows of new devices fail. */
   allowPlainOverNetwork?: boolean;
