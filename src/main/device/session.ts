@@ -486,6 +486,8 @@ export class ConsoleSession extends EventEmitter {
       let answered: string | null = null;
       let wakes = 0;
       let passwordSent = false;
+      let usernameSentAt = 0;
+      let sawOutput = false;
       let quietTimer: NodeJS.Timeout | undefined;
       const done = (err?: Error): void => {
         clearTimeout(deadline);
@@ -554,6 +556,7 @@ export class ConsoleSession extends EventEmitter {
               : 'line' in item
                 ? item.line
                 : item.lines.join('\n');
+        sawOutput = true;
         const t = text.trim();
         // A prompt answered while partial comes back as a whole line (with the echo): not a new one.
         const repeat =
@@ -562,6 +565,9 @@ export class ConsoleSession extends EventEmitter {
         if (repeat) return;
         if (/login:$/i.test(t) && phase !== 'welcomed') {
           if (item.type === 'partial') answered = t;
+          // A second prompt right after the user name went out, with no verdict in between, answers
+          // our own wake-up CR (or a prompt left in the buffer): the getty has the name already.
+          if (phase === 'prompted' && !passwordSent && Date.now() - usernameSentAt < 1000) return;
           if (attempts >= passwords.length) {
             done(loginFailed());
             return;
@@ -570,6 +576,7 @@ export class ConsoleSession extends EventEmitter {
           passwordSent = false;
           this.banner.loggedInWithPrompt = true;
           send(`${username}\r`, `${username}\n`);
+          usernameSentAt = Date.now();
           armQuiet();
           return;
         }
@@ -586,6 +593,7 @@ export class ConsoleSession extends EventEmitter {
         }
         if (item.type === 'partial') return;
         if (/^Login incorrect/i.test(t)) {
+          usernameSentAt = 0;
           if (attempts >= passwords.length) done(loginFailed());
           return;
         }
@@ -615,10 +623,18 @@ export class ConsoleSession extends EventEmitter {
         if (phase === 'wait') armQuiet();
       };
       if (wake) {
+        // A prompt may already be waiting in the buffer: give it a moment before waking the console,
+        // so that the wake-up does not draw a second prompt.
         wakes = 1;
-        send('\r', '\n');
-      }
-      armQuiet();
+        setTimeout(
+          () => {
+            if (sawOutput || !this.loginHook) return;
+            send('\r', '\n');
+            armQuiet();
+          },
+          Math.min(250, wakeIntervalMs),
+        ).unref();
+      } else armQuiet();
       const partial = this.reader.partial;
       if (partial) this.loginHook({ type: 'partial', text: partial });
     });
