@@ -102,6 +102,8 @@ export interface ProvisionSummary {
   plan: StepPlan[];
   steps: StepResult[];
   warnings: { id: string; code: string; message: string }[];
+  /** What the steps said along the way (a resume, a restart), in main's words. */
+  notes: string[];
   error?: ErrorInfo;
   report?: HandoverFacts;
   backupFile?: string;

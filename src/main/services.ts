@@ -289,6 +289,7 @@ export function createServices(options: ServiceOptions): Services {
     const controller = new AbortController();
     current = { controller };
     let plan: StepPlan[] = [];
+    const notes: string[] = [];
     try {
       const result = await provision(
         { device: s.device, secrets: secretStore, journal: journalStore },
@@ -315,6 +316,7 @@ export function createServices(options: ServiceOptions): Services {
           runId,
           onEvent: (event) => {
             if (event.type === 'plan') plan = event.steps;
+            if (event.type === 'info') notes.push(event.message);
             options.emit({ workflow: 'provision', runId, event });
           },
         },
@@ -336,6 +338,7 @@ export function createServices(options: ServiceOptions): Services {
         plan,
         steps: result.steps,
         warnings: result.warnings,
+        notes,
         ...(result.error ? { error: result.error } : {}),
         ...(report ? { report } : {}),
         ...(backupFile && !request.dryRun ? { backupFile } : {}),

@@ -39,7 +39,21 @@ const ALL_STEPS = [
   'verify-registered',
   'handover',
 ];
+const STOP_SERIAL = 'FOCSTOPTEST';
 const GENERATED = /^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){6}$/;
+/** The steps' statuses and any failure, for a failed expectation's message. */
+async function stepsSeen(page: Page): Promise<string> {
+  return page.locator('li[data-step]').evaluateAll((els) =>
+    els
+      .filter((e) => e.getAttribute('data-status'))
+      .map(
+        (e) =>
+          `${e.getAttribute('data-step')}: ${e.getAttribute('data-status')} ${e.querySelector('[role=alert]')?.textContent ?? ''}`,
+      )
+      .join('\n'),
+  );
+}
+
 /** Waits for what main does asynchronously (scrypt, console round trips) on a busy two-core machine. */
 function eventually<T>(f: () => T | Promise<T>, timeout = 15_000) {
   return expect.poll(f, { timeout, interval: 100 });
@@ -52,7 +66,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
   let page: Page;
   let dir: string;
   let store: KeychainSecretStore;
-  const files = { cert: '', key: '' };
+  const files = { cert: '', key: '', cert2: '', key2: '' };
   /** Every secret the keychain held for the device, in order. */
   const stored: string[] = [];
   let revealed = '';
@@ -71,6 +85,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     files.key = join(dir, 'room-7.key.pem');
     await writeFile(files.cert, `${issued.certificatePem}\n${pki.intermediatePem}`);
     await writeFile(files.key, issued.keyPem, { mode: 0o600 });
+    const second = await issueDeviceCert(pki, { cn: 'room-8.e2e.example' });
+    files.cert2 = join(dir, 'room-8.crt.pem');
+    files.key2 = join(dir, 'room-8.key.pem');
+    await writeFile(files.cert2, second.certificatePem);
+    await writeFile(files.key2, second.keyPem, { mode: 0o600 });
 
     app = await startApp();
     page = app.page;
@@ -78,7 +97,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
   afterAll(async () => {
     await app?.close();
-    for (const s of [SERIAL, 'FOCSX80TEST']) {
+    for (const s of [SERIAL, 'FOCSX80TEST', STOP_SERIAL]) {
       await store?.delete(s).catch(() => undefined);
       await store?.deletePending(s).catch(() => undefined);
     }
@@ -138,7 +157,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
     const outcome = page.getByTestId('outcome');
-    await eventually(() => outcome.getAttribute('data-ok'), 45_000).toBe('true');
+    await eventually(() => outcome.getAttribute('data-ok'), 45_000).not.toBe(null);
+    expect(await outcome.getAttribute('data-ok'), await stepsSeen(page)).toBe('true');
     expect(
       await steps.evaluateAll((els) =>
         els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-status')]),
@@ -283,9 +303,61 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     for (const s of stored) expect(text).not.toContain(s);
   });
 
+  it('a technician stops a provisioning, then resumes it where it stopped', async () => {
+    await connect(`sim:?serial=${STOP_SERIAL}`);
+    await eventually(() =>
+      page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
+    ).toBe(STOP_SERIAL);
+    await page.getByRole('button', { name: en.common.next }).first().click();
+    recorded.dialogAnswers.push(files.cert2, files.key2);
+    await page.getByRole('button', { name: en.wizard.chooseCert }).click();
+    await eventually(() => page.getByTestId('chosen-certificate').textContent()).toBe(
+      'Chosen: room-8.crt.pem',
+    );
+    await page.getByRole('button', { name: en.wizard.chooseKey }).click();
+    await eventually(() => page.getByTestId('chosen-key').textContent()).toBe('Chosen: room-8.key.pem');
+    await page.getByRole('button', { name: en.wizard.check }).click();
+    await eventually(() => page.getByTestId('cert-report').getAttribute('data-ok')).toBe('true');
+    await page.getByRole('button', { name: en.wizard.pages.run }).click();
+
+    await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
+    await page.getByRole('button', { name: en.wizard.stop }).click();
+    const outcome = page.getByTestId('outcome');
+    await eventually(() => outcome.getAttribute('data-ok'), 45_000).toBe('false');
+    const stopped = page.locator('li[data-status=failed]');
+    expect(await stopped.getByRole('alert').getAttribute('data-code')).toBe('ERR_WORKFLOW_CANCELLED');
+    expect(await stopped.locator('.problem-words').textContent()).toBe(en.errors.ERR_WORKFLOW_CANCELLED);
+    const stoppedAt = await stopped.getAttribute('data-step');
+    expect(stoppedAt).not.toBe('precheck');
+
+    await page.getByRole('button', { name: en.wizard.resume }).click();
+    await eventually(() => outcome.getAttribute('data-ok'), 45_000).toBe('true');
+    const statuses = await page
+      .getByTestId('steps')
+      .locator('li[data-step]')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-status')]));
+    // What the first run did to the device is not done again; checks and reports run again.
+    const changing = ['backup', 'factory-reset', 'populate-secret', 'add-certificate', 'activate'];
+    const doneBefore = ALL_STEPS.slice(0, ALL_STEPS.indexOf(stoppedAt!));
+    expect(statuses).toEqual(
+      ALL_STEPS.map((id) => [
+        id,
+        id === 'register' || id === 'verify-registered'
+          ? 'skipped' // no activation code this time
+          : changing.includes(id) && doneBefore.includes(id)
+            ? 'skipped'
+            : 'done',
+      ]),
+    );
+    expect(await page.locator('ul.notes').textContent()).toContain('Resuming the provisioning started');
+    const secret = await store.get(STOP_SERIAL);
+    expect(secret ?? '').toMatch(GENERATED);
+    stored.push(secret!);
+  });
+
   it('the renderer never receives a stored secret: every IPC result and event inspected', async () => {
     expect(app.pageErrors).toEqual([]);
-    expect(stored).toHaveLength(3);
+    expect(stored).toHaveLength(4);
     await app.delivered();
     const results = app.calls.map((c) => ({ channel: c.channel, json: JSON.stringify(c.result) }));
     const events = recorded.sent.map((s) => JSON.stringify(s.payload));
@@ -297,6 +369,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
         'credentials.choose',
         'credentials.inspect',
         'provision.run',
+        'provision.stop',
+        'provision.resume',
         'secret.rotate',
         'secret.reveal',
         'inventory.list',

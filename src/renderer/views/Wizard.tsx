@@ -93,7 +93,7 @@ function fromSummary(s: ProvisionSummary): RunView {
       ]),
     ),
     warnings: s.warnings,
-    notes: [],
+    notes: s.notes,
   };
 }
 
