@@ -1,0 +1,219 @@
+/**
+ * The window's services in plain Node (no Electron, no browser): every input checked by the contract,
+ * the app's own refusals as data, and a whole provisioning of a training simulator through the same
+ * handlers the window calls, with a stub file dialog and the demo's memory store.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNELS, type WorkflowEventMessage } from '../../src/contract/index.js';
+import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
+import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
+import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
+import { type Services, createServices } from '../../src/main/services.js';
+
+const TRUSTED = 'file:///app/dist/renderer/';
+type Listener = (event: IpcEventLike, ...args: unknown[]) => unknown;
+
+describe('the window’s services', () => {
+  let dir: string;
+  let services: Services;
+  const listeners = new Map<string, Listener>();
+  const events: WorkflowEventMessage[] = [];
+  const dialogAnswers: (string | null)[] = [];
+  const store = new DemoSecretStore();
+  const call = (channel: string, input: unknown = {}): Promise<unknown> =>
+    Promise.resolve(listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, input));
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'e2ee-services-'));
+    services = createServices({
+      version: '1.2.3',
+      platform: 'linux',
+      dialog: { openFile: async () => dialogAnswers.shift() ?? null },
+      emit: (m) => events.push(m),
+      env: { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'hosts.json') },
+      openSecretStore: async () => store,
+      listPorts: async () => [],
+      simRebootDelayMs: 100,
+    });
+    registerIpc(
+      { handle: (channel, listener) => listeners.set(channel, listener) },
+      services.handlers,
+      (url) => url.startsWith(TRUSTED),
+    );
+  });
+
+  afterAll(async () => {
+    await services?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('checks every channel’s input: unknown keys and wrong types are refused before a handler runs', async () => {
+    for (const channel of Object.keys(CHANNELS)) {
+      expect(await call(channel, { surprise: 1 }), channel).toMatchObject({
+        ok: false,
+        code: 'ERR_IPC_BAD_INPUT',
+      });
+      expect(await call(channel, null), channel).toMatchObject({ ok: false, code: 'ERR_IPC_BAD_INPUT' });
+    }
+    const good = {
+      dryRun: false,
+      secret: { mode: 'generate' },
+      enc: 'A128GCM',
+      backup: false,
+      factoryReset: null,
+      restoreName: false,
+      activationCode: null,
+      allowPlainOverNetwork: false,
+    };
+    const bad: Record<string, unknown>[] = [
+      { ...good, enc: 'A192GCM' },
+      { ...good, secret: { mode: 'given' } },
+      { ...good, secret: { mode: 'given', value: 'x'.repeat(1025) } },
+      { ...good, secret: { mode: 'generate', value: 'sneaked in' } },
+      { ...good, factoryReset: { confirmed: 'yes' } },
+      { ...good, activationCode: 42 },
+      { ...good, dryRun: undefined },
+    ];
+    for (const input of bad) {
+      expect(await call('provision.run', input), JSON.stringify(input)).toMatchObject({
+        ok: false,
+        code: 'ERR_IPC_BAD_INPUT',
+      });
+    }
+    expect(await call('credentials.choose', { role: '/etc/passwd' })).toMatchObject({
+      code: 'ERR_IPC_BAD_INPUT',
+    });
+    expect(await call('console.read', { after: -1 })).toMatchObject({ code: 'ERR_IPC_BAD_INPUT' });
+    expect(await call('device.connect', { target: 'sim:', password: 7 })).toMatchObject({
+      code: 'ERR_IPC_BAD_INPUT',
+    });
+  });
+
+  it('refuses, as data with a code, what cannot be done yet', async () => {
+    expect(await call('provision.run', { ...validRequest(), dryRun: true })).toMatchObject({
+      ok: false,
+      code: 'ERR_APP_NOT_CONNECTED',
+    });
+    expect(await call('secret.rotate', rotateRequest())).toMatchObject({
+      ok: false,
+      code: 'ERR_APP_NOT_CONNECTED',
+    });
+    expect(await call('provision.resume')).toMatchObject({
+      ok: false,
+      code: 'ERR_WORKFLOW_NOTHING_TO_RESUME',
+    });
+    expect(await call('credentials.inspect', { passphrase: null })).toMatchObject({
+      ok: false,
+      code: 'ERR_APP_NO_CERTIFICATE',
+    });
+    expect(await call('secret.reveal')).toMatchObject({ ok: false, code: 'ERR_APP_NOTHING_TO_REVEAL' });
+    expect(await call('provision.stop')).toEqual({ ok: true, value: { stopping: false } });
+    expect(await call('device.connect', { target: 'telnet://x', password: null })).toMatchObject({
+      ok: false,
+      code: 'ERR_DEVICE_TARGET',
+    });
+    dialogAnswers.push(null);
+    expect(await call('credentials.choose', { role: 'certificate' })).toEqual({ ok: true, value: null });
+    expect(await call('ports.list')).toEqual({ ok: true, value: [] });
+    expect(await call('app.info')).toEqual({
+      ok: true,
+      value: { name: 'E2EE Identity Provisioner', version: '1.2.3', platform: 'linux' },
+    });
+  });
+
+  it('provisions a training simulator; the generated secret crosses once, when asked for', async () => {
+    const pki = await makeDemoPki('Svc');
+    const issued = await issueDeviceCert(pki, { cn: 'svc.example' });
+    const cert = join(dir, 'svc.pem');
+    await writeFile(cert, issued.bundlePem);
+
+    const connected = (await call('device.connect', {
+      target: 'sim:?serial=FOCSVC0001',
+      password: null,
+    })) as {
+      ok: true;
+      value: { identity: { serialNumber: string }; secret: { hasSecret: boolean; label: string } };
+    };
+    expect(connected.ok).toBe(true);
+    expect(connected.value.identity.serialNumber).toBe('FOCSVC0001');
+    expect(connected.value.secret).toEqual({ hasSecret: false, hasPending: false, label: store.label });
+
+    dialogAnswers.push(cert);
+    expect(await call('credentials.choose', { role: 'certificate' })).toEqual({
+      ok: true,
+      value: { role: 'certificate', name: 'svc.pem' },
+    });
+    const check = (await call('credentials.inspect', { passphrase: null })) as {
+      ok: true;
+      value: { ok: boolean };
+    };
+    expect(check.value.ok).toBe(true);
+
+    const runs = [call('provision.run', validRequest()), call('provision.run', validRequest())];
+    const [first, second] = (await Promise.all(runs)) as [
+      {
+        ok: true;
+        value: { runId: string; ok: boolean; secretToReveal: boolean; steps: { status: string }[] };
+      },
+      { ok: false; code: string },
+    ];
+    expect(second).toMatchObject({ ok: false, code: 'ERR_APP_BUSY' });
+    expect(first.ok && first.value.ok).toBe(true);
+    expect(first.value.secretToReveal).toBe(true);
+    const secret = (await store.get('FOCSVC0001'))!;
+    expect(JSON.stringify(first)).not.toContain(secret);
+    // Progress went out on the one event channel, tagged with the run.
+    expect(events.length).toBeGreaterThan(10);
+    expect(new Set(events.map((e) => e.runId))).toEqual(new Set([first.value.runId]));
+    expect(JSON.stringify(events)).not.toContain(secret);
+
+    expect(await call('secret.reveal')).toEqual({
+      ok: true,
+      value: { serial: 'FOCSVC0001', source: 'provision', secret },
+    });
+    expect(await call('secret.reveal')).toMatchObject({ ok: false, code: 'ERR_APP_NOTHING_TO_REVEAL' });
+
+    const inventory = (await call('inventory.list')) as {
+      ok: true;
+      value: { devices: { serial: string; state: string }[]; keychain: unknown };
+    };
+    expect(inventory.value.devices).toEqual([
+      expect.objectContaining({ serial: 'FOCSVC0001', state: 'active' }),
+    ]);
+    expect(inventory.value.keychain).toEqual([{ serial: 'FOCSVC0001', hasSecret: true, hasPending: false }]);
+    expect(await call('journal.verify')).toMatchObject({ ok: true, value: { ok: true } });
+    const page = (await call('console.read', { after: 0 })) as {
+      ok: true;
+      value: { entries: { text: string }[]; next: number; connected: boolean };
+    };
+    expect(page.value.connected).toBe(true);
+    expect(page.value.entries.length).toBeGreaterThan(10);
+    expect(JSON.stringify(page.value)).not.toContain(secret);
+    expect(await call('console.read', { after: page.value.next })).toMatchObject({
+      ok: true,
+      value: { entries: [] },
+    });
+    expect(await call('device.disconnect')).toEqual({ ok: true, value: null });
+    expect(await call('device.identify')).toMatchObject({ ok: false, code: 'ERR_APP_NOT_CONNECTED' });
+  });
+});
+
+function validRequest(): Record<string, unknown> {
+  return {
+    dryRun: false,
+    secret: { mode: 'generate' },
+    enc: 'A256GCM',
+    backup: true,
+    factoryReset: null,
+    restoreName: true,
+    activationCode: null,
+    allowPlainOverNetwork: false,
+  };
+}
+
+function rotateRequest(): Record<string, unknown> {
+  return { newSecret: { mode: 'generate' }, currentSecret: null, enc: 'A128GCM' };
+}
