@@ -307,6 +307,9 @@ describe.runIf(ready)('e2ee-prov batch', () => {
     }
     expect(pty.clientSecretIs((await rig.secrets.get('FOCCLIB002'))!)).toBe(true);
     expect(ssh.map((s) => s.state.webexIdentity)).toEqual([certs[2]!.fingerprint, certs[3]!.fingerprint]);
+    // Both SSH host keys were pinned, though the two connections were made at once.
+    const known = JSON.parse(await readFile(rig.path('known-hosts.json'), 'utf8')) as { hosts: object };
+    expect(Object.keys(known.hosts).sort()).toEqual(ports.map((p) => `127.0.0.1:${p}`).sort());
     const own = await createSimulator({ stateFile: state });
     expect(own.state.webexIdentity).toBe(certs[0]!.fingerprint);
     await own.close();
