@@ -46,8 +46,10 @@ export async function setPreferredDomain(
       `The device reports PreferredDomain ${JSON.stringify(after.preferredDomain)}, not ${JSON.stringify(domain)}.`,
     );
   }
+  // An unregistered device reports no E2EE status: its certificate list says whether one is active.
   const ignored =
     after.e2ee.external.certificateChain.length > 0 ||
-    (after.e2ee.external.status ?? '').toLowerCase() === 'valid';
+    (after.e2ee.external.status ?? '').toLowerCase() === 'valid' ||
+    after.certificates.some((c) => c.purposes.some((p) => p.toLowerCase() === 'webexidentity'));
   return { domain, ignored };
 }

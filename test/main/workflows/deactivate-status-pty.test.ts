@@ -179,6 +179,16 @@ describe.runIf(ready)('status and PreferredDomain over a real pseudo-terminal', 
     expect((await deviceStatus(device)).preferredDomain).toBe('example.com');
   });
 
+  it('PreferredDomain on an unregistered device with an active external identity: ignored, and said so', async () => {
+    const { target } = await provisionedOnPty(rig, serial(), 'pd.status.example', SECRET);
+    const device = await rig.connect(target);
+    expect((await deviceStatus(device)).e2ee.present).toBe(false);
+    expect(await setPreferredDomain(device, rig.journal, 'example.org')).toEqual({
+      domain: 'example.org',
+      ignored: true,
+    });
+  });
+
   it('an unsupported model: status still reads (no E2EE node, no certificates)', async () => {
     const sim = await rig.sim({ model: 'Cisco TelePresence MX300 G2', serialNumber: 'FOCMX300S01' });
     const device = await rig.connect(await rig.pty(sim));
