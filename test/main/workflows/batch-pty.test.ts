@@ -13,6 +13,7 @@ import {
   runBatch,
 } from '../../../src/main/workflows/batch.js';
 import { csvField } from '../../../src/main/workflows/csv.js';
+import { WorkflowError } from '../../../src/main/workflows/errors.js';
 import { type RoomOsSimulator, createSimulator } from '../../../src/simulator/index.js';
 import { systemHas } from '../../helpers/system.js';
 import { type IssuedFiles, Rig } from './rig.js';
@@ -293,5 +294,30 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
         { code: 'ERR_WORKFLOW_CANCELLED', message: 'The batch was stopped before this device.' },
       ],
     ]);
+  });
+
+  it('one certificate on two rows: the later row fails before any device is touched', async () => {
+    const c = await rig.issue('shared.batch.example');
+    const rows = readBatchFile(
+      `target,cert,key\nsim:?serial=FOCDUP1,${c.certPath},${c.keyPath}\nsim:?serial=FOCDUP2,${c.bundlePath},\n`,
+      { file: rig.path('dup.csv') },
+    );
+    const opened: string[] = [];
+    const result = await runBatch(rows, {
+      secrets: rig.secrets,
+      journal: rig.journal,
+      open: (target) => {
+        opened.push(target.text);
+        throw new WorkflowError('ERR_WORKFLOW_CANCELLED', 'not connecting in this test');
+      },
+    });
+    expect(opened).toEqual(['sim:?serial=FOCDUP1']);
+    expect(result.devices.map((d) => [d.line, d.failedStep, d.error?.code, d.fingerprint])).toEqual([
+      [2, 'connect', 'ERR_WORKFLOW_CANCELLED', c.fingerprint],
+      [3, 'inputs', 'ERR_WORKFLOW_CERT_IN_USE', c.fingerprint],
+    ]);
+    expect(result.devices[1]!.error!.message).toBe(
+      'This certificate is the one of line 2. Every device needs its own certificate and key: sharing them is a security breach.',
+    );
   });
 });
