@@ -157,7 +157,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
     const outcome = page.getByTestId('outcome');
-    await eventually(() => outcome.getAttribute('data-ok'), 45_000).not.toBe(null);
+    await eventually(() => outcome.getAttribute('data-ok'), 90_000).not.toBe(null);
     expect(await outcome.getAttribute('data-ok'), await stepsSeen(page)).toBe('true');
     expect(
       await steps.evaluateAll((els) =>
@@ -190,7 +190,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     const shot = join(tmpdir(), 'e2ee-prov-wizard.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`wizard screenshot: ${shot}`);
-  });
+  }, 150_000);
 
   it('a failure shows the code’s words and what to do next, in English and Korean', async () => {
     await connect('sim:?model=Cisco TelePresence SX80&serial=FOCSX80TEST');
@@ -323,7 +323,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
     await page.getByRole('button', { name: en.wizard.stop }).click();
     const outcome = page.getByTestId('outcome');
-    await eventually(() => outcome.getAttribute('data-ok'), 45_000).toBe('false');
+    await eventually(() => outcome.getAttribute('data-ok'), 90_000).toBe('false');
     const stopped = page.locator('li[data-status=failed]');
     expect(await stopped.getByRole('alert').getAttribute('data-code')).toBe('ERR_WORKFLOW_CANCELLED');
     expect(await stopped.locator('.problem-words').textContent()).toBe(en.errors.ERR_WORKFLOW_CANCELLED);
@@ -331,7 +331,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(stoppedAt).not.toBe('precheck');
 
     await page.getByRole('button', { name: en.wizard.resume }).click();
-    await eventually(() => outcome.getAttribute('data-ok'), 45_000).toBe('true');
+    await eventually(() => outcome.getAttribute('data-ok'), 90_000)
+      .toBe('true')
+      .catch(async (e: Error) => {
+        throw new Error(`${e.message}\n${await stepsSeen(page)}`);
+      });
     const statuses = await page
       .getByTestId('steps')
       .locator('li[data-step]')
@@ -353,7 +357,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     const secret = await store.get(STOP_SERIAL);
     expect(secret ?? '').toMatch(GENERATED);
     stored.push(secret!);
-  });
+  }, 150_000);
 
   it('the renderer never receives a stored secret: every IPC result and event inspected', async () => {
     expect(app.pageErrors).toEqual([]);
