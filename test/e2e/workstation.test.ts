@@ -156,6 +156,13 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     );
 
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
+    // Live: while the procedure runs, the window shows a step running and the ones behind it done.
+    const running = page.locator('li[data-step][data-status=running]');
+    await eventually(() => running.count()).toBe(1);
+    expect(await running.locator('.badge').textContent()).toBe(en.status.running);
+    await eventually(() => page.locator('li[data-step][data-status=done]').count(), 90_000).toBeGreaterThan(
+      2,
+    );
     const outcome = page.getByTestId('outcome');
     await eventually(() => outcome.getAttribute('data-ok'), 90_000).not.toBe(null);
     expect(await outcome.getAttribute('data-ok'), await stepsSeen(page)).toBe('true');
