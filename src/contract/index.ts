@@ -321,7 +321,12 @@ export const CHANNELS = {
       enc: oneOf(o, 'enc', ENCS, c),
     };
   }),
-  'secret.reveal': channel<Record<string, never>, RevealedSecret>(empty('secret.reveal')),
+  'secret.reveal': channel<{ source: RevealedSecret['source'] }, RevealedSecret>((raw) => {
+    const c = 'secret.reveal';
+    const o = object(raw, c);
+    only(o, ['source'], c);
+    return { source: oneOf(o, 'source', ['provision', 'rotate'] as const, c) };
+  }),
   'inventory.list': channel<Record<string, never>, InventoryView>(empty('inventory.list')),
   'journal.verify': channel<Record<string, never>, VerifyReport>(empty('journal.verify')),
   'console.read': channel<{ after: number }, ConsolePage>((raw) => {

@@ -474,14 +474,15 @@ export function createServices(options: ServiceOptions): Services {
         };
       }),
 
-    'secret.reveal': async () => {
-      if (!reveal) {
+    'secret.reveal': async ({ source }) => {
+      // A secret made by a later action replaces an unrevealed one; the screen that asks says which it shows.
+      if (!reveal || reveal.source !== source) {
         throw new AppError(
           'ERR_APP_NOTHING_TO_REVEAL',
           'There is no new secret to show: a generated secret is shown once, and it is kept in the keychain.',
         );
       }
-      const { serial, source, secret } = reveal;
+      const { serial, secret } = reveal;
       dropReveal();
       return { serial, source, secret };
     },

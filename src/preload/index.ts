@@ -48,7 +48,7 @@ export const api = {
   secrets: {
     rotate: (request: RotateRequestInput) => invoke('secret.rotate', request),
     /** The freshly generated secret, once; main forgets it as it answers. */
-    reveal: () => invoke('secret.reveal', {}),
+    reveal: (source: 'provision' | 'rotate') => invoke('secret.reveal', { source }),
   },
   inventory: {
     list: () => invoke('inventory.list', {}),

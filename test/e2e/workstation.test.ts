@@ -268,7 +268,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(traces).toEqual({ html: false, text: false, inputs: false, storage: 0 });
     expect(await reactStrings(page).then((all) => all.filter((s) => s.includes(secret!)))).toEqual([]);
     // Main gave it once: asking again gets nothing.
-    const again = await page.evaluate(() => window.provisioner.secrets.reveal());
+    const again = await page.evaluate(() => window.provisioner.secrets.reveal('rotate'));
     expect(again).toMatchObject({ ok: false, code: 'ERR_APP_NOTHING_TO_REVEAL' });
   });
 
@@ -406,7 +406,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await foreign.goto(`${FOREIGN_ORIGIN}/`);
     const answers = await foreign.evaluate(async () => [
       await window.provisioner.app.info(),
-      await window.provisioner.secrets.reveal(),
+      await window.provisioner.secrets.reveal('rotate'),
       await window.provisioner.device.identify(),
       await window.provisioner.inventory.list(),
     ]);

@@ -109,7 +109,10 @@ describe('the window’s services', () => {
       ok: false,
       code: 'ERR_APP_NO_CERTIFICATE',
     });
-    expect(await call('secret.reveal')).toMatchObject({ ok: false, code: 'ERR_APP_NOTHING_TO_REVEAL' });
+    expect(await call('secret.reveal', { source: 'rotate' })).toMatchObject({
+      ok: false,
+      code: 'ERR_APP_NOTHING_TO_REVEAL',
+    });
     expect(await call('provision.stop')).toEqual({ ok: true, value: { stopping: false } });
     expect(await call('device.connect', { target: 'telnet://x', password: null })).toMatchObject({
       ok: false,
@@ -170,11 +173,18 @@ describe('the window’s services', () => {
     expect(new Set(events.map((e) => e.runId))).toEqual(new Set([first.value.runId]));
     expect(JSON.stringify(events)).not.toContain(secret);
 
-    expect(await call('secret.reveal')).toEqual({
+    // Each screen reveals only what its own action made.
+    expect(await call('secret.reveal', { source: 'rotate' })).toMatchObject({
+      code: 'ERR_APP_NOTHING_TO_REVEAL',
+    });
+    expect(await call('secret.reveal', { source: 'provision' })).toEqual({
       ok: true,
       value: { serial: 'FOCSVC0001', source: 'provision', secret },
     });
-    expect(await call('secret.reveal')).toMatchObject({ ok: false, code: 'ERR_APP_NOTHING_TO_REVEAL' });
+    expect(await call('secret.reveal', { source: 'provision' })).toMatchObject({
+      ok: false,
+      code: 'ERR_APP_NOTHING_TO_REVEAL',
+    });
 
     const inventory = (await call('inventory.list')) as {
       ok: true;

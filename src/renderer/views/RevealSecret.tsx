@@ -8,7 +8,7 @@ import { type Problem, ProblemText } from './common.js';
  * written into the page node directly and wiped from there on Hide, so that neither the component
  * tree nor its previous render keeps a copy. Main forgets it as it hands it over.
  */
-export function RevealSecret({ lang }: { lang: Lang }) {
+export function RevealSecret({ lang, source }: { lang: Lang; source: 'provision' | 'rotate' }) {
   const t = messages(lang).reveal;
   const [stage, setStage] = useState<'ready' | 'shown' | 'hidden'>('ready');
   const [serial, setSerial] = useState('');
@@ -17,7 +17,7 @@ export function RevealSecret({ lang }: { lang: Lang }) {
   const hideButton = useRef<HTMLButtonElement>(null);
 
   async function reveal(): Promise<void> {
-    const r = await api().secrets.reveal();
+    const r = await api().secrets.reveal(source);
     if (!r.ok) {
       setProblem({ code: r.code, message: r.message });
       return;

@@ -132,7 +132,7 @@ export function Rotation({
               ))}
             </ul>
           )}
-          {result.secretToReveal && <RevealSecret key={rotations} lang={lang} />}
+          {result.secretToReveal && <RevealSecret key={rotations} lang={lang} source="rotate" />}
         </div>
       )}
     </section>

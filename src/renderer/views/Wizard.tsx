@@ -535,7 +535,7 @@ function Outcome({ lang, summary }: { lang: Lang; summary: ProvisionSummary }) {
               </>
             )}
           </dl>
-          {summary.secretToReveal && <RevealSecret lang={lang} />}
+          {summary.secretToReveal && <RevealSecret lang={lang} source="provision" />}
         </>
       ) : (
         <>
