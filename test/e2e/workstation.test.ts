@@ -117,7 +117,12 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() => facts.locator('[data-field=serial]').textContent()).toBe(SERIAL);
     expect(await facts.locator('[data-field=secret]').textContent()).toBe(en.device.secretNone);
 
-    await page.getByRole('button', { name: en.common.next }).first().click();
+    await page.getByRole('button', { name: en.common.next }).first().focus();
+    await page.keyboard.press('Enter');
+    // The keyboard lands on the new page's heading, not on a button that is now hidden.
+    await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe(
+      en.wizard.certHeading,
+    );
     recorded.dialogAnswers.push(files.cert, files.key);
     await page.getByRole('button', { name: en.wizard.chooseCert }).click();
     await eventually(() => page.getByTestId('chosen-certificate').textContent()).toBe(

@@ -53,7 +53,9 @@ export function DevicePanel({
 
   return (
     <section aria-labelledby="device-heading" className="panel">
-      <h2 id="device-heading">{t.heading}</h2>
+      <h2 id="device-heading" tabIndex={-1}>
+        {t.heading}
+      </h2>
       <p className="help">{t.help}</p>
       <form
         className="connect-form"

@@ -131,6 +131,17 @@ export function Wizard({
   const activationCode = useRef<HTMLInputElement>(null);
   const finished = useRef(new Set<string>());
 
+  // A page change moves the keyboard focus to the new page's heading, not to a button now hidden.
+  const root = useRef<HTMLElement>(null);
+  const firstPage = useRef(true);
+  useEffect(() => {
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    root.current?.querySelector<HTMLElement>(`[data-page="${page}"] :is(h2, h3)`)?.focus();
+  }, [page]);
+
   useEffect(
     () =>
       api().onWorkflowEvent((message) => {
@@ -235,7 +246,7 @@ export function Wizard({
   const canRun = blockers.length === 0 && !running;
 
   return (
-    <section aria-labelledby="wizard-heading" className="wizard">
+    <section aria-labelledby="wizard-heading" className="wizard" ref={root}>
       <h2 id="wizard-heading">{t.heading}</h2>
       <nav aria-label={t.stepsLabel}>
         <ol className="stepper">
@@ -249,13 +260,13 @@ export function Wizard({
         </ol>
       </nav>
 
-      <div hidden={page !== 'device'}>
+      <div hidden={page !== 'device'} data-page="device">
         <DevicePanel lang={lang} device={device} onDevice={onDevice} />
         <PageButtons lang={lang} onNext={() => setPage('certificate')} />
       </div>
 
-      <div hidden={page !== 'certificate'} className="panel">
-        <h3>{t.certHeading}</h3>
+      <div hidden={page !== 'certificate'} className="panel" data-page="certificate">
+        <h3 tabIndex={-1}>{t.certHeading}</h3>
         <p className="help">{t.certHelp}</p>
         <div className="file-row">
           <button type="button" onClick={() => void choose('certificate')}>
@@ -290,8 +301,8 @@ export function Wizard({
         <PageButtons lang={lang} onBack={() => setPage('device')} onNext={() => setPage('options')} />
       </div>
 
-      <div hidden={page !== 'options'} className="panel">
-        <h3>{t.optionsHeading}</h3>
+      <div hidden={page !== 'options'} className="panel" data-page="options">
+        <h3 tabIndex={-1}>{t.optionsHeading}</h3>
         <fieldset>
           <legend>{t.secretLegend}</legend>
           <label className="choice">
@@ -371,8 +382,8 @@ export function Wizard({
         <PageButtons lang={lang} onBack={() => setPage('certificate')} onNext={() => setPage('run')} />
       </div>
 
-      <div hidden={page !== 'run'} className="panel">
-        <h3>{t.runHeading}</h3>
+      <div hidden={page !== 'run'} className="panel" data-page="run">
+        <h3 tabIndex={-1}>{t.runHeading}</h3>
         {blockers.length > 0 && (
           <ul className="blockers">
             {blockers.map((b) => (
