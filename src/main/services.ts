@@ -29,7 +29,7 @@ import {
   inspectCredentials,
   readCredentials,
 } from '../core/pki/index.js';
-import type { RoomOsSimulator } from '../simulator/index.js';
+import type { RoomOsSimulator, SimulatorOptions } from '../simulator/index.js';
 import {
   JsonHostKeyStore,
   type PortInfo,
@@ -87,6 +87,8 @@ export interface ServiceOptions {
   listPorts?: () => Promise<PortInfo[]>;
   /** How long a training simulator takes to restart after a factory reset (default 800 ms). */
   simRebootDelayMs?: number;
+  /** Makes a training simulator (default: the built-in one); tests reach the device through it. */
+  createSimulator?: (options: SimulatorOptions) => Promise<RoomOsSimulator>;
   /** How long an unrevealed generated secret waits in memory (default 15 minutes; it is in the keychain). */
   revealTtlMs?: number;
 }
@@ -194,12 +196,10 @@ export function createServices(options: ServiceOptions): Services {
   function trainingSim(target: Target & { kind: 'sim' }): Promise<RoomOsSimulator> {
     let sim = sims.get(target.text);
     if (!sim) {
-      sim = import('../simulator/index.js').then((m) =>
-        m.createSimulator({
-          ...target.options,
-          rebootDelayMs: options.simRebootDelayMs ?? 800,
-        }),
-      );
+      const make =
+        options.createSimulator ??
+        ((o: SimulatorOptions) => import('../simulator/index.js').then((m) => m.createSimulator(o)));
+      sim = make({ ...target.options, rebootDelayMs: options.simRebootDelayMs ?? 800 });
       sim.catch(() => sims.delete(target.text));
       sims.set(target.text, sim);
     }
@@ -430,6 +430,11 @@ export function createServices(options: ServiceOptions): Services {
             'ERR_WORKFLOW_NOTHING_TO_RESUME',
             'There is no stopped or failed provisioning to resume in this window; start one.',
           );
+        }
+        // A cable pulled and plugged back in: log in again on the same target, then go on.
+        if (session && !session.device.connected) {
+          pushConsole({ time: Date.now(), direction: 'note', text: 'reconnecting to resume' });
+          await session.device.reconnect({ timeoutMs: 60_000 });
         }
         return runProvision({ ...lastFailed.request, dryRun: false }, lastFailed.backupFile);
       }),

@@ -12,6 +12,7 @@ import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { type Services, createServices } from '../../src/main/services.js';
+import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 
 const TRUSTED = 'file:///app/dist/renderer/';
 type Listener = (event: IpcEventLike, ...args: unknown[]) => unknown;
@@ -23,6 +24,7 @@ describe('the window’s services', () => {
   const events: WorkflowEventMessage[] = [];
   const dialogAnswers: (string | null)[] = [];
   const store = new DemoSecretStore();
+  const sims = new Map<string, RoomOsSimulator>();
   const call = (channel: string, input: unknown = {}): Promise<unknown> =>
     Promise.resolve(listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, input));
 
@@ -37,6 +39,11 @@ describe('the window’s services', () => {
       openSecretStore: async () => store,
       listPorts: async () => [],
       simRebootDelayMs: 100,
+      createSimulator: async (o) => {
+        const sim = await createSimulator(o);
+        sims.set(o.serialNumber ?? '', sim);
+        return sim;
+      },
     });
     registerIpc(
       { handle: (channel, listener) => listeners.set(channel, listener) },
@@ -208,6 +215,50 @@ describe('the window’s services', () => {
     });
     expect(await call('device.disconnect')).toEqual({ ok: true, value: null });
     expect(await call('device.identify')).toMatchObject({ ok: false, code: 'ERR_APP_NOT_CONNECTED' });
+  });
+  it('resumes after the cable was pulled mid-procedure: logs in again and goes on', async () => {
+    const pki = await makeDemoPki('Drop');
+    const issued = await issueDeviceCert(pki, { cn: 'drop.example' });
+    const cert = join(dir, 'drop.pem');
+    await writeFile(cert, issued.bundlePem);
+    expect(await call('device.connect', { target: 'sim:?serial=FOCDROP0001', password: null })).toMatchObject(
+      {
+        ok: true,
+      },
+    );
+    dialogAnswers.push(cert);
+    await call('credentials.choose', { role: 'certificate' });
+    expect(await call('credentials.inspect', { passphrase: null })).toMatchObject({
+      ok: true,
+      value: { ok: true },
+    });
+    sims.get('FOCDROP0001')!.setFaults({ dropOnCommand: 'Certificates Services Add' });
+
+    const cut = (await call('provision.run', validRequest())) as {
+      ok: true;
+      value: { ok: boolean; error: { code: string }; steps: { id: string; status: string }[] };
+    };
+    expect(cut.value.ok).toBe(false);
+    expect(cut.value.error.code).toBe('ERR_DEVICE_DISCONNECTED');
+    expect(cut.value.steps.find((x) => x.status === 'failed')?.id).toBe('add-certificate');
+    expect(await call('device.identify')).toMatchObject({ ok: false, code: 'ERR_APP_NOT_CONNECTED' });
+
+    const resumed = (await call('provision.resume')) as {
+      ok: true;
+      value: { ok: boolean; steps: { id: string; status: string }[] };
+    };
+    expect(resumed.value.ok).toBe(true);
+    expect(Object.fromEntries(resumed.value.steps.map((x) => [x.id, x.status]))).toMatchObject({
+      backup: 'skipped',
+      'populate-secret': 'skipped',
+      'add-certificate': 'done',
+      activate: 'done',
+      verify: 'done',
+    });
+    expect(await call('device.identify')).toMatchObject({
+      ok: true,
+      value: { identity: { serialNumber: 'FOCDROP0001' } },
+    });
   });
 });
 
