@@ -366,6 +366,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       ]),
     );
     expect(await page.locator('ul.notes').textContent()).toContain('Resuming the provisioning started');
+    expect(await page.locator('li[data-step=register] .step-detail').textContent()).toBe(en.leftOut.register);
     const secret = await store.get(STOP_SERIAL);
     expect(secret ?? '').toMatch(GENERATED);
     stored.push(secret!);

@@ -122,6 +122,14 @@ export const en = {
     'verify-registered': 'Verify the identity as registered',
     handover: 'Handover report',
   } as Record<string, string>,
+  /** Why the plan leaves a step out, by step: the options that would include it. */
+  leftOut: {
+    backup: 'the backup is not chosen',
+    'factory-reset': 'no factory reset chosen',
+    restore: 'nothing to restore',
+    register: 'no activation code given',
+    'verify-registered': 'the device is not registered now',
+  } as Record<string, string>,
   status: {
     pending: 'waiting',
     running: 'running',

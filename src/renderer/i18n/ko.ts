@@ -124,6 +124,13 @@ export const ko: typeof en = {
     'verify-registered': '등록 후 ID 검증',
     handover: '인계 보고서',
   },
+  leftOut: {
+    backup: '백업을 선택하지 않음',
+    'factory-reset': '공장 초기화를 선택하지 않음',
+    restore: '복원할 것이 없음',
+    register: '활성화 코드가 없음',
+    'verify-registered': '지금은 등록하지 않음',
+  },
   status: {
     pending: '대기',
     running: '실행 중',

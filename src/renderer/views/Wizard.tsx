@@ -473,7 +473,9 @@ function StepList({ lang, run }: { lang: Lang; run: RunView }) {
               <li key={p.id} data-step={p.id} data-included={String(p.included)} className="step">
                 <span className="step-title">{title}</span>
                 <span className={`badge ${p.included ? 'done' : 'skipped'}`}>
-                  {p.included ? t.planIncluded : fmt(t.planSkipped, { reason: p.reason ?? '' })}
+                  {p.included
+                    ? t.planIncluded
+                    : fmt(t.planSkipped, { reason: m.leftOut[p.id] ?? p.reason ?? '' })}
                 </span>
               </li>
             );
@@ -483,7 +485,11 @@ function StepList({ lang, run }: { lang: Lang; run: RunView }) {
               <span className="step-title">{title}</span>
               <span className={`badge ${view.status}`}>{m.status[view.status]}</span>
               {view.detail && <span className="step-detail">{view.detail}</span>}
-              {view.reason && <span className="step-detail">{view.reason}</span>}
+              {view.reason && (
+                <span className="step-detail">
+                  {p.included ? view.reason : (m.leftOut[p.id] ?? view.reason)}
+                </span>
+              )}
               {view.error && <StepError lang={lang} error={view.error} />}
             </li>
           );
