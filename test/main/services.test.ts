@@ -25,6 +25,7 @@ describe('the window’s services', () => {
   const dialogAnswers: (string | null)[] = [];
   const store = new DemoSecretStore();
   const sims = new Map<string, RoomOsSimulator>();
+  let svcSecret = '';
   const call = (channel: string, input: unknown = {}): Promise<unknown> =>
     Promise.resolve(listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, input));
 
@@ -174,6 +175,7 @@ describe('the window’s services', () => {
     expect(first.ok && first.value.ok).toBe(true);
     expect(first.value.secretToReveal).toBe(true);
     const secret = (await store.get('FOCSVC0001'))!;
+    svcSecret = secret;
     expect(JSON.stringify(first)).not.toContain(secret);
     // Progress went out on the one event channel, tagged with the run.
     expect(events.length).toBeGreaterThan(10);
@@ -258,6 +260,38 @@ describe('the window’s services', () => {
     expect(await call('device.identify')).toMatchObject({
       ok: true,
       value: { identity: { serialNumber: 'FOCDROP0001' } },
+    });
+  });
+  it('rotates with the current secret the owner types when the keychain has none for the device', async () => {
+    expect(svcSecret).not.toBe('');
+    await store.delete('FOCSVC0001');
+    const info = await call('device.connect', { target: 'sim:?serial=FOCSVC0001', password: null });
+    expect(info).toMatchObject({ ok: true, value: { secret: { hasSecret: false } } });
+    expect(await call('secret.rotate', rotateRequest())).toMatchObject({
+      ok: false,
+      code: 'ERR_VAULT_NO_SECRET',
+    });
+    expect(await call('secret.rotate', { ...rotateRequest(), currentSecret: 'not the one' })).toMatchObject({
+      ok: false,
+      code: 'ERR_ROTATE_CURRENT_WRONG',
+    });
+    const rotated = (await call('secret.rotate', { ...rotateRequest(), currentSecret: svcSecret })) as {
+      ok: true;
+      value: { serial: string; generated: boolean; secretToReveal: boolean };
+    };
+    expect(rotated).toMatchObject({
+      ok: true,
+      value: { serial: 'FOCSVC0001', generated: true, secretToReveal: true },
+    });
+    const fresh = (await store.get('FOCSVC0001'))!;
+    expect(fresh).not.toBe(svcSecret);
+    expect(JSON.stringify(rotated)).not.toContain(fresh);
+    expect(await call('secret.reveal', { source: 'provision' })).toMatchObject({
+      code: 'ERR_APP_NOTHING_TO_REVEAL',
+    });
+    expect(await call('secret.reveal', { source: 'rotate' })).toEqual({
+      ok: true,
+      value: { serial: 'FOCSVC0001', source: 'rotate', secret: fresh },
     });
   });
 });
