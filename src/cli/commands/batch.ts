@@ -1,10 +1,5 @@
 import { Writable } from 'node:stream';
-import {
-  type HostKeyStore,
-  JsonHostKeyStore,
-  connect,
-  defaultKnownHostsPath,
-} from '../../main/device/index.js';
+import { JsonHostKeyStore, connect, defaultKnownHostsPath } from '../../main/device/index.js';
 import { writeFileAtomic } from '../../main/vault/atomic-file.js';
 import {
   type BatchEvent,
@@ -81,23 +76,6 @@ function summary(result: BatchResult, csvPath: string, jsonPath: string): string
   return out.join('\n') + '\n';
 }
 
-/**
- * One host-key file shared by devices connected at once: its reads and writes take turns, since the file
- * store rewrites the whole file through one temporary name per process (two pins at once lose one).
- */
-function oneAtATime(store: HostKeyStore): HostKeyStore {
-  let turn: Promise<unknown> = Promise.resolve();
-  const queue = <T>(f: () => Promise<T>): Promise<T> => {
-    const next = turn.then(f, f);
-    turn = next.catch(() => undefined);
-    return next;
-  };
-  return {
-    get: (hostPort) => queue(() => store.get(hostPort)),
-    pin: (hostPort, info) => queue(() => store.pin(hostPort, info)),
-  };
-}
-
 /** Provisions the devices a CSV lists; writes one result row per device (CSV and JSON). */
 export const batchCommand: Command = {
   path: ['batch'],
@@ -134,7 +112,7 @@ export const batchCommand: Command = {
       );
     const rows = readBatchFile(await readInput(file, io, 'batch file'), { file });
     const vault = await openVault(io);
-    const hostKeyStore = oneAtATime(new JsonHostKeyStore(defaultKnownHostsPath(io.env)));
+    const hostKeyStore = new JsonHostKeyStore(defaultKnownHostsPath(io.env));
     const result = await runBatch(
       rows,
       { ...vault, open: (target, password) => connect(target, { password, hostKeyStore }) },

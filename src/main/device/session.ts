@@ -486,7 +486,11 @@ export class ConsoleSession extends EventEmitter {
       let answered: string | null = null;
       let wakes = 0;
       let passwordSent = false;
-      let usernameSentAt = 0;
+      // Every CR we send to wake the console draws its own `login:` (and a prompt may wait in the buffer
+      // from before we opened it): those extra prompts come after our user name and are not new ones.
+      let crsSent = 0;
+      let loginPromptsSeen = 0;
+      let extraPrompts = 0;
       let sawOutput = false;
       let quietTimer: NodeJS.Timeout | undefined;
       const done = (err?: Error): void => {
@@ -537,6 +541,7 @@ export class ConsoleSession extends EventEmitter {
             return;
           }
           wakes += 1;
+          crsSent += 1;
           send('\r', '\n');
           armQuiet();
         }, ms);
@@ -565,9 +570,13 @@ export class ConsoleSession extends EventEmitter {
         if (repeat) return;
         if (/login:$/i.test(t) && phase !== 'welcomed') {
           if (item.type === 'partial') answered = t;
-          // A second prompt right after the user name went out, with no verdict in between, answers
-          // our own wake-up CR (or a prompt left in the buffer): the getty has the name already.
-          if (phase === 'prompted' && !passwordSent && Date.now() - usernameSentAt < 1000) return;
+          loginPromptsSeen += 1;
+          // A prompt after the user name went out, with no verdict in between, answers one of our own
+          // wake-up CRs (or was left in the buffer): the getty has the name already, however slow it is.
+          if (phase === 'prompted' && !passwordSent && extraPrompts > 0) {
+            extraPrompts -= 1;
+            return;
+          }
           if (attempts >= passwords.length) {
             done(loginFailed());
             return;
@@ -576,7 +585,7 @@ export class ConsoleSession extends EventEmitter {
           passwordSent = false;
           this.banner.loggedInWithPrompt = true;
           send(`${username}\r`, `${username}\n`);
-          usernameSentAt = Date.now();
+          extraPrompts = Math.max(0, crsSent + 1 - loginPromptsSeen);
           armQuiet();
           return;
         }
@@ -593,7 +602,7 @@ export class ConsoleSession extends EventEmitter {
         }
         if (item.type === 'partial') return;
         if (/^Login incorrect/i.test(t)) {
-          usernameSentAt = 0;
+          extraPrompts = 0;
           if (attempts >= passwords.length) done(loginFailed());
           return;
         }
@@ -629,6 +638,7 @@ export class ConsoleSession extends EventEmitter {
         setTimeout(
           () => {
             if (sawOutput || !this.loginHook) return;
+            crsSent += 1;
             send('\r', '\n');
             armQuiet();
           },

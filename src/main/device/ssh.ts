@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -67,13 +68,21 @@ export class JsonHostKeyStore implements HostKeyStore {
     return (await this.load()).hosts[hostPort];
   }
 
-  async pin(hostPort: string, info: { fingerprint: string; keyType: string }): Promise<void> {
-    const file = await this.load();
-    file.hosts[hostPort] = { ...info, pinnedAt: new Date().toISOString() };
-    await mkdir(dirname(this.path), { recursive: true });
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
-    await rename(tmp, this.path);
+  /** Pins take turns within the process: each reads, adds its host and writes the whole file. */
+  private pinning: Promise<void> = Promise.resolve();
+
+  pin(hostPort: string, info: { fingerprint: string; keyType: string }): Promise<void> {
+    const run = this.pinning.then(async () => {
+      const file = await this.load();
+      file.hosts[hostPort] = { ...info, pinnedAt: new Date().toISOString() };
+      await mkdir(dirname(this.path), { recursive: true });
+      // A name of its own per write, so that two writers never share (and rename away) one temp file.
+      const tmp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
+      await writeFile(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
+      await rename(tmp, this.path);
+    });
+    this.pinning = run.catch(() => undefined);
+    return run;
   }
 }
 

@@ -352,24 +352,6 @@ function watched(device: BatchDevice, onIdentity: (id: DeviceIdentity) => void):
 }
 
 /** Whether the journal shows a finished provisioning with this certificate (on any device). */
-async function provisionedWith(journal: Journal, fingerprint: string): Promise<boolean> {
-  const records = await journal.read();
-  const serials = new Set<string>();
-  for (const r of records) {
-    if (r.kind === 'event' && r.event === 'cert.key' && r.fingerprint === fingerprint && r.serial)
-      serials.add(r.serial);
-    if (
-      r.kind === 'outcome' &&
-      r.action === 'device.provision' &&
-      r.result === 'ok' &&
-      r.serial !== undefined &&
-      serials.has(r.serial)
-    )
-      return true;
-  }
-  return false;
-}
-
 const defaultOpen = async (target: Target, password: string): Promise<BatchDevice> =>
   connect(target, { password });
 
@@ -471,10 +453,6 @@ export async function runBatch(
         return result;
       }
 
-      // A device this certificate was provisioned onto already is not reset again when the batch is re-run.
-      const done = row.factoryReset && (await provisionedWith(deps.journal, check.report.fingerprints.sha1));
-      if (done) result.warnings.push('WARN_RESET_SKIPPED');
-
       let device: BatchDevice;
       try {
         device = await open(parseTarget(row.target), input.value.password);
@@ -503,7 +481,7 @@ export async function runBatch(
             link: kind,
             ...(row.enc ? { enc: row.enc } : {}),
             ...(input.value.secret !== undefined ? { secret: input.value.secret } : {}),
-            ...(row.factoryReset && !done ? { factoryReset: { confirmed: true } } : {}),
+            ...(row.factoryReset ? { factoryReset: { confirmed: true } } : {}),
             ...(row.backup ? { backupFile: row.backup } : {}),
             ...(input.value.activationCode !== undefined
               ? { activationCode: input.value.activationCode }

@@ -279,7 +279,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     id: 'factory-reset',
     title: 'Factory reset',
     include: (ctx) => (ctx.options.factoryReset ? true : 'not asked for'),
-    async alreadyDone(ctx) {
+    async alreadyDone(ctx, io) {
       const records = await ctx.deps.journal.read();
       const start = records.findIndex((r) => r.kind === 'intent' && r.op === ctx.provisionOp);
       const done = records
@@ -291,7 +291,17 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
             r.serial === ctx.serial &&
             r.result === 'ok',
         );
-      return done ? 'the device was reset earlier in this provisioning' : false;
+      if (done) return 'the device was reset earlier in this provisioning';
+      // Running the same provisioning again must not erase a device that already has it all.
+      const stored = await ctx.deps.secrets.get(ctx.serial);
+      if ((await activeFor(ctx)) && stored !== null && (await deviceHolds(ctx.deps.device, stored))) {
+        io.warn(
+          'WARN_RESET_SKIPPED',
+          'The device already uses this certificate for WebexIdentity and holds the secret the keychain has for it: it is not reset again.',
+        );
+        return 'the device is already provisioned with this certificate';
+      }
+      return false;
     },
     async act(ctx, io) {
       const { device, journal, secrets } = ctx.deps;
