@@ -181,6 +181,23 @@ describe.runIf(ready)('provision over a serial console', () => {
     expect(saved.nodes.find((n) => n.path === 'SystemUnit Name')?.value).toBe('Boardroom 7');
   });
 
+  it('run again with a factory reset, does not erase a device that already has it all', async () => {
+    await fresh();
+    const first = await run({ factoryReset: { confirmed: true, keep: ['SerialPort'] } });
+    expect(first.ok).toBe(true);
+    expect(sim.state.bootCount).toBe(2);
+    const again = await run({ factoryReset: { confirmed: true, keep: ['SerialPort'] } });
+    expect(again.ok).toBe(true);
+    expect(again.steps.find((s) => s.id === 'factory-reset')).toMatchObject({
+      status: 'skipped',
+      reason: 'the device is already provisioned with this certificate',
+    });
+    expect(again.warnings.map((w) => w.code)).toContain('WARN_RESET_SKIPPED');
+    expect(again.newSecret).toBeUndefined();
+    expect(sim.state.bootCount).toBe(2);
+    expect(sim.clientSecretIs(first.newSecret!)).toBe(true);
+  });
+
   it('refuses an unsupported model, and sends nothing', async () => {
     await fresh({ model: 'Cisco TelePresence MX300 G2', software: 'RoomOS 11.23.1.8 3963b07b5c5' });
     const r = await run();
