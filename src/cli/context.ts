@@ -72,3 +72,18 @@ export async function openDevice(
     return { device: await connect(target, { ...base, password }), target };
   }
 }
+
+/** Opens the device, runs `work` with it, and closes the connection whatever happens. */
+export async function withDevice<T>(
+  targetText: string,
+  options: DeviceOptions,
+  io: CliIO,
+  work: (device: RoomOsDevice, target: Target) => Promise<T>,
+): Promise<T> {
+  const { device, target } = await openDevice(targetText, options, io);
+  try {
+    return await work(device, target);
+  } finally {
+    await device.close();
+  }
+}

@@ -1,6 +1,6 @@
 import type { DeviceCertificate } from '../../main/device/index.js';
 import { type Command, parse, required } from '../command.js';
-import { openDevice } from '../context.js';
+import { withDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE = 'e2ee-prov device certs --target TARGET [--password-file PATH] [--json] [--verbose]';
@@ -22,20 +22,15 @@ export const deviceCerts: Command = {
       USAGE,
     );
     const target = required(values.target, 'target', USAGE);
-    const { device } = await openDevice(
+    await withDevice(
       target,
-      {
-        ...(values['password-file'] !== undefined ? { passwordFile: values['password-file'] } : {}),
-        verbose: values.verbose,
-      },
+      { passwordFile: values['password-file'], verbose: values.verbose },
       io,
+      async (device) => {
+        const certs = await device.listCertificates();
+        await write(io.stdout, values.json ? JSON.stringify(certs, null, 2) + '\n' : certsText(certs));
+      },
     );
-    try {
-      const certs = await device.listCertificates();
-      await write(io.stdout, values.json ? JSON.stringify(certs, null, 2) + '\n' : certsText(certs));
-    } finally {
-      await device.close();
-    }
     return 0;
   },
 };

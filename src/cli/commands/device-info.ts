@@ -1,6 +1,6 @@
 import type { DeviceIdentity, E2eeStatus, IdentityStatus } from '../../main/device/index.js';
 import { type Command, parse, required } from '../command.js';
-import { openDevice } from '../context.js';
+import { withDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE = 'e2ee-prov device info --target TARGET [--password-file PATH] [--json] [--verbose]';
@@ -22,24 +22,19 @@ export const deviceInfo: Command = {
       USAGE,
     );
     const target = required(values.target, 'target', USAGE);
-    const { device } = await openDevice(
+    await withDevice(
       target,
-      {
-        ...(values['password-file'] !== undefined ? { passwordFile: values['password-file'] } : {}),
-        verbose: values.verbose,
-      },
+      { passwordFile: values['password-file'], verbose: values.verbose },
       io,
+      async (device) => {
+        const identity = await device.identify();
+        const e2ee = await device.e2eeStatus();
+        await write(
+          io.stdout,
+          values.json ? JSON.stringify({ identity, e2ee }, null, 2) + '\n' : infoText(identity, e2ee),
+        );
+      },
     );
-    try {
-      const identity = await device.identify();
-      const e2ee = await device.e2eeStatus();
-      await write(
-        io.stdout,
-        values.json ? JSON.stringify({ identity, e2ee }, null, 2) + '\n' : infoText(identity, e2ee),
-      );
-    } finally {
-      await device.close();
-    }
     return 0;
   },
 };

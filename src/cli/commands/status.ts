@@ -1,7 +1,7 @@
 import type { IdentityStatus } from '../../core/xapi/results.js';
 import { type DeviceStatusReport, deviceStatus } from '../../main/workflows/status.js';
 import { type Command, parse, required } from '../command.js';
-import { openDevice } from '../context.js';
+import { withDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE = 'e2ee-prov status --target TARGET [--password-file PATH] [--json]';
@@ -74,13 +74,15 @@ export const statusCommand: Command = {
       USAGE,
     );
     const targetText = required(v.target, 'target', USAGE);
-    const { device } = await openDevice(targetText, { passwordFile: v['password-file'], verbose: false }, io);
-    try {
-      const report = await deviceStatus(device);
-      await write(io.stdout, v.json ? JSON.stringify(report, null, 2) + '\n' : formatStatus(report));
-      return 0;
-    } finally {
-      await device.close();
-    }
+    return withDevice(
+      targetText,
+      { passwordFile: v['password-file'], verbose: false },
+      io,
+      async (device) => {
+        const report = await deviceStatus(device);
+        await write(io.stdout, v.json ? JSON.stringify(report, null, 2) + '\n' : formatStatus(report));
+        return 0;
+      },
+    );
   },
 };

@@ -1,5 +1,5 @@
 /** Deactivation: the device stops using its external identity (optionally deleting the certificate). */
-import { type Enc, fingerprintPayload, seal } from '../../core/jwe/index.js';
+import { type Enc, fingerprintPayload } from '../../core/jwe/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
@@ -7,7 +7,13 @@ import { knownSecret, requireE2eeModel } from './common.js';
 import type { WorkflowDevice } from './device-port.js';
 import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
 import { WorkflowError } from './errors.js';
-import { journaled } from './journaled.js';
+import {
+  type IdentityTarget,
+  deactivateIdentity,
+  deleteCertificate,
+  lists,
+  usedForWebexIdentity,
+} from './identity.js';
 import './journal-kinds.js';
 
 export interface DeactivateOptions {
@@ -26,7 +32,17 @@ interface Ctx {
   fingerprint?: string;
 }
 
-const isWebex = (p: string): boolean => p.toLowerCase() === 'webexidentity';
+function target(ctx: Ctx): IdentityTarget {
+  if (ctx.secret === undefined || ctx.id === undefined)
+    throw new TypeError('identity operation before the precheck');
+  return {
+    device: ctx.deps.device,
+    journal: ctx.deps.journal,
+    serial: ctx.id.serialNumber,
+    secret: ctx.secret,
+    enc: ctx.options.enc ?? 'A128GCM',
+  };
+}
 
 export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
   {
@@ -55,7 +71,7 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
           ? r.fingerprint
           : undefined;
       };
-      const active = listed.find((c) => c.purposes.some(isWebex))?.fingerprint;
+      const active = listed.find(usedForWebexIdentity)?.fingerprint;
       const wanted = ctx.options.fingerprint
         ? fingerprintPayload(ctx.options.fingerprint)
         : (active ?? earlier('cert.deactivate'));
@@ -84,27 +100,18 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     id: 'deactivate',
     title: 'Deactivate it for WebexIdentity',
     async alreadyDone(ctx) {
-      const c = (await ctx.deps.device.listCertificates()).find((x) => x.fingerprint === ctx.fingerprint);
-      return c && c.purposes.some(isWebex) ? false : 'it is not active for WebexIdentity';
+      return (await lists(ctx.deps.device, ctx.fingerprint!, true))
+        ? false
+        : 'it is not active for WebexIdentity';
     },
     async act(ctx) {
-      const blob = await seal('deactivate', ctx.fingerprint!, ctx.secret!, {
-        enc: ctx.options.enc ?? 'A128GCM',
-      });
-      await journaled(
-        ctx.deps.journal,
-        ctx.id!.serialNumber,
-        'cert.deactivate',
-        { fingerprint: ctx.fingerprint!, purpose: 'WebexIdentity' },
-        () => ctx.deps.device.deactivate(blob),
-      );
+      await deactivateIdentity(target(ctx), ctx.fingerprint!);
     },
     async verify(ctx) {
       const status = await ctx.deps.device.e2eeStatus();
-      const listed = await ctx.deps.device.listCertificates();
       if (
         status.external.certificateChain[0]?.fingerprint === ctx.fingerprint ||
-        listed.some((c) => c.fingerprint === ctx.fingerprint && c.purposes.some(isWebex))
+        (await lists(ctx.deps.device, ctx.fingerprint!, true))
       ) {
         throw new WorkflowError(
           'ERR_WORKFLOW_VERIFY_FAILED',
@@ -119,18 +126,10 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     title: 'Delete the certificate',
     include: (ctx) => (ctx.options.delete ? true : 'not asked for'),
     async alreadyDone(ctx) {
-      return (await ctx.deps.device.listCertificates()).some((c) => c.fingerprint === ctx.fingerprint)
-        ? false
-        : 'it is gone already';
+      return (await lists(ctx.deps.device, ctx.fingerprint!)) ? false : 'it is gone already';
     },
     async act(ctx) {
-      await journaled(
-        ctx.deps.journal,
-        ctx.id!.serialNumber,
-        'cert.delete',
-        { fingerprint: ctx.fingerprint! },
-        () => ctx.deps.device.deleteCertificate(ctx.fingerprint!),
-      );
+      await deleteCertificate(target(ctx), ctx.fingerprint!);
     },
   },
 ];

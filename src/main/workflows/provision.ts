@@ -5,16 +5,11 @@
  */
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { type Enc, seal } from '../../core/jwe/index.js';
-import {
-  type CheckResult,
-  type Credentials,
-  buildAddPayload,
-  checkCredentials,
-} from '../../core/pki/index.js';
+import type { Enc } from '../../core/jwe/index.js';
+import { type CheckResult, type Credentials, checkCredentials } from '../../core/pki/index.js';
 import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
 import { modelSupport, softwareSupported } from '../../core/support.js';
-import type { ConfigNode, DeviceIdentity, IdentityStatus } from '../../core/xapi/results.js';
+import type { ConfigNode, DeviceIdentity } from '../../core/xapi/results.js';
 import { writeFileAtomic } from '../vault/atomic-file.js';
 import { deriveInventory } from '../vault/inventory.js';
 import { type Journal, unsettledOps } from '../vault/journal.js';
@@ -24,6 +19,7 @@ import type { LinkKind, SecurityAction, WorkflowDevice } from './device-port.js'
 import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
 import { WorkflowError } from './errors.js';
 import { requireE2eeModel } from './common.js';
+import { type IdentityTarget, activateIdentity, addCertificate, lists, verifyExternal } from './identity.js';
 import { journaled } from './journaled.js';
 import { deviceHolds } from './rotate.js';
 import './journal-kinds.js';
@@ -294,7 +290,11 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       if (done) return 'the device was reset earlier in this provisioning';
       // Running the same provisioning again must not erase a device that already has it all.
       const stored = await ctx.deps.secrets.get(ctx.serial);
-      if ((await activeFor(ctx)) && stored !== null && (await deviceHolds(ctx.deps.device, stored))) {
+      if (
+        (await lists(ctx.deps.device, ctx.fingerprint, true)) &&
+        stored !== null &&
+        (await deviceHolds(ctx.deps.device, stored))
+      ) {
         io.warn(
           'WARN_RESET_SKIPPED',
           'The device already uses this certificate for WebexIdentity and holds the secret the keychain has for it: it is not reset again.',
@@ -412,17 +412,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         : false;
     },
     async act(ctx) {
-      const secret = requireSecret(ctx);
-      const { payload } = buildAddPayload(ctx.options.credentials, { now: ctx.options.now });
-      const blob = await seal('add', payload, secret, { enc: ctx.enc });
-      const notAfter = ctx.check.report.notAfter;
-      await journaled(
-        ctx.deps.journal,
-        ctx.serial,
-        'cert.add',
-        { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter },
-        () => ctx.deps.device.addCertificate(blob),
-      );
+      const facts = { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter: ctx.check.report.notAfter };
+      await addCertificate(target(ctx), ctx.options.credentials, facts, ctx.options.now);
       return `${ctx.cn} (${ctx.options.credentials.chain.length} intermediate${ctx.options.credentials.chain.length === 1 ? '' : 's'})`;
     },
   },
@@ -446,24 +437,19 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     id: 'activate',
     title: 'Activate it for WebexIdentity',
     async alreadyDone(ctx) {
-      return (await activeFor(ctx)) ? 'the certificate is already active for WebexIdentity' : false;
+      return (await lists(ctx.deps.device, ctx.fingerprint, true))
+        ? 'the certificate is already active for WebexIdentity'
+        : false;
     },
     async act(ctx) {
-      const blob = await seal('activate', ctx.fingerprint, requireSecret(ctx), { enc: ctx.enc });
-      await journaled(
-        ctx.deps.journal,
-        ctx.serial,
-        'cert.activate',
-        { fingerprint: ctx.fingerprint, purpose: 'WebexIdentity' },
-        () => ctx.deps.device.activate(blob),
-      );
+      await activateIdentity(target(ctx), ctx.fingerprint);
     },
   },
   {
     id: 'verify',
     title: 'Verify the identity',
     async act(ctx, io) {
-      if (!(await activeFor(ctx))) {
+      if (!(await lists(ctx.deps.device, ctx.fingerprint, true))) {
         throw new WorkflowError(
           'ERR_WORKFLOW_VERIFY_FAILED',
           `The device does not list certificate ${ctx.fingerprint} as used for WebexIdentity. Run the provisioning again to activate it.`,
@@ -479,7 +465,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         );
         return `certificate ${ctx.fingerprint} is used for WebexIdentity`;
       }
-      return verifyExternal(ctx, status.external);
+      return verifyExternal(status.external, ctx.cn);
     },
   },
   {
@@ -534,7 +520,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           { webexStatus: webex },
         );
       }
-      return verifyExternal(ctx, (await ctx.deps.device.e2eeStatus()).external);
+      return verifyExternal((await ctx.deps.device.e2eeStatus()).external, ctx.cn);
     },
   },
   {
@@ -567,24 +553,15 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
   },
 ];
 
-/** Whether the device lists the certificate as used for WebexIdentity. */
-async function activeFor(ctx: Ctx): Promise<boolean> {
-  const listed = await ctx.deps.device.listCertificates();
-  return listed.some(
-    (c) => c.fingerprint === ctx.fingerprint && c.purposes.some((p) => p.toLowerCase() === 'webexidentity'),
-  );
-}
-
-/** The device's external identity is valid and is the certificate's CN. */
-function verifyExternal(ctx: Ctx, ext: IdentityStatus): string {
-  if ((ext.status ?? '').toLowerCase() !== 'valid' || ext.identity !== ctx.cn) {
-    throw new WorkflowError(
-      'ERR_WORKFLOW_VERIFY_FAILED',
-      `The device reports its external identity as ${JSON.stringify(ext.identity)} with status ${JSON.stringify(ext.status)}; expected ${JSON.stringify(ctx.cn)}, valid.`,
-      { status: ext.status, identity: ext.identity, expected: ctx.cn },
-    );
-  }
-  return `external identity ${ext.identity}: ${ext.status}`;
+/** The device, its journal and secret, for the shared identity operations. */
+function target(ctx: Ctx): IdentityTarget {
+  return {
+    device: ctx.deps.device,
+    journal: ctx.deps.journal,
+    serial: ctx.serial,
+    secret: requireSecret(ctx),
+    enc: ctx.enc,
+  };
 }
 
 function requireSecret(ctx: Ctx): string {

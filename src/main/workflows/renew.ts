@@ -2,13 +2,8 @@
  * Renewal: add the new certificate, activate it, verify, and only then deactivate and delete the old
  * one. At every point the device has a working identity: the old until the new is verified, then the new.
  */
-import { type Enc, seal } from '../../core/jwe/index.js';
-import {
-  type CheckResult,
-  type Credentials,
-  buildAddPayload,
-  checkCredentials,
-} from '../../core/pki/index.js';
+import type { Enc } from '../../core/jwe/index.js';
+import { type CheckResult, type Credentials, checkCredentials } from '../../core/pki/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
@@ -16,7 +11,17 @@ import { knownSecret, requireE2eeModel } from './common.js';
 import type { WorkflowDevice } from './device-port.js';
 import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
 import { WorkflowError } from './errors.js';
-import { journaled } from './journaled.js';
+import {
+  type IdentityTarget,
+  activateIdentity,
+  addCertificate,
+  deactivateIdentity,
+  deleteCertificate,
+  externalIdentityIs,
+  lists,
+  usedForWebexIdentity,
+  webexIdentityFingerprint,
+} from './identity.js';
 import './journal-kinds.js';
 
 export interface RenewOptions {
@@ -46,17 +51,23 @@ interface Ctx {
   old?: string;
 }
 
-function secretOf(ctx: Ctx): string {
-  if (ctx.secret === undefined) throw new TypeError('secret read before the precheck');
-  return ctx.secret;
+function target(ctx: Ctx): IdentityTarget {
+  if (ctx.secret === undefined || ctx.id === undefined)
+    throw new TypeError('identity operation before the precheck');
+  return {
+    device: ctx.deps.device,
+    journal: ctx.deps.journal,
+    serial: ctx.id.serialNumber,
+    secret: ctx.secret,
+    enc: ctx.enc,
+  };
 }
 
 async function activeFingerprint(device: WorkflowDevice): Promise<string | undefined> {
   const status = await device.e2eeStatus();
   const fp = status.external.certificateChain[0]?.fingerprint;
   if (fp) return fp;
-  const listed = await device.listCertificates();
-  return listed.find((c) => c.purposes.some((p) => p.toLowerCase() === 'webexidentity'))?.fingerprint;
+  return webexIdentityFingerprint(device);
 }
 
 export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
@@ -120,25 +131,16 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     id: 'add-certificate',
     title: 'Add the new certificate and key',
     async alreadyDone(ctx) {
-      const listed = await ctx.deps.device.listCertificates();
-      return listed.some((c) => c.fingerprint === ctx.fingerprint)
+      return (await lists(ctx.deps.device, ctx.fingerprint))
         ? 'the device already has the new certificate'
         : false;
     },
     async act(ctx) {
-      const { payload } = buildAddPayload(ctx.options.credentials, { now: ctx.options.now });
-      const blob = await seal('add', payload, secretOf(ctx), { enc: ctx.enc });
-      await journaled(
-        ctx.deps.journal,
-        ctx.id!.serialNumber,
-        'cert.add',
-        { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter: ctx.check.report.notAfter },
-        () => ctx.deps.device.addCertificate(blob),
-      );
+      const facts = { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter: ctx.check.report.notAfter };
+      await addCertificate(target(ctx), ctx.options.credentials, facts, ctx.options.now);
     },
     async verify(ctx) {
-      const listed = await ctx.deps.device.listCertificates();
-      if (!listed.some((c) => c.fingerprint === ctx.fingerprint)) {
+      if (!(await lists(ctx.deps.device, ctx.fingerprint))) {
         throw new WorkflowError(
           'ERR_WORKFLOW_FINGERPRINT_NOT_LISTED',
           `The device does not list the new certificate (${ctx.fingerprint}); the old identity stays active.`,
@@ -155,14 +157,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
         : false;
     },
     async act(ctx) {
-      const blob = await seal('activate', ctx.fingerprint, secretOf(ctx), { enc: ctx.enc });
-      await journaled(
-        ctx.deps.journal,
-        ctx.id!.serialNumber,
-        'cert.activate',
-        { fingerprint: ctx.fingerprint, purpose: 'WebexIdentity' },
-        () => ctx.deps.device.activate(blob),
-      );
+      await activateIdentity(target(ctx), ctx.fingerprint);
     },
   },
   {
@@ -171,16 +166,10 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     async act(ctx, io) {
       const status = await ctx.deps.device.e2eeStatus();
       const ext = status.external;
-      if ((ext.status ?? '').toLowerCase() === 'valid' && ext.identity === ctx.cn)
-        return `external identity ${ext.identity}: ${ext.status}`;
+      if (externalIdentityIs(ext, ctx.cn)) return `external identity ${ext.identity}: ${ext.status}`;
       if (!status.present) {
         // The device reports E2EE status only once registered: until then its certificate list is the proof.
-        const listed = await ctx.deps.device.listCertificates();
-        const used = listed.some(
-          (c) =>
-            c.fingerprint === ctx.fingerprint && c.purposes.some((p) => p.toLowerCase() === 'webexidentity'),
-        );
-        if (used) {
+        if (await lists(ctx.deps.device, ctx.fingerprint, true)) {
           io.warn(
             'WARN_E2EE_STATUS_UNAVAILABLE',
             'The device lists the new certificate as its WebexIdentity; it reports the E2EE identity status only once registered.',
@@ -191,14 +180,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       // Put the old identity back before reporting: never leave the device without a working one.
       let rolledBack = false;
       if (ctx.old && ctx.old !== ctx.fingerprint) {
-        const blob = await seal('activate', ctx.old, secretOf(ctx), { enc: ctx.enc });
-        await journaled(
-          ctx.deps.journal,
-          ctx.id!.serialNumber,
-          'cert.activate',
-          { fingerprint: ctx.old, purpose: 'WebexIdentity' },
-          () => ctx.deps.device.activate(blob),
-        );
+        await activateIdentity(target(ctx), ctx.old);
         rolledBack = true;
         io.warn('WARN_ROLLED_BACK', `The old certificate ${ctx.old} is active again.`);
       }
@@ -217,19 +199,10 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     async alreadyDone(ctx) {
       if (!ctx.old || ctx.old === ctx.fingerprint) return 'no old certificate';
       const old = (await ctx.deps.device.listCertificates()).find((c) => c.fingerprint === ctx.old);
-      return !old || !old.purposes.some((p) => p.toLowerCase() === 'webexidentity')
-        ? 'the old certificate is no longer active'
-        : false;
+      return !old || !usedForWebexIdentity(old) ? 'the old certificate is no longer active' : false;
     },
     async act(ctx) {
-      const blob = await seal('deactivate', ctx.old!, secretOf(ctx), { enc: ctx.enc });
-      await journaled(
-        ctx.deps.journal,
-        ctx.id!.serialNumber,
-        'cert.deactivate',
-        { fingerprint: ctx.old!, purpose: 'WebexIdentity' },
-        () => ctx.deps.device.deactivate(blob),
-      );
+      await deactivateIdentity(target(ctx), ctx.old!);
     },
   },
   {
@@ -242,9 +215,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       return listed.some((c) => c.fingerprint === ctx.old) ? false : 'the old certificate is gone already';
     },
     async act(ctx) {
-      await journaled(ctx.deps.journal, ctx.id!.serialNumber, 'cert.delete', { fingerprint: ctx.old! }, () =>
-        ctx.deps.device.deleteCertificate(ctx.old!),
-      );
+      await deleteCertificate(target(ctx), ctx.old!);
     },
   },
 ];

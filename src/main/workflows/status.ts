@@ -1,4 +1,5 @@
 /** Read-only: everything the device says about its E2EE identity, and PreferredDomain. */
+import { usedForWebexIdentity } from './identity.js';
 import type { DeviceCertificate, DeviceIdentity, E2eeStatus } from '../../core/xapi/results.js';
 import type { Journal } from '../vault/journal.js';
 import type { WorkflowDevice } from './device-port.js';
@@ -50,6 +51,6 @@ export async function setPreferredDomain(
   const ignored =
     after.e2ee.external.certificateChain.length > 0 ||
     (after.e2ee.external.status ?? '').toLowerCase() === 'valid' ||
-    after.certificates.some((c) => c.purposes.some((p) => p.toLowerCase() === 'webexidentity'));
+    after.certificates.some(usedForWebexIdentity);
   return { domain, ignored };
 }
