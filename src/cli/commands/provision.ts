@@ -1,4 +1,5 @@
 import { isEnc } from '../../core/jwe/index.js';
+import { FACTORY_RESET_KEEP } from '../../main/device/index.js';
 import { provision as runProvision } from '../../main/workflows/provision.js';
 import type { SecurityAction } from '../../main/workflows/device-port.js';
 import { type Command, parse, required } from '../command.js';
@@ -52,20 +53,13 @@ export const provisionCommand: Command = {
         `--security-action must be Harden or NoAction, not ${JSON.stringify(v['security-action'])}.`,
       );
     }
-    const KEEP = [
-      'LocalSetup',
-      'Network',
-      'Webex',
-      'Provisioning',
-      'SerialPort',
-      'Certificates',
-      'HTTP',
-      'RemoteSupportUser',
-    ] as const;
     const keep = (v.keep ?? []).map((k) => {
-      const found = KEEP.find((x) => x.toLowerCase() === k.toLowerCase());
+      const found = FACTORY_RESET_KEEP.find((x) => x.toLowerCase() === k.toLowerCase());
       if (!found)
-        throw new CliError('ERR_USAGE', `--keep takes ${KEEP.join(', ')}; not ${JSON.stringify(k)}.`);
+        throw new CliError(
+          'ERR_USAGE',
+          `--keep takes ${FACTORY_RESET_KEEP.join(', ')}; not ${JSON.stringify(k)}.`,
+        );
       return found;
     });
     if (keep.length && !v['factory-reset'])

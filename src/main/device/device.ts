@@ -89,15 +89,18 @@ export interface ConnectOptions {
 /** The result of one console line typed by a person: what the device printed. */
 export type CommandOutput = RawResult;
 
-export type FactoryResetKeep =
-  | 'LocalSetup'
-  | 'Network'
-  | 'Webex'
-  | 'Provisioning'
-  | 'SerialPort'
-  | 'Certificates'
-  | 'HTTP'
-  | 'RemoteSupportUser';
+/** What `SystemUnit FactoryReset` can keep (the schema's `Keep` values, spec §5.7). */
+export const FACTORY_RESET_KEEP = [
+  'LocalSetup',
+  'Network',
+  'Webex',
+  'Provisioning',
+  'SerialPort',
+  'Certificates',
+  'HTTP',
+  'RemoteSupportUser',
+] as const;
+export type FactoryResetKeep = (typeof FACTORY_RESET_KEEP)[number];
 export type TrailingAction = 'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade';
 
 export interface RestoreReport {

@@ -3,7 +3,7 @@
  * console session, a typed device API, the transcript, targets and port discovery.
  * Nothing here imports electron.
  */
-export { connect, RoomOsDevice } from './device.js';
+export { connect, RoomOsDevice, FACTORY_RESET_KEEP } from './device.js';
 export type {
   ConnectOptions,
   ProgressEvent,
