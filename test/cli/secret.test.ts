@@ -19,7 +19,7 @@ let env: Record<string, string>;
 async function device(serial: string): Promise<{ target: string; holds(secret: string): Promise<boolean> }> {
   const stateFile = join(dir, `${serial}.json`);
   const sim = await createSimulator({ stateFile, serialNumber: serial, loginRequired: false });
-  const d = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+  const d = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
   await d.populateSecretPlain(OLD);
   await d.close();
   await sim.close();

@@ -44,7 +44,7 @@ type Kind = 'stream' | 'pty' | 'ssh';
 export async function rig(kind: Kind, simOptions: Parameters<typeof createSimulator>[0] = {}): Promise<Rig> {
   counter += 1;
   const sim = await createSimulator({ rebootDelayMs: 300, registrationDelayMs: 50, ...simOptions });
-  const base: ConnectOptions = { timeoutMs: 5000, restartTimeoutMs: 20_000, wakeIntervalMs: 300 };
+  const base: ConnectOptions = { timeoutMs: 5000, restartTimeoutMs: 20_000, wakeIntervalMs: 1000 };
   if (kind === 'stream')
     return { sim, target: 'sim:', options: { ...base, simulator: sim }, close: () => sim.close() };
   if (kind === 'pty') {
@@ -215,14 +215,14 @@ describe('session variants (in-process)', () => {
 
   it('the CE 9 banner (a blank line before OK)', async () => {
     sim = await createSimulator({ banner: 'legacy', systemName: 'Old Kit' });
-    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
     expect(dev.banner).toMatchObject({ systemName: 'Old Kit', loggedInWithPrompt: true });
     expect((await dev.identify()).systemName).toBe('Old Kit');
   });
 
   it('a serial console without login (SerialPort LoginRequired Off)', async () => {
     sim = await createSimulator({ loginRequired: false });
-    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
     expect(dev.banner).toEqual({
       systemName: null,
       release: null,
@@ -234,7 +234,7 @@ describe('session variants (in-process)', () => {
 
   it('feedback the tool registers for arrives through onFeedback, apart from answers', async () => {
     sim = await createSimulator({ registrationDelayMs: 50 });
-    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
     const seen: string[] = [];
     dev.onFeedback((r) => seen.push(...r.entries.map((e) => `${e.path.join(' ')}=${e.value}`)));
     const reg = await dev.request('xFeedback register /Status/Webex');
@@ -249,7 +249,7 @@ describe('session variants (in-process)', () => {
 
   it('refuses bad parameters before sending: wrong blob action, bad fingerprint, over-long values', async () => {
     sim = await createSimulator();
-    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
     const wrongAction = await rejection(dev.activate(await seal('add', 'x', 's')));
     expect(wrongAction.code).toBe('ERR_DEVICE_PARAMETER');
     expect(wrongAction.details).toEqual({ expected: 'activate', actual: 'add' });

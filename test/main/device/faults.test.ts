@@ -35,7 +35,7 @@ type Kind = 'stream' | 'pty' | 'ssh';
 async function rig(kind: Kind): Promise<{ sim: RoomOsSimulator; target: string; options: ConnectOptions }> {
   n += 1;
   const sim = await createSimulator({ rebootDelayMs: 200 });
-  const options: ConnectOptions = { timeoutMs: 8000, wakeIntervalMs: 300 };
+  const options: ConnectOptions = { timeoutMs: 8000, wakeIntervalMs: 1000 };
   if (kind === 'stream') return { sim, target: 'sim:', options: { ...options, simulator: sim } };
   if (kind === 'pty') {
     const link = join(dir, `tty-${n}`);

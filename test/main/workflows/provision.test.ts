@@ -77,7 +77,7 @@ describe.runIf(ready)('provision over a serial console', () => {
     events?: WorkflowEvent[],
     wrap: (d: RoomOsDevice) => WorkflowDevice = (d) => d,
   ): Promise<ProvisionResult> {
-    const device = await connect(`serial:${link}`, { timeoutMs: 10_000, wakeIntervalMs: 300 });
+    const device = await connect(`serial:${link}`, { timeoutMs: 10_000, wakeIntervalMs: 1000 });
     opened.push(device);
     try {
       return await provision(
@@ -247,7 +247,7 @@ describe.runIf(ready)('provision over a serial console', () => {
 
   it('refuses a device whose secret the keychain does not hold, and changes nothing', async () => {
     await fresh();
-    const other = await connect(`serial:${link}`, { wakeIntervalMs: 300 });
+    const other = await connect(`serial:${link}`, { wakeIntervalMs: 1000 });
     await other.populateSecretPlain('somebody-elses-secret');
     await other.close();
     const r = await run();

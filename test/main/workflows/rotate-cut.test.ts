@@ -168,13 +168,13 @@ describe.skipIf(!systemHas('keyring'))('secret change: the connection cut at eve
       const sim = await createSimulator({ serialNumber: serial, loginRequired: false });
       let known = false;
       try {
-        const first = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+        const first = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
         await first.populateSecretPlain(OLD);
         await first.close();
         await store.set(serial, OLD);
 
         const cable = new Cable(sim);
-        const device = await connect('sim:', { simulator: cable, timeoutMs: 3000, wakeIntervalMs: 200 });
+        const device = await connect('sim:', { simulator: cable, timeoutMs: 3000, wakeIntervalMs: 1000 });
         const outcome = await rotateSecret(
           device,
           { newSecret: NEW },
@@ -193,7 +193,7 @@ describe.skipIf(!systemHas('keyring'))('secret change: the connection cut at eve
         ]).toContain(outcome);
         expect(sim.clientSecretIs(c.holds === 'new' ? NEW : OLD)).toBe(true);
 
-        const next = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+        const next = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
         try {
           await settleSecret(next, serial, { store, journal });
         } finally {

@@ -113,7 +113,7 @@ describe.skipIf(!systemHas('keyring') || !systemHas('socat'))(
             serialNumber: serial,
             loginRequired: false,
           });
-          const first = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+          const first = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
           await first.populateSecretPlain(OLD);
           await first.close();
           await store.set(serial, OLD);
@@ -161,7 +161,7 @@ describe.skipIf(!systemHas('keyring') || !systemHas('socat'))(
 
           // The next connection, over the same serial line (which may hold half a line of the dead tool).
           const journal = new Journal(home);
-          const next = await connect(`serial:${pty.path}`, { timeoutMs: 20_000, wakeIntervalMs: 200 });
+          const next = await connect(`serial:${pty.path}`, { timeoutMs: 20_000, wakeIntervalMs: 1000 });
           try {
             await settleSecret(next, serial, { store, journal });
           } finally {

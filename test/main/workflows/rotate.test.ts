@@ -25,7 +25,7 @@ describe.skipIf(!systemHas('keyring'))('rotateSecret', () => {
     serial = `FOCROT${n++}`;
     journal = new Journal(join(dir, 'home'));
     sim = await createSimulator({ serialNumber: serial, loginRequired: false });
-    device = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+    device = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
     await device.populateSecretPlain(OLD);
   });
   afterEach(async () => {
@@ -114,7 +114,7 @@ describe.skipIf(!systemHas('keyring'))('rotateSecret', () => {
     const r = await rotateSecret(
       device,
       { newSecret: 'the new secret after a lost answer' },
-      { store, journal, reconnect: () => connect('sim:', { simulator: sim, wakeIntervalMs: 200 }) },
+      { store, journal, reconnect: () => connect('sim:', { simulator: sim, wakeIntervalMs: 1000 }) },
     );
     expect(r.settledAfter).toMatchObject({ state: 'settled', holds: 'new' });
     expect(await store.get(serial)).toBe('the new secret after a lost answer');
@@ -132,7 +132,7 @@ describe.skipIf(!systemHas('keyring'))('rotateSecret', () => {
     expect(await store.get(serial)).toBe(OLD);
     expect(await store.getPending(serial)).toBe('never arrives, 1234567');
     expect(deriveInventory(await journal.read()).devices[0]?.state).toBe('unsettled');
-    const next = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
+    const next = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
     try {
       expect(await settleSecret(next, serial, { store, journal })).toMatchObject({ holds: 'previous' });
     } finally {
