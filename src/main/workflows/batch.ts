@@ -30,7 +30,7 @@ import { connect, describeTarget, parseTarget, type Target } from '../device/ind
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { type CsvRecord, parseCsv, toCsv } from './csv.js';
-import type { WorkflowDevice } from './device-port.js';
+import { type WorkflowDevice, deviceOps } from './device-port.js';
 import { type ErrorInfo, type WorkflowEvent, errorInfo } from './engine.js';
 import { WorkflowError } from './errors.js';
 import { provision } from './provision.js';
@@ -329,26 +329,13 @@ class Slots {
  * workflow stops after the precheck, and a device reached twice in one batch is refused.
  */
 function watched(device: BatchDevice, onIdentity: (id: DeviceIdentity) => void): WorkflowDevice {
-  return {
+  return deviceOps(device, {
     identify: async () => {
       const id = await device.identify();
       onIdentity(id);
       return id;
     },
-    e2eeStatus: () => device.e2eeStatus(),
-    configurationDump: () => device.configurationDump(),
-    restoreConfiguration: (nodes) => device.restoreConfiguration(nodes),
-    factoryReset: (o) => device.factoryReset(o),
-    populateSecretPlain: (s) => device.populateSecretPlain(s),
-    populateSecret: (b) => device.populateSecret(b),
-    addCertificate: (b) => device.addCertificate(b),
-    listCertificates: () => device.listCertificates(),
-    activate: (b) => device.activate(b),
-    deactivate: (b) => device.deactivate(b),
-    deleteCertificate: (f) => device.deleteCertificate(f),
-    setPreferredDomain: (d) => device.setPreferredDomain(d),
-    registerWebex: (c, a) => device.registerWebex(c, a),
-  };
+  });
 }
 
 /** Whether the journal shows a finished provisioning with this certificate (on any device). */

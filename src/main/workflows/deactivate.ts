@@ -9,6 +9,7 @@ import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from 
 import { WorkflowError } from './errors.js';
 import {
   type IdentityTarget,
+  identityTarget,
   deactivateIdentity,
   deleteCertificate,
   lists,
@@ -33,15 +34,7 @@ interface Ctx {
 }
 
 function target(ctx: Ctx): IdentityTarget {
-  if (ctx.secret === undefined || ctx.id === undefined)
-    throw new TypeError('identity operation before the precheck');
-  return {
-    device: ctx.deps.device,
-    journal: ctx.deps.journal,
-    serial: ctx.id.serialNumber,
-    secret: ctx.secret,
-    enc: ctx.options.enc ?? 'A128GCM',
-  };
+  return identityTarget(ctx.deps.device, ctx.deps.journal, ctx.id, ctx.secret, ctx.options.enc ?? 'A128GCM');
 }
 
 export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [

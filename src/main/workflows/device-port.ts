@@ -37,3 +37,27 @@ export interface WorkflowDevice {
 
 /** How the tool reaches the device: a plain secret may travel only over the physical console. */
 export type LinkKind = 'serial' | 'ssh' | 'sim';
+
+/**
+ * The device's operations as a plain object, each calling through to `device`, with `overrides` in
+ * place of some (to watch or alter one operation, in the batch runner or a test double).
+ */
+export function deviceOps(device: WorkflowDevice, overrides: Partial<WorkflowDevice> = {}): WorkflowDevice {
+  return {
+    identify: () => device.identify(),
+    e2eeStatus: () => device.e2eeStatus(),
+    configurationDump: () => device.configurationDump(),
+    restoreConfiguration: (nodes) => device.restoreConfiguration(nodes),
+    factoryReset: (o) => device.factoryReset(o),
+    populateSecretPlain: (s) => device.populateSecretPlain(s),
+    populateSecret: (b) => device.populateSecret(b),
+    addCertificate: (b) => device.addCertificate(b),
+    listCertificates: () => device.listCertificates(),
+    activate: (b) => device.activate(b),
+    deactivate: (b) => device.deactivate(b),
+    deleteCertificate: (f) => device.deleteCertificate(f),
+    setPreferredDomain: (d) => device.setPreferredDomain(d),
+    registerWebex: (c, a) => device.registerWebex(c, a),
+    ...overrides,
+  };
+}

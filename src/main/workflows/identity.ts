@@ -22,6 +22,18 @@ export interface IdentityTarget {
   enc: Enc;
 }
 
+/** The target of a workflow's identity operations once its precheck has identified the device and its secret. */
+export function identityTarget(
+  device: WorkflowDevice,
+  journal: Journal,
+  id: { serialNumber: string } | undefined,
+  secret: string | undefined,
+  enc: Enc,
+): IdentityTarget {
+  if (secret === undefined || id === undefined) throw new TypeError('identity operation before the precheck');
+  return { device, journal, serial: id.serialNumber, secret, enc };
+}
+
 /** Whether the certificate is in use for WebexIdentity, as the certificate list says. */
 export function usedForWebexIdentity(c: DeviceCertificate): boolean {
   return c.purposes.some((p) => p.toLowerCase() === 'webexidentity');

@@ -13,6 +13,7 @@ import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from 
 import { WorkflowError } from './errors.js';
 import {
   type IdentityTarget,
+  identityTarget,
   activateIdentity,
   addCertificate,
   deactivateIdentity,
@@ -52,15 +53,7 @@ interface Ctx {
 }
 
 function target(ctx: Ctx): IdentityTarget {
-  if (ctx.secret === undefined || ctx.id === undefined)
-    throw new TypeError('identity operation before the precheck');
-  return {
-    device: ctx.deps.device,
-    journal: ctx.deps.journal,
-    serial: ctx.id.serialNumber,
-    secret: ctx.secret,
-    enc: ctx.enc,
-  };
+  return identityTarget(ctx.deps.device, ctx.deps.journal, ctx.id, ctx.secret, ctx.enc);
 }
 
 async function activeFingerprint(device: WorkflowDevice): Promise<string | undefined> {

@@ -11,7 +11,7 @@ import { type Credentials, checkCredentials, readCredentials } from '../../../sr
 import { type DemoPki, issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
 import { type RoomOsDevice, connect, MemoryHostKeyStore } from '../../../src/main/device/index.js';
 import { Journal, KeychainSecretStore } from '../../../src/main/vault/index.js';
-import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
+import { type WorkflowDevice, deviceOps } from '../../../src/main/workflows/device-port.js';
 import type { WorkflowEvent } from '../../../src/main/workflows/engine.js';
 import { provision } from '../../../src/main/workflows/provision.js';
 import {
@@ -141,22 +141,7 @@ export async function reconnect(rig: Rig, target: string): Promise<RoomOsDevice>
 
 /** The device's operations as a plain object (to replace one of them in a test double). */
 export function bind(device: RoomOsDevice): WorkflowDevice {
-  return {
-    identify: () => device.identify(),
-    e2eeStatus: () => device.e2eeStatus(),
-    configurationDump: () => device.configurationDump(),
-    restoreConfiguration: (n) => device.restoreConfiguration(n),
-    factoryReset: (o) => device.factoryReset(o),
-    populateSecretPlain: (s) => device.populateSecretPlain(s),
-    populateSecret: (b) => device.populateSecret(b),
-    addCertificate: (b) => device.addCertificate(b),
-    listCertificates: () => device.listCertificates(),
-    activate: (b) => device.activate(b),
-    deactivate: (b) => device.deactivate(b),
-    deleteCertificate: (f) => device.deleteCertificate(f),
-    setPreferredDomain: (d) => device.setPreferredDomain(d),
-    registerWebex: (c, a) => device.registerWebex(c, a),
-  };
+  return deviceOps(device);
 }
 
 /** A Room Kit on a real pty, provisioned with a fresh certificate `cn` and `secret` (optionally registered). */
