@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issueP256Leaf, openssl, opensslSha1 } from '../helpers/openssl.js';
 
 /** Certificates and keys made with openssl at test time (never committed). */
 export interface CertFixtures {
@@ -16,61 +16,12 @@ export interface CertFixtures {
   strayKey: string;
 }
 
-function openssl(dir: string, args: string[]): string {
-  return execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
-}
-
-function sha1(dir: string, file: string): string {
-  const out = openssl(dir, ['x509', '-in', file, '-noout', '-fingerprint', '-sha1']);
-  return out.replace(/^.*=/, '').trim().replace(/:/g, '').toLowerCase();
-}
-
 /** Makes the fixture set in a temporary directory and removes it again. */
 export function makeCerts(): CertFixtures {
   const dir = mkdtempSync(join(tmpdir(), 'sim-certs-'));
   try {
     const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
-    openssl(dir, [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-subj',
-      '/C=US/O=Test CA/CN=Test Root',
-      '-days',
-      '30',
-    ]);
-    openssl(dir, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'leaf.key']);
-    openssl(dir, [
-      'req',
-      '-new',
-      '-key',
-      'leaf.key',
-      '-subj',
-      '/CN=roomkit.example.com/O=Example',
-      '-out',
-      'leaf.csr',
-    ]);
-    openssl(dir, [
-      'x509',
-      '-req',
-      '-in',
-      'leaf.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '10',
-      '-out',
-      'leaf.pem',
-    ]);
+    issueP256Leaf(dir, '/C=US/O=Test CA/CN=Test Root', '/CN=roomkit.example.com/O=Example');
     openssl(dir, [
       'req',
       '-x509',
@@ -108,10 +59,10 @@ export function makeCerts(): CertFixtures {
       .replace(/^notAfter=/, '')
       .trim();
     return {
-      leaf: { cert: read('leaf.pem'), key: read('leaf.key'), sha1: sha1(dir, 'leaf.pem'), notAfter },
+      leaf: { cert: read('leaf.pem'), key: read('leaf.key'), sha1: opensslSha1(dir, 'leaf.pem'), notAfter },
       ca: { cert: read('ca.pem') },
-      p384: { cert: read('p384.pem'), key: read('p384.key'), sha1: sha1(dir, 'p384.pem') },
-      rsa: { cert: read('rsa.pem'), key: read('rsa.key'), sha1: sha1(dir, 'rsa.pem') },
+      p384: { cert: read('p384.pem'), key: read('p384.key'), sha1: opensslSha1(dir, 'p384.pem') },
+      rsa: { cert: read('rsa.pem'), key: read('rsa.key'), sha1: opensslSha1(dir, 'rsa.pem') },
       strayKey: read('stray.key'),
     };
   } finally {
