@@ -8,8 +8,10 @@ import {
   type RoomOsDevice,
   connect,
   defaultKnownHostsPath,
+  describeTarget,
   parseTarget,
 } from '../main/device/index.js';
+import { WorkflowError } from '../main/workflows/errors.js';
 import type { Target } from '../main/device/index.js';
 import { isDeviceError } from '../main/device/index.js';
 import { dataDir, ensureDataDir } from '../main/vault/data-dir.js';
@@ -51,6 +53,38 @@ export async function openDevice(
   io: CliIO,
 ): Promise<{ device: RoomOsDevice; target: Target }> {
   const target = parseTarget(targetText);
+  try {
+    return await openDeviceAt(target, options, io);
+  } catch (e) {
+    if (isDeviceError(e) && e.code === 'ERR_DEVICE_LOGIN_FAILED') await explainHardened(target, io, e);
+    throw e;
+  }
+}
+
+/**
+ * A login refused by a device this tool registered with SecurityAction Harden: that registration turned
+ * its local users off, and the error says so instead of asking for another password.
+ */
+async function explainHardened(target: Target, io: CliIO, cause: Error): Promise<void> {
+  const label = describeTarget(target);
+  const records = await new Journal(dataDir(io.env)).read().catch(() => []);
+  const hardened = records.find(
+    (r) => r.kind === 'event' && r.event === 'device.hardened' && (r as { target?: string }).target === label,
+  );
+  if (!hardened) return;
+  throw new WorkflowError(
+    'ERR_WORKFLOW_DEVICE_HARDENED',
+    `${label} (serial ${hardened.serial ?? 'unknown'}) was registered to Webex with SecurityAction Harden on ${hardened.at}, which turned off its local users, the admin this tool logs in as among them: the console no longer lets the tool in. Manage the device from Control Hub, or factory reset it to provision it again.`,
+    { serial: hardened.serial ?? null },
+    { cause },
+  );
+}
+
+async function openDeviceAt(
+  target: Target,
+  options: DeviceOptions,
+  io: CliIO,
+): Promise<{ device: RoomOsDevice; target: Target }> {
   const base: ConnectOptions = {
     hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(io.env)),
     onProgress: options.verbose

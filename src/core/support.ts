@@ -40,12 +40,15 @@ export function modelSupport(productId: string): ModelSupport {
 export const MIN_ROOMOS: readonly number[] = [10, 6, 1];
 
 /**
- * The numeric release of a software version as the device reports it: `11.23.1.8.3963b07b5c5`,
- * `RoomOS 11.23.1.8 3963b07b5c5`, `ce9.15.18.5.a6e2b8bf6f4`. Undefined when there is none.
+ * The numeric release of a software version as the device reports it: `ce11.19.1.7.3055d561c16` (RoomOS 10
+ * and 11 keep the `ce` prefix), `RoomOS 11.19.1.7 3055d561c16`, `11.23.1.8.3963b07b5c5`,
+ * `ce9.15.18.5.a6e2b8bf6f4`, `TC7.3.3.c84180a`. At most four parts: the build hash that follows is not
+ * part of the release, even when it starts with digits. Undefined when there is none.
  */
 export function releaseNumbers(version: string): number[] | undefined {
-  const m = /(?:^|[^0-9.])((?:\d+\.){1,3}\d+)/.exec(` ${version.replace(/^\s*(roomos|ce|tc)\s*/i, ' ')}`);
-  return m?.[1]?.split('.').map((n) => Number.parseInt(n, 10));
+  const m = /^\s*(?:roomos|ce|tc)?\s*v?(\d{1,4}(?:\.\d{1,6}){1,3})(?![\d])/i.exec(version);
+  if (!m?.[1]) return undefined;
+  return m[1].split('.').map((n) => Number.parseInt(n, 10));
 }
 
 /** -1, 0 or 1 as release `a` is older than, equal to or newer than `b` (missing parts count as 0). */
@@ -57,10 +60,35 @@ export function compareRelease(a: readonly number[], b: readonly number[]): numb
   return 0;
 }
 
-/** Whether the software can carry an external identity. CE and TC releases never can. */
-export function softwareSupported(version: string): { supported: boolean; release?: number[] } {
-  if (/^\s*(ce|tc)/i.test(version)) return { supported: false, release: releaseNumbers(version) };
-  const release = releaseNumbers(version);
-  if (!release) return { supported: false };
-  return { supported: compareRelease(release, MIN_ROOMOS) >= 0, release };
+/** The software family a release number belongs to: TC up to 7, CE 8 and 9, RoomOS from 10 on. */
+export type SoftwareFamily = 'TC' | 'CE' | 'RoomOS';
+
+export interface SoftwareJudgement {
+  /** True or false once the release is read; undefined when no release number could be read. */
+  supported: boolean | undefined;
+  release?: number[];
+  family?: SoftwareFamily;
+  /** The release as dotted text, e.g. `11.19.1.7`. */
+  releaseText?: string;
+}
+
+/**
+ * Whether the software can carry an external identity, judged by the release number alone: the `ce`
+ * prefix is kept on RoomOS 10 and 11 (`ce11.19.1.7.3055d561c16`), so a prefix says nothing. The
+ * first of `candidates` with a readable release decides (Version, then DisplayName).
+ */
+export function softwareSupported(...candidates: string[]): SoftwareJudgement {
+  for (const text of candidates) {
+    const release = releaseNumbers(text);
+    if (!release) continue;
+    const major = release[0] ?? 0;
+    const family: SoftwareFamily = major >= 10 ? 'RoomOS' : major >= 8 ? 'CE' : 'TC';
+    return {
+      supported: compareRelease(release, MIN_ROOMOS) >= 0,
+      release,
+      family,
+      releaseText: release.join('.'),
+    };
+  }
+  return { supported: undefined };
 }

@@ -29,6 +29,7 @@ const ALL_STEPS = [
   'precheck',
   'backup',
   'factory-reset',
+  'register-first',
   'populate-secret',
   'add-certificate',
   'match-fingerprint',
@@ -358,7 +359,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(statuses).toEqual(
       ALL_STEPS.map((id) => [
         id,
-        id === 'register' || id === 'verify-registered'
+        id === 'register' || id === 'verify-registered' || id === 'register-first'
           ? 'skipped' // no activation code this time
           : changing.includes(id) && doneBefore.includes(id)
             ? 'skipped'

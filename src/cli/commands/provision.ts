@@ -1,5 +1,10 @@
 import { isEnc } from '../../core/jwe/index.js';
-import { FACTORY_RESET_KEEP } from '../../main/device/index.js';
+import {
+  FACTORY_RESET_ALWAYS_ERASES,
+  FACTORY_RESET_KEEP,
+  FACTORY_RESET_KEEP_MEANS,
+  describeTarget,
+} from '../../main/device/index.js';
 import { provision as runProvision } from '../../main/workflows/provision.js';
 import type { SecurityAction } from '../../main/workflows/device-port.js';
 import { type Command, parse, required } from '../command.js';
@@ -10,7 +15,7 @@ import { type CliIO, readSecret, write } from '../io.js';
 import { failureLine, narrator } from '../narrate.js';
 
 const USAGE =
-  'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--password-file PATH] [--dry-run] [--json]';
+  'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH [--register-first] [--registration-timeout SECONDS]] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--password-file PATH] [--dry-run] [--json]';
 
 /** Provisions a device end to end: the technician's wizard, headless. */
 export const provisionCommand: Command = {
@@ -34,6 +39,8 @@ export const provisionCommand: Command = {
         'restore-node': { type: 'string', multiple: true },
         'activation-code-file': { type: 'string' },
         'security-action': { type: 'string', default: 'NoAction' },
+        'register-first': { type: 'boolean', default: false },
+        'registration-timeout': { type: 'string' },
         handover: { type: 'string' },
         'handover-include-secret': { type: 'boolean', default: false },
         'allow-plain-over-network': { type: 'boolean', default: false },
@@ -58,7 +65,7 @@ export const provisionCommand: Command = {
       if (!found)
         throw new CliError(
           'ERR_USAGE',
-          `--keep takes ${FACTORY_RESET_KEEP.join(', ')}; not ${JSON.stringify(k)}.`,
+          `--keep takes one of: ${FACTORY_RESET_KEEP.map((x) => `${x} (${FACTORY_RESET_KEEP_MEANS[x]})`).join('; ')}; not ${JSON.stringify(k)}. Nothing keeps ${FACTORY_RESET_ALWAYS_ERASES}.`,
         );
       return found;
     });
@@ -66,6 +73,21 @@ export const provisionCommand: Command = {
       throw new CliError('ERR_USAGE', '--keep says what a factory reset keeps: give --factory-reset too.');
     if (v['restore-node'] && !v.backup)
       throw new CliError('ERR_USAGE', '--restore-node restores from the backup: give --backup FILE too.');
+    if (v['register-first'] && !v['activation-code-file'])
+      throw new CliError(
+        'ERR_USAGE',
+        '--register-first registers the device before the secret: give --activation-code-file too.',
+      );
+    let registrationTimeoutMs: number | undefined;
+    if (v['registration-timeout'] !== undefined) {
+      const n = Number(v['registration-timeout']);
+      if (!Number.isInteger(n) || n < 10 || n > 3600)
+        throw new CliError(
+          'ERR_USAGE',
+          `--registration-timeout is a whole number of seconds from 10 to 3600, not ${JSON.stringify(v['registration-timeout'])}.`,
+        );
+      registrationTimeoutMs = n * 1000;
+    }
     if (v['handover-include-secret'] && !v.handover)
       throw new CliError('ERR_USAGE', '--handover-include-secret needs --handover FILE.');
 
@@ -97,6 +119,9 @@ export const provisionCommand: Command = {
           ...(activationCode !== undefined
             ? { activationCode, securityAction: v['security-action'] as SecurityAction }
             : {}),
+          ...(v['register-first'] ? { order: 'register-first' as const } : {}),
+          ...(registrationTimeoutMs !== undefined ? { registrationTimeoutMs } : {}),
+          targetLabel: describeTarget(target),
           ...(v.handover
             ? { handover: { file: v.handover, includeSecret: v['handover-include-secret'] } }
             : {}),

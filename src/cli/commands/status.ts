@@ -45,13 +45,24 @@ export function formatStatus(r: DeviceStatusReport): string {
     lines.push(...identityLines('ExternalIdentity', r.e2ee.external));
     lines.push(...identityLines('InternalIdentity', r.e2ee.internal));
   }
+  lines.push(
+    '',
+    `WebexIdentity certificate (Services Show Filter: WebexIdentity): ${r.webexIdentity ?? 'none'}`,
+  );
   lines.push('', `Certificates (${r.certificates.length}):`);
   if (r.certificates.length === 0) lines.push('  none');
+  const inIdentity = new Set(r.webexIdentityEntries.map((c) => c.fingerprint));
   for (const c of r.certificates) {
+    const role =
+      c.fingerprint === r.webexIdentity
+        ? '  [WebexIdentity]'
+        : inIdentity.has(c.fingerprint)
+          ? '  [WebexIdentity chain]'
+          : '';
     lines.push(
-      `  ${c.index}. ${c.fingerprint}  ${show(c.subjectName)}`,
+      `  ${c.index}. ${c.fingerprint}  ${show(c.subjectName)}${role}`,
       `     issuer ${show(c.issuerName)}; valid ${show(c.notBefore)} to ${show(c.notAfter)}`,
-      `     used for: ${c.purposes.length ? c.purposes.join(', ') : 'nothing'}`,
+      `     used for (the device's labels): ${c.usedFor ? c.usedFor : 'nothing'}`,
     );
   }
   lines.push('', `PreferredDomain: ${r.preferredDomain ? JSON.stringify(r.preferredDomain) : 'not set'}`);

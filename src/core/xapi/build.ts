@@ -1,12 +1,5 @@
 import { DeviceError } from './errors.js';
 
-/**
- * The longest line, in UTF-8 bytes without its line ending, that this tool sends. A console TTY in
- * canonical mode takes at most 4095 bytes per line and a third-party driver saw commands cut near 4 KB
- * (spec §6), so lines above 4000 bytes are refused before anything is sent.
- */
-export const MAX_LINE_BYTES = 4000;
-
 /** A bare xAPI literal (`Purpose: WebexIdentity`, `Confirm: Yes`), as opposed to a quoted string. */
 export interface Literal {
   readonly literal: string;
@@ -125,13 +118,16 @@ export function byteLength(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-/** Refuses a line over `limit` bytes, before it is sent. `what` names it for the message. */
-export function checkLineLength(line: string, limit = MAX_LINE_BYTES, what = 'command line'): void {
+/**
+ * Refuses a line over `limit` bytes, before it is sent. `what` names it for the message. The limit is
+ * one measured on the device (no public source gives the console's), never a guess.
+ */
+export function checkLineLength(line: string, limit: number, what = 'command line'): void {
   const bytes = byteLength(line);
   if (bytes > limit) {
     throw new DeviceError(
       'ERR_DEVICE_LINE_TOO_LONG',
-      `The ${what} is ${bytes} bytes long and the device console takes at most ${limit}; nothing was sent. Use a shorter value (for a certificate, a smaller chain).`,
+      `The ${what} is ${bytes} bytes long and this device's console was measured to take lines of at most ${limit} bytes; nothing was sent. Connect over SSH, or use a shorter value (for a certificate, a smaller chain).`,
       { bytes, limit, what },
     );
   }
@@ -141,7 +137,7 @@ export function checkLineLength(line: string, limit = MAX_LINE_BYTES, what = 'co
  * A multi-line command's body as the lines to send, then the terminating `.` line (spec §2.1
  * "Multiline xCommand"). A body line that is exactly `.` would end the body early: refused.
  */
-export function bodyLines(body: string, limit = MAX_LINE_BYTES): string[] {
+export function bodyLines(body: string, limit = Number.POSITIVE_INFINITY): string[] {
   const lines = body.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
   lines.forEach((l, i) => {
     if (l === '.') {

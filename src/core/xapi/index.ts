@@ -2,7 +2,6 @@
 export { DeviceError, DEVICE_ERROR_CODES, isDeviceError } from './errors.js';
 export type { DeviceErrorCode } from './errors.js';
 export {
-  MAX_LINE_BYTES,
   lit,
   quote,
   xCommand,

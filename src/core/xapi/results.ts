@@ -13,6 +13,8 @@ export interface DeviceIdentity {
   systemName: string;
   /** `Disabled`, `Error`, `Registered`, `Registering`, `Stopped`; null where the device has no such status. */
   webexStatus: string | null;
+  /** `Software OptionKeys Encryption`: `True` or `False` as written; null when the device does not report it. */
+  encryptionOptionKey: string | null;
 }
 
 /** Reads `xStatus SystemUnit`, `xConfiguration SystemUnit Name` and `xStatus Webex Status`. */
@@ -29,6 +31,7 @@ export function parseIdentity(
     serialNumber: su(['Hardware', 'Module', 'SerialNumber']) || su(['Hardware', 'SerialNumber']),
     systemName: (name && valueAt(name, ['SystemUnit', 'Name'])) ?? '',
     webexStatus: (webex && valueAt(webex, ['Webex', 'Status'])) ?? null,
+    encryptionOptionKey: valueAt(systemUnit, ['SystemUnit', 'Software', 'OptionKeys', 'Encryption']) ?? null,
   };
 }
 
@@ -36,8 +39,12 @@ export function parseIdentity(
 export interface ChainCertificate {
   index: number;
   fingerprint: string | null;
+  /** As the device wrote it, e.g. `2024-09-09T03:00:37.000000000+0000`. */
   notAfter: string | null;
   notBefore: string | null;
+  /** The same instants in ISO 8601 (`2024-09-09T03:00:37.000Z`); null when absent or unreadable. */
+  notAfterIso: string | null;
+  notBeforeIso: string | null;
   primaryName: string | null;
   publicKeyAlgorithm: string | null;
   serialNumber: string | null;
@@ -88,9 +95,11 @@ function identityStatus(all: XapiResponse, which: 'ExternalIdentity' | 'Internal
     status: field(base, 'Status'),
     certificateChain: [...chain.entries()].map(([index, es]) => ({
       index,
-      fingerprint: field(es, 'Fingerprint')?.toLowerCase() ?? null,
+      fingerprint: nonEmpty(field(es, 'Fingerprint'))?.replace(/[:\s]/g, '').toLowerCase() ?? null,
       notAfter: field(es, 'NotAfter'),
       notBefore: field(es, 'NotBefore'),
+      notAfterIso: statusTime(field(es, 'NotAfter')),
+      notBeforeIso: statusTime(field(es, 'NotBefore')),
       primaryName: field(es, 'PrimaryName'),
       publicKeyAlgorithm: field(es, 'PublicKeyAlgorithm'),
       serialNumber: field(es, 'SerialNumber'),
@@ -101,6 +110,29 @@ function identityStatus(all: XapiResponse, which: 'ExternalIdentity' | 'Internal
       validity: field(es, 'Validity'),
     })),
   };
+}
+
+function nonEmpty(v: string | null): string | null {
+  return v === null || v.trim() === '' ? null : v;
+}
+
+/**
+ * A time as the E2EE status writes it (`2024-09-09T03:00:37.000000000+0000`: nanoseconds, an offset
+ * without colon), or any ISO 8601 form, as ISO 8601 UTC; null when empty or unreadable.
+ */
+export function statusTime(text: string | null): string | null {
+  const t = (text ?? '').trim();
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(t);
+  if (!m) return null;
+  const ms = (m[3] ?? '').padEnd(3, '0').slice(0, 3);
+  const zone = !m[4] || m[4].toUpperCase() === 'Z' ? 'Z' : m[4].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+  const d = new Date(`${m[1]}T${m[2]}.${ms}${zone}`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** Whether the identity status names an identity at all (a device with none shows empty strings). */
+export function hasIdentity(s: IdentityStatus): boolean {
+  return nonEmpty(s.identity) !== null;
 }
 
 /** Reads `xStatus Conference EndToEndEncryption` (null answer or an error: the node is absent). */

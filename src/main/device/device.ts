@@ -70,7 +70,7 @@ export interface ConnectOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Overrides of the write pacing (chunk size, pause, line ending). */
   pacing?: Partial<Pacing>;
-  /** Longest line sent, bytes (default 4000). */
+  /** Longest line sent, bytes (default: no limit until one is measured with `lineFits`). */
   maxLineBytes?: number;
   /** How long a restart may take before the device must answer again, ms (default 15 min). */
   restartTimeoutMs?: number;
@@ -101,7 +101,40 @@ export const FACTORY_RESET_KEEP = [
   'RemoteSupportUser',
 ] as const;
 export type FactoryResetKeep = (typeof FACTORY_RESET_KEEP)[number];
+
+/**
+ * What each `Keep` item preserves, as the published schema lists it. Nothing keeps the local users and
+ * their passwords, the system name or the Webex registration.
+ */
+export const FACTORY_RESET_KEEP_MEANS: Readonly<Record<FactoryResetKeep, string>> = {
+  LocalSetup:
+    'default and ring volume, time zone, user-interface language, video output overscan and camera presets (not the system name, users or SSH)',
+  Network: 'the Network 1 settings and Wi-Fi allowed/enabled',
+  Webex: 'the Webex service-override URLs (GdsBaseUrl, U2CBaseUrl) only, never the registration',
+  Provisioning: 'the Provisioning Mode',
+  SerialPort: 'the serial port Mode, BaudRate and LoginRequired',
+  Certificates: 'the client and CA certificates',
+  HTTP: 'NetworkServices HTTP Mode and the HTTPS settings',
+  RemoteSupportUser: 'the remote support user',
+};
+
+/** What a factory reset always erases, whatever is kept. */
+export const FACTORY_RESET_ALWAYS_ERASES =
+  'the local users and their passwords, the system name, the Webex registration and the client secret';
 export type TrailingAction = 'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade';
+
+/** The purposes a service certificate can be used for (the schema's `Purpose`/`Filter` value space). */
+export const CERTIFICATE_PURPOSES = [
+  '802.1X',
+  'HTTPS',
+  'Audit',
+  'SIP',
+  'Pairing',
+  'WebexIdentity',
+  'HttpClient',
+  'HttpProxy',
+] as const;
+export type CertificatePurpose = (typeof CERTIFICATE_PURPOSES)[number];
 
 export interface RestoreReport {
   applied: string[];
@@ -163,6 +196,7 @@ export class RoomOsDevice {
   private readonly ownSimulator: SimulatorLike | undefined;
   private readonly feedbackListeners = new Set<(r: XapiResponse) => void>();
   private closing = false;
+  private lineKnown = { whole: 0, cut: Number.POSITIVE_INFINITY };
 
   private constructor(
     target: Target,
@@ -339,21 +373,100 @@ export class RoomOsDevice {
     );
   }
 
-  /** The certificate and key (an `add` blob): the multi-line Add with `IsEncrypted: True`. */
-  async addCertificate(blob: string): Promise<void> {
+  /**
+   * The certificate and key (an `add` blob): the multi-line Add with `IsEncrypted: True`. With `wrap`,
+   * the blob goes over body lines of that many characters (for a console whose line limit is shorter
+   * than the blob, once `joinsWrappedBody` has shown that the device joins them).
+   */
+  async addCertificate(blob: string, options: { wrap?: number } = {}): Promise<void> {
     const b = checkBlob(blob, 'add');
     await this.runChecked(
       xCommand('Security Certificates Services Add', [['IsEncrypted', true]]),
       'add the certificate',
-      { body: [b], timeoutMs: Math.max(this.options.timeoutMs ?? 0, 60_000) },
+      { body: wrapLines(b, options.wrap), timeoutMs: Math.max(this.options.timeoutMs ?? 0, 60_000) },
     );
   }
 
-  /** The device's service certificates (`Security Certificates Services Show`). */
-  async listCertificates(): Promise<DeviceCertificate[]> {
+  /**
+   * What the console was measured to carry: the longest line known to arrive whole and the shortest
+   * known to be cut (null until a probe found one). No public source gives the limit, so it is measured.
+   */
+  get lineLimit(): { whole: number; cut: number | null } {
+    return {
+      whole: this.lineKnown.whole,
+      cut: Number.isFinite(this.lineKnown.cut) ? this.lineKnown.cut : null,
+    };
+  }
+
+  /**
+   * Whether a line of `bytes` bytes reaches the device whole, found with harmless padded `xStatus`
+   * probes (`ConsoleSession.probeLine`) and remembered for this device. When it does not, the limit is
+   * narrowed down (a few more probes) and returned; the session then refuses longer lines before sending.
+   */
+  async lineFits(bytes: number): Promise<{ fits: boolean; limit: number | null }> {
+    if (bytes <= this.lineKnown.whole) return { fits: true, limit: null };
+    if (bytes < this.lineKnown.cut) {
+      const first = await this.session.probeLine(bytes);
+      this.transcript.note(`line probe: ${bytes} bytes ${first}`);
+      if (first === 'whole') {
+        this.lineKnown.whole = bytes;
+        return { fits: true, limit: null };
+      }
+      let lo = this.lineKnown.whole;
+      let hi = bytes;
+      // A canonical-mode tty keeps 4,095 bytes of a line: try that first, then halve the interval.
+      for (let i = 0; i < 10 && hi - lo > 16; i++) {
+        const mid = i === 0 && lo < 4095 && hi > 4095 ? 4095 : Math.floor((lo + hi) / 2);
+        const r = await this.session.probeLine(Math.max(mid, 64));
+        this.transcript.note(`line probe: ${Math.max(mid, 64)} bytes ${r}`);
+        if (r === 'whole') lo = Math.max(mid, 64);
+        else hi = Math.max(mid, 64);
+        if (hi <= 64) break;
+      }
+      this.lineKnown = { whole: lo, cut: hi };
+      this.session.lineLimit = lo;
+    }
+    return { fits: false, limit: this.lineKnown.whole };
+  }
+
+  /**
+   * Whether the device joins an `add` blob wrapped over several body lines. `probeBlob` is an add blob
+   * sealed under the device's secret whose payload is no certificate, so nothing can be added: it is
+   * sent once on one line and once wrapped at `width`; the device joined the lines when both answers are
+   * the same refusal. Decided on the device's own answers, not on their wording.
+   */
+  async joinsWrappedBody(probeBlob: string, width: number): Promise<boolean> {
+    const b = checkBlob(probeBlob, 'add');
+    const line = xCommand('Security Certificates Services Add', [['IsEncrypted', true]]);
+    const whole = await this.session.request(line, { body: [b] });
+    if (whole.status.toUpperCase() === 'OK') {
+      throw new DeviceError(
+        'ERR_DEVICE_UNEXPECTED_OUTPUT',
+        `The device accepted an add blob that holds no certificate (answer: ${JSON.stringify(whole.lines.slice(0, 4).join(' '))}). Nothing is sent wrapped; report this answer.`,
+        { status: whole.status },
+      );
+    }
+    const wrapped = await this.session.request(line, { body: wrapLines(b, width) });
+    const same =
+      wrapped.status === whole.status &&
+      (wrapped.reason ?? '') === (whole.reason ?? '') &&
+      (wrapped.resultName ?? '') === (whole.resultName ?? '');
+    this.transcript.note(
+      `wrapped-body probe: the device ${same ? 'joins' : 'does not join'} wrapped body lines`,
+    );
+    return same;
+  }
+
+  /**
+   * The device's service certificates (`Security Certificates Services Show`); with `filter`, only those
+   * the device uses for that purpose (`Filter: <Purpose>`, a documented parameter). A real device lists
+   * each chain certificate of an Add as an entry of its own.
+   */
+  async listCertificates(options: { filter?: CertificatePurpose } = {}): Promise<DeviceCertificate[]> {
+    const params: Params = options.filter ? [['Filter', lit(options.filter)]] : [];
     const res = await this.run(
-      xCommand('Security Certificates Services Show'),
-      'list the certificates',
+      xCommand('Security Certificates Services Show', params),
+      options.filter ? `list the certificates used for ${options.filter}` : 'list the certificates',
       30_000,
     );
     return parseCertificates(res);
@@ -415,6 +528,7 @@ export class RoomOsDevice {
   async registerWebex(
     activationCode: string,
     securityAction: 'Harden' | 'NoAction',
+    options: { timeoutMs?: number } = {},
   ): Promise<Record<string, string>> {
     if (activationCode.length === 0) {
       throw new DeviceError(
@@ -440,8 +554,9 @@ export class RoomOsDevice {
         ['ActivationCode', activationCode],
         ['SecurityAction', lit(securityAction)],
       ]),
-      'start the Webex registration',
-      { timeoutMs: 60_000 },
+      'register to Webex',
+      // Without AccountLinkMode Asynchronous the answer comes when registration succeeded or failed.
+      { timeoutMs: options.timeoutMs ?? 5 * 60_000 },
     );
     return Object.fromEntries(res.entries.map((e) => [e.path.join(' '), e.value]));
   }
@@ -577,6 +692,7 @@ export class RoomOsDevice {
           continue;
         }
         this.session = session;
+        if (Number.isFinite(this.lineKnown.cut)) session.lineLimit = this.lineKnown.whole;
         this.wire(session);
         this.progress('reconnected', `${describeTarget(this.target)} answers again.`);
         return;
@@ -602,6 +718,14 @@ export class RoomOsDevice {
       lastError instanceof Error ? { cause: lastError } : undefined,
     );
   }
+}
+
+/** A blob as body lines of at most `width` characters (one line without `width`). */
+function wrapLines(blob: string, width?: number): string[] {
+  if (width === undefined || blob.length <= width) return [blob];
+  const out: string[] = [];
+  for (let i = 0; i < blob.length; i += width) out.push(blob.slice(i, i + width));
+  return out;
 }
 
 function uniq(list: string[]): string[] {

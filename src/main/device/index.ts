@@ -3,7 +3,15 @@
  * console session, a typed device API, the transcript, targets and port discovery.
  * Nothing here imports electron.
  */
-export { connect, RoomOsDevice, FACTORY_RESET_KEEP } from './device.js';
+export {
+  connect,
+  RoomOsDevice,
+  FACTORY_RESET_KEEP,
+  FACTORY_RESET_KEEP_MEANS,
+  FACTORY_RESET_ALWAYS_ERASES,
+  CERTIFICATE_PURPOSES,
+} from './device.js';
+export type { CertificatePurpose } from './device.js';
 export type {
   ConnectOptions,
   ProgressEvent,

@@ -4,7 +4,6 @@ import {
   ConsoleReader,
   DeviceError,
   Redactor,
-  MAX_LINE_BYTES,
   checkLineLength,
   parseJsonResponse,
   parseTerminalBlock,
@@ -43,7 +42,10 @@ export interface SessionOptions {
   transcript?: Transcript;
   /** Default time a command may take, ms (default 15 s). */
   timeoutMs?: number;
-  /** Longest line sent (default MAX_LINE_BYTES). */
+  /**
+   * Longest line sent, in bytes. Default: no limit, since no public source gives the console's; a
+   * limit measured with `probeLine` (or set by the caller) makes longer lines fail before sending.
+   */
   maxLineBytes?: number;
   /** How long to wait for the `OK`/`ERROR` line after a terminal block that carries no status (default 1500 ms). */
   statusGraceMs?: number;
@@ -79,6 +81,8 @@ interface Pending {
   rawState?: { notRecognized: boolean };
   /** A lone `ERROR` with no answer block following it in time. */
   errorTimer?: NodeJS.Timeout;
+  /** Line probe: an untagged answer means the line was cut before its tag. */
+  probe?: boolean;
   /** The human description for errors (redacted). */
   what: string;
 }
@@ -96,7 +100,7 @@ export class ConsoleSession extends EventEmitter {
   private readonly reader = new ConsoleReader();
   private readonly decoder = new TextDecoder('utf-8');
   private readonly timeoutMs: number;
-  private readonly maxLineBytes: number;
+  private maxLineBytes: number;
   private readonly statusGraceMs: number;
   private readonly tagPrefix: string;
   private counter = 0;
@@ -119,7 +123,7 @@ export class ConsoleSession extends EventEmitter {
     this.transport = transport;
     this.transcript = options.transcript;
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+    this.maxLineBytes = options.maxLineBytes ?? Number.POSITIVE_INFINITY;
     this.statusGraceMs = options.statusGraceMs ?? 1500;
     this.tagPrefix = options.tagPrefix ?? 'e2p';
     transport.on('data', this.dataListener);
@@ -199,6 +203,41 @@ export class ConsoleSession extends EventEmitter {
     });
   }
 
+  /** The longest line this session sends (a measured console limit); longer lines fail before sending. */
+  get lineLimit(): number {
+    return this.maxLineBytes;
+  }
+
+  set lineLimit(bytes: number) {
+    this.maxLineBytes = bytes;
+  }
+
+  /**
+   * A harmless probe of the console's line limit: `xStatus SystemUnit ProductId`, padded with spaces to
+   * `bytes` bytes before its result tag. `whole` when the tagged answer comes back (the whole line
+   * arrived); `cut` when the device answered without the tag or did not know the line (a console that
+   * cut or split it); `silent` when nothing came within `timeoutMs`.
+   */
+  probeLine(bytes: number, timeoutMs = 4000): Promise<'whole' | 'cut' | 'silent'> {
+    return this.enqueue(async () => {
+      let res: XapiResponse;
+      try {
+        res = await this.send('xStatus SystemUnit ProductId', undefined, timeoutMs, undefined, bytes);
+      } catch (e) {
+        if (e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT') return 'silent';
+        if (e instanceof DeviceError && e.code === 'ERR_DEVICE_NOT_RECOGNIZED') return 'cut';
+        throw e;
+      }
+      if (res.status === 'Untagged') {
+        // The rest of an untagged answer (its OK line) drains before the next request.
+        await sleep(Math.min(300, this.statusGraceMs));
+        this.owedStatusLines = 0;
+        return 'cut';
+      }
+      return 'whole';
+    });
+  }
+
   /**
    * Sends one tagged command and resolves with the device's answer, whatever its status (the caller
    * decides what an error means). Rejects on timeout, disconnection, `Command not recognized.`, or
@@ -273,13 +312,18 @@ export class ConsoleSession extends EventEmitter {
     body: string[] | undefined,
     timeoutMs: number,
     raw: { before: string[]; collect: string[]; state: { notRecognized: boolean } } | undefined,
+    padTo?: number,
   ): Promise<XapiResponse> {
     if (this.closedError) {
       const e = this.closedError;
       return Promise.reject(new DeviceError(e.code, e.message, { ...e.details, mayHaveRun: false }));
     }
     const tag = this.nextTag();
-    const first = withResultId(line, tag);
+    const bare = withResultId(line, tag);
+    const first =
+      padTo !== undefined && padTo > bare.length
+        ? withResultId(line + ' '.repeat(padTo - bare.length), tag)
+        : bare;
     const lines = [...(raw?.before ?? []), first, ...(body ? [...body, '.'] : [])];
     try {
       for (const l of lines) checkLineLength(l, this.maxLineBytes, l === first ? 'command line' : 'line');
@@ -302,6 +346,7 @@ export class ConsoleSession extends EventEmitter {
         tag,
         mayHaveRun: false,
         what,
+        ...(padTo !== undefined ? { probe: true } : {}),
         collect: raw?.collect,
         resolve: (r) => {
           clearTimeout(timer);
@@ -394,6 +439,10 @@ export class ConsoleSession extends EventEmitter {
         this.finish(p, res);
         return;
       }
+      if (p?.probe && res && res.resultId === undefined) {
+        this.finish(p, { ...res, status: 'Untagged' });
+        return;
+      }
       if (p?.collect) p.collect.push(...item.lines);
       else if (res && res.resultId === undefined) this.emit('feedback', res);
       return;
@@ -413,6 +462,10 @@ export class ConsoleSession extends EventEmitter {
           );
           p.awaitingStatus = { res, timer };
         }
+        return;
+      }
+      if (p?.probe && res.resultId === undefined && res.entries.length > 0) {
+        this.finish(p, { ...res, status: 'Untagged' });
         return;
       }
       if (p?.collect) p.collect.push(...item.lines);

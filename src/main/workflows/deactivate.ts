@@ -12,8 +12,10 @@ import {
   identityTarget,
   deactivateIdentity,
   deleteCertificate,
+  addedByTool,
+  identityEntries,
   lists,
-  usedForWebexIdentity,
+  pickLeaf,
 } from './identity.js';
 import './journal-kinds.js';
 
@@ -64,10 +66,32 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
           ? r.fingerprint
           : undefined;
       };
-      const active = listed.find(usedForWebexIdentity)?.fingerprint;
+      const ours = await addedByTool(ctx.deps.journal, serial);
+      const entries = await identityEntries(device);
+      const active = pickLeaf(entries, ours);
       const wanted = ctx.options.fingerprint
         ? fingerprintPayload(ctx.options.fingerprint)
         : (active ?? earlier('cert.deactivate'));
+      if (
+        wanted &&
+        ctx.options.fingerprint &&
+        wanted !== active &&
+        entries.some((c) => c.fingerprint === wanted)
+      ) {
+        // A chain certificate of the identity is listed with the leaf's uses, but it is not the identity.
+        throw new WorkflowError(
+          'ERR_WORKFLOW_CHAIN_CERTIFICATE',
+          `Certificate ${wanted} is a chain (CA) certificate of the identity${active ? ` ${active}` : ''}, not the identity itself. Name the identity's own fingerprint, or leave --fingerprint out.`,
+          { fingerprint: wanted, identity: active ?? null },
+        );
+      }
+      if (wanted && ctx.options.delete && !ours.has(wanted)) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_NOT_ADDED_BY_TOOL',
+          `Certificate ${wanted} was not added to this device by this tool, so it is not deleted. Deactivate it without --delete; if it must go, delete it on the device's web interface.`,
+          { fingerprint: wanted },
+        );
+      }
       if (!wanted) {
         throw new WorkflowError(
           'ERR_WORKFLOW_NOTHING_TO_RESUME',

@@ -2,7 +2,7 @@
  * The device operations the workflows use: the typed RoomOS API of `main/device` satisfies it, and so
  * can a test double. Workflows depend on this, not on a transport.
  */
-import type { FactoryResetKeep } from '../device/device.js';
+import type { CertificatePurpose, FactoryResetKeep } from '../device/device.js';
 import type {
   ConfigNode,
   ConfigurationDump,
@@ -26,13 +26,21 @@ export interface WorkflowDevice {
   factoryReset(options: FactoryResetOptions): Promise<unknown>;
   populateSecretPlain(secret: string): Promise<unknown>;
   populateSecret(blob: string): Promise<void>;
-  addCertificate(blob: string): Promise<unknown>;
-  listCertificates(): Promise<DeviceCertificate[]>;
+  addCertificate(blob: string, options?: { wrap?: number }): Promise<unknown>;
+  /** Whether a line of `bytes` bytes reaches the device whole (measured); absent: not measurable. */
+  lineFits?(bytes: number): Promise<{ fits: boolean; limit: number | null }>;
+  /** Whether the device joins an add blob wrapped over body lines (a harmless differential probe). */
+  joinsWrappedBody?(probeBlob: string, width: number): Promise<boolean>;
+  listCertificates(options?: { filter?: CertificatePurpose }): Promise<DeviceCertificate[]>;
   activate(blob: string): Promise<unknown>;
   deactivate(blob: string): Promise<unknown>;
   deleteCertificate(fingerprint: string): Promise<unknown>;
   setPreferredDomain(domain: string): Promise<unknown>;
-  registerWebex(activationCode: string, securityAction: SecurityAction): Promise<unknown>;
+  registerWebex(
+    activationCode: string,
+    securityAction: SecurityAction,
+    options?: { timeoutMs?: number },
+  ): Promise<Record<string, string>>;
 }
 
 /** How the tool reaches the device: a plain secret may travel only over the physical console. */
@@ -51,13 +59,17 @@ export function deviceOps(device: WorkflowDevice, overrides: Partial<WorkflowDev
     factoryReset: (o) => device.factoryReset(o),
     populateSecretPlain: (s) => device.populateSecretPlain(s),
     populateSecret: (b) => device.populateSecret(b),
-    addCertificate: (b) => device.addCertificate(b),
-    listCertificates: () => device.listCertificates(),
+    addCertificate: (b, o) => device.addCertificate(b, o),
+    ...(device.lineFits ? { lineFits: (n: number) => device.lineFits!(n) } : {}),
+    ...(device.joinsWrappedBody
+      ? { joinsWrappedBody: (b: string, w: number) => device.joinsWrappedBody!(b, w) }
+      : {}),
+    listCertificates: (o) => device.listCertificates(o),
     activate: (b) => device.activate(b),
     deactivate: (b) => device.deactivate(b),
     deleteCertificate: (f) => device.deleteCertificate(f),
     setPreferredDomain: (d) => device.setPreferredDomain(d),
-    registerWebex: (c, a) => device.registerWebex(c, a),
+    registerWebex: (c, a, o) => device.registerWebex(c, a, o),
     ...overrides,
   };
 }

@@ -5,7 +5,9 @@
  */
 import { type Enc, seal } from '../../core/jwe/index.js';
 import { type Credentials, buildAddPayload } from '../../core/pki/index.js';
-import type { DeviceCertificate, IdentityStatus } from '../../core/xapi/results.js';
+import { DeviceError } from '../../core/xapi/index.js';
+import type { DeviceCertificate, E2eeStatus, IdentityStatus } from '../../core/xapi/results.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Journal } from '../vault/journal.js';
 import type { CertificateFacts } from '../vault/journal-types.js';
 import type { WorkflowDevice } from './device-port.js';
@@ -34,24 +36,107 @@ export function identityTarget(
   return { device, journal, serial: id.serialNumber, secret, enc };
 }
 
-/** Whether the certificate is in use for WebexIdentity, as the certificate list says. */
-export function usedForWebexIdentity(c: DeviceCertificate): boolean {
-  return c.purposes.some((p) => p.toLowerCase() === 'webexidentity');
+/**
+ * The entries the device lists as used for WebexIdentity: `Services Show Filter: WebexIdentity`, the
+ * schema's own way to ask. The `UsedFor` labels are not used: their wording for WebexIdentity is not
+ * public, and chain certificates of an Add are listed as entries that show the leaf's labels.
+ */
+export function identityEntries(device: WorkflowDevice): Promise<DeviceCertificate[]> {
+  return device.listCertificates({ filter: 'WebexIdentity' });
 }
 
-/** The fingerprint of the certificate the device uses for WebexIdentity, if any. */
-export async function webexIdentityFingerprint(device: WorkflowDevice): Promise<string | undefined> {
-  return (await device.listCertificates()).find(usedForWebexIdentity)?.fingerprint;
+/** Fingerprints of certificates this tool added to the device (a `cert.add` intent in the journal). */
+export async function addedByTool(journal: Journal, serial: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const r of await journal.read()) {
+    if (r.kind === 'intent' && r.action === 'cert.add' && r.serial === serial) out.add(r.fingerprint);
+  }
+  return out;
 }
 
-/** Whether the device lists `fingerprint` (and, with `active`, uses it for WebexIdentity). */
-export async function lists(device: WorkflowDevice, fingerprint: string, active = false): Promise<boolean> {
-  return (await device.listCertificates()).some(
-    (c) => c.fingerprint === fingerprint && (!active || usedForWebexIdentity(c)),
+/**
+ * Among entries used for WebexIdentity, the leaf: a chain certificate is the issuer of another entry in
+ * the same list (its subject is that entry's issuer), the leaf is the issuer of none. Certificates the
+ * tool added come first; an ambiguous list is an error that quotes what the device listed.
+ */
+export function pickLeaf(
+  entries: readonly DeviceCertificate[],
+  known: ReadonlySet<string> = new Set(),
+): string | undefined {
+  if (entries.length === 0) return undefined;
+  const ours = entries.filter((c) => known.has(c.fingerprint));
+  const norm = (n: string | null): string => (n ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+  const issuers = new Set(entries.map((c) => norm(c.issuerName)).filter((n) => n !== ''));
+  const leaves = entries.filter((c) => {
+    const subject = norm(c.subjectName);
+    const selfSigned = subject !== '' && subject === norm(c.issuerName);
+    return !(subject !== '' && issuers.has(subject) && !selfSigned);
+  });
+  const oursLeaves = ours.filter((c) => leaves.includes(c));
+  const pick = oursLeaves.length === 1 ? oursLeaves : ours.length === 1 ? ours : leaves;
+  if (pick.length === 1) return pick[0]!.fingerprint;
+  throw new WorkflowError(
+    'ERR_WORKFLOW_IDENTITY_AMBIGUOUS',
+    `The device lists ${entries.length} certificates as used for WebexIdentity and the tool cannot tell which is the identity: ${entries.map((c) => `${c.fingerprint} (${JSON.stringify(c.subjectName ?? '')})`).join(', ')}. Name the certificate with --fingerprint.`,
+    {
+      listed: entries.map((c) => ({
+        fingerprint: c.fingerprint,
+        subject: c.subjectName,
+        issuer: c.issuerName,
+      })),
+    },
   );
 }
 
-/** Adds the certificate with its chain and key, sealed under the device's secret. */
+/** The fingerprint of the leaf certificate the device uses for WebexIdentity, if any. */
+export async function webexIdentityFingerprint(
+  device: WorkflowDevice,
+  known: ReadonlySet<string> = new Set(),
+): Promise<string | undefined> {
+  return pickLeaf(await identityEntries(device), known);
+}
+
+/** Whether the device lists `fingerprint` (and, with `active`, lists it as used for WebexIdentity). */
+export async function lists(device: WorkflowDevice, fingerprint: string, active = false): Promise<boolean> {
+  const listed = active ? await identityEntries(device) : await device.listCertificates();
+  return listed.some((c) => c.fingerprint === fingerprint);
+}
+
+/** The width of a wrapped add body's lines: far below any console line limit. */
+export const WRAP_WIDTH = 64;
+
+/** What the line-limit probe found for an add blob. */
+export interface AddLineFit {
+  /** The blob's length on one line, bytes. */
+  bytes: number;
+  fits: boolean;
+  /** The longest line the console was measured to carry, when the blob does not fit. */
+  limit: number | null;
+}
+
+/**
+ * Whether the add blob for `credentials` reaches the device on one line, measured with harmless probes
+ * before anything changes. A blob's length does not depend on the secret, so a stand-in secret gives it
+ * before the device has one. Null when the device cannot be probed (a test double).
+ */
+export async function addLineFit(
+  device: WorkflowDevice,
+  credentials: Credentials,
+  enc: Enc,
+  now?: Date,
+): Promise<AddLineFit | null> {
+  if (!device.lineFits) return null;
+  const { payload } = buildAddPayload(credentials, now ? { now } : {});
+  const sample = await seal('add', payload, 'length-of-the-blob-only', { enc });
+  const r = await device.lineFits(sample.length);
+  return { bytes: sample.length, fits: r.fits, limit: r.limit };
+}
+
+/**
+ * Adds the certificate with its chain and key, sealed under the device's secret. A blob longer than the
+ * console's measured line limit goes wrapped over body lines, once a harmless probe has shown that the
+ * device joins them; otherwise nothing is added and the error gives the measured limit.
+ */
 export async function addCertificate(
   t: IdentityTarget,
   credentials: Credentials,
@@ -60,7 +145,25 @@ export async function addCertificate(
 ): Promise<void> {
   const { payload } = buildAddPayload(credentials, now ? { now } : {});
   const blob = await seal('add', payload, t.secret, { enc: t.enc });
-  await journaled(t.journal, t.serial, 'cert.add', facts, () => t.device.addCertificate(blob));
+  let wrap: number | undefined;
+  const fit = t.device.lineFits ? await t.device.lineFits(blob.length) : { fits: true, limit: null };
+  if (!fit.fits) {
+    const probe = await seal('add', 'not a certificate: a probe of wrapped body lines', t.secret, {
+      enc: t.enc,
+    });
+    const joins = t.device.joinsWrappedBody ? await t.device.joinsWrappedBody(probe, WRAP_WIDTH) : false;
+    if (!joins) {
+      throw new DeviceError(
+        'ERR_DEVICE_LINE_TOO_LONG',
+        `The certificate's add blob is ${blob.length} bytes on one line; this device's console was measured to carry lines of at most ${fit.limit ?? 0} bytes, and it does not join a blob wrapped over several lines. Nothing was added, and the client secret is kept. Connect over SSH and run the same command again, or use a shorter chain (an ECDSA intermediate instead of an RSA one).`,
+        { bytes: blob.length, limit: fit.limit, what: 'add blob' },
+      );
+    }
+    wrap = WRAP_WIDTH;
+  }
+  await journaled(t.journal, t.serial, 'cert.add', facts, () =>
+    t.device.addCertificate(blob, wrap ? { wrap } : {}),
+  );
 }
 
 /** Activates the certificate for WebexIdentity. */
@@ -79,19 +182,60 @@ export async function deactivateIdentity(t: IdentityTarget, fingerprint: string)
   );
 }
 
-/** Removes the certificate from the device's store (plain fingerprint: no blob). */
+/**
+ * Removes the certificate from the device's store (plain fingerprint: no blob). Only a certificate this
+ * tool added to this device is ever deleted: a device's own certificates (its factory self-signed one,
+ * another service's) and chain entries are not the tool's to remove.
+ */
 export async function deleteCertificate(
   t: Pick<IdentityTarget, 'device' | 'journal' | 'serial'>,
   fingerprint: string,
 ): Promise<void> {
+  if (!(await addedByTool(t.journal, t.serial)).has(fingerprint)) {
+    throw new WorkflowError(
+      'ERR_WORKFLOW_NOT_ADDED_BY_TOOL',
+      `Certificate ${fingerprint} was not added to this device by this tool, so it is not deleted. If it must go, delete it on the device's web interface (Security > Certificates).`,
+      { fingerprint },
+    );
+  }
   await journaled(t.journal, t.serial, 'cert.delete', { fingerprint }, () =>
     t.device.deleteCertificate(fingerprint),
   );
 }
 
+/** How long a registered device may take to report a newly activated external identity (default). */
+export const IDENTITY_SETTLE_MS = 60_000;
+
+/**
+ * The external identity a registered device reports, waited for: right after an activation it may still
+ * show the old one or empty strings. Returns the first status that names `cn` as valid, or the last one
+ * read when `timeoutMs` passes (the caller decides).
+ */
+export async function awaitExternalIdentity(
+  device: WorkflowDevice,
+  cn: string,
+  options: { timeoutMs?: number; signal?: AbortSignal; first?: E2eeStatus } = {},
+): Promise<E2eeStatus> {
+  const deadline = Date.now() + (options.timeoutMs ?? IDENTITY_SETTLE_MS);
+  let status = options.first ?? (await device.e2eeStatus());
+  while (
+    status.present &&
+    !externalIdentityIs(status.external, cn) &&
+    Date.now() < deadline &&
+    !options.signal?.aborted
+  ) {
+    await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
+    status = await device.e2eeStatus();
+  }
+  return status;
+}
+
 /** Whether the external identity the (registered) device reports is valid and is the certificate's CN. */
 export function externalIdentityIs(ext: IdentityStatus, cn: string): boolean {
-  return (ext.status ?? '').toLowerCase() === 'valid' && ext.identity === cn;
+  return (
+    (ext.status ?? '').trim().toLowerCase() === 'valid' &&
+    (ext.identity ?? '').trim().toLowerCase() === cn.trim().toLowerCase()
+  );
 }
 
 /** Throws ERR_WORKFLOW_VERIFY_FAILED unless the reported external identity is valid and is `cn`. */

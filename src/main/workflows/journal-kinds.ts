@@ -10,6 +10,8 @@ declare module '../vault/journal-types.js' {
     'cert.key': { fingerprint: string; spkiSha256: string };
     /** A renewal's plan: the certificate replacing `old`. Lets a resumed renewal still find and remove the old one. */
     'renew.plan': { fingerprint: string; old: string };
+    /** Registered with SecurityAction Harden: the device's local users, the tool's admin among them, are off. */
+    'device.hardened': { target?: string };
   }
 }
 

@@ -9,18 +9,27 @@ import type { Enc } from '../../core/jwe/index.js';
 import { type CheckResult, type Credentials, checkCredentials } from '../../core/pki/index.js';
 import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
 import { modelSupport, softwareSupported } from '../../core/support.js';
-import type { ConfigNode, DeviceIdentity } from '../../core/xapi/results.js';
+import type { ConfigNode, DeviceIdentity, E2eeStatus } from '../../core/xapi/results.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../vault/atomic-file.js';
 import { deriveInventory } from '../vault/inventory.js';
 import { type Journal, unsettledOps } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import type { FactoryResetKeep } from '../device/device.js';
 import type { LinkKind, SecurityAction, WorkflowDevice } from './device-port.js';
-import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
+import { type RunOptions, type StepDef, type StepIO, type WorkflowResult, runWorkflow } from './engine.js';
 import { WorkflowError } from './errors.js';
 import { requireE2eeModel } from './common.js';
-import { type IdentityTarget, activateIdentity, addCertificate, lists, verifyExternal } from './identity.js';
-import { journaled } from './journaled.js';
+import {
+  type IdentityTarget,
+  activateIdentity,
+  addCertificate,
+  addLineFit,
+  awaitExternalIdentity,
+  lists,
+  verifyExternal,
+} from './identity.js';
+import { journaled, outcomeOf } from './journaled.js';
 import { deviceHolds } from './rotate.js';
 import './journal-kinds.js';
 
@@ -38,8 +47,23 @@ export interface ProvisionOptions {
   /** Register the device to Webex with this activation code at the end. */
   activationCode?: string;
   securityAction?: SecurityAction;
-  /** How long registration may take before the identity is checked (default 2 minutes). */
+  /**
+   * How long `Webex Registration Start` may take to answer (it answers once registration succeeded or
+   * failed, and may time out with "failed"), and then how long the status may stay Registering
+   * (default 5 minutes).
+   */
   registrationTimeoutMs?: number;
+  /**
+   * `standard` (the vendor's order: populate, add, activate, verify, then register) or `register-first`
+   * (register with SecurityAction NoAction first, then populate, add, activate, verify), for devices that
+   * take a client secret only once registered (the schema says Populate "applies only to devices that
+   * are registered"). Default `standard`.
+   */
+  order?: ProvisionOrder;
+  /** How long a registered device may take to report the new external identity (default 60 s). */
+  identitySettleMs?: number;
+  /** The target as text (never a secret): recorded when a Harden registration closes the console to the tool. */
+  targetLabel?: string;
   /** How the tool reaches the device. The plain first populate goes over the serial console only... */
   link: LinkKind;
   /** ...unless this is set (the secret then travels in clear over the network; a warning says so). */
@@ -49,6 +73,11 @@ export interface ProvisionOptions {
   /** The moment certificate validity is judged at (default now). */
   now?: Date;
 }
+
+export type ProvisionOrder = 'standard' | 'register-first';
+
+/** How long registration may take by default: the command answers only when it succeeded or failed. */
+export const REGISTRATION_TIMEOUT_MS = 5 * 60_000;
 
 export interface ProvisionDeps {
   device: WorkflowDevice;
@@ -126,12 +155,19 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           `${id.productId} is not in the list of devices known to support external identities; go on only if Cisco lists it.`,
         );
       }
-      const sw = softwareSupported(id.softwareVersion || id.softwareDisplayName);
+      const sw = softwareSupported(id.softwareVersion, id.softwareDisplayName);
+      if (sw.supported === undefined) {
+        throw new WorkflowError(
+          'ERR_WORKFLOW_SOFTWARE_UNKNOWN',
+          `The device reports its software as ${JSON.stringify(id.softwareVersion)} (${JSON.stringify(id.softwareDisplayName)}), which holds no release number the tool can read. Check the software on the device (xStatus SystemUnit Software) and report the text; external identities need RoomOS 10.6.1 or later.`,
+          { softwareVersion: id.softwareVersion, softwareDisplayName: id.softwareDisplayName },
+        );
+      }
       if (!sw.supported) {
         throw new WorkflowError(
           'ERR_WORKFLOW_SOFTWARE_TOO_OLD',
-          `The device runs ${id.softwareDisplayName || id.softwareVersion}; external identities need RoomOS 10.6.1 or later. Upgrade the software first.`,
-          { softwareVersion: id.softwareVersion },
+          `The device runs ${sw.family} ${sw.releaseText} (${id.softwareVersion || id.softwareDisplayName}); external identities need RoomOS 10.6.1 or later. Upgrade the software first.`,
+          { softwareVersion: id.softwareVersion, release: sw.releaseText },
         );
       }
       if (id.webexStatus === 'Registered' || id.webexStatus === 'Registering') {
@@ -157,6 +193,34 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         );
       }
       for (const w of ctx.check.warnings) io.warn(w.code, w.message);
+      if (id.encryptionOptionKey !== null && id.encryptionOptionKey.trim().toLowerCase() === 'false') {
+        io.warn(
+          'WARN_ENCRYPTION_OPTION_OFF',
+          'The device reports the Encryption option key as False: encrypted meetings are not available on it, so its identity will not be used in end-to-end encrypted meetings until the key is installed.',
+        );
+      }
+      const order = ctx.options.order ?? 'standard';
+      const action = ctx.options.securityAction ?? 'NoAction';
+      if (order === 'register-first') {
+        if (!ctx.options.activationCode) {
+          throw new WorkflowError(
+            'ERR_WORKFLOW_CONFIRMATION_REQUIRED',
+            'The register-first order registers the device before anything else: give its activation code (--activation-code-file).',
+          );
+        }
+        if (action === 'Harden') {
+          throw new WorkflowError(
+            'ERR_WORKFLOW_CONFIRMATION_REQUIRED',
+            'SecurityAction Harden turns off the local admin this tool logs in as, so the register-first order (which goes on at the console after registering) cannot use it. Register with NoAction, and harden later from Control Hub.',
+          );
+        }
+      }
+      if (ctx.options.activationCode && action === 'Harden') {
+        io.warn(
+          'WARN_HARDEN',
+          'SecurityAction Harden deactivates every local user of the device, including the admin this tool logs in as: registration is done last, and afterwards renew, rotate and status cannot log in at the console (manage the device from Control Hub, or factory reset it).',
+        );
+      }
       if (ctx.options.factoryReset && !ctx.options.factoryReset.confirmed) {
         throw new WorkflowError(
           'ERR_WORKFLOW_CONFIRMATION_REQUIRED',
@@ -176,6 +240,14 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         );
       }
 
+      // The console's line limit is not public: measure it (harmless probes) before anything changes.
+      const fit = await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
+      if (fit && !fit.fits) {
+        io.warn(
+          'WARN_LINE_LIMIT',
+          `This console was measured to carry lines of at most ${fit.limit ?? 0} bytes; the certificate's add blob is ${fit.bytes}. It will be sent wrapped over several lines if the device joins them (checked with a harmless probe once the secret is in place); if it does not, the run stops before adding anything, and SSH is the way.`,
+        );
+      }
       const records = await journal.read();
       const inventory = deriveInventory(records);
       const spki = spkiHash(ctx.options.credentials);
@@ -323,6 +395,18 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     },
   },
   {
+    id: 'register-first',
+    title: 'Register to Webex first',
+    include: (ctx) =>
+      (ctx.options.order ?? 'standard') === 'register-first' ? true : 'the standard order registers last',
+    async alreadyDone(ctx) {
+      return registeredAlready(ctx);
+    },
+    async act(ctx, io) {
+      return register(ctx, io);
+    },
+  },
+  {
     id: 'populate-secret',
     title: 'Populate the client secret',
     async alreadyDone(ctx, io) {
@@ -386,11 +470,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         const code = (e as { code?: string }).code;
         if (code === 'ERR_DEVICE_COMMAND_FAILED') {
           await secrets.deletePending(ctx.serial);
-          throw new WorkflowError(
-            'ERR_WORKFLOW_SECRET_HELD',
-            'The device refused the first populate: it already has a client secret, and the keychain does not hold it. Factory reset the device (the --factory-reset option), or import its secret.',
-            { reason: (e as { details?: { reason?: string } }).details?.reason },
-          );
+          throw populateRefusal(ctx, (e as { details?: { reason?: string | null } }).details?.reason ?? null);
         }
         throw e;
       }
@@ -465,7 +545,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         );
         return `certificate ${ctx.fingerprint} is used for WebexIdentity`;
       }
-      return verifyExternal(status.external, ctx.cn);
+      return waitForExternalIdentity(ctx, io, status);
     },
   },
   {
@@ -487,40 +567,41 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
   {
     id: 'register',
     title: 'Register to Webex',
-    include: (ctx) => (ctx.options.activationCode ? true : 'no activation code given'),
+    include: (ctx) =>
+      !ctx.options.activationCode
+        ? 'no activation code given'
+        : (ctx.options.order ?? 'standard') === 'register-first'
+          ? 'registered first, in the register-first order'
+          : true,
     async alreadyDone(ctx) {
-      const webex = (await ctx.deps.device.identify()).webexStatus;
-      if (webex !== 'Registered' && webex !== 'Registering') return false;
-      ctx.registered = true;
-      return `the device is already ${webex.toLowerCase()}`;
+      return registeredAlready(ctx);
     },
-    async act(ctx) {
-      await journaled(ctx.deps.journal, ctx.serial, 'device.register', {}, () =>
-        ctx.deps.device.registerWebex(ctx.options.activationCode!, ctx.options.securityAction ?? 'NoAction'),
-      );
-      ctx.registered = true;
-      return 'registration started';
+    async act(ctx, io) {
+      return register(ctx, io);
     },
   },
   {
     id: 'verify-registered',
     title: 'Verify the identity as registered',
-    include: (ctx) => (ctx.options.activationCode ? true : 'not registered now'),
+    include: (ctx) =>
+      !ctx.options.activationCode
+        ? 'not registered now'
+        : (ctx.options.order ?? 'standard') === 'register-first'
+          ? 'verified as registered in the verify step'
+          : true,
     async act(ctx, io) {
-      const deadline = Date.now() + (ctx.options.registrationTimeoutMs ?? 120_000);
-      let webex = (await ctx.deps.device.identify()).webexStatus;
-      while (webex === 'Registering' && Date.now() < deadline && !io.signal.aborted) {
-        await new Promise((r) => setTimeout(r, 250));
-        webex = (await ctx.deps.device.identify()).webexStatus;
-      }
-      if (webex !== 'Registered') {
-        throw new WorkflowError(
-          'ERR_WORKFLOW_VERIFY_FAILED',
-          `The device's Webex registration is ${JSON.stringify(webex)}, not Registered. Check the activation code and the network, then run the provisioning again.`,
-          { webexStatus: webex },
+      let status;
+      try {
+        status = await ctx.deps.device.e2eeStatus();
+      } catch (e) {
+        if ((ctx.options.securityAction ?? 'NoAction') !== 'Harden') throw e;
+        io.warn(
+          'WARN_HARDEN_NO_CONSOLE',
+          'The device no longer answers at the console after registering with SecurityAction Harden: check its identity in Control Hub.',
         );
+        return 'registered with Harden: the console is closed to the tool';
       }
-      return verifyExternal((await ctx.deps.device.e2eeStatus()).external, ctx.cn);
+      return waitForExternalIdentity(ctx, io, status);
     },
   },
   {
@@ -552,6 +633,116 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     },
   },
 ];
+
+/** A registered device reports its external identity a moment after activation: wait, then verify. */
+async function waitForExternalIdentity(ctx: Ctx, io: StepIO, first: E2eeStatus): Promise<string> {
+  const status = await awaitExternalIdentity(ctx.deps.device, ctx.cn, {
+    first,
+    signal: io.signal,
+    ...(ctx.options.identitySettleMs !== undefined ? { timeoutMs: ctx.options.identitySettleMs } : {}),
+  });
+  return verifyExternal(status.external, ctx.cn);
+}
+
+async function registeredAlready(ctx: Ctx): Promise<false | string> {
+  const webex = (await ctx.deps.device.identify()).webexStatus;
+  if ((webex ?? '').toLowerCase() !== 'registered') return false;
+  ctx.registered = true;
+  return 'the device is already registered';
+}
+
+/**
+ * `Webex Registration Start`: it answers when registration succeeded or failed (it may take minutes, or
+ * time out with "failed"), so the answer is waited for, then `Webex Status` is read back and the
+ * journal settled either way: ok when Registered, failed when the device refused or the status says
+ * so, unknown when the answer was lost.
+ */
+async function register(ctx: Ctx, io: StepIO): Promise<string> {
+  const { device, journal } = ctx.deps;
+  const timeoutMs = ctx.options.registrationTimeoutMs ?? REGISTRATION_TIMEOUT_MS;
+  const action = ctx.options.securityAction ?? 'NoAction';
+  io.info(
+    `Registering to Webex (SecurityAction ${action}); the device answers when registration succeeded or failed, which can take up to ${Math.round(timeoutMs / 60_000)} min.`,
+  );
+  const op = await journal.intent('device.register', ctx.serial, {});
+  let answer: Record<string, string>;
+  try {
+    answer = await device.registerWebex(ctx.options.activationCode!, action, { timeoutMs });
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? 'ERR_INTERNAL';
+    await journal.outcome('device.register', op, ctx.serial, outcomeOf(e), 'response', { error: { code } });
+    if (code === 'ERR_DEVICE_COMMAND_FAILED' || code === 'ERR_DEVICE_PARAMETER') {
+      const reason = (e as { details?: { reason?: string | null } }).details?.reason ?? null;
+      throw new WorkflowError(
+        'ERR_WORKFLOW_REGISTRATION_FAILED',
+        `The device could not register to Webex${reason ? `; it said: ${JSON.stringify(reason)}` : ''}. Check the activation code (it is used once and expires) and the device's network, then run the provisioning again: it goes on from here.`,
+        { reason },
+      );
+    }
+    throw e;
+  }
+  if (action === 'Harden') {
+    // The local admin is off now: the answer is the proof, the console may not answer again.
+    await journal.outcome('device.register', op, ctx.serial, 'ok', 'response');
+    await journal.append({
+      kind: 'event',
+      event: 'device.hardened',
+      serial: ctx.serial,
+      ...(ctx.options.targetLabel ? { target: ctx.options.targetLabel } : {}),
+    });
+    ctx.registered = true;
+    return 'registered with SecurityAction Harden: local users are now off';
+  }
+  const deadline = Date.now() + timeoutMs;
+  let webex = (await device.identify()).webexStatus;
+  while ((webex ?? '').toLowerCase() === 'registering' && Date.now() < deadline && !io.signal.aborted) {
+    await sleep(1000);
+    webex = (await device.identify()).webexStatus;
+  }
+  if ((webex ?? '').toLowerCase() !== 'registered') {
+    const settled = (webex ?? '').toLowerCase() === 'registering' ? 'unknown' : 'failed';
+    await journal.outcome('device.register', op, ctx.serial, settled, 'probe', {
+      error: { code: 'ERR_WORKFLOW_REGISTRATION_FAILED' },
+    });
+    throw new WorkflowError(
+      'ERR_WORKFLOW_REGISTRATION_FAILED',
+      `The device answered the registration (${JSON.stringify(Object.values(answer).join(', '))}) but its Webex status is ${JSON.stringify(webex)}, not Registered. Check the activation code and the device's network, then run the provisioning again.`,
+      { webexStatus: webex },
+    );
+  }
+  await journal.outcome('device.register', op, ctx.serial, 'ok', 'probe');
+  ctx.registered = true;
+  return 'registered to Webex';
+}
+
+/**
+ * What the device's refusal of the first populate means, from its own words: a device that takes a
+ * secret only once registered, one that holds a secret already, or words the tool does not know
+ * (quoted, with both remedies: never a guess taken for a decision).
+ */
+function populateRefusal(ctx: Ctx, reason: string | null): WorkflowError {
+  const words = reason ?? '';
+  const registered = (ctx.identity?.webexStatus ?? '').toLowerCase() === 'registered';
+  if (!registered && /regist/i.test(words)) {
+    return new WorkflowError(
+      'ERR_WORKFLOW_NEEDS_REGISTRATION',
+      `The device refused the first client secret because it is not registered (it said: ${JSON.stringify(words)}). Use the register-first order: run the provisioning again with --register-first and --activation-code-file (it registers with SecurityAction NoAction, then populates, adds, activates and verifies).`,
+      { reason: words },
+    );
+  }
+  if (/already|exist|held|is set|present/i.test(words)) {
+    return new WorkflowError(
+      'ERR_WORKFLOW_SECRET_HELD',
+      `The device refused the first populate: it already has a client secret (it said: ${JSON.stringify(words)}), and the keychain does not hold it. Factory reset the device (the --factory-reset option), or import its secret.`,
+      { reason: words },
+    );
+  }
+  return new WorkflowError(
+    'ERR_WORKFLOW_POPULATE_REFUSED',
+    `The device refused the first client secret and said: ${JSON.stringify(words)}. If it holds a secret already, factory reset it (--factory-reset) or import the secret; if it asks to be registered first, run again with --register-first and --activation-code-file.`,
+    { reason: words },
+  );
+}
 
 /** The device, its journal and secret, for the shared identity operations. */
 function target(ctx: Ctx): IdentityTarget {

@@ -19,8 +19,9 @@ import {
   deactivateIdentity,
   deleteCertificate,
   externalIdentityIs,
+  addedByTool,
+  awaitExternalIdentity,
   lists,
-  usedForWebexIdentity,
   webexIdentityFingerprint,
 } from './identity.js';
 import './journal-kinds.js';
@@ -56,11 +57,11 @@ function target(ctx: Ctx): IdentityTarget {
   return identityTarget(ctx.deps.device, ctx.deps.journal, ctx.id, ctx.secret, ctx.enc);
 }
 
-async function activeFingerprint(device: WorkflowDevice): Promise<string | undefined> {
-  const status = await device.e2eeStatus();
-  const fp = status.external.certificateChain[0]?.fingerprint;
-  if (fp) return fp;
-  return webexIdentityFingerprint(device);
+/** The leaf the device uses for WebexIdentity (`Show Filter: WebexIdentity`; never a chain entry). */
+async function activeFingerprint(ctx: Ctx): Promise<string | undefined> {
+  const known = await addedByTool(ctx.deps.journal, ctx.id?.serialNumber ?? '');
+  known.add(ctx.fingerprint);
+  return webexIdentityFingerprint(ctx.deps.device, known);
 }
 
 export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
@@ -82,7 +83,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       for (const w of ctx.check.warnings) io.warn(w.code, w.message);
       requireE2eeModel(ctx.id);
       ctx.secret = await knownSecret(device, secrets, ctx.deps.journal, ctx.id);
-      ctx.old = await activeFingerprint(device);
+      ctx.old = await activeFingerprint(ctx);
       const serial = ctx.id.serialNumber;
       if (ctx.old === ctx.fingerprint) {
         // Resume: an earlier run activated the new certificate and stopped before the old one was removed.
@@ -145,7 +146,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     id: 'activate',
     title: 'Activate the new certificate for WebexIdentity',
     async alreadyDone(ctx) {
-      return (await activeFingerprint(ctx.deps.device)) === ctx.fingerprint
+      return (await activeFingerprint(ctx)) === ctx.fingerprint
         ? 'the new certificate is already active'
         : false;
     },
@@ -157,7 +158,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     id: 'verify',
     title: 'Verify the new identity',
     async act(ctx, io) {
-      const status = await ctx.deps.device.e2eeStatus();
+      const status = await awaitExternalIdentity(ctx.deps.device, ctx.cn, { signal: io.signal });
       const ext = status.external;
       if (externalIdentityIs(ext, ctx.cn)) return `external identity ${ext.identity}: ${ext.status}`;
       if (!status.present) {
@@ -191,8 +192,9 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     // `include` (the plan is made before any step runs).
     async alreadyDone(ctx) {
       if (!ctx.old || ctx.old === ctx.fingerprint) return 'no old certificate';
-      const old = (await ctx.deps.device.listCertificates()).find((c) => c.fingerprint === ctx.old);
-      return !old || !usedForWebexIdentity(old) ? 'the old certificate is no longer active' : false;
+      return (await lists(ctx.deps.device, ctx.old, true))
+        ? false
+        : 'the old certificate is no longer active';
     },
     async act(ctx) {
       await deactivateIdentity(target(ctx), ctx.old!);
@@ -202,10 +204,18 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     id: 'delete-old',
     title: 'Delete the old certificate',
     include: (ctx) => (ctx.options.keepOld ? 'asked to keep it' : true),
-    async alreadyDone(ctx) {
+    async alreadyDone(ctx, io) {
       if (!ctx.old || ctx.old === ctx.fingerprint) return 'no old certificate';
       const listed = await ctx.deps.device.listCertificates();
-      return listed.some((c) => c.fingerprint === ctx.old) ? false : 'the old certificate is gone already';
+      if (!listed.some((c) => c.fingerprint === ctx.old)) return 'the old certificate is gone already';
+      if (!(await addedByTool(ctx.deps.journal, ctx.id!.serialNumber)).has(ctx.old)) {
+        io.warn(
+          'WARN_OLD_CERT_KEPT',
+          `The old certificate ${ctx.old} was not added by this tool, so it is kept (deactivated) in the device's store.`,
+        );
+        return 'the old certificate was not added by this tool: it is kept';
+      }
+      return false;
     },
     async act(ctx) {
       await deleteCertificate(target(ctx), ctx.old!);

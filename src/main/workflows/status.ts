@@ -1,5 +1,5 @@
 /** Read-only: everything the device says about its E2EE identity, and PreferredDomain. */
-import { usedForWebexIdentity } from './identity.js';
+import { identityEntries, pickLeaf } from './identity.js';
 import type { DeviceCertificate, DeviceIdentity, E2eeStatus } from '../../core/xapi/results.js';
 import type { Journal } from '../vault/journal.js';
 import type { WorkflowDevice } from './device-port.js';
@@ -11,19 +11,39 @@ export interface DeviceStatusReport {
   device: DeviceIdentity;
   e2ee: E2eeStatus;
   certificates: DeviceCertificate[];
+  /** The entries `Services Show Filter: WebexIdentity` lists (the leaf and, on real devices, its chain). */
+  webexIdentityEntries: DeviceCertificate[];
+  /** The leaf among them: the certificate the device uses as its external identity; null when none. */
+  webexIdentity: string | null;
   preferredDomain: string | null;
 }
 
 const PREFERRED_DOMAIN = 'conference endtoendencryption identity preferreddomain';
 
-/** Every E2EE status node, the certificate store and the PreferredDomain configuration. */
-export async function deviceStatus(device: WorkflowDevice): Promise<DeviceStatusReport> {
+/**
+ * Every E2EE status node, the certificate store, which certificate is the WebexIdentity (asked with
+ * `Filter: WebexIdentity`; `known`: fingerprints this tool added, preferred when several are listed) and
+ * the PreferredDomain configuration.
+ */
+export async function deviceStatus(
+  device: WorkflowDevice,
+  known?: ReadonlySet<string>,
+): Promise<DeviceStatusReport> {
   const id = await device.identify();
   const e2ee = await device.e2eeStatus();
   const certificates = await device.listCertificates();
+  const webexIdentityEntries = await identityEntries(device);
+  const webexIdentity = pickLeaf(webexIdentityEntries, known ?? new Set()) ?? null;
   const dump = await device.configurationDump();
   const node = dump.nodes.find((n) => n.path.toLowerCase() === PREFERRED_DOMAIN);
-  return { device: id, e2ee, certificates, preferredDomain: node?.value ?? null };
+  return {
+    device: id,
+    e2ee,
+    certificates,
+    webexIdentityEntries,
+    webexIdentity,
+    preferredDomain: node?.value ?? null,
+  };
 }
 
 /**
@@ -50,7 +70,7 @@ export async function setPreferredDomain(
   // An unregistered device reports no E2EE status: its certificate list says whether one is active.
   const ignored =
     after.e2ee.external.certificateChain.length > 0 ||
-    (after.e2ee.external.status ?? '').toLowerCase() === 'valid' ||
-    after.certificates.some(usedForWebexIdentity);
+    (after.e2ee.external.status ?? '').trim().toLowerCase() === 'valid' ||
+    after.webexIdentity !== null;
   return { domain, ignored };
 }

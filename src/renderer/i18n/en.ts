@@ -118,6 +118,7 @@ export const en = {
     activate: 'Activate it for WebexIdentity',
     verify: 'Verify the identity',
     restore: 'Restore chosen configuration',
+    'register-first': 'Register to Webex first',
     register: 'Register to Webex',
     'verify-registered': 'Verify the identity as registered',
     handover: 'Handover report',
@@ -127,6 +128,7 @@ export const en = {
     backup: 'the backup is not chosen',
     'factory-reset': 'no factory reset chosen',
     restore: 'nothing to restore',
+    'register-first': 'the standard order registers last',
     register: 'no activation code given',
     'verify-registered': 'the device is not registered now',
   } as Record<string, string>,
@@ -301,6 +303,22 @@ export const en = {
     ERR_JOURNAL_LOCKED: 'Another copy of the tool is writing the journal. Close it and try again.',
     ERR_WORKFLOW_MODEL_UNSUPPORTED:
       'This device model cannot join end-to-end encrypted meetings with an external identity. Only Board, Desk Pro, Desk, Room Kit and Room Kit Mini can.',
+    ERR_WORKFLOW_SOFTWARE_UNKNOWN:
+      'The device’s software version holds no release number the tool can read. Check it on the device and report the text.',
+    ERR_WORKFLOW_IDENTITY_AMBIGUOUS:
+      'The device lists several certificates for WebexIdentity and the tool cannot tell which is the identity. Name it by its fingerprint.',
+    ERR_WORKFLOW_NOT_ADDED_BY_TOOL:
+      'This certificate was not added by this tool, so the tool does not delete it. Delete it on the device’s web interface if it must go.',
+    ERR_WORKFLOW_CHAIN_CERTIFICATE:
+      'That fingerprint belongs to a chain (CA) certificate, not to the identity itself. Name the identity’s own fingerprint.',
+    ERR_WORKFLOW_NEEDS_REGISTRATION:
+      'The device takes a client secret only once registered to Webex. Use the register-first order: register, then populate, add, activate and verify.',
+    ERR_WORKFLOW_POPULATE_REFUSED:
+      'The device refused the first client secret, with words the tool does not know (shown below). Read them: factory reset the device if it holds a secret, or register it first if it asks for that.',
+    ERR_WORKFLOW_REGISTRATION_FAILED:
+      'The Webex registration failed. Check the activation code (it is used once and expires) and the device’s network, then run the step again.',
+    ERR_WORKFLOW_DEVICE_HARDENED:
+      'The device was registered with SecurityAction Harden, which turned off its local users: the tool can no longer log in. Manage it from Control Hub, or factory reset it.',
     ERR_WORKFLOW_SOFTWARE_TOO_OLD:
       'The device’s software is too old: external identities need RoomOS 10.6.1 or later. Upgrade it first.',
     ERR_WORKFLOW_CERT_REJECTED:

@@ -120,6 +120,7 @@ export const ko: typeof en = {
     activate: 'WebexIdentity용으로 활성화',
     verify: 'ID 검증',
     restore: '선택한 구성 복원',
+    'register-first': 'Webex에 먼저 등록',
     register: 'Webex에 등록',
     'verify-registered': '등록 후 ID 검증',
     handover: '인계 보고서',
@@ -128,6 +129,7 @@ export const ko: typeof en = {
     backup: '백업을 선택하지 않음',
     'factory-reset': '공장 초기화를 선택하지 않음',
     restore: '복원할 것이 없음',
+    'register-first': '표준 순서에서는 마지막에 등록합니다',
     register: '활성화 코드가 없음',
     'verify-registered': '지금은 등록하지 않음',
   },
@@ -293,6 +295,22 @@ export const ko: typeof en = {
     ERR_JOURNAL_LOCKED: '도구의 다른 사본이 저널에 쓰고 있습니다. 그것을 닫고 다시 시도하십시오.',
     ERR_WORKFLOW_MODEL_UNSUPPORTED:
       '이 장치 모델은 외부 ID로 종단 간 암호화 회의에 참여할 수 없습니다. Board, Desk Pro, Desk, Room Kit, Room Kit Mini만 가능합니다.',
+    ERR_WORKFLOW_SOFTWARE_UNKNOWN:
+      '장치의 소프트웨어 버전에서 도구가 읽을 수 있는 릴리스 번호를 찾지 못했습니다. 장치에서 확인하고 그 문구를 알려 주십시오.',
+    ERR_WORKFLOW_IDENTITY_AMBIGUOUS:
+      '장치가 WebexIdentity용 인증서를 여러 개 표시하여 어느 것이 ID인지 알 수 없습니다. 지문으로 지정하십시오.',
+    ERR_WORKFLOW_NOT_ADDED_BY_TOOL:
+      '이 인증서는 이 도구가 추가한 것이 아니므로 삭제하지 않습니다. 꼭 지워야 한다면 장치의 웹 인터페이스에서 삭제하십시오.',
+    ERR_WORKFLOW_CHAIN_CERTIFICATE:
+      '그 지문은 ID 자체가 아니라 체인(CA) 인증서의 것입니다. ID 인증서의 지문을 지정하십시오.',
+    ERR_WORKFLOW_NEEDS_REGISTRATION:
+      '장치는 Webex에 등록된 뒤에만 클라이언트 암호를 받습니다. 등록 먼저 순서를 사용하십시오: 등록한 다음 채우기, 추가, 활성화, 확인.',
+    ERR_WORKFLOW_POPULATE_REFUSED:
+      '장치가 첫 클라이언트 암호를 도구가 모르는 문구로 거부했습니다(아래 참조). 문구를 읽고, 장치에 암호가 있으면 초기화하고, 등록을 요구하면 먼저 등록하십시오.',
+    ERR_WORKFLOW_REGISTRATION_FAILED:
+      'Webex 등록에 실패했습니다. 활성화 코드(한 번만 쓰이며 만료됨)와 장치 네트워크를 확인한 뒤 이 단계를 다시 실행하십시오.',
+    ERR_WORKFLOW_DEVICE_HARDENED:
+      '장치가 SecurityAction Harden으로 등록되어 로컬 사용자가 꺼졌으므로 도구가 더 이상 로그인할 수 없습니다. Control Hub에서 관리하거나 초기화하십시오.',
     ERR_WORKFLOW_SOFTWARE_TOO_OLD:
       '장치 소프트웨어가 너무 오래되었습니다. 외부 ID에는 RoomOS 10.6.1 이상이 필요합니다. 먼저 업그레이드하십시오.',
     ERR_WORKFLOW_CERT_REJECTED:

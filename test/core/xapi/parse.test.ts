@@ -386,6 +386,7 @@ describe('typed readings', () => {
       serialNumber: 'FOC2345X0AB',
       systemName: 'Lobby',
       webexStatus: 'Stopped',
+      encryptionOptionKey: null,
     });
     expect(parseIdentity(su, null, null)).toMatchObject({ systemName: '', webexStatus: null });
   });

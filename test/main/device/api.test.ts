@@ -102,6 +102,7 @@ for (const [kind, available] of KINDS) {
         serialNumber: 'FOC2345X0AB',
         systemName: '',
         webexStatus: 'Stopped',
+        encryptionOptionKey: null,
       });
       expect((await dev.e2eeStatus()).present).toBe(false);
 

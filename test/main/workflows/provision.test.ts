@@ -110,6 +110,7 @@ describe.runIf(ready)('provision over a serial console', () => {
       activate: 'done',
       verify: 'done',
       restore: 'skipped',
+      'register-first': 'skipped',
       register: 'skipped',
       'verify-registered': 'skipped',
       handover: 'done',
