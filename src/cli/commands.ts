@@ -9,6 +9,7 @@ import { consoleCommand } from './commands/console.js';
 import { deactivateCommand } from './commands/deactivate.js';
 import { demoCommand } from './commands/demo.js';
 import { deviceCerts } from './commands/device-certs.js';
+import { deviceCapture } from './commands/device-capture.js';
 import { deviceInfo } from './commands/device-info.js';
 import { preferredDomainCommand } from './commands/preferred-domain.js';
 import { provisionCommand } from './commands/provision.js';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   simulatorCommand,
   deviceInfo,
+  deviceCapture,
   deviceCerts,
   consoleCommand,
   secretRotate,

@@ -26,7 +26,14 @@ export {
   valueAt,
 } from './response.js';
 export type { XapiEntry, XapiResponse } from './response.js';
-export { parseIdentity, parseE2eeStatus, parseCertificates, parseConfigurationDump } from './results.js';
+export {
+  parseIdentity,
+  parseE2eeStatus,
+  parseCertificates,
+  parseConfigurationDump,
+  hasIdentity,
+  statusTime,
+} from './results.js';
 export type {
   DeviceIdentity,
   ChainCertificate,

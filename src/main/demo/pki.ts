@@ -40,8 +40,14 @@ async function pkcs8Pem(key: CryptoKey): Promise<string> {
 
 const serial = (): string => '01' + randomBytes(15).toString('hex');
 
-/** Makes a root (RSA, as public CAs often sign) and an intermediate CA. */
-export async function makeDemoPki(name = 'Demo'): Promise<DemoPki> {
+/**
+ * Makes a root (RSA, as public CAs often sign) and an intermediate CA. `intermediateBits: 4096` gives
+ * the longer chain some public CAs hand out (its add blob exceeds a 4,095-byte console line).
+ */
+export async function makeDemoPki(
+  name = 'Demo',
+  options: { intermediateBits?: 2048 | 4096 } = {},
+): Promise<DemoPki> {
   const rootKeys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
   const now = Date.now();
   const root = await x509.X509CertificateGenerator.createSelfSigned({
@@ -56,10 +62,11 @@ export async function makeDemoPki(name = 'Demo'): Promise<DemoPki> {
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
     ],
   });
-  const intermediateKeys = (await webcrypto.subtle.generateKey(RSA, true, [
-    'sign',
-    'verify',
-  ])) as CryptoKeyPair;
+  const intermediateKeys = (await webcrypto.subtle.generateKey(
+    { ...RSA, modulusLength: options.intermediateBits ?? 2048 },
+    true,
+    ['sign', 'verify'],
+  )) as CryptoKeyPair;
   const intermediate = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: `CN=${name} Issuing CA 1, O=${name} Trust`,

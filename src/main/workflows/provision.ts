@@ -79,6 +79,9 @@ export type ProvisionOrder = 'standard' | 'register-first';
 /** How long registration may take by default: the command answers only when it succeeded or failed. */
 export const REGISTRATION_TIMEOUT_MS = 5 * 60_000;
 
+/** How long the status may lag behind the registration's answer before it counts as not registered. */
+const REGISTRATION_GRACE_MS = 30_000;
+
 export interface ProvisionDeps {
   device: WorkflowDevice;
   secrets: SecretStore;
@@ -693,10 +696,16 @@ async function register(ctx: Ctx, io: StepIO): Promise<string> {
     ctx.registered = true;
     return 'registered with SecurityAction Harden: local users are now off';
   }
+  // Registering may last until the time-out; another state (the status not yet updated after the
+  // answer) gets a short grace; Error ends the wait at once.
   const deadline = Date.now() + timeoutMs;
+  const grace = Date.now() + Math.min(timeoutMs, REGISTRATION_GRACE_MS);
   let webex = (await device.identify()).webexStatus;
-  while ((webex ?? '').toLowerCase() === 'registering' && Date.now() < deadline && !io.signal.aborted) {
-    await sleep(1000);
+  for (;;) {
+    const state = (webex ?? '').toLowerCase();
+    if (state === 'registered' || state === 'error' || io.signal.aborted) break;
+    if (Date.now() >= (state === 'registering' ? deadline : grace)) break;
+    await sleep(250);
     webex = (await device.identify()).webexStatus;
   }
   if ((webex ?? '').toLowerCase() !== 'registered') {

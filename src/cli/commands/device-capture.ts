@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { CAPTURE_PROBES, captureDevice } from '../../main/device/index.js';
+import { writeFileAtomic } from '../../main/vault/atomic-file.js';
+import { type Command, parse, required } from '../command.js';
+import { withDevice } from '../context.js';
+import { CliError } from '../errors.js';
+import { type CliIO, write } from '../io.js';
+
+const USAGE = 'e2ee-prov device capture --target TARGET --out FILE [--password-file PATH] [--json]';
+
+/** Read-only probes of a real device, written to a file a technician can send in. */
+export const deviceCapture: Command = {
+  path: ['device', 'capture'],
+  summary:
+    'Record how a device answers a fixed set of harmless, read-only probes (identifiers redacted), to send in.',
+  usage: USAGE,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values } = parse(
+      args,
+      {
+        target: { type: 'string' },
+        out: { type: 'string' },
+        'password-file': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      USAGE,
+    );
+    const target = required(values.target, 'target', USAGE);
+    const out = required(values.out, 'out', USAGE);
+    if (out.trim() === '' || out === '-')
+      throw new CliError('ERR_USAGE', `--out names the file to write. Usage: ${USAGE}`);
+    // Checked before connecting: a capture never overwrites a file, and the device is not probed for nothing.
+    if (existsSync(out))
+      throw new CliError(
+        'ERR_OUTPUT_WRITE',
+        `${out} exists already; choose a new file name for the capture.`,
+      );
+    const capture = await withDevice(
+      target,
+      { passwordFile: values['password-file'], verbose: !values.json },
+      io,
+      (device) =>
+        captureDevice(device, {
+          toolVersion: '0.1.0',
+          onProbe: values.json
+            ? undefined
+            : (id, i, total) => io.stderr.write(`  probe ${i}/${total}: ${id}\n`),
+        }),
+    );
+    try {
+      await writeFileAtomic(out, JSON.stringify(capture, null, 2) + '\n', { mode: 0o600, exclusive: true });
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'EEXIST')
+        throw new CliError(
+          'ERR_OUTPUT_WRITE',
+          `${out} exists already; choose a new file name for the capture.`,
+        );
+      throw new CliError(
+        'ERR_OUTPUT_WRITE',
+        `The capture could not be written to ${out} (${code ?? 'error'}); choose a folder you can write to.`,
+      );
+    }
+    const summary = {
+      file: out,
+      probes: capture.probes.length,
+      failedProbes: capture.probes.filter((p) => p.error !== undefined).map((p) => p.id),
+      lineLimit: capture.lineLimit,
+      redactions: capture.redactions,
+    };
+    await write(
+      io.stdout,
+      values.json
+        ? JSON.stringify(summary, null, 2) + '\n'
+        : `Wrote ${capture.probes.length} of ${CAPTURE_PROBES.length} probes and the line-limit probe to ${out}.\n` +
+            `Line limit: ${capture.lineLimit.cut === null ? `lines of ${capture.lineLimit.probedUpTo} bytes arrived whole` : `lines of ${capture.lineLimit.whole} bytes arrive whole, ${capture.lineLimit.cut} do not`}.\n` +
+            `Serial numbers, device id, system name and addresses were replaced; nothing on the device was changed.\n`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,122 @@
+/**
+ * `e2ee-prov device capture`: the read-only probes a technician sends in from the first real device. The
+ * capture holds no secret (password, client secret, in any encoding) and no identifying value, and the
+ * device is exactly as it was.
+ */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seal } from '../../src/core/jwe/index.js';
+import { buildAddPayload, readCredentials } from '../../src/core/pki/index.js';
+import { CAPTURE_PROBES, type DeviceCapture, connect } from '../../src/main/device/index.js';
+import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
+import { createSimulator } from '../../src/simulator/index.js';
+import { runCli } from '../helpers/cli.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cli-capture-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const PASSWORD = 'Canary-Login-7Qx!';
+const SECRET = 'Canary-Client-Secret-93fK';
+const SERIAL = 'FOCCAPTURE1';
+
+/** Every encoding a secret could leak in. */
+function forms(s: string): string[] {
+  const b = Buffer.from(s, 'utf8');
+  return [
+    s,
+    b.toString('hex'),
+    b.toString('base64'),
+    b.toString('base64url'),
+    b.toString('base64').replace(/=+$/, ''),
+  ];
+}
+
+describe('e2ee-prov device capture', () => {
+  it('writes the probes, redacted, holding no secret, and changes nothing on the device', async () => {
+    const state = join(dir, 'device.json');
+    const sim = await createSimulator({
+      stateFile: state,
+      adminPassword: PASSWORD,
+      serialNumber: SERIAL,
+      systemName: 'Boardroom 4',
+      software: 'ce11.19.1.7 3055d561c16',
+    });
+    // A provisioned device: a secret, a certificate with its chain, active for WebexIdentity.
+    const pki = await makeDemoPki('Capture');
+    const c = await issueDeviceCert(pki, { cn: 'capture.example.com' });
+    const credentials = readCredentials({ certPem: c.bundlePem });
+    const device = await connect(`sim:`, { simulator: sim, password: PASSWORD });
+    await device.populateSecretPlain(SECRET);
+    await device.addCertificate(await seal('add', buildAddPayload(credentials).payload, SECRET));
+    const fp = (await device.listCertificates())[0]!.fingerprint;
+    await device.activate(await seal('activate', fp, SECRET));
+    await device.close();
+    await sim.close();
+    const before = readFileSync(state, 'utf8');
+
+    const pw = join(dir, 'pw');
+    writeFileSync(pw, `${PASSWORD}\n`);
+    const out = join(dir, 'capture.json');
+    const r = await runCli(
+      ['device', 'capture', '--target', `sim:?state=${state}`, '--out', out, '--password-file', pw],
+      '',
+      { E2EE_PROV_HOME: join(dir, 'home') },
+    );
+    expect(r.stderr).not.toMatch(/^ERR_/m);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toContain(
+      `Wrote ${CAPTURE_PROBES.length} of ${CAPTURE_PROBES.length} probes`,
+    );
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+
+    const text = readFileSync(out, 'utf8');
+    for (const secret of [PASSWORD, SECRET]) for (const f of forms(secret)) expect(text).not.toContain(f);
+    expect(text).not.toContain(SERIAL);
+    expect(text).not.toContain('Boardroom 4');
+
+    const capture = JSON.parse(text) as DeviceCapture;
+    expect(capture.format).toBe('e2ee-prov-device-capture');
+    expect(capture.link).toBe('sim');
+    expect(capture.probes.map((p) => p.id)).toEqual(CAPTURE_PROBES.map((p) => p.id));
+    expect(capture.probes.filter((p) => p.error !== undefined)).toEqual([]);
+    const probe = (id: string) => capture.probes.find((p) => p.id === id)!;
+    expect(probe('software').lines.join('\n')).toContain('ce11.19.1.7.3055d561c16');
+    expect(probe('product').lines).toContain('*s SystemUnit Hardware Module SerialNumber: "SERIAL"');
+    expect(probe('certificates-webexidentity').lines.join('\n')).toContain(fp);
+    expect(probe('unknown-command').notRecognized).toBe(true);
+    expect(probe('error-parameter').lines.join('\n')).toContain('ParameterError');
+    expect(capture.lineLimit).toEqual({ probedUpTo: 8192, whole: 8192, cut: null });
+    expect(capture.redactions.serial).toBeGreaterThan(0);
+    expect(capture.redactions.systemName).toBeGreaterThan(0);
+
+    // The device's flash (the simulator's state file) is byte for byte what it was.
+    expect(readFileSync(state, 'utf8')).toBe(before);
+
+    // A second capture never overwrites the first.
+    const again = await runCli(
+      ['device', 'capture', '--target', `sim:?state=${state}`, '--out', out, '--password-file', pw],
+      '',
+      { E2EE_PROV_HOME: join(dir, 'home') },
+    );
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/^ERR_OUTPUT_WRITE .*exists already/);
+    expect(readFileSync(out, 'utf8')).toBe(text);
+  });
+
+  it('measures a console that cuts lines at 4,095 bytes', async () => {
+    const sim = await createSimulator({ faults: { truncateLineAt: 4095 } });
+    const device = await connect('sim:', { simulator: sim });
+    const { captureDevice } = await import('../../src/main/device/index.js');
+    const capture = await captureDevice(device, { toolVersion: 'test' });
+    expect(capture.lineLimit.cut).not.toBeNull();
+    expect(capture.lineLimit.whole).toBeLessThanOrEqual(4095);
+    expect(capture.lineLimit.whole).toBeGreaterThanOrEqual(4095 - 16);
+    await device.close();
+    await sim.close();
+  });
+});

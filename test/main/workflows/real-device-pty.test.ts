@@ -1,0 +1,254 @@
+/**
+ * The workflows against a device that follows the published facts rather than our earlier guesses, over a
+ * real pseudo-terminal and the real keychain: a `ce`-prefixed RoomOS 11 version, a console that cuts lines
+ * at 4,095 bytes while the add blob of a realistic chain is longer, a device that wants to be registered
+ * before it takes a secret, a registration that fails, and a certificate the tool did not add.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seal } from '../../../src/core/jwe/index.js';
+import { buildAddPayload, checkCredentials, readCredentials } from '../../../src/core/pki/index.js';
+import { DeviceError } from '../../../src/core/xapi/index.js';
+import { issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
+import { deviceOps } from '../../../src/main/workflows/device-port.js';
+import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
+import { deactivate } from '../../../src/main/workflows/deactivate.js';
+import { type ProvisionOptions, provision } from '../../../src/main/workflows/provision.js';
+import { systemHas } from '../../helpers/system.js';
+import { Rig, recorder, stepStatuses } from './rig.js';
+
+const ready = systemHas('socat') && systemHas('keyring');
+const rig = new Rig();
+let n = 0;
+const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
+
+async function fresh(options: { software?: string } = {}) {
+  const serial = `FOCREAL${String(++n).padStart(3, '0')}`;
+  const sim = await rig.sim({ serialNumber: serial, ...options });
+  return { sim, target: await rig.pty(sim), serial };
+}
+
+/** A leaf with many names under an RSA-4096 intermediate: an add blob longer than 4,095 bytes. */
+async function longChain(cn: string) {
+  const pki = await makeDemoPki('Long Chain', { intermediateBits: 4096 });
+  const names = Array.from({ length: 12 }, (_, i) => `alias-${i}.${cn}`);
+  const c = await issueDeviceCert(pki, { cn, dns: [cn, ...names] });
+  const credentials = readCredentials({ certPem: c.bundlePem });
+  const { report } = checkCredentials(credentials);
+  const blob = await seal('add', buildAddPayload(credentials).payload, 'any secret');
+  return { credentials, fingerprint: report.fingerprints.sha1, blobBytes: blob.length };
+}
+
+describe.runIf(ready)('workflows against a device that follows the public facts', () => {
+  beforeAll(() => rig.setUp('real-device'));
+  afterEach(() => rig.reset());
+  afterAll(() => rig.tearDown());
+
+  it('provisions a device that reports ce11.19.1.7.3055d561c16 (RoomOS 11 keeps the ce prefix)', async () => {
+    const { sim, target, serial } = await fresh({ software: 'ce11.19.1.7 3055d561c16' });
+    expect(sim.state.softwareVersion).toBe('ce11.19.1.7.3055d561c16');
+    const cert = await rig.issue('ce11.real.example');
+    const device = await rig.connect(target);
+    const r = await provision(deps(device), { credentials: cert.credentials, link: 'serial' });
+    expect(r.error).toBeUndefined();
+    expect(r.ok).toBe(true);
+    expect(r.steps[0]!.detail).toContain(`serial ${serial}`);
+    expect(sim.state.webexIdentity).toBe(cert.fingerprint);
+  });
+
+  it('refuses CE 9 by its release number, naming it', async () => {
+    const { target } = await fresh({ software: 'ce 9.15.18.5 a6e2b8bf6f4' });
+    const cert = await rig.issue('ce9.real.example');
+    const device = await rig.connect(target);
+    const r = await provision(deps(device), { credentials: cert.credentials, link: 'serial' });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_SOFTWARE_TOO_OLD');
+    expect(r.error?.message).toContain('CE 9.15.18.5');
+  });
+
+  it('a console that cuts lines at 4,095 bytes: the limit is measured, the long add blob goes wrapped', async () => {
+    const { sim, target, serial } = await fresh();
+    sim.setFaults({ truncateLineAt: 4095 });
+    const chain = await longChain('wrapped.real.example');
+    expect(chain.blobBytes).toBeGreaterThan(4095);
+    const device = await rig.connect(target);
+    const rec = recorder();
+    const r = await provision(
+      deps(device),
+      { credentials: chain.credentials, link: 'serial' },
+      { onEvent: rec.onEvent },
+    );
+    expect(r.error).toBeUndefined();
+    expect(r.ok).toBe(true);
+    expect(device.lineLimit.cut).not.toBeNull();
+    expect(device.lineLimit.whole).toBeGreaterThanOrEqual(4095 - 16);
+    expect(device.lineLimit.whole).toBeLessThanOrEqual(4095);
+    expect(r.warnings.map((w) => w.code)).toContain('WARN_LINE_LIMIT');
+    expect(sim.state.webexIdentity).toBe(chain.fingerprint);
+    expect(sim.clientSecretIs(r.newSecret!)).toBe(true);
+    expect(await rig.secrets.get(serial)).toBe(r.newSecret);
+  });
+
+  it('a console without a limit: one line, no warning', async () => {
+    const { sim, target } = await fresh();
+    const chain = await longChain('oneline.real.example');
+    const device = await rig.connect(target);
+    const r = await provision(deps(device), { credentials: chain.credentials, link: 'serial' });
+    expect(r.ok).toBe(true);
+    expect(r.warnings.map((w) => w.code)).not.toContain('WARN_LINE_LIMIT');
+    expect(device.lineLimit).toEqual({ whole: chain.blobBytes, cut: null });
+    expect(sim.state.webexIdentity).toBe(chain.fingerprint);
+  });
+
+  it('a device that does not join wrapped lines: nothing added, the limit named, the secret kept', async () => {
+    const { sim, target, serial } = await fresh();
+    sim.setFaults({ truncateLineAt: 4095 });
+    const chain = await longChain('nojoin.real.example');
+    const device = await rig.connect(target);
+    const r = await provision(deps(deviceOps(device, { joinsWrappedBody: async () => false })), {
+      credentials: chain.credentials,
+      link: 'serial',
+    });
+    expect(r.ok).toBe(false);
+    expect(r.error?.code).toBe('ERR_DEVICE_LINE_TOO_LONG');
+    expect(r.error?.message).toContain(`at most ${device.lineLimit.whole} bytes`);
+    expect(r.error?.message).toContain('SSH');
+    expect(sim.state.certificates.filter((c) => c.fingerprint === chain.fingerprint)).toEqual([]);
+    // The secret the device holds is in the keychain: nothing is lost, and SSH can go on from here.
+    const stored = await rig.secrets.get(serial);
+    expect(stored).not.toBeNull();
+    expect(sim.clientSecretIs(stored!)).toBe(true);
+  });
+
+  it('a device that takes a secret only once registered: recognised, then the register-first order works', async () => {
+    const { sim, target, serial } = await fresh();
+    const cert = await rig.issue('regfirst.real.example');
+    const device = await rig.connect(target);
+    // The device's refusal, as such a device words it (the wording is not public: see docs/hardware.md).
+    const needsRegistration = deviceOps(device, {
+      populateSecretPlain: async (secret: string) => {
+        if (sim.state.webexStatus !== 'Registered')
+          throw new DeviceError('ERR_DEVICE_COMMAND_FAILED', 'refused', {
+            status: 'Error',
+            reason: 'This command is only available when the device is registered to Webex.',
+          });
+        return device.populateSecretPlain(secret);
+      },
+    });
+    const options: ProvisionOptions = { credentials: cert.credentials, link: 'serial' };
+    const first = await provision(deps(needsRegistration), options);
+    expect(first.error?.code).toBe('ERR_WORKFLOW_NEEDS_REGISTRATION');
+    expect(first.error?.message).toContain('--register-first');
+    expect(first.error?.message).toContain('only available when the device is registered');
+    expect(await rig.secrets.getPending(serial)).toBeNull();
+
+    const again = await provision(deps(needsRegistration), {
+      ...options,
+      order: 'register-first',
+      activationCode: '1234-5678-9012-3456',
+      securityAction: 'NoAction',
+    });
+    expect(again.error).toBeUndefined();
+    expect(stepStatuses(again)).toMatchObject({
+      'register-first': 'done',
+      'populate-secret': 'done',
+      'add-certificate': 'done',
+      activate: 'done',
+      verify: 'done',
+      register: 'skipped',
+      'verify-registered': 'skipped',
+    });
+    expect(sim.state.webexStatus).toBe('Registered');
+    expect(sim.state.webexIdentity).toBe(cert.fingerprint);
+    const regs = (await rig.journal.read()).filter(
+      (x) => x.kind !== 'event' && x.action === 'device.register',
+    );
+    expect(regs.map((x) => [x.kind, x.kind === 'outcome' ? x.result : null])).toEqual([
+      ['intent', null],
+      ['outcome', 'ok'],
+    ]);
+  });
+
+  it('register-first needs an activation code and refuses Harden, before anything changes', async () => {
+    const { sim, target } = await fresh();
+    const cert = await rig.issue('regfirst-bad.real.example');
+    const device = await rig.connect(target);
+    const noCode = await provision(deps(device), {
+      credentials: cert.credentials,
+      link: 'serial',
+      order: 'register-first',
+    });
+    expect(noCode.error?.code).toBe('ERR_WORKFLOW_CONFIRMATION_REQUIRED');
+    const harden = await provision(deps(device), {
+      credentials: cert.credentials,
+      link: 'serial',
+      order: 'register-first',
+      activationCode: 'CODE',
+      securityAction: 'Harden',
+    });
+    expect(harden.error?.code).toBe('ERR_WORKFLOW_CONFIRMATION_REQUIRED');
+    expect(harden.error?.message).toContain('Harden');
+    expect(sim.state.clientSecretSet).toBe(false);
+    expect(sim.state.webexStatus).not.toBe('Registered');
+  });
+
+  it('a refused registration is settled as failed in the journal, with the device words', async () => {
+    const { target, serial } = await fresh();
+    const cert = await rig.issue('regfail.real.example');
+    const device = await rig.connect(target);
+    const refusing = deviceOps(device, {
+      registerWebex: async () => {
+        throw new DeviceError('ERR_DEVICE_COMMAND_FAILED', 'failed', {
+          status: 'Error',
+          reason: 'Registration failed',
+        });
+      },
+    });
+    const r = await provision(deps(refusing), {
+      credentials: cert.credentials,
+      link: 'serial',
+      activationCode: 'EXPIRED-CODE',
+    });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_REGISTRATION_FAILED');
+    expect(r.error?.message).toContain('"Registration failed"');
+    const outcome = (await rig.journal.read()).find(
+      (x) => x.kind === 'outcome' && x.action === 'device.register' && x.serial === serial,
+    );
+    expect(outcome).toMatchObject({ result: 'failed', error: { code: 'ERR_DEVICE_COMMAND_FAILED' } });
+  });
+
+  it('a first populate refused with unknown words: a coded error that quotes them, both remedies named', async () => {
+    const { target } = await fresh();
+    const cert = await rig.issue('unknown-words.real.example');
+    const device = await rig.connect(target);
+    const odd = deviceOps(device, {
+      populateSecretPlain: async () => {
+        throw new DeviceError('ERR_DEVICE_COMMAND_FAILED', 'refused', { status: 'Error', reason: 'Zorp 42' });
+      },
+    });
+    const r = await provision(deps(odd), { credentials: cert.credentials, link: 'serial' });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_POPULATE_REFUSED');
+    expect(r.error?.message).toContain('"Zorp 42"');
+    expect(r.error?.message).toContain('--factory-reset');
+    expect(r.error?.message).toContain('--register-first');
+  });
+
+  it('never deletes a certificate the tool did not add; names a chain certificate as such', async () => {
+    const { sim, target } = await fresh();
+    const cert = await rig.issue('foreign.real.example');
+    const device = await rig.connect(target);
+    // Someone else put this identity on the device: the journal has no add for it.
+    const secret = 'a secret set by someone else';
+    await device.populateSecretPlain(secret);
+    await rig.secrets.set(sim.state.serialNumber, secret);
+    await device.addCertificate(await seal('add', buildAddPayload(cert.credentials).payload, secret));
+    await device.activate(await seal('activate', cert.fingerprint, secret));
+    const r = await deactivate(deps(device), { delete: true });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_NOT_ADDED_BY_TOOL');
+    expect(sim.state.webexIdentity).toBe(cert.fingerprint);
+    expect(sim.state.certificates.some((c) => c.fingerprint === cert.fingerprint)).toBe(true);
+    // Deactivating without deleting is allowed: it is what was asked.
+    const d = await deactivate(deps(device), {});
+    expect(d.error).toBeUndefined();
+    expect(sim.state.webexIdentity).toBeUndefined();
+    expect(sim.state.certificates.some((c) => c.fingerprint === cert.fingerprint)).toBe(true);
+  });
+});
