@@ -15,7 +15,7 @@ import {
 } from '../../../src/core/xapi/index.js';
 import { ConsoleSession } from '../../../src/main/device/index.js';
 import { externalIdentityIs, pickLeaf } from '../../../src/main/workflows/identity.js';
-import { ScriptedConsole, shell, tagOf } from './scripted.js';
+import { ScriptedConsole, shell } from './scripted.js';
 
 /** PD: an SSH session of RoomOS 11.23.1.8, as captured. */
 const PD_BANNER =
