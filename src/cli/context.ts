@@ -62,6 +62,17 @@ export async function openDevice(
 }
 
 /**
+ * Fingerprints of every certificate this tool added to a device (the journal's `cert.add` intents), for
+ * read-only commands that need no keychain; empty when there is no journal yet.
+ */
+export async function toolAddedFingerprints(io: CliIO): Promise<Set<string>> {
+  const records = await new Journal(dataDir(io.env)).read().catch(() => []);
+  const out = new Set<string>();
+  for (const r of records) if (r.kind === 'intent' && r.action === 'cert.add') out.add(r.fingerprint);
+  return out;
+}
+
+/**
  * A login refused by a device this tool registered with SecurityAction Harden: that registration turned
  * its local users off, and the error says so instead of asking for another password.
  */

@@ -45,6 +45,8 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
         'E2EE status (xStatus Conference EndToEndEncryption):',
         '  not reported: the device reports it only once registered (and only on models that can join E2EE meetings)',
         '',
+        'WebexIdentity certificate (Services Show Filter: WebexIdentity): none',
+        '',
         'Certificates (0):',
         '  none',
         '',
@@ -130,8 +132,11 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
     expect(text).toContain(
       '  InternalIdentity:\n    Verification: Webex verified\n    Identity:     FOCCLI0002\n    Status:       Valid\n',
     );
+    expect(text).toContain(
+      `WebexIdentity certificate (Services Show Filter: WebexIdentity): ${b.fingerprint}\n`,
+    );
     expect(text).toContain(`Certificates (1):\n  1. ${b.fingerprint}  `);
-    expect(text).toContain('     used for: WebexIdentity\n');
+    expect(text).toMatch(/\[WebexIdentity\]\n.*\n {5}used for \(the device's labels\): /);
 
     const pd = await cli(['preferred-domain', '--target', target, '--domain', 'corp.example']);
     expect(pd.status).toBe(0);

@@ -1,7 +1,7 @@
 import type { IdentityStatus } from '../../core/xapi/results.js';
 import { type DeviceStatusReport, deviceStatus } from '../../main/workflows/status.js';
 import { type Command, parse, required } from '../command.js';
-import { withDevice } from '../context.js';
+import { toolAddedFingerprints, withDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE = 'e2ee-prov status --target TARGET [--password-file PATH] [--json]';
@@ -90,7 +90,7 @@ export const statusCommand: Command = {
       { passwordFile: v['password-file'], verbose: false },
       io,
       async (device) => {
-        const report = await deviceStatus(device);
+        const report = await deviceStatus(device, await toolAddedFingerprints(io));
         await write(io.stdout, v.json ? JSON.stringify(report, null, 2) + '\n' : formatStatus(report));
         return 0;
       },

@@ -685,22 +685,27 @@ async function register(ctx: Ctx, io: StepIO): Promise<string> {
     throw e;
   }
   if (action === 'Harden') {
-    // The local admin is off now: the answer is the proof, the console may not answer again.
-    await journal.outcome('device.register', op, ctx.serial, 'ok', 'response');
     await journal.append({
       kind: 'event',
       event: 'device.hardened',
       serial: ctx.serial,
       ...(ctx.options.targetLabel ? { target: ctx.options.targetLabel } : {}),
     });
-    ctx.registered = true;
-    return 'registered with SecurityAction Harden: local users are now off';
   }
   // Registering may last until the time-out; another state (the status not yet updated after the
   // answer) gets a short grace; Error ends the wait at once.
   const deadline = Date.now() + timeoutMs;
   const grace = Date.now() + Math.min(timeoutMs, REGISTRATION_GRACE_MS);
-  let webex = (await device.identify()).webexStatus;
+  let webex: string | null;
+  try {
+    webex = (await device.identify()).webexStatus;
+  } catch (e) {
+    if (action !== 'Harden') throw e;
+    // The local admin is off now: the answer is the proof when the console no longer answers.
+    await journal.outcome('device.register', op, ctx.serial, 'ok', 'response');
+    ctx.registered = true;
+    return 'registered with SecurityAction Harden: local users are now off';
+  }
   for (;;) {
     const state = (webex ?? '').toLowerCase();
     if (state === 'registered' || state === 'error' || io.signal.aborted) break;
