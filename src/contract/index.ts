@@ -71,14 +71,44 @@ export interface ProvisionRequest {
   enc: EncChoice;
   /** Back up the configuration to a file in the data folder first. */
   backup: boolean;
-  /** Factory reset first; `confirmed` is the person's explicit confirmation and must be true. */
-  factoryReset: { confirmed: boolean } | null;
+  /**
+   * Factory reset first; `confirmed` is the person's explicit confirmation and must be true. `keep`: what
+   * the reset keeps (the schema's Keep items; none when absent).
+   */
+  factoryReset: { confirmed: boolean; keep?: FactoryResetKeepItem[] } | null;
+  /**
+   * Register first (SecurityAction NoAction), then populate, add, activate and verify: for a device that
+   * takes a client secret only once registered. Needs `activationCode`. Absent: the standard order.
+   */
+  registerFirst?: boolean;
   /** After activation, restore the device's name from the backup (needs `backup`). */
   restoreName: boolean;
   /** Register to Webex at the end with this code; null for none. */
   activationCode: string | null;
   /** Allow the plain first populate over SSH (the secret then travels in clear). */
   allowPlainOverNetwork: boolean;
+}
+
+/** What a factory reset can keep (the published schema's `Keep` value space). */
+export const FACTORY_RESET_KEEP_ITEMS = [
+  'LocalSetup',
+  'Network',
+  'Webex',
+  'Provisioning',
+  'SerialPort',
+  'Certificates',
+  'HTTP',
+  'RemoteSupportUser',
+] as const;
+export type FactoryResetKeepItem = (typeof FACTORY_RESET_KEEP_ITEMS)[number];
+
+/** A device capture written by main (`device.capture`): where, and what it found. */
+export interface CaptureSummary {
+  /** The file, in the app's data folder (main chose it; the renderer only shows it). */
+  file: string;
+  probes: number;
+  failedProbes: string[];
+  lineLimit: { probedUpTo: number; whole: number; cut: number | null };
 }
 
 /** The handover report without a secret in it. */
@@ -288,17 +318,34 @@ export const CHANNELS = {
         'restoreName',
         'activationCode',
         'allowPlainOverNetwork',
+        'registerFirst',
       ],
       c,
     );
     let factoryReset: ProvisionRequest['factoryReset'] = null;
     if (o.factoryReset !== null) {
       const f = object(o.factoryReset, c, 'factoryReset');
-      only(f, ['confirmed'], c);
+      only(f, ['confirmed', 'keep'], c);
       factoryReset = { confirmed: boolean(f, 'confirmed', c) };
+      if (f.keep !== undefined) {
+        if (!Array.isArray(f.keep) || f.keep.length > FACTORY_RESET_KEEP_ITEMS.length)
+          throw new ContractError(`${c}: factoryReset.keep must be a list of Keep items`);
+        const keep: FactoryResetKeepItem[] = [];
+        for (const k of f.keep as unknown[]) {
+          const item = FACTORY_RESET_KEEP_ITEMS.find((x) => x === k);
+          if (!item || keep.includes(item))
+            throw new ContractError(
+              `${c}: factoryReset.keep takes ${FACTORY_RESET_KEEP_ITEMS.join(', ')}, once each`,
+            );
+          keep.push(item);
+        }
+        factoryReset.keep = keep;
+      }
     }
     const activationCode = optionalString(o, 'activationCode', c, 128);
+    const registerFirst = o.registerFirst === undefined ? false : boolean(o, 'registerFirst', c);
     return {
+      registerFirst,
       dryRun: boolean(o, 'dryRun', c),
       secret: secretChoice(o.secret, c, 'secret'),
       enc: oneOf(o, 'enc', ENCS, c),
@@ -309,6 +356,7 @@ export const CHANNELS = {
       allowPlainOverNetwork: boolean(o, 'allowPlainOverNetwork', c),
     };
   }),
+  'device.capture': channel<Record<string, never>, CaptureSummary>(empty('device.capture')),
   'provision.stop': channel<Record<string, never>, { stopping: boolean }>(empty('provision.stop')),
   'provision.resume': channel<Record<string, never>, ProvisionSummary>(empty('provision.resume')),
   'secret.rotate': channel<RotateRequestInput, RotateSummary>((raw) => {

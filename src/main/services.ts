@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type {
+  CaptureSummary,
   ConsoleEntry,
   CredentialsCheck,
   DeviceSessionInfo,
@@ -36,12 +37,14 @@ import {
   type RoomOsDevice,
   type Target,
   Transcript,
+  captureDevice,
   connect,
   defaultKnownHostsPath,
   describeTarget,
   listPorts,
   parseTarget,
 } from './device/index.js';
+import { writeFileAtomic } from './vault/atomic-file.js';
 import { dataDir, ensureDataDir } from './vault/data-dir.js';
 import { deriveInventory } from './vault/inventory.js';
 import { Journal } from './vault/journal.js';
@@ -300,8 +303,15 @@ export function createServices(options: ServiceOptions): Services {
           allowPlainOverNetwork: request.allowPlainOverNetwork,
           ...(request.secret.mode === 'given' ? { secret: request.secret.value } : {}),
           ...(request.factoryReset
-            ? { factoryReset: { confirmed: request.factoryReset.confirmed, keep: [] } }
+            ? {
+                factoryReset: {
+                  confirmed: request.factoryReset.confirmed,
+                  keep: request.factoryReset.keep ?? [],
+                },
+              }
             : {}),
+          ...(request.registerFirst ? { order: 'register-first' as const } : {}),
+          targetLabel: describeTarget(s.target),
           ...(backupFile ? { backupFile } : {}),
           ...(backupFile && request.restoreName
             ? { restore: { file: backupFile, paths: ['SystemUnit Name'] } }
@@ -381,6 +391,27 @@ export function createServices(options: ServiceOptions): Services {
       }),
 
     'device.identify': () => exclusive(async () => sessionInfo(requireSession())),
+
+    'device.capture': () =>
+      exclusive(async (): Promise<CaptureSummary> => {
+        const s = requireSession();
+        const journalStore = await records();
+        const dir = join(journalStore.dir, 'captures');
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        const capture = await captureDevice(s.device, { toolVersion: options.version });
+        const stamp = capture.takenAt.replace(/[:.]/g, '-');
+        const file = join(dir, `capture-${s.serial || 'device'}-${stamp}.json`);
+        await writeFileAtomic(file, JSON.stringify(capture, null, 2) + '\n', {
+          mode: 0o600,
+          exclusive: true,
+        });
+        return {
+          file,
+          probes: capture.probes.length,
+          failedProbes: capture.probes.filter((p) => p.error !== undefined).map((p) => p.id),
+          lineLimit: capture.lineLimit,
+        };
+      }),
 
     'device.disconnect': () =>
       exclusive(async () => {

@@ -34,6 +34,8 @@ export const api = {
     connect: (target: string, password: string | null) => invoke('device.connect', { target, password }),
     identify: () => invoke('device.identify', {}),
     disconnect: () => invoke('device.disconnect', {}),
+    /** Read-only probes of the connected device, written by main to a file in the data folder. */
+    capture: () => invoke('device.capture', {}),
   },
   credentials: {
     /** Opens main's file dialog; main keeps the path, the renderer gets the file's name. */

@@ -7,7 +7,7 @@
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e   (after `npm run build`, for the renderer)
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -158,7 +158,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     const steps = page.getByTestId('steps').locator('li[data-step]');
     await eventually(() => steps.count()).toBe(ALL_STEPS.length);
     expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-included')))).toEqual(
-      ALL_STEPS.map(() => 'true'),
+      ALL_STEPS.map((id) => (id === 'register-first' ? 'false' : 'true')),
     );
 
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
@@ -176,7 +176,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       await steps.evaluateAll((els) =>
         els.map((e) => [e.getAttribute('data-step'), e.getAttribute('data-status')]),
       ),
-    ).toEqual(ALL_STEPS.map((id) => [id, 'done']));
+    ).toEqual(ALL_STEPS.map((id) => [id, id === 'register-first' ? 'skipped' : 'done']));
     expect(await outcome.getByRole('status').first().textContent()).toBe(
       `Provisioned: Cisco Room Kit ${SERIAL} now shows “${CN}”.`,
     );
@@ -184,7 +184,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await app.delivered();
     const events = recorded.sent.filter((s) => s.channel === 'workflow.event');
     expect(recorded.sent.every((s) => s.channel === 'workflow.event')).toBe(true);
-    for (const id of ALL_STEPS) {
+    for (const id of ALL_STEPS.filter((x) => x !== 'register-first')) {
       const statuses = events
         .map((e) => (e.payload as { event: { type: string; id?: string; status?: string } }).event)
         .filter((e) => e.type === 'step' && e.id === id)
@@ -223,7 +223,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(await page.locator('li[data-step=backup]').getAttribute('data-status')).toBe('not-run');
     expect(await page.getByTestId('outcome').textContent()).toContain(en.wizard.resumeHint);
 
-    await page.getByLabel('Language').selectOption('ko');
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('ko');
     await eventually(() => alert.locator('.problem-words').textContent()).toBe(
       ko.errors.ERR_WORKFLOW_MODEL_UNSUPPORTED,
     );
@@ -231,7 +231,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(await precheck.locator('.step-title').textContent()).toBe(ko.steps.precheck);
     expect(await page.getByRole('button', { name: ko.wizard.resume }).isVisible()).toBe(true);
     expect(await page.getByTestId('outcome').textContent()).toContain(ko.wizard.resumeHint);
-    await page.getByLabel('Language').selectOption('en');
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
   });
 
   it('rotation shows the new secret once, and the window keeps no copy of it', async () => {
@@ -316,6 +316,50 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     for (const s of stored) expect(text).not.toContain(s);
   });
 
+  it('records a device capture from the console view, in English and Korean, and shows the reset Keep items', async () => {
+    await connect('sim:');
+    // The connection is made once the button no longer says it is working.
+    await eventually(() => page.getByRole('button', { name: en.device.connect, exact: true }).count()).toBe(
+      1,
+    );
+    await eventually(() =>
+      page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
+    ).toBe(SERIAL);
+    await page.getByRole('tab', { name: en.nav.console }).click();
+    await page.getByRole('button', { name: en.console.capture }).click();
+    const result = page.getByTestId('capture-result');
+    await eventually(
+      async () =>
+        (await result.count())
+          ? await result.textContent()
+          : (
+              await page.locator('section[aria-labelledby=console-heading] [role=alert]').allTextContents()
+            ).join(' '),
+      60_000,
+    ).toContain('Saved 15 answers to ');
+    const text = (await result.textContent()) ?? '';
+    const file = /Saved 15 answers to (\S+\.json)\./.exec(text)?.[1] ?? '';
+    expect(file.startsWith(join(dir, 'home', 'captures', `capture-${SERIAL}-`))).toBe(true);
+    const capture = JSON.parse(await readFile(file, 'utf8')) as { probes: unknown[]; format: string };
+    expect(capture.format).toBe('e2ee-prov-device-capture');
+    for (const s of stored) expect(JSON.stringify(capture)).not.toContain(s);
+    expect(text).toContain(en.console.lineWhole.replace('{n}', '8192'));
+
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('ko');
+    await page.getByRole('button', { name: ko.console.capture }).click();
+    await eventually(() => result.textContent(), 60_000).toContain('응답 15개를');
+    await page.getByRole('tab', { name: ko.nav.provision }).click();
+    await page.getByRole('button', { name: ko.wizard.pages.options }).click();
+    const resetBox = page.getByLabel(ko.wizard.factoryReset);
+    const wasChecked = await resetBox.isChecked();
+    if (!wasChecked) await resetBox.check();
+    const keep = page.getByTestId('reset-keep');
+    expect(await keep.textContent()).toContain(ko.wizard.keepItems.LocalSetup);
+    expect(await keep.textContent()).toContain(ko.wizard.keepNever);
+    if (!wasChecked) await resetBox.uncheck();
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
+  }, 150_000);
+
   it('a technician stops a provisioning, then resumes it where it stopped', async () => {
     await connect(`sim:?serial=${STOP_SERIAL}`);
     await eventually(() =>
@@ -384,6 +428,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
         'app.info',
         'device.connect',
         'device.identify',
+        'device.capture',
         'credentials.choose',
         'credentials.inspect',
         'provision.run',

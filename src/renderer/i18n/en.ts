@@ -81,6 +81,22 @@ export const en = {
     enc: 'Blob encryption',
     backup: 'Back up the configuration to a file first',
     factoryReset: 'Factory reset the device first',
+    keepHeading: 'What the factory reset keeps (nothing, unless you choose)',
+    keepItems: {
+      LocalSetup:
+        'default and ring volume, time zone, user-interface language, video output overscan and camera presets (not the system name, users or SSH)',
+      Network: 'the Network 1 settings and Wi-Fi allowed/enabled',
+      Webex: 'the Webex service-override URLs only, never the registration',
+      Provisioning: 'the Provisioning Mode',
+      SerialPort: 'the serial port Mode, BaudRate and LoginRequired',
+      Certificates: 'the client and CA certificates',
+      HTTP: 'NetworkServices HTTP Mode and the HTTPS settings',
+      RemoteSupportUser: 'the remote support user',
+    },
+    keepNever:
+      'Always erased, whatever is kept: the local users and their passwords, the system name, the Webex registration and the client secret.',
+    registerFirst:
+      'Register first (for a device that takes a client secret only once registered): needs the activation code; registers with SecurityAction NoAction.',
     confirmReset: 'I confirm: the factory reset erases this device’s configuration, certificates and secret.',
     restoreName: 'Restore the device’s name from the backup afterwards',
     activationCode: 'Webex activation code (optional)',
@@ -201,6 +217,14 @@ export const en = {
     sent: 'sent',
     received: 'received',
     note: 'note',
+    capture: 'Record a device capture',
+    capturing: 'Recording…',
+    captureHelp:
+      'Asks the connected device a fixed set of read-only questions and saves its answers (serial numbers, names and addresses replaced) to a file you can send in. Nothing on the device changes.',
+    captured: 'Saved {n} answers to {file}.',
+    lineWhole: 'Console lines of {n} bytes arrived whole.',
+    lineCut: 'The console carries lines of {whole} bytes; {cut} bytes are cut.',
+    captureFailed: 'These probes got no answer: {ids}.',
   },
   inspect: {
     heading: 'Inspect a blob',

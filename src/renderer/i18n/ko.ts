@@ -83,6 +83,22 @@ export const ko: typeof en = {
     enc: '블롭 암호화',
     backup: '먼저 구성을 파일로 백업',
     factoryReset: '먼저 장치를 공장 초기화',
+    keepHeading: '공장 초기화 때 유지할 항목(선택하지 않으면 모두 지움)',
+    keepItems: {
+      LocalSetup:
+        '기본 음량과 벨소리 음량, 시간대, 사용자 인터페이스 언어, 비디오 출력 오버스캔, 카메라 프리셋(시스템 이름, 사용자, SSH는 제외)',
+      Network: 'Network 1 설정과 Wi-Fi 허용/사용 여부',
+      Webex: 'Webex 서비스 재정의 URL만(등록은 유지되지 않음)',
+      Provisioning: '프로비저닝 모드',
+      SerialPort: '직렬 포트 Mode, BaudRate, LoginRequired',
+      Certificates: '클라이언트 인증서와 CA 인증서',
+      HTTP: 'NetworkServices HTTP Mode와 HTTPS 설정',
+      RemoteSupportUser: '원격 지원 사용자',
+    },
+    keepNever:
+      '무엇을 유지하든 항상 지워지는 것: 로컬 사용자와 암호, 시스템 이름, Webex 등록, 클라이언트 암호.',
+    registerFirst:
+      '먼저 등록(등록된 뒤에만 클라이언트 암호를 받는 장치용): 활성화 코드가 필요하며 SecurityAction NoAction으로 등록합니다.',
     confirmReset: '확인합니다: 공장 초기화는 이 장치의 구성, 인증서와 비밀을 지웁니다.',
     restoreName: '나중에 백업에서 장치 이름 복원',
     activationCode: 'Webex 활성화 코드 (선택)',
@@ -202,6 +218,14 @@ export const ko: typeof en = {
     sent: '보냄',
     received: '받음',
     note: '메모',
+    capture: '장치 응답 기록',
+    capturing: '기록 중…',
+    captureHelp:
+      '연결된 장치에 읽기 전용 질문을 정해진 순서로 보내고, 그 응답을 일련번호·이름·주소를 가린 채 파일로 저장합니다. 이 파일을 보내 주시면 됩니다. 장치에는 아무것도 바뀌지 않습니다.',
+    captured: '응답 {n}개를 {file}에 저장했습니다.',
+    lineWhole: '{n}바이트 길이의 콘솔 줄이 온전히 전달되었습니다.',
+    lineCut: '콘솔은 한 줄에 {whole}바이트까지 전달하며, {cut}바이트 줄은 잘립니다.',
+    captureFailed: '다음 검사에는 응답이 없었습니다: {ids}.',
   },
   inspect: {
     heading: '블롭 검사',

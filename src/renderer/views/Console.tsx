@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ConsoleEntry } from '../../contract/index.js';
+import type { CaptureSummary, ConsoleEntry } from '../../contract/index.js';
 import { api } from '../api.js';
-import { type Lang, messages } from '../i18n/index.js';
+import { type Lang, fmt, messages } from '../i18n/index.js';
+import { type Problem, ProblemText } from './common.js';
 
 const KEEP = 2000;
 
@@ -11,6 +12,23 @@ export function Console({ lang }: { lang: Lang }) {
   const [entries, setEntries] = useState<ConsoleEntry[]>([]);
   const next = useRef(0);
   const end = useRef<HTMLDivElement>(null);
+  const [capturing, setCapturing] = useState(false);
+  const [capture, setCapture] = useState<CaptureSummary | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+
+  /** Read-only probes of the connected device, written by main to the data folder, to send in. */
+  async function record(): Promise<void> {
+    setCapturing(true);
+    setProblem(null);
+    setCapture(null);
+    try {
+      const r = await api().device.capture();
+      if (r.ok) setCapture(r.value);
+      else setProblem({ code: r.code, message: r.message });
+    } finally {
+      setCapturing(false);
+    }
+  }
 
   useEffect(() => {
     let alive = true;
@@ -39,6 +57,33 @@ export function Console({ lang }: { lang: Lang }) {
     <section aria-labelledby="console-heading" className="panel">
       <h2 id="console-heading">{t.heading}</h2>
       <p className="help">{t.help}</p>
+      <div className="buttons">
+        <button
+          type="button"
+          onClick={() => void record()}
+          disabled={capturing}
+          aria-describedby="capture-help"
+        >
+          {capturing ? t.capturing : t.capture}
+        </button>
+      </div>
+      <p id="capture-help" className="help">
+        {t.captureHelp}
+      </p>
+      {problem && <ProblemText lang={lang} problem={problem} />}
+      {capture && (
+        <div role="status" data-testid="capture-result">
+          <p className="ok">{fmt(t.captured, { n: capture.probes, file: capture.file })}</p>
+          <p>
+            {capture.lineLimit.cut === null
+              ? fmt(t.lineWhole, { n: capture.lineLimit.probedUpTo })
+              : fmt(t.lineCut, { whole: capture.lineLimit.whole, cut: capture.lineLimit.cut })}
+          </p>
+          {capture.failedProbes.length > 0 && (
+            <p>{fmt(t.captureFailed, { ids: capture.failedProbes.join(', ') })}</p>
+          )}
+        </div>
+      )}
       <div role="log" aria-label={t.logLabel} className="console" tabIndex={0} data-testid="console">
         {entries.length === 0 && <p>{t.empty}</p>}
         {entries.map((e) => (

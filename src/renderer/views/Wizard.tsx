@@ -1,14 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
-import type {
-  CredentialsCheck,
-  DeviceSessionInfo,
-  EncChoice,
-  ErrorInfo,
-  FileRole,
-  ProvisionRequest,
-  ProvisionSummary,
-  StepPlan,
-  WorkflowEventMessage,
+import {
+  FACTORY_RESET_KEEP_ITEMS,
+  type CredentialsCheck,
+  type DeviceSessionInfo,
+  type EncChoice,
+  type ErrorInfo,
+  type FactoryResetKeepItem,
+  type FileRole,
+  type ProvisionRequest,
+  type ProvisionSummary,
+  type StepPlan,
+  type WorkflowEventMessage,
 } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, errorText, fmt, messages, warningText } from '../i18n/index.js';
@@ -118,6 +120,8 @@ export function Wizard({
   const [backup, setBackup] = useState(true);
   const [factoryReset, setFactoryReset] = useState(false);
   const [confirmReset, setConfirmReset] = useState(false);
+  const [keep, setKeep] = useState<FactoryResetKeepItem[]>([]);
+  const [registerFirst, setRegisterFirst] = useState(false);
   const [restoreName, setRestoreName] = useState(false);
   const [allowPlain, setAllowPlain] = useState(false);
   const [run, setRun] = useState<RunView>(EMPTY_RUN);
@@ -200,7 +204,8 @@ export function Wizard({
       secret: !dryRun && secretMode === 'given' ? { mode: 'given', value: secretText } : { mode: 'generate' },
       enc,
       backup,
-      factoryReset: factoryReset ? { confirmed: confirmReset } : null,
+      factoryReset: factoryReset ? { confirmed: confirmReset, keep } : null,
+      registerFirst,
       restoreName: backup && restoreName,
       // A plan only needs to know whether a code will be given.
       activationCode: code === '' ? null : dryRun ? 'planned' : code,
@@ -351,6 +356,24 @@ export function Wizard({
           {t.factoryReset}
         </label>
         {factoryReset && (
+          <fieldset className="keep" data-testid="reset-keep">
+            <legend>{t.keepHeading}</legend>
+            {FACTORY_RESET_KEEP_ITEMS.map((item) => (
+              <label className="choice" key={item}>
+                <input
+                  type="checkbox"
+                  checked={keep.includes(item)}
+                  onChange={(e) =>
+                    setKeep((old) => (e.target.checked ? [...old, item] : old.filter((x) => x !== item)))
+                  }
+                />
+                <strong>{item}</strong>: {t.keepItems[item]}
+              </label>
+            ))}
+            <p className="help">{t.keepNever}</p>
+          </fieldset>
+        )}
+        {factoryReset && (
           <label className="choice confirm">
             <input
               type="checkbox"
@@ -373,6 +396,14 @@ export function Wizard({
           <label htmlFor="activation-code">{t.activationCode}</label>
           <input id="activation-code" type="password" ref={activationCode} autoComplete="off" />
         </div>
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={registerFirst}
+            onChange={(e) => setRegisterFirst(e.target.checked)}
+          />
+          {t.registerFirst}
+        </label>
         {isSsh && (
           <label className="choice">
             <input type="checkbox" checked={allowPlain} onChange={(e) => setAllowPlain(e.target.checked)} />
