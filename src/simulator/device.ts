@@ -504,7 +504,10 @@ export class Device {
           c(['PrimaryName'], cf.commonName),
           c(['PublicKeyAlgorithm'], e2eeKeyAlgorithm(cf)),
           c(['SerialNumber'], cf.serialNumber),
-          c(['SignatureAlgorithm'], e2eeSignatureAlgorithm(cf, chain[i + 1])),
+          c(
+            ['SignatureAlgorithm'],
+            e2eeSignatureAlgorithm(cf, chain[i + 1] ?? (cf.issuerName === cf.subjectName ? cf : undefined)),
+          ),
           ...names.map((n, j) => c(['Subject', j + 1, 'Name'], n)),
           c(['Validity'], validity(cf)),
         );
