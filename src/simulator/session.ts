@@ -132,6 +132,8 @@ const STATUS_WORDS = new Set(
     'DisplayName',
     'Name',
     'ReleaseDate',
+    'OptionKeys',
+    'Encryption',
     'Version',
     'Uptime',
     'Webex',
