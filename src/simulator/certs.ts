@@ -3,6 +3,7 @@ import {
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
+  sign,
   type KeyObject,
 } from 'node:crypto';
 import forge from 'node-forge';
@@ -253,7 +254,15 @@ export function makeSelfSigned(
   const name = [{ name: 'commonName', value: 'TemporaryDefaultCertificate' }];
   cert.setSubject(name);
   cert.setIssuer(name);
-  cert.sign(forge.pki.privateKeyFromPem(defaultKey.privateKey), forge.md.sha256.create());
+  // forge builds the TBSCertificate; Node signs it (forge's own RSA signing is ~30 ms, Node's well under 1).
+  const sha256WithRsa = forge.pki.oids.sha256WithRSAEncryption ?? '1.2.840.113549.1.1.11';
+  cert.signatureOid = sha256WithRsa;
+  cert.siginfo.algorithmOid = sha256WithRsa;
+  // getTBSCertificate is public in forge but missing from its type declarations.
+  const pki = forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
+  cert.tbsCertificate = pki.getTBSCertificate(cert);
+  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
+  cert.signature = sign('sha256', tbs, defaultKey.privateKey).toString('binary');
   return {
     certificate: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'),
     privateKey: createPrivateKey(defaultKey.privateKey).export({ type: 'pkcs8', format: 'pem' }).toString(),

@@ -249,8 +249,10 @@ async function servicesAdd(inv: Invocation): Promise<CommandOutcome> {
   d.mutate(() => {
     d.certs.push(cert, ...chain);
   });
-  d.events.emit({ type: 'certificate', change: 'added', fingerprint: cert.facts.sha1 });
-  for (const c of chain) d.events.emit({ type: 'certificate', change: 'added', fingerprint: c.facts.sha1 });
+  d.events.emit({ type: 'certificate', change: 'added', fingerprint: cert.facts.sha1, kind: 'service' });
+  for (const c of chain) {
+    d.events.emit({ type: 'certificate', change: 'added', fingerprint: c.facts.sha1, kind: 'chain' });
+  }
   return ok();
 }
 
@@ -324,7 +326,13 @@ async function activation(inv: Invocation, activate: boolean): Promise<CommandOu
       for (const c of d.certs) c.purposes = c.purposes.filter((p) => p !== purpose);
       cert.purposes.push(purpose);
     });
-    d.events.emit({ type: 'certificate', change: 'activated', fingerprint: cert.facts.sha1, purpose });
+    d.events.emit({
+      type: 'certificate',
+      change: 'activated',
+      fingerprint: cert.facts.sha1,
+      purpose,
+      kind: cert.kind,
+    });
     return ok();
   }
   // A chain entry shows its leaf's uses but is not itself active for them.
@@ -332,7 +340,13 @@ async function activation(inv: Invocation, activate: boolean): Promise<CommandOu
   d.mutate(() => {
     cert.purposes = cert.purposes.filter((p) => p !== purpose);
   });
-  d.events.emit({ type: 'certificate', change: 'deactivated', fingerprint: cert.facts.sha1, purpose });
+  d.events.emit({
+    type: 'certificate',
+    change: 'deactivated',
+    fingerprint: cert.facts.sha1,
+    purpose,
+    kind: cert.kind,
+  });
   return ok();
 }
 
@@ -349,7 +363,7 @@ function servicesDelete(inv: Invocation): CommandOutcome {
   d.mutate(() => {
     d.certs = d.certs.filter((c) => c !== cert);
   });
-  d.events.emit({ type: 'certificate', change: 'deleted', fingerprint: cert.facts.sha1 });
+  d.events.emit({ type: 'certificate', change: 'deleted', fingerprint: cert.facts.sha1, kind: cert.kind });
   return ok();
 }
 

@@ -397,6 +397,16 @@ describe.runIf(systemHas('openssl'))('certificates as a real device lists them (
       ['preinstalled', pre?.fingerprint],
     ]);
 
+    // Deleting it is possible (a guess); the event names it, and a factory reset brings it back.
+    await xcommand(c, `xCommand Security Certificates Services Delete Fingerprint: ${pre?.fingerprint}`);
+    expect(s.events.filter((e) => e.type === 'certificate' && e.change === 'deleted')).toMatchObject([
+      { fingerprint: pre?.fingerprint, kind: 'preinstalled' },
+    ]);
+    expect(s.state.preinstalledCertificate).toBeUndefined();
+    await xcommand(c, 'xCommand SystemUnit FactoryReset Confirm: Yes TrailingAction: NoAction');
+    expect(s.state.certificates.map((x) => x.kind)).toEqual(['preinstalled']);
+    expect(s.state.preinstalledCertificate).toMatch(/^[0-9a-f]{40}$/);
+
     const none = await device({ selfSignedCertificate: false });
     expect(none.s.state.certificates).toEqual([]);
     expect(none.s.state.preinstalledCertificate).toBeUndefined();
