@@ -1,4 +1,12 @@
-import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import {
+  X509Certificate,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
+import forge from 'node-forge';
 
 /** Why the device refuses a certificate body; the text is the `Reason` it prints. */
 export class CertRefusal extends Error {}
@@ -77,6 +85,8 @@ export interface CertFacts {
   notBefore: Date;
   notAfter: Date;
   subjectAltName: string;
+  /** The public key: `ec` with its curve, or `rsa` with its modulus size. */
+  keyType: 'ec' | 'rsa' | 'other';
 }
 
 const SIG_OIDS: Record<string, string> = {
@@ -166,6 +176,7 @@ export function certFacts(pem: string): CertFacts {
     notBefore: new Date(cert.validFrom),
     notAfter: new Date(cert.validTo),
     subjectAltName: cert.subjectAltName ?? '',
+    keyType: pub.asymmetricKeyType === 'ec' ? 'ec' : pub.asymmetricKeyType === 'rsa' ? 'rsa' : 'other',
   };
 }
 
@@ -175,4 +186,85 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function showDate(d: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${MONTHS[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${d.getUTCFullYear()} GMT`;
+}
+
+/**
+ * `2024-09-09T03:00:37.000000000+0000`: the form of the E2EE status dates (RKM: InternalIdentity
+ * CertificateChain Certificate NotAfter).
+ */
+export function e2eeDate(d: Date): string {
+  return `${d.toISOString().slice(0, 19)}.000000000+0000`;
+}
+
+const HASH_OF_CURVE: Record<number, string> = { 256: 'SHA-256', 384: 'SHA-384', 521: 'SHA-512' };
+
+/**
+ * The E2EE status's `PublicKeyAlgorithm`: RKM prints `ECDSA P256 SHA-256` for a P-256 key. RSA keys read
+ * `RSA 2048` (a guess: no public capture shows one).
+ */
+export function e2eeKeyAlgorithm(f: CertFacts): string {
+  if (f.keyType === 'ec') return `ECDSA P${f.publicKeySize} ${HASH_OF_CURVE[f.publicKeySize] ?? 'SHA-256'}`;
+  if (f.keyType === 'rsa') return `RSA ${f.publicKeySize}`;
+  return f.publicKeyAlgorithm;
+}
+
+/**
+ * The E2EE status's `SignatureAlgorithm`: RKM prints `ECDSA P384 SHA-384` for a certificate signed by a
+ * P-384 issuer with SHA-384. The issuer's key is taken from `issuer` when known, else from the hash (a guess);
+ * an RSA signature reads `RSA 2048 SHA-256` (a guess).
+ */
+export function e2eeSignatureAlgorithm(f: CertFacts, issuer?: CertFacts): string {
+  const m = /^(ecdsa-with-|sha)(SHA)?(\d+)/i.exec(f.hashingAlgorithm);
+  const bits = m?.[3] ?? '256';
+  const hash = `SHA-${bits}`;
+  if (/^ecdsa/i.test(f.hashingAlgorithm)) {
+    const curve = issuer?.keyType === 'ec' ? issuer.publicKeySize : bits === '512' ? 521 : Number(bits);
+    return `ECDSA P${curve} ${hash}`;
+  }
+  if (/RSA/i.test(f.hashingAlgorithm)) {
+    return issuer?.keyType === 'rsa' ? `RSA ${issuer.publicKeySize} ${hash}` : `RSA ${hash}`;
+  }
+  return f.hashingAlgorithm;
+}
+
+let defaultKey: { publicKey: string; privateKey: string } | undefined;
+
+/**
+ * The device's own preinstalled self-signed certificate (ALD's screenshots: "Self-signed Certificate /
+ * TemporaryDefaultCertificate"). Subject, key type (RSA 2048) and validity (10 years) are guesses. The RSA
+ * key is made once per process (key generation is slow on a shared test machine); each device signs its own
+ * certificate with its own serial number.
+ */
+export function makeSelfSigned(
+  serialHex: string,
+  now = new Date(),
+): { certificate: string; privateKey: string } {
+  defaultKey ??= generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+  });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(defaultKey.publicKey);
+  cert.serialNumber = serialHex;
+  cert.validity.notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const until = new Date(cert.validity.notBefore);
+  until.setUTCFullYear(until.getUTCFullYear() + 10);
+  cert.validity.notAfter = until;
+  const name = [{ name: 'commonName', value: 'TemporaryDefaultCertificate' }];
+  cert.setSubject(name);
+  cert.setIssuer(name);
+  // forge builds the TBSCertificate; Node signs it (forge's own RSA signing is ~30 ms, Node's well under 1).
+  const sha256WithRsa = forge.pki.oids.sha256WithRSAEncryption ?? '1.2.840.113549.1.1.11';
+  cert.signatureOid = sha256WithRsa;
+  cert.siginfo.algorithmOid = sha256WithRsa;
+  // getTBSCertificate is public in forge but missing from its type declarations.
+  const pki = forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 };
+  cert.tbsCertificate = pki.getTBSCertificate(cert);
+  const tbs = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary');
+  cert.signature = sign('sha256', tbs, defaultKey.privateKey).toString('binary');
+  return {
+    certificate: forge.pki.certificateToPem(cert).replace(/\r\n/g, '\n'),
+    privateKey: createPrivateKey(defaultKey.privateKey).export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
 }

@@ -1,10 +1,13 @@
 import { JweError, open } from '../core/jwe/index.js';
+import { X509Certificate } from 'node:crypto';
 import { CertRefusal, certFacts, isP256, parseCertBody, showDate } from './certs.js';
-import { type KeepItem, KEEP_VALUES } from './config.js';
-import { type Device, type Purpose, PURPOSES } from './device.js';
+import type { KeepItem } from './config.js';
+import { type Device, type Purpose, type StoredCert } from './device.js';
+import type { WebexStatus } from './events.js';
 import type { CommandStatus, Leaf } from './format.js';
 import type { Param } from './parse.js';
 import { lower } from './parse.js';
+import { type SchemaParam, XAPI_11_19_SUBSET } from './schema/xapi-11.19-subset.js';
 
 /** A parameter's value space (from the public xAPI schema; `IsEncrypted` is hidden there and added by hand). */
 export interface ParamDef {
@@ -14,8 +17,12 @@ export interface ParamDef {
   values?: readonly string[] | ((d: Device) => readonly string[]);
   minLength?: number;
   maxLength?: number;
+  min?: number;
+  max?: number;
   /** A LiteralArray: the key may repeat (`Keep: Network Keep: SerialPort`). */
   multiple?: boolean;
+  /** Not in the public schema (`IsEncrypted`, from the vendor's procedure). */
+  hidden?: boolean;
 }
 
 /** What the device does once a command's answer is out. */
@@ -26,7 +33,8 @@ export type Aftermath =
       trailingAction: 'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade';
     }
   | { kind: 'boot'; action: 'Restart' | 'Shutdown' }
-  | { kind: 'register'; activationCode: string };
+  /** `AccountLinkMode: Asynchronous`: the answer is out, the registration goes on. */
+  | { kind: 'register'; activationCode: string; harden: boolean };
 
 export interface CommandOutcome {
   status: CommandStatus;
@@ -46,6 +54,8 @@ export interface Invocation {
 
 export interface CommandDef {
   path: readonly string[];
+  /** The schema subset's entry (`Security ClientSecret Populate`); undefined for a command not in the subset. */
+  schema?: string;
   multiline?: boolean;
   params: readonly ParamDef[];
   /** Whether this device has the command at all (model, software). */
@@ -61,6 +71,11 @@ export function resultName(def: CommandDef): string {
 const NO_SECRET = 'No client secret has been populated.';
 const NOT_FOUND = 'Certificate not found.';
 const NOT_P256 = 'Key type not supported: the certificate key must be ECDSA P-256.';
+const NO_KEY = 'No private key for this certificate.';
+const NOT_REGISTERED = 'This command is only available on devices registered to the Webex cloud service.';
+const REGISTRATION_FAILED = 'Registration failed.';
+const REGISTRATION_INTERRUPTED = 'Registration was interrupted.';
+const CERT_BLOCK = /-----BEGIN CERTIFICATE-----\n[\s\S]*?-----END CERTIFICATE-----/g;
 
 function one(inv: Invocation, name: string): string | undefined {
   return inv.params.get(name)?.[0];
@@ -105,18 +120,51 @@ function roomos(d: Device): boolean {
   return (d.software.numbers[0] ?? 0) >= 10;
 }
 
-function purposes(d: Device): readonly string[] {
-  return d.e2eeSupported ? PURPOSES : PURPOSES.filter((p) => p !== 'WebexIdentity');
+/** Software that cannot hold an external identity has no WebexIdentity purpose (older schemas). */
+function purposes(values: readonly string[]): (d: Device) => readonly string[] {
+  return (d) => (d.e2eeSupported ? values : values.filter((p) => p !== 'WebexIdentity'));
 }
 
-/** Certificates are named by SHA-1 (40 hex) or SHA-256 (64 hex), any case, colons allowed. */
-function findCert(d: Device, fingerprint: string): Device['certs'][number] | undefined {
-  const fp = fingerprint.replace(/:/g, '').toLowerCase();
-  return d.certs.find((c) => c.facts.sha1 === fp || c.facts.sha256 === fp);
+/** The public schema's parameters of a command, as value spaces the validator reads. */
+export function schemaParams(key: string): ParamDef[] {
+  const entry = XAPI_11_19_SUBSET.commands[key];
+  if (entry === undefined) throw new Error(`No schema entry ${key}`);
+  return entry.params.map((p) => paramFromSchema(p));
+}
+
+function num(v: string | undefined): number | undefined {
+  return v === undefined ? undefined : Number(v);
+}
+
+function paramFromSchema(p: SchemaParam): ParamDef {
+  const vs = p.valuespace;
+  const def: ParamDef = { name: p.name, required: p.required, type: 'String' };
+  if (vs.type === 'Literal' || vs.type === 'LiteralArray') {
+    def.type = 'Literal';
+    const values = vs.Values ?? [];
+    def.values = values.includes('WebexIdentity') ? purposes(values) : values;
+    if (vs.type === 'LiteralArray') def.multiple = true;
+  } else if (vs.type === 'Integer') {
+    def.type = 'Integer';
+    const min = num(vs.Min);
+    const max = num(vs.Max);
+    if (min !== undefined) def.min = min;
+    if (max !== undefined) def.max = max;
+  } else {
+    const min = num(vs.MinLength);
+    const max = num(vs.MaxLength);
+    if (min !== undefined) def.minLength = min;
+    if (max !== undefined) def.maxLength = max;
+  }
+  return def;
 }
 
 async function populate(inv: Invocation): Promise<CommandOutcome> {
   const d = inv.device;
+  if (d.variant.populateNeedsRegistration && d.webexStatus !== 'Registered') {
+    // Schema: "applies only to devices that are registered to the Webex cloud service" (the Reason is a guess).
+    return fail(NOT_REGISTERED);
+  }
   const given = one(inv, 'Secret') ?? '';
   if (d.secret === undefined) {
     // First population: plain base64url (spec jwe-blobs.md "Payloads by action").
@@ -189,12 +237,22 @@ async function servicesAdd(inv: Invocation): Promise<CommandOutcome> {
     throw e;
   }
   if (encrypted && !isP256(parsed.certificate)) return fail(NOT_P256);
-  const cert = { ...parsed, purposes: [] as Purpose[], encrypted, facts: certFacts(parsed.certificate) };
-  if (findCert(d, cert.facts.sha1)) return fail('Certificate already exists.');
+  const cert: StoredCert = {
+    kind: 'service',
+    ...parsed,
+    purposes: [],
+    encrypted,
+    facts: certFacts(parsed.certificate),
+  };
+  if (d.findCert(cert.facts.sha1)) return fail('Certificate already exists.');
+  const chain = d.chainEntriesFor(cert);
   d.mutate(() => {
-    d.certs.push(cert);
+    d.certs.push(cert, ...chain);
   });
-  d.events.emit({ type: 'certificate', change: 'added', fingerprint: cert.facts.sha1 });
+  d.events.emit({ type: 'certificate', change: 'added', fingerprint: cert.facts.sha1, kind: 'service' });
+  for (const c of chain) {
+    d.events.emit({ type: 'certificate', change: 'added', fingerprint: c.facts.sha1, kind: 'chain' });
+  }
   return ok();
 }
 
@@ -206,7 +264,8 @@ function servicesShow(inv: Invocation): CommandOutcome {
   const leaves: Leaf[] = [];
   let n = 0;
   for (const c of d.certs) {
-    if (filter !== undefined && !c.purposes.includes(filter as Purpose)) continue;
+    // A chain entry of a certificate used for the purpose is returned too (a guess, see docs/simulator.md).
+    if (filter !== undefined && !d.effectivePurposes(c).includes(filter as Purpose)) continue;
     n++;
     const f = c.facts;
     const l = (name: string, value: string, bare = false): Leaf => ({
@@ -222,7 +281,7 @@ function servicesShow(inv: Invocation): CommandOutcome {
       l('SerialNumber', f.serialNumber),
       l('SignatureAlgorithm', f.publicKeyAlgorithm),
       l('SubjectName', f.subjectName),
-      l('UsedFor', c.purposes.join(', ')),
+      l('UsedFor', d.usedFor(c)),
       l('Version', '3', true),
       l('notAfter', showDate(f.notAfter)),
       l('notBefore', showDate(f.notBefore)),
@@ -252,100 +311,228 @@ async function activation(inv: Invocation, activate: boolean): Promise<CommandOu
   if (!/^([0-9a-fA-F]{2}:?){19}[0-9a-fA-F]{2}$|^[0-9a-fA-F]{64}$/.test(fingerprint)) {
     return fail('Invalid fingerprint.');
   }
-  const cert = findCert(d, fingerprint);
+  const cert = d.findCert(fingerprint);
   if (!cert) return fail(NOT_FOUND);
   if (activate) {
+    // A chain entry came without a key: the device cannot serve with it (a guess).
+    if (cert.kind === 'chain') return fail(NO_KEY);
     if (purpose === 'WebexIdentity') {
       if (!isP256(cert.certificate)) return fail(NOT_P256);
       if (cert.facts.notAfter.getTime() < Date.now()) return fail('Certificate has expired.');
     }
     if (cert.purposes.includes(purpose)) return ok();
     d.mutate(() => {
-      // One certificate per purpose: activating another replaces the previous one.
+      // One certificate per purpose: activating another replaces the previous one (open question 6).
       for (const c of d.certs) c.purposes = c.purposes.filter((p) => p !== purpose);
       cert.purposes.push(purpose);
     });
-    d.events.emit({ type: 'certificate', change: 'activated', fingerprint: cert.facts.sha1, purpose });
+    d.events.emit({
+      type: 'certificate',
+      change: 'activated',
+      fingerprint: cert.facts.sha1,
+      purpose,
+      kind: cert.kind,
+    });
     return ok();
   }
+  // A chain entry shows its leaf's uses but is not itself active for them.
   if (!cert.purposes.includes(purpose)) return fail('Certificate is not active for this purpose.');
   d.mutate(() => {
     cert.purposes = cert.purposes.filter((p) => p !== purpose);
   });
-  d.events.emit({ type: 'certificate', change: 'deactivated', fingerprint: cert.facts.sha1, purpose });
+  d.events.emit({
+    type: 'certificate',
+    change: 'deactivated',
+    fingerprint: cert.facts.sha1,
+    purpose,
+    kind: cert.kind,
+  });
   return ok();
 }
 
+/**
+ * Deletes one entry: a leaf's chain entries stay (then used for nothing); a chain entry goes alone (its
+ * leaf stays, with a shorter chain); the preinstalled certificate can be deleted and comes back with the
+ * next factory reset. All guesses (docs/simulator.md).
+ */
 function servicesDelete(inv: Invocation): CommandOutcome {
   const d = inv.device;
   const fp = one(inv, 'Fingerprint') ?? '';
-  const cert = findCert(d, fp);
+  const cert = d.findCert(fp);
   if (!cert) return fail(NOT_FOUND);
   d.mutate(() => {
     d.certs = d.certs.filter((c) => c !== cert);
   });
-  d.events.emit({ type: 'certificate', change: 'deleted', fingerprint: cert.facts.sha1 });
+  d.events.emit({ type: 'certificate', change: 'deleted', fingerprint: cert.facts.sha1, kind: cert.kind });
   return ok();
 }
 
-/** The simulated xCommand tree. */
+function caAdd(inv: Invocation): CommandOutcome {
+  const d = inv.device;
+  const blocks = [...(inv.body ?? '').replace(/\r\n?/g, '\n').matchAll(CERT_BLOCK)].map((m) => `${m[0]}\n`);
+  if (blocks.length === 0) return fail('No certificate found in the input.');
+  for (const pem of blocks) {
+    try {
+      new X509Certificate(pem);
+    } catch {
+      return fail('Failed to parse the certificate.');
+    }
+  }
+  d.mutate(() => {
+    for (const pem of blocks) {
+      const facts = certFacts(pem);
+      if (d.caCerts.some((c) => c.facts.sha1 === facts.sha1)) continue;
+      d.caCerts.push({ certificate: pem, facts });
+    }
+  });
+  return ok();
+}
+
+function caShow(inv: Invocation): CommandOutcome {
+  const leaves: Leaf[] = [];
+  inv.device.caCerts.forEach((c, i) => {
+    const f = c.facts;
+    const l = (name: string, value: string): Leaf => ({ path: ['Details', i + 1, name], value });
+    leaves.push(
+      l('Fingerprint', f.sha1),
+      l('IssuerName', f.issuerName),
+      l('SubjectName', f.subjectName),
+      l('notAfter', showDate(f.notAfter)),
+      l('notBefore', showDate(f.notBefore)),
+    );
+  });
+  leaves.push({ path: ['Format'], value: one(inv, 'Format') ?? 'Text', bare: true });
+  return ok(leaves);
+}
+
+function passphraseSet(inv: Invocation): CommandOutcome {
+  const d = inv.device;
+  if (one(inv, 'Username') !== 'admin') return fail('User not found.');
+  const yours = one(inv, 'YourPassphrase');
+  if (d.adminPassword !== '' && yours !== d.adminPassword) return fail('Incorrect passphrase.');
+  d.mutate(() => {
+    d.adminPassword = one(inv, 'NewPassphrase') ?? '';
+  });
+  return ok();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+/**
+ * The simulated cloud's verdict on an activation code: a 16-digit code (dashes and spaces ignored) not on
+ * the `rejectActivationCodes` list, unless the `registrationFails` variant is on.
+ */
+export function registrationVerdict(d: Device, activationCode: string): WebexStatus {
+  const code = activationCode.replace(/[\s-]/g, '');
+  if (d.variant.registrationFails) return 'Error';
+  if (d.variant.rejectActivationCodes.some((c) => c.replace(/[\s-]/g, '') === code)) return 'Error';
+  return /^\d{16}$/.test(code) ? 'Registered' : 'Error';
+}
+
+/** Ends a registration: Registered (and, with Harden, the local users deactivated) or Error. */
+export function finishRegistration(d: Device, status: WebexStatus, harden: boolean): void {
+  d.mutate(() => {
+    d.webexStatus = status;
+    if (status === 'Registered') {
+      d.registeredAt = new Date();
+      // "Deactivate all existing local users and macros when registering" (schema): logins fail from now on.
+      if (harden) d.hardened = true;
+    }
+  });
+  d.events.emit({ type: 'webex', status });
+}
+
+async function registrationStart(inv: Invocation): Promise<CommandOutcome> {
+  const d = inv.device;
+  if (d.webexStatus === 'Registered') return fail('The device is already registered.');
+  if (d.webexStatus === 'Registering') return fail('Registration is already in progress.');
+  const code = one(inv, 'ActivationCode') ?? '';
+  const harden = one(inv, 'SecurityAction') === 'Harden';
+  d.mutate(() => {
+    d.webexStatus = 'Registering';
+  });
+  d.events.emit({ type: 'webex', status: 'Registering' });
+  if (one(inv, 'AccountLinkMode') === 'Asynchronous') {
+    return { status: 'OK', then: { kind: 'register', activationCode: code, harden } };
+  }
+  // Synchronous (the default): the answer comes when registration has succeeded or failed (schema).
+  const boot = d.bootCount;
+  await sleep(d.variant.registrationDelayMs);
+  if (d.power !== 'up' || d.bootCount !== boot || (d.webexStatus as WebexStatus) !== 'Registering') {
+    return fail(REGISTRATION_INTERRUPTED);
+  }
+  const status = registrationVerdict(d, code);
+  finishRegistration(d, status, harden);
+  return status === 'Registered' ? ok() : fail(REGISTRATION_FAILED);
+}
+
+/** The hidden `IsEncrypted` of Services Add (the vendor's procedure; absent from the public schema). */
+const IS_ENCRYPTED: ParamDef = {
+  name: 'IsEncrypted',
+  type: 'Literal',
+  values: (d) => (d.e2eeSupported ? ['False', 'True'] : []),
+  hidden: true,
+};
+
+/** The simulated xCommand tree. Parameters come from the public schema subset, `IsEncrypted` excepted. */
 export const COMMANDS: readonly CommandDef[] = [
   {
     path: ['Security', 'ClientSecret', 'Populate'],
-    params: [{ name: 'Secret', required: true, type: 'String', minLength: 0, maxLength: 1024 }],
+    schema: 'Security ClientSecret Populate',
+    params: schemaParams('Security ClientSecret Populate'),
     available: e2ee,
     run: populate,
   },
   {
     path: ['Security', 'Certificates', 'Services', 'Add'],
+    schema: 'Security Certificates Services Add',
     multiline: true,
-    params: [
-      { name: 'IsEncrypted', type: 'Literal', values: (d) => (d.e2eeSupported ? ['False', 'True'] : []) },
-      { name: 'PrivateKeyPassword', type: 'String', minLength: 0, maxLength: 128 },
-    ],
+    params: [IS_ENCRYPTED, ...schemaParams('Security Certificates Services Add')],
     run: servicesAdd,
   },
   {
     path: ['Security', 'Certificates', 'Services', 'Show'],
-    params: [
-      { name: 'Filter', type: 'Literal', values: purposes },
-      { name: 'FingerprintAlgorithm', type: 'Literal', values: ['SHA-1', 'SHA-256'] },
-      { name: 'Format', type: 'Literal', values: ['PEM', 'Text'] },
-    ],
+    schema: 'Security Certificates Services Show',
+    params: schemaParams('Security Certificates Services Show'),
     run: servicesShow,
   },
   {
     path: ['Security', 'Certificates', 'Services', 'Activate'],
-    params: [
-      { name: 'Fingerprint', required: true, type: 'String', minLength: 0, maxLength: 1024 },
-      { name: 'Purpose', required: true, type: 'Literal', values: purposes },
-    ],
+    schema: 'Security Certificates Services Activate',
+    params: schemaParams('Security Certificates Services Activate'),
     run: (inv) => activation(inv, true),
   },
   {
     path: ['Security', 'Certificates', 'Services', 'Deactivate'],
-    params: [
-      { name: 'Fingerprint', required: true, type: 'String', minLength: 0, maxLength: 1024 },
-      { name: 'Purpose', required: true, type: 'Literal', values: purposes },
-    ],
+    schema: 'Security Certificates Services Deactivate',
+    params: schemaParams('Security Certificates Services Deactivate'),
     run: (inv) => activation(inv, false),
   },
   {
     path: ['Security', 'Certificates', 'Services', 'Delete'],
-    params: [{ name: 'Fingerprint', required: true, type: 'String', minLength: 0, maxLength: 128 }],
+    schema: 'Security Certificates Services Delete',
+    params: schemaParams('Security Certificates Services Delete'),
     run: servicesDelete,
   },
   {
+    path: ['Security', 'Certificates', 'CA', 'Add'],
+    schema: 'Security Certificates CA Add',
+    multiline: true,
+    params: schemaParams('Security Certificates CA Add'),
+    run: caAdd,
+  },
+  {
+    path: ['Security', 'Certificates', 'CA', 'Show'],
+    schema: 'Security Certificates CA Show',
+    params: schemaParams('Security Certificates CA Show'),
+    run: caShow,
+  },
+  {
     path: ['SystemUnit', 'FactoryReset'],
-    params: [
-      { name: 'Confirm', required: true, type: 'Literal', values: ['Yes'] },
-      { name: 'Keep', type: 'Literal', values: KEEP_VALUES, multiple: true },
-      {
-        name: 'TrailingAction',
-        type: 'Literal',
-        values: ['NoAction', 'Restart', 'Shutdown', 'WaitForUpgrade'],
-      },
-    ],
+    schema: 'SystemUnit FactoryReset',
+    params: schemaParams('SystemUnit FactoryReset'),
     run: (inv) => ({
       status: 'OK',
       then: {
@@ -358,16 +545,15 @@ export const COMMANDS: readonly CommandDef[] = [
   },
   {
     path: ['SystemUnit', 'Boot'],
-    params: [
-      { name: 'Action', type: 'Literal', values: ['Restart', 'Shutdown'] },
-      { name: 'Force', type: 'Literal', values: ['False', 'True'] },
-    ],
+    schema: 'SystemUnit Boot',
+    params: schemaParams('SystemUnit Boot'),
     run: (inv) => ({
       status: 'OK',
       then: { kind: 'boot', action: (one(inv, 'Action') ?? 'Restart') as 'Restart' | 'Shutdown' },
     }),
   },
   {
+    // Not in the schema subset (docs/simulator.md).
     path: ['SystemUnit', 'SignInBanner', 'Set'],
     multiline: true,
     params: [],
@@ -379,6 +565,7 @@ export const COMMANDS: readonly CommandDef[] = [
     },
   },
   {
+    // Not in the schema subset (docs/simulator.md).
     path: ['SystemUnit', 'SignInBanner', 'Clear'],
     params: [],
     run: (inv) => {
@@ -389,23 +576,17 @@ export const COMMANDS: readonly CommandDef[] = [
     },
   },
   {
+    path: ['UserManagement', 'User', 'Passphrase', 'Set'],
+    schema: 'UserManagement User Passphrase Set',
+    params: schemaParams('UserManagement User Passphrase Set'),
+    run: passphraseSet,
+  },
+  {
     path: ['Webex', 'Registration', 'Start'],
+    schema: 'Webex Registration Start',
     available: roomos,
-    params: [
-      { name: 'ActivationCode', required: true, type: 'String', minLength: 0, maxLength: 128 },
-      { name: 'SecurityAction', required: true, type: 'Literal', values: ['Harden', 'NoAction'] },
-      { name: 'AccountLinkMode', type: 'Literal', values: ['Synchronous', 'Asynchronous'] },
-      { name: 'RegistrationType', type: 'Literal', values: ['Manual', 'Hotdesk', 'Personalization'] },
-    ],
-    run: (inv) => {
-      const d = inv.device;
-      if (d.webexStatus === 'Registered') return fail('The device is already registered.');
-      if (d.webexStatus === 'Registering') return fail('Registration is already in progress.');
-      d.mutate(() => {
-        if (one(inv, 'SecurityAction') === 'Harden') d.hardened = true;
-      });
-      return { status: 'OK', then: { kind: 'register', activationCode: one(inv, 'ActivationCode') ?? '' } };
-    },
+    params: schemaParams('Webex Registration Start'),
+    run: registrationStart,
   },
 ];
 
@@ -415,7 +596,12 @@ export function findCommand(words: readonly string[], d: Device): CommandDef | u
   return COMMANDS.find((c) => lower(c.path).join(' ') === want && (c.available?.(d) ?? true));
 }
 
-/** Checks parameters against the value spaces: canonical names and literal spellings, or why not. */
+/**
+ * Checks parameters against the value spaces (the public schema's): unknown parameter, repeated parameter
+ * (unless a LiteralArray), literal outside the value space, integer out of range, string longer than
+ * MaxLength or shorter than MinLength, missing required parameter. Returns canonical names and literal
+ * spellings, or why not (the device prints no Reason for a ParameterError; the event log keeps it).
+ */
 export function validateParams(
   def: CommandDef,
   given: readonly Param[],
@@ -433,6 +619,11 @@ export function validateParams(
       value = canonical;
     } else if (pd.type === 'Integer') {
       if (!/^-?\d+$/.test(value)) return { ok: false, reason: `Invalid value for ${pd.name}` };
+      const n = Number.parseInt(value, 10);
+      if ((pd.min !== undefined && n < pd.min) || (pd.max !== undefined && n > pd.max)) {
+        return { ok: false, reason: `${pd.name} is out of range` };
+      }
+      value = String(n);
     } else {
       if (pd.maxLength !== undefined && value.length > pd.maxLength) {
         return { ok: false, reason: `${pd.name} is longer than ${pd.maxLength} characters` };

@@ -30,15 +30,34 @@ export interface ConfigDef {
 
 const ONOFF = ['Off', 'On'] as const;
 
-/** The simulated configuration tree, in the order `xConfiguration` prints it. */
+/**
+ * The simulated configuration tree, in the order `xConfiguration` prints it. `keep` follows the schema's
+ * description of `SystemUnit FactoryReset Keep:` item by item (real-devices.md "Commands"): nothing keeps
+ * the system name, SSH, users or the registration. Nodes in the schema subset take its value spaces.
+ */
 export const CONFIG_DEFS: readonly ConfigDef[] = [
+  {
+    path: ['Audio', 'DefaultVolume'],
+    type: 'Integer',
+    min: 0,
+    max: 100,
+    default: '50',
+    keep: 'LocalSetup',
+  },
+  {
+    path: ['Audio', 'SoundsAndAlerts', 'RingVolume'],
+    type: 'Integer',
+    min: 0,
+    max: 100,
+    default: '50',
+    keep: 'LocalSetup',
+  },
   {
     path: ['Conference', 'EndToEndEncryption', 'Identity', 'PreferredDomain'],
     type: 'String',
     minLength: 0,
     maxLength: 255,
     default: '',
-    keep: 'Webex',
   },
   {
     path: ['Network', 1, 'DNS', 'Domain', 'Name'],
@@ -78,13 +97,40 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
     default: 'Auto',
     keep: 'Network',
   },
+  {
+    path: ['NetworkServices', 'HTTP', 'Mode'],
+    type: 'Literal',
+    values: ['HTTP+HTTPS', 'HTTPS', 'Off'],
+    default: 'HTTPS',
+    keep: 'HTTP',
+  },
   { path: ['NetworkServices', 'HTTPS', 'Mode'], type: 'Literal', values: ONOFF, default: 'On', keep: 'HTTP' },
+  {
+    path: ['NetworkServices', 'HTTPS', 'VerifyServerCertificate'],
+    type: 'Literal',
+    values: ONOFF,
+    default: 'Off',
+    keep: 'HTTP',
+  },
   {
     path: ['NetworkServices', 'SSH', 'Mode'],
     type: 'Literal',
     values: ONOFF,
     default: 'On',
-    keep: 'LocalSetup',
+  },
+  {
+    path: ['NetworkServices', 'Wifi', 'Allowed'],
+    type: 'Literal',
+    values: ['False', 'True'],
+    default: 'True',
+    keep: 'Network',
+  },
+  {
+    path: ['NetworkServices', 'Wifi', 'Enabled'],
+    type: 'Literal',
+    values: ['False', 'True'],
+    default: 'True',
+    keep: 'Network',
   },
   {
     path: ['Provisioning', 'Mode'],
@@ -109,14 +155,43 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   },
   { path: ['SerialPort', 'Mode'], type: 'Literal', values: ONOFF, default: 'On', keep: 'SerialPort' },
   {
+    path: ['Spark', 'ServiceOverrides', 'GdsBaseUrl'],
+    type: 'String',
+    minLength: 0,
+    maxLength: 255,
+    default: '',
+    keep: 'Webex',
+  },
+  {
+    path: ['Spark', 'ServiceOverrides', 'U2CBaseUrl'],
+    type: 'String',
+    minLength: 0,
+    maxLength: 255,
+    default: '',
+    keep: 'Webex',
+  },
+  {
     path: ['SystemUnit', 'Name'],
     type: 'String',
     minLength: 0,
     maxLength: 50,
     default: '',
-    keep: 'LocalSetup',
   },
   { path: ['Time', 'Zone'], type: 'String', maxLength: 100, default: 'Etc/UTC', keep: 'LocalSetup' },
+  {
+    path: ['UserInterface', 'Language'],
+    type: 'Literal',
+    values: ['English', 'French', 'German', 'Japanese', 'Norwegian', 'Spanish'],
+    default: 'English',
+    keep: 'LocalSetup',
+  },
+  {
+    path: ['Video', 'Output', 'Connector', 1, 'OverscanLevel'],
+    type: 'Literal',
+    values: ['Medium', 'High', 'None'],
+    default: 'None',
+    keep: 'LocalSetup',
+  },
 ];
 
 /** The key a node's value is stored under: its path words joined by spaces, e.g. `Network 1 IPv4 Address`. */

@@ -1,6 +1,13 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { type CertFacts, certFacts, showDate } from './certs.js';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  type CertFacts,
+  certFacts,
+  e2eeDate,
+  e2eeKeyAlgorithm,
+  e2eeSignatureAlgorithm,
+  makeSelfSigned,
+} from './certs.js';
 import { type KeepItem, CONFIG_DEFS, configKey, configLeaf, defaultConfig } from './config.js';
 import { SimulatorError } from './errors.js';
 import type { EventLog, WebexStatus } from './events.js';
@@ -26,10 +33,35 @@ export const PURPOSES = [
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
+/**
+ * `UsedFor` labels by purpose. `SIP` and `HTTPS server` are captured (ALD); the others are guesses, and the
+ * WebexIdentity label is in no public source (open question 2): it is the `webexIdentityLabel` option.
+ */
+export const USED_FOR_LABELS: Readonly<Record<Purpose, string>> = {
+  '802.1X': '802.1X',
+  HTTPS: 'HTTPS server',
+  Audit: 'Audit',
+  SIP: 'SIP',
+  Pairing: 'Pairing',
+  WebexIdentity: 'Webex identity',
+  HttpClient: 'HTTP client',
+  HttpProxy: 'HTTP proxy',
+};
+
+/**
+ * What a store entry is: a certificate added with its key (`service`), a chain certificate that came with
+ * one and is listed as an entry of its own (`chain`, ALD), or the device's own preinstalled self-signed
+ * certificate (`preinstalled`).
+ */
+export type CertKind = 'service' | 'chain' | 'preinstalled';
+
 /** A certificate in the device's service store. */
 export interface StoredCert {
+  kind: CertKind;
   certificate: string;
+  /** Chain certificates added with it (PEM), for a `service` entry; empty otherwise. */
   chain: string[];
+  /** Empty for a `chain` entry: the device has no key for it. */
   privateKey: string;
   purposes: Purpose[];
   /** Added with `IsEncrypted: True` (a JWE body). */
@@ -37,24 +69,97 @@ export interface StoredCert {
   facts: CertFacts;
 }
 
-/** The state file's shape (format version 1). It holds the secret and keys: it is the device's flash. */
+/** A CA certificate (`Security Certificates CA Add`). */
+export interface StoredCa {
+  certificate: string;
+  facts: CertFacts;
+}
+
+/**
+ * Variants: behaviours that differ from the public facts (older simulator behaviour), and values no public
+ * source settles. Defaults are in `DEFAULT_VARIANT`.
+ */
+export interface DeviceVariant {
+  /** `labels` (default, ALD): `UsedFor: "SIP, HTTPS server"`; `purposes`: the Purpose literals (old simulator). */
+  usedFor: 'labels' | 'purposes';
+  /** The `UsedFor` label of WebexIdentity (default `Webex identity`, a guess: open question 2). */
+  webexIdentityLabel: string;
+  /** Chain certificates of an add become entries of their own (default true, ALD); false: old simulator. */
+  chainEntries: boolean;
+  /** A factory-fresh device holds its own self-signed certificate (default true). */
+  selfSigned: boolean;
+  /** `SystemUnit Software OptionKeys Encryption` (default True, RKM). */
+  encryptionOptionKey: boolean;
+  /** Refuse `ClientSecret Populate` on an unregistered device (schema registeredOnly). Default false (seed). */
+  populateNeedsRegistration: boolean;
+  /** How long a registration takes (default 100 ms). */
+  registrationDelayMs: number;
+  /** Activation codes (digits only) the simulated cloud refuses. */
+  rejectActivationCodes: readonly string[];
+  /** Every registration fails. */
+  registrationFails: boolean;
+  /** The org's domain: `InternalIdentity Identity` once registered (RKM shows the org's domain). */
+  orgDomain: string;
+  /** `ExternalIdentity Status` with an active external certificate (default `Valid`, a guess: open question 5). */
+  externalStatus: string;
+  /** `ExternalIdentity Verification` with an active external certificate (default `CAVerified`, a guess). */
+  externalVerification: string;
+}
+
+export const DEFAULT_VARIANT: Readonly<DeviceVariant> = Object.freeze({
+  usedFor: 'labels',
+  webexIdentityLabel: 'Webex identity',
+  chainEntries: true,
+  selfSigned: true,
+  encryptionOptionKey: true,
+  populateNeedsRegistration: false,
+  registrationDelayMs: 100,
+  rejectActivationCodes: [],
+  registrationFails: false,
+  orgDomain: 'example.com',
+  externalStatus: 'Valid',
+  externalVerification: 'CAVerified',
+});
+
+interface PersistedCert {
+  kind?: CertKind;
+  certificate: string;
+  chain: string[];
+  privateKey: string;
+  purposes: Purpose[];
+  encrypted: boolean;
+}
+
+/** The state file's shape (format version 2; version 1 files load). It holds the secret and keys: it is the device's flash. */
 interface PersistedState {
   format: 'e2ee-prov-simulator-state';
-  version: 1;
+  version: 1 | 2;
   device: { productId: string; software: string; serialNumber: string; deviceId: string };
   adminPassword: string;
   clientSecret: string | null;
-  certificates: {
-    certificate: string;
-    chain: string[];
-    privateKey: string;
-    purposes: Purpose[];
-    encrypted: boolean;
-  }[];
+  certificates: PersistedCert[];
+  caCertificates?: string[];
   configuration: Record<string, string>;
-  webex: { status: WebexStatus; hardened: boolean };
+  webex: { status: WebexStatus; hardened: boolean; registeredAt?: string };
   signInBanner: string;
   hostKey?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DEVICE_ID_NAMESPACE = 'e2ee-prov-simulator:';
+
+/**
+ * A UUID (RKM: `373a93cd-5f65-572a-81d8-95d0b15ebad4`, a version-5 UUID) derived from the serial number,
+ * so that a simulated device keeps its DeviceId with or without a state file (where it is also kept).
+ */
+export function deviceIdFor(serialNumber: string): string {
+  const h = createHash('sha1')
+    .update(DEVICE_ID_NAMESPACE + serialNumber)
+    .digest();
+  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
+  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 export interface DeviceIdentity {
@@ -87,8 +192,13 @@ export class Device {
   /** The ClientSecret; undefined until the first populate (and after a factory reset). */
   secret: string | undefined;
   certs: StoredCert[] = [];
+  caCerts: StoredCa[] = [];
   webexStatus: WebexStatus = 'Stopped';
+  /** `SecurityAction: Harden` deactivated the local users: logins fail until a factory reset. */
   hardened = false;
+  /** When the registration succeeded (dates of the internal identity). */
+  registeredAt: Date | undefined;
+  readonly variant: DeviceVariant;
   adminPassword: string;
   signInBanner = '';
   hostKey: string | undefined;
@@ -101,13 +211,14 @@ export class Device {
     identity: DeviceIdentity,
     readonly events: EventLog,
     private readonly stateFile?: string,
+    variant: Partial<DeviceVariant> = {},
   ) {
+    this.variant = { ...DEFAULT_VARIANT, ...variant };
     this.model = modelInfo(identity.productId);
     this.software = softwareInfo(identity.software);
     this.serialNumber = identity.serialNumber;
-    this.deviceId = randomBytes(6)
-      .toString('hex')
-      .replace(/(..)(?!$)/g, '$1:');
+    this.deviceId = deviceIdFor(this.serialNumber);
+    this.installSelfSigned();
     this.adminPassword = identity.adminPassword ?? '';
     this.config = defaultConfig();
     if (identity.systemName !== undefined) this.config.set('SystemUnit Name', identity.systemName);
@@ -130,10 +241,10 @@ export class Device {
         },
       );
     }
-    if (s.format !== 'e2ee-prov-simulator-state' || s.version !== 1) {
+    if (s.format !== 'e2ee-prov-simulator-state' || (s.version !== 1 && s.version !== 2)) {
       throw new SimulatorError(
         'ERR_SIM_STATE_FILE',
-        `The file ${this.stateFile} is not a simulator state file (format version 1).`,
+        `The file ${this.stateFile} is not a simulator state file (format version 1 or 2).`,
         {
           path: this.stateFile,
         },
@@ -142,10 +253,20 @@ export class Device {
     this.model = modelInfo(overrides.productId ?? s.device.productId);
     this.software = softwareInfo(overrides.software ?? s.device.software);
     this.serialNumber = overrides.serialNumber ?? s.device.serialNumber;
-    this.deviceId = s.device.deviceId;
+    // Version 1 files hold a MAC-like DeviceId: a real device's is a UUID.
+    this.deviceId = UUID.test(s.device.deviceId) ? s.device.deviceId : deviceIdFor(this.serialNumber);
     this.adminPassword = overrides.adminPassword ?? s.adminPassword;
     this.secret = s.clientSecret ?? undefined;
-    this.certs = s.certificates.map((c) => ({ ...c, facts: certFacts(c.certificate) }));
+    const loaded: StoredCert[] = [];
+    for (const c of s.certificates) {
+      const entry: StoredCert = { ...c, kind: c.kind ?? 'service', facts: certFacts(c.certificate) };
+      loaded.push(entry);
+      // Version 1 kept chain certificates inside the leaf only.
+      if (s.version === 1) loaded.push(...this.chainEntriesFor(entry, loaded));
+    }
+    this.certs = loaded;
+    if (s.version === 1) this.installSelfSigned();
+    this.caCerts = (s.caCertificates ?? []).map((pem) => ({ certificate: pem, facts: certFacts(pem) }));
     this.config = defaultConfig();
     for (const [k, v] of Object.entries(s.configuration)) if (this.config.has(k)) this.config.set(k, v);
     if (overrides.systemName !== undefined) this.config.set('SystemUnit Name', overrides.systemName);
@@ -153,6 +274,12 @@ export class Device {
       this.config.set('SerialPort LoginRequired', overrides.loginRequired ? 'On' : 'Off');
     this.webexStatus = s.webex.status === 'Registering' ? 'Stopped' : s.webex.status;
     this.hardened = s.webex.hardened;
+    this.registeredAt =
+      s.webex.registeredAt !== undefined
+        ? new Date(s.webex.registeredAt)
+        : this.webexStatus === 'Registered'
+          ? new Date()
+          : undefined;
     this.signInBanner = s.signInBanner;
     this.hostKey = s.hostKey;
   }
@@ -162,7 +289,7 @@ export class Device {
     if (this.stateFile === undefined) return;
     const s: PersistedState = {
       format: 'e2ee-prov-simulator-state',
-      version: 1,
+      version: 2,
       device: {
         productId: this.model.productId,
         software: this.software.display,
@@ -172,8 +299,13 @@ export class Device {
       adminPassword: this.adminPassword,
       clientSecret: this.secret ?? null,
       certificates: this.certs.map(({ facts: _facts, ...c }) => c),
+      caCertificates: this.caCerts.map((c) => c.certificate),
       configuration: Object.fromEntries(this.config),
-      webex: { status: this.webexStatus, hardened: this.hardened },
+      webex: {
+        status: this.webexStatus,
+        hardened: this.hardened,
+        ...(this.registeredAt !== undefined ? { registeredAt: this.registeredAt.toISOString() } : {}),
+      },
       signInBanner: this.signInBanner,
       ...(this.hostKey !== undefined ? { hostKey: this.hostKey } : {}),
     };
@@ -206,6 +338,93 @@ export class Device {
     return this.certs.find((c) => c.purposes.includes(purpose));
   }
 
+  /** The entry with this SHA-1 or SHA-256 (40 or 64 hex digits, any case, colons allowed). */
+  findCert(fingerprint: string): StoredCert | undefined {
+    const fp = fingerprint.replace(/:/g, '').toLowerCase();
+    return this.certs.find((c) => c.facts.sha1 === fp || c.facts.sha256 === fp);
+  }
+
+  /** The device's own certificate, made when the device is (and kept by every factory reset). */
+  private installSelfSigned(): void {
+    if (!this.variant.selfSigned || this.certs.some((c) => c.kind === 'preinstalled')) return;
+    const serial = createHash('sha1').update(`self-signed:${this.deviceId}`).digest('hex').slice(0, 16);
+    const made = makeSelfSigned(`0${serial.slice(1)}`);
+    this.certs.unshift({
+      kind: 'preinstalled',
+      certificate: made.certificate,
+      chain: [],
+      privateKey: made.privateKey,
+      purposes: [],
+      encrypted: false,
+      facts: certFacts(made.certificate),
+    });
+  }
+
+  /**
+   * The entries a service certificate's chain adds (ALD: an added intermediate becomes its own entry); one
+   * already in the store (or in `pending`) is not added twice. None with the `chainEntries: false` variant.
+   */
+  chainEntriesFor(leaf: StoredCert, pending: readonly StoredCert[] = []): StoredCert[] {
+    if (!this.variant.chainEntries) return [];
+    const out: StoredCert[] = [];
+    for (const pem of leaf.chain) {
+      const facts = certFacts(pem);
+      const known = [...this.certs, ...pending, ...out].some((c) => c.facts.sha1 === facts.sha1);
+      if (known) continue;
+      out.push({
+        kind: 'chain',
+        certificate: pem,
+        chain: [],
+        privateKey: '',
+        purposes: [],
+        encrypted: false,
+        facts,
+      });
+    }
+    return out;
+  }
+
+  /** The service certificates whose chain holds this entry. */
+  chainedBy(entry: StoredCert): StoredCert[] {
+    return this.certs.filter(
+      (c) => c.kind !== 'chain' && c.chain.some((pem) => certFacts(pem).sha1 === entry.facts.sha1),
+    );
+  }
+
+  /**
+   * What an entry shows as used for: its own purposes; a chain entry shows those of the certificates it
+   * chains (ALD: the intermediate shows the leaf's uses although only the leaf was activated).
+   */
+  effectivePurposes(entry: StoredCert): Purpose[] {
+    if (entry.kind !== 'chain') return [...entry.purposes];
+    const out: Purpose[] = [];
+    for (const leaf of this.chainedBy(entry))
+      for (const p of leaf.purposes) if (!out.includes(p)) out.push(p);
+    return out;
+  }
+
+  /** The `UsedFor` text: labels (or, with the `purposes` variant, the literals) joined by `, `. */
+  usedFor(entry: StoredCert): string {
+    const v = this.variant;
+    return this.effectivePurposes(entry)
+      .map((p) =>
+        v.usedFor === 'purposes' ? p : p === 'WebexIdentity' ? v.webexIdentityLabel : USED_FOR_LABELS[p],
+      )
+      .join(', ');
+  }
+
+  /** The chain an external identity presents: the leaf and its chain certificates still in the store. */
+  identityChain(leaf: StoredCert): CertFacts[] {
+    const chain = leaf.chain.map((pem) => certFacts(pem));
+    if (!this.variant.chainEntries) return [leaf.facts, ...chain];
+    return [leaf.facts, ...chain.filter((f) => this.certs.some((c) => c.facts.sha1 === f.sha1))];
+  }
+
+  /** Whether a login as `user` with `password` succeeds: only `admin`, and not after `SecurityAction: Harden`. */
+  loginAllowed(user: string, password: string): boolean {
+    return user === 'admin' && password === this.adminPassword && !this.hardened;
+  }
+
   /** Runs a change, persists it and tells listeners which status and configuration values changed. */
   mutate<T>(fn: () => T): T {
     const beforeStatus = snapshot(this.statusLeaves());
@@ -227,7 +446,7 @@ export class Device {
     return Math.floor((Date.now() - this.bootedAt) / 1000);
   }
 
-  /** Whether `xStatus Conference EndToEndEncryption` exists: E2EE-capable, and registered to Webex. */
+  /** Whether `xStatus Conference EndToEndEncryption` exists: E2EE-capable, and registered to Webex (schema registeredOnly). */
   get e2eeStatusVisible(): boolean {
     return this.e2eeSupported && this.webexStatus === 'Registered';
   }
@@ -243,8 +462,13 @@ export class Device {
       s(['SystemUnit', 'ProductId'], this.model.productId),
       s(['SystemUnit', 'ProductPlatform'], this.model.productPlatform),
       s(['SystemUnit', 'ProductType'], 'Cisco Codec'),
-      s(['SystemUnit', 'Software', 'DisplayName'], this.software.display),
+      s(['SystemUnit', 'Software', 'DisplayName'], this.software.displayName),
       s(['SystemUnit', 'Software', 'Name'], 's53200'),
+      s(
+        ['SystemUnit', 'Software', 'OptionKeys', 'Encryption'],
+        this.variant.encryptionOptionKey ? 'True' : 'False',
+        true,
+      ),
       s(['SystemUnit', 'Software', 'ReleaseDate'], this.software.releaseDate),
       s(['SystemUnit', 'Software', 'Version'], this.software.version),
     );
@@ -263,53 +487,71 @@ export class Device {
     const leaves: Leaf[] = [s(['Availability'], 'Available', true)];
     const ext = this.active('WebexIdentity');
     const now = Date.now();
+    const validity = (f: CertFacts): string =>
+      f.notAfter.getTime() < now ? 'Expired' : f.notBefore.getTime() > now ? 'NotYetValid' : 'Valid';
     if (ext) {
-      const f = ext.facts;
-      const valid = f.notBefore.getTime() <= now && now <= f.notAfter.getTime();
-      leaves.push(
-        s(['ExternalIdentity', 'Verification'], 'External'),
-        s(['ExternalIdentity', 'Identity'], f.commonName),
-        s(['ExternalIdentity', 'Status'], valid ? 'Valid' : 'Error'),
-      );
-      const chain = [ext.certificate, ...ext.chain];
-      chain.forEach((pem, i) => {
-        const cf = i === 0 ? f : certFacts(pem);
+      const chain = this.identityChain(ext);
+      chain.forEach((cf, i) => {
         const c = (field: (string | number)[], value: string): Leaf =>
           s(['ExternalIdentity', 'CertificateChain', 'Certificate', i + 1, ...field], value);
+        const names = [cf.commonName, ...sanDnsNames(cf.subjectAltName)].filter(
+          (n, j, all) => n !== '' && all.indexOf(n) === j,
+        );
         leaves.push(
           c(['Fingerprint'], cf.sha1),
-          c(['NotAfter'], showDate(cf.notAfter)),
-          c(['NotBefore'], showDate(cf.notBefore)),
+          c(['NotAfter'], e2eeDate(cf.notAfter)),
+          c(['NotBefore'], e2eeDate(cf.notBefore)),
           c(['PrimaryName'], cf.commonName),
-          c(
-            ['PublicKeyAlgorithm'],
-            cf.publicKeyAlgorithm === 'id-ecPublicKey'
-              ? `ECDSA P-${cf.publicKeySize}`
-              : `RSA ${cf.publicKeySize}`,
-          ),
+          c(['PublicKeyAlgorithm'], e2eeKeyAlgorithm(cf)),
           c(['SerialNumber'], cf.serialNumber),
-          c(['SignatureAlgorithm'], cf.hashingAlgorithm),
-          c(['Subject', 1, 'Name'], cf.subjectName),
-          c(['Validity'], cf.notAfter.getTime() < now ? 'Expired' : 'Valid'),
+          c(
+            ['SignatureAlgorithm'],
+            e2eeSignatureAlgorithm(cf, chain[i + 1] ?? (cf.issuerName === cf.subjectName ? cf : undefined)),
+          ),
+          ...names.map((n, j) => c(['Subject', j + 1, 'Name'], n)),
+          c(['Validity'], validity(cf)),
         );
       });
-    } else {
+      const valid = validity(ext.facts) === 'Valid';
       leaves.push(
-        s(['ExternalIdentity', 'Verification'], 'None'),
+        s(['ExternalIdentity', 'Identity'], ext.facts.commonName),
+        s(['ExternalIdentity', 'Status'], valid ? this.variant.externalStatus : validity(ext.facts)),
+        s(['ExternalIdentity', 'Verification'], this.variant.externalVerification),
+      );
+    } else {
+      // RKM: a registered device with no external identity shows the three as empty strings.
+      leaves.push(
         s(['ExternalIdentity', 'Identity'], ''),
-        s(['ExternalIdentity', 'Status'], 'Unknown'),
+        s(['ExternalIdentity', 'Status'], ''),
+        s(['ExternalIdentity', 'Verification'], ''),
       );
     }
-    const name = this.systemName || this.serialNumber;
+    // The Webex-issued internal identity (RKM): a short-lived P-256 certificate under a P-384 CA.
+    const at = this.registeredAt ?? new Date(this.bootedAt);
+    const seed = createHash('sha256').update(`internal:${this.deviceId}:${at.toISOString()}`).digest('hex');
+    const c = (field: (string | number)[], value: string): Leaf =>
+      s(['InternalIdentity', 'CertificateChain', 'Certificate', 1, ...field], value);
     leaves.push(
-      s(['InternalIdentity', 'Verification'], 'Webex verified'),
-      s(['InternalIdentity', 'Identity'], name),
+      c(['Fingerprint'], seed.slice(0, 40)),
+      c(['NotAfter'], e2eeDate(new Date(Math.floor(at.getTime() / 1000) * 1000 + 14 * 86_400_000))),
+      c(['PublicKeyAlgorithm'], 'ECDSA P256 SHA-256'),
+      c(['SerialNumber'], seed.slice(40, 58).toUpperCase()),
+      c(['SignatureAlgorithm'], 'ECDSA P384 SHA-384'),
+      c(['Subject', 1, 'Name'], `machine:${this.deviceId}`),
+      c(['Subject', 2, 'Name'], this.variant.orgDomain),
+      c(['Validity'], 'Valid'),
+      s(['InternalIdentity', 'Identity'], this.variant.orgDomain),
       s(['InternalIdentity', 'Status'], 'Valid'),
+      s(['InternalIdentity', 'Verification'], 'WebexVerified'),
     );
     return leaves;
   }
 
-  /** Factory defaults, except what `keep` names. The ClientSecret is always cleared. */
+  /**
+   * Factory defaults, except what `keep` names (the schema's list, real-devices.md "Commands"). The
+   * ClientSecret, users and passwords, the system name and the registration are never kept; the
+   * preinstalled self-signed certificate always is.
+   */
   factoryReset(keep: readonly KeepItem[]): void {
     this.mutate(() => {
       const fresh = defaultConfig();
@@ -318,12 +560,15 @@ export class Device {
         if (d.keep === undefined || !keep.includes(d.keep)) this.config.set(k, fresh.get(k) ?? d.default);
       }
       this.secret = undefined;
-      if (!keep.includes('Certificates')) this.certs = [];
-      if (!keep.includes('Webex')) {
-        this.webexStatus = 'Stopped';
-        this.hardened = false;
+      if (!keep.includes('Certificates')) {
+        this.certs = this.certs.filter((c) => c.kind === 'preinstalled');
+        this.caCerts = [];
       }
-      if (!keep.includes('LocalSetup')) this.adminPassword = '';
+      this.installSelfSigned();
+      this.webexStatus = 'Stopped';
+      this.registeredAt = undefined;
+      this.hardened = false;
+      this.adminPassword = '';
       this.signInBanner = '';
     });
   }
@@ -335,6 +580,14 @@ export class Device {
     const b = Buffer.from(candidate, 'utf8');
     return a.length === b.length && timingSafeEqual(a, b);
   }
+}
+
+/** DNS names of a subjectAltName as Node prints it (`DNS:a.example, DNS:b.example`). */
+function sanDnsNames(san: string): string[] {
+  return san
+    .split(/,\s*/)
+    .filter((p) => p.startsWith('DNS:'))
+    .map((p) => p.slice(4));
 }
 
 function leafKey(l: Leaf): string {

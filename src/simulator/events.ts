@@ -43,6 +43,8 @@ export type SimEvent = { t: string } & (
       change: 'added' | 'deleted' | 'activated' | 'deactivated';
       fingerprint: string;
       purpose?: string;
+      /** The entry's kind: `preinstalled` marks the device's own certificate (a client must never delete it). */
+      kind?: 'service' | 'chain' | 'preinstalled';
     }
   | { type: 'webex'; status: WebexStatus }
   /** The device went down (reboot, shutdown) or came up. */

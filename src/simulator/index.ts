@@ -4,8 +4,8 @@
  * spec is inferred are listed in docs/simulator.md.
  */
 import type { Duplex } from 'node:stream';
-import type { Aftermath } from './commands.js';
-import { Device, type Power } from './device.js';
+import { type Aftermath, finishRegistration, registrationVerdict } from './commands.js';
+import { Device, type DeviceVariant, type Power } from './device.js';
 import { EventLog, type SessionKind, type SimEvent, type WebexStatus } from './events.js';
 import { type Faults, describeFaults } from './faults.js';
 import { DEFAULT_MODEL } from './models.js';
@@ -13,6 +13,7 @@ import { modelInfo } from './models.js';
 import { PtyServer, type PtyHost } from './pty.js';
 import { Session } from './session.js';
 import { SshServer, generateHostKey, hostKeyFingerprint } from './ssh.js';
+import { SimulatorError } from './errors.js';
 import { ToolEnd } from './streams.js';
 
 export type { Faults } from './faults.js';
@@ -41,8 +42,40 @@ export interface SimulatorOptions {
   eventLog?: string;
   /** After a factory reset or restart, how long until the device answers again (default 1000 ms). */
   rebootDelayMs?: number;
-  /** How long `Webex Registration Start` stays Registering (default 100 ms). */
+  /**
+   * How long `Webex Registration Start` takes (default 100 ms). Without `AccountLinkMode: Asynchronous` the
+   * command answers only after it (synchronous, as the schema says).
+   */
   registrationDelayMs?: number;
+  /** Start registered to Webex (the E2EE status exists only then). Default false: a factory-fresh device. */
+  registered?: boolean;
+  /** Activation codes the simulated cloud refuses (registration fails; any non-16-digit code fails too). */
+  rejectActivationCodes?: string[];
+  /** Every registration fails. */
+  registrationFails?: boolean;
+  /** The org's domain: `InternalIdentity Identity` once registered (default `example.com`). */
+  orgDomain?: string;
+  /** `UsedFor` wording: `labels` (default, as real devices: "SIP, HTTPS server") or `purposes` (the literals; old simulator). */
+  usedFor?: 'labels' | 'purposes';
+  /** The `UsedFor` label of WebexIdentity (default `Webex identity`: the real wording is not public). */
+  webexIdentityLabel?: string;
+  /** Chain certificates of an add become entries of their own (default true, as real devices); false: old simulator. */
+  chainEntries?: boolean;
+  /** A preinstalled self-signed certificate (`/CN=TemporaryDefaultCertificate`), default true. */
+  selfSignedCertificate?: boolean;
+  /** `SystemUnit Software OptionKeys Encryption` (default true). */
+  encryptionOptionKey?: boolean;
+  /** Refuse `Security ClientSecret Populate` on an unregistered device (schema: registeredOnly). Default false. */
+  populateNeedsRegistration?: boolean;
+  /** `ExternalIdentity Status` with an active external identity (default `Valid`; real wording unknown). */
+  externalIdentityStatus?: string;
+  /** `ExternalIdentity Verification` with an active external identity (default `CAVerified`; real wording unknown). */
+  externalIdentityVerification?: string;
+  /**
+   * Input line limit in bytes, as a Linux canonical-mode tty (4095): bytes past it are dropped, the line end
+   * still ends the line. Default: no limit (the real limit is unknown).
+   */
+  lineLimit?: number;
   /** `legacy` prints the CE 9 banner (a blank line before `OK`). */
   banner?: 'current' | 'legacy';
   faults?: Partial<Faults>;
@@ -65,6 +98,10 @@ export interface CertificateView {
   encrypted: boolean;
   /** Intermediate certificates stored with it. */
   chainLength: number;
+  /** `service` (added with its key), `chain` (a chain certificate listed as its own entry), `preinstalled`. */
+  kind: 'service' | 'chain' | 'preinstalled';
+  /** What `Services Show` prints as `UsedFor`. */
+  usedFor: string;
 }
 
 /** A read-only snapshot of the device for test assertions. It never holds the secret itself. */
@@ -86,8 +123,14 @@ export interface SimulatorStateView {
   /** Configuration by path (`SystemUnit Name`, `SerialPort LoginRequired`, `Network 1 IPv4 Address`, …). */
   config: Readonly<Record<string, string>>;
   webexStatus: WebexStatus;
-  /** `Webex Registration Start SecurityAction: Harden` was used. */
+  /** `Webex Registration Start SecurityAction: Harden` succeeded: local users are deactivated, logins fail. */
   hardened: boolean;
+  /** `xStatus SystemUnit Hardware Module DeviceId` (a UUID). */
+  deviceId: string;
+  /** SHA-1 of the preinstalled self-signed certificate, while it is in the store. */
+  preinstalledCertificate: string | undefined;
+  /** CA certificates (`Security Certificates CA Add`), SHA-1. */
+  caCertificates: readonly string[];
   power: Power;
   rebooting: boolean;
   /** 1 at creation, +1 every time the device comes up again. */
@@ -127,6 +170,7 @@ class Simulator implements PtyHost {
   readonly device: Device;
   readonly events: EventLog;
   readonly bannerVariant: 'current' | 'legacy';
+  readonly lineLimit: number | undefined;
   private currentFaults: Faults;
   private readonly sessions = new Set<Session>();
   private readonly powerListeners = new Set<(phase: 'up' | 'down') => void>();
@@ -136,10 +180,14 @@ class Simulator implements PtyHost {
   private bootTimer: NodeJS.Timeout | undefined;
   private registrationTimer: NodeJS.Timeout | undefined;
   private readonly rebootDelayMs: number;
-  private readonly registrationDelayMs: number;
   private closed = false;
 
   constructor(options: SimulatorOptions) {
+    if (options.lineLimit !== undefined && (!Number.isInteger(options.lineLimit) || options.lineLimit < 1)) {
+      throw new SimulatorError('ERR_SIM_OPTIONS', `lineLimit must be a positive whole number of bytes.`, {
+        lineLimit: options.lineLimit,
+      });
+    }
     this.events = new EventLog(options.eventLog);
     const productId = options.model ?? DEFAULT_MODEL;
     this.device = new Device(
@@ -153,6 +201,7 @@ class Simulator implements PtyHost {
       },
       this.events,
       options.stateFile,
+      variantOf(options),
     );
     this.device.load({
       ...(options.model !== undefined ? { productId: options.model } : {}),
@@ -162,10 +211,14 @@ class Simulator implements PtyHost {
       ...(options.loginRequired !== undefined ? { loginRequired: options.loginRequired } : {}),
       ...(options.adminPassword !== undefined ? { adminPassword: options.adminPassword } : {}),
     });
+    if (options.registered !== undefined) {
+      this.device.webexStatus = options.registered ? 'Registered' : 'Stopped';
+      this.device.registeredAt = options.registered ? new Date() : undefined;
+    }
     this.device.save();
     this.bannerVariant = options.banner ?? 'current';
     this.rebootDelayMs = options.rebootDelayMs ?? 1000;
-    this.registrationDelayMs = options.registrationDelayMs ?? 100;
+    this.lineLimit = options.lineLimit;
     this.currentFaults = { ...options.faults };
   }
 
@@ -219,21 +272,13 @@ class Simulator implements PtyHost {
         this.powerDown(then.action === 'Shutdown' ? 'shutdown' : 'restart', then.action === 'Restart');
         return;
       case 'register': {
+        // AccountLinkMode: Asynchronous: the answer is out; Registering until the verdict.
         const d = this.device;
-        d.mutate(() => {
-          d.webexStatus = 'Registering';
-        });
-        this.events.emit({ type: 'webex', status: 'Registering' });
-        const code = then.activationCode.replace(/[\s-]/g, '');
         clearTimeout(this.registrationTimer);
         this.registrationTimer = setTimeout(() => {
-          // A real activation code is 16 digits; anything else fails as an unknown code would.
-          const status: WebexStatus = /^\d{16}$/.test(code) ? 'Registered' : 'Error';
-          d.mutate(() => {
-            d.webexStatus = status;
-          });
-          this.events.emit({ type: 'webex', status });
-        }, this.registrationDelayMs);
+          if (d.webexStatus !== 'Registering') return;
+          finishRegistration(d, registrationVerdict(d, then.activationCode), then.harden);
+        }, d.variant.registrationDelayMs);
         this.registrationTimer.unref();
         return;
       }
@@ -356,6 +401,8 @@ class Simulator implements PtyHost {
             purposes: Object.freeze([...c.purposes]),
             encrypted: c.encrypted,
             chainLength: c.chain.length,
+            kind: c.kind,
+            usedFor: d.usedFor(c),
           }),
         ),
       ),
@@ -363,6 +410,9 @@ class Simulator implements PtyHost {
       config: Object.freeze(Object.fromEntries(d.config)),
       webexStatus: d.webexStatus,
       hardened: d.hardened,
+      deviceId: d.deviceId,
+      preinstalledCertificate: d.certs.find((c) => c.kind === 'preinstalled')?.facts.sha1,
+      caCertificates: Object.freeze(d.caCerts.map((c) => c.facts.sha1)),
       power: d.power,
       rebooting: d.power === 'rebooting',
       bootCount: d.bootCount,
@@ -401,6 +451,24 @@ class Simulator implements PtyHost {
     await Promise.all([...this.servers].map((s) => s.close()));
     this.servers.clear();
   }
+}
+
+/** The device variants from the options (defaults: the public facts). */
+function variantOf(o: SimulatorOptions): Partial<DeviceVariant> {
+  const v: Partial<DeviceVariant> = {};
+  if (o.registrationDelayMs !== undefined) v.registrationDelayMs = o.registrationDelayMs;
+  if (o.rejectActivationCodes !== undefined) v.rejectActivationCodes = [...o.rejectActivationCodes];
+  if (o.registrationFails !== undefined) v.registrationFails = o.registrationFails;
+  if (o.orgDomain !== undefined) v.orgDomain = o.orgDomain;
+  if (o.usedFor !== undefined) v.usedFor = o.usedFor;
+  if (o.webexIdentityLabel !== undefined) v.webexIdentityLabel = o.webexIdentityLabel;
+  if (o.chainEntries !== undefined) v.chainEntries = o.chainEntries;
+  if (o.selfSignedCertificate !== undefined) v.selfSigned = o.selfSignedCertificate;
+  if (o.encryptionOptionKey !== undefined) v.encryptionOptionKey = o.encryptionOptionKey;
+  if (o.populateNeedsRegistration !== undefined) v.populateNeedsRegistration = o.populateNeedsRegistration;
+  if (o.externalIdentityStatus !== undefined) v.externalStatus = o.externalIdentityStatus;
+  if (o.externalIdentityVerification !== undefined) v.externalVerification = o.externalIdentityVerification;
+  return v;
 }
 
 /** Creates a simulated device (loading `stateFile` when it exists). */

@@ -52,37 +52,49 @@ export function modelInfo(productId: string): ModelInfo {
 
 /** A software string as the banner prints it, e.g. `RoomOS 11.23.1.8 3963b07b5c5` or `ce 9.15.18.5 a6e2b8bf6f4`. */
 export interface SoftwareInfo {
-  /** As given: the banner's `Cisco Codec Release <display>` and `Software DisplayName`. */
+  /** As given: the banner's `Cisco Codec Release <display>`. */
   display: string;
-  /** `xStatus SystemUnit Software Version`, e.g. `11.23.1.8.3963b07b5c5` or `ce9.15.18.5.a6e2b8bf6f4`. */
+  /** `xStatus SystemUnit Software DisplayName`, e.g. `RoomOS 11.19.1.7 3055d561c16` (RKM). */
+  displayName: string;
+  /**
+   * `xStatus SystemUnit Software Version`: the `ce` prefix stays on RoomOS 10 and 11 (RKM:
+   * `ce11.19.1.7.3055d561c16`); CE 9 `ce9.15.18.5.a6e2b8bf6f4`; TC `tc7.3.3.c84180a`.
+   */
   version: string;
   /** Numeric release parts, e.g. [11, 23, 1, 8]. */
   numbers: number[];
   releaseDate: string;
+  family: 'roomos' | 'ce' | 'tc';
 }
 
 const RELEASE_DATES: Record<string, string> = {
   '11.23.1.8': '2024-12-12',
+  '11.19.1.7': '2024-08-05',
   '10.6.1.0': '2021-08-17',
   '10.5.1.0': '2021-07-06',
   '9.15.18.5': '2023-05-16',
+  '7.3.3.0': '2015-06-12',
 };
 
 /** Parses a software string; the release date comes from a small table, else a fixed plausible date. */
 export function softwareInfo(display: string): SoftwareInfo {
-  const m = /^\s*(roomos|ce|tc)\s*([0-9]+(?:\.[0-9]+)*)\s*([0-9a-f]*)/i.exec(display);
-  const family = (m?.[1] ?? 'RoomOS').toLowerCase();
+  const m = /^\s*(roomos|ce|tc)\s*([0-9]+(?:\.[0-9]+)*)[\s.]*([0-9a-f]*)/i.exec(display);
+  const family = (m?.[1] ?? 'RoomOS').toLowerCase() as 'roomos' | 'ce' | 'tc';
   const numText = m?.[2] ?? '0';
   const hash = m?.[3] ?? '';
   const numbers = numText.split('.').map((n) => Number.parseInt(n, 10));
   while (numbers.length < 4) numbers.push(0);
-  const prefix = family === 'roomos' ? '' : family;
+  // RoomOS keeps the `ce` prefix in Software Version (RKM); TC keeps `tc`.
+  const prefix = family === 'tc' ? 'tc' : 'ce';
   const version = `${prefix}${numText}${hash ? `.${hash}` : ''}`;
+  const displayName = family === 'roomos' ? `RoomOS ${numText}${hash ? ` ${hash}` : ''}` : display.trim();
   return {
     display: display.trim(),
+    displayName,
     version,
     numbers,
     releaseDate: RELEASE_DATES[numbers.join('.')] ?? '2024-01-15',
+    family,
   };
 }
 

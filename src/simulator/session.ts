@@ -44,6 +44,8 @@ export interface SessionHost {
   nextSessionId(): number;
   /** The banner variant: `legacy` puts a blank line before `OK` (CE 9 style). */
   readonly bannerVariant: 'current' | 'legacy';
+  /** The input line limit (the `lineLimit` option), undefined for none. */
+  readonly lineLimit: number | undefined;
   /** Carries out a command's aftermath (factory reset, reboot, registration) once its answer is out. */
   aftermath(then: Aftermath): void;
   sessionClosed(session: Session): void;
@@ -130,6 +132,8 @@ const STATUS_WORDS = new Set(
     'DisplayName',
     'Name',
     'ReleaseDate',
+    'OptionKeys',
+    'Encryption',
     'Version',
     'Uptime',
     'Webex',
@@ -306,7 +310,9 @@ export class Session {
       }
       return;
     }
-    const max = this.host.faults().truncateLineAt;
+    // A canonical-mode tty keeps the first `lineLimit` bytes of a line and drops the rest; the line end
+    // still ends the line (the `truncateLineAt` fault does the same for one test).
+    const max = this.host.faults().truncateLineAt ?? this.host.lineLimit;
     if (max !== undefined && this.line.length >= max) return;
     this.line.push(b);
     this.echoByte(b);
@@ -355,7 +361,8 @@ export class Session {
         }
         return;
       case 'password': {
-        const ok = this.user === 'admin' && text === this.host.device.adminPassword;
+        // After `SecurityAction: Harden` every local user is deactivated: the login fails as a wrong password does.
+        const ok = this.host.device.loginAllowed(this.user, text);
         this.host.events.emit({
           type: 'login',
           session: this.id,
@@ -564,7 +571,12 @@ export class Session {
     }
     const name = resultName(def);
     const canonicalPath = def.path.join(' ');
-    const v = validateParams(def, parsed.params, d);
+    // A body given to a command that is not multiline (jsxapi's `{N}` framing) is refused, as is a parameter
+    // a device does not know (a guess for the former: docs/simulator.md).
+    const v: ReturnType<typeof validateParams> =
+      body !== undefined && !def.multiline
+        ? { ok: false, reason: 'Not a multiline command' }
+        : validateParams(def, parsed.params, d);
     if (!v.ok) {
       this.host.events.emit({
         ...base,

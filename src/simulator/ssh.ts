@@ -83,8 +83,7 @@ export class SshServer {
     client.on('close', () => this.connections.delete(client));
     client.on('authentication', (ctx) => {
       const check = (password: string): boolean => {
-        const ok =
-          ctx.username === 'admin' && password === this.host.device.adminPassword && this.host.isUp();
+        const ok = this.host.device.loginAllowed(ctx.username, password) && this.host.isUp();
         this.host.events.emit({
           type: 'login',
           session: 0,

@@ -6,6 +6,7 @@ import { SerialPort } from 'serialport';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planFromArgs } from '../../src/cli/commands/simulator.js';
+import { parseTarget } from '../../src/main/device/target.js';
 import { systemHas } from '../helpers/system.js';
 import { RawClient, serialLogin } from './client.js';
 
@@ -64,6 +65,76 @@ describe('the simulator command line', () => {
     expect(() => planFromArgs(['--link', 'a', '--login', 'maybe'])).toThrow(/on or off/);
     expect(() => planFromArgs(['--ssh', 'http'])).toThrow(/TCP port/);
     expect(() => planFromArgs(['--link', 'a', '--bogus'])).toThrow(/Unknown option/);
+  });
+
+  it('exposes the simulator variants as flags and as sim: target options', () => {
+    expect(
+      planFromArgs([
+        '--ssh',
+        '0',
+        '--registered',
+        '--used-for',
+        'purposes',
+        '--webex-identity-label',
+        'WebexIdentity',
+        '--chain-entries',
+        'off',
+        '--self-signed',
+        'off',
+        '--encryption',
+        'off',
+        '--populate',
+        'registered',
+        '--line-limit',
+        '4095',
+        '--registration-delay',
+        '2000',
+        '--reject-code',
+        '1111222233334444',
+        '--reject-code',
+        '5555666677778888',
+        '--org',
+        'example.org',
+      ]),
+    ).toEqual({
+      sshPort: 0,
+      options: {
+        registered: true,
+        usedFor: 'purposes',
+        webexIdentityLabel: 'WebexIdentity',
+        chainEntries: false,
+        selfSignedCertificate: false,
+        encryptionOptionKey: false,
+        populateNeedsRegistration: true,
+        lineLimit: 4095,
+        registrationDelayMs: 2000,
+        rejectActivationCodes: ['1111222233334444', '5555666677778888'],
+        orgDomain: 'example.org',
+      },
+    });
+    expect(() => planFromArgs(['--ssh', '0', '--line-limit', '0'])).toThrow(/--line-limit/);
+    expect(() => planFromArgs(['--ssh', '0', '--used-for', 'words'])).toThrow(/labels or purposes/);
+    expect(() => planFromArgs(['--ssh', '0', '--chain-entries', 'maybe'])).toThrow(/on or off/);
+    expect(
+      parseTarget(
+        'sim:?registered=on&usedfor=purposes&label=Webex%20Identity&chain=off&selfsigned=off&encryption=off&populate=registered&linelimit=4095&regdelay=50&org=example.org',
+      ),
+    ).toMatchObject({
+      kind: 'sim',
+      options: {
+        registered: true,
+        usedFor: 'purposes',
+        webexIdentityLabel: 'Webex Identity',
+        chainEntries: false,
+        selfSignedCertificate: false,
+        encryptionOptionKey: false,
+        populateNeedsRegistration: true,
+        lineLimit: 4095,
+        registrationDelayMs: 50,
+        orgDomain: 'example.org',
+      },
+    });
+    expect(() => parseTarget('sim:?linelimit=x')).toThrow(/linelimit/);
   });
 
   it.runIf(systemHas('socat'))(

@@ -144,7 +144,11 @@ describe('feedback', () => {
     other.send('xCommand Webex Registration Start ActivationCode: "0000" SecurityAction: Harden\r');
     expect(await c.until('** end\r\n')).toBe('*s Webex Status: Registering\r\n** end\r\n');
     expect(await c.until('** end\r\n')).toBe('*s Webex Status: Error\r\n** end\r\n');
-    expect(s.state.hardened).toBe(true);
+    // Synchronous: the answer comes with the verdict; a failed registration hardens nothing.
+    expect(await other.until(/RegistrationStartResult[^]*?\*\* end\r\n/)).toContain(
+      '*r RegistrationStartResult (status=Error):\r\n*r RegistrationStartResult Reason: "Registration failed."\r\n',
+    );
+    expect(s.state.hardened).toBe(false);
   });
 });
 

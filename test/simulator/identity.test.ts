@@ -151,8 +151,9 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
     expect(
       await xcommand(c, `xCommand Security Certificates Services Add IsEncrypted: True\r${addBlob}\r.`),
     ).toBe('OK\r\n*r ServicesAddResult (status=OK):\r\n** end\r\n');
-    expect(s.state.certificates).toHaveLength(1);
-    expect(s.state.certificates[0]).toMatchObject({
+    // The preinstalled self-signed certificate comes first, then the added one.
+    expect(s.state.certificates.map((x) => x.kind)).toEqual(['preinstalled', 'service']);
+    expect(s.state.certificates[1]).toMatchObject({
       fingerprint: certs.leaf.sha1,
       encrypted: true,
       commonName: 'roomkit.example.com',
@@ -160,21 +161,26 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
 
     const show = (await xcommand(c, 'xCommand Security Certificates Services Show')).split('\r\n');
     const [mon, day, time, year] = certs.leaf.notAfter.split(/\s+/);
-    expect(show).toEqual([
+    expect(show.slice(0, 3)).toEqual([
       'OK',
       '*r ServicesShowResult (status=OK):',
-      `*r ServicesShowResult Details 1 Fingerprint: "${certs.leaf.sha1}"`,
-      '*r ServicesShowResult Details 1 HashingAlgorithm: "sha256WithRSAEncryption"',
-      '*r ServicesShowResult Details 1 IssuerName: "/C=US/O=Test CA/CN=Test Root"',
-      '*r ServicesShowResult Details 1 PublicKeySize: 256',
-      expect.stringMatching(/^\*r ServicesShowResult Details 1 SerialNumber: "[0-9A-F]+"$/),
-      '*r ServicesShowResult Details 1 SignatureAlgorithm: "id-ecPublicKey"',
-      '*r ServicesShowResult Details 1 SubjectName: "/CN=roomkit.example.com/O=Example"',
-      '*r ServicesShowResult Details 1 UsedFor: ""',
-      '*r ServicesShowResult Details 1 Version: 3',
-      `*r ServicesShowResult Details 1 notAfter: "${mon} ${day?.padStart(2, '0')} ${time} ${year} GMT"`,
+      `*r ServicesShowResult Details 1 Fingerprint: "${s.state.preinstalledCertificate}"`,
+    ]);
+    expect(show).toContain('*r ServicesShowResult Details 1 SubjectName: "/CN=TemporaryDefaultCertificate"');
+    expect(show).toContain('*r ServicesShowResult Details 1 UsedFor: ""');
+    expect(show.slice(13)).toEqual([
+      `*r ServicesShowResult Details 2 Fingerprint: "${certs.leaf.sha1}"`,
+      '*r ServicesShowResult Details 2 HashingAlgorithm: "sha256WithRSAEncryption"',
+      '*r ServicesShowResult Details 2 IssuerName: "/C=US/O=Test CA/CN=Test Root"',
+      '*r ServicesShowResult Details 2 PublicKeySize: 256',
+      expect.stringMatching(/^\*r ServicesShowResult Details 2 SerialNumber: "[0-9A-F]+"$/),
+      '*r ServicesShowResult Details 2 SignatureAlgorithm: "id-ecPublicKey"',
+      '*r ServicesShowResult Details 2 SubjectName: "/CN=roomkit.example.com/O=Example"',
+      '*r ServicesShowResult Details 2 UsedFor: ""',
+      '*r ServicesShowResult Details 2 Version: 3',
+      `*r ServicesShowResult Details 2 notAfter: "${mon} ${day?.padStart(2, '0')} ${time} ${year} GMT"`,
       expect.stringMatching(
-        /^\*r ServicesShowResult Details 1 notBefore: "[A-Z][a-z]{2} \d{2} \d\d:\d\d:\d\d \d{4} GMT"$/,
+        /^\*r ServicesShowResult Details 2 notBefore: "[A-Z][a-z]{2} \d{2} \d\d:\d\d:\d\d \d{4} GMT"$/,
       ),
       '*r ServicesShowResult Format: Text',
       '** end',
@@ -190,9 +196,11 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
       ),
     ).toBe('OK\r\n*r ServicesActivateResult (status=OK):\r\n** end\r\n');
     expect(s.state.webexIdentity).toBe(certs.leaf.sha1);
-    expect(await xcommand(c, 'xCommand Security Certificates Services Show Filter: WebexIdentity')).toContain(
-      '*r ServicesShowResult Details 1 UsedFor: "WebexIdentity"\r\n',
-    );
+    // UsedFor holds a label (ALD), not the Purpose literal; Filter returns the certificate used for it.
+    const filtered = await xcommand(c, 'xCommand Security Certificates Services Show Filter: WebexIdentity');
+    expect(filtered).toContain(`*r ServicesShowResult Details 1 Fingerprint: "${certs.leaf.sha1}"\r\n`);
+    expect(filtered).toContain('*r ServicesShowResult Details 1 UsedFor: "Webex identity"\r\n');
+    expect(filtered).not.toContain('Details 2');
 
     // Not registered yet: the E2EE status nodes are not there.
     c.send('xStatus Conference EndToEndEncryption\r');
@@ -204,17 +212,15 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
         'xCommand Webex Registration Start SecurityAction: NoAction ActivationCode: "1234-5678-9012-3456"',
       ),
     ).toBe('OK\r\n*r RegistrationStartResult (status=OK):\r\n** end\r\n');
+    // Synchronous: the answer came once the registration had succeeded.
     c.send('xStatus Webex Status\r');
-    expect(await c.until('OK\r\n')).toBe('*s Webex Status: Registering\r\n** end\r\n\r\nOK\r\n');
-    for (let i = 0; i < 100 && s.state.webexStatus !== 'Registered'; i++)
-      await new Promise((r) => setTimeout(r, 10));
-    expect(s.state.webexStatus).toBe('Registered');
+    expect(await c.until('OK\r\n')).toBe('*s Webex Status: Registered\r\n** end\r\n\r\nOK\r\n');
 
     c.send('xStatus Conference EndToEndEncryption\r');
     const status = await c.until('OK\r\n');
     expect(status).toContain('*s Conference EndToEndEncryption Availability: Available\r\n');
     expect(status).toContain(
-      '*s Conference EndToEndEncryption ExternalIdentity Verification: "External"\r\n',
+      '*s Conference EndToEndEncryption ExternalIdentity Verification: "CAVerified"\r\n',
     );
     expect(status).toContain(
       '*s Conference EndToEndEncryption ExternalIdentity Identity: "roomkit.example.com"\r\n',
@@ -224,7 +230,7 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
       `*s Conference EndToEndEncryption ExternalIdentity CertificateChain Certificate 1 Fingerprint: "${certs.leaf.sha1}"\r\n`,
     );
     expect(status).toContain(
-      '*s Conference EndToEndEncryption InternalIdentity Verification: "Webex verified"\r\n',
+      '*s Conference EndToEndEncryption InternalIdentity Verification: "WebexVerified"\r\n',
     );
 
     // Deactivate (JWE), then delete (plain hex).
@@ -237,11 +243,13 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
     ).toBe('OK\r\n*r ServicesDeactivateResult (status=OK):\r\n** end\r\n');
     expect(s.state.webexIdentity).toBeUndefined();
     c.send('xStatus Conference EndToEndEncryption ExternalIdentity Verification\r');
-    expect(await c.until('OK\r\n')).toContain('Verification: "None"');
+    expect(await c.until('OK\r\n')).toBe(
+      '*s Conference EndToEndEncryption ExternalIdentity Verification: ""\r\n** end\r\n\r\nOK\r\n',
+    );
     expect(
       await xcommand(c, `xCommand Security Certificates Services Delete Fingerprint: "${certs.leaf.sha1}"`),
     ).toBe('OK\r\n*r ServicesDeleteResult (status=OK):\r\n** end\r\n');
-    expect(s.state.certificates).toHaveLength(0);
+    expect(s.state.certificates.map((x) => x.kind)).toEqual(['preinstalled']);
     const log = JSON.stringify(s.events);
     for (const secret of [SECRET, addBlob, activate, deactivate, 'PRIVATE KEY'])
       expect(log).not.toContain(secret);
@@ -262,7 +270,7 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
     expect(
       await xcommand(c, `xCommand Security Certificates Services Add IsEncrypted: True\r${populateBlob}\r.`),
     ).toContain('Reason: "Wrong cisco-action in JWE header: expected add."');
-    expect(s.state.certificates).toHaveLength(0);
+    expect(s.state.certificates.filter((x) => x.kind !== 'preinstalled')).toHaveLength(0);
 
     const unknown = await seal('activate', 'ab'.repeat(20), SECRET);
     expect(
@@ -289,7 +297,7 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
         `xCommand Security Certificates Services Activate Purpose: WebexIdentity Fingerprint: "${rsaActivate}"`,
       ),
     ).toContain('Reason: "Key type not supported: the certificate key must be ECDSA P-256."');
-    expect(s.state.certificates.map((x) => x.purposes)).toEqual([['HTTPS']]);
+    expect(s.state.certificates.map((x) => x.purposes)).toEqual([[], ['HTTPS']]);
     expect(s.state.webexIdentity).toBeUndefined();
     expect(
       await xcommand(c, `xCommand Security Certificates Services Delete Fingerprint: "${'0'.repeat(40)}"`),
@@ -307,7 +315,9 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
         `xCommand Security Certificates Services Add IsEncrypted: True | resultId="w"\r${wrapped}\r.`,
       ),
     ).toBe('OK\r\n*r ServicesAddResult (status=OK):\r\n** resultId: "w"\r\n** end\r\n');
-    expect(s.state.certificates.map((x) => x.fingerprint)).toEqual([certs.leaf.sha1]);
+    expect(s.state.certificates.filter((x) => x.kind === 'service').map((x) => x.fingerprint)).toEqual([
+      certs.leaf.sha1,
+    ]);
     expect(
       await xcommand(c, `xCommand Security Certificates Services Add\r${certs.leaf.cert}${certs.leaf.key}.`),
     ).toContain('Reason: "Certificate already exists."');
@@ -325,9 +335,13 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
       );
       await s.close();
       sim = await createSimulator({ stateFile });
+      const before = s.state.preinstalledCertificate;
+      expect(before).toMatch(/^[0-9a-f]{40}$/);
       expect(sim.state.certificates.map((x) => [x.fingerprint, x.purposes])).toEqual([
+        [before, []],
         [certs.rsa.sha1, ['HTTPS']],
       ]);
+      expect(sim.state.deviceId).toBe(s.state.deviceId);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

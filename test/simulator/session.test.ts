@@ -113,7 +113,7 @@ describe('TShell grammar', () => {
   });
 
   it('tags answers with resultId (key case-insensitive, spaces optional)', async () => {
-    const c = await shell();
+    const c = await shell({ selfSignedCertificate: false });
     c.send('echo off\r');
     await c.until('OK\r\n');
     c.send('xStatus SystemUnit ProductId|resultid="a1"\r');
@@ -294,6 +294,6 @@ describe('device facts', () => {
   it('old RoomOS (before 10.6.1) cannot hold an E2EE identity', async () => {
     const s = await start({ software: 'RoomOS 10.5.1.0 2f1e0a0b1c2' });
     expect(s.state.e2eeCapable).toBe(false);
-    expect(s.state.softwareVersion).toBe('10.5.1.0.2f1e0a0b1c2');
+    expect(s.state.softwareVersion).toBe('ce10.5.1.0.2f1e0a0b1c2');
   });
 });

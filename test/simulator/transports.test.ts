@@ -173,4 +173,21 @@ describe('over SSH (ssh2 client)', () => {
     again.client.end();
     await served.close();
   });
+
+  it('after SecurityAction: Harden refuses every login, admin included', async () => {
+    sim = await createSimulator({ registrationDelayMs: 10 });
+    const served = await sim.serveSsh();
+    const { client, stream } = await connect(served.port, { password: '' }, false);
+    const c = new RawClient(stream);
+    await c.until('OK\n\n');
+    c.send('xCommand Webex Registration Start ActivationCode: "1234567890123456" SecurityAction: Harden\n');
+    expect(await c.until('** end\n')).toContain('*r RegistrationStartResult (status=OK):');
+    expect(sim.state.hardened).toBe(true);
+    await expect(connect(served.port, { password: '' }, false)).rejects.toThrow();
+    await expect(connect(served.port, { keyboard: '' }, false)).rejects.toThrow();
+    const logins = sim.events.filter((e) => e.type === 'login');
+    expect(logins.at(-1)).toMatchObject({ user: 'admin', ok: false, transport: 'ssh' });
+    client.end();
+    await served.close();
+  });
 });

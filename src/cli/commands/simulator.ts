@@ -4,7 +4,7 @@ import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE =
-  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS]';
+  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN]';
 
 /** What the command serves, parsed from its options. */
 export interface SimulatorPlan {
@@ -28,6 +28,17 @@ export function planFromArgs(args: string[]): SimulatorPlan {
       name: { type: 'string' },
       'event-log': { type: 'string' },
       'reboot-delay': { type: 'string' },
+      registered: { type: 'boolean' },
+      'used-for': { type: 'string' },
+      'webex-identity-label': { type: 'string' },
+      'chain-entries': { type: 'string' },
+      'self-signed': { type: 'string' },
+      encryption: { type: 'string' },
+      populate: { type: 'string' },
+      'line-limit': { type: 'string' },
+      'registration-delay': { type: 'string' },
+      'reject-code': { type: 'string', multiple: true },
+      org: { type: 'string' },
     },
     USAGE,
   );
@@ -57,6 +68,56 @@ export function planFromArgs(args: string[]): SimulatorPlan {
     }
     options.rebootDelayMs = ms;
   }
+  const onOff = (name: string, v: string | undefined): boolean | undefined => {
+    if (v === undefined) return undefined;
+    if (v !== 'on' && v !== 'off')
+      throw new CliError('ERR_USAGE', `--${name} takes on or off, not ${JSON.stringify(v)}.`);
+    return v === 'on';
+  };
+  const count = (name: string, v: string | undefined, min: number): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) {
+      throw new CliError(
+        'ERR_USAGE',
+        `--${name} takes a whole number (at least ${min}), not ${JSON.stringify(v)}.`,
+      );
+    }
+    return n;
+  };
+  if (values.registered === true) options.registered = true;
+  if (values['used-for'] !== undefined) {
+    if (values['used-for'] !== 'labels' && values['used-for'] !== 'purposes') {
+      throw new CliError(
+        'ERR_USAGE',
+        `--used-for takes labels or purposes, not ${JSON.stringify(values['used-for'])}.`,
+      );
+    }
+    options.usedFor = values['used-for'];
+  }
+  if (values['webex-identity-label'] !== undefined)
+    options.webexIdentityLabel = values['webex-identity-label'];
+  const chain = onOff('chain-entries', values['chain-entries']);
+  if (chain !== undefined) options.chainEntries = chain;
+  const selfSigned = onOff('self-signed', values['self-signed']);
+  if (selfSigned !== undefined) options.selfSignedCertificate = selfSigned;
+  const encryption = onOff('encryption', values.encryption);
+  if (encryption !== undefined) options.encryptionOptionKey = encryption;
+  if (values.populate !== undefined) {
+    if (values.populate !== 'any' && values.populate !== 'registered') {
+      throw new CliError(
+        'ERR_USAGE',
+        `--populate takes any or registered, not ${JSON.stringify(values.populate)}.`,
+      );
+    }
+    options.populateNeedsRegistration = values.populate === 'registered';
+  }
+  const lineLimit = count('line-limit', values['line-limit'], 1);
+  if (lineLimit !== undefined) options.lineLimit = lineLimit;
+  const regDelay = count('registration-delay', values['registration-delay'], 0);
+  if (regDelay !== undefined) options.registrationDelayMs = regDelay;
+  if (values['reject-code'] !== undefined) options.rejectActivationCodes = [...values['reject-code']];
+  if (values.org !== undefined) options.orgDomain = values.org;
   const plan: SimulatorPlan = { options };
   if (values.link !== undefined) plan.link = values.link;
   if (values.ssh !== undefined) {

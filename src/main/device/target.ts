@@ -9,6 +9,17 @@ export interface SimTargetOptions {
   serialNumber?: string;
   systemName?: string;
   loginRequired?: boolean;
+  /** Simulator variants (src/simulator/index.ts `SimulatorOptions`, docs/simulator.md). */
+  registered?: boolean;
+  usedFor?: 'labels' | 'purposes';
+  webexIdentityLabel?: string;
+  chainEntries?: boolean;
+  selfSignedCertificate?: boolean;
+  encryptionOptionKey?: boolean;
+  populateNeedsRegistration?: boolean;
+  lineLimit?: number;
+  orgDomain?: string;
+  registrationDelayMs?: number;
 }
 
 /** Where a device console is. */
@@ -42,7 +53,7 @@ function onOff(text: string, name: string, v: string): boolean {
 
 /**
  * Reads a target: `serial:/dev/ttyUSB0[?baud=N&flow=none|rtscts|xonxoff]`, `serial:COM3`,
- * `ssh://user@host[:port]` (user `admin` when left out; never a password), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off]`.
+ * `ssh://user@host[:port]` (user `admin` when left out; never a password), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off&registered=on|off&usedfor=labels|purposes&label=…&chain=on|off&selfsigned=on|off&encryption=on|off&populate=any|registered&linelimit=N&regdelay=MS&org=DOMAIN]`.
  */
 export function parseTarget(text: string): Target {
   const t = text.trim();
@@ -98,10 +109,28 @@ export function parseTarget(text: string): Target {
       else if (k === 'serial') options.serialNumber = v;
       else if (k === 'name') options.systemName = v;
       else if (k === 'login') options.loginRequired = onOff(text, 'login', v);
+      else if (k === 'registered') options.registered = onOff(text, 'registered', v);
+      else if (k === 'usedfor') {
+        if (v !== 'labels' && v !== 'purposes') throw bad(text, 'usedfor must be labels or purposes');
+        options.usedFor = v;
+      } else if (k === 'label') options.webexIdentityLabel = v;
+      else if (k === 'chain') options.chainEntries = onOff(text, 'chain', v);
+      else if (k === 'selfsigned') options.selfSignedCertificate = onOff(text, 'selfsigned', v);
+      else if (k === 'encryption') options.encryptionOptionKey = onOff(text, 'encryption', v);
+      else if (k === 'populate') {
+        if (v !== 'any' && v !== 'registered') throw bad(text, 'populate must be any or registered');
+        options.populateNeedsRegistration = v === 'registered';
+      } else if (k === 'linelimit' || k === 'regdelay') {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < (k === 'linelimit' ? 1 : 0))
+          throw bad(text, `${k} must be a whole number, not ${JSON.stringify(v)}`);
+        if (k === 'linelimit') options.lineLimit = n;
+        else options.registrationDelayMs = n;
+      } else if (k === 'org') options.orgDomain = v;
       else
         throw bad(
           text,
-          `unknown simulator option ${JSON.stringify(k)} (state, model, software, serial, name, login)`,
+          `unknown simulator option ${JSON.stringify(k)} (state, model, software, serial, name, login, registered, usedfor, label, chain, selfsigned, encryption, populate, linelimit, regdelay, org)`,
         );
     }
     return { kind: 'sim', options, text: t };
