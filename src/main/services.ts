@@ -23,6 +23,7 @@ import type {
 } from '../contract/index.js';
 import { ProvisionerError, isProvisionerError } from '../core/errors.js';
 import { inspect } from '../core/jwe/index.js';
+import { checkConsoleValue } from '../core/xapi/index.js';
 import {
   type Credentials,
   type CredentialsInput,
@@ -362,6 +363,9 @@ export function createServices(options: ServiceOptions): Services {
     'device.connect': ({ target: text, password }) =>
       exclusive(async () => {
         const target = parseTarget(text);
+        // Before the current session is closed or anything opened: a CR in the password would type
+        // the rest of it into the device's console as a command.
+        checkConsoleValue(password ?? '', 'login password');
         await closeSession();
         const transcript = new Transcript();
         const unsubscribe = transcript.subscribe(pushConsole);

@@ -25,6 +25,8 @@ export const DEVICE_ERROR_CODES = [
   'ERR_DEVICE_COMMAND_FAILED',
   /** A parameter is missing or invalid: refused by the device (`ParameterError`) or before sending. */
   'ERR_DEVICE_PARAMETER',
+  /** A login user name or password holds a line break or another control character; nothing was sent. */
+  'ERR_DEVICE_CONTROL_CHARACTER',
   /** The device answered `Command not recognized.` */
   'ERR_DEVICE_NOT_RECOGNIZED',
   /** The device answered something this tool cannot read. */

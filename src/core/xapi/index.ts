@@ -14,6 +14,9 @@ export {
   byteLength,
   checkLineLength,
   bodyLines,
+  CONSOLE_UNSAFE,
+  findConsoleUnsafe,
+  checkConsoleValue,
 } from './build.js';
 export type { Literal, ParamValue, Params } from './build.js';
 export { ConsoleReader, cleanLine } from './reader.js';

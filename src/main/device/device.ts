@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect as inspectBlob, type Action } from '../../core/jwe/index.js';
 import {
   DeviceError,
+  checkConsoleValue,
   isDeviceError,
   lit,
   parseCertificates,
@@ -181,6 +182,9 @@ export class RoomOsDevice {
   /** Opens the console at `target` and logs in. See `connect()`. */
   static async open(targetOrText: Target | string, options: ConnectOptions = {}): Promise<RoomOsDevice> {
     const target = typeof targetOrText === 'string' ? parseTarget(targetOrText) : targetOrText;
+    // Refused before anything is opened: a CR in a password would type the rest into the console.
+    checkConsoleValue(options.password ?? '', 'login password');
+    if (options.username !== undefined) checkConsoleValue(options.username, 'login user name');
     const opts: ConnectOptions = { ...options, transcript: options.transcript ?? new Transcript() };
     let ownSimulator: SimulatorLike | undefined;
     if (target.kind === 'sim' && !opts.simulator) {
