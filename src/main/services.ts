@@ -4,7 +4,7 @@
  * gets status, reports and progress, and a freshly generated secret only when the person asks for it,
  * once (`secret.reveal`).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type {
@@ -193,6 +193,18 @@ export function createServices(options: ServiceOptions): Services {
     reveal = { serial, source, secret, timer };
   }
 
+  /**
+   * Where a training device keeps its state: a fixed place under the app's data directory, named by a
+   * hash of the target (never by a path or a name the window gave). It holds the simulated device's
+   * client secret, as a device would: owner-only folder.
+   */
+  async function simStateFile(target: Target & { kind: 'sim' }): Promise<string> {
+    const dir = join(await ensureDataDir(dataDir(env)), 'simulators');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const id = createHash('sha256').update(target.text).digest('hex').slice(0, 24);
+    return join(dir, `sim-${id}.json`);
+  }
+
   /** A training simulator per `sim:` target, kept while the app runs so that reconnecting finds the same device. */
   function trainingSim(target: Target & { kind: 'sim' }): Promise<RoomOsSimulator> {
     let sim = sims.get(target.text);
@@ -200,7 +212,11 @@ export function createServices(options: ServiceOptions): Services {
       const make =
         options.createSimulator ??
         ((o: SimulatorOptions) => import('../simulator/index.js').then((m) => m.createSimulator(o)));
-      sim = make({ ...target.options, rebootDelayMs: options.simRebootDelayMs ?? 800 });
+      // The window never names a file (the contract refuses `state`); main decides where the state lives.
+      const { stateFile: _fromWindow, ...given } = target.options;
+      sim = simStateFile(target).then((stateFile) =>
+        make({ ...given, stateFile, rebootDelayMs: options.simRebootDelayMs ?? 800 }),
+      );
       sim.catch(() => sims.delete(target.text));
       sims.set(target.text, sim);
     }
