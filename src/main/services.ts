@@ -23,7 +23,7 @@ import type {
 } from '../contract/index.js';
 import { ProvisionerError, isProvisionerError } from '../core/errors.js';
 import { inspect } from '../core/jwe/index.js';
-import { checkConsoleValue } from '../core/xapi/index.js';
+import { checkActivationCode, checkConsoleValue } from '../core/xapi/index.js';
 import {
   type Credentials,
   type CredentialsInput,
@@ -279,6 +279,8 @@ export function createServices(options: ServiceOptions): Services {
   }
 
   async function runProvision(request: ProvisionRequest, resumeBackup?: string): Promise<ProvisionSummary> {
+    // Checked before the device is touched, on a dry run too: a bad code would fail only at the end.
+    if (request.activationCode !== null) checkActivationCode(request.activationCode);
     const s = requireSession();
     if (!credentials) {
       throw new AppError(

@@ -105,3 +105,22 @@ describe('the window cannot name files through a target', () => {
     expect(readdirSync(dir).sort()).toEqual(['home', 'private.txt']);
   });
 });
+
+describe('the window’s activation code', () => {
+  it('is checked on a dry run, before anything else (the wizard used to send "planned")', async () => {
+    const base = {
+      dryRun: true,
+      secret: { mode: 'generate' },
+      enc: 'A128GCM',
+      backup: false,
+      factoryReset: null,
+      restoreName: false,
+      allowPlainOverNetwork: false,
+    };
+    for (const activationCode of ['planned', '1234\r\nxCommand SystemUnit Boot', '']) {
+      const r = (await call('provision.run', { ...base, activationCode })) as Record<string, unknown>;
+      expect(r, activationCode).toMatchObject({ ok: false, code: 'ERR_DEVICE_ACTIVATION_CODE' });
+      expect(JSON.stringify(r)).not.toContain('xCommand');
+    }
+  });
+});

@@ -193,3 +193,24 @@ export function bodyLines(body: string, limit = MAX_LINE_BYTES): string[] {
   });
   return [...lines, '.'];
 }
+
+/**
+ * Checks an activation code before anything is sent (a dry run included): a Control Hub activation
+ * code is 16 digits, often written in groups of four with hyphens or spaces. Anything else (an empty
+ * file, a pasted sentence, a control character that could end the command line) would fail only at
+ * the registration step, after the device was changed. The message never holds the code.
+ */
+export function checkActivationCode(code: string): string {
+  const bad = (why: string): DeviceError =>
+    new DeviceError(
+      'ERR_DEVICE_ACTIVATION_CODE',
+      `The activation code ${why}. Copy the 16-digit code from Control Hub (groups may be separated by hyphens or spaces) into the file and try again; nothing was done.`,
+      { parameter: 'ActivationCode' },
+    );
+  if (code.trim() === '') throw bad('is empty');
+  const unsafe = findConsoleUnsafe(code);
+  if (unsafe) throw bad(`holds a control character (${unsafe.char} at character ${unsafe.index + 1})`);
+  if (!/^\d+([ -]\d+)*$/.test(code.trim()) || code.replace(/[ -]/g, '').trim().length !== 16)
+    throw bad(`is not 16 digits (it has ${code.length} characters)`);
+  return code.trim();
+}

@@ -27,6 +27,8 @@ export const DEVICE_ERROR_CODES = [
   'ERR_DEVICE_PARAMETER',
   /** A login user name or password holds a line break or another control character; nothing was sent. */
   'ERR_DEVICE_CONTROL_CHARACTER',
+  /** The activation code is not a Control Hub code (16 digits); checked before the device is touched. */
+  'ERR_DEVICE_ACTIVATION_CODE',
   /** The device answered `Command not recognized.` */
   'ERR_DEVICE_NOT_RECOGNIZED',
   /** The device answered something this tool cannot read. */

@@ -17,6 +17,7 @@ export {
   CONSOLE_UNSAFE,
   findConsoleUnsafe,
   checkConsoleValue,
+  checkActivationCode,
 } from './build.js';
 export type { Literal, ParamValue, Params } from './build.js';
 export { ConsoleReader, cleanLine } from './reader.js';

@@ -26,6 +26,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Enc, isEnc } from '../../core/jwe/index.js';
 import { type Credentials, checkCredentials, readCredentials } from '../../core/pki/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
+import { checkActivationCode } from '../../core/xapi/build.js';
 import { connect, describeTarget, parseTarget, type Target } from '../device/index.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
@@ -299,7 +300,9 @@ async function loadRow(row: BatchRow): Promise<Loaded> {
   };
   if (row.secretFile !== undefined) loaded.secret = await readSecretFile(row.secretFile, 'client secret');
   if (row.activationCodeFile !== undefined)
-    loaded.activationCode = await readSecretFile(row.activationCodeFile, 'activation code');
+    loaded.activationCode = checkActivationCode(
+      await readSecretFile(row.activationCodeFile, 'activation code'),
+    );
   return loaded;
 }
 

@@ -9,6 +9,7 @@ import type { Enc } from '../../core/jwe/index.js';
 import { type CheckResult, type Credentials, checkCredentials } from '../../core/pki/index.js';
 import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
 import { modelSupport, softwareSupported } from '../../core/support.js';
+import { checkActivationCode } from '../../core/xapi/build.js';
 import type { ConfigNode, DeviceIdentity } from '../../core/xapi/results.js';
 import { writeFileAtomic } from '../vault/atomic-file.js';
 import { deriveInventory } from '../vault/inventory.js';
@@ -583,6 +584,8 @@ export async function provision(
   options: ProvisionOptions,
   run: RunOptions = {},
 ): Promise<ProvisionResult> {
+  // Before anything, on a dry run too: a bad code would otherwise fail at the last step, the device changed.
+  if (options.activationCode !== undefined) checkActivationCode(options.activationCode);
   const check = checkCredentials(options.credentials, { now: options.now });
   const ctx: Ctx = {
     deps,

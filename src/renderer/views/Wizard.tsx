@@ -202,8 +202,8 @@ export function Wizard({
       backup,
       factoryReset: factoryReset ? { confirmed: confirmReset } : null,
       restoreName: backup && restoreName,
-      // A plan only needs to know whether a code will be given.
-      activationCode: code === '' ? null : dryRun ? 'planned' : code,
+      // A plan checks the code too (main refuses one that is not a Control Hub code before the device is touched).
+      activationCode: code === '' ? null : code,
       allowPlainOverNetwork: allowPlain,
     };
     if (!dryRun) {
