@@ -1,4 +1,5 @@
 import { isProvisionerError } from '../core/errors.js';
+import { scrubParserText } from '../core/json-text.js';
 import type { Command } from './command.js';
 import { COMMANDS } from './commands.js';
 import type { CliIO } from './io.js';
@@ -55,11 +56,11 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await command.run(rest, io);
   } catch (e) {
     if (isProvisionerError(e)) {
-      io.stderr.write(`${e.code} ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      io.stderr.write(`${e.code} ${scrubParserText(e.message).replace(/\s*\n\s*/g, ' ')}\n`);
       return e.code === 'ERR_USAGE' ? 2 : 1;
     }
     io.stderr.write(
-      `ERR_INTERNAL An unexpected error stopped the command: ${(e as Error)?.message ?? String(e)}. Please report it.\n`,
+      `ERR_INTERNAL An unexpected error stopped the command: ${scrubParserText((e as Error)?.message ?? String(e))}. Please report it.\n`,
     );
     if (io.env.E2EE_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     return 70;

@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client, type ClientChannel } from 'ssh2';
+import { describePosition, readJson } from '../../core/json-text.js';
 import { DeviceError } from '../../core/xapi/index.js';
 import { BaseTransport, type Pacing } from './transport.js';
 
@@ -49,8 +50,18 @@ export class JsonHostKeyStore implements HostKeyStore {
     } catch {
       return { format: 'e2ee-prov-known-hosts', version: 1, hosts: {} };
     }
-    const parsed = JSON.parse(text) as Partial<KnownHostsFile>;
+    const read = readJson(text);
+    if (!read.ok) {
+      // Never the text: a secret file named by E2EE_PROV_KNOWN_HOSTS would be printed.
+      throw new DeviceError(
+        'ERR_DEVICE_HOST_KEY',
+        `${this.path} is not an e2ee-prov known-hosts file (not JSON at ${describePosition(read)}). Move it away and connect again.`,
+        { path: this.path, line: read.line, column: read.column },
+      );
+    }
+    const parsed = (read.value ?? {}) as Partial<KnownHostsFile>;
     if (
+      typeof parsed !== 'object' ||
       parsed.format !== 'e2ee-prov-known-hosts' ||
       typeof parsed.hosts !== 'object' ||
       parsed.hosts === null
