@@ -1,5 +1,7 @@
 import { isProvisionerError } from '../core/errors.js';
+import { inert, inertText } from '../core/inert.js';
 import { scrubParserText } from '../core/json-text.js';
+import type { Writable } from 'node:stream';
 import type { Command } from './command.js';
 import { COMMANDS } from './commands.js';
 import type { CliIO } from './io.js';
@@ -31,7 +33,9 @@ function resolve(argv: string[]): { command?: Command; rest: string[] } {
  * Runs the CLI and returns the exit status: 0 done, 1 an expected failure (one stderr line: the error
  * code, then a sentence), 2 a usage error, 70 an internal error.
  */
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+export async function runCli(argv: string[], raw: CliIO): Promise<number> {
+  // The last guard: no text this tool writes can carry a terminal control sequence (bytes pass as they are).
+  const io: CliIO = { ...raw, stdout: guardStream(raw.stdout), stderr: guardStream(raw.stderr) };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(helpText(COMMANDS));
     return argv.length === 0 ? 2 : 0;
@@ -56,7 +60,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await command.run(rest, io);
   } catch (e) {
     if (isProvisionerError(e)) {
-      io.stderr.write(`${e.code} ${scrubParserText(e.message).replace(/\s*\n\s*/g, ' ')}\n`);
+      io.stderr.write(`${e.code} ${inert(scrubParserText(e.message).replace(/\s*\n\s*/g, ' '))}\n`);
       return e.code === 'ERR_USAGE' ? 2 : 1;
     }
     io.stderr.write(
@@ -65,4 +69,24 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (io.env.E2EE_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     return 70;
   }
+}
+
+/**
+ * A stream whose text writes are made inert (`inertText`: line feeds and tabs kept, other controls shown
+ * escaped); Buffers and byte arrays (a decrypted payload, say) pass unchanged.
+ */
+export function guardStream<S extends Writable>(stream: S): S {
+  return new Proxy(stream, {
+    get(target, prop) {
+      if (prop === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...a: unknown[]) => boolean)(
+            typeof chunk === 'string' ? inertText(chunk) : chunk,
+            ...rest,
+          );
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -1,3 +1,4 @@
+import { safe } from '../../core/inert.js';
 import { isEnc } from '../../core/jwe/index.js';
 import { checkActivationCode } from '../../core/xapi/index.js';
 import { FACTORY_RESET_KEEP } from '../../main/device/index.js';
@@ -123,7 +124,7 @@ export const provisionCommand: Command = {
         const r = result.report!;
         await write(
           io.stdout,
-          `Provisioned ${r.productId} ${r.serialNumber}: identity ${r.identity}, fingerprint ${r.fingerprint}, valid until ${r.notAfter}.\n`,
+          safe`Provisioned ${r.productId} ${r.serialNumber}: identity ${r.identity}, fingerprint ${r.fingerprint}, valid until ${r.notAfter}.\n`,
         );
         if (result.newSecret && written) {
           await write(
