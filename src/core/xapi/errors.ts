@@ -37,6 +37,8 @@ export const DEVICE_ERROR_CODES = [
   'ERR_DEVICE_LINE_TOO_LONG',
   /** The target text is not `serial:…`, `ssh://…` or `sim:`. */
   'ERR_DEVICE_TARGET',
+  /** A console log file was refused: it exists (without --append), is a symlink or not a regular file. */
+  'ERR_DEVICE_LOG_FILE',
   /** The session is closed (by `close()` or `bye`). */
   'ERR_DEVICE_CLOSED',
 ] as const;
