@@ -8,6 +8,8 @@ export interface CliIO {
   stdout: Writable;
   stderr: Writable;
   env: Readonly<Record<string, string | undefined>>;
+  /** `--accept-new-host-key`: pin an SSH host key seen for the first time without asking. */
+  acceptNewHostKey?: boolean;
 }
 
 let stdinConsumed = false;
@@ -108,5 +110,25 @@ export async function secretFromFileOrPrompt(
 export function write(stream: Writable, data: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.write(data, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/** Asks a question on the terminal and reads one line of answer (echoed). Refuses without a terminal. */
+export async function promptLine(io: CliIO, prompt: string): Promise<string> {
+  const input = io.stdin;
+  if (!input.isTTY) throw new CliError('ERR_USAGE', 'A question needs a terminal.');
+  io.stderr.write(prompt);
+  input.resume();
+  return new Promise((resolve) => {
+    let value = '';
+    const onData = (chunk: Buffer | string): void => {
+      value += chunk.toString();
+      const nl = value.search(/[\r\n]/);
+      if (nl < 0) return;
+      input.off('data', onData);
+      input.pause();
+      resolve(value.slice(0, nl));
+    };
+    input.on('data', onData);
   });
 }

@@ -33,6 +33,23 @@ function resolve(argv: string[]): { command?: Command; rest: string[] } {
  * Runs the CLI and returns the exit status: 0 done, 1 an expected failure (one stderr line: the error
  * code, then a sentence), 2 a usage error, 70 an internal error.
  */
+/**
+ * The commands that connect to a device. They take `--accept-new-host-key`: without it, an SSH host key
+ * seen for the first time is shown and asked about at a terminal, and refused otherwise.
+ */
+const CONNECTING = new Set([
+  'batch',
+  'console',
+  'deactivate',
+  'device certs',
+  'device info',
+  'preferred-domain',
+  'provision',
+  'renew',
+  'secret rotate',
+  'status',
+]);
+
 export async function runCli(argv: string[], raw: CliIO): Promise<number> {
   // The last guard: no text this tool writes can carry a terminal control sequence (bytes pass as they are).
   const io: CliIO = { ...raw, stdout: guardStream(raw.stdout), stderr: guardStream(raw.stderr) };
@@ -52,12 +69,20 @@ export async function runCli(argv: string[], raw: CliIO): Promise<number> {
     );
     return 2;
   }
+  const connects = CONNECTING.has(command.path.join(' '));
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${command.summary}\nUsage: ${command.usage}\n`);
+    io.stdout.write(
+      `${command.summary}\nUsage: ${command.usage}${connects ? ' [--accept-new-host-key]' : ''}\n`,
+    );
     return 0;
   }
+  let args = rest;
+  if (connects && args.includes('--accept-new-host-key')) {
+    args = args.filter((a) => a !== '--accept-new-host-key');
+    io.acceptNewHostKey = true;
+  }
   try {
-    return await command.run(rest, io);
+    return await command.run(args, io);
   } catch (e) {
     if (isProvisionerError(e)) {
       io.stderr.write(`${e.code} ${inert(scrubParserText(e.message).replace(/\s*\n\s*/g, ' '))}\n`);

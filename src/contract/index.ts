@@ -296,13 +296,20 @@ export const CHANNELS = {
     return { blob: string(o, 'blob', 'blob.inspect', 1_000_000) };
   }),
   'ports.list': channel<Record<string, never>, PortInfo[]>(empty('ports.list')),
-  'device.connect': channel<{ target: string; password: string | null }, DeviceSessionInfo>((raw) => {
+  'device.connect': channel<
+    { target: string; password: string | null; hostKey?: string | null },
+    DeviceSessionInfo
+  >((raw) => {
     const c = 'device.connect';
     const o = object(raw, c);
-    only(o, ['target', 'password'], c);
+    only(o, ['target', 'password', 'hostKey'], c);
+    const hostKey = optionalString(o, 'hostKey', c, 128);
+    if (hostKey !== null && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(hostKey))
+      throw new ContractError(`${c}: hostKey must be an SSH fingerprint (SHA256:…)`);
     return {
       target: checkRendererTarget(string(o, 'target', c, 2048), c),
       password: optionalString(o, 'password', c, 256),
+      ...(hostKey !== null ? { hostKey } : {}),
     };
   }),
   'device.identify': channel<Record<string, never>, DeviceSessionInfo>(empty('device.identify')),

@@ -378,7 +378,7 @@ export function createServices(options: ServiceOptions): Services {
 
     'ports.list': async () => (options.listPorts ?? (() => listPorts()))(),
 
-    'device.connect': ({ target: text, password }) =>
+    'device.connect': ({ target: text, password, hostKey }) =>
       exclusive(async () => {
         const target = parseTarget(text);
         // Before the current session is closed or anything opened: a CR in the password would type
@@ -392,6 +392,9 @@ export function createServices(options: ServiceOptions): Services {
             password: password ?? '',
             transcript,
             hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(env)),
+            // A new SSH host key is pinned only when the person was shown it and accepted that very key
+            // (ERR_DEVICE_HOST_KEY_UNKNOWN carries the fingerprint for the window to show).
+            acceptNewHostKey: (info) => hostKey !== undefined && info.fingerprint === hostKey,
             ...(target.kind === 'sim' ? { simulator: await trainingSim(target) } : {}),
           });
           session = { device, target, serial: '', unsubscribe };

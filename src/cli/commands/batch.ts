@@ -1,3 +1,4 @@
+import { acceptOnlyWhenAsked } from '../context.js';
 import { safe } from '../../core/inert.js';
 import { Writable } from 'node:stream';
 import { JsonHostKeyStore, connect, defaultKnownHostsPath } from '../../main/device/index.js';
@@ -116,7 +117,12 @@ export const batchCommand: Command = {
     const hostKeyStore = new JsonHostKeyStore(defaultKnownHostsPath(io.env));
     const result = await runBatch(
       rows,
-      { ...vault, open: (target, password) => connect(target, { password, hostKeyStore }) },
+      {
+        ...vault,
+        // A batch asks nobody: a new SSH host key needs --accept-new-host-key (or a pin made before).
+        open: (target, password) =>
+          connect(target, { password, hostKeyStore, acceptNewHostKey: acceptOnlyWhenAsked(io) }),
+      },
       {
         parallel: Number(v.parallel),
         allowPlainOverNetwork: v['allow-plain-over-network'],

@@ -43,6 +43,11 @@ export const en = {
     secretNone: 'none stored for this device',
     secretPending: 'a change is pending: the next action settles it',
     keychainProblem: 'The keychain cannot be used',
+    hostKeyHeading: 'A device this computer has not seen before',
+    hostKeyQuestion:
+      'The SSH host key of {where} is not known yet. Compare this fingerprint with the one the device shows (on its screen or web page) before you connect:',
+    hostKeyAccept: 'It matches: trust this device and connect',
+    hostKeyRefuse: 'Do not connect',
   },
   wizard: {
     heading: 'Provision a device',
@@ -274,6 +279,8 @@ export const en = {
       'The device cannot be reached at that address. Check the address and the network.',
     ERR_DEVICE_HOST_KEY:
       'The device’s SSH host key is not the one pinned for it. Make sure it is the right device before you go on.',
+    ERR_DEVICE_HOST_KEY_UNKNOWN:
+      'The device’s SSH host key is not known yet, and it was not accepted. Compare its fingerprint with the device’s, then accept it.',
     ERR_DEVICE_TIMEOUT:
       'The device did not answer in time. Check the cable and that the device is on, then run the step again.',
     ERR_DEVICE_DISCONNECTED:

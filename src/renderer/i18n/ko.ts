@@ -45,6 +45,11 @@ export const ko: typeof en = {
     secretNone: '이 장치에 저장된 비밀 없음',
     secretPending: '변경이 보류 중입니다. 다음 작업에서 정리됩니다',
     keychainProblem: '키체인을 사용할 수 없습니다',
+    hostKeyHeading: '이 컴퓨터가 처음 보는 장치',
+    hostKeyQuestion:
+      '{where}의 SSH 호스트 키를 아직 모릅니다. 연결하기 전에 이 지문을 장치가 보여 주는 지문(화면 또는 웹 페이지)과 비교하세요:',
+    hostKeyAccept: '일치합니다: 이 장치를 신뢰하고 연결',
+    hostKeyRefuse: '연결하지 않음',
   },
   wizard: {
     heading: '장치 프로비저닝',
@@ -271,6 +276,8 @@ export const ko: typeof en = {
     ERR_DEVICE_UNREACHABLE: '그 주소로 장치에 닿을 수 없습니다. 주소와 네트워크를 확인하십시오.',
     ERR_DEVICE_HOST_KEY:
       '장치의 SSH 호스트 키가 고정된 키와 다릅니다. 올바른 장치인지 확인한 뒤 계속하십시오.',
+    ERR_DEVICE_HOST_KEY_UNKNOWN:
+      '장치의 SSH 호스트 키를 아직 모르며 수락되지 않았습니다. 지문을 장치의 지문과 비교한 다음 수락하세요.',
     ERR_DEVICE_TIMEOUT: '장치가 제때 응답하지 않았습니다. 케이블과 전원을 확인하고 다시 실행하십시오.',
     ERR_DEVICE_DISCONNECTED: '장치와의 연결이 끊겼습니다. 케이블을 다시 꽂고 연결한 뒤 재개하십시오.',
     ERR_DEVICE_CLOSED: '장치와의 연결이 닫혔습니다. 다시 연결하십시오.',
