@@ -56,7 +56,7 @@ export async function openDevice(
   } catch (e) {
     // A host key seen for the first time: show it and ask (a person at a terminal), then connect again
     // accepting exactly that key. Asked outside the SSH handshake, which has a time limit.
-    if (!isDeviceError(e, 'ERR_DEVICE_HOST_KEY_UNKNOWN') || !io.stdin.isTTY) throw e;
+    if (!isDeviceError(e, 'ERR_DEVICE_HOST_KEY') || e.details.unknown !== true || !io.stdin.isTTY) throw e;
     const d = e.details as {
       host?: string;
       port?: number;

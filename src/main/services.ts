@@ -393,7 +393,7 @@ export function createServices(options: ServiceOptions): Services {
             transcript,
             hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(env)),
             // A new SSH host key is pinned only when the person was shown it and accepted that very key
-            // (ERR_DEVICE_HOST_KEY_UNKNOWN carries the fingerprint for the window to show).
+            // (ERR_DEVICE_HOST_KEY with details.unknown carries the fingerprint for the window to show).
             acceptNewHostKey: (info) => hostKey !== undefined && info.fingerprint === hostKey,
             ...(target.kind === 'sim' ? { simulator: await trainingSim(target) } : {}),
           });

@@ -49,7 +49,7 @@ describe('a new SSH host key is shown and asked about', () => {
       const r = await runCli(args, '', { E2EE_PROV_KNOWN_HOSTS: known });
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr).toBe(
-        `ERR_DEVICE_HOST_KEY_UNKNOWN The SSH host key of 127.0.0.1:${port} is not pinned: ${fingerprint} (ssh-ed25519). Nothing was sent. Compare it with the key the device shows, then accept it (at the prompt, with --accept-new-host-key, or in the window).\n`,
+        `ERR_DEVICE_HOST_KEY The SSH host key of 127.0.0.1:${port} is not pinned: ${fingerprint} (ssh-ed25519). Nothing was sent. Compare it with the key the device shows, then accept it (at the prompt, with --accept-new-host-key, or in the window).\n`,
       );
       expect(r.stdout.toString()).toBe('');
     }
@@ -105,7 +105,7 @@ describe('a new SSH host key is shown and asked about', () => {
         },
         (e: { code?: string }) => e.code,
       );
-      expect(await opened).toBe(ok ? 'ok' : 'ERR_DEVICE_HOST_KEY_UNKNOWN');
+      expect(await opened).toBe(ok ? 'ok' : 'ERR_DEVICE_HOST_KEY');
       expect(err).toContain(
         `The SSH host key of localhost:${port} (127.0.0.1) is not known yet:\n  ${fingerprint} (ssh-ed25519)\n`,
       );
@@ -137,13 +137,14 @@ describe('a new SSH host key is shown and asked about', () => {
       const target = `ssh://admin@127.0.0.1:${port}`;
       expect(await call({ target, password: null })).toMatchObject({
         ok: false,
-        code: 'ERR_DEVICE_HOST_KEY_UNKNOWN',
-        details: { fingerprint, keyType: 'ssh-ed25519', host: '127.0.0.1', port },
+        code: 'ERR_DEVICE_HOST_KEY',
+        details: { fingerprint, keyType: 'ssh-ed25519', host: '127.0.0.1', port, unknown: true },
       });
       expect(existsSync(known)).toBe(false);
       const other = `SHA256:${'A'.repeat(43)}`;
       expect(await call({ target, password: null, hostKey: other })).toMatchObject({
-        code: 'ERR_DEVICE_HOST_KEY_UNKNOWN',
+        code: 'ERR_DEVICE_HOST_KEY',
+        details: { unknown: true },
       });
       expect(await call({ target, password: null, hostKey: 'not a key' })).toMatchObject({
         code: 'ERR_IPC_BAD_INPUT',

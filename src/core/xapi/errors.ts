@@ -15,10 +15,11 @@ export const DEVICE_ERROR_CODES = [
   'ERR_DEVICE_PORT_PERMISSION',
   /** The network console could not be reached (refused, no route, name not found). */
   'ERR_DEVICE_UNREACHABLE',
-  /** The SSH host key differs from the one pinned on first use, or was not accepted. */
+  /**
+   * The SSH host key differs from the one pinned on first use, or, seen for the first time, was not
+   * accepted (then `details.unknown` is true and `details.fingerprint` is the key to show): nothing was sent.
+   */
   'ERR_DEVICE_HOST_KEY',
-  /** An SSH host key seen for the first time was not accepted (`details.fingerprint`): nothing was sent. */
-  'ERR_DEVICE_HOST_KEY_UNKNOWN',
   /** No answer in time. */
   'ERR_DEVICE_TIMEOUT',
   /** The connection ended; `details.mayHaveRun` says whether the command in flight may have run. */

@@ -304,7 +304,7 @@ export class SshTransport extends BaseTransport {
             const accept = options.acceptNewHostKey ? await options.acceptNewHostKey(info) : true;
             if (!accept) {
               hostKeyError = new DeviceError(
-                'ERR_DEVICE_HOST_KEY_UNKNOWN',
+                'ERR_DEVICE_HOST_KEY',
                 `The SSH host key of ${hostPort}${address !== options.host ? ` (${address})` : ''} is not pinned: ${info.fingerprint} (${info.keyType}). Nothing was sent. Compare it with the key the device shows, then accept it (at the prompt, with --accept-new-host-key, or in the window).`,
                 {
                   host: options.host,
@@ -312,6 +312,7 @@ export class SshTransport extends BaseTransport {
                   address,
                   fingerprint: info.fingerprint,
                   keyType: info.keyType,
+                  unknown: true,
                 },
               );
               return false;

@@ -279,8 +279,6 @@ export const en = {
       'The device cannot be reached at that address. Check the address and the network.',
     ERR_DEVICE_HOST_KEY:
       'The device’s SSH host key is not the one pinned for it. Make sure it is the right device before you go on.',
-    ERR_DEVICE_HOST_KEY_UNKNOWN:
-      'The device’s SSH host key is not known yet, and it was not accepted. Compare its fingerprint with the device’s, then accept it.',
     ERR_DEVICE_TIMEOUT:
       'The device did not answer in time. Check the cable and that the device is on, then run the step again.',
     ERR_DEVICE_DISCONNECTED:

@@ -276,8 +276,6 @@ export const ko: typeof en = {
     ERR_DEVICE_UNREACHABLE: '그 주소로 장치에 닿을 수 없습니다. 주소와 네트워크를 확인하십시오.',
     ERR_DEVICE_HOST_KEY:
       '장치의 SSH 호스트 키가 고정된 키와 다릅니다. 올바른 장치인지 확인한 뒤 계속하십시오.',
-    ERR_DEVICE_HOST_KEY_UNKNOWN:
-      '장치의 SSH 호스트 키를 아직 모르며 수락되지 않았습니다. 지문을 장치의 지문과 비교한 다음 수락하세요.',
     ERR_DEVICE_TIMEOUT: '장치가 제때 응답하지 않았습니다. 케이블과 전원을 확인하고 다시 실행하십시오.',
     ERR_DEVICE_DISCONNECTED: '장치와의 연결이 끊겼습니다. 케이블을 다시 꽂고 연결한 뒤 재개하십시오.',
     ERR_DEVICE_CLOSED: '장치와의 연결이 닫혔습니다. 다시 연결하십시오.',

@@ -44,7 +44,7 @@ export function DevicePanel({
     const r = await api().device.connect(target.trim(), typed === '' ? null : typed, acceptedKey);
     setWorking(false);
     if (r.ok) onDevice(r.value);
-    else if (r.code === 'ERR_DEVICE_HOST_KEY_UNKNOWN' && acceptedKey === undefined && r.details) {
+    else if (r.code === 'ERR_DEVICE_HOST_KEY' && acceptedKey === undefined && r.details?.unknown === true) {
       const d = r.details as { fingerprint?: unknown; keyType?: unknown; host?: unknown; port?: unknown };
       if (typeof d.fingerprint === 'string') {
         heldPassword.current = typed;
