@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
-import { connect, isDeviceError } from '../../src/main/device/index.js';
+import { connect, isDeviceError, parseTarget } from '../../src/main/device/index.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { createServices } from '../../src/main/services.js';
 import { checkConsoleValue, quote, xConfigurationSet } from '../../src/core/xapi/index.js';
@@ -142,6 +142,15 @@ describe('a password cannot type commands into the console', () => {
     } finally {
       await services.dispose();
     }
+  });
+
+  it('an ssh:// user name with a control character is not a target', () => {
+    expect(codeOf(() => parseTarget('ssh://admin%0DxCommand%20SystemUnit%20Boot@10.0.0.5'))).toBe(
+      'ERR_DEVICE_TARGET',
+    );
+    expect(codeOf(() => parseTarget('ssh://ad%E2%80%A8min@10.0.0.5'))).toBe('ERR_DEVICE_TARGET');
+    expect(codeOf(() => parseTarget('ssh://%ZZ@10.0.0.5'))).toBe('ERR_DEVICE_TARGET');
+    expect(parseTarget('ssh://t%C3%A9ch@10.0.0.5')).toMatchObject({ username: 'téch' });
   });
 
   it('quoted parameters refuse C1 controls and the Unicode line separators too (they were let through)', () => {
