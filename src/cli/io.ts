@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
+import { inertText } from '../core/inert.js';
 import { CliError } from './errors.js';
 
 /** The streams a command talks through; tests hand in their own. */
@@ -131,4 +132,35 @@ export async function promptLine(io: CliIO, prompt: string): Promise<string> {
     };
     input.on('data', onData);
   });
+}
+
+const RAW = Symbol('raw stream');
+
+/**
+ * A stream whose text writes are made inert (`inertText`: line feeds and tabs kept, other controls shown
+ * escaped); Buffers and byte arrays (a decrypted payload, say) pass unchanged.
+ */
+export function guardStream<S extends Writable>(stream: S): S {
+  return new Proxy(stream, {
+    get(target, prop) {
+      if (prop === RAW) return target;
+      if (prop === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...a: unknown[]) => boolean)(
+            typeof chunk === 'string' ? inertText(chunk) : chunk,
+            ...rest,
+          );
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The stream under a guarded one, for readline's own line editing at a terminal (its cursor moves are
+ * escape sequences of ours, not text from a device or a file).
+ */
+export function rawStream<S extends Writable>(stream: S): S {
+  return ((stream as unknown as Record<symbol, unknown>)[RAW] as S | undefined) ?? stream;
 }

@@ -1,10 +1,9 @@
 import { isProvisionerError } from '../core/errors.js';
-import { inert, inertText } from '../core/inert.js';
+import { inert } from '../core/inert.js';
 import { scrubParserText } from '../core/json-text.js';
-import type { Writable } from 'node:stream';
 import type { Command } from './command.js';
 import { COMMANDS } from './commands.js';
-import type { CliIO } from './io.js';
+import { type CliIO, guardStream } from './io.js';
 
 function helpText(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));
@@ -94,24 +93,4 @@ export async function runCli(argv: string[], raw: CliIO): Promise<number> {
     if (io.env.E2EE_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     return 70;
   }
-}
-
-/**
- * A stream whose text writes are made inert (`inertText`: line feeds and tabs kept, other controls shown
- * escaped); Buffers and byte arrays (a decrypted payload, say) pass unchanged.
- */
-export function guardStream<S extends Writable>(stream: S): S {
-  return new Proxy(stream, {
-    get(target, prop) {
-      if (prop === 'write') {
-        return (chunk: unknown, ...rest: unknown[]) =>
-          (target.write as (...a: unknown[]) => boolean)(
-            typeof chunk === 'string' ? inertText(chunk) : chunk,
-            ...rest,
-          );
-      }
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
 }

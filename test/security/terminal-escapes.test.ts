@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { guardStream, rawStream } from '../../src/cli/io.js';
 import { inert, inertText } from '../../src/core/inert.js';
 import { makeDemoPki } from '../../src/main/demo/pki.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
@@ -46,6 +48,24 @@ describe('strings from certificates and devices reach the terminal inert', () =>
     );
     expect(inertText('line 1\n\tline 2\u001b]0;x\u0007\r')).toBe('line 1\n\tline 2\\x1b]0;x\\x07\\x0d');
     expect(inert('Ünïcödé 한국어 ✓')).toBe('Ünïcödé 한국어 ✓');
+  });
+
+  it('the CLI’s guard: text made inert, bytes as they are; readline gets the raw stream', async () => {
+    const got: (string | Buffer)[] = [];
+    const raw = new Writable({
+      decodeStrings: false,
+      write: (c: string | Buffer, _e, cb) => {
+        got.push(c);
+        cb();
+      },
+    });
+    const guarded = guardStream(raw);
+    guarded.write('a\u001b[2Jb\n');
+    guarded.write(Buffer.from('\u001b[2J'));
+    expect(got[0]).toBe('a\\x1b[2Jb\n');
+    expect(Buffer.isBuffer(got[1]) && got[1].toString()).toBe('\u001b[2J');
+    expect(rawStream(guarded)).toBe(raw);
+    expect(rawStream(raw)).toBe(raw);
   });
 
   it('cert inspect: the CN is shown escaped, on its own line; --json stays JSON with the value intact', async () => {

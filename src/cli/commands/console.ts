@@ -4,7 +4,7 @@ import { openLogFile } from '../../main/device/transcript.js';
 import { type Command, parse, required } from '../command.js';
 import { openDevice } from '../context.js';
 import { CliError } from '../errors.js';
-import { type CliIO, write } from '../io.js';
+import { type CliIO, rawStream, write } from '../io.js';
 
 const USAGE =
   'e2ee-prov console --target TARGET [--password-file PATH] [--log PATH [--append]] [--json-output]';
@@ -88,7 +88,7 @@ export const consoleCommand: Command = {
 async function repl(device: RoomOsDevice, io: CliIO, interactive: boolean): Promise<void> {
   const rl = createInterface({
     input: io.stdin,
-    ...(interactive ? { output: io.stderr, prompt: '> ' } : {}),
+    ...(interactive ? { output: rawStream(io.stderr), prompt: '> ' } : {}),
     terminal: interactive,
   });
   // Ctrl-C at the prompt leaves the console (closing the session cleanly), as end of input does.
