@@ -5,7 +5,7 @@
  * fingerprint and connects only with the very key the person accepted, and keys are pinned per resolved
  * address (`localhost` and `127.0.0.1` are one device).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -76,6 +76,24 @@ describe('a new SSH host key is shown and asked about', () => {
     expect(b.stderr).toBe('');
     expect(b.status).toBe(0);
     expect(Object.keys(pins(known))).toEqual([`127.0.0.1:${port}`]);
+  });
+
+  it('a pin made under the host name before still counts, and moves to the address', async () => {
+    const known = join(dir, 'legacy.json');
+    writeFileSync(
+      known,
+      JSON.stringify({
+        format: 'e2ee-prov-known-hosts',
+        version: 1,
+        hosts: { [`localhost:${port}`]: { fingerprint, keyType: 'ssh-ed25519', pinnedAt: '' } },
+      }),
+    );
+    const r = await runCli(['device', 'info', '--target', `ssh://admin@localhost:${port}`], '', {
+      E2EE_PROV_KNOWN_HOSTS: known,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(pins(known)[`127.0.0.1:${port}`]?.fingerprint).toBe(fingerprint);
   });
 
   it('CLI at a terminal: the fingerprint is shown and asked; "y" pins, anything else refuses', async () => {

@@ -288,11 +288,16 @@ export class SshTransport extends BaseTransport {
             keyType: sshKeyType(key),
           };
           void (async () => {
-            // A pin made under the name before pins were per address still counts.
-            const known = (await store.get(pinKey)) ?? (await store.get(hostPort));
+            // A pin made under the name before pins were per address still counts (and moves to the address).
+            const byAddress = await store.get(pinKey);
+            const known = byAddress ?? (await store.get(hostPort));
             if (known) {
               options.onHostKey?.({ ...info, pinned: true });
-              if (known.fingerprint === info.fingerprint) return true;
+              if (known.fingerprint === info.fingerprint) {
+                if (!byAddress)
+                  await store.pin(pinKey, { fingerprint: info.fingerprint, keyType: info.keyType });
+                return true;
+              }
               hostKeyError = new DeviceError(
                 'ERR_DEVICE_HOST_KEY',
                 `The SSH host key of ${hostPort} is ${info.fingerprint}, not the pinned ${known.fingerprint}. Either the device was replaced or reset (then remove its entry from the known-hosts file) or someone is in between: do not continue until you know which.`,
