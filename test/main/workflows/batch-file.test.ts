@@ -45,7 +45,8 @@ describe('parseCsv', () => {
   it('refuses a quote inside an unquoted value, text after a closing quote, and a quote never closed', () => {
     expect(refusal(() => parseCsv('a,b\nab"c,d\n'))).toEqual({
       code: 'ERR_WORKFLOW_BATCH_FILE',
-      message: 'line 2: a quote inside an unquoted value (value 1); quote the whole value and double the quote.',
+      message:
+        'line 2: a quote inside an unquoted value (value 1); quote the whole value and double the quote.',
       details: { line: 2 },
     });
     expect(refusal(() => parseCsv('a,b\n"x"y,d\n')).message).toBe(
