@@ -15,6 +15,7 @@ import { createServices } from '../../src/main/services.js';
 import { checkConsoleValue, quote, xConfigurationSet } from '../../src/core/xapi/index.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
+import { systemHas } from '../helpers/system.js';
 
 const ATTACK = '\rxCommand SystemUnit FactoryReset Confirm: Yes TrailingAction: NoAction';
 const TRUSTED = 'file:///app/dist/renderer/';
@@ -58,6 +59,35 @@ describe('a password cannot type commands into the console', () => {
       await after.close();
     }
   });
+
+  it.runIf(systemHas('socat'))(
+    'CLI over a real serial console (pty): the simulator’s event log shows no FactoryReset',
+    async () => {
+      const sim = await createSimulator({ loginRequired: true, systemName: 'Keep Me' });
+      try {
+        const link = join(dir, 'tty-attack');
+        await sim.servePty(link);
+        const pw = join(dir, 'attack-pw-pty');
+        writeFileSync(pw, ATTACK);
+        const r = await runCli(['device', 'info', '--target', `serial:${link}`, '--password-file', pw], '', {
+          E2EE_PROV_KNOWN_HOSTS: join(dir, 'kh.json'),
+        });
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/^ERR_DEVICE_CONTROL_CHARACTER /);
+        expect(sim.events.some((e) => e.type === 'factory-reset')).toBe(false);
+        expect(sim.events.some((e) => JSON.stringify(e).includes('FactoryReset'))).toBe(false);
+        expect(sim.state.systemName).toBe('Keep Me');
+        // The same console with a good (empty) password works: the refusal was the password's.
+        const ok = await runCli(['device', 'info', '--target', `serial:${link}`], '', {
+          E2EE_PROV_KNOWN_HOSTS: join(dir, 'kh.json'),
+        });
+        expect(ok.stderr).toBe('');
+        expect(ok.status).toBe(0);
+      } finally {
+        await sim.close();
+      }
+    },
+  );
 
   it('library: connect() refuses before the console is opened; the simulator logs no FactoryReset', async () => {
     const sim = await createSimulator({ loginRequired: true, systemName: 'Keep Me' });
