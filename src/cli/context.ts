@@ -12,13 +12,13 @@ import {
   parseTarget,
 } from '../main/device/index.js';
 import { WorkflowError } from '../main/workflows/errors.js';
-import type { Target } from '../main/device/index.js';
+import type { HostKeyInfo, Target } from '../main/device/index.js';
 import { isDeviceError } from '../main/device/index.js';
 import { dataDir, ensureDataDir } from '../main/vault/data-dir.js';
 import { Journal } from '../main/vault/journal.js';
 import { type SecretStore, openSecretStore } from '../main/vault/secret-store.js';
 import type { LinkKind } from '../main/workflows/device-port.js';
-import { type CliIO, promptHidden, readSecret } from './io.js';
+import { type CliIO, promptHidden, promptLine, readSecret } from './io.js';
 
 export interface Vault {
   secrets: SecretStore;
@@ -54,7 +54,7 @@ export async function openDevice(
 ): Promise<{ device: RoomOsDevice; target: Target }> {
   const target = parseTarget(targetText);
   try {
-    return await openDeviceAt(target, options, io);
+    return await openDeviceAsking(target, options, io);
   } catch (e) {
     if (isDeviceError(e) && e.code === 'ERR_DEVICE_LOGIN_FAILED') await explainHardened(target, io, e);
     throw e;
@@ -91,12 +91,53 @@ async function explainHardened(target: Target, io: CliIO, cause: Error): Promise
   );
 }
 
-async function openDeviceAt(
+/** Connects, asking about a new SSH host key at a terminal (see `openDeviceOnce`). */
+async function openDeviceAsking(
   target: Target,
   options: DeviceOptions,
   io: CliIO,
 ): Promise<{ device: RoomOsDevice; target: Target }> {
+  try {
+    return await openDeviceOnce(target, options, io, acceptOnlyWhenAsked(io));
+  } catch (e) {
+    // A host key seen for the first time: show it and ask (a person at a terminal), then connect again
+    // accepting exactly that key. Asked outside the SSH handshake, which has a time limit.
+    if (!isDeviceError(e, 'ERR_DEVICE_HOST_KEY') || e.details.unknown !== true || !io.stdin.isTTY) throw e;
+    const d = e.details as {
+      host?: string;
+      port?: number;
+      address?: string;
+      fingerprint?: string;
+      keyType?: string;
+    };
+    const where = `${d.host}:${d.port}${d.address && d.address !== d.host ? ` (${d.address})` : ''}`;
+    const answer = await promptLine(
+      io,
+      `The SSH host key of ${where} is not known yet:\n  ${d.fingerprint} (${d.keyType})\nCompare it with the key the device shows. Pin it and connect? [y/N] `,
+    );
+    if (!/^\s*y(es)?\s*$/i.test(answer)) throw e;
+    return openDeviceOnce(target, options, io, async (info) => info.fingerprint === d.fingerprint);
+  }
+}
+
+/** The CLI's answer to a new SSH host key: yes with `--accept-new-host-key` (said on stderr), else no. */
+export function acceptOnlyWhenAsked(io: CliIO): (info: HostKeyInfo) => Promise<boolean> {
+  return async (info) => {
+    if (!io.acceptNewHostKey) return false;
+    const where = `${info.host}:${info.port}${info.address && info.address !== info.host ? ` (${info.address})` : ''}`;
+    io.stderr.write(`Pinned the new SSH host key of ${where}: ${info.fingerprint} (${info.keyType}).\n`);
+    return true;
+  };
+}
+
+async function openDeviceOnce(
+  target: Target,
+  options: DeviceOptions,
+  io: CliIO,
+  acceptNewHostKey: (info: HostKeyInfo) => Promise<boolean>,
+): Promise<{ device: RoomOsDevice; target: Target }> {
   const base: ConnectOptions = {
+    acceptNewHostKey,
     hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(io.env)),
     onProgress: options.verbose
       ? (e) => {

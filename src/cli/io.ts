@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
+import { inertText } from '../core/inert.js';
 import { CliError } from './errors.js';
 
 /** The streams a command talks through; tests hand in their own. */
@@ -8,6 +9,8 @@ export interface CliIO {
   stdout: Writable;
   stderr: Writable;
   env: Readonly<Record<string, string | undefined>>;
+  /** `--accept-new-host-key`: pin an SSH host key seen for the first time without asking. */
+  acceptNewHostKey?: boolean;
 }
 
 let stdinConsumed = false;
@@ -109,4 +112,55 @@ export function write(stream: Writable, data: string | Uint8Array): Promise<void
   return new Promise((resolve, reject) => {
     stream.write(data, (err) => (err ? reject(err) : resolve()));
   });
+}
+
+/** Asks a question on the terminal and reads one line of answer (echoed). Refuses without a terminal. */
+export async function promptLine(io: CliIO, prompt: string): Promise<string> {
+  const input = io.stdin;
+  if (!input.isTTY) throw new CliError('ERR_USAGE', 'A question needs a terminal.');
+  io.stderr.write(prompt);
+  input.resume();
+  return new Promise((resolve) => {
+    let value = '';
+    const onData = (chunk: Buffer | string): void => {
+      value += chunk.toString();
+      const nl = value.search(/[\r\n]/);
+      if (nl < 0) return;
+      input.off('data', onData);
+      input.pause();
+      resolve(value.slice(0, nl));
+    };
+    input.on('data', onData);
+  });
+}
+
+const RAW = Symbol('raw stream');
+
+/**
+ * A stream whose text writes are made inert (`inertText`: line feeds and tabs kept, other controls shown
+ * escaped); Buffers and byte arrays (a decrypted payload, say) pass unchanged.
+ */
+export function guardStream<S extends Writable>(stream: S): S {
+  return new Proxy(stream, {
+    get(target, prop) {
+      if (prop === RAW) return target;
+      if (prop === 'write') {
+        return (chunk: unknown, ...rest: unknown[]) =>
+          (target.write as (...a: unknown[]) => boolean)(
+            typeof chunk === 'string' ? inertText(chunk) : chunk,
+            ...rest,
+          );
+      }
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
+ * The stream under a guarded one, for readline's own line editing at a terminal (its cursor moves are
+ * escape sequences of ours, not text from a device or a file).
+ */
+export function rawStream<S extends Writable>(stream: S): S {
+  return ((stream as unknown as Record<symbol, unknown>)[RAW] as S | undefined) ?? stream;
 }

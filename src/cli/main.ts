@@ -1,7 +1,9 @@
 import { isProvisionerError } from '../core/errors.js';
+import { inert } from '../core/inert.js';
+import { scrubParserText } from '../core/json-text.js';
 import type { Command } from './command.js';
 import { COMMANDS } from './commands.js';
-import type { CliIO } from './io.js';
+import { type CliIO, guardStream } from './io.js';
 
 function helpText(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));
@@ -30,7 +32,26 @@ function resolve(argv: string[]): { command?: Command; rest: string[] } {
  * Runs the CLI and returns the exit status: 0 done, 1 an expected failure (one stderr line: the error
  * code, then a sentence), 2 a usage error, 70 an internal error.
  */
-export async function runCli(argv: string[], io: CliIO): Promise<number> {
+/**
+ * The commands that connect to a device. They take `--accept-new-host-key`: without it, an SSH host key
+ * seen for the first time is shown and asked about at a terminal, and refused otherwise.
+ */
+const CONNECTING = new Set([
+  'batch',
+  'console',
+  'deactivate',
+  'device certs',
+  'device info',
+  'preferred-domain',
+  'provision',
+  'renew',
+  'secret rotate',
+  'status',
+]);
+
+export async function runCli(argv: string[], raw: CliIO): Promise<number> {
+  // The last guard: no text this tool writes can carry a terminal control sequence (bytes pass as they are).
+  const io: CliIO = { ...raw, stdout: guardStream(raw.stdout), stderr: guardStream(raw.stderr) };
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(helpText(COMMANDS));
     return argv.length === 0 ? 2 : 0;
@@ -47,19 +68,27 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     );
     return 2;
   }
+  const connects = CONNECTING.has(command.path.join(' '));
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${command.summary}\nUsage: ${command.usage}\n`);
+    io.stdout.write(
+      `${command.summary}\nUsage: ${command.usage}${connects ? ' [--accept-new-host-key]' : ''}\n`,
+    );
     return 0;
   }
+  let args = rest;
+  if (connects && args.includes('--accept-new-host-key')) {
+    args = args.filter((a) => a !== '--accept-new-host-key');
+    io.acceptNewHostKey = true;
+  }
   try {
-    return await command.run(rest, io);
+    return await command.run(args, io);
   } catch (e) {
     if (isProvisionerError(e)) {
-      io.stderr.write(`${e.code} ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      io.stderr.write(`${e.code} ${inert(scrubParserText(e.message).replace(/\s*\n\s*/g, ' '))}\n`);
       return e.code === 'ERR_USAGE' ? 2 : 1;
     }
     io.stderr.write(
-      `ERR_INTERNAL An unexpected error stopped the command: ${(e as Error)?.message ?? String(e)}. Please report it.\n`,
+      `ERR_INTERNAL An unexpected error stopped the command: ${scrubParserText((e as Error)?.message ?? String(e))}. Please report it.\n`,
     );
     if (io.env.E2EE_DEBUG) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     return 70;

@@ -1,3 +1,4 @@
+import { inert } from '../core/inert.js';
 import type { WorkflowEvent, WorkflowResult } from '../main/workflows/engine.js';
 import type { CliIO } from './io.js';
 
@@ -6,7 +7,8 @@ const MARK: Record<string, string> = { done: '✓', skipped: '–', failed: '✗
 /** Prints a workflow's progress as it happens, one line per step (stderr, so stdout stays for results). */
 export function narrator(io: CliIO, out: 'stdout' | 'stderr' = 'stderr'): (e: WorkflowEvent) => void {
   const titles = new Map<string, string>();
-  const w = (s: string): void => void io[out].write(s + '\n');
+  // Details and messages quote device output and certificate fields: shown inert, one line each.
+  const w = (s: string): void => void io[out].write(inert(s) + '\n');
   return (e) => {
     switch (e.type) {
       case 'plan':
@@ -38,8 +40,10 @@ export function narrator(io: CliIO, out: 'stdout' | 'stderr' = 'stderr'): (e: Wo
 
 /** The one stderr line a failed workflow ends with: its code and sentence. */
 export function failureLine(result: WorkflowResult): string {
-  return `${result.error?.code ?? 'ERR_INTERNAL'} ${result.error?.message ?? 'The workflow failed.'}`.replace(
-    /\s*\n\s*/g,
-    ' ',
+  return inert(
+    `${result.error?.code ?? 'ERR_INTERNAL'} ${result.error?.message ?? 'The workflow failed.'}`.replace(
+      /\s*\n\s*/g,
+      ' ',
+    ),
   );
 }

@@ -195,7 +195,49 @@ export interface ConsolePage {
 
 /** A refusal of a channel's input: a programming error in the renderer, never a user's mistake. */
 export class ContractError extends TypeError {
-  readonly code = 'ERR_IPC_BAD_INPUT';
+  /** ERR_IPC_BAD_INPUT, or a more precise public code when the refusal is one a person can act on. */
+  readonly code: string;
+  constructor(message: string, code = 'ERR_IPC_BAD_INPUT') {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** The simulator options the window may give: none of them names a file. */
+const RENDERER_SIM_OPTIONS = ['model', 'software', 'serial', 'name', 'login'];
+
+/**
+ * A device target as the window may give it. The window never names a file: `sim:?state=PATH` would
+ * let it read a file (its start came back in an error) or create one that later holds a client secret
+ * in clear, so a `sim:` target takes only options that name no file (main keeps the training device's
+ * state itself), and a `serial:` target names a device node (`/dev/…`, `COMn`), never another file.
+ * The CLI, run by the person, still takes `sim:?state=` (src/main/device/target.ts).
+ */
+export function checkRendererTarget(target: string, channel: string): string {
+  const t = target.trim();
+  const refuse = (why: string): ContractError =>
+    new ContractError(
+      `${channel}: ${why}. Use serial:/dev/ttyACM0, ssh://admin@host, or sim: (with model, software, serial, name or login).`,
+      'ERR_DEVICE_TARGET',
+    );
+  const q = t.indexOf('?');
+  const head = q < 0 ? t : t.slice(0, q);
+  if (/^sim:/i.test(t)) {
+    const query = new URLSearchParams(q < 0 ? '' : t.slice(q + 1));
+    for (const key of query.keys()) {
+      if (!RENDERER_SIM_OPTIONS.includes(key))
+        throw refuse(
+          `the window may not give the simulator option ${JSON.stringify(key)} (it may name a file)`,
+        );
+    }
+  } else if (/^serial:/i.test(t)) {
+    const path = head.slice('serial:'.length).replace(/^\/\/(?=\/)/, '');
+    const device =
+      (/^\/dev\/[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/.test(path) && !/(^|\/)\.\.?(\/|$)/.test(path)) ||
+      /^(\\\\\.\\)?COM\d{1,3}$/i.test(path);
+    if (!device) throw refuse('a serial port is a device under /dev (or COMn on Windows), not another file');
+  }
+  return target;
 }
 
 function object(raw: unknown, channel: string, what = 'input'): Record<string, unknown> {
@@ -284,11 +326,21 @@ export const CHANNELS = {
     return { blob: string(o, 'blob', 'blob.inspect', 1_000_000) };
   }),
   'ports.list': channel<Record<string, never>, PortInfo[]>(empty('ports.list')),
-  'device.connect': channel<{ target: string; password: string | null }, DeviceSessionInfo>((raw) => {
+  'device.connect': channel<
+    { target: string; password: string | null; hostKey?: string | null },
+    DeviceSessionInfo
+  >((raw) => {
     const c = 'device.connect';
     const o = object(raw, c);
-    only(o, ['target', 'password'], c);
-    return { target: string(o, 'target', c, 2048), password: optionalString(o, 'password', c, 256) };
+    only(o, ['target', 'password', 'hostKey'], c);
+    const hostKey = optionalString(o, 'hostKey', c, 128);
+    if (hostKey !== null && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(hostKey))
+      throw new ContractError(`${c}: hostKey must be an SSH fingerprint (SHA256:…)`);
+    return {
+      target: checkRendererTarget(string(o, 'target', c, 2048), c),
+      password: optionalString(o, 'password', c, 256),
+      ...(hostKey !== null ? { hostKey } : {}),
+    };
   }),
   'device.identify': channel<Record<string, never>, DeviceSessionInfo>(empty('device.identify')),
   'device.disconnect': channel<Record<string, never>, null>(empty('device.disconnect')),

@@ -4,7 +4,7 @@
  * gets status, reports and progress, and a freshly generated secret only when the person asks for it,
  * once (`secret.reveal`).
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type {
@@ -24,6 +24,7 @@ import type {
 } from '../contract/index.js';
 import { ProvisionerError, isProvisionerError } from '../core/errors.js';
 import { inspect } from '../core/jwe/index.js';
+import { checkActivationCode, checkConsoleValue } from '../core/xapi/index.js';
 import {
   type Credentials,
   type CredentialsInput,
@@ -195,6 +196,18 @@ export function createServices(options: ServiceOptions): Services {
     reveal = { serial, source, secret, timer };
   }
 
+  /**
+   * Where a training device keeps its state: a fixed place under the app's data directory, named by a
+   * hash of the target (never by a path or a name the window gave). It holds the simulated device's
+   * client secret, as a device would: owner-only folder.
+   */
+  async function simStateFile(target: Target & { kind: 'sim' }): Promise<string> {
+    const dir = join(await ensureDataDir(dataDir(env)), 'simulators');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const id = createHash('sha256').update(target.text).digest('hex').slice(0, 24);
+    return join(dir, `sim-${id}.json`);
+  }
+
   /** A training simulator per `sim:` target, kept while the app runs so that reconnecting finds the same device. */
   function trainingSim(target: Target & { kind: 'sim' }): Promise<RoomOsSimulator> {
     let sim = sims.get(target.text);
@@ -202,7 +215,11 @@ export function createServices(options: ServiceOptions): Services {
       const make =
         options.createSimulator ??
         ((o: SimulatorOptions) => import('../simulator/index.js').then((m) => m.createSimulator(o)));
-      sim = make({ ...target.options, rebootDelayMs: options.simRebootDelayMs ?? 800 });
+      // The window never names a file (the contract refuses `state`); main decides where the state lives.
+      const { stateFile: _fromWindow, ...given } = target.options;
+      sim = simStateFile(target).then((stateFile) =>
+        make({ ...given, stateFile, rebootDelayMs: options.simRebootDelayMs ?? 800 }),
+      );
       sim.catch(() => sims.delete(target.text));
       sims.set(target.text, sim);
     }
@@ -265,6 +282,8 @@ export function createServices(options: ServiceOptions): Services {
   }
 
   async function runProvision(request: ProvisionRequest, resumeBackup?: string): Promise<ProvisionSummary> {
+    // Checked before the device is touched, on a dry run too: a bad code would fail only at the end.
+    if (request.activationCode !== null) checkActivationCode(request.activationCode);
     const s = requireSession();
     if (!credentials) {
       throw new AppError(
@@ -369,9 +388,12 @@ export function createServices(options: ServiceOptions): Services {
 
     'ports.list': async () => (options.listPorts ?? (() => listPorts()))(),
 
-    'device.connect': ({ target: text, password }) =>
+    'device.connect': ({ target: text, password, hostKey }) =>
       exclusive(async () => {
         const target = parseTarget(text);
+        // Before the current session is closed or anything opened: a CR in the password would type
+        // the rest of it into the device's console as a command.
+        checkConsoleValue(password ?? '', 'login password');
         await closeSession();
         const transcript = new Transcript();
         const unsubscribe = transcript.subscribe(pushConsole);
@@ -380,6 +402,9 @@ export function createServices(options: ServiceOptions): Services {
             password: password ?? '',
             transcript,
             hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(env)),
+            // A new SSH host key is pinned only when the person was shown it and accepted that very key
+            // (ERR_DEVICE_HOST_KEY with details.unknown carries the fingerprint for the window to show).
+            acceptNewHostKey: (info) => hostKey !== undefined && info.fingerprint === hostKey,
             ...(target.kind === 'sim' ? { simulator: await trainingSim(target) } : {}),
           });
           session = { device, target, serial: '', unsubscribe };

@@ -31,7 +31,9 @@ export const api = {
   },
   device: {
     /** `password` is the console login's, when the device has one; it is sent once and not kept here. */
-    connect: (target: string, password: string | null) => invoke('device.connect', { target, password }),
+    /** `hostKey`: the SSH host key fingerprint the person was shown and accepted (a first connection). */
+    connect: (target: string, password: string | null, hostKey?: string) =>
+      invoke('device.connect', { target, password, ...(hostKey ? { hostKey } : {}) }),
     identify: () => invoke('device.identify', {}),
     disconnect: () => invoke('device.disconnect', {}),
     /** Read-only probes of the connected device, written by main to a file in the data folder. */

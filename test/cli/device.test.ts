@@ -93,11 +93,13 @@ describe('e2ee-prov device info', () => {
     try {
       const served = await sim.serveSsh();
       const r = await runCli(
-        ['device', 'info', '--target', `ssh://admin@127.0.0.1:${served.port}`],
+        ['device', 'info', '--accept-new-host-key', '--target', `ssh://admin@127.0.0.1:${served.port}`],
         '',
         env(),
       );
-      expect(r.stderr).toBe('');
+      expect(r.stderr).toBe(
+        `Pinned the new SSH host key of 127.0.0.1:${served.port}: ${served.hostKeyFingerprint} (ssh-ed25519).\n`,
+      );
       expect(r.status).toBe(0);
       expect(r.stdout.toString()).toContain('Product:        Cisco Room Kit');
       const known = JSON.parse(readFileSync(join(dir, 'known-hosts.json'), 'utf8')) as {

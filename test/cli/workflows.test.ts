@@ -275,7 +275,14 @@ describe.runIf(ready)('e2ee-prov batch', () => {
         `ssh://admin@127.0.0.1:${ports[1]},${certs[3]!.bundlePath},\r\n` +
         `serial:/dev/e2ee-no-such-port,missing-cert.pem,\r\n`,
     );
-    const r = await cli(['batch', csv, '--parallel', '2', '--allow-plain-over-network']);
+    const r = await cli([
+      'batch',
+      csv,
+      '--parallel',
+      '2',
+      '--allow-plain-over-network',
+      '--accept-new-host-key',
+    ]);
     expect(r.status).toBe(1);
     const out = r.stdout.toString();
     const lines = out.split('\n');

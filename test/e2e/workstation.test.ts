@@ -17,6 +17,7 @@ import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { en } from '../../src/renderer/i18n/en.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import { createSimulator } from '../../src/simulator/index.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, FOREIGN_ORIGIN, reactStrings, startApp } from './harness.js';
@@ -451,6 +452,34 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     }
     // The provisioning's generated secret was never asked for, so it never left main, even as input.
     expect(app.calls.filter((c) => JSON.stringify(c.input).includes(stored[0]!))).toEqual([]);
+  });
+
+  it('a first SSH connection shows the host key’s fingerprint and connects only when the person accepts it', async () => {
+    const sim = await createSimulator({ serialNumber: 'FOCSSHE2E01' });
+    try {
+      const served = await sim.serveSsh();
+      await connect(`ssh://admin@localhost:${served.port}`);
+      const dialog = page.getByTestId('host-key');
+      await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(true);
+      expect(await dialog.locator('[data-field=fingerprint]').textContent()).toBe(served.hostKeyFingerprint);
+      await dialog.getByRole('button', { name: en.device.hostKeyRefuse }).click();
+      expect(await page.getByTestId('host-key').count()).toBe(0);
+      // Asked again (nothing was pinned), then accepted.
+      await page.getByRole('button', { name: en.device.connect, exact: true }).click();
+      await expect.poll(() => page.getByTestId('host-key').isVisible(), { timeout: 15_000 }).toBe(true);
+      await page.getByTestId('host-key').getByRole('button', { name: en.device.hostKeyAccept }).click();
+      await eventually(() =>
+        page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
+      ).toBe('FOCSSHE2E01');
+      // Pinned for the address localhost resolves to.
+      const known = JSON.parse(await readFile(process.env.E2EE_PROV_KNOWN_HOSTS!, 'utf8')) as {
+        hosts: Record<string, { fingerprint: string }>;
+      };
+      expect(known.hosts[`127.0.0.1:${served.port}`]?.fingerprint).toBe(served.hostKeyFingerprint);
+      await page.getByRole('button', { name: en.device.disconnect }).click();
+    } finally {
+      await sim.close();
+    }
   });
 
   it('main refuses every channel to a page that is not the app’s own window', async () => {

@@ -1,3 +1,5 @@
+import { acceptOnlyWhenAsked } from '../context.js';
+import { safe } from '../../core/inert.js';
 import { Writable } from 'node:stream';
 import { JsonHostKeyStore, connect, defaultKnownHostsPath } from '../../main/device/index.js';
 import { writeFileAtomic } from '../../main/vault/atomic-file.js';
@@ -29,7 +31,7 @@ function deviceNarrators(io: CliIO): (e: BatchEvent) => void {
         );
         break;
       case 'device-start': {
-        const prefix = `[line ${e.device.line} ${e.device.target}] `;
+        const prefix = safe`[line ${e.device.line} ${e.device.target}] `;
         const stderr = new Writable({
           write(chunk: Buffer | string, _enc, done) {
             io.stderr.write(prefix + chunk.toString());
@@ -46,7 +48,7 @@ function deviceNarrators(io: CliIO): (e: BatchEvent) => void {
       case 'device-end': {
         const r = e.result;
         io.stderr.write(
-          `[line ${r.line} ${r.target}] ${r.status === 'ok' ? 'ok' : `failed: ${r.error?.code} ${r.error?.message}`}\n`,
+          safe`[line ${r.line} ${r.target}] ${r.status === 'ok' ? 'ok' : `failed: ${r.error?.code} ${r.error?.message}`}\n`,
         );
         narrators.delete(e.device.line);
         break;
@@ -60,7 +62,7 @@ function deviceNarrators(io: CliIO): (e: BatchEvent) => void {
 function summary(result: BatchResult, csvPath: string, jsonPath: string): string {
   const lines = result.devices.map(
     (d) =>
-      `  line ${d.line}  ${d.target}  ${d.serial ?? '-'}  ${d.status === 'ok' ? `ok  ${d.identity}  ${d.fingerprint}  until ${d.notAfter}` : `FAILED  ${d.error?.code}`}`,
+      safe`  line ${d.line}  ${d.target}  ${d.serial ?? '-'}  ${d.status === 'ok' ? `ok  ${d.identity}  ${d.fingerprint}  until ${d.notAfter}` : `FAILED  ${d.error?.code}`}`,
   );
   const out = [
     `${result.succeeded} of ${result.devices.length} device${result.devices.length === 1 ? '' : 's'} provisioned.`,
@@ -115,7 +117,12 @@ export const batchCommand: Command = {
     const hostKeyStore = new JsonHostKeyStore(defaultKnownHostsPath(io.env));
     const result = await runBatch(
       rows,
-      { ...vault, open: (target, password) => connect(target, { password, hostKeyStore }) },
+      {
+        ...vault,
+        // A batch asks nobody: a new SSH host key needs --accept-new-host-key (or a pin made before).
+        open: (target, password) =>
+          connect(target, { password, hostKeyStore, acceptNewHostKey: acceptOnlyWhenAsked(io) }),
+      },
       {
         parallel: Number(v.parallel),
         allowPlainOverNetwork: v['allow-plain-over-network'],

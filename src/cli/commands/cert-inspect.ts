@@ -1,3 +1,4 @@
+import { inert } from '../../core/inert.js';
 import type * as Pki from '../../core/pki/index.js';
 import type { CheckResult, CredentialsInput } from '../../core/pki/index.js';
 import { type Command, parse, required } from '../command.js';
@@ -41,7 +42,7 @@ export const certInspect: Command = {
     await write(io.stdout, values.json ? JSON.stringify(asJson(result), null, 2) + '\n' : summary(result));
     const first = result.errors[0];
     if (first) {
-      await write(io.stderr, `${first.code} ${first.message}\n`);
+      await write(io.stderr, `${first.code} ${inert(first.message)}\n`);
       return 1;
     }
     return 0;
@@ -107,13 +108,15 @@ function summary(result: CheckResult): string {
       `${r.chain.certificates.map((c) => c.role).join(' > ')}; ${r.chain.verifies ? 'verifies up to its last certificate' : 'does NOT verify up to its last certificate'}`,
     ],
   );
+  // Every value from the file is shown inert: a CN may hold `ESC ] 0 ;` (a window title), colours, a newline.
   const width = Math.max(...lines.map(([k]) => k.length));
-  const out = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
-  for (const c of r.chain.certificates.slice(1)) out.push(`${''.padEnd(width)}  ${c.role}: ${c.subject}`);
-  for (const c of r.chain.unrelated) out.push(`${''.padEnd(width)}  not on the chain: ${c.subject}`);
+  const out = lines.map(([k, v]) => `${k.padEnd(width)}  ${inert(v)}`);
+  for (const c of r.chain.certificates.slice(1))
+    out.push(`${''.padEnd(width)}  ${c.role}: ${inert(c.subject)}`);
+  for (const c of r.chain.unrelated) out.push(`${''.padEnd(width)}  not on the chain: ${inert(c.subject)}`);
   out.push('');
-  for (const e of result.errors) out.push(`error    ${e.code}  ${e.message}`);
-  for (const w of result.warnings) out.push(`warning  ${w.code}  ${w.message}`);
+  for (const e of result.errors) out.push(`error    ${e.code}  ${inert(e.message)}`);
+  for (const w of result.warnings) out.push(`warning  ${w.code}  ${inert(w.message)}`);
   out.push(
     result.ok
       ? `Acceptable for the device${result.warnings.length ? ' (see the warnings)' : ''}.`

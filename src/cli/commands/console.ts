@@ -1,10 +1,13 @@
 import { createInterface } from 'node:readline';
 import { isDeviceError, type RoomOsDevice } from '../../main/device/index.js';
+import { openLogFile } from '../../main/device/transcript.js';
 import { type Command, parse, required } from '../command.js';
 import { openDevice } from '../context.js';
-import { type CliIO, write } from '../io.js';
+import { CliError } from '../errors.js';
+import { type CliIO, rawStream, write } from '../io.js';
 
-const USAGE = 'e2ee-prov console --target TARGET [--password-file PATH] [--log PATH] [--json-output]';
+const USAGE =
+  'e2ee-prov console --target TARGET [--password-file PATH] [--log PATH [--append]] [--json-output]';
 
 /**
  * Commands whose body follows on the next lines, ended by a line holding only `.` (spec §2.1, §5.2).
@@ -36,20 +39,31 @@ export const consoleCommand: Command = {
         target: { type: 'string' },
         'password-file': { type: 'string' },
         log: { type: 'string' },
+        append: { type: 'boolean', default: false },
         'json-output': { type: 'boolean', default: false },
       },
       USAGE,
     );
     const target = required(values.target, 'target', USAGE);
+    if (values.append && values.log === undefined)
+      throw new CliError('ERR_USAGE', '--append adds to the --log file: give --log PATH too.');
     const interactive = io.stdin.isTTY === true;
-    const { device } = await openDevice(
-      target,
-      {
-        ...(values['password-file'] !== undefined ? { passwordFile: values['password-file'] } : {}),
-        verbose: interactive,
-      },
-      io,
-    );
+    // Opened first: a refused log (a symlink, a file that exists) stops before the device is touched.
+    const log = values.log !== undefined ? await openLogFile(values.log, { append: values.append }) : null;
+    let device: RoomOsDevice;
+    try {
+      ({ device } = await openDevice(
+        target,
+        {
+          ...(values['password-file'] !== undefined ? { passwordFile: values['password-file'] } : {}),
+          verbose: interactive,
+        },
+        io,
+      ));
+    } catch (e) {
+      await log?.close();
+      throw e;
+    }
     try {
       if (!values['json-output']) await device.setOutputMode('terminal');
       device.onFeedback((r) => void write(io.stdout, device.transcript.redact(r.lines.join('\n')) + '\n'));
@@ -62,7 +76,9 @@ export const consoleCommand: Command = {
       }
       await repl(device, io, interactive);
     } finally {
-      if (values.log !== undefined) await device.transcript.save(values.log);
+      if (log) {
+        await device.transcript.save(log).finally(() => log.close());
+      }
       await device.close();
     }
     return 0;
@@ -72,7 +88,7 @@ export const consoleCommand: Command = {
 async function repl(device: RoomOsDevice, io: CliIO, interactive: boolean): Promise<void> {
   const rl = createInterface({
     input: io.stdin,
-    ...(interactive ? { output: io.stderr, prompt: '> ' } : {}),
+    ...(interactive ? { output: rawStream(io.stderr), prompt: '> ' } : {}),
     terminal: interactive,
   });
   // Ctrl-C at the prompt leaves the console (closing the session cleanly), as end of input does.

@@ -1,3 +1,4 @@
+import { safe } from '../../core/inert.js';
 import type { DeviceCertificate } from '../../main/device/index.js';
 import { type Command, parse, required } from '../command.js';
 import { withDevice } from '../context.js';
@@ -42,11 +43,11 @@ export function certsText(certs: readonly DeviceCertificate[]): string {
     certs
       .map((c) =>
         [
-          `${c.index}. ${c.fingerprint}`,
-          `   Subject:   ${c.subjectName ?? '-'}`,
-          `   Issuer:    ${c.issuerName ?? '-'}`,
-          `   Valid:     ${c.notBefore ?? '-'} to ${c.notAfter ?? '-'}`,
-          `   Used for:  ${c.purposes.length ? c.purposes.join(', ') : '(nothing)'}`,
+          safe`${c.index}. ${c.fingerprint}`,
+          safe`   Subject:   ${c.subjectName ?? '-'}`,
+          safe`   Issuer:    ${c.issuerName ?? '-'}`,
+          safe`   Valid:     ${c.notBefore ?? '-'} to ${c.notAfter ?? '-'}`,
+          safe`   Used for:  ${c.purposes.length ? c.purposes.join(', ') : '(nothing)'}`,
         ].join('\n'),
       )
       .join('\n') + '\n'

@@ -1,3 +1,4 @@
+import { safe } from '../../core/inert.js';
 import type { DeviceIdentity, E2eeStatus, IdentityStatus } from '../../main/device/index.js';
 import { type Command, parse, required } from '../command.js';
 import { withDevice } from '../context.js';
@@ -41,14 +42,14 @@ export const deviceInfo: Command = {
 
 function identityLines(name: string, s: IdentityStatus): string[] {
   const out = [
-    `${name}:`,
-    `  Verification:  ${s.verification ?? '-'}`,
-    `  Identity:      ${s.identity ?? '-'}`,
-    `  Status:        ${s.status ?? '-'}`,
+    safe`${name}:`,
+    safe`  Verification:  ${s.verification ?? '-'}`,
+    safe`  Identity:      ${s.identity ?? '-'}`,
+    safe`  Status:        ${s.status ?? '-'}`,
   ];
   for (const c of s.certificateChain) {
     out.push(
-      `  Certificate ${c.index}: ${c.primaryName ?? c.subjectNames[0] ?? '-'}, ${c.validity ?? 'validity unknown'}, until ${c.notAfter ?? '-'}, SHA-1 ${c.fingerprint ?? '-'}`,
+      safe`  Certificate ${c.index}: ${c.primaryName ?? c.subjectNames[0] ?? '-'}, ${c.validity ?? 'validity unknown'}, until ${c.notAfter ?? '-'}, SHA-1 ${c.fingerprint ?? '-'}`,
     );
   }
   return out;
@@ -57,16 +58,16 @@ function identityLines(name: string, s: IdentityStatus): string[] {
 /** The human form: aligned labels, one fact a line. */
 export function infoText(id: DeviceIdentity, e2ee: E2eeStatus): string {
   const lines = [
-    `Product:        ${id.productId || '-'}`,
-    `Software:       ${id.softwareDisplayName || '-'} (${id.softwareVersion || '-'})`,
-    `Serial number:  ${id.serialNumber || '-'}`,
-    `System name:    ${id.systemName || '(not set)'}`,
-    `Webex status:   ${id.webexStatus ?? '(not reported)'}`,
+    safe`Product:        ${id.productId || '-'}`,
+    safe`Software:       ${id.softwareDisplayName || '-'} (${id.softwareVersion || '-'})`,
+    safe`Serial number:  ${id.serialNumber || '-'}`,
+    safe`System name:    ${id.systemName || '(not set)'}`,
+    safe`Webex status:   ${id.webexStatus ?? '(not reported)'}`,
   ];
   if (!e2ee.present) {
     lines.push('E2EE:           not reported (devices report it once registered to Webex)');
   } else {
-    lines.push(`E2EE:           ${e2ee.availability ?? '-'}`);
+    lines.push(safe`E2EE:           ${e2ee.availability ?? '-'}`);
     lines.push(
       ...identityLines('External identity', e2ee.external),
       ...identityLines('Internal identity', e2ee.internal),

@@ -1,3 +1,4 @@
+import { inert } from '../../core/inert.js';
 import { dataDir } from '../../main/vault/data-dir.js';
 import { type InventoryDevice, deriveInventory } from '../../main/vault/inventory.js';
 import { Journal } from '../../main/vault/journal.js';
@@ -53,17 +54,20 @@ export const inventoryCommand: Command = {
     }
     const table = [
       ['SERIAL', 'STATE', 'CERTIFICATE CN', 'SHA-1', 'NOT AFTER', 'KEYCHAIN', 'LAST ACTION'],
-      ...rows.map((r) => [
-        r.serial,
-        r.state,
-        r.certificate ? `${r.certificate.cn}${r.certificate.active ? '' : ' (inactive)'}` : '-',
-        r.certificate ? r.certificate.fingerprint : '-',
-        r.certificate ? r.certificate.notAfter.slice(0, 10) : '-',
-        r.keychain,
-        r.lastAction
-          ? `${r.lastAction.action} ${r.lastAction.result} ${r.lastAction.at.slice(0, 16).replace('T', ' ')}`
-          : '-',
-      ]),
+      // Every cell is shown inert: a CN from a certificate file may hold escapes and line breaks.
+      ...rows.map((r) =>
+        [
+          r.serial,
+          r.state,
+          r.certificate ? `${r.certificate.cn}${r.certificate.active ? '' : ' (inactive)'}` : '-',
+          r.certificate ? r.certificate.fingerprint : '-',
+          r.certificate ? r.certificate.notAfter.slice(0, 10) : '-',
+          r.keychain,
+          r.lastAction
+            ? `${r.lastAction.action} ${r.lastAction.result} ${r.lastAction.at.slice(0, 16).replace('T', ' ')}`
+            : '-',
+        ].map(inert),
+      ),
     ];
     const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
     await write(

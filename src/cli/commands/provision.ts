@@ -1,4 +1,6 @@
+import { safe } from '../../core/inert.js';
 import { isEnc } from '../../core/jwe/index.js';
+import { checkActivationCode } from '../../core/xapi/index.js';
 import {
   FACTORY_RESET_ALWAYS_ERASES,
   FACTORY_RESET_KEEP,
@@ -96,7 +98,7 @@ export const provisionCommand: Command = {
       v['secret-file'] !== undefined ? await readSecret(v['secret-file'], io, 'client secret') : undefined;
     const activationCode =
       v['activation-code-file'] !== undefined
-        ? await readSecret(v['activation-code-file'], io, 'activation code')
+        ? checkActivationCode(await readSecret(v['activation-code-file'], io, 'activation code'))
         : undefined;
     const vault = await openVault(io);
     const { device, target } = await openDevice(
@@ -128,15 +130,33 @@ export const provisionCommand: Command = {
         },
         { dryRun: v['dry-run'], onEvent: v.json ? undefined : narrator(io) },
       );
+      // Asked to hand the secret over in the handover file: it goes there only, never to stdout too
+      // (a terminal's scrollback, a CI log or a pipe would keep it). The output says where it went.
+      const secretToFile = Boolean(v['handover-include-secret'] && v.handover);
+      const written = secretToFile && result.report?.clientSecret !== undefined;
       if (v.json) {
-        await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
+        const shown: Record<string, unknown> = { ...result };
+        if (secretToFile) {
+          delete shown.newSecret;
+          if (result.report) {
+            const { clientSecret: _inFile, ...facts } = result.report;
+            shown.report = facts;
+          }
+          if (written) shown.secretWrittenTo = v.handover;
+        }
+        await write(io.stdout, JSON.stringify(shown, null, 2) + '\n');
       } else if (result.ok && !result.dryRun) {
         const r = result.report!;
         await write(
           io.stdout,
-          `Provisioned ${r.productId} ${r.serialNumber}: identity ${r.identity}, fingerprint ${r.fingerprint}, valid until ${r.notAfter}.\n`,
+          safe`Provisioned ${r.productId} ${r.serialNumber}: identity ${r.identity}, fingerprint ${r.fingerprint}, valid until ${r.notAfter}.\n`,
         );
-        if (result.newSecret) {
+        if (result.newSecret && written) {
+          await write(
+            io.stdout,
+            `\nThe device's new client secret is in the handover file ${v.handover} (and in the keychain); it is not shown here.\n`,
+          );
+        } else if (result.newSecret) {
           await write(
             io.stdout,
             `\nThe device's new client secret (shown this once; it is stored in the keychain):\n\n    ${result.newSecret}\n\nHand it to the device's owner. Without it, the device can only be factory reset.\n`,

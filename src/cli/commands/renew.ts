@@ -1,3 +1,4 @@
+import { safe } from '../../core/inert.js';
 import { isEnc } from '../../core/jwe/index.js';
 import { checkCredentials } from '../../core/pki/index.js';
 import { renew as runRenew } from '../../main/workflows/renew.js';
@@ -68,7 +69,7 @@ export const renewCommand: Command = {
             : '';
         await write(
           io.stdout,
-          `Renewed: the device's identity is ${certificate.identity}, fingerprint ${certificate.fingerprint}, valid until ${certificate.notAfter}.${old}\n`,
+          safe`Renewed: the device's identity is ${certificate.identity}, fingerprint ${certificate.fingerprint}, valid until ${certificate.notAfter}.${old}\n`,
         );
       }
       if (!result.ok) io.stderr.write(failureLine(result) + '\n');

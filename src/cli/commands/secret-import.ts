@@ -1,3 +1,4 @@
+import { safe } from '../../core/inert.js';
 import { importEscrow } from '../../main/vault/escrow.js';
 import { type Command, parse } from '../command.js';
 import { openVault } from '../context.js';
@@ -33,17 +34,17 @@ export const secretImport: Command = {
       return 0;
     }
     const lines = [
-      `Added to the keychain: ${r.added.length ? r.added.join(', ') : 'none'}.`,
-      `Already in the keychain, the same: ${r.unchanged.length ? r.unchanged.join(', ') : 'none'}.`,
+      safe`Added to the keychain: ${r.added.length ? r.added.join(', ') : 'none'}.`,
+      safe`Already in the keychain, the same: ${r.unchanged.length ? r.unchanged.join(', ') : 'none'}.`,
     ];
     if (r.toProbe.length) {
       lines.push(
-        `The keychain holds a different secret for ${r.toProbe.join(', ')}: kept, and the file's secret stored as pending; the next connection to each device finds out which one it holds.`,
+        safe`The keychain holds a different secret for ${r.toProbe.join(', ')}: kept, and the file's secret stored as pending; the next connection to each device finds out which one it holds.`,
       );
     }
     if (r.skipped.length) {
       lines.push(
-        `Not imported (a change is already pending; connect to settle it first): ${r.skipped.join(', ')}.`,
+        safe`Not imported (a change is already pending; connect to settle it first): ${r.skipped.join(', ')}.`,
       );
     }
     await write(io.stdout, lines.join('\n') + '\n');

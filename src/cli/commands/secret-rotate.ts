@@ -1,3 +1,4 @@
+import { safe } from '../../core/inert.js';
 import { isEnc } from '../../core/jwe/index.js';
 import { checkSecret, describeWarning } from '../../core/secret/index.js';
 import { type RotateResult, type RotateStep, rotateSecret } from '../../main/workflows/rotate.js';
@@ -109,11 +110,14 @@ export const secretRotate: Command = {
     }
     if (result.generated) {
       say(
-        `The ClientSecret of ${result.serial} is changed. Its new secret (${result.generatedBits} random bits), shown this once; it is kept in the OS keychain:`,
+        safe`The ClientSecret of ${result.serial} is changed. Its new secret (${result.generatedBits} random bits), shown this once; it is kept in the OS keychain:`,
       );
       await write(io.stdout, `${result.newSecret}\n`);
     } else {
-      await write(io.stdout, `The ClientSecret of ${result.serial} is changed (kept in the OS keychain).\n`);
+      await write(
+        io.stdout,
+        safe`The ClientSecret of ${result.serial} is changed (kept in the OS keychain).\n`,
+      );
     }
     return 0;
   },

@@ -1,3 +1,4 @@
+import { safe } from '../../core/inert.js';
 import type { IdentityStatus } from '../../core/xapi/results.js';
 import { type DeviceStatusReport, deviceStatus } from '../../main/workflows/status.js';
 import { type Command, parse, required } from '../command.js';
@@ -10,19 +11,19 @@ const show = (v: string | null | undefined): string => (v === null || v === unde
 
 function identityLines(name: string, s: IdentityStatus): string[] {
   const lines = [
-    `  ${name}:`,
-    `    Verification: ${show(s.verification)}`,
-    `    Identity:     ${show(s.identity)}`,
-    `    Status:       ${show(s.status)}`,
+    safe`  ${name}:`,
+    safe`    Verification: ${show(s.verification)}`,
+    safe`    Identity:     ${show(s.identity)}`,
+    safe`    Status:       ${show(s.status)}`,
   ];
   if (s.certificateChain.length > 0) lines.push('    CertificateChain:');
   for (const c of s.certificateChain) {
     lines.push(
-      `      ${c.index}. ${show(c.primaryName)}  fingerprint ${show(c.fingerprint)}`,
-      `         ${show(c.publicKeyAlgorithm)}, signed ${show(c.signatureAlgorithm)}, serial ${show(c.serialNumber)}`,
-      `         valid ${show(c.notBefore)} to ${show(c.notAfter)}: ${show(c.validity)}`,
+      safe`      ${c.index}. ${show(c.primaryName)}  fingerprint ${show(c.fingerprint)}`,
+      safe`         ${show(c.publicKeyAlgorithm)}, signed ${show(c.signatureAlgorithm)}, serial ${show(c.serialNumber)}`,
+      safe`         valid ${show(c.notBefore)} to ${show(c.notAfter)}: ${show(c.validity)}`,
     );
-    for (const n of c.subjectNames) lines.push(`         subject ${n}`);
+    for (const n of c.subjectNames) lines.push(safe`         subject ${n}`);
   }
   return lines;
 }
@@ -31,8 +32,8 @@ function identityLines(name: string, s: IdentityStatus): string[] {
 export function formatStatus(r: DeviceStatusReport): string {
   const d = r.device;
   const lines = [
-    `Device: ${d.productId}, serial ${d.serialNumber}, ${d.softwareDisplayName || d.softwareVersion}${d.systemName ? `, named ${JSON.stringify(d.systemName)}` : ''}`,
-    `Webex registration: ${show(d.webexStatus)}`,
+    safe`Device: ${d.productId}, serial ${d.serialNumber}, ${d.softwareDisplayName || d.softwareVersion}${d.systemName ? `, named ${JSON.stringify(d.systemName)}` : ''}`,
+    safe`Webex registration: ${show(d.webexStatus)}`,
     '',
     'E2EE status (xStatus Conference EndToEndEncryption):',
   ];
@@ -41,7 +42,7 @@ export function formatStatus(r: DeviceStatusReport): string {
       '  not reported: the device reports it only once registered (and only on models that can join E2EE meetings)',
     );
   } else {
-    lines.push(`  Availability: ${show(r.e2ee.availability)}`);
+    lines.push(safe`  Availability: ${show(r.e2ee.availability)}`);
     lines.push(...identityLines('ExternalIdentity', r.e2ee.external));
     lines.push(...identityLines('InternalIdentity', r.e2ee.internal));
   }
@@ -49,7 +50,7 @@ export function formatStatus(r: DeviceStatusReport): string {
     '',
     `WebexIdentity certificate (Services Show Filter: WebexIdentity): ${r.webexIdentity ?? 'none'}`,
   );
-  lines.push('', `Certificates (${r.certificates.length}):`);
+  lines.push('', safe`Certificates (${r.certificates.length}):`);
   if (r.certificates.length === 0) lines.push('  none');
   const inIdentity = new Set(r.webexIdentityEntries.map((c) => c.fingerprint));
   for (const c of r.certificates) {
@@ -60,9 +61,9 @@ export function formatStatus(r: DeviceStatusReport): string {
           ? '  [WebexIdentity chain]'
           : '';
     lines.push(
-      `  ${c.index}. ${c.fingerprint}  ${show(c.subjectName)}${role}`,
-      `     issuer ${show(c.issuerName)}; valid ${show(c.notBefore)} to ${show(c.notAfter)}`,
-      `     used for (the device's labels): ${c.usedFor ? c.usedFor : 'nothing'}`,
+      safe`  ${c.index}. ${c.fingerprint}  ${show(c.subjectName)}${role}`,
+      safe`     issuer ${show(c.issuerName)}; valid ${show(c.notBefore)} to ${show(c.notAfter)}`,
+      safe`     used for (the device's labels): ${c.usedFor ? c.usedFor : 'nothing'}`,
     );
   }
   lines.push('', `PreferredDomain: ${r.preferredDomain ? JSON.stringify(r.preferredDomain) : 'not set'}`);

@@ -1,5 +1,6 @@
 import { CompactEncrypt, compactDecrypt, errors as joseErrors } from 'jose';
 import { randomBytes } from 'node:crypto';
+import { readJson } from '../json-text.js';
 import { b64u, unb64u } from './base64url.js';
 import { JweError } from './errors.js';
 import { deriveKey } from './kdf.js';
@@ -176,16 +177,16 @@ function parse(input: string): ParsedBlob {
   if (misprint) throw misprint;
   const headerBytes = unb64u(h, 'header (part 1)');
   const headerText = Buffer.from(headerBytes).toString('utf8');
-  let header: unknown;
-  try {
-    header = JSON.parse(headerText);
-  } catch {
+  const read = readJson(headerText);
+  if (!read.ok) {
+    // The position, never the text: a file handed in by mistake may hold anything.
     throw new JweError(
       'ERR_JWE_HEADER_NOT_JSON',
-      `The header (part 1) does not decode to JSON (it ends ${JSON.stringify(headerText.slice(-24))}). Copy the blob again, whole.`,
+      `The header (part 1) does not decode to JSON (${read.line === 1 && read.column > headerText.length ? `it is cut short after ${headerText.length} characters` : `it stops being JSON at line ${read.line}, column ${read.column}`}). Copy the blob again, whole.`,
       { part: 'header' },
     );
   }
+  const header = read.value;
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     throw new JweError('ERR_JWE_HEADER_NOT_JSON', 'The header (part 1) is JSON but not an object.', {
       part: 'header',

@@ -24,8 +24,38 @@ export type Params = ReadonlyArray<readonly [string, ParamValue | readonly Param
 
 const PATH_WORD = /^[A-Za-z0-9_.[\]-]+$/;
 const KEY = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+/**
+ * What a console line cannot carry: C0 controls (CR and LF end the line; others are terminal
+ * commands), DEL, C1 controls (U+0085 is NEL, a line break to some terminals) and the Unicode line
+ * and paragraph separators U+2028/U+2029. A value holding one could end the line early and type a
+ * second command into the device.
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+export const CONSOLE_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Where the first character a console line cannot carry is, and what it is (`U+000D`); null when none. */
+export function findConsoleUnsafe(value: string): { index: number; char: string } | null {
+  const m = CONSOLE_UNSAFE.exec(value);
+  if (!m) return null;
+  return { index: m.index, char: `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` };
+}
+
+/**
+ * Refuses a value that goes to the console outside a quoted parameter (a login user name or password)
+ * when it holds a character a console line cannot carry. The message names the character's position
+ * and code, never the value (it may be a password).
+ */
+export function checkConsoleValue(value: string, what: string): void {
+  const bad = findConsoleUnsafe(value);
+  if (!bad) return;
+  throw new DeviceError(
+    'ERR_DEVICE_CONTROL_CHARACTER',
+    `The ${what} holds a control character (${bad.char} at character ${bad.index + 1}), which would end the console line and could type a command into the device; nothing was sent. Remove line breaks and other control characters from it (check the file it came from) and try again.`,
+    { what, index: bad.index, char: bad.char },
+  );
+}
+
+const CONTROL = CONSOLE_UNSAFE;
 
 /**
  * Quotes a string the way jsxapi (Cisco's own client) does: double quotes, with `"` and `\` escaped.
@@ -35,7 +65,7 @@ export function quote(value: string, name = 'value'): string {
   if (CONTROL.test(value)) {
     throw new DeviceError(
       'ERR_DEVICE_PARAMETER',
-      `The ${name} contains a line break or another control character, which a console command line cannot carry.`,
+      `The ${name} contains a line break or another control character (${findConsoleUnsafe(value)!.char}), which a console command line cannot carry; nothing was sent. Remove it and try again.`,
       { parameter: name },
     );
   }
@@ -148,7 +178,7 @@ export function bodyLines(body: string, limit = Number.POSITIVE_INFINITY): strin
       );
     }
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(l)) {
+    if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/.test(l)) {
       throw new DeviceError(
         'ERR_DEVICE_PARAMETER',
         `Line ${i + 1} of the body holds a control character the console cannot carry.`,
@@ -158,4 +188,25 @@ export function bodyLines(body: string, limit = Number.POSITIVE_INFINITY): strin
     checkLineLength(l, limit, `body line ${i + 1}`);
   });
   return [...lines, '.'];
+}
+
+/**
+ * Checks an activation code before anything is sent (a dry run included): a Control Hub activation
+ * code is 16 digits, often written in groups of four with hyphens or spaces. Anything else (an empty
+ * file, a pasted sentence, a control character that could end the command line) would fail only at
+ * the registration step, after the device was changed. The message never holds the code.
+ */
+export function checkActivationCode(code: string): string {
+  const bad = (why: string): DeviceError =>
+    new DeviceError(
+      'ERR_DEVICE_ACTIVATION_CODE',
+      `The activation code ${why}. Copy the 16-digit code from Control Hub (groups may be separated by hyphens or spaces) into the file and try again; nothing was done.`,
+      { parameter: 'ActivationCode' },
+    );
+  if (code.trim() === '') throw bad('is empty');
+  const unsafe = findConsoleUnsafe(code);
+  if (unsafe) throw bad(`holds a control character (${unsafe.char} at character ${unsafe.index + 1})`);
+  if (!/^\d+([ -]\d+)*$/.test(code.trim()) || code.replace(/[ -]/g, '').trim().length !== 16)
+    throw bad(`is not 16 digits (it has ${code.length} characters)`);
+  return code.trim();
 }

@@ -15,7 +15,10 @@ export const DEVICE_ERROR_CODES = [
   'ERR_DEVICE_PORT_PERMISSION',
   /** The network console could not be reached (refused, no route, name not found). */
   'ERR_DEVICE_UNREACHABLE',
-  /** The SSH host key differs from the one pinned on first use, or was not accepted. */
+  /**
+   * The SSH host key differs from the one pinned on first use, or, seen for the first time, was not
+   * accepted (then `details.unknown` is true and `details.fingerprint` is the key to show): nothing was sent.
+   */
   'ERR_DEVICE_HOST_KEY',
   /** No answer in time. */
   'ERR_DEVICE_TIMEOUT',
@@ -25,6 +28,10 @@ export const DEVICE_ERROR_CODES = [
   'ERR_DEVICE_COMMAND_FAILED',
   /** A parameter is missing or invalid: refused by the device (`ParameterError`) or before sending. */
   'ERR_DEVICE_PARAMETER',
+  /** A login user name or password holds a line break or another control character; nothing was sent. */
+  'ERR_DEVICE_CONTROL_CHARACTER',
+  /** The activation code is not a Control Hub code (16 digits); checked before the device is touched. */
+  'ERR_DEVICE_ACTIVATION_CODE',
   /** The device answered `Command not recognized.` */
   'ERR_DEVICE_NOT_RECOGNIZED',
   /** The device answered something this tool cannot read. */
@@ -33,6 +40,8 @@ export const DEVICE_ERROR_CODES = [
   'ERR_DEVICE_LINE_TOO_LONG',
   /** The target text is not `serial:…`, `ssh://…` or `sim:`. */
   'ERR_DEVICE_TARGET',
+  /** A console log file was refused: it exists (without --append), is a symlink or not a regular file. */
+  'ERR_DEVICE_LOG_FILE',
   /** The session is closed (by `close()` or `bye`). */
   'ERR_DEVICE_CLOSED',
 ] as const;

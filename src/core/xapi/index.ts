@@ -13,6 +13,10 @@ export {
   byteLength,
   checkLineLength,
   bodyLines,
+  CONSOLE_UNSAFE,
+  findConsoleUnsafe,
+  checkConsoleValue,
+  checkActivationCode,
 } from './build.js';
 export type { Literal, ParamValue, Params } from './build.js';
 export { ConsoleReader, cleanLine } from './reader.js';

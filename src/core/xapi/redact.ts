@@ -17,21 +17,107 @@ export function looksLikeJwe(text: string): boolean {
   return new RegExp(`^${JWE.source}$`).test(text.trim());
 }
 
-const PATTERNS: Array<[RegExp, (m: string, ...g: string[]) => string]> = [
-  // A plain (first) ClientSecret; a JWE there is not secret and is shortened instead.
-  [
-    /(Populate\s+Secret:\s*)("(?:[^"\\]|\\.)*"|\S+)/gi,
-    (m, pre: string, v: string) => (looksLikeJwe(v.replace(/^"|"$/g, '')) ? m : `${pre}${REDACTED}`),
-  ],
-  [
-    /((?:ActivationCode|PrivateKeyPassword|Passphrase|Password):\s*)("(?:[^"\\]|\\.)*"|\S+)/gi,
-    (_m, pre: string) => `${pre}${REDACTED}`,
-  ],
-  [
-    /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g,
-    (_m, kind: string) => `-----BEGIN ${kind}PRIVATE KEY----- ${REDACTED} -----END ${kind}PRIVATE KEY-----`,
-  ],
-];
+/**
+ * Parameter keys whose value is secret, compared lower-case (the device's keys are case-insensitive):
+ * a plain ClientSecret, an activation code, key and user passwords and passphrases.
+ */
+const SECRET_KEY = /^(?:secret|clientsecret|activationcode|privatekeypassword|\w*passphrase|\w*password)$/;
+
+interface Tok {
+  start: number;
+  end: number;
+  text: string;
+  quoted: boolean;
+}
+
+/**
+ * Splits one console line into tokens the way the device's command parser does (spec §2.1, §3.2):
+ * blanks separate; a `"…"` string (with `\` escapes) is one token, an unterminated one runs to the end;
+ * a colon ends a bare key (`Key:value`, `Key: value`, `Key :value`, `Key : value`), and `|` starts the
+ * request tag.
+ */
+function tokens(line: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i]!;
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (c === '"') {
+      i++;
+      while (i < line.length && line[i] !== '"') i += line[i] === '\\' ? 2 : 1;
+      i = Math.min(line.length, i + 1);
+      out.push({ start, end: i, text: line.slice(start, i), quoted: true });
+      continue;
+    }
+    if (c === ':' || c === '|') {
+      i++;
+      out.push({ start, end: i, text: c, quoted: false });
+      continue;
+    }
+    // A bare value after `Key:` runs to the next blank (it may hold colons: URLs, fingerprints).
+    const prev = out[out.length - 1];
+    const isValue = prev?.text === ':' && out.length >= 2 && !out[out.length - 2]!.quoted;
+    while (i < line.length && !' \t\r'.includes(line[i]!) && (isValue || !':|"'.includes(line[i]!))) i++;
+    out.push({ start, end: i, text: line.slice(start, i), quoted: false });
+  }
+  return out;
+}
+
+/**
+ * The spans of a command line that hold secret values: for each secret key followed by `:`, its value
+ * (a quoted string, or bare words up to the next `Key:` or `|`, so that a malformed value with spaces is
+ * hidden whole). A plain JWE is not secret (a rotation's populate blob): it is left to be shortened.
+ */
+function secretSpans(line: string): [number, number][] {
+  const t = tokens(line);
+  const spans: [number, number][] = [];
+  for (let k = 0; k + 2 < t.length; k++) {
+    if (t[k]!.quoted || t[k + 1]!.text !== ':' || !SECRET_KEY.test(t[k]!.text.toLowerCase())) continue;
+    const first = k + 2;
+    let last = first;
+    if (!t[first]!.quoted) {
+      // Bare: up to the next `Key :` pair or the request tag.
+      const isKeyAt = (j: number): boolean => j + 1 < t.length && !t[j]!.quoted && t[j + 1]!.text === ':';
+      while (last + 1 < t.length && t[last + 1]!.text !== '|' && !isKeyAt(last + 1)) last++;
+    }
+    const start = t[first]!.start;
+    const end = t[last]!.end;
+    if (!looksLikeJwe(line.slice(start, end).replace(/^"|"$/g, ''))) spans.push([start, end]);
+    k = last;
+  }
+  // A device that did not take `Secret : value` as a parameter reads it as path words and echoes them
+  // in its error's XPath ("/Security/ClientSecret/Populate/Secret/:/VALUE"): hide what follows the key.
+  for (const tok of t) {
+    if (!tok.quoted || !tok.text.startsWith('"/')) continue;
+    const parts = tok.text.slice(1, -1).split('/');
+    let at = -1;
+    for (let i = parts.length - 2; i > 0 && at < 0; i--) if (SECRET_KEY.test(parts[i]!.toLowerCase())) at = i;
+    if (at < 0 || at === parts.length - 1) continue;
+    const head = parts.slice(0, at + 1).join('/');
+    spans.push([tok.start + 1 + head.length + 1, tok.end - 1]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  return spans;
+}
+
+/** Replaces the secret values of every line with REDACTED, by the device's grammar (not a pattern). */
+export function redactParameters(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const spans = secretSpans(line);
+      let out = line;
+      for (const [a, b] of spans.reverse()) out = out.slice(0, a) + REDACTED + out.slice(b);
+      return out;
+    })
+    .join('\n');
+}
+
+const PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
 
 /** Redacts known secrets and secret-bearing patterns, then shortens blobs. */
 export class Redactor {
@@ -47,7 +133,11 @@ export class Redactor {
   redact(text: string): string {
     let out = text;
     for (const s of this.secrets) out = out.split(s).join(REDACTED);
-    for (const [re, fn] of PATTERNS) out = out.replace(re, fn as (m: string, ...g: string[]) => string);
+    out = redactParameters(out);
+    out = out.replace(
+      PRIVATE_KEY,
+      (_m, kind: string) => `-----BEGIN ${kind}PRIVATE KEY----- ${REDACTED} -----END ${kind}PRIVATE KEY-----`,
+    );
     return shortenBlobs(out);
   }
 }

@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { describePosition, readJson } from '../../core/json-text.js';
 import { inspect as inspectBlob, type Action } from '../../core/jwe/index.js';
 import {
   DeviceError,
+  checkConsoleValue,
   isDeviceError,
   lit,
   parseCertificates,
@@ -215,6 +218,9 @@ export class RoomOsDevice {
   /** Opens the console at `target` and logs in. See `connect()`. */
   static async open(targetOrText: Target | string, options: ConnectOptions = {}): Promise<RoomOsDevice> {
     const target = typeof targetOrText === 'string' ? parseTarget(targetOrText) : targetOrText;
+    // Refused before anything is opened: a CR in a password would type the rest into the console.
+    checkConsoleValue(options.password ?? '', 'login password');
+    if (options.username !== undefined) checkConsoleValue(options.username, 'login user name');
     const opts: ConnectOptions = { ...options, transcript: options.transcript ?? new Transcript() };
     let ownSimulator: SimulatorLike | undefined;
     if (target.kind === 'sim' && !opts.simulator) {
@@ -733,10 +739,39 @@ function uniq(list: string[]): string[] {
 }
 
 async function createSimFor(options: SimTargetOptions): Promise<SimulatorLike> {
+  if (options.stateFile !== undefined) await checkSimStateFile(options.stateFile);
   const mod = (await import('../../simulator/index.js')) as {
     createSimulator(o: Record<string, unknown>): Promise<SimulatorLike>;
   };
   return mod.createSimulator({ ...options });
+}
+
+/**
+ * A `sim:?state=FILE` that exists must be JSON: the simulator's own message would quote the file's
+ * start (a secret file named by mistake, `/etc/passwd`). Named with the position only.
+ */
+async function checkSimStateFile(path: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // a new simulator
+    throw new DeviceError(
+      'ERR_DEVICE_TARGET',
+      `The simulator state file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
+      { path },
+    );
+  }
+  const read = readJson(text);
+  const isState =
+    read.ok && (read.value as { format?: unknown } | null)?.format === 'e2ee-prov-simulator-state';
+  if (!isState) {
+    throw new DeviceError(
+      'ERR_DEVICE_TARGET',
+      `${path} is not a simulator state file${read.ok ? '' : ` (not JSON at ${describePosition(read)})`}. Give a new path, or a state file a simulator wrote.`,
+      { path, ...(read.ok ? {} : { line: read.line, column: read.column }) },
+    );
+  }
 }
 
 /** Opens the transport a target names. */

@@ -4,6 +4,7 @@ import {
   ConsoleReader,
   DeviceError,
   Redactor,
+  checkConsoleValue,
   checkLineLength,
   parseJsonResponse,
   parseTerminalBlock,
@@ -531,6 +532,13 @@ export class ConsoleSession extends EventEmitter {
     const username = options.username ?? 'admin';
     const passwords = options.passwords && options.passwords.length > 0 ? options.passwords : [''];
     for (const pw of passwords) this.transcript?.addSecret(pw);
+    // Each is typed at a prompt and ended with CR: a CR or LF inside would type the rest as a command.
+    try {
+      checkConsoleValue(username, 'login user name');
+      for (const pw of passwords) checkConsoleValue(pw, 'login password');
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     const wakeIntervalMs = options.wakeIntervalMs ?? 1500;
     const wake = options.wake ?? false;
     return new Promise<void>((resolve, reject) => {

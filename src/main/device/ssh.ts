@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client, type ClientChannel } from 'ssh2';
+import { describePosition, readJson } from '../../core/json-text.js';
 import { DeviceError } from '../../core/xapi/index.js';
 import { BaseTransport, type Pacing } from './transport.js';
 
@@ -11,6 +14,8 @@ import { BaseTransport, type Pacing } from './transport.js';
 export interface HostKeyInfo {
   host: string;
   port: number;
+  /** The address the name resolved to, which the key is pinned for (`127.0.0.1` for `localhost`). */
+  address?: string;
   /** `SHA256:<base64, no padding>`, as `ssh-keygen -lf` prints it. */
   fingerprint: string;
   keyType: string;
@@ -49,8 +54,18 @@ export class JsonHostKeyStore implements HostKeyStore {
     } catch {
       return { format: 'e2ee-prov-known-hosts', version: 1, hosts: {} };
     }
-    const parsed = JSON.parse(text) as Partial<KnownHostsFile>;
+    const read = readJson(text);
+    if (!read.ok) {
+      // Never the text: a secret file named by E2EE_PROV_KNOWN_HOSTS would be printed.
+      throw new DeviceError(
+        'ERR_DEVICE_HOST_KEY',
+        `${this.path} is not an e2ee-prov known-hosts file (not JSON at ${describePosition(read)}). Move it away and connect again.`,
+        { path: this.path, line: read.line, column: read.column },
+      );
+    }
+    const parsed = (read.value ?? {}) as Partial<KnownHostsFile>;
     if (
+      typeof parsed !== 'object' ||
       parsed.format !== 'e2ee-prov-known-hosts' ||
       typeof parsed.hosts !== 'object' ||
       parsed.hosts === null
@@ -94,6 +109,33 @@ export class MemoryHostKeyStore implements HostKeyStore {
   }
   async pin(hostPort: string, info: { fingerprint: string; keyType: string }): Promise<void> {
     this.hosts.set(hostPort, info);
+  }
+}
+
+/** `127.0.0.1:22`, `[fe80::1]:22`: the known-hosts key of an address. */
+function addressPort(address: string, port: number): string {
+  return `${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/**
+ * The address a host name resolves to (IPv4 first, as most consoles listen there), an IP literal as it
+ * is (IPv4-mapped IPv6 unwrapped). A name that does not resolve is ERR_DEVICE_UNREACHABLE.
+ */
+export async function resolveHost(host: string, port: number): Promise<string> {
+  const bare = host.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare)) return bare.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1').toLowerCase();
+  try {
+    const all = await lookup(bare, { all: true });
+    const pick = all.find((a) => a.family === 4) ?? all[0];
+    if (!pick) throw Object.assign(new Error('no address'), { code: 'ENOTFOUND' });
+    return pick.address;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new DeviceError(
+      'ERR_DEVICE_UNREACHABLE',
+      `Cannot reach ${host}:${port} over SSH (${code}). Check the address, the network, and that SSH is enabled on the device.`,
+      { host, port, reason: code },
+    );
   }
 }
 
@@ -157,6 +199,10 @@ export class SshTransport extends BaseTransport {
     const hostPort = `${options.host}:${port}`;
     const label = `${username}@${hostPort}`;
     const store = options.hostKeyStore ?? new MemoryHostKeyStore();
+    // Pinned per resolved address, and the connection goes to that address: `localhost` and
+    // `127.0.0.1` are one device, not two identities each trusted on first use.
+    const address = await resolveHost(options.host, port);
+    const pinKey = addressPort(address, port);
     const client = new Client();
     let hostKeyError: DeviceError | null = null;
     const channel = await new Promise<ClientChannel>((resolve, reject) => {
@@ -226,7 +272,7 @@ export class SshTransport extends BaseTransport {
         ),
       );
       client.connect({
-        host: options.host,
+        host: address,
         port,
         username,
         password,
@@ -237,14 +283,21 @@ export class SshTransport extends BaseTransport {
           const info: HostKeyInfo = {
             host: options.host,
             port,
+            address,
             fingerprint: sshFingerprint(key),
             keyType: sshKeyType(key),
           };
           void (async () => {
-            const known = await store.get(hostPort);
+            // A pin made under the name before pins were per address still counts (and moves to the address).
+            const byAddress = await store.get(pinKey);
+            const known = byAddress ?? (await store.get(hostPort));
             if (known) {
               options.onHostKey?.({ ...info, pinned: true });
-              if (known.fingerprint === info.fingerprint) return true;
+              if (known.fingerprint === info.fingerprint) {
+                if (!byAddress)
+                  await store.pin(pinKey, { fingerprint: info.fingerprint, keyType: info.keyType });
+                return true;
+              }
               hostKeyError = new DeviceError(
                 'ERR_DEVICE_HOST_KEY',
                 `The SSH host key of ${hostPort} is ${info.fingerprint}, not the pinned ${known.fingerprint}. Either the device was replaced or reset (then remove its entry from the known-hosts file) or someone is in between: do not continue until you know which.`,
@@ -257,12 +310,19 @@ export class SshTransport extends BaseTransport {
             if (!accept) {
               hostKeyError = new DeviceError(
                 'ERR_DEVICE_HOST_KEY',
-                `The SSH host key of ${hostPort} (${info.fingerprint}) was not accepted.`,
-                { host: options.host, port, fingerprint: info.fingerprint },
+                `The SSH host key of ${hostPort}${address !== options.host ? ` (${address})` : ''} is not pinned: ${info.fingerprint} (${info.keyType}). Nothing was sent. Compare it with the key the device shows, then accept it (at the prompt, with --accept-new-host-key, or in the window).`,
+                {
+                  host: options.host,
+                  port,
+                  address,
+                  fingerprint: info.fingerprint,
+                  keyType: info.keyType,
+                  unknown: true,
+                },
               );
               return false;
             }
-            await store.pin(hostPort, { fingerprint: info.fingerprint, keyType: info.keyType });
+            await store.pin(pinKey, { fingerprint: info.fingerprint, keyType: info.keyType });
             return true;
           })().then(verify, (e: unknown) => {
             hostKeyError =

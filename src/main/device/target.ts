@@ -1,4 +1,4 @@
-import { DeviceError } from '../../core/xapi/index.js';
+import { DeviceError, findConsoleUnsafe } from '../../core/xapi/index.js';
 import { DEFAULT_SERIAL, type SerialSettings } from './serial.js';
 
 /** Options of an in-process simulator, from `sim:?state=FILE&model=…&software=…`. */
@@ -90,11 +90,19 @@ export function parseTarget(text: string): Target {
     if ((url.pathname && url.pathname !== '/') || url.search)
       throw bad(text, 'an ssh target has no path or options');
     const port = url.port ? Number(url.port) : 22;
+    let username = 'admin';
+    try {
+      if (url.username) username = decodeURIComponent(url.username);
+    } catch {
+      throw bad(text, 'the user name is not valid percent-encoding');
+    }
+    // The user name is sent at a login prompt on some consoles: a control character would end the line.
+    if (findConsoleUnsafe(username)) throw bad(text, 'the user name holds a control character');
     return {
       kind: 'ssh',
       host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
       port,
-      username: url.username ? decodeURIComponent(url.username) : 'admin',
+      username,
       text: t,
     };
   }

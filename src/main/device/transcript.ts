@@ -1,5 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { Redactor } from '../../core/xapi/index.js';
+import { constants } from 'node:fs';
+import { type FileHandle, lstat, open } from 'node:fs/promises';
+import { DeviceError, Redactor } from '../../core/xapi/index.js';
 
 /** One piece of console traffic: what the tool sent (`out`), what the device said (`in`), or a note. */
 export interface TranscriptEntry {
@@ -90,8 +91,21 @@ export class Transcript {
     return out.join('\n') + (out.length ? '\n' : '');
   }
 
-  async save(path: string): Promise<void> {
-    await writeFile(path, this.toText(), { mode: 0o600 });
+  /**
+   * Writes the log to `path`, or to a file opened with `openLogFile` (see there: no symlink followed,
+   * owner-only, an existing file only when appending).
+   */
+  async save(path: string | FileHandle): Promise<void> {
+    if (typeof path !== 'string') {
+      await path.writeFile(this.toText());
+      return;
+    }
+    const fh = await openLogFile(path, { append: false });
+    try {
+      await fh.writeFile(this.toText());
+    } finally {
+      await fh.close();
+    }
   }
 
   private flushIn(): void {
@@ -109,5 +123,55 @@ export class Transcript {
     this.entries.push(entry);
     if (this.entries.length > this.maxEntries) this.entries.splice(0, this.entries.length - this.maxEntries);
     for (const l of this.listeners) l(entry);
+  }
+}
+
+/**
+ * Opens a console log for writing. A log holds device traffic, so: a symlink at `path` is never
+ * followed (O_NOFOLLOW: a planted link cannot redirect it into another file), the file is owner-only
+ * (0600, also when appending to an older file), an existing file is refused unless `append`, and only a
+ * regular file is written. Refusals are DeviceErrors with code ERR_DEVICE_LOG_FILE.
+ */
+export async function openLogFile(path: string, options: { append: boolean }): Promise<FileHandle> {
+  const flags =
+    constants.O_WRONLY |
+    constants.O_CREAT |
+    (options.append ? constants.O_APPEND : constants.O_EXCL) |
+    (constants.O_NOFOLLOW ?? 0);
+  let fh: FileHandle;
+  try {
+    fh = await open(path, flags, 0o600);
+  } catch (e) {
+    let code = (e as NodeJS.ErrnoException).code;
+    // O_EXCL refuses a symlink as EEXIST: say what it is.
+    if (code === 'EEXIST' && (await lstat(path).catch(() => null))?.isSymbolicLink()) code = 'ELOOP';
+    const why =
+      code === 'EEXIST'
+        ? 'it exists already; give a new file, or --append to add to it'
+        : code === 'ELOOP' || code === 'EMLINK'
+          ? 'it is a symbolic link, which a log never follows'
+          : `it cannot be opened (${code ?? 'error'})`;
+    throw new DeviceError('ERR_DEVICE_LOG_FILE', `The log file ${path} was not written: ${why}.`, {
+      path,
+      reason: code ?? 'error',
+    });
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) {
+      throw new DeviceError(
+        'ERR_DEVICE_LOG_FILE',
+        `The log file ${path} was not written: it is not a regular file.`,
+        {
+          path,
+          reason: 'not-a-file',
+        },
+      );
+    }
+    if (process.platform !== 'win32' && (st.mode & 0o777) !== 0o600) await fh.chmod(0o600);
+    return fh;
+  } catch (e) {
+    await fh.close();
+    throw e;
   }
 }

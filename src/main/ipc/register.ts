@@ -7,6 +7,7 @@ import {
   type IpcResult,
 } from '../../contract/index.js';
 import { isProvisionerError } from '../../core/errors.js';
+import { scrubParserText } from '../../core/json-text.js';
 
 /** The part of Electron's `ipcMain` this needs, so that it runs (and is tested) without Electron. */
 export interface IpcMainLike {
@@ -44,7 +45,7 @@ export function registerIpc(
       } catch (e) {
         if (e instanceof ContractError) return { ok: false, code: e.code, message: e.message };
         if (isProvisionerError(e))
-          return { ok: false, code: e.code, message: e.message, details: { ...e.details } };
+          return { ok: false, code: e.code, message: scrubParserText(e.message), details: { ...e.details } };
         return {
           ok: false,
           code: 'ERR_INTERNAL',

@@ -214,6 +214,12 @@ export async function openEscrow(
       : new EscrowError('ERR_ESCROW_FORMAT', 'This is not an e2ee-prov escrow file.');
   }
   const [headerLine, bodyLine, sumLine] = lines as [string, string, string];
+  // Exactly three lines (and the final line break): anything after the checksum is not covered by it.
+  if (lines.length > 4 || (lines.length === 4 && lines[3] !== '')) {
+    throw corrupt('it has lines after its checksum', {
+      lines: lines.length - (lines[lines.length - 1] === '' ? 1 : 0),
+    });
+  }
   const header = parseHeader(headerLine);
   const expected = createHash('sha256').update(`${headerLine}\n${bodyLine}\n`, 'utf8').digest('hex');
   if (sumLine !== `sha256:${expected}`) throw corrupt('its checksum does not match its contents');
@@ -224,6 +230,21 @@ export async function openEscrow(
   if (body.length < TAG_BYTES || salt.length < SALT_BYTES) throw corrupt('it is too short');
   const keys = await deriveKeys(passphrase, salt, header.kdf.log2N);
   if (!timingSafeEqual(checkValue(keys.check), check)) {
+    // The checksum covers the header but anyone can recompute it: a cost parameter edited within the
+    // allowed range would make the right passphrase look wrong. Before saying "wrong passphrase", try
+    // the other allowed costs: if one opens the file, its header was changed.
+    for (let n = MIN_LOG2N; n <= MAX_LOG2N; n++) {
+      if (n === header.kdf.log2N) continue;
+      const other = await deriveKeys(passphrase, salt, n);
+      other.enc.fill(0);
+      if (timingSafeEqual(checkValue(other.check), check)) {
+        keys.enc.fill(0);
+        throw corrupt('its key-derivation parameters were changed after it was written', {
+          field: 'kdf.log2N',
+        });
+      }
+    }
+    keys.enc.fill(0);
     throw new EscrowError(
       'ERR_ESCROW_PASSPHRASE',
       'The passphrase does not open this escrow file. Nothing was imported.',

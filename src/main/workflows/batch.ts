@@ -26,7 +26,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Enc, isEnc } from '../../core/jwe/index.js';
 import { type Credentials, checkCredentials, readCredentials } from '../../core/pki/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
-import { connect, describeTarget, parseTarget, type Target } from '../device/index.js';
+import { checkActivationCode } from '../../core/xapi/build.js';
+import { TARGET_FORMS, connect, describeTarget, parseTarget, type Target } from '../device/index.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { type CsvRecord, parseCsv, toCsv } from './csv.js';
@@ -108,7 +109,8 @@ export function readBatchFile(
     if (!(BATCH_COLUMNS as readonly string[]).includes(c)) {
       throw fileError(
         header.line,
-        `unknown column ${JSON.stringify(header.fields[i])}; the columns are ${BATCH_COLUMNS.join(', ')}.`,
+        // Named by its place, never its text: a file handed in by mistake (a secret) would be echoed.
+        `column ${i + 1} is not a known column name; the columns are ${BATCH_COLUMNS.join(', ')}.`,
         file,
       );
     }
@@ -143,8 +145,8 @@ export function readBatchFile(
     let parsed: Target;
     try {
       parsed = parseTarget(target);
-    } catch (e) {
-      throw fileError(r.line, (e as Error).message, file);
+    } catch {
+      throw fileError(r.line, `the target is not a device target; use ${TARGET_FORMS}.`, file);
     }
     const key = describeTarget(parsed);
     const twice = seen.get(key);
@@ -160,11 +162,10 @@ export function readBatchFile(
     if (!cert)
       throw fileError(r.line, 'the cert column is empty; every device needs its own certificate.', file);
     const enc = get('enc');
-    if (enc && !isEnc(enc))
-      throw fileError(r.line, `enc must be A128GCM or A256GCM, not ${JSON.stringify(enc)}.`, file);
+    if (enc && !isEnc(enc)) throw fileError(r.line, 'enc must be A128GCM or A256GCM (or empty).', file);
     const reset = get('factory_reset');
     if (!YES.test(reset) && !NO.test(reset)) {
-      throw fileError(r.line, `factory_reset must be yes or no, not ${JSON.stringify(reset)}.`, file);
+      throw fileError(r.line, 'factory_reset must be yes or no (or empty).', file);
     }
     const row: BatchRow = { line: r.line, target, cert: path(cert), factoryReset: YES.test(reset) };
     const optional: Array<[BatchColumn, keyof BatchRow]> = [
@@ -299,7 +300,9 @@ async function loadRow(row: BatchRow): Promise<Loaded> {
   };
   if (row.secretFile !== undefined) loaded.secret = await readSecretFile(row.secretFile, 'client secret');
   if (row.activationCodeFile !== undefined)
-    loaded.activationCode = await readSecretFile(row.activationCodeFile, 'activation code');
+    loaded.activationCode = checkActivationCode(
+      await readSecretFile(row.activationCodeFile, 'activation code'),
+    );
   return loaded;
 }
 

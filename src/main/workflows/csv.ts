@@ -101,7 +101,7 @@ export function parseCsv(input: string | Uint8Array, file?: string): CsvRecord[]
       if (field.trim() !== '') {
         throw bad(
           line,
-          `a quote inside an unquoted value (${JSON.stringify(field.trim())}); quote the whole value and double the quote.`,
+          `a quote inside an unquoted value (value ${fields.length + 1}); quote the whole value and double the quote.`,
           file,
         );
       }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isProvisionerError } from '../../core/errors.js';
+import { scrubParserText } from '../../core/json-text.js';
 import { WorkflowError } from './errors.js';
 
 export interface ErrorInfo {
@@ -82,10 +83,10 @@ export interface RunOptions {
 
 /** A failure as data: our errors keep code and message; anything else is an internal error. */
 export function errorInfo(e: unknown): ErrorInfo {
-  if (isProvisionerError(e)) return { code: e.code, message: e.message, details: e.details };
+  if (isProvisionerError(e)) return { code: e.code, message: scrubParserText(e.message), details: e.details };
   return {
     code: 'ERR_INTERNAL',
-    message: `An unexpected error stopped the workflow: ${(e as Error)?.message ?? String(e)}.`,
+    message: `An unexpected error stopped the workflow: ${scrubParserText((e as Error)?.message ?? String(e))}.`,
   };
 }
 

@@ -9,6 +9,8 @@ import type { Enc } from '../../core/jwe/index.js';
 import { type CheckResult, type Credentials, checkCredentials } from '../../core/pki/index.js';
 import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
 import { modelSupport, softwareSupported } from '../../core/support.js';
+import { describePosition, readJson } from '../../core/json-text.js';
+import { checkActivationCode } from '../../core/xapi/build.js';
 import type { ConfigNode, DeviceIdentity, E2eeStatus } from '../../core/xapi/results.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../vault/atomic-file.js';
@@ -320,7 +322,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     async alreadyDone(ctx) {
       const existing = await readFile(ctx.options.backupFile!, 'utf8').catch(() => null);
       if (existing === null) return false;
-      const parsed = JSON.parse(existing) as { device?: { serialNumber?: string } };
+      const parsed = backupJson(existing, ctx.options.backupFile!) as { device?: { serialNumber?: string } };
       if (parsed.device?.serialNumber !== ctx.serial) {
         throw new WorkflowError(
           'ERR_WORKFLOW_DEVICE_CHANGED',
@@ -557,7 +559,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     include: (ctx) => (ctx.options.restore ? true : 'nothing to restore'),
     async act(ctx) {
       const { file, paths } = ctx.options.restore!;
-      const backup = JSON.parse(await readFile(file, 'utf8')) as { nodes?: ConfigNode[] };
+      const backup = backupJson(await readFile(file, 'utf8'), file) as { nodes?: ConfigNode[] };
       const wanted = paths.map((p) => p.toLowerCase().trim());
       const nodes = (backup.nodes ?? []).filter((n) =>
         wanted.some((w) => n.path.toLowerCase() === w || n.path.toLowerCase().startsWith(w + ' ')),
@@ -758,6 +760,17 @@ function populateRefusal(ctx: Ctx, reason: string | null): WorkflowError {
   );
 }
 
+/** A backup file's JSON; a file that is not one is named with the position, never quoted (it may be a secret). */
+function backupJson(text: string, file: string): unknown {
+  const read = readJson(text);
+  if (read.ok && read.value !== null && typeof read.value === 'object') return read.value;
+  throw new WorkflowError(
+    'ERR_WORKFLOW_INPUT_READ',
+    `${file} is not a configuration backup made by this tool${read.ok ? '' : ` (not JSON at ${describePosition(read)})`}; choose another file (a new name makes a new backup).`,
+    { file, ...(read.ok ? {} : { line: read.line, column: read.column }) },
+  );
+}
+
 /** The device, its journal and secret, for the shared identity operations. */
 function target(ctx: Ctx): IdentityTarget {
   return {
@@ -788,6 +801,8 @@ export async function provision(
   options: ProvisionOptions,
   run: RunOptions = {},
 ): Promise<ProvisionResult> {
+  // Before anything, on a dry run too: a bad code would otherwise fail at the last step, the device changed.
+  if (options.activationCode !== undefined) checkActivationCode(options.activationCode);
   const check = checkCredentials(options.credentials, { now: options.now });
   const ctx: Ctx = {
     deps,

@@ -43,6 +43,11 @@ export const en = {
     secretNone: 'none stored for this device',
     secretPending: 'a change is pending: the next action settles it',
     keychainProblem: 'The keychain cannot be used',
+    hostKeyHeading: 'A device this computer has not seen before',
+    hostKeyQuestion:
+      'The SSH host key of {where} is not known yet. Compare this fingerprint with the one the device shows (on its screen or web page) before you connect:',
+    hostKeyAccept: 'It matches: trust this device and connect',
+    hostKeyRefuse: 'Do not connect',
   },
   wizard: {
     heading: 'Provision a device',
@@ -307,6 +312,10 @@ export const en = {
     ERR_DEVICE_CLOSED: 'The connection to the device is closed. Connect again.',
     ERR_DEVICE_COMMAND_FAILED: 'The device refused the command. The console view shows its reason.',
     ERR_DEVICE_PARAMETER: 'A value is too long or malformed for the device.',
+    ERR_DEVICE_ACTIVATION_CODE:
+      'That is not an activation code: copy the 16-digit code from Control Hub (hyphens or spaces between the groups are fine). Nothing was done.',
+    ERR_DEVICE_CONTROL_CHARACTER:
+      'The password holds a line break or another control character, which would type a command into the device. Nothing was sent: type the password again without it.',
     ERR_DEVICE_NOT_RECOGNIZED: 'The device did not recognize a command: its software may be too old.',
     ERR_DEVICE_UNEXPECTED_OUTPUT:
       'The device answered in a way the tool does not understand. The console view shows what it said.',

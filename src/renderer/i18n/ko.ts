@@ -45,6 +45,11 @@ export const ko: typeof en = {
     secretNone: '이 장치에 저장된 비밀 없음',
     secretPending: '변경이 보류 중입니다. 다음 작업에서 정리됩니다',
     keychainProblem: '키체인을 사용할 수 없습니다',
+    hostKeyHeading: '이 컴퓨터가 처음 보는 장치',
+    hostKeyQuestion:
+      '{where}의 SSH 호스트 키를 아직 모릅니다. 연결하기 전에 이 지문을 장치가 보여 주는 지문(화면 또는 웹 페이지)과 비교하세요:',
+    hostKeyAccept: '일치합니다: 이 장치를 신뢰하고 연결',
+    hostKeyRefuse: '연결하지 않음',
   },
   wizard: {
     heading: '장치 프로비저닝',
@@ -302,6 +307,10 @@ export const ko: typeof en = {
     ERR_DEVICE_CLOSED: '장치와의 연결이 닫혔습니다. 다시 연결하십시오.',
     ERR_DEVICE_COMMAND_FAILED: '장치가 명령을 거부했습니다. 콘솔 보기에 이유가 나옵니다.',
     ERR_DEVICE_PARAMETER: '값이 장치에 비해 너무 길거나 형식이 잘못되었습니다.',
+    ERR_DEVICE_ACTIVATION_CODE:
+      '활성화 코드가 아닙니다. Control Hub에서 16자리 코드를 복사하세요(그룹 사이의 하이픈이나 공백은 괜찮습니다). 아무것도 하지 않았습니다.',
+    ERR_DEVICE_CONTROL_CHARACTER:
+      '비밀번호에 줄바꿈이나 다른 제어 문자가 들어 있어 장치에 명령이 입력될 수 있습니다. 아무것도 보내지 않았습니다. 제어 문자 없이 비밀번호를 다시 입력하세요.',
     ERR_DEVICE_NOT_RECOGNIZED: '장치가 명령을 알아듣지 못했습니다. 소프트웨어가 너무 오래되었을 수 있습니다.',
     ERR_DEVICE_UNEXPECTED_OUTPUT:
       '장치가 도구가 이해하지 못하는 방식으로 응답했습니다. 콘솔 보기에 내용이 나옵니다.',

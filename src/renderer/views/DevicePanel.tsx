@@ -21,6 +21,12 @@ export function DevicePanel({
   const [working, setWorking] = useState(false);
   // The login password lives only in the input until Connect; it is never React state.
   const password = useRef<HTMLInputElement>(null);
+  // A first SSH connection: the host key main saw, shown to the person to accept or refuse. The typed
+  // password waits in a ref (not state) only while the question is open.
+  const [hostKey, setHostKey] = useState<{ fingerprint: string; keyType: string; where: string } | null>(
+    null,
+  );
+  const heldPassword = useRef<string | null>(null);
 
   async function findPorts(): Promise<void> {
     const r = await api().ports.list();
@@ -28,15 +34,34 @@ export function DevicePanel({
     else setProblem({ code: r.code, message: r.message });
   }
 
-  async function connect(): Promise<void> {
-    const typed = password.current?.value ?? '';
+  async function connect(acceptedKey?: string): Promise<void> {
+    const typed = acceptedKey !== undefined ? (heldPassword.current ?? '') : (password.current?.value ?? '');
     if (password.current) password.current.value = '';
+    heldPassword.current = null;
+    setHostKey(null);
     setWorking(true);
     setProblem(null);
-    const r = await api().device.connect(target.trim(), typed === '' ? null : typed);
+    const r = await api().device.connect(target.trim(), typed === '' ? null : typed, acceptedKey);
     setWorking(false);
     if (r.ok) onDevice(r.value);
-    else setProblem({ code: r.code, message: r.message });
+    else if (r.code === 'ERR_DEVICE_HOST_KEY' && acceptedKey === undefined && r.details?.unknown === true) {
+      const d = r.details as { fingerprint?: unknown; keyType?: unknown; host?: unknown; port?: unknown };
+      if (typeof d.fingerprint === 'string') {
+        heldPassword.current = typed;
+        setHostKey({
+          fingerprint: d.fingerprint,
+          keyType: String(d.keyType ?? ''),
+          where: `${String(d.host ?? '')}:${String(d.port ?? '')}`,
+        });
+        return;
+      }
+      setProblem({ code: r.code, message: r.message });
+    } else setProblem({ code: r.code, message: r.message });
+  }
+
+  function refuseHostKey(): void {
+    heldPassword.current = null;
+    setHostKey(null);
   }
 
   async function disconnect(): Promise<void> {
@@ -120,6 +145,28 @@ export function DevicePanel({
               ))}
             </ul>
           )}
+        </div>
+      )}
+      {hostKey && (
+        <div
+          role="alertdialog"
+          aria-labelledby="host-key-heading"
+          className="host-key"
+          data-testid="host-key"
+        >
+          <h3 id="host-key-heading">{t.hostKeyHeading}</h3>
+          <p>{fmt(t.hostKeyQuestion, { where: hostKey.where })}</p>
+          <p>
+            <code data-field="fingerprint">{hostKey.fingerprint}</code> ({hostKey.keyType})
+          </p>
+          <div className="buttons">
+            <button type="button" className="primary" onClick={() => void connect(hostKey.fingerprint)}>
+              {t.hostKeyAccept}
+            </button>
+            <button type="button" onClick={refuseHostKey}>
+              {t.hostKeyRefuse}
+            </button>
+          </div>
         </div>
       )}
       {problem && <ProblemText lang={lang} problem={problem} />}

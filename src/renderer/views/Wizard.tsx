@@ -207,8 +207,8 @@ export function Wizard({
       factoryReset: factoryReset ? { confirmed: confirmReset, keep } : null,
       registerFirst,
       restoreName: backup && restoreName,
-      // A plan only needs to know whether a code will be given.
-      activationCode: code === '' ? null : dryRun ? 'planned' : code,
+      // A plan checks the code too (main refuses one that is not a Control Hub code before the device is touched).
+      activationCode: code === '' ? null : code,
       allowPlainOverNetwork: allowPlain,
     };
     if (!dryRun) {

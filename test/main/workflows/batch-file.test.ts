@@ -45,7 +45,8 @@ describe('parseCsv', () => {
   it('refuses a quote inside an unquoted value, text after a closing quote, and a quote never closed', () => {
     expect(refusal(() => parseCsv('a,b\nab"c,d\n'))).toEqual({
       code: 'ERR_WORKFLOW_BATCH_FILE',
-      message: 'line 2: a quote inside an unquoted value ("ab"); quote the whole value and double the quote.',
+      message:
+        'line 2: a quote inside an unquoted value (value 1); quote the whole value and double the quote.',
       details: { line: 2 },
     });
     expect(refusal(() => parseCsv('a,b\n"x"y,d\n')).message).toBe(
@@ -110,7 +111,7 @@ describe('readBatchFile', () => {
     [
       'an unknown column',
       'target,cert,key,secret\n',
-      'line 1: unknown column "secret"; the columns are target, cert, key, passphrase_file, secret_file, enc, factory_reset, backup, activation_code_file, password_file.',
+      'line 1: column 4 is not a known column name; the columns are target, cert, key, passphrase_file, secret_file, enc, factory_reset, backup, activation_code_file, password_file.',
     ],
     ['a column twice', 'target,cert,key,Cert\n', 'line 1: the column cert appears twice.'],
     [
@@ -124,7 +125,7 @@ describe('readBatchFile', () => {
     [
       'a bad target',
       'target,cert,key\ntelnet://x,c.pem,\n',
-      'line 2: "telnet://x" is not a device target: it names no known kind of connection. Use serial:/dev/ttyUSB0[?baud=N], ssh://user@host[:port], or sim:.',
+      'line 2: the target is not a device target; use serial:/dev/ttyUSB0[?baud=N], ssh://user@host[:port], or sim:.',
     ],
     [
       'a device twice',
@@ -139,12 +140,12 @@ describe('readBatchFile', () => {
     [
       'a bad enc',
       'target,cert,key,enc\nsim:,c.pem,,A192GCM\n',
-      'line 2: enc must be A128GCM or A256GCM, not "A192GCM".',
+      'line 2: enc must be A128GCM or A256GCM (or empty).',
     ],
     [
       'a bad factory_reset',
       'target,cert,key,factory_reset\nsim:,c.pem,,maybe\n',
-      'line 2: factory_reset must be yes or no, not "maybe".',
+      'line 2: factory_reset must be yes or no (or empty).',
     ],
   ];
   for (const [name, text, message] of CASES) {
