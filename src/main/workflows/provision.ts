@@ -336,6 +336,13 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
             'The device already holds the secret the keychain has for it; the one you gave was not used. Rotate the secret to change it.',
           );
         }
+        // A run killed between storing the secret and clearing its pending copy left both equal: the
+        // device holds it (just probed), so the pending entry is settled now, not left for later.
+        if ((await secrets.getPending(ctx.serial)) === stored) {
+          await secrets.deletePending(ctx.serial);
+          await settlePlainPopulates(ctx.deps.journal, ctx.serial, stored);
+          return 'the device already holds the secret stored for it; the pending copy an interrupted run left is settled';
+        }
         return 'the device already holds the secret stored for it';
       }
       const pending = await secrets.getPending(ctx.serial);
@@ -343,20 +350,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         // An earlier run was cut off after the device took the secret: settle it now, in the keychain and the journal.
         await secrets.set(ctx.serial, pending);
         await secrets.deletePending(ctx.serial);
-        const open = unsettledOps(await ctx.deps.journal.read(), {
-          action: 'secret.populate-plain',
-          serial: ctx.serial,
-        });
-        for (const o of open)
-          await ctx.deps.journal.outcome(
-            'secret.populate-plain',
-            o.op,
-            ctx.serial,
-            'ok',
-            'probe',
-            {},
-            { secrets: [pending] },
-          );
+        await settlePlainPopulates(ctx.deps.journal, ctx.serial, pending);
         ctx.secret = pending;
         return 'the device took the secret in an earlier run; it is now stored';
       }
@@ -572,6 +566,13 @@ function requireSecret(ctx: Ctx): string {
     );
   }
   return ctx.secret;
+}
+
+/** Gives every unsettled plain populate of `serial` its outcome: the device was found holding `secret`. */
+async function settlePlainPopulates(journal: Journal, serial: string, secret: string): Promise<void> {
+  const open = unsettledOps(await journal.read(), { action: 'secret.populate-plain', serial });
+  for (const o of open)
+    await journal.outcome('secret.populate-plain', o.op, serial, 'ok', 'probe', {}, { secrets: [secret] });
 }
 
 /**
