@@ -34,6 +34,8 @@ export interface DeviceOptions {
   passwordFile?: string;
   /** Narrate connection progress on stderr. */
   verbose?: boolean;
+  /** Where the narration goes instead of stderr (a command that holds its progress, say). */
+  progress?: (line: string) => void;
   extra?: ConnectOptions;
 }
 
@@ -55,7 +57,9 @@ export async function openDevice(
     hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(io.env)),
     onProgress: options.verbose
       ? (e) => {
-          if (e.stage !== 'command') io.stderr.write(`  ${e.message}\n`);
+          if (e.stage === 'command') return;
+          if (options.progress) options.progress(`  ${e.message}`);
+          else io.stderr.write(`  ${e.message}\n`);
         }
       : undefined,
     ...options.extra,

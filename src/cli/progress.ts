@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { isProvisionerError } from '../core/errors.js';
 import { type CliIO, write } from './io.js';
 
@@ -8,10 +9,11 @@ export function errorLine(e: unknown): string {
 }
 
 /**
- * Progress of a command whose stdout is its result (a secret, say), so its progress must go to stderr.
- * The contract for scripts: on failure, the first line of stderr is the error. So, unless a person
- * watches (stderr is a terminal), the lines are held: `done` writes them on success, `failed` writes
- * the error line first and then them (the command then throws, and `runCli` ends with the error line).
+ * Progress on stderr (stdout is the command's result: a secret, a report, JSON), under the contract
+ * scripts rely on: on failure, the first line of stderr is the error. So, unless a person watches
+ * (stderr is a terminal, where lines go out at once), the lines are held: `done` writes them on
+ * success; on failure the error line goes first, then what was held, and the error line again last
+ * (where a person reading the end of the output looks for it).
  */
 export class HeldProgress {
   private held: string[] = [];
@@ -29,15 +31,43 @@ export class HeldProgress {
     else this.held.push(text);
   }
 
-  async done(): Promise<void> {
-    const lines = this.held;
-    this.held = [];
-    if (lines.length > 0) await write(this.io.stderr, lines.map((l) => `${l}\n`).join(''));
+  /** A stream for writers that print whole lines (the narrators): each line becomes a progress line. */
+  writable(): Writable {
+    let partial = '';
+    return new Writable({
+      write: (chunk: Buffer | string, _enc, done) => {
+        const parts = (partial + chunk.toString()).split('\n');
+        partial = parts.pop() ?? '';
+        for (const p of parts) this.line(p);
+        done();
+      },
+      final: (done) => {
+        if (partial) this.line(partial);
+        partial = '';
+        done();
+      },
+    });
   }
 
+  /** Success: writes what was held. */
+  async done(): Promise<void> {
+    await this.flush([]);
+  }
+
+  /** A failure the command throws (`runCli` then prints its line last): its line first, then what was held. */
   async failed(e: unknown): Promise<void> {
-    const lines = this.held;
+    if (this.held.length > 0) await this.flush([errorLine(e)]);
+  }
+
+  /** A failure the command reports itself with `line` (and then returns 1). */
+  async failedWith(line: string): Promise<void> {
+    if (this.held.length > 0) await this.flush([line], [line]);
+    else await write(this.io.stderr, `${line}\n`);
+  }
+
+  private async flush(before: string[], after: string[] = []): Promise<void> {
+    const lines = [...before, ...this.held, ...after];
     this.held = [];
-    if (lines.length > 0) await write(this.io.stderr, [errorLine(e), ...lines].map((l) => `${l}\n`).join(''));
+    if (lines.length > 0) await write(this.io.stderr, lines.map((l) => `${l}\n`).join(''));
   }
 }

@@ -14,6 +14,7 @@ import { openVault } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, readInput, write } from '../io.js';
 import { narrator } from '../narrate.js';
+import { HeldProgress } from '../progress.js';
 
 const USAGE =
   'e2ee-prov batch FILE.csv [--parallel N] [--out-csv PATH] [--out-json PATH] [--allow-plain-over-network] [--json]';
@@ -110,32 +111,40 @@ export const batchCommand: Command = {
         'ERR_USAGE',
         'The batch file must be a file: relative paths in it are read from its folder.',
       );
-    const rows = readBatchFile(await readInput(file, io, 'batch file'), { file });
-    const vault = await openVault(io);
-    const hostKeyStore = new JsonHostKeyStore(defaultKnownHostsPath(io.env));
-    const result = await runBatch(
-      rows,
-      { ...vault, open: (target, password) => connect(target, { password, hostKeyStore }) },
-      {
-        parallel: Number(v.parallel),
-        allowPlainOverNetwork: v['allow-plain-over-network'],
-        ...(v.json ? {} : { onEvent: deviceNarrators(io) }),
-      },
-    );
-    const json = JSON.stringify({ file, ...result }, null, 2) + '\n';
+    // Progress is held unless a person watches, so that a failure's first stderr line is the error.
+    const progress = new HeldProgress(io);
     try {
-      await writeFileAtomic(csvPath, batchResultCsv(result), { mode: 0o644 });
-      await writeFileAtomic(jsonPath, json, { mode: 0o644 });
-    } catch (e) {
-      throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the batch result: ${(e as Error).message}.`);
-    }
-    await write(io.stdout, v.json ? json : summary(result, csvPath, jsonPath));
-    if (!result.ok) {
-      const failed = result.devices.filter((d) => d.status !== 'ok');
-      io.stderr.write(
-        `ERR_WORKFLOW_BATCH_INCOMPLETE ${failed.length} of ${result.devices.length} devices failed (${failed.map((d) => `line ${d.line}: ${d.error?.code}`).join('; ')}); see ${csvPath}. Run the batch again to resume them: devices that are done are skipped.\n`,
+      const rows = readBatchFile(await readInput(file, io, 'batch file'), { file });
+      const vault = await openVault(io);
+      const hostKeyStore = new JsonHostKeyStore(defaultKnownHostsPath(io.env));
+      const result = await runBatch(
+        rows,
+        { ...vault, open: (target, password) => connect(target, { password, hostKeyStore }) },
+        {
+          parallel: Number(v.parallel),
+          allowPlainOverNetwork: v['allow-plain-over-network'],
+          ...(v.json ? {} : { onEvent: deviceNarrators({ ...io, stderr: progress.writable() }) }),
+        },
       );
+      const json = JSON.stringify({ file, ...result }, null, 2) + '\n';
+      try {
+        await writeFileAtomic(csvPath, batchResultCsv(result), { mode: 0o644 });
+        await writeFileAtomic(jsonPath, json, { mode: 0o644 });
+      } catch (e) {
+        throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the batch result: ${(e as Error).message}.`);
+      }
+      await write(io.stdout, v.json ? json : summary(result, csvPath, jsonPath));
+      if (result.ok) await progress.done();
+      else {
+        const failed = result.devices.filter((d) => d.status !== 'ok');
+        await progress.failedWith(
+          `ERR_WORKFLOW_BATCH_INCOMPLETE ${failed.length} of ${result.devices.length} devices failed (${failed.map((d) => `line ${d.line}: ${d.error?.code}`).join('; ')}); see ${csvPath}. Run the batch again to resume them: devices that are done are skipped.`,
+        );
+      }
+      return result.ok ? 0 : 1;
+    } catch (e) {
+      await progress.failed(e);
+      throw e;
     }
-    return result.ok ? 0 : 1;
   },
 };

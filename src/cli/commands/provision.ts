@@ -8,6 +8,7 @@ import { loadCredentials } from '../credentials.js';
 import { CliError } from '../errors.js';
 import { type CliIO, readSecret, write } from '../io.js';
 import { failureLine, narrator } from '../narrate.js';
+import { HeldProgress } from '../progress.js';
 
 const USAGE =
   'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--password-file PATH] [--dry-run] [--json]';
@@ -69,59 +70,72 @@ export const provisionCommand: Command = {
     if (v['handover-include-secret'] && !v.handover)
       throw new CliError('ERR_USAGE', '--handover-include-secret needs --handover FILE.');
 
-    const credentials = await loadCredentials(io, certPath, v.key, v['passphrase-file']);
-    const secret =
-      v['secret-file'] !== undefined ? await readSecret(v['secret-file'], io, 'client secret') : undefined;
-    const activationCode =
-      v['activation-code-file'] !== undefined
-        ? await readSecret(v['activation-code-file'], io, 'activation code')
-        : undefined;
-    const vault = await openVault(io);
-    const { device, target } = await openDevice(
-      targetText,
-      { passwordFile: v['password-file'], verbose: !v.json },
-      io,
-    );
+    // Progress is held unless a person watches, so that a failure's first stderr line is the error.
+    const progress = new HeldProgress(io);
     try {
-      const result = await runProvision(
-        { device, ...vault },
-        {
-          credentials,
-          enc: v.enc,
-          link: linkKind(target),
-          allowPlainOverNetwork: v['allow-plain-over-network'],
-          ...(secret !== undefined ? { secret } : {}),
-          ...(v['factory-reset'] ? { factoryReset: { confirmed: true, keep } } : {}),
-          ...(v.backup ? { backupFile: v.backup } : {}),
-          ...(v['restore-node'] && v.backup ? { restore: { file: v.backup, paths: v['restore-node'] } } : {}),
-          ...(activationCode !== undefined
-            ? { activationCode, securityAction: v['security-action'] as SecurityAction }
-            : {}),
-          ...(v.handover
-            ? { handover: { file: v.handover, includeSecret: v['handover-include-secret'] } }
-            : {}),
-        },
-        { dryRun: v['dry-run'], onEvent: v.json ? undefined : narrator(io) },
+      const credentials = await loadCredentials(io, certPath, v.key, v['passphrase-file']);
+      const secret =
+        v['secret-file'] !== undefined ? await readSecret(v['secret-file'], io, 'client secret') : undefined;
+      const activationCode =
+        v['activation-code-file'] !== undefined
+          ? await readSecret(v['activation-code-file'], io, 'activation code')
+          : undefined;
+      const vault = await openVault(io);
+      const { device, target } = await openDevice(
+        targetText,
+        { passwordFile: v['password-file'], verbose: !v.json, progress: (l) => progress.line(l) },
+        io,
       );
-      if (v.json) {
-        await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
-      } else if (result.ok && !result.dryRun) {
-        const r = result.report!;
-        await write(
-          io.stdout,
-          `Provisioned ${r.productId} ${r.serialNumber}: identity ${r.identity}, fingerprint ${r.fingerprint}, valid until ${r.notAfter}.\n`,
+      try {
+        const result = await runProvision(
+          { device, ...vault },
+          {
+            credentials,
+            enc: v.enc,
+            link: linkKind(target),
+            allowPlainOverNetwork: v['allow-plain-over-network'],
+            ...(secret !== undefined ? { secret } : {}),
+            ...(v['factory-reset'] ? { factoryReset: { confirmed: true, keep } } : {}),
+            ...(v.backup ? { backupFile: v.backup } : {}),
+            ...(v['restore-node'] && v.backup
+              ? { restore: { file: v.backup, paths: v['restore-node'] } }
+              : {}),
+            ...(activationCode !== undefined
+              ? { activationCode, securityAction: v['security-action'] as SecurityAction }
+              : {}),
+            ...(v.handover
+              ? { handover: { file: v.handover, includeSecret: v['handover-include-secret'] } }
+              : {}),
+          },
+          {
+            dryRun: v['dry-run'],
+            onEvent: v.json ? undefined : narrator({ ...io, stderr: progress.writable() }),
+          },
         );
-        if (result.newSecret) {
+        if (v.json) {
+          await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
+        } else if (result.ok && !result.dryRun) {
+          const r = result.report!;
           await write(
             io.stdout,
-            `\nThe device's new client secret (shown this once; it is stored in the keychain):\n\n    ${result.newSecret}\n\nHand it to the device's owner. Without it, the device can only be factory reset.\n`,
+            `Provisioned ${r.productId} ${r.serialNumber}: identity ${r.identity}, fingerprint ${r.fingerprint}, valid until ${r.notAfter}.\n`,
           );
+          if (result.newSecret) {
+            await write(
+              io.stdout,
+              `\nThe device's new client secret (shown this once; it is stored in the keychain):\n\n    ${result.newSecret}\n\nHand it to the device's owner. Without it, the device can only be factory reset.\n`,
+            );
+          }
         }
+        if (result.ok) await progress.done();
+        else await progress.failedWith(failureLine(result));
+        return result.ok ? 0 : 1;
+      } finally {
+        await device.close();
       }
-      if (!result.ok) io.stderr.write(failureLine(result) + '\n');
-      return result.ok ? 0 : 1;
-    } finally {
-      await device.close();
+    } catch (e) {
+      await progress.failed(e);
+      throw e;
     }
   },
 };
