@@ -12,6 +12,7 @@ import type { WorkflowEvent } from '../../main/workflows/engine.js';
 import { type Command, parse } from '../command.js';
 import { openVault } from '../context.js';
 import { CliError } from '../errors.js';
+import { INPUT_LIMITS } from '../../main/input/bounded.js';
 import { type CliIO, readInput, write } from '../io.js';
 import { narrator } from '../narrate.js';
 import { HeldProgress } from '../progress.js';
@@ -114,7 +115,7 @@ export const batchCommand: Command = {
     // Progress is held unless a person watches, so that a failure's first stderr line is the error.
     const progress = new HeldProgress(io);
     try {
-      const rows = readBatchFile(await readInput(file, io, 'batch file'), { file });
+      const rows = readBatchFile(await readInput(file, io, 'batch file', INPUT_LIMITS.batch), { file });
       const vault = await openVault(io);
       const hostKeyStore = new JsonHostKeyStore(defaultKnownHostsPath(io.env));
       const result = await runBatch(

@@ -3,6 +3,7 @@ import { isDeviceError, type RoomOsDevice } from '../../main/device/index.js';
 import { type Command, parse, required } from '../command.js';
 import { openDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
+import { checkOutputPath, outputError } from '../paths.js';
 
 const USAGE = 'e2ee-prov console --target TARGET [--password-file PATH] [--log PATH] [--json-output]';
 
@@ -42,6 +43,8 @@ export const consoleCommand: Command = {
     );
     const target = required(values.target, 'target', USAGE);
     const interactive = io.stdin.isTTY === true;
+    // A log that cannot be written is said before the session, not after it.
+    if (values.log !== undefined) await checkOutputPath(values.log, 'console log');
     const { device } = await openDevice(
       target,
       {
@@ -62,7 +65,12 @@ export const consoleCommand: Command = {
       }
       await repl(device, io, interactive);
     } finally {
-      if (values.log !== undefined) await device.transcript.save(values.log);
+      if (values.log !== undefined) {
+        const log = values.log;
+        await device.transcript.save(log).catch((e: unknown) => {
+          throw outputError(e, log, 'console log');
+        });
+      }
       await device.close();
     }
     return 0;

@@ -1,4 +1,5 @@
 import { isEnc } from '../../core/jwe/index.js';
+import { checkSecret } from '../../core/secret/index.js';
 import { FACTORY_RESET_KEEP } from '../../main/device/index.js';
 import { provision as runProvision } from '../../main/workflows/provision.js';
 import type { SecurityAction } from '../../main/workflows/device-port.js';
@@ -76,6 +77,8 @@ export const provisionCommand: Command = {
       const credentials = await loadCredentials(io, certPath, v.key, v['passphrase-file']);
       const secret =
         v['secret-file'] !== undefined ? await readSecret(v['secret-file'], io, 'client secret') : undefined;
+      // Empty, too long, control characters: refused before anything connects to the device.
+      if (secret !== undefined) checkSecret(secret, 'plain');
       const activationCode =
         v['activation-code-file'] !== undefined
           ? await readSecret(v['activation-code-file'], io, 'activation code')

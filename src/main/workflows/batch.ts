@@ -21,15 +21,16 @@
  * Relative paths are relative to the CSV file's folder. Values of secret-bearing columns are file
  * names, never secrets: a CSV is copied and mailed around.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Enc, isEnc } from '../../core/jwe/index.js';
 import { type Credentials, checkCredentials, readCredentials } from '../../core/pki/index.js';
+import { checkSecret } from '../../core/secret/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import { connect, describeTarget, parseTarget, type Target } from '../device/index.js';
+import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
-import { type CsvRecord, parseCsv, toCsv } from './csv.js';
+import { type CsvRecord, excerpt, parseCsv, toCsv } from './csv.js';
 import { type WorkflowDevice, deviceOps } from './device-port.js';
 import { type ErrorInfo, type WorkflowEvent, errorInfo } from './engine.js';
 import { WorkflowError } from './errors.js';
@@ -76,6 +77,8 @@ function fileError(line: number, message: string, file?: string): WorkflowError 
   );
 }
 
+/** A device target (`serial:/dev/…`, `ssh://user@host:port`, `sim:?…`) is never longer. */
+const MAX_TARGET_CHARS = 256;
 const YES = /^(yes|y|true|1|on)$/i;
 const NO = /^(no|n|false|0|off|)$/i;
 
@@ -108,7 +111,7 @@ export function readBatchFile(
     if (!(BATCH_COLUMNS as readonly string[]).includes(c)) {
       throw fileError(
         header.line,
-        `unknown column ${JSON.stringify(header.fields[i])}; the columns are ${BATCH_COLUMNS.join(', ')}.`,
+        `unknown column ${excerpt(header.fields[i]!)}; the columns are ${BATCH_COLUMNS.join(', ')}.`,
         file,
       );
     }
@@ -140,6 +143,8 @@ export function readBatchFile(
     };
     const target = get('target');
     if (!target) throw fileError(r.line, 'the target is empty.', file);
+    if (target.length > MAX_TARGET_CHARS)
+      throw fileError(r.line, `the target ${excerpt(target)} is too long to be a device target.`, file);
     let parsed: Target;
     try {
       parsed = parseTarget(target);
@@ -161,10 +166,10 @@ export function readBatchFile(
       throw fileError(r.line, 'the cert column is empty; every device needs its own certificate.', file);
     const enc = get('enc');
     if (enc && !isEnc(enc))
-      throw fileError(r.line, `enc must be A128GCM or A256GCM, not ${JSON.stringify(enc)}.`, file);
+      throw fileError(r.line, `enc must be A128GCM or A256GCM, not ${excerpt(enc)}.`, file);
     const reset = get('factory_reset');
     if (!YES.test(reset) && !NO.test(reset)) {
-      throw fileError(r.line, `factory_reset must be yes or no, not ${JSON.stringify(reset)}.`, file);
+      throw fileError(r.line, `factory_reset must be yes or no, not ${excerpt(reset)}.`, file);
     }
     const row: BatchRow = { line: r.line, target, cert: path(cert), factoryReset: YES.test(reset) };
     const optional: Array<[BatchColumn, keyof BatchRow]> = [
@@ -262,7 +267,7 @@ interface Loaded {
 
 /** A file holding one secret: one trailing line break is dropped (editors and `echo` add one). */
 async function readSecretFile(path: string, what: string): Promise<string> {
-  const bytes = await readInputFile(path, what);
+  const bytes = await readInputFile(path, what, INPUT_LIMITS.secret);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/\r?\n$/, '');
   } catch {
@@ -270,10 +275,15 @@ async function readSecretFile(path: string, what: string): Promise<string> {
   }
 }
 
-async function readInputFile(path: string, what: string): Promise<Buffer> {
+async function readInputFile(
+  path: string,
+  what: string,
+  limit: number = INPUT_LIMITS.credentials,
+): Promise<Buffer> {
   try {
-    return await readFile(path);
+    return await readFileBounded(path, limit, what);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const reason =
       (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (e as Error).message;
     throw new WorkflowError('ERR_WORKFLOW_INPUT_READ', `Cannot read the ${what} from ${path}: ${reason}.`, {
@@ -297,7 +307,11 @@ async function loadRow(row: BatchRow): Promise<Loaded> {
     credentials,
     password: row.passwordFile !== undefined ? await readSecretFile(row.passwordFile, 'login password') : '',
   };
-  if (row.secretFile !== undefined) loaded.secret = await readSecretFile(row.secretFile, 'client secret');
+  if (row.secretFile !== undefined) {
+    loaded.secret = await readSecretFile(row.secretFile, 'client secret');
+    // Refused here, before the device is connected, by the policy every path applies.
+    checkSecret(loaded.secret, 'plain');
+  }
   if (row.activationCodeFile !== undefined)
     loaded.activationCode = await readSecretFile(row.activationCodeFile, 'activation code');
   return loaded;
