@@ -154,19 +154,25 @@ export class ConsoleSession extends EventEmitter {
     const timeoutMs = login.timeoutMs ?? 30_000;
     try {
       await this.login(login, timeoutMs);
+      const silentMs = Math.min(timeoutMs, this.timeoutMs, login.silentMs ?? 3000);
       if (this.loginByQuiet && login.wake) {
         // No prompt and no banner: a shell already logged in, or a console still collecting the body of
         // a multi-line command whose sender died (our wake-up CRs went into that body, silently). A lone
         // "." ends such a body at once (the device answers the unfinished command with an error); on a
-        // plain shell it is an unknown command. Either way its answer is let pass before the set-up.
+        // plain shell it is an unknown command. A tagged probe right behind it says when its answer
+        // (whatever it is, however slowly the line still trickles) has passed.
         this.transcript?.note('no login prompt: ending a multi-line command that may have been left open');
-        await this.writeLines(['.'], '.');
-        await this.settle(Math.min(400, this.statusGraceMs), 2000);
+        try {
+          await this.raw('.', { timeoutMs: silentMs });
+        } catch (e) {
+          if (!(e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT')) throw e;
+          if (this.bytesIn === 0) throw this.silentError(login, silentMs);
+          // Something answered, but not the probe: the set-up below finds out what (and recovers once).
+        }
       }
       await this.writeLines(['echo off'], 'echo off');
       let probeMs = Math.min(timeoutMs, this.timeoutMs);
-      const silent = this.bytesIn === 0;
-      if (silent) probeMs = Math.min(probeMs, login.silentMs ?? 3000);
+      if (this.bytesIn === 0) probeMs = silentMs;
       try {
         this.mode = await this.setOutputMode('json', probeMs);
       } catch (e) {
@@ -196,21 +202,11 @@ export class ConsoleSession extends EventEmitter {
     return this.banner;
   }
 
-  /** Waits until no byte has come for `quietMs` (at most `maxMs`), so that a stray answer passes by. */
-  private async settle(quietMs: number, maxMs: number): Promise<void> {
-    const until = Date.now() + maxMs;
-    let seen = -1;
-    while (Date.now() < until && seen !== this.bytesIn) {
-      seen = this.bytesIn;
-      await sleep(quietMs);
-    }
-  }
-
   /** A console that sent not one byte back: say what was tried, and what to check. */
   private silentError(login: LoginOptions, probeMs: number): DeviceError {
     const serial = this.transport.kind === 'serial';
     const tried = login.wake
-      ? 'it was woken with CR (a carriage return) three times, which draws a login prompt, then sent "." and an xStatus probe'
+      ? 'it was woken twice with CR (a carriage return), which draws a login prompt, then sent "." and an xStatus probe'
       : 'it was sent an xStatus probe';
     return new DeviceError(
       'ERR_DEVICE_TIMEOUT',

@@ -163,7 +163,7 @@ describe('silent consoles', () => {
       tried: ['CR', 'login prompt', '.', 'xStatus'],
       mayHaveRun: false,
     });
-    expect(e.message).toMatch(/^Nothing at all came back from \/dev\/paced: it was woken with CR/);
+    expect(e.message).toMatch(/^Nothing at all came back from \/dev\/paced: it was woken twice with CR/);
     for (const what of ['console (maintenance) port', 'right port', '115200 baud', 'SerialPort Mode'])
       expect(e.message).toContain(what);
   });
