@@ -140,7 +140,8 @@ describe.runIf(systemHas('keyring'))(
             r.status === null ||
             /ERR_INTERNAL/.test(r.stderr) ||
             // Some inputs are usable after all (an empty password is the factory default): then no error.
-            (r.status !== 0 && !/^ERR_[A-Z0-9_]+ \S/m.test(r.stderr)) ||
+            // Otherwise the first line of stderr is the error.
+            (r.status !== 0 && !/^ERR_[A-Z0-9_]+ \S/.test(r.stderr)) ||
             ms > 10_000,
         )
         .map(
