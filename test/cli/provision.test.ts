@@ -1,5 +1,5 @@
 /** `e2ee-prov provision` and `e2ee-prov demo`, run as a technician would, against `sim:` devices. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,6 +179,11 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.at(-1)).toBe(lines[0]);
     expect(r.stdout.toString()).toMatch(/^0 of 1 device provisioned\./);
+    // The rows streamed while it ran are replaced by the result files, in the file's order.
+    expect(existsSync(join(dir, 'first-line.result.csv.partial'))).toBe(false);
+    expect(readFileSync(join(dir, 'first-line.result.csv'), 'utf8')).toMatch(
+      /^line,target,[^\r]*\r\n2,sim:\?model=[^,]*,[^,]*,[^,]*,failed,ERR_WORKFLOW_MODEL_UNSUPPORTED,/,
+    );
   });
 
   it('refuses usage mistakes before touching anything', async () => {
