@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, open, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SECRET_ALPHABET } from '../../core/secret/index.js';
 import { syncDir, writeFileAtomic } from './atomic-file.js';
@@ -266,9 +266,20 @@ export class Journal {
       await unlink(tmp).catch(() => undefined);
     }
     try {
+      await this.sweepLockLeftovers();
       return await f();
     } finally {
       await unlink(this.lockPath).catch(() => undefined);
+    }
+  }
+
+  /** Removes the private lock files of writers killed before they could (their pid is gone). */
+  private async sweepLockLeftovers(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const m = /^journal\.lock\.(?:stale\.)?(\d+)\.[0-9a-f]{8}$/.exec(name);
+      if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+      await unlink(join(this.dir, name)).catch(() => undefined);
     }
   }
 

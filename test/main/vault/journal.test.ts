@@ -299,6 +299,13 @@ describe('Journal', () => {
     expect((await readdir(dir)).filter((n) => n.startsWith('journal.lock'))).toEqual([]);
   });
 
+  it("a killed writer's private lock file is swept away", async () => {
+    await writeFile(join(dir, 'journal.lock.999999999.0badf00d'), '999999999\n');
+    const j = new Journal(dir);
+    await j.append({ kind: 'event', event: 'device.identified', serial: 'FOC1' });
+    expect((await readdir(dir)).filter((n) => n.startsWith('journal.lock'))).toEqual([]);
+  });
+
   it('the lock is never seen empty: its content is linked into place whole', async () => {
     const j = new Journal(dir);
     const lock = join(dir, 'journal.lock');
