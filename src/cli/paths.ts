@@ -19,6 +19,14 @@ export async function checkOutputPath(path: string, what: string): Promise<void>
   const self = await stat(path).catch(() => undefined);
   if (self?.isDirectory())
     throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the ${what} to ${path}: it is a folder.`, { path });
+  if (self && !self.isFile())
+    throw new CliError(
+      'ERR_OUTPUT_WRITE',
+      `Cannot write the ${what} to ${path}: it is not a file (a device?).`,
+      {
+        path,
+      },
+    );
 }
 
 /** An output that failed to be written, as a coded error (the file system's reason in words). */

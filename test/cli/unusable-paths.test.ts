@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
@@ -24,11 +25,13 @@ describe.runIf(systemHas('keyring'))(
     let env: Record<string, string>;
     const service = `e2ee-test-unusable-${randomUUID()}`;
 
-    beforeAll(() => {
+    beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'e2ee-unusable-'));
       MISSING = join(dir, 'no-such-folder', 'x');
       writeFileSync(join(dir, 'secret'), 'a secret of some length 12345\n');
       writeFileSync(join(dir, 'plain-file'), 'not a folder\n');
+      const pki = await makeDemoPki('Unusable');
+      writeFileSync(join(dir, 'cert.pem'), (await issueDeviceCert(pki, { cn: 'u.example' })).bundlePem);
       env = { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KEYCHAIN_SERVICE: service };
     });
     afterAll(async () => {
@@ -96,6 +99,9 @@ describe.runIf(systemHas('keyring'))(
           secret,
         ]);
         add(['provision', '--target', 'sim:', '--cert', p]);
+        const cert = join(dir, 'cert.pem');
+        add(['provision', '--target', 'sim:', '--cert', cert, '--backup', p]);
+        add(['provision', '--target', 'sim:', '--cert', cert, '--handover', p]);
         add(['renew', '--target', 'sim:', '--cert', p]);
         add(['batch', p]);
         add(['secret', 'import', p, '--passphrase-file', secret]);
@@ -112,6 +118,16 @@ describe.runIf(systemHas('keyring'))(
         add(['console', '--target', t], '');
       }
       add(['blob', 'inspect'], new Uint8Array(2 * 1024 * 1024));
+      // A backup file that exists but is not a backup (not JSON).
+      add([
+        'provision',
+        '--target',
+        'sim:',
+        '--cert',
+        join(dir, 'cert.pem'),
+        '--backup',
+        join(dir, 'plain-file'),
+      ]);
       for (const home of [EMPTY, join(dir, 'plain-file'), join(dir, 'no-such-home', 'home')]) {
         add(['inventory'], undefined, { E2EE_PROV_HOME: home });
         add(['journal', 'verify'], undefined, { E2EE_PROV_HOME: home });

@@ -9,6 +9,7 @@ import { loadCredentials } from '../credentials.js';
 import { CliError } from '../errors.js';
 import { type CliIO, readSecret, write } from '../io.js';
 import { failureLine, narrator } from '../narrate.js';
+import { checkOutputPath } from '../paths.js';
 import { HeldProgress } from '../progress.js';
 
 const USAGE =
@@ -79,6 +80,9 @@ export const provisionCommand: Command = {
         v['secret-file'] !== undefined ? await readSecret(v['secret-file'], io, 'client secret') : undefined;
       // Empty, too long, control characters: refused before anything connects to the device.
       if (secret !== undefined) checkSecret(secret, 'plain');
+      // The files the run writes: their folders exist, and they are files (not /dev/zero, not a folder).
+      if (v.backup !== undefined) await checkOutputPath(v.backup, 'configuration backup');
+      if (v.handover !== undefined) await checkOutputPath(v.handover, 'handover sheet');
       const activationCode =
         v['activation-code-file'] !== undefined
           ? await readSecret(v['activation-code-file'], io, 'activation code')

@@ -4,12 +4,12 @@
  * is already done, so a second run after an interruption goes on where the first stopped.
  */
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Enc } from '../../core/jwe/index.js';
 import { type CheckResult, type Credentials, checkCredentials } from '../../core/pki/index.js';
 import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
 import { modelSupport, softwareSupported } from '../../core/support.js';
 import type { ConfigNode, DeviceIdentity } from '../../core/xapi/results.js';
+import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
 import { writeFileAtomic } from '../vault/atomic-file.js';
 import { deriveInventory } from '../vault/inventory.js';
 import { type Journal, unsettledOps } from '../vault/journal.js';
@@ -243,9 +243,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     title: 'Back up the configuration',
     include: (ctx) => (ctx.options.backupFile ? true : 'no backup file given'),
     async alreadyDone(ctx) {
-      const existing = await readFile(ctx.options.backupFile!, 'utf8').catch(() => null);
-      if (existing === null) return false;
-      const parsed = JSON.parse(existing) as { device?: { serialNumber?: string } };
+      const parsed = await readBackup<{ device?: { serialNumber?: string } }>(ctx.options.backupFile!, true);
+      if (parsed === null) return false;
       if (parsed.device?.serialNumber !== ctx.serial) {
         throw new WorkflowError(
           'ERR_WORKFLOW_DEVICE_CHANGED',
@@ -468,7 +467,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     include: (ctx) => (ctx.options.restore ? true : 'nothing to restore'),
     async act(ctx) {
       const { file, paths } = ctx.options.restore!;
-      const backup = JSON.parse(await readFile(file, 'utf8')) as { nodes?: ConfigNode[] };
+      const backup = (await readBackup<{ nodes?: ConfigNode[] }>(file, false))!;
       const wanted = paths.map((p) => p.toLowerCase().trim());
       const nodes = (backup.nodes ?? []).filter((n) =>
         wanted.some((w) => n.path.toLowerCase() === w || n.path.toLowerCase().startsWith(w + ' ')),
@@ -566,6 +565,36 @@ function requireSecret(ctx: Ctx): string {
     );
   }
   return ctx.secret;
+}
+
+/**
+ * Reads a configuration backup (bounded: a wrong file such as /dev/zero is refused at once). A file that
+ * is missing is null when `missingOk`; one that is not a backup is ERR_WORKFLOW_INPUT_READ.
+ */
+async function readBackup<T>(file: string, missingOk: boolean): Promise<T | null> {
+  let text: string;
+  try {
+    text = (await readFileBounded(file, INPUT_LIMITS.backup, 'configuration backup')).toString('utf8');
+  } catch (e) {
+    if (missingOk && (e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (e instanceof InputError) throw e;
+    throw new WorkflowError(
+      'ERR_WORKFLOW_INPUT_READ',
+      `Cannot read the backup ${file}: ${(e as Error).message}.`,
+      {
+        path: file,
+      },
+    );
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new WorkflowError(
+      'ERR_WORKFLOW_INPUT_READ',
+      `${file} is not a configuration backup this tool wrote (it is not JSON); choose another file.`,
+      { path: file },
+    );
+  }
 }
 
 /** Gives every unsettled plain populate of `serial` its outcome: the device was found holding `secret`. */
