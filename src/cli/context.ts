@@ -36,6 +36,8 @@ export interface DeviceOptions {
   passwordFile?: string;
   /** Narrate connection progress on stderr. */
   verbose?: boolean;
+  /** Where the narration goes instead of stderr (a command that holds its progress, say). */
+  progress?: (line: string) => void;
   extra?: ConnectOptions;
 }
 
@@ -141,7 +143,9 @@ async function openDeviceOnce(
     hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(io.env)),
     onProgress: options.verbose
       ? (e) => {
-          if (e.stage !== 'command') io.stderr.write(`  ${e.message}\n`);
+          if (e.stage === 'command') return;
+          if (options.progress) options.progress(`  ${e.message}`);
+          else io.stderr.write(`  ${e.message}\n`);
         }
       : undefined,
     ...options.extra,

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { inertText } from '../core/inert.js';
+import { INPUT_LIMITS, readFileBounded, readStreamBounded } from '../main/input/bounded.js';
 import { CliError } from './errors.js';
 
 /** The streams a command talks through; tests hand in their own. */
@@ -15,24 +15,34 @@ export interface CliIO {
 
 let stdinConsumed = false;
 
-/** Reads all of stdin once. A second reader (two `-` sources) is a usage error. */
-export async function readStdin(io: CliIO): Promise<Buffer> {
+/**
+ * Reads all of stdin once, at most `limit` bytes (ERR_INPUT_TOO_LARGE beyond). A second reader (two `-`
+ * sources) is a usage error.
+ */
+export async function readStdin(
+  io: CliIO,
+  limit: number = INPUT_LIMITS.blob,
+  what = 'input',
+): Promise<Buffer> {
   if (stdinConsumed && io.stdin === process.stdin) {
     throw new CliError('ERR_USAGE', 'Standard input can feed only one input; give the others as files.');
   }
   if (io.stdin === process.stdin) stdinConsumed = true;
-  const chunks: Buffer[] = [];
-  for await (const chunk of io.stdin)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
+  return readStreamBounded(io.stdin, limit, what);
 }
 
-/** Reads a file's bytes, or stdin for `-`. */
-export async function readInput(path: string, io: CliIO, what: string): Promise<Buffer> {
-  if (path === '-') return readStdin(io);
+/** Reads a file's bytes, or stdin for `-`, at most `limit` bytes (ERR_INPUT_TOO_LARGE beyond). */
+export async function readInput(
+  path: string,
+  io: CliIO,
+  what: string,
+  limit: number = INPUT_LIMITS.credentials,
+): Promise<Buffer> {
+  if (path === '-') return readStdin(io, limit, what);
   try {
-    return await readFile(path);
+    return await readFileBounded(path, limit, what);
   } catch (e) {
+    if (e instanceof CliError || (e as { code?: string }).code === 'ERR_INPUT_TOO_LARGE') throw e;
     const reason =
       (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (e as Error).message;
     throw new CliError('ERR_INPUT_READ', `Cannot read the ${what} from ${path}: ${reason}.`, { path });
@@ -44,7 +54,7 @@ export async function readInput(path: string, io: CliIO, what: string): Promise<
  * add one; anything else is the secret, byte for byte.
  */
 export async function readSecret(path: string, io: CliIO, what = 'secret'): Promise<string> {
-  const bytes = await readInput(path, io, what);
+  const bytes = await readInput(path, io, what, INPUT_LIMITS.secret);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);

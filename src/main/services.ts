@@ -5,7 +5,8 @@
  * once (`secret.reveal`).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { INPUT_LIMITS, InputError, readFileBounded } from './input/bounded.js';
 import { basename, join } from 'node:path';
 import type {
   CaptureSummary,
@@ -271,8 +272,9 @@ export function createServices(options: ServiceOptions): Services {
   async function readChosen(role: FileRole): Promise<Uint8Array> {
     const path = files[role]!;
     try {
-      return new Uint8Array(await readFile(path));
+      return new Uint8Array(await readFileBounded(path, INPUT_LIMITS.credentials, 'chosen file'));
     } catch (e) {
+      if (e instanceof InputError) throw e;
       throw new WorkflowError(
         'ERR_WORKFLOW_INPUT_READ',
         `The file ${basename(path)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); choose it again.`,

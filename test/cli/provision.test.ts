@@ -1,5 +1,5 @@
 /** `e2ee-prov provision` and `e2ee-prov demo`, run as a technician would, against `sim:` devices. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,31 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
     expect(r.status).toBe(1);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
       'ERR_WORKFLOW_MODEL_UNSUPPORTED Cisco TelePresence MX300 G2 (MX series) cannot join end-to-end encrypted meetings with an external identity. Only Board, Desk Pro, Desk, Room Kit and Room Kit Mini can.',
+    );
+    // The contract for scripts: the first line of stderr is the error, though progress came before it.
+    expect(r.stderr.split('\n')[0]).toBe(r.stderr.trimEnd().split('\n').at(-1));
+    expect(r.stderr).toContain('✗ Check the device and the certificate');
+  });
+
+  it('batch: a failure after progress puts the error on the first line of stderr', async () => {
+    const csv = join(dir, 'first-line.csv');
+    writeFileSync(
+      csv,
+      `target,cert,key\n"sim:?model=Cisco%20TelePresence%20MX300%20G2&serial=FOCCLIMX301",${bundle},\n`,
+    );
+    const r = await runCli(['batch', csv], '', env);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      /^ERR_WORKFLOW_BATCH_INCOMPLETE 1 of 1 devices failed \(line 2: ERR_WORKFLOW_MODEL_UNSUPPORTED\)/,
+    );
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.at(-1)).toBe(lines[0]);
+    expect(r.stdout.toString()).toMatch(/^0 of 1 device provisioned\./);
+    // The rows streamed while it ran are replaced by the result files, in the file's order.
+    expect(existsSync(join(dir, 'first-line.result.csv.partial'))).toBe(false);
+    expect(readFileSync(join(dir, 'first-line.result.csv'), 'utf8')).toMatch(
+      /^line,target,[^\r]*\r\n2,sim:\?model=[^,]*,[^,]*,[^,]*,failed,ERR_WORKFLOW_MODEL_UNSUPPORTED,/,
     );
   });
 

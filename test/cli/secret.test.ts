@@ -125,6 +125,47 @@ describe.skipIf(!systemHas('keyring'))(
       expect(await store.getPending('FOCCLI04')).toBeNull();
     });
 
+    it('secret rotate run again after it went through: says it is applied and settled, exit 0', async () => {
+      const d = await device('FOCCLI05');
+      await store.set('FOCCLI05', OLD);
+      await writeFile(join(dir, 'new5'), 'the owner picked this one, 2026\n');
+      const args = ['secret', 'rotate', '--target', d.target, '--new-secret-file', join(dir, 'new5')];
+      const first = await runCli(args, '', env);
+      expect(first.status, first.stderr).toBe(0);
+      const again = await runCli(args, '', env);
+      expect(again.stderr).toBe('');
+      expect(again.status).toBe(0);
+      expect(again.stdout.toString()).toBe(
+        'The ClientSecret of FOCCLI05 already is the new one: the change was applied (checked on the device) and is settled. Nothing was sent.\n',
+      );
+      const json = await runCli([...args, '--json'], '', env);
+      expect(json.status, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout.toString())).toMatchObject({
+        ok: true,
+        alreadyApplied: true,
+        generated: false,
+      });
+      expect(await d.holds('the owner picked this one, 2026')).toBe(true);
+    });
+
+    it('secret rotate failing after its progress: the first line of stderr is the error', async () => {
+      const d = await device('FOCCLI06');
+      await store.set('FOCCLI06', 'what the keychain wrongly believes');
+      await writeFile(join(dir, 'weak6'), 'letmein\n');
+      const r = await runCli(
+        ['secret', 'rotate', '--target', d.target, '--new-secret-file', join(dir, 'weak6')],
+        '',
+        env,
+      );
+      expect(r.status).toBe(1);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/^ERR_ROTATE_REJECTED The device FOCCLI06 refused the new secret/);
+      // The progress and the warning follow, so nothing is lost; the last line is the error again.
+      expect(lines.slice(1, -1).join('\n')).toMatch(/WARN_SECRET_WEAK[\s\S]*intent recorded in the journal/);
+      expect(lines.at(-1)).toBe(lines[0]);
+      expect(await d.holds(OLD)).toBe(true);
+    });
+
     it('secret export and import: round trip through an escrow file; wrong passphrase and damage are typed errors', async () => {
       await store.set('FOCCLI10', 'escrowed secret number ten');
       await store.set('FOCCLI11', 'escrowed secret number eleven');

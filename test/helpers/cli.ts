@@ -15,6 +15,7 @@ export function runCli(
   args: string[],
   input: string | Uint8Array = '',
   env: Record<string, string> = {},
+  timeoutMs?: number,
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
@@ -23,9 +24,14 @@ export function runCli(
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
+    // A command that hangs is killed (its status is then null), so that a test reports it instead of stalling.
+    const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', () => clearTimeout(timer));
     child.on('close', (status) =>
       resolvePromise({ status, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
     );
+    // A command may stop before reading all its input (a refusal): that is not the test's error.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
 }

@@ -1,5 +1,7 @@
 import { acceptOnlyWhenAsked } from '../context.js';
 import { safe } from '../../core/inert.js';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { JsonHostKeyStore, connect, defaultKnownHostsPath } from '../../main/device/index.js';
 import { writeFileAtomic } from '../../main/vault/atomic-file.js';
@@ -7,6 +9,8 @@ import {
   type BatchEvent,
   type BatchResult,
   batchResultCsv,
+  batchResultCsvHeader,
+  batchResultCsvRow,
   readBatchFile,
   runBatch,
 } from '../../main/workflows/batch.js';
@@ -14,8 +18,14 @@ import type { WorkflowEvent } from '../../main/workflows/engine.js';
 import { type Command, parse } from '../command.js';
 import { openVault } from '../context.js';
 import { CliError } from '../errors.js';
+import { INPUT_LIMITS } from '../../main/input/bounded.js';
 import { type CliIO, readInput, write } from '../io.js';
 import { narrator } from '../narrate.js';
+import { checkOutputPath } from '../paths.js';
+import { HeldProgress } from '../progress.js';
+
+/** The result rows of a running batch, beside the result CSV (renamed away when the batch ends). */
+const STREAM_MARK = '.partial';
 
 const USAGE =
   'e2ee-prov batch FILE.csv [--parallel N] [--out-csv PATH] [--out-json PATH] [--allow-plain-over-network] [--json]';
@@ -28,6 +38,13 @@ function deviceNarrators(io: CliIO): (e: BatchEvent) => void {
       case 'batch-start':
         io.stderr.write(
           `Batch of ${e.devices} device${e.devices === 1 ? '' : 's'} (up to ${e.parallel} at once, of which one serial or simulator device at a time).\n`,
+        );
+        break;
+      case 'validate-progress':
+        io.stderr.write(
+          e.done
+            ? `Checked the files of all ${e.total} row${e.total === 1 ? '' : 's'}${e.failed ? ` (${e.failed} with a problem: those devices fail, the others go on)` : ''}.\n`
+            : `Checking the rows' files: ${e.checked} of ${e.total}${e.failed ? ` (${e.failed} with a problem)` : ''}…\n`,
         );
         break;
       case 'device-start': {
@@ -112,37 +129,67 @@ export const batchCommand: Command = {
         'ERR_USAGE',
         'The batch file must be a file: relative paths in it are read from its folder.',
       );
-    const rows = readBatchFile(await readInput(file, io, 'batch file'), { file });
-    const vault = await openVault(io);
-    const hostKeyStore = new JsonHostKeyStore(defaultKnownHostsPath(io.env));
-    const result = await runBatch(
-      rows,
-      {
-        ...vault,
-        // A batch asks nobody: a new SSH host key needs --accept-new-host-key (or a pin made before).
-        open: (target, password) =>
-          connect(target, { password, hostKeyStore, acceptNewHostKey: acceptOnlyWhenAsked(io) }),
-      },
-      {
-        parallel: Number(v.parallel),
-        allowPlainOverNetwork: v['allow-plain-over-network'],
-        ...(v.json ? {} : { onEvent: deviceNarrators(io) }),
-      },
-    );
-    const json = JSON.stringify({ file, ...result }, null, 2) + '\n';
+    // Progress is held unless a person watches, so that a failure's first stderr line is the error.
+    const progress = new HeldProgress(io);
     try {
-      await writeFileAtomic(csvPath, batchResultCsv(result), { mode: 0o644 });
-      await writeFileAtomic(jsonPath, json, { mode: 0o644 });
-    } catch (e) {
-      throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the batch result: ${(e as Error).message}.`);
-    }
-    await write(io.stdout, v.json ? json : summary(result, csvPath, jsonPath));
-    if (!result.ok) {
-      const failed = result.devices.filter((d) => d.status !== 'ok');
-      io.stderr.write(
-        `ERR_WORKFLOW_BATCH_INCOMPLETE ${failed.length} of ${result.devices.length} devices failed (${failed.map((d) => `line ${d.line}: ${d.error?.code}`).join('; ')}); see ${csvPath}. Run the batch again to resume them: devices that are done are skipped.\n`,
+      const rows = readBatchFile(await readInput(file, io, 'batch file', INPUT_LIMITS.batch), { file });
+      // Where the results go is checked now, not after every device was provisioned.
+      await checkOutputPath(csvPath, 'batch result');
+      await checkOutputPath(jsonPath, 'batch result');
+      const vault = await openVault(io);
+      const hostKeyStore = new JsonHostKeyStore(defaultKnownHostsPath(io.env));
+      const narrate = v.json ? undefined : deviceNarrators({ ...io, stderr: progress.writable() });
+      // Results are streamed: RESULT.csv.partial gets a row as each device finishes (in finishing order),
+      // so that a batch stopped midway leaves what it did; at the end the result CSV and JSON are written
+      // in the file's order, and the partial file is removed.
+      let streaming = true;
+      const stream = (e: BatchEvent): void => {
+        if (!streaming || (e.type !== 'batch-start' && e.type !== 'device-end')) return;
+        try {
+          if (e.type === 'batch-start')
+            writeFileSync(csvPath + STREAM_MARK, batchResultCsvHeader(), { mode: 0o644 });
+          if (e.type === 'device-end') appendFileSync(csvPath + STREAM_MARK, batchResultCsvRow(e.result));
+        } catch {
+          streaming = false; // the final write says what is wrong
+        }
+      };
+      const result = await runBatch(
+        rows,
+        {
+          ...vault,
+          // A batch asks nobody: a new SSH host key needs --accept-new-host-key (or a pin made before).
+          open: (target, password) =>
+            connect(target, { password, hostKeyStore, acceptNewHostKey: acceptOnlyWhenAsked(io) }),
+        },
+        {
+          parallel: Number(v.parallel),
+          allowPlainOverNetwork: v['allow-plain-over-network'],
+          onEvent: (e) => {
+            stream(e);
+            narrate?.(e);
+          },
+        },
       );
+      const json = JSON.stringify({ file, ...result }, null, 2) + '\n';
+      try {
+        await writeFileAtomic(csvPath, batchResultCsv(result), { mode: 0o644 });
+        await writeFileAtomic(jsonPath, json, { mode: 0o644 });
+        await unlink(csvPath + STREAM_MARK).catch(() => undefined);
+      } catch (e) {
+        throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the batch result: ${(e as Error).message}.`);
+      }
+      await write(io.stdout, v.json ? json : summary(result, csvPath, jsonPath));
+      if (result.ok) await progress.done();
+      else {
+        const failed = result.devices.filter((d) => d.status !== 'ok');
+        await progress.failedWith(
+          `ERR_WORKFLOW_BATCH_INCOMPLETE ${failed.length} of ${result.devices.length} devices failed (${failed.map((d) => `line ${d.line}: ${d.error?.code}`).join('; ')}); see ${csvPath}. Run the batch again to resume them: devices that are done are skipped.`,
+        );
+      }
+      return result.ok ? 0 : 1;
+    } catch (e) {
+      await progress.failed(e);
+      throw e;
     }
-    return result.ok ? 0 : 1;
   },
 };

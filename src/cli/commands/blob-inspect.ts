@@ -1,5 +1,6 @@
 import { inspect } from '../../core/jwe/index.js';
 import { type Command, parse } from '../command.js';
+import { INPUT_LIMITS } from '../../main/input/bounded.js';
 import { type CliIO, readStdin, write } from '../io.js';
 
 const USAGE = 'e2ee-prov blob inspect   (the blob on stdin)';
@@ -11,7 +12,7 @@ export const blobInspect: Command = {
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     parse(args, {}, USAGE);
-    const blob = (await readStdin(io)).toString('utf8');
+    const blob = (await readStdin(io, INPUT_LIMITS.blob, 'blob')).toString('utf8');
     await write(io.stdout, JSON.stringify(inspect(blob), null, 2) + '\n');
     return 0;
   },

@@ -1,6 +1,7 @@
 import { open } from '../../core/jwe/index.js';
 import { type Command, parse, required } from '../command.js';
 import { CliError } from '../errors.js';
+import { INPUT_LIMITS } from '../../main/input/bounded.js';
 import { type CliIO, readSecret, readStdin, write } from '../io.js';
 
 const USAGE = 'e2ee-prov blob open --secret-file PATH   (the blob on stdin)';
@@ -19,7 +20,7 @@ export const blobOpen: Command = {
         'The blob comes on standard input, so the secret must come from a file.',
       );
     const secret = await readSecret(secretFile, io, 'ClientSecret');
-    const blob = (await readStdin(io)).toString('utf8').trim();
+    const blob = (await readStdin(io, INPUT_LIMITS.blob, 'blob')).toString('utf8').trim();
     const { payload } = await open(blob, secret);
     await write(io.stdout, payload);
     return 0;

@@ -10,6 +10,8 @@ import {
 } from '../../core/jwe/index.js';
 import { type Command, parse, required } from '../command.js';
 import { CliError } from '../errors.js';
+import { checkSecret, SecretError } from '../../core/secret/index.js';
+import { INPUT_LIMITS } from '../../main/input/bounded.js';
 import { type CliIO, readInput, readSecret, write } from '../io.js';
 
 const USAGE =
@@ -50,7 +52,7 @@ export const blobSeal: Command = {
       );
     }
     const secret = await readSecret(secretFile, io, 'ClientSecret');
-    const payload = await readInput(values['payload-file'] ?? '-', io, 'payload');
+    const payload = await readInput(values['payload-file'] ?? '-', io, 'payload', INPUT_LIMITS.payload);
     const blob = await seal(action as Action, preparePayload(action as Action, payload), secret, {
       enc: values.enc as Enc,
     });
@@ -61,10 +63,26 @@ export const blobSeal: Command = {
 
 /**
  * A fingerprint is normalized (people paste it with colons or a trailing newline); a populate payload
- * loses one trailing line break like any secret read from a file; an add payload is taken as is.
+ * loses one trailing line break like any secret read from a file, and must pass the secret policy that
+ * `secret rotate` applies (UTF-8, no control character, short enough for the device); an add payload
+ * is taken as is.
  */
 function preparePayload(action: Action, payload: Buffer): Uint8Array | string {
   if (action === 'activate' || action === 'deactivate') return fingerprintPayload(payload.toString('utf8'));
-  if (action === 'populate') return payload.toString('utf8').replace(/\r?\n$/, '');
+  if (action === 'populate') {
+    // The new secret: the same policy as `secret rotate` (src/core/secret), not whatever bytes came.
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(payload);
+    } catch {
+      throw new SecretError(
+        'ERR_SECRET_NOT_UTF8',
+        'The new secret (the populate payload) is not UTF-8 text; the device hashes the bytes a person types.',
+      );
+    }
+    const secret = text.replace(/\r?\n$/, '');
+    checkSecret(secret, 'blob');
+    return secret;
+  }
   return payload;
 }

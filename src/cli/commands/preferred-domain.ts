@@ -4,6 +4,7 @@ import { setPreferredDomain } from '../../main/workflows/status.js';
 import { type Command, parse, required } from '../command.js';
 import { openDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
+import { HeldProgress } from '../progress.js';
 
 const USAGE = 'e2ee-prov preferred-domain --target TARGET --domain NAME [--password-file PATH] [--json]';
 
@@ -25,26 +26,34 @@ export const preferredDomainCommand: Command = {
     );
     const targetText = required(v.target, 'target', USAGE);
     const domain = required(v.domain, 'domain', USAGE);
-    // A configuration change is journaled; it needs no secret, so the keychain stays closed.
-    const journal = new Journal(await ensureDataDir(dataDir(io.env)));
-    const { device } = await openDevice(
-      targetText,
-      { passwordFile: v['password-file'], verbose: !v.json },
-      io,
-    );
+    // Progress is held unless a person watches, so that a failure's first stderr line is the error.
+    const progress = new HeldProgress(io);
     try {
-      const result = await setPreferredDomain(device, journal, domain);
-      if (v.json) await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
-      else {
-        await write(io.stdout, `PreferredDomain is ${JSON.stringify(result.domain)}.\n`);
-        if (result.ignored)
-          io.stderr.write(
-            '  ! WARN_PREFERRED_DOMAIN_IGNORED The device has an external identity active; it ignores PreferredDomain until that is deactivated.\n',
-          );
+      // A configuration change is journaled; it needs no secret, so the keychain stays closed.
+      const journal = new Journal(await ensureDataDir(dataDir(io.env)));
+      const { device } = await openDevice(
+        targetText,
+        { passwordFile: v['password-file'], verbose: !v.json, progress: (l) => progress.line(l) },
+        io,
+      );
+      try {
+        const result = await setPreferredDomain(device, journal, domain);
+        if (v.json) await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
+        else {
+          await write(io.stdout, `PreferredDomain is ${JSON.stringify(result.domain)}.\n`);
+          if (result.ignored)
+            progress.line(
+              '  ! WARN_PREFERRED_DOMAIN_IGNORED The device has an external identity active; it ignores PreferredDomain until that is deactivated.',
+            );
+        }
+        await progress.done();
+        return 0;
+      } finally {
+        await device.close();
       }
-      return 0;
-    } finally {
-      await device.close();
+    } catch (e) {
+      await progress.failed(e);
+      throw e;
     }
   },
 };

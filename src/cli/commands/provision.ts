@@ -1,5 +1,6 @@
 import { safe } from '../../core/inert.js';
 import { isEnc } from '../../core/jwe/index.js';
+import { checkSecret } from '../../core/secret/index.js';
 import { checkActivationCode } from '../../core/xapi/index.js';
 import {
   FACTORY_RESET_ALWAYS_ERASES,
@@ -15,6 +16,8 @@ import { loadCredentials } from '../credentials.js';
 import { CliError } from '../errors.js';
 import { type CliIO, readSecret, write } from '../io.js';
 import { failureLine, narrator } from '../narrate.js';
+import { checkOutputPath } from '../paths.js';
+import { HeldProgress } from '../progress.js';
 
 const USAGE =
   'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH [--register-first] [--registration-timeout SECONDS]] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--password-file PATH] [--dry-run] [--json]';
@@ -93,80 +96,98 @@ export const provisionCommand: Command = {
     if (v['handover-include-secret'] && !v.handover)
       throw new CliError('ERR_USAGE', '--handover-include-secret needs --handover FILE.');
 
-    const credentials = await loadCredentials(io, certPath, v.key, v['passphrase-file']);
-    const secret =
-      v['secret-file'] !== undefined ? await readSecret(v['secret-file'], io, 'client secret') : undefined;
-    const activationCode =
-      v['activation-code-file'] !== undefined
-        ? checkActivationCode(await readSecret(v['activation-code-file'], io, 'activation code'))
-        : undefined;
-    const vault = await openVault(io);
-    const { device, target } = await openDevice(
-      targetText,
-      { passwordFile: v['password-file'], verbose: !v.json },
-      io,
-    );
+    // Progress is held unless a person watches, so that a failure's first stderr line is the error.
+    const progress = new HeldProgress(io);
     try {
-      const result = await runProvision(
-        { device, ...vault },
-        {
-          credentials,
-          enc: v.enc,
-          link: linkKind(target),
-          allowPlainOverNetwork: v['allow-plain-over-network'],
-          ...(secret !== undefined ? { secret } : {}),
-          ...(v['factory-reset'] ? { factoryReset: { confirmed: true, keep } } : {}),
-          ...(v.backup ? { backupFile: v.backup } : {}),
-          ...(v['restore-node'] && v.backup ? { restore: { file: v.backup, paths: v['restore-node'] } } : {}),
-          ...(activationCode !== undefined
-            ? { activationCode, securityAction: v['security-action'] as SecurityAction }
-            : {}),
-          ...(v['register-first'] ? { order: 'register-first' as const } : {}),
-          ...(registrationTimeoutMs !== undefined ? { registrationTimeoutMs } : {}),
-          targetLabel: describeTarget(target),
-          ...(v.handover
-            ? { handover: { file: v.handover, includeSecret: v['handover-include-secret'] } }
-            : {}),
-        },
-        { dryRun: v['dry-run'], onEvent: v.json ? undefined : narrator(io) },
+      const credentials = await loadCredentials(io, certPath, v.key, v['passphrase-file']);
+      const secret =
+        v['secret-file'] !== undefined ? await readSecret(v['secret-file'], io, 'client secret') : undefined;
+      // Empty, too long, control characters: refused before anything connects to the device.
+      if (secret !== undefined) checkSecret(secret, 'plain');
+      // The files the run writes: their folders exist, and they are files (not /dev/zero, not a folder).
+      if (v.backup !== undefined) await checkOutputPath(v.backup, 'configuration backup');
+      if (v.handover !== undefined) await checkOutputPath(v.handover, 'handover sheet');
+      const activationCode =
+        v['activation-code-file'] !== undefined
+          ? checkActivationCode(await readSecret(v['activation-code-file'], io, 'activation code'))
+          : undefined;
+      const vault = await openVault(io);
+      const { device, target } = await openDevice(
+        targetText,
+        { passwordFile: v['password-file'], verbose: !v.json, progress: (l) => progress.line(l) },
+        io,
       );
-      // Asked to hand the secret over in the handover file: it goes there only, never to stdout too
-      // (a terminal's scrollback, a CI log or a pipe would keep it). The output says where it went.
-      const secretToFile = Boolean(v['handover-include-secret'] && v.handover);
-      const written = secretToFile && result.report?.clientSecret !== undefined;
-      if (v.json) {
-        const shown: Record<string, unknown> = { ...result };
-        if (secretToFile) {
-          delete shown.newSecret;
-          if (result.report) {
-            const { clientSecret: _inFile, ...facts } = result.report;
-            shown.report = facts;
-          }
-          if (written) shown.secretWrittenTo = v.handover;
-        }
-        await write(io.stdout, JSON.stringify(shown, null, 2) + '\n');
-      } else if (result.ok && !result.dryRun) {
-        const r = result.report!;
-        await write(
-          io.stdout,
-          safe`Provisioned ${r.productId} ${r.serialNumber}: identity ${r.identity}, fingerprint ${r.fingerprint}, valid until ${r.notAfter}.\n`,
+      try {
+        const result = await runProvision(
+          { device, ...vault },
+          {
+            credentials,
+            enc: v.enc,
+            link: linkKind(target),
+            allowPlainOverNetwork: v['allow-plain-over-network'],
+            ...(secret !== undefined ? { secret } : {}),
+            ...(v['factory-reset'] ? { factoryReset: { confirmed: true, keep } } : {}),
+            ...(v.backup ? { backupFile: v.backup } : {}),
+            ...(v['restore-node'] && v.backup
+              ? { restore: { file: v.backup, paths: v['restore-node'] } }
+              : {}),
+            ...(activationCode !== undefined
+              ? { activationCode, securityAction: v['security-action'] as SecurityAction }
+              : {}),
+            ...(v['register-first'] ? { order: 'register-first' as const } : {}),
+            ...(registrationTimeoutMs !== undefined ? { registrationTimeoutMs } : {}),
+            targetLabel: describeTarget(target),
+            ...(v.handover
+              ? { handover: { file: v.handover, includeSecret: v['handover-include-secret'] } }
+              : {}),
+          },
+          {
+            dryRun: v['dry-run'],
+            onEvent: v.json ? undefined : narrator({ ...io, stderr: progress.writable() }),
+          },
         );
-        if (result.newSecret && written) {
+        // Asked to hand the secret over in the handover file: it goes there only, never to stdout too
+        // (a terminal's scrollback, a CI log or a pipe would keep it). The output says where it went.
+        const secretToFile = Boolean(v['handover-include-secret'] && v.handover);
+        const written = secretToFile && result.report?.clientSecret !== undefined;
+        if (v.json) {
+          const shown: Record<string, unknown> = { ...result };
+          if (secretToFile) {
+            delete shown.newSecret;
+            if (result.report) {
+              const { clientSecret: _inFile, ...facts } = result.report;
+              shown.report = facts;
+            }
+            if (written) shown.secretWrittenTo = v.handover;
+          }
+          await write(io.stdout, JSON.stringify(shown, null, 2) + '\n');
+        } else if (result.ok && !result.dryRun) {
+          const r = result.report!;
           await write(
             io.stdout,
-            `\nThe device's new client secret is in the handover file ${v.handover} (and in the keychain); it is not shown here.\n`,
+            safe`Provisioned ${r.productId} ${r.serialNumber}: identity ${r.identity}, fingerprint ${r.fingerprint}, valid until ${r.notAfter}.\n`,
           );
-        } else if (result.newSecret) {
-          await write(
-            io.stdout,
-            `\nThe device's new client secret (shown this once; it is stored in the keychain):\n\n    ${result.newSecret}\n\nHand it to the device's owner. Without it, the device can only be factory reset.\n`,
-          );
+          if (result.newSecret && written) {
+            await write(
+              io.stdout,
+              `\nThe device's new client secret is in the handover file ${v.handover} (and in the keychain); it is not shown here.\n`,
+            );
+          } else if (result.newSecret) {
+            await write(
+              io.stdout,
+              `\nThe device's new client secret (shown this once; it is stored in the keychain):\n\n    ${result.newSecret}\n\nHand it to the device's owner. Without it, the device can only be factory reset.\n`,
+            );
+          }
         }
+        if (result.ok) await progress.done();
+        else await progress.failedWith(failureLine(result));
+        return result.ok ? 0 : 1;
+      } finally {
+        await device.close();
       }
-      if (!result.ok) io.stderr.write(failureLine(result) + '\n');
-      return result.ok ? 0 : 1;
-    } finally {
-      await device.close();
+    } catch (e) {
+      await progress.failed(e);
+      throw e;
     }
   },
 };

@@ -7,6 +7,7 @@ import { openDevice, openVault } from '../context.js';
 import { loadCredentials } from '../credentials.js';
 import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
+import { HeldProgress } from '../progress.js';
 import { failureLine, narrator } from '../narrate.js';
 
 const USAGE =
@@ -38,44 +39,55 @@ export const renewCommand: Command = {
     const certPath = required(v.cert, 'cert', USAGE);
     if (!isEnc(v.enc))
       throw new CliError('ERR_USAGE', `--enc must be A128GCM or A256GCM, not ${JSON.stringify(v.enc)}.`);
-    const credentials = await loadCredentials(io, certPath, v.key, v['passphrase-file']);
-    const report = checkCredentials(credentials).report;
-    const vault = await openVault(io);
-    const { device } = await openDevice(
-      targetText,
-      { passwordFile: v['password-file'], verbose: !v.json },
-      io,
-    );
+    // Progress is held unless a person watches, so that a failure's first stderr line is the error.
+    const progress = new HeldProgress(io);
     try {
-      const result = await runRenew(
-        { device, ...vault },
-        { credentials, enc: v.enc, keepOld: v['keep-old'] },
-        { dryRun: v['dry-run'], onEvent: v.json ? undefined : narrator(io) },
+      const credentials = await loadCredentials(io, certPath, v.key, v['passphrase-file']);
+      const report = checkCredentials(credentials).report;
+      const vault = await openVault(io);
+      const { device } = await openDevice(
+        targetText,
+        { passwordFile: v['password-file'], verbose: !v.json, progress: (l) => progress.line(l) },
+        io,
       );
-      const certificate = {
-        identity: report.subject.cn ?? '',
-        fingerprint: report.fingerprints.sha1,
-        notAfter: report.notAfter,
-      };
-      if (v.json) {
-        await write(io.stdout, JSON.stringify({ ...result, certificate }, null, 2) + '\n');
-      } else if (result.ok && !result.dryRun) {
-        const replaced = /^replacing /.test(result.steps.find((s) => s.id === 'precheck')?.detail ?? '');
-        const removed = result.steps.find((s) => s.id === 'delete-old')?.status === 'done';
-        const old = removed
-          ? ' The old certificate was deleted.'
-          : replaced && v['keep-old']
-            ? ' The old certificate is kept, deactivated.'
-            : '';
-        await write(
-          io.stdout,
-          safe`Renewed: the device's identity is ${certificate.identity}, fingerprint ${certificate.fingerprint}, valid until ${certificate.notAfter}.${old}\n`,
+      try {
+        const result = await runRenew(
+          { device, ...vault },
+          { credentials, enc: v.enc, keepOld: v['keep-old'] },
+          {
+            dryRun: v['dry-run'],
+            onEvent: v.json ? undefined : narrator({ ...io, stderr: progress.writable() }),
+          },
         );
+        const certificate = {
+          identity: report.subject.cn ?? '',
+          fingerprint: report.fingerprints.sha1,
+          notAfter: report.notAfter,
+        };
+        if (v.json) {
+          await write(io.stdout, JSON.stringify({ ...result, certificate }, null, 2) + '\n');
+        } else if (result.ok && !result.dryRun) {
+          const replaced = /^replacing /.test(result.steps.find((s) => s.id === 'precheck')?.detail ?? '');
+          const removed = result.steps.find((s) => s.id === 'delete-old')?.status === 'done';
+          const old = removed
+            ? ' The old certificate was deleted.'
+            : replaced && v['keep-old']
+              ? ' The old certificate is kept, deactivated.'
+              : '';
+          await write(
+            io.stdout,
+            safe`Renewed: the device's identity is ${certificate.identity}, fingerprint ${certificate.fingerprint}, valid until ${certificate.notAfter}.${old}\n`,
+          );
+        }
+        if (result.ok) await progress.done();
+        else await progress.failedWith(failureLine(result));
+        return result.ok ? 0 : 1;
+      } finally {
+        await device.close();
       }
-      if (!result.ok) io.stderr.write(failureLine(result) + '\n');
-      return result.ok ? 0 : 1;
-    } finally {
-      await device.close();
+    } catch (e) {
+      await progress.failed(e);
+      throw e;
     }
   },
 };

@@ -6,6 +6,7 @@ import { type Command, parse, required } from '../command.js';
 import { openDevice, openVault } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, promptHidden, readSecret, write } from '../io.js';
+import { HeldProgress } from '../progress.js';
 
 const USAGE =
   'e2ee-prov secret rotate --target TARGET [--new-secret-file PATH] [--secret-file PATH] [--enc A128GCM|A256GCM] [--password-file PATH] [--json]';
@@ -47,78 +48,99 @@ export const secretRotate: Command = {
     if (stdinUsers.length > 1) {
       throw new CliError('ERR_USAGE', 'Only one of the secret files can be standard input (-).');
     }
-    // A typed new secret is checked before anything touches the keychain or the device.
-    let newSecret: string | undefined;
-    if (v['new-secret-file'] !== undefined) {
-      newSecret = await readSecret(v['new-secret-file'], io, 'new ClientSecret');
-      const check = checkSecret(newSecret, 'blob');
-      for (const w of check.warnings) io.stderr.write(`warning: ${w.code} ${describeWarning(w)}\n`);
-    }
-    const say = (line: string): void => {
-      if (!v.json) io.stderr.write(`${line}\n`);
-    };
-
-    const vault = await openVault(io);
-    const passwordFile = v['password-file'];
-    const open = () => openDevice(targetText, passwordFile !== undefined ? { passwordFile } : {}, io);
-    const { device } = await open();
-    let result: RotateResult;
+    const progress = new HeldProgress(io);
     try {
-      result = await rotateSecret(
-        device,
-        {
-          ...(newSecret !== undefined ? { newSecret } : {}),
-          askCurrentSecret: () =>
-            v['secret-file'] !== undefined
-              ? readSecret(v['secret-file'], io, 'current ClientSecret')
-              : promptHidden(io, 'The keychain has no secret for this device. Current ClientSecret: '),
-        },
-        {
-          store: vault.secrets,
-          journal: vault.journal,
-          enc,
-          reconnect: async () => (await open()).device,
-          onStep: (s) => {
-            const text = NARRATION[s];
-            if (text) say(`  ${text}`);
+      return await rotate(progress);
+    } catch (e) {
+      await progress.failed(e);
+      throw e;
+    }
+
+    async function rotate(progress: HeldProgress): Promise<number> {
+      const say = (line: string): void => {
+        if (!v.json) progress.line(line);
+      };
+      // A typed new secret is checked before anything touches the keychain or the device.
+      let newSecret: string | undefined;
+      if (v['new-secret-file'] !== undefined) {
+        newSecret = await readSecret(v['new-secret-file'], io, 'new ClientSecret');
+        const check = checkSecret(newSecret, 'blob');
+        for (const w of check.warnings) progress.line(`warning: ${w.code} ${describeWarning(w)}`);
+      }
+
+      const vault = await openVault(io);
+      const passwordFile = v['password-file'];
+      const open = () => openDevice(targetText, passwordFile !== undefined ? { passwordFile } : {}, io);
+      const { device } = await open();
+      let result: RotateResult;
+      try {
+        result = await rotateSecret(
+          device,
+          {
+            ...(newSecret !== undefined ? { newSecret } : {}),
+            askCurrentSecret: () =>
+              v['secret-file'] !== undefined
+                ? readSecret(v['secret-file'], io, 'current ClientSecret')
+                : promptHidden(io, 'The keychain has no secret for this device. Current ClientSecret: '),
           },
-        },
-      );
-    } finally {
-      await device.close().catch(() => undefined);
-    }
-    const { before } = result;
-    if (before.state === 'settled') {
-      say(
-        `  an earlier, unfinished change was settled first: the device held the ${before.holds === 'new' ? 'new' : 'previous'} secret`,
-      );
-    }
-    if (v.json) {
-      await write(
-        io.stdout,
-        JSON.stringify({
-          ok: true,
-          serial: result.serial,
-          op: result.op,
-          generated: result.generated,
-          ...(result.generated ? { bits: result.generatedBits, secret: result.newSecret } : {}),
-          strength: { bits: result.check.strength.bits, rating: result.check.strength.rating },
-          settledBefore: before.state === 'settled' ? before.holds : null,
-        }) + '\n',
-      );
+          {
+            store: vault.secrets,
+            journal: vault.journal,
+            enc,
+            reconnect: async () => (await open()).device,
+            onStep: (s) => {
+              const text = NARRATION[s];
+              if (text) say(`  ${text}`);
+            },
+          },
+        );
+      } finally {
+        await device.close().catch(() => undefined);
+      }
+      const { before } = result;
+      if (before.state === 'settled') {
+        say(
+          `  an earlier, unfinished change was settled first: the device held the ${before.holds === 'new' ? 'new' : 'previous'} secret`,
+        );
+      }
+      await progress.done();
+      if (v.json) {
+        await write(
+          io.stdout,
+          JSON.stringify({
+            ok: true,
+            serial: result.serial,
+            op: result.op,
+            generated: result.generated,
+            ...(result.generated ? { bits: result.generatedBits, secret: result.newSecret } : {}),
+            strength: { bits: result.check.strength.bits, rating: result.check.strength.rating },
+            settledBefore: before.state === 'settled' ? before.holds : null,
+            ...(result.alreadyApplied ? { alreadyApplied: true } : {}),
+          }) + '\n',
+        );
+        return 0;
+      }
+      if (result.alreadyApplied) {
+        await write(
+          io.stdout,
+          safe`The ClientSecret of ${result.serial} already is the new one: the change was applied${before.holds === 'new' ? ' (confirmed on the device just now)' : ' (checked on the device)'} and is settled. Nothing was sent.\n`,
+        );
+        return 0;
+      }
+      if (result.generated) {
+        // Shown last and on its own (stdout is the secret alone), so it goes out now, not held.
+        await write(
+          io.stderr,
+          safe`The ClientSecret of ${result.serial} is changed. Its new secret (${result.generatedBits} random bits), shown this once; it is kept in the OS keychain:\n`,
+        );
+        await write(io.stdout, `${result.newSecret}\n`);
+      } else {
+        await write(
+          io.stdout,
+          safe`The ClientSecret of ${result.serial} is changed (kept in the OS keychain).\n`,
+        );
+      }
       return 0;
     }
-    if (result.generated) {
-      say(
-        safe`The ClientSecret of ${result.serial} is changed. Its new secret (${result.generatedBits} random bits), shown this once; it is kept in the OS keychain:`,
-      );
-      await write(io.stdout, `${result.newSecret}\n`);
-    } else {
-      await write(
-        io.stdout,
-        safe`The ClientSecret of ${result.serial} is changed (kept in the OS keychain).\n`,
-      );
-    }
-    return 0;
   },
 };

@@ -1,4 +1,6 @@
+import { isProvisionerError } from '../../core/errors.js';
 import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../simulator/index.js';
+import { checkOutputPath, outputError } from '../paths.js';
 import { type Command, parse } from '../command.js';
 import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
@@ -138,7 +140,12 @@ export function planFromArgs(args: string[]): SimulatorPlan {
  * it started (socat, the listening socket) is gone.
  */
 export async function serveSimulator(plan: SimulatorPlan, io: CliIO, stop: Promise<unknown>): Promise<void> {
-  const sim: RoomOsSimulator = await createSimulator(plan.options);
+  const state = plan.options.stateFile;
+  if (state !== undefined) await checkOutputPath(state, 'simulator state');
+  const sim: RoomOsSimulator = await createSimulator(plan.options).catch((e: unknown) => {
+    if (isProvisionerError(e) || state === undefined) throw e;
+    throw outputError(e, state, 'simulator state');
+  });
   try {
     const st = sim.state;
     const what = `${st.productId} (${st.software}), serial ${st.serialNumber}`;

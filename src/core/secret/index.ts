@@ -13,6 +13,7 @@ export {
   SECRET_PARAMETER_MAX_CHARS,
   MAX_PLAIN_SECRET_BYTES,
   MAX_BLOB_SECRET_BYTES,
+  MAX_SECRET_FILE_BYTES,
   base64urlLength,
   plainPopulateLength,
   populateBlobLength,

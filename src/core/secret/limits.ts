@@ -50,3 +50,11 @@ export const MAX_PLAIN_SECRET_BYTES = largest(plainPopulateLength, SECRET_PARAME
  * and 828 characters of ciphertext).
  */
 export const MAX_BLOB_SECRET_BYTES = largest((n) => populateBlobLength(n), SECRET_PARAMETER_MAX_CHARS);
+
+/**
+ * Most bytes read from a file (or stdin) that holds one secret: a ClientSecret, a login password, a
+ * passphrase, an activation code. Far above any secret the device takes (768 bytes), so that a secret
+ * that is too long is refused with its length; a file beyond it is not a secret at all, and is not read
+ * further (think `/dev/zero`).
+ */
+export const MAX_SECRET_FILE_BYTES = 4096;

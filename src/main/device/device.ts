@@ -1,6 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ProvisionerError, isProvisionerError } from '../../core/errors.js';
 import { describePosition, readJson } from '../../core/json-text.js';
 import { inspect as inspectBlob, type Action } from '../../core/jwe/index.js';
 import {
@@ -738,12 +741,38 @@ function uniq(list: string[]): string[] {
   return [...new Set(list)];
 }
 
+/**
+ * Starts the simulator a `sim:` target names. A state file that cannot be kept (its folder missing or not
+ * writable) is an ordinary coded error (ERR_SIM_STATE_FILE), found before the simulator starts.
+ */
 async function createSimFor(options: SimTargetOptions): Promise<SimulatorLike> {
+  const file = options.stateFile;
+  const stateFileError = (why: string, cause?: unknown): ProvisionerError =>
+    new ProvisionerError(
+      'ERR_SIM_STATE_FILE',
+      `The simulator's state file ${file} cannot be used: ${why}. Give a file in a folder that exists (sim:?state=FOLDER/NAME.json).`,
+      { path: file },
+      cause === undefined ? undefined : { cause },
+    );
+  if (file !== undefined) {
+    const folder = dirname(resolve(file));
+    const st = await stat(folder).catch(() => undefined);
+    if (!st) throw stateFileError(`the folder ${folder} does not exist`);
+    if (!st.isDirectory()) throw stateFileError(`${folder} is not a folder`);
+    await access(folder, constants.W_OK).catch((e) => {
+      throw stateFileError(`the folder ${folder} is not writable`, e);
+    });
+  }
   if (options.stateFile !== undefined) await checkSimStateFile(options.stateFile);
   const mod = (await import('../../simulator/index.js')) as {
     createSimulator(o: Record<string, unknown>): Promise<SimulatorLike>;
   };
-  return mod.createSimulator({ ...options });
+  try {
+    return await mod.createSimulator({ ...options });
+  } catch (e) {
+    if (isProvisionerError(e) || file === undefined) throw e;
+    throw stateFileError((e as Error).message, e);
+  }
 }
 
 /**

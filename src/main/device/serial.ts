@@ -55,6 +55,15 @@ export function serialOpenError(path: string, err: Error): DeviceError {
       { cause: err },
     );
   }
+  // A file or a device that is no terminal (/dev/null, /etc/passwd): the serial settings cannot apply.
+  if (/inappropriate ioctl|ENOTTY|not a typewriter|EISDIR|is a directory/i.test(msg)) {
+    return new DeviceError(
+      'ERR_DEVICE_PORT_MISSING',
+      `${path} is not a serial port (it is a file or a device without serial settings). Give the console's port, such as /dev/ttyACM0 or /dev/ttyUSB0; "e2ee-prov device ports" lists them.`,
+      { path, notAPort: true },
+      { cause: err },
+    );
+  }
   if (/permission denied|EACCES|EPERM/i.test(msg)) {
     return new DeviceError(
       'ERR_DEVICE_PORT_PERMISSION',

@@ -37,12 +37,22 @@ export interface LoginOptions {
   timeoutMs?: number;
   /** Quiet time before the console is woken again (and, after two wakes without a prompt, taken as already logged in), ms (default 1500). */
   wakeIntervalMs?: number;
+  /**
+   * A console that has sent no byte at all by the end of the login is given this long to answer the
+   * set-up probe before it is reported as silent (default 3 s), instead of the whole command timeout.
+   */
+  silentMs?: number;
 }
 
 export interface SessionOptions {
   transcript?: Transcript;
-  /** Default time a command may take, ms (default 15 s). */
+  /**
+   * Default silence a command's answer may have, ms (default 15 s): the command times out when no byte
+   * came for this long once it was sent, however long the whole answer takes on a slow console.
+   */
   timeoutMs?: number;
+  /** Overall cap on one answer, however steadily its bytes come, ms (default the larger of 2 min and 8 × timeoutMs). */
+  maxAnswerMs?: number;
   /**
    * Longest line sent, in bytes. Default: no limit, since no public source gives the console's; a
    * limit measured with `probeLine` (or set by the caller) makes longer lines fail before sending.
@@ -57,6 +67,7 @@ export interface SessionOptions {
 export interface RequestOptions {
   /** Lines of a multi-line command's body; the `.` line is added. */
   body?: string[];
+  /** Silence allowed once the command is sent (see SessionOptions.timeoutMs). */
   timeoutMs?: number;
 }
 
@@ -86,6 +97,8 @@ interface Pending {
   probe?: boolean;
   /** The human description for errors (redacted). */
   what: string;
+  /** Called on every byte received: restarts the silence timer. */
+  heard?: () => void;
 }
 
 const STATUS_HEADER = /^\*r\s+\S+\s+\(status=/;
@@ -101,7 +114,12 @@ export class ConsoleSession extends EventEmitter {
   private readonly reader = new ConsoleReader();
   private readonly decoder = new TextDecoder('utf-8');
   private readonly timeoutMs: number;
+  private readonly maxAnswerMs: number | undefined;
   private maxLineBytes: number;
+  /** Bytes received since the session began (a console that never sent one is silent, not slow). */
+  private bytesIn = 0;
+  /** The login ended on silence (no prompt, no banner): taken for a shell already logged in. */
+  private loginByQuiet = false;
   private readonly statusGraceMs: number;
   private readonly tagPrefix: string;
   private counter = 0;
@@ -124,6 +142,7 @@ export class ConsoleSession extends EventEmitter {
     this.transport = transport;
     this.transcript = options.transcript;
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.maxAnswerMs = options.maxAnswerMs;
     this.maxLineBytes = options.maxLineBytes ?? Number.POSITIVE_INFINITY;
     this.statusGraceMs = options.statusGraceMs ?? 1500;
     this.tagPrefix = options.tagPrefix ?? 'e2p';
@@ -140,12 +159,30 @@ export class ConsoleSession extends EventEmitter {
     const timeoutMs = login.timeoutMs ?? 30_000;
     try {
       await this.login(login, timeoutMs);
+      const silentMs = Math.min(timeoutMs, this.timeoutMs, login.silentMs ?? 3000);
+      if (this.loginByQuiet && login.wake) {
+        // No prompt and no banner: a shell already logged in, or a console still collecting the body of
+        // a multi-line command whose sender died (our wake-up CRs went into that body, silently). A lone
+        // "." ends such a body at once (the device answers the unfinished command with an error); on a
+        // plain shell it is an unknown command. A tagged probe right behind it says when its answer
+        // (whatever it is, however slowly the line still trickles) has passed.
+        this.transcript?.note('no login prompt: ending a multi-line command that may have been left open');
+        try {
+          await this.raw('.', { timeoutMs: silentMs });
+        } catch (e) {
+          if (!(e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT')) throw e;
+          if (this.bytesIn === 0) throw this.silentError(login, silentMs);
+          // Something answered, but not the probe: the set-up below finds out what (and recovers once).
+        }
+      }
       await this.writeLines(['echo off'], 'echo off');
-      const probeMs = Math.min(timeoutMs, this.timeoutMs);
+      let probeMs = Math.min(timeoutMs, this.timeoutMs);
+      if (this.bytesIn === 0) probeMs = silentMs;
       try {
         this.mode = await this.setOutputMode('json', probeMs);
       } catch (e) {
         if (!(e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT')) throw e;
+        if (this.bytesIn === 0) throw this.silentError(login, probeMs);
         // A session left inside a multi-line command (a tool that died mid-body) takes every line as
         // body: a lone "." ends it, then the set-up is tried once more.
         this.transcript?.note('no answer; ending a multi-line command that may have been left open');
@@ -168,6 +205,28 @@ export class ConsoleSession extends EventEmitter {
       throw this.disconnectedError(false, e as Error);
     }
     return this.banner;
+  }
+
+  /** A console that sent not one byte back: say what was tried, and what to check. */
+  private silentError(login: LoginOptions, probeMs: number): DeviceError {
+    const serial = this.transport.kind === 'serial';
+    const tried = login.wake
+      ? 'it was woken twice with CR (a carriage return), which draws a login prompt, then sent "." and an xStatus probe'
+      : 'it was sent an xStatus probe';
+    return new DeviceError(
+      'ERR_DEVICE_TIMEOUT',
+      `Nothing at all came back from ${this.transport.label}: ${tried}, and not one byte answered within ${Math.round(probeMs / 1000)} s. ${
+        serial
+          ? "Check that the cable goes to the device's console (maintenance) port and is seated at both ends, that this is the right port, that the speed is 115200 baud (8N1), and that the device's SerialPort Mode is On."
+          : 'Check that the device is on and finished starting, and that this is its console.'
+      }`,
+      {
+        timeoutMs: probeMs,
+        mayHaveRun: false,
+        silent: true,
+        tried: login.wake ? ['CR', 'login prompt', '.', 'xStatus'] : ['xStatus'],
+      },
+    );
   }
 
   /**
@@ -332,17 +391,37 @@ export class ConsoleSession extends EventEmitter {
       return Promise.reject(e as Error);
     }
     const what = this.transcript ? this.transcript.redact(line) : new Redactor().redact(line);
+    // Two clocks: silence (no byte for timeoutMs once the command is out: a dead or stuck console) and an
+    // overall cap (a console that keeps talking but never finishes). A slow console that keeps sending,
+    // even a byte per 10 ms, is never cut off by the first.
+    const capMs = this.maxAnswerMs ?? Math.max(120_000, timeoutMs * 8);
     return new Promise<XapiResponse>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timeout = (kind: 'silence' | 'cap'): void => {
+        const ran = p.mayHaveRun
+          ? 'It may have run; check the device state before repeating it.'
+          : 'It was not sent completely.';
         this.finish(
           p,
           new DeviceError(
             'ERR_DEVICE_TIMEOUT',
-            `The device did not answer "${what}" within ${Math.round(timeoutMs / 1000)} s. ${p.mayHaveRun ? 'It may have run; check the device state before repeating it.' : 'It was not sent completely.'}`,
-            { mayHaveRun: p.mayHaveRun, timeoutMs, command: what },
+            kind === 'silence'
+              ? `The device did not answer "${what}": nothing came for ${Math.round(timeoutMs / 1000)} s. ${ran}`
+              : `The device did not finish answering "${what}" within ${Math.round(capMs / 1000)} s. ${ran}`,
+            { mayHaveRun: p.mayHaveRun, timeoutMs: kind === 'silence' ? timeoutMs : capMs, command: what },
           ),
         );
-      }, timeoutMs);
+      };
+      let silence: NodeJS.Timeout | undefined;
+      const armSilence = (): void => {
+        clearTimeout(silence);
+        silence = setTimeout(() => timeout('silence'), timeoutMs);
+      };
+      // Until the command is written, only the cap runs: a long body paced onto a slow line is our own time.
+      const timer = setTimeout(() => timeout('cap'), capMs);
+      const stop = (): void => {
+        clearTimeout(timer);
+        clearTimeout(silence);
+      };
       const p: Pending = {
         tag,
         mayHaveRun: false,
@@ -350,20 +429,27 @@ export class ConsoleSession extends EventEmitter {
         ...(padTo !== undefined ? { probe: true } : {}),
         collect: raw?.collect,
         resolve: (r) => {
-          clearTimeout(timer);
+          stop();
           resolve(r);
         },
         reject: (e) => {
-          clearTimeout(timer);
+          stop();
           reject(e);
+        },
+        heard: () => {
+          if (silence !== undefined) armSilence();
         },
         ...(raw ? { rawState: raw.state } : {}),
       };
       this.pending = p;
       this.writeLines(lines, lines.join('\n'), () => {
         p.mayHaveRun = true;
-      }).catch((e: unknown) =>
-        this.finish(p, e instanceof DeviceError ? e : this.disconnectedError(p.mayHaveRun, e as Error)),
+      }).then(
+        () => {
+          if (this.pending === p) armSilence();
+        },
+        (e: unknown) =>
+          this.finish(p, e instanceof DeviceError ? e : this.disconnectedError(p.mayHaveRun, e as Error)),
       );
     });
   }
@@ -421,6 +507,8 @@ export class ConsoleSession extends EventEmitter {
   }
 
   private onData(data: Buffer): void {
+    this.bytesIn += data.length;
+    this.pending?.heard?.();
     const text = this.decoder.decode(data, { stream: true });
     this.transcript?.recordIn(text);
     for (const item of this.reader.push(text)) {
@@ -598,6 +686,7 @@ export class ConsoleSession extends EventEmitter {
           }
           if (phase !== 'wait') return;
           if (wakes >= 2 || !wake) {
+            this.loginByQuiet = true;
             done();
             return;
           }

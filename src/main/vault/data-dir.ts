@@ -1,6 +1,7 @@
 import { mkdir, chmod } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { JournalError } from './errors.js';
 
 /** The directory name under the per-OS data location. */
 export const APP_DIR_NAME = 'e2ee-provisioner';
@@ -24,7 +25,16 @@ export function dataDir(
 
 /** Creates the data directory (owner-only, 0700) if needed and returns its path. */
 export async function ensureDataDir(dir: string = dataDir()): Promise<string> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new JournalError(
+      'ERR_JOURNAL_IO',
+      `The data folder ${dir} (the journal's place) cannot be made: ${(e as Error).message}. Set E2EE_PROV_HOME to a folder you can write, or fix this one.`,
+      { path: dir },
+      { cause: e },
+    );
+  }
   if (process.platform !== 'win32') await chmod(dir, 0o700).catch(() => undefined);
   return dir;
 }

@@ -7,10 +7,10 @@ import {
   scrypt,
   timingSafeEqual,
 } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { estimateStrength, WEAK_BELOW_BITS } from '../../core/secret/index.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
 import { EscrowError } from './errors.js';
 import type { Journal } from './journal.js';
 import { checkSerial, type SecretStore } from './secret-store.js';
@@ -393,8 +393,9 @@ export async function importEscrow(options: {
 }): Promise<ImportResult> {
   let text: string;
   try {
-    text = await readFile(options.file, 'utf8');
+    text = (await readFileBounded(options.file, INPUT_LIMITS.escrow, 'escrow file')).toString('utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new EscrowError(
       'ERR_ESCROW_IO',
       `Cannot read ${options.file}: ${(e as Error).message}.`,

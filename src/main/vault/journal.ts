@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { open, readFile, stat, truncate, unlink } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SECRET_ALPHABET } from '../../core/secret/index.js';
 import { syncDir, writeFileAtomic } from './atomic-file.js';
@@ -18,6 +18,10 @@ import type {
 export const JOURNAL_FILE = 'journal.jsonl';
 export const HEAD_FILE = 'journal.head';
 const LOCK_FILE = 'journal.lock';
+/** How long a writer waits for another before giving up with ERR_JOURNAL_LOCKED. */
+const LOCK_WAIT_MS = 10_000;
+/** An empty lock younger than this may be an older version's, between its create and its write. */
+const LOCK_GRACE_MS = 500;
 export const GENESIS = '0'.repeat(64);
 
 /** SHA-256 hex of a journal line (its bytes, without the line break). */
@@ -222,36 +226,105 @@ export class Journal {
     return record;
   }
 
+  /**
+   * Takes the writers' lock. The lock's content (the holder's pid) is written to a private name first
+   * and then linked into place, so the lock never exists empty: a kill can leave a whole lock or none.
+   * A lock that is empty, unreadable or names a process that is gone is stale and is taken over (an
+   * empty one only once it is older than `LOCK_GRACE_MS`, in case an older version is mid-write).
+   */
   private async withLock<T>(f: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        const fh = await open(this.lockPath, 'wx', 0o600);
-        await fh.writeFile(String(process.pid));
-        await fh.close();
-        break;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, this.lockPath);
-        const holder = Number((await readFile(this.lockPath, 'utf8').catch(() => '')).trim());
-        // A lock whose process is gone (killed mid-append) is stale.
-        if (Number.isInteger(holder) && holder > 0 && !pidAlive(holder)) {
-          await unlink(this.lockPath).catch(() => undefined);
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    const tmp = `${this.lockPath}.${process.pid}.${randomUUID().slice(0, 8)}`;
+    try {
+      await writeFile(tmp, `${process.pid}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      throw ioError(e, tmp);
+    }
+    try {
+      for (;;) {
+        try {
+          await link(tmp, this.lockPath);
+          break;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, this.lockPath);
+        }
+        const holder = await this.lockHolder();
+        if (holder.stale) {
+          await this.breakLock(holder.ino);
           continue;
         }
         if (Date.now() > deadline) {
           throw new JournalError(
             'ERR_JOURNAL_LOCKED',
-            `Another e2ee-prov process (pid ${holder}) is writing the journal; wait for it to finish.`,
-            { pid: holder },
+            `Another e2ee-prov process (pid ${holder.pid}) is writing the journal; wait for it to finish. If no such process runs, remove ${this.lockPath}.`,
+            { pid: holder.pid, path: this.lockPath },
           );
         }
         await sleep(20);
       }
+    } finally {
+      await unlink(tmp).catch(() => undefined);
     }
     try {
+      await this.sweepLockLeftovers();
       return await f();
     } finally {
       await unlink(this.lockPath).catch(() => undefined);
+    }
+  }
+
+  /** Removes the private lock files of writers killed before they could (their pid is gone). */
+  private async sweepLockLeftovers(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const m = /^journal\.lock\.(?:stale\.)?(\d+)\.[0-9a-f]{8}$/.exec(name);
+      if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
+      await unlink(join(this.dir, name)).catch(() => undefined);
+    }
+  }
+
+  /** Who holds the lock, and whether the holder is gone. */
+  private async lockHolder(): Promise<{ pid: number; stale: boolean; ino?: number }> {
+    let ino: number | undefined;
+    let mtimeMs = 0;
+    try {
+      const st = await stat(this.lockPath);
+      ino = st.ino;
+      mtimeMs = st.mtimeMs;
+    } catch (e) {
+      // Released between our link and our look: try again at once.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { pid: 0, stale: false };
+    }
+    let text: string | undefined;
+    try {
+      text = await readFile(this.lockPath, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { pid: 0, stale: false };
+    }
+    const body = text?.trim() ?? '';
+    const pid = /^[0-9]{1,10}$/.test(body) ? Number(body) : 0;
+    if (pid > 0) return { pid, stale: !pidAlive(pid), ...(ino !== undefined ? { ino } : {}) };
+    // Empty, garbage or unreadable: no live writer can be named, so it is stale once it is not brand new.
+    const old = Date.now() - mtimeMs > LOCK_GRACE_MS;
+    return { pid: 0, stale: text === undefined || old, ...(ino !== undefined ? { ino } : {}) };
+  }
+
+  /**
+   * Removes a stale lock without removing a fresh one that another writer linked in meanwhile: the lock
+   * is renamed aside first, and put back if it turns out to be a different file than the one judged.
+   */
+  private async breakLock(ino: number | undefined): Promise<void> {
+    const aside = `${this.lockPath}.stale.${process.pid}.${randomUUID().slice(0, 8)}`;
+    try {
+      await rename(this.lockPath, aside);
+    } catch {
+      return; // someone else broke it (or it was released)
+    }
+    try {
+      const st = await stat(aside);
+      if (ino !== undefined && st.ino !== ino) await link(aside, this.lockPath).catch(() => undefined);
+    } finally {
+      await unlink(aside).catch(() => undefined);
     }
   }
 

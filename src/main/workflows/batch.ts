@@ -21,16 +21,22 @@
  * Relative paths are relative to the CSV file's folder. Values of secret-bearing columns are file
  * names, never secrets: a CSV is copied and mailed around.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Enc, isEnc } from '../../core/jwe/index.js';
-import { type Credentials, checkCredentials, readCredentials } from '../../core/pki/index.js';
+import {
+  type Credentials,
+  checkCredentials,
+  readCredentials,
+  sha1Fingerprint,
+} from '../../core/pki/index.js';
+import { checkSecret } from '../../core/secret/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import { checkActivationCode } from '../../core/xapi/build.js';
 import { TARGET_FORMS, connect, describeTarget, parseTarget, type Target } from '../device/index.js';
+import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
-import { type CsvRecord, parseCsv, toCsv } from './csv.js';
+import { type CsvRecord, excerpt, parseCsv, toCsv } from './csv.js';
 import { type WorkflowDevice, deviceOps } from './device-port.js';
 import { type ErrorInfo, type WorkflowEvent, errorInfo } from './engine.js';
 import { WorkflowError } from './errors.js';
@@ -77,6 +83,8 @@ function fileError(line: number, message: string, file?: string): WorkflowError 
   );
 }
 
+/** A device target (`serial:/dev/…`, `ssh://user@host:port`, `sim:?…`) is never longer. */
+const MAX_TARGET_CHARS = 256;
 const YES = /^(yes|y|true|1|on)$/i;
 const NO = /^(no|n|false|0|off|)$/i;
 
@@ -142,6 +150,8 @@ export function readBatchFile(
     };
     const target = get('target');
     if (!target) throw fileError(r.line, 'the target is empty.', file);
+    if (target.length > MAX_TARGET_CHARS)
+      throw fileError(r.line, `the target ${excerpt(target)} is too long to be a device target.`, file);
     let parsed: Target;
     try {
       parsed = parseTarget(target);
@@ -218,6 +228,8 @@ export interface BatchDeviceRef {
 
 export type BatchEvent =
   | { type: 'batch-start'; devices: number; parallel: number }
+  /** While every row's files are read and checked (before any device): at least once a second, and at the end. */
+  | { type: 'validate-progress'; checked: number; total: number; failed: number; done: boolean }
   | { type: 'device-start'; device: BatchDeviceRef }
   | { type: 'progress'; device: BatchDeviceRef; event: WorkflowEvent }
   | { type: 'device-end'; device: BatchDeviceRef; result: BatchDeviceResult }
@@ -263,7 +275,7 @@ interface Loaded {
 
 /** A file holding one secret: one trailing line break is dropped (editors and `echo` add one). */
 async function readSecretFile(path: string, what: string): Promise<string> {
-  const bytes = await readInputFile(path, what);
+  const bytes = await readInputFile(path, what, INPUT_LIMITS.secret);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/\r?\n$/, '');
   } catch {
@@ -271,10 +283,15 @@ async function readSecretFile(path: string, what: string): Promise<string> {
   }
 }
 
-async function readInputFile(path: string, what: string): Promise<Buffer> {
+async function readInputFile(
+  path: string,
+  what: string,
+  limit: number = INPUT_LIMITS.credentials,
+): Promise<Buffer> {
   try {
-    return await readFile(path);
+    return await readFileBounded(path, limit, what);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const reason =
       (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (e as Error).message;
     throw new WorkflowError('ERR_WORKFLOW_INPUT_READ', `Cannot read the ${what} from ${path}: ${reason}.`, {
@@ -298,13 +315,22 @@ async function loadRow(row: BatchRow): Promise<Loaded> {
     credentials,
     password: row.passwordFile !== undefined ? await readSecretFile(row.passwordFile, 'login password') : '',
   };
-  if (row.secretFile !== undefined) loaded.secret = await readSecretFile(row.secretFile, 'client secret');
+  if (row.secretFile !== undefined) {
+    loaded.secret = await readSecretFile(row.secretFile, 'client secret');
+    // Refused here, before the device is connected, by the policy every path applies.
+    checkSecret(loaded.secret, 'plain');
+  }
   if (row.activationCodeFile !== undefined)
     loaded.activationCode = checkActivationCode(
       await readSecretFile(row.activationCodeFile, 'activation code'),
     );
   return loaded;
 }
+
+/** How often the validation pass reports, ms. */
+const VALIDATE_PROGRESS_MS = 1000;
+/** Rows whose files are read at once during validation. */
+const LOAD_CONCURRENCY = 8;
 
 /** A first-come queue of `n` slots. */
 class Slots {
@@ -359,25 +385,45 @@ export async function runBatch(
   const open = deps.open ?? defaultOpen;
   emit({ type: 'batch-start', devices: rows.length, parallel });
 
-  // Read every row's files first: a device whose files are wrong fails before anything is connected.
-  const loaded = await Promise.all(
-    rows.map(async (row) => {
-      try {
-        return { ok: true as const, value: await loadRow(row) };
-      } catch (e) {
-        return { ok: false as const, error: errorInfo(e) };
+  // Read every row's files first, in one pass: a device whose files are wrong fails before anything is
+  // connected. A few rows at a time (not 10,000 files open at once), with a progress event every second.
+  type LoadResult = { ok: true; value: Loaded; sha1: string } | { ok: false; error: ErrorInfo };
+  const loaded: LoadResult[] = new Array<LoadResult>(rows.length);
+  let checked = 0;
+  let failedInputs = 0;
+  const progress = (done: boolean): void =>
+    emit({ type: 'validate-progress', checked, total: rows.length, failed: failedInputs, done });
+  const ticker = setInterval(() => progress(false), VALIDATE_PROGRESS_MS);
+  try {
+    let next = 0;
+    const reader = async (): Promise<void> => {
+      while (next < rows.length) {
+        const i = next++;
+        try {
+          const value = await loadRow(rows[i]!);
+          // The fingerprint alone finds a certificate listed twice; the full check runs per device.
+          loaded[i] = { ok: true, value, sha1: sha1Fingerprint(value.credentials.certificate) };
+        } catch (e) {
+          loaded[i] = { ok: false, error: errorInfo(e) };
+          failedInputs++;
+        }
+        checked++;
       }
-    }),
-  );
+    };
+    await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, rows.length) }, reader));
+  } finally {
+    clearInterval(ticker);
+  }
+  progress(true);
   // The same certificate on two rows: the later rows fail, whatever order the devices run in.
   const firstLine = new Map<string, number>();
   const sameAs = loaded.map((l, i) => {
     if (!l.ok) return undefined;
-    const fp = checkCredentials(l.value.credentials, { now: options.now }).report.fingerprints.sha1;
-    const first = firstLine.get(fp);
-    if (first === undefined) firstLine.set(fp, rows[i]!.line);
+    const first = firstLine.get(l.sha1);
+    if (first === undefined) firstLine.set(l.sha1, rows[i]!.line);
     return first;
   });
+  const checks = new Map<string, ReturnType<typeof checkCredentials>>();
   const serials = new Map<string, number>();
   const slots = new Slots(parallel);
   const consoleLane = new Slots(1); // serial and simulator devices: one at a time
@@ -417,7 +463,13 @@ export async function runBatch(
         fail('inputs', input.error);
         return result;
       }
-      const check = checkCredentials(input.value.credentials, { now: options.now });
+      // The certificate's facts for the result (computed once per certificate: rows listing the same
+      // one again fail below, and need only its facts).
+      let check = checks.get(input.sha1);
+      if (!check) {
+        check = checkCredentials(input.value.credentials, { now: options.now });
+        checks.set(input.sha1, check);
+      }
       result.identity = check.report.subject.cn ?? null;
       result.fingerprint = check.report.fingerprints.sha1;
       result.notAfter = check.report.notAfter;
@@ -542,24 +594,35 @@ export const RESULT_COLUMNS = [
 
 /** The result as CSV: a header, then one row per device in the input's order (RFC 4180, CRLF). */
 export function batchResultCsv(result: BatchResult): string {
-  return toCsv([
-    [...RESULT_COLUMNS],
-    ...result.devices.map((d) => [
-      String(d.line),
-      d.target,
-      d.serial ?? '',
-      d.productId ?? '',
-      d.status,
-      d.error?.code ?? '',
-      d.error?.message ?? '',
-      d.failedStep ?? '',
-      d.identity ?? '',
-      d.fingerprint ?? '',
-      d.notAfter ?? '',
-      d.secret ?? '',
-      d.warnings.join(' '),
-      d.startedAt,
-      d.finishedAt,
-    ]),
-  ]);
+  return toCsv([[...RESULT_COLUMNS], ...result.devices.map(resultRow)]);
+}
+
+/** The result CSV's header line (CRLF), for a file written row by row as devices finish. */
+export function batchResultCsvHeader(): string {
+  return toCsv([[...RESULT_COLUMNS]]);
+}
+
+/** One device's result as a CSV line (CRLF). */
+export function batchResultCsvRow(d: BatchDeviceResult): string {
+  return toCsv([resultRow(d)]);
+}
+
+function resultRow(d: BatchDeviceResult): string[] {
+  return [
+    String(d.line),
+    d.target,
+    d.serial ?? '',
+    d.productId ?? '',
+    d.status,
+    d.error?.code ?? '',
+    d.error?.message ?? '',
+    d.failedStep ?? '',
+    d.identity ?? '',
+    d.fingerprint ?? '',
+    d.notAfter ?? '',
+    d.secret ?? '',
+    d.warnings.join(' '),
+    d.startedAt,
+    d.finishedAt,
+  ];
 }

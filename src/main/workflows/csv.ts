@@ -11,6 +11,20 @@ export interface CsvRecord {
   fields: string[];
 }
 
+/** The longest value a batch file's field may hold: a target or a file path is far shorter. */
+export const MAX_CSV_FIELD_CHARS = 1024;
+
+/**
+ * A value as an error message may quote it: JSON-escaped (control characters, quotes and line breaks
+ * cannot break the line) and at most `max` characters of it, marked when cut.
+ */
+export function excerpt(value: string, max = 40): string {
+  const chars = [...value.slice(0, max * 2)];
+  return chars.length > max || value.length > max * 2
+    ? `${JSON.stringify(chars.slice(0, max).join(''))}… (${value.length} characters)`
+    : JSON.stringify(value);
+}
+
 function bad(line: number, message: string, file?: string): WorkflowError {
   return new WorkflowError(
     'ERR_WORKFLOW_BATCH_FILE',
@@ -47,6 +61,7 @@ export function parseCsv(input: string | Uint8Array, file?: string): CsvRecord[]
   let quotedSeen = false; // the record had a quoted field (so `""` alone is not a blank line)
 
   const endField = (): void => {
+    if (field.length > MAX_CSV_FIELD_CHARS) tooLong();
     fields.push(quoted ? field : field.trim());
     field = '';
     quoted = false;
@@ -59,8 +74,17 @@ export function parseCsv(input: string | Uint8Array, file?: string): CsvRecord[]
     quotedSeen = false;
   };
 
+  const tooLong = (): never => {
+    throw bad(
+      recordLine,
+      `a value of more than ${MAX_CSV_FIELD_CHARS} characters (${excerpt(field)}); a batch file holds targets and file names, not file contents.`,
+      file,
+    );
+  };
+
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
+    if (field.length > MAX_CSV_FIELD_CHARS) tooLong();
     if (inQuotes) {
       if (c === '"') {
         if (text[i + 1] === '"') {

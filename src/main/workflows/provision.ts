@@ -4,7 +4,6 @@
  * is already done, so a second run after an interruption goes on where the first stopped.
  */
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Enc } from '../../core/jwe/index.js';
 import { type CheckResult, type Credentials, checkCredentials } from '../../core/pki/index.js';
 import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
@@ -13,6 +12,7 @@ import { describePosition, readJson } from '../../core/json-text.js';
 import { checkActivationCode } from '../../core/xapi/build.js';
 import type { ConfigNode, DeviceIdentity, E2eeStatus } from '../../core/xapi/results.js';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
 import { writeFileAtomic } from '../vault/atomic-file.js';
 import { deriveInventory } from '../vault/inventory.js';
 import { type Journal, unsettledOps } from '../vault/journal.js';
@@ -320,9 +320,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     title: 'Back up the configuration',
     include: (ctx) => (ctx.options.backupFile ? true : 'no backup file given'),
     async alreadyDone(ctx) {
-      const existing = await readFile(ctx.options.backupFile!, 'utf8').catch(() => null);
-      if (existing === null) return false;
-      const parsed = backupJson(existing, ctx.options.backupFile!) as { device?: { serialNumber?: string } };
+      const parsed = await readBackup<{ device?: { serialNumber?: string } }>(ctx.options.backupFile!, true);
+      if (parsed === null) return false;
       if (parsed.device?.serialNumber !== ctx.serial) {
         throw new WorkflowError(
           'ERR_WORKFLOW_DEVICE_CHANGED',
@@ -425,6 +424,13 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
             'The device already holds the secret the keychain has for it; the one you gave was not used. Rotate the secret to change it.',
           );
         }
+        // A run killed between storing the secret and clearing its pending copy left both equal: the
+        // device holds it (just probed), so the pending entry is settled now, not left for later.
+        if ((await secrets.getPending(ctx.serial)) === stored) {
+          await secrets.deletePending(ctx.serial);
+          await settlePlainPopulates(ctx.deps.journal, ctx.serial, stored);
+          return 'the device already holds the secret stored for it; the pending copy an interrupted run left is settled';
+        }
         return 'the device already holds the secret stored for it';
       }
       const pending = await secrets.getPending(ctx.serial);
@@ -432,20 +438,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         // An earlier run was cut off after the device took the secret: settle it now, in the keychain and the journal.
         await secrets.set(ctx.serial, pending);
         await secrets.deletePending(ctx.serial);
-        const open = unsettledOps(await ctx.deps.journal.read(), {
-          action: 'secret.populate-plain',
-          serial: ctx.serial,
-        });
-        for (const o of open)
-          await ctx.deps.journal.outcome(
-            'secret.populate-plain',
-            o.op,
-            ctx.serial,
-            'ok',
-            'probe',
-            {},
-            { secrets: [pending] },
-          );
+        await settlePlainPopulates(ctx.deps.journal, ctx.serial, pending);
         ctx.secret = pending;
         return 'the device took the secret in an earlier run; it is now stored';
       }
@@ -559,7 +552,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     include: (ctx) => (ctx.options.restore ? true : 'nothing to restore'),
     async act(ctx) {
       const { file, paths } = ctx.options.restore!;
-      const backup = backupJson(await readFile(file, 'utf8'), file) as { nodes?: ConfigNode[] };
+      const backup = (await readBackup<{ nodes?: ConfigNode[] }>(file, false))!;
       const wanted = paths.map((p) => p.toLowerCase().trim());
       const nodes = (backup.nodes ?? []).filter((n) =>
         wanted.some((w) => n.path.toLowerCase() === w || n.path.toLowerCase().startsWith(w + ' ')),
@@ -790,6 +783,35 @@ function requireSecret(ctx: Ctx): string {
     );
   }
   return ctx.secret;
+}
+
+/**
+ * Reads a configuration backup (bounded: a wrong file such as /dev/zero is refused at once). A file that
+ * is missing is null when `missingOk`; one that is not a backup is ERR_WORKFLOW_INPUT_READ.
+ */
+async function readBackup<T>(file: string, missingOk: boolean): Promise<T | null> {
+  let text: string;
+  try {
+    text = (await readFileBounded(file, INPUT_LIMITS.backup, 'configuration backup')).toString('utf8');
+  } catch (e) {
+    if (missingOk && (e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (e instanceof InputError) throw e;
+    throw new WorkflowError(
+      'ERR_WORKFLOW_INPUT_READ',
+      `Cannot read the backup ${file}: ${(e as Error).message}.`,
+      {
+        path: file,
+      },
+    );
+  }
+  return backupJson(text, file) as T;
+}
+
+/** Gives every unsettled plain populate of `serial` its outcome: the device was found holding `secret`. */
+async function settlePlainPopulates(journal: Journal, serial: string, secret: string): Promise<void> {
+  const open = unsettledOps(await journal.read(), { action: 'secret.populate-plain', serial });
+  for (const o of open)
+    await journal.outcome('secret.populate-plain', o.op, serial, 'ok', 'probe', {}, { secrets: [secret] });
 }
 
 /**

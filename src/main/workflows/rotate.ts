@@ -11,6 +11,7 @@ import { ProvisionerError } from '../../core/errors.js';
 import { type Enc, seal } from '../../core/jwe/index.js';
 import { type SecretCheck, checkSecret, generateSecret } from '../../core/secret/index.js';
 import { type Journal, unsettledOps } from '../vault/journal.js';
+import type { JournalRecord } from '../vault/journal-types.js';
 import { VaultError } from '../vault/errors.js';
 import { type SecretStore, checkSerial } from '../vault/secret-store.js';
 
@@ -93,6 +94,30 @@ export interface RotateResult {
   before: SettleResult;
   /** When the answer was lost and `reconnect` settled it. */
   settledAfter?: SettleResult;
+  /**
+   * The device already held the requested secret, set by the earlier rotation `op` (a re-run of a change
+   * that went through): nothing was sent, and the keychain is settled.
+   */
+  alreadyApplied?: true;
+}
+
+/**
+ * The op of the rotation that set the keychain's current secret of `serial`, when the last thing that
+ * set it was a rotation (settled `ok`); undefined when it was a plain populate, an import or a typed one.
+ */
+export function lastRotation(records: readonly JournalRecord[], serial: string): string | undefined {
+  let last: string | undefined;
+  for (const r of records) {
+    if (r.kind === 'event') {
+      if (r.event === 'secret.stored' && r.serial === serial) last = undefined;
+      if (r.event === 'secret.imported' && r.serials.includes(serial)) last = undefined;
+      continue;
+    }
+    if (r.serial !== serial || r.kind !== 'outcome' || r.result !== 'ok') continue;
+    if (r.action === 'secret.rotate') last = r.op;
+    else if (r.action === 'secret.populate-plain' || r.action === 'device.factory-reset') last = undefined;
+  }
+  return last;
 }
 
 function errorCode(e: unknown): string | undefined {
@@ -256,9 +281,26 @@ export async function rotateSecret(
   const newSecret = request.newSecret ?? generated!.secret;
   const check = checkSecret(newSecret, 'blob');
   if (newSecret === current) {
-    throw new RotateError('ERR_ROTATE_SAME_SECRET', 'The new secret is the current one; choose another.', {
+    // A re-run of a rotation that went through (here, or settled just now by the probe): the device
+    // holds the requested secret, which is all that was asked. Only a secret that no rotation set is
+    // refused as "the same one".
+    const earlier =
+      (before.holds === 'new' ? before.ops.at(-1) : undefined) ?? lastRotation(await journal.read(), serial);
+    if (earlier === undefined) {
+      throw new RotateError('ERR_ROTATE_SAME_SECRET', 'The new secret is the current one; choose another.', {
+        serial,
+      });
+    }
+    if (before.holds !== 'new' && !(await deviceHolds(device, current, enc))) throw unknownSecret(serial);
+    return {
       serial,
-    });
+      op: earlier,
+      newSecret,
+      generated: false,
+      check,
+      before,
+      alreadyApplied: true,
+    };
   }
   const secrets = [current, newSecret];
   const blob = await seal('populate', newSecret, current, { enc });

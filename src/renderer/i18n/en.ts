@@ -374,6 +374,9 @@ export const en = {
     ERR_WORKFLOW_CANCELLED: 'Stopped as you asked. Resume to go on from there.',
     ERR_WORKFLOW_NOTHING_TO_RESUME: 'There is nothing to resume: start the provisioning.',
     ERR_WORKFLOW_INPUT_READ: 'A chosen file cannot be read. Choose it again.',
+    ERR_SIM_STATE_FILE: 'The simulator’s state file cannot be used. Choose a file in a folder that exists.',
+    ERR_INPUT_TOO_LARGE:
+      'The chosen file is far larger than such a file can be: it is the wrong file. Choose the right one.',
     ERR_ROTATE_REJECTED: 'The device refused the new secret; it still holds the current one.',
     ERR_ROTATE_OUTCOME_UNKNOWN:
       'The device did not answer, so it may hold either secret. Both are in the keychain: connect again and rotate, and the tool finds out which.',

@@ -364,6 +364,9 @@ export const ko: typeof en = {
     ERR_WORKFLOW_CANCELLED: '요청대로 중지했습니다. 재개하면 거기서부터 계속합니다.',
     ERR_WORKFLOW_NOTHING_TO_RESUME: '재개할 것이 없습니다. 프로비저닝을 시작하십시오.',
     ERR_WORKFLOW_INPUT_READ: '선택한 파일을 읽을 수 없습니다. 다시 선택하십시오.',
+    ERR_SIM_STATE_FILE: '시뮬레이터 상태 파일을 사용할 수 없습니다. 존재하는 폴더의 파일을 선택하십시오.',
+    ERR_INPUT_TOO_LARGE:
+      '선택한 파일이 그런 파일이 가질 수 있는 크기보다 훨씬 큽니다. 잘못된 파일입니다. 올바른 파일을 선택하십시오.',
     ERR_ROTATE_REJECTED: '장치가 새 비밀을 거부했습니다. 장치에는 여전히 현재 비밀이 있습니다.',
     ERR_ROTATE_OUTCOME_UNKNOWN:
       '장치가 응답하지 않아 어느 비밀이 있는지 모릅니다. 둘 다 키체인에 있으니 다시 연결하여 교체하면 도구가 확인합니다.',

@@ -1,4 +1,14 @@
-import { mkdtemp, readFile, rm, writeFile, appendFile, stat, truncate } from 'node:fs/promises';
+import {
+  mkdtemp,
+  readFile,
+  readdir,
+  rm,
+  writeFile,
+  appendFile,
+  stat,
+  truncate,
+  utimes,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -251,6 +261,68 @@ describe('Journal', () => {
     const j = new Journal(dir);
     await j.append({ kind: 'event', event: 'device.identified', serial: 'FOC1' });
     expect(await j.read()).toHaveLength(2);
+  });
+
+  it('an empty lock (a kill between create and write) is stale, and does not block', async () => {
+    const lock = join(dir, 'journal.lock');
+    await writeFile(lock, '');
+    const old = new Date(Date.now() - 5_000);
+    await utimes(lock, old, old);
+    const j = new Journal(dir);
+    const t0 = Date.now();
+    await j.append({ kind: 'event', event: 'device.identified', serial: 'FOC1' });
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(await j.read()).toHaveLength(2);
+    await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a lock with garbage in it is stale', async () => {
+    const lock = join(dir, 'journal.lock');
+    await writeFile(lock, 'not a pid\n');
+    const old = new Date(Date.now() - 5_000);
+    await utimes(lock, old, old);
+    const j = new Journal(dir);
+    await j.append({ kind: 'event', event: 'device.identified', serial: 'FOC1' });
+    expect(await j.read()).toHaveLength(2);
+  });
+
+  it('a lock held by a live process is respected, and leaves no temporary file behind', async () => {
+    const lock = join(dir, 'journal.lock');
+    await writeFile(lock, String(process.ppid));
+    const j = new Journal(dir);
+    const pending = j.append({ kind: 'event', event: 'device.identified', serial: 'FOC1' });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await readdir(dir)).not.toContain('journal.jsonl');
+    await rm(lock);
+    await pending;
+    expect(await j.read()).toHaveLength(2);
+    expect((await readdir(dir)).filter((n) => n.startsWith('journal.lock'))).toEqual([]);
+  });
+
+  it("a killed writer's private lock file is swept away", async () => {
+    await writeFile(join(dir, 'journal.lock.999999999.0badf00d'), '999999999\n');
+    const j = new Journal(dir);
+    await j.append({ kind: 'event', event: 'device.identified', serial: 'FOC1' });
+    expect((await readdir(dir)).filter((n) => n.startsWith('journal.lock'))).toEqual([]);
+  });
+
+  it('the lock is never seen empty: its content is linked into place whole', async () => {
+    const j = new Journal(dir);
+    const lock = join(dir, 'journal.lock');
+    const seen: string[] = [];
+    let done = false;
+    const watch = (async () => {
+      while (!done) {
+        const t = await readFile(lock, 'utf8').catch(() => undefined);
+        if (t !== undefined) seen.push(t);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    for (let i = 0; i < 20; i++)
+      await j.append({ kind: 'event', event: 'device.identified', serial: `F${i}` });
+    done = true;
+    await watch;
+    expect(seen.every((t) => t === `${process.pid}\n`)).toBe(true);
   });
 
   it('an empty directory is an empty, valid journal', async () => {

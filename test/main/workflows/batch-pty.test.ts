@@ -204,8 +204,7 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
     let most = 0;
     let mostLocal = 0;
     for (const e of events) {
-      const isLocal =
-        e.type !== 'batch-start' && e.type !== 'batch-end' && !e.device.target.startsWith('ssh:');
+      const isLocal = 'device' in e && !e.device.target.startsWith('ssh:');
       if (e.type === 'device-start') {
         running++;
         if (isLocal) local++;

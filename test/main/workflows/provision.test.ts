@@ -199,6 +199,29 @@ describe.runIf(ready)('provision over a serial console', () => {
     expect(sim.clientSecretIs(first.newSecret!)).toBe(true);
   });
 
+  it('a kill after the plain populate stored the secret but before its pending copy was cleared: the re-run settles it', async () => {
+    await fresh();
+    const secret = 'OWNER-SECRET-KILLED-BEFORE-CLEAR-1';
+    // The process "dies" at the keychain call that clears the pending copy.
+    const kill = vi.spyOn(secrets, 'deletePending').mockRejectedValueOnce(new Error('killed'));
+    const first = await run({ secret });
+    kill.mockRestore();
+    expect(first.ok).toBe(false);
+    expect(await secrets.get(SERIAL)).toBe(secret);
+    expect(await secrets.getPending(SERIAL)).toBe(secret);
+    const second = await run({ secret });
+    expect(second.error).toBeUndefined();
+    expect(second.steps.find((s) => s.id === 'populate-secret')).toMatchObject({
+      status: 'skipped',
+      reason:
+        'the device already holds the secret stored for it; the pending copy an interrupted run left is settled',
+    });
+    expect(await secrets.getPending(SERIAL)).toBeNull();
+    expect(await secrets.get(SERIAL)).toBe(secret);
+    expect(sim.clientSecretIs(secret)).toBe(true);
+    expect((await journal.verify()).ok).toBe(true);
+  });
+
   it('refuses an unsupported model, and sends nothing', async () => {
     await fresh({ model: 'Cisco TelePresence MX300 G2', software: 'RoomOS 11.23.1.8 3963b07b5c5' });
     const r = await run();

@@ -108,6 +108,46 @@ describe.skipIf(!systemHas('keyring'))('rotateSecret', () => {
     expect((await journal.read()).filter((x) => x.kind === 'intent')).toEqual([]);
   });
 
+  it('a re-run of a rotation that went through: the device holds it (probed), nothing is sent, no error', async () => {
+    await store.set(serial, OLD);
+    const NEW = 'the secret of a rotation run twice 7!';
+    const first = await rotateSecret(device, { newSecret: NEW }, { store, journal });
+    const intents = (await journal.read()).filter((x) => x.kind === 'intent').length;
+    const again = await rotateSecret(device, { newSecret: NEW }, { store, journal });
+    expect(again).toMatchObject({ serial, op: first.op, alreadyApplied: true, generated: false });
+    expect(sim.clientSecretIs(NEW)).toBe(true);
+    expect(await store.get(serial)).toBe(NEW);
+    expect((await journal.read()).filter((x) => x.kind === 'intent')).toHaveLength(intents);
+    // If the device does not hold it after all, that is said, not papered over.
+    await store.set(serial, 'a keychain that is wrong 12345');
+    await expect(
+      rotateSecret(device, { newSecret: 'a keychain that is wrong 12345' }, { store, journal }),
+    ).rejects.toMatchObject({ code: 'ERR_ROTATE_SECRET_UNKNOWN' });
+  });
+
+  it('a re-run after a kill once the device took the secret: settled by probe, then reported as applied', async () => {
+    await store.set(serial, OLD);
+    const NEW = 'the secret whose answer was lost 99';
+    sim.setFaults({ dropAfterCommand: 'ClientSecret Populate' });
+    await expect(rotateSecret(device, { newSecret: NEW }, { store, journal })).rejects.toMatchObject({
+      code: 'ERR_ROTATE_OUTCOME_UNKNOWN',
+    });
+    sim.setFaults({});
+    const next = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
+    try {
+      const r = await rotateSecret(next, { newSecret: NEW }, { store, journal });
+      expect(r).toMatchObject({ alreadyApplied: true, before: { state: 'settled', holds: 'new' } });
+    } finally {
+      await next.close();
+    }
+    expect(await store.get(serial)).toBe(NEW);
+    expect(await store.getPending(serial)).toBeNull();
+    expect(deriveInventory(await journal.read()).devices[0]).toMatchObject({
+      state: 'secret-set',
+      unsettled: [],
+    });
+  });
+
   it('a lost answer with reconnect: settled at once by the probe', async () => {
     await store.set(serial, OLD);
     sim.setFaults({ dropAfterCommand: 'ClientSecret Populate' });

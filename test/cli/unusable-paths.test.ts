@@ -1,0 +1,172 @@
+/**
+ * Every CLI command, driven with paths it cannot use (a missing folder, /dev/zero, a folder, an empty
+ * device, a file that is no serial port): each ends with an ordinary coded error on the first line of
+ * stderr, quickly, and never with ERR_INTERNAL ("please report it").
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
+import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import { type CliResult, runCli } from '../helpers/cli.js';
+import { systemHas } from '../helpers/system.js';
+
+const ZERO = '/dev/zero';
+const EMPTY = '/dev/null';
+
+describe.runIf(systemHas('keyring'))(
+  'every command with unusable paths: a coded error, never ERR_INTERNAL',
+  () => {
+    let dir: string;
+    /** A folder that does not exist (inside the test's folder: nothing outside it is touched). */
+    let MISSING: string;
+    let env: Record<string, string>;
+    const service = `e2ee-test-unusable-${randomUUID()}`;
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'e2ee-unusable-'));
+      MISSING = join(dir, 'no-such-folder', 'x');
+      writeFileSync(join(dir, 'secret'), 'a secret of some length 12345\n');
+      writeFileSync(join(dir, 'plain-file'), 'not a folder\n');
+      const pki = await makeDemoPki('Unusable');
+      writeFileSync(join(dir, 'cert.pem'), (await issueDeviceCert(pki, { cn: 'u.example' })).bundlePem);
+      env = { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KEYCHAIN_SERVICE: service };
+    });
+    afterAll(async () => {
+      const store = new KeychainSecretStore({ service });
+      for (const s of await store.list()) await store.delete(s.serial);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    function cases(): Array<{
+      name: string;
+      args: string[];
+      input?: string | Uint8Array;
+      env?: Record<string, string>;
+    }> {
+      const secret = join(dir, 'secret');
+      const paths = [MISSING, ZERO, dir, EMPTY];
+      const targets = [
+        `sim:?state=${MISSING}.json`,
+        `sim:?state=${join(dir, 'plain-file')}/x.json`,
+        'serial:/dev/null',
+        'serial:/etc/passwd',
+        `serial:${MISSING}`,
+      ];
+      const out: Array<{
+        name: string;
+        args: string[];
+        input?: string | Uint8Array;
+        env?: Record<string, string>;
+      }> = [];
+      const add = (args: string[], input?: string | Uint8Array, extra?: Record<string, string>): void => {
+        out.push({
+          name: args.join(' '),
+          args,
+          ...(input !== undefined ? { input } : {}),
+          ...(extra ? { env: extra } : {}),
+        });
+      };
+      for (const p of paths) {
+        add(['blob', 'seal', '--action', 'populate', '--secret-file', p], 'new secret 1234567890');
+        add(['blob', 'seal', '--action', 'add', '--secret-file', secret, '--payload-file', p]);
+        add(['blob', 'open', '--secret-file', p], 'x');
+        add(['cert', 'inspect', '--cert', p]);
+        add([
+          'cert',
+          'csr',
+          '--cn',
+          'a.example',
+          '--key-out',
+          p,
+          '--csr-out',
+          join(dir, 'c.csr'),
+          '--passphrase-file',
+          secret,
+        ]);
+        add([
+          'cert',
+          'csr',
+          '--cn',
+          'a.example',
+          '--key-out',
+          join(dir, `k-${randomUUID()}.pem`),
+          '--csr-out',
+          p,
+          '--passphrase-file',
+          secret,
+        ]);
+        add(['provision', '--target', 'sim:', '--cert', p]);
+        const cert = join(dir, 'cert.pem');
+        add(['provision', '--target', 'sim:', '--cert', cert, '--backup', p]);
+        add(['provision', '--target', 'sim:', '--cert', cert, '--handover', p]);
+        add(['renew', '--target', 'sim:', '--cert', p]);
+        add(['batch', p]);
+        add(['secret', 'import', p, '--passphrase-file', secret]);
+        add(['secret', 'export', '--out', p === dir ? dir : `${p}/out.escrow`, '--passphrase-file', secret]);
+        add(['secret', 'rotate', '--target', 'sim:', '--new-secret-file', p]);
+        add(['device', 'info', '--target', 'sim:', '--password-file', p]);
+        add(['console', '--target', 'sim:', '--log', p === dir ? dir : `${p}/log`], '');
+        if (p !== dir) add(['simulator', '--link', `${p}/tty`, '--state', `${p}/state.json`]);
+      }
+      for (const t of targets) {
+        for (const c of ['device info', 'deactivate', 'secret rotate']) add([...c.split(' '), '--target', t]);
+        add(['preferred-domain', '--target', t, '--domain', 'a.example']);
+        add(['provision', '--target', t, '--cert', secret]);
+        add(['console', '--target', t], '');
+      }
+      add(['blob', 'inspect'], new Uint8Array(2 * 1024 * 1024));
+      // A backup file that exists but is not a backup (not JSON).
+      add([
+        'provision',
+        '--target',
+        'sim:',
+        '--cert',
+        join(dir, 'cert.pem'),
+        '--backup',
+        join(dir, 'plain-file'),
+      ]);
+      for (const home of [EMPTY, join(dir, 'plain-file'), join(dir, 'no-such-home', 'home')]) {
+        add(['inventory'], undefined, { E2EE_PROV_HOME: home });
+        add(['journal', 'verify'], undefined, { E2EE_PROV_HOME: home });
+        add(['secret', 'rotate', '--target', 'sim:'], undefined, { E2EE_PROV_HOME: home });
+      }
+      return out;
+    }
+
+    it('ends each with a coded error, in under 10 s, never ERR_INTERNAL', async () => {
+      const all = cases();
+      const results: Array<{ name: string; r: CliResult; ms: number }> = [];
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < all.length) {
+          const c = all[next++]!;
+          const t0 = Date.now();
+          const r = await runCli(c.args, c.input ?? '', { ...env, ...c.env }, 10_000);
+          results.push({ name: c.name, r, ms: Date.now() - t0 });
+        }
+      };
+      await Promise.all([worker(), worker(), worker()]);
+      const bad = results
+        .filter(
+          ({ r, ms }) =>
+            r.status === 70 ||
+            r.status === null ||
+            /ERR_INTERNAL/.test(r.stderr) ||
+            // Some inputs are usable after all (an empty password is the factory default): then no error.
+            // Otherwise the first line of stderr is the error.
+            (r.status !== 0 && !/^ERR_[A-Z0-9_]+ \S/.test(r.stderr)) ||
+            ms > 10_000,
+        )
+        .map(
+          ({ name, r, ms }) =>
+            `${name} -> ${r.status} in ${ms} ms: ${r.stderr.split('\n')[0]!.slice(0, 200)}`,
+        );
+      expect(bad).toEqual([]);
+      // Nothing made the missing folder exist.
+      expect(existsSync(join(dir, 'no-such-folder'))).toBe(false);
+    }, 240_000);
+  },
+);

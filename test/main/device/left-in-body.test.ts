@@ -1,0 +1,57 @@
+/**
+ * A run killed inside `Services Add` (between its command line and its body) leaves the serial console
+ * collecting a body. The next connection ends that body at once ("."), instead of losing its login
+ * lines to it and stalling until a command timeout.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleSession, connect } from '../../../src/main/device/index.js';
+import { createSimulator, type RoomOsSimulator } from '../../../src/simulator/index.js';
+import { systemHas } from '../../helpers/system.js';
+
+describe.runIf(systemHas('socat'))('a console left inside a multi-line command', () => {
+  let dir: string;
+  let sim: RoomOsSimulator;
+  let link: string;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'e2ee-left-in-body-'));
+    sim = await createSimulator({ rebootDelayMs: 100 });
+    link = join(dir, 'tty');
+    close = (await sim.servePty(link)).close;
+  });
+  afterAll(async () => {
+    await close?.();
+    await sim?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is ended at once on connecting; nothing is added; the set-up goes on', async () => {
+    const first = await connect(`serial:${link}`, { wakeIntervalMs: 1000 });
+    // The process dies right after the command line: no body, no ".", no "bye"; the line stays up.
+    const session = (first as unknown as { session: ConsoleSession }).session;
+    await session.transport.write(Buffer.from('xCommand Security Certificates Services Add\r'));
+    await new Promise((r) => setTimeout(r, 200));
+    await session.transport.close();
+
+    const before = sim.events.length;
+    const t0 = Date.now();
+    // The default 15 s command timeout: a stall would show.
+    const again = await connect(`serial:${link}`, { wakeIntervalMs: 1000 });
+    const ms = Date.now() - t0;
+    try {
+      expect((await again.identify()).serialNumber).toBe('FOC2345X0AB');
+    } finally {
+      await again.close();
+    }
+    expect(ms).toBeLessThan(8_000);
+    expect(sim.state.certificates).toEqual([]);
+    // The unfinished command was answered with an error (its body was empty), not run with our lines.
+    const commands = sim.events.slice(before).filter((e) => e.type === 'command');
+    expect(JSON.stringify(commands[0])).toMatch(/Services Add/);
+    expect(JSON.stringify(commands[0])).not.toMatch(/echo off|xpreferences|ProductId/);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * A large batch: every row's files are read and checked in one pass before any device is touched, with
+ * a progress event at least every second; a certificate listed twice is found by its fingerprint.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
+import { Journal } from '../../../src/main/vault/journal.js';
+import type { SecretStore } from '../../../src/main/vault/secret-store.js';
+import { type BatchEvent, readBatchFile, runBatch } from '../../../src/main/workflows/batch.js';
+
+const ROWS = 2000;
+
+describe('batch validation of many rows', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'e2ee-batch-validate-'));
+    const pki = await makeDemoPki('Many');
+    writeFileSync(join(dir, 'a.pem'), (await issueDeviceCert(pki, { cn: 'a.many.example' })).bundlePem);
+    writeFileSync(join(dir, 'b.pem'), (await issueDeviceCert(pki, { cn: 'b.many.example' })).bundlePem);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`checks ${ROWS} rows before any device, reporting at least every second`, async () => {
+    let csv = 'target,cert,key\n';
+    for (let i = 0; i < ROWS; i++)
+      csv += `sim:?serial=FOCMANY${String(i).padStart(5, '0')},${i === 1 ? 'b' : 'a'}.pem,\n`;
+    csv += 'sim:?serial=FOCMANYMISS,missing.pem,\n';
+    const file = join(dir, 'many.csv');
+    writeFileSync(file, csv);
+    const t0 = Date.now();
+    const rows = readBatchFile(csv, { file });
+    expect(rows).toHaveLength(ROWS + 1);
+    const events: Array<{ at: number; e: BatchEvent }> = [];
+    const opened: string[] = [];
+    const result = await runBatch(
+      rows,
+      {
+        secrets: {} as SecretStore,
+        journal: new Journal(join(dir, 'home')),
+        // No device is reachable: the rows that get this far fail at "connect".
+        open: async (target) => {
+          opened.push(JSON.stringify(target));
+          throw Object.assign(new Error('no device here'), { code: 'ERR_DEVICE_PORT_MISSING' });
+        },
+      },
+      { onEvent: (e) => events.push({ at: Date.now(), e }) },
+    );
+    const firstDevice = events.findIndex((x) => x.e.type === 'device-start');
+    const validation = events.slice(0, firstDevice).filter((x) => x.e.type === 'validate-progress');
+    // The last one says the pass is done, with every row counted and the missing file noted.
+    expect(validation.at(-1)!.e).toEqual({
+      type: 'validate-progress',
+      checked: ROWS + 1,
+      total: ROWS + 1,
+      failed: 1,
+      done: true,
+    });
+    // At least every second from the start of the pass to its end.
+    const times = [t0, ...validation.map((x) => x.at)];
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeLessThan(1_600);
+    // Two rows with their own certificate reach "connect"; the others share row 2's and never do.
+    expect(opened).toHaveLength(2);
+    expect(result.devices[2]!.error?.code).toBe('ERR_WORKFLOW_CERT_IN_USE');
+    expect(result.devices.at(-1)!.error?.code).toBe('ERR_WORKFLOW_INPUT_READ');
+    expect(result.devices.at(-1)!.failedStep).toBe('inputs');
+    // One fast pass: a few milliseconds a row, not the 12 ms it was.
+    expect(events[firstDevice]!.at - t0).toBeLessThan(ROWS * 6);
+  }, 60_000);
+});
