@@ -41,8 +41,15 @@ export function identityTarget(
  * schema's own way to ask. The `UsedFor` labels are not used: their wording for WebexIdentity is not
  * public, and chain certificates of an Add are listed as entries that show the leaf's labels.
  */
-export function identityEntries(device: WorkflowDevice): Promise<DeviceCertificate[]> {
-  return device.listCertificates({ filter: 'WebexIdentity' });
+export async function identityEntries(device: WorkflowDevice): Promise<DeviceCertificate[]> {
+  try {
+    return await device.listCertificates({ filter: 'WebexIdentity' });
+  } catch (e) {
+    // A device without the WebexIdentity purpose (a model or release without external identities)
+    // refuses the filter value: it uses no certificate for it.
+    if ((e as { code?: string }).code === 'ERR_DEVICE_PARAMETER') return [];
+    throw e;
+  }
 }
 
 /** Fingerprints of certificates this tool added to the device (a `cert.add` intent in the journal). */

@@ -31,6 +31,8 @@ export interface RenewOptions {
   enc?: Enc;
   /** Keep the old certificate in the device's store (deactivated) instead of deleting it. */
   keepOld?: boolean;
+  /** How long a registered device may take to report the new identity (default 60 s). */
+  identitySettleMs?: number;
   now?: Date;
 }
 
@@ -158,7 +160,10 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     id: 'verify',
     title: 'Verify the new identity',
     async act(ctx, io) {
-      const status = await awaitExternalIdentity(ctx.deps.device, ctx.cn, { signal: io.signal });
+      const status = await awaitExternalIdentity(ctx.deps.device, ctx.cn, {
+        signal: io.signal,
+        ...(ctx.options.identitySettleMs !== undefined ? { timeoutMs: ctx.options.identitySettleMs } : {}),
+      });
       const ext = status.external;
       if (externalIdentityIs(ext, ctx.cn)) return `external identity ${ext.identity}: ${ext.status}`;
       if (!status.present) {
