@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../src/core/jwe/index.js';
-import { buildAddPayload, readCredentials } from '../../src/core/pki/index.js';
+import { buildAddPayload, checkCredentials, readCredentials } from '../../src/core/pki/index.js';
 import { CAPTURE_PROBES, type DeviceCapture, connect } from '../../src/main/device/index.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { createSimulator } from '../../src/simulator/index.js';
@@ -53,7 +53,7 @@ describe('e2ee-prov device capture', () => {
     const device = await connect(`sim:`, { simulator: sim, password: PASSWORD });
     await device.populateSecretPlain(SECRET);
     await device.addCertificate(await seal('add', buildAddPayload(credentials).payload, SECRET));
-    const fp = (await device.listCertificates())[0]!.fingerprint;
+    const fp = checkCredentials(credentials).report.fingerprints.sha1;
     await device.activate(await seal('activate', fp, SECRET));
     await device.close();
     await sim.close();

@@ -26,7 +26,7 @@ describe('e2ee-prov device info', () => {
     expect(r.stdout.toString()).toBe(
       [
         'Product:        Cisco Room Kit',
-        'Software:       RoomOS 11.23.1.8 3963b07b5c5 (11.23.1.8.3963b07b5c5)',
+        'Software:       RoomOS 11.23.1.8 3963b07b5c5 (ce11.23.1.8.3963b07b5c5)',
         'Serial number:  FOC2345X0AB',
         'System name:    (not set)',
         'Webex status:   Stopped',
@@ -124,23 +124,46 @@ describe.runIf(systemHas('openssl'))('e2ee-prov device certs', () => {
     await dev.close();
     await sim.close();
 
+    // A device without certificates (the variant without the factory one).
     const empty = await runCli(
-      ['device', 'certs', '--target', `sim:?state=${join(dir, 'empty.json')}`],
+      ['device', 'certs', '--target', `sim:?state=${join(dir, 'empty.json')}&selfsigned=off`],
       '',
       env(),
     );
     expect(empty.stdout.toString()).toBe('No certificates.\n');
+    // A factory-fresh device lists its own self-signed certificate, used for nothing.
+    const fresh = await runCli(['device', 'certs', '--target', 'sim:'], '', env());
+    const freshLines = fresh.stdout.toString().split('\n');
+    expect(freshLines[1]).toBe('   Subject:   /CN=TemporaryDefaultCertificate');
+    expect(freshLines[4]).toBe('   Used for:  (nothing)');
+    expect(freshLines).toHaveLength(6);
 
     const r = await runCli(['device', 'certs', '--target', `sim:?state=${state}`], '', env());
     expect(r.stderr).toBe('');
-    const lines = r.stdout.toString().split('\n');
-    expect(lines[0]).toBe(`1. ${cert.sha1}`);
-    expect(lines[1]).toMatch(/^ {3}Subject: {3}.*cli\.example\.com/);
-    expect(lines[4]).toBe('   Used for:  WebexIdentity');
+    const blocks = r.stdout
+      .toString()
+      .split(/\n(?=\d+\. )/)
+      .map((b) => b.trimEnd().split('\n'));
+    const leaf = blocks.find((b) => b[0]!.endsWith(cert.sha1))!;
+    expect(leaf[1]).toMatch(/^ {3}Subject: {3}.*cli\.example\.com/);
+    // UsedFor holds the device's label; the filter says which certificate is the identity.
+    expect(leaf[4]).toBe('   Used for:  Webex identity');
+    expect(leaf[5]).toBe('   WebexIdentity: listed by Show Filter: WebexIdentity');
+    expect(
+      blocks.filter((b) => b.includes('   WebexIdentity: listed by Show Filter: WebexIdentity')),
+    ).toHaveLength(1);
 
     const j = await runCli(['device', 'certs', '--json', '--target', `sim:?state=${state}`], '', env());
-    const list = JSON.parse(j.stdout.toString()) as Array<{ fingerprint: string; purposes: string[] }>;
-    expect(list.map((c) => [c.fingerprint, c.purposes])).toEqual([[cert.sha1, ['WebexIdentity']]]);
+    const list = JSON.parse(j.stdout.toString()) as Array<{
+      fingerprint: string;
+      purposes: string[];
+      webexIdentity: boolean;
+      subjectName: string;
+    }>;
+    expect(list.filter((c) => c.webexIdentity).map((c) => [c.fingerprint, c.purposes])).toEqual([
+      [cert.sha1, ['Webex identity']],
+    ]);
+    expect(list.map((c) => c.subjectName)).toContain('/CN=TemporaryDefaultCertificate');
   });
 });
 

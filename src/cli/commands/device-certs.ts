@@ -1,5 +1,7 @@
 import { safe } from '../../core/inert.js';
 import type { DeviceCertificate } from '../../main/device/index.js';
+import { deviceOps } from '../../main/workflows/device-port.js';
+import { identityEntries } from '../../main/workflows/identity.js';
 import { type Command, parse, required } from '../command.js';
 import { withDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
@@ -29,15 +31,28 @@ export const deviceCerts: Command = {
       io,
       async (device) => {
         const certs = await device.listCertificates();
-        await write(io.stdout, values.json ? JSON.stringify(certs, null, 2) + '\n' : certsText(certs));
+        // The documented way to ask which are used for WebexIdentity (UsedFor holds labels whose wording
+        // for it is not public); a device without that purpose refuses the filter: none are.
+        const identity = new Set((await identityEntries(deviceOps(device))).map((c) => c.fingerprint));
+        const shown = certs.map((c) => ({ ...c, webexIdentity: identity.has(c.fingerprint) }));
+        await write(
+          io.stdout,
+          values.json ? JSON.stringify(shown, null, 2) + '\n' : certsText(certs, identity),
+        );
       },
     );
     return 0;
   },
 };
 
-/** One block per certificate; "No certificates." when there are none. */
-export function certsText(certs: readonly DeviceCertificate[]): string {
+/**
+ * One block per certificate; "No certificates." when there are none. `identity`: the fingerprints
+ * `Show Filter: WebexIdentity` lists (the identity and, on real devices, its chain).
+ */
+export function certsText(
+  certs: readonly DeviceCertificate[],
+  identity: ReadonlySet<string> = new Set(),
+): string {
   if (certs.length === 0) return 'No certificates.\n';
   return (
     certs
@@ -48,6 +63,7 @@ export function certsText(certs: readonly DeviceCertificate[]): string {
           safe`   Issuer:    ${c.issuerName ?? '-'}`,
           safe`   Valid:     ${c.notBefore ?? '-'} to ${c.notAfter ?? '-'}`,
           safe`   Used for:  ${c.purposes.length ? c.purposes.join(', ') : '(nothing)'}`,
+          ...(identity.has(c.fingerprint) ? ['   WebexIdentity: listed by Show Filter: WebexIdentity'] : []),
         ].join('\n'),
       )
       .join('\n') + '\n'

@@ -152,12 +152,20 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
       expect(sim.clientSecretIs(secret!)).toBe(true);
     }
     expect(ssh[2]!.state.clientSecretSet).toBe(false);
-    expect(ssh[2]!.state.certificates).toEqual([]);
+    // Nothing was added to the failed device: it lists only its own preinstalled certificate.
+    expect(ssh[2]!.state.certificates.map((c) => [c.kind, c.commonName])).toEqual([
+      ['preinstalled', 'TemporaryDefaultCertificate'],
+    ]);
     const own = await createSimulator({ stateFile: stateFile() });
     expect(own.state.webexIdentity).toBe(certs[0]!.fingerprint);
     expect(own.clientSecretIs('the given secret of device one')).toBe(true);
     await own.close();
     expect(ptySim.state.bootCount).toBe(2); // factory reset once
+    // The reset kept the device's own certificate; the tool's is the one service certificate.
+    expect(ptySim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(
+      ptySim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint),
+    ).toEqual([certs[1]!.fingerprint]);
 
     // The result CSV, exactly (times and expiry aside), and never a secret in it or the events.
     const csv = batchResultCsv(result);

@@ -58,6 +58,11 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
     expect(sim.clientSecretIs(r.newSecret!)).toBe(true);
     expect(await rig.secrets.get(serial)).toBe(r.newSecret);
     expect(sim.state.webexIdentity).toBe(cert.fingerprint);
+    // The reset kept the device's own certificate; the tool's is the one service certificate.
+    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
+      cert.fingerprint,
+    ]);
 
     await device.close();
     // (With the reset asked for again, a finished device would be reset again: that is what it asks for.
@@ -88,7 +93,10 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
     expect(r.error?.code).toBe('ERR_WORKFLOW_SECRET_HELD');
     expect(r.steps.find((s) => s.status === 'failed')!.id).toBe('populate-secret');
     expect(await rig.secrets.getPending(serial)).toBeNull();
-    expect(sim.state.certificates).toEqual([]);
+    // Nothing was added: the device lists only its own preinstalled certificate.
+    expect(sim.state.certificates.map((c) => [c.kind, c.commonName])).toEqual([
+      ['preinstalled', 'TemporaryDefaultCertificate'],
+    ]);
 
     const resumed = await provision(deps(first), {
       credentials: cert.credentials,
@@ -99,6 +107,10 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
     expect(resumed.error).toBeUndefined();
     expect(sim.clientSecretIs('mine')).toBe(true);
     expect(await rig.secrets.get(serial)).toBe('mine');
+    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
+      cert.fingerprint,
+    ]);
   });
 
   it('a blob the device rejects: the add fails; the next run keeps the secret and adds', async () => {

@@ -123,15 +123,18 @@ describe.runIf(ready)('provision over a serial console', () => {
     expect(await secrets.get(SERIAL)).toBe(r.newSecret);
     expect(await secrets.getPending(SERIAL)).toBeNull();
     expect(sim.state.webexIdentity).toBe(fp);
+    // The tool's one certificate; the device also lists its own preinstalled one (untouched) and the
+    // chain certificate that came with ours, as an entry of its own.
     expect(
-      sim.state.certificates.map((c) => [
-        c.fingerprint,
-        c.commonName,
-        c.purposes,
-        c.encrypted,
-        c.chainLength,
-      ]),
+      sim.state.certificates
+        .filter((c) => c.kind === 'service')
+        .map((c) => [c.fingerprint, c.commonName, c.purposes, c.encrypted, c.chainLength]),
     ).toEqual([[fp, cn, ['WebexIdentity'], true, 1]]);
+    expect(sim.state.certificates.map((c) => [c.kind, c.commonName])).toEqual([
+      ['preinstalled', 'TemporaryDefaultCertificate'],
+      ['service', cn],
+      ['chain', 'Test Issuing CA 1'],
+    ]);
     // The handover report says what was done, and holds no secret unless asked.
     const report = JSON.parse(readFileSync(handover, 'utf8')) as Record<string, unknown>;
     expect(report).toEqual({ ...r.report, provisionedAt: report.provisionedAt });
@@ -174,6 +177,11 @@ describe.runIf(ready)('provision over a serial console', () => {
     expect(statuses(r)).toMatchObject({ backup: 'done', 'factory-reset': 'done', restore: 'done' });
     expect(sim.state.bootCount).toBe(2);
     expect(sim.state.systemName).toBe('Boardroom 7');
+    // The reset kept the device's own certificate; the tool's is the one service certificate.
+    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(
+      sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint),
+    ).toEqual([r.report!.fingerprint]);
     const saved = JSON.parse(readFileSync(backup, 'utf8')) as {
       device: { serialNumber: string };
       nodes: { path: string; value: string }[];
@@ -197,6 +205,10 @@ describe.runIf(ready)('provision over a serial console', () => {
     expect(again.newSecret).toBeUndefined();
     expect(sim.state.bootCount).toBe(2);
     expect(sim.clientSecretIs(first.newSecret!)).toBe(true);
+    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(
+      sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint),
+    ).toEqual([first.report!.fingerprint]);
   });
 
   it('a kill after the plain populate stored the secret but before its pending copy was cleared: the re-run settles it', async () => {
@@ -283,6 +295,10 @@ describe.runIf(ready)('provision over a serial console', () => {
     const reset = await run({ factoryReset: { confirmed: true, keep: ['SerialPort'] } });
     expect(reset.ok).toBe(true);
     expect(sim.clientSecretIs(reset.newSecret!)).toBe(true);
+    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(
+      sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint),
+    ).toEqual([reset.report!.fingerprint]);
   });
 
   it('reports a blob the device rejects (damaged on the way) with its reason, and resumes', async () => {
@@ -299,7 +315,10 @@ describe.runIf(ready)('provision over a serial console', () => {
     const first = await run({ secret: 'OWNER-SECRET-FOR-REJECT-TEST' }, undefined, damage);
     expect(first.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
     expect(first.steps.find((s) => s.id === 'add-certificate')?.status).toBe('failed');
-    expect(sim.state.certificates).toEqual([]);
+    // Nothing was added; the preinstalled certificate is all the device lists.
+    expect(sim.state.certificates.map((c) => [c.kind, c.commonName])).toEqual([
+      ['preinstalled', 'TemporaryDefaultCertificate'],
+    ]);
     const refusal = sim.events.find(
       (e) => e.type === 'command' && /Services Add/i.test(e.path) && e.status === 'Error',
     );
@@ -369,7 +388,10 @@ describe.runIf(ready)('provision over a serial console', () => {
         expect(await secrets.get(SERIAL)).toBe(secret);
         expect(await secrets.getPending(SERIAL)).toBeNull();
         expect(sim.state.webexIdentity).toBe(second.report!.fingerprint);
-        expect(sim.state.certificates).toHaveLength(1);
+        expect(
+          sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint),
+        ).toEqual([second.report!.fingerprint]);
+        expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
         const ran = (path: RegExp): number =>
           sim.events.filter((e) => e.type === 'command' && e.status === 'OK' && path.test(e.path)).length;
         expect(ran(/Certificates Services Add/i)).toBe(1);

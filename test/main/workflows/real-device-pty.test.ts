@@ -181,7 +181,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
       credentials: cert.credentials,
       link: 'serial',
       order: 'register-first',
-      activationCode: 'CODE',
+      activationCode: '1234-5678-9012-3456',
       securityAction: 'Harden',
     });
     expect(harden.error?.code).toBe('ERR_WORKFLOW_CONFIRMATION_REQUIRED');
@@ -205,7 +205,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const r = await provision(deps(refusing), {
       credentials: cert.credentials,
       link: 'serial',
-      activationCode: 'EXPIRED-CODE',
+      activationCode: '9999-9999-9999-9999',
     });
     expect(r.error?.code).toBe('ERR_WORKFLOW_REGISTRATION_FAILED');
     expect(r.error?.message).toContain('"Registration failed"');
