@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulator } from '../../src/simulator/index.js';
+import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
 import { Rig, provisionedOnPty } from '../main/workflows/rig.js';
@@ -16,6 +16,8 @@ const SECRET = 'cli workflow secret';
 let env: Record<string, string>;
 const cli = (args: string[]): Promise<CliResult> => runCli(args, '', env);
 const lastLine = (s: string): string => s.trimEnd().split('\n').at(-1)!;
+/** The certificates the tool added (not the device's own, not the chain entries a real device lists). */
+const service = (sim: RoomOsSimulator) => sim.state.certificates.filter((c) => c.kind === 'service');
 
 describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', () => {
   beforeAll(async () => {
@@ -37,6 +39,10 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
     const r = await cli(['status', '--target', target]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    // A factory-fresh device lists its own self-signed certificate, used for nothing.
+    const own = await rig.connect(target);
+    const [factory] = await own.listCertificates();
+    await own.close();
     expect(r.stdout.toString()).toBe(
       [
         'Device: Cisco Room Kit, serial FOCCLI0001, RoomOS 11.23.1.8 3963b07b5c5',
@@ -47,8 +53,10 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
         '',
         'WebexIdentity certificate (Services Show Filter: WebexIdentity): none',
         '',
-        'Certificates (0):',
-        '  none',
+        'Certificates (1):',
+        `  1. ${factory!.fingerprint}  /CN=TemporaryDefaultCertificate`,
+        `     issuer /CN=TemporaryDefaultCertificate; valid ${factory!.notBefore} to ${factory!.notAfter}`,
+        "     used for (the device's labels): nothing",
         '',
         'PreferredDomain: not set',
         '',
@@ -59,7 +67,8 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
     expect(JSON.parse(j.stdout.toString())).toMatchObject({
       device: { productId: 'Cisco Room Kit', serialNumber: 'FOCCLI0001', webexStatus: 'Stopped' },
       e2ee: { present: false, availability: null },
-      certificates: [],
+      webexIdentity: null,
+      webexIdentityEntries: [],
       preferredDomain: '',
     });
   });
@@ -95,7 +104,7 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
     expect(r.stderr).toContain('✓ Verify the new identity: external identity b.cli.example: Valid\n');
     expect(r.stderr).toContain('✓ Delete the old certificate\n');
     expect(r.stderr).not.toContain(SECRET);
-    expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
+    expect(service(sim).map((c) => [c.fingerprint, c.purposes])).toEqual([
       [b.fingerprint, ['WebexIdentity']],
     ]);
 
@@ -126,17 +135,25 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
     const text = st.stdout.toString();
     expect(text).toContain('Webex registration: Registered\n');
     expect(text).toContain(
-      '  Availability: Available\n  ExternalIdentity:\n    Verification: External\n    Identity:     b.cli.example\n    Status:       Valid\n    CertificateChain:\n',
+      '  Availability: Available\n  ExternalIdentity:\n    Verification: CAVerified\n    Identity:     b.cli.example\n    Status:       Valid\n    CertificateChain:\n',
     );
     expect(text).toContain(`      1. b.cli.example  fingerprint ${b.fingerprint}\n`);
     expect(text).toContain(
-      '  InternalIdentity:\n    Verification: Webex verified\n    Identity:     FOCCLI0002\n    Status:       Valid\n',
+      '  InternalIdentity:\n    Verification: WebexVerified\n    Identity:     example.com\n    Status:       Valid\n',
     );
     expect(text).toContain(
       `WebexIdentity certificate (Services Show Filter: WebexIdentity): ${b.fingerprint}\n`,
     );
-    expect(text).toContain(`Certificates (1):\n  1. ${b.fingerprint}  `);
-    expect(text).toMatch(/\[WebexIdentity\]\n.*\n {5}used for \(the device's labels\): /);
+    // The device's own certificate, the new leaf and its chain entry (the renewal deleted the old leaf).
+    expect(text).toContain('Certificates (3):\n');
+    expect(text).toMatch(
+      new RegExp(
+        `\\d\\. ${b.fingerprint}  /CN=b\\.cli\\.example {2}\\[WebexIdentity\\]\\n.*\\n {5}used for \\(the device's labels\\): Webex identity\\n`,
+      ),
+    );
+    expect(text).toMatch(
+      / {2}\[WebexIdentity chain\]\n.*\n {5}used for \(the device's labels\): Webex identity\n/,
+    );
 
     const pd = await cli(['preferred-domain', '--target', target, '--domain', 'corp.example']);
     expect(pd.status).toBe(0);
@@ -151,7 +168,12 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
     expect(d.stdout.toString()).toBe(
       `Certificate ${b.fingerprint} is not used for WebexIdentity any more, and is deleted from the device.\n`,
     );
-    expect(sim.state.certificates).toEqual([]);
+    expect(service(sim)).toEqual([]);
+    // The device's own certificate and the chain entry (shared with no leaf now, used for nothing) stay.
+    expect(sim.state.certificates.map((c) => [c.kind, c.purposes])).toEqual([
+      ['preinstalled', []],
+      ['chain', []],
+    ]);
     const d2 = await cli(['deactivate', '--target', target, '--delete', '--json']);
     expect(d2.status).toBe(0);
     const dj = JSON.parse(d2.stdout.toString()) as {
@@ -184,13 +206,13 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
         '',
       ].join('\n'),
     );
-    expect(sim.state.certificates.map((c) => c.fingerprint)).toEqual([a.fingerprint]);
+    expect(service(sim).map((c) => c.fingerprint)).toEqual([a.fingerprint]);
     const kept = await cli(['renew', '--target', target, '--cert', b.bundlePath, '--keep-old']);
     expect(kept.status).toBe(0);
     expect(kept.stdout.toString()).toBe(
       `Renewed: the device's identity is k2.cli.example, fingerprint ${b.fingerprint}, valid until ${b.notAfter}. The old certificate is kept, deactivated.\n`,
     );
-    expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
+    expect(service(sim).map((c) => [c.fingerprint, c.purposes])).toEqual([
       [a.fingerprint, []],
       [b.fingerprint, ['WebexIdentity']],
     ]);

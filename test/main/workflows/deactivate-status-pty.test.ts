@@ -3,12 +3,14 @@
  * keychain: each failure (unknown secret, a blob the device rejects, a cable pulled before or after each
  * command, an unsupported model) and the resume after it.
  */
+import { X509Certificate } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
 import { Journal } from '../../../src/main/vault/index.js';
 import { deactivate } from '../../../src/main/workflows/deactivate.js';
 import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
 import { deviceStatus, setPreferredDomain } from '../../../src/main/workflows/status.js';
+import type { RoomOsSimulator } from '../../../src/simulator/index.js';
 import { systemHas } from '../../helpers/system.js';
 import { Rig, bind, provisionedOnPty, reconnect, stepStatuses } from './rig.js';
 
@@ -18,6 +20,28 @@ const rig = new Rig();
 let n = 0;
 const serial = (): string => `FOCDEACT${String(++n).padStart(3, '0')}`;
 const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
+
+/** The tool's certificates on the device (service entries, with their key): SHA-1 and active purposes. */
+function serviceCerts(sim: RoomOsSimulator): Array<[string, readonly string[]]> {
+  return sim.state.certificates.filter((c) => c.kind === 'service').map((c) => [c.fingerprint, c.purposes]);
+}
+
+/** The device's own self-signed certificate is still listed, unused: the tool never deletes it. */
+function expectPreinstalledKept(sim: RoomOsSimulator): void {
+  const pre = sim.state.certificates.filter((c) => c.kind === 'preinstalled');
+  expect(pre.map((c) => [c.fingerprint, c.subjectName, c.usedFor])).toEqual([
+    [sim.state.preinstalledCertificate, '/CN=TemporaryDefaultCertificate', ''],
+  ]);
+}
+
+/** SHA-1 of the rig's intermediate, which every test certificate chains to (listed as a chain entry). */
+const intermediateSha1 = (): string =>
+  new X509Certificate(rig.pki.intermediatePem).fingerprint.replace(/:/g, '').toLowerCase();
+
+/** The chain entries the device lists: SHA-1 and `UsedFor` (the uses of the leaves still listed that chain it). */
+function chainEntries(sim: RoomOsSimulator): string[][] {
+  return sim.state.certificates.filter((c) => c.kind === 'chain').map((c) => [c.fingerprint, c.usedFor]);
+}
 
 describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
   beforeAll(() => rig.setUp('deactivate-pty'));
@@ -35,7 +59,10 @@ describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
       ['delete', 'skipped', 'not asked for'],
     ]);
     expect(sim.state.webexIdentity).toBeUndefined();
-    expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([[cert.fingerprint, []]]);
+    expect(serviceCerts(sim)).toEqual([[cert.fingerprint, []]]);
+    // Its chain entry stays, showing the (now empty) uses of its leaf.
+    expect(chainEntries(sim)).toEqual([[intermediateSha1(), '']]);
+    expectPreinstalledKept(sim);
 
     const again = await deactivate(deps(device));
     expect(again.steps.map((s) => [s.id, s.status, s.detail ?? s.reason])).toEqual([
@@ -55,7 +82,10 @@ describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
     const r = await deactivate(deps(device), { fingerprint: colons, delete: true, enc: 'A256GCM' });
     expect(r.error).toBeUndefined();
     expect(stepStatuses(r)).toEqual({ precheck: 'done', deactivate: 'done', delete: 'done' });
-    expect(sim.state.certificates).toEqual([]);
+    expect(serviceCerts(sim)).toEqual([]);
+    // Deleting a leaf leaves its chain entries, used for nothing (docs/simulator.md); the self-signed stays.
+    expect(chainEntries(sim)).toEqual([[intermediateSha1(), '']]);
+    expectPreinstalledKept(sim);
     const again = await deactivate(deps(device), { fingerprint: colons, delete: true });
     expect(again.steps.map((s) => [s.id, s.status, s.detail ?? s.reason])).toEqual([
       ['precheck', 'done', `certificate ${cert.fingerprint}, deleted by an earlier run`],
@@ -134,7 +164,9 @@ describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
       expect(resumed.error).toBeUndefined();
       expect([stepStatuses(resumed).deactivate, stepStatuses(resumed).delete]).toEqual(cut.resumed);
       expect(sim.state.certificates.map((c) => c.fingerprint)).not.toContain(cert.fingerprint);
+      expect(serviceCerts(sim)).toEqual([]);
       expect(sim.state.webexIdentity).toBeUndefined();
+      expectPreinstalledKept(sim);
     });
   }
 });
@@ -146,7 +178,9 @@ describe.runIf(ready)('status and PreferredDomain over a real pseudo-terminal', 
 
   it('reports every E2EE node, the certificates and PreferredDomain; sets and reads back the domain', async () => {
     const s = serial();
-    const { target, cert } = await provisionedOnPty(rig, s, 'st.status.example', SECRET, { register: true });
+    const { sim, target, cert } = await provisionedOnPty(rig, s, 'st.status.example', SECRET, {
+      register: true,
+    });
     const device = await rig.connect(target);
     const r = await deviceStatus(device);
     expect(r.device).toMatchObject({
@@ -157,7 +191,7 @@ describe.runIf(ready)('status and PreferredDomain over a real pseudo-terminal', 
     expect(r.e2ee.present).toBe(true);
     expect(r.e2ee.availability).toBe('Available');
     expect(r.e2ee.external).toMatchObject({
-      verification: 'External',
+      verification: 'CAVerified',
       identity: 'st.status.example',
       status: 'Valid',
     });
@@ -166,9 +200,17 @@ describe.runIf(ready)('status and PreferredDomain over a real pseudo-terminal', 
       [2, 'Test Issuing CA 1', 'Valid'],
     ]);
     expect(r.e2ee.external.certificateChain[0]!.fingerprint).toBe(cert.fingerprint);
-    expect(r.e2ee.internal).toMatchObject({ verification: 'Webex verified', identity: s, status: 'Valid' });
-    expect(r.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
-      [cert.fingerprint, ['WebexIdentity']],
+    expect(r.e2ee.internal).toMatchObject({
+      verification: 'WebexVerified',
+      identity: 'example.com',
+      status: 'Valid',
+    });
+    // Everything Show lists: the preinstalled self-signed certificate, the leaf and its chain entry, which
+    // shows the leaf's use; `UsedFor` holds the label, and purposes are its parts as written.
+    expect(r.certificates.map((c) => [c.fingerprint, c.usedFor, c.purposes])).toEqual([
+      [sim.state.preinstalledCertificate, '', []],
+      [cert.fingerprint, 'Webex identity', ['Webex identity']],
+      [intermediateSha1(), 'Webex identity', ['Webex identity']],
     ]);
     expect(r.preferredDomain).toBe('');
 
@@ -189,13 +231,16 @@ describe.runIf(ready)('status and PreferredDomain over a real pseudo-terminal', 
     });
   });
 
-  it('an unsupported model: status still reads (no E2EE node, no certificates)', async () => {
+  it('an unsupported model: status still reads (no E2EE node, only the preinstalled certificate)', async () => {
     const sim = await rig.sim({ model: 'Cisco TelePresence MX300 G2', serialNumber: 'FOCMX300S01' });
     const device = await rig.connect(await rig.pty(sim));
     const r = await deviceStatus(device);
     expect(r.device.productId).toBe('Cisco TelePresence MX300 G2');
     expect(r.e2ee.present).toBe(false);
-    expect(r.certificates).toEqual([]);
+    // Only the device's own self-signed certificate.
+    expect(r.certificates.map((c) => [c.fingerprint, c.subjectName, c.usedFor])).toEqual([
+      [sim.state.preinstalledCertificate, '/CN=TemporaryDefaultCertificate', ''],
+    ]);
   });
 
   it('a cable pulled while reading or setting: a typed error; the next connection reads and sets', async () => {
@@ -207,7 +252,9 @@ describe.runIf(ready)('status and PreferredDomain over a real pseudo-terminal', 
     await expect(deviceStatus(device)).rejects.toMatchObject({ code: 'ERR_DEVICE_DISCONNECTED' });
     sim.setFaults({});
     const d2 = await reconnect(rig, target);
-    expect((await deviceStatus(d2)).certificates).toEqual([]);
+    expect((await deviceStatus(d2)).certificates.map((c) => c.fingerprint)).toEqual([
+      sim.state.preinstalledCertificate,
+    ]);
     sim.setFaults({ dropAfterCommand: 'PreferredDomain' });
     await expect(setPreferredDomain(d2, rig.journal, 'corp.example')).rejects.toMatchObject({
       code: 'ERR_DEVICE_DISCONNECTED',

@@ -4,6 +4,7 @@
  * cable pulled before or after each device command, an identity that does not verify) and the resume
  * after it. After every failure the device still has a working identity.
  */
+import { X509Certificate } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
 import { buildAddPayload } from '../../../src/core/pki/index.js';
@@ -57,6 +58,32 @@ function expectWorkingIdentity(sim: RoomOsSimulator, oneOf: string[]): void {
 
 const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
 
+/** The tool's certificates on the device (service entries, with their key): SHA-1 and active purposes. */
+function serviceCerts(sim: RoomOsSimulator): Array<[string, readonly string[]]> {
+  return sim.state.certificates.filter((c) => c.kind === 'service').map((c) => [c.fingerprint, c.purposes]);
+}
+
+/** The device's own self-signed certificate is still listed, unused: the tool never deletes it. */
+function expectPreinstalledKept(sim: RoomOsSimulator): void {
+  const pre = sim.state.certificates.filter((c) => c.kind === 'preinstalled');
+  expect(pre.map((c) => [c.fingerprint, c.subjectName, c.usedFor])).toEqual([
+    [sim.state.preinstalledCertificate, '/CN=TemporaryDefaultCertificate', ''],
+  ]);
+}
+
+/**
+ * The chain entries (every test certificate chains to the rig's one intermediate, listed once however many
+ * leaves it came with): SHA-1 and `UsedFor`, which shows the uses of the leaves still listed that chain it.
+ */
+function expectChainEntries(sim: RoomOsSimulator, usedFor: string): void {
+  const intermediate = new X509Certificate(rig.pki.intermediatePem).fingerprint
+    .replace(/:/g, '')
+    .toLowerCase();
+  expect(
+    sim.state.certificates.filter((c) => c.kind === 'chain').map((c) => [c.fingerprint, c.usedFor]),
+  ).toEqual([[intermediate, usedFor]]);
+}
+
 let A: IssuedFiles;
 let B: IssuedFiles;
 
@@ -84,9 +111,10 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     expect(r.steps[0]!.detail).toBe(`replacing ${A.fingerprint} with ${B.fingerprint}`);
     expect(r.steps[3]!.detail).toBe(`certificate ${B.fingerprint} is used for WebexIdentity`);
     expect(r.warnings.map((w) => w.code)).toEqual(['WARN_E2EE_STATUS_UNAVAILABLE']);
-    expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
-      [B.fingerprint, ['WebexIdentity']],
-    ]);
+    expect(serviceCerts(sim)).toEqual([[B.fingerprint, ['WebexIdentity']]]);
+    // The old leaf is gone; the chain entry it came with stays, now showing B's use (B chains it too).
+    expectChainEntries(sim, 'Webex identity');
+    expectPreinstalledKept(sim);
 
     const again = await renew(deps(device), { credentials: B.credentials });
     expect(again.ok).toBe(true);
@@ -110,10 +138,12 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     );
     expect(stepStatuses(r)['delete-old']).toBe('skipped');
     expect(r.steps.find((s) => s.id === 'delete-old')!.reason).toBe('asked to keep it');
-    expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
+    expect(serviceCerts(sim)).toEqual([
       [A.fingerprint, []],
       [B.fingerprint, ['WebexIdentity']],
     ]);
+    expectChainEntries(sim, 'Webex identity');
+    expectPreinstalledKept(sim);
     expect((await device.e2eeStatus()).external).toMatchObject({
       identity: 'room-b.renew.example',
       status: 'Valid',
@@ -130,13 +160,15 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
       `The device ${serial} does not accept the client secret the keychain holds for it. Import the right secret, or factory reset the device.`,
     );
     expect(stepStatuses(r).precheck).toBe('failed');
-    expect(sim.state.certificates.map((c) => c.fingerprint)).toEqual([A.fingerprint]);
+    expect(serviceCerts(sim)).toEqual([[A.fingerprint, ['WebexIdentity']]]);
     expectWorkingIdentity(sim, [A.fingerprint]);
 
     await rig.secrets.set(serial, SECRET);
     const resumed = await renew(deps(device), { credentials: B.credentials });
     expect(resumed.error).toBeUndefined();
     expect(sim.state.webexIdentity).toBe(B.fingerprint);
+    expect(serviceCerts(sim)).toEqual([[B.fingerprint, ['WebexIdentity']]]);
+    expectPreinstalledKept(sim);
   });
 
   it('a blob the device rejects: the old identity stays; the next run adds it', async () => {
@@ -152,12 +184,14 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     expect(r.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
     expect(r.steps.find((s) => s.status === 'failed')!.id).toBe('add-certificate');
     expectWorkingIdentity(sim, [A.fingerprint]);
-    expect(sim.state.certificates.map((c) => c.fingerprint)).toEqual([A.fingerprint]);
+    expect(serviceCerts(sim)).toEqual([[A.fingerprint, ['WebexIdentity']]]);
 
     const resumed = await renew(deps(device), { credentials: B.credentials });
     expect(resumed.error).toBeUndefined();
     expect(stepStatuses(resumed)['add-certificate']).toBe('done');
-    expect(sim.state.certificates.map((c) => c.fingerprint)).toEqual([B.fingerprint]);
+    expect(serviceCerts(sim)).toEqual([[B.fingerprint, ['WebexIdentity']]]);
+    expectChainEntries(sim, 'Webex identity');
+    expectPreinstalledKept(sim);
   });
 
   it('an expired certificate: refused locally; one the device finds expired: its activation is refused; the old stays', async () => {
@@ -167,7 +201,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     const r = await renew(deps(device), { credentials: expired.credentials });
     expect(r.error?.code).toBe('ERR_WORKFLOW_CERT_REJECTED');
     expect(stepStatuses(r).precheck).toBe('failed');
-    expect(sim.state.certificates.map((c) => c.fingerprint)).toEqual([A.fingerprint]);
+    expect(serviceCerts(sim)).toEqual([[A.fingerprint, ['WebexIdentity']]]);
 
     // Judged at a time it was valid, it goes to the device, which refuses to activate it.
     const then = new Date(Date.now() - 10 * 86_400_000);
@@ -180,9 +214,13 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     const resumed = await renew(deps(device), { credentials: B.credentials });
     expect(resumed.error).toBeUndefined();
     expect(sim.state.webexIdentity).toBe(B.fingerprint);
-    expect(sim.state.certificates.map((c) => c.fingerprint).sort()).toEqual(
-      [expired.fingerprint, B.fingerprint].sort(),
+    expect(serviceCerts(sim).sort()).toEqual(
+      [
+        [expired.fingerprint, []],
+        [B.fingerprint, ['WebexIdentity']],
+      ].sort(),
     );
+    expectPreinstalledKept(sim);
   });
 
   it('an unsupported model: refused before any blob is sent', async () => {
@@ -209,7 +247,8 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
         return { ...s, external: { ...s.external, identity: 'somebody-else.example' } };
       },
     };
-    const r = await renew(deps(lying), { credentials: B.credentials });
+    // The device never reports B's name: wait 3 s for it, not the default 60 s.
+    const r = await renew(deps(lying), { credentials: B.credentials, identitySettleMs: 3000 });
     expect(r.error?.code).toBe('ERR_WORKFLOW_VERIFY_FAILED');
     expect(r.error?.details?.rolledBack).toBe(true);
     expect(r.warnings.map((w) => w.code)).toContain('WARN_ROLLED_BACK');
@@ -280,9 +319,9 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
         activate: s.activate,
         'delete-old': s['delete-old'],
       }).toEqual(cut.resumed);
-      expect(sim.state.certificates.map((c) => [c.fingerprint, c.purposes])).toEqual([
-        [B.fingerprint, ['WebexIdentity']],
-      ]);
+      expect(serviceCerts(sim)).toEqual([[B.fingerprint, ['WebexIdentity']]]);
+      expectChainEntries(sim, 'Webex identity');
+      expectPreinstalledKept(sim);
     });
   }
 });
