@@ -97,12 +97,12 @@ for (const [kind, available] of KINDS) {
 
       expect(await dev.identify()).toEqual({
         productId: 'Cisco Room Kit',
-        softwareVersion: '11.23.1.8.3963b07b5c5',
+        softwareVersion: 'ce11.23.1.8.3963b07b5c5',
         softwareDisplayName: 'RoomOS 11.23.1.8 3963b07b5c5',
         serialNumber: 'FOC2345X0AB',
         systemName: '',
         webexStatus: 'Stopped',
-        encryptionOptionKey: null,
+        encryptionOptionKey: 'True',
       });
       expect((await dev.e2eeStatus()).present).toBe(false);
 
@@ -143,15 +143,26 @@ for (const [kind, available] of KINDS) {
       expect(wrong.details.reason).toBe('Decryption failed: wrong secret or corrupt data.');
 
       await dev.addCertificate(await seal('add', cert.cert + cert.key, 'the new secret'));
+      // The device lists its own self-signed certificate, and the one added.
       const certs = await dev.listCertificates();
-      expect(certs).toHaveLength(1);
-      expect(certs[0]).toMatchObject({ index: 1, fingerprint: cert.sha1, purposes: [] });
-      expect(certs[0]?.subjectName).toContain('roomkit.example.com');
-      expect(certs[0]?.notAfter).toMatch(/GMT$/);
+      expect(certs.map((c) => c.subjectName)).toEqual([
+        '/CN=TemporaryDefaultCertificate',
+        expect.stringContaining('roomkit.example.com'),
+      ]);
+      const added = certs.find((c) => c.fingerprint === cert.sha1);
+      expect(added).toMatchObject({ index: 2, fingerprint: cert.sha1, purposes: [], usedFor: '' });
+      expect(added?.notAfter).toMatch(/GMT$/);
+      expect(await dev.listCertificates({ filter: 'WebexIdentity' })).toEqual([]);
 
       await dev.activate(await seal('activate', cert.sha1, 'the new secret'));
       expect(r.sim.state.webexIdentity).toBe(cert.sha1);
-      expect((await dev.listCertificates())[0]?.purposes).toEqual(['WebexIdentity']);
+      // UsedFor holds the device's label; Filter: WebexIdentity is what says it is the identity.
+      expect((await dev.listCertificates()).find((c) => c.fingerprint === cert.sha1)?.usedFor).toBe(
+        'Webex identity',
+      );
+      expect((await dev.listCertificates({ filter: 'WebexIdentity' })).map((c) => c.fingerprint)).toEqual([
+        cert.sha1,
+      ]);
 
       const reg = await dev.registerWebex('1234567890123456', 'NoAction');
       expect(typeof reg).toBe('object');
@@ -166,7 +177,9 @@ for (const [kind, available] of KINDS) {
       await dev.deactivate(await seal('deactivate', cert.sha1, 'the new secret'));
       expect(r.sim.state.webexIdentity).toBeUndefined();
       await dev.deleteCertificate(cert.sha1.toUpperCase());
-      expect(await dev.listCertificates()).toEqual([]);
+      expect((await dev.listCertificates()).map((c) => c.subjectName)).toEqual([
+        '/CN=TemporaryDefaultCertificate',
+      ]);
       const missing = await rejection(dev.deleteCertificate(cert.sha1));
       expect(missing.code).toBe('ERR_DEVICE_COMMAND_FAILED');
 

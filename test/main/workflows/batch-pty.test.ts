@@ -163,9 +163,9 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
     expect(ptySim.state.bootCount).toBe(2); // factory reset once
     // The reset kept the device's own certificate; the tool's is the one service certificate.
     expect(ptySim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
-    expect(
-      ptySim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint),
-    ).toEqual([certs[1]!.fingerprint]);
+    expect(ptySim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
+      certs[1]!.fingerprint,
+    ]);
 
     // The result CSV, exactly (times and expiry aside), and never a secret in it or the events.
     const csv = batchResultCsv(result);

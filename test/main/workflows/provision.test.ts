@@ -179,9 +179,9 @@ describe.runIf(ready)('provision over a serial console', () => {
     expect(sim.state.systemName).toBe('Boardroom 7');
     // The reset kept the device's own certificate; the tool's is the one service certificate.
     expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
-    expect(
-      sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint),
-    ).toEqual([r.report!.fingerprint]);
+    expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
+      r.report!.fingerprint,
+    ]);
     const saved = JSON.parse(readFileSync(backup, 'utf8')) as {
       device: { serialNumber: string };
       nodes: { path: string; value: string }[];
@@ -206,9 +206,9 @@ describe.runIf(ready)('provision over a serial console', () => {
     expect(sim.state.bootCount).toBe(2);
     expect(sim.clientSecretIs(first.newSecret!)).toBe(true);
     expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
-    expect(
-      sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint),
-    ).toEqual([first.report!.fingerprint]);
+    expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
+      first.report!.fingerprint,
+    ]);
   });
 
   it('a kill after the plain populate stored the secret but before its pending copy was cleared: the re-run settles it', async () => {
@@ -296,9 +296,9 @@ describe.runIf(ready)('provision over a serial console', () => {
     expect(reset.ok).toBe(true);
     expect(sim.clientSecretIs(reset.newSecret!)).toBe(true);
     expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
-    expect(
-      sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint),
-    ).toEqual([reset.report!.fingerprint]);
+    expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
+      reset.report!.fingerprint,
+    ]);
   });
 
   it('reports a blob the device rejects (damaged on the way) with its reason, and resumes', async () => {
@@ -388,9 +388,9 @@ describe.runIf(ready)('provision over a serial console', () => {
         expect(await secrets.get(SERIAL)).toBe(secret);
         expect(await secrets.getPending(SERIAL)).toBeNull();
         expect(sim.state.webexIdentity).toBe(second.report!.fingerprint);
-        expect(
-          sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint),
-        ).toEqual([second.report!.fingerprint]);
+        expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
+          second.report!.fingerprint,
+        ]);
         expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
         const ran = (path: RegExp): number =>
           sim.events.filter((e) => e.type === 'command' && e.status === 'OK' && path.test(e.path)).length;
