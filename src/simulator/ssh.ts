@@ -8,7 +8,12 @@ import { Session } from './session.js';
 
 /** A fresh ed25519 host key in OpenSSH format. */
 export function generateHostKey(): string {
-  return ssh2.utils.generateKeyPairSync('ed25519').private;
+  // ssh2 now and then writes an ed25519 key its own parser refuses ("Malformed OpenSSH private key"):
+  // only a key that parses is used.
+  for (let i = 0; ; i++) {
+    const key = ssh2.utils.generateKeyPairSync('ed25519').private;
+    if (!(ssh2.utils.parseKey(key) instanceof Error) || i >= 20) return key;
+  }
 }
 
 /** `SHA256:<base64>` of the host key's public blob, as `ssh` prints it. */

@@ -33,6 +33,7 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
 
   it('backs up, resets, populates a generated secret, adds, activates; a second run redoes nothing', async () => {
     const { sim, target, serial } = await fresh();
+    const pre = sim.state.preinstalledCertificate;
     const cert = await rig.issue('p1.prov.example');
     const device = await rig.connect(target);
     const options: ProvisionOptions = {
@@ -59,7 +60,9 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
     expect(await rig.secrets.get(serial)).toBe(r.newSecret);
     expect(sim.state.webexIdentity).toBe(cert.fingerprint);
     // The reset kept the device's own certificate; the tool's is the one service certificate.
-    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled').map((c) => c.fingerprint)).toEqual(
+      [pre],
+    );
     expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
       cert.fingerprint,
     ]);
@@ -85,6 +88,7 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
 
   it('a device holding a secret the keychain does not know: refused; resumes with a confirmed reset', async () => {
     const { sim, target, serial } = await fresh();
+    const pre = sim.state.preinstalledCertificate;
     const cert = await rig.issue('p2.prov.example');
     const first = await rig.connect(target);
     await first.populateSecretPlain('somebody else’s secret');
@@ -107,7 +111,9 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
     expect(resumed.error).toBeUndefined();
     expect(sim.clientSecretIs('mine')).toBe(true);
     expect(await rig.secrets.get(serial)).toBe('mine');
-    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled').map((c) => c.fingerprint)).toEqual(
+      [pre],
+    );
     expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
       cert.fingerprint,
     ]);

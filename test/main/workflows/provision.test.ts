@@ -167,6 +167,7 @@ describe.runIf(ready)('provision over a serial console', () => {
 
   it('backs up, factory resets and restores the chosen configuration', async () => {
     await fresh({ systemName: 'Boardroom 7' });
+    const pre = sim.state.preinstalledCertificate;
     const backup = join(dir, 'backup.json');
     const r = await run({
       backupFile: backup,
@@ -178,7 +179,9 @@ describe.runIf(ready)('provision over a serial console', () => {
     expect(sim.state.bootCount).toBe(2);
     expect(sim.state.systemName).toBe('Boardroom 7');
     // The reset kept the device's own certificate; the tool's is the one service certificate.
-    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled').map((c) => c.fingerprint)).toEqual(
+      [pre],
+    );
     expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
       r.report!.fingerprint,
     ]);
@@ -192,6 +195,7 @@ describe.runIf(ready)('provision over a serial console', () => {
 
   it('run again with a factory reset, does not erase a device that already has it all', async () => {
     await fresh();
+    const pre = sim.state.preinstalledCertificate;
     const first = await run({ factoryReset: { confirmed: true, keep: ['SerialPort'] } });
     expect(first.ok).toBe(true);
     expect(sim.state.bootCount).toBe(2);
@@ -205,7 +209,9 @@ describe.runIf(ready)('provision over a serial console', () => {
     expect(again.newSecret).toBeUndefined();
     expect(sim.state.bootCount).toBe(2);
     expect(sim.clientSecretIs(first.newSecret!)).toBe(true);
-    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled').map((c) => c.fingerprint)).toEqual(
+      [pre],
+    );
     expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
       first.report!.fingerprint,
     ]);
@@ -283,6 +289,7 @@ describe.runIf(ready)('provision over a serial console', () => {
 
   it('refuses a device whose secret the keychain does not hold, and changes nothing', async () => {
     await fresh();
+    const pre = sim.state.preinstalledCertificate;
     const other = await connect(`serial:${link}`, { wakeIntervalMs: 1000 });
     await other.populateSecretPlain('somebody-elses-secret');
     await other.close();
@@ -295,7 +302,9 @@ describe.runIf(ready)('provision over a serial console', () => {
     const reset = await run({ factoryReset: { confirmed: true, keep: ['SerialPort'] } });
     expect(reset.ok).toBe(true);
     expect(sim.clientSecretIs(reset.newSecret!)).toBe(true);
-    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled')).toHaveLength(1);
+    expect(sim.state.certificates.filter((c) => c.kind === 'preinstalled').map((c) => c.fingerprint)).toEqual(
+      [pre],
+    );
     expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
       reset.report!.fingerprint,
     ]);
