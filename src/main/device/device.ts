@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { FACTORY_RESET_KEEP_ITEMS } from '../../contract/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProvisionerError, isProvisionerError } from '../../core/errors.js';
 import { describePosition, readJson } from '../../core/json-text.js';
@@ -95,17 +96,8 @@ export interface ConnectOptions {
 /** The result of one console line typed by a person: what the device printed. */
 export type CommandOutput = RawResult;
 
-/** What `SystemUnit FactoryReset` can keep (the schema's `Keep` values, spec §5.7). */
-export const FACTORY_RESET_KEEP = [
-  'LocalSetup',
-  'Network',
-  'Webex',
-  'Provisioning',
-  'SerialPort',
-  'Certificates',
-  'HTTP',
-  'RemoteSupportUser',
-] as const;
+/** What `SystemUnit FactoryReset` can keep (the schema's `Keep` values; the contract owns the list). */
+export const FACTORY_RESET_KEEP = FACTORY_RESET_KEEP_ITEMS;
 export type FactoryResetKeep = (typeof FACTORY_RESET_KEEP)[number];
 
 /**

@@ -163,8 +163,9 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
     expect(own.clientSecretIs('the given secret of device one')).toBe(true);
     await own.close();
     expect(ptySim.state.bootCount).toBe(2); // factory reset once
-    // The reset kept the device's own certificate; the tool's is the one service certificate.
-    // (the same one as before the batch: it survives the reset and the tool never deletes it).
+    // The reset kept the device's own certificate (the one it had before the batch: it survives the
+    // reset and the tool never deletes it); the tool's is the one service certificate.
+    expect(preBatch).toMatch(/^[0-9a-f]{40}$/);
     expect(
       ptySim.state.certificates.filter((c) => c.kind === 'preinstalled').map((c) => c.fingerprint),
     ).toEqual([preBatch]);

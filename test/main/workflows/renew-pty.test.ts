@@ -254,6 +254,12 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     expect(r.warnings.map((w) => w.code)).toContain('WARN_ROLLED_BACK');
     expect(sim.state.webexIdentity).toBe(A.fingerprint);
     expectWorkingIdentity(sim, [A.fingerprint]);
+    // The new certificate stays listed, inactive, for the next run; nothing else was touched.
+    expect(serviceCerts(sim)).toEqual([
+      [A.fingerprint, ['WebexIdentity']],
+      [B.fingerprint, []],
+    ]);
+    expectPreinstalledKept(sim);
   });
 
   const CUTS: Array<{
