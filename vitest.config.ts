@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most test time waits on consoles, timers and child processes, not the CPU: three forks keep a
+    // two-core machine busy (two leave it half idle).
+    maxWorkers: 3,
     reporters: ['default'],
   },
 });
