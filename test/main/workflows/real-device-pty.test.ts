@@ -12,6 +12,9 @@ import { issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
 import { deviceOps } from '../../../src/main/workflows/device-port.js';
 import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
 import { deactivate } from '../../../src/main/workflows/deactivate.js';
+import { renew } from '../../../src/main/workflows/renew.js';
+import { rotateSecret } from '../../../src/main/workflows/rotate.js';
+import { deviceStatus } from '../../../src/main/workflows/status.js';
 import { type ProvisionOptions, provision } from '../../../src/main/workflows/provision.js';
 import { systemHas } from '../../helpers/system.js';
 import { Rig, recorder, stepStatuses } from './rig.js';
@@ -85,6 +88,41 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(sim.state.webexIdentity).toBe(chain.fingerprint);
     expect(sim.clientSecretIs(r.newSecret!)).toBe(true);
     expect(await rig.secrets.get(serial)).toBe(r.newSecret);
+  });
+
+  it('on the 4,095-byte console with long RSA chains: provision, status, renew, rotate, deactivate, end to end', async () => {
+    const { sim, target, serial } = await fresh({ software: 'ce11.19.1.7 3055d561c16' });
+    sim.setFaults({ truncateLineAt: 4095 });
+    const first = await longChain('first.e2e.real.example');
+    const second = await longChain('second.e2e.real.example');
+    expect(Math.min(first.blobBytes, second.blobBytes)).toBeGreaterThan(4095);
+    const device = await rig.connect(target);
+    const p = await provision(deps(device), { credentials: first.credentials, link: 'serial' });
+    expect(p.error).toBeUndefined();
+
+    const st = await deviceStatus(device);
+    expect(st.webexIdentity).toBe(first.fingerprint);
+    // A real device lists the chain certificate as an entry of its own, under the same filter.
+    expect(st.webexIdentityEntries.length).toBe(2);
+    expect(st.certificates.map((c) => c.subjectName)).toContain('/CN=TemporaryDefaultCertificate');
+
+    const r = await renew(deps(device), { credentials: second.credentials });
+    expect(r.error).toBeUndefined();
+    expect(sim.state.webexIdentity).toBe(second.fingerprint);
+    expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
+      second.fingerprint,
+    ]);
+    // The device's own certificate is never the tool's to delete.
+    expect(sim.state.certificates.some((c) => c.kind === 'preinstalled')).toBe(true);
+
+    const rot = await rotateSecret(device, {}, { store: rig.secrets, journal: rig.journal });
+    expect(sim.clientSecretIs(rot.newSecret!)).toBe(true);
+    expect(await rig.secrets.get(serial)).toBe(rot.newSecret);
+
+    const d = await deactivate(deps(device), {});
+    expect(d.error).toBeUndefined();
+    expect(sim.state.webexIdentity).toBeUndefined();
+    expect((await deviceStatus(device)).webexIdentity).toBeNull();
   });
 
   it('a console without a limit: one line, no warning', async () => {
