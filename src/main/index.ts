@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { WORKFLOW_EVENT_CHANNEL } from '../contract/index.js';
 import { registerIpc } from './ipc/register.js';
 import { type FileDialog, createServices } from './services.js';
-import { createMainWindow, rendererPaths } from './window.js';
+import { createMainWindow, hardenSession, installApplicationMenu, rendererPaths } from './window.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -19,6 +19,8 @@ export async function start(): Promise<void> {
     return;
   }
   await app.whenReady();
+  hardenSession();
+  installApplicationMenu();
   const { urlPrefix } = rendererPaths(appDir);
   let win: BrowserWindow | null = null;
   const fileDialog: FileDialog = {

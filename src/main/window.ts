@@ -1,10 +1,7 @@
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, Menu, app, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-/** The renderer's Content-Security-Policy: our own scripts only, no remote anything. */
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+import { isAllowedExternalUrl, packagedMenuTemplate } from './shell-policy.js';
 
 /** Where the built renderer lives, and the URL prefix IPC trusts. */
 export function rendererPaths(appDir: string): { html: string; urlPrefix: string; preload: string } {
@@ -16,12 +13,39 @@ export function rendererPaths(appDir: string): { html: string; urlPrefix: string
   };
 }
 
+/**
+ * Session-wide defences, before any page loads: every permission request (camera, notifications,
+ * serial, HID, clipboard read …) is refused and every permission check answers no. The app talks to
+ * devices from main (serialport, ssh2), never through web APIs, so the page needs none.
+ */
+export function hardenSession(): void {
+  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) =>
+    callback(false),
+  );
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+/**
+ * The application menu: in a packaged build a minimal one (Quit, Edit roles), which has no reload and no
+ * developer tools; during development Electron's default menu stays.
+ */
+export function installApplicationMenu(): void {
+  if (!app.isPackaged) return;
+  Menu.setApplicationMenu(Menu.buildFromTemplate(packagedMenuTemplate(process.platform)));
+}
+
+/** Opens a documentation link in the person's browser when its host is on the allow-list; else nothing. */
+export function openExternalIfAllowed(url: string): boolean {
+  if (!isAllowedExternalUrl(url)) return false;
+  void shell.openExternal(url);
+  return true;
+}
+
 /** The one window: isolated, sandboxed, no Node in the page, navigation and new windows denied. */
 export function createMainWindow(appDir: string): BrowserWindow {
   const paths = rendererPaths(appDir);
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-  });
+  // The CSP reaches the page as the meta tag the renderer build writes (shell-policy.ts): a file://
+  // load has no response headers for webRequest to add one to.
   const win = new BrowserWindow({
     width: 1180,
     height: 800,
@@ -33,12 +57,13 @@ export function createMainWindow(appDir: string): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      devTools: !app.isPackaged,
     },
   });
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the person's browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Documentation links open in the person's browser; nothing opens inside the app.
+    openExternalIfAllowed(url);
     return { action: 'deny' };
   });
   win.once('ready-to-show', () => win.show());

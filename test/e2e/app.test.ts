@@ -6,6 +6,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from '../../src/contract/index.js';
+import { CSP } from '../../src/main/shell-policy.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, startApp } from './harness.js';
@@ -40,9 +41,59 @@ describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload rea
     });
     expect(String(prefs.preload)).toMatch(/dist\/preload\/index\.cjs$/);
     expect(recorded.windows[0]!.loadedFile).toMatch(/dist\/renderer\/index\.html$/);
-    expect(recorded.headerHooks).toHaveLength(1);
+    // file:// has no response headers: the CSP is the page's meta tag (below), not a webRequest hook.
+    expect(recorded.headerHooks).toHaveLength(0);
     expect(recorded.windows[0]!.webContents.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({
       action: 'deny',
+    });
+    expect(recorded.openedExternally).toEqual([]);
+  });
+
+  it('during development keeps the developer tools and Electron’s menu, and still denies permissions', () => {
+    expect(recorded.windows[0]!.options.webPreferences.devTools).toBe(true);
+    expect(recorded.applicationMenu).toBeUndefined();
+    const answers: boolean[] = [];
+    recorded.permissionRequestHandler!({}, 'media', (granted) => answers.push(granted));
+    expect(answers).toEqual([false]);
+    expect(recorded.permissionCheckHandler!(null, 'notifications', 'file:///')).toBe(false);
+  });
+
+  it('runs under the CSP the build wrote: inline scripts, inline handlers and network are blocked', async () => {
+    // The harness serves the page with no CSP header, as file:// has none: the meta tag is the only policy.
+    const seen = await page.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+      const metas = [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy" i]')];
+      const inline = document.createElement('script');
+      inline.textContent = 'window.__inlineRan = true;';
+      document.head.append(inline);
+      // An inline event handler is inline script too (script-src-attr falls back to script-src).
+      const handled = document.createElement('button');
+      handled.setAttribute('onclick', 'window.__handlerRan = true;');
+      handled.click();
+      let fetchBlocked = false;
+      try {
+        await fetch('./index.html');
+      } catch {
+        fetchBlocked = true;
+      }
+      // Violation events are queued as tasks; wait for the three. (eval is not tried: code evaluated
+      // through the DevTools protocol, as this is, may always eval.)
+      for (let i = 0; i < 50 && violations.length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+      return {
+        policies: metas.map((m) => m.getAttribute('content')),
+        inlineRan: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true,
+        handlerRan: (window as unknown as { __handlerRan?: boolean }).__handlerRan === true,
+        fetchBlocked,
+        violations: violations.sort(),
+      };
+    });
+    expect(seen).toEqual({
+      policies: [CSP],
+      inlineRan: false,
+      handlerRan: false,
+      fetchBlocked: true,
+      violations: ['connect-src', 'script-src-attr', 'script-src-elem'],
     });
   });
 

@@ -8,6 +8,21 @@ export const recorded = {
   handlers: new Map<string, Handler>(),
   windows: [] as FakeBrowserWindow[],
   headerHooks: [] as unknown[],
+  /** The session's permission handlers, as main registered them (undefined: none). */
+  permissionRequestHandler: undefined as
+    | ((
+        webContents: unknown,
+        permission: string,
+        callback: (granted: boolean) => void,
+        details?: unknown,
+      ) => void)
+    | undefined,
+  permissionCheckHandler: undefined as
+    ((webContents: unknown, permission: string, origin: string, details?: unknown) => boolean) | undefined,
+  /** The application menu main set (`Menu.setApplicationMenu`); undefined: never set. */
+  applicationMenu: undefined as { template: unknown[] } | null | undefined,
+  /** URLs main asked the OS to open. */
+  openedExternally: [] as string[],
   quit: 0,
   /** Everything main sent to the window (`webContents.send`), in order. */
   sent: [] as { channel: string; payload: unknown }[],
@@ -21,6 +36,8 @@ export const recorded = {
 const ready = Promise.resolve();
 
 export const app = {
+  /** A test sets this before main starts to run it as a packaged build. */
+  isPackaged: false,
   whenReady: () => ready,
   getVersion: () => '0.1.0-test',
   requestSingleInstanceLock: () => true,
@@ -78,10 +95,27 @@ export const session = {
         recorded.headerHooks.push(fn);
       },
     },
+    setPermissionRequestHandler(fn: typeof recorded.permissionRequestHandler): void {
+      recorded.permissionRequestHandler = fn;
+    },
+    setPermissionCheckHandler(fn: typeof recorded.permissionCheckHandler): void {
+      recorded.permissionCheckHandler = fn;
+    },
   },
 };
 
-export const shell = { openExternal: async (): Promise<void> => {} };
+export const Menu = {
+  buildFromTemplate: (template: unknown[]): { template: unknown[] } => ({ template }),
+  setApplicationMenu(menu: { template: unknown[] } | null): void {
+    recorded.applicationMenu = menu;
+  },
+};
+
+export const shell = {
+  async openExternal(url: string): Promise<void> {
+    recorded.openedExternally.push(url);
+  },
+};
 
 export const dialog = {
   async showOpenDialog(...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> {

@@ -1,0 +1,74 @@
+/**
+ * The shell's security decisions as plain data and pure functions, so that plain-Node tests (and the
+ * renderer build, which writes the CSP into index.html) can use them without Electron.
+ */
+
+/**
+ * The renderer's Content-Security-Policy: our own scripts only, no remote anything. The page is loaded
+ * from `file://`, where no response header exists, so this is delivered as a `<meta>` tag that the
+ * renderer build writes from this constant (vite.config.ts). A meta tag ignores `frame-ancestors`,
+ * so it is not listed; nothing can frame the app's window anyway (`default-src 'self'` also bars
+ * frames inside it from elsewhere).
+ */
+export const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+/** The only hosts the app opens in the person's browser: vendor documentation. */
+export const DOCUMENTATION_HOSTS: readonly string[] = Object.freeze([
+  'help.webex.com',
+  'roomos.cisco.com',
+  'www.cisco.com',
+]);
+
+/**
+ * Whether `shell.openExternal` may open this URL: `https:` to a documentation host exactly (no
+ * subdomain, no user info, no port other than 443). Everything else, including `http:`, `file:`,
+ * custom schemes and look-alike hosts, is refused.
+ */
+export function isAllowedExternalUrl(url: unknown): boolean {
+  if (typeof url !== 'string') return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== 'https:') return false;
+  // `https://help.webex.com@evil.example/` parses with evil.example as the host; refuse any user info.
+  if (parsed.username !== '' || parsed.password !== '') return false;
+  if (parsed.port !== '') return false;
+  return DOCUMENTATION_HOSTS.includes(parsed.hostname);
+}
+
+/** One entry of the application menu (a structural subset of Electron's MenuItemConstructorOptions). */
+export interface MenuEntry {
+  label?: string;
+  role?: 'quit' | 'undo' | 'redo' | 'cut' | 'copy' | 'paste' | 'selectAll';
+  type?: 'separator';
+  submenu?: MenuEntry[];
+}
+
+/**
+ * The packaged build's application menu: Quit, and the Edit roles that give copy and paste their
+ * keyboard shortcuts. Nothing that reloads the page or opens the developer tools.
+ */
+export function packagedMenuTemplate(platform: NodeJS.Platform): MenuEntry[] {
+  const edit: MenuEntry = {
+    label: 'Edit',
+    submenu: [
+      { role: 'undo' },
+      { role: 'redo' },
+      { type: 'separator' },
+      { role: 'cut' },
+      { role: 'copy' },
+      { role: 'paste' },
+      { role: 'selectAll' },
+    ],
+  };
+  // On macOS the first menu is the app's own (its name), and Quit lives there.
+  const first: MenuEntry =
+    platform === 'darwin'
+      ? { label: 'E2EE Identity Provisioner', submenu: [{ role: 'quit' }] }
+      : { label: 'File', submenu: [{ role: 'quit' }] };
+  return [first, edit];
+}
