@@ -739,7 +739,7 @@ function populateRefusal(ctx: Ctx, reason: string | null): WorkflowError {
       { reason: words },
     );
   }
-  if (/already|exist|held|is set|present/i.test(words)) {
+  if (/\balready\b|\bis (already )?set\b/i.test(words)) {
     return new WorkflowError(
       'ERR_WORKFLOW_SECRET_HELD',
       `The device refused the first populate: it already has a client secret (it said: ${JSON.stringify(words)}), and the keychain does not hold it. Factory reset the device (the --factory-reset option), or import its secret.`,
