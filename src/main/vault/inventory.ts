@@ -33,7 +33,10 @@ export interface Inventory {
  * the inventory is only a view of it.
  */
 export function deriveInventory(records: readonly JournalRecord[]): Inventory {
-  const devices = new Map<string, InventoryDevice & { settledState: Exclude<DeviceState, 'unsettled'> }>();
+  const devices = new Map<
+    string,
+    InventoryDevice & { settledState: Exclude<DeviceState, 'unsettled'>; activeFingerprint?: string }
+  >();
   const intents = new Map<string, JournalRecord & { kind: 'intent' }>();
   const device = (serial: string) => {
     let d = devices.get(serial);
@@ -72,27 +75,40 @@ export function deriveInventory(records: readonly JournalRecord[]): Inventory {
         break;
       case 'cert.add':
         if (intent?.kind === 'intent' && intent.action === 'cert.add') {
+          // An add settled late (found on the device by a re-run) after its activation: still active.
+          const active = d.activeFingerprint === intent.fingerprint;
           d.certificate = {
             cn: intent.cn,
             fingerprint: intent.fingerprint,
             notAfter: intent.notAfter,
-            active: false,
+            active,
           };
-        }
-        d.settledState = 'certificate-added';
+          d.settledState = active ? 'active' : 'certificate-added';
+        } else d.settledState = 'certificate-added';
         break;
       case 'cert.activate':
-        if (d.certificate && intent?.kind === 'intent' && intent.action === 'cert.activate') {
-          if (intent.fingerprint === d.certificate.fingerprint) d.certificate.active = true;
+        if (intent?.kind === 'intent' && intent.action === 'cert.activate') {
+          d.activeFingerprint = intent.fingerprint;
+          if (d.certificate?.fingerprint !== intent.fingerprint) {
+            // The add of this certificate may still be open (settled later): its facts are in its intent.
+            const added = [...intents.values()]
+              .filter((x) => x.action === 'cert.add' && x.serial === r.serial)
+              .findLast((x) => x.kind === 'intent' && x.action === 'cert.add' && x.fingerprint === intent.fingerprint);
+            if (added?.kind === 'intent' && added.action === 'cert.add')
+              d.certificate = { cn: added.cn, fingerprint: added.fingerprint, notAfter: added.notAfter, active: true };
+          }
+          if (d.certificate?.fingerprint === intent.fingerprint) d.certificate.active = true;
         }
         d.settledState = 'active';
         break;
       case 'cert.deactivate':
         if (d.certificate) d.certificate.active = false;
+        delete d.activeFingerprint;
         d.settledState = 'deactivated';
         break;
       case 'device.factory-reset':
         delete d.certificate;
+        delete d.activeFingerprint;
         d.settledState = 'factory-reset';
         break;
       default:
@@ -102,7 +118,7 @@ export function deriveInventory(records: readonly JournalRecord[]): Inventory {
   return {
     records: records.length,
     devices: [...devices.values()]
-      .map(({ settledState, ...d }): InventoryDevice => ({
+      .map(({ settledState, activeFingerprint: _active, ...d }): InventoryDevice => ({
         ...d,
         state: d.unsettled.length > 0 ? 'unsettled' : settledState,
       }))

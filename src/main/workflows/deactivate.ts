@@ -16,6 +16,7 @@ import {
   identityEntries,
   lists,
   pickLeaf,
+  settleFromDevice,
 } from './identity.js';
 import './journal-kinds.js';
 
@@ -117,9 +118,9 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     id: 'deactivate',
     title: 'Deactivate it for WebexIdentity',
     async alreadyDone(ctx) {
-      return (await lists(ctx.deps.device, ctx.fingerprint!, true))
-        ? false
-        : 'it is not active for WebexIdentity';
+      if (await lists(ctx.deps.device, ctx.fingerprint!, true)) return false;
+      await settleFromDevice(ctx.deps.journal, ctx.id!.serialNumber, 'cert.deactivate', ctx.fingerprint!, 'ok');
+      return 'it is not active for WebexIdentity';
     },
     async act(ctx) {
       await deactivateIdentity(target(ctx), ctx.fingerprint!);
@@ -143,7 +144,9 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     title: 'Delete the certificate',
     include: (ctx) => (ctx.options.delete ? true : 'not asked for'),
     async alreadyDone(ctx) {
-      return (await lists(ctx.deps.device, ctx.fingerprint!)) ? false : 'it is gone already';
+      if (await lists(ctx.deps.device, ctx.fingerprint!)) return false;
+      await settleFromDevice(ctx.deps.journal, ctx.id!.serialNumber, 'cert.delete', ctx.fingerprint!, 'ok');
+      return 'it is gone already';
     },
     async act(ctx) {
       await deleteCertificate(target(ctx), ctx.fingerprint!);

@@ -8,7 +8,7 @@ import { type Credentials, buildAddPayload } from '../../core/pki/index.js';
 import { DeviceError } from '../../core/xapi/index.js';
 import type { DeviceCertificate, E2eeStatus, IdentityStatus } from '../../core/xapi/results.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Journal } from '../vault/journal.js';
+import { type Journal, unsettledOps } from '../vault/journal.js';
 import type { CertificateFacts } from '../vault/journal-types.js';
 import type { WorkflowDevice } from './device-port.js';
 import { WorkflowError } from './errors.js';
@@ -50,6 +50,31 @@ export async function identityEntries(device: WorkflowDevice): Promise<DeviceCer
     if ((e as { code?: string }).code === 'ERR_DEVICE_PARAMETER') return [];
     throw e;
   }
+}
+
+/**
+ * Settles the journal's open records of `action` on this device for `fingerprint` with what the device
+ * shows now (a read-back): an earlier run cut off during an add, activation, deactivation or deletion left
+ * them open, and the step turns out to be done (`ok`) or not done (`failed`). Returns how many it settled.
+ */
+export async function settleFromDevice(
+  journal: Journal,
+  serial: string,
+  action: 'cert.add' | 'cert.activate' | 'cert.deactivate' | 'cert.delete',
+  fingerprint: string,
+  result: 'ok' | 'failed',
+): Promise<number> {
+  const records = await journal.read();
+  const open = new Set(unsettledOps(records, { action, serial }).map((o) => o.op));
+  let settled = 0;
+  for (const r of records) {
+    if (r.kind !== 'intent' || r.action !== action || !open.has(r.op)) continue;
+    if ((r as { fingerprint?: string }).fingerprint !== fingerprint) continue;
+    await journal.outcome(action, r.op, serial, result, 'probe');
+    open.delete(r.op);
+    settled += 1;
+  }
+  return settled;
 }
 
 /** Fingerprints of certificates this tool added to the device (a `cert.add` intent in the journal). */
@@ -168,6 +193,8 @@ export async function addCertificate(
     }
     wrap = WRAP_WIDTH;
   }
+  // Earlier attempts that were cut off did not take (the device does not list it): settled so.
+  await settleFromDevice(t.journal, t.serial, 'cert.add', facts.fingerprint, 'failed');
   await journaled(t.journal, t.serial, 'cert.add', facts, () =>
     t.device.addCertificate(blob, wrap ? { wrap } : {}),
   );
@@ -176,6 +203,7 @@ export async function addCertificate(
 /** Activates the certificate for WebexIdentity. */
 export async function activateIdentity(t: IdentityTarget, fingerprint: string): Promise<void> {
   const blob = await seal('activate', fingerprint, t.secret, { enc: t.enc });
+  await settleFromDevice(t.journal, t.serial, 'cert.activate', fingerprint, 'failed');
   await journaled(t.journal, t.serial, 'cert.activate', { fingerprint, purpose: 'WebexIdentity' }, () =>
     t.device.activate(blob),
   );
@@ -184,6 +212,7 @@ export async function activateIdentity(t: IdentityTarget, fingerprint: string): 
 /** Stops using the certificate for WebexIdentity. */
 export async function deactivateIdentity(t: IdentityTarget, fingerprint: string): Promise<void> {
   const blob = await seal('deactivate', fingerprint, t.secret, { enc: t.enc });
+  await settleFromDevice(t.journal, t.serial, 'cert.deactivate', fingerprint, 'failed');
   await journaled(t.journal, t.serial, 'cert.deactivate', { fingerprint, purpose: 'WebexIdentity' }, () =>
     t.device.deactivate(blob),
   );
@@ -205,6 +234,7 @@ export async function deleteCertificate(
       { fingerprint },
     );
   }
+  await settleFromDevice(t.journal, t.serial, 'cert.delete', fingerprint, 'failed');
   await journaled(t.journal, t.serial, 'cert.delete', { fingerprint }, () =>
     t.device.deleteCertificate(fingerprint),
   );
