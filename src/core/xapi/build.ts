@@ -87,7 +87,9 @@ function formatValue(name: string, value: ParamValue): string {
 }
 
 function checkPath(path: string): string[] {
-  const words = path.trim().split(/\s+/);
+  // Words are separated by spaces or tabs only: JavaScript's \s also takes CR, LF, U+2028 and other
+  // separators, which silently turned a path holding them (from a backup file) into another path.
+  const words = path.replace(/^[ \t]+|[ \t]+$/g, '').split(/[ \t]+/);
   for (const w of words) {
     if (!PATH_WORD.test(w)) {
       throw new DeviceError('ERR_DEVICE_PARAMETER', `${JSON.stringify(path)} is not a valid xAPI path.`, {

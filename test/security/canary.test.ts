@@ -1,0 +1,391 @@
+/**
+ * Secret canary, end to end: distinctive secrets (client secrets, login password, activation code, key
+ * passphrase) go through every CLI command over a simulator on a real pseudo-terminal, and through the
+ * window's services; then every output, every file the tool wrote (data directory, temp directory,
+ * console log, journal), every IPC result and event is searched for each canary in clear, hex, base64
+ * and base64url (with and without padding). Only the files the person asked to hold a secret (and the
+ * inputs the test wrote) and `secret.reveal`'s answer may hold one.
+ */
+import { createPrivateKey } from 'node:crypto';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WorkflowEventMessage } from '../../src/contract/index.js';
+import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
+import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
+import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
+import { createServices } from '../../src/main/services.js';
+import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
+import { runCli } from '../helpers/cli.js';
+import { systemHas } from '../helpers/system.js';
+import { Rig } from '../main/workflows/rig.js';
+
+const SECRET = 'CnryClientSecret-Q7x2Zp9W-first';
+const SECRET2 = 'CnryClientSecret-M4v8Kt3R-second';
+const PASSWORD = 'CnryLoginPassw0rd-Hj5s';
+const CODE = '4917-2638-5501-8842';
+const PASSPHRASE = 'CnryKeyPassphrase-Wd61';
+const TRUSTED = 'file:///app/dist/renderer/';
+
+/** Every form in which a canary must not appear. */
+function forms(value: string): string[] {
+  const b = Buffer.from(value, 'utf8');
+  const b64 = b.toString('base64');
+  const b64u = b.toString('base64url');
+  return [
+    value,
+    b.toString('hex'),
+    b.toString('hex').toUpperCase(),
+    b64,
+    b64.replace(/=+$/, ''),
+    b64u,
+    b64u.replace(/=+$/, ''),
+  ];
+}
+const CANARIES: [string, string][] = [
+  ['secret', SECRET],
+  ['secret2', SECRET2],
+  ['password', PASSWORD],
+  ['code', CODE],
+  ['code digits', CODE.replaceAll('-', '')],
+  ['passphrase', PASSPHRASE],
+];
+const NEEDLES = CANARIES.flatMap(([name, v]) => forms(v).map((f) => [name, f] as const));
+
+/** The canaries (name and form) found in `text`. */
+function leaks(text: string): string[] {
+  return NEEDLES.filter(([, f]) => text.includes(f)).map(([name, f]) => `${name}:${f}`);
+}
+
+function filesUnder(root: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      const st = lstatSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile()) out.push(p);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end to end', () => {
+  const rig = new Rig();
+  const service2 = `${rig.service}-import`;
+  let env: Record<string, string>;
+  let home: string;
+  let tmp: string;
+  const inputs = new Set<string>();
+
+  beforeAll(async () => {
+    await rig.setUp('sec-canary');
+    home = join(rig.dir, 'data');
+    tmp = join(rig.dir, 'tmp');
+    mkdirSync(tmp);
+    env = {
+      E2EE_PROV_HOME: home,
+      E2EE_PROV_KEYCHAIN_SERVICE: rig.service,
+      E2EE_PROV_KNOWN_HOSTS: join(home, 'known-hosts.json'),
+      TMPDIR: tmp,
+    };
+  });
+  afterAll(async () => {
+    const store2 = new KeychainSecretStore({ service: service2 });
+    for (const s of await store2.list()) await store2.delete(s.serial);
+    await rig.tearDown();
+  });
+
+  const input = (name: string, content: string): string => {
+    const p = rig.path(name);
+    writeFileSync(p, content);
+    inputs.add(p);
+    return p;
+  };
+  /** A certificate whose key is in its own file, encrypted under PASSPHRASE. */
+  const encryptedCert = async (cn: string): Promise<{ cert: string; key: string }> => {
+    const c = await rig.issue(cn);
+    const enc = createPrivateKey(readFileSync(c.keyPath))
+      .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASSPHRASE })
+      .toString();
+    const key = input(`${cn}.key.pem`, enc);
+    return { cert: c.certPath, key };
+  };
+
+  it('no canary in any output, file, log, journal, argv or environment', async () => {
+    const sim = await rig.sim({ serialNumber: 'FOCCNRY0001', loginRequired: true, adminPassword: PASSWORD });
+    const target = await rig.pty(sim);
+    const sim2 = await rig.sim({ serialNumber: 'FOCCNRY0002', loginRequired: true, adminPassword: PASSWORD });
+    const target2 = await rig.pty(sim2);
+
+    const secretFile = input('secret-1', `${SECRET}\n`);
+    const secret2File = input('secret-2', `${SECRET2}\n`);
+    const pwFile = input('password', `${PASSWORD}\n`);
+    const codeFile = input('code', `${CODE}\n`);
+    const ppFile = input('passphrase', `${PASSPHRASE}\n`);
+    const first = await encryptedCert('canary-a.example');
+    const second = await encryptedCert('canary-b.example');
+    const third = await encryptedCert('canary-c.example');
+
+    const outputs: { label: string; text: string }[] = [];
+    const run = async (label: string, args: string[], stdin = '', extraEnv: Record<string, string> = {}) => {
+      const e = { ...env, ...extraEnv };
+      // The CLI is handed secrets only through files: neither its argv nor the environment it is given holds one.
+      expect(leaks(JSON.stringify(args)), `${label} argv`).toEqual([]);
+      expect(leaks(JSON.stringify(e)), `${label} env`).toEqual([]);
+      const r = await runCli(args, stdin, e, 40_000);
+      outputs.push({ label, text: `${r.stdout.toString()}\n${r.stderr}` });
+      expect(r.status, `${label}: ${r.stderr}`).toBe(0);
+      return r;
+    };
+    const login = ['--password-file', pwFile];
+
+    await run('provision', [
+      'provision',
+      '--target',
+      target,
+      '--cert',
+      first.cert,
+      '--key',
+      first.key,
+      '--passphrase-file',
+      ppFile,
+      '--secret-file',
+      secretFile,
+      '--activation-code-file',
+      codeFile,
+      '--registration-timeout',
+      '10',
+      '--backup',
+      rig.path('backup.json'),
+      '--handover',
+      rig.path('handover.json'),
+      '--accept-new-host-key',
+      ...login,
+    ]);
+    expect(sim.state.clientSecretSet).toBe(true);
+    expect(await rig.secrets.get('FOCCNRY0001')).toBe(SECRET);
+    await run('status', ['status', '--target', target, ...login]);
+    await run('status --json', ['status', '--target', target, '--json', ...login]);
+    await run('device info', ['device', 'info', '--target', target, ...login]);
+    await run('device certs', ['device', 'certs', '--target', target, ...login]);
+    await run('device capture', [
+      'device',
+      'capture',
+      '--target',
+      target,
+      '--out',
+      rig.path('capture.json'),
+      ...login,
+    ]);
+    await run('secret rotate (typed)', [
+      'secret',
+      'rotate',
+      '--target',
+      target,
+      '--new-secret-file',
+      secret2File,
+      '--json',
+      ...login,
+    ]);
+    expect(await rig.secrets.get('FOCCNRY0001')).toBe(SECRET2);
+    await run('renew', [
+      'renew',
+      '--target',
+      target,
+      '--cert',
+      second.cert,
+      '--key',
+      second.key,
+      '--passphrase-file',
+      ppFile,
+      ...login,
+    ]);
+    await run('secret export', [
+      'secret',
+      'export',
+      '--out',
+      rig.path('escrow.e2ee'),
+      '--passphrase-file',
+      ppFile,
+    ]);
+    await run(
+      'secret import',
+      ['secret', 'import', rig.path('escrow.e2ee'), '--passphrase-file', ppFile, '--json'],
+      '',
+      {
+        E2EE_PROV_KEYCHAIN_SERVICE: service2,
+      },
+    );
+    expect(await new KeychainSecretStore({ service: service2 }).get('FOCCNRY0001')).toBe(SECRET2);
+    await run(
+      'console --log',
+      ['console', '--target', target, '--log', rig.path('console.log'), ...login],
+      'xStatus SystemUnit ProductId\nxStatus Security\n',
+    );
+    await run('deactivate', ['deactivate', '--target', target, '--delete', ...login]);
+    await run('inventory', ['inventory']);
+    await run('inventory --json', ['inventory', '--json']);
+    await run('journal verify', ['journal', 'verify']);
+
+    const csv = input(
+      'batch.csv',
+      'target,cert,key,passphrase_file,secret_file,activation_code_file,password_file,backup\n' +
+        `${target2},${third.cert},${third.key},${ppFile},${secretFile},${codeFile},${pwFile},${rig.path('batch-backup.json')}\n`,
+    );
+    await run('batch', [
+      'batch',
+      csv,
+      '--out-csv',
+      rig.path('batch-out.csv'),
+      '--out-json',
+      rig.path('batch-out.json'),
+      '--accept-new-host-key',
+    ]);
+    expect(await rig.secrets.get('FOCCNRY0002')).toBe(SECRET);
+    // Last, a generated secret (shown once on stdout by design; it is no canary), with SECRET2 as current.
+    await run('secret rotate (generated)', ['secret', 'rotate', '--target', target, '--json', ...login]);
+    expect(await rig.secrets.get('FOCCNRY0001')).not.toBe(SECRET2);
+
+    for (const o of outputs) expect(leaks(o.text), o.label).toEqual([]);
+    const scanned = [...filesUnder(rig.dir)].filter((p) => !inputs.has(p));
+    // The search sees the canaries where they are meant to be (the inputs), and covers what the tool wrote.
+    expect(leaks(readFileSync(secretFile, 'utf8'))).not.toEqual([]);
+    expect(leaks(readFileSync(first.key, 'utf8'))).toEqual([]);
+    for (const name of [
+      'console.log',
+      'backup.json',
+      'handover.json',
+      'escrow.e2ee',
+      'capture.json',
+      'batch-out.json',
+    ]) {
+      expect(scanned).toContain(rig.path(name));
+    }
+    expect(scanned).toContain(join(home, 'journal.jsonl'));
+    for (const p of scanned) {
+      const bytes = readFileSync(p);
+      expect(leaks(bytes.toString('utf8')), p).toEqual([]);
+      expect(leaks(bytes.toString('latin1')), p).toEqual([]);
+    }
+    // The devices did receive them (the canaries were really used).
+    expect(sim2.events.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('the window’s services: no IPC result or event holds a canary, but secret.reveal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sec-canary-svc-'));
+    const events: WorkflowEventMessage[] = [];
+    const results: { channel: string; result: unknown }[] = [];
+    const dialog: string[] = [];
+    const store = new DemoSecretStore();
+    const sims: RoomOsSimulator[] = [];
+    const listeners = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>();
+    const services = createServices({
+      version: '0',
+      platform: 'linux',
+      dialog: { openFile: async () => dialog.shift() ?? null },
+      emit: (m) => events.push(m),
+      env: { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'kh.json') },
+      openSecretStore: async () => store,
+      listPorts: async () => [],
+      simRebootDelayMs: 100,
+      createSimulator: async (o) => {
+        const sim = await createSimulator({ ...o, loginRequired: true, adminPassword: PASSWORD });
+        sims.push(sim);
+        return sim;
+      },
+    });
+    registerIpc(
+      { handle: (channel, listener) => listeners.set(channel, listener) },
+      services.handlers,
+      (url) => url.startsWith(TRUSTED),
+    );
+    const call = async (channel: string, value: unknown = {}): Promise<unknown> => {
+      const result = await Promise.resolve(
+        listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, value),
+      );
+      results.push({ channel, result });
+      return result;
+    };
+    try {
+      const pki = await makeDemoPki('Canary');
+      const issued = await issueDeviceCert(pki, { cn: 'canary-svc.example' });
+      const certPath = join(dir, 'svc.pem');
+      const keyPath = join(dir, 'svc.key.pem');
+      writeFileSync(certPath, issued.certificatePem);
+      writeFileSync(
+        keyPath,
+        createPrivateKey(issued.keyPem)
+          .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASSPHRASE })
+          .toString(),
+      );
+      expect(
+        await call('device.connect', { target: 'sim:?serial=FOCCNRY0S01', password: PASSWORD }),
+      ).toMatchObject({ ok: true });
+      dialog.push(certPath);
+      expect(await call('credentials.choose', { role: 'certificate' })).toMatchObject({ ok: true });
+      dialog.push(keyPath);
+      expect(await call('credentials.choose', { role: 'key' })).toMatchObject({ ok: true });
+      expect(await call('credentials.inspect', { passphrase: PASSPHRASE })).toMatchObject({
+        ok: true,
+        value: { ok: true },
+      });
+      const request = {
+        dryRun: false,
+        secret: { mode: 'given', value: SECRET },
+        enc: 'A256GCM',
+        backup: true,
+        factoryReset: null,
+        restoreName: true,
+        activationCode: CODE,
+        allowPlainOverNetwork: false,
+      };
+      expect(await call('provision.run', { ...request, dryRun: true })).toMatchObject({ ok: true });
+      expect(await call('provision.run', request)).toMatchObject({ ok: true, value: { ok: true } });
+      expect(await store.get('FOCCNRY0S01')).toBe(SECRET);
+      expect(
+        await call('secret.rotate', {
+          newSecret: { mode: 'given', value: SECRET2 },
+          currentSecret: SECRET,
+          enc: 'A128GCM',
+        }),
+      ).toMatchObject({ ok: true });
+      expect(await store.get('FOCCNRY0S01')).toBe(SECRET2);
+      expect(
+        await call('secret.rotate', { newSecret: { mode: 'generate' }, currentSecret: null, enc: 'A128GCM' }),
+      ).toMatchObject({ ok: true, value: { secretToReveal: true } });
+      const revealed = (await call('secret.reveal', { source: 'rotate' })) as {
+        ok: boolean;
+        value: { secret: string };
+      };
+      expect(revealed.ok).toBe(true);
+      await call('console.read', { after: 0 });
+      await call('inventory.list');
+      await call('journal.verify');
+      await call('device.identify');
+      await call('device.disconnect');
+
+      expect(events.length).toBeGreaterThan(10);
+      for (const e of events) expect(leaks(JSON.stringify(e)), JSON.stringify(e).slice(0, 200)).toEqual([]);
+      for (const r of results.filter((x) => x.channel !== 'secret.reveal')) {
+        expect(leaks(JSON.stringify(r.result)), r.channel).toEqual([]);
+      }
+      // The training simulator's state file is the simulated device's flash (it holds the device's
+      // password and secret as a device does): not the tool's output.
+      const simulators = join(dir, 'home', 'simulators');
+      const files = filesUnder(dir).filter((x) => x !== keyPath && !x.startsWith(simulators));
+      expect(files.length).toBeGreaterThan(0);
+      for (const p of files) {
+        expect(leaks(readFileSync(p, 'latin1')), p).toEqual([]);
+      }
+      expect(sims.length).toBeGreaterThan(0);
+    } finally {
+      await services.dispose();
+      for (const s of sims) await s.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
