@@ -93,9 +93,16 @@ export function deriveInventory(records: readonly JournalRecord[]): Inventory {
             // The add of this certificate may still be open (settled later): its facts are in its intent.
             const added = [...intents.values()]
               .filter((x) => x.action === 'cert.add' && x.serial === r.serial)
-              .findLast((x) => x.kind === 'intent' && x.action === 'cert.add' && x.fingerprint === intent.fingerprint);
+              .findLast(
+                (x) => x.kind === 'intent' && x.action === 'cert.add' && x.fingerprint === intent.fingerprint,
+              );
             if (added?.kind === 'intent' && added.action === 'cert.add')
-              d.certificate = { cn: added.cn, fingerprint: added.fingerprint, notAfter: added.notAfter, active: true };
+              d.certificate = {
+                cn: added.cn,
+                fingerprint: added.fingerprint,
+                notAfter: added.notAfter,
+                active: true,
+              };
           }
           if (d.certificate?.fingerprint === intent.fingerprint) d.certificate.active = true;
         }

@@ -119,7 +119,13 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     title: 'Deactivate it for WebexIdentity',
     async alreadyDone(ctx) {
       if (await lists(ctx.deps.device, ctx.fingerprint!, true)) return false;
-      await settleFromDevice(ctx.deps.journal, ctx.id!.serialNumber, 'cert.deactivate', ctx.fingerprint!, 'ok');
+      await settleFromDevice(
+        ctx.deps.journal,
+        ctx.id!.serialNumber,
+        'cert.deactivate',
+        ctx.fingerprint!,
+        'ok',
+      );
       return 'it is not active for WebexIdentity';
     },
     async act(ctx) {
