@@ -129,6 +129,21 @@ const EXTENDED_KEY_USAGES: Readonly<Record<string, string>> = {
 /** Everything the report shows about one certificate (PEM or DER). */
 export function describeCertificate(cert: string | Uint8Array | X509Certificate): CertificateReport {
   const node = toNode(cert);
+  try {
+    return describeNode(node);
+  } catch (e) {
+    // OpenSSL read it, but a field in it is malformed for @peculiar/x509 (which throws a TypeError).
+    if (e instanceof PkiError) throw e;
+    throw new PkiError(
+      'ERR_CERT_PARSE',
+      'The certificate is damaged: a field in it cannot be read as X.509. Get the file from the CA again.',
+      {},
+      { cause: e },
+    );
+  }
+}
+
+function describeNode(node: X509Certificate): CertificateReport {
   const px = new x509.X509Certificate(new Uint8Array(node.raw));
 
   const san = { dns: [] as string[], email: [] as string[], ip: [] as string[], uri: [] as string[] };

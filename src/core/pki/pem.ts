@@ -6,14 +6,28 @@ export interface PemBlock {
 }
 
 // The label repeats at the END line; text between blocks (openssl's "Bag Attributes", comments) is ignored.
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
+// What /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g matched, without its quadratic time on
+// many BEGIN lines that no END line closes (each one scanned to the end of the file).
+const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g;
 
 /** Every PEM block in `text`, in file order, each normalized to LF line endings and a final newline. */
 export function pemBlocks(text: string): PemBlock[] {
   const out: PemBlock[] = [];
-  for (const m of text.replace(/\r\n?/g, '\n').matchAll(PEM_BLOCK)) {
+  const normalized = text.replace(/\r\n?/g, '\n');
+  const unclosed = new Set<string>(); // labels with no END line after some BEGIN: none after a later one
+  const begin = new RegExp(PEM_BEGIN.source, 'g');
+  for (let m = begin.exec(normalized); m; m = begin.exec(normalized)) {
     const label = m[1]!;
-    const body = m[2]!;
+    const endLine = `-----END ${label}-----`;
+    const from = m.index + m[0].length;
+    const end = unclosed.has(label) ? -1 : normalized.indexOf(endLine, from);
+    if (end < 0) {
+      unclosed.add(label);
+      begin.lastIndex = m.index + 1;
+      continue;
+    }
+    begin.lastIndex = end + endLine.length;
+    const body = normalized.slice(from, end);
     const headers: Record<string, string> = {};
     const headerLines: string[] = [];
     const base64Lines: string[] = [];

@@ -23,7 +23,13 @@ const ANSI = /\u001b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-B]|[=>])/g;
 
 /** Strips terminal escape sequences (`\e[?1034h` after `echo off`, spec §1.4) and a trailing CR. */
 export function cleanLine(raw: string): string {
-  return raw.replace(ANSI, '').replace(/\r+$/, '').replace(/^\r+/, '');
+  const s = raw.replace(ANSI, '');
+  // By index, not /\r+$/: that regex is quadratic on a long run of CRs that does not end the line.
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 13) end--;
+  let start = 0;
+  while (start < end && s.charCodeAt(start) === 13) start++;
+  return s.slice(start, end);
 }
 
 /** The JSON brace depth change of a line, ignoring braces inside strings. */

@@ -36,10 +36,29 @@ export function unquoteValue(raw: string): string {
 
 /** Splits `A B C: value` into `['A','B','C']` and the raw value, or null when there is no `:`. */
 function splitPathValue(text: string): { path: string[]; raw: string } | null {
-  const m = /^([^:"]*?)\s*:(?:\s(.*)|)$/.exec(text);
+  // What /^([^:"]*?)\s*:(?:\s(.*)|)$/ matched, by index: that regex is quadratic on a long run of
+  // spaces without a colon (a second on 20,000). The path is the text before the first colon (no
+  // quote in it); after the colon comes nothing, or one whitespace and a value without line breaks.
+  const colon = text.indexOf(':');
+  if (colon < 0 || text.lastIndexOf('"', colon) >= 0) return null;
+  const after = text.slice(colon + 1);
+  if (after !== '' && (!/^\s/.test(after) || /[\n\r\u2028\u2029]/.test(after.slice(1)))) return null;
+  const path = text.slice(0, colon).trim().split(/\s+/).filter(Boolean);
+  return { path, raw: after.slice(1) };
+}
+
+/**
+ * The value of a `** resultId: "…"` line, or null. What /^\*\*\s*resultId:\s*"?(.*?)"?\s*$/i matched,
+ * without its quadratic backtracking on a long run of spaces inside the value.
+ */
+function resultIdOf(t: string): string | null {
+  const m = /^\*\*\s*resultId:/i.exec(t);
   if (!m) return null;
-  const path = (m[1] ?? '').trim().split(/\s+/).filter(Boolean);
-  return { path, raw: m[2] ?? '' };
+  let v = t.slice(m[0].length).trimStart();
+  if (v.startsWith('"')) v = v.slice(1);
+  v = v.trimEnd();
+  if (v.endsWith('"')) v = v.slice(0, -1);
+  return /[\n\r\u2028\u2029]/.test(v) ? null : v;
 }
 
 const RESULT_HEADER = /^\*r\s+(\S+)\s+\(status=([^)]*)\)\s*:?\s*$/;
@@ -73,12 +92,12 @@ export function parseTerminalBlock(lines: readonly string[]): XapiResponse {
   for (const line of lines) {
     const t = line.trim();
     if (t === '' || t === '** end') continue;
-    let m = /^\*\*\s*resultId:\s*"?(.*?)"?\s*$/i.exec(t);
-    if (m) {
-      res.resultId = m[1];
+    const resultId = resultIdOf(t);
+    if (resultId !== null) {
+      res.resultId = resultId;
       continue;
     }
-    m = RESULT_HEADER.exec(t);
+    let m = RESULT_HEADER.exec(t);
     if (m) {
       headerSeen = true;
       res.kind = 'command';
@@ -144,6 +163,14 @@ function leafText(v: Json): string | undefined {
   return undefined;
 }
 
+/**
+ * `true` or `"True"`: a flag as the device writes it. Never `String(v)` on an object: one holding
+ * `{"toString":1}` (valid JSON) has no primitive form and would throw a TypeError.
+ */
+function isTrue(v: unknown): boolean {
+  return v === true || (typeof v === 'string' && v.toLowerCase() === 'true');
+}
+
 /** Flattens a JSON subtree to entries; arrays become index segments from each item's `id`. */
 function flatten(node: Json, path: string[], out: XapiEntry[], errors: XapiEntry[]): void {
   if (Array.isArray(node)) {
@@ -152,14 +179,14 @@ function flatten(node: Json, path: string[], out: XapiEntry[], errors: XapiEntry
         isObject(item) && (typeof item.id === 'string' || typeof item.id === 'number')
           ? String(item.id)
           : String(i + 1);
-      if (isObject(item) && String(item.ghost).toLowerCase() === 'true') return;
+      if (isObject(item) && isTrue(item.ghost)) return;
       flatten(item, [...path, id], out, errors);
     });
     return;
   }
   const leaf = leafText(node);
   if (leaf !== undefined) {
-    if (isObject(node) && String(node.error).toLowerCase() === 'true') errors.push({ path, value: leaf });
+    if (isObject(node) && isTrue(node.error)) errors.push({ path, value: leaf });
     else out.push({ path, value: leaf });
     return;
   }
