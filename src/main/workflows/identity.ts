@@ -8,7 +8,7 @@ import { type Credentials, buildAddPayload } from '../../core/pki/index.js';
 import { DeviceError } from '../../core/xapi/index.js';
 import type { DeviceCertificate, E2eeStatus, IdentityStatus } from '../../core/xapi/results.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Journal } from '../vault/journal.js';
+import { type Journal, unsettledOps } from '../vault/journal.js';
 import type { CertificateFacts } from '../vault/journal-types.js';
 import type { WorkflowDevice } from './device-port.js';
 import { WorkflowError } from './errors.js';
@@ -107,6 +107,45 @@ export async function webexIdentityFingerprint(
 export async function lists(device: WorkflowDevice, fingerprint: string, active = false): Promise<boolean> {
   const listed = active ? await identityEntries(device) : await device.listCertificates();
   return listed.some((c) => c.fingerprint === fingerprint);
+}
+
+/** The identity operations a later connection settles by reading the device's lists. */
+const IDENTITY_ACTIONS = ['cert.add', 'cert.activate', 'cert.deactivate', 'cert.delete'] as const;
+type IdentityAction = (typeof IDENTITY_ACTIONS)[number];
+
+/**
+ * Settles the identity operations an earlier run left without an outcome (a pulled cable, a killed
+ * process: `unknown`, or an intent alone): reads the device's lists and journals, by probe, whether each
+ * took. Call it on a new connection before this run changes the identity, so that the lists show the
+ * earlier run's effect and nothing of this run's. Returns the ops settled.
+ */
+export async function settleIdentityOps(
+  device: WorkflowDevice,
+  journal: Journal,
+  serial: string,
+): Promise<string[]> {
+  const records = await journal.read();
+  const open = unsettledOps(records, { serial }).filter((o) =>
+    (IDENTITY_ACTIONS as readonly string[]).includes(o.action),
+  );
+  if (open.length === 0) return [];
+  const listed = new Set((await device.listCertificates()).map((c) => c.fingerprint));
+  const active = new Set((await identityEntries(device)).map((c) => c.fingerprint));
+  for (const o of open) {
+    const intent = records.find((r) => r.kind === 'intent' && r.op === o.op);
+    const fingerprint = (intent as { fingerprint?: string } | undefined)?.fingerprint ?? '';
+    const action = o.action as IdentityAction;
+    const took =
+      action === 'cert.add'
+        ? listed.has(fingerprint)
+        : action === 'cert.activate'
+          ? active.has(fingerprint)
+          : action === 'cert.deactivate'
+            ? !active.has(fingerprint)
+            : !listed.has(fingerprint);
+    await journal.outcome(action, o.op, serial, took ? 'ok' : 'failed', 'probe');
+  }
+  return open.map((o) => o.op);
 }
 
 /** The width of a wrapped add body's lines: far below any console line limit. */
