@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AsyncEntry, findCredentialsAsync } from '@napi-rs/keyring';
 import { VaultError } from './errors.js';
 
@@ -113,7 +114,9 @@ export class KeychainSecretStore implements SecretStore {
   async check(): Promise<void> {
     // Write, read back and delete a probe entry: a locked store answers reads of absent entries
     // but refuses writes, and a write is what the tool needs before it tells a device anything.
-    const probe = this.entry('probe:availability');
+    // Each check has its own probe entry: checks running at once (a parallel batch, the app and the CLI)
+    // would otherwise delete each other's probe, and one would fail with a keychain that works.
+    const probe = this.entry(`probe:availability:${randomUUID()}`);
     await this.call(() => probe.setPassword('availability probe'));
     const back = await this.call(() => probe.getPassword());
     await this.call(() => probe.deleteCredential());

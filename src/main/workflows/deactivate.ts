@@ -17,6 +17,7 @@ import {
   lists,
   pickLeaf,
   settleFromDevice,
+  settleIdentityOps,
 } from './identity.js';
 import './journal-kinds.js';
 
@@ -49,6 +50,8 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
       ctx.id = await device.identify();
       requireE2eeModel(ctx.id);
       ctx.secret = await knownSecret(device, secrets, ctx.deps.journal, ctx.id);
+      // Identity operations an earlier run left unsettled (a pulled cable): settled by the device's lists.
+      await settleIdentityOps(device, ctx.deps.journal, ctx.id.serialNumber);
       const listed = await device.listCertificates();
       const serial = ctx.id.serialNumber;
       // Resume: what an earlier run of this tool deactivated or deleted on this device.

@@ -134,6 +134,45 @@ export async function lists(device: WorkflowDevice, fingerprint: string, active 
   return listed.some((c) => c.fingerprint === fingerprint);
 }
 
+/** The identity operations a later connection settles by reading the device's lists. */
+const IDENTITY_ACTIONS = ['cert.add', 'cert.activate', 'cert.deactivate', 'cert.delete'] as const;
+type IdentityAction = (typeof IDENTITY_ACTIONS)[number];
+
+/**
+ * Settles the identity operations an earlier run left without an outcome (a pulled cable, a killed
+ * process: `unknown`, or an intent alone): reads the device's lists and journals, by probe, whether each
+ * took. Call it on a new connection before this run changes the identity, so that the lists show the
+ * earlier run's effect and nothing of this run's. Returns the ops settled.
+ */
+export async function settleIdentityOps(
+  device: WorkflowDevice,
+  journal: Journal,
+  serial: string,
+): Promise<string[]> {
+  const records = await journal.read();
+  const open = unsettledOps(records, { serial }).filter((o) =>
+    (IDENTITY_ACTIONS as readonly string[]).includes(o.action),
+  );
+  if (open.length === 0) return [];
+  const listed = new Set((await device.listCertificates()).map((c) => c.fingerprint));
+  const active = new Set((await identityEntries(device)).map((c) => c.fingerprint));
+  for (const o of open) {
+    const intent = records.find((r) => r.kind === 'intent' && r.op === o.op);
+    const fingerprint = (intent as { fingerprint?: string } | undefined)?.fingerprint ?? '';
+    const action = o.action as IdentityAction;
+    const took =
+      action === 'cert.add'
+        ? listed.has(fingerprint)
+        : action === 'cert.activate'
+          ? active.has(fingerprint)
+          : action === 'cert.deactivate'
+            ? !active.has(fingerprint)
+            : !listed.has(fingerprint);
+    await journal.outcome(action, o.op, serial, took ? 'ok' : 'failed', 'probe');
+  }
+  return open.map((o) => o.op);
+}
+
 /** The width of a wrapped add body's lines: far below any console line limit. */
 export const WRAP_WIDTH = 64;
 

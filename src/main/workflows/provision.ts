@@ -30,6 +30,7 @@ import {
   awaitExternalIdentity,
   lists,
   settleFromDevice,
+  settleIdentityOps,
   verifyExternal,
 } from './identity.js';
 import { journaled, outcomeOf } from './journaled.js';
@@ -282,6 +283,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         productId: id.productId,
         softwareVersion: id.softwareVersion,
       });
+      // Identity operations an earlier run left unsettled (a pulled cable): settled by the device's lists.
+      await settleIdentityOps(device, journal, ctx.serial);
 
       // Resume: an earlier provisioning of this device that never finished.
       const open = records.filter(
@@ -443,6 +446,14 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         ctx.secret = pending;
         return 'the device took the secret in an earlier run; it is now stored';
       }
+      // The device holds neither: a populate an earlier run left unsettled (the cable pulled before the
+      // device ran it) did not take. Journaled so, before this run populates again.
+      await settlePlainPopulates(
+        ctx.deps.journal,
+        ctx.serial,
+        null,
+        [stored, pending].filter((x): x is string => x !== null),
+      );
       return false;
     },
     async act(ctx, io) {
@@ -809,11 +820,21 @@ async function readBackup<T>(file: string, missingOk: boolean): Promise<T | null
   return backupJson(text, file) as T;
 }
 
-/** Gives every unsettled plain populate of `serial` its outcome: the device was found holding `secret`. */
-async function settlePlainPopulates(journal: Journal, serial: string, secret: string): Promise<void> {
+/**
+ * Gives every unsettled plain populate of `serial` its outcome: `ok` when the device was found holding
+ * `secret`, `failed` when it holds neither the stored secret nor the pending one (`secret` null).
+ */
+async function settlePlainPopulates(
+  journal: Journal,
+  serial: string,
+  secret: string | null,
+  refuse: readonly string[] = [],
+): Promise<void> {
   const open = unsettledOps(await journal.read(), { action: 'secret.populate-plain', serial });
+  const secrets = [...(secret === null ? [] : [secret]), ...refuse];
+  const result = secret === null ? 'failed' : 'ok';
   for (const o of open)
-    await journal.outcome('secret.populate-plain', o.op, serial, 'ok', 'probe', {}, { secrets: [secret] });
+    await journal.outcome('secret.populate-plain', o.op, serial, result, 'probe', {}, { secrets });
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   awaitExternalIdentity,
   lists,
   webexIdentityFingerprint,
+  settleIdentityOps,
 } from './identity.js';
 import './journal-kinds.js';
 
@@ -85,6 +86,8 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       for (const w of ctx.check.warnings) io.warn(w.code, w.message);
       requireE2eeModel(ctx.id);
       ctx.secret = await knownSecret(device, secrets, ctx.deps.journal, ctx.id);
+      // Identity operations an earlier run left unsettled (a pulled cable): settled by the device's lists.
+      await settleIdentityOps(device, ctx.deps.journal, ctx.id.serialNumber);
       ctx.old = await activeFingerprint(ctx);
       const serial = ctx.id.serialNumber;
       if (ctx.old === ctx.fingerprint) {
