@@ -109,7 +109,8 @@ export function parseTerminalBlock(lines: readonly string[]): XapiResponse {
       res.kind = res.kind === 'empty' ? 'status' : res.kind;
       continue;
     }
-    m = /^\*r\s+(\S+)\s+(.*)$/.exec(t);
+    // [\s\S]* rather than .*: a line terminator inside a (hostile) line must not make the match backtrack.
+    m = /^\*r\s+(\S+)\s+([\s\S]*)$/.exec(t);
     if (m) {
       if (res.kind === 'empty') res.kind = 'command';
       res.resultName ??= m[1];
@@ -117,14 +118,14 @@ export function parseTerminalBlock(lines: readonly string[]): XapiResponse {
       if (pv) addEntry(pv.path, unquoteValue(pv.raw));
       continue;
     }
-    m = /^\*c\s+xConfiguration\s+(.*)$/i.exec(t);
+    m = /^\*c\s+xConfiguration\s+([\s\S]*)$/i.exec(t);
     if (m) {
       res.kind = 'configuration';
       const pv = splitPathValue(m[1] ?? '');
       if (pv) addEntry(pv.path, unquoteValue(pv.raw));
       continue;
     }
-    m = /^\*([se])\s+(.*)$/.exec(t);
+    m = /^\*([se])\s+([\s\S]*)$/.exec(t);
     if (m) {
       if (res.kind === 'empty') res.kind = m[1] === 's' ? 'status' : 'event';
       const pv = splitPathValue(m[2] ?? '');

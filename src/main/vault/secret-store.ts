@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { AsyncEntry, findCredentialsAsync } from '@napi-rs/keyring';
 import { VaultError } from './errors.js';
@@ -51,6 +52,9 @@ export function checkSerial(serial: string): string {
   return serial;
 }
 
+/** Pauses between tries of a keychain call the Secret Service refused (ms). */
+const KEYCHAIN_RETRIES = [100, 300, 800] as const;
+
 /** Turns what @napi-rs/keyring throws into a typed error that says how to fix it. Never includes secrets. */
 export function keychainError(e: unknown, service: string): VaultError {
   const text =
@@ -102,7 +106,26 @@ export class KeychainSecretStore implements SecretStore {
     }
   }
 
+  /**
+   * Runs one keychain call. The Secret Service can refuse a call for a moment under load (several
+   * processes creating items at once draw a transient "prompt"/"locked" answer): a refused call is
+   * tried again a few times, a short while apart, before the refusal is reported. Every call here is
+   * idempotent (get, set to a value, delete), so a retry changes nothing that one call would not.
+   */
   private async call<T>(f: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.callOnce(f);
+      } catch (e) {
+        const transient =
+          e instanceof VaultError && (e.code === 'ERR_VAULT_LOCKED' || e.code === 'ERR_VAULT_UNAVAILABLE');
+        if (!transient || attempt >= KEYCHAIN_RETRIES.length) throw e;
+        await sleep(KEYCHAIN_RETRIES[attempt]!);
+      }
+    }
+  }
+
+  private async callOnce<T>(f: () => Promise<T>): Promise<T> {
     try {
       return await f();
     } catch (e) {

@@ -461,3 +461,18 @@ describe('typed readings', () => {
     });
   });
 });
+
+describe('hostile lines (found by the fuzz suite)', () => {
+  it('a line holding a line terminator after a long run of spaces parses in linear time', () => {
+    const line = `*r \u0000${' '.repeat(50_000)}\u0000\n\u0000`;
+    const started = performance.now();
+    const r = parseTerminalBlock([
+      line,
+      '*r ServicesShowResult (status=OK):',
+      '*r ServicesShowResult Format: Text',
+    ]);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(r.status).toBe('OK');
+    expect(r.entries).toEqual([{ path: ['Format'], value: 'Text' }]);
+  });
+});
