@@ -16,7 +16,6 @@ import {
   identityEntries,
   lists,
   pickLeaf,
-  settleFromDevice,
   settleIdentityOps,
 } from './identity.js';
 import './journal-kinds.js';
@@ -121,15 +120,9 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     id: 'deactivate',
     title: 'Deactivate it for WebexIdentity',
     async alreadyDone(ctx) {
-      if (await lists(ctx.deps.device, ctx.fingerprint!, true)) return false;
-      await settleFromDevice(
-        ctx.deps.journal,
-        ctx.id!.serialNumber,
-        'cert.deactivate',
-        ctx.fingerprint!,
-        'ok',
-      );
-      return 'it is not active for WebexIdentity';
+      return (await lists(ctx.deps.device, ctx.fingerprint!, true))
+        ? false
+        : 'it is not active for WebexIdentity';
     },
     async act(ctx) {
       await deactivateIdentity(target(ctx), ctx.fingerprint!);
@@ -153,9 +146,7 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     title: 'Delete the certificate',
     include: (ctx) => (ctx.options.delete ? true : 'not asked for'),
     async alreadyDone(ctx) {
-      if (await lists(ctx.deps.device, ctx.fingerprint!)) return false;
-      await settleFromDevice(ctx.deps.journal, ctx.id!.serialNumber, 'cert.delete', ctx.fingerprint!, 'ok');
-      return 'it is gone already';
+      return (await lists(ctx.deps.device, ctx.fingerprint!)) ? false : 'it is gone already';
     },
     async act(ctx) {
       await deleteCertificate(target(ctx), ctx.fingerprint!);

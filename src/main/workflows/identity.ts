@@ -52,31 +52,6 @@ export async function identityEntries(device: WorkflowDevice): Promise<DeviceCer
   }
 }
 
-/**
- * Settles the journal's open records of `action` on this device for `fingerprint` with what the device
- * shows now (a read-back): an earlier run cut off during an add, activation, deactivation or deletion left
- * them open, and the step turns out to be done (`ok`) or not done (`failed`). Returns how many it settled.
- */
-export async function settleFromDevice(
-  journal: Journal,
-  serial: string,
-  action: 'cert.add' | 'cert.activate' | 'cert.deactivate' | 'cert.delete',
-  fingerprint: string,
-  result: 'ok' | 'failed',
-): Promise<number> {
-  const records = await journal.read();
-  const open = new Set(unsettledOps(records, { action, serial }).map((o) => o.op));
-  let settled = 0;
-  for (const r of records) {
-    if (r.kind !== 'intent' || r.action !== action || !open.has(r.op)) continue;
-    if ((r as { fingerprint?: string }).fingerprint !== fingerprint) continue;
-    await journal.outcome(action, r.op, serial, result, 'probe');
-    open.delete(r.op);
-    settled += 1;
-  }
-  return settled;
-}
-
 /** Fingerprints of certificates this tool added to the device (a `cert.add` intent in the journal). */
 export async function addedByTool(journal: Journal, serial: string): Promise<Set<string>> {
   const out = new Set<string>();
@@ -232,8 +207,6 @@ export async function addCertificate(
     }
     wrap = WRAP_WIDTH;
   }
-  // Earlier attempts that were cut off did not take (the device does not list it): settled so.
-  await settleFromDevice(t.journal, t.serial, 'cert.add', facts.fingerprint, 'failed');
   await journaled(t.journal, t.serial, 'cert.add', facts, () =>
     t.device.addCertificate(blob, wrap ? { wrap } : {}),
   );
@@ -242,7 +215,6 @@ export async function addCertificate(
 /** Activates the certificate for WebexIdentity. */
 export async function activateIdentity(t: IdentityTarget, fingerprint: string): Promise<void> {
   const blob = await seal('activate', fingerprint, t.secret, { enc: t.enc });
-  await settleFromDevice(t.journal, t.serial, 'cert.activate', fingerprint, 'failed');
   await journaled(t.journal, t.serial, 'cert.activate', { fingerprint, purpose: 'WebexIdentity' }, () =>
     t.device.activate(blob),
   );
@@ -251,7 +223,6 @@ export async function activateIdentity(t: IdentityTarget, fingerprint: string): 
 /** Stops using the certificate for WebexIdentity. */
 export async function deactivateIdentity(t: IdentityTarget, fingerprint: string): Promise<void> {
   const blob = await seal('deactivate', fingerprint, t.secret, { enc: t.enc });
-  await settleFromDevice(t.journal, t.serial, 'cert.deactivate', fingerprint, 'failed');
   await journaled(t.journal, t.serial, 'cert.deactivate', { fingerprint, purpose: 'WebexIdentity' }, () =>
     t.device.deactivate(blob),
   );
@@ -273,7 +244,6 @@ export async function deleteCertificate(
       { fingerprint },
     );
   }
-  await settleFromDevice(t.journal, t.serial, 'cert.delete', fingerprint, 'failed');
   await journaled(t.journal, t.serial, 'cert.delete', { fingerprint }, () =>
     t.device.deleteCertificate(fingerprint),
   );

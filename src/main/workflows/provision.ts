@@ -29,7 +29,6 @@ import {
   addLineFit,
   awaitExternalIdentity,
   lists,
-  settleFromDevice,
   settleIdentityOps,
   verifyExternal,
 } from './identity.js';
@@ -497,10 +496,9 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     title: 'Add the certificate and key',
     async alreadyDone(ctx) {
       const certs = await ctx.deps.device.listCertificates();
-      if (!certs.some((c) => c.fingerprint === ctx.fingerprint)) return false;
-      // An earlier run cut off during the add: the device has it, and the journal says so now.
-      await settleFromDevice(ctx.deps.journal, ctx.serial, 'cert.add', ctx.fingerprint, 'ok');
-      return 'the device already has this certificate';
+      return certs.some((c) => c.fingerprint === ctx.fingerprint)
+        ? 'the device already has this certificate'
+        : false;
     },
     async act(ctx) {
       const facts = { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter: ctx.check.report.notAfter };
@@ -528,9 +526,9 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     id: 'activate',
     title: 'Activate it for WebexIdentity',
     async alreadyDone(ctx) {
-      if (!(await lists(ctx.deps.device, ctx.fingerprint, true))) return false;
-      await settleFromDevice(ctx.deps.journal, ctx.serial, 'cert.activate', ctx.fingerprint, 'ok');
-      return 'the certificate is already active for WebexIdentity';
+      return (await lists(ctx.deps.device, ctx.fingerprint, true))
+        ? 'the certificate is already active for WebexIdentity'
+        : false;
     },
     async act(ctx) {
       await activateIdentity(target(ctx), ctx.fingerprint);
