@@ -12,6 +12,7 @@ import {
   parseTarget,
 } from '../main/device/index.js';
 import { WorkflowError } from '../main/workflows/errors.js';
+import { addedByTool } from '../main/workflows/identity.js';
 import type { HostKeyInfo, Target } from '../main/device/index.js';
 import { isDeviceError } from '../main/device/index.js';
 import { dataDir, ensureDataDir } from '../main/vault/data-dir.js';
@@ -67,11 +68,8 @@ export async function openDevice(
  * Fingerprints of every certificate this tool added to a device (the journal's `cert.add` intents), for
  * read-only commands that need no keychain; empty when there is no journal yet.
  */
-export async function toolAddedFingerprints(io: CliIO): Promise<Set<string>> {
-  const records = await new Journal(dataDir(io.env)).read().catch(() => []);
-  const out = new Set<string>();
-  for (const r of records) if (r.kind === 'intent' && r.action === 'cert.add') out.add(r.fingerprint);
-  return out;
+export function toolAddedFingerprints(io: CliIO): Promise<Set<string>> {
+  return addedByTool(new Journal(dataDir(io.env))).catch(() => new Set<string>());
 }
 
 /**

@@ -52,11 +52,12 @@ export async function identityEntries(device: WorkflowDevice): Promise<DeviceCer
   }
 }
 
-/** Fingerprints of certificates this tool added to the device (a `cert.add` intent in the journal). */
-export async function addedByTool(journal: Journal, serial: string): Promise<Set<string>> {
+/** Fingerprints of certificates this tool added to the device (any device without `serial`): `cert.add` intents. */
+export async function addedByTool(journal: Journal, serial?: string): Promise<Set<string>> {
   const out = new Set<string>();
   for (const r of await journal.read()) {
-    if (r.kind === 'intent' && r.action === 'cert.add' && r.serial === serial) out.add(r.fingerprint);
+    if (r.kind === 'intent' && r.action === 'cert.add' && (serial === undefined || r.serial === serial))
+      out.add(r.fingerprint);
   }
   return out;
 }
