@@ -4,6 +4,8 @@
  * batch. Progress on stderr, results on stdout, one `CODE sentence` line and a non-zero status on failure.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { mkdir, symlink } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
@@ -291,10 +293,10 @@ describe.runIf(ready)('e2ee-prov batch', () => {
     await writeFile(
       csv,
       '\uFEFFtarget,cert,key\r\n' +
-        `"sim:?state=${state}&serial=FOCCLIB001",${certs[0]!.bundlePath},\r\n` +
-        `${ptyTarget},${certs[1]!.certPath},${certs[1]!.keyPath}\r\n` +
-        `ssh://admin@127.0.0.1:${ports[0]},${certs[2]!.certPath},${certs[2]!.keyPath}\r\n` +
-        `ssh://admin@127.0.0.1:${ports[1]},${certs[3]!.bundlePath},\r\n` +
+        `"sim:?state=sim1.json&serial=FOCCLIB001",${basename(certs[0]!.bundlePath)},\r\n` +
+        `${ptyTarget},${basename(certs[1]!.certPath)},${basename(certs[1]!.keyPath)}\r\n` +
+        `ssh://admin@127.0.0.1:${ports[0]},${basename(certs[2]!.certPath)},${basename(certs[2]!.keyPath)}\r\n` +
+        `ssh://admin@127.0.0.1:${ports[1]},${basename(certs[3]!.bundlePath)},\r\n` +
         `serial:/dev/e2ee-no-such-port,missing-cert.pem,\r\n`,
     );
     const r = await cli([
@@ -310,7 +312,7 @@ describe.runIf(ready)('e2ee-prov batch', () => {
     const lines = out.split('\n');
     expect(lines[0]).toBe('4 of 5 devices provisioned.');
     expect(lines[1]).toBe(
-      `  line 2  sim:?state=${state}&serial=FOCCLIB001  FOCCLIB001  ok  c1.batch.example  ${certs[0]!.fingerprint}  until ${certs[0]!.notAfter}`,
+      `  line 2  sim:?state=sim1.json&serial=FOCCLIB001  FOCCLIB001  ok  c1.batch.example  ${certs[0]!.fingerprint}  until ${certs[0]!.notAfter}`,
     );
     expect(lines[2]).toBe(
       `  line 3  ${ptyTarget}  FOCCLIB002  ok  c2.batch.example  ${certs[1]!.fingerprint}  until ${certs[1]!.notAfter}`,
@@ -391,5 +393,83 @@ describe.runIf(ready)('e2ee-prov batch', () => {
     const zero = await cli(['batch', csv, '--parallel', '0']);
     expect(zero.status).toBe(2);
     expect(zero.stderr).toBe('ERR_USAGE --parallel takes a whole number from 1 to 64, not "0".\n');
+  });
+
+  it('paths in a CSV stay in its folder: `..`, absolute paths and a symlink out are refused, nothing is read or sent', async () => {
+    // The attack: a CSV handed to the technician sends a local file as the login password to its own host.
+    const ssh = await rig.sim({ serialNumber: 'FOCCLIPATH1' });
+    const { port } = await ssh.serveSsh();
+    const dir = rig.path('handed');
+    await mkdir(join(dir, 'sub'), { recursive: true });
+    await mkdir(rig.path('private'), { recursive: true });
+    const credentials = rig.path('private/credentials');
+    await writeFile(credentials, 'LOCAL-ADMIN-PASSWORD-CANARY\n');
+    const cert = await rig.issue('path.batch.example');
+    const bundle = join(dir, 'bundle.pem');
+    await writeFile(bundle, await readFile(cert.bundlePath));
+    const hosts = rig.path('known-hosts-paths.json');
+    const attack = async (name: string, password: string, extra: string[] = []) => {
+      const csv = join(dir, name);
+      await writeFile(
+        csv,
+        `target,cert,key,password_file\nssh://admin@127.0.0.1:${port},bundle.pem,,${password}\n`,
+      );
+      return {
+        csv,
+        r: await runCli(['batch', csv, '--accept-new-host-key', '--allow-plain-over-network', ...extra], '', {
+          ...env,
+          E2EE_PROV_KNOWN_HOSTS: hosts,
+        }),
+      };
+    };
+    for (const [name, value] of [
+      ['dotdot.csv', '../../private/credentials'],
+      ['inner-dotdot.csv', 'sub/../../private/credentials'],
+      ['backslash.csv', 'sub\\..\\..\\private\\credentials'],
+      ['absolute.csv', credentials],
+      ['home.csv', '~/credentials'],
+    ] as const) {
+      const { csv, r } = await attack(name, value);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `ERR_WORKFLOW_BATCH_PATH_OUTSIDE ${csv}, line 2: the password_file path leaves the batch file's folder (it is absolute or has a .. part). Put the file in the CSV's folder (or below it) and name it relative to it, or, for a CSV you trust, run with --allow-paths-outside.\n`,
+      );
+      expect(r.stdout.toString()).toBe('');
+    }
+    // A symbolic link inside the folder that leads out: that row fails before its device is connected.
+    await symlink(credentials, join(dir, 'sub', 'password.txt'));
+    const linked = await attack('link.csv', 'sub/password.txt');
+    expect(linked.r.status).toBe(1);
+    const result = JSON.parse(await readFile(join(dir, 'link.result.json'), 'utf8')) as {
+      devices: { failedStep: string; error: { code: string; message: string } }[];
+    };
+    expect(result.devices.map((d) => [d.failedStep, d.error])).toEqual([
+      [
+        'inputs',
+        {
+          code: 'ERR_WORKFLOW_BATCH_PATH_OUTSIDE',
+          message:
+            "Line 2: the password_file file is reached through a symbolic link that leaves the batch file's folder. Copy the file into the CSV's folder, or, for a CSV you trust, run with --allow-paths-outside.",
+        },
+      ],
+    ]);
+    // A simulator's state file is a path too.
+    await writeFile(join(dir, 'state.csv'), 'target,cert,key\n"sim:?state=../elsewhere.json",bundle.pem,\n');
+    const state = await cli(['batch', join(dir, 'state.csv')]);
+    expect(state.stderr).toMatch(/^ERR_WORKFLOW_BATCH_PATH_OUTSIDE .*line 2: the target state path leaves/);
+    // Nothing reached the device: no login, no command, no host key pinned, and the password file is unread.
+    expect(ssh.events.filter((e) => ['session-open', 'login', 'command'].includes(e.type))).toEqual([]);
+    await expect(readFile(hosts, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    // Trusted explicitly, the same absolute path is read and its text used as the password (which this
+    // device, with no admin password, refuses).
+    const trusted = await attack('trusted.csv', credentials, ['--allow-paths-outside']);
+    expect(trusted.r.stdout.toString().split('\n').slice(0, 2)).toEqual([
+      '0 of 1 device provisioned.',
+      `  line 2  ssh://admin@127.0.0.1:${port}  -  FAILED  ERR_DEVICE_LOGIN_FAILED`,
+    ]);
+    // (SSH tries the password by more than one method; every try is refused.)
+    const logins = ssh.events.filter((e) => e.type === 'login').map((e) => e.type === 'login' && e.ok);
+    expect(new Set(logins)).toEqual(new Set([false]));
+    expect(trusted.r.stdout.toString() + trusted.r.stderr).not.toContain('LOCAL-ADMIN-PASSWORD-CANARY');
   });
 });

@@ -38,12 +38,26 @@ describe(`fuzz: CSV and batch file readers (${NUM_RUNS} cases each)`, () => {
   );
 
   it(
-    'readBatchFile returns rows or throws ERR_WORKFLOW_BATCH_FILE',
+    'readBatchFile returns rows or throws ERR_WORKFLOW_BATCH_FILE or ERR_WORKFLOW_BATCH_PATH_OUTSIDE',
     () => {
       fc.assert(
         fc.property(input, (data) => {
           const r = returnsOrCoded(() => readBatchFile(data, { file: 'devices.csv', baseDir: '/tmp/batch' }));
-          if (!r.ok) expect(r.code).toBe('ERR_WORKFLOW_BATCH_FILE');
+          if (!r.ok) expect(['ERR_WORKFLOW_BATCH_FILE', 'ERR_WORKFLOW_BATCH_PATH_OUTSIDE']).toContain(r.code);
+          // Whatever a row holds, its paths stay in the CSV's folder.
+          if (r.ok)
+            for (const row of r.value)
+              for (const p of [
+                row.cert,
+                row.key,
+                row.passphraseFile,
+                row.secretFile,
+                row.backup,
+                row.activationCodeFile,
+                row.passwordFile,
+                row.simStateFile,
+              ])
+                if (p !== undefined) expect(p === '/tmp/batch' || p.startsWith('/tmp/batch/')).toBe(true);
         }),
         params(),
       );

@@ -244,6 +244,8 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       '--out-json',
       rig.path('batch-out.json'),
       '--accept-new-host-key',
+      // The files are the test's, named by absolute paths (confinement is tested in cli/workflows.test.ts).
+      '--allow-paths-outside',
     ]);
     expect(await rig.secrets.get('FOCCNRY0002')).toBe(SECRET);
     // Last, a generated secret (shown once on stdout by design; it is no canary), with SECRET2 as current.

@@ -28,7 +28,7 @@ import { HeldProgress } from '../progress.js';
 const STREAM_MARK = '.partial';
 
 const USAGE =
-  'e2ee-prov batch FILE.csv [--parallel N] [--out-csv PATH] [--out-json PATH] [--allow-plain-over-network] [--json]';
+  'e2ee-prov batch FILE.csv [--parallel N] [--out-csv PATH] [--out-json PATH] [--allow-plain-over-network] [--allow-paths-outside] [--json]';
 
 /** Progress of one device, each line prefixed with the device it belongs to. */
 function deviceNarrators(io: CliIO): (e: BatchEvent) => void {
@@ -108,6 +108,7 @@ export const batchCommand: Command = {
         'out-csv': { type: 'string' },
         'out-json': { type: 'string' },
         'allow-plain-over-network': { type: 'boolean', default: false },
+        'allow-paths-outside': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
       USAGE,
@@ -132,7 +133,11 @@ export const batchCommand: Command = {
     // Progress is held unless a person watches, so that a failure's first stderr line is the error.
     const progress = new HeldProgress(io);
     try {
-      const rows = readBatchFile(await readInput(file, io, 'batch file', INPUT_LIMITS.batch), { file });
+      const rows = readBatchFile(await readInput(file, io, 'batch file', INPUT_LIMITS.batch), {
+        file,
+        // A CSV is a file a person is handed: its paths stay in its folder unless the person trusts it.
+        allowPathsOutside: v['allow-paths-outside'],
+      });
       // Where the results go is checked now, not after every device was provisioned.
       await checkOutputPath(csvPath, 'batch result');
       await checkOutputPath(jsonPath, 'batch result');

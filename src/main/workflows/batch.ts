@@ -20,8 +20,14 @@
  *
  * Relative paths are relative to the CSV file's folder. Values of secret-bearing columns are file
  * names, never secrets: a CSV is copied and mailed around.
+ *
+ * A CSV is a file a person is handed, so its paths are confined to its folder: a path that is absolute
+ * or has a `..` part is refused (also a simulator target's `state=`), and a file reached through a
+ * symbolic link that leads out of the folder is refused when it is read. `allowPathsOutside`
+ * (`--allow-paths-outside`) lifts this for a CSV the person trusts.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { type Enc, isEnc } from '../../core/jwe/index.js';
 import {
   type Credentials,
@@ -73,6 +79,16 @@ export interface BatchRow {
   backup?: string;
   activationCodeFile?: string;
   passwordFile?: string;
+  /** The simulator's state file of a `sim:?state=` target, resolved against the CSV's folder. */
+  simStateFile?: string;
+  /** The folder every file of the row must stay in (the CSV's); absent with `allowPathsOutside`. */
+  confinedTo?: string;
+}
+
+/** A path in a CSV that leaves the CSV's folder: absolute (any platform's form), `~`, or with a `..` part. */
+export function leavesFolder(value: string): boolean {
+  if (isAbsolute(value) || /^[A-Za-z]:/.test(value) || /^[\\/~]/.test(value)) return true;
+  return value.split(/[\\/]/).some((part) => part === '..');
 }
 
 function fileError(line: number, message: string, file?: string): WorkflowError {
@@ -94,9 +110,10 @@ const NO = /^(no|n|false|0|off|)$/i;
  */
 export function readBatchFile(
   input: string | Uint8Array,
-  options: { file?: string; baseDir?: string } = {},
+  options: { file?: string; baseDir?: string; allowPathsOutside?: boolean } = {},
 ): BatchRow[] {
   const { file } = options;
+  const confined = options.allowPathsOutside !== true;
   const baseDir = options.baseDir ?? (file ? dirname(resolve(file)) : process.cwd());
   const records: CsvRecord[] = parseCsv(input, file);
   const header = records[0];
@@ -134,7 +151,17 @@ export function readBatchFile(
   }
   if (records.length === 1) throw fileError(header.line, 'the file lists no devices below its header.', file);
 
-  const path = (v: string): string => (isAbsolute(v) ? v : resolve(baseDir, v));
+  const path = (v: string, column: string, line: number): string => {
+    if (confined && leavesFolder(v)) {
+      // Named by its column, never its text: the value is the file's, and the file is not trusted.
+      throw new WorkflowError(
+        'ERR_WORKFLOW_BATCH_PATH_OUTSIDE',
+        `${file ? `${file}, ` : ''}line ${line}: the ${column} path leaves the batch file's folder (it is absolute or has a .. part). Put the file in the CSV's folder (or below it) and name it relative to it, or, for a CSV you trust, run with --allow-paths-outside.`,
+        { line, column, ...(file ? { file } : {}) },
+      );
+    }
+    return isAbsolute(v) ? v : resolve(baseDir, v);
+  };
   const seen = new Map<string, number>();
   return records.slice(1).map((r) => {
     if (r.fields.length !== columns.length) {
@@ -177,7 +204,15 @@ export function readBatchFile(
     if (!YES.test(reset) && !NO.test(reset)) {
       throw fileError(r.line, 'factory_reset must be yes or no (or empty).', file);
     }
-    const row: BatchRow = { line: r.line, target, cert: path(cert), factoryReset: YES.test(reset) };
+    const row: BatchRow = {
+      line: r.line,
+      target,
+      cert: path(cert, 'cert', r.line),
+      factoryReset: YES.test(reset),
+    };
+    if (confined) row.confinedTo = baseDir;
+    if (parsed.kind === 'sim' && parsed.options.stateFile !== undefined)
+      row.simStateFile = path(parsed.options.stateFile, 'target state', r.line);
     const optional: Array<[BatchColumn, keyof BatchRow]> = [
       ['key', 'key'],
       ['passphrase_file', 'passphraseFile'],
@@ -188,7 +223,7 @@ export function readBatchFile(
     ];
     for (const [column, field] of optional) {
       const v = get(column);
-      if (v) (row as unknown as Record<string, string>)[field] = path(v);
+      if (v) (row as unknown as Record<string, string>)[field] = path(v, column, r.line);
     }
     if (enc && isEnc(enc)) row.enc = enc;
     return row;
@@ -300,7 +335,44 @@ async function readInputFile(
   }
 }
 
+/**
+ * A row's file, checked against the CSV's folder once more where it really is: a symbolic link inside
+ * the folder that leads out of it is refused like a path that says so. For a file to be written (the
+ * backup), its folder is checked.
+ */
+async function confine(row: BatchRow, path: string, column: string, toWrite = false): Promise<void> {
+  if (row.confinedTo === undefined) return;
+  let root: string;
+  let real: string;
+  try {
+    root = await realpath(row.confinedTo);
+    real = await realpath(toWrite ? dirname(path) : path);
+  } catch {
+    return; // a file that is not there is reported by its reader, with its path
+  }
+  const rel = relative(root, real);
+  if (rel === '' && !toWrite) return;
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new WorkflowError(
+      'ERR_WORKFLOW_BATCH_PATH_OUTSIDE',
+      `Line ${row.line}: the ${column} file is reached through a symbolic link that leaves the batch file's folder. Copy the file into the CSV's folder, or, for a CSV you trust, run with --allow-paths-outside.`,
+      { line: row.line, column },
+    );
+  }
+}
+
 async function loadRow(row: BatchRow): Promise<Loaded> {
+  const files: Array<[string | undefined, string]> = [
+    [row.cert, 'cert'],
+    [row.key, 'key'],
+    [row.passphraseFile, 'passphrase_file'],
+    [row.secretFile, 'secret_file'],
+    [row.activationCodeFile, 'activation_code_file'],
+    [row.passwordFile, 'password_file'],
+    [row.simStateFile, 'target state'],
+  ];
+  for (const [path, column] of files) if (path !== undefined) await confine(row, path, column);
+  if (row.backup !== undefined) await confine(row, row.backup, 'backup', true);
   const certFile = await readInputFile(row.cert, 'certificate');
   const keyPem =
     row.key !== undefined ? (await readInputFile(row.key, 'private key')).toString('utf8') : undefined;
@@ -325,6 +397,14 @@ async function loadRow(row: BatchRow): Promise<Loaded> {
       await readSecretFile(row.activationCodeFile, 'activation code'),
     );
   return loaded;
+}
+
+/** A row's device target, with a simulator's state file found from the CSV's folder. */
+function targetOf(row: BatchRow): Target {
+  const target = parseTarget(row.target);
+  if (target.kind === 'sim' && row.simStateFile !== undefined)
+    return { ...target, options: { ...target.options, stateFile: row.simStateFile } };
+  return target;
 }
 
 /** How often the validation pass reports, ms. */
@@ -430,7 +510,7 @@ export async function runBatch(
   const generated: string[] = [];
 
   const runRow = async (row: BatchRow, index: number): Promise<BatchDeviceResult> => {
-    const kind = parseTarget(row.target).kind;
+    const kind = targetOf(row).kind;
     const local = kind !== 'ssh';
     if (local) await consoleLane.take();
     await slots.take();
@@ -497,7 +577,7 @@ export async function runBatch(
 
       let device: BatchDevice;
       try {
-        device = await open(parseTarget(row.target), input.value.password);
+        device = await open(targetOf(row), input.value.password);
       } catch (e) {
         fail('connect', errorInfo(e));
         return result;

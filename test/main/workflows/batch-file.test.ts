@@ -1,6 +1,6 @@
 /** The batch file: RFC 4180 CSV read robustly, and every refusal typed with its line. */
 import { describe, expect, it } from 'vitest';
-import { readBatchFile } from '../../../src/main/workflows/batch.js';
+import { leavesFolder, readBatchFile } from '../../../src/main/workflows/batch.js';
 import { csvField, parseCsv, toCsv } from '../../../src/main/workflows/csv.js';
 
 function refusal(f: () => unknown): { code: string; message: string; details: unknown } {
@@ -76,7 +76,7 @@ describe('readBatchFile', () => {
   it('reads every column in any order and case, resolving paths against the file’s folder', () => {
     const rows = read(
       'Key,TARGET,cert,passphrase-file,secret_file,enc,factory_reset,backup,activation_code_file,password_file\r\n' +
-        'k1.pem,serial:/dev/ttyUSB0,c1.pem,pp.txt,s1.txt,A256GCM,yes,b1.json,code.txt,/etc/pw.txt\r\n' +
+        'k1.pem,serial:/dev/ttyUSB0,c1.pem,pp.txt,s1.txt,A256GCM,yes,b1.json,code.txt,creds/pw.txt\r\n' +
         ',ssh://admin@10.0.0.7,"bundle, 2.pem",,,,no,,,\r\n',
     );
     expect(rows).toEqual([
@@ -91,13 +91,66 @@ describe('readBatchFile', () => {
         factoryReset: true,
         backup: '/data/batch/b1.json',
         activationCodeFile: '/data/batch/code.txt',
-        passwordFile: '/etc/pw.txt',
+        passwordFile: '/data/batch/creds/pw.txt',
+        confinedTo: '/data/batch',
       },
       {
         line: 3,
         target: 'ssh://admin@10.0.0.7',
         cert: '/data/batch/bundle, 2.pem',
         factoryReset: false,
+        confinedTo: '/data/batch',
+      },
+    ]);
+  });
+
+  it('confines paths to the CSV’s folder, unless told the CSV is trusted', () => {
+    const leaving = [
+      '../x.pem',
+      'a/../../x.pem',
+      'a/..',
+      '..\\x.pem',
+      '/etc/passwd',
+      '\\\\server\\share\\x.pem',
+      'C:\\keys\\x.pem',
+      'c:x.pem',
+      '~/x.pem',
+    ];
+    for (const v of leaving) expect([v, leavesFolder(v)]).toEqual([v, true]);
+    for (const v of ['x.pem', 'a/b/x.pem', '..x.pem', 'x..pem', 'a/.../x.pem', './x.pem'])
+      expect([v, leavesFolder(v)]).toEqual([v, false]);
+    const csv = 'target,cert,key,backup\r\nsim:,c.pem,,../../outside/backup.json\r\n';
+    expect(() => read(csv)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_WORKFLOW_BATCH_PATH_OUTSIDE',
+        message:
+          "/data/batch/devices.csv, line 2: the backup path leaves the batch file's folder (it is absolute or has a .. part). Put the file in the CSV's folder (or below it) and name it relative to it, or, for a CSV you trust, run with --allow-paths-outside.",
+        details: { line: 2, column: 'backup', file: '/data/batch/devices.csv' },
+      }),
+    );
+    expect(() => read('target,cert,key\r\n"sim:?state=/tmp/s.json",c.pem,\r\n')).toThrow(
+      expect.objectContaining({
+        code: 'ERR_WORKFLOW_BATCH_PATH_OUTSIDE',
+        details: expect.objectContaining({ column: 'target state' }),
+      }),
+    );
+    expect(readBatchFile(csv, { file, allowPathsOutside: true })).toEqual([
+      {
+        line: 2,
+        target: 'sim:',
+        cert: '/data/batch/c.pem',
+        factoryReset: false,
+        backup: '/outside/backup.json',
+      },
+    ]);
+    expect(read('target,cert,key\r\n"sim:?state=s.json&serial=X",c.pem,\r\n')).toEqual([
+      {
+        line: 2,
+        target: 'sim:?state=s.json&serial=X',
+        cert: '/data/batch/c.pem',
+        factoryReset: false,
+        confinedTo: '/data/batch',
+        simStateFile: '/data/batch/s.json',
       },
     ]);
   });

@@ -3,6 +3,7 @@
  * (two at once). One fails (an expired certificate), the others do not stop. The result CSV and JSON
  * are exact and hold no secret; a second run resumes without redoing what the devices have.
  */
+import { basename } from 'node:path';
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -53,11 +54,11 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
     await writeFile(rig.path('secret-1.txt'), 'the given secret of device one\n');
     csvText = [
       'target,cert,key,secret_file,enc,factory_reset,backup',
-      `"sim:?state=${stateFile()}&serial=FOCBATCH001",${certs[0]!.certPath},${certs[0]!.keyPath},secret-1.txt,A256GCM,,`,
-      `${ptyTarget},${certs[1]!.bundlePath},,,,yes,backup-2.json`,
-      `ssh://admin@127.0.0.1:${ports[0]},${certs[2]!.certPath},${certs[2]!.keyPath},,,,`,
-      `ssh://admin@127.0.0.1:${ports[1]},${certs[3]!.certPath},${certs[3]!.keyPath},,,,`,
-      `ssh://admin@127.0.0.1:${ports[2]},${certs[4]!.certPath},${certs[4]!.keyPath},,,,`,
+      `"sim:?state=sim-state.json&serial=FOCBATCH001",${basename(certs[0]!.certPath)},${basename(certs[0]!.keyPath)},secret-1.txt,A256GCM,,`,
+      `${ptyTarget},${basename(certs[1]!.bundlePath)},,,,yes,backup-2.json`,
+      `ssh://admin@127.0.0.1:${ports[0]},${basename(certs[2]!.certPath)},${basename(certs[2]!.keyPath)},,,,`,
+      `ssh://admin@127.0.0.1:${ports[1]},${basename(certs[3]!.certPath)},${basename(certs[3]!.keyPath)},,,,`,
+      `ssh://admin@127.0.0.1:${ports[2]},${basename(certs[4]!.certPath)},${basename(certs[4]!.keyPath)},,,,`,
     ].join('\r\n');
     await writeFile(rig.path('devices.csv'), csvText);
   });
@@ -93,7 +94,7 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
     expect(result.devices.map(({ startedAt: _s, finishedAt: _f, ...d }) => d)).toEqual([
       {
         line: 2,
-        target: `sim:?state=${stateFile()}&serial=FOCBATCH001`,
+        target: `sim:?state=sim-state.json&serial=FOCBATCH001`,
         serial: 'FOCBATCH001',
         productId: 'Cisco Room Kit',
         status: 'ok',
@@ -182,7 +183,7 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
     const na = (i: number) => certs[i]!.notAfter;
     expect(lines.slice(1).join('\n').replace(TIMES, ',T,T')).toBe(
       [
-        `2,sim:?state=${stateFile()}&serial=FOCBATCH001,FOCBATCH001,Cisco Room Kit,ok,,,,b1.batch.example,${certs[0]!.fingerprint},${na(0)},given,WARN_E2EE_STATUS_UNAVAILABLE,T,T`,
+        `2,sim:?state=sim-state.json&serial=FOCBATCH001,FOCBATCH001,Cisco Room Kit,ok,,,,b1.batch.example,${certs[0]!.fingerprint},${na(0)},given,WARN_E2EE_STATUS_UNAVAILABLE,T,T`,
         `3,${ptyTarget},FOCBATCH002,Cisco Room Kit,ok,,,,b2.batch.example,${certs[1]!.fingerprint},${na(1)},generated,WARN_E2EE_STATUS_UNAVAILABLE,T,T`,
         `4,ssh://admin@127.0.0.1:${ports[0]},FOCBATCH003,Cisco Room Kit,ok,,,,b3.batch.example,${certs[2]!.fingerprint},${na(2)},generated,WARN_DEVICE_ON_NETWORK WARN_PLAIN_SECRET_OVER_NETWORK WARN_E2EE_STATUS_UNAVAILABLE,T,T`,
         `5,ssh://admin@127.0.0.1:${ports[1]},FOCBATCH004,Cisco Room Kit,ok,,,,b4.batch.example,${certs[3]!.fingerprint},${na(3)},generated,WARN_DEVICE_ON_NETWORK WARN_PLAIN_SECRET_OVER_NETWORK WARN_E2EE_STATUS_UNAVAILABLE,T,T`,
@@ -264,7 +265,7 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
     const [c1, c2] = [await rig.issue('twice-1.batch.example'), await rig.issue('twice-2.batch.example')];
     const file = rig.path('twice.csv');
     const rows = readBatchFile(
-      `target,cert,key\n${pty},${c1.bundlePath},\nssh://admin@127.0.0.1:${port},${c2.bundlePath},\n`,
+      `target,cert,key\n${pty},${basename(c1.bundlePath)},\nssh://admin@127.0.0.1:${port},${basename(c2.bundlePath)},\n`,
       { file },
     );
     const result = await runBatch(
@@ -284,7 +285,7 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
 
   it('a stopped batch: the devices not started fail as cancelled, none is connected to', async () => {
     const c = await rig.issue('stopped.batch.example');
-    const rows = readBatchFile(`target,cert,key\nsim:?serial=FOCSTOP1,${c.bundlePath},\n`, {
+    const rows = readBatchFile(`target,cert,key\nsim:?serial=FOCSTOP1,${basename(c.bundlePath)},\n`, {
       file: rig.path('stopped.csv'),
     });
     const stop = new AbortController();
@@ -312,7 +313,7 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
   it('one certificate on two rows: the later row fails before any device is touched', async () => {
     const c = await rig.issue('shared.batch.example');
     const rows = readBatchFile(
-      `target,cert,key\nsim:?serial=FOCDUP1,${c.certPath},${c.keyPath}\nsim:?serial=FOCDUP2,${c.bundlePath},\n`,
+      `target,cert,key\nsim:?serial=FOCDUP1,${basename(c.certPath)},${basename(c.keyPath)}\nsim:?serial=FOCDUP2,${basename(c.bundlePath)},\n`,
       { file: rig.path('dup.csv') },
     );
     const opened: string[] = [];
