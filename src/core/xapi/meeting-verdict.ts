@@ -267,7 +267,7 @@ export function meetingVerdict(r: MeetingReading): MeetingVerdict {
       'participant',
       p.verification === 'webex' || p.verification === 'external' ? 'ok' : 'warn',
       { name: p.displayName, identity: p.identity, verification: p.verification, status: p.status },
-      `Participant ${p.displayName ?? '-'}: ${p.identity ?? 'no identity'}, ${verificationWords(p.verification, p.status)}.`,
+      `Participant ${p.displayName ?? '-'}: ${p.identity || 'no identity'}, ${verificationWords(p.verification, p.status)}.`,
     );
   }
   if (e.securityCode !== null && e.securityCode.trim() !== '') {
