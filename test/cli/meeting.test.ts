@@ -102,7 +102,12 @@ describe.runIf(ready)('meeting check over a pty', () => {
   });
 
   it('in words: this device as its CN, each participant, the code, the comparison', async () => {
-    const r = await runCli(['meeting', 'check', '--target', `serial:${a}`, '--target', `serial:${b}`], '', {}, 30_000);
+    const r = await runCli(
+      ['meeting', 'check', '--target', `serial:${a}`, '--target', `serial:${b}`],
+      '',
+      {},
+      30_000,
+    );
     expect(r.status).toBe(0);
     const out = r.stdout.toString();
     const code = meeting.securityCode();
@@ -165,7 +170,9 @@ describe.runIf(ready)('meeting check over a pty', () => {
         ),
       );
       expect(out).toMatch(
-        new RegExp(`\\d\\d:\\d\\d:\\d\\dZ serial:${t}: security code changed: ${before} -> ${after} \\(after Late Room joined\\)\\n`),
+        new RegExp(
+          `\\d\\d:\\d\\d:\\d\\dZ serial:${t}: security code changed: ${before} -> ${after} \\(after Late Room joined\\)\\n`,
+        ),
       );
     }
     expect(out).toContain('After watching:\n');
@@ -196,7 +203,9 @@ describe.runIf(ready)('meeting check over a pty', () => {
   it('usage: no --target, --duration without --watch', async () => {
     const none = await runCli(['meeting', 'check'], '');
     expect(none.status).toBe(2);
-    expect(none.stderr).toMatch(/^ERR_USAGE --target is required\. Usage: e2ee-prov meeting check --target TARGET/);
+    expect(none.stderr).toMatch(
+      /^ERR_USAGE --target is required\. Usage: e2ee-prov meeting check --target TARGET/,
+    );
     const dur = await runCli(['meeting', 'check', '--target', `serial:${a}`, '--duration', '5'], '');
     expect(dur.status).toBe(2);
     expect(dur.stderr).toMatch(/^ERR_USAGE --duration and --until-changes go with --watch\./);

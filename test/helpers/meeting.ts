@@ -28,7 +28,13 @@ export async function roomInMeeting(
   serialNumber: string,
   options: SimulatorOptions = {},
 ): Promise<{ sim: RoomOsSimulator; cert: DeviceCert }> {
-  const sim = await createSimulator({ registered: true, systemName: name, serialNumber, meeting, ...options });
+  const sim = await createSimulator({
+    registered: true,
+    systemName: name,
+    serialNumber,
+    meeting,
+    ...options,
+  });
   try {
     return { sim, cert: await giveIdentity(sim, cn) };
   } catch (e) {

@@ -320,7 +320,7 @@ export function compareMeetings(verdicts: readonly MeetingVerdict[]): MeetingCom
   const codes = verdicts.map((v) => ({ target: v.target, code: v.securityCode }));
   const rosters = verdicts.map((v) => ({
     target: v.target,
-    identities: v.people.map((p) => p.identity ?? `(${p.displayName ?? '-'})`).sort(),
+    identities: v.people.map((p) => p.identity || `(${p.displayName ?? '-'})`).sort(),
   }));
   if (verdicts.length < 2) return { sameSecurityCode: null, codes, sameRoster: null, rosters, findings: [] };
   const findings: Finding[] = [];

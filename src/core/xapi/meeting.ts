@@ -375,8 +375,8 @@ export function parseParticipantEvent(res: XapiResponse): ParticipantEvent | nul
   const es = under
     .filter((e) => head.every((s, i) => e.path[i]?.toLowerCase() === s))
     .map((e) => ({ path: e.path.slice(skip), value: e.value }));
-  const callId = Number(at(es, ['CallId']));
-  return { change, callId: Number.isInteger(callId) ? callId : null, participant: listed(es) };
+  const callId = at(es, ['CallId'])?.trim() ?? '';
+  return { change, callId: /^\d{1,9}$/.test(callId) ? Number(callId) : null, participant: listed(es) };
 }
 
 /** Whether a status feedback block touches a call's E2EE state or the calls. */
