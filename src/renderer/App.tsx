@@ -5,11 +5,12 @@ import { type Lang, fmt, messages, pickLang } from './i18n/index.js';
 import { BlobInspector } from './views/BlobInspector.js';
 import { Console } from './views/Console.js';
 import { Inventory } from './views/Inventory.js';
+import { MeetingCheck } from './views/MeetingCheck.js';
 import { Rotation } from './views/Rotation.js';
 import { Wizard } from './views/Wizard.js';
 
-type Tab = 'provision' | 'rotate' | 'inventory' | 'console' | 'inspect';
-const TABS: readonly Tab[] = ['provision', 'rotate', 'inventory', 'console', 'inspect'];
+type Tab = 'provision' | 'rotate' | 'meeting' | 'inventory' | 'console' | 'inspect';
+const TABS: readonly Tab[] = ['provision', 'rotate', 'meeting', 'inventory', 'console', 'inspect'];
 
 export function App() {
   const [lang, setLang] = useState<Lang>(() => pickLang(navigator.languages));
@@ -108,6 +109,11 @@ export function App() {
         {tab === 'rotate' && (
           <div role="tabpanel" id="panel-rotate" aria-labelledby="tab-rotate">
             <Rotation lang={lang} device={device} onRefresh={refreshDevice} />
+          </div>
+        )}
+        {tab === 'meeting' && (
+          <div role="tabpanel" id="panel-meeting" aria-labelledby="tab-meeting">
+            <MeetingCheck lang={lang} connected={device !== null} />
           </div>
         )}
         {tab === 'inventory' && (
