@@ -563,7 +563,7 @@ export class Device {
       s(['Call', 1, 'Encryption', 'Type'], 'Aes-128'),
       s(['Call', 1, 'ServerEncryption', 'Type'], 'TLS1.3 AES-256-GCM'),
       s(['Call', 1, 'Status'], 'Connected', true),
-      cc(['SessionType'], String(m.sessionType), true),
+      cc(['SessionType'], m.sessionTypeField === 'id' ? String(m.sessionType) : 'Call', true),
     ];
     if (!m.e2ee) {
       leaves.push(

@@ -48,6 +48,11 @@ const E2EE_TYPES = new Set([638, 652, 660, 672, 673, 676, 677, 681]);
 
 export class SimMeeting {
   readonly members: MeetingMember[] = [];
+  /**
+   * What `Conference Call[n] SessionType` shows: `id`, the meeting's session type ID (inferred: no public
+   * source shows where a device gives it), or `literal`, the schema's value space (`Call`).
+   */
+  sessionTypeField: 'id' | 'literal' = 'id';
   /** Changes of the membership; the security code follows it. */
   epoch = 0;
   private next = 1;

@@ -183,18 +183,15 @@ export class MeetingWatch {
     const history = [...before.codeHistory];
     let lastJoin = before.lastJoin;
     const last = events[events.length - 1];
-    for (const { at, event } of events) {
-      const p = event.participant;
-      this.emit({
-        kind: 'participant',
-        at,
-        target: w.target,
-        change: event.change,
-        displayName: p.displayName,
-        identity: p.identity,
-        verification: p.verification,
-      });
-    }
+    const updates: MeetingUpdate[] = events.map(({ at, event }) => ({
+      kind: 'participant',
+      at,
+      target: w.target,
+      change: event.change,
+      displayName: event.participant.displayName,
+      identity: event.participant.identity,
+      verification: event.participant.verification,
+    }));
     const join = [...events].reverse().find((e) => e.event.change === 'added');
     if (join) {
       lastJoin = {
@@ -220,11 +217,11 @@ export class MeetingWatch {
       if (!join && lastJoin && !lastJoin.codeChanged && lastJoin.codeAfter === previous) {
         lastJoin = { ...lastJoin, codeAfter: code, codeChanged: true };
       }
-      w.reading = { ...fresh, codeHistory: history, lastJoin };
-      this.emit({ kind: 'security-code', at, target: w.target, previous, code, after });
-      return;
+      updates.push({ kind: 'security-code', at, target: w.target, previous, code, after });
     }
+    // The reading first, so that each update goes out with the report that includes it.
     w.reading = { ...fresh, codeHistory: history, lastJoin };
+    for (const u of updates) this.emit(u);
   }
 
   private emit(update: MeetingUpdate): void {
