@@ -17,6 +17,7 @@ export function App() {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [tab, setTab] = useState<Tab>('provision');
   const [device, setDevice] = useState<DeviceSessionInfo | null>(null);
+  const [meetingFor, setMeetingFor] = useState<{ serial: string; cn: string | null } | null>(null);
   const tabRefs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
   const t = messages(lang);
 
@@ -113,12 +114,18 @@ export function App() {
         )}
         {tab === 'meeting' && (
           <div role="tabpanel" id="panel-meeting" aria-labelledby="tab-meeting">
-            <MeetingCheck lang={lang} connected={device !== null} />
+            <MeetingCheck lang={lang} connected={device !== null} expected={meetingFor} />
           </div>
         )}
         {tab === 'inventory' && (
           <div role="tabpanel" id="panel-inventory" aria-labelledby="tab-inventory">
-            <Inventory lang={lang} />
+            <Inventory
+              lang={lang}
+              onMeetingCheck={(d) => {
+                setMeetingFor(d);
+                setTab('meeting');
+              }}
+            />
           </div>
         )}
         {tab === 'console' && (

@@ -12,6 +12,10 @@ export const en = {
   meeting: {
     heading: 'Meeting check',
     help: 'Join the end-to-end encrypted meeting from this device (and from the others to compare), then check: the tool reads from each device whether the call is encrypted, how this device and every participant appear, and the security code, and follows joins and code changes.',
+    fromInventory: 'Device {serial} from the inventory (identity {identity}).',
+    inventoryOther: 'The connected device is {connected}, not {serial}: connect to {serial} first.',
+    inventoryMismatch: 'It appears as {identity}, not as {cn}, the identity the journal recorded.',
+    inventoryMatch: 'It appears as {cn}, the identity the journal recorded.',
     notConnected: 'Connect to the device first (Provision tab).',
     others: 'Other devices in the same meeting, to compare',
     otherTarget: 'Device target',
@@ -261,6 +265,7 @@ export const en = {
     warn: 'Write it down for the device’s owner now. Without it, the device can only be factory reset.',
   },
   inventory: {
+    meeting: 'Meeting check',
     heading: 'Inventory',
     help: 'Derived from the journal, the record of everything done to devices. No secret is shown here.',
     empty: 'The journal names no device yet.',

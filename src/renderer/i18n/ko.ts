@@ -14,6 +14,10 @@ export const ko: typeof en = {
   meeting: {
     heading: '미팅 확인',
     help: '이 장치(및 비교할 다른 장치)에서 종단 간 암호화된 미팅에 참여한 다음 확인하십시오. 도구가 각 장치에서 통화가 암호화되었는지, 이 장치와 모든 참가자가 어떻게 표시되는지, 보안 코드를 읽고 참여와 코드 변경을 따라갑니다.',
+    fromInventory: '장치 목록의 장치 {serial}(ID {identity}).',
+    inventoryOther: '연결된 장치는 {serial}이(가) 아니라 {connected}입니다. 먼저 {serial}에 연결하십시오.',
+    inventoryMismatch: '저널에 기록된 ID {cn}이(가) 아니라 {identity}(으)로 표시됩니다.',
+    inventoryMatch: '저널에 기록된 ID {cn}(으)로 표시됩니다.',
     notConnected: '먼저 장치에 연결하십시오(프로비저닝 탭).',
     others: '비교할, 같은 미팅의 다른 장치',
     otherTarget: '장치 대상',
@@ -262,6 +266,7 @@ export const ko: typeof en = {
     warn: '지금 장치 소유자를 위해 적어 두십시오. 이것이 없으면 장치를 공장 초기화할 수밖에 없습니다.',
   },
   inventory: {
+    meeting: '미팅 확인',
     heading: '장치 목록',
     help: '장치에 한 모든 작업의 기록인 저널에서 만든 목록입니다. 비밀은 표시되지 않습니다.',
     empty: '저널에 아직 장치가 없습니다.',

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { MeetingOtherDevice, MeetingUpdate, MeetingView } from '../../contract/index.js';
 import { inert } from '../../core/inert.js';
 import type { Finding, MeetingReading, MeetingVerdict } from '../../core/xapi/meeting-verdict.js';
@@ -150,9 +150,21 @@ function DeviceCard({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict })
  * how this device and each participant appear, the security code, and, with other devices in the same
  * meeting, whether they all show the same code and roster; joins and code changes seen live.
  */
-export function MeetingCheck({ lang, connected }: { lang: Lang; connected: boolean }) {
+export function MeetingCheck({
+  lang,
+  connected,
+  expected = null,
+}: {
+  lang: Lang;
+  connected: boolean;
+  /** The device chosen in the inventory: its serial and the identity the journal recorded. */
+  expected?: { serial: string; cn: string | null } | null;
+}) {
   const t = messages(lang).meeting;
-  const [others, setOthers] = useState<MeetingOtherDevice[]>([]);
+  // Targets only: a login password stays in its input (never React state) and is cleared once sent.
+  const [others, setOthers] = useState<{ id: number; target: string }[]>([]);
+  const nextId = useRef(1);
+  const passwords = useRef(new Map<number, HTMLInputElement>());
   const [view, setView] = useState<MeetingView | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [working, setWorking] = useState(false);
@@ -175,7 +187,11 @@ export function MeetingCheck({ lang, connected }: { lang: Lang; connected: boole
 
   async function start(): Promise<void> {
     setWorking(true);
-    const r = await api().meeting.start(others.filter((o) => o.target.trim() !== ''));
+    const list: MeetingOtherDevice[] = others
+      .map((o) => ({ target: o.target, password: passwords.current.get(o.id)?.value || null }))
+      .filter((o) => o.target.trim() !== '');
+    for (const input of passwords.current.values()) input.value = '';
+    const r = await api().meeting.start(list);
     setWorking(false);
     setProblem(problemOf(r));
     if (r.ok) setView(r.value);
@@ -188,22 +204,44 @@ export function MeetingCheck({ lang, connected }: { lang: Lang; connected: boole
   }
 
   const report = view?.report ?? null;
+  const first = report?.readings[0];
+  const firstSelf = report?.verdicts[0]?.self ?? null;
   return (
     <section aria-labelledby="meeting-heading" className="panel">
       <h2 id="meeting-heading">{t.heading}</h2>
       <p className="help">{t.help}</p>
       {!connected && <p className="note">{t.notConnected}</p>}
+      {expected && (
+        <p className="note" data-testid="meeting-expected">
+          {fmt(t.fromInventory, { serial: shown(expected.serial), identity: shown(expected.cn) })}
+          {first &&
+            ' ' +
+              (first.device.serialNumber !== expected.serial
+                ? fmt(t.inventoryOther, {
+                    connected: shown(first.device.serialNumber),
+                    serial: shown(expected.serial),
+                  })
+                : expected.cn !== null && firstSelf?.identity !== expected.cn
+                  ? fmt(t.inventoryMismatch, {
+                      identity: shown(firstSelf?.identity ?? null),
+                      cn: shown(expected.cn),
+                    })
+                  : expected.cn !== null
+                    ? fmt(t.inventoryMatch, { cn: shown(expected.cn) })
+                    : '')}
+        </p>
+      )}
       <fieldset>
         <legend>{t.others}</legend>
         {others.map((o, i) => (
-          <div key={i} className="other-device">
+          <div key={o.id} className="other-device">
             <label>
               {t.otherTarget}
               <input
                 data-testid={`other-target-${i}`}
                 value={o.target}
                 onChange={(e) =>
-                  setOthers(others.map((x, j) => (j === i ? { ...x, target: e.target.value } : x)))
+                  setOthers(others.map((x) => (x.id === o.id ? { ...x, target: e.target.value } : x)))
                 }
               />
             </label>
@@ -212,18 +250,18 @@ export function MeetingCheck({ lang, connected }: { lang: Lang; connected: boole
               <input
                 type="password"
                 autoComplete="off"
-                value={o.password ?? ''}
-                onChange={(e) =>
-                  setOthers(others.map((x, j) => (j === i ? { ...x, password: e.target.value || null } : x)))
-                }
+                ref={(el) => {
+                  if (el) passwords.current.set(o.id, el);
+                  else passwords.current.delete(o.id);
+                }}
               />
             </label>
-            <button type="button" onClick={() => setOthers(others.filter((_, j) => j !== i))}>
+            <button type="button" onClick={() => setOthers(others.filter((x) => x.id !== o.id))}>
               {t.remove}
             </button>
           </div>
         ))}
-        <button type="button" onClick={() => setOthers([...others, { target: '', password: null }])}>
+        <button type="button" onClick={() => setOthers([...others, { id: nextId.current++, target: '' }])}>
           {t.add}
         </button>
       </fieldset>
