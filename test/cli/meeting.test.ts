@@ -22,7 +22,9 @@ describe.runIf(ready)('meeting check over a pty', () => {
   const sims: RoomOsSimulator[] = [];
   const meeting = new SimMeeting('pty-meeting', 652, 'Weekly sync');
   let a = '';
+  /** Room B is reached over SSH: serial and SSH devices in one check. */
   let b = '';
+  const env = (): Record<string, string> => ({ E2EE_PROV_KNOWN_HOSTS: join(dir, 'known-hosts.json') });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cli-meeting-'));
@@ -46,9 +48,9 @@ describe.runIf(ready)('meeting check over a pty', () => {
     const roomB = await roomInMeeting(meeting, 'Room B', 'room-b.example.com', 'FOCMEET0002');
     sims.push(roomA.sim, roomB.sim);
     a = join(dir, 'tty-a');
-    b = join(dir, 'tty-b');
     await roomA.sim.servePty(a);
-    await roomB.sim.servePty(b);
+    const ssh = await roomB.sim.serveSsh();
+    b = `ssh://admin@127.0.0.1:${ssh.port}`;
   });
 
   afterAll(async () => {
@@ -58,19 +60,21 @@ describe.runIf(ready)('meeting check over a pty', () => {
 
   it('reports both identities, externally verified, and the same security code', async () => {
     const r = await runCli(
-      ['meeting', 'check', '--target', `serial:${a}`, '--target', `serial:${b}`, '--json'],
+      ['meeting', 'check', '--accept-new-host-key', '--target', `serial:${a}`, '--target', b, '--json'],
       '',
-      {},
+      env(),
       30_000,
     );
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toMatch(
+      /^Pinned the new SSH host key of 127\.0\.0\.1:\d+: SHA256:[A-Za-z0-9+/]{43} \(ssh-ed25519\)\.\n$/,
+    );
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout.toString()) as MeetingReport;
     const code = meeting.securityCode();
     expect(code).toMatch(/^\d{5} \d{5} \d{5} \d{5}$/);
     expect(report.verdicts.map((v) => [v.target, v.encrypted, v.securityCode])).toEqual([
       [`serial:${a}`, true, code],
-      [`serial:${b}`, true, code],
+      [b, true, code],
     ]);
     expect(report.verdicts.map((v) => [v.self?.identity, v.self?.verification, v.self?.status])).toEqual([
       ['room-a.example.com', 'external', 'CAVerified'],
@@ -102,15 +106,11 @@ describe.runIf(ready)('meeting check over a pty', () => {
   });
 
   it('in words: this device as its CN, each participant, the code, the comparison', async () => {
-    const r = await runCli(
-      ['meeting', 'check', '--target', `serial:${a}`, '--target', `serial:${b}`],
-      '',
-      {},
-      30_000,
-    );
+    const r = await runCli(['meeting', 'check', '--target', `serial:${a}`, '--target', b], '', env(), 30_000);
     expect(r.status).toBe(0);
     const out = r.stdout.toString();
     const code = meeting.securityCode();
+    expect(out).toContain(`Meeting check: ${b}\n`);
     expect(out).toContain('  Identity:        room-a.example.com (CAVerified)\n');
     expect(out).toContain('  Session type:    652 (Pro-End to End Encryption_VOIPonly)\n');
     expect(out).toContain(`  Security code:   ${code}\n`);
@@ -132,14 +132,14 @@ describe.runIf(ready)('meeting check over a pty', () => {
         '--target',
         `serial:${a}`,
         '--target',
-        `serial:${b}`,
+        b,
         '--watch',
         '--until-changes',
         '1',
         '--duration',
         '20',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env() } },
     );
     let out = '';
     let err = '';
@@ -163,15 +163,15 @@ describe.runIf(ready)('meeting check over a pty', () => {
     expect(after).not.toBe(before);
     expect(err).toBe('');
     expect(status).toBe(0);
-    for (const t of [a, b]) {
+    for (const t of [`serial:${a}`, b].map((x) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))) {
       expect(out).toMatch(
         new RegExp(
-          `\\d\\d:\\d\\d:\\d\\dZ serial:${t}: participant joined: Late Room \\(late\\.example\\.com, externally verified\\)\\n`,
+          `\\d\\d:\\d\\d:\\d\\dZ ${t}: participant joined: Late Room \\(late\\.example\\.com, externally verified\\)\\n`,
         ),
       );
       expect(out).toMatch(
         new RegExp(
-          `\\d\\d:\\d\\d:\\d\\dZ serial:${t}: security code changed: ${before} -> ${after} \\(after Late Room joined\\)\\n`,
+          `\\d\\d:\\d\\d:\\d\\dZ ${t}: security code changed: ${before} -> ${after} \\(after Late Room joined\\)\\n`,
         ),
       );
     }
