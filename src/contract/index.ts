@@ -198,6 +198,8 @@ export interface MeetingView {
   report: MeetingReport | null;
   updates: MeetingUpdate[];
   watching: boolean;
+  /** Why watching stopped by itself (a device lost), by code. */
+  error: { code: string; message: string } | null;
 }
 
 /** Another device to compare with the connected one (its login password, when it has one). */

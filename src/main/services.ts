@@ -146,6 +146,7 @@ export function createServices(options: ServiceOptions): Services {
     updates: MeetingUpdate[];
     report: MeetingReport;
   } | null = null;
+  let meetingError: { code: string; message: string } | null = null;
   const sims = new Map<string, Promise<RoomOsSimulator>>();
   const consoleEntries: ConsoleEntry[] = [];
   let consoleSeq = 0;
@@ -266,8 +267,8 @@ export function createServices(options: ServiceOptions): Services {
 
   function meetingView(): MeetingView {
     return meeting
-      ? { report: meeting.report, updates: [...meeting.updates], watching: true }
-      : { report: lastMeeting, updates: lastMeetingUpdates, watching: false };
+      ? { report: meeting.report, updates: [...meeting.updates], watching: true, error: null }
+      : { report: lastMeeting, updates: lastMeetingUpdates, watching: false, error: meetingError };
   }
 
   let lastMeeting: MeetingReport | null = null;
@@ -452,6 +453,7 @@ export function createServices(options: ServiceOptions): Services {
       exclusive(async (): Promise<MeetingView> => {
         const s = requireSession();
         await stopMeeting();
+        meetingError = null;
         const opened: RoomOsDevice[] = [];
         try {
           const devices = [{ target: describeTarget(s.target), device: s.device as RoomOsDevice }];
@@ -469,11 +471,22 @@ export function createServices(options: ServiceOptions): Services {
             devices.push({ target: describeTarget(target), device });
           }
           const updates: MeetingUpdate[] = [];
-          const watch = new MeetingWatch((u, report) => {
-            if (!meeting) return;
-            updates.push(u);
-            meeting.report = report;
-          });
+          const watch = new MeetingWatch(
+            (u, report) => {
+              if (!meeting) return;
+              updates.push(u);
+              meeting.report = report;
+            },
+            {
+              // A device lost while watching ends the watch; the window shows why, by code.
+              onError: (e) => {
+                meetingError = isProvisionerError(e)
+                  ? { code: e.code, message: e.message }
+                  : { code: 'ERR_INTERNAL', message: 'The meeting watch stopped unexpectedly.' };
+                void stopMeeting();
+              },
+            },
+          );
           const report = await watch.start(devices);
           meeting = { watch, others: opened, updates, report };
           return meetingView();

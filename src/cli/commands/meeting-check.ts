@@ -96,6 +96,7 @@ async function watch(
   const updates: MeetingUpdate[] = [];
   const changes = new Map<string, number>();
   let finish: () => void = () => undefined;
+  let failure: unknown;
   const done = new Promise<void>((r) => (finish = r));
   const w = new MeetingWatch(
     (u) => {
@@ -110,7 +111,12 @@ async function watch(
           finish();
       }
     },
-    { onError: () => finish() },
+    {
+      onError: (e) => {
+        failure ??= e;
+        finish();
+      },
+    },
   );
   const first = await w.start(devices);
   if (!o.json) await write(io.stdout, reportText(first));
@@ -134,6 +140,11 @@ async function watch(
     process.off('SIGTERM', onSignal);
   }
   const last = await w.stop();
+  // A device lost while watching: what was seen is printed, then the error (its code) ends the command.
+  if (failure !== undefined) {
+    if (!o.json) await write(io.stdout, `\nAfter watching:\n${verdictsText(last)}`);
+    throw failure;
+  }
   if (o.json) await write(io.stdout, JSON.stringify({ ...last, updates }, null, 2) + '\n');
   else await write(io.stdout, `\nAfter watching:\n${verdictsText(last)}`);
   return failed(last) ? 1 : 0;

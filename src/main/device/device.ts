@@ -204,6 +204,7 @@ export class RoomOsDevice {
   private readonly options: ConnectOptions;
   private readonly ownSimulator: SimulatorLike | undefined;
   private readonly feedbackListeners = new Set<(r: XapiResponse) => void>();
+  private readonly closeListeners = new Set<() => void>();
   private closing = false;
   private lineKnown = { whole: 0, cut: Number.POSITIVE_INFINITY };
 
@@ -260,6 +261,12 @@ export class RoomOsDevice {
   onFeedback(listener: (r: XapiResponse) => void): () => void {
     this.feedbackListeners.add(listener);
     return () => this.feedbackListeners.delete(listener);
+  }
+
+  /** Called when the console drops (not when this side closes it). */
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
   }
 
   // --- low level -----------------------------------------------------------------------------------
@@ -635,6 +642,10 @@ export class RoomOsDevice {
   private wire(session: ConsoleSession): void {
     session.on('feedback', (r: XapiResponse) => {
       for (const l of this.feedbackListeners) l(r);
+    });
+    session.on('close', () => {
+      if (this.closing) return;
+      for (const l of this.closeListeners) l();
     });
   }
 

@@ -12,6 +12,7 @@ import {
   type MeetingVerdict,
   type ParticipantEvent,
   type XapiResponse,
+  DeviceError,
   compareMeetings,
   isMeetingStatusFeedback,
   meetingCall,
@@ -28,6 +29,8 @@ export interface MeetingDevice {
   watchMeeting(): Promise<void>;
   unwatchMeeting(): Promise<void>;
   onFeedback(listener: (r: XapiResponse) => void): () => void;
+  /** Called when the console drops. */
+  onClose?(listener: () => void): () => void;
 }
 
 export interface MeetingReport {
@@ -139,7 +142,22 @@ export class MeetingWatch {
         busy: Promise.resolve(),
         off: () => undefined,
       };
-      w.off = d.device.onFeedback((r) => this.feedback(w, r));
+      const offFeedback = d.device.onFeedback((r) => this.feedback(w, r));
+      const offClose =
+        d.device.onClose?.(() => {
+          if (this.stopped) return;
+          this.options.onError?.(
+            new DeviceError(
+              'ERR_DEVICE_DISCONNECTED',
+              `The connection to ${d.target} was lost while watching the meeting: check the cable or the network, then check again.`,
+              { target: d.target },
+            ),
+          );
+        }) ?? (() => undefined);
+      w.off = () => {
+        offFeedback();
+        offClose();
+      };
       this.watched.push(w);
       await d.device.watchMeeting();
     }

@@ -284,6 +284,7 @@ export function MeetingCheck({
         </button>
       </div>
       {problem && <ProblemText lang={lang} problem={problem} />}
+      {!problem && view?.error && <ProblemText lang={lang} problem={view.error} />}
       {view?.watching && (
         <p role="status" data-testid="meeting-watching">
           {t.watching}
