@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MeetingReport } from '../../src/main/workflows/meeting.js';
+import type { MeetingReport, MeetingUpdate } from '../../src/main/workflows/meeting.js';
 import { type RoomOsSimulator, SimMeeting, certInfoBlob } from '../../src/simulator/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { roomInMeeting } from '../helpers/meeting.js';
@@ -179,6 +179,72 @@ describe.runIf(ready)('meeting check over a pty', () => {
     expect(out.split(`[ok] The security code changed when Late Room joined`).length - 1).toBe(2);
     expect(out).toContain(`[ok] All 2 devices show the same security code: ${after}.`);
     meeting.leave(late);
+  });
+
+  it('--watch --json: a leave changes the code too; the updates and the history are in the report', async () => {
+    const visitor = meeting.join({
+      displayName: 'Visitor',
+      identity: 'v@example.com',
+      verification: 'webex',
+      certInfo: '',
+    });
+    const before = meeting.securityCode();
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'meeting',
+        'check',
+        '--target',
+        `serial:${a}`,
+        '--target',
+        b,
+        '--watch',
+        '--json',
+        '--until-changes',
+        '1',
+        '--duration',
+        '20',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env() } },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (c: Buffer) => {
+        err += c.toString();
+        if (err.includes('Watching participants')) resolve();
+      });
+      child.on('close', () => reject(new Error(`ended before watching: ${err}`)));
+    });
+    expect(out).toBe('');
+    meeting.leave(visitor);
+    const after = meeting.securityCode();
+    expect(await exited).toBe(0);
+    const report = JSON.parse(out) as MeetingReport & { updates: MeetingUpdate[] };
+    expect(
+      report.updates
+        .map((u) =>
+          u.kind === 'participant'
+            ? [u.kind, u.target, u.change, u.displayName]
+            : [u.kind, u.target, u.previous, u.code, u.after?.change],
+        )
+        .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    ).toEqual([
+      ['participant', `serial:${a}`, 'deleted', 'Visitor'],
+      ['participant', b, 'deleted', 'Visitor'],
+      ['security-code', `serial:${a}`, before, after, 'deleted'],
+      ['security-code', b, before, after, 'deleted'],
+    ]);
+    expect(
+      report.readings.map((r) => r.codeHistory.map((c) => [c.previous, c.code, c.after?.displayName])),
+    ).toEqual([[[before, after, 'Visitor']], [[before, after, 'Visitor']]]);
+    expect(report.verdicts.map((v) => [v.securityCode, v.codeChangedOnLastJoin])).toEqual([
+      [after, null],
+      [after, null],
+    ]);
   });
 
   it('names a meeting of the wrong session type, and says the call is not encrypted', async () => {
