@@ -55,7 +55,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
         await sim.close();
       }
       simMeeting(MEETING).join(
-        { displayName: 'Guest', identity: '', verification: 'unverified', certInfo: '' },
+        // A hostile display name: shown inert (escaped), never as a control sequence.
+        { displayName: 'Guest\u001b[31m\u202e', identity: '', verification: 'unverified', certInfo: '' },
         { isHost: false },
       );
       app = await startApp();
@@ -111,6 +112,12 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
       expect(
         await page.getByTestId('meeting-compare').locator('li[data-code="codes-match"]').textContent(),
       ).toBe(`All 2 devices show the same security code: ${code}.`);
+      expect(await cards.first().locator('li[data-code="participant"]').first().textContent()).toBe(
+        'Participant Guest\\x1b[31m\\u202e: no identity, unverified.',
+      );
+      expect(await cards.first().getByTestId('participant').first().locator('td').first().textContent()).toBe(
+        'Guest\\x1b[31m\\u202e',
+      );
 
       const late = meeting.join({
         displayName: 'Late Room',

@@ -22,6 +22,7 @@ function params(f: Finding, t: T): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(f.params)) {
     if (k === 'verification' && typeof v === 'string') out[k] = verificationText(t, v as Verification, null);
+    else if (k === 'identity' && (v === null || v === '')) out[k] = t.noIdentity;
     else out[k] = typeof v === 'number' ? v : shown(v);
   }
   return out;
