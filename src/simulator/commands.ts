@@ -484,7 +484,7 @@ function participantSearch(inv: Invocation): CommandOutcome {
   const d = inv.device;
   const m = d.meeting?.meeting;
   const callId = Number(one(inv, 'CallId') ?? '0');
-  if (!m || (callId !== 0 && callId !== 1)) return ok();
+  if (!m || d.webexStatus !== 'Registered' || (callId !== 0 && callId !== 1)) return ok();
   const search = (one(inv, 'SearchString') ?? '').toLowerCase();
   const offset = Number(one(inv, 'Offset') ?? '0');
   const limit = Number(one(inv, 'Limit') ?? '1000');

@@ -489,6 +489,11 @@ export class Device {
     return leaves;
   }
 
+  /** In a simulated meeting of an E2EE session type, and able to take part in E2EE. */
+  get inE2eeMeeting(): boolean {
+    return this.meeting !== undefined && this.meeting.meeting.e2ee && this.e2eeSupported;
+  }
+
   /** Joins the simulated meeting as a participant whose facts follow this device's identity. */
   joinMeeting(meeting: SimMeeting): void {
     this.leaveMeeting();
@@ -552,7 +557,9 @@ export class Device {
    */
   callLeaves(): Leaf[] {
     const m = this.meeting?.meeting;
-    if (!m || this.power !== 'up') return [];
+    // A device joins a Webex meeting only once registered (no call before); one that cannot hold an E2EE
+    // identity is never in the E2EE part of it.
+    if (!m || this.power !== 'up' || this.webexStatus !== 'Registered') return [];
     const s = (path: (string | number)[], value: string, bare = false): Leaf => ({ path, value, bare });
     const cc = (path: (string | number)[], value: string, bare = false): Leaf =>
       s(['Conference', 'Call', 1, ...path], value, bare);
@@ -565,7 +572,7 @@ export class Device {
       s(['Call', 1, 'Status'], 'Connected', true),
       cc(['SessionType'], m.sessionTypeField === 'id' ? String(m.sessionType) : 'Call', true),
     ];
-    if (!m.e2ee) {
+    if (!this.inE2eeMeeting) {
       leaves.push(
         e(['GroupEncryption', 'Type'], 'None'),
         e(['MediaEncryption', 'Type'], 'None'),
@@ -595,7 +602,6 @@ export class Device {
 
   /** The participant fields of the participant list and its events (seed: the E2EE fields added to them). */
   participantLeaves(member: MeetingMember, facts: MemberFacts, under: (string | number)[]): Leaf[] {
-    const m = this.meeting?.meeting;
     const l = (field: string, value: string, bare = false): Leaf => ({
       path: [...under, field],
       value,
@@ -608,7 +614,7 @@ export class Device {
       l('ParticipantId', member.participantId),
       l('Status', 'connected', true),
     ];
-    if (m?.e2ee) {
+    if (this.inE2eeMeeting) {
       leaves.push(
         l('EndToEndEncryptionCertInfo', facts.certInfo),
         l('EndToEndEncryptionIdentity', facts.identity),

@@ -115,6 +115,22 @@ describe('the simulated meeting', () => {
     await a.unwatchMeeting();
   });
 
+  it('an unregistered device is in no call; a model without E2EE is in the call without its E2EE part', async () => {
+    const m = new SimMeeting('gated', 652);
+    const unregistered = await createSimulator({ meeting: m });
+    sims.push(unregistered);
+    const u = await connect('sim:', { simulator: unregistered, timeoutMs: 5000 });
+    devices.push(u);
+    expect(await u.meeting()).toEqual({ calls: [], participants: [] });
+    const old = await createSimulator({ registered: true, meeting: m, model: 'Cisco TelePresence MX300 G2' });
+    sims.push(old);
+    const o = await connect('sim:', { simulator: old, timeoutMs: 5000 });
+    devices.push(o);
+    const [c] = (await o.meeting()).calls;
+    expect(c!.e2ee).toMatchObject({ status: 'Off', encrypted: false, securityCode: '' });
+    expect(c!.roster).toEqual([]);
+  });
+
   it('a session type outside Table 1: not encrypted, no code, no roster; the literal form as the schema', async () => {
     const m = new SimMeeting('plain', 651);
     const a = await room(m, 'Room A');
