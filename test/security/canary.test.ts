@@ -230,6 +230,16 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     await run('inventory', ['inventory']);
     await run('inventory --json', ['inventory', '--json']);
     await run('journal verify', ['journal', 'verify']);
+    // The meeting check on a device in no call: it fails (status 1) and says so; no canary either way.
+    const meeting = await runCli(
+      ['meeting', 'check', '--target', target, '--watch', '--duration', '1', ...login],
+      '',
+      env,
+      40_000,
+    );
+    outputs.push({ label: 'meeting check', text: `${meeting.stdout.toString()}\n${meeting.stderr}` });
+    expect(meeting.status, meeting.stderr).toBe(1);
+    expect(meeting.stdout.toString()).toContain('[fail] The device is not in a call');
 
     const csv = input(
       'batch.csv',
