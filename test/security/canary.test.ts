@@ -375,6 +375,12 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       await call('console.read', { after: 0 });
       await call('inventory.list');
       await call('journal.verify');
+      // The meeting check with another device, its login password typed once.
+      expect(
+        await call('meeting.start', { others: [{ target: 'sim:?serial=FOCCNRY0S02', password: PASSWORD }] }),
+      ).toMatchObject({ ok: true, value: { watching: true } });
+      await call('meeting.read');
+      expect(await call('meeting.stop')).toMatchObject({ ok: true, value: { watching: false } });
       await call('device.identify');
       await call('device.disconnect');
 
