@@ -16,6 +16,7 @@ import { provisionCommand } from './commands/provision.js';
 import { renewCommand } from './commands/renew.js';
 import { inventoryCommand } from './commands/inventory.js';
 import { journalVerify } from './commands/journal-verify.js';
+import { meetingCheck } from './commands/meeting-check.js';
 import { secretExport } from './commands/secret-export.js';
 import { secretImport } from './commands/secret-import.js';
 import { secretRotate } from './commands/secret-rotate.js';
@@ -41,6 +42,7 @@ export const COMMANDS: readonly Command[] = [
   deviceCapture,
   deviceCerts,
   consoleCommand,
+  meetingCheck,
   secretRotate,
   secretExport,
   secretImport,

@@ -42,6 +42,7 @@ const CONNECTING = new Set([
   'deactivate',
   'device certs',
   'device info',
+  'meeting check',
   'preferred-domain',
   'provision',
   'renew',

@@ -12,12 +12,14 @@ import type { TranscriptEntry } from '../main/device/transcript.js';
 import type { Inventory } from '../main/vault/inventory.js';
 import type { VerifyReport } from '../main/vault/journal.js';
 import type { ErrorInfo, StepPlan, StepResult, WorkflowEvent } from '../main/workflows/engine.js';
+import type { MeetingReport, MeetingUpdate } from '../main/workflows/meeting.js';
 
 /** Expected failures travel as data; the renderer maps `code` to words in the user's language. */
 export type IpcResult<T> =
   { ok: true; value: T } | { ok: false; code: string; message: string; details?: Record<string, unknown> };
 
 export type { PortInfo, DeviceIdentity, StepPlan, StepResult, WorkflowEvent, ErrorInfo, VerifyReport };
+export type { MeetingReport, MeetingUpdate };
 
 export interface AppInfo {
   name: string;
@@ -191,6 +193,24 @@ export interface ConsolePage {
   connected: boolean;
 }
 
+/** The meeting check as the window sees it: the last report, what was seen while watching. */
+export interface MeetingView {
+  report: MeetingReport | null;
+  updates: MeetingUpdate[];
+  watching: boolean;
+  /** Why watching stopped by itself (a device lost), by code. */
+  error: { code: string; message: string } | null;
+}
+
+/** Another device to compare with the connected one (its login password, when it has one). */
+export interface MeetingOtherDevice {
+  target: string;
+  password: string | null;
+}
+
+/** At most this many devices besides the connected one. */
+export const MEETING_MAX_OTHERS = 7;
+
 // --- input checks ------------------------------------------------------------------------------------
 
 /** A refusal of a channel's input: a programming error in the renderer, never a user's mistake. */
@@ -204,7 +224,16 @@ export class ContractError extends TypeError {
 }
 
 /** The simulator options the window may give: none of them names a file. */
-const RENDERER_SIM_OPTIONS = ['model', 'software', 'serial', 'name', 'login'];
+const RENDERER_SIM_OPTIONS = [
+  'model',
+  'software',
+  'serial',
+  'name',
+  'login',
+  'registered',
+  'meeting',
+  'sessiontype',
+];
 
 /**
  * A device target as the window may give it. The window never names a file: `sim:?state=PATH` would
@@ -429,6 +458,25 @@ export const CHANNELS = {
   }),
   'inventory.list': channel<Record<string, never>, InventoryView>(empty('inventory.list')),
   'journal.verify': channel<Record<string, never>, VerifyReport>(empty('journal.verify')),
+  'meeting.start': channel<{ others: MeetingOtherDevice[] }, MeetingView>((raw) => {
+    const c = 'meeting.start';
+    const o = object(raw, c);
+    only(o, ['others'], c);
+    if (!Array.isArray(o.others) || o.others.length > MEETING_MAX_OTHERS)
+      throw new ContractError(`${c}: others must be a list of at most ${MEETING_MAX_OTHERS} devices`);
+    return {
+      others: (o.others as unknown[]).map((x) => {
+        const d = object(x, c, 'others[]');
+        only(d, ['target', 'password'], c);
+        return {
+          target: checkRendererTarget(string(d, 'target', c, 2048), c),
+          password: optionalString(d, 'password', c, 256),
+        };
+      }),
+    };
+  }),
+  'meeting.read': channel<Record<string, never>, MeetingView>(empty('meeting.read')),
+  'meeting.stop': channel<Record<string, never>, MeetingView>(empty('meeting.stop')),
   'console.read': channel<{ after: number }, ConsolePage>((raw) => {
     const c = 'console.read';
     const o = object(raw, c);

@@ -17,6 +17,7 @@ import type {
   Handlers,
   HandoverFacts,
   InventoryView,
+  MeetingView,
   ProvisionRequest,
   ProvisionSummary,
   RevealedSecret,
@@ -55,6 +56,7 @@ import type { StepPlan } from './workflows/engine.js';
 import { WorkflowError } from './workflows/errors.js';
 import { provision } from './workflows/provision.js';
 import { rotateSecret } from './workflows/rotate.js';
+import { type MeetingReport, type MeetingUpdate, MeetingWatch } from './workflows/meeting.js';
 
 /** The app's own refusals: no device connected, a workflow already running, nothing to reveal. */
 export const APP_ERROR_CODES = [
@@ -137,6 +139,14 @@ export function createServices(options: ServiceOptions): Services {
   let journal: Promise<Journal> | null = null;
   let session: Session | null = null;
   let busy = false;
+  /** The meeting check being watched: the other devices it connected, what it saw. */
+  let meeting: {
+    watch: MeetingWatch;
+    others: RoomOsDevice[];
+    updates: MeetingUpdate[];
+    report: MeetingReport;
+  } | null = null;
+  let meetingError: { code: string; message: string } | null = null;
   const sims = new Map<string, Promise<RoomOsSimulator>>();
   const consoleEntries: ConsoleEntry[] = [];
   let consoleSeq = 0;
@@ -255,7 +265,27 @@ export function createServices(options: ServiceOptions): Services {
     };
   }
 
+  function meetingView(): MeetingView {
+    return meeting
+      ? { report: meeting.report, updates: [...meeting.updates], watching: true, error: null }
+      : { report: lastMeeting, updates: lastMeetingUpdates, watching: false, error: meetingError };
+  }
+
+  let lastMeeting: MeetingReport | null = null;
+  let lastMeetingUpdates: MeetingUpdate[] = [];
+
+  /** Ends the meeting watch: feedback deregistered, the other devices' connections closed. */
+  async function stopMeeting(): Promise<void> {
+    const m = meeting;
+    meeting = null;
+    if (!m) return;
+    lastMeeting = await m.watch.stop().catch(() => m.report);
+    lastMeetingUpdates = m.updates;
+    for (const d of m.others) await d.close().catch(() => undefined);
+  }
+
   async function closeSession(): Promise<void> {
+    await stopMeeting();
     const s = session;
     session = null;
     dropReveal();
@@ -419,6 +449,60 @@ export function createServices(options: ServiceOptions): Services {
 
     'device.identify': () => exclusive(async () => sessionInfo(requireSession())),
 
+    'meeting.start': ({ others }) =>
+      exclusive(async (): Promise<MeetingView> => {
+        const s = requireSession();
+        await stopMeeting();
+        meetingError = null;
+        const opened: RoomOsDevice[] = [];
+        try {
+          const devices = [{ target: describeTarget(s.target), device: s.device as RoomOsDevice }];
+          for (const o of others) {
+            checkConsoleValue(o.password ?? '', 'login password');
+            const target = parseTarget(o.target);
+            const device = await connect(target, {
+              password: o.password ?? '',
+              hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(env)),
+              // A device to compare with is not where a new SSH host key is pinned: connect to it once first.
+              acceptNewHostKey: () => false,
+              ...(target.kind === 'sim' ? { simulator: await trainingSim(target) } : {}),
+            });
+            opened.push(device);
+            devices.push({ target: describeTarget(target), device });
+          }
+          const updates: MeetingUpdate[] = [];
+          const watch = new MeetingWatch(
+            (u, report) => {
+              if (!meeting) return;
+              updates.push(u);
+              meeting.report = report;
+            },
+            {
+              // A device lost while watching ends the watch; the window shows why, by code.
+              onError: (e) => {
+                meetingError = isProvisionerError(e)
+                  ? { code: e.code, message: e.message }
+                  : { code: 'ERR_INTERNAL', message: 'The meeting watch stopped unexpectedly.' };
+                void stopMeeting();
+              },
+            },
+          );
+          const report = await watch.start(devices);
+          meeting = { watch, others: opened, updates, report };
+          return meetingView();
+        } catch (e) {
+          for (const d of opened) await d.close().catch(() => undefined);
+          throw e;
+        }
+      }),
+
+    'meeting.read': async () => meetingView(),
+
+    'meeting.stop': async () => {
+      await stopMeeting();
+      return meetingView();
+    },
+
     'device.capture': () =>
       exclusive(async (): Promise<CaptureSummary> => {
         const s = requireSession();
@@ -576,6 +660,7 @@ export function createServices(options: ServiceOptions): Services {
   return {
     handlers,
     async dispose() {
+      await stopMeeting();
       current?.controller.abort();
       await closeSession();
       for (const sim of sims.values()) await (await sim.catch(() => null))?.close();

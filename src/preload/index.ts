@@ -9,6 +9,7 @@ import {
   type ChannelOutput,
   type FileRole,
   type IpcResult,
+  type MeetingOtherDevice,
   type ProvisionRequest,
   type RotateRequestInput,
   WORKFLOW_EVENT_CHANNEL,
@@ -62,6 +63,12 @@ export const api = {
   },
   console: {
     read: (after: number) => invoke('console.read', { after }),
+  },
+  meeting: {
+    /** Reads the connected device's meeting (and the others', compared) and watches it. */
+    start: (others: MeetingOtherDevice[]) => invoke('meeting.start', { others }),
+    read: () => invoke('meeting.read', {}),
+    stop: () => invoke('meeting.stop', {}),
   },
   /** Progress of running workflows; returns the function that stops listening. */
   onWorkflowEvent: (callback: (message: WorkflowEventMessage) => void): (() => void) => {

@@ -5,17 +5,19 @@ import { type Lang, fmt, messages, pickLang } from './i18n/index.js';
 import { BlobInspector } from './views/BlobInspector.js';
 import { Console } from './views/Console.js';
 import { Inventory } from './views/Inventory.js';
+import { MeetingCheck } from './views/MeetingCheck.js';
 import { Rotation } from './views/Rotation.js';
 import { Wizard } from './views/Wizard.js';
 
-type Tab = 'provision' | 'rotate' | 'inventory' | 'console' | 'inspect';
-const TABS: readonly Tab[] = ['provision', 'rotate', 'inventory', 'console', 'inspect'];
+type Tab = 'provision' | 'rotate' | 'meeting' | 'inventory' | 'console' | 'inspect';
+const TABS: readonly Tab[] = ['provision', 'rotate', 'meeting', 'inventory', 'console', 'inspect'];
 
 export function App() {
   const [lang, setLang] = useState<Lang>(() => pickLang(navigator.languages));
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [tab, setTab] = useState<Tab>('provision');
   const [device, setDevice] = useState<DeviceSessionInfo | null>(null);
+  const [meetingFor, setMeetingFor] = useState<{ serial: string; cn: string | null } | null>(null);
   const tabRefs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
   const t = messages(lang);
 
@@ -110,9 +112,20 @@ export function App() {
             <Rotation lang={lang} device={device} onRefresh={refreshDevice} />
           </div>
         )}
+        {tab === 'meeting' && (
+          <div role="tabpanel" id="panel-meeting" aria-labelledby="tab-meeting">
+            <MeetingCheck lang={lang} connected={device !== null} expected={meetingFor} />
+          </div>
+        )}
         {tab === 'inventory' && (
           <div role="tabpanel" id="panel-inventory" aria-labelledby="tab-inventory">
-            <Inventory lang={lang} />
+            <Inventory
+              lang={lang}
+              onMeetingCheck={(d) => {
+                setMeetingFor(d);
+                setTab('meeting');
+              }}
+            />
           </div>
         )}
         {tab === 'console' && (

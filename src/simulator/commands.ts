@@ -476,8 +476,35 @@ const IS_ENCRYPTED: ParamDef = {
   hidden: true,
 };
 
+/**
+ * `Conference ParticipantList Search`: the simulated meeting's participants (`Participant n …`) with the
+ * E2EE fields the seed adds. Not in a call: no participants (inferred). CallId 0 is the default (any call).
+ */
+function participantSearch(inv: Invocation): CommandOutcome {
+  const d = inv.device;
+  const m = d.meeting?.meeting;
+  const callId = Number(one(inv, 'CallId') ?? '0');
+  if (!m || d.webexStatus !== 'Registered' || (callId !== 0 && callId !== 1)) return ok();
+  const search = (one(inv, 'SearchString') ?? '').toLowerCase();
+  const offset = Number(one(inv, 'Offset') ?? '0');
+  const limit = Number(one(inv, 'Limit') ?? '1000');
+  const found = m.members
+    .map((member) => ({ member, facts: member.facts() }))
+    .filter(({ facts }) => search === '' || facts.displayName.toLowerCase().includes(search))
+    .slice(offset, offset + limit);
+  return ok(
+    found.flatMap(({ member, facts }, i) => d.participantLeaves(member, facts, ['Participant', i + 1])),
+  );
+}
+
 /** The simulated xCommand tree. Parameters come from the public schema subset, `IsEncrypted` excepted. */
 export const COMMANDS: readonly CommandDef[] = [
+  {
+    path: ['Conference', 'ParticipantList', 'Search'],
+    schema: 'Conference ParticipantList Search',
+    params: schemaParams('Conference ParticipantList Search'),
+    run: participantSearch,
+  },
   {
     path: ['Security', 'ClientSecret', 'Populate'],
     schema: 'Security ClientSecret Populate',

@@ -13,6 +13,13 @@ import { SimulatorError } from './errors.js';
 import type { EventLog, WebexStatus } from './events.js';
 import type { Leaf } from './format.js';
 import {
+  type MeetingMember,
+  type MemberFacts,
+  type SimMeeting,
+  certInfoBlob,
+  rosterStatus,
+} from './meeting.js';
+import {
   type ModelInfo,
   type SoftwareInfo,
   modelInfo,
@@ -177,6 +184,8 @@ export type Power = 'up' | 'rebooting' | 'off';
 export interface DeviceChange {
   status: Leaf[];
   config: Leaf[];
+  /** Event blocks (`*e …`), each a list of leaves. */
+  events?: Leaf[][];
 }
 
 /**
@@ -206,6 +215,9 @@ export class Device {
   bootedAt = Date.now();
   bootCount = 1;
   readonly listeners = new Set<(change: DeviceChange) => void>();
+  /** The simulated meeting this device is in (simulator only), and its place in it. */
+  meeting: { meeting: SimMeeting; member: MeetingMember; off: () => void } | undefined;
+  private meetingSnapshot = new Map<string, string>();
 
   constructor(
     identity: DeviceIdentity,
@@ -454,7 +466,7 @@ export class Device {
   /** The status tree (`xStatus`), in print order. Uptime is left out of change detection by `mutate`. */
   statusLeaves(withUptime = false): Leaf[] {
     const s = (path: (string | number)[], value: string, bare = false): Leaf => ({ path, value, bare });
-    const leaves: Leaf[] = [];
+    const leaves: Leaf[] = [...this.callLeaves()];
     if (this.e2eeStatusVisible) leaves.push(...this.e2eeLeaves());
     leaves.push(
       s(['SystemUnit', 'Hardware', 'Module', 'DeviceId'], this.deviceId),
@@ -475,6 +487,161 @@ export class Device {
     if (withUptime) leaves.push(s(['SystemUnit', 'Uptime'], String(this.uptime), true));
     if ((this.software.numbers[0] ?? 0) >= 10) leaves.push(s(['Webex', 'Status'], this.webexStatus, true));
     return leaves;
+  }
+
+  /** In a simulated meeting of an E2EE session type, and able to take part in E2EE. */
+  get inE2eeMeeting(): boolean {
+    return this.meeting !== undefined && this.meeting.meeting.e2ee && this.e2eeSupported;
+  }
+
+  /** Joins the simulated meeting as a participant whose facts follow this device's identity. */
+  joinMeeting(meeting: SimMeeting): void {
+    this.leaveMeeting();
+    const off = meeting.on((c) => this.meetingChanged(c.change, c.facts, c.member));
+    this.meetingSnapshot = snapshot(this.callLeaves());
+    const member = meeting.add(() => this.meetingFacts());
+    this.meeting = { meeting, member, off };
+    this.meetingChanged('added', member.facts(), member);
+  }
+
+  /** Leaves the simulated meeting (the others see the participant go). */
+  leaveMeeting(): void {
+    const m = this.meeting;
+    if (!m) return;
+    m.off();
+    this.meeting = undefined;
+    m.meeting.leave(m.member);
+    this.meetingSnapshot = new Map();
+  }
+
+  /** How this device appears in a meeting: its external identity when one is active, else its Webex one. */
+  meetingFacts(): MemberFacts {
+    const displayName = this.config.get('SystemUnit Name') || this.model.productId;
+    const ext = this.active('WebexIdentity');
+    if (ext) {
+      const f = ext.facts;
+      return {
+        displayName,
+        identity: f.commonName,
+        verification: 'external',
+        certInfo: certInfoBlob({
+          subject: f.subjectName,
+          issuer: f.issuerName,
+          notBefore: f.notBefore,
+          notAfter: f.notAfter,
+          sha256: f.sha256,
+          serialNumber: f.serialNumber,
+        }),
+      };
+    }
+    const at = this.registeredAt ?? new Date(this.bootedAt);
+    const seed = createHash('sha256').update(`internal:${this.deviceId}:${at.toISOString()}`).digest('hex');
+    return {
+      displayName,
+      identity: this.variant.orgDomain,
+      verification: 'webex',
+      certInfo: certInfoBlob({
+        subject: `CN=${this.variant.orgDomain}`,
+        issuer: 'CN=Webex Identity CA (simulated)',
+        notBefore: at,
+        notAfter: new Date(Math.floor(at.getTime() / 1000) * 1000 + 14 * 86_400_000),
+        sha256: seed,
+      }),
+    };
+  }
+
+  /**
+   * `Call 1 …` and `Conference Call 1 …` while in a simulated meeting: the seed's Table 3 and the
+   * schema's `Call[n] Encryption Type`, `Conference Call[n] SessionType` (here the meeting's session type
+   * ID: inferred). A meeting of a type outside Table 1 is not end-to-end encrypted: no code, no roster.
+   */
+  callLeaves(): Leaf[] {
+    const m = this.meeting?.meeting;
+    // A device joins a Webex meeting only once registered (no call before); one that cannot hold an E2EE
+    // identity is never in the E2EE part of it.
+    if (!m || this.power !== 'up' || this.webexStatus !== 'Registered') return [];
+    const s = (path: (string | number)[], value: string, bare = false): Leaf => ({ path, value, bare });
+    const cc = (path: (string | number)[], value: string, bare = false): Leaf =>
+      s(['Conference', 'Call', 1, ...path], value, bare);
+    const e = (path: (string | number)[], value: string, bare = false): Leaf =>
+      cc(['EndToEndEncryption', ...path], value, bare);
+    const leaves: Leaf[] = [
+      s(['Call', 1, 'DisplayName'], m.title),
+      s(['Call', 1, 'Encryption', 'Type'], 'Aes-128'),
+      s(['Call', 1, 'ServerEncryption', 'Type'], 'TLS1.3 AES-256-GCM'),
+      s(['Call', 1, 'Status'], 'Connected', true),
+      cc(['SessionType'], m.sessionTypeField === 'id' ? String(m.sessionType) : 'Call', true),
+    ];
+    if (!this.inE2eeMeeting) {
+      leaves.push(
+        e(['GroupEncryption', 'Type'], 'None'),
+        e(['MediaEncryption', 'Type'], 'None'),
+        e(['SecurityCode'], ''),
+        e(['Status'], 'Off', true),
+      );
+      return leaves;
+    }
+    leaves.push(
+      e(['GroupEncryption', 'Type'], 'MLS_128_DHKEMP256_AES128GCM_SHA256_P256'),
+      e(['MediaEncryption', 'Type'], 'AES-256-GCM'),
+    );
+    m.members.forEach((member, i) => {
+      const f = member.facts();
+      const r = (field: string, value: string): Leaf => e(['Roster', 'Participant', i + 1, field], value);
+      leaves.push(
+        r('CertInfo', f.certInfo),
+        r('DisplayName', f.displayName),
+        r('Id', member.id),
+        r('Identity', f.identity),
+        r('Status', rosterStatus(f.verification)),
+      );
+    });
+    leaves.push(e(['SecurityCode'], m.securityCode()), e(['Status'], 'On', true));
+    return leaves;
+  }
+
+  /** The participant fields of the participant list and its events (seed: the E2EE fields added to them). */
+  participantLeaves(member: MeetingMember, facts: MemberFacts, under: (string | number)[]): Leaf[] {
+    const l = (field: string, value: string, bare = false): Leaf => ({
+      path: [...under, field],
+      value,
+      bare,
+    });
+    const leaves = [
+      l('CallId', '1', true),
+      l('DisplayName', facts.displayName),
+      l('IsHost', member.isHost ? 'True' : 'False', true),
+      l('ParticipantId', member.participantId),
+      l('Status', 'connected', true),
+    ];
+    if (this.inE2eeMeeting) {
+      leaves.push(
+        l('EndToEndEncryptionCertInfo', facts.certInfo),
+        l('EndToEndEncryptionIdentity', facts.identity),
+        l('EndToEndEncryptionStatus', rosterStatus(facts.verification), true),
+      );
+    }
+    return leaves;
+  }
+
+  /** A meeting change: the participant event, and the call status that changed with it. */
+  private meetingChanged(
+    change: 'added' | 'deleted' | 'updated',
+    facts: MemberFacts,
+    member: MeetingMember,
+  ): void {
+    if (!this.meeting) return;
+    const name =
+      change === 'added'
+        ? 'ParticipantAdded'
+        : change === 'deleted'
+          ? 'ParticipantDeleted'
+          : 'ParticipantUpdated';
+    const event = this.participantLeaves(member, facts, ['Conference', 'ParticipantList', name]);
+    const now = this.callLeaves();
+    const status = changed(this.meetingSnapshot, now);
+    this.meetingSnapshot = snapshot(now);
+    for (const l of this.listeners) l({ status, config: [], events: [event] });
   }
 
   private e2eeLeaves(): Leaf[] {

@@ -192,11 +192,11 @@ export function configErrorAnswer(reason: string, xpath: string, ctx: AnswerCont
 
 /** An unsolicited feedback block: `*s …`/`*c xConfiguration …` lines then `** end`; JSON without ResultId. */
 export function feedbackBlock(
-  kind: 'Status' | 'Configuration',
+  kind: 'Status' | 'Configuration' | 'Event',
   leaves: readonly Leaf[],
   mode: OutputMode,
 ): string[] {
   if (mode === 'json') return jsonLines({ [kind]: jsonTree(leaves) }, undefined);
-  const prefix = kind === 'Status' ? '*s' : '*c xConfiguration';
+  const prefix = kind === 'Status' ? '*s' : kind === 'Event' ? '*e' : '*c xConfiguration';
   return [...leaves.map((l) => `${prefix} ${pathText(l.path)}: ${termValue(l)}`), '** end'];
 }

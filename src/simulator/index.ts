@@ -15,6 +15,7 @@ import { Session } from './session.js';
 import { SshServer, generateHostKey, hostKeyFingerprint } from './ssh.js';
 import { SimulatorError } from './errors.js';
 import { ToolEnd } from './streams.js';
+import { type SimMeeting, simMeeting } from './meeting.js';
 
 export type { Faults } from './faults.js';
 export type { SimEvent, SessionKind, Transport, WebexStatus } from './events.js';
@@ -22,6 +23,8 @@ export { SimulatorError, SIMULATOR_ERROR_CODES } from './errors.js';
 export type { SimulatorErrorCode } from './errors.js';
 export { MODELS, DEFAULT_MODEL } from './models.js';
 export { FEEDBACK_LIMIT } from './session.js';
+export { SimMeeting, simMeeting, endSimMeeting, certInfoBlob, rosterStatus } from './meeting.js';
+export type { MeetingMember, MemberFacts, MemberVerification, MeetingChange } from './meeting.js';
 
 export interface SimulatorOptions {
   /** ProductId, e.g. 'Cisco Room Kit' (default), 'Cisco Desk Pro', 'Cisco Webex Board', 'Cisco TelePresence MX300 G2' (cannot join E2EE). */
@@ -76,6 +79,13 @@ export interface SimulatorOptions {
    * still ends the line. Default: no limit (the real limit is unknown).
    */
   lineLimit?: number;
+  /**
+   * Join a simulated meeting (simulator only): its id (simulators of one process with the same id share
+   * it) or the meeting itself. The device is then in call 1 of that meeting.
+   */
+  meeting?: string | SimMeeting;
+  /** The session type ID of the meeting named by `meeting` (default 652; outside Table 1: not E2EE). */
+  meetingSessionType?: number;
   /** `legacy` prints the CE 9 banner (a blank line before `OK`). */
   banner?: 'current' | 'legacy';
   faults?: Partial<Faults>;
@@ -163,6 +173,12 @@ export interface RoomOsSimulator {
   powerOn(): void;
   /** Resolves when the device is up (at once if it is). */
   whenUp(): Promise<void>;
+  /** The simulated meeting the device is in (simulator only), to add and remove participants. */
+  readonly meeting: SimMeeting | undefined;
+  /** Puts the device in a simulated meeting (leaving the one it was in). */
+  joinMeeting(meeting: SimMeeting): void;
+  /** Takes the device out of its simulated meeting. */
+  leaveMeeting(): void;
   close(): Promise<void>;
 }
 
@@ -216,6 +232,17 @@ class Simulator implements PtyHost {
       this.device.registeredAt = options.registered ? new Date() : undefined;
     }
     this.device.save();
+    if (options.meeting !== undefined) {
+      this.device.joinMeeting(
+        typeof options.meeting === 'string'
+          ? simMeeting(options.meeting, {
+              ...(options.meetingSessionType !== undefined
+                ? { sessionType: options.meetingSessionType }
+                : {}),
+            })
+          : options.meeting,
+      );
+    }
     this.bannerVariant = options.banner ?? 'current';
     this.rebootDelayMs = options.rebootDelayMs ?? 1000;
     this.lineLimit = options.lineLimit;
@@ -445,6 +472,7 @@ class Simulator implements PtyHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.device.leaveMeeting();
     clearTimeout(this.bootTimer);
     clearTimeout(this.registrationTimer);
     for (const s of [...this.sessions]) s.close('simulator-closed');
@@ -491,6 +519,11 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     clientSecretIs: (candidate) => sim.clientSecretIs(candidate),
     powerOn: () => sim.powerOn(),
     whenUp: () => sim.whenUp(),
+    get meeting() {
+      return sim.device.meeting?.meeting;
+    },
+    joinMeeting: (m) => sim.device.joinMeeting(m),
+    leaveMeeting: () => sim.device.leaveMeeting(),
     close: () => sim.close(),
   };
 }

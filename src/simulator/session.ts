@@ -734,6 +734,10 @@ export class Session {
     const config = change.config.filter((l) =>
       this.feedback.some((f) => startsWith(['Configuration', ...l.path], f.words)),
     );
+    for (const event of change.events ?? []) {
+      if (this.feedback.some((f) => event.some((l) => startsWith(['Event', ...l.path], f.words))))
+        this.writeLines(feedbackBlock('Event', event, this.mode));
+    }
     if (status.length > 0) this.writeLines(feedbackBlock('Status', status, this.mode));
     if (config.length > 0) this.writeLines(feedbackBlock('Configuration', config, this.mode));
   }

@@ -140,6 +140,7 @@ describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload rea
         'device',
         'inventory',
         'journal',
+        'meeting',
         'onWorkflowEvent',
         'ports',
         'provision',

@@ -230,6 +230,16 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     await run('inventory', ['inventory']);
     await run('inventory --json', ['inventory', '--json']);
     await run('journal verify', ['journal', 'verify']);
+    // The meeting check on a device in no call: it fails (status 1) and says so; no canary either way.
+    const meeting = await runCli(
+      ['meeting', 'check', '--target', target, '--watch', '--duration', '1', ...login],
+      '',
+      env,
+      40_000,
+    );
+    outputs.push({ label: 'meeting check', text: `${meeting.stdout.toString()}\n${meeting.stderr}` });
+    expect(meeting.status, meeting.stderr).toBe(1);
+    expect(meeting.stdout.toString()).toContain('[fail] The device is not in a call');
 
     const csv = input(
       'batch.csv',
@@ -367,6 +377,12 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       await call('console.read', { after: 0 });
       await call('inventory.list');
       await call('journal.verify');
+      // The meeting check with another device, its login password typed once.
+      expect(
+        await call('meeting.start', { others: [{ target: 'sim:?serial=FOCCNRY0S02', password: PASSWORD }] }),
+      ).toMatchObject({ ok: true, value: { watching: true } });
+      await call('meeting.read');
+      expect(await call('meeting.stop')).toMatchObject({ ok: true, value: { watching: false } });
       await call('device.identify');
       await call('device.disconnect');
 

@@ -135,6 +135,37 @@ describe('the simulator command line', () => {
       },
     });
     expect(() => parseTarget('sim:?linelimit=x')).toThrow(/linelimit/);
+    expect(
+      planFromArgs([
+        '--ssh',
+        '0',
+        '--meeting',
+        'weekly',
+        '--session-type',
+        '651',
+        '--participant',
+        'webex:ana@example.com:Ana: host',
+        '--participant',
+        'unverified::Guest',
+      ]),
+    ).toEqual({
+      sshPort: 0,
+      options: { meeting: 'weekly', meetingSessionType: 651 },
+      participants: [
+        { verification: 'webex', identity: 'ana@example.com', displayName: 'Ana: host', certInfo: '' },
+        { verification: 'unverified', identity: '', displayName: 'Guest', certInfo: '' },
+      ],
+    });
+    expect(() => planFromArgs(['--ssh', '0', '--participant', 'webex:a:b'])).toThrow(/go with --meeting/);
+    expect(() => planFromArgs(['--ssh', '0', '--meeting', 'm', '--participant', 'trusted:a:b'])).toThrow(
+      /--participant takes webex\|external\|unverified:IDENTITY:NAME/,
+    );
+    expect(parseTarget('sim:?meeting=weekly&sessiontype=652')).toMatchObject({
+      kind: 'sim',
+      options: { meeting: 'weekly', meetingSessionType: 652 },
+    });
+    expect(() => parseTarget('sim:?meeting=a/b')).toThrow(/meeting must be/);
+    expect(() => parseTarget('sim:?sessiontype=x')).toThrow(/sessiontype must be/);
   });
 
   it.runIf(systemHas('socat'))(

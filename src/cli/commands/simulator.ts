@@ -1,18 +1,25 @@
 import { isProvisionerError } from '../../core/errors.js';
-import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../simulator/index.js';
+import {
+  type MemberFacts,
+  type RoomOsSimulator,
+  type SimulatorOptions,
+  createSimulator,
+} from '../../simulator/index.js';
 import { checkOutputPath, outputError } from '../paths.js';
 import { type Command, parse } from '../command.js';
 import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE =
-  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN]';
+  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN] [--meeting ID [--session-type N] [--participant webex|external|unverified:IDENTITY:NAME]...]';
 
 /** What the command serves, parsed from its options. */
 export interface SimulatorPlan {
   options: SimulatorOptions;
   link?: string;
   sshPort?: number;
+  /** Participants who are in the simulated meeting from the start (with `--meeting`). */
+  participants?: MemberFacts[];
 }
 
 /** Parses the command line into simulator options and the transport to serve. */
@@ -41,6 +48,9 @@ export function planFromArgs(args: string[]): SimulatorPlan {
       'registration-delay': { type: 'string' },
       'reject-code': { type: 'string', multiple: true },
       org: { type: 'string' },
+      meeting: { type: 'string' },
+      'session-type': { type: 'string' },
+      participant: { type: 'string', multiple: true },
     },
     USAGE,
   );
@@ -120,7 +130,22 @@ export function planFromArgs(args: string[]): SimulatorPlan {
   if (regDelay !== undefined) options.registrationDelayMs = regDelay;
   if (values['reject-code'] !== undefined) options.rejectActivationCodes = [...values['reject-code']];
   if (values.org !== undefined) options.orgDomain = values.org;
+  if (values.meeting !== undefined) {
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(values.meeting))
+      throw new CliError(
+        'ERR_USAGE',
+        '--meeting takes 1 to 64 letters, digits, dots, dashes or underscores.',
+      );
+    options.meeting = values.meeting;
+  }
+  if (values['session-type'] !== undefined || values.participant !== undefined) {
+    if (values.meeting === undefined)
+      throw new CliError('ERR_USAGE', `--session-type and --participant go with --meeting. Usage: ${USAGE}`);
+  }
+  const sessionType = count('session-type', values['session-type'], 1);
+  if (sessionType !== undefined) options.meetingSessionType = sessionType;
   const plan: SimulatorPlan = { options };
+  if (values.participant !== undefined) plan.participants = values.participant.map(participant);
   if (values.link !== undefined) plan.link = values.link;
   if (values.ssh !== undefined) {
     const port = Number(values.ssh);
@@ -135,6 +160,22 @@ export function planFromArgs(args: string[]): SimulatorPlan {
   return plan;
 }
 
+/** `webex|external|unverified:IDENTITY:NAME` (the identity may be empty; the name may hold colons). */
+function participant(text: string): MemberFacts {
+  const m = /^(webex|external|unverified):([^:]*):(.+)$/.exec(text);
+  if (!m)
+    throw new CliError(
+      'ERR_USAGE',
+      `--participant takes webex|external|unverified:IDENTITY:NAME, not ${JSON.stringify(text)}.`,
+    );
+  return {
+    verification: m[1] as MemberFacts['verification'],
+    identity: m[2] ?? '',
+    displayName: m[3] ?? '',
+    certInfo: '',
+  };
+}
+
 /**
  * Serves a simulated device until `stop` resolves, printing where to reach it. Returns when everything
  * it started (socat, the listening socket) is gone.
@@ -147,6 +188,7 @@ export async function serveSimulator(plan: SimulatorPlan, io: CliIO, stop: Promi
     throw outputError(e, state, 'simulator state');
   });
   try {
+    for (const p of plan.participants ?? []) sim.meeting?.join(p);
     const st = sim.state;
     const what = `${st.productId} (${st.software}), serial ${st.serialNumber}`;
     if (plan.link !== undefined) {

@@ -48,3 +48,42 @@ export type {
   ConfigurationDump,
 } from './results.js';
 export { Redactor, REDACTED, shortenBlobs, looksLikeJwe } from './redact.js';
+export {
+  E2EE_SESSION_TYPES,
+  sessionTypeById,
+  readSessionType,
+  parseCertInfo,
+  classifyVerification,
+  classifyEncrypted,
+  parseMeetingCalls,
+  parseParticipantList,
+  parseParticipantEvent,
+  isMeetingStatusFeedback,
+} from './meeting.js';
+export type {
+  SessionType,
+  SessionTypeReading,
+  CertInfo,
+  Verification,
+  RosterParticipant,
+  MeetingCall,
+  ListedParticipant,
+  ParticipantEvent,
+} from './meeting.js';
+export {
+  meetingVerdict,
+  compareMeetings,
+  meetingCall,
+  meetingPeople,
+  verificationWords,
+} from './meeting-verdict.js';
+export type {
+  CodeChange,
+  JoinSeen,
+  MeetingReading,
+  Finding,
+  FindingCode,
+  MeetingPerson,
+  MeetingVerdict,
+  MeetingComparison,
+} from './meeting-verdict.js';

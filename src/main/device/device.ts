@@ -16,6 +16,8 @@ import {
   parseConfigurationDump,
   parseE2eeStatus,
   parseIdentity,
+  parseMeetingCalls,
+  parseParticipantList,
   xCommand,
   xConfigurationGet,
   xConfigurationSet,
@@ -25,6 +27,8 @@ import {
   type DeviceCertificate,
   type DeviceIdentity,
   type E2eeStatus,
+  type ListedParticipant,
+  type MeetingCall,
   type Params,
   type ParamValue,
   type XapiResponse,
@@ -36,6 +40,13 @@ import { StreamTransport } from './sim-transport.js';
 import { describeTarget, parseTarget, type SimTargetOptions, type Target } from './target.js';
 import { Transcript } from './transcript.js';
 import type { Pacing, Transport } from './transport.js';
+
+/** The feedback paths a meeting watch registers. */
+const MEETING_FEEDBACK = [
+  '/Event/Conference/ParticipantList',
+  '/Status/Conference/Call',
+  '/Status/Call',
+] as const;
 
 /** The part of the simulator (src/simulator) a connection needs. */
 export interface SimulatorLike {
@@ -193,6 +204,7 @@ export class RoomOsDevice {
   private readonly options: ConnectOptions;
   private readonly ownSimulator: SimulatorLike | undefined;
   private readonly feedbackListeners = new Set<(r: XapiResponse) => void>();
+  private readonly closeListeners = new Set<() => void>();
   private closing = false;
   private lineKnown = { whole: 0, cut: Number.POSITIVE_INFINITY };
 
@@ -251,6 +263,12 @@ export class RoomOsDevice {
     return () => this.feedbackListeners.delete(listener);
   }
 
+  /** Called when the console drops (not when this side closes it). */
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
   // --- low level -----------------------------------------------------------------------------------
 
   /** Sends a line as a person typed it and returns what the device printed (for the interactive console). */
@@ -286,6 +304,43 @@ export class RoomOsDevice {
       throw this.failure(res, 'read the E2EE status');
     }
     return parseE2eeStatus(res);
+  }
+
+  /**
+   * The device's calls with their E2EE state (`xStatus Conference Call`, `xStatus Call`: the seed's
+   * Table 3 and the schema) and the participant list of the first call (`Conference ParticipantList
+   * Search`). No call: empty lists. A device without the participant list gives an empty one.
+   */
+  async meeting(): Promise<{ calls: MeetingCall[]; participants: ListedParticipant[] }> {
+    const read = async (path: string): Promise<XapiResponse | null> => {
+      const res = await this.session.request(xStatus(path));
+      if (res.status.toUpperCase() === 'OK') return res;
+      if (/no match/i.test(res.reason ?? '') || res.xpath) return null;
+      throw this.failure(res, `read ${path}`);
+    };
+    const calls = parseMeetingCalls(await read('Conference Call'), await read('Call'));
+    const first = calls[0];
+    if (first === undefined) return { calls, participants: [] };
+    const list = await this.session.request(
+      xCommand('Conference ParticipantList Search', [['CallId', first.callId]]),
+    );
+    return { calls, participants: list.status.toUpperCase() === 'OK' ? parseParticipantList(list) : [] };
+  }
+
+  /**
+   * Registers feedback for the meeting: the participant list's events (`ParticipantAdded|Updated|Deleted`)
+   * and the calls' status (the security code, the roster). They arrive through `onFeedback`.
+   */
+  async watchMeeting(): Promise<void> {
+    for (const path of MEETING_FEEDBACK) {
+      await this.run(`xFeedback register ${path}`, `register for ${path}`);
+    }
+  }
+
+  /** Ends what `watchMeeting` registered. */
+  async unwatchMeeting(): Promise<void> {
+    if (this.session.closed) return;
+    for (const path of MEETING_FEEDBACK) await this.session.request(`xFeedback deregister ${path}`);
   }
 
   /**
@@ -587,6 +642,10 @@ export class RoomOsDevice {
   private wire(session: ConsoleSession): void {
     session.on('feedback', (r: XapiResponse) => {
       for (const l of this.feedbackListeners) l(r);
+    });
+    session.on('close', () => {
+      if (this.closing) return;
+      for (const l of this.closeListeners) l();
     });
   }
 

@@ -20,6 +20,10 @@ export interface SimTargetOptions {
   lineLimit?: number;
   orgDomain?: string;
   registrationDelayMs?: number;
+  /** Join the simulated meeting with this id (devices of one process with the same id share it). */
+  meeting?: string;
+  /** The simulated meeting's session type ID (default 652; one outside the seed's Table 1 is not E2EE). */
+  meetingSessionType?: number;
 }
 
 /** Where a device console is. */
@@ -53,7 +57,7 @@ function onOff(text: string, name: string, v: string): boolean {
 
 /**
  * Reads a target: `serial:/dev/ttyUSB0[?baud=N&flow=none|rtscts|xonxoff]`, `serial:COM3`,
- * `ssh://user@host[:port]` (user `admin` when left out; never a password), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off&registered=on|off&usedfor=labels|purposes&label=…&chain=on|off&selfsigned=on|off&encryption=on|off&populate=any|registered&linelimit=N&regdelay=MS&org=DOMAIN]`.
+ * `ssh://user@host[:port]` (user `admin` when left out; never a password), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off&registered=on|off&usedfor=labels|purposes&label=…&chain=on|off&selfsigned=on|off&encryption=on|off&populate=any|registered&linelimit=N&regdelay=MS&org=DOMAIN&meeting=ID&sessiontype=N]`.
  */
 export function parseTarget(text: string): Target {
   const t = text.trim();
@@ -135,10 +139,18 @@ export function parseTarget(text: string): Target {
         if (k === 'linelimit') options.lineLimit = n;
         else options.registrationDelayMs = n;
       } else if (k === 'org') options.orgDomain = v;
-      else
+      else if (k === 'meeting') {
+        if (!/^[A-Za-z0-9._-]{1,64}$/.test(v))
+          throw bad(text, 'meeting must be 1 to 64 letters, digits, dots, dashes or underscores');
+        options.meeting = v;
+      } else if (k === 'sessiontype') {
+        if (!/^\d{1,6}$/.test(v))
+          throw bad(text, `sessiontype must be a session type ID, not ${JSON.stringify(v)}`);
+        options.meetingSessionType = Number(v);
+      } else
         throw bad(
           text,
-          `unknown simulator option ${JSON.stringify(k)} (state, model, software, serial, name, login, registered, usedfor, label, chain, selfsigned, encryption, populate, linelimit, regdelay, org)`,
+          `unknown simulator option ${JSON.stringify(k)} (state, model, software, serial, name, login, registered, usedfor, label, chain, selfsigned, encryption, populate, linelimit, regdelay, org, meeting, sessiontype)`,
         );
     }
     return { kind: 'sim', options, text: t };

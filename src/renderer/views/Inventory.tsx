@@ -5,7 +5,14 @@ import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText } from './common.js';
 
 /** Devices as the journal knows them, and the journal's own check. Never a secret. */
-export function Inventory({ lang }: { lang: Lang }) {
+export function Inventory({
+  lang,
+  onMeetingCheck,
+}: {
+  lang: Lang;
+  /** Opens the meeting check for a device (its serial and the identity the journal recorded). */
+  onMeetingCheck?: (device: { serial: string; cn: string | null }) => void;
+}) {
   const t = messages(lang).inventory;
   const [inv, setInv] = useState<InventoryView | null>(null);
   const [verify, setVerify] = useState<VerifyReport | null>(null);
@@ -79,6 +86,7 @@ export function Inventory({ lang }: { lang: Lang }) {
                     <th scope="col">{t.state}</th>
                     <th scope="col">{t.last}</th>
                     <th scope="col">{t.keychain}</th>
+                    {onMeetingCheck && <th scope="col">{t.meeting}</th>}
                   </tr>
                 </thead>
                 <tbody>
@@ -103,6 +111,18 @@ export function Inventory({ lang }: { lang: Lang }) {
                           {k ? (k.hasSecret ? t.hasSecret : t.noSecret) : inv.keychain ? t.noSecret : '—'}
                           {k?.hasPending ? `, ${t.pending}` : ''}
                         </td>
+                        {onMeetingCheck && (
+                          <td>
+                            <button
+                              type="button"
+                              onClick={() =>
+                                onMeetingCheck({ serial: d.serial, cn: d.certificate?.cn ?? null })
+                              }
+                            >
+                              {t.meeting}
+                            </button>
+                          </td>
+                        )}
                       </tr>
                     );
                   })}

@@ -1,0 +1,328 @@
+import { useEffect, useRef, useState } from 'react';
+import type { MeetingOtherDevice, MeetingUpdate, MeetingView } from '../../contract/index.js';
+import { inert } from '../../core/inert.js';
+import type { Finding, MeetingReading, MeetingVerdict } from '../../core/xapi/meeting-verdict.js';
+import type { CertInfo, MeetingCall, Verification } from '../../core/xapi/meeting.js';
+import { api } from '../api.js';
+import { type Lang, fmt, messages } from '../i18n/index.js';
+import { type Problem, ProblemText, problemOf } from './common.js';
+
+type T = ReturnType<typeof messages>['meeting'];
+
+/** A device string as text: control characters shown escaped (React already keeps markup inert). */
+function shown(v: string | null | undefined, empty = '-'): string {
+  return v === null || v === undefined || v === '' ? empty : inert(v);
+}
+
+function verificationText(t: T, v: Verification, raw: string | null): string {
+  return fmt(t.verification[v], { raw: shown(raw, '') });
+}
+
+function params(f: Finding, t: T): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(f.params)) {
+    if (k === 'verification' && typeof v === 'string') out[k] = verificationText(t, v as Verification, null);
+    else if (k === 'identity' && (v === null || v === '')) out[k] = t.noIdentity;
+    else out[k] = typeof v === 'number' ? v : shown(v);
+  }
+  return out;
+}
+
+/** A finding in the person's language, by its code. */
+function findingText(t: T, f: Finding): string {
+  const p = params(f, t);
+  if (f.code === 'not-encrypted') {
+    const why =
+      f.params.why === 'session-type'
+        ? t.why.sessionType
+        : f.params.why === 'no-identity'
+          ? t.why.noIdentity
+          : '';
+    return fmt(t.findings['not-encrypted'], { ...p, why: why ? fmt(why, p) : '' });
+  }
+  if (f.code === 'session-type' && f.params.id === null) return fmt(t.findings['session-type-raw'], p);
+  return fmt(t.findings[f.code], p);
+}
+
+function updateText(t: T, u: MeetingUpdate): string {
+  if (u.kind === 'participant') {
+    return fmt(t.update[u.change], {
+      name: shown(u.displayName),
+      identity: shown(u.identity, t.noIdentity),
+      verification: verificationText(t, u.verification, null),
+    });
+  }
+  return fmt(u.after?.change === 'added' ? t.update.codeAfterJoin : t.update.code, {
+    before: shown(u.previous),
+    after: shown(u.code),
+    name: shown(u.after?.displayName ?? null),
+  });
+}
+
+function Cert({ t, c }: { t: T; c: CertInfo }) {
+  if (!c.parsed)
+    return <span className="cert-raw">{fmt(t.certRaw, { raw: shown(c.raw.slice(0, 200)) })}</span>;
+  return (
+    <span className="cert" data-testid="cert">
+      {fmt(t.certLine, {
+        subject: shown(c.subject),
+        issuer: shown(c.issuer),
+        from: shown(c.notBefore),
+        to: shown(c.notAfter),
+        fingerprint: shown(c.fingerprint),
+      })}
+    </span>
+  );
+}
+
+function callOf(r: MeetingReading): MeetingCall | null {
+  return r.calls.find((c) => c.e2ee.status !== null || c.roster.length > 0) ?? r.calls[0] ?? null;
+}
+
+function DeviceCard({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict }) {
+  const call = callOf(r);
+  const st = call?.sessionType;
+  return (
+    <article className="meeting-device" data-testid="meeting-device" data-target={r.target}>
+      <h3>
+        {shown(r.target)}:{' '}
+        <span
+          className={v.encrypted ? 'ok' : 'bad'}
+          data-testid="meeting-encrypted"
+          data-encrypted={String(v.encrypted)}
+        >
+          {v.encrypted ? t.encrypted : t.notEncrypted}
+        </span>
+      </h3>
+      <dl>
+        <dt>{t.identity}</dt>
+        <dd data-testid="meeting-identity">{shown(r.device.externalIdentity, t.noIdentity)}</dd>
+        <dt>{t.sessionType}</dt>
+        <dd data-testid="meeting-session-type">
+          {!st
+            ? '-'
+            : st.e2eeType === true
+              ? `${st.id} (${st.name ?? ''})`
+              : st.e2eeType === false
+                ? fmt(t.sessionTypeNotE2ee, { id: st.id ?? '' })
+                : shown(st.raw)}
+        </dd>
+        <dt>{t.e2ee}</dt>
+        <dd>{call ? shown(call.e2ee.status, t.notReported) : t.noCall}</dd>
+        <dt>{t.securityCode}</dt>
+        <dd data-testid="meeting-code" className="security-code">
+          {shown(call?.e2ee.securityCode ?? null)}
+        </dd>
+      </dl>
+      <table className="participants">
+        <caption>{fmt(t.participants, { n: v.people.length })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t.name}</th>
+            <th scope="col">{t.identity}</th>
+            <th scope="col">{t.verificationHeading}</th>
+            <th scope="col">{t.certificate}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {v.people.map((p, i) => (
+            <tr key={i} data-testid="participant" data-verification={p.verification}>
+              <td>{shown(p.displayName)}</td>
+              <td>{shown(p.identity, t.noIdentity)}</td>
+              <td>{verificationText(t, p.verification, p.status)}</td>
+              <td>{p.certInfo ? <Cert t={t} c={p.certInfo} /> : '-'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <ul className="findings" aria-label={t.verdict}>
+        {v.findings.map((f, i) => (
+          <li key={i} data-code={f.code} data-level={f.level} className={`finding ${f.level}`}>
+            {findingText(t, f)}
+          </li>
+        ))}
+      </ul>
+    </article>
+  );
+}
+
+/**
+ * The meeting check (the vendor's test after registration): whether the call is end-to-end encrypted,
+ * how this device and each participant appear, the security code, and, with other devices in the same
+ * meeting, whether they all show the same code and roster; joins and code changes seen live.
+ */
+export function MeetingCheck({
+  lang,
+  connected,
+  expected = null,
+}: {
+  lang: Lang;
+  connected: boolean;
+  /** The device chosen in the inventory: its serial and the identity the journal recorded. */
+  expected?: { serial: string; cn: string | null } | null;
+}) {
+  const t = messages(lang).meeting;
+  // Targets only: a login password stays in its input (never React state) and is cleared once sent.
+  const [others, setOthers] = useState<{ id: number; target: string }[]>([]);
+  const nextId = useRef(1);
+  const passwords = useRef(new Map<number, HTMLInputElement>());
+  const [view, setView] = useState<MeetingView | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [working, setWorking] = useState(false);
+
+  useEffect(() => {
+    void api()
+      .meeting.read()
+      .then((r) => r.ok && setView(r.value));
+  }, []);
+
+  useEffect(() => {
+    if (!view?.watching) return;
+    const timer = setInterval(() => {
+      void api()
+        .meeting.read()
+        .then((r) => r.ok && setView(r.value));
+    }, 400);
+    return () => clearInterval(timer);
+  }, [view?.watching]);
+
+  async function start(): Promise<void> {
+    setWorking(true);
+    const list: MeetingOtherDevice[] = others
+      .map((o) => ({ target: o.target, password: passwords.current.get(o.id)?.value || null }))
+      .filter((o) => o.target.trim() !== '');
+    for (const input of passwords.current.values()) input.value = '';
+    const r = await api().meeting.start(list);
+    setWorking(false);
+    setProblem(problemOf(r));
+    if (r.ok) setView(r.value);
+  }
+
+  async function stop(): Promise<void> {
+    const r = await api().meeting.stop();
+    setProblem(problemOf(r));
+    if (r.ok) setView(r.value);
+  }
+
+  const report = view?.report ?? null;
+  const first = report?.readings[0];
+  const firstSelf = report?.verdicts[0]?.self ?? null;
+  return (
+    <section aria-labelledby="meeting-heading" className="panel">
+      <h2 id="meeting-heading">{t.heading}</h2>
+      <p className="help">{t.help}</p>
+      {!connected && <p className="note">{t.notConnected}</p>}
+      {expected && (
+        <p className="note" data-testid="meeting-expected">
+          {fmt(t.fromInventory, { serial: shown(expected.serial), identity: shown(expected.cn) })}
+          {first &&
+            ' ' +
+              (first.device.serialNumber !== expected.serial
+                ? fmt(t.inventoryOther, {
+                    connected: shown(first.device.serialNumber),
+                    serial: shown(expected.serial),
+                  })
+                : expected.cn !== null && firstSelf?.identity !== expected.cn
+                  ? fmt(t.inventoryMismatch, {
+                      identity: shown(firstSelf?.identity ?? null),
+                      cn: shown(expected.cn),
+                    })
+                  : expected.cn !== null
+                    ? fmt(t.inventoryMatch, { cn: shown(expected.cn) })
+                    : '')}
+        </p>
+      )}
+      <fieldset>
+        <legend>{t.others}</legend>
+        {others.map((o, i) => (
+          <div key={o.id} className="other-device">
+            <label>
+              {t.otherTarget}
+              <input
+                data-testid={`other-target-${i}`}
+                value={o.target}
+                onChange={(e) =>
+                  setOthers(others.map((x) => (x.id === o.id ? { ...x, target: e.target.value } : x)))
+                }
+              />
+            </label>
+            <label>
+              {t.otherPassword}
+              <input
+                type="password"
+                autoComplete="off"
+                ref={(el) => {
+                  if (el) passwords.current.set(o.id, el);
+                  else passwords.current.delete(o.id);
+                }}
+              />
+            </label>
+            <button type="button" onClick={() => setOthers(others.filter((x) => x.id !== o.id))}>
+              {t.remove}
+            </button>
+          </div>
+        ))}
+        <button type="button" onClick={() => setOthers([...others, { id: nextId.current++, target: '' }])}>
+          {t.add}
+        </button>
+      </fieldset>
+      <div className="buttons">
+        <button
+          type="button"
+          data-testid="meeting-start"
+          disabled={!connected || working}
+          onClick={() => void start()}
+        >
+          {t.start}
+        </button>
+        <button
+          type="button"
+          data-testid="meeting-stop"
+          disabled={!view?.watching}
+          onClick={() => void stop()}
+        >
+          {t.stop}
+        </button>
+      </div>
+      {problem && <ProblemText lang={lang} problem={problem} />}
+      {!problem && view?.error && <ProblemText lang={lang} problem={view.error} />}
+      {view?.watching && (
+        <p role="status" data-testid="meeting-watching">
+          {t.watching}
+        </p>
+      )}
+      {report && (
+        <div data-testid="meeting-report">
+          {report.readings.map((r, i) => {
+            const v = report.verdicts[i];
+            return v ? <DeviceCard key={r.target} t={t} r={r} v={v} /> : null;
+          })}
+          {report.comparison.findings.length > 0 && (
+            <section aria-label={t.compare} data-testid="meeting-compare">
+              <h3>{fmt(t.compareHeading, { n: report.verdicts.length })}</h3>
+              <ul>
+                {report.comparison.findings.map((f, i) => (
+                  <li key={i} data-code={f.code} data-level={f.level} className={`finding ${f.level}`}>
+                    {findingText(t, f)}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
+        </div>
+      )}
+      {view && view.updates.length > 0 && (
+        <section aria-label={t.updates}>
+          <h3>{t.updates}</h3>
+          <ol data-testid="meeting-updates">
+            {view.updates.map((u, i) => (
+              <li key={i} data-kind={u.kind}>
+                <time dateTime={u.at}>{u.at.slice(11, 19)}</time> {shown(u.target)}: {updateText(t, u)}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,279 @@
+/**
+ * `e2ee-prov meeting check` over real pseudo-terminals: two simulated devices in one simulated E2EE
+ * meeting with a Webex-verified device, an externally verified device and an unverified guest; the
+ * same security code on both; a join seen live (the code changes, and it is said); a meeting of a
+ * session type outside Table 1 named as such.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MeetingReport, MeetingUpdate } from '../../src/main/workflows/meeting.js';
+import { type RoomOsSimulator, SimMeeting, certInfoBlob } from '../../src/simulator/index.js';
+import { CLI, runCli } from '../helpers/cli.js';
+import { roomInMeeting } from '../helpers/meeting.js';
+import { systemHas } from '../helpers/system.js';
+
+const ready = systemHas('socat') && systemHas('openssl');
+
+describe.runIf(ready)('meeting check over a pty', () => {
+  let dir: string;
+  const sims: RoomOsSimulator[] = [];
+  const meeting = new SimMeeting('pty-meeting', 652, 'Weekly sync');
+  let a = '';
+  /** Room B is reached over SSH: serial and SSH devices in one check. */
+  let b = '';
+  const env = (): Record<string, string> => ({ E2EE_PROV_KNOWN_HOSTS: join(dir, 'known-hosts.json') });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cli-meeting-'));
+    meeting.join(
+      {
+        displayName: 'Webex Board',
+        identity: 'board.example.com',
+        verification: 'webex',
+        certInfo: certInfoBlob({
+          subject: 'CN=board.example.com',
+          issuer: 'CN=Webex Identity CA',
+          notBefore: new Date('2026-11-01T00:00:00Z'),
+          notAfter: new Date('2026-11-15T00:00:00Z'),
+          sha256: 'ab'.repeat(32),
+        }),
+      },
+      { isHost: true },
+    );
+    meeting.join({ displayName: 'Guest', identity: '', verification: 'unverified', certInfo: '' });
+    const roomA = await roomInMeeting(meeting, 'Room A', 'room-a.example.com', 'FOCMEET0001');
+    const roomB = await roomInMeeting(meeting, 'Room B', 'room-b.example.com', 'FOCMEET0002');
+    sims.push(roomA.sim, roomB.sim);
+    a = join(dir, 'tty-a');
+    await roomA.sim.servePty(a);
+    const ssh = await roomB.sim.serveSsh();
+    b = `ssh://admin@127.0.0.1:${ssh.port}`;
+  });
+
+  afterAll(async () => {
+    await Promise.all(sims.map((s) => s.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports both identities, externally verified, and the same security code', async () => {
+    const r = await runCli(
+      ['meeting', 'check', '--accept-new-host-key', '--target', `serial:${a}`, '--target', b, '--json'],
+      '',
+      env(),
+      30_000,
+    );
+    expect(r.stderr).toMatch(
+      /^Pinned the new SSH host key of 127\.0\.0\.1:\d+: SHA256:[A-Za-z0-9+/]{43} \(ssh-ed25519\)\.\n$/,
+    );
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout.toString()) as MeetingReport;
+    const code = meeting.securityCode();
+    expect(code).toMatch(/^\d{5} \d{5} \d{5} \d{5}$/);
+    expect(report.verdicts.map((v) => [v.target, v.encrypted, v.securityCode])).toEqual([
+      [`serial:${a}`, true, code],
+      [b, true, code],
+    ]);
+    expect(report.verdicts.map((v) => [v.self?.identity, v.self?.verification, v.self?.status])).toEqual([
+      ['room-a.example.com', 'external', 'CAVerified'],
+      ['room-b.example.com', 'external', 'CAVerified'],
+    ]);
+    expect(report.verdicts[0]!.people.map((p) => [p.displayName, p.identity, p.verification])).toEqual([
+      ['Webex Board', 'board.example.com', 'webex'],
+      ['Guest', '', 'unverified'],
+      ['Room A', 'room-a.example.com', 'external'],
+      ['Room B', 'room-b.example.com', 'external'],
+    ]);
+    const board = report.verdicts[0]!.people[0]!.certInfo!;
+    expect([board.subject, board.issuer, board.notBefore, board.notAfter, board.fingerprint]).toEqual([
+      'CN=board.example.com',
+      'CN=Webex Identity CA',
+      '2026-11-01T00:00:00.000Z',
+      '2026-11-15T00:00:00.000Z',
+      'ab'.repeat(32),
+    ]);
+    expect(report.readings[0]!.calls[0]!.sessionType).toEqual({
+      raw: '652',
+      id: 652,
+      name: 'Pro-End to End Encryption_VOIPonly',
+      e2eeType: true,
+    });
+    expect(report.comparison.sameSecurityCode).toBe(true);
+    expect(report.comparison.sameRoster).toBe(true);
+    expect(report.comparison.findings.map((f) => f.code)).toEqual(['codes-match', 'rosters-match']);
+  });
+
+  it('in words: this device as its CN, each participant, the code, the comparison', async () => {
+    const r = await runCli(['meeting', 'check', '--target', `serial:${a}`, '--target', b], '', env(), 30_000);
+    expect(r.status).toBe(0);
+    const out = r.stdout.toString();
+    const code = meeting.securityCode();
+    expect(out).toContain(`Meeting check: ${b}\n`);
+    expect(out).toContain('  Identity:        room-a.example.com (CAVerified)\n');
+    expect(out).toContain('  Session type:    652 (Pro-End to End Encryption_VOIPonly)\n');
+    expect(out).toContain(`  Security code:   ${code}\n`);
+    expect(out).toContain('    [ok] This device appears as room-a.example.com, externally verified.\n');
+    expect(out).toContain('    [ok] This device appears as room-b.example.com, externally verified.\n');
+    expect(out).toContain('    [warn] Participant Guest: no identity, unverified.\n');
+    expect(out).toContain('    [ok] Participant Webex Board: board.example.com, Webex-verified.\n');
+    expect(out).toContain(`    [ok] All 2 devices show the same security code: ${code}.\n`);
+  });
+
+  it('--watch reports a join and the new security code on both devices, then ends', async () => {
+    const before = meeting.securityCode();
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'meeting',
+        'check',
+        '--target',
+        `serial:${a}`,
+        '--target',
+        b,
+        '--watch',
+        '--until-changes',
+        '1',
+        '--duration',
+        '20',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env() } },
+    );
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('Watching participants')) resolve();
+      });
+      child.on('close', () => reject(new Error(`ended before watching: ${err}`)));
+    });
+    const late = meeting.join({
+      displayName: 'Late Room',
+      identity: 'late.example.com',
+      verification: 'external',
+      certInfo: '',
+    });
+    const status = await exited;
+    const after = meeting.securityCode();
+    expect(after).not.toBe(before);
+    expect(err).toBe('');
+    expect(status).toBe(0);
+    for (const t of [`serial:${a}`, b].map((x) => x.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))) {
+      expect(out).toMatch(
+        new RegExp(
+          `\\d\\d:\\d\\d:\\d\\dZ ${t}: participant joined: Late Room \\(late\\.example\\.com, externally verified\\)\\n`,
+        ),
+      );
+      expect(out).toMatch(
+        new RegExp(
+          `\\d\\d:\\d\\d:\\d\\dZ ${t}: security code changed: ${before} -> ${after} \\(after Late Room joined\\)\\n`,
+        ),
+      );
+    }
+    expect(out).toContain('After watching:\n');
+    expect(out.split(`[ok] The security code changed when Late Room joined`).length - 1).toBe(2);
+    expect(out).toContain(`[ok] All 2 devices show the same security code: ${after}.`);
+    meeting.leave(late);
+  });
+
+  it('--watch --json: a leave changes the code too; the updates and the history are in the report', async () => {
+    const visitor = meeting.join({
+      displayName: 'Visitor',
+      identity: 'v@example.com',
+      verification: 'webex',
+      certInfo: '',
+    });
+    const before = meeting.securityCode();
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'meeting',
+        'check',
+        '--target',
+        `serial:${a}`,
+        '--target',
+        b,
+        '--watch',
+        '--json',
+        '--until-changes',
+        '1',
+        '--duration',
+        '20',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env() } },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (c: Buffer) => {
+        err += c.toString();
+        if (err.includes('Watching participants')) resolve();
+      });
+      child.on('close', () => reject(new Error(`ended before watching: ${err}`)));
+    });
+    expect(out).toBe('');
+    meeting.leave(visitor);
+    const after = meeting.securityCode();
+    expect(await exited).toBe(0);
+    const report = JSON.parse(out) as MeetingReport & { updates: MeetingUpdate[] };
+    expect(
+      report.updates
+        .map((u) =>
+          u.kind === 'participant'
+            ? [u.kind, u.target, u.change, u.displayName]
+            : [u.kind, u.target, u.previous, u.code, u.after?.change],
+        )
+        .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    ).toEqual([
+      ['participant', `serial:${a}`, 'deleted', 'Visitor'],
+      ['participant', b, 'deleted', 'Visitor'],
+      ['security-code', `serial:${a}`, before, after, 'deleted'],
+      ['security-code', b, before, after, 'deleted'],
+    ]);
+    expect(
+      report.readings.map((r) => r.codeHistory.map((c) => [c.previous, c.code, c.after?.displayName])),
+    ).toEqual([[[before, after, 'Visitor']], [[before, after, 'Visitor']]]);
+    expect(report.verdicts.map((v) => [v.securityCode, v.codeChangedOnLastJoin])).toEqual([
+      [after, null],
+      [after, null],
+    ]);
+  });
+
+  it('names a meeting of the wrong session type, and says the call is not encrypted', async () => {
+    const wrong = new SimMeeting('wrong-type', 651, 'Ordinary meeting');
+    const room = await roomInMeeting(wrong, 'Room C', 'room-c.example.com', 'FOCMEET0003');
+    sims.push(room.sim);
+    const c = join(dir, 'tty-c');
+    await room.sim.servePty(c);
+    const r = await runCli(['meeting', 'check', '--target', `serial:${c}`], '', {}, 30_000);
+    expect(r.status).toBe(1);
+    const out = r.stdout.toString();
+    expect(out).toContain('  Session type:    651 (not an E2EE session type)\n');
+    expect(out).toContain(`serial:${c}: NOT end-to-end encrypted\n`);
+    expect(out).toContain(
+      "    [fail] The meeting's session type 651 is not an end-to-end encrypted session type (Table 1: 638, 652, 660, 672, 673, 676, 677, 681): schedule it as Pro-End to End Encryption_VOIPonly (652) or another type of Table 1.\n",
+    );
+    expect(out).toContain(
+      '    [fail] The call is not end-to-end encrypted (status Off): the session type 651 is not an E2EE type.\n',
+    );
+  });
+
+  it('usage: no --target, --duration without --watch', async () => {
+    const none = await runCli(['meeting', 'check'], '');
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(
+      /^ERR_USAGE --target is required\. Usage: e2ee-prov meeting check --target TARGET/,
+    );
+    const dur = await runCli(['meeting', 'check', '--target', `serial:${a}`, '--duration', '5'], '');
+    expect(dur.status).toBe(2);
+    expect(dur.stderr).toMatch(/^ERR_USAGE --duration and --until-changes go with --watch\./);
+  });
+});

@@ -1,0 +1,44 @@
+/** Simulated devices in a simulated meeting, each with an externally issued identity (as after provisioning). */
+import { seal } from '../../src/core/jwe/index.js';
+import { connect } from '../../src/main/device/index.js';
+import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
+import { type DeviceCert, makeDeviceCert } from '../main/device/fixtures.js';
+
+const SECRET = 'meeting test secret';
+
+/** Gives the simulated device an active WebexIdentity certificate for `cn`, through its console. */
+export async function giveIdentity(sim: RoomOsSimulator, cn: string): Promise<DeviceCert> {
+  const cert = makeDeviceCert(cn);
+  const dev = await connect('sim:', { simulator: sim, timeoutMs: 8000 });
+  try {
+    await dev.populateSecretPlain(SECRET);
+    await dev.addCertificate(await seal('add', cert.cert + cert.key, SECRET));
+    await dev.activate(await seal('activate', cert.sha1, SECRET));
+  } finally {
+    await dev.close();
+  }
+  return cert;
+}
+
+/** A registered Room Kit named `name` in `meeting`, with the identity `cn`. */
+export async function roomInMeeting(
+  meeting: NonNullable<SimulatorOptions['meeting']>,
+  name: string,
+  cn: string,
+  serialNumber: string,
+  options: SimulatorOptions = {},
+): Promise<{ sim: RoomOsSimulator; cert: DeviceCert }> {
+  const sim = await createSimulator({
+    registered: true,
+    systemName: name,
+    serialNumber,
+    meeting,
+    ...options,
+  });
+  try {
+    return { sim, cert: await giveIdentity(sim, cn) };
+  } catch (e) {
+    await sim.close();
+    throw e;
+  }
+}
