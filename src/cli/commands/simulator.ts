@@ -6,7 +6,7 @@ import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE =
-  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN]';
+  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN] [--baud RATE] [--command-latency MS]';
 
 /** What the command serves, parsed from its options. */
 export interface SimulatorPlan {
@@ -41,6 +41,8 @@ export function planFromArgs(args: string[]): SimulatorPlan {
       'registration-delay': { type: 'string' },
       'reject-code': { type: 'string', multiple: true },
       org: { type: 'string' },
+      baud: { type: 'string' },
+      'command-latency': { type: 'string' },
     },
     USAGE,
   );
@@ -120,6 +122,10 @@ export function planFromArgs(args: string[]): SimulatorPlan {
   if (regDelay !== undefined) options.registrationDelayMs = regDelay;
   if (values['reject-code'] !== undefined) options.rejectActivationCodes = [...values['reject-code']];
   if (values.org !== undefined) options.orgDomain = values.org;
+  const baud = count('baud', values.baud, 1);
+  if (baud !== undefined) options.baudRate = baud;
+  const latency = count('command-latency', values['command-latency'], 0);
+  if (latency !== undefined) options.commandLatencyMs = latency;
   const plan: SimulatorPlan = { options };
   if (values.link !== undefined) plan.link = values.link;
   if (values.ssh !== undefined) {
