@@ -102,6 +102,8 @@ interface Pending {
 }
 
 const STATUS_HEADER = /^\*r\s+\S+\s+\(status=/;
+/** How long a serial login waits for a prompt already in the buffer before waking the console. */
+const LOGIN_PROMPT_WAIT_MS = 100;
 
 /**
  * One console session (spec §1-§3): login, set-up, then one request at a time, each tagged with
@@ -783,16 +785,20 @@ export class ConsoleSession extends EventEmitter {
       };
       if (wake) {
         // A prompt may already be waiting in the buffer: give it a moment before waking the console,
-        // so that the wake-up does not draw a second prompt.
+        // so that the wake-up does not draw a second prompt. Buffered bytes arrive within a USB
+        // adapter's latency timer (16 ms) of the open; 100 ms is ample, and the wake-up waits once
+        // more for input already received (setImmediate runs after the loop's I/O), so that a loop
+        // that was busy does not send it ahead of a prompt that is there.
         wakes = 1;
         setTimeout(
-          () => {
-            if (sawOutput || !this.loginHook) return;
-            crsSent += 1;
-            send('\r', '\n');
-            armQuiet();
-          },
-          Math.min(250, wakeIntervalMs),
+          () =>
+            setImmediate(() => {
+              if (sawOutput || !this.loginHook) return;
+              crsSent += 1;
+              send('\r', '\n');
+              armQuiet();
+            }),
+          Math.min(LOGIN_PROMPT_WAIT_MS, wakeIntervalMs),
         ).unref();
       } else armQuiet();
       const partial = this.reader.partial;
