@@ -79,7 +79,8 @@ if (what !== 'idle') {
       }
       const r = await runBatch(rows, { secrets, journal }, { parallel: 8, allowPlainOverNetwork: true });
       const failed = r.devices.filter((d) => d.error);
-      if (failed.length) throw new Error(`batch: ${failed.length} failed: ${failed[0].error?.code}`);
+      if (failed.length)
+        throw new Error(`batch: ${failed.length} failed: ${JSON.stringify(failed[0].error)}`);
     } else {
       throw new Error(`unknown: ${what}`);
     }

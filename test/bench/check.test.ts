@@ -22,7 +22,14 @@ function results(over: Partial<Record<(typeof FIGURES)[number], Figure>> = {}): 
     version: 1,
     date: '2026-01-01T00:00:00.000Z',
     quick: true,
-    machine: { cpus: 2, cpuModel: 'm', memoryMiB: 1, platform: 'linux x64', node: 'v20', uvThreadpoolSize: 4 },
+    machine: {
+      cpus: 2,
+      cpuModel: 'm',
+      memoryMiB: 1,
+      platform: 'linux x64',
+      node: 'v20',
+      uvThreadpoolSize: 4,
+    },
     device: {},
     figures: {
       seal: fig(105, 100),
@@ -38,7 +45,9 @@ function results(over: Partial<Record<(typeof FIGURES)[number], Figure>> = {}): 
   };
 }
 
-const budgets = JSON.parse(readFileSync(new URL('../../bench/budgets.json', import.meta.url), 'utf8')) as BudgetFile;
+const budgets = JSON.parse(
+  readFileSync(new URL('../../bench/budgets.json', import.meta.url), 'utf8'),
+) as BudgetFile;
 
 describe('bench:check', () => {
   it('ratios at their budgets exactly pass; the lines name each figure, what and the budget', () => {
@@ -60,7 +69,10 @@ describe('bench:check', () => {
     const over = checkResults(results({ provision: fig(1301, 1000) }), budgets.target);
     expect(over.ok).toBe(false);
     expect(over.lines.filter((l) => !l.ok).map((l) => [l.figure, l.value])).toEqual([['provision', 1.301]]);
-    const slow = checkResults(results({ batch: { ...fig(7.9, 10, { scalingN2: 0.79 }), higher: true } }), budgets.target);
+    const slow = checkResults(
+      results({ batch: { ...fig(7.9, 10, { scalingN2: 0.79 }), higher: true } }),
+      budgets.target,
+    );
     expect(slow.lines.filter((l) => !l.ok).map((l) => [l.figure, l.what, l.value])).toEqual([
       ['batch', 'ratio', 0.79],
       ['batch', 'scalingN2', 0.79],

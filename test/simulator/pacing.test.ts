@@ -63,10 +63,14 @@ describe('simulator device delays', () => {
 
   it('counts the blobs the device opened and the reboots, with their delay', async () => {
     const { s, c } = await device({ rebootDelayMs: 40 });
-    c.send(`xCommand Security ClientSecret Populate Secret: ${Buffer.from('first secret').toString('base64url')}\r`);
+    c.send(
+      `xCommand Security ClientSecret Populate Secret: ${Buffer.from('first secret').toString('base64url')}\r`,
+    );
     await c.until('OK\r\n');
     expect(s.stats.blobsOpened).toBe(0);
-    c.send(`xCommand Security ClientSecret Populate Secret: ${await seal('populate', 'next one', 'first secret')}\r`);
+    c.send(
+      `xCommand Security ClientSecret Populate Secret: ${await seal('populate', 'next one', 'first secret')}\r`,
+    );
     await c.until('OK\r\n');
     expect(s.stats.blobsOpened).toBe(1);
     expect(s.stats.reboots).toBe(0);
@@ -78,6 +82,8 @@ describe('simulator device delays', () => {
 
   it('refuses a baud rate below 1 and a negative latency', async () => {
     await expect(createSimulator({ baudRate: 0 })).rejects.toMatchObject({ code: 'ERR_SIM_OPTIONS' });
-    await expect(createSimulator({ commandLatencyMs: -1 })).rejects.toMatchObject({ code: 'ERR_SIM_OPTIONS' });
+    await expect(createSimulator({ commandLatencyMs: -1 })).rejects.toMatchObject({
+      code: 'ERR_SIM_OPTIONS',
+    });
   });
 });
