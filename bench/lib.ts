@@ -43,6 +43,8 @@ export interface MachineFacts {
   platform: string;
   node: string;
   uvThreadpoolSize: number;
+  /** The system's 1-minute load average when the run began and when it ended (other work on the machine). */
+  loadAverage: { start: number; end: number };
 }
 
 export interface BenchResults {

@@ -8,7 +8,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, scrypt as scryptCb } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -348,7 +348,7 @@ async function batchOnce(pki: Pki, n: number, tag: string): Promise<BatchRun> {
   const sims: RoomOsSimulator[] = [];
   const rows: BatchRow[] = [];
   for (let i = 0; i < n; i++) {
-    const s = `FOCSSH${tag}${String(i + 1).padStart(2, '0')}`;
+    const s = `FOCS${tag}${String(i + 1).padStart(2, '0')}`;
     const sim = await createSimulator({
       serialNumber: s,
       commandLatencyMs: DEVICE.commandLatencyMs,
@@ -393,7 +393,8 @@ async function batchOnce(pki: Pki, n: number, tag: string): Promise<BatchRun> {
   const cpu = process.cpuUsage(cpu0);
   for (const s of sims) await s.close();
   const failed = r.devices.filter((d) => d.error);
-  if (failed.length) throw new Error(`batch of ${n}: ${failed.length} failed: ${failed[0]!.error?.code}`);
+  if (failed.length)
+    throw new Error(`batch of ${n}: ${failed.length} failed: ${JSON.stringify(failed[0]!.error)}`);
   return { ms, cpuMs: (cpu.user + cpu.system) / 1000, kdfStepsMs: median([...kdfSteps.values()]) };
 }
 
@@ -404,7 +405,16 @@ async function batch(pki: Pki): Promise<Figure> {
   // Rounds of N = 1, 2, 4, 8, interleaved: a shared machine's drift falls on every N alike.
   for (let r = 0; r < rounds; r++) {
     for (const n of ns) {
-      const run = await batchOnce(pki, n, `${r}${n}`);
+      let run: BatchRun | undefined;
+      for (let attempt = 1; !run; attempt++) {
+        try {
+          run = await batchOnce(pki, n, `${r}${n}${attempt}`);
+        } catch (e) {
+          // A device that failed makes the run no measurement: say why, and run it again (once).
+          if (attempt >= 2) throw e;
+          log(`  batch N=${n} again: ${(e as Error).message}`);
+        }
+      }
       runs[n]!.push(run);
       log(`  batch N=${n}: ${run.ms.toFixed(0)} ms, ${((n / run.ms) * 60_000).toFixed(1)} devices/min`);
     }
@@ -645,6 +655,7 @@ function round(n: number, places = 2): number {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadStart = loadavg()[0] ?? 0;
   const dir = await mkdtemp(join(tmpdir(), 'e2ee-bench-'));
   const figures: Partial<Record<FigureKey, Figure>> = {};
   try {
@@ -678,6 +689,7 @@ async function main(): Promise<void> {
       platform: `${process.platform} ${process.arch}`,
       node: process.version,
       uvThreadpoolSize: Number(process.env.UV_THREADPOOL_SIZE ?? 4),
+      loadAverage: { start: round(loadStart), end: round(loadavg()[0] ?? 0) },
     },
     device: { ...DEVICE, durationS: 0 },
     figures: figures as Record<FigureKey, Figure>,
@@ -708,7 +720,7 @@ async function updateDocs(results: BenchResults): Promise<void> {
   const table = [
     begin,
     '',
-    `Measured ${results.date.slice(0, 10)}${commit ? ` at ${commit}` : ''} on ${m.cpus} × ${m.cpuModel}, ${m.memoryMiB} MiB, ${m.platform}, Node ${m.node} (${results.device.durationS} s):`,
+    `Measured ${results.date.slice(0, 10)}${commit ? ` at ${commit}` : ''} on ${m.cpus} × ${m.cpuModel}, ${m.memoryMiB} MiB, ${m.platform}, Node ${m.node}, load average ${m.loadAverage.start} at the start and ${m.loadAverage.end} at the end (${results.device.durationS} s):`,
     '',
     markdownTable(results),
     '',

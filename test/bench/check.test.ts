@@ -29,6 +29,7 @@ function results(over: Partial<Record<FigureKey, Figure>> = {}): BenchResults {
       platform: 'linux x64',
       node: 'v20',
       uvThreadpoolSize: 4,
+      loadAverage: { start: 0, end: 0 },
     },
     device: {},
     figures: {
