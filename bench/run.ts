@@ -342,6 +342,8 @@ interface BatchRun {
   cpuMs: number;
   /** Per device: the time of the two steps that derive keys (add, activate), summed; the median device. */
   kdfStepsMs: number;
+  /** The share of the run the event loop was busy. */
+  elu: number;
 }
 
 async function batchOnce(pki: Pki, n: number, tag: string): Promise<BatchRun> {
@@ -367,6 +369,7 @@ async function batchOnce(pki: Pki, n: number, tag: string): Promise<BatchRun> {
   }
   const journal = new Journal(join(pki.dir, `batch-${tag}`));
   const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   const running = new Map<string, number>();
   const kdfSteps = new Map<number, number>();
@@ -391,11 +394,12 @@ async function batchOnce(pki: Pki, n: number, tag: string): Promise<BatchRun> {
   );
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0).utilization;
   for (const s of sims) await s.close();
   const failed = r.devices.filter((d) => d.error);
   if (failed.length)
     throw new Error(`batch of ${n}: ${failed.length} failed: ${JSON.stringify(failed[0]!.error)}`);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, kdfStepsMs: median([...kdfSteps.values()]) };
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, kdfStepsMs: median([...kdfSteps.values()]), elu };
 }
 
 async function batch(pki: Pki): Promise<Figure> {
@@ -429,6 +433,7 @@ async function batch(pki: Pki): Promise<Figure> {
     details[`cpuMsPerDeviceN${n}`] = round(median(runs[n]!.map((x) => x.cpuMs)) / n, 0);
     // The add and activate steps: where the tool and the device derive keys, all devices at once.
     details[`kdfStepsMsN${n}`] = round(median(runs[n]!.map((x) => x.kdfStepsMs)), 0);
+    details[`eventLoopBusyN${n}`] = round(median(runs[n]!.map((x) => x.elu)), 3);
   }
   return figure({
     label: 'SSH, 4 devices in parallel, devices per minute',
