@@ -89,7 +89,6 @@ function fail(reason: string, code?: string): CommandOutcome {
   return code === undefined ? { status: 'Error', reason } : { status: 'Error', reason, code };
 }
 
-/** The device's words for a blob it refuses; the JWE code goes to the event log. */
 /** Opens a blob under the device's secret (one key derivation, counted in `stats`). */
 function openBlob(
   d: Device,
@@ -101,6 +100,7 @@ function openBlob(
   return open(blob, secret, { action });
 }
 
+/** The device's words for a blob it refuses; the JWE code goes to the event log. */
 function jweFailure(e: unknown, expected: string): CommandOutcome {
   if (!(e instanceof JweError)) throw e;
   switch (e.code) {
