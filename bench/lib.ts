@@ -52,6 +52,8 @@ export interface BenchResults {
   version: 1;
   /** ISO-8601. */
   date: string;
+  /** The commit measured (short hash; `+` when the tree had changes), when known. */
+  commit?: string;
   quick: boolean;
   machine: MachineFacts;
   /** The simulated device's delays the provisioning figures ran with. */
@@ -152,9 +154,17 @@ export function formatTable(results: BenchResults): string {
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '))
-    .join('\n');
+  const table = rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  '));
+  const details = FIGURES.filter((k) => results.figures[k]?.details).map(
+    (k) => `${k}: ${detailText(results.figures[k]!)}`,
+  );
+  return [...table, '', ...details].join('\n');
+}
+
+function detailText(f: Figure): string {
+  return Object.entries(f.details ?? {})
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 }
 
 /** The same table in Markdown. */
@@ -166,6 +176,11 @@ export function markdownTable(results: BenchResults): string {
     out.push(
       `| \`${key}\` ${f.label} | ${fmt(f.value)} ${f.unit} | ${fmt(f.floor)} ${f.unit} | ${f.ratio.toFixed(2)}×${f.higher ? ' ↑' : ''} | ${f.floorLabel} |`,
     );
+  }
+  out.push('', '| figure | the numbers behind it |', '|---|---|');
+  for (const key of FIGURES) {
+    const f = results.figures[key];
+    if (f?.details) out.push(`| \`${key}\` | ${detailText(f)} |`);
   }
   return out.join('\n');
 }

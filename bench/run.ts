@@ -4,6 +4,7 @@
  * table in docs/performance.md. docs/performance.md says what each floor is.
  *
  * Usage: npm run bench [-- --quick] [-- --out FILE] [-- --no-docs] [-- --only seal,provision,…]
+ *        npm run bench -- --docs-only   (the table in docs/performance.md again, from bench/results.json)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes, scrypt as scryptCb } from 'node:crypto';
@@ -34,6 +35,7 @@ import {
   FIGURES,
   figure,
   formatTable,
+  isBenchResults,
   markdownTable,
   median,
 } from './lib.js';
@@ -51,6 +53,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
     'no-docs': { type: 'boolean', default: false },
+    'docs-only': { type: 'boolean', default: false },
     only: { type: 'string' },
   },
 });
@@ -682,10 +685,12 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   const cpu = cpus();
+  const commit = currentCommit();
   const results: BenchResults = {
     format: 'e2ee-prov-bench',
     version: 1,
     date: new Date().toISOString(),
+    ...(commit ? { commit } : {}),
     quick: QUICK,
     machine: {
       cpus: cpu.length,
@@ -706,6 +711,19 @@ async function main(): Promise<void> {
   if (!args['no-docs'] && !QUICK && only.size === FIGURES.length) await updateDocs(results);
 }
 
+/** The short hash of HEAD, with `+` when the tree has changes; undefined outside a checkout. */
+function currentCommit(): string | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT })
+      .toString()
+      .trim();
+    return dirty ? `${head}+` : head;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Replaces the table between the markers in docs/performance.md. */
 async function updateDocs(results: BenchResults): Promise<void> {
   const file = join(ROOT, 'docs', 'performance.md');
@@ -715,17 +733,11 @@ async function updateDocs(results: BenchResults): Promise<void> {
   const a = text.indexOf(begin);
   const b = text.indexOf(end);
   if (a < 0 || b < a) return;
-  let commit = '';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
-  } catch {
-    // not a checkout
-  }
   const m = results.machine;
   const table = [
     begin,
     '',
-    `Measured ${results.date.slice(0, 10)}${commit ? ` at ${commit}` : ''} on ${m.cpus} × ${m.cpuModel}, ${m.memoryMiB} MiB, ${m.platform}, Node ${m.node}, load average ${m.loadAverage.start} at the start and ${m.loadAverage.end} at the end (${results.device.durationS} s):`,
+    `Measured ${results.date.slice(0, 10)}${results.commit ? ` at ${results.commit}` : ''} on ${m.cpus} × ${m.cpuModel}, ${m.memoryMiB} MiB, ${m.platform}, Node ${m.node}, load average ${m.loadAverage.start} at the start and ${m.loadAverage.end} at the end (${results.device.durationS} s):`,
     '',
     markdownTable(results),
     '',
@@ -734,4 +746,10 @@ async function updateDocs(results: BenchResults): Promise<void> {
   await writeFile(file, text.slice(0, a) + table + text.slice(b + end.length));
 }
 
-await main();
+if (args['docs-only']) {
+  const parsed: unknown = JSON.parse(await readFile(args.out!, 'utf8'));
+  if (!isBenchResults(parsed)) throw new Error(`${args.out} is not a bench results file`);
+  await updateDocs(parsed);
+} else {
+  await main();
+}
