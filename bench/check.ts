@@ -2,11 +2,11 @@
  * `npm run bench:check`: fails (exit 1) when a figure's ratio passes its budget (bench/budgets.json).
  *
  *   npm run bench:check                          checks bench/results.json against the targets
- *   npm run bench:check -- --run --budgets ci    runs a quick bench first (CI: loose budgets)
+ *   npm run bench:check -- --run --budgets ci    runs a quick bench first (CI: loose budgets; needs a build)
  *   npm run bench:check -- --results FILE        checks another results file
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,12 @@ if (!set) fail(`--budgets takes target or ci, not ${JSON.stringify(values.budget
 let file = values.results ?? join(ROOT, 'bench', 'results.json');
 let tmp: string | undefined;
 if (values.run) {
+  if (
+    !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) ||
+    !existsSync(join(ROOT, 'dist', 'cli', 'index.js'))
+  ) {
+    fail('the quick bench measures the built code: run "npm run build" first.');
+  }
   tmp = mkdtempSync(join(tmpdir(), 'bench-check-'));
   file = join(tmp, 'results.json');
   const r = spawnSync(
