@@ -51,7 +51,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    out: { type: 'string', default: join(ROOT, 'bench', 'results.json') },
+    out: { type: 'string' },
     'no-docs': { type: 'boolean', default: false },
     'docs-only': { type: 'boolean', default: false },
     only: { type: 'string' },
@@ -59,6 +59,8 @@ const { values: args } = parseArgs({
 });
 const QUICK = args.quick === true;
 const only = new Set((args.only ?? FIGURES.join(',')).split(',').map((s) => s.trim()));
+/** Where the results go: bench/results.json for a run of every figure; a part of them only with --out. */
+const OUT = args.out ?? (args.only === undefined ? join(ROOT, 'bench', 'results.json') : undefined);
 
 /**
  * The simulated device's own delays. A Room Kit takes minutes to restart after a factory reset; that is
@@ -707,7 +709,7 @@ async function main(): Promise<void> {
   results.device.durationS = round((performance.now() - started) / 1000, 1);
   console.log(formatTable(results));
   console.log(`(${results.device.durationS} s${QUICK ? ', quick' : ''})`);
-  await writeFile(args.out!, `${JSON.stringify(results, null, 2)}\n`);
+  if (OUT) await writeFile(OUT, `${JSON.stringify(results, null, 2)}\n`);
   if (!args['no-docs'] && !QUICK && only.size === FIGURES.length) await updateDocs(results);
 }
 
@@ -747,8 +749,9 @@ async function updateDocs(results: BenchResults): Promise<void> {
 }
 
 if (args['docs-only']) {
-  const parsed: unknown = JSON.parse(await readFile(args.out!, 'utf8'));
-  if (!isBenchResults(parsed)) throw new Error(`${args.out} is not a bench results file`);
+  const file = args.out ?? join(ROOT, 'bench', 'results.json');
+  const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+  if (!isBenchResults(parsed)) throw new Error(`${file} is not a bench results file`);
   await updateDocs(parsed);
 } else {
   await main();
