@@ -89,6 +89,17 @@ function fail(reason: string, code?: string): CommandOutcome {
   return code === undefined ? { status: 'Error', reason } : { status: 'Error', reason, code };
 }
 
+/** Opens a blob under the device's secret (one key derivation, counted in `stats`). */
+function openBlob(
+  d: Device,
+  blob: string,
+  secret: string,
+  action: 'populate' | 'add' | 'activate' | 'deactivate',
+): ReturnType<typeof open> {
+  d.stats.blobsOpened++;
+  return open(blob, secret, { action });
+}
+
 /** The device's words for a blob it refuses; the JWE code goes to the event log. */
 function jweFailure(e: unknown, expected: string): CommandOutcome {
   if (!(e instanceof JweError)) throw e;
@@ -189,7 +200,7 @@ async function populate(inv: Invocation): Promise<CommandOutcome> {
   }
   let payload: Uint8Array;
   try {
-    payload = (await open(given, d.secret, { action: 'populate' })).payload;
+    payload = (await openBlob(d, given, d.secret, 'populate')).payload;
   } catch (e) {
     return jweFailure(e, 'populate');
   }
@@ -221,7 +232,7 @@ async function servicesAdd(inv: Invocation): Promise<CommandOutcome> {
     const blob = pem.replace(/\s+/g, '');
     let payload: Uint8Array;
     try {
-      payload = (await open(blob, d.secret, { action: 'add' })).payload;
+      payload = (await openBlob(d, blob, d.secret, 'add')).payload;
     } catch (e) {
       return jweFailure(e, 'add');
     }
@@ -302,7 +313,7 @@ async function activation(inv: Invocation, activate: boolean): Promise<CommandOu
     const action = activate ? 'activate' : 'deactivate';
     let payload: Uint8Array;
     try {
-      payload = (await open(given, d.secret, { action })).payload;
+      payload = (await openBlob(d, given, d.secret, action)).payload;
     } catch (e) {
       return jweFailure(e, action);
     }
@@ -459,6 +470,7 @@ async function registrationStart(inv: Invocation): Promise<CommandOutcome> {
   }
   // Synchronous (the default): the answer comes when registration has succeeded or failed (schema).
   const boot = d.bootCount;
+  d.stats.delayMs += d.variant.registrationDelayMs;
   await sleep(d.variant.registrationDelayMs);
   if (d.power !== 'up' || d.bootCount !== boot || (d.webexStatus as WebexStatus) !== 'Registering') {
     return fail(REGISTRATION_INTERRUPTED);

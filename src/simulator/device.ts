@@ -180,6 +180,24 @@ export interface DeviceIdentity {
 
 export type Power = 'up' | 'rebooting' | 'off';
 
+/** What the device did so far: bytes each way, commands, blobs it opened, the delays it spent. */
+export interface SimStats {
+  /** Bytes received from the tool on all sessions. */
+  bytesIn: number;
+  /** Bytes sent to the tool on all sessions, echo included. */
+  bytesOut: number;
+  /** Of `bytesOut`, the echo of what the tool typed (on a serial line it travels while the tool's bytes arrive). */
+  echoBytes: number;
+  /** Command lines run (any verb but `bye`). */
+  commands: number;
+  /** Encrypted blobs the device opened (each one key derivation). */
+  blobsOpened: number;
+  /** Times the device went down and came back up. */
+  reboots: number;
+  /** Time spent on the configured device delays: command latency, reboots, registrations. */
+  delayMs: number;
+}
+
 /** What changed, for feedback to sessions that registered for it. */
 export interface DeviceChange {
   status: Leaf[];
@@ -214,6 +232,15 @@ export class Device {
   power: Power = 'up';
   bootedAt = Date.now();
   bootCount = 1;
+  readonly stats: SimStats = {
+    bytesIn: 0,
+    bytesOut: 0,
+    echoBytes: 0,
+    commands: 0,
+    blobsOpened: 0,
+    reboots: 0,
+    delayMs: 0,
+  };
   readonly listeners = new Set<(change: DeviceChange) => void>();
   /** The simulated meeting this device is in (simulator only), and its place in it. */
   meeting: { meeting: SimMeeting; member: MeetingMember; off: () => void } | undefined;

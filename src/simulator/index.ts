@@ -5,7 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import { type Aftermath, finishRegistration, registrationVerdict } from './commands.js';
-import { Device, type DeviceVariant, type Power } from './device.js';
+import { Device, type DeviceVariant, type Power, type SimStats } from './device.js';
 import { EventLog, type SessionKind, type SimEvent, type WebexStatus } from './events.js';
 import { type Faults, describeFaults } from './faults.js';
 import { DEFAULT_MODEL } from './models.js';
@@ -19,6 +19,7 @@ import { type SimMeeting, simMeeting } from './meeting.js';
 
 export type { Faults } from './faults.js';
 export type { SimEvent, SessionKind, Transport, WebexStatus } from './events.js';
+export type { SimStats } from './device.js';
 export { SimulatorError, SIMULATOR_ERROR_CODES } from './errors.js';
 export type { SimulatorErrorCode } from './errors.js';
 export { MODELS, DEFAULT_MODEL } from './models.js';
@@ -86,6 +87,13 @@ export interface SimulatorOptions {
   meeting?: string | SimMeeting;
   /** The session type ID of the meeting named by `meeting` (default 652; outside Table 1: not E2EE). */
   meetingSessionType?: number;
+  /**
+   * The serial line's speed: bytes each way cross it at `baudRate / 10` per second (8N1), as on the
+   * maintenance port at 115200. Default: an unpaced line (a pseudo-terminal's speed). SSH is never paced.
+   */
+  baudRate?: number;
+  /** How long the device takes over each command line before it answers (default 0 ms). */
+  commandLatencyMs?: number;
   /** `legacy` prints the CE 9 banner (a blank line before `OK`). */
   banner?: 'current' | 'legacy';
   faults?: Partial<Faults>;
@@ -167,6 +175,8 @@ export interface RoomOsSimulator {
   readonly faults: Readonly<Faults>;
   readonly state: SimulatorStateView;
   readonly events: readonly SimEvent[];
+  /** What the device did so far (bytes each way, commands, blobs opened, delays spent): a copy. */
+  readonly stats: Readonly<SimStats>;
   /** Whether the device's ClientSecret is `candidate` (constant-time; the secret itself is never exposed). */
   clientSecretIs(candidate: string): boolean;
   /** Powers the device on after a Shutdown (`TrailingAction: Shutdown`, `SystemUnit Boot Action: Shutdown`). */
@@ -187,6 +197,8 @@ class Simulator implements PtyHost {
   readonly events: EventLog;
   readonly bannerVariant: 'current' | 'legacy';
   readonly lineLimit: number | undefined;
+  readonly lineBytesPerSecond: number | undefined;
+  readonly commandLatencyMs: number;
   private currentFaults: Faults;
   private readonly sessions = new Set<Session>();
   private readonly powerListeners = new Set<(phase: 'up' | 'down') => void>();
@@ -203,6 +215,17 @@ class Simulator implements PtyHost {
       throw new SimulatorError('ERR_SIM_OPTIONS', `lineLimit must be a positive whole number of bytes.`, {
         lineLimit: options.lineLimit,
       });
+    }
+    for (const [name, v, min] of [
+      ['baudRate', options.baudRate, 1],
+      ['commandLatencyMs', options.commandLatencyMs, 0],
+      ['rebootDelayMs', options.rebootDelayMs, 0],
+    ] as const) {
+      if (v !== undefined && (!Number.isFinite(v) || v < min)) {
+        throw new SimulatorError('ERR_SIM_OPTIONS', `${name} must be a number of at least ${min}.`, {
+          [name]: v,
+        });
+      }
     }
     this.events = new EventLog(options.eventLog);
     const productId = options.model ?? DEFAULT_MODEL;
@@ -246,6 +269,8 @@ class Simulator implements PtyHost {
     this.bannerVariant = options.banner ?? 'current';
     this.rebootDelayMs = options.rebootDelayMs ?? 1000;
     this.lineLimit = options.lineLimit;
+    this.lineBytesPerSecond = options.baudRate === undefined ? undefined : options.baudRate / 10;
+    this.commandLatencyMs = options.commandLatencyMs ?? 0;
     this.currentFaults = { ...options.faults };
   }
 
@@ -306,6 +331,7 @@ class Simulator implements PtyHost {
           if (d.webexStatus !== 'Registering') return;
           finishRegistration(d, registrationVerdict(d, then.activationCode), then.harden);
         }, d.variant.registrationDelayMs);
+        d.stats.delayMs += d.variant.registrationDelayMs;
         this.registrationTimer.unref();
         return;
       }
@@ -320,7 +346,11 @@ class Simulator implements PtyHost {
     this.events.emit({ type: 'power', phase: 'down', reason });
     for (const s of [...this.sessions]) s.close('reboot');
     for (const l of this.powerListeners) l('down');
-    if (comeBack) this.bootTimer = setTimeout(() => this.powerUp(), this.rebootDelayMs);
+    if (comeBack) {
+      this.device.stats.reboots++;
+      this.device.stats.delayMs += this.rebootDelayMs;
+      this.bootTimer = setTimeout(() => this.powerUp(), this.rebootDelayMs);
+    }
   }
 
   private powerUp(): void {
@@ -515,6 +545,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     },
     get events() {
       return sim.events.list;
+    },
+    get stats() {
+      return Object.freeze({ ...sim.device.stats });
     },
     clientSecretIs: (candidate) => sim.clientSecretIs(candidate),
     powerOn: () => sim.powerOn(),

@@ -7,7 +7,7 @@ import {
   configLeaf,
   normalizeConfigValue,
 } from './config.js';
-import type { Device, DeviceChange } from './device.js';
+import type { Device, DeviceChange, SimStats } from './device.js';
 import type { EventLog, SessionKind, Transport } from './events.js';
 import { type Faults, matchesFault } from './faults.js';
 import {
@@ -46,6 +46,10 @@ export interface SessionHost {
   readonly bannerVariant: 'current' | 'legacy';
   /** The input line limit (the `lineLimit` option), undefined for none. */
   readonly lineLimit: number | undefined;
+  /** A serial line's speed in bytes per second (baud / 10, 8N1), undefined for an unpaced line. */
+  readonly lineBytesPerSecond: number | undefined;
+  /** How long the device takes over each command line before it answers (0: at once). */
+  readonly commandLatencyMs: number;
   /** Carries out a command's aftermath (factory reset, reboot, registration) once its answer is out. */
   aftermath(then: Aftermath): void;
   sessionClosed(session: Session): void;
@@ -201,6 +205,10 @@ export class Session {
   /** Registered expressions: lower-cased words for matching, and the text as given for `list`. */
   private readonly feedback: { words: string[]; text: string }[] = [];
   private readonly out: Pacer;
+  /** On a paced serial line: when the bytes received so far have fully arrived. */
+  private readonly rx: LineClock | undefined;
+  private readonly rxQueue: { data: Buffer; at: number }[] = [];
+  private rxTimer: NodeJS.Timeout | undefined;
   private readonly onChange = (c: DeviceChange): void => this.deliverFeedback(c);
 
   constructor(
@@ -211,7 +219,9 @@ export class Session {
     private readonly defaultEol: '\r\n' | '\n' = '\r\n',
   ) {
     this.id = host.nextSessionId();
-    this.out = new Pacer(link, () => host.faults());
+    const rate = kind === 'serial' ? host.lineBytesPerSecond : undefined;
+    this.out = new Pacer(link, () => host.faults(), rate, host.device.stats);
+    this.rx = rate === undefined ? undefined : new LineClock(rate);
     host.events.emit({ type: 'session-open', session: this.id, kind, transport });
     host.device.listeners.add(this.onChange);
   }
@@ -245,8 +255,37 @@ export class Session {
     this.body = undefined;
   }
 
-  /** Bytes from the client. */
+  /** Bytes from the client (on a paced line, taken once they would have crossed it). */
   input(data: Buffer): void {
+    if (this.login === 'closed' || this.login === 'down') return;
+    this.host.device.stats.bytesIn += data.length;
+    if (this.rx) {
+      this.rxQueue.push({ data, at: performance.now() + this.rx.take(data.length) });
+      this.drainRx();
+      return;
+    }
+    this.receive(data);
+  }
+
+  /** Takes the bytes that have crossed the paced line by now, in order; waits for the rest. */
+  private drainRx(): void {
+    if (this.rxTimer !== undefined) return;
+    while (this.rxQueue.length > 0) {
+      const head = this.rxQueue[0]!;
+      const wait = head.at - performance.now();
+      if (wait > 0.5) {
+        this.rxTimer = setTimeout(() => {
+          this.rxTimer = undefined;
+          this.drainRx();
+        }, Math.ceil(wait));
+        return;
+      }
+      this.rxQueue.shift();
+      this.receive(head.data);
+    }
+  }
+
+  private receive(data: Buffer): void {
     if (this.login === 'closed' || this.login === 'down') return;
     let bytes = data;
     let drop = false;
@@ -334,6 +373,7 @@ export class Session {
     if (this.echoBuf.length === 0) return;
     const data = Buffer.from(this.echoBuf);
     this.echoBuf = [];
+    this.host.device.stats.echoBytes += data.length;
     this.out.write(data);
   }
 
@@ -473,6 +513,15 @@ export class Session {
 
   private async execute(parsed: ParsedLine, raw: string, body?: string): Promise<void> {
     const verb = resolveVerb(parsed.verb);
+    if (verb !== 'bye') {
+      this.host.device.stats.commands++;
+      const latency = this.host.commandLatencyMs;
+      if (latency > 0) {
+        this.host.device.stats.delayMs += latency;
+        await delay(latency);
+        if (this.closed) return;
+      }
+    }
     const ctx: AnswerContext = { mode: this.mode };
     if (parsed.resultId !== undefined) ctx.resultId = parsed.resultId;
     let answer: Answer | string | undefined;
@@ -789,33 +838,70 @@ export class Session {
   private finish(reason: 'bye' | 'dropped' | 'reboot' | 'simulator-closed' | 'closed'): void {
     this.login = 'closed';
     this.queue.length = 0;
+    this.rxQueue.length = 0;
+    clearTimeout(this.rxTimer);
     this.host.device.listeners.delete(this.onChange);
     this.host.events.emit({ type: 'session-close', session: this.id, reason });
     this.host.sessionClosed(this);
   }
 }
 
-/** Output with the write faults applied: split, coalesced, slow. Without faults it writes at once. */
+/**
+ * A serial line's clock: bytes cross it at `bytesPerSecond`, one after another. `take(n)` says how long
+ * from now until `n` more bytes have crossed.
+ */
+class LineClock {
+  private freeAt = 0;
+  constructor(private readonly bytesPerSecond: number) {}
+
+  take(bytes: number): number {
+    const now = performance.now();
+    this.freeAt = Math.max(now, this.freeAt) + (bytes * 1000) / this.bytesPerSecond;
+    return this.freeAt - now;
+  }
+}
+
+/**
+ * Output with the write faults applied: split, coalesced, slow; on a paced serial line each piece goes
+ * once the line has carried the ones before it. Without faults or pacing it writes at once.
+ */
 class Pacer {
   private readonly queue: Buffer[] = [];
   private running = false;
   private stopped = false;
   private waiters: (() => void)[] = [];
+  private readonly clock: LineClock | undefined;
 
   constructor(
     private readonly link: SessionLink,
     private readonly faults: () => Faults,
-  ) {}
+    bytesPerSecond: number | undefined,
+    private readonly stats: SimStats,
+  ) {
+    this.clock = bytesPerSecond === undefined ? undefined : new LineClock(bytesPerSecond);
+  }
 
   write(data: Buffer): void {
     if (this.stopped || data.length === 0) return;
     const f = this.faults();
-    if (!this.running && this.queue.length === 0 && !f.coalesce && !f.splitWrites && !f.slowMsPerChunk) {
-      this.link.write(data);
+    if (
+      !this.running &&
+      this.queue.length === 0 &&
+      !f.coalesce &&
+      !f.splitWrites &&
+      !f.slowMsPerChunk &&
+      !this.clock
+    ) {
+      this.send(data);
       return;
     }
     this.queue.push(data);
     if (!this.running) void this.run();
+  }
+
+  private send(data: Buffer): void {
+    this.stats.bytesOut += data.length;
+    this.link.write(data);
   }
 
   private async run(): Promise<void> {
@@ -828,7 +914,13 @@ class Pacer {
         const max = f.splitWrites !== undefined && f.splitWrites > 0 ? f.splitWrites : data.length;
         for (let i = 0; i < data.length; i += max) {
           if (this.stopped) return;
-          this.link.write(data.subarray(i, i + max));
+          const piece = data.subarray(i, i + max);
+          if (this.clock) {
+            const wait = this.clock.take(piece.length);
+            if (wait > 0.5) await delay(Math.round(wait));
+            if (this.stopped) return;
+          }
+          this.send(piece);
           if (f.slowMsPerChunk) await delay(f.slowMsPerChunk);
           else if (max < data.length) await delay(1);
         }

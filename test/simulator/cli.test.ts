@@ -67,6 +67,19 @@ describe('the simulator command line', () => {
     expect(() => planFromArgs(['--link', 'a', '--bogus'])).toThrow(/Unknown option/);
   });
 
+  it('takes the device delays: a paced line and a command latency', () => {
+    expect(planFromArgs(['--link', '/tmp/x', '--baud', '115200', '--command-latency', '40'])).toEqual({
+      link: '/tmp/x',
+      options: { baudRate: 115200, commandLatencyMs: 40 },
+    });
+    expect(() => planFromArgs(['--link', 'a', '--baud', '0'])).toThrow(
+      /--baud takes a whole number \(at least 1\)/,
+    );
+    expect(() => planFromArgs(['--link', 'a', '--command-latency', 'soon'])).toThrow(
+      /--command-latency takes a whole number \(at least 0\)/,
+    );
+  });
+
   it('exposes the simulator variants as flags and as sim: target options', () => {
     expect(
       planFromArgs([

@@ -11,7 +11,7 @@ import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE =
-  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN] [--meeting ID [--session-type N] [--participant webex|external|unverified:IDENTITY:NAME]...]';
+  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN] [--baud RATE] [--command-latency MS] [--meeting ID [--session-type N] [--participant webex|external|unverified:IDENTITY:NAME]...]';
 
 /** What the command serves, parsed from its options. */
 export interface SimulatorPlan {
@@ -51,6 +51,8 @@ export function planFromArgs(args: string[]): SimulatorPlan {
       meeting: { type: 'string' },
       'session-type': { type: 'string' },
       participant: { type: 'string', multiple: true },
+      baud: { type: 'string' },
+      'command-latency': { type: 'string' },
     },
     USAGE,
   );
@@ -144,6 +146,10 @@ export function planFromArgs(args: string[]): SimulatorPlan {
   }
   const sessionType = count('session-type', values['session-type'], 1);
   if (sessionType !== undefined) options.meetingSessionType = sessionType;
+  const baud = count('baud', values.baud, 1);
+  if (baud !== undefined) options.baudRate = baud;
+  const latency = count('command-latency', values['command-latency'], 0);
+  if (latency !== undefined) options.commandLatencyMs = latency;
   const plan: SimulatorPlan = { options };
   if (values.participant !== undefined) plan.participants = values.participant.map(participant);
   if (values.link !== undefined) plan.link = values.link;

@@ -132,6 +132,28 @@ export async function seal(
   return blob;
 }
 
+/**
+ * The length in characters of the blob `seal` makes for `payload` (with the default salt length): a
+ * blob's length does not depend on the secret, the salt or the IV, so no key is derived for it.
+ */
+export function sealedLength(
+  action: Action,
+  payload: string | Uint8Array,
+  options: { enc?: Enc; saltBytes?: number } = {},
+): number {
+  const enc = options.enc ?? 'A128GCM';
+  const bytes = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
+  const salt = b64u(new Uint8Array(options.saltBytes ?? DEFAULT_SALT_BYTES));
+  const header = b64u(new TextEncoder().encode(headerJson(action, salt, enc)));
+  // header . (no encrypted key) . iv . ciphertext (as long as the payload) . tag
+  return header.length + 2 + b64uLength(IV_BYTES) + 1 + b64uLength(bytes) + 1 + b64uLength(TAG_BYTES);
+}
+
+/** Characters of unpadded base64url for `n` bytes. */
+function b64uLength(n: number): number {
+  return Math.floor(n / 3) * 4 + (n % 3 === 0 ? 0 : (n % 3) + 1);
+}
+
 interface ParsedBlob {
   info: BlobInfo;
   header: Record<string, unknown>;

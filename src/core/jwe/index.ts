@@ -1,6 +1,7 @@
 /** The device's JWE blobs (`shared/spec/jwe-blobs.md`): seal, open, inspect, cisco-kdf v1, payloads. */
 export {
   seal,
+  sealedLength,
   open,
   inspect,
   headerJson,

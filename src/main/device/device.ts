@@ -159,6 +159,9 @@ function restoreValue(node: ConfigNode): ParamValue {
 }
 
 /** Parameter limits from the public schema (spec §6). */
+/** Pause between attempts to open a console again after a restart or a drop. */
+const REOPEN_RETRY_MS = 250;
+
 const LIMITS = {
   secret: 1024,
   fingerprintBlob: 1024,
@@ -768,7 +771,9 @@ export class RoomOsDevice {
           )
         )
           throw e;
-        await sleep(Math.min(1000, Math.max(0, until - Date.now())));
+        // A refused connection or a missing port is cheap to ask again; a coarse interval adds half of
+        // itself, on average, to every restart (and a batch waits for its slowest device).
+        await sleep(Math.min(REOPEN_RETRY_MS, Math.max(0, until - Date.now())));
       }
     }
     throw new DeviceError(

@@ -156,7 +156,9 @@ export class SerialTransport extends BaseTransport {
 
 /**
  * Waits until `path` can be opened again (the cable was plugged back in, or the device finished
- * restarting and its USB console came back), then opens it. Busy is not waited out.
+ * restarting and its USB console came back), then opens it. Busy is not waited out. The path is looked
+ * for every `pollMs` (default 100 ms: a stat is cheap, and a coarser poll adds half its interval, on
+ * average, to every restart).
  */
 export async function reopenSerial(
   path: string,
@@ -184,7 +186,7 @@ export async function reopenSerial(
         if (e instanceof DeviceError && e.code === 'ERR_DEVICE_PORT_PERMISSION') throw e;
       }
     }
-    await sleep(options.pollMs ?? 500);
+    await sleep(options.pollMs ?? 100);
   }
   if (last instanceof DeviceError) throw last;
   throw new DeviceError(

@@ -102,6 +102,10 @@ interface Pending {
 }
 
 const STATUS_HEADER = /^\*r\s+\S+\s+\(status=/;
+/** How long a serial login waits for a prompt already in the buffer before waking the console. */
+const LOGIN_PROMPT_WAIT_MS = 100;
+/** How long closing a serial console waits for the device's answer to `bye` (its login prompt). */
+const BYE_ANSWER_MS = 250;
 
 /**
  * One console session (spec §1-§3): login, set-up, then one request at a time, each tagged with
@@ -345,13 +349,35 @@ export class ConsoleSession extends EventEmitter {
   async close(): Promise<void> {
     if (!this.transport.closed && !this.closed) {
       try {
+        // On a serial line the port is let go only once the device answered the bye (its login
+        // prompt) or a moment passed: a pseudo-terminal drops what its far end has not read yet when
+        // the port closes, and a device that never saw the bye keeps its shell logged in, which costs
+        // the next connection its quiet-console wake-ups.
+        const answered = this.transport.kind === 'serial' ? this.nextOutput(BYE_ANSWER_MS) : undefined;
         await this.writeLines(['bye'], 'bye');
+        await answered;
       } catch {
         // closing anyway
       }
     }
     this.closedError ??= new DeviceError('ERR_DEVICE_CLOSED', 'The console session was closed.');
     await this.transport.close();
+  }
+
+  /** Resolves at the next bytes from the device, the end of the connection, or after `ms`. */
+  private nextOutput(ms: number): Promise<void> {
+    const transport = this.transport;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        transport.off('data', done);
+        transport.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      transport.on('data', done);
+      transport.on('close', done);
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -783,16 +809,20 @@ export class ConsoleSession extends EventEmitter {
       };
       if (wake) {
         // A prompt may already be waiting in the buffer: give it a moment before waking the console,
-        // so that the wake-up does not draw a second prompt.
+        // so that the wake-up does not draw a second prompt. Buffered bytes arrive within a USB
+        // adapter's latency timer (16 ms) of the open; 100 ms is ample, and the wake-up waits once
+        // more for input already received (setImmediate runs after the loop's I/O), so that a loop
+        // that was busy does not send it ahead of a prompt that is there.
         wakes = 1;
         setTimeout(
-          () => {
-            if (sawOutput || !this.loginHook) return;
-            crsSent += 1;
-            send('\r', '\n');
-            armQuiet();
-          },
-          Math.min(250, wakeIntervalMs),
+          () =>
+            setImmediate(() => {
+              if (sawOutput || !this.loginHook) return;
+              crsSent += 1;
+              send('\r', '\n');
+              armQuiet();
+            }),
+          Math.min(LOGIN_PROMPT_WAIT_MS, wakeIntervalMs),
         ).unref();
       } else armQuiet();
       const partial = this.reader.partial;

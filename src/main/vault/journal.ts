@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { link, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SECRET_ALPHABET } from '../../core/secret/index.js';
 import { syncDir, writeFileAtomic } from './atomic-file.js';
 import { ensureDataDir } from './data-dir.js';
@@ -142,6 +142,23 @@ interface Parsed {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Journal work in this process, one at a time per journal file: a read never sees a record whose anchor
+ * is not written yet (a fresh journal's first line without its head file looks cut off), and writers of
+ * one process queue here instead of polling the file lock (which stays, for other processes).
+ */
+const queues = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(path: string, f: () => Promise<T>): Promise<T> {
+  const run = (queues.get(path) ?? Promise.resolve()).then(f, f);
+  const tail = run.catch(() => undefined);
+  queues.set(path, tail);
+  void tail.then(() => {
+    if (queues.get(path) === tail) queues.delete(path);
+  });
+  return run;
+}
+
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -177,6 +194,10 @@ export class Journal {
     checkEntry(entry);
     checkNoSecret(entry, options.secrets ?? []);
     await ensureDataDir(this.dir);
+    return oneAtATime(resolve(this.path), () => this.locked(entry));
+  }
+
+  private locked(entry: JournalEntry): Promise<JournalRecord> {
     return this.withLock(async () => {
       let parsed = await this.parse();
       // Appending to a journal that was altered would bury the evidence (and re-anchor the head).
@@ -436,7 +457,7 @@ export class Journal {
 
   /** Checks the whole chain and the anchor; never throws for what it finds, only for I/O. */
   async verify(): Promise<VerifyReport> {
-    const p = await this.parse();
+    const p = await oneAtATime(resolve(this.path), () => this.parse());
     const last = p.lines[p.lines.length - 1];
     return {
       ok: !p.problems.some((x) => x.code.startsWith('ERR_')),
@@ -448,7 +469,7 @@ export class Journal {
 
   /** Every record, oldest first. Throws ERR_JOURNAL_TAMPERED / ERR_JOURNAL_TRUNCATED (with the line). */
   async read(): Promise<JournalRecord[]> {
-    const p = await this.parse();
+    const p = await oneAtATime(resolve(this.path), () => this.parse());
     this.throwIfBad(p);
     return p.records;
   }

@@ -3,7 +3,7 @@
  * deactivate for WebexIdentity (JWE), delete, each between a journal intent and its outcome; and the
  * read-backs that say which certificate the device uses.
  */
-import { type Enc, seal } from '../../core/jwe/index.js';
+import { type Enc, seal, sealedLength } from '../../core/jwe/index.js';
 import { type Credentials, buildAddPayload } from '../../core/pki/index.js';
 import { DeviceError } from '../../core/xapi/index.js';
 import type { DeviceCertificate, E2eeStatus, IdentityStatus } from '../../core/xapi/results.js';
@@ -163,8 +163,8 @@ export interface AddLineFit {
 
 /**
  * Whether the add blob for `credentials` reaches the device on one line, measured with harmless probes
- * before anything changes. A blob's length does not depend on the secret, so a stand-in secret gives it
- * before the device has one. Null when the device cannot be probed (a test double).
+ * before anything changes. A blob's length does not depend on the secret, so it is known (without a key
+ * derivation) before the device has one. Null when the device cannot be probed (a test double).
  */
 export async function addLineFit(
   device: WorkflowDevice,
@@ -174,9 +174,9 @@ export async function addLineFit(
 ): Promise<AddLineFit | null> {
   if (!device.lineFits) return null;
   const { payload } = buildAddPayload(credentials, now ? { now } : {});
-  const sample = await seal('add', payload, 'length-of-the-blob-only', { enc });
-  const r = await device.lineFits(sample.length);
-  return { bytes: sample.length, fits: r.fits, limit: r.limit };
+  const bytes = sealedLength('add', payload, { enc });
+  const r = await device.lineFits(bytes);
+  return { bytes, fits: r.fits, limit: r.limit };
 }
 
 /**

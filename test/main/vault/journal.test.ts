@@ -256,6 +256,29 @@ describe('Journal', () => {
     expect(report).toMatchObject({ ok: true, records: 31 });
   });
 
+  it('reads while another writer appends (a fresh journal too) never see a record without its anchor', async () => {
+    // The devices of a parallel batch share one journal: each reads it while the others write.
+    const writer = new Journal(dir);
+    let writing = true;
+    const errors: string[] = [];
+    let reads = 0;
+    const reader = async (): Promise<void> => {
+      const j = new Journal(dir);
+      while (writing) {
+        await j.read().catch((e: { code?: string }) => errors.push(e.code ?? 'unknown'));
+        reads++;
+      }
+    };
+    const readers = [reader(), reader(), reader(), reader()];
+    for (let i = 0; i < 10; i++)
+      await writer.append({ kind: 'event', event: 'device.identified', serial: `FOC${i}` });
+    writing = false;
+    await Promise.all(readers);
+    expect(errors).toEqual([]);
+    expect(reads).toBeGreaterThan(10);
+    expect(await writer.verify()).toMatchObject({ ok: true, records: 11, problems: [] });
+  });
+
   it('a stale lock from a killed process does not block', async () => {
     await writeFile(join(dir, 'journal.lock'), '999999999');
     const j = new Journal(dir);

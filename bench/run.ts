@@ -1,0 +1,758 @@
+/**
+ * `npm run bench`: every figure as a ratio to a floor measured side by side in the same run (these
+ * machines are shared, and absolute times drift). Prints a table, writes bench/results.json and the
+ * table in docs/performance.md. docs/performance.md says what each floor is.
+ *
+ * Usage: npm run bench [-- --quick] [-- --out FILE] [-- --no-docs] [-- --only seal,provision,…]
+ *        npm run bench -- --docs-only   (the table in docs/performance.md again, from bench/results.json)
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes, scrypt as scryptCb } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, extname, join, resolve } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { build as esbuild } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { CISCO_KDF_V1, open, seal } from '../src/core/jwe/index.js';
+import { readCredentials } from '../src/core/pki/index.js';
+import { DemoSecretStore } from '../src/main/demo/memory-store.js';
+import { issueDeviceCert, makeDemoPki } from '../src/main/demo/pki.js';
+import { MemoryHostKeyStore, connect } from '../src/main/device/index.js';
+import { registerIpc } from '../src/main/ipc/register.js';
+import { createServices } from '../src/main/services.js';
+import { Journal } from '../src/main/vault/journal.js';
+import { type BatchRow, runBatch } from '../src/main/workflows/batch.js';
+import { provision } from '../src/main/workflows/provision.js';
+import { rotateSecret } from '../src/main/workflows/rotate.js';
+import { type RoomOsSimulator, type SimStats, createSimulator } from '../src/simulator/index.js';
+import {
+  type BenchResults,
+  type Figure,
+  type FigureKey,
+  FIGURES,
+  figure,
+  formatTable,
+  isBenchResults,
+  markdownTable,
+  median,
+} from './lib.js';
+
+const scrypt = promisify(scryptCb) as (
+  password: Buffer,
+  salt: Buffer,
+  keylen: number,
+  options: typeof CISCO_KDF_V1,
+) => Promise<Buffer>;
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'no-docs': { type: 'boolean', default: false },
+    'docs-only': { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const QUICK = args.quick === true;
+const only = new Set((args.only ?? FIGURES.join(',')).split(',').map((s) => s.trim()));
+/** Where the results go: bench/results.json for a run of every figure; a part of them only with --out. */
+const OUT = args.out ?? (args.only === undefined ? join(ROOT, 'bench', 'results.json') : undefined);
+
+/**
+ * The simulated device's own delays. A Room Kit takes minutes to restart after a factory reset; that is
+ * scaled down (the floor counts whatever is configured, so the ratio keeps its meaning), command
+ * latency is what a console answer takes, and the line is the maintenance port's 115,200 baud.
+ */
+const DEVICE = {
+  baudRate: 115_200,
+  commandLatencyMs: 40,
+  rebootDelayMs: QUICK ? 1500 : 4000,
+};
+/** Provisioning and rotation runs (the median is kept). */
+const RUNS = 3;
+const BYTES_PER_SECOND = DEVICE.baudRate / 10;
+const SECRET = 'ossifrage-ossifrage-ossifrage';
+
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+/** One bare cisco-kdf v1 derivation with node:crypto: the floor of anything that derives a key. */
+async function bareKdf(): Promise<number> {
+  const t0 = performance.now();
+  await scrypt(Buffer.from(SECRET), randomBytes(16), 16, CISCO_KDF_V1);
+  return performance.now() - t0;
+}
+
+/** Several bare derivations, one at a time; the median. */
+async function kdfFloor(n: number): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) xs.push(await bareKdf());
+  return median(xs);
+}
+
+// --- 1. seal and open --------------------------------------------------------------------------------
+
+async function sealOpen(): Promise<{ seal: Figure; open: Figure }> {
+  const rounds = QUICK ? 5 : 11;
+  const payload = 'x'.repeat(2500);
+  const blob = await seal('add', payload, SECRET);
+  await bareKdf();
+  await seal('add', payload, SECRET);
+  const bare: number[] = [];
+  const sealMs: number[] = [];
+  const openMs: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    bare.push(await bareKdf());
+    let t0 = performance.now();
+    await seal('add', payload, SECRET);
+    sealMs.push(performance.now() - t0);
+    t0 = performance.now();
+    await open(blob, SECRET, { action: 'add' });
+    openMs.push(performance.now() - t0);
+  }
+  const floor = median(bare);
+  const floorLabel = 'one bare node:crypto scrypt (N=32768, r=8, p=1), interleaved';
+  return {
+    seal: figure({
+      label: "seal('add', 2.5 KB), median",
+      unit: 'ms',
+      value: median(sealMs),
+      floor,
+      floorLabel,
+      details: { rounds },
+    }),
+    open: figure({
+      label: 'open of that blob, median',
+      unit: 'ms',
+      value: median(openMs),
+      floor,
+      floorLabel,
+      details: { rounds },
+    }),
+  };
+}
+
+// --- 2. event-loop delay -----------------------------------------------------------------------------
+
+/** `e2ee-prov simulator` in a process of its own: the device's work stays out of the measured loop. */
+async function simulatorProcess(args: string[]): Promise<{ where: string; stop(): Promise<void> }> {
+  const p = spawn(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), 'simulator', ...args], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const where = await new Promise<string>((ok, fail) => {
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('\n')) ok(out.trim());
+    });
+    p.once('error', fail);
+    p.once('exit', (code) => fail(new Error(`the simulator exited (${code})`)));
+  });
+  return {
+    where,
+    stop: () =>
+      new Promise<void>((r) => {
+        if (p.exitCode !== null) return r();
+        p.once('exit', () => r());
+        p.kill('SIGTERM');
+      }),
+  };
+}
+
+async function eventLoop(dir: string): Promise<Figure> {
+  const rounds = QUICK ? 4 : 8;
+  const sim = await simulatorProcess(['--link', join(dir, 'tty-loop'), '--serial', 'FOCLOOP0001']);
+  const device = await connect(`serial:${sim.where}`, { hostKeyStore: new MemoryHostKeyStore() });
+  const measure = async (busy: boolean): Promise<{ p99: number; max: number }> => {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    if (busy) {
+      let consoleOn = true;
+      const consoleLoop = (async () => {
+        while (consoleOn) {
+          await device.identify();
+          await device.listCertificates();
+        }
+      })();
+      await Promise.all([0, 1, 2].map(() => seal('add', 'x'.repeat(2500), SECRET)));
+      consoleOn = false;
+      await consoleLoop;
+    } else {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    h.disable();
+    return { p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+  };
+  const busy: { p99: number; max: number }[] = [];
+  const idle: { p99: number; max: number }[] = [];
+  await measure(true);
+  for (let r = 0; r < rounds; r++) {
+    busy.push(await measure(true));
+    idle.push(await measure(false));
+  }
+  await device.close();
+  await sim.stop();
+  const p99 = median(busy.map((b) => b.p99));
+  const idleP99 = median(idle.map((b) => b.p99));
+  return figure({
+    label: 'main-loop delay p99, 3 seals + a console session',
+    unit: 'ms',
+    value: p99,
+    floor: idleP99,
+    floorLabel: 'the same monitor (1 ms resolution) on an idle loop, interleaved',
+    details: {
+      p99Ms: round(p99),
+      maxMs: round(Math.max(...busy.map((b) => b.max))),
+      idleP99Ms: round(idleP99),
+      idleMaxMs: round(Math.max(...idle.map((b) => b.max))),
+      rounds,
+    },
+  });
+}
+
+// --- 3. provisioning and rotation over a paced pty ------------------------------------------------------
+
+interface Floor {
+  ms: number;
+  deviceDelayMs: number;
+  wireMs: number;
+  kdfs: number;
+  kdfMs: number;
+  wireBytes: number;
+  commands: number;
+  reboots: number;
+}
+
+/** The floor of what a device did between two snapshots of its stats. */
+function floorOf(before: SimStats, after: SimStats, kdfMs: number): Floor {
+  const d = (k: keyof SimStats): number => after[k] - before[k];
+  // Echo crosses the line while the tool's bytes arrive; everything else the device sends is extra time.
+  const wireBytes = d('bytesIn') + d('bytesOut') - d('echoBytes');
+  const wireMs = (wireBytes / BYTES_PER_SECOND) * 1000;
+  // Each blob the device opened is one derivation by the tool (which sealed it) and one by the device.
+  const kdfs = 2 * d('blobsOpened');
+  const deviceDelayMs = d('delayMs');
+  return {
+    ms: deviceDelayMs + wireMs + kdfs * kdfMs,
+    deviceDelayMs,
+    wireMs,
+    kdfs,
+    kdfMs,
+    wireBytes,
+    commands: d('commands'),
+    reboots: d('reboots'),
+  };
+}
+
+interface Pki {
+  dir: string;
+  issue(cn: string): Promise<{ certPath: string; keyPath: string; bundlePem: string }>;
+}
+
+async function makePki(dir: string): Promise<Pki> {
+  const pki = await makeDemoPki('Bench');
+  let n = 0;
+  return {
+    dir,
+    async issue(cn) {
+      const c = await issueDeviceCert(pki, { cn, dns: [cn] });
+      const id = ++n;
+      const certPath = join(dir, `cert-${id}.pem`);
+      const keyPath = join(dir, `key-${id}.pem`);
+      await writeFile(certPath, `${c.certificatePem}\n${pki.intermediatePem}`);
+      await writeFile(keyPath, c.keyPem);
+      return { certPath, keyPath, bundlePem: c.bundlePem };
+    },
+  };
+}
+
+async function pacedSim(serial: string, dir: string): Promise<{ sim: RoomOsSimulator; target: string }> {
+  const sim = await createSimulator({ serialNumber: serial, ...DEVICE });
+  const link = join(dir, `tty-${serial}`);
+  await sim.servePty(link);
+  return { sim, target: `serial:${link}` };
+}
+
+async function provisionAndRotate(pki: Pki): Promise<{ provision: Figure; rotate: Figure }> {
+  const runs = RUNS;
+  const prov: { ms: number; floor: Floor }[] = [];
+  const rot: { ms: number; floor: Floor }[] = [];
+  for (let i = 0; i < runs; i++) {
+    const serial = `FOCBENCH${String(i + 1).padStart(3, '0')}`;
+    const { sim, target } = await pacedSim(serial, pki.dir);
+    const secrets = new DemoSecretStore();
+    const journal = new Journal(join(pki.dir, `home-${serial}`));
+    const issued = await pki.issue(`room-${i + 1}.bench.example`);
+    const credentials = readCredentials({ certPem: issued.bundlePem });
+    const kdfMs = await kdfFloor(3);
+    const open = () => connect(target, { hostKeyStore: new MemoryHostKeyStore() });
+
+    let before = sim.stats;
+    let t0 = performance.now();
+    const device = await open();
+    const r = await provision(
+      { device, secrets, journal },
+      { credentials, link: 'serial', factoryReset: { confirmed: true } },
+    );
+    await device.close();
+    let ms = performance.now() - t0;
+    if (!r.ok) throw new Error(`provisioning failed: ${r.error?.code} ${r.error?.message}`);
+    prov.push({ ms, floor: floorOf(before, sim.stats, kdfMs) });
+    log(`  provision ${i + 1}/${runs}: ${ms.toFixed(0)} ms (floor ${prov.at(-1)!.floor.ms.toFixed(0)} ms)`);
+
+    before = sim.stats;
+    t0 = performance.now();
+    const again = await open();
+    await rotateSecret(again, {}, { store: secrets, journal });
+    await again.close();
+    ms = performance.now() - t0;
+    rot.push({ ms, floor: floorOf(before, sim.stats, kdfMs) });
+    log(`  rotate ${i + 1}/${runs}: ${ms.toFixed(0)} ms (floor ${rot.at(-1)!.floor.ms.toFixed(0)} ms)`);
+    await sim.close();
+  }
+  const fig = (label: string, xs: { ms: number; floor: Floor }[]): Figure => {
+    const mid = [...xs].sort((a, b) => a.ms / a.floor.ms - b.ms / b.floor.ms)[Math.floor(xs.length / 2)]!;
+    return figure({
+      label,
+      unit: 'ms',
+      value: mid.ms,
+      floor: mid.floor.ms,
+      floorLabel:
+        'device delays (reboots, command latency) + bytes at 115,200 baud + KDFs × one bare scrypt, same run',
+      details: {
+        deviceDelayMs: round(mid.floor.deviceDelayMs),
+        wireMs: round(mid.floor.wireMs),
+        wireBytes: mid.floor.wireBytes,
+        commands: mid.floor.commands,
+        reboots: mid.floor.reboots,
+        kdfs: mid.floor.kdfs,
+        kdfMs: round(mid.floor.kdfMs),
+        runs: xs.length,
+      },
+    });
+  };
+  return {
+    provision: fig('serial pty, factory reset to verified, median run', prov),
+    rotate: fig('serial pty, secret rotation, median run', rot),
+  };
+}
+
+// --- 4. batch over SSH -----------------------------------------------------------------------------------
+
+interface BatchRun {
+  ms: number;
+  cpuMs: number;
+  /** Per device: the time of the two steps that derive keys (add, activate), summed; the median device. */
+  kdfStepsMs: number;
+  /** The share of the run the event loop was busy. */
+  elu: number;
+}
+
+async function batchOnce(pki: Pki, n: number, tag: string): Promise<BatchRun> {
+  const sims: RoomOsSimulator[] = [];
+  const rows: BatchRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = `FOCS${tag}${String(i + 1).padStart(2, '0')}`;
+    const sim = await createSimulator({
+      serialNumber: s,
+      commandLatencyMs: DEVICE.commandLatencyMs,
+      rebootDelayMs: DEVICE.rebootDelayMs,
+    });
+    sims.push(sim);
+    const { port } = await sim.serveSsh();
+    const c = await pki.issue(`ssh-${tag}-${i + 1}.bench.example`);
+    rows.push({
+      line: i + 2,
+      target: `ssh://admin@127.0.0.1:${port}`,
+      cert: c.certPath,
+      key: c.keyPath,
+      factoryReset: true,
+    });
+  }
+  const journal = new Journal(join(pki.dir, `batch-${tag}`));
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
+  const t0 = performance.now();
+  const running = new Map<string, number>();
+  const kdfSteps = new Map<number, number>();
+  const r = await runBatch(
+    rows,
+    { secrets: new DemoSecretStore(), journal },
+    {
+      parallel: n,
+      allowPlainOverNetwork: true,
+      onEvent: (e) => {
+        if (e.type !== 'progress' || e.event.type !== 'step') return;
+        const { id, status } = e.event;
+        if (id !== 'add-certificate' && id !== 'activate') return;
+        const key = `${e.device.line}:${id}`;
+        if (status === 'running') running.set(key, performance.now());
+        else if (status === 'done' && running.has(key)) {
+          const took = performance.now() - running.get(key)!;
+          kdfSteps.set(e.device.line, (kdfSteps.get(e.device.line) ?? 0) + took);
+        }
+      },
+    },
+  );
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0).utilization;
+  for (const s of sims) await s.close();
+  const failed = r.devices.filter((d) => d.error);
+  if (failed.length)
+    throw new Error(`batch of ${n}: ${failed.length} failed: ${JSON.stringify(failed[0]!.error)}`);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, kdfStepsMs: median([...kdfSteps.values()]), elu };
+}
+
+async function batch(pki: Pki): Promise<Figure> {
+  const ns = [1, 2, 4, 8];
+  const rounds = QUICK ? 1 : 2;
+  const runs: Record<number, BatchRun[]> = { 1: [], 2: [], 4: [], 8: [] };
+  // Rounds of N = 1, 2, 4, 8, interleaved: a shared machine's drift falls on every N alike.
+  for (let r = 0; r < rounds; r++) {
+    for (const n of ns) {
+      let run: BatchRun | undefined;
+      for (let attempt = 1; !run; attempt++) {
+        try {
+          run = await batchOnce(pki, n, `${r}${n}${attempt}`);
+        } catch (e) {
+          // A device that failed makes the run no measurement: say why, and run it again (once).
+          if (attempt >= 2) throw e;
+          log(`  batch N=${n} again: ${(e as Error).message}`);
+        }
+      }
+      runs[n]!.push(run);
+      log(`  batch N=${n}: ${run.ms.toFixed(0)} ms, ${((n / run.ms) * 60_000).toFixed(1)} devices/min`);
+    }
+  }
+  const rates: Record<number, number> = {};
+  const details: Record<string, number> = { rounds, cores: cpus().length };
+  for (const n of ns) {
+    rates[n] = (n / median(runs[n]!.map((x) => x.ms))) * 60_000;
+    details[`perMinuteN${n}`] = round(rates[n]!);
+    details[`scalingN${n}`] = round(rates[n]! / (n * rates[1]!), 3);
+    // CPU of the whole process (the tool and the simulated devices, which derive keys too) per device.
+    details[`cpuMsPerDeviceN${n}`] = round(median(runs[n]!.map((x) => x.cpuMs)) / n, 0);
+    // The add and activate steps: where the tool and the device derive keys, all devices at once.
+    details[`kdfStepsMsN${n}`] = round(median(runs[n]!.map((x) => x.kdfStepsMs)), 0);
+    details[`eventLoopBusyN${n}`] = round(median(runs[n]!.map((x) => x.elu)), 3);
+  }
+  return figure({
+    label: 'SSH, 4 devices in parallel, devices per minute',
+    unit: '/min',
+    value: rates[4]!,
+    floor: 4 * rates[1]!,
+    floorLabel: '4 × the single-device rate (N = 1) of the same run, interleaved rounds',
+    higher: true,
+    details,
+  });
+}
+
+// --- 5. the app in Chromium ------------------------------------------------------------------------------
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+/** Records when the first enabled button shows in #root (the first screen a person can act on). */
+const INTERACTIVE_PROBE = `
+  (() => {
+    const seen = () => {
+      const b = document.querySelector('#root button:not([disabled])');
+      if (b && b.getClientRects().length > 0) { window.__interactiveAt = performance.now(); return true; }
+      return false;
+    };
+    const start = () => {
+      if (seen()) return;
+      const o = new MutationObserver(() => { if (seen()) o.disconnect(); });
+      o.observe(document, { childList: true, subtree: true, attributes: true });
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
+  })();
+`;
+
+async function renderer(): Promise<Figure> {
+  const rendererDir = join(ROOT, 'dist', 'renderer');
+  const assets = join(rendererDir, 'assets');
+  let bundleBytes = 0;
+  for (const f of await readdir(assets)) {
+    if (f.endsWith('.js') || f.endsWith('.css')) bundleBytes += (await stat(join(assets, f))).size;
+  }
+  // The floor of the size: React and ReactDOM rendering one button, minified, what any React renderer ships.
+  const tmp = await mkdtemp(join(tmpdir(), 'bench-react-'));
+  const floorEntry = join(tmp, 'floor.tsx');
+  await writeFile(
+    floorEntry,
+    `import { createRoot } from 'react-dom/client';\ncreateRoot(document.getElementById('root')!).render(<button>go</button>);\n`,
+  );
+  const floorBuild = await esbuild({
+    entryPoints: [floorEntry],
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    nodePaths: [join(ROOT, 'node_modules')],
+    logLevel: 'silent',
+  });
+  const floorJs = floorBuild.outputFiles[0]!.text;
+  const floorBytes = Buffer.byteLength(floorJs);
+
+  // The real main handlers (the app's IPC), without Electron: as the app tests wire them.
+  const handlers = new Map<string, (event: { senderFrame: { url: string } }, ...a: unknown[]) => unknown>();
+  const services = createServices({
+    version: '0.0.0-bench',
+    platform: process.platform,
+    dialog: { openFile: async () => null },
+    emit: () => undefined,
+    env: { ...process.env, XDG_DATA_HOME: tmp, HOME: tmp },
+  });
+  const prefix = pathToFileURL(rendererDir).href + '/';
+  registerIpc({ handle: (c, l) => void handlers.set(c, l) }, services.handlers, (u) => u.startsWith(prefix));
+  const preload = await esbuild({
+    entryPoints: [join(ROOT, 'src/preload/index.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    alias: { electron: join(ROOT, 'test/e2e/electron-renderer-shim.ts') },
+    logLevel: 'silent',
+  });
+
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const ORIGIN = 'http://app.test';
+  const rounds = QUICK ? 3 : 7;
+  const appMs: number[] = [];
+  const blankMs: number[] = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1180, height: 800 } });
+    await context.route(`${ORIGIN}/**`, async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (path === '/floor.html') {
+        await route.fulfill({
+          body: '<!doctype html><html><head><meta charset="utf-8"><title>floor</title><script type="module" src="./floor.js"></script></head><body><div id="root"></div></body></html>',
+          contentType: 'text/html',
+        });
+        return;
+      }
+      if (path === '/floor.js') {
+        await route.fulfill({ body: floorJs, contentType: 'text/javascript' });
+        return;
+      }
+      const file = join(rendererDir, path === '/' ? 'index.html' : path);
+      try {
+        await route.fulfill({
+          body: await readFile(file),
+          contentType: TYPES[extname(file)] ?? 'application/octet-stream',
+        });
+      } catch {
+        await route.fulfill({ status: 404 });
+      }
+    });
+    await context.exposeBinding('__ipcInvoke', async (source, channel: string, input: unknown) => {
+      const handler = handlers.get(channel);
+      if (!handler) throw new Error(`no handler for ${channel}`);
+      const url = source.frame.url().replace(`${ORIGIN}/`, prefix);
+      return handler({ senderFrame: { url } }, input);
+    });
+    await context.addInitScript({ content: preload.outputFiles[0]!.text });
+    await context.addInitScript({ content: INTERACTIVE_PROBE });
+    const load = async (path: string): Promise<number> => {
+      const page = await context.newPage();
+      await page.goto(`${ORIGIN}/${path}`);
+      await page.waitForFunction(
+        () => (window as { __interactiveAt?: number }).__interactiveAt !== undefined,
+      );
+      const at = await page.evaluate(
+        () => (window as unknown as { __interactiveAt: number }).__interactiveAt,
+      );
+      await page.close();
+      return at;
+    };
+    await load('index.html');
+    await load('floor.html');
+    for (let r = 0; r < rounds; r++) {
+      appMs.push(await load('index.html'));
+      blankMs.push(await load('floor.html'));
+    }
+  } finally {
+    await browser.close();
+    await services.dispose();
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return figure({
+    label: 'Chromium: navigation to the first enabled button, median',
+    unit: 'ms',
+    value: median(appMs),
+    floor: median(blankMs),
+    floorLabel: 'a page with React rendering one button, served and probed the same way, interleaved',
+    details: {
+      bundleBytes,
+      bundleFloorBytes: floorBytes,
+      bundleRatio: round(bundleBytes / floorBytes, 3),
+      rounds,
+    },
+  });
+}
+
+// --- 6. memory -------------------------------------------------------------------------------------------
+
+/** Runs bench/rss-child.mjs with `what`; its peak RSS in MiB. */
+function child(what: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    const p = spawn(
+      process.execPath,
+      [join(ROOT, 'bench', 'rss-child.mjs'), what, String(DEVICE.rebootDelayMs)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.on('error', fail);
+    p.on('exit', (code) => {
+      const m = /maxRssKiB=(\d+)/.exec(out);
+      if (code !== 0 || !m) fail(new Error(`rss child ${what} exited ${code}: ${out.trim()}`));
+      else ok(Number(m[1]) / 1024);
+    });
+  });
+}
+
+async function rss(): Promise<Figure> {
+  const idle = await child('idle');
+  const prov = await child('provision');
+  const batch8 = await child('batch8');
+  log(
+    `  rss: idle ${idle.toFixed(0)} MiB, provision ${prov.toFixed(0)} MiB, batch of 8 ${batch8.toFixed(0)} MiB`,
+  );
+  return figure({
+    label: 'peak RSS, batch of 8 over SSH',
+    unit: 'MiB',
+    value: batch8,
+    floor: idle,
+    floorLabel: 'peak RSS of the same process having loaded the same modules, doing nothing',
+    details: {
+      provisionMiB: round(prov),
+      provisionRatio: round(prov / idle, 3),
+      batch8MiB: round(batch8),
+      idleMiB: round(idle),
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function round(n: number, places = 2): number {
+  const f = 10 ** places;
+  return Math.round(n * f) / f;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const loadStart = loadavg()[0] ?? 0;
+  const dir = await mkdtemp(join(tmpdir(), 'e2ee-bench-'));
+  const figures: Partial<Record<FigureKey, Figure>> = {};
+  try {
+    const pki = await makePki(dir);
+    const step = async (keys: FigureKey[], fn: () => Promise<Partial<Record<FigureKey, Figure>>>) => {
+      if (!keys.some((k) => only.has(k))) return;
+      const t0 = performance.now();
+      log(`${keys.join(', ')}…`);
+      Object.assign(figures, await fn());
+      log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    };
+    await step(['seal', 'open'], sealOpen);
+    await step(['eventLoop'], async () => ({ eventLoop: await eventLoop(dir) }));
+    await step(['provision', 'rotate'], () => provisionAndRotate(pki));
+    await step(['batch'], async () => ({ batch: await batch(pki) }));
+    await step(['renderer'], async () => ({ renderer: await renderer() }));
+    await step(['rss'], async () => ({ rss: await rss() }));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const cpu = cpus();
+  const commit = currentCommit();
+  const results: BenchResults = {
+    format: 'e2ee-prov-bench',
+    version: 1,
+    date: new Date().toISOString(),
+    ...(commit ? { commit } : {}),
+    quick: QUICK,
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+      memoryMiB: Math.round(totalmem() / 2 ** 20),
+      platform: `${process.platform} ${process.arch}`,
+      node: process.version,
+      uvThreadpoolSize: Number(process.env.UV_THREADPOOL_SIZE ?? 4),
+      loadAverage: { start: round(loadStart), end: round(loadavg()[0] ?? 0) },
+    },
+    device: { ...DEVICE, durationS: 0 },
+    figures: figures as Record<FigureKey, Figure>,
+  };
+  results.device.durationS = round((performance.now() - started) / 1000, 1);
+  console.log(formatTable(results));
+  console.log(`(${results.device.durationS} s${QUICK ? ', quick' : ''})`);
+  if (OUT) await writeFile(OUT, `${JSON.stringify(results, null, 2)}\n`);
+  if (!args['no-docs'] && !QUICK && only.size === FIGURES.length) await updateDocs(results);
+}
+
+/** The short hash of HEAD, with `+` when the tree has changes; undefined outside a checkout. */
+function currentCommit(): string | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT })
+      .toString()
+      .trim();
+    return dirty ? `${head}+` : head;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces the table between the markers in docs/performance.md. */
+async function updateDocs(results: BenchResults): Promise<void> {
+  const file = join(ROOT, 'docs', 'performance.md');
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const begin = '<!-- bench:table -->';
+  const end = '<!-- /bench:table -->';
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) return;
+  const m = results.machine;
+  const table = [
+    begin,
+    '',
+    `Measured ${results.date.slice(0, 10)}${results.commit ? ` at ${results.commit}` : ''} on ${m.cpus} × ${m.cpuModel}, ${m.memoryMiB} MiB, ${m.platform}, Node ${m.node}, load average ${m.loadAverage.start} at the start and ${m.loadAverage.end} at the end (${results.device.durationS} s):`,
+    '',
+    markdownTable(results),
+    '',
+    end,
+  ].join('\n');
+  await writeFile(file, text.slice(0, a) + table + text.slice(b + end.length));
+}
+
+if (args['docs-only']) {
+  const file = args.out ?? join(ROOT, 'bench', 'results.json');
+  const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+  if (!isBenchResults(parsed)) throw new Error(`${file} is not a bench results file`);
+  await updateDocs(parsed);
+} else {
+  await main();
+}
