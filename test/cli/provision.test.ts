@@ -168,7 +168,7 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
     const csv = join(dir, 'first-line.csv');
     writeFileSync(
       csv,
-      `target,cert,key\n"sim:?model=Cisco%20TelePresence%20MX300%20G2&serial=FOCCLIMX301",${bundle},\n`,
+      `target,cert,key\n"sim:?model=Cisco%20TelePresence%20MX300%20G2&serial=FOCCLIMX301",bundle.pem,\n`,
     );
     const r = await runCli(['batch', csv], '', env);
     expect(r.status).toBe(1);
