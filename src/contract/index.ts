@@ -7,17 +7,25 @@ import type { BlobInfo } from '../core/jwe/types.js';
 import type { CheckResult } from '../core/pki/check.js';
 import type { StrengthRating } from '../core/secret/strength.js';
 import type { DeviceIdentity } from '../core/xapi/results.js';
-import type { PortInfo } from '../main/device/serial.js';
-import type { TranscriptEntry } from '../main/device/transcript.js';
-import type { Inventory } from '../main/vault/inventory.js';
-import type { VerifyReport } from '../main/vault/journal.js';
-import type { ErrorInfo, StepPlan, StepResult, WorkflowEvent } from '../main/workflows/engine.js';
+import type {
+  ErrorInfo,
+  Inventory,
+  PortInfo,
+  Said,
+  StepPlan,
+  StepResult,
+  TranscriptEntry,
+  VerifyReport,
+  WorkflowEvent,
+} from './shapes.js';
+
+export type * from './shapes.js';
 
 /** Expected failures travel as data; the renderer maps `code` to words in the user's language. */
 export type IpcResult<T> =
   { ok: true; value: T } | { ok: false; code: string; message: string; details?: Record<string, unknown> };
 
-export type { PortInfo, DeviceIdentity, StepPlan, StepResult, WorkflowEvent, ErrorInfo, VerifyReport };
+export type { DeviceIdentity };
 
 export interface AppInfo {
   name: string;
