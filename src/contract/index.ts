@@ -80,10 +80,12 @@ export interface ProvisionRequest {
   /** Back up the configuration to a file in the data folder first. */
   backup: boolean;
   /**
-   * Factory reset first; `confirmed` is the person's explicit confirmation and must be true. `keep`: what
-   * the reset keeps (the schema's Keep items; none when absent).
+   * Factory reset first; `confirmed` is the person's explicit confirmation and must be true, and `serial`
+   * the serial number they typed to confirm it: main refuses the run when it is not the connected
+   * device's (a confirmation never carries over to another device). `keep`: what the reset keeps (the
+   * schema's Keep items; none when absent).
    */
-  factoryReset: { confirmed: boolean; keep?: FactoryResetKeepItem[] } | null;
+  factoryReset: { confirmed: boolean; serial: string; keep?: FactoryResetKeepItem[] } | null;
   /**
    * Register first (SecurityAction NoAction), then populate, add, activate and verify: for a device that
    * takes a client secret only once registered. Needs `activationCode`. Absent: the standard order.
@@ -140,13 +142,19 @@ export interface ProvisionSummary {
   plan: StepPlan[];
   steps: StepResult[];
   warnings: { id: string; code: string; message: string }[];
-  /** What the steps said along the way (a resume, a restart), in main's words. */
-  notes: string[];
+  /** What the steps said along the way (a resume, a restart): main's words and their code. */
+  notes: RunNote[];
   error?: ErrorInfo;
   report?: HandoverFacts;
   backupFile?: string;
   /** A generated secret is ready to be shown once. */
   secretToReveal: boolean;
+}
+
+/** A note a step gave: English text (the CLI's) and, for the window, a code with its values. */
+export interface RunNote {
+  text: string;
+  said?: Said;
 }
 
 /** Progress of a running workflow, main → renderer on `WORKFLOW_EVENT_CHANNEL`. */
@@ -177,11 +185,51 @@ export interface RotateSummary {
   before: { state: 'clean' | 'settled'; holds?: 'new' | 'previous' };
 }
 
-/** The fresh secret, once: main forgets it as it hands it over. */
+/**
+ * The fresh secret: main keeps it in memory (it is in the keychain too) until the person says it is
+ * saved (`secret.acknowledge`), across stops, failures, resumes and other screens.
+ */
 export interface RevealedSecret {
   serial: string;
   source: 'provision' | 'rotate';
   secret: string;
+}
+
+/** A generated secret that waits to be acknowledged: its device and when it was made, never the secret. */
+export interface PendingSecret {
+  serial: string;
+  source: RevealedSecret['source'];
+  /** ISO 8601. */
+  since: string;
+  productId: string | null;
+  /** The target it was made on (never holds a password). */
+  target: string;
+  /** Characters in the secret's last group, for the "type the last group" confirmation. */
+  lastGroupLength: number;
+}
+
+/** What main thinks of a typed secret, before anything is sent to a device. */
+export interface SecretJudgement {
+  bits: number;
+  rating: StrengthRating;
+  /** Codes (WARN_SECRET_WEAK, …) the window translates. */
+  warnings: string[];
+  /** A refusal: the device would not take it, or the app will not send it (ERR_APP_SECRET_WEAK). */
+  refusal: { code: string; message: string } | null;
+}
+
+/** Where the app stands, for the status bar: keychain and journal. Never a secret. */
+export interface AppStatus {
+  keychain: { ok: true; label: string } | { ok: false; code: string };
+  journal: { records: number; ok: boolean; code: string | null };
+  pendingSecrets: number;
+}
+
+/** The handover sheet written to a file the person chose (main's save dialog). */
+export interface HandoverSaved {
+  /** The file's name without its folder; null when the person cancelled. */
+  name: string | null;
+  withSecret: boolean;
 }
 
 export interface InventoryView extends Inventory {
@@ -385,8 +433,8 @@ export const CHANNELS = {
     let factoryReset: ProvisionRequest['factoryReset'] = null;
     if (o.factoryReset !== null) {
       const f = object(o.factoryReset, c, 'factoryReset');
-      only(f, ['confirmed', 'keep'], c);
-      factoryReset = { confirmed: boolean(f, 'confirmed', c) };
+      only(f, ['confirmed', 'keep', 'serial'], c);
+      factoryReset = { confirmed: boolean(f, 'confirmed', c), serial: string(f, 'serial', c, 64) };
       if (f.keep !== undefined) {
         if (!Array.isArray(f.keep) || f.keep.length > FACTORY_RESET_KEEP_ITEMS.length)
           throw new ContractError(`${c}: factoryReset.keep must be a list of Keep items`);
@@ -429,11 +477,44 @@ export const CHANNELS = {
       enc: oneOf(o, 'enc', ENCS, c),
     };
   }),
-  'secret.reveal': channel<{ source: RevealedSecret['source'] }, RevealedSecret>((raw) => {
+  'secret.reveal': channel<{ source: RevealedSecret['source']; serial?: string }, RevealedSecret>((raw) => {
     const c = 'secret.reveal';
     const o = object(raw, c);
-    only(o, ['source'], c);
-    return { source: oneOf(o, 'source', ['provision', 'rotate'] as const, c) };
+    only(o, ['source', 'serial'], c);
+    const serial = optionalString(o, 'serial', c, 64);
+    return {
+      source: oneOf(o, 'source', ['provision', 'rotate'] as const, c),
+      ...(serial !== null ? { serial } : {}),
+    };
+  }),
+  'secret.pending': channel<Record<string, never>, PendingSecret[]>(empty('secret.pending')),
+  'secret.acknowledge': channel<{ serial: string; lastGroup: string }, { acknowledged: true }>((raw) => {
+    const c = 'secret.acknowledge';
+    const o = object(raw, c);
+    only(o, ['serial', 'lastGroup'], c);
+    return { serial: string(o, 'serial', c, 64), lastGroup: string(o, 'lastGroup', c, SECRET_MAX) };
+  }),
+  'secret.judge': channel<{ value: string; route: 'plain' | 'blob' }, SecretJudgement>((raw) => {
+    const c = 'secret.judge';
+    const o = object(raw, c);
+    only(o, ['value', 'route'], c);
+    return {
+      value: string(o, 'value', c, SECRET_MAX),
+      route: oneOf(o, 'route', ['plain', 'blob'] as const, c),
+    };
+  }),
+  'handover.save': channel<{ serial: string; withSecret: boolean }, HandoverSaved>((raw) => {
+    const c = 'handover.save';
+    const o = object(raw, c);
+    only(o, ['serial', 'withSecret'], c);
+    return { serial: string(o, 'serial', c, 64), withSecret: boolean(o, 'withSecret', c) };
+  }),
+  'app.status': channel<Record<string, never>, AppStatus>(empty('app.status')),
+  'secret.copy': channel<{ serial: string }, { clearAfterSeconds: number }>((raw) => {
+    const c = 'secret.copy';
+    const o = object(raw, c);
+    only(o, ['serial'], c);
+    return { serial: string(o, 'serial', c, 64) };
   }),
   'inventory.list': channel<Record<string, never>, InventoryView>(empty('inventory.list')),
   'journal.verify': channel<Record<string, never>, VerifyReport>(empty('journal.verify')),

@@ -18,14 +18,20 @@ import type {
   HandoverFacts,
   InventoryView,
   ProvisionRequest,
+  AppStatus,
+  HandoverSaved,
+  PendingSecret,
   ProvisionSummary,
   RevealedSecret,
+  RunNote,
+  SecretJudgement,
   SecretPresence,
   WorkflowEventMessage,
 } from '../contract/index.js';
 import { ProvisionerError, isProvisionerError } from '../core/errors.js';
 import { inspect } from '../core/jwe/index.js';
 import { checkActivationCode, checkConsoleValue } from '../core/xapi/index.js';
+import { checkSecret } from '../core/secret/check.js';
 import {
   type Credentials,
   type CredentialsInput,
@@ -64,6 +70,12 @@ export const APP_ERROR_CODES = [
   'ERR_APP_CREDENTIALS_UNCHECKED',
   'ERR_APP_OPTIONS',
   'ERR_APP_NOTHING_TO_REVEAL',
+  'ERR_APP_ACK_MISMATCH',
+  'ERR_APP_SECRET_WEAK',
+  'ERR_APP_RESET_NOT_THIS_DEVICE',
+  'ERR_APP_CREDENTIALS_REFUSED',
+  'ERR_APP_NO_REPORT',
+  'ERR_APP_NO_CLIPBOARD',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 export class AppError extends ProvisionerError<AppErrorCode> {}
@@ -75,9 +87,11 @@ export interface FileDialogRequest {
   filters: { name: string; extensions: string[] }[];
 }
 
-/** Main's file dialog: the path the person chose, or null when they cancelled. */
+/** Main's file dialogs: the path the person chose, or null when they cancelled. */
 export interface FileDialog {
   openFile(request: FileDialogRequest): Promise<string | null>;
+  /** Where to save a file (the handover sheet); absent in a shell without one. */
+  saveFile?(request: { title: string; defaultName: string }): Promise<string | null>;
 }
 
 export interface ServiceOptions {
@@ -92,14 +106,24 @@ export interface ServiceOptions {
   listPorts?: () => Promise<PortInfo[]>;
   /** How long a training simulator takes to restart after a factory reset (default 800 ms). */
   simRebootDelayMs?: number;
+  /** Where Copy puts a secret; absent: Copy is refused. */
+  clipboard?: ClipboardLike;
+  /** How long a copied secret stays on the clipboard (default 60 s). */
+  clipboardClearMs?: number;
   /** Makes a training simulator (default: the built-in one); tests reach the device through it. */
   createSimulator?: (options: SimulatorOptions) => Promise<RoomOsSimulator>;
-  /** How long an unrevealed generated secret waits in memory (default 15 minutes; it is in the keychain). */
-  revealTtlMs?: number;
+}
+
+/** The system clipboard (Electron's `clipboard` in the shell). */
+export interface ClipboardLike {
+  writeText(text: string): void | Promise<void>;
+  readText(): string | Promise<string>;
 }
 
 export interface Services {
   handlers: Handlers;
+  /** Devices with a generated secret the person has not acknowledged yet (the shell warns on quit). */
+  unacknowledged(): { serial: string; source: RevealedSecret['source'] }[];
   /** Ends the device session and the training simulators. */
   dispose(): Promise<void>;
 }
@@ -108,6 +132,7 @@ interface Session {
   device: RoomOsDevice;
   target: Target;
   serial: string;
+  productId: string | null;
   unsubscribe: () => void;
 }
 
@@ -129,6 +154,36 @@ const DIALOG: Record<FileRole, Omit<FileDialogRequest, 'role'>> = {
   },
 };
 
+const WEAK_MESSAGE =
+  'This secret is too easy to guess (a common word, a short or repeated pattern): nothing was sent to the device. Choose a longer one, or let the app generate one.';
+
+/** Refuses a weak typed secret before anything is sent; throws the checks' own refusals too. */
+function refuseWeak(value: string, route: 'plain' | 'blob'): void {
+  const check = checkSecret(value, route);
+  if (check.strength.rating === 'weak') throw new AppError('ERR_APP_SECRET_WEAK', WEAK_MESSAGE);
+}
+
+/** The handover sheet as plain text; the secret only when the person asked for a sheet with it. */
+function handoverText(r: HandoverFacts, secret: string | undefined): string {
+  const lines = [
+    'E2EE identity handover report',
+    '',
+    `Device:        ${r.productId}`,
+    `Serial number: ${r.serialNumber}`,
+    `Software:      ${r.softwareVersion}`,
+    `Identity (CN): ${r.identity}`,
+    `Fingerprint:   ${r.fingerprint}`,
+    `Valid until:   ${r.notAfter}`,
+    `Encryption:    ${r.enc}`,
+    `Provisioned:   ${r.provisionedAt}`,
+    `Registered:    ${r.registered ? 'yes' : 'no'}`,
+  ];
+  if (secret !== undefined) {
+    lines.push('', `Client secret: ${secret}`, '', 'Keep this sheet safe: the secret unlocks the device.');
+  }
+  return lines.join('\n') + '\n';
+}
+
 /** Builds the handlers and the state they share (one device session, one workflow at a time). */
 export function createServices(options: ServiceOptions): Services {
   const env = options.env ?? process.env;
@@ -144,7 +199,14 @@ export function createServices(options: ServiceOptions): Services {
   let credentials: Credentials | null = null;
   let lastFailed: { request: ProvisionRequest; backupFile?: string } | null = null;
   let current: { controller: AbortController } | null = null;
-  let reveal: (RevealedSecret & { timer: NodeJS.Timeout }) | null = null;
+  /**
+   * Generated secrets the device holds (or may hold) and the person has not acknowledged, by serial:
+   * kept until acknowledged, whatever else happens (stop, failure, resume, another device, another screen).
+   */
+  const unrevealed = new Map<string, RevealedSecret & Omit<PendingSecret, 'lastGroupLength'>>();
+  /** The last handover facts per device, for the saved sheet. */
+  const handovers = new Map<string, HandoverFacts>();
+  let lastCheckOk = false;
 
   const secrets = (): Promise<SecretStore> => {
     store ??= open().catch((e: unknown) => {
@@ -185,16 +247,21 @@ export function createServices(options: ServiceOptions): Services {
     }
   }
 
-  function dropReveal(): void {
-    if (reveal) clearTimeout(reveal.timer);
-    reveal = null;
+  /** A newer secret for the same device replaces an older one: the device holds only the newest. */
+  function keepForReveal(s: Session, source: RevealedSecret['source'], secret: string): void {
+    unrevealed.delete(s.serial);
+    unrevealed.set(s.serial, {
+      serial: s.serial,
+      source,
+      secret,
+      since: new Date().toISOString(),
+      productId: s.productId,
+      target: describeTarget(s.target),
+    });
   }
 
-  function keepForReveal(serial: string, source: RevealedSecret['source'], secret: string): void {
-    dropReveal();
-    const timer = setTimeout(dropReveal, options.revealTtlMs ?? 15 * 60_000);
-    timer.unref();
-    reveal = { serial, source, secret, timer };
+  function lastGroup(secret: string): string {
+    return secret.split('-').at(-1) ?? secret;
   }
 
   /**
@@ -247,6 +314,7 @@ export function createServices(options: ServiceOptions): Services {
   async function sessionInfo(s: Session): Promise<DeviceSessionInfo> {
     const identity = await s.device.identify();
     s.serial = identity.serialNumber;
+    s.productId = identity.productId || null;
     return {
       target: describeTarget(s.target),
       link: s.target.kind,
@@ -258,7 +326,6 @@ export function createServices(options: ServiceOptions): Services {
   async function closeSession(): Promise<void> {
     const s = session;
     session = null;
-    dropReveal();
     if (!s) return;
     await s.device.close().catch(() => undefined);
     s.unsubscribe();
@@ -293,6 +360,20 @@ export function createServices(options: ServiceOptions): Services {
         'Choose the certificate (and its key, when it is a separate file) and check them before provisioning.',
       );
     }
+    if (!request.dryRun && !lastCheckOk) {
+      throw new AppError(
+        'ERR_APP_CREDENTIALS_REFUSED',
+        'The certificate check says the device would refuse these files; fix what it lists, check again, then provision.',
+      );
+    }
+    if (request.factoryReset && request.factoryReset.serial.trim() !== s.serial) {
+      throw new AppError(
+        'ERR_APP_RESET_NOT_THIS_DEVICE',
+        `The factory reset was confirmed for ${JSON.stringify(request.factoryReset.serial.trim())}, not for the connected device ${s.serial}; confirm it again for this device.`,
+        { serial: s.serial },
+      );
+    }
+    if (request.secret.mode === 'given' && !request.dryRun) refuseWeak(request.secret.value, 'plain');
     if (request.restoreName && !request.backup) {
       throw new AppError('ERR_APP_OPTIONS', 'Restoring the device name needs the configuration backup.');
     }
@@ -313,7 +394,7 @@ export function createServices(options: ServiceOptions): Services {
     const controller = new AbortController();
     current = { controller };
     let plan: StepPlan[] = [];
-    const notes: string[] = [];
+    const notes: RunNote[] = [];
     try {
       const result = await provision(
         { device: s.device, secrets: secretStore, journal: journalStore },
@@ -347,12 +428,13 @@ export function createServices(options: ServiceOptions): Services {
           runId,
           onEvent: (event) => {
             if (event.type === 'plan') plan = event.steps;
-            if (event.type === 'info') notes.push(event.message);
+            if (event.type === 'info') notes.push({ text: event.message, ...(event.said ? { said: event.said } : {}) });
             options.emit({ workflow: 'provision', runId, event });
           },
         },
       );
-      if (result.newSecret !== undefined) keepForReveal(s.serial, 'provision', result.newSecret);
+      const held = result.newSecret ?? result.heldSecret;
+      if (held !== undefined) keepForReveal(s, 'provision', held);
       if (!request.dryRun) {
         lastFailed = result.ok ? null : { request, ...(backupFile ? { backupFile } : {}) };
       }
@@ -361,6 +443,7 @@ export function createServices(options: ServiceOptions): Services {
         // The report may hold the secret only when asked for a handover file; the window never asks.
         const { clientSecret: _never, ...facts } = result.report;
         report = facts;
+        handovers.set(facts.serialNumber, facts);
       }
       return {
         runId,
@@ -373,7 +456,7 @@ export function createServices(options: ServiceOptions): Services {
         ...(result.error ? { error: result.error } : {}),
         ...(report ? { report } : {}),
         ...(backupFile && !request.dryRun ? { backupFile } : {}),
-        secretToReveal: result.newSecret !== undefined,
+        secretToReveal: held !== undefined,
       };
     } finally {
       current = null;
@@ -409,7 +492,7 @@ export function createServices(options: ServiceOptions): Services {
             acceptNewHostKey: (info) => hostKey !== undefined && info.fingerprint === hostKey,
             ...(target.kind === 'sim' ? { simulator: await trainingSim(target) } : {}),
           });
-          session = { device, target, serial: '', unsubscribe };
+          session = { device, target, serial: '', productId: null, unsubscribe };
         } catch (e) {
           unsubscribe();
           throw e;
@@ -451,6 +534,7 @@ export function createServices(options: ServiceOptions): Services {
       if (path === null) return null;
       files[role] = path;
       credentials = null;
+      lastCheckOk = false;
       return { role, name: basename(path) };
     },
 
@@ -464,7 +548,9 @@ export function createServices(options: ServiceOptions): Services {
         ...(passphrase !== null && passphrase !== '' ? { passphrase } : {}),
       };
       credentials = null;
+      lastCheckOk = false;
       const check = inspectCredentials(input);
+      lastCheckOk = check.ok;
       try {
         credentials = readCredentials(input);
       } catch {
@@ -500,6 +586,8 @@ export function createServices(options: ServiceOptions): Services {
     'secret.rotate': (request) =>
       exclusive(async () => {
         const s = requireSession();
+        // Judged before anything reaches the device: a weak secret is refused here, not regretted later.
+        if (request.newSecret.mode === 'given') refuseWeak(request.newSecret.value, 'blob');
         const [secretStore, journalStore] = await Promise.all([secrets(), records()]);
         const given = request.currentSecret;
         const device = s.device;
@@ -523,7 +611,9 @@ export function createServices(options: ServiceOptions): Services {
             },
           },
         );
-        if (result.generated) keepForReveal(result.serial, 'rotate', result.newSecret);
+        if (result.generated) keepForReveal(s, 'rotate', result.newSecret);
+        // A typed secret replaced whatever generated one waited: the device no longer holds that.
+        else unrevealed.delete(result.serial);
         return {
           serial: result.serial,
           generated: result.generated,
@@ -537,17 +627,117 @@ export function createServices(options: ServiceOptions): Services {
         };
       }),
 
-    'secret.reveal': async ({ source }) => {
-      // A secret made by a later action replaces an unrevealed one; the screen that asks says which it shows.
-      if (!reveal || reveal.source !== source) {
+    'secret.reveal': async ({ source, serial }) => {
+      // Each screen reveals what its own action made; it stays until the person acknowledges it.
+      const found = [...unrevealed.values()]
+        .reverse()
+        .find((x) => x.source === source && (serial === undefined || x.serial === serial));
+      if (!found) {
         throw new AppError(
           'ERR_APP_NOTHING_TO_REVEAL',
-          'There is no new secret to show: a generated secret is shown once, and it is kept in the keychain.',
+          'There is no new secret to show: it was acknowledged already, and it is kept in the keychain.',
         );
       }
-      const { serial, secret } = reveal;
-      dropReveal();
-      return { serial, source, secret };
+      return { serial: found.serial, source, secret: found.secret };
+    },
+
+    'secret.pending': async () =>
+      [...unrevealed.values()].map(({ secret, ...rest }) => ({
+        ...rest,
+        lastGroupLength: lastGroup(secret).length,
+      })),
+
+    'secret.acknowledge': async ({ serial, lastGroup: typed }) => {
+      const found = unrevealed.get(serial);
+      if (!found) {
+        throw new AppError(
+          'ERR_APP_NOTHING_TO_REVEAL',
+          'There is no unacknowledged secret for this device.',
+        );
+      }
+      if (typed.trim().toUpperCase() !== lastGroup(found.secret).toUpperCase()) {
+        throw new AppError(
+          'ERR_APP_ACK_MISMATCH',
+          'That is not the secret’s last group: look at the secret you saved and type its last group again.',
+        );
+      }
+      unrevealed.delete(serial);
+      return { acknowledged: true as const };
+    },
+
+    'secret.copy': async ({ serial }) => {
+      const found = unrevealed.get(serial);
+      if (!found) {
+        throw new AppError('ERR_APP_NOTHING_TO_REVEAL', 'There is no unacknowledged secret for this device.');
+      }
+      const clipboard = options.clipboard;
+      if (!clipboard) throw new AppError('ERR_APP_NO_CLIPBOARD', 'This window has no clipboard; write the secret down.');
+      await clipboard.writeText(found.secret);
+      const ms = options.clipboardClearMs ?? 60_000;
+      // Cleared only if it still holds the secret: what the person copied since is theirs.
+      const timer = setTimeout(() => {
+        void (async () => {
+          if ((await clipboard.readText()) === found.secret) await clipboard.writeText('');
+        })().catch(() => undefined);
+      }, ms);
+      timer.unref();
+      return { clearAfterSeconds: Math.round(ms / 1000) };
+    },
+
+    'secret.judge': async ({ value, route }): Promise<SecretJudgement> => {
+      try {
+        const check = checkSecret(value, route);
+        const weak = check.strength.rating === 'weak';
+        return {
+          bits: check.strength.bits,
+          rating: check.strength.rating,
+          warnings: check.warnings.map((w) => w.code),
+          refusal: weak ? { code: 'ERR_APP_SECRET_WEAK', message: WEAK_MESSAGE } : null,
+        };
+      } catch (e) {
+        if (!isProvisionerError(e)) throw e;
+        return { bits: 0, rating: 'weak', warnings: [], refusal: { code: e.code, message: e.message } };
+      }
+    },
+
+    'handover.save': async ({ serial, withSecret }): Promise<HandoverSaved> => {
+      const facts = handovers.get(serial);
+      if (!facts) {
+        throw new AppError('ERR_APP_NO_REPORT', 'There is no handover report for this device in this window.');
+      }
+      const secret = withSecret ? unrevealed.get(serial)?.secret : undefined;
+      if (withSecret && secret === undefined) {
+        throw new AppError(
+          'ERR_APP_NOTHING_TO_REVEAL',
+          'The secret was acknowledged already and is no longer held by the app; save the report without it.',
+        );
+      }
+      if (!options.dialog.saveFile) return { name: null, withSecret };
+      const path = await options.dialog.saveFile({
+        title: 'Save the handover report',
+        defaultName: `handover-${serial}${withSecret ? '-with-secret' : ''}.txt`,
+      });
+      if (path === null) return { name: null, withSecret };
+      await writeFileAtomic(path, handoverText(facts, secret), { mode: 0o600 });
+      return { name: basename(path), withSecret };
+    },
+
+    'app.status': async (): Promise<AppStatus> => {
+      let keychain: AppStatus['keychain'];
+      try {
+        const s = await secrets();
+        const label = (s as { label?: unknown }).label;
+        keychain = { ok: true, label: typeof label === 'string' ? label : 'OS keychain' };
+      } catch (e) {
+        if (!isProvisionerError(e)) throw e;
+        keychain = { ok: false, code: e.code };
+      }
+      const report = await (await records()).verify();
+      return {
+        keychain,
+        journal: { records: report.records, ok: report.ok, code: report.problems[0]?.code ?? null },
+        pendingSecrets: unrevealed.size,
+      };
     },
 
     'inventory.list': async (): Promise<InventoryView> => {
@@ -575,6 +765,7 @@ export function createServices(options: ServiceOptions): Services {
 
   return {
     handlers,
+    unacknowledged: () => [...unrevealed.values()].map(({ serial, source }) => ({ serial, source })),
     async dispose() {
       current?.controller.abort();
       await closeSession();

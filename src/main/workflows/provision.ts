@@ -110,6 +110,11 @@ export interface ProvisionResult extends WorkflowResult {
   report?: HandoverReport;
   /** The generated secret, to be shown once; absent when the person gave one or the device already had one. */
   newSecret?: string;
+  /**
+   * A generated secret the device holds or may hold (set, or sent when the run stopped or failed): the
+   * window keeps offering it until the person says it is saved. Equal to `newSecret` after a success.
+   */
+  heldSecret?: string;
 }
 
 interface Ctx {
@@ -124,6 +129,8 @@ interface Ctx {
   /** The device's ClientSecret once known: in memory only, never in an event or the journal. */
   secret?: string;
   generated?: string;
+  /** A generated secret sent to the device (it holds it, or may): cleared when the device refused it. */
+  sent?: string;
   provisionOp?: string;
   resumed: boolean;
   registered: boolean;
@@ -466,6 +473,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       for (const w of checked.warnings) io.warn(w.code, describeWarning(w));
       // The new secret is in the keychain before the device is told: whatever happens next, it is not lost.
       await secrets.setPending(ctx.serial, secret);
+      if (ctx.generated !== undefined) ctx.sent = secret;
       try {
         await journaled(
           journal,
@@ -478,6 +486,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (code === 'ERR_DEVICE_COMMAND_FAILED') {
+          ctx.sent = undefined;
           await secrets.deletePending(ctx.serial);
           throw populateRefusal(ctx, (e as { details?: { reason?: string | null } }).details?.reason ?? null);
         }
@@ -874,5 +883,6 @@ export async function provision(
   const out: ProvisionResult = { ...result };
   if (ctx.report) out.report = ctx.report;
   if (result.ok && ctx.generated !== undefined && ctx.secret === ctx.generated) out.newSecret = ctx.generated;
+  if (ctx.generated !== undefined && ctx.sent === ctx.generated) out.heldSecret = ctx.generated;
   return out;
 }

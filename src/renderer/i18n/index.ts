@@ -30,3 +30,15 @@ export function warningText(lang: Lang, code: string, fallback: string): string 
 export function fmt(text: string, values: Record<string, string | number>): string {
   return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }
+
+/** Words for something main said by code (a step's detail, a note); main's English when we have none. */
+export function saidText(
+  lang: Lang,
+  said: { code: string; params?: Readonly<Record<string, string | number>> } | undefined,
+  fallback: string,
+): string {
+  if (!said) return fallback;
+  const table = CATALOG[lang].said as Record<string, string | undefined>;
+  const text = table[said.code];
+  return text === undefined ? fallback : fmt(text, { ...said.params });
+}
