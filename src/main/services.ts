@@ -428,7 +428,8 @@ export function createServices(options: ServiceOptions): Services {
           runId,
           onEvent: (event) => {
             if (event.type === 'plan') plan = event.steps;
-            if (event.type === 'info') notes.push({ text: event.message, ...(event.said ? { said: event.said } : {}) });
+            if (event.type === 'info')
+              notes.push({ text: event.message, ...(event.said ? { said: event.said } : {}) });
             options.emit({ workflow: 'provision', runId, event });
           },
         },
@@ -650,10 +651,7 @@ export function createServices(options: ServiceOptions): Services {
     'secret.acknowledge': async ({ serial, lastGroup: typed }) => {
       const found = unrevealed.get(serial);
       if (!found) {
-        throw new AppError(
-          'ERR_APP_NOTHING_TO_REVEAL',
-          'There is no unacknowledged secret for this device.',
-        );
+        throw new AppError('ERR_APP_NOTHING_TO_REVEAL', 'There is no unacknowledged secret for this device.');
       }
       if (typed.trim().toUpperCase() !== lastGroup(found.secret).toUpperCase()) {
         throw new AppError(
@@ -671,7 +669,8 @@ export function createServices(options: ServiceOptions): Services {
         throw new AppError('ERR_APP_NOTHING_TO_REVEAL', 'There is no unacknowledged secret for this device.');
       }
       const clipboard = options.clipboard;
-      if (!clipboard) throw new AppError('ERR_APP_NO_CLIPBOARD', 'This window has no clipboard; write the secret down.');
+      if (!clipboard)
+        throw new AppError('ERR_APP_NO_CLIPBOARD', 'This window has no clipboard; write the secret down.');
       await clipboard.writeText(found.secret);
       const ms = options.clipboardClearMs ?? 60_000;
       // Cleared only if it still holds the secret: what the person copied since is theirs.
@@ -703,7 +702,10 @@ export function createServices(options: ServiceOptions): Services {
     'handover.save': async ({ serial, withSecret }): Promise<HandoverSaved> => {
       const facts = handovers.get(serial);
       if (!facts) {
-        throw new AppError('ERR_APP_NO_REPORT', 'There is no handover report for this device in this window.');
+        throw new AppError(
+          'ERR_APP_NO_REPORT',
+          'There is no handover report for this device in this window.',
+        );
       }
       const secret = withSecret ? unrevealed.get(serial)?.secret : undefined;
       if (withSecret && secret === undefined) {

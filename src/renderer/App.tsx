@@ -95,7 +95,9 @@ export function App() {
     inspect: () => <BlobInspector lang={lang} />,
   };
   // A secret waiting on another screen is announced on every screen, with the way to it.
-  const elsewhere = pending.filter((p) => (p.source === 'provision' ? tab !== 'provision' : tab !== 'rotate'));
+  const elsewhere = pending.filter((p) =>
+    p.source === 'provision' ? tab !== 'provision' : tab !== 'rotate',
+  );
 
   return (
     <div className="app">
@@ -145,12 +147,21 @@ export function App() {
       </nav>
       <main>
         {elsewhere.length > 0 && (
-          <div className="waiting-secret" role="region" aria-label={t.reveal.waitingLabel} data-testid="waiting-secret">
+          <div
+            className="waiting-secret"
+            role="region"
+            aria-label={t.reveal.waitingLabel}
+            data-testid="waiting-secret"
+          >
             {elsewhere.map((p) => (
               <p key={p.serial}>
                 <span aria-hidden="true">🔑 </span>
                 {fmt(t.reveal.waiting, { serial: p.serial })}{' '}
-                <button type="button" className="link" onClick={() => setTab(p.source === 'provision' ? 'provision' : 'rotate')}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setTab(p.source === 'provision' ? 'provision' : 'rotate')}
+                >
                   {t.reveal.goTo}
                 </button>
               </p>
@@ -159,7 +170,13 @@ export function App() {
         )}
         {TABS.map((id) =>
           KEPT.includes(id) || tab === id ? (
-            <div key={id} role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={tab !== id}>
+            <div
+              key={id}
+              role="tabpanel"
+              id={`panel-${id}`}
+              aria-labelledby={`tab-${id}`}
+              hidden={tab !== id}
+            >
               {views[id]()}
             </div>
           ) : null,

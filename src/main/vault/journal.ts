@@ -32,7 +32,6 @@ export function lineHash(line: string): string {
 
 export type { JournalProblem, VerifyReport };
 
-
 export interface AppendOptions {
   /**
    * Secrets the caller holds right now (current, new). The journal refuses a record that contains any

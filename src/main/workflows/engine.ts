@@ -126,7 +126,8 @@ export async function runWorkflow<C>(
       }
       const acted = (await step.act(ctx, io)) ?? undefined;
       if (step.verify) await step.verify(ctx, io);
-      const { text: detail, said } = acted === undefined ? { text: undefined, said: undefined } : split(acted);
+      const { text: detail, said } =
+        acted === undefined ? { text: undefined, said: undefined } : split(acted);
       Object.assign(result, { status: 'done', detail, ...(said ? { said } : {}) });
       emit(
         detail === undefined

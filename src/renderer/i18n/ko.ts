@@ -226,7 +226,8 @@ export const ko: typeof en = {
     ratings: { weak: '약함', fair: '보통', strong: '강함' },
     holds: { new: '새', previous: '이전' },
     confirmHeading: '이 장치의 클라이언트 비밀을 바꾸시겠습니까?',
-    confirmLost: '이 장치에서 현재 비밀은 더 이상 쓸 수 없게 됩니다. 새 비밀은 장치에 보내기 전에 키체인에 저장됩니다.',
+    confirmLost:
+      '이 장치에서 현재 비밀은 더 이상 쓸 수 없게 됩니다. 새 비밀은 장치에 보내기 전에 키체인에 저장됩니다.',
     confirm: '{serial}의 비밀 변경',
     needDevice: '먼저 장치에 연결하십시오.',
   },
@@ -294,7 +295,7 @@ export const ko: typeof en = {
   },
   console: {
     heading: '콘솔',
-    help: '도구와 장치가 주고받은 내용입니다. 비밀은 가려지고 JWE 데이터은 줄여서 표시됩니다.',
+    help: '도구와 장치가 주고받은 내용입니다. 비밀은 가려지고 JWE 데이터는 줄여서 표시됩니다.',
     logLabel: '콘솔 기록',
     empty: '아직 없습니다. 장치에 연결하십시오.',
     sent: '보냄',
@@ -311,7 +312,7 @@ export const ko: typeof en = {
   },
   inspect: {
     heading: 'JWE 데이터 검사',
-    help: 'JWE 데이터을 붙여 넣으면 헤더를 읽습니다. 비밀은 필요하지 않으며 묻지 않습니다.',
+    help: 'JWE 데이터를 붙여 넣으면 헤더를 읽습니다. 비밀은 필요하지 않으며 묻지 않습니다.',
     label: 'JWE 데이터',
     button: '검사',
     action: '동작',
@@ -336,7 +337,7 @@ export const ko: typeof en = {
     WARN_E2EE_STATUS_UNAVAILABLE:
       '장치가 인증서를 WebexIdentity로 표시합니다. E2EE ID 상태는 등록된 후에만 보고됩니다.',
     WARN_SECRET_WEAK:
-      '이 비밀은 약합니다. 이것으로 만든 JWE 데이터을 복사한 사람이 추측할 수 있습니다. 생성된 비밀을 권장합니다.',
+      '이 비밀은 약합니다. 이것으로 만든 JWE 데이터를 복사한 사람이 추측할 수 있습니다. 생성된 비밀을 권장합니다.',
     WARN_SECRET_WHITESPACE_EDGE: '이 비밀은 공백으로 시작하거나 끝나서 다시 입력할 때 빠뜨리기 쉽습니다.',
     WARN_SECRET_NOT_NFC:
       '이 비밀에는 분해된 형태의 유니코드 문자가 있어 다른 키보드에서는 다른 바이트가 될 수 있습니다.',
@@ -353,7 +354,7 @@ export const ko: typeof en = {
   },
   errors: {
     ERR_JWE_PARTS:
-      'JWE 데이터 전체가 아닙니다. JWE 데이터은 점으로 구분된 다섯 부분으로 되어 있습니다. 다시 복사하십시오.',
+      'JWE 데이터 전체가 아닙니다. JWE 데이터는 점으로 구분된 다섯 부분으로 되어 있습니다. 다시 복사하십시오.',
     ERR_JWE_BASE64URL: 'JWE 데이터 일부가 손상되었습니다(허용되지 않는 문자). 다시 복사하십시오.',
     ERR_JWE_HEADER_NOT_JSON: 'JWE 데이터의 헤더를 읽을 수 없습니다. JWE 데이터 전체를 다시 복사하십시오.',
     ERR_JWE_DECRYPTION_FAILED: '복호화에 실패했습니다. 비밀이 틀렸거나 JWE 데이터이 변경되었습니다.',

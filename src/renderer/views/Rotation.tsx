@@ -100,7 +100,13 @@ export function Rotation({
       <h2 id="rotate-heading">{t.heading}</h2>
       <p className="help">{t.help}</p>
       {mine.map((p) => (
-        <SecretHandover key={p.serial} lang={lang} pending={p} report={null} onAcknowledged={onPendingChanged} />
+        <SecretHandover
+          key={p.serial}
+          lang={lang}
+          pending={p}
+          report={null}
+          onAcknowledged={onPendingChanged}
+        />
       ))}
       {!device ? (
         <p className="blockers">{t.needDevice}</p>
@@ -125,7 +131,12 @@ export function Rotation({
                 {t.generate}
               </label>
               <label className="choice">
-                <input type="radio" name="rotate-mode" checked={mode === 'given'} onChange={() => setMode('given')} />
+                <input
+                  type="radio"
+                  name="rotate-mode"
+                  checked={mode === 'given'}
+                  onChange={() => setMode('given')}
+                />
                 {t.given}
               </label>
               <div className="grid-2" hidden={mode !== 'given'}>

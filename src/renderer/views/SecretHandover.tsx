@@ -31,7 +31,8 @@ export function SecretHandover({
   const ackInput = useRef<HTMLInputElement>(null);
   const out = useRef<HTMLElement>(null);
   const hideButton = useRef<HTMLButtonElement>(null);
-  const fail = (r: { code: string; message: string }): void => setProblem({ code: r.code, message: r.message });
+  const fail = (r: { code: string; message: string }): void =>
+    setProblem({ code: r.code, message: r.message });
 
   async function reveal(): Promise<void> {
     const r = await api().secrets.reveal(pending.source, pending.serial);

@@ -62,7 +62,9 @@ export function CertificatePage({
           <button type="button" onClick={() => void choose('key')}>
             {t.chooseKey}
           </button>
-          <span data-testid="chosen-key">{chosen.key ? fmt(t.chosen, { name: chosen.key }) : t.notChosen}</span>
+          <span data-testid="chosen-key">
+            {chosen.key ? fmt(t.chosen, { name: chosen.key }) : t.notChosen}
+          </span>
         </div>
       </div>
       <div className="field">

@@ -73,7 +73,11 @@ export function ConnectPage({
     setHostKey(null);
     setWorking(true);
     setProblem(null);
-    const r = await api().device.connect(targetOf(link, text[link]), typed === '' ? null : typed, acceptedKey);
+    const r = await api().device.connect(
+      targetOf(link, text[link]),
+      typed === '' ? null : typed,
+      acceptedKey,
+    );
     setWorking(false);
     if (r.ok) {
       onDevice(r.value);
@@ -190,7 +194,12 @@ export function ConnectPage({
         </div>
       </form>
       {hostKey && (
-        <div role="alertdialog" aria-labelledby="host-key-heading" className="host-key" data-testid="host-key">
+        <div
+          role="alertdialog"
+          aria-labelledby="host-key-heading"
+          className="host-key"
+          data-testid="host-key"
+        >
           <h4 id="host-key-heading">{t.hostKeyHeading}</h4>
           <p>{fmt(t.hostKeyQuestion, { where: hostKey.where })}</p>
           <p>

@@ -1,9 +1,5 @@
 import { type Dispatch, useEffect, useRef, useState } from 'react';
-import type {
-  DeviceSessionInfo,
-  PendingSecret,
-  ProvisionRequest,
-} from '../../../contract/index.js';
+import type { DeviceSessionInfo, PendingSecret, ProvisionRequest } from '../../../contract/index.js';
 import { api } from '../../api.js';
 import { type Lang, fmt, messages, saidText, warningText } from '../../i18n/index.js';
 import { ProblemText } from '../common.js';
@@ -91,11 +87,14 @@ export function RunPage({
     const request: ProvisionRequest = {
       dryRun,
       // A plan needs no secret: it is sent only when the procedure runs.
-      secret: !dryRun && c.secretMode === 'given' ? { mode: 'given', value: secretText } : { mode: 'generate' },
+      secret:
+        !dryRun && c.secretMode === 'given' ? { mode: 'given', value: secretText } : { mode: 'generate' },
       enc: c.enc,
       backup: c.backup,
       // The serial the person typed in the confirmation: main refuses it for any other device.
-      factoryReset: c.factoryReset ? { confirmed: resetSerial !== undefined, serial: resetSerial ?? '', keep: c.keep } : null,
+      factoryReset: c.factoryReset
+        ? { confirmed: resetSerial !== undefined, serial: resetSerial ?? '', keep: c.keep }
+        : null,
       registerFirst: c.registerFirst,
       restoreName: c.backup && c.restoreName,
       // A plan checks the code too (main refuses one that is not a Control Hub code before the device is touched).
@@ -199,7 +198,9 @@ export function RunPage({
           heading={t.resetDialog.heading}
           device={device}
           lost={t.resetDialog.lost}
-          kept={c.keep.length ? fmt(t.resetDialog.kept, { items: c.keep.join(', ') }) : t.resetDialog.keptNone}
+          kept={
+            c.keep.length ? fmt(t.resetDialog.kept, { items: c.keep.join(', ') }) : t.resetDialog.keptNone
+          }
           typeToConfirm={device.identity.serialNumber}
           typeLabel={fmt(t.resetDialog.typeSerial, { serial: device.identity.serialNumber })}
           confirmText={fmt(t.resetDialog.confirm, { serial: device.identity.serialNumber })}
@@ -256,4 +257,3 @@ export function RunPage({
     </section>
   );
 }
-

@@ -63,7 +63,9 @@ export function StepList({ lang, run, focusOnEnd }: { lang: Lang; run: RunView; 
                 </span>
                 <span className="step-title">{title}</span>
                 <span className={`badge ${p.included ? 'done' : 'skipped'}`}>
-                  {p.included ? t.planIncluded : fmt(t.planSkipped, { reason: m.leftOut[p.id] ?? p.reason ?? '' })}
+                  {p.included
+                    ? t.planIncluded
+                    : fmt(t.planSkipped, { reason: m.leftOut[p.id] ?? p.reason ?? '' })}
                 </span>
               </li>
             );

@@ -40,7 +40,14 @@ export interface RunView {
   notes: RunNote[];
 }
 
-export const EMPTY_RUN: RunView = { runId: null, dryRun: false, plan: [], steps: {}, warnings: [], notes: [] };
+export const EMPTY_RUN: RunView = {
+  runId: null,
+  dryRun: false,
+  plan: [],
+  steps: {},
+  warnings: [],
+  notes: [],
+};
 
 /** What the person chose. Nothing secret: typed secrets stay in their inputs until sent. */
 export interface Choices {
