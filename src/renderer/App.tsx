@@ -104,7 +104,7 @@ export function App() {
       <header className="top">
         <h1>{t.title}</h1>
         {info && (
-          <span data-testid="version" className="version">
+          <span data-testid="version" className="version" translate="no">
             v{info.version}
           </span>
         )}

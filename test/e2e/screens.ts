@@ -47,6 +47,12 @@ export const LATIN_ALLOWED = new Set([
   'A256GCM',
   'PEM',
   'v',
+  // the target syntax: serial:/dev/…, ssh://admin@…, sim:
+  'serial',
+  'dev',
+  'ssh',
+  'admin',
+  'sim',
 ]);
 
 /** Latin words on the page outside identifiers (`translate="no"`), code and the language picker. */
@@ -60,7 +66,9 @@ export function untranslated(page: Page): Promise<string[]> {
         if (!el || el.closest('[translate="no"], code, pre, .mono, select[aria-label], script, style'))
           continue;
         if (el.closest('[hidden]') || el.getClientRects().length === 0) continue;
-        for (const w of (n.textContent ?? '').match(/[A-Za-z][A-Za-z'’]*/g) ?? []) {
+        for (const w of (n.textContent ?? '').match(/[A-Za-z][A-Za-z0-9_'’]*/g) ?? []) {
+          // Identifiers: serial numbers, codes and names with digits (FOC2345X0AB, A128GCM), all-capital codes.
+          if (/\d/.test(w) || /^[A-Z][A-Z_]+$/.test(w)) continue;
           if (!allowed.includes(w)) words.push(w);
         }
       }

@@ -26,7 +26,9 @@ export function DeviceFacts({ lang, device }: { lang: Lang; device: DeviceSessio
         <dd data-field="secret">
           {device.secret
             ? device.secret.hasSecret
-              ? fmt(t.secretStored, { label: device.secret.label })
+              ? fmt(t.secretStored, {
+                  label: device.secret.label === 'OS keychain' ? t.osKeychain : device.secret.label,
+                })
               : t.secretNone
             : t.keychainProblem}
           {device.secret?.hasPending && <> — {t.secretPending}</>}

@@ -76,12 +76,15 @@ export function Wizard({
                   type="button"
                   aria-current={page === p ? 'step' : undefined}
                   onClick={() => goTo(p)}
-                  aria-label={`${i + 1}. ${t.pages[p]}: ${page === p ? t.stepState.current : t.stepState[state]}`}
                 >
                   <span className="step-no" aria-hidden="true">
                     {state === 'done' && page !== p ? '✓' : state === 'blocked' && page !== p ? '!' : i + 1}
                   </span>
-                  <span aria-hidden="true">{t.pages[p]}</span>
+                  {t.pages[p]}
+                  <span className="visually-hidden">
+                    {' '}
+                    ({page === p ? t.stepState.current : t.stepState[state]})
+                  </span>
                 </button>
               </li>
             );
