@@ -1,13 +1,14 @@
 import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import type { AppInfo, AppStatus, DeviceSessionInfo, PendingSecret } from '../contract/index.js';
 import { api } from './api.js';
-import { type Lang, fmt, messages, pickLang } from './i18n/index.js';
+import { type Lang, messages, pickLang } from './i18n/index.js';
 import { BlobInspector } from './views/BlobInspector.js';
 import { Console } from './views/Console.js';
 import { Inventory } from './views/Inventory.js';
 import { Rotation } from './views/Rotation.js';
 import { StatusBar } from './views/StatusBar.js';
 import { Wizard } from './views/wizard/Wizard.js';
+import { Fmt } from './views/Fmt.js';
 
 type Tab = 'provision' | 'rotate' | 'inventory' | 'console' | 'inspect';
 const TABS: readonly Tab[] = ['provision', 'rotate', 'inventory', 'console', 'inspect'];
@@ -110,11 +111,14 @@ export function App() {
         )}
         <span className="device-chip" data-testid="device-chip" data-connected={String(device !== null)}>
           <span aria-hidden="true">{device ? '● ' : '○ '}</span>
-          {device
-            ? fmt(t.device.connected, {
-                target: `${device.identity.productId} ${device.identity.serialNumber}`,
-              })
-            : t.device.notConnected}
+          {device ? (
+            <Fmt
+              text={t.device.connected}
+              values={{ target: `${device.identity.productId} ${device.identity.serialNumber}` }}
+            />
+          ) : (
+            t.device.notConnected
+          )}
         </span>
         <select aria-label="Language / 언어" value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
           <option value="en">English</option>
@@ -156,7 +160,7 @@ export function App() {
             {elsewhere.map((p) => (
               <p key={p.serial}>
                 <span aria-hidden="true">🔑 </span>
-                {fmt(t.reveal.waiting, { serial: p.serial })}{' '}
+                <Fmt text={t.reveal.waiting} values={{ serial: p.serial }} />{' '}
                 <button
                   type="button"
                   className="link"

@@ -47,6 +47,12 @@ export const LATIN_ALLOWED = new Set([
   'A256GCM',
   'PEM',
   'v',
+  'Board',
+  'Desk',
+  'Pro',
+  'Mini',
+  'TelePresence',
+  'Navigator',
   // the target syntax: serial:/dev/…, ssh://admin@…, sim:
   'serial',
   'dev',
@@ -99,13 +105,17 @@ export async function axeViolations(page: Page): Promise<string[]> {
  */
 export async function checkScreen(page: Page, name: string, options: { shot?: boolean } = {}): Promise<void> {
   await mkdir(SHOTS, { recursive: true });
-  for (const lang of ['en', 'ko'] as const) {
-    await page.getByLabel('Language / 언어', { exact: true }).selectOption(lang);
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
-    expect(await axeViolations(page), `${name} (${lang}): axe`).toEqual([]);
-    if (lang === 'ko') expect(await untranslated(page), `${name}: English on the Korean screen`).toEqual([]);
-    if (options.shot !== false)
-      await page.screenshot({ path: join(SHOTS, `${name}-${lang}.png`), fullPage: true });
+  try {
+    for (const lang of ['en', 'ko'] as const) {
+      await page.getByLabel('Language / 언어', { exact: true }).selectOption(lang);
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(null))));
+      expect(await axeViolations(page), `${name} (${lang}): axe`).toEqual([]);
+      if (lang === 'ko')
+        expect(await untranslated(page), `${name}: English on the Korean screen`).toEqual([]);
+      if (options.shot !== false)
+        await page.screenshot({ path: join(SHOTS, `${name}-${lang}.png`), fullPage: true });
+    }
+  } finally {
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
   }
-  await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
 }

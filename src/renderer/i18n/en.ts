@@ -60,6 +60,14 @@ export const en = {
     simField: 'Simulator',
     simHelp: 'sim: is a Room Kit for training; options like sim:?serial=FOC0000TEST name another one.',
     osKeychain: 'the OS keychain',
+    webexStates: {
+      Stopped: 'not registered',
+      Starting: 'starting',
+      Registering: 'registering',
+      Registered: 'registered',
+      Error: 'registration failed',
+      Disabled: 'disabled',
+    } as Record<string, string>,
   },
   wizard: {
     heading: 'Provision a device',
@@ -86,6 +94,7 @@ export const en = {
     sha1: 'SHA-1 fingerprint',
     sha256: 'SHA-256 fingerprint',
     key: 'Key',
+    keyEncrypted: 'encrypted',
     keyMatches: 'Key matches certificate',
     chain: 'Chain in the file verifies',
     errors: 'Problems',

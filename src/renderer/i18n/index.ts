@@ -42,3 +42,24 @@ export function saidText(
   const text = table[said.code];
   return text === undefined ? fallback : fmt(text, { ...said.params });
 }
+
+/**
+ * `fmt` as page content: each filled-in value (a file name, a serial, a target) is marked
+ * `translate="no"`, as data that no language changes.
+ */
+export function fmtParts(
+  text: string,
+  values: Record<string, string | number>,
+): (string | { data: string })[] {
+  const out: (string | { data: string })[] = [];
+  let last = 0;
+  for (const m of text.matchAll(/\{(\w+)\}/g)) {
+    const k = m[1]!;
+    if (!(k in values)) continue;
+    out.push(text.slice(last, m.index));
+    out.push({ data: String(values[k]) });
+    last = m.index + m[0].length;
+  }
+  out.push(text.slice(last));
+  return out.filter((p) => p !== '');
+}

@@ -62,6 +62,14 @@ export const ko: typeof en = {
     simField: '시뮬레이터',
     simHelp: 'sim:은 교육용 Room Kit입니다. sim:?serial=FOC0000TEST 같은 옵션으로 다른 장치를 만듭니다.',
     osKeychain: '운영체제 키체인',
+    webexStates: {
+      Stopped: '등록 안 됨',
+      Starting: '시작 중',
+      Registering: '등록 중',
+      Registered: '등록됨',
+      Error: '등록 실패',
+      Disabled: '사용 안 함',
+    },
   },
   wizard: {
     heading: '장치 프로비저닝',
@@ -88,6 +96,7 @@ export const ko: typeof en = {
     sha1: 'SHA-1 지문',
     sha256: 'SHA-256 지문',
     key: '키',
+    keyEncrypted: '암호화됨',
     keyMatches: '키가 인증서와 일치',
     chain: '파일의 체인 검증',
     errors: '문제',

@@ -67,7 +67,9 @@ export function ConfirmDialog({
         </h3>
         <dl className="named-device">
           <dt>{m.device.product}</dt>
-          <dd data-field="product">{id.productId}</dd>
+          <dd data-field="product" translate="no">
+            {id.productId}
+          </dd>
           <dt>{m.device.serial}</dt>
           <dd data-field="serial" className="mono">
             {id.serialNumber}
@@ -77,7 +79,7 @@ export function ConfirmDialog({
             {device.target}
           </dd>
           <dt>{m.device.name}</dt>
-          <dd>{id.systemName || '—'}</dd>
+          <dd translate="no">{id.systemName || '—'}</dd>
         </dl>
         <p className="lost" data-field="lost">
           {lost}

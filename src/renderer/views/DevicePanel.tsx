@@ -1,6 +1,7 @@
 import type { DeviceSessionInfo } from '../../contract/index.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { ProblemText } from './common.js';
+import { Fmt } from './Fmt.js';
 
 /** Who answered on the console, and whether the keychain holds its secret (never the secret). */
 export function DeviceFacts({ lang, device }: { lang: Lang; device: DeviceSessionInfo }) {
@@ -9,19 +10,23 @@ export function DeviceFacts({ lang, device }: { lang: Lang; device: DeviceSessio
   return (
     <div data-testid="device-facts" className="facts">
       <p className="connected" role="status">
-        {fmt(t.connected, { target: device.target })}
+        <Fmt text={t.connected} values={{ target: device.target }} />
       </p>
       <dl>
         <dt>{t.product}</dt>
-        <dd data-field="product">{id.productId}</dd>
+        <dd data-field="product" translate="no">
+          {id.productId}
+        </dd>
         <dt>{t.software}</dt>
-        <dd>{id.softwareDisplayName || id.softwareVersion}</dd>
+        <dd translate="no">{id.softwareDisplayName || id.softwareVersion}</dd>
         <dt>{t.serial}</dt>
-        <dd data-field="serial">{id.serialNumber}</dd>
+        <dd data-field="serial" translate="no">
+          {id.serialNumber}
+        </dd>
         <dt>{t.name}</dt>
-        <dd>{id.systemName || '—'}</dd>
+        <dd translate="no">{id.systemName || '—'}</dd>
         <dt>{t.webex}</dt>
-        <dd>{id.webexStatus ?? '—'}</dd>
+        <dd>{id.webexStatus ? (t.webexStates[id.webexStatus] ?? id.webexStatus) : '—'}</dd>
         <dt>{t.secret}</dt>
         <dd data-field="secret">
           {device.secret

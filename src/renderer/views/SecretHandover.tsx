@@ -3,6 +3,7 @@ import type { HandoverFacts, PendingSecret } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText } from './common.js';
+import { Fmt } from './Fmt.js';
 
 /**
  * A generated secret the device holds (or may hold) and the person has not yet said is saved. Main keeps
@@ -83,7 +84,7 @@ export function SecretHandover({
     >
       <h4 id={`reveal-${pending.serial}`}>
         <span aria-hidden="true">🔑 </span>
-        {fmt(t.heading, { serial: pending.serial, product: pending.productId ?? '' })}
+        <Fmt text={t.heading} values={{ serial: pending.serial, product: pending.productId ?? '' }} />
       </h4>
       <p>{t.ready}</p>
       {report && (
@@ -101,7 +102,9 @@ export function SecretHandover({
         </dl>
       )}
       <div className="secret-box" hidden={!shown}>
-        <p id={`secret-label-${pending.serial}`}>{fmt(t.label, { serial: pending.serial })}</p>
+        <p id={`secret-label-${pending.serial}`}>
+          <Fmt text={t.label} values={{ serial: pending.serial }} />
+        </p>
         <code
           ref={out}
           aria-labelledby={`secret-label-${pending.serial}`}

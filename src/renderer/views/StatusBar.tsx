@@ -1,5 +1,6 @@
 import type { AppStatus, DeviceSessionInfo, PendingSecret } from '../../contract/index.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
+import { Fmt } from './Fmt.js';
 
 /** One line at the foot of the window: connection, keychain, journal, and a secret waiting. */
 export function StatusBar({
@@ -20,7 +21,7 @@ export function StatusBar({
     <footer className="status-bar" data-testid="status-bar">
       <span data-field="connection" data-state={device ? 'ok' : 'idle'}>
         <span aria-hidden="true">{device ? '● ' : '○ '}</span>
-        {device ? fmt(t.connected, { target: device.target }) : t.disconnected}
+        {device ? <Fmt text={t.connected} values={{ target: device.target }} /> : t.disconnected}
       </span>
       <span data-field="keychain" data-state={keychain ? (keychain.ok ? 'ok' : 'bad') : 'idle'}>
         <span aria-hidden="true">{keychain?.ok === false ? '✕ ' : '🔒 '}</span>

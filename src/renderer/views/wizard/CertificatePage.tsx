@@ -1,11 +1,12 @@
 import { type Dispatch, useRef } from 'react';
 import type { FileRole } from '../../../contract/index.js';
 import { api } from '../../api.js';
-import { type Lang, fmt, messages } from '../../i18n/index.js';
+import { type Lang, messages } from '../../i18n/index.js';
 import { CertReport } from '../CertReport.js';
 import { ProblemText } from '../common.js';
 import type { FlowAction, FlowState } from './flow.js';
 import { PageButtons } from './Wizard.js';
+import { Fmt } from '../Fmt.js';
 
 /** The certificate and key files, and what the device will think of them. */
 export function CertificatePage({
@@ -55,7 +56,7 @@ export function CertificatePage({
             {t.chooseCert}
           </button>
           <span data-testid="chosen-certificate">
-            {chosen.certificate ? fmt(t.chosen, { name: chosen.certificate }) : t.notChosen}
+            {chosen.certificate ? <Fmt text={t.chosen} values={{ name: chosen.certificate }} /> : t.notChosen}
           </span>
         </div>
         <div className="file-row">
@@ -63,7 +64,7 @@ export function CertificatePage({
             {t.chooseKey}
           </button>
           <span data-testid="chosen-key">
-            {chosen.key ? fmt(t.chosen, { name: chosen.key }) : t.notChosen}
+            {chosen.key ? <Fmt text={t.chosen} values={{ name: chosen.key }} /> : t.notChosen}
           </span>
         </div>
       </div>

@@ -1,5 +1,6 @@
 import type { ProvisionSummary } from '../../../contract/index.js';
-import { type Lang, fmt, messages } from '../../i18n/index.js';
+import { type Lang, messages } from '../../i18n/index.js';
+import { Fmt } from '../Fmt.js';
 
 /** How the run ended: the handover facts after a success, what to do after a failure. */
 export function Outcome({
@@ -23,16 +24,19 @@ export function Outcome({
             {t.successHeading}
           </h4>
           <p role="status" className="ok">
-            {fmt(t.done, { product: r.productId, serial: r.serialNumber, identity: r.identity })}
+            <Fmt
+              text={t.done}
+              values={{ product: r.productId, serial: r.serialNumber, identity: r.identity }}
+            />
           </p>
           <h4>{t.report}</h4>
           <dl>
             <dt>{m.device.serial}</dt>
-            <dd>{r.serialNumber}</dd>
+            <dd translate="no">{r.serialNumber}</dd>
             <dt>{m.device.product}</dt>
-            <dd>{r.productId}</dd>
+            <dd translate="no">{r.productId}</dd>
             <dt>{t.cn}</dt>
-            <dd>{r.identity}</dd>
+            <dd translate="no">{r.identity}</dd>
             <dt>{t.fingerprint}</dt>
             <dd className="mono">{r.fingerprint}</dd>
             <dt>{t.expires}</dt>

@@ -8,6 +8,7 @@ import { SecretHandover } from '../SecretHandover.js';
 import { type FlowAction, type FlowState, NOT_RESUMABLE, type Page } from './flow.js';
 import { Outcome } from './Outcome.js';
 import { RunProgress, StepList } from './StepList.js';
+import { Fmt } from '../Fmt.js';
 
 export interface Blocker {
   text: string;
@@ -148,7 +149,10 @@ export function RunPage({
       </h3>
       {device && id && (
         <p className="target-line" data-testid="run-target">
-          {fmt(t.runTarget, { product: id.productId, serial: id.serialNumber, target: device.target })}
+          <Fmt
+            text={t.runTarget}
+            values={{ product: id.productId, serial: id.serialNumber, target: device.target }}
+          />
         </p>
       )}
       {blockers.length > 0 && (

@@ -72,11 +72,7 @@ export function Wizard({
             const state = pageState(p);
             return (
               <li key={p} data-state={page === p ? 'current' : state}>
-                <button
-                  type="button"
-                  aria-current={page === p ? 'step' : undefined}
-                  onClick={() => goTo(p)}
-                >
+                <button type="button" aria-current={page === p ? 'step' : undefined} onClick={() => goTo(p)}>
                   <span className="step-no" aria-hidden="true">
                     {state === 'done' && page !== p ? '✓' : state === 'blocked' && page !== p ? '!' : i + 1}
                   </span>
