@@ -70,7 +70,7 @@ export function OptionsPage({
                   }
                 />
                 <span>
-                  <strong lang="en">{item}</strong>: {t.keepItems[item]}
+                  <strong translate="no">{item}</strong>: {t.keepItems[item]}
                 </span>
               </label>
             ))}
