@@ -510,6 +510,9 @@ export const CHANNELS = {
     return { serial: string(o, 'serial', c, 64), withSecret: boolean(o, 'withSecret', c) };
   }),
   'app.status': channel<Record<string, never>, AppStatus>(empty('app.status')),
+  'inventory.export': channel<Record<string, never>, { name: string | null; rows: number }>(
+    empty('inventory.export'),
+  ),
   'secret.copy': channel<{ serial: string }, { clearAfterSeconds: number }>((raw) => {
     const c = 'secret.copy';
     const o = object(raw, c);

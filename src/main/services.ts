@@ -59,6 +59,7 @@ import { Journal } from './vault/journal.js';
 import { type SecretStore, openSecretStore } from './vault/secret-store.js';
 import type { StepPlan } from './workflows/engine.js';
 import { WorkflowError } from './workflows/errors.js';
+import { toCsv } from './workflows/csv.js';
 import { provision } from './workflows/provision.js';
 import { rotateSecret } from './workflows/rotate.js';
 
@@ -161,6 +162,11 @@ const WEAK_MESSAGE =
 function refuseWeak(value: string, route: 'plain' | 'blob'): void {
   const check = checkSecret(value, route);
   if (check.strength.rating === 'weak') throw new AppError('ERR_APP_SECRET_WEAK', WEAK_MESSAGE);
+}
+
+/** A device-sourced cell a spreadsheet would run as a formula is written as text. */
+function spreadsheetSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /** The handover sheet as plain text; the secret only when the person asked for a sheet with it. */
@@ -366,7 +372,7 @@ export function createServices(options: ServiceOptions): Services {
         'The certificate check says the device would refuse these files; fix what it lists, check again, then provision.',
       );
     }
-    if (request.factoryReset && request.factoryReset.serial.trim() !== s.serial) {
+    if (!request.dryRun && request.factoryReset && request.factoryReset.serial.trim() !== s.serial) {
       throw new AppError(
         'ERR_APP_RESET_NOT_THIS_DEVICE',
         `The factory reset was confirmed for ${JSON.stringify(request.factoryReset.serial.trim())}, not for the connected device ${s.serial}; confirm it again for this device.`,
@@ -757,6 +763,42 @@ export function createServices(options: ServiceOptions): Services {
     },
 
     'journal.verify': async () => (await records()).verify(),
+
+    'inventory.export': async () => {
+      const inventory = deriveInventory(await (await records()).read());
+      const rows = [
+        [
+          'serial',
+          'product',
+          'identity',
+          'fingerprint',
+          'valid_until',
+          'state',
+          'last_action',
+          'last_result',
+          'last_at',
+        ],
+        ...inventory.devices.map((d) => [
+          d.serial,
+          d.productId ?? '',
+          d.certificate?.cn ?? '',
+          d.certificate?.fingerprint ?? '',
+          d.certificate?.notAfter ?? '',
+          d.state,
+          d.lastAction?.action ?? '',
+          d.lastAction?.result ?? '',
+          d.lastAction?.at ?? '',
+        ]),
+      ].map((r) => r.map(spreadsheetSafe));
+      if (!options.dialog.saveFile) return { name: null, rows: inventory.devices.length };
+      const path = await options.dialog.saveFile({
+        title: 'Export the inventory',
+        defaultName: 'inventory.csv',
+      });
+      if (path === null) return { name: null, rows: inventory.devices.length };
+      await writeFileAtomic(path, toCsv(rows), { mode: 0o600 });
+      return { name: basename(path), rows: inventory.devices.length };
+    },
 
     'console.read': async ({ after }) => ({
       entries: consoleEntries.filter((e) => e.seq > after),

@@ -71,6 +71,8 @@ export const api = {
   },
   inventory: {
     list: () => invoke('inventory.list', {}),
+    /** Main's save dialog, then the inventory written there as CSV (never a secret). */
+    export: () => invoke('inventory.export', {}),
   },
   journal: {
     verify: () => invoke('journal.verify', {}),

@@ -55,6 +55,7 @@ export const LATIN_ALLOWED = new Set([
   'LoginRequired',
   'NetworkServices',
   'Provisioning',
+  'Network',
   'Board',
   'Desk',
   'Pro',
