@@ -234,12 +234,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       `✓ ${en.wizard.successHeading}`,
     );
     expect(await outcome.isVisible()).toBe(true);
-    expect(
-      await page.evaluate(() => {
-        const r = document.activeElement!.getBoundingClientRect();
-        return r.top >= 0 && r.bottom <= window.innerHeight;
-      }),
-    ).toBe(true);
+    const where = await page.evaluate(() => {
+      const r = document.activeElement!.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: window.innerHeight };
+    });
+    expect(where.top >= 0 && where.bottom <= where.height, JSON.stringify(where)).toBe(true);
     // Every step was watched live: main sent running, then done, for each, on the one event channel.
     await app.delivered();
     const events = recorded.sent.filter((s) => s.channel === 'workflow.event');

@@ -132,7 +132,7 @@ export function SecretHandover({
         <button type="button" onClick={() => print(false)}>
           {t.printWithout}
         </button>
-        {report && (
+        {pending.source === 'provision' && (
           <>
             <button type="button" onClick={() => void save(true)}>
               {t.saveWith}

@@ -1,14 +1,14 @@
 import { type Dispatch, useEffect, useRef, useState } from 'react';
 import type { DeviceSessionInfo, PendingSecret, ProvisionRequest } from '../../../contract/index.js';
 import { api } from '../../api.js';
-import { type Lang, fmt, messages, saidText, warningText } from '../../i18n/index.js';
+import { type Lang, fmt, messages, warningText } from '../../i18n/index.js';
 import { ProblemText } from '../common.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
 import { SecretHandover } from '../SecretHandover.js';
 import { type FlowAction, type FlowState, NOT_RESUMABLE, type Page } from './flow.js';
 import { Outcome } from './Outcome.js';
 import { RunProgress, StepList } from './StepList.js';
-import { Fmt } from '../Fmt.js';
+import { Fmt, SaidText } from '../Fmt.js';
 
 export interface Blocker {
   text: string;
@@ -252,7 +252,9 @@ export function RunPage({
             <h4>{t.notesHeading}</h4>
             <ul className="notes">
               {run.notes.map((n, i) => (
-                <li key={i}>{saidText(lang, n.said, n.text)}</li>
+                <li key={i}>
+                  <SaidText lang={lang} said={n.said} fallback={n.text} />
+                </li>
               ))}
             </ul>
           </>

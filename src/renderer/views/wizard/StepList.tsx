@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { ErrorInfo } from '../../../contract/index.js';
-import { type Lang, errorText, fmt, messages, saidText } from '../../i18n/index.js';
+import { type Lang, errorText, fmt, messages } from '../../i18n/index.js';
+import { SaidText } from '../Fmt.js';
 import type { RunView, StepStatus } from './flow.js';
 
 const ICON: Record<StepStatus, string> = {
@@ -70,13 +71,18 @@ export function StepList({ lang, run, focusOnEnd }: { lang: Lang; run: RunView; 
               </li>
             );
           }
-          const detail = view.detail !== undefined ? saidText(lang, view.said, view.detail) : undefined;
+          const detail =
+            view.detail !== undefined ? (
+              <SaidText lang={lang} said={view.said} fallback={view.detail} />
+            ) : undefined;
           const reason =
-            view.reason !== undefined
-              ? p.included
-                ? saidText(lang, view.said, view.reason)
-                : (m.leftOut[p.id] ?? view.reason)
-              : undefined;
+            view.reason !== undefined ? (
+              p.included ? (
+                <SaidText lang={lang} said={view.said} fallback={view.reason} />
+              ) : (
+                (m.leftOut[p.id] ?? view.reason)
+              )
+            ) : undefined;
           return (
             <li key={p.id} data-step={p.id} data-status={view.status} className={`step ${view.status}`}>
               <span className="icon" aria-hidden="true">
