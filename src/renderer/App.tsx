@@ -159,7 +159,7 @@ export function App() {
           >
             {elsewhere.map((p) => (
               <p key={p.serial}>
-                <span aria-hidden="true">🔑 </span>
+                <span aria-hidden="true">⚠ </span>
                 <Fmt text={t.reveal.waiting} values={{ serial: p.serial }} />{' '}
                 <button
                   type="button"

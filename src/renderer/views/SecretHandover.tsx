@@ -83,7 +83,7 @@ export function SecretHandover({
       aria-labelledby={`reveal-${pending.serial}`}
     >
       <h4 id={`reveal-${pending.serial}`}>
-        <span aria-hidden="true">🔑 </span>
+        <span aria-hidden="true">⚠ </span>
         <Fmt text={t.heading} values={{ serial: pending.serial, product: pending.productId ?? '' }} />
       </h4>
       <p>{t.ready}</p>

@@ -24,11 +24,11 @@ export function StatusBar({
         {device ? <Fmt text={t.connected} values={{ target: device.target }} /> : t.disconnected}
       </span>
       <span data-field="keychain" data-state={keychain ? (keychain.ok ? 'ok' : 'bad') : 'idle'}>
-        <span aria-hidden="true">{keychain?.ok === false ? '✕ ' : '🔒 '}</span>
+        <span aria-hidden="true">{keychain?.ok === false ? '✕ ' : '✓ '}</span>
         {keychain ? (keychain.ok ? t.keychainOk : fmt(t.keychainBad, { code: keychain.code })) : t.checking}
       </span>
       <span data-field="journal" data-state={journal ? (journal.ok ? 'ok' : 'bad') : 'idle'}>
-        <span aria-hidden="true">{journal?.ok === false ? '✕ ' : '☰ '}</span>
+        <span aria-hidden="true">{journal?.ok === false ? '✕ ' : '✓ '}</span>
         {journal ? (journal.ok ? fmt(t.journalOk, { n: journal.records }) : t.journalBad) : t.checking}
       </span>
       {pending.length > 0 && (
