@@ -10,6 +10,7 @@ import { CSP } from '../../src/main/shell-policy.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, startApp } from './harness.js';
+import { checkScreen } from './screens.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
 
@@ -111,6 +112,7 @@ describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload rea
     await expect.poll(() => info.locator('[data-field=enc]').textContent()).toBe('A128GCM');
     await expect.poll(() => info.locator('[data-field=salt]').textContent()).toBe('5eZTCAP4M_Y (8 bytes)');
     await expect.poll(() => info.locator('[data-field=canonical]').textContent()).toBe('yes');
+    await checkScreen(page, '16-inspect');
   });
 
   it('shows a failure in the person’s language, by its code', async () => {

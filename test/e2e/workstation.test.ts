@@ -361,8 +361,43 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     // A blocker is a way to the page that fixes it.
     await page.locator('.blockers').getByRole('button', { name: en.wizard.needCheck }).click();
     expect(await page.locator('[data-page=certificate]').isVisible()).toBe(true);
-    // Main, too, refuses a reset confirmed for another device, before anything is done.
+    // A device without a secret in the keychain: rotation says so in its own words.
+    await page.getByRole('tab', { name: en.nav.rotate }).click();
+    expect(await page.getByTestId('no-secret-here').textContent()).toBe(en.rotate.noSecretHere);
+    // A certificate the device would refuse (the key is another one's) blocks the run, and main refuses it too.
+    await goPage(2);
+    recorded.dialogAnswers.push(files.cert, files.key2);
+    await page.getByRole('button', { name: en.wizard.chooseCert }).click();
+    await eventually(() => page.getByTestId('chosen-certificate').textContent()).toBe(
+      'Chosen: room-7.crt.pem',
+    );
+    await page.getByRole('button', { name: en.wizard.chooseKey }).click();
+    await eventually(() => page.getByTestId('chosen-key').textContent()).toBe('Chosen: room-8.key.pem');
+    await page.getByRole('button', { name: en.wizard.check }).click();
+    await eventually(() => page.getByTestId('cert-report').getAttribute('data-ok')).toBe('false');
+    await goPage(4);
+    expect(await page.locator('.blockers').textContent()).toBe(en.wizard.needAcceptable);
+    expect(await page.locator('.stepper li:nth-child(2)').getAttribute('data-state')).toBe('blocked');
+    expect(await page.getByRole('button', { name: en.wizard.start, exact: true }).isDisabled()).toBe(true);
+    const refusedFiles = await page.evaluate(() =>
+      window.provisioner.provision.run({
+        dryRun: false,
+        secret: { mode: 'generate' },
+        enc: 'A128GCM',
+        backup: false,
+        factoryReset: null,
+        restoreName: false,
+        activationCode: null,
+        allowPlainOverNetwork: false,
+      }),
+    );
+    expect(refusedFiles).toMatchObject({ ok: false, code: 'ERR_APP_CREDENTIALS_REFUSED' });
+    // Fixed: the blocker goes with its cause.
     await chooseFiles(files.cert2, files.key2, 'room-8.crt.pem', 'room-8.key.pem');
+    await goPage(4);
+    expect(await page.locator('.blockers').count()).toBe(0);
+    expect(await page.locator('.stepper li:nth-child(2)').getAttribute('data-state')).toBe('done');
+    // Main, too, refuses a reset confirmed for another device, before anything is done.
     const refused = await page.evaluate(
       (serial) =>
         window.provisioner.provision.run({
@@ -714,6 +749,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       await connect(`ssh://admin@localhost:${served.port}`);
       const dialog = page.getByTestId('host-key');
       await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(true);
+      await checkScreen(page, '17-ssh-host-key', { shot: false });
       expect(await dialog.locator('[data-field=fingerprint]').textContent()).toBe(served.hostKeyFingerprint);
       await dialog.getByRole('button', { name: en.device.hostKeyRefuse }).click();
       expect(await page.getByTestId('host-key').count()).toBe(0);

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { DeviceSessionInfo, PortInfo } from '../../../contract/index.js';
 import { api } from '../../api.js';
-import { type Lang, fmt, messages } from '../../i18n/index.js';
+import { type Lang, messages } from '../../i18n/index.js';
 import { type Problem, ProblemText } from '../common.js';
 import { DeviceFacts } from '../DevicePanel.js';
+import { Fmt } from '../Fmt.js';
 import { PageButtons } from './Wizard.js';
 
 type Link = 'serial' | 'ssh' | 'sim';
@@ -201,7 +202,9 @@ export function ConnectPage({
           data-testid="host-key"
         >
           <h4 id="host-key-heading">{t.hostKeyHeading}</h4>
-          <p>{fmt(t.hostKeyQuestion, { where: hostKey.where })}</p>
+          <p>
+            <Fmt text={t.hostKeyQuestion} values={{ where: hostKey.where }} />
+          </p>
           <p>
             <code data-field="fingerprint">{hostKey.fingerprint}</code> ({hostKey.keyType})
           </p>
