@@ -110,9 +110,14 @@ export async function axeViolations(page: Page): Promise<string[]> {
 
 /**
  * Checks the screen as it is, in English then in Korean (the language picker), and writes a screenshot
- * of each; leaves the page in English.
+ * of each; with `dark`, once more in English in the dark theme (the OS preference). Leaves the page in
+ * English and the light theme.
  */
-export async function checkScreen(page: Page, name: string, options: { shot?: boolean } = {}): Promise<void> {
+export async function checkScreen(
+  page: Page,
+  name: string,
+  options: { shot?: boolean; dark?: boolean } = {},
+): Promise<void> {
   await mkdir(SHOTS, { recursive: true });
   try {
     for (const lang of ['en', 'ko'] as const) {
@@ -124,7 +129,14 @@ export async function checkScreen(page: Page, name: string, options: { shot?: bo
       if (options.shot !== false)
         await page.screenshot({ path: join(SHOTS, `${name}-${lang}.png`), fullPage: true });
     }
+    if (options.dark) {
+      await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(await axeViolations(page), `${name} (dark): axe`).toEqual([]);
+      await page.screenshot({ path: join(SHOTS, `${name}-dark-en.png`), fullPage: true });
+    }
   } finally {
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
   }
 }

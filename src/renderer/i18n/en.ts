@@ -537,7 +537,7 @@ export const en = {
   said: {
     PRECHECK_OK: '{product}, {software}, serial {serial}; certificate {cn}',
     BACKUP_EXISTS: 'the backup file of this device exists already',
-    BACKUP_SAVED: '{n} configuration nodes saved to {file}',
+    BACKUP_SAVED: 'configuration nodes saved to {file}: {n}',
     RESET_EARLIER: 'the device was reset earlier in this provisioning',
     RESET_NOT_NEEDED: 'the device is already provisioned with this certificate',
     RESET_DONE: 'the device restarted and answered again',
@@ -553,7 +553,7 @@ export const en = {
     CERT_ACTIVE: 'the certificate is already active for WebexIdentity',
     IDENTITY_VERIFIED: 'certificate {fingerprint} is used for WebexIdentity',
     RESTORE_NONE: 'the backup holds none of the chosen nodes',
-    RESTORE_DONE: '{n} configuration nodes restored',
+    RESTORE_DONE: 'configuration nodes restored: {n}',
     REGISTERED_HARDENED: 'registered with Harden: the console is closed to the tool',
     HANDOVER_WRITTEN: 'written to {file}',
     HANDOVER_WRITTEN_SECRET: 'written to {file} (it holds the secret: keep it safe)',
