@@ -343,6 +343,13 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(recorded.windows[0]!.tryClose()).toBe(true);
     const again = await page.evaluate(() => window.provisioner.secrets.reveal('provision'));
     expect(again).toMatchObject({ ok: false, code: 'ERR_APP_NOTHING_TO_REVEAL' });
+
+    // "Next device": disconnected, back at the first page, nothing of this device left.
+    await page.getByRole('button', { name: en.wizard.nextDevice }).click();
+    await eventually(() => page.getByTestId('device-chip').textContent()).toBe(`○ ${en.device.notConnected}`);
+    expect(await page.locator('[data-page=device]').isVisible()).toBe(true);
+    expect(await page.getByTestId('chosen-certificate').textContent()).toBe(en.wizard.notChosen);
+    expect(await page.getByTestId('outcome').count()).toBe(0);
   });
 
   it('another device starts from nothing: no reset choice, no certificate, no result carries over', async () => {
@@ -708,6 +715,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       new Set([
         'app.info',
         'device.connect',
+        'device.disconnect',
         'device.identify',
         'device.capture',
         'credentials.choose',

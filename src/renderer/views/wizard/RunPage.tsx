@@ -131,7 +131,7 @@ export function RunPage({
     if (!r.ok) dispatch({ type: 'run-end', summary: null, problem: { code: r.code, message: r.message } });
   }
 
-  const succeeded = summary !== null && summary.ok && !summary.dryRun;
+  const succeeded = flow.finishedOk;
   const canRun = blockers.length === 0 && !running;
   const canResume =
     summary !== null &&

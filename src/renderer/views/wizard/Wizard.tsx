@@ -58,7 +58,7 @@ export function Wizard({
     if (p === 'certificate')
       return flow.choices.check?.ok ? 'done' : flow.choices.check || flow.certProblem ? 'blocked' : 'open';
     if (p === 'options') return flow.choices.check ? 'done' : 'open';
-    return flow.summary?.ok && !flow.summary.dryRun ? 'done' : blockers.length ? 'blocked' : 'open';
+    return flow.finishedOk ? 'done' : blockers.length ? 'blocked' : 'open';
   };
 
   return (

@@ -88,6 +88,8 @@ export interface FlowState {
   startedAt: number | null;
   certProblem: Problem | null;
   runProblem: Problem | null;
+  /** A real run succeeded on this device: the main action is now the next device (a plan does not change that). */
+  finishedOk: boolean;
   /** Bumped on every clear: inputs keyed by it start empty. */
   generation: number;
 }
@@ -102,6 +104,7 @@ export const INITIAL_FLOW: FlowState = {
   startedAt: null,
   certProblem: null,
   runProblem: null,
+  finishedOk: false,
   generation: 0,
 };
 
@@ -230,6 +233,8 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
         running: false,
         ...(action.summary ? { summary: action.summary, run: fromSummary(action.summary) } : {}),
         runProblem: action.problem,
+        finishedOk:
+          state.finishedOk || (action.summary !== null && action.summary.ok && !action.summary.dryRun),
       };
   }
 }
