@@ -510,7 +510,7 @@ export const en = {
     ERR_ROTATE_SECRET_UNKNOWN:
       'The device accepts neither the keychain’s secret nor the pending one. Import its secret from an escrow file, or factory reset it.',
     ERR_ROTATE_CURRENT_WRONG:
-      'The device does not accept that as its current secret. Nothing was changed; type it again.',
+      'The device does not accept that as its current secret; nothing was changed. If the device never had a secret (new, or factory reset), there is nothing to rotate: provision it. Otherwise check the secret and type it again.',
     ERR_ROTATE_SAME_SECRET: 'The new secret is the current one. Choose another.',
     ERR_SECRET_EMPTY: 'The secret is empty. Type one, or let the tool generate one.',
     ERR_SECRET_TOO_LONG: 'The secret is too long for the device. Choose a shorter one.',
