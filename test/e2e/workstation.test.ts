@@ -382,8 +382,10 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() => page.getByTestId('chosen-key').textContent()).toBe('Chosen: room-8.key.pem');
     await page.getByRole('button', { name: en.wizard.check }).click();
     await eventually(() => page.getByTestId('cert-report').getAttribute('data-ok')).toBe('false');
+    await checkScreen(page, '18-certificate-refused', { shot: false });
     await goPage(4);
     expect(await page.locator('.blockers').textContent()).toBe(en.wizard.needAcceptable);
+    await checkScreen(page, '19-run-blocked', { shot: false });
     expect(await page.locator('.stepper li:nth-child(2)').getAttribute('data-state')).toBe('blocked');
     expect(await page.getByRole('button', { name: en.wizard.start, exact: true }).isDisabled()).toBe(true);
     const refusedFiles = await page.evaluate(() =>

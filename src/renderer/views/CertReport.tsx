@@ -55,13 +55,15 @@ export function CertReport({ lang, check }: { lang: Lang; check: CredentialsChec
       {check.errors.length > 0 && (
         <>
           <h4>{t.errors}</h4>
-          <ul className="problems" role="alert">
-            {check.errors.map((e) => (
-              <li key={e.code} data-code={e.code}>
-                {errorText(lang, e.code, e.message)} <code>{e.code}</code>
-              </li>
-            ))}
-          </ul>
+          <div role="alert">
+            <ul className="problems">
+              {check.errors.map((e) => (
+                <li key={e.code} data-code={e.code}>
+                  {errorText(lang, e.code, e.message)} <code>{e.code}</code>
+                </li>
+              ))}
+            </ul>
+          </div>
         </>
       )}
       {check.warnings.length > 0 && (
