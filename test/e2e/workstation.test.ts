@@ -469,7 +469,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await page.getByLabel(en.rotate.newValue, { exact: true }).fill('password1');
     await page.getByLabel(en.rotate.newAgain, { exact: true }).fill('password2');
     await page.getByRole('button', { name: en.rotate.run }).click();
-    const alert = page.locator('section[aria-labelledby=rotate-heading] > [role=alert]');
+    const alert = page.getByTestId('rotate-outcome').getByRole('alert');
     await eventually(() => alert.getAttribute('data-code')).toBe('ERR_APP_SECRET_MISMATCH');
     await page.getByLabel(en.rotate.newValue, { exact: true }).fill('password1');
     await page.getByLabel(en.rotate.newAgain, { exact: true }).fill('password1');
@@ -502,6 +502,10 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     const result = page.getByTestId('rotate-result');
     await eventually(() => result.getByRole('status').first().textContent(), 20_000).toBe(
       `The device ${SERIAL} now holds the new secret; the keychain has it.`,
+    );
+    // The result has the focus; the secret to save is right below it.
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'rotate-outcome',
     );
     const secret = await store.get(SERIAL);
     expect(secret).toMatch(GENERATED);

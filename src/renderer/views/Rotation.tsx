@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type {
   DeviceSessionInfo,
   EncChoice,
@@ -41,6 +41,18 @@ export function Rotation({
   const again = useRef<HTMLInputElement>(null);
   const currentSecret = useRef<HTMLInputElement>(null);
   const needCurrent = device !== null && device.secret !== null && !device.secret.hasSecret;
+  // When a rotation ends, its result (or its failure) comes into view and takes the focus.
+  const outcome = useRef<HTMLDivElement>(null);
+  const ended = useRef(false);
+  useEffect(() => {
+    if (working || !ended.current) return;
+    ended.current = false;
+    const el = outcome.current;
+    if (el && el.childElementCount > 0) {
+      void el.scrollIntoView({ block: 'start' });
+      el.focus();
+    }
+  }, [working, result, problem]);
 
   /** Before anything is sent: both entries agree, and main judges the secret strong enough. */
   async function prepare(): Promise<void> {
@@ -82,6 +94,7 @@ export function Rotation({
     const typedCurrent = currentSecret.current?.value ?? '';
     for (const r of [newSecret, again, currentSecret]) if (r.current) r.current.value = '';
     setWorking(true);
+    ended.current = true;
     const r = await api().secrets.rotate({
       newSecret: mode === 'given' ? { mode: 'given', value: typedNew } : { mode: 'generate' },
       currentSecret: typedCurrent === '' ? null : typedCurrent,
@@ -99,15 +112,6 @@ export function Rotation({
     <section aria-labelledby="rotate-heading" className="panel">
       <h2 id="rotate-heading">{t.heading}</h2>
       <p className="help">{t.help}</p>
-      {mine.map((p) => (
-        <SecretHandover
-          key={p.serial}
-          lang={lang}
-          pending={p}
-          report={null}
-          onAcknowledged={onPendingChanged}
-        />
-      ))}
       {!device ? (
         <p className="blockers">{t.needDevice}</p>
       ) : (
@@ -191,27 +195,40 @@ export function Rotation({
       {judged && !judged.refusal && (
         <p data-testid="judged">{fmt(t.strength, { rating: t.ratings[judged.rating], bits: judged.bits })}</p>
       )}
-      {problem && <ProblemText lang={lang} problem={problem} />}
-      {result && (
-        <div data-testid="rotate-result" className="outcome">
-          <p role="status" className="ok">
-            {fmt(t.done, { serial: result.serial })}
-          </p>
-          <p>{fmt(t.strength, { rating: t.ratings[result.strength.rating], bits: result.strength.bits })}</p>
-          {result.before.state === 'settled' && result.before.holds && (
-            <p>{fmt(t.settled, { holds: t.holds[result.before.holds] })}</p>
-          )}
-          {result.warnings.length > 0 && (
-            <ul className="warnings">
-              {result.warnings.map((w) => (
-                <li key={w} data-code={w}>
-                  {warningText(lang, w, w)}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <div ref={outcome} tabIndex={-1} data-focus-on-end data-testid="rotate-outcome">
+        {problem && <ProblemText lang={lang} problem={problem} />}
+        {result && (
+          <div data-testid="rotate-result" className="outcome">
+            <p role="status" className="ok">
+              {fmt(t.done, { serial: result.serial })}
+            </p>
+            <p>
+              {fmt(t.strength, { rating: t.ratings[result.strength.rating], bits: result.strength.bits })}
+            </p>
+            {result.before.state === 'settled' && result.before.holds && (
+              <p>{fmt(t.settled, { holds: t.holds[result.before.holds] })}</p>
+            )}
+            {result.warnings.length > 0 && (
+              <ul className="warnings">
+                {result.warnings.map((w) => (
+                  <li key={w} data-code={w}>
+                    {warningText(lang, w, w)}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+      </div>
+      {mine.map((p) => (
+        <SecretHandover
+          key={p.serial}
+          lang={lang}
+          pending={p}
+          report={null}
+          onAcknowledged={onPendingChanged}
+        />
+      ))}
     </section>
   );
 }
