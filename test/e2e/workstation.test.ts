@@ -198,7 +198,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     const confirm = dialog.getByRole('button', { name: `Factory reset ${SERIAL}` });
     await dialog.getByRole('textbox').fill('FOC0000WRONG');
     expect(await confirm.isDisabled()).toBe(true);
-    await checkScreen(page, '05-confirm-reset');
+    await checkScreen(page, '05-confirm-reset', { dark: true });
     await dialog.getByRole('textbox').fill(SERIAL);
     await confirm.click();
 
