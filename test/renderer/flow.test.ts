@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CredentialsCheck, ProvisionSummary } from '../../src/contract/index.js';
 import { FRESH_CHOICES, INITIAL_FLOW, flowReducer } from '../../src/renderer/views/wizard/flow.js';
-import { targetOf } from '../../src/renderer/views/wizard/ConnectPage.js';
+import { portLabel, targetOf } from '../../src/renderer/views/wizard/ConnectPage.js';
 import { activationCodeState } from '../../src/renderer/views/wizard/OptionsPage.js';
 import { expiring } from '../../src/renderer/views/Inventory.js';
 
@@ -58,6 +58,31 @@ describe('what the person types', () => {
     expect(targetOf('ssh', 'ssh://admin@10.0.0.5:2222')).toBe('ssh://admin@10.0.0.5:2222');
     expect(targetOf('sim', '')).toBe('sim:');
     expect(targetOf('sim', '?serial=FOC1')).toBe('sim:?serial=FOC1');
+  });
+
+  it('a port in the list shows its USB vendor and product, maker and serial number', () => {
+    expect(
+      portLabel({
+        path: '/dev/ttyACM0',
+        manufacturer: 'Cisco',
+        serialNumber: 'FOC2345X0AB',
+        vendorId: '05a6',
+        productId: '0009',
+        likelyConsole: true,
+        note: '',
+      }),
+    ).toBe('/dev/ttyACM0 — USB 05a6:0009 Cisco (FOC2345X0AB)');
+    expect(
+      portLabel({
+        path: '/dev/ttyS0',
+        manufacturer: null,
+        serialNumber: null,
+        vendorId: null,
+        productId: null,
+        likelyConsole: false,
+        note: '',
+      }),
+    ).toBe('/dev/ttyS0');
   });
 
   it('the activation code is judged as it is typed', () => {

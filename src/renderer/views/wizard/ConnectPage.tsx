@@ -17,7 +17,8 @@ export function targetOf(link: Link, text: string): string {
   return t === '' ? 'sim:' : /^sim:/i.test(t) ? t : `sim:${t}`;
 }
 
-function portLabel(p: PortInfo): string {
+/** A port as the dropdown names it: path, USB vendor:product, maker and serial number. */
+export function portLabel(p: PortInfo): string {
   const usb = p.vendorId ? ` — USB ${p.vendorId}:${p.productId ?? '????'}` : '';
   const who = p.manufacturer ? ` ${p.manufacturer}` : '';
   const serial = p.serialNumber ? ` (${p.serialNumber})` : '';
