@@ -218,6 +218,9 @@ export interface SecretJudgement {
   refusal: { code: string; message: string } | null;
 }
 
+/** The window's language, for the few words main shows itself (native dialogs). */
+export type AppLanguage = 'en' | 'ko';
+
 /** Where the app stands, for the status bar: keychain and journal. Never a secret. */
 export interface AppStatus {
   keychain: { ok: true; label: string } | { ok: false; code: string };
@@ -510,6 +513,12 @@ export const CHANNELS = {
     return { serial: string(o, 'serial', c, 64), withSecret: boolean(o, 'withSecret', c) };
   }),
   'app.status': channel<Record<string, never>, AppStatus>(empty('app.status')),
+  'app.language': channel<{ lang: AppLanguage }, null>((raw) => {
+    const c = 'app.language';
+    const o = object(raw, c);
+    only(o, ['lang'], c);
+    return { lang: oneOf(o, 'lang', ['en', 'ko'] as const, c) };
+  }),
   'inventory.export': channel<Record<string, never>, { name: string | null; rows: number }>(
     empty('inventory.export'),
   ),

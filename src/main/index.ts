@@ -48,17 +48,16 @@ export async function start(): Promise<void> {
   win = createMainWindow(appDir);
   // A generated secret the person has not acknowledged is lost with the app: closing asks first.
   win.on('close', (event) => {
-    const waiting = services.unacknowledged();
-    if (waiting.length === 0 || !win) return;
+    const question = services.quitQuestion();
+    if (question === null || !win) return;
     const answer = dialog.showMessageBoxSync(win, {
       type: 'warning',
-      buttons: ['Stay and save the secret', 'Quit anyway'],
+      buttons: question.buttons,
       defaultId: 0,
       cancelId: 0,
-      title: 'A new client secret is not saved yet',
-      message: `The new client secret of ${waiting.map((w) => w.serial).join(', ')} has not been acknowledged.`,
-      detail:
-        'It is in the keychain, but the device owner needs it. Stay, reveal it and confirm you saved it; if you quit, it can be read only from the keychain.',
+      title: question.title,
+      message: question.message,
+      detail: question.detail,
     });
     if (answer === 0) event.preventDefault();
   });

@@ -18,6 +18,7 @@ import type {
   HandoverFacts,
   InventoryView,
   ProvisionRequest,
+  AppLanguage,
   AppStatus,
   HandoverSaved,
   PendingSecret,
@@ -59,6 +60,7 @@ import { Journal } from './vault/journal.js';
 import { type SecretStore, openSecretStore } from './vault/secret-store.js';
 import type { StepPlan } from './workflows/engine.js';
 import { WorkflowError } from './workflows/errors.js';
+import { NATIVE_TEXT, type NativeText } from './native-text.js';
 import { toCsv } from './workflows/csv.js';
 import { provision } from './workflows/provision.js';
 import { rotateSecret } from './workflows/rotate.js';
@@ -125,6 +127,8 @@ export interface Services {
   handlers: Handlers;
   /** Devices with a generated secret the person has not acknowledged yet (the shell warns on quit). */
   unacknowledged(): { serial: string; source: RevealedSecret['source'] }[];
+  /** What to ask before the window closes, in the window's language; null: nothing waits. */
+  quitQuestion(): { title: string; message: string; detail: string; buttons: [string, string] } | null;
   /** Ends the device session and the training simulators. */
   dispose(): Promise<void>;
 }
@@ -138,22 +142,24 @@ interface Session {
 }
 
 const CONSOLE_KEEP = 5000;
-const DIALOG: Record<FileRole, Omit<FileDialogRequest, 'role'>> = {
-  certificate: {
-    title: 'Choose the device certificate',
-    filters: [
-      { name: 'Certificates', extensions: ['pem', 'crt', 'cer', 'der', 'p12', 'pfx'] },
-      { name: 'All files', extensions: ['*'] },
-    ],
-  },
-  key: {
-    title: 'Choose the private key',
-    filters: [
-      { name: 'Private keys', extensions: ['pem', 'key'] },
-      { name: 'All files', extensions: ['*'] },
-    ],
-  },
-};
+/** Main's file dialog for a role, in the window's language. */
+function dialogFor(role: FileRole, text: NativeText): Omit<FileDialogRequest, 'role'> {
+  return role === 'certificate'
+    ? {
+        title: text.chooseCertificate,
+        filters: [
+          { name: text.certificates, extensions: ['pem', 'crt', 'cer', 'der', 'p12', 'pfx'] },
+          { name: text.allFiles, extensions: ['*'] },
+        ],
+      }
+    : {
+        title: text.chooseKey,
+        filters: [
+          { name: text.privateKeys, extensions: ['pem', 'key'] },
+          { name: text.allFiles, extensions: ['*'] },
+        ],
+      };
+}
 
 const WEAK_MESSAGE =
   'This secret is too easy to guess (a common word, a short or repeated pattern): nothing was sent to the device. Choose a longer one, or let the app generate one.';
@@ -213,6 +219,7 @@ export function createServices(options: ServiceOptions): Services {
   /** The last handover facts per device, for the saved sheet. */
   const handovers = new Map<string, HandoverFacts>();
   let lastCheckOk = false;
+  let language: AppLanguage = 'en';
 
   const secrets = (): Promise<SecretStore> => {
     store ??= open().catch((e: unknown) => {
@@ -537,7 +544,7 @@ export function createServices(options: ServiceOptions): Services {
       }),
 
     'credentials.choose': async ({ role }) => {
-      const path = await options.dialog.openFile({ role, ...DIALOG[role] });
+      const path = await options.dialog.openFile({ role, ...dialogFor(role, NATIVE_TEXT[language]) });
       if (path === null) return null;
       files[role] = path;
       credentials = null;
@@ -722,12 +729,17 @@ export function createServices(options: ServiceOptions): Services {
       }
       if (!options.dialog.saveFile) return { name: null, withSecret };
       const path = await options.dialog.saveFile({
-        title: 'Save the handover report',
+        title: NATIVE_TEXT[language].saveHandover,
         defaultName: `handover-${serial}${withSecret ? '-with-secret' : ''}.txt`,
       });
       if (path === null) return { name: null, withSecret };
       await writeFileAtomic(path, handoverText(facts, secret), { mode: 0o600 });
       return { name: basename(path), withSecret };
+    },
+
+    'app.language': async ({ lang }) => {
+      language = lang;
+      return null;
     },
 
     'app.status': async (): Promise<AppStatus> => {
@@ -810,6 +822,16 @@ export function createServices(options: ServiceOptions): Services {
   return {
     handlers,
     unacknowledged: () => [...unrevealed.values()].map(({ serial, source }) => ({ serial, source })),
+    quitQuestion() {
+      if (unrevealed.size === 0) return null;
+      const t = NATIVE_TEXT[language];
+      return {
+        title: t.quitTitle,
+        message: t.quitMessage([...unrevealed.keys()].join(', ')),
+        detail: t.quitDetail,
+        buttons: [t.quitStay, t.quitLeave],
+      };
+    },
     async dispose() {
       current?.controller.abort();
       await closeSession();

@@ -24,6 +24,8 @@ export const api = {
     info: () => invoke('app.info', {}),
     /** Keychain and journal state, for the status bar. */
     status: () => invoke('app.status', {}),
+    /** The language the person chose, for the dialogs main shows itself. */
+    setLanguage: (lang: 'en' | 'ko') => invoke('app.language', { lang }),
   },
   blob: {
     inspect: (blob: string) => invoke('blob.inspect', { blob }),

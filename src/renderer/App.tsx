@@ -45,6 +45,8 @@ export function App() {
 
   useEffect(() => {
     document.documentElement.lang = lang;
+    // Main draws a few dialogs itself (files, the question on quit): they follow the window's language.
+    void api().app.setLanguage(lang);
   }, [lang]);
 
   async function refreshDevice(): Promise<void> {

@@ -283,9 +283,21 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() => page.getByTestId('reveal').getAttribute('data-serial')).toBe(SERIAL);
     // Closing the window asks first, naming the device.
     expect(recorded.windows[0]!.tryClose()).toBe(false);
-    expect(recorded.messageBoxes.at(-1)?.message).toBe(
-      `The new client secret of ${SERIAL} has not been acknowledged.`,
-    );
+    expect(recorded.messageBoxes.at(-1)).toEqual({
+      title: 'A new client secret is not saved yet',
+      message: `The new client secret of ${SERIAL} has not been acknowledged.`,
+      buttons: ['Stay and save the secret', 'Quit anyway'],
+    });
+    // In the window's language.
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('ko');
+    await eventually(() => {
+      recorded.windows[0]!.tryClose();
+      return recorded.messageBoxes.at(-1)?.message;
+    }).toBe(`${SERIAL}의 새 클라이언트 비밀이 아직 저장 확인되지 않았습니다.`);
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
+    // "Quit anyway" lets it close.
+    recorded.messageBoxAnswers.push(1);
+    await eventually(() => recorded.windows[0]!.tryClose()).toBe(true);
 
     await page.getByRole('button', { name: en.reveal.show }).click();
     const shown = page.getByTestId('new-secret');
@@ -720,6 +732,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(new Set(results.map((r) => r.channel))).toEqual(
       new Set([
         'app.info',
+        'app.language',
         'device.connect',
         'device.disconnect',
         'device.identify',
