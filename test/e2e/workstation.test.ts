@@ -21,7 +21,7 @@ import { createSimulator } from '../../src/simulator/index.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, FOREIGN_ORIGIN, reactStrings, startApp } from './harness.js';
-import { checkScreen } from './screens.js';
+import { SHOTS, checkScreen } from './screens.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
 
@@ -135,7 +135,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
   it('a technician provisions a sim: device: the reset is confirmed by typing the serial, progress and results come into view', async () => {
     await goPage(1);
-    await checkScreen(page, '01-connect');
+    await checkScreen(page, '01-connect', { shot: false });
     await connect('sim:');
     const facts = page.getByTestId('device-facts');
     await eventually(() => facts.locator('[data-field=serial]').textContent()).toBe(SERIAL);
@@ -212,6 +212,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(await page.getByTestId('run-progress').locator('[data-field=elapsed]').textContent()).toMatch(
       /^Elapsed 0:\d\d$/,
     );
+    await page.screenshot({ path: join(SHOTS, '05-running-en.png'), fullPage: true });
     await eventually(() => page.locator('li[data-step][data-status=done]').count(), 90_000).toBeGreaterThan(
       2,
     );

@@ -128,7 +128,13 @@ export function applyEvent(view: RunView, message: WorkflowEventMessage, at: num
       runId: message.runId,
       dryRun: e.dryRun,
       plan: e.steps,
-      steps: Object.fromEntries(e.steps.map((s) => [s.id, { status: 'pending' as const }])),
+      // A step the plan leaves out shows so from the start, not as waiting.
+      steps: Object.fromEntries(
+        e.steps.map((s): [string, StepView] => [
+          s.id,
+          s.included ? { status: 'pending' } : { status: 'skipped', reason: s.reason ?? '' },
+        ]),
+      ),
       warnings: [],
       notes: [],
     };
