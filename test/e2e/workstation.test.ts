@@ -17,13 +17,28 @@ import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { en } from '../../src/renderer/i18n/en.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
-import { createSimulator } from '../../src/simulator/index.js';
+import type * as Simulator from '../../src/simulator/index.js';
+import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, FOREIGN_ORIGIN, reactStrings, startApp } from './harness.js';
 import { SHOTS, checkScreen } from './screens.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
+
+/** The training simulators main makes, by serial number, so that a test can pull a device's cable. */
+const madeSims = vi.hoisted(() => new Map<string, RoomOsSimulator>());
+vi.mock('../../src/simulator/index.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Simulator>();
+  return {
+    ...real,
+    createSimulator: async (o: SimulatorOptions) => {
+      const sim = await real.createSimulator(o);
+      madeSims.set(o.serialNumber ?? '', sim);
+      return sim;
+    },
+  };
+});
 
 const SERIAL = 'FOC2345X0AB'; // the simulator's default serial number
 const CN = 'room-7.e2e.example';
@@ -43,6 +58,7 @@ const ALL_STEPS = [
   'handover',
 ];
 const STOP_SERIAL = 'FOCSTOPTEST';
+const CUT_SERIAL = 'FOCCUTTEST1';
 const GENERATED = /^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){6}$/;
 /** The steps' statuses and any failure, for a failed expectation's message. */
 async function stepsSeen(page: Page): Promise<string> {
@@ -69,7 +85,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
   let page: Page;
   let dir: string;
   let store: KeychainSecretStore;
-  const files = { cert: '', key: '', cert2: '', key2: '' };
+  const files = { cert: '', key: '', cert2: '', key2: '', cert3: '', key3: '' };
   /** Every secret the keychain held for the device, in order. */
   const stored: string[] = [];
   /** Secrets the window revealed (the one exception to "never in the renderer"). */
@@ -94,6 +110,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     files.key2 = join(dir, 'room-8.key.pem');
     await writeFile(files.cert2, second.certificatePem);
     await writeFile(files.key2, second.keyPem, { mode: 0o600 });
+    const third = await issueDeviceCert(pki, { cn: 'room-9.e2e.example' });
+    files.cert3 = join(dir, 'room-9.crt.pem');
+    files.key3 = join(dir, 'room-9.key.pem');
+    await writeFile(files.cert3, third.certificatePem);
+    await writeFile(files.key3, third.keyPem, { mode: 0o600 });
 
     app = await startApp();
     page = app.page;
@@ -101,7 +122,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
   afterAll(async () => {
     await app?.close();
-    for (const s of [SERIAL, 'FOCSX80TEST', STOP_SERIAL]) {
+    for (const s of [SERIAL, 'FOCSX80TEST', STOP_SERIAL, CUT_SERIAL]) {
       await store?.delete(s).catch(() => undefined);
       await store?.deletePending(s).catch(() => undefined);
     }
@@ -723,9 +744,35 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     stored.push(secret!);
   }, 150_000);
 
+  it('a failure after the device took the generated secret: it stays offered, through the resume', async () => {
+    await connect(`sim:?serial=${CUT_SERIAL}`);
+    await eventually(() =>
+      page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
+    ).toBe(CUT_SERIAL);
+    await chooseFiles(files.cert3, files.key3, 'room-9.crt.pem', 'room-9.key.pem');
+    await goPage(4);
+    // The cable comes out as the device gets the certificate, after it took the secret.
+    madeSims.get(CUT_SERIAL)!.setFaults({ dropOnCommand: 'Certificates Services Add' });
+    await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
+    const outcome = page.getByTestId('outcome');
+    await eventually(() => outcome.getAttribute('data-ok'), 90_000).toBe('false');
+    const failed = page.locator('li[data-status=failed]');
+    expect(await failed.getAttribute('data-step')).toBe('add-certificate');
+    expect(await failed.getByRole('alert').getAttribute('data-code')).toBe('ERR_DEVICE_DISCONNECTED');
+    const held = await store.get(CUT_SERIAL);
+    expect(held ?? '').toMatch(GENERATED);
+    await eventually(() => page.locator(`[data-testid=reveal][data-serial=${CUT_SERIAL}]`).count()).toBe(1);
+    // Resume (main logs in again) finishes the run; the same secret is still offered.
+    await page.getByRole('button', { name: en.wizard.resume }).click();
+    await eventually(() => outcome.getAttribute('data-ok'), 90_000).toBe('true');
+    expect(await store.get(CUT_SERIAL)).toBe(held);
+    expect(await page.locator(`[data-testid=reveal][data-serial=${CUT_SERIAL}]`).count()).toBe(1);
+    stored.push(held!);
+  }, 150_000);
+
   it('the renderer never receives a stored secret: every IPC result and event inspected', async () => {
     expect(app.pageErrors).toEqual([]);
-    expect(stored).toHaveLength(4);
+    expect(stored).toHaveLength(5);
     expect(revealed).toHaveLength(2);
     await app.delivered();
     const results = app.calls.map((c) => ({ channel: c.channel, json: JSON.stringify(c.result) }));
