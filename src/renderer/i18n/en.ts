@@ -382,6 +382,21 @@ export const en = {
     WARN_CHAIN_BROKEN:
       'The certificates in the file do not form one chain; the device gets only the ones on the chain.',
     WARN_CHAIN_CERT_EXPIRED: 'A CA certificate in the file has expired.',
+    WARN_LINE_LIMIT:
+      'This console carries short lines: the certificate goes wrapped over several lines if the device joins them (checked first). If it does not, the run stops before adding anything; then use SSH.',
+    WARN_HARDEN:
+      'SecurityAction Harden turns off every local user, including the one this tool logs in as: registration comes last, and afterwards the console is closed to the tool.',
+    WARN_HARDEN_NO_CONSOLE:
+      'The device no longer answers at the console after registering with Harden: check its identity in Control Hub.',
+    WARN_RESET_SKIPPED:
+      'The device already uses this certificate and holds the keychain’s secret: it is not reset again.',
+    WARN_ENCRYPTION_OPTION_OFF:
+      'The device has no Encryption option key: its identity cannot be used in encrypted meetings until the key is installed.',
+    WARN_NO_ACTIVE_IDENTITY:
+      'The device has no active external identity now; the new certificate becomes its first.',
+    WARN_OLD_CERT_KEPT:
+      'The old certificate was not added by this tool, so it is kept (deactivated) on the device.',
+    WARN_ROLLED_BACK: 'The old certificate is active again.',
     WARN_JOURNAL_TORN_TAIL:
       'The journal’s last line was cut off by a crash; it is repaired on the next write.',
     WARN_JOURNAL_HEAD_LAGS: 'The journal’s anchor is one record behind, as after a crash; nothing is lost.',
@@ -391,6 +406,25 @@ export const en = {
     ERR_JWE_BASE64URL: 'Part of this blob is damaged (a character that does not belong). Copy it again.',
     ERR_JWE_HEADER_NOT_JSON: 'The blob’s header cannot be read. Copy the blob again, whole.',
     ERR_JWE_DECRYPTION_FAILED: 'Decryption failed: the secret is wrong, or the blob was altered.',
+    ERR_JWE_ALG: 'The blob’s header names another algorithm than "dir", the only one the device takes.',
+    ERR_JWE_ENC: 'The blob’s encryption is not A128GCM or A256GCM, the only ones the device takes.',
+    ERR_JWE_KDF: 'The blob’s header has no usable cisco-kdf (salt and version): no key can be derived.',
+    ERR_JWE_KDF_VERSION: 'The blob’s cisco-kdf version is not "1", the only version.',
+    ERR_JWE_SALT_TOO_SHORT: 'The blob’s salt is shorter than the device requires.',
+    ERR_JWE_ACTION: 'The blob’s cisco-action is not add, populate, activate or deactivate.',
+    ERR_JWE_IV_LENGTH: 'The blob’s IV has the wrong length for AES-GCM.',
+    ERR_JWE_TAG_LENGTH: 'The blob’s tag has the wrong length for AES-GCM.',
+    ERR_JWE_ENCRYPTED_KEY_NOT_EMPTY:
+      'The blob’s second part must be empty: the key is derived from the secret.',
+    ERR_JWE_HEADER_ORDER: 'The blob’s header is not in the order the device expects.',
+    ERR_JWE_PAYLOAD_NOT_UTF8: 'The blob’s content is not text.',
+    ERR_KEY_PASSPHRASE_EMPTY: 'The passphrase is empty. Give one and keep it safe.',
+    ERR_ROTATE_NOT_APPLIED:
+      'The connection was lost before the device took the new secret; it still holds the current one (checked). Rotate again.',
+    ERR_JOURNAL_SECRET_REFUSED:
+      'The journal refused a record that looked like it held a secret. Please report it.',
+    ERR_JOURNAL_RECORD_INVALID: 'The journal refused a malformed record. Please report it.',
+    ERR_UNKNOWN: 'Something unexpected went wrong. Please report it.',
     ERR_INTERNAL: 'Something unexpected went wrong. Please report it.',
     ERR_IPC_BAD_INPUT: 'The window sent a request main could not accept. Please report it.',
     ERR_IPC_UNTRUSTED_SENDER:

@@ -379,6 +379,19 @@ export const ko: typeof en = {
     WARN_CERT_KEY_USAGE: '인증서의 키 용도에 ID에 필요한 디지털 서명이 없습니다.',
     WARN_CHAIN_BROKEN: '파일의 인증서들이 하나의 체인을 이루지 않습니다. 장치에는 체인에 있는 것만 보냅니다.',
     WARN_CHAIN_CERT_EXPIRED: '파일의 CA 인증서 하나가 만료되었습니다.',
+    WARN_LINE_LIMIT:
+      '이 콘솔은 긴 줄을 전달하지 못합니다. 장치가 줄을 이어 붙이면(먼저 확인) 인증서를 여러 줄로 나누어 보냅니다. 그렇지 않으면 아무것도 추가하기 전에 실행이 멈추니 SSH를 사용하십시오.',
+    WARN_HARDEN:
+      'SecurityAction Harden은 이 도구가 로그인하는 사용자를 포함해 모든 로컬 사용자를 끕니다. 등록은 마지막에 하며, 그 뒤에는 도구가 콘솔에 접속할 수 없습니다.',
+    WARN_HARDEN_NO_CONSOLE:
+      'Harden으로 등록한 뒤 장치가 콘솔에서 더 이상 응답하지 않습니다. Control Hub에서 ID를 확인하십시오.',
+    WARN_RESET_SKIPPED:
+      '장치가 이미 이 인증서를 쓰고 키체인의 비밀을 가지고 있으므로 다시 초기화하지 않습니다.',
+    WARN_ENCRYPTION_OPTION_OFF:
+      '장치에 암호화 옵션 키가 없습니다. 키를 설치하기 전에는 암호화된 회의에서 이 ID를 쓸 수 없습니다.',
+    WARN_NO_ACTIVE_IDENTITY: '장치에 지금 활성 외부 ID가 없습니다. 새 인증서가 첫 ID가 됩니다.',
+    WARN_OLD_CERT_KEPT: '이전 인증서는 이 도구가 추가한 것이 아니므로 장치에 (비활성 상태로) 남겨 둡니다.',
+    WARN_ROLLED_BACK: '이전 인증서가 다시 활성화되었습니다.',
     WARN_JOURNAL_TORN_TAIL: '충돌로 저널의 마지막 줄이 잘렸습니다. 다음 기록 때 복구됩니다.',
     WARN_JOURNAL_HEAD_LAGS: '충돌 후처럼 저널의 앵커가 한 기록 뒤처져 있습니다. 잃은 것은 없습니다.',
   },
@@ -388,6 +401,25 @@ export const ko: typeof en = {
     ERR_JWE_BASE64URL: 'JWE 데이터 일부가 손상되었습니다(허용되지 않는 문자). 다시 복사하십시오.',
     ERR_JWE_HEADER_NOT_JSON: 'JWE 데이터의 헤더를 읽을 수 없습니다. JWE 데이터 전체를 다시 복사하십시오.',
     ERR_JWE_DECRYPTION_FAILED: '복호화에 실패했습니다. 비밀이 틀렸거나 JWE 데이터이 변경되었습니다.',
+    ERR_JWE_ALG: 'JWE 데이터의 헤더가 장치가 받는 유일한 알고리즘 "dir"이 아닌 것을 지정합니다.',
+    ERR_JWE_ENC: 'JWE 데이터의 암호화 방식이 장치가 받는 A128GCM이나 A256GCM이 아닙니다.',
+    ERR_JWE_KDF: 'JWE 데이터의 헤더에 쓸 수 있는 cisco-kdf(솔트와 버전)가 없어 키를 만들 수 없습니다.',
+    ERR_JWE_KDF_VERSION: 'JWE 데이터의 cisco-kdf 버전이 유일한 버전인 "1"이 아닙니다.',
+    ERR_JWE_SALT_TOO_SHORT: 'JWE 데이터의 솔트가 장치가 요구하는 길이보다 짧습니다.',
+    ERR_JWE_ACTION: 'JWE 데이터의 cisco-action이 add, populate, activate, deactivate 중 하나가 아닙니다.',
+    ERR_JWE_IV_LENGTH: 'JWE 데이터의 IV 길이가 AES-GCM에 맞지 않습니다.',
+    ERR_JWE_TAG_LENGTH: 'JWE 데이터의 태그 길이가 AES-GCM에 맞지 않습니다.',
+    ERR_JWE_ENCRYPTED_KEY_NOT_EMPTY:
+      'JWE 데이터의 두 번째 부분은 비어 있어야 합니다. 키는 비밀에서 만들어집니다.',
+    ERR_JWE_HEADER_ORDER: 'JWE 데이터의 헤더가 장치가 기대하는 순서가 아닙니다.',
+    ERR_JWE_PAYLOAD_NOT_UTF8: 'JWE 데이터의 내용이 텍스트가 아닙니다.',
+    ERR_KEY_PASSPHRASE_EMPTY: '패스프레이즈가 비어 있습니다. 패스프레이즈를 정하고 안전하게 보관하십시오.',
+    ERR_ROTATE_NOT_APPLIED:
+      '장치가 새 비밀을 받기 전에 연결이 끊겼습니다. 장치는 여전히 현재 비밀을 가지고 있습니다(확인함). 다시 교체하십시오.',
+    ERR_JOURNAL_SECRET_REFUSED:
+      '저널이 비밀을 담은 것으로 보이는 기록을 거부했습니다. 개발팀에 알려 주십시오.',
+    ERR_JOURNAL_RECORD_INVALID: '저널이 잘못된 기록을 거부했습니다. 개발팀에 알려 주십시오.',
+    ERR_UNKNOWN: '예기치 않은 오류가 발생했습니다. 개발팀에 알려 주십시오.',
     ERR_INTERNAL: '예기치 않은 오류가 발생했습니다. 개발팀에 알려 주십시오.',
     ERR_IPC_BAD_INPUT: '창이 보낸 요청을 받아들일 수 없었습니다. 개발팀에 알려 주십시오.',
     ERR_IPC_UNTRUSTED_SENDER: '이 요청은 애플리케이션 자체 창에서 온 것이 아니어서 거부되었습니다.',
