@@ -98,7 +98,8 @@ export const en = {
     warnings: 'Warnings',
     optionsHeading: 'Options',
     secretLegend: 'Client secret',
-    secretGenerate: 'Generate a strong secret (recommended; shown once at the end)',
+    secretGenerate:
+      'Generate a strong secret (recommended; offered at the end until you confirm you saved it)',
     secretGiven: 'Use a secret I type',
     secretValue: 'Secret to populate',
     enc: 'Blob encryption',

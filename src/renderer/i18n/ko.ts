@@ -100,7 +100,7 @@ export const ko: typeof en = {
     warnings: '경고',
     optionsHeading: '옵션',
     secretLegend: '클라이언트 비밀',
-    secretGenerate: '강력한 비밀 생성 (권장, 끝에 한 번 표시)',
+    secretGenerate: '강력한 비밀 생성 (권장, 저장을 확인할 때까지 끝에 표시)',
     secretGiven: '직접 입력한 비밀 사용',
     secretValue: '설정할 비밀',
     enc: 'JWE 데이터 암호화',
@@ -119,9 +119,9 @@ export const ko: typeof en = {
       RemoteSupportUser: '원격 지원 사용자',
     },
     keepNever:
-      '무엇을 유지하든 항상 지워지는 것: 로컬 사용자와 암호, 시스템 이름, Webex 등록, 클라이언트 암호.',
+      '무엇을 유지하든 항상 지워지는 것: 로컬 사용자와 암호, 시스템 이름, Webex 등록, 클라이언트 비밀.',
     registerFirst:
-      '먼저 등록(등록된 뒤에만 클라이언트 암호를 받는 장치용): 활성화 코드가 필요하며 SecurityAction NoAction으로 등록합니다.',
+      '먼저 등록(등록된 뒤에만 클라이언트 비밀를 받는 장치용): 활성화 코드가 필요하며 SecurityAction NoAction으로 등록합니다.',
     restoreName: '나중에 백업에서 장치 이름 복원',
     activationCode: 'Webex 활성화 코드 (선택)',
     allowPlain: '첫 비밀을 네트워크(SSH)로 평문 전송 허용',
@@ -490,9 +490,9 @@ export const ko: typeof en = {
     ERR_WORKFLOW_CHAIN_CERTIFICATE:
       '그 지문은 ID 자체가 아니라 체인(CA) 인증서의 것입니다. ID 인증서의 지문을 지정하십시오.',
     ERR_WORKFLOW_NEEDS_REGISTRATION:
-      '장치는 Webex에 등록된 뒤에만 클라이언트 암호를 받습니다. 등록 먼저 순서를 사용하십시오: 등록한 다음 채우기, 추가, 활성화, 확인.',
+      '장치는 Webex에 등록된 뒤에만 클라이언트 비밀를 받습니다. 등록 먼저 순서를 사용하십시오: 등록한 다음 채우기, 추가, 활성화, 확인.',
     ERR_WORKFLOW_POPULATE_REFUSED:
-      '장치가 첫 클라이언트 암호를 도구가 모르는 문구로 거부했습니다(아래 참조). 문구를 읽고, 장치에 암호가 있으면 초기화하고, 등록을 요구하면 먼저 등록하십시오.',
+      '장치가 첫 클라이언트 비밀를 도구가 모르는 문구로 거부했습니다(아래 참조). 문구를 읽고, 장치에 비밀이 있으면 초기화하고, 등록을 요구하면 먼저 등록하십시오.',
     ERR_WORKFLOW_REGISTRATION_FAILED:
       'Webex 등록에 실패했습니다. 활성화 코드(한 번만 쓰이며 만료됨)와 장치 네트워크를 확인한 뒤 이 단계를 다시 실행하십시오.',
     ERR_WORKFLOW_DEVICE_HARDENED:
