@@ -7,19 +7,27 @@ import type { BlobInfo } from '../core/jwe/types.js';
 import type { CheckResult } from '../core/pki/check.js';
 import type { StrengthRating } from '../core/secret/strength.js';
 import type { DeviceIdentity } from '../core/xapi/results.js';
-import type { PortInfo } from '../main/device/serial.js';
-import type { TranscriptEntry } from '../main/device/transcript.js';
-import type { Inventory } from '../main/vault/inventory.js';
-import type { VerifyReport } from '../main/vault/journal.js';
-import type { ErrorInfo, StepPlan, StepResult, WorkflowEvent } from '../main/workflows/engine.js';
-import type { MeetingReport, MeetingUpdate } from '../main/workflows/meeting.js';
+import type {
+  ErrorInfo,
+  Inventory,
+  PortInfo,
+  Said,
+  StepPlan,
+  StepResult,
+  TranscriptEntry,
+  VerifyReport,
+  WorkflowEvent,
+  MeetingReport,
+  MeetingUpdate,
+} from './shapes.js';
+
+export type * from './shapes.js';
 
 /** Expected failures travel as data; the renderer maps `code` to words in the user's language. */
 export type IpcResult<T> =
   { ok: true; value: T } | { ok: false; code: string; message: string; details?: Record<string, unknown> };
 
-export type { PortInfo, DeviceIdentity, StepPlan, StepResult, WorkflowEvent, ErrorInfo, VerifyReport };
-export type { MeetingReport, MeetingUpdate };
+export type { DeviceIdentity };
 
 export interface AppInfo {
   name: string;
@@ -74,10 +82,12 @@ export interface ProvisionRequest {
   /** Back up the configuration to a file in the data folder first. */
   backup: boolean;
   /**
-   * Factory reset first; `confirmed` is the person's explicit confirmation and must be true. `keep`: what
-   * the reset keeps (the schema's Keep items; none when absent).
+   * Factory reset first; `confirmed` is the person's explicit confirmation and must be true, and `serial`
+   * the serial number they typed to confirm it: main refuses the run when it is not the connected
+   * device's (a confirmation never carries over to another device). `keep`: what the reset keeps (the
+   * schema's Keep items; none when absent).
    */
-  factoryReset: { confirmed: boolean; keep?: FactoryResetKeepItem[] } | null;
+  factoryReset: { confirmed: boolean; serial: string; keep?: FactoryResetKeepItem[] } | null;
   /**
    * Register first (SecurityAction NoAction), then populate, add, activate and verify: for a device that
    * takes a client secret only once registered. Needs `activationCode`. Absent: the standard order.
@@ -134,13 +144,19 @@ export interface ProvisionSummary {
   plan: StepPlan[];
   steps: StepResult[];
   warnings: { id: string; code: string; message: string }[];
-  /** What the steps said along the way (a resume, a restart), in main's words. */
-  notes: string[];
+  /** What the steps said along the way (a resume, a restart): main's words and their code. */
+  notes: RunNote[];
   error?: ErrorInfo;
   report?: HandoverFacts;
   backupFile?: string;
   /** A generated secret is ready to be shown once. */
   secretToReveal: boolean;
+}
+
+/** A note a step gave: English text (the CLI's) and, for the window, a code with its values. */
+export interface RunNote {
+  text: string;
+  said?: Said;
 }
 
 /** Progress of a running workflow, main → renderer on `WORKFLOW_EVENT_CHANNEL`. */
@@ -171,11 +187,54 @@ export interface RotateSummary {
   before: { state: 'clean' | 'settled'; holds?: 'new' | 'previous' };
 }
 
-/** The fresh secret, once: main forgets it as it hands it over. */
+/**
+ * The fresh secret: main keeps it in memory (it is in the keychain too) until the person says it is
+ * saved (`secret.acknowledge`), across stops, failures, resumes and other screens.
+ */
 export interface RevealedSecret {
   serial: string;
   source: 'provision' | 'rotate';
   secret: string;
+}
+
+/** A generated secret that waits to be acknowledged: its device and when it was made, never the secret. */
+export interface PendingSecret {
+  serial: string;
+  source: RevealedSecret['source'];
+  /** ISO 8601. */
+  since: string;
+  productId: string | null;
+  /** The target it was made on (never holds a password). */
+  target: string;
+  /** Characters in the secret's last group, for the "type the last group" confirmation. */
+  lastGroupLength: number;
+}
+
+/** What main thinks of a typed secret, before anything is sent to a device. */
+export interface SecretJudgement {
+  bits: number;
+  rating: StrengthRating;
+  /** Codes (WARN_SECRET_WEAK, …) the window translates. */
+  warnings: string[];
+  /** A refusal: the device would not take it, or the app will not send it (ERR_APP_SECRET_WEAK). */
+  refusal: { code: string; message: string } | null;
+}
+
+/** The window's language, for the few words main shows itself (native dialogs). */
+export type AppLanguage = 'en' | 'ko';
+
+/** Where the app stands, for the status bar: keychain and journal. Never a secret. */
+export interface AppStatus {
+  keychain: { ok: true; label: string } | { ok: false; code: string };
+  journal: { records: number; ok: boolean; code: string | null };
+  pendingSecrets: number;
+}
+
+/** The handover sheet written to a file the person chose (main's save dialog). */
+export interface HandoverSaved {
+  /** The file's name without its folder; null when the person cancelled. */
+  name: string | null;
+  withSecret: boolean;
 }
 
 export interface InventoryView extends Inventory {
@@ -406,8 +465,8 @@ export const CHANNELS = {
     let factoryReset: ProvisionRequest['factoryReset'] = null;
     if (o.factoryReset !== null) {
       const f = object(o.factoryReset, c, 'factoryReset');
-      only(f, ['confirmed', 'keep'], c);
-      factoryReset = { confirmed: boolean(f, 'confirmed', c) };
+      only(f, ['confirmed', 'keep', 'serial'], c);
+      factoryReset = { confirmed: boolean(f, 'confirmed', c), serial: string(f, 'serial', c, 64) };
       if (f.keep !== undefined) {
         if (!Array.isArray(f.keep) || f.keep.length > FACTORY_RESET_KEEP_ITEMS.length)
           throw new ContractError(`${c}: factoryReset.keep must be a list of Keep items`);
@@ -450,11 +509,53 @@ export const CHANNELS = {
       enc: oneOf(o, 'enc', ENCS, c),
     };
   }),
-  'secret.reveal': channel<{ source: RevealedSecret['source'] }, RevealedSecret>((raw) => {
+  'secret.reveal': channel<{ source: RevealedSecret['source']; serial?: string }, RevealedSecret>((raw) => {
     const c = 'secret.reveal';
     const o = object(raw, c);
-    only(o, ['source'], c);
-    return { source: oneOf(o, 'source', ['provision', 'rotate'] as const, c) };
+    only(o, ['source', 'serial'], c);
+    const serial = optionalString(o, 'serial', c, 64);
+    return {
+      source: oneOf(o, 'source', ['provision', 'rotate'] as const, c),
+      ...(serial !== null ? { serial } : {}),
+    };
+  }),
+  'secret.pending': channel<Record<string, never>, PendingSecret[]>(empty('secret.pending')),
+  'secret.acknowledge': channel<{ serial: string; lastGroup: string }, { acknowledged: true }>((raw) => {
+    const c = 'secret.acknowledge';
+    const o = object(raw, c);
+    only(o, ['serial', 'lastGroup'], c);
+    return { serial: string(o, 'serial', c, 64), lastGroup: string(o, 'lastGroup', c, SECRET_MAX) };
+  }),
+  'secret.judge': channel<{ value: string; route: 'plain' | 'blob' }, SecretJudgement>((raw) => {
+    const c = 'secret.judge';
+    const o = object(raw, c);
+    only(o, ['value', 'route'], c);
+    return {
+      value: string(o, 'value', c, SECRET_MAX),
+      route: oneOf(o, 'route', ['plain', 'blob'] as const, c),
+    };
+  }),
+  'handover.save': channel<{ serial: string; withSecret: boolean }, HandoverSaved>((raw) => {
+    const c = 'handover.save';
+    const o = object(raw, c);
+    only(o, ['serial', 'withSecret'], c);
+    return { serial: string(o, 'serial', c, 64), withSecret: boolean(o, 'withSecret', c) };
+  }),
+  'app.status': channel<Record<string, never>, AppStatus>(empty('app.status')),
+  'app.language': channel<{ lang: AppLanguage }, null>((raw) => {
+    const c = 'app.language';
+    const o = object(raw, c);
+    only(o, ['lang'], c);
+    return { lang: oneOf(o, 'lang', ['en', 'ko'] as const, c) };
+  }),
+  'inventory.export': channel<Record<string, never>, { name: string | null; rows: number }>(
+    empty('inventory.export'),
+  ),
+  'secret.copy': channel<{ serial: string }, { clearAfterSeconds: number }>((raw) => {
+    const c = 'secret.copy';
+    const o = object(raw, c);
+    only(o, ['serial'], c);
+    return { serial: string(o, 'serial', c, 64) };
   }),
   'inventory.list': channel<Record<string, never>, InventoryView>(empty('inventory.list')),
   'journal.verify': channel<Record<string, never>, VerifyReport>(empty('journal.verify')),

@@ -2,7 +2,7 @@
  * The Electron shell: the only module (with window.ts) that imports electron. It wires the window, IPC,
  * the file dialog and the progress events to services that run in plain Node.
  */
-import { type BrowserWindow, app, dialog, ipcMain } from 'electron';
+import { type BrowserWindow, app, clipboard, dialog, ipcMain } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WORKFLOW_EVENT_CHANNEL } from '../contract/index.js';
@@ -29,17 +29,38 @@ export async function start(): Promise<void> {
       const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    async saveFile(request) {
+      const options = { title: request.title, defaultPath: request.defaultName };
+      const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+      return result.canceled ? null : (result.filePath ?? null);
+    },
   };
   const services = createServices({
     version: app.getVersion(),
     platform: process.platform,
     dialog: fileDialog,
+    clipboard,
     emit: (message) => {
       if (win && !win.isDestroyed()) win.webContents.send(WORKFLOW_EVENT_CHANNEL, message);
     },
   });
   registerIpc(ipcMain, services.handlers, (url) => url.startsWith(urlPrefix));
   win = createMainWindow(appDir);
+  // A generated secret the person has not acknowledged is lost with the app: closing asks first.
+  win.on('close', (event) => {
+    const question = services.quitQuestion();
+    if (question === null || !win) return;
+    const answer = dialog.showMessageBoxSync(win, {
+      type: 'warning',
+      buttons: question.buttons,
+      defaultId: 0,
+      cancelId: 0,
+      title: question.title,
+      message: question.message,
+      detail: question.detail,
+    });
+    if (answer === 0) event.preventDefault();
+  });
   app.on('window-all-closed', () => {
     void services.dispose().finally(() => app.quit());
   });

@@ -19,14 +19,21 @@ import type {
   InventoryView,
   MeetingView,
   ProvisionRequest,
+  AppLanguage,
+  AppStatus,
+  HandoverSaved,
+  PendingSecret,
   ProvisionSummary,
   RevealedSecret,
+  RunNote,
+  SecretJudgement,
   SecretPresence,
   WorkflowEventMessage,
 } from '../contract/index.js';
 import { ProvisionerError, isProvisionerError } from '../core/errors.js';
 import { inspect } from '../core/jwe/index.js';
 import { checkActivationCode, checkConsoleValue } from '../core/xapi/index.js';
+import { checkSecret } from '../core/secret/check.js';
 import {
   type Credentials,
   type CredentialsInput,
@@ -54,6 +61,8 @@ import { Journal } from './vault/journal.js';
 import { type SecretStore, openSecretStore } from './vault/secret-store.js';
 import type { StepPlan } from './workflows/engine.js';
 import { WorkflowError } from './workflows/errors.js';
+import { NATIVE_TEXT, type NativeText } from './native-text.js';
+import { toCsv } from './workflows/csv.js';
 import { provision } from './workflows/provision.js';
 import { rotateSecret } from './workflows/rotate.js';
 import { type MeetingReport, type MeetingUpdate, MeetingWatch } from './workflows/meeting.js';
@@ -66,6 +75,12 @@ export const APP_ERROR_CODES = [
   'ERR_APP_CREDENTIALS_UNCHECKED',
   'ERR_APP_OPTIONS',
   'ERR_APP_NOTHING_TO_REVEAL',
+  'ERR_APP_ACK_MISMATCH',
+  'ERR_APP_SECRET_WEAK',
+  'ERR_APP_RESET_NOT_THIS_DEVICE',
+  'ERR_APP_CREDENTIALS_REFUSED',
+  'ERR_APP_NO_REPORT',
+  'ERR_APP_NO_CLIPBOARD',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 export class AppError extends ProvisionerError<AppErrorCode> {}
@@ -77,9 +92,11 @@ export interface FileDialogRequest {
   filters: { name: string; extensions: string[] }[];
 }
 
-/** Main's file dialog: the path the person chose, or null when they cancelled. */
+/** Main's file dialogs: the path the person chose, or null when they cancelled. */
 export interface FileDialog {
   openFile(request: FileDialogRequest): Promise<string | null>;
+  /** Where to save a file (the handover sheet); absent in a shell without one. */
+  saveFile?(request: { title: string; defaultName: string }): Promise<string | null>;
 }
 
 export interface ServiceOptions {
@@ -94,14 +111,26 @@ export interface ServiceOptions {
   listPorts?: () => Promise<PortInfo[]>;
   /** How long a training simulator takes to restart after a factory reset (default 800 ms). */
   simRebootDelayMs?: number;
+  /** Where Copy puts a secret; absent: Copy is refused. */
+  clipboard?: ClipboardLike;
+  /** How long a copied secret stays on the clipboard (default 60 s). */
+  clipboardClearMs?: number;
   /** Makes a training simulator (default: the built-in one); tests reach the device through it. */
   createSimulator?: (options: SimulatorOptions) => Promise<RoomOsSimulator>;
-  /** How long an unrevealed generated secret waits in memory (default 15 minutes; it is in the keychain). */
-  revealTtlMs?: number;
+}
+
+/** The system clipboard (Electron's `clipboard` in the shell). */
+export interface ClipboardLike {
+  writeText(text: string): void | Promise<void>;
+  readText(): string | Promise<string>;
 }
 
 export interface Services {
   handlers: Handlers;
+  /** Devices with a generated secret the person has not acknowledged yet (the shell warns on quit). */
+  unacknowledged(): { serial: string; source: RevealedSecret['source'] }[];
+  /** What to ask before the window closes, in the window's language; null: nothing waits. */
+  quitQuestion(): { title: string; message: string; detail: string; buttons: [string, string] } | null;
   /** Ends the device session and the training simulators. */
   dispose(): Promise<void>;
 }
@@ -110,26 +139,64 @@ interface Session {
   device: RoomOsDevice;
   target: Target;
   serial: string;
+  productId: string | null;
   unsubscribe: () => void;
 }
 
 const CONSOLE_KEEP = 5000;
-const DIALOG: Record<FileRole, Omit<FileDialogRequest, 'role'>> = {
-  certificate: {
-    title: 'Choose the device certificate',
-    filters: [
-      { name: 'Certificates', extensions: ['pem', 'crt', 'cer', 'der', 'p12', 'pfx'] },
-      { name: 'All files', extensions: ['*'] },
-    ],
-  },
-  key: {
-    title: 'Choose the private key',
-    filters: [
-      { name: 'Private keys', extensions: ['pem', 'key'] },
-      { name: 'All files', extensions: ['*'] },
-    ],
-  },
-};
+/** Main's file dialog for a role, in the window's language. */
+function dialogFor(role: FileRole, text: NativeText): Omit<FileDialogRequest, 'role'> {
+  return role === 'certificate'
+    ? {
+        title: text.chooseCertificate,
+        filters: [
+          { name: text.certificates, extensions: ['pem', 'crt', 'cer', 'der', 'p12', 'pfx'] },
+          { name: text.allFiles, extensions: ['*'] },
+        ],
+      }
+    : {
+        title: text.chooseKey,
+        filters: [
+          { name: text.privateKeys, extensions: ['pem', 'key'] },
+          { name: text.allFiles, extensions: ['*'] },
+        ],
+      };
+}
+
+const WEAK_MESSAGE =
+  'This secret is too easy to guess (a common word, a short or repeated pattern): nothing was sent to the device. Choose a longer one, or let the app generate one.';
+
+/** Refuses a weak typed secret before anything is sent; throws the checks' own refusals too. */
+function refuseWeak(value: string, route: 'plain' | 'blob'): void {
+  const check = checkSecret(value, route);
+  if (check.strength.rating === 'weak') throw new AppError('ERR_APP_SECRET_WEAK', WEAK_MESSAGE);
+}
+
+/** A device-sourced cell a spreadsheet would run as a formula is written as text. */
+function spreadsheetSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** The handover sheet as plain text; the secret only when the person asked for a sheet with it. */
+function handoverText(r: HandoverFacts, secret: string | undefined): string {
+  const lines = [
+    'E2EE identity handover report',
+    '',
+    `Device:        ${r.productId}`,
+    `Serial number: ${r.serialNumber}`,
+    `Software:      ${r.softwareVersion}`,
+    `Identity (CN): ${r.identity}`,
+    `Fingerprint:   ${r.fingerprint}`,
+    `Valid until:   ${r.notAfter}`,
+    `Encryption:    ${r.enc}`,
+    `Provisioned:   ${r.provisionedAt}`,
+    `Registered:    ${r.registered ? 'yes' : 'no'}`,
+  ];
+  if (secret !== undefined) {
+    lines.push('', `Client secret: ${secret}`, '', 'Keep this sheet safe: the secret unlocks the device.');
+  }
+  return lines.join('\n') + '\n';
+}
 
 /** Builds the handlers and the state they share (one device session, one workflow at a time). */
 export function createServices(options: ServiceOptions): Services {
@@ -154,7 +221,15 @@ export function createServices(options: ServiceOptions): Services {
   let credentials: Credentials | null = null;
   let lastFailed: { request: ProvisionRequest; backupFile?: string } | null = null;
   let current: { controller: AbortController } | null = null;
-  let reveal: (RevealedSecret & { timer: NodeJS.Timeout }) | null = null;
+  /**
+   * Generated secrets the device holds (or may hold) and the person has not acknowledged, by serial:
+   * kept until acknowledged, whatever else happens (stop, failure, resume, another device, another screen).
+   */
+  const unrevealed = new Map<string, RevealedSecret & Omit<PendingSecret, 'lastGroupLength'>>();
+  /** The last handover facts per device, for the saved sheet. */
+  const handovers = new Map<string, HandoverFacts>();
+  let lastCheckOk = false;
+  let language: AppLanguage = 'en';
 
   const secrets = (): Promise<SecretStore> => {
     store ??= open().catch((e: unknown) => {
@@ -195,16 +270,21 @@ export function createServices(options: ServiceOptions): Services {
     }
   }
 
-  function dropReveal(): void {
-    if (reveal) clearTimeout(reveal.timer);
-    reveal = null;
+  /** A newer secret for the same device replaces an older one: the device holds only the newest. */
+  function keepForReveal(s: Session, source: RevealedSecret['source'], secret: string): void {
+    unrevealed.delete(s.serial);
+    unrevealed.set(s.serial, {
+      serial: s.serial,
+      source,
+      secret,
+      since: new Date().toISOString(),
+      productId: s.productId,
+      target: describeTarget(s.target),
+    });
   }
 
-  function keepForReveal(serial: string, source: RevealedSecret['source'], secret: string): void {
-    dropReveal();
-    const timer = setTimeout(dropReveal, options.revealTtlMs ?? 15 * 60_000);
-    timer.unref();
-    reveal = { serial, source, secret, timer };
+  function lastGroup(secret: string): string {
+    return secret.split('-').at(-1) ?? secret;
   }
 
   /**
@@ -257,6 +337,7 @@ export function createServices(options: ServiceOptions): Services {
   async function sessionInfo(s: Session): Promise<DeviceSessionInfo> {
     const identity = await s.device.identify();
     s.serial = identity.serialNumber;
+    s.productId = identity.productId || null;
     return {
       target: describeTarget(s.target),
       link: s.target.kind,
@@ -288,7 +369,6 @@ export function createServices(options: ServiceOptions): Services {
     await stopMeeting();
     const s = session;
     session = null;
-    dropReveal();
     if (!s) return;
     await s.device.close().catch(() => undefined);
     s.unsubscribe();
@@ -323,6 +403,20 @@ export function createServices(options: ServiceOptions): Services {
         'Choose the certificate (and its key, when it is a separate file) and check them before provisioning.',
       );
     }
+    if (!request.dryRun && !lastCheckOk) {
+      throw new AppError(
+        'ERR_APP_CREDENTIALS_REFUSED',
+        'The certificate check says the device would refuse these files; fix what it lists, check again, then provision.',
+      );
+    }
+    if (!request.dryRun && request.factoryReset && request.factoryReset.serial.trim() !== s.serial) {
+      throw new AppError(
+        'ERR_APP_RESET_NOT_THIS_DEVICE',
+        `The factory reset was confirmed for ${JSON.stringify(request.factoryReset.serial.trim())}, not for the connected device ${s.serial}; confirm it again for this device.`,
+        { serial: s.serial },
+      );
+    }
+    if (request.secret.mode === 'given' && !request.dryRun) refuseWeak(request.secret.value, 'plain');
     if (request.restoreName && !request.backup) {
       throw new AppError('ERR_APP_OPTIONS', 'Restoring the device name needs the configuration backup.');
     }
@@ -343,7 +437,7 @@ export function createServices(options: ServiceOptions): Services {
     const controller = new AbortController();
     current = { controller };
     let plan: StepPlan[] = [];
-    const notes: string[] = [];
+    const notes: RunNote[] = [];
     try {
       const result = await provision(
         { device: s.device, secrets: secretStore, journal: journalStore },
@@ -377,12 +471,14 @@ export function createServices(options: ServiceOptions): Services {
           runId,
           onEvent: (event) => {
             if (event.type === 'plan') plan = event.steps;
-            if (event.type === 'info') notes.push(event.message);
+            if (event.type === 'info')
+              notes.push({ text: event.message, ...(event.said ? { said: event.said } : {}) });
             options.emit({ workflow: 'provision', runId, event });
           },
         },
       );
-      if (result.newSecret !== undefined) keepForReveal(s.serial, 'provision', result.newSecret);
+      const held = result.newSecret ?? result.heldSecret;
+      if (held !== undefined) keepForReveal(s, 'provision', held);
       if (!request.dryRun) {
         lastFailed = result.ok ? null : { request, ...(backupFile ? { backupFile } : {}) };
       }
@@ -391,6 +487,7 @@ export function createServices(options: ServiceOptions): Services {
         // The report may hold the secret only when asked for a handover file; the window never asks.
         const { clientSecret: _never, ...facts } = result.report;
         report = facts;
+        handovers.set(facts.serialNumber, facts);
       }
       return {
         runId,
@@ -403,7 +500,7 @@ export function createServices(options: ServiceOptions): Services {
         ...(result.error ? { error: result.error } : {}),
         ...(report ? { report } : {}),
         ...(backupFile && !request.dryRun ? { backupFile } : {}),
-        secretToReveal: result.newSecret !== undefined,
+        secretToReveal: held !== undefined,
       };
     } finally {
       current = null;
@@ -439,7 +536,7 @@ export function createServices(options: ServiceOptions): Services {
             acceptNewHostKey: (info) => hostKey !== undefined && info.fingerprint === hostKey,
             ...(target.kind === 'sim' ? { simulator: await trainingSim(target) } : {}),
           });
-          session = { device, target, serial: '', unsubscribe };
+          session = { device, target, serial: '', productId: null, unsubscribe };
         } catch (e) {
           unsubscribe();
           throw e;
@@ -531,10 +628,11 @@ export function createServices(options: ServiceOptions): Services {
       }),
 
     'credentials.choose': async ({ role }) => {
-      const path = await options.dialog.openFile({ role, ...DIALOG[role] });
+      const path = await options.dialog.openFile({ role, ...dialogFor(role, NATIVE_TEXT[language]) });
       if (path === null) return null;
       files[role] = path;
       credentials = null;
+      lastCheckOk = false;
       return { role, name: basename(path) };
     },
 
@@ -548,7 +646,9 @@ export function createServices(options: ServiceOptions): Services {
         ...(passphrase !== null && passphrase !== '' ? { passphrase } : {}),
       };
       credentials = null;
+      lastCheckOk = false;
       const check = inspectCredentials(input);
+      lastCheckOk = check.ok;
       try {
         credentials = readCredentials(input);
       } catch {
@@ -584,6 +684,8 @@ export function createServices(options: ServiceOptions): Services {
     'secret.rotate': (request) =>
       exclusive(async () => {
         const s = requireSession();
+        // Judged before anything reaches the device: a weak secret is refused here, not regretted later.
+        if (request.newSecret.mode === 'given') refuseWeak(request.newSecret.value, 'blob');
         const [secretStore, journalStore] = await Promise.all([secrets(), records()]);
         const given = request.currentSecret;
         const device = s.device;
@@ -607,7 +709,9 @@ export function createServices(options: ServiceOptions): Services {
             },
           },
         );
-        if (result.generated) keepForReveal(result.serial, 'rotate', result.newSecret);
+        if (result.generated) keepForReveal(s, 'rotate', result.newSecret);
+        // A typed secret replaced whatever generated one waited: the device no longer holds that.
+        else unrevealed.delete(result.serial);
         return {
           serial: result.serial,
           generated: result.generated,
@@ -621,17 +725,123 @@ export function createServices(options: ServiceOptions): Services {
         };
       }),
 
-    'secret.reveal': async ({ source }) => {
-      // A secret made by a later action replaces an unrevealed one; the screen that asks says which it shows.
-      if (!reveal || reveal.source !== source) {
+    'secret.reveal': async ({ source, serial }) => {
+      // Each screen reveals what its own action made; it stays until the person acknowledges it.
+      const found = [...unrevealed.values()]
+        .reverse()
+        .find((x) => x.source === source && (serial === undefined || x.serial === serial));
+      if (!found) {
         throw new AppError(
           'ERR_APP_NOTHING_TO_REVEAL',
-          'There is no new secret to show: a generated secret is shown once, and it is kept in the keychain.',
+          'There is no new secret to show: it was acknowledged already, and it is kept in the keychain.',
         );
       }
-      const { serial, secret } = reveal;
-      dropReveal();
-      return { serial, source, secret };
+      return { serial: found.serial, source, secret: found.secret };
+    },
+
+    'secret.pending': async () =>
+      [...unrevealed.values()].map(({ secret, ...rest }) => ({
+        ...rest,
+        lastGroupLength: lastGroup(secret).length,
+      })),
+
+    'secret.acknowledge': async ({ serial, lastGroup: typed }) => {
+      const found = unrevealed.get(serial);
+      if (!found) {
+        throw new AppError('ERR_APP_NOTHING_TO_REVEAL', 'There is no unacknowledged secret for this device.');
+      }
+      if (typed.trim().toUpperCase() !== lastGroup(found.secret).toUpperCase()) {
+        throw new AppError(
+          'ERR_APP_ACK_MISMATCH',
+          'That is not the secret’s last group: look at the secret you saved and type its last group again.',
+        );
+      }
+      unrevealed.delete(serial);
+      return { acknowledged: true as const };
+    },
+
+    'secret.copy': async ({ serial }) => {
+      const found = unrevealed.get(serial);
+      if (!found) {
+        throw new AppError('ERR_APP_NOTHING_TO_REVEAL', 'There is no unacknowledged secret for this device.');
+      }
+      const clipboard = options.clipboard;
+      if (!clipboard)
+        throw new AppError('ERR_APP_NO_CLIPBOARD', 'This window has no clipboard; write the secret down.');
+      await clipboard.writeText(found.secret);
+      const ms = options.clipboardClearMs ?? 60_000;
+      // Cleared only if it still holds the secret: what the person copied since is theirs.
+      const timer = setTimeout(() => {
+        void (async () => {
+          if ((await clipboard.readText()) === found.secret) await clipboard.writeText('');
+        })().catch(() => undefined);
+      }, ms);
+      timer.unref();
+      return { clearAfterSeconds: Math.round(ms / 1000) };
+    },
+
+    'secret.judge': async ({ value, route }): Promise<SecretJudgement> => {
+      try {
+        const check = checkSecret(value, route);
+        const weak = check.strength.rating === 'weak';
+        return {
+          bits: check.strength.bits,
+          rating: check.strength.rating,
+          warnings: check.warnings.map((w) => w.code),
+          refusal: weak ? { code: 'ERR_APP_SECRET_WEAK', message: WEAK_MESSAGE } : null,
+        };
+      } catch (e) {
+        if (!isProvisionerError(e)) throw e;
+        return { bits: 0, rating: 'weak', warnings: [], refusal: { code: e.code, message: e.message } };
+      }
+    },
+
+    'handover.save': async ({ serial, withSecret }): Promise<HandoverSaved> => {
+      const facts = handovers.get(serial);
+      if (!facts) {
+        throw new AppError(
+          'ERR_APP_NO_REPORT',
+          'There is no handover report for this device in this window.',
+        );
+      }
+      const secret = withSecret ? unrevealed.get(serial)?.secret : undefined;
+      if (withSecret && secret === undefined) {
+        throw new AppError(
+          'ERR_APP_NOTHING_TO_REVEAL',
+          'The secret was acknowledged already and is no longer held by the app; save the report without it.',
+        );
+      }
+      if (!options.dialog.saveFile) return { name: null, withSecret };
+      const path = await options.dialog.saveFile({
+        title: NATIVE_TEXT[language].saveHandover,
+        defaultName: `handover-${serial}${withSecret ? '-with-secret' : ''}.txt`,
+      });
+      if (path === null) return { name: null, withSecret };
+      await writeFileAtomic(path, handoverText(facts, secret), { mode: 0o600 });
+      return { name: basename(path), withSecret };
+    },
+
+    'app.language': async ({ lang }) => {
+      language = lang;
+      return null;
+    },
+
+    'app.status': async (): Promise<AppStatus> => {
+      let keychain: AppStatus['keychain'];
+      try {
+        const s = await secrets();
+        const label = (s as { label?: unknown }).label;
+        keychain = { ok: true, label: typeof label === 'string' ? label : 'OS keychain' };
+      } catch (e) {
+        if (!isProvisionerError(e)) throw e;
+        keychain = { ok: false, code: e.code };
+      }
+      const report = await (await records()).verify();
+      return {
+        keychain,
+        journal: { records: report.records, ok: report.ok, code: report.problems[0]?.code ?? null },
+        pendingSecrets: unrevealed.size,
+      };
     },
 
     'inventory.list': async (): Promise<InventoryView> => {
@@ -650,6 +860,42 @@ export function createServices(options: ServiceOptions): Services {
 
     'journal.verify': async () => (await records()).verify(),
 
+    'inventory.export': async () => {
+      const inventory = deriveInventory(await (await records()).read());
+      const rows = [
+        [
+          'serial',
+          'product',
+          'identity',
+          'fingerprint',
+          'valid_until',
+          'state',
+          'last_action',
+          'last_result',
+          'last_at',
+        ],
+        ...inventory.devices.map((d) => [
+          d.serial,
+          d.productId ?? '',
+          d.certificate?.cn ?? '',
+          d.certificate?.fingerprint ?? '',
+          d.certificate?.notAfter ?? '',
+          d.state,
+          d.lastAction?.action ?? '',
+          d.lastAction?.result ?? '',
+          d.lastAction?.at ?? '',
+        ]),
+      ].map((r) => r.map(spreadsheetSafe));
+      if (!options.dialog.saveFile) return { name: null, rows: inventory.devices.length };
+      const path = await options.dialog.saveFile({
+        title: 'Export the inventory',
+        defaultName: 'inventory.csv',
+      });
+      if (path === null) return { name: null, rows: inventory.devices.length };
+      await writeFileAtomic(path, toCsv(rows), { mode: 0o600 });
+      return { name: basename(path), rows: inventory.devices.length };
+    },
+
     'console.read': async ({ after }) => ({
       entries: consoleEntries.filter((e) => e.seq > after),
       next: consoleSeq,
@@ -659,6 +905,17 @@ export function createServices(options: ServiceOptions): Services {
 
   return {
     handlers,
+    unacknowledged: () => [...unrevealed.values()].map(({ serial, source }) => ({ serial, source })),
+    quitQuestion() {
+      if (unrevealed.size === 0) return null;
+      const t = NATIVE_TEXT[language];
+      return {
+        title: t.quitTitle,
+        message: t.quitMessage([...unrevealed.keys()].join(', ')),
+        detail: t.quitDetail,
+        buttons: [t.quitStay, t.quitLeave],
+      };
+    },
     async dispose() {
       await stopMeeting();
       current?.controller.abort();

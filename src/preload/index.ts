@@ -23,6 +23,10 @@ function invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<
 export const api = {
   app: {
     info: () => invoke('app.info', {}),
+    /** Keychain and journal state, for the status bar. */
+    status: () => invoke('app.status', {}),
+    /** The language the person chose, for the dialogs main shows itself. */
+    setLanguage: (lang: 'en' | 'ko') => invoke('app.language', { lang }),
   },
   blob: {
     inspect: (blob: string) => invoke('blob.inspect', { blob }),
@@ -52,11 +56,26 @@ export const api = {
   },
   secrets: {
     rotate: (request: RotateRequestInput) => invoke('secret.rotate', request),
-    /** The freshly generated secret, once; main forgets it as it answers. */
-    reveal: (source: 'provision' | 'rotate') => invoke('secret.reveal', { source }),
+    /** A generated secret; main keeps it until the person acknowledges it (`acknowledge`). */
+    reveal: (source: 'provision' | 'rotate', serial?: string) =>
+      invoke('secret.reveal', { source, ...(serial !== undefined ? { serial } : {}) }),
+    /** The devices whose generated secret waits to be acknowledged (never the secrets). */
+    pending: () => invoke('secret.pending', {}),
+    /** "I have saved it": confirmed by typing the secret's last group. */
+    acknowledge: (serial: string, lastGroup: string) => invoke('secret.acknowledge', { serial, lastGroup }),
+    /** Main puts the secret on the clipboard and clears it there after a minute. */
+    copy: (serial: string) => invoke('secret.copy', { serial }),
+    /** Main's judgement of a typed secret, before anything is sent to a device. */
+    judge: (value: string, route: 'plain' | 'blob') => invoke('secret.judge', { value, route }),
+  },
+  handover: {
+    /** Main's save dialog, then the sheet written there, with or without the secret. */
+    save: (serial: string, withSecret: boolean) => invoke('handover.save', { serial, withSecret }),
   },
   inventory: {
     list: () => invoke('inventory.list', {}),
+    /** Main's save dialog, then the inventory written there as CSV (never a secret). */
+    export: () => invoke('inventory.export', {}),
   },
   journal: {
     verify: () => invoke('journal.verify', {}),

@@ -1,16 +1,20 @@
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import type { AppInfo, DeviceSessionInfo } from '../contract/index.js';
+import { type KeyboardEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import type { AppInfo, AppStatus, DeviceSessionInfo, PendingSecret } from '../contract/index.js';
 import { api } from './api.js';
-import { type Lang, fmt, messages, pickLang } from './i18n/index.js';
+import { type Lang, messages, pickLang } from './i18n/index.js';
 import { BlobInspector } from './views/BlobInspector.js';
 import { Console } from './views/Console.js';
 import { Inventory } from './views/Inventory.js';
 import { MeetingCheck } from './views/MeetingCheck.js';
 import { Rotation } from './views/Rotation.js';
-import { Wizard } from './views/Wizard.js';
+import { StatusBar } from './views/StatusBar.js';
+import { Wizard } from './views/wizard/Wizard.js';
+import { Fmt } from './views/Fmt.js';
 
 type Tab = 'provision' | 'rotate' | 'meeting' | 'inventory' | 'console' | 'inspect';
 const TABS: readonly Tab[] = ['provision', 'rotate', 'meeting', 'inventory', 'console', 'inspect'];
+/** Tabs whose view stays mounted while hidden (a running procedure keeps its progress). */
+const KEPT: readonly Tab[] = ['provision'];
 
 export function App() {
   const [lang, setLang] = useState<Lang>(() => pickLang(navigator.languages));
@@ -18,17 +22,33 @@ export function App() {
   const [tab, setTab] = useState<Tab>('provision');
   const [device, setDevice] = useState<DeviceSessionInfo | null>(null);
   const [meetingFor, setMeetingFor] = useState<{ serial: string; cn: string | null } | null>(null);
+  const [pending, setPending] = useState<PendingSecret[]>([]);
+  const [status, setStatus] = useState<AppStatus | null>(null);
   const tabRefs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
   const t = messages(lang);
+
+  const refreshStatus = useCallback(async (): Promise<void> => {
+    const [p, s] = await Promise.all([api().secrets.pending(), api().app.status()]);
+    if (p.ok) setPending(p.value);
+    if (s.ok) setStatus(s.value);
+  }, []);
 
   useEffect(() => {
     void api()
       .app.info()
       .then((r) => r.ok && setInfo(r.value));
-  }, []);
+    void refreshStatus();
+  }, [refreshStatus]);
+
+  // Whatever screen is open, what waits in main is asked again when the person moves between screens.
+  useEffect(() => {
+    void refreshStatus();
+  }, [tab, device, refreshStatus]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
+    // Main draws a few dialogs itself (files, the question on quit): they follow the window's language.
+    void api().app.setLanguage(lang);
   }, [lang]);
 
   async function refreshDevice(): Promise<void> {
@@ -56,89 +76,134 @@ export function App() {
     tabRefs.current[to]?.focus();
   }
 
+  const views: Record<Tab, () => ReactNode> = {
+    provision: () => (
+      <Wizard
+        lang={lang}
+        device={device}
+        onDevice={setDevice}
+        pending={pending}
+        onPendingChanged={refreshStatus}
+        onMeetingCheck={(d) => {
+          setMeetingFor(d);
+          setTab('meeting');
+        }}
+      />
+    ),
+    rotate: () => (
+      <Rotation
+        lang={lang}
+        device={device}
+        onRefresh={refreshDevice}
+        pending={pending}
+        onPendingChanged={refreshStatus}
+      />
+    ),
+    meeting: () => <MeetingCheck lang={lang} connected={device !== null} expected={meetingFor} />,
+    inventory: () => (
+      <Inventory
+        lang={lang}
+        onMeetingCheck={(d) => {
+          setMeetingFor(d);
+          setTab('meeting');
+        }}
+      />
+    ),
+    console: () => <Console lang={lang} />,
+    inspect: () => <BlobInspector lang={lang} />,
+  };
+  // A secret waiting on another screen is announced on every screen, with the way to it.
+  const elsewhere = pending.filter((p) =>
+    p.source === 'provision' ? tab !== 'provision' : tab !== 'rotate',
+  );
+
   return (
     <div className="app">
       <header className="top">
         <h1>{t.title}</h1>
         {info && (
-          <span data-testid="version" className="version">
+          <span data-testid="version" className="version" translate="no">
             v{info.version}
           </span>
         )}
-        <span className="device-chip" role="status" data-testid="device-chip">
-          {device
-            ? fmt(t.device.connected, {
-                target: `${device.identity.productId} ${device.identity.serialNumber}`,
-              })
-            : t.device.notConnected}
+        <span className="device-chip" data-testid="device-chip" data-connected={String(device !== null)}>
+          <span aria-hidden="true">{device ? '● ' : '○ '}</span>
+          {device ? (
+            <Fmt
+              text={t.device.connected}
+              values={{ target: `${device.identity.productId} ${device.identity.serialNumber}` }}
+            />
+          ) : (
+            t.device.notConnected
+          )}
         </span>
         <select aria-label="Language / 언어" value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
           <option value="en">English</option>
-          <option value="ko">한국어</option>
+          <option value="ko" lang="ko">
+            한국어
+          </option>
         </select>
       </header>
-      <div role="tablist" aria-label={t.nav.label} className="tabs">
-        {TABS.map((id) => (
-          <button
-            key={id}
-            type="button"
-            role="tab"
-            id={`tab-${id}`}
-            aria-selected={tab === id}
-            aria-controls={`panel-${id}`}
-            tabIndex={tab === id ? 0 : -1}
-            ref={(el) => {
-              tabRefs.current[id] = el;
-            }}
-            onClick={() => setTab(id)}
-            onKeyDown={onTabKey}
-          >
-            {t.nav[id]}
-          </button>
-        ))}
-      </div>
-      <main>
-        {/* The wizard stays mounted so that a running procedure keeps its progress while another tab is open. */}
-        <div
-          role="tabpanel"
-          id="panel-provision"
-          aria-labelledby="tab-provision"
-          hidden={tab !== 'provision'}
-        >
-          <Wizard lang={lang} device={device} onDevice={setDevice} />
-        </div>
-        {tab === 'rotate' && (
-          <div role="tabpanel" id="panel-rotate" aria-labelledby="tab-rotate">
-            <Rotation lang={lang} device={device} onRefresh={refreshDevice} />
-          </div>
-        )}
-        {tab === 'meeting' && (
-          <div role="tabpanel" id="panel-meeting" aria-labelledby="tab-meeting">
-            <MeetingCheck lang={lang} connected={device !== null} expected={meetingFor} />
-          </div>
-        )}
-        {tab === 'inventory' && (
-          <div role="tabpanel" id="panel-inventory" aria-labelledby="tab-inventory">
-            <Inventory
-              lang={lang}
-              onMeetingCheck={(d) => {
-                setMeetingFor(d);
-                setTab('meeting');
+      <nav aria-label={t.nav.label}>
+        <div role="tablist" aria-label={t.nav.label} className="tabs">
+          {TABS.map((id) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`tab-${id}`}
+              aria-selected={tab === id}
+              aria-controls={`panel-${id}`}
+              tabIndex={tab === id ? 0 : -1}
+              ref={(el) => {
+                tabRefs.current[id] = el;
               }}
-            />
+              onClick={() => setTab(id)}
+              onKeyDown={onTabKey}
+            >
+              {t.nav[id]}
+            </button>
+          ))}
+        </div>
+      </nav>
+      <main>
+        {elsewhere.length > 0 && (
+          <div
+            className="waiting-secret"
+            role="region"
+            aria-label={t.reveal.waitingLabel}
+            data-testid="waiting-secret"
+          >
+            {elsewhere.map((p) => (
+              <p key={p.serial}>
+                <span aria-hidden="true">⚠ </span>
+                <Fmt text={t.reveal.waiting} values={{ serial: p.serial }} />{' '}
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => setTab(p.source === 'provision' ? 'provision' : 'rotate')}
+                >
+                  {t.reveal.goTo}
+                </button>
+              </p>
+            ))}
           </div>
         )}
-        {tab === 'console' && (
-          <div role="tabpanel" id="panel-console" aria-labelledby="tab-console">
-            <Console lang={lang} />
-          </div>
-        )}
-        {tab === 'inspect' && (
-          <div role="tabpanel" id="panel-inspect" aria-labelledby="tab-inspect">
-            <BlobInspector lang={lang} />
-          </div>
+        {TABS.map((id) =>
+          KEPT.includes(id) || tab === id ? (
+            <div
+              key={id}
+              role="tabpanel"
+              id={`panel-${id}`}
+              aria-labelledby={`tab-${id}`}
+              hidden={tab !== id}
+            >
+              {views[id]()}
+            </div>
+          ) : null,
         )}
       </main>
+      <StatusBar lang={lang} device={device} status={status} pending={pending} />
     </div>
   );
 }

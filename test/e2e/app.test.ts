@@ -10,6 +10,7 @@ import { CSP } from '../../src/main/shell-policy.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, startApp } from './harness.js';
+import { checkScreen } from './screens.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
 
@@ -111,17 +112,20 @@ describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload rea
     await expect.poll(() => info.locator('[data-field=enc]').textContent()).toBe('A128GCM');
     await expect.poll(() => info.locator('[data-field=salt]').textContent()).toBe('5eZTCAP4M_Y (8 bytes)');
     await expect.poll(() => info.locator('[data-field=canonical]').textContent()).toBe('yes');
+    await checkScreen(page, '16-inspect');
   });
 
   it('shows a failure in the person’s language, by its code', async () => {
     await page.getByLabel('Language').selectOption('ko');
-    await page.getByRole('textbox', { name: '블롭', exact: true }).fill('not a blob');
+    await page.getByRole('textbox', { name: 'JWE 데이터', exact: true }).fill('not a blob');
     await page.getByRole('button', { name: '검사' }).click();
     const alert = page.getByRole('alert');
     await expect.poll(() => alert.getAttribute('data-code')).toBe('ERR_JWE_PARTS');
     await expect
       .poll(() => alert.textContent())
-      .toBe('블롭 전체가 아닙니다. 블롭은 점으로 구분된 다섯 부분으로 되어 있습니다. 다시 복사하십시오.');
+      .toBe(
+        'JWE 데이터 전체가 아닙니다. JWE 데이터는 점으로 구분된 다섯 부분으로 되어 있습니다. 다시 복사하십시오.',
+      );
   });
 
   it('exposes only the named bridge, frozen, and no Node in the page', async () => {
@@ -138,6 +142,7 @@ describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload rea
         'console',
         'credentials',
         'device',
+        'handover',
         'inventory',
         'journal',
         'meeting',

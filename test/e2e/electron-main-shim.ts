@@ -31,6 +31,13 @@ export const recorded = {
   /** Paths the file dialog answers with, in order; null is a cancel. */
   dialogAnswers: [] as (string | null)[],
   dialogRequests: [] as { title?: string; filters?: unknown }[],
+  /** Paths the save dialog answers with, in order; null is a cancel. */
+  saveAnswers: [] as (string | null)[],
+  /** The message boxes main showed, and the buttons a test answers with (index; 0 when none queued). */
+  messageBoxes: [] as { title?: string; message?: string; buttons?: string[] }[],
+  messageBoxAnswers: [] as number[],
+  /** Everything main wrote to the clipboard, in order. */
+  clipboardWrites: [] as string[],
 };
 
 const ready = Promise.resolve();
@@ -79,7 +86,19 @@ export class FakeBrowserWindow {
     this.loadedFile = path;
     return Promise.resolve();
   }
+  listeners = new Map<string, ((...a: unknown[]) => void)[]>();
   once(): void {}
+  on(event: string, fn: (...a: unknown[]) => void): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+    return this;
+  }
+  /** What the window would do when the person closes it: true when main let it close. */
+  tryClose(): boolean {
+    let prevented = false;
+    const event = { preventDefault: () => (prevented = true) };
+    for (const fn of this.listeners.get('close') ?? []) fn(event);
+    return !prevented;
+  }
   show(): void {}
   isDestroyed(): boolean {
     return false;
@@ -123,5 +142,28 @@ export const dialog = {
     recorded.dialogRequests.push({ title: options.title, filters: options.filters });
     const answer = recorded.dialogAnswers.shift() ?? null;
     return answer === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [answer] };
+  },
+  async showSaveDialog(...args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> {
+    const options = args[args.length - 1] as { title?: string };
+    recorded.dialogRequests.push({ title: options.title });
+    const answer = recorded.saveAnswers.shift() ?? null;
+    return answer === null ? { canceled: true } : { canceled: false, filePath: answer };
+  },
+  showMessageBoxSync(...args: unknown[]): number {
+    const options = args[args.length - 1] as { title?: string; message?: string; buttons?: string[] };
+    recorded.messageBoxes.push({ title: options.title, message: options.message, buttons: options.buttons });
+    return recorded.messageBoxAnswers.shift() ?? 0;
+  },
+};
+
+/** The system clipboard, as main's Copy writes it. */
+export const clipboard = {
+  text: '',
+  writeText(text: string): void {
+    clipboard.text = text;
+    recorded.clipboardWrites.push(text);
+  },
+  readText(): string {
+    return clipboard.text;
   },
 };

@@ -17,12 +17,28 @@ import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { en } from '../../src/renderer/i18n/en.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
-import { createSimulator } from '../../src/simulator/index.js';
+import type * as Simulator from '../../src/simulator/index.js';
+import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, FOREIGN_ORIGIN, reactStrings, startApp } from './harness.js';
+import { SHOTS, checkScreen } from './screens.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
+
+/** The training simulators main makes, by serial number, so that a test can pull a device's cable. */
+const madeSims = vi.hoisted(() => new Map<string, RoomOsSimulator>());
+vi.mock('../../src/simulator/index.js', async (importOriginal) => {
+  const real = await importOriginal<typeof Simulator>();
+  return {
+    ...real,
+    createSimulator: async (o: SimulatorOptions) => {
+      const sim = await real.createSimulator(o);
+      madeSims.set(o.serialNumber ?? '', sim);
+      return sim;
+    },
+  };
+});
 
 const SERIAL = 'FOC2345X0AB'; // the simulator's default serial number
 const CN = 'room-7.e2e.example';
@@ -42,6 +58,7 @@ const ALL_STEPS = [
   'handover',
 ];
 const STOP_SERIAL = 'FOCSTOPTEST';
+const CUT_SERIAL = 'FOCCUTTEST1';
 const GENERATED = /^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){6}$/;
 /** The steps' statuses and any failure, for a failed expectation's message. */
 async function stepsSeen(page: Page): Promise<string> {
@@ -68,10 +85,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
   let page: Page;
   let dir: string;
   let store: KeychainSecretStore;
-  const files = { cert: '', key: '', cert2: '', key2: '' };
+  const files = { cert: '', key: '', cert2: '', key2: '', cert3: '', key3: '' };
   /** Every secret the keychain held for the device, in order. */
   const stored: string[] = [];
-  let revealed = '';
+  /** Secrets the window revealed (the one exception to "never in the renderer"). */
+  const revealed: string[] = [];
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'e2ee-e2e-'));
@@ -92,6 +110,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     files.key2 = join(dir, 'room-8.key.pem');
     await writeFile(files.cert2, second.certificatePem);
     await writeFile(files.key2, second.keyPem, { mode: 0o600 });
+    const third = await issueDeviceCert(pki, { cn: 'room-9.e2e.example' });
+    files.cert3 = join(dir, 'room-9.crt.pem');
+    files.key3 = join(dir, 'room-9.key.pem');
+    await writeFile(files.cert3, third.certificatePem);
+    await writeFile(files.key3, third.keyPem, { mode: 0o600 });
 
     app = await startApp();
     page = app.page;
@@ -99,60 +122,83 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
   afterAll(async () => {
     await app?.close();
-    for (const s of [SERIAL, 'FOCSX80TEST', STOP_SERIAL]) {
+    for (const s of [SERIAL, 'FOCSX80TEST', STOP_SERIAL, CUT_SERIAL]) {
       await store?.delete(s).catch(() => undefined);
       await store?.deletePending(s).catch(() => undefined);
     }
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function connect(target: string): Promise<void> {
+  /** The wizard's page `n` (1 device, 2 certificate, 3 options, 4 run), by the stepper. */
+  async function goPage(n: 1 | 2 | 3 | 4): Promise<void> {
     await page.getByRole('tab', { name: en.nav.provision }).click();
-    await page.getByRole('button', { name: en.wizard.pages.device }).click();
-    await page.getByRole('textbox', { name: en.device.target }).fill(target);
+    await page.locator(`.stepper li:nth-child(${n}) button`).click();
+  }
+
+  async function connect(target: string): Promise<void> {
+    await goPage(1);
+    const link = target.startsWith('sim:') ? 'sim' : target.startsWith('ssh:') ? 'ssh' : 'serial';
+    await page.getByRole('radio', { name: en.device.links[link] }).check();
+    await page.locator('#target').fill(target);
     await page.getByRole('button', { name: en.device.connect, exact: true }).click();
   }
 
-  it('a technician provisions a sim: device through the wizard and sees every step done', async () => {
+  async function chooseFiles(cert: string, key: string, certName: string, keyName: string): Promise<void> {
+    await goPage(2);
+    recorded.dialogAnswers.push(cert, key);
+    await page.getByRole('button', { name: en.wizard.chooseCert }).click();
+    await eventually(() => page.getByTestId('chosen-certificate').textContent()).toBe(`Chosen: ${certName}`);
+    await page.getByRole('button', { name: en.wizard.chooseKey }).click();
+    await eventually(() => page.getByTestId('chosen-key').textContent()).toBe(`Chosen: ${keyName}`);
+    await page.getByRole('button', { name: en.wizard.check }).click();
+    await eventually(() => page.getByTestId('cert-report').getAttribute('data-ok')).toBe('true');
+  }
+
+  it('a technician provisions a sim: device: the reset is confirmed by typing the serial, progress and results come into view', async () => {
+    await goPage(1);
+    await checkScreen(page, '01-connect', { shot: false });
     await connect('sim:');
     const facts = page.getByTestId('device-facts');
     await eventually(() => facts.locator('[data-field=serial]').textContent()).toBe(SERIAL);
     expect(await facts.locator('[data-field=secret]').textContent()).toBe(en.device.secretNone);
+    // After connecting, Next is the primary action.
+    const next = page.locator('[data-page=device] .page-buttons button', { hasText: en.common.next });
+    expect(await next.getAttribute('class')).toBe('primary');
+    await checkScreen(page, '02-connected');
 
-    await page.getByRole('button', { name: en.common.next }).first().focus();
+    await next.focus();
     await page.keyboard.press('Enter');
     // The keyboard lands on the new page's heading, not on a button that is now hidden.
     await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe(
       en.wizard.certHeading,
     );
-    recorded.dialogAnswers.push(files.cert, files.key);
-    await page.getByRole('button', { name: en.wizard.chooseCert }).click();
-    await eventually(() => page.getByTestId('chosen-certificate').textContent()).toBe(
-      'Chosen: room-7.crt.pem',
-    );
-    await page.getByRole('button', { name: en.wizard.chooseKey }).click();
-    await eventually(() => page.getByTestId('chosen-key').textContent()).toBe('Chosen: room-7.key.pem');
+    await chooseFiles(files.cert, files.key, 'room-7.crt.pem', 'room-7.key.pem');
     expect(recorded.dialogRequests.map((r) => r.title)).toEqual([
       'Choose the device certificate',
       'Choose the private key',
     ]);
-    await page.getByRole('button', { name: en.wizard.check }).click();
-    const report = page.getByTestId('cert-report');
-    await eventually(() => report.getAttribute('data-ok')).toBe('true');
-    expect(await report.locator('[data-field=cn]').textContent()).toBe(CN);
+    expect(await page.getByTestId('cert-report').locator('[data-field=cn]').textContent()).toBe(CN);
+    await checkScreen(page, '03-certificate');
 
-    await page.getByRole('button', { name: en.wizard.pages.options }).click();
+    await goPage(3);
+    // The reset decision comes first, and "no reset" is the default.
+    expect(await page.locator('[data-page=options] fieldset legend').first().textContent()).toBe(
+      en.wizard.resetLegend,
+    );
+    expect(await page.getByRole('radio', { name: en.wizard.resetNo }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: en.wizard.backup }).isChecked()).toBe(true);
-    await page.getByRole('checkbox', { name: en.wizard.factoryReset }).check();
-    await page.getByRole('button', { name: en.wizard.pages.run }).click();
-    // The reset is not confirmed yet: the wizard says so and will not start.
-    await eventually(() => page.locator('.blockers').textContent()).toContain(en.wizard.needConfirm);
-    expect(await page.getByRole('button', { name: en.wizard.start, exact: true }).isDisabled()).toBe(true);
-    await page.getByRole('button', { name: en.wizard.pages.options }).click();
-    await page.getByRole('checkbox', { name: en.wizard.confirmReset }).check();
+    await page.getByRole('radio', { name: en.wizard.factoryReset }).check();
     await page.getByRole('checkbox', { name: en.wizard.restoreName }).check();
-    await page.getByLabel(en.wizard.activationCode).fill('0000-1111-2222-3333');
-    await page.getByRole('button', { name: en.common.next }).first().click();
+    const code = page.getByLabel(en.wizard.activationCode);
+    await code.pressSequentially('0000-1111-x');
+    expect(await page.locator('#activation-code-state').textContent()).toBe(en.wizard.codeState.bad);
+    await code.fill('');
+    await code.pressSequentially('0000-1111-2222-3333');
+    expect(await page.locator('#activation-code-state').textContent()).toBe(en.wizard.codeState.ok);
+    // Shown as typed.
+    expect(await code.getAttribute('type')).toBe('text');
+    await checkScreen(page, '04-options');
+    await page.getByRole('button', { name: en.common.next }).last().click();
 
     // The dry run: the plan, nothing done to the device.
     await page.getByRole('button', { name: en.wizard.plan }).click();
@@ -162,13 +208,37 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       ALL_STEPS.map((id) => (id === 'register-first' ? 'false' : 'true')),
     );
 
-    await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
-    // Live: while the procedure runs, the window shows a step running and the ones behind it done.
+    // The reset asks, naming the device; only its serial typed confirms it.
+    await page.getByRole('button', { name: en.wizard.startWithReset }).click();
+    const dialog = page.getByTestId('confirm-reset');
+    await eventually(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('[data-field=product]').textContent()).toBe('Cisco Room Kit');
+    expect(await dialog.locator('[data-field=serial]').textContent()).toBe(SERIAL);
+    expect(await dialog.locator('[data-field=target]').textContent()).toBe('sim:');
+    expect(await dialog.locator('[data-field=lost]').textContent()).toBe(en.wizard.resetDialog.lost);
+    const confirm = dialog.getByRole('button', { name: `Factory reset ${SERIAL}` });
+    await dialog.getByRole('textbox').fill('FOC0000WRONG');
+    expect(await confirm.isDisabled()).toBe(true);
+    await checkScreen(page, '05-confirm-reset', { dark: true });
+    await dialog.getByRole('textbox').fill(SERIAL);
+    await confirm.click();
+
+    // Live: while the procedure runs, a progress bar names the step and the time, the list shows it running.
     const running = page.locator('li[data-step][data-status=running]');
     await eventually(() => running.count()).toBe(1);
     expect(await running.locator('.badge').textContent()).toBe(en.status.running);
+    expect(await page.getByTestId('run-progress').locator('[data-field=current]').textContent()).toMatch(
+      /^Step \d+ of 12: /,
+    );
+    expect(await page.getByTestId('run-progress').locator('[data-field=elapsed]').textContent()).toMatch(
+      /^Elapsed 0:\d\d$/,
+    );
+    await page.screenshot({ path: join(SHOTS, '05-running-en.png'), fullPage: true });
     await eventually(() => page.locator('li[data-step][data-status=done]').count(), 90_000).toBeGreaterThan(
       2,
+    );
+    expect(await page.getByTestId('step-announcer').textContent()).toMatch(
+      /^Step \d+, .+: (running|done|skipped)$/,
     );
     const outcome = page.getByTestId('outcome');
     await eventually(() => outcome.getAttribute('data-ok'), 90_000).not.toBe(null);
@@ -181,6 +251,16 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(await outcome.getByRole('status').first().textContent()).toBe(
       `Provisioned: Cisco Room Kit ${SERIAL} now shows “${CN}”.`,
     );
+    // The result has the focus and is in view.
+    await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe(
+      `✓ ${en.wizard.successHeading}`,
+    );
+    expect(await outcome.isVisible()).toBe(true);
+    const where = await page.evaluate(() => {
+      const r = document.activeElement!.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, height: window.innerHeight };
+    });
+    expect(where.top >= 0 && where.bottom <= where.height, JSON.stringify(where)).toBe(true);
     // Every step was watched live: main sent running, then done, for each, on the one event channel.
     await app.delivered();
     const events = recorded.sent.filter((s) => s.channel === 'workflow.event');
@@ -194,24 +274,197 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     }
     // The typed activation code left the input when it was sent.
     expect(await page.getByLabel(en.wizard.activationCode).inputValue()).toBe('');
+    // After a success the main action is the next device, not Provision again.
+    expect(await page.getByRole('button', { name: en.wizard.nextDevice }).getAttribute('class')).toBe(
+      'primary big',
+    );
+    expect(await page.getByRole('button', { name: en.wizard.startWithReset }).count()).toBe(0);
     // A generated secret waits in main; the window has only the offer to reveal it.
-    expect(await page.getByTestId('reveal').getAttribute('data-stage')).toBe('ready');
+    const reveal = page.getByTestId('reveal');
+    expect(await reveal.getAttribute('data-stage')).toBe('ready');
+    expect(await reveal.getAttribute('data-serial')).toBe(SERIAL);
 
     const secret = await store.get(SERIAL);
     expect(secret).toMatch(GENERATED);
     stored.push(secret!);
-
-    const shot = join(tmpdir(), 'e2ee-prov-wizard.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    console.log(`wizard screenshot: ${shot}`);
+    await checkScreen(page, '06-provisioned', { dark: true });
   }, 150_000);
+
+  it('the generated secret stays offered after a dry run and another screen, warns on quit, and goes only when its last group is typed', async () => {
+    // A dry run after the success: the secret is still offered.
+    await page.getByRole('button', { name: en.wizard.plan }).click();
+    await eventually(() => page.getByTestId('steps').locator('li[data-included]').count()).toBe(
+      ALL_STEPS.length,
+    );
+    expect(await page.getByTestId('reveal').getAttribute('data-serial')).toBe(SERIAL);
+    // Another screen: it is announced there, and still offered on return.
+    await page.getByRole('tab', { name: en.nav.inventory }).click();
+    await eventually(() => page.getByTestId('waiting-secret').textContent()).toContain(SERIAL);
+    await checkScreen(page, '07-inventory-secret-waiting');
+    await page.getByTestId('waiting-secret').getByRole('button', { name: en.reveal.goTo }).click();
+    await eventually(() => page.getByTestId('reveal').getAttribute('data-serial')).toBe(SERIAL);
+    // Closing the window asks first, naming the device.
+    expect(recorded.windows[0]!.tryClose()).toBe(false);
+    expect(recorded.messageBoxes.at(-1)).toEqual({
+      title: 'A new client secret is not saved yet',
+      message: `The new client secret of ${SERIAL} has not been acknowledged.`,
+      buttons: ['Stay and save the secret', 'Quit anyway'],
+    });
+    // In the window's language.
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('ko');
+    await eventually(() => {
+      recorded.windows[0]!.tryClose();
+      return recorded.messageBoxes.at(-1)?.message;
+    }).toBe(`${SERIAL}의 새 클라이언트 비밀이 아직 저장 확인되지 않았습니다.`);
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
+    // "Quit anyway" lets it close.
+    recorded.messageBoxAnswers.push(1);
+    await eventually(() => recorded.windows[0]!.tryClose()).toBe(true);
+
+    await page.getByRole('button', { name: en.reveal.show }).click();
+    const shown = page.getByTestId('new-secret');
+    await eventually(() => shown.textContent()).toBe(stored[0]);
+    revealed.push(stored[0]!);
+    expect(await reactStrings(page).then((all) => all.some((s) => s.includes(stored[0]!)))).toBe(false);
+    await checkScreen(page, '08-secret-revealed', { shot: false });
+    // Copy: main puts it on the clipboard and says when it clears it.
+    await page.getByRole('button', { name: en.reveal.copy, exact: true }).click();
+    await eventually(() => page.getByTestId('reveal-note').textContent()).toBe(
+      'Copied. The clipboard is cleared in 60 seconds.',
+    );
+    expect(recorded.clipboardWrites.at(-1)).toBe(stored[0]);
+    // The handover sheet, saved with and without the secret.
+    const withSecret = join(dir, 'handover-with.txt');
+    const without = join(dir, 'handover-without.txt');
+    recorded.saveAnswers.push(withSecret, without);
+    await page.getByRole('button', { name: en.reveal.saveWith }).click();
+    await eventually(() => page.getByTestId('reveal-note').textContent()).toBe(
+      'Saved with the secret as handover-with.txt: keep that file safe.',
+    );
+    await page.getByRole('button', { name: en.reveal.saveWithout }).click();
+    await eventually(() => page.getByTestId('reveal-note').textContent()).toBe(
+      'Saved without the secret as handover-without.txt.',
+    );
+    const sheet = await readFile(withSecret, 'utf8');
+    expect(sheet).toContain(`Serial number: ${SERIAL}`);
+    expect(sheet).toContain(`Client secret: ${stored[0]}`);
+    const plain = await readFile(without, 'utf8');
+    expect(plain).toContain(`Identity (CN): ${CN}`);
+    expect(plain).not.toContain(stored[0]);
+    // Printing: the page prints (the print style shows the sheet alone).
+    await page.evaluate(() => {
+      (window as unknown as { printed: string[] }).printed = [];
+      window.print = () =>
+        (window as unknown as { printed: string[] }).printed.push(document.body.dataset.print ?? '');
+    });
+    await page.getByRole('button', { name: en.reveal.printWithout }).click();
+    await page.getByRole('button', { name: en.reveal.printWith }).click();
+    expect(await page.evaluate(() => (window as unknown as { printed: string[] }).printed)).toEqual([
+      'without-secret',
+      'with-secret',
+    ]);
+
+    // "I have saved it": the last group, typed; a wrong one is refused.
+    const ack = page.getByLabel(/type the secret’s last group/);
+    await ack.fill('ZZZZ');
+    await page.getByRole('button', { name: en.reveal.ack }).click();
+    await eventually(() => page.getByTestId('reveal').getByRole('alert').getAttribute('data-code')).toBe(
+      'ERR_APP_ACK_MISMATCH',
+    );
+    await ack.fill(stored[0]!.split('-').at(-1)!);
+    await page.getByRole('button', { name: en.reveal.ack }).click();
+    await eventually(() => page.getByTestId('reveal').count()).toBe(0);
+    expect(recorded.windows[0]!.tryClose()).toBe(true);
+    const again = await page.evaluate(() => window.provisioner.secrets.reveal('provision'));
+    expect(again).toMatchObject({ ok: false, code: 'ERR_APP_NOTHING_TO_REVEAL' });
+
+    // "Next device": disconnected, back at the first page, nothing of this device left.
+    await page.getByRole('button', { name: en.wizard.nextDevice }).click();
+    await eventually(() => page.getByTestId('device-chip').textContent()).toBe(`○ ${en.device.notConnected}`);
+    expect(await page.locator('[data-page=device]').isVisible()).toBe(true);
+    expect(await page.getByTestId('chosen-certificate').textContent()).toBe(en.wizard.notChosen);
+    expect(await page.getByTestId('outcome').count()).toBe(0);
+  });
+
+  it('another device starts from nothing: no reset choice, no certificate, no result carries over', async () => {
+    await connect('sim:?serial=FOCSECOND01');
+    await eventually(() =>
+      page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
+    ).toBe('FOCSECOND01');
+    expect(await page.getByTestId('chosen-certificate').textContent()).toBe(en.wizard.notChosen);
+    await goPage(3);
+    expect(await page.getByRole('radio', { name: en.wizard.resetNo }).isChecked()).toBe(true);
+    await goPage(4);
+    expect(await page.getByTestId('outcome').count()).toBe(0);
+    expect(await page.getByTestId('steps').count()).toBe(0);
+    expect(await page.locator('.blockers').textContent()).toContain(en.wizard.needCheck);
+    expect(await page.getByRole('button', { name: en.wizard.start, exact: true }).isDisabled()).toBe(true);
+    // A blocker is a way to the page that fixes it.
+    await page.locator('.blockers').getByRole('button', { name: en.wizard.needCheck }).click();
+    expect(await page.locator('[data-page=certificate]').isVisible()).toBe(true);
+    // A device without a secret in the keychain: rotation says so in its own words.
+    await page.getByRole('tab', { name: en.nav.rotate }).click();
+    expect(await page.getByTestId('no-secret-here').textContent()).toBe(en.rotate.noSecretHere);
+    // A certificate the device would refuse (the key is another one's) blocks the run, and main refuses it too.
+    await goPage(2);
+    recorded.dialogAnswers.push(files.cert, files.key2);
+    await page.getByRole('button', { name: en.wizard.chooseCert }).click();
+    await eventually(() => page.getByTestId('chosen-certificate').textContent()).toBe(
+      'Chosen: room-7.crt.pem',
+    );
+    await page.getByRole('button', { name: en.wizard.chooseKey }).click();
+    await eventually(() => page.getByTestId('chosen-key').textContent()).toBe('Chosen: room-8.key.pem');
+    await page.getByRole('button', { name: en.wizard.check }).click();
+    await eventually(() => page.getByTestId('cert-report').getAttribute('data-ok')).toBe('false');
+    await checkScreen(page, '18-certificate-refused', { shot: false });
+    await goPage(4);
+    expect(await page.locator('.blockers').textContent()).toBe(en.wizard.needAcceptable);
+    await checkScreen(page, '19-run-blocked', { shot: false });
+    expect(await page.locator('.stepper li:nth-child(2)').getAttribute('data-state')).toBe('blocked');
+    expect(await page.getByRole('button', { name: en.wizard.start, exact: true }).isDisabled()).toBe(true);
+    const refusedFiles = await page.evaluate(() =>
+      window.provisioner.provision.run({
+        dryRun: false,
+        secret: { mode: 'generate' },
+        enc: 'A128GCM',
+        backup: false,
+        factoryReset: null,
+        restoreName: false,
+        activationCode: null,
+        allowPlainOverNetwork: false,
+      }),
+    );
+    expect(refusedFiles).toMatchObject({ ok: false, code: 'ERR_APP_CREDENTIALS_REFUSED' });
+    // Fixed: the blocker goes with its cause.
+    await chooseFiles(files.cert2, files.key2, 'room-8.crt.pem', 'room-8.key.pem');
+    await goPage(4);
+    expect(await page.locator('.blockers').count()).toBe(0);
+    expect(await page.locator('.stepper li:nth-child(2)').getAttribute('data-state')).toBe('done');
+    // Main, too, refuses a reset confirmed for another device, before anything is done.
+    const refused = await page.evaluate(
+      (serial) =>
+        window.provisioner.provision.run({
+          dryRun: false,
+          secret: { mode: 'generate' },
+          enc: 'A128GCM',
+          backup: false,
+          factoryReset: { confirmed: true, serial, keep: [] },
+          restoreName: false,
+          activationCode: null,
+          allowPlainOverNetwork: false,
+        }),
+      SERIAL,
+    );
+    expect(refused).toMatchObject({ ok: false, code: 'ERR_APP_RESET_NOT_THIS_DEVICE' });
+  });
 
   it('a failure shows the code’s words and what to do next, in English and Korean', async () => {
     await connect('sim:?model=Cisco TelePresence SX80&serial=FOCSX80TEST');
     await eventually(() =>
       page.getByTestId('device-facts').locator('[data-field=product]').textContent(),
     ).toBe('Cisco TelePresence SX80');
-    await page.getByRole('button', { name: en.wizard.pages.run }).click();
+    await chooseFiles(files.cert, files.key, 'room-7.crt.pem', 'room-7.key.pem');
+    await goPage(4);
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
     const precheck = page.locator('li[data-step=precheck]');
     await eventually(() => precheck.getAttribute('data-status')).toBe('failed');
@@ -222,7 +475,10 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     );
     expect(await precheck.locator('.badge').textContent()).toBe(en.status.failed);
     expect(await page.locator('li[data-step=backup]').getAttribute('data-status')).toBe('not-run');
-    expect(await page.getByTestId('outcome').textContent()).toContain(en.wizard.resumeHint);
+    // Resume cannot help an unsupported model: it is not offered, and the outcome says why.
+    expect(await page.getByTestId('outcome').textContent()).toContain(en.wizard.noResumeHint);
+    expect(await page.getByRole('button', { name: en.wizard.resume }).count()).toBe(0);
+    await checkScreen(page, '09-failed-unsupported');
 
     await page.getByLabel('Language / 언어', { exact: true }).selectOption('ko');
     await eventually(() => alert.locator('.problem-words').textContent()).toBe(
@@ -230,37 +486,78 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     );
     expect(await precheck.locator('.badge').textContent()).toBe(ko.status.failed);
     expect(await precheck.locator('.step-title').textContent()).toBe(ko.steps.precheck);
-    expect(await page.getByRole('button', { name: ko.wizard.resume }).isVisible()).toBe(true);
-    expect(await page.getByTestId('outcome').textContent()).toContain(ko.wizard.resumeHint);
+    expect(await page.getByTestId('outcome').textContent()).toContain(ko.wizard.noResumeHint);
     await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
   });
 
-  it('rotation shows the new secret once, and the window keeps no copy of it', async () => {
+  it('rotation refuses a weak typed secret before the device is touched, and asks naming the device', async () => {
     await connect('sim:'); // the same training device as before: it holds the provisioned secret
     await eventually(() =>
       page.getByTestId('device-facts').locator('[data-field=secret]').textContent(),
-    ).toBe('stored in OS keychain');
+    ).toBe('stored in the OS keychain');
     await page.getByRole('tab', { name: en.nav.rotate }).click();
+    await checkScreen(page, '10-rotate');
+    const before = await page.evaluate(() => window.provisioner.console.read(0));
+    const populatesBefore = JSON.stringify(before).split('ClientSecret Populate').length;
+    await page.getByRole('radio', { name: en.rotate.given }).check();
+    await page.getByLabel(en.rotate.newValue, { exact: true }).fill('password1');
+    await page.getByLabel(en.rotate.newAgain, { exact: true }).fill('password2');
     await page.getByRole('button', { name: en.rotate.run }).click();
+    const alert = page.getByTestId('rotate-outcome').getByRole('alert');
+    await eventually(() => alert.getAttribute('data-code')).toBe('ERR_APP_SECRET_MISMATCH');
+    await page.getByLabel(en.rotate.newValue, { exact: true }).fill('password1');
+    await page.getByLabel(en.rotate.newAgain, { exact: true }).fill('password1');
+    await page.getByRole('button', { name: en.rotate.run }).click();
+    await eventually(() => alert.getAttribute('data-code')).toBe('ERR_APP_SECRET_WEAK');
+    expect(await page.getByTestId('confirm-rotate').count()).toBe(0);
+    await checkScreen(page, '11-rotate-weak-refused');
+    // Main refuses it too, with the same code, before anything reaches the device.
+    const direct = await page.evaluate(() =>
+      window.provisioner.secrets.rotate({
+        newSecret: { mode: 'given', value: 'password1' },
+        currentSecret: null,
+        enc: 'A128GCM',
+      }),
+    );
+    expect(direct).toMatchObject({ ok: false, code: 'ERR_APP_SECRET_WEAK' });
+    expect(await store.get(SERIAL)).toBe(stored[0]);
+    const after = await page.evaluate(() => window.provisioner.console.read(0));
+    expect(JSON.stringify(after).split('ClientSecret Populate').length).toBe(populatesBefore);
+
+    // A generated one: the confirmation names the device.
+    await page.getByRole('radio', { name: en.rotate.generate }).check();
+    await page.getByRole('button', { name: en.rotate.run }).click();
+    const dialog = page.getByTestId('confirm-rotate');
+    await eventually(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.locator('[data-field=serial]').textContent()).toBe(SERIAL);
+    expect(await dialog.locator('[data-field=product]').textContent()).toBe('Cisco Room Kit');
+    await checkScreen(page, '12-confirm-rotate');
+    await dialog.getByRole('button', { name: `Change the secret on ${SERIAL}` }).click();
     const result = page.getByTestId('rotate-result');
     await eventually(() => result.getByRole('status').first().textContent(), 20_000).toBe(
       `The device ${SERIAL} now holds the new secret; the keychain has it.`,
+    );
+    // The result has the focus; the secret to save is right below it.
+    await eventually(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'rotate-outcome',
     );
     const secret = await store.get(SERIAL);
     expect(secret).toMatch(GENERATED);
     expect(secret).not.toBe(stored[0]);
     stored.push(secret!);
-    // Not shown until asked for.
+    // Not shown until asked for; still offered after another screen.
     expect(await page.content()).not.toContain(secret);
-
+    await page.getByRole('tab', { name: en.nav.console }).click();
+    await eventually(() => page.getByTestId('waiting-secret').textContent()).toContain(SERIAL);
+    await page.getByRole('tab', { name: en.nav.rotate }).click();
     await page.getByRole('button', { name: en.reveal.show }).click();
     const shown = page.getByTestId('new-secret');
     await eventually(() => shown.textContent()).toBe(secret);
-    revealed = secret!;
+    revealed.push(secret!);
     expect(await reactStrings(page).then((all) => all.some((s) => s.includes(secret!)))).toBe(false);
 
     await page.getByRole('button', { name: en.reveal.hide }).click();
-    await eventually(() => page.getByTestId('reveal').getAttribute('data-stage')).toBe('hidden');
+    await eventually(() => page.getByTestId('reveal').getAttribute('data-stage')).toBe('ready');
     const traces = await page.evaluate((s) => {
       const inputs = [...document.querySelectorAll('input, textarea')].map(
         (e) => (e as HTMLInputElement).value,
@@ -274,16 +571,23 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     }, secret!);
     expect(traces).toEqual({ html: false, text: false, inputs: false, storage: 0 });
     expect(await reactStrings(page).then((all) => all.filter((s) => s.includes(secret!)))).toEqual([]);
-    // Main gave it once: asking again gets nothing.
+    await page.getByLabel(/type the secret’s last group/).fill(secret!.split('-').at(-1)!);
+    await page.getByRole('button', { name: en.reveal.ack }).click();
+    await eventually(() => page.getByTestId('reveal').count()).toBe(0);
     const again = await page.evaluate(() => window.provisioner.secrets.reveal('rotate'));
     expect(again).toMatchObject({ ok: false, code: 'ERR_APP_NOTHING_TO_REVEAL' });
   });
 
-  it('a secret the owner types is sent once and not kept in the window', async () => {
+  it('a secret the owner types twice is judged, sent once and not kept in the window', async () => {
     await page.getByRole('radio', { name: en.rotate.given }).check();
     const input = page.getByLabel(en.rotate.newValue, { exact: true });
     await input.fill(TYPED_SECRET);
+    await page.getByLabel(en.rotate.newAgain, { exact: true }).fill(TYPED_SECRET);
     await page.getByRole('button', { name: en.rotate.run }).click();
+    await page
+      .getByTestId('confirm-rotate')
+      .getByRole('button', { name: `Change the secret on ${SERIAL}` })
+      .click();
     await eventually(
       () => page.getByTestId('rotate-result').getByRole('status').first().textContent(),
       20_000,
@@ -291,9 +595,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(await store.get(SERIAL)).toBe(TYPED_SECRET);
     stored.push(TYPED_SECRET);
     expect(await input.inputValue()).toBe('');
-    expect(
-      await page.getByTestId('rotate-result').getByRole('button', { name: en.reveal.show }).count(),
-    ).toBe(0);
+    expect(await page.getByTestId('rotate-result').textContent()).toContain('Strength: strong');
+    expect(await page.getByRole('button', { name: en.reveal.show }).count()).toBe(0);
     expect(await reactStrings(page).then((all) => all.filter((s) => s.includes(TYPED_SECRET)))).toEqual([]);
     expect(await page.content()).not.toContain(TYPED_SECRET);
   });
@@ -306,6 +609,27 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(await row.textContent()).toContain(en.inventory.hasSecret);
     await page.getByRole('button', { name: en.inventory.verify }).click();
     await eventually(() => page.getByTestId('journal-verify').getAttribute('data-ok')).toBe('true');
+    await checkScreen(page, '13-inventory');
+    // Filter, sort, export.
+    await page.getByLabel(en.inventory.filter).fill('FOCNOSUCH');
+    expect(await page.getByTestId('inventory').locator('tbody tr').count()).toBe(0);
+    await page.getByLabel(en.inventory.filter).fill('');
+    await page.getByRole('button', { name: en.inventory.serial }).click();
+    expect(
+      await page.getByRole('columnheader', { name: en.inventory.serial }).getAttribute('aria-sort'),
+    ).toBe('descending');
+    const csv = join(dir, 'inventory.csv');
+    recorded.saveAnswers.push(csv);
+    await page.getByRole('button', { name: en.inventory.export }).click();
+    await eventually(() => page.getByTestId('inventory-exported').textContent()).toMatch(
+      /^Exported \d+ devices to inventory\.csv\.$/,
+    );
+    const exported = await readFile(csv, 'utf8');
+    expect(exported.split('\r\n')[0]).toBe(
+      'serial,product,identity,fingerprint,valid_until,state,last_action,last_result,last_at',
+    );
+    expect(exported).toContain(`${SERIAL},Cisco Room Kit,${CN},`);
+    for (const x of stored) expect(exported).not.toContain(x);
 
     // Keyboard: the tabs follow the arrow keys.
     await page.getByRole('tab', { name: en.nav.inventory }).focus();
@@ -350,15 +674,15 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await page.getByRole('button', { name: ko.console.capture }).click();
     await eventually(() => result.textContent(), 60_000).toContain('응답 15개를');
     await page.getByRole('tab', { name: ko.nav.provision }).click();
-    await page.getByRole('button', { name: ko.wizard.pages.options }).click();
-    const resetBox = page.getByLabel(ko.wizard.factoryReset);
-    const wasChecked = await resetBox.isChecked();
-    if (!wasChecked) await resetBox.check();
+    await page.locator('.stepper li:nth-child(3) button').click();
+    await page.getByRole('radio', { name: ko.wizard.factoryReset }).check();
     const keep = page.getByTestId('reset-keep');
     expect(await keep.textContent()).toContain(ko.wizard.keepItems.LocalSetup);
     expect(await keep.textContent()).toContain(ko.wizard.keepNever);
-    if (!wasChecked) await resetBox.uncheck();
+    await page.getByRole('radio', { name: ko.wizard.resetNo }).check();
     await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
+    await page.getByRole('tab', { name: en.nav.console }).click();
+    await checkScreen(page, '14-console', { shot: false });
   }, 150_000);
 
   it('a technician stops a provisioning, then resumes it where it stopped', async () => {
@@ -366,19 +690,15 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() =>
       page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
     ).toBe(STOP_SERIAL);
-    await page.getByRole('button', { name: en.common.next }).first().click();
-    recorded.dialogAnswers.push(files.cert2, files.key2);
-    await page.getByRole('button', { name: en.wizard.chooseCert }).click();
-    await eventually(() => page.getByTestId('chosen-certificate').textContent()).toBe(
-      'Chosen: room-8.crt.pem',
-    );
-    await page.getByRole('button', { name: en.wizard.chooseKey }).click();
-    await eventually(() => page.getByTestId('chosen-key').textContent()).toBe('Chosen: room-8.key.pem');
-    await page.getByRole('button', { name: en.wizard.check }).click();
-    await eventually(() => page.getByTestId('cert-report').getAttribute('data-ok')).toBe('true');
-    await page.getByRole('button', { name: en.wizard.pages.run }).click();
+    await chooseFiles(files.cert2, files.key2, 'room-8.crt.pem', 'room-8.key.pem');
+    await goPage(4);
 
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
+    // Stopped once the device holds the new secret: the secret must stay offered after the stop.
+    await eventually(
+      () => page.locator('li[data-step=populate-secret]').getAttribute('data-status'),
+      60_000,
+    ).toBe('done');
     await page.getByRole('button', { name: en.wizard.stop }).click();
     const outcome = page.getByTestId('outcome');
     await eventually(() => outcome.getAttribute('data-ok'), 90_000).toBe('false');
@@ -386,7 +706,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(await stopped.getByRole('alert').getAttribute('data-code')).toBe('ERR_WORKFLOW_CANCELLED');
     expect(await stopped.locator('.problem-words').textContent()).toBe(en.errors.ERR_WORKFLOW_CANCELLED);
     const stoppedAt = await stopped.getAttribute('data-step');
-    expect(stoppedAt).not.toBe('precheck');
+    expect(ALL_STEPS.indexOf(stoppedAt!)).toBeGreaterThan(ALL_STEPS.indexOf('populate-secret'));
+    const held = await store.get(STOP_SERIAL);
+    expect(held ?? '').toMatch(GENERATED);
+    await eventually(() => page.getByTestId('reveal').getAttribute('data-serial')).toBe(STOP_SERIAL);
+    await checkScreen(page, '15-stopped-secret-offered');
 
     await page.getByRole('button', { name: en.wizard.resume }).click();
     await eventually(() => outcome.getAttribute('data-ok'), 90_000)
@@ -404,30 +728,61 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(statuses).toEqual(
       ALL_STEPS.map((id) => [
         id,
-        id === 'register' || id === 'verify-registered' || id === 'register-first'
-          ? 'skipped' // no activation code this time
+        id === 'register' || id === 'verify-registered' || id === 'register-first' || id === 'restore'
+          ? 'skipped' // no activation code, no name to restore: a new device starts with fresh options
           : changing.includes(id) && doneBefore.includes(id)
             ? 'skipped'
             : 'done',
       ]),
     );
     expect(await page.locator('ul.notes').textContent()).toContain('Resuming the provisioning started');
+    // Across the resume, the same secret is still offered.
+    expect(await page.getByTestId('reveal').getAttribute('data-serial')).toBe(STOP_SERIAL);
     expect(await page.locator('li[data-step=register] .step-detail').textContent()).toBe(en.leftOut.register);
     const secret = await store.get(STOP_SERIAL);
-    expect(secret ?? '').toMatch(GENERATED);
+    expect(secret).toBe(held);
     stored.push(secret!);
+  }, 150_000);
+
+  it('a failure after the device took the generated secret: it stays offered, through the resume', async () => {
+    await connect(`sim:?serial=${CUT_SERIAL}`);
+    await eventually(() =>
+      page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
+    ).toBe(CUT_SERIAL);
+    await chooseFiles(files.cert3, files.key3, 'room-9.crt.pem', 'room-9.key.pem');
+    await goPage(4);
+    // The cable comes out as the device gets the certificate, after it took the secret.
+    madeSims.get(CUT_SERIAL)!.setFaults({ dropOnCommand: 'Certificates Services Add' });
+    await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
+    const outcome = page.getByTestId('outcome');
+    await eventually(() => outcome.getAttribute('data-ok'), 90_000).toBe('false');
+    const failed = page.locator('li[data-status=failed]');
+    expect(await failed.getAttribute('data-step')).toBe('add-certificate');
+    expect(await failed.getByRole('alert').getAttribute('data-code')).toBe('ERR_DEVICE_DISCONNECTED');
+    const held = await store.get(CUT_SERIAL);
+    expect(held ?? '').toMatch(GENERATED);
+    await eventually(() => page.locator(`[data-testid=reveal][data-serial=${CUT_SERIAL}]`).count()).toBe(1);
+    // Resume (main logs in again) finishes the run; the same secret is still offered.
+    await page.getByRole('button', { name: en.wizard.resume }).click();
+    await eventually(() => outcome.getAttribute('data-ok'), 90_000).toBe('true');
+    expect(await store.get(CUT_SERIAL)).toBe(held);
+    expect(await page.locator(`[data-testid=reveal][data-serial=${CUT_SERIAL}]`).count()).toBe(1);
+    stored.push(held!);
   }, 150_000);
 
   it('the renderer never receives a stored secret: every IPC result and event inspected', async () => {
     expect(app.pageErrors).toEqual([]);
-    expect(stored).toHaveLength(4);
+    expect(stored).toHaveLength(5);
+    expect(revealed).toHaveLength(2);
     await app.delivered();
     const results = app.calls.map((c) => ({ channel: c.channel, json: JSON.stringify(c.result) }));
     const events = recorded.sent.map((s) => JSON.stringify(s.payload));
     expect(new Set(results.map((r) => r.channel))).toEqual(
       new Set([
         'app.info',
+        'app.language',
         'device.connect',
+        'device.disconnect',
         'device.identify',
         'device.capture',
         'credentials.choose',
@@ -437,7 +792,15 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
         'provision.resume',
         'secret.rotate',
         'secret.reveal',
+        'secret.pending',
+        'secret.acknowledge',
+        'secret.judge',
+        'secret.copy',
+        'handover.save',
+        'app.status',
         'inventory.list',
+        'inventory.export',
+        'ports.list',
         'journal.verify',
         'console.read',
       ]),
@@ -446,11 +809,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       const inResults = results.filter((r) => r.json.includes(s)).map((r) => r.channel);
       // The one exception: the freshly generated secret the owner asked to see, once.
       expect(inResults, 'a stored secret reached the renderer').toEqual(
-        s === revealed ? ['secret.reveal'] : [],
+        revealed.includes(s) ? ['secret.reveal'] : [],
       );
       expect(events.filter((e) => e.includes(s))).toEqual([]);
     }
-    // The provisioning's generated secret was never asked for, so it never left main, even as input.
+    // The acknowledgement sends the last group only; never a whole generated secret as input.
     expect(app.calls.filter((c) => JSON.stringify(c.input).includes(stored[0]!))).toEqual([]);
   });
 
@@ -461,6 +824,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       await connect(`ssh://admin@localhost:${served.port}`);
       const dialog = page.getByTestId('host-key');
       await expect.poll(() => dialog.isVisible(), { timeout: 15_000 }).toBe(true);
+      await checkScreen(page, '17-ssh-host-key', { shot: false });
       expect(await dialog.locator('[data-field=fingerprint]').textContent()).toBe(served.hostKeyFingerprint);
       await dialog.getByRole('button', { name: en.device.hostKeyRefuse }).click();
       expect(await page.getByTestId('host-key').count()).toBe(0);

@@ -26,6 +26,7 @@ describe('the window’s services', () => {
   const store = new DemoSecretStore();
   const sims = new Map<string, RoomOsSimulator>();
   let svcSecret = '';
+  let clipboardText = '';
   const call = (channel: string, input: unknown = {}): Promise<unknown> =>
     Promise.resolve(listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, input));
 
@@ -39,6 +40,13 @@ describe('the window’s services', () => {
       env: { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'hosts.json') },
       openSecretStore: async () => store,
       listPorts: async () => [],
+      clipboard: {
+        writeText: (t: string) => {
+          clipboardText = t;
+        },
+        readText: () => clipboardText,
+      },
+      clipboardClearMs: 200,
       simRebootDelayMs: 100,
       createSimulator: async (o) => {
         const sim = await createSimulator(o);
@@ -190,6 +198,43 @@ describe('the window’s services', () => {
       ok: true,
       value: { serial: 'FOCSVC0001', source: 'provision', secret },
     });
+    // Kept until acknowledged: asked again, it answers again; the list names the device, never the secret.
+    expect(await call('secret.reveal', { source: 'provision' })).toEqual({
+      ok: true,
+      value: { serial: 'FOCSVC0001', source: 'provision', secret },
+    });
+    const pending = (await call('secret.pending')) as { ok: true; value: Record<string, unknown>[] };
+    expect(pending.value).toEqual([
+      {
+        serial: 'FOCSVC0001',
+        source: 'provision',
+        since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        productId: 'Cisco Room Kit',
+        target: 'sim:?serial=FOCSVC0001',
+        lastGroupLength: 4,
+      },
+    ]);
+    expect(JSON.stringify(pending)).not.toContain(secret);
+    expect(services.unacknowledged()).toEqual([{ serial: 'FOCSVC0001', source: 'provision' }]);
+    // Copy: on the clipboard, and cleared there after the time given (only if it still holds it).
+    expect(await call('secret.copy', { serial: 'FOCSVC0001' })).toEqual({
+      ok: true,
+      value: { clearAfterSeconds: 0 },
+    });
+    expect(clipboardText).toBe(secret);
+    await expect.poll(() => clipboardText, { timeout: 2000 }).toBe('');
+    expect(await call('secret.acknowledge', { serial: 'FOCSVC0001', lastGroup: 'ZZZZ' })).toMatchObject({
+      ok: false,
+      code: 'ERR_APP_ACK_MISMATCH',
+    });
+    const last = secret.split('-').at(-1)!;
+    expect(await call('secret.acknowledge', { serial: 'FOCSVC0001', lastGroup: last.toLowerCase() })).toEqual(
+      {
+        ok: true,
+        value: { acknowledged: true },
+      },
+    );
+    expect(services.unacknowledged()).toEqual([]);
     expect(await call('secret.reveal', { source: 'provision' })).toMatchObject({
       ok: false,
       code: 'ERR_APP_NOTHING_TO_REVEAL',
@@ -244,6 +289,13 @@ describe('the window’s services', () => {
     expect(cut.value.error.code).toBe('ERR_DEVICE_DISCONNECTED');
     expect(cut.value.steps.find((x) => x.status === 'failed')?.id).toBe('add-certificate');
     expect(await call('device.identify')).toMatchObject({ ok: false, code: 'ERR_APP_NOT_CONNECTED' });
+    // The run failed after the device took the generated secret: it is still offered.
+    const held = (await store.get('FOCDROP0001'))!;
+    expect(held).toMatch(/^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){6}$/);
+    expect(await call('secret.reveal', { source: 'provision', serial: 'FOCDROP0001' })).toEqual({
+      ok: true,
+      value: { serial: 'FOCDROP0001', source: 'provision', secret: held },
+    });
 
     const resumed = (await call('provision.resume')) as {
       ok: true;
@@ -261,6 +313,12 @@ describe('the window’s services', () => {
       ok: true,
       value: { identity: { serialNumber: 'FOCDROP0001' } },
     });
+    // Across the resume, the same secret is offered until acknowledged.
+    expect(services.unacknowledged()).toEqual([{ serial: 'FOCDROP0001', source: 'provision' }]);
+    expect(await call('secret.reveal', { source: 'provision', serial: 'FOCDROP0001' })).toMatchObject({
+      ok: true,
+      value: { secret: held },
+    });
   });
   it('rotates with the current secret the owner types when the keychain has none for the device', async () => {
     expect(svcSecret).not.toBe('');
@@ -271,6 +329,19 @@ describe('the window’s services', () => {
       ok: false,
       code: 'ERR_VAULT_NO_SECRET',
     });
+    // A weak typed secret is refused before anything reaches the device or the keychain.
+    expect(await call('secret.judge', { value: 'password1', route: 'blob' })).toMatchObject({
+      ok: true,
+      value: { rating: 'weak', refusal: { code: 'ERR_APP_SECRET_WEAK' } },
+    });
+    expect(
+      await call('secret.rotate', {
+        newSecret: { mode: 'given', value: 'password1' },
+        currentSecret: svcSecret,
+        enc: 'A128GCM',
+      }),
+    ).toMatchObject({ ok: false, code: 'ERR_APP_SECRET_WEAK' });
+    expect(await store.get('FOCSVC0001')).toBe(null);
     expect(await call('secret.rotate', { ...rotateRequest(), currentSecret: 'not the one' })).toMatchObject({
       ok: false,
       code: 'ERR_ROTATE_CURRENT_WRONG',
@@ -286,7 +357,7 @@ describe('the window’s services', () => {
     const fresh = (await store.get('FOCSVC0001'))!;
     expect(fresh).not.toBe(svcSecret);
     expect(JSON.stringify(rotated)).not.toContain(fresh);
-    expect(await call('secret.reveal', { source: 'provision' })).toMatchObject({
+    expect(await call('secret.reveal', { source: 'provision', serial: 'FOCSVC0001' })).toMatchObject({
       code: 'ERR_APP_NOTHING_TO_REVEAL',
     });
     expect(await call('secret.reveal', { source: 'rotate' })).toEqual({

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SerialPort } from 'serialport';
 import { DeviceError } from '../../core/xapi/index.js';
 import { BaseTransport, type Pacing } from './transport.js';
+import type { PortInfo } from '../../contract/shapes.js';
 
 /** Serial line settings. The maintenance port is 115200 8N1 without flow control (spec §6). */
 export interface SerialSettings {
@@ -199,18 +200,7 @@ export async function reopenSerial(
 // --- discovery -----------------------------------------------------------------------------------
 
 /** A serial port found on this computer. */
-export interface PortInfo {
-  path: string;
-  manufacturer: string | null;
-  serialNumber: string | null;
-  /** USB vendor id, 4 lower-case hex digits. */
-  vendorId: string | null;
-  productId: string | null;
-  /** Whether this is likely a RoomOS console: a Cisco USB device, or a common USB-serial adapter. */
-  likelyConsole: boolean;
-  /** Why (or why not), in a few words. */
-  note: string;
-}
+export type { PortInfo };
 
 /** Cisco Systems' USB vendor id: the micro-USB maintenance port of a RoomOS device. */
 const CISCO_VENDOR = '05a6';

@@ -1,15 +1,9 @@
 import { constants } from 'node:fs';
 import { type FileHandle, lstat, open } from 'node:fs/promises';
 import { DeviceError, Redactor } from '../../core/xapi/index.js';
+import type { TranscriptEntry } from '../../contract/shapes.js';
 
-/** One piece of console traffic: what the tool sent (`out`), what the device said (`in`), or a note. */
-export interface TranscriptEntry {
-  /** ms since the epoch */
-  time: number;
-  direction: 'in' | 'out' | 'note';
-  /** Already redacted: safe to show and to save. */
-  text: string;
-}
+export type { TranscriptEntry };
 
 /**
  * Every byte in and out of a console, for the UI's console view and a saved log. Text is redacted

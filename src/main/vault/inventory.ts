@@ -1,32 +1,7 @@
-import type { CertificateFacts, JournalRecord, OutcomeResult } from './journal-types.js';
+import type { DeviceState, Inventory, InventoryDevice } from '../../contract/shapes.js';
+import type { JournalRecord } from './journal-types.js';
 
-/** Where a device stands, as far as the journal knows. */
-export type DeviceState =
-  | 'seen'
-  | 'secret-set'
-  | 'certificate-added'
-  | 'active'
-  | 'deactivated'
-  | 'factory-reset'
-  /** An operation's outcome is unknown: the next connection settles it. */
-  | 'unsettled';
-
-export interface InventoryDevice {
-  serial: string;
-  productId?: string;
-  /** The certificate the journal last saw added (and whether it is active for WebexIdentity). */
-  certificate?: CertificateFacts & { active: boolean };
-  state: DeviceState;
-  lastAction?: { action: string; result: OutcomeResult | 'started'; at: string; op: string };
-  /** Ops with an intent and no settled outcome. */
-  unsettled: string[];
-}
-
-export interface Inventory {
-  devices: InventoryDevice[];
-  /** Records the inventory was derived from. */
-  records: number;
-}
+export type { DeviceState, Inventory, InventoryDevice };
 
 /**
  * Derives the device inventory from the journal records (oldest first): the journal is the record, and

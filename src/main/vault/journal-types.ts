@@ -11,9 +11,10 @@
  * No field may hold a secret, a blob or a private key: records carry facts (serials, fingerprints,
  * certificate names, error codes). The journal refuses what looks otherwise (see journal.ts).
  */
+import type { CertificateFacts, OutcomeResult } from '../../contract/shapes.js';
 
 /** How an operation ended. `unknown`: the device may or may not have acted (timeout, cut cable). */
-export type OutcomeResult = 'ok' | 'failed' | 'unknown' | 'abandoned';
+export type { CertificateFacts, OutcomeResult };
 
 /** What settled an outcome: the device's answer, a probe on a later connection, or recovery logic. */
 export type SettledBy = 'response' | 'probe' | 'recovery' | 'operator';
@@ -26,13 +27,6 @@ export interface ErrorRef {
 type Empty = Record<never, never>;
 
 /** Certificate facts as the inventory shows them. */
-export interface CertificateFacts {
-  cn: string;
-  /** SHA-1, 40 lowercase hex digits, as the device lists it. */
-  fingerprint: string;
-  /** ISO 8601. */
-  notAfter: string;
-}
 
 /** Operations that change a device: `intent` and `outcome` are their extra fields. */
 export interface JournalActions {

@@ -5,6 +5,7 @@ import { SECRET_ALPHABET } from '../../core/secret/index.js';
 import { syncDir, writeFileAtomic } from './atomic-file.js';
 import { ensureDataDir } from './data-dir.js';
 import { JournalError } from './errors.js';
+import type { JournalProblem, VerifyReport } from '../../contract/shapes.js';
 import type {
   ActionName,
   ErrorRef,
@@ -29,22 +30,7 @@ export function lineHash(line: string): string {
   return createHash('sha256').update(line, 'utf8').digest('hex');
 }
 
-/** One thing `verify` found. Errors make the journal untrustworthy; warnings are crash artifacts. */
-export interface JournalProblem {
-  code:
-    'ERR_JOURNAL_TAMPERED' | 'ERR_JOURNAL_TRUNCATED' | 'WARN_JOURNAL_TORN_TAIL' | 'WARN_JOURNAL_HEAD_LAGS';
-  /** 1-based line number in the journal file. */
-  line: number;
-  message: string;
-}
-
-export interface VerifyReport {
-  ok: boolean;
-  records: number;
-  /** The last record's seq and hash, as anchored. */
-  head: { seq: number; hash: string };
-  problems: JournalProblem[];
-}
+export type { JournalProblem, VerifyReport };
 
 export interface AppendOptions {
   /**

@@ -6,36 +6,22 @@ import { randomUUID } from 'node:crypto';
 import { isProvisionerError } from '../../core/errors.js';
 import { scrubParserText } from '../../core/json-text.js';
 import { WorkflowError } from './errors.js';
+import type { ErrorInfo, Said, StepPlan, StepResult, WorkflowEvent } from '../../contract/shapes.js';
 
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  details?: Readonly<Record<string, unknown>>;
+export type { ErrorInfo, Said, StepPlan, StepResult, WorkflowEvent };
+
+/** A step's detail or reason: English text (the CLI's), optionally with a code the window translates. */
+export type Detail = string | { text: string; said: Said };
+
+function split(d: Detail): { text: string; said?: Said } {
+  return typeof d === 'string' ? { text: d } : d;
 }
-
-export interface StepPlan {
-  id: string;
-  title: string;
-  /** False when this run leaves the step out; `reason` says why. */
-  included: boolean;
-  reason?: string;
-}
-
-/** What a UI or the CLI watches. Never carries a secret. */
-export type WorkflowEvent =
-  | { type: 'plan'; workflow: string; runId: string; dryRun: boolean; steps: StepPlan[] }
-  | { type: 'step'; id: string; status: 'running' }
-  | { type: 'step'; id: string; status: 'done'; detail?: string }
-  | { type: 'step'; id: string; status: 'skipped'; reason: string }
-  | { type: 'step'; id: string; status: 'failed'; error: ErrorInfo }
-  | { type: 'warning'; id: string; code: string; message: string }
-  | { type: 'info'; id: string; message: string }
-  | { type: 'finished'; workflow: string; runId: string; ok: boolean; error?: ErrorInfo };
 
 /** What a step may do besides its work: speak to the person watching, and notice a stop. */
 export interface StepIO {
   warn(code: string, message: string): void;
-  info(message: string): void;
+  /** A note for the person; `said` is its code for the window's catalogues. */
+  info(message: string, said?: Said): void;
   readonly signal: AbortSignal;
 }
 
@@ -48,20 +34,11 @@ export interface StepDef<C> {
    * Resume: the device already has what this step would do (a reason string), or `false`. Runs before
    * `act`, so that an interrupted workflow never redoes what took.
    */
-  alreadyDone?(ctx: C, io: StepIO): Promise<false | string>;
+  alreadyDone?(ctx: C, io: StepIO): Promise<false | Detail>;
   /** Does the work; returns a short detail for the progress view. */
-  act(ctx: C, io: StepIO): Promise<string | void>;
+  act(ctx: C, io: StepIO): Promise<Detail | void>;
   /** Reads back from the device that the action took; throws a typed error when it did not. */
   verify?(ctx: C, io: StepIO): Promise<void>;
-}
-
-export interface StepResult {
-  id: string;
-  title: string;
-  status: 'done' | 'skipped' | 'failed' | 'not-run';
-  detail?: string;
-  reason?: string;
-  error?: ErrorInfo;
 }
 
 export interface WorkflowResult {
@@ -124,7 +101,7 @@ export async function runWorkflow<C>(
         warnings.push({ id: step.id, code, message });
         emit({ type: 'warning', id: step.id, code, message });
       },
-      info: (message) => emit({ type: 'info', id: step.id, message }),
+      info: (message, said) => emit({ type: 'info', id: step.id, message, ...(said ? { said } : {}) }),
     };
     try {
       if (signal.aborted) {
@@ -140,19 +117,22 @@ export async function runWorkflow<C>(
         continue;
       }
       emit({ type: 'step', id: step.id, status: 'running' });
-      const done = step.alreadyDone ? await step.alreadyDone(ctx, io) : false;
-      if (done !== false) {
-        Object.assign(result, { status: 'skipped', reason: done });
-        emit({ type: 'step', id: step.id, status: 'skipped', reason: done });
+      const already = step.alreadyDone ? await step.alreadyDone(ctx, io) : false;
+      if (already !== false) {
+        const { text, said } = split(already);
+        Object.assign(result, { status: 'skipped', reason: text, ...(said ? { said } : {}) });
+        emit({ type: 'step', id: step.id, status: 'skipped', reason: text, ...(said ? { said } : {}) });
         continue;
       }
-      const detail = (await step.act(ctx, io)) ?? undefined;
+      const acted = (await step.act(ctx, io)) ?? undefined;
       if (step.verify) await step.verify(ctx, io);
-      Object.assign(result, { status: 'done', detail });
+      const { text: detail, said } =
+        acted === undefined ? { text: undefined, said: undefined } : split(acted);
+      Object.assign(result, { status: 'done', detail, ...(said ? { said } : {}) });
       emit(
         detail === undefined
           ? { type: 'step', id: step.id, status: 'done' }
-          : { type: 'step', id: step.id, status: 'done', detail },
+          : { type: 'step', id: step.id, status: 'done', detail, ...(said ? { said } : {}) },
       );
     } catch (e) {
       const error = errorInfo(e);

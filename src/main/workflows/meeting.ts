@@ -4,12 +4,9 @@
  * participant-list events and the security code live, and give the verdict and the comparison.
  */
 import {
-  type CodeChange,
   type ListedParticipant,
   type MeetingCall,
-  type MeetingComparison,
   type MeetingReading,
-  type MeetingVerdict,
   type ParticipantEvent,
   type XapiResponse,
   DeviceError,
@@ -20,6 +17,7 @@ import {
   parseParticipantEvent,
 } from '../../core/xapi/index.js';
 import type { DeviceIdentity, E2eeStatus } from '../../core/xapi/index.js';
+import type { MeetingReport, MeetingUpdate } from '../../contract/shapes.js';
 
 /** What the check needs of a connected device (`RoomOsDevice` has it). */
 export interface MeetingDevice {
@@ -33,31 +31,7 @@ export interface MeetingDevice {
   onClose?(listener: () => void): () => void;
 }
 
-export interface MeetingReport {
-  readings: MeetingReading[];
-  verdicts: MeetingVerdict[];
-  comparison: MeetingComparison;
-}
-
-/** Something seen while watching. */
-export type MeetingUpdate =
-  | {
-      kind: 'participant';
-      at: string;
-      target: string;
-      change: ParticipantEvent['change'];
-      displayName: string | null;
-      identity: string | null;
-      verification: ListedParticipant['verification'];
-    }
-  | {
-      kind: 'security-code';
-      at: string;
-      target: string;
-      previous: string | null;
-      code: string | null;
-      after: CodeChange['after'];
-    };
+export type { MeetingReport, MeetingUpdate };
 
 function nonEmpty(v: string | null): string | null {
   return v === null || v.trim() === '' ? null : v;

@@ -19,7 +19,14 @@ import { type Journal, unsettledOps } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import type { FactoryResetKeep } from '../device/device.js';
 import type { LinkKind, SecurityAction, WorkflowDevice } from './device-port.js';
-import { type RunOptions, type StepDef, type StepIO, type WorkflowResult, runWorkflow } from './engine.js';
+import {
+  type Detail,
+  type RunOptions,
+  type StepDef,
+  type StepIO,
+  type WorkflowResult,
+  runWorkflow,
+} from './engine.js';
 import { WorkflowError } from './errors.js';
 import { requireE2eeModel } from './common.js';
 import {
@@ -110,6 +117,11 @@ export interface ProvisionResult extends WorkflowResult {
   report?: HandoverReport;
   /** The generated secret, to be shown once; absent when the person gave one or the device already had one. */
   newSecret?: string;
+  /**
+   * A generated secret the device holds or may hold (set, or sent when the run stopped or failed): the
+   * window keeps offering it until the person says it is saved. Equal to `newSecret` after a success.
+   */
+  heldSecret?: string;
 }
 
 interface Ctx {
@@ -124,6 +136,8 @@ interface Ctx {
   /** The device's ClientSecret once known: in memory only, never in an event or the journal. */
   secret?: string;
   generated?: string;
+  /** A generated secret sent to the device (it holds it, or may): cleared when the device refused it. */
+  sent?: string;
   provisionOp?: string;
   resumed: boolean;
   registered: boolean;
@@ -135,6 +149,11 @@ const PLAIN_OK: readonly LinkKind[] = ['serial', 'sim'];
 function spkiHash(credentials: Credentials): string {
   const der = createPublicKey(credentials.certificate).export({ type: 'spki', format: 'der' });
   return createHash('sha256').update(der).digest('hex');
+}
+
+/** A detail in English (the CLI's words) with its code and values, for the window's catalogues. */
+function said(code: string, text: string, params?: Record<string, string | number>): Detail {
+  return { text, said: { code, ...(params ? { params } : {}) } };
 }
 
 /** Steps of the provisioning workflow, in the order the vendor's procedure gives. */
@@ -298,6 +317,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         ctx.resumed = true;
         io.info(
           `Resuming the provisioning started ${unfinished.at}: steps the device already has are skipped.`,
+          { code: 'NOTE_RESUMING', params: { at: unfinished.at } },
         );
       } else {
         ctx.provisionOp = randomUUID();
@@ -315,7 +335,16 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         fingerprint: ctx.fingerprint,
         spkiSha256: spki,
       });
-      return `${id.productId}, ${id.softwareDisplayName || id.softwareVersion}, serial ${id.serialNumber}; certificate ${ctx.cn}`;
+      return said(
+        'PRECHECK_OK',
+        `${id.productId}, ${id.softwareDisplayName || id.softwareVersion}, serial ${id.serialNumber}; certificate ${ctx.cn}`,
+        {
+          product: id.productId,
+          software: id.softwareDisplayName || id.softwareVersion,
+          serial: id.serialNumber,
+          cn: ctx.cn,
+        },
+      );
     },
   },
   {
@@ -331,7 +360,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           `${ctx.options.backupFile} already exists and holds another device's backup; choose another file.`,
         );
       }
-      return 'the backup file of this device exists already';
+      return said('BACKUP_EXISTS', 'the backup file of this device exists already');
     },
     async act(ctx) {
       const dump = await ctx.deps.device.configurationDump();
@@ -347,7 +376,14 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         mode: 0o600,
         exclusive: true,
       });
-      return `${dump.nodes.length} configuration nodes saved to ${ctx.options.backupFile}`;
+      return said(
+        'BACKUP_SAVED',
+        `${dump.nodes.length} configuration nodes saved to ${ctx.options.backupFile}`,
+        {
+          n: dump.nodes.length,
+          file: ctx.options.backupFile!,
+        },
+      );
     },
   },
   {
@@ -366,7 +402,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
             r.serial === ctx.serial &&
             r.result === 'ok',
         );
-      if (done) return 'the device was reset earlier in this provisioning';
+      if (done) return said('RESET_EARLIER', 'the device was reset earlier in this provisioning');
       // Running the same provisioning again must not erase a device that already has it all.
       const stored = await ctx.deps.secrets.get(ctx.serial);
       if (
@@ -378,13 +414,15 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           'WARN_RESET_SKIPPED',
           'The device already uses this certificate for WebexIdentity and holds the secret the keychain has for it: it is not reset again.',
         );
-        return 'the device is already provisioned with this certificate';
+        return said('RESET_NOT_NEEDED', 'the device is already provisioned with this certificate');
       }
       return false;
     },
     async act(ctx, io) {
       const { device, journal, secrets } = ctx.deps;
-      io.info('Resetting: the device restarts and the tool logs in again when it answers.');
+      io.info('Resetting: the device restarts and the tool logs in again when it answers.', {
+        code: 'NOTE_RESETTING',
+      });
       await journaled(journal, ctx.serial, 'device.factory-reset', {}, () =>
         device.factoryReset({ keep: ctx.options.factoryReset?.keep ?? [], trailingAction: 'Restart' }),
       );
@@ -398,7 +436,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       ctx.identity = after;
       // The reset erased the device's secret: the stored one no longer opens anything.
       await secrets.delete(ctx.serial);
-      return 'the device restarted and answered again';
+      return said('RESET_DONE', 'the device restarted and answered again');
     },
   },
   {
@@ -432,9 +470,12 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         if ((await secrets.getPending(ctx.serial)) === stored) {
           await secrets.deletePending(ctx.serial);
           await settlePlainPopulates(ctx.deps.journal, ctx.serial, stored);
-          return 'the device already holds the secret stored for it; the pending copy an interrupted run left is settled';
+          return said(
+            'SECRET_HELD_SETTLED',
+            'the device already holds the secret stored for it; the pending copy an interrupted run left is settled',
+          );
         }
-        return 'the device already holds the secret stored for it';
+        return said('SECRET_HELD', 'the device already holds the secret stored for it');
       }
       const pending = await secrets.getPending(ctx.serial);
       if (pending !== null && (await deviceHolds(device, pending))) {
@@ -443,7 +484,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         await secrets.deletePending(ctx.serial);
         await settlePlainPopulates(ctx.deps.journal, ctx.serial, pending);
         ctx.secret = pending;
-        return 'the device took the secret in an earlier run; it is now stored';
+        return said('SECRET_TAKEN_EARLIER', 'the device took the secret in an earlier run; it is now stored');
       }
       // The device holds neither: a populate an earlier run left unsettled (the cable pulled before the
       // device ran it) did not take. Journaled so, before this run populates again.
@@ -466,6 +507,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       for (const w of checked.warnings) io.warn(w.code, describeWarning(w));
       // The new secret is in the keychain before the device is told: whatever happens next, it is not lost.
       await secrets.setPending(ctx.serial, secret);
+      if (ctx.generated !== undefined) ctx.sent = secret;
       try {
         await journaled(
           journal,
@@ -478,6 +520,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (code === 'ERR_DEVICE_COMMAND_FAILED') {
+          ctx.sent = undefined;
           await secrets.deletePending(ctx.serial);
           throw populateRefusal(ctx, (e as { details?: { reason?: string | null } }).details?.reason ?? null);
         }
@@ -487,8 +530,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       await secrets.deletePending(ctx.serial);
       ctx.secret = secret;
       return ctx.generated
-        ? 'a generated secret was populated, and stored for the device'
-        : 'your secret was populated, and stored for the device';
+        ? said('SECRET_GENERATED_SET', 'a generated secret was populated, and stored for the device')
+        : said('SECRET_GIVEN_SET', 'your secret was populated, and stored for the device');
     },
   },
   {
@@ -497,13 +540,17 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     async alreadyDone(ctx) {
       const certs = await ctx.deps.device.listCertificates();
       return certs.some((c) => c.fingerprint === ctx.fingerprint)
-        ? 'the device already has this certificate'
+        ? said('CERT_PRESENT', 'the device already has this certificate')
         : false;
     },
     async act(ctx) {
       const facts = { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter: ctx.check.report.notAfter };
       await addCertificate(target(ctx), ctx.options.credentials, facts, ctx.options.now);
-      return `${ctx.cn} (${ctx.options.credentials.chain.length} intermediate${ctx.options.credentials.chain.length === 1 ? '' : 's'})`;
+      return said(
+        'CERT_ADDED',
+        `${ctx.cn} (${ctx.options.credentials.chain.length} intermediate${ctx.options.credentials.chain.length === 1 ? '' : 's'})`,
+        { cn: ctx.cn, n: ctx.options.credentials.chain.length },
+      );
     },
   },
   {
@@ -519,7 +566,10 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           { fingerprint: ctx.fingerprint, listed: certs.map((c) => c.fingerprint) },
         );
       }
-      return `listed as certificate ${found.index}, fingerprint ${found.fingerprint}`;
+      return said('CERT_LISTED', `listed as certificate ${found.index}, fingerprint ${found.fingerprint}`, {
+        index: found.index,
+        fingerprint: found.fingerprint,
+      });
     },
   },
   {
@@ -527,7 +577,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     title: 'Activate it for WebexIdentity',
     async alreadyDone(ctx) {
       return (await lists(ctx.deps.device, ctx.fingerprint, true))
-        ? 'the certificate is already active for WebexIdentity'
+        ? said('CERT_ACTIVE', 'the certificate is already active for WebexIdentity')
         : false;
     },
     async act(ctx) {
@@ -552,7 +602,9 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           'WARN_E2EE_STATUS_UNAVAILABLE',
           'The device lists the certificate as its WebexIdentity; it reports the E2EE identity status only once registered, so that check waits for registration.',
         );
-        return `certificate ${ctx.fingerprint} is used for WebexIdentity`;
+        return said('IDENTITY_VERIFIED', `certificate ${ctx.fingerprint} is used for WebexIdentity`, {
+          fingerprint: ctx.fingerprint,
+        });
       }
       return waitForExternalIdentity(ctx, io, status);
     },
@@ -568,9 +620,9 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       const nodes = (backup.nodes ?? []).filter((n) =>
         wanted.some((w) => n.path.toLowerCase() === w || n.path.toLowerCase().startsWith(w + ' ')),
       );
-      if (nodes.length === 0) return 'the backup holds none of the chosen nodes';
+      if (nodes.length === 0) return said('RESTORE_NONE', 'the backup holds none of the chosen nodes');
       await ctx.deps.device.restoreConfiguration(nodes);
-      return `${nodes.length} configuration nodes restored`;
+      return said('RESTORE_DONE', `${nodes.length} configuration nodes restored`, { n: nodes.length });
     },
   },
   {
@@ -608,7 +660,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           'WARN_HARDEN_NO_CONSOLE',
           'The device no longer answers at the console after registering with SecurityAction Harden: check its identity in Control Hub.',
         );
-        return 'registered with Harden: the console is closed to the tool';
+        return said('REGISTERED_HARDENED', 'registered with Harden: the console is closed to the tool');
       }
       return waitForExternalIdentity(ctx, io, status);
     },
@@ -636,7 +688,11 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           mode: 0o600,
           exclusive: true,
         });
-        return `written to ${ctx.options.handover.file}${report.clientSecret ? ' (it holds the secret: keep it safe)' : ''}`;
+        return said(
+          report.clientSecret ? 'HANDOVER_WRITTEN_SECRET' : 'HANDOVER_WRITTEN',
+          `written to ${ctx.options.handover.file}${report.clientSecret ? ' (it holds the secret: keep it safe)' : ''}`,
+          { file: ctx.options.handover.file },
+        );
       }
       return undefined;
     },
@@ -644,20 +700,23 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
 ];
 
 /** A registered device reports its external identity a moment after activation: wait, then verify. */
-async function waitForExternalIdentity(ctx: Ctx, io: StepIO, first: E2eeStatus): Promise<string> {
+async function waitForExternalIdentity(ctx: Ctx, io: StepIO, first: E2eeStatus): Promise<Detail> {
   const status = await awaitExternalIdentity(ctx.deps.device, ctx.cn, {
     first,
     signal: io.signal,
     ...(ctx.options.identitySettleMs !== undefined ? { timeoutMs: ctx.options.identitySettleMs } : {}),
   });
-  return verifyExternal(status.external, ctx.cn);
+  return said('EXTERNAL_IDENTITY', verifyExternal(status.external, ctx.cn), {
+    identity: status.external.identity ?? '',
+    status: status.external.status ?? '',
+  });
 }
 
-async function registeredAlready(ctx: Ctx): Promise<false | string> {
+async function registeredAlready(ctx: Ctx): Promise<false | Detail> {
   const webex = (await ctx.deps.device.identify()).webexStatus;
   if ((webex ?? '').toLowerCase() !== 'registered') return false;
   ctx.registered = true;
-  return 'the device is already registered';
+  return said('ALREADY_REGISTERED', 'the device is already registered');
 }
 
 /**
@@ -666,12 +725,13 @@ async function registeredAlready(ctx: Ctx): Promise<false | string> {
  * journal settled either way: ok when Registered, failed when the device refused or the status says
  * so, unknown when the answer was lost.
  */
-async function register(ctx: Ctx, io: StepIO): Promise<string> {
+async function register(ctx: Ctx, io: StepIO): Promise<Detail> {
   const { device, journal } = ctx.deps;
   const timeoutMs = ctx.options.registrationTimeoutMs ?? REGISTRATION_TIMEOUT_MS;
   const action = ctx.options.securityAction ?? 'NoAction';
   io.info(
     `Registering to Webex (SecurityAction ${action}); the device answers when registration succeeded or failed, which can take up to ${Math.round(timeoutMs / 60_000)} min.`,
+    { code: 'NOTE_REGISTERING', params: { action, minutes: Math.round(timeoutMs / 60_000) } },
   );
   const op = await journal.intent('device.register', ctx.serial, {});
   let answer: Record<string, string>;
@@ -710,7 +770,7 @@ async function register(ctx: Ctx, io: StepIO): Promise<string> {
     // The local admin is off now: the answer is the proof when the console no longer answers.
     await journal.outcome('device.register', op, ctx.serial, 'ok', 'response');
     ctx.registered = true;
-    return 'registered with SecurityAction Harden: local users are now off';
+    return said('REGISTERED_HARDEN', 'registered with SecurityAction Harden: local users are now off');
   }
   for (;;) {
     const state = (webex ?? '').toLowerCase();
@@ -732,7 +792,7 @@ async function register(ctx: Ctx, io: StepIO): Promise<string> {
   }
   await journal.outcome('device.register', op, ctx.serial, 'ok', 'probe');
   ctx.registered = true;
-  return 'registered to Webex';
+  return said('REGISTERED', 'registered to Webex');
 }
 
 /**
@@ -874,5 +934,6 @@ export async function provision(
   const out: ProvisionResult = { ...result };
   if (ctx.report) out.report = ctx.report;
   if (result.ok && ctx.generated !== undefined && ctx.secret === ctx.generated) out.newSecret = ctx.generated;
+  if (ctx.generated !== undefined && ctx.sent === ctx.generated) out.heldSecret = ctx.generated;
   return out;
 }

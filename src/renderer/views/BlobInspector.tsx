@@ -22,7 +22,7 @@ export function BlobInspector({ lang }: { lang: Lang }) {
   }
 
   return (
-    <section aria-labelledby="inspect-heading">
+    <section aria-labelledby="inspect-heading" className="panel">
       <h2 id="inspect-heading">{t.heading}</h2>
       <p>{t.help}</p>
       <label htmlFor="blob-input">{t.label}</label>
@@ -44,11 +44,15 @@ export function BlobInspector({ lang }: { lang: Lang }) {
       {info && (
         <dl data-testid="blob-info">
           <dt>{t.action}</dt>
-          <dd data-field="action">{info.action}</dd>
+          <dd data-field="action" translate="no">
+            {info.action}
+          </dd>
           <dt>{t.enc}</dt>
-          <dd data-field="enc">{info.enc}</dd>
+          <dd data-field="enc" translate="no">
+            {info.enc}
+          </dd>
           <dt>{t.salt}</dt>
-          <dd data-field="salt">
+          <dd data-field="salt" translate="no">
             {info.kdf.salt} ({info.kdf.saltBytes} {t.saltBytes})
           </dd>
           <dt>{t.ciphertext}</dt>

@@ -16,11 +16,13 @@ export function CertReport({ lang, check }: { lang: Lang; check: CredentialsChec
       </p>
       <dl>
         <dt>{t.cn}</dt>
-        <dd data-field="cn">{r.subject.cn ?? '—'}</dd>
+        <dd data-field="cn" translate="no">
+          {r.subject.cn ?? '—'}
+        </dd>
         <dt>{t.san}</dt>
-        <dd>{names.length ? names.join(', ') : '—'}</dd>
+        <dd translate="no">{names.length ? names.join(', ') : '—'}</dd>
         <dt>{t.issuer}</dt>
-        <dd>{r.issuer}</dd>
+        <dd translate="no">{r.issuer}</dd>
         <dt>{t.serialNo}</dt>
         <dd className="mono">{r.serial}</dd>
         <dt>{t.validity}</dt>
@@ -41,7 +43,9 @@ export function CertReport({ lang, check }: { lang: Lang; check: CredentialsChec
         <dd>
           {r.key.type}
           {r.key.curve ? ` ${r.key.curve}` : ''}
-          {r.privateKey ? ` (${r.privateKey.format}${r.privateKey.encrypted ? ', encrypted' : ''})` : ''}
+          {r.privateKey
+            ? ` (${r.privateKey.format.toUpperCase()}${r.privateKey.encrypted ? `, ${t.keyEncrypted}` : ''})`
+            : ''}
         </dd>
         <dt>{t.keyMatches}</dt>
         <dd>{yesNo(r.keyMatches)}</dd>
@@ -51,13 +55,15 @@ export function CertReport({ lang, check }: { lang: Lang; check: CredentialsChec
       {check.errors.length > 0 && (
         <>
           <h4>{t.errors}</h4>
-          <ul className="problems" role="alert">
-            {check.errors.map((e) => (
-              <li key={e.code} data-code={e.code}>
-                {errorText(lang, e.code, e.message)} <code>{e.code}</code>
-              </li>
-            ))}
-          </ul>
+          <div role="alert">
+            <ul className="problems">
+              {check.errors.map((e) => (
+                <li key={e.code} data-code={e.code}>
+                  {errorText(lang, e.code, e.message)} <code>{e.code}</code>
+                </li>
+              ))}
+            </ul>
+          </div>
         </>
       )}
       {check.warnings.length > 0 && (

@@ -1,8 +1,25 @@
 import { useEffect, useState } from 'react';
-import type { InventoryView, VerifyReport } from '../../contract/index.js';
+import type { InventoryDevice, InventoryView, VerifyReport } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText } from './common.js';
+
+type SortKey = 'serial' | 'product' | 'expires' | 'state' | 'last';
+/** Certificates that end within this many days are flagged. */
+export const EXPIRING_DAYS = 30;
+
+export function expiring(d: InventoryDevice, now = Date.now()): boolean {
+  const end = d.certificate ? Date.parse(d.certificate.notAfter) : NaN;
+  return Number.isFinite(end) && end - now < EXPIRING_DAYS * 86_400_000;
+}
+
+const SORTERS: Record<SortKey, (d: InventoryDevice) => string> = {
+  serial: (d) => d.serial,
+  product: (d) => d.productId ?? '',
+  expires: (d) => d.certificate?.notAfter ?? '9999',
+  state: (d) => d.state,
+  last: (d) => d.lastAction?.at ?? '',
+};
 
 /** Devices as the journal knows them, and the journal's own check. Never a secret. */
 export function Inventory({
@@ -13,10 +30,15 @@ export function Inventory({
   /** Opens the meeting check for a device (its serial and the identity the journal recorded). */
   onMeetingCheck?: (device: { serial: string; cn: string | null }) => void;
 }) {
-  const t = messages(lang).inventory;
+  const m = messages(lang);
+  const t = m.inventory;
   const [inv, setInv] = useState<InventoryView | null>(null);
   const [verify, setVerify] = useState<VerifyReport | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [filter, setFilter] = useState('');
+  const [onlyExpiring, setOnlyExpiring] = useState(false);
+  const [sort, setSort] = useState<{ key: SortKey; up: boolean }>({ key: 'serial', up: true });
+  const [exported, setExported] = useState<string | null>(null);
 
   async function load(): Promise<void> {
     const r = await api().inventory.list();
@@ -32,9 +54,42 @@ export function Inventory({
     else setProblem({ code: r.code, message: r.message });
   }
 
+  async function exportCsv(): Promise<void> {
+    const r = await api().inventory.export();
+    if (!r.ok) setProblem({ code: r.code, message: r.message });
+    else if (r.value.name) setExported(fmt(t.exported, { n: r.value.rows, name: r.value.name }));
+  }
+
   useEffect(() => {
     void load();
   }, []);
+
+  const needle = filter.trim().toLowerCase();
+  const rows = (inv?.devices ?? [])
+    .filter((d) => !onlyExpiring || expiring(d))
+    .filter(
+      (d) =>
+        needle === '' ||
+        [d.serial, d.productId ?? '', d.certificate?.cn ?? '', t.states[d.state] ?? d.state].some((v) =>
+          v.toLowerCase().includes(needle),
+        ),
+    )
+    .sort((a, b) => {
+      const c = SORTERS[sort.key](a).localeCompare(SORTERS[sort.key](b));
+      return sort.up ? c : -c;
+    });
+  const header = (key: SortKey, label: string) => (
+    <th scope="col" aria-sort={sort.key === key ? (sort.up ? 'ascending' : 'descending') : undefined}>
+      <button
+        type="button"
+        className="link"
+        onClick={() => setSort((s) => ({ key, up: s.key === key ? !s.up : true }))}
+      >
+        {label}
+        <span aria-hidden="true">{sort.key === key ? (sort.up ? ' ▲' : ' ▼') : ''}</span>
+      </button>
+    </th>
+  );
 
   return (
     <section aria-labelledby="inventory-heading" className="panel">
@@ -42,12 +97,20 @@ export function Inventory({
       <p className="help">{t.help}</p>
       <div className="buttons">
         <button type="button" onClick={() => void load()}>
-          {messages(lang).common.refresh}
+          {m.common.refresh}
         </button>
         <button type="button" onClick={() => void check()}>
           {t.verify}
         </button>
+        <button type="button" onClick={() => void exportCsv()}>
+          {t.export}
+        </button>
       </div>
+      {exported && (
+        <p role="status" data-testid="inventory-exported">
+          {exported}
+        </p>
+      )}
       {problem && <ProblemText lang={lang} problem={problem} />}
       {verify && (
         <div data-testid="journal-verify" data-ok={String(verify.ok)} role="status">
@@ -60,7 +123,7 @@ export function Inventory({
             <ul>
               {verify.problems.map((p, i) => (
                 <li key={i} data-code={p.code}>
-                  {fmt(t.line, { n: p.line })}: {p.message}
+                  {fmt(t.line, { n: p.line })}: {m.errors[p.code] ?? m.warnings[p.code] ?? p.message}
                 </li>
               ))}
             </ul>
@@ -71,6 +134,25 @@ export function Inventory({
         <>
           <p>{fmt(t.records, { n: inv.records })}</p>
           {inv.keychainError && <ProblemText lang={lang} problem={inv.keychainError} />}
+          <div className="filters">
+            <div className="field">
+              <label htmlFor="inventory-filter">{t.filter}</label>
+              <input
+                id="inventory-filter"
+                type="search"
+                value={filter}
+                onChange={(e) => setFilter(e.target.value)}
+              />
+            </div>
+            <label className="choice">
+              <input
+                type="checkbox"
+                checked={onlyExpiring}
+                onChange={(e) => setOnlyExpiring(e.target.checked)}
+              />
+              {fmt(t.onlyExpiring, { days: EXPIRING_DAYS })}
+            </label>
+          </div>
           {inv.devices.length === 0 ? (
             <p>{t.empty}</p>
           ) : (
@@ -78,33 +160,44 @@ export function Inventory({
               <table data-testid="inventory">
                 <thead>
                   <tr>
-                    <th scope="col">{t.serial}</th>
-                    <th scope="col">{t.product}</th>
+                    {header('serial', t.serial)}
+                    {header('product', t.product)}
                     <th scope="col">{t.identity}</th>
                     <th scope="col">{t.fingerprint}</th>
-                    <th scope="col">{t.expires}</th>
-                    <th scope="col">{t.state}</th>
-                    <th scope="col">{t.last}</th>
+                    {header('expires', t.expires)}
+                    {header('state', t.state)}
+                    {header('last', t.last)}
                     <th scope="col">{t.keychain}</th>
                     {onMeetingCheck && <th scope="col">{t.meeting}</th>}
                   </tr>
                 </thead>
                 <tbody>
-                  {inv.devices.map((d) => {
+                  {rows.map((d) => {
                     const k = inv.keychain?.find((x) => x.serial === d.serial);
+                    const soon = expiring(d);
                     return (
-                      <tr key={d.serial} data-serial={d.serial} data-state={d.state}>
-                        <th scope="row">{d.serial}</th>
-                        <td>{d.productId ?? '—'}</td>
-                        <td>{d.certificate?.cn ?? '—'}</td>
+                      <tr
+                        key={d.serial}
+                        data-serial={d.serial}
+                        data-state={d.state}
+                        data-expiring={String(soon)}
+                      >
+                        <th scope="row" translate="no">
+                          {d.serial}
+                        </th>
+                        <td translate="no">{d.productId ?? '—'}</td>
+                        <td translate="no">{d.certificate?.cn ?? '—'}</td>
                         <td className="mono" title={d.certificate?.fingerprint}>
                           {d.certificate ? `${d.certificate.fingerprint.slice(0, 12)}…` : '—'}
                         </td>
-                        <td>{d.certificate?.notAfter.slice(0, 10) ?? '—'}</td>
+                        <td>
+                          {d.certificate?.notAfter.slice(0, 10) ?? '—'}
+                          {soon && <strong className="bad"> ⚠ {t.expiring}</strong>}
+                        </td>
                         <td>{t.states[d.state] ?? d.state}</td>
                         <td>
                           {d.lastAction
-                            ? `${d.lastAction.action} (${d.lastAction.result}), ${d.lastAction.at.slice(0, 16).replace('T', ' ')}`
+                            ? `${t.actions[d.lastAction.action] ?? d.lastAction.action} (${t.results[d.lastAction.result] ?? d.lastAction.result}), ${d.lastAction.at.slice(0, 16).replace('T', ' ')}`
                             : '—'}
                         </td>
                         <td>
@@ -128,6 +221,7 @@ export function Inventory({
                   })}
                 </tbody>
               </table>
+              {rows.length === 0 && <p>{t.noMatch}</p>}
             </div>
           )}
         </>

@@ -1,20 +1,31 @@
-import { useRef, useState } from 'react';
-import type { DeviceSessionInfo, EncChoice, RotateSummary } from '../../contract/index.js';
+import { useEffect, useRef, useState } from 'react';
+import type {
+  DeviceSessionInfo,
+  EncChoice,
+  PendingSecret,
+  RotateSummary,
+  SecretJudgement,
+} from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages, warningText } from '../i18n/index.js';
 import { type Problem, ProblemText } from './common.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
 import { DeviceFacts } from './DevicePanel.js';
-import { RevealSecret } from './RevealSecret.js';
+import { SecretHandover } from './SecretHandover.js';
 
-/** The owner's secret rotation: generated (shown once, on request) or typed. */
+/** The owner's secret rotation: generated (shown until acknowledged) or typed twice, judged first. */
 export function Rotation({
   lang,
   device,
   onRefresh,
+  pending,
+  onPendingChanged,
 }: {
   lang: Lang;
   device: DeviceSessionInfo | null;
   onRefresh: () => Promise<void>;
+  pending: PendingSecret[];
+  onPendingChanged: () => Promise<void>;
 }) {
   const m = messages(lang);
   const t = m.rotate;
@@ -23,37 +34,80 @@ export function Rotation({
   const [result, setResult] = useState<RotateSummary | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [working, setWorking] = useState(false);
-  const [rotations, setRotations] = useState(0);
+  const [judged, setJudged] = useState<SecretJudgement | null>(null);
+  const [confirming, setConfirming] = useState(false);
   // Typed secrets stay in their inputs until sent, once; never React state.
   const newSecret = useRef<HTMLInputElement>(null);
+  const again = useRef<HTMLInputElement>(null);
   const currentSecret = useRef<HTMLInputElement>(null);
   const needCurrent = device !== null && device.secret !== null && !device.secret.hasSecret;
+  // When a rotation ends, its result (or its failure) comes into view and takes the focus.
+  const outcome = useRef<HTMLDivElement>(null);
+  const ended = useRef(false);
+  useEffect(() => {
+    if (working || !ended.current) return;
+    ended.current = false;
+    const el = outcome.current;
+    if (el && el.childElementCount > 0) {
+      void el.scrollIntoView({ block: 'start' });
+      el.focus();
+    }
+  }, [working, result, problem]);
 
-  async function rotate(): Promise<void> {
-    const typedNew = newSecret.current?.value ?? '';
-    const typedCurrent = currentSecret.current?.value ?? '';
-    if (newSecret.current) newSecret.current.value = '';
-    if (currentSecret.current) currentSecret.current.value = '';
-    if (mode === 'given' && typedNew === '') {
-      setProblem({ code: 'ERR_SECRET_EMPTY', message: m.errors.ERR_SECRET_EMPTY ?? '' });
+  /** Before anything is sent: both entries agree, and main judges the secret strong enough. */
+  async function prepare(): Promise<void> {
+    setProblem(null);
+    setResult(null);
+    setJudged(null);
+    if (needCurrent && (currentSecret.current?.value ?? '') === '') {
+      setProblem({ code: 'ERR_APP_NO_SECRET_HERE', message: t.noSecretHere });
       return;
     }
+    if (mode === 'given') {
+      const a = newSecret.current?.value ?? '';
+      const b = again.current?.value ?? '';
+      if (a === '') {
+        setProblem({ code: 'ERR_SECRET_EMPTY', message: m.errors.ERR_SECRET_EMPTY ?? '' });
+        return;
+      }
+      if (a !== b) {
+        setProblem({ code: 'ERR_APP_SECRET_MISMATCH', message: t.mismatch });
+        return;
+      }
+      const r = await api().secrets.judge(a, 'blob');
+      if (!r.ok) {
+        setProblem({ code: r.code, message: r.message });
+        return;
+      }
+      setJudged(r.value);
+      if (r.value.refusal) {
+        setProblem(r.value.refusal);
+        return;
+      }
+    }
+    setConfirming(true);
+  }
+
+  async function rotate(): Promise<void> {
+    setConfirming(false);
+    const typedNew = newSecret.current?.value ?? '';
+    const typedCurrent = currentSecret.current?.value ?? '';
+    for (const r of [newSecret, again, currentSecret]) if (r.current) r.current.value = '';
     setWorking(true);
-    setResult(null);
-    setProblem(null);
+    ended.current = true;
     const r = await api().secrets.rotate({
       newSecret: mode === 'given' ? { mode: 'given', value: typedNew } : { mode: 'generate' },
       currentSecret: typedCurrent === '' ? null : typedCurrent,
       enc,
     });
     setWorking(false);
-    if (r.ok) {
-      setResult(r.value);
-      setRotations((n) => n + 1);
-    } else setProblem({ code: r.code, message: r.message });
+    if (r.ok) setResult(r.value);
+    else setProblem({ code: r.code, message: r.message });
+    await onPendingChanged();
     await onRefresh();
   }
 
+  const mine = pending.filter((p) => p.source === 'rotate');
   return (
     <section aria-labelledby="rotate-heading" className="panel">
       <h2 id="rotate-heading">{t.heading}</h2>
@@ -66,7 +120,7 @@ export function Rotation({
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              void rotate();
+              void prepare();
             }}
           >
             <fieldset>
@@ -89,52 +143,92 @@ export function Rotation({
                 />
                 {t.given}
               </label>
-              <div className="field" hidden={mode !== 'given'}>
-                <label htmlFor="rotate-new">{t.newValue}</label>
-                <input id="rotate-new" type="password" ref={newSecret} autoComplete="new-password" />
+              <div className="grid-2" hidden={mode !== 'given'}>
+                <div className="field">
+                  <label htmlFor="rotate-new">{t.newValue}</label>
+                  <input id="rotate-new" type="password" ref={newSecret} autoComplete="new-password" />
+                </div>
+                <div className="field">
+                  <label htmlFor="rotate-again">{t.newAgain}</label>
+                  <input id="rotate-again" type="password" ref={again} autoComplete="new-password" />
+                </div>
               </div>
             </fieldset>
             {needCurrent && (
               <div className="field">
+                <p className="help" data-testid="no-secret-here">
+                  {t.noSecretHere}
+                </p>
                 <label htmlFor="rotate-current">{t.current}</label>
                 <input id="rotate-current" type="password" ref={currentSecret} autoComplete="off" />
               </div>
             )}
-            <div className="field">
-              <label htmlFor="rotate-enc">{t.enc}</label>
-              <select id="rotate-enc" value={enc} onChange={(e) => setEnc(e.target.value as EncChoice)}>
-                <option value="A128GCM">A128GCM</option>
-                <option value="A256GCM">A256GCM</option>
-              </select>
-            </div>
+            <details className="advanced">
+              <summary>{m.wizard.advanced}</summary>
+              <div className="field">
+                <label htmlFor="rotate-enc">{t.enc}</label>
+                <select id="rotate-enc" value={enc} onChange={(e) => setEnc(e.target.value as EncChoice)}>
+                  <option value="A128GCM">A128GCM</option>
+                  <option value="A256GCM">A256GCM</option>
+                </select>
+              </div>
+            </details>
             <button type="submit" className="primary" disabled={working}>
               {working ? m.common.working : t.run}
             </button>
           </form>
+          {confirming && (
+            <ConfirmDialog
+              lang={lang}
+              testId="confirm-rotate"
+              heading={t.confirmHeading}
+              device={device}
+              lost={t.confirmLost}
+              confirmText={fmt(t.confirm, { serial: device.identity.serialNumber })}
+              danger={false}
+              onCancel={() => setConfirming(false)}
+              onConfirm={() => void rotate()}
+            />
+          )}
         </>
       )}
-      {problem && <ProblemText lang={lang} problem={problem} />}
-      {result && (
-        <div data-testid="rotate-result" className="outcome">
-          <p role="status" className="ok">
-            {fmt(t.done, { serial: result.serial })}
-          </p>
-          <p>{fmt(t.strength, { rating: result.strength.rating, bits: result.strength.bits })}</p>
-          {result.before.state === 'settled' && result.before.holds && (
-            <p>{fmt(t.settled, { holds: result.before.holds })}</p>
-          )}
-          {result.warnings.length > 0 && (
-            <ul className="warnings">
-              {result.warnings.map((w) => (
-                <li key={w} data-code={w}>
-                  {warningText(lang, w, w)}
-                </li>
-              ))}
-            </ul>
-          )}
-          {result.secretToReveal && <RevealSecret key={rotations} lang={lang} source="rotate" />}
-        </div>
+      {judged && !judged.refusal && (
+        <p data-testid="judged">{fmt(t.strength, { rating: t.ratings[judged.rating], bits: judged.bits })}</p>
       )}
+      <div ref={outcome} tabIndex={-1} data-focus-on-end data-testid="rotate-outcome">
+        {problem && <ProblemText lang={lang} problem={problem} />}
+        {result && (
+          <div data-testid="rotate-result" className="outcome">
+            <p role="status" className="ok">
+              {fmt(t.done, { serial: result.serial })}
+            </p>
+            <p>
+              {fmt(t.strength, { rating: t.ratings[result.strength.rating], bits: result.strength.bits })}
+            </p>
+            {result.before.state === 'settled' && result.before.holds && (
+              <p>{fmt(t.settled, { holds: t.holds[result.before.holds] })}</p>
+            )}
+            {result.warnings.length > 0 && (
+              <ul className="warnings">
+                {result.warnings.map((w) => (
+                  <li key={w} data-code={w}>
+                    {warningText(lang, w, w)}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+      </div>
+      {mine.map((p) => (
+        <SecretHandover
+          key={p.serial}
+          lang={lang}
+          pending={p}
+          report={null}
+          onAcknowledged={onPendingChanged}
+        />
+      ))}
     </section>
   );
 }

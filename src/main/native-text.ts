@@ -1,0 +1,54 @@
+/**
+ * The words of the windows the operating system draws for main (file dialogs, the question on quit), in
+ * the language the window reports (`app.language`). Everything else the person reads comes from the
+ * renderer's catalogues.
+ */
+import type { AppLanguage } from '../contract/index.js';
+
+export interface NativeText {
+  chooseCertificate: string;
+  chooseKey: string;
+  certificates: string;
+  privateKeys: string;
+  allFiles: string;
+  saveHandover: string;
+  exportInventory: string;
+  quitTitle: string;
+  quitMessage: (serials: string) => string;
+  quitDetail: string;
+  quitStay: string;
+  quitLeave: string;
+}
+
+export const NATIVE_TEXT: Record<AppLanguage, NativeText> = {
+  en: {
+    chooseCertificate: 'Choose the device certificate',
+    chooseKey: 'Choose the private key',
+    certificates: 'Certificates',
+    privateKeys: 'Private keys',
+    allFiles: 'All files',
+    saveHandover: 'Save the handover report',
+    exportInventory: 'Export the inventory',
+    quitTitle: 'A new client secret is not saved yet',
+    quitMessage: (serials) => `The new client secret of ${serials} has not been acknowledged.`,
+    quitDetail:
+      'It is in the keychain, but the device owner needs it. Stay, reveal it and confirm you saved it; if you quit, it can be read only from the keychain.',
+    quitStay: 'Stay and save the secret',
+    quitLeave: 'Quit anyway',
+  },
+  ko: {
+    chooseCertificate: '장치 인증서 선택',
+    chooseKey: '개인 키 선택',
+    certificates: '인증서',
+    privateKeys: '개인 키',
+    allFiles: '모든 파일',
+    saveHandover: '인계 보고서 저장',
+    exportInventory: '장치 목록 내보내기',
+    quitTitle: '새 클라이언트 비밀이 아직 저장되지 않았습니다',
+    quitMessage: (serials) => `${serials}의 새 클라이언트 비밀이 아직 저장 확인되지 않았습니다.`,
+    quitDetail:
+      '키체인에는 있지만 장치 소유자에게 필요합니다. 머물러서 비밀을 표시하고 저장했음을 확인하십시오. 종료하면 키체인에서만 읽을 수 있습니다.',
+    quitStay: '머물러서 비밀 저장',
+    quitLeave: '그래도 종료',
+  },
+};

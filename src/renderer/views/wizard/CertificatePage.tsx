@@ -1,0 +1,88 @@
+import { type Dispatch, useRef } from 'react';
+import type { FileRole } from '../../../contract/index.js';
+import { api } from '../../api.js';
+import { type Lang, messages } from '../../i18n/index.js';
+import { CertReport } from '../CertReport.js';
+import { ProblemText } from '../common.js';
+import type { FlowAction, FlowState } from './flow.js';
+import { PageButtons } from './Wizard.js';
+import { Fmt } from '../Fmt.js';
+
+/** The certificate and key files, and what the device will think of them. */
+export function CertificatePage({
+  lang,
+  flow,
+  dispatch,
+}: {
+  lang: Lang;
+  flow: FlowState;
+  dispatch: Dispatch<FlowAction>;
+}) {
+  const t = messages(lang).wizard;
+  const { chosen, check } = flow.choices;
+  // The passphrase stays in the input until it is sent, once; it is never React state.
+  const passphrase = useRef<HTMLInputElement>(null);
+
+  async function choose(role: FileRole): Promise<void> {
+    const r = await api().credentials.choose(role);
+    if (!r.ok) {
+      dispatch({ type: 'cert-problem', problem: { code: r.code, message: r.message } });
+      return;
+    }
+    if (r.value === null) return;
+    dispatch({ type: 'choose', patch: { chosen: { ...chosen, [role]: r.value.name }, check: null } });
+  }
+
+  async function inspect(): Promise<void> {
+    const typed = passphrase.current?.value ?? '';
+    if (passphrase.current) passphrase.current.value = '';
+    const r = await api().credentials.inspect(typed === '' ? null : typed);
+    if (r.ok) dispatch({ type: 'choose', patch: { check: r.value } });
+    else {
+      dispatch({ type: 'choose', patch: { check: null } });
+      dispatch({ type: 'cert-problem', problem: { code: r.code, message: r.message } });
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby="cert-heading">
+      <h3 id="cert-heading" tabIndex={-1}>
+        {t.certHeading}
+      </h3>
+      <p className="help">{t.certHelp}</p>
+      <div className="grid-2">
+        <div className="file-row">
+          <button type="button" onClick={() => void choose('certificate')}>
+            {t.chooseCert}
+          </button>
+          <span data-testid="chosen-certificate">
+            {chosen.certificate ? <Fmt text={t.chosen} values={{ name: chosen.certificate }} /> : t.notChosen}
+          </span>
+        </div>
+        <div className="file-row">
+          <button type="button" onClick={() => void choose('key')}>
+            {t.chooseKey}
+          </button>
+          <span data-testid="chosen-key">
+            {chosen.key ? <Fmt text={t.chosen} values={{ name: chosen.key }} /> : t.notChosen}
+          </span>
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor="passphrase">{t.passphrase}</label>
+        <input id="passphrase" type="password" ref={passphrase} autoComplete="off" key={flow.generation} />
+      </div>
+      <button type="button" className="primary" disabled={!chosen.certificate} onClick={() => void inspect()}>
+        {t.check}
+      </button>
+      {flow.certProblem && <ProblemText lang={lang} problem={flow.certProblem} />}
+      {check && <CertReport lang={lang} check={check} />}
+      <PageButtons
+        lang={lang}
+        onBack={() => dispatch({ type: 'page', page: 'device' })}
+        onNext={() => dispatch({ type: 'page', page: 'options' })}
+        nextPrimary={check?.ok === true}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * The provisioning flow's state and the window's small judgements, as pure functions: what a device
+ * change clears, how a typed port or address becomes a target, the activation code as typed, and which
+ * certificates the inventory flags.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CredentialsCheck, ProvisionSummary } from '../../src/contract/index.js';
+import { FRESH_CHOICES, INITIAL_FLOW, flowReducer } from '../../src/renderer/views/wizard/flow.js';
+import { portLabel, targetOf } from '../../src/renderer/views/wizard/ConnectPage.js';
+import { activationCodeState } from '../../src/renderer/views/wizard/OptionsPage.js';
+import { expiring } from '../../src/renderer/views/Inventory.js';
+
+const check = { ok: true } as unknown as CredentialsCheck;
+const done = {
+  runId: 'r1',
+  ok: true,
+  dryRun: false,
+  plan: [],
+  steps: [],
+  warnings: [],
+  notes: [],
+} as unknown as ProvisionSummary;
+
+describe('the flow state', () => {
+  it('another device clears every choice, the certificate, the result; the same device keeps them', () => {
+    let s = flowReducer(INITIAL_FLOW, { type: 'device', serial: 'FOCA' });
+    s = flowReducer(s, { type: 'page', page: 'run' });
+    s = flowReducer(s, {
+      type: 'choose',
+      patch: { factoryReset: true, keep: ['Network'], chosen: { certificate: 'a.pem' }, check },
+    });
+    s = flowReducer(s, { type: 'run-end', summary: done, problem: null });
+    expect(flowReducer(s, { type: 'device', serial: 'FOCA' })).toBe(s);
+    // A disconnect is not another device: what was chosen waits for the reconnect.
+    expect(flowReducer(s, { type: 'device', serial: null })).toBe(s);
+    const other = flowReducer(s, { type: 'device', serial: 'FOCB' });
+    expect(other).toEqual({ ...INITIAL_FLOW, page: 'run', serial: 'FOCB', generation: 1 });
+    expect(other.choices).toEqual(FRESH_CHOICES);
+  });
+
+  it('"Next device" starts again at the device page; a changed choice drops a stale failure', () => {
+    let s = flowReducer(INITIAL_FLOW, { type: 'device', serial: 'FOCA' });
+    s = flowReducer(s, { type: 'page', page: 'run' });
+    s = flowReducer(s, { type: 'run-end', summary: null, problem: { code: 'ERR_X', message: 'x' } });
+    expect(s.runProblem).toEqual({ code: 'ERR_X', message: 'x' });
+    expect(flowReducer(s, { type: 'choose', patch: { backup: false } }).runProblem).toBe(null);
+    const next = flowReducer(s, { type: 'next-device' });
+    expect(next).toEqual({ ...INITIAL_FLOW, page: 'device', serial: null, generation: 1 });
+  });
+});
+
+describe('what the person types', () => {
+  it('a port or an address as the system names it becomes a target', () => {
+    expect(targetOf('serial', '/dev/ttyACM0')).toBe('serial:/dev/ttyACM0');
+    expect(targetOf('serial', ' COM3 ')).toBe('serial:COM3');
+    expect(targetOf('serial', 'serial:/dev/ttyUSB0')).toBe('serial:/dev/ttyUSB0');
+    expect(targetOf('ssh', 'admin@10.0.0.5')).toBe('ssh://admin@10.0.0.5');
+    expect(targetOf('ssh', 'ssh://admin@10.0.0.5:2222')).toBe('ssh://admin@10.0.0.5:2222');
+    expect(targetOf('sim', '')).toBe('sim:');
+    expect(targetOf('sim', '?serial=FOC1')).toBe('sim:?serial=FOC1');
+  });
+
+  it('a port in the list shows its USB vendor and product, maker and serial number', () => {
+    expect(
+      portLabel({
+        path: '/dev/ttyACM0',
+        manufacturer: 'Cisco',
+        serialNumber: 'FOC2345X0AB',
+        vendorId: '05a6',
+        productId: '0009',
+        likelyConsole: true,
+        note: '',
+      }),
+    ).toBe('/dev/ttyACM0 — USB 05a6:0009 Cisco (FOC2345X0AB)');
+    expect(
+      portLabel({
+        path: '/dev/ttyS0',
+        manufacturer: null,
+        serialNumber: null,
+        vendorId: null,
+        productId: null,
+        likelyConsole: false,
+        note: '',
+      }),
+    ).toBe('/dev/ttyS0');
+  });
+
+  it('the activation code is judged as it is typed', () => {
+    expect(activationCodeState('')).toBe('empty');
+    expect(activationCodeState('0000-1111')).toBe('partial');
+    expect(activationCodeState('0000-1111-')).toBe('partial');
+    expect(activationCodeState('0000-1111-2222-3333')).toBe('ok');
+    expect(activationCodeState('0000 1111 2222 3333')).toBe('ok');
+    expect(activationCodeState('0000111122223333')).toBe('ok');
+    expect(activationCodeState('0000-1111-2222-33334')).toBe('bad');
+    expect(activationCodeState('0000-abcd')).toBe('bad');
+  });
+});
+
+describe('the inventory', () => {
+  const now = Date.parse('2026-12-01T00:00:00Z');
+  const device = (notAfter?: string) => ({
+    serial: 'FOC1',
+    state: 'active' as const,
+    unsettled: [],
+    ...(notAfter ? { certificate: { cn: 'x', fingerprint: 'f', notAfter, active: true } } : {}),
+  });
+  it('flags certificates that end within 30 days, or have ended', () => {
+    expect(expiring(device('2026-12-30T00:00:00Z'), now)).toBe(true);
+    expect(expiring(device('2026-11-01T00:00:00Z'), now)).toBe(true);
+    expect(expiring(device('2027-01-01T00:00:00Z'), now)).toBe(false);
+    expect(expiring(device(), now)).toBe(false);
+  });
+});
