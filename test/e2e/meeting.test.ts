@@ -15,6 +15,7 @@ import { createSimulator, simMeeting, endSimMeeting } from '../../src/simulator/
 import { giveIdentity } from '../helpers/meeting.js';
 import { systemHas } from '../helpers/system.js';
 import { type AppHarness, startApp } from './harness.js';
+import { checkScreen } from './screens.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
 
@@ -73,7 +74,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
     async function connect(target: string, serial: string): Promise<void> {
       await page.getByRole('tab', { name: en.nav.provision }).click();
       await page.getByRole('button', { name: en.wizard.pages.device }).click();
-      await page.getByRole('textbox', { name: en.device.target }).fill(target);
+      await page.getByRole('radio', { name: en.device.links.sim }).check();
+      await page.locator('#target').fill(target);
       await page.getByRole('button', { name: en.device.connect, exact: true }).click();
       await eventually(() => page.getByTestId('device-chip').textContent()).toContain(serial);
     }
@@ -118,6 +120,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
       expect(await cards.first().getByTestId('participant').first().locator('td').first().textContent()).toBe(
         'Guest\\x1b[31m\\u202e',
       );
+      // axe finds nothing, the Korean screen holds no English, and the screen is photographed.
+      await checkScreen(page, '17-meeting-check', { dark: true });
 
       const late = meeting.join({
         displayName: 'Late Room',
@@ -186,6 +190,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
         '651 (not an end-to-end encrypted session type)',
       ]);
       expect(await page.getByTestId('meeting-encrypted').getAttribute('data-encrypted')).toBe('false');
+      await checkScreen(page, '18-meeting-wrong-type');
       expect(await page.locator('li[data-code="wrong-session-type"]').textContent()).toBe(
         'The meeting’s session type 651 is not an end-to-end encrypted session type (Table 1): schedule it as Pro-End to End Encryption_VOIPonly (652) or another type of Table 1.',
       );

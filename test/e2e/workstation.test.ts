@@ -378,6 +378,14 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     const again = await page.evaluate(() => window.provisioner.secrets.reveal('provision'));
     expect(again).toMatchObject({ ok: false, code: 'ERR_APP_NOTHING_TO_REVEAL' });
 
+    // The meeting check is one click away, for the device just provisioned, and compares with its identity.
+    await page.getByTestId('to-meeting-check').click();
+    expect(await page.getByRole('tab', { name: en.nav.meeting }).getAttribute('aria-selected')).toBe('true');
+    expect(await page.getByTestId('meeting-expected').textContent()).toBe(
+      `Device ${SERIAL}, expected to appear as ${CN}.`,
+    );
+    await page.getByRole('tab', { name: en.nav.provision }).click();
+
     // "Next device": disconnected, back at the first page, nothing of this device left.
     await page.getByRole('button', { name: en.wizard.nextDevice }).click();
     await eventually(() => page.getByTestId('device-chip').textContent()).toBe(`○ ${en.device.notConnected}`);
@@ -803,6 +811,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
         'ports.list',
         'journal.verify',
         'console.read',
+        'meeting.read',
       ]),
     );
     for (const s of stored) {

@@ -12,7 +12,7 @@ export const en = {
   meeting: {
     heading: 'Meeting check',
     help: 'Join the end-to-end encrypted meeting from this device (and from the others to compare), then check: the tool reads from each device whether the call is encrypted, how this device and every participant appear, and the security code, and follows joins and code changes.',
-    fromInventory: 'Device {serial} from the inventory (identity {identity}).',
+    fromInventory: 'Device {serial}, expected to appear as {identity}.',
     inventoryOther: 'The connected device is {connected}, not {serial}: connect to {serial} first.',
     inventoryMismatch: 'It appears as {identity}, not as {cn}, the identity the journal recorded.',
     inventoryMatch: 'It appears as {cn}, the identity the journal recorded.',
@@ -64,7 +64,7 @@ export const en = {
       'session-type': 'Session type {id}: {name}.',
       'session-type-raw': 'Session type as the device reports it: {raw}.',
       'wrong-session-type':
-        'The meeting’s session type {id} is not an end-to-end encrypted session type (Table 1): schedule it as Pro-End to End Encryption_VOIPonly (652) or another type of Table 1.',
+        'The meeting’s session type {id} is not an end-to-end encrypted session type (Table 1): schedule it as {suggested} ({suggestedId}) or another type of Table 1.',
       'no-identity':
         'This device has no externally issued identity: provision its certificate, then check again.',
       self: 'This device appears as {identity}, {verification}.',

@@ -14,7 +14,7 @@ export const ko: typeof en = {
   meeting: {
     heading: '미팅 확인',
     help: '이 장치(및 비교할 다른 장치)에서 종단 간 암호화된 미팅에 참여한 다음 확인하십시오. 도구가 각 장치에서 통화가 암호화되었는지, 이 장치와 모든 참가자가 어떻게 표시되는지, 보안 코드를 읽고 참여와 코드 변경을 따라갑니다.',
-    fromInventory: '장치 목록의 장치 {serial}(ID {identity}).',
+    fromInventory: '장치 {serial}, 예상 ID {identity}.',
     inventoryOther: '연결된 장치는 {serial}이(가) 아니라 {connected}입니다. 먼저 {serial}에 연결하십시오.',
     inventoryMismatch: '저널에 기록된 ID {cn}이(가) 아니라 {identity}(으)로 표시됩니다.',
     inventoryMatch: '저널에 기록된 ID {cn}(으)로 표시됩니다.',
@@ -66,7 +66,7 @@ export const ko: typeof en = {
       'session-type': '세션 유형 {id}: {name}.',
       'session-type-raw': '장치가 보고한 세션 유형: {raw}.',
       'wrong-session-type':
-        '미팅의 세션 유형 {id}은(는) 종단 간 암호화 세션 유형이 아닙니다(표 1). Pro-End to End Encryption_VOIPonly(652) 또는 표 1의 다른 유형으로 예약하십시오.',
+        '미팅의 세션 유형 {id}은(는) 종단 간 암호화 세션 유형이 아닙니다(표 1). {suggested}({suggestedId}) 또는 표 1의 다른 유형으로 예약하십시오.',
       'no-identity':
         '이 장치에는 외부에서 발급된 ID가 없습니다. 인증서를 프로비저닝한 다음 다시 확인하십시오.',
       self: '이 장치는 {identity}(으)로 표시되며 {verification}.',

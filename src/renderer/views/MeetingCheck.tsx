@@ -2,10 +2,16 @@ import { useEffect, useRef, useState } from 'react';
 import type { MeetingOtherDevice, MeetingUpdate, MeetingView } from '../../contract/index.js';
 import { inert } from '../../core/inert.js';
 import type { Finding, MeetingReading, MeetingVerdict } from '../../core/xapi/meeting-verdict.js';
-import type { CertInfo, MeetingCall, Verification } from '../../core/xapi/meeting.js';
+import {
+  type CertInfo,
+  type MeetingCall,
+  type Verification,
+  sessionTypeById,
+} from '../../core/xapi/meeting.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText, problemOf } from './common.js';
+import { Fmt } from './Fmt.js';
 
 type T = ReturnType<typeof messages>['meeting'];
 
@@ -25,11 +31,16 @@ function params(f: Finding, t: T): Record<string, string | number> {
     else if (k === 'identity' && (v === null || v === '')) out[k] = t.noIdentity;
     else out[k] = typeof v === 'number' ? v : shown(v);
   }
+  if (f.code === 'wrong-session-type') {
+    // The session type to schedule instead: a name from Table 1, shown as the data it is.
+    out.suggestedId = 652;
+    out.suggested = sessionTypeById(652)?.name ?? '';
+  }
   return out;
 }
 
-/** A finding in the person's language, by its code. */
-function findingText(t: T, f: Finding): string {
+/** A finding in the person's language, by its code; the device's values marked as data. */
+function FindingText({ t, f }: { t: T; f: Finding }) {
   const p = params(f, t);
   if (f.code === 'not-encrypted') {
     const why =
@@ -38,39 +49,62 @@ function findingText(t: T, f: Finding): string {
         : f.params.why === 'no-identity'
           ? t.why.noIdentity
           : '';
-    return fmt(t.findings['not-encrypted'], { ...p, why: why ? fmt(why, p) : '' });
+    return (
+      <>
+        <Fmt text={t.findings['not-encrypted'].replace('{why}', '')} values={p} />
+        {why && <Fmt text={why} values={p} />}
+      </>
+    );
   }
-  if (f.code === 'session-type' && f.params.id === null) return fmt(t.findings['session-type-raw'], p);
-  return fmt(t.findings[f.code], p);
+  if (f.code === 'session-type' && f.params.id === null)
+    return <Fmt text={t.findings['session-type-raw']} values={p} />;
+  return <Fmt text={t.findings[f.code]} values={p} />;
 }
 
-function updateText(t: T, u: MeetingUpdate): string {
+function UpdateText({ t, u }: { t: T; u: MeetingUpdate }) {
   if (u.kind === 'participant') {
-    return fmt(t.update[u.change], {
-      name: shown(u.displayName),
-      identity: shown(u.identity, t.noIdentity),
-      verification: verificationText(t, u.verification, null),
-    });
+    return (
+      <Fmt
+        text={t.update[u.change]}
+        values={{
+          name: shown(u.displayName),
+          identity: shown(u.identity, t.noIdentity),
+          verification: verificationText(t, u.verification, null),
+        }}
+      />
+    );
   }
-  return fmt(u.after?.change === 'added' ? t.update.codeAfterJoin : t.update.code, {
-    before: shown(u.previous),
-    after: shown(u.code),
-    name: shown(u.after?.displayName ?? null),
-  });
+  return (
+    <Fmt
+      text={u.after?.change === 'added' ? t.update.codeAfterJoin : t.update.code}
+      values={{
+        before: shown(u.previous),
+        after: shown(u.code),
+        name: shown(u.after?.displayName ?? null),
+      }}
+    />
+  );
 }
 
 function Cert({ t, c }: { t: T; c: CertInfo }) {
   if (!c.parsed)
-    return <span className="cert-raw">{fmt(t.certRaw, { raw: shown(c.raw.slice(0, 200)) })}</span>;
+    return (
+      <span className="cert-raw">
+        <Fmt text={t.certRaw} values={{ raw: shown(c.raw.slice(0, 200)) }} />
+      </span>
+    );
   return (
     <span className="cert" data-testid="cert">
-      {fmt(t.certLine, {
-        subject: shown(c.subject),
-        issuer: shown(c.issuer),
-        from: shown(c.notBefore),
-        to: shown(c.notAfter),
-        fingerprint: shown(c.fingerprint),
-      })}
+      <Fmt
+        text={t.certLine}
+        values={{
+          subject: shown(c.subject),
+          issuer: shown(c.issuer),
+          from: shown(c.notBefore),
+          to: shown(c.notAfter),
+          fingerprint: shown(c.fingerprint),
+        }}
+      />
     </span>
   );
 }
@@ -85,7 +119,7 @@ function DeviceCard({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict })
   return (
     <article className="meeting-device" data-testid="meeting-device" data-target={r.target}>
       <h3>
-        {shown(r.target)}:{' '}
+        <span translate="no">{shown(r.target)}</span>:{' '}
         <span
           className={v.encrypted ? 'ok' : 'bad'}
           data-testid="meeting-encrypted"
@@ -96,21 +130,27 @@ function DeviceCard({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict })
       </h3>
       <dl>
         <dt>{t.identity}</dt>
-        <dd data-testid="meeting-identity">{shown(r.device.externalIdentity, t.noIdentity)}</dd>
+        <dd data-testid="meeting-identity" translate={r.device.externalIdentity ? 'no' : undefined}>
+          {shown(r.device.externalIdentity, t.noIdentity)}
+        </dd>
         <dt>{t.sessionType}</dt>
         <dd data-testid="meeting-session-type">
-          {!st
-            ? '-'
-            : st.e2eeType === true
-              ? `${st.id} (${st.name ?? ''})`
-              : st.e2eeType === false
-                ? fmt(t.sessionTypeNotE2ee, { id: st.id ?? '' })
-                : shown(st.raw)}
+          {!st ? (
+            '-'
+          ) : st.e2eeType === true ? (
+            <span translate="no">{`${st.id} (${st.name ?? ''})`}</span>
+          ) : st.e2eeType === false ? (
+            <Fmt text={t.sessionTypeNotE2ee} values={{ id: st.id ?? '' }} />
+          ) : (
+            <span translate="no">{shown(st.raw)}</span>
+          )}
         </dd>
         <dt>{t.e2ee}</dt>
-        <dd>{call ? shown(call.e2ee.status, t.notReported) : t.noCall}</dd>
+        <dd translate={call?.e2ee.status ? 'no' : undefined}>
+          {call ? shown(call.e2ee.status, t.notReported) : t.noCall}
+        </dd>
         <dt>{t.securityCode}</dt>
-        <dd data-testid="meeting-code" className="security-code">
+        <dd data-testid="meeting-code" className="security-code" translate="no">
           {shown(call?.e2ee.securityCode ?? null)}
         </dd>
       </dl>
@@ -127,9 +167,11 @@ function DeviceCard({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict })
         <tbody>
           {v.people.map((p, i) => (
             <tr key={i} data-testid="participant" data-verification={p.verification}>
-              <td>{shown(p.displayName)}</td>
-              <td>{shown(p.identity, t.noIdentity)}</td>
-              <td>{verificationText(t, p.verification, p.status)}</td>
+              <td translate="no">{shown(p.displayName)}</td>
+              <td translate={p.identity ? 'no' : undefined}>{shown(p.identity, t.noIdentity)}</td>
+              <td>
+                <Fmt text={t.verification[p.verification]} values={{ raw: shown(p.status, '') }} />
+              </td>
               <td>{p.certInfo ? <Cert t={t} c={p.certInfo} /> : '-'}</td>
             </tr>
           ))}
@@ -138,7 +180,7 @@ function DeviceCard({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict })
       <ul className="findings" aria-label={t.verdict}>
         {v.findings.map((f, i) => (
           <li key={i} data-code={f.code} data-level={f.level} className={`finding ${f.level}`}>
-            {findingText(t, f)}
+            <FindingText t={t} f={f} />
           </li>
         ))}
       </ul>
@@ -214,22 +256,25 @@ export function MeetingCheck({
       {!connected && <p className="note">{t.notConnected}</p>}
       {expected && (
         <p className="note" data-testid="meeting-expected">
-          {fmt(t.fromInventory, { serial: shown(expected.serial), identity: shown(expected.cn) })}
+          <Fmt
+            text={t.fromInventory}
+            values={{ serial: shown(expected.serial), identity: shown(expected.cn) }}
+          />
+          {first && ' '}
           {first &&
-            ' ' +
-              (first.device.serialNumber !== expected.serial
-                ? fmt(t.inventoryOther, {
-                    connected: shown(first.device.serialNumber),
-                    serial: shown(expected.serial),
-                  })
-                : expected.cn !== null && firstSelf?.identity !== expected.cn
-                  ? fmt(t.inventoryMismatch, {
-                      identity: shown(firstSelf?.identity ?? null),
-                      cn: shown(expected.cn),
-                    })
-                  : expected.cn !== null
-                    ? fmt(t.inventoryMatch, { cn: shown(expected.cn) })
-                    : '')}
+            (first.device.serialNumber !== expected.serial ? (
+              <Fmt
+                text={t.inventoryOther}
+                values={{ connected: shown(first.device.serialNumber), serial: shown(expected.serial) }}
+              />
+            ) : expected.cn !== null && firstSelf?.identity !== expected.cn ? (
+              <Fmt
+                text={t.inventoryMismatch}
+                values={{ identity: shown(firstSelf?.identity ?? null), cn: shown(expected.cn) }}
+              />
+            ) : expected.cn !== null ? (
+              <Fmt text={t.inventoryMatch} values={{ cn: shown(expected.cn) }} />
+            ) : null)}
         </p>
       )}
       <fieldset>
@@ -303,7 +348,7 @@ export function MeetingCheck({
               <ul>
                 {report.comparison.findings.map((f, i) => (
                   <li key={i} data-code={f.code} data-level={f.level} className={`finding ${f.level}`}>
-                    {findingText(t, f)}
+                    <FindingText t={t} f={f} />
                   </li>
                 ))}
               </ul>
@@ -317,7 +362,8 @@ export function MeetingCheck({
           <ol data-testid="meeting-updates">
             {view.updates.map((u, i) => (
               <li key={i} data-kind={u.kind}>
-                <time dateTime={u.at}>{u.at.slice(11, 19)}</time> {shown(u.target)}: {updateText(t, u)}
+                <time dateTime={u.at}>{u.at.slice(11, 19)}</time>{' '}
+                <span translate="no">{shown(u.target)}</span>: <UpdateText t={t} u={u} />
               </li>
             ))}
           </ol>
