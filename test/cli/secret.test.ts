@@ -70,24 +70,28 @@ describe.skipIf(!systemHas('keyring'))(
       expect(await readFile(join(dir, 'home', 'journal.jsonl'), 'utf8')).not.toContain(secret);
     });
 
-    it('secret rotate --new-secret-file: a weak secret is taken with a warning; the current one from --secret-file', async () => {
+    it('secret rotate --new-secret-file: a weak secret is refused before anything is sent, taken with --allow-weak-secret and a warning; the current one from --secret-file', async () => {
       const d = await device('FOCCLI02');
       await writeFile(join(dir, 'weak'), 'letmein\n');
       await writeFile(join(dir, 'current'), `${OLD}\n`);
-      const r = await runCli(
-        [
-          'secret',
-          'rotate',
-          '--target',
-          d.target,
-          '--new-secret-file',
-          join(dir, 'weak'),
-          '--secret-file',
-          join(dir, 'current'),
-        ],
-        '',
-        env,
+      const args = [
+        'secret',
+        'rotate',
+        '--target',
+        d.target,
+        '--new-secret-file',
+        join(dir, 'weak'),
+        '--secret-file',
+        join(dir, 'current'),
+      ];
+      const refused = await runCli(args, '', env);
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(
+        /^ERR_SECRET_WEAK The new secret is too easy to guess \(about \d+ bits: a common word, a short or repeated pattern\); nothing was sent to the device\. Choose a longer one \(four or more random words\), leave out --new-secret-file to have one generated, or give --allow-weak-secret to take it anyway\.\n$/,
       );
+      expect(await d.holds(OLD)).toBe(true);
+      expect(await store.get('FOCCLI02')).toBe(null);
+      const r = await runCli([...args, '--allow-weak-secret'], '', env);
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toMatch(/WARN_SECRET_WEAK/);
       expect(r.stdout.toString()).not.toContain('letmein');
@@ -153,7 +157,15 @@ describe.skipIf(!systemHas('keyring'))(
       await store.set('FOCCLI06', 'what the keychain wrongly believes');
       await writeFile(join(dir, 'weak6'), 'letmein\n');
       const r = await runCli(
-        ['secret', 'rotate', '--target', d.target, '--new-secret-file', join(dir, 'weak6')],
+        [
+          'secret',
+          'rotate',
+          '--target',
+          d.target,
+          '--new-secret-file',
+          join(dir, 'weak6'),
+          '--allow-weak-secret',
+        ],
         '',
         env,
       );

@@ -1,6 +1,6 @@
 import { safe } from '../../core/inert.js';
 import { isEnc } from '../../core/jwe/index.js';
-import { checkSecret, describeWarning } from '../../core/secret/index.js';
+import { SecretError, checkSecret, describeWarning } from '../../core/secret/index.js';
 import { type RotateResult, type RotateStep, rotateSecret } from '../../main/workflows/rotate.js';
 import { type Command, parse, required } from '../command.js';
 import { openDevice, openVault } from '../context.js';
@@ -9,7 +9,7 @@ import { type CliIO, promptHidden, readSecret, write } from '../io.js';
 import { HeldProgress } from '../progress.js';
 
 const USAGE =
-  'e2ee-prov secret rotate --target TARGET [--new-secret-file PATH] [--secret-file PATH] [--enc A128GCM|A256GCM] [--password-file PATH] [--json]';
+  'e2ee-prov secret rotate --target TARGET [--new-secret-file PATH [--allow-weak-secret]] [--secret-file PATH] [--enc A128GCM|A256GCM] [--password-file PATH] [--json]';
 
 const NARRATION: Partial<Record<RotateStep, string>> = {
   'intent-recorded': 'intent recorded in the journal',
@@ -33,6 +33,7 @@ export const secretRotate: Command = {
       {
         target: { type: 'string' },
         'new-secret-file': { type: 'string' },
+        'allow-weak-secret': { type: 'boolean', default: false },
         'secret-file': { type: 'string' },
         enc: { type: 'string', default: 'A128GCM' },
         'password-file': { type: 'string' },
@@ -65,6 +66,13 @@ export const secretRotate: Command = {
       if (v['new-secret-file'] !== undefined) {
         newSecret = await readSecret(v['new-secret-file'], io, 'new ClientSecret');
         const check = checkSecret(newSecret, 'blob');
+        // A weak secret is refused before anything is sent, as the window does; a person may insist.
+        if (check.strength.rating === 'weak' && !v['allow-weak-secret'])
+          throw new SecretError(
+            'ERR_SECRET_WEAK',
+            `The new secret is too easy to guess (about ${Math.round(check.strength.bits)} bits: a common word, a short or repeated pattern); nothing was sent to the device. Choose a longer one (four or more random words), leave out --new-secret-file to have one generated, or give --allow-weak-secret to take it anyway.`,
+            { bits: check.strength.bits },
+          );
         for (const w of check.warnings) progress.line(`warning: ${w.code} ${describeWarning(w)}`);
       }
 

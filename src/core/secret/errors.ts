@@ -6,6 +6,7 @@ export const SECRET_ERROR_CODES = [
   'ERR_SECRET_TOO_LONG',
   'ERR_SECRET_NOT_UTF8',
   'ERR_SECRET_CONTROL_CHARACTER',
+  'ERR_SECRET_WEAK',
 ] as const;
 
 export type SecretErrorCode = (typeof SECRET_ERROR_CODES)[number];

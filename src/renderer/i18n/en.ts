@@ -628,6 +628,8 @@ export const en = {
     ERR_SECRET_TOO_LONG: 'The secret is too long for the device. Choose a shorter one.',
     ERR_SECRET_NOT_UTF8: 'The secret contains a broken character. Type it again.',
     ERR_SECRET_CONTROL_CHARACTER: 'The secret contains a control character nobody can type. Remove it.',
+    ERR_SECRET_WEAK:
+      'The secret is too easy to guess; nothing was sent. Choose a longer one, or let the tool generate one.',
     ERR_CERT_MISSING: 'The file holds no certificate. Choose the certificate file the CA issued.',
     ERR_CERT_PARSE: 'The certificate cannot be read; the file may be damaged. Choose it again.',
     ERR_KEY_PARSE: 'The private key cannot be read; it may be damaged or still encrypted.',

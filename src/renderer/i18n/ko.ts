@@ -614,6 +614,8 @@ export const ko: typeof en = {
     ERR_SECRET_TOO_LONG: '비밀이 장치에 비해 너무 깁니다. 더 짧게 고르십시오.',
     ERR_SECRET_NOT_UTF8: '비밀에 깨진 문자가 있습니다. 다시 입력하십시오.',
     ERR_SECRET_CONTROL_CHARACTER: '비밀에 입력할 수 없는 제어 문자가 있습니다. 지우십시오.',
+    ERR_SECRET_WEAK:
+      '비밀이 너무 추측하기 쉬워 아무것도 보내지 않았습니다. 더 긴 비밀을 고르거나 도구가 생성하게 하십시오.',
     ERR_CERT_MISSING: '파일에 인증서가 없습니다. CA가 발급한 인증서 파일을 선택하십시오.',
     ERR_CERT_PARSE: '인증서를 읽을 수 없습니다. 파일이 손상되었을 수 있습니다. 다시 선택하십시오.',
     ERR_KEY_PARSE: '개인 키를 읽을 수 없습니다. 손상되었거나 아직 암호화되어 있을 수 있습니다.',
