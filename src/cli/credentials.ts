@@ -1,4 +1,5 @@
 import { readCredentials, type Credentials } from '../core/pki/index.js';
+import { type SecretCheck, SecretError } from '../core/secret/index.js';
 import { type CliIO, readInput, readSecret } from './io.js';
 
 /** Reads --cert (PEM, DER or PKCS#12), --key and --passphrase-file into credentials. */
@@ -18,4 +19,17 @@ export async function loadCredentials(
     ...(keyPem !== undefined ? { keyPem } : {}),
     ...(passphrase !== undefined ? { passphrase } : {}),
   });
+}
+
+/**
+ * A typed secret rated weak is refused before anything is sent, as the window refuses it; `--allow-weak-secret`
+ * lets a person insist. `leaveOut` names the option to leave out for a generated secret.
+ */
+export function refuseWeakSecret(check: SecretCheck, allowed: boolean, leaveOut: string): void {
+  if (check.strength.rating !== 'weak' || allowed) return;
+  throw new SecretError(
+    'ERR_SECRET_WEAK',
+    `The ${leaveOut === '--secret-file' ? 'client' : 'new'} secret is too easy to guess (about ${Math.round(check.strength.bits)} bits: a common word, a short or repeated pattern); nothing was sent to the device. Choose a longer one (four or more random words), leave out ${leaveOut} to have one generated, or give --allow-weak-secret to take it anyway.`,
+    { bits: check.strength.bits },
+  );
 }

@@ -183,6 +183,8 @@ describe.runIf(systemHas('keyring'))('provision checks the secret file before co
       ['\n', 'ERR_SECRET_EMPTY'],
       ['y'.repeat(800), 'ERR_SECRET_TOO_LONG'],
       ['tab\there secret 12345', 'ERR_SECRET_CONTROL_CHARACTER'],
+      // Weak: refused before the device is touched, as the window refuses it (--allow-weak-secret insists).
+      ['letmein\n', 'ERR_SECRET_WEAK'],
     ] as const) {
       const file = join(dir, `s-${randomUUID()}`);
       writeFileSync(file, content);

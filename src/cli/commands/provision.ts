@@ -12,7 +12,7 @@ import { provision as runProvision } from '../../main/workflows/provision.js';
 import type { SecurityAction } from '../../main/workflows/device-port.js';
 import { type Command, parse, required } from '../command.js';
 import { linkKind, openDevice, openVault } from '../context.js';
-import { loadCredentials } from '../credentials.js';
+import { loadCredentials, refuseWeakSecret } from '../credentials.js';
 import { CliError } from '../errors.js';
 import { type CliIO, readSecret, write } from '../io.js';
 import { failureLine, narrator } from '../narrate.js';
@@ -20,7 +20,7 @@ import { checkOutputPath } from '../paths.js';
 import { HeldProgress } from '../progress.js';
 
 const USAGE =
-  'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH [--register-first] [--registration-timeout SECONDS]] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--password-file PATH] [--dry-run] [--json]';
+  'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH [--allow-weak-secret]] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH [--register-first] [--registration-timeout SECONDS]] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--password-file PATH] [--dry-run] [--json]';
 
 /** Provisions a device end to end: the technician's wizard, headless. */
 export const provisionCommand: Command = {
@@ -37,6 +37,7 @@ export const provisionCommand: Command = {
         key: { type: 'string' },
         'passphrase-file': { type: 'string' },
         'secret-file': { type: 'string' },
+        'allow-weak-secret': { type: 'boolean', default: false },
         enc: { type: 'string', default: 'A128GCM' },
         'factory-reset': { type: 'boolean', default: false },
         keep: { type: 'string', multiple: true },
@@ -103,7 +104,9 @@ export const provisionCommand: Command = {
       const secret =
         v['secret-file'] !== undefined ? await readSecret(v['secret-file'], io, 'client secret') : undefined;
       // Empty, too long, control characters: refused before anything connects to the device.
-      if (secret !== undefined) checkSecret(secret, 'plain');
+      // A weak one too, unless the person insists (the window refuses it alike).
+      if (secret !== undefined)
+        refuseWeakSecret(checkSecret(secret, 'plain'), v['allow-weak-secret'], '--secret-file');
       // The files the run writes: their folders exist, and they are files (not /dev/zero, not a folder).
       if (v.backup !== undefined) await checkOutputPath(v.backup, 'configuration backup');
       if (v.handover !== undefined) await checkOutputPath(v.handover, 'handover sheet');

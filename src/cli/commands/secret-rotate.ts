@@ -1,6 +1,7 @@
 import { safe } from '../../core/inert.js';
 import { isEnc } from '../../core/jwe/index.js';
-import { SecretError, checkSecret, describeWarning } from '../../core/secret/index.js';
+import { checkSecret, describeWarning } from '../../core/secret/index.js';
+import { refuseWeakSecret } from '../credentials.js';
 import { type RotateResult, type RotateStep, rotateSecret } from '../../main/workflows/rotate.js';
 import { type Command, parse, required } from '../command.js';
 import { openDevice, openVault } from '../context.js';
@@ -66,13 +67,7 @@ export const secretRotate: Command = {
       if (v['new-secret-file'] !== undefined) {
         newSecret = await readSecret(v['new-secret-file'], io, 'new ClientSecret');
         const check = checkSecret(newSecret, 'blob');
-        // A weak secret is refused before anything is sent, as the window does; a person may insist.
-        if (check.strength.rating === 'weak' && !v['allow-weak-secret'])
-          throw new SecretError(
-            'ERR_SECRET_WEAK',
-            `The new secret is too easy to guess (about ${Math.round(check.strength.bits)} bits: a common word, a short or repeated pattern); nothing was sent to the device. Choose a longer one (four or more random words), leave out --new-secret-file to have one generated, or give --allow-weak-secret to take it anyway.`,
-            { bits: check.strength.bits },
-          );
+        refuseWeakSecret(check, v['allow-weak-secret'], '--new-secret-file');
         for (const w of check.warnings) progress.line(`warning: ${w.code} ${describeWarning(w)}`);
       }
 
