@@ -28,7 +28,7 @@ import { HeldProgress } from '../progress.js';
 const STREAM_MARK = '.partial';
 
 const USAGE =
-  'e2ee-prov batch FILE.csv [--parallel N] [--out-csv PATH] [--out-json PATH] [--allow-plain-over-network] [--allow-paths-outside] [--json]';
+  'e2ee-prov batch FILE.csv [--parallel N] [--out-csv PATH] [--out-json PATH] [--allow-plain-over-network] [--allow-paths-outside] [--allow-weak-secret] [--json]';
 
 /** Progress of one device, each line prefixed with the device it belongs to. */
 function deviceNarrators(io: CliIO): (e: BatchEvent) => void {
@@ -109,6 +109,7 @@ export const batchCommand: Command = {
         'out-json': { type: 'string' },
         'allow-plain-over-network': { type: 'boolean', default: false },
         'allow-paths-outside': { type: 'boolean', default: false },
+        'allow-weak-secret': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
       USAGE,
@@ -169,6 +170,7 @@ export const batchCommand: Command = {
         {
           parallel: Number(v.parallel),
           allowPlainOverNetwork: v['allow-plain-over-network'],
+          allowWeakSecret: v['allow-weak-secret'],
           onEvent: (e) => {
             stream(e);
             narrate?.(e);

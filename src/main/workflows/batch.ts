@@ -35,7 +35,7 @@ import {
   readCredentials,
   sha1Fingerprint,
 } from '../../core/pki/index.js';
-import { checkSecret } from '../../core/secret/index.js';
+import { SecretError, checkSecret } from '../../core/secret/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import { checkActivationCode } from '../../core/xapi/build.js';
 import { TARGET_FORMS, connect, describeTarget, parseTarget, type Target } from '../device/index.js';
@@ -248,6 +248,8 @@ export interface BatchOptions {
   parallel?: number;
   /** Allow the first populate (the secret in clear) over SSH; without it SSH rows of new devices fail. */
   allowPlainOverNetwork?: boolean;
+  /** Take a secret_file's secret even when it is rated weak (default: that row fails before its device). */
+  allowWeakSecret?: boolean;
   /** The moment certificate validity is judged at (default now). */
   now?: Date;
   registrationTimeoutMs?: number;
@@ -361,7 +363,7 @@ async function confine(row: BatchRow, path: string, column: string, toWrite = fa
   }
 }
 
-async function loadRow(row: BatchRow): Promise<Loaded> {
+async function loadRow(row: BatchRow, allowWeakSecret: boolean): Promise<Loaded> {
   const files: Array<[string | undefined, string]> = [
     [row.cert, 'cert'],
     [row.key, 'key'],
@@ -389,8 +391,15 @@ async function loadRow(row: BatchRow): Promise<Loaded> {
   };
   if (row.secretFile !== undefined) {
     loaded.secret = await readSecretFile(row.secretFile, 'client secret');
-    // Refused here, before the device is connected, by the policy every path applies.
-    checkSecret(loaded.secret, 'plain');
+    // Refused here, before the device is connected, by the policy every path applies; a weak one too,
+    // unless the batch was told to take weak secrets.
+    const check = checkSecret(loaded.secret, 'plain');
+    if (check.strength.rating === 'weak' && !allowWeakSecret)
+      throw new SecretError(
+        'ERR_SECRET_WEAK',
+        `Line ${row.line}: the secret in the secret_file is too easy to guess (about ${Math.round(check.strength.bits)} bits); nothing was sent to the device. Put a longer one in the file, leave the column empty to have one generated, or run with --allow-weak-secret to take it anyway.`,
+        { line: row.line, bits: check.strength.bits },
+      );
   }
   if (row.activationCodeFile !== undefined)
     loaded.activationCode = checkActivationCode(
@@ -480,7 +489,7 @@ export async function runBatch(
       while (next < rows.length) {
         const i = next++;
         try {
-          const value = await loadRow(rows[i]!);
+          const value = await loadRow(rows[i]!, options.allowWeakSecret === true);
           // The fingerprint alone finds a certificate listed twice; the full check runs per device.
           loaded[i] = { ok: true, value, sha1: sha1Fingerprint(value.credentials.certificate) };
         } catch (e) {

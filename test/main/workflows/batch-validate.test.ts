@@ -10,6 +10,7 @@ import { issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
 import { Journal } from '../../../src/main/vault/journal.js';
 import type { SecretStore } from '../../../src/main/vault/secret-store.js';
 import { type BatchEvent, readBatchFile, runBatch } from '../../../src/main/workflows/batch.js';
+import { WorkflowError } from '../../../src/main/workflows/errors.js';
 
 const ROWS = 2000;
 
@@ -69,4 +70,36 @@ describe('batch validation of many rows', () => {
     // One fast pass: a few milliseconds a row, not the 12 ms it was.
     expect(events[firstDevice]!.at - t0).toBeLessThan(ROWS * 6);
   }, 60_000);
+
+  it('a weak secret_file fails its row before its device is connected, unless the batch allows weak secrets', async () => {
+    writeFileSync(join(dir, 'weak.txt'), 'letmein\n');
+    const csv = 'target,cert,key,secret_file\nsim:?serial=FOCWEAK0001,a.pem,,weak.txt\n';
+    const file = join(dir, 'weak.csv');
+    const opened: string[] = [];
+    const deps = {
+      secrets: {} as SecretStore,
+      journal: new Journal(join(dir, 'home-weak')),
+      open: async (target: { text: string }) => {
+        opened.push(target.text);
+        throw new WorkflowError('ERR_WORKFLOW_CANCELLED', 'not connecting in this test');
+      },
+    };
+    const refused = await runBatch(readBatchFile(csv, { file }), deps);
+    expect(refused.devices.map((d) => [d.failedStep, d.error])).toEqual([
+      [
+        'inputs',
+        {
+          code: 'ERR_SECRET_WEAK',
+          message:
+            'Line 2: the secret in the secret_file is too easy to guess (about 10 bits); nothing was sent to the device. Put a longer one in the file, leave the column empty to have one generated, or run with --allow-weak-secret to take it anyway.',
+        },
+      ],
+    ]);
+    expect(opened).toEqual([]);
+    const allowed = await runBatch(readBatchFile(csv, { file }), deps, { allowWeakSecret: true });
+    expect(allowed.devices.map((d) => [d.failedStep, d.error?.code])).toEqual([
+      ['connect', 'ERR_WORKFLOW_CANCELLED'],
+    ]);
+    expect(opened).toEqual(['sim:?serial=FOCWEAK0001']);
+  });
 });
