@@ -61,7 +61,7 @@ function resultIdOf(t: string): string | null {
   return /[\n\r\u2028\u2029]/.test(v) ? null : v;
 }
 
-const RESULT_HEADER = /^\*r\s+(\S+)\s+\(status=([^)]*)\)\s*:?\s*$/;
+const RESULT_HEADER = /^\*r\s+(\S+)\s+\(status=([^)]*)\)\s*(?::\s*)?$/;
 
 /** Parses a terminal block (spec §2): `*r`/`*s`/`*c`/`*e` lines, `** resultId:`, `** end`. */
 export function parseTerminalBlock(lines: readonly string[]): XapiResponse {

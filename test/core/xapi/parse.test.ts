@@ -475,4 +475,17 @@ describe('hostile lines (found by the fuzz suite)', () => {
     expect(r.status).toBe('OK');
     expect(r.entries).toEqual([{ path: ['Format'], value: 'Text' }]);
   });
+
+  it('a result header followed by a long run of CRs and then text parses in linear time', () => {
+    // `\s*:?\s*$` tried every split of the run (40,000 CRs took 1.6 s; this one would take minutes).
+    const header = `*r ServicesShowResult (status=OK)${'\r'.repeat(200_000)}{${'\r'.repeat(1_000)}`;
+    const r = parseTerminalBlock([header, '*r ServicesShowResult (status=Error):', '** end']);
+    expect(r.status).toBe('Error');
+    for (const [line, status] of [
+      ['*r ServicesShowResult (status=OK)', 'OK'],
+      ['*r ServicesShowResult (status=OK):', 'OK'],
+      ['*r ServicesShowResult (status=OK) :  ', 'OK'],
+    ] as const)
+      expect(parseTerminalBlock([line, '** end']).status).toBe(status);
+  });
 });
