@@ -1,5 +1,5 @@
 import { readCredentials, type Credentials } from '../core/pki/index.js';
-import { type SecretCheck, SecretError } from '../core/secret/index.js';
+import { type SecretCheck, refuseWeak } from '../core/secret/index.js';
 import { type CliIO, readInput, readSecret } from './io.js';
 
 /** Reads --cert (PEM, DER or PKCS#12), --key and --passphrase-file into credentials. */
@@ -26,10 +26,10 @@ export async function loadCredentials(
  * lets a person insist. `leaveOut` names the option to leave out for a generated secret.
  */
 export function refuseWeakSecret(check: SecretCheck, allowed: boolean, leaveOut: string): void {
-  if (check.strength.rating !== 'weak' || allowed) return;
-  throw new SecretError(
-    'ERR_SECRET_WEAK',
-    `The ${leaveOut === '--secret-file' ? 'client' : 'new'} secret is too easy to guess (about ${Math.round(check.strength.bits)} bits: a common word, a short or repeated pattern); nothing was sent to the device. Choose a longer one (four or more random words), leave out ${leaveOut} to have one generated, or give --allow-weak-secret to take it anyway.`,
-    { bits: check.strength.bits },
+  if (allowed) return;
+  refuseWeak(
+    check,
+    `The ${leaveOut === '--secret-file' ? 'client' : 'new'} secret`,
+    `Choose a longer one (four or more random words), leave out ${leaveOut} to have one generated, or give --allow-weak-secret to take it anyway.`,
   );
 }

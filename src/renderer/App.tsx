@@ -76,6 +76,12 @@ export function App() {
     tabRefs.current[to]?.focus();
   }
 
+  // The meeting check of one device (from a finished provisioning or an inventory row).
+  function openMeetingCheck(d: { serial: string; cn: string | null }): void {
+    setMeetingFor(d);
+    setTab('meeting');
+  }
+
   const views: Record<Tab, () => ReactNode> = {
     provision: () => (
       <Wizard
@@ -84,10 +90,7 @@ export function App() {
         onDevice={setDevice}
         pending={pending}
         onPendingChanged={refreshStatus}
-        onMeetingCheck={(d) => {
-          setMeetingFor(d);
-          setTab('meeting');
-        }}
+        onMeetingCheck={openMeetingCheck}
       />
     ),
     rotate: () => (
@@ -100,15 +103,7 @@ export function App() {
       />
     ),
     meeting: () => <MeetingCheck lang={lang} connected={device !== null} expected={meetingFor} />,
-    inventory: () => (
-      <Inventory
-        lang={lang}
-        onMeetingCheck={(d) => {
-          setMeetingFor(d);
-          setTab('meeting');
-        }}
-      />
-    ),
+    inventory: () => <Inventory lang={lang} onMeetingCheck={openMeetingCheck} />,
     console: () => <Console lang={lang} />,
     inspect: () => <BlobInspector lang={lang} />,
   };

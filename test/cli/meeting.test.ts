@@ -58,6 +58,34 @@ describe.runIf(ready)('meeting check over a pty', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /**
+   * `meeting check --watch` on both rooms until one code change (at most 20 s), as a separate process;
+   * resolves once it says it is watching (on `readyOn`), with the end of the run to await.
+   */
+  async function watching(
+    extra: string[],
+    readyOn: 'stdout' | 'stderr',
+  ): Promise<{ out(): string; exited: Promise<{ status: number | null; out: string; err: string }> }> {
+    const args = ['meeting', 'check', '--target', `serial:${a}`, '--target', b, '--watch', ...extra];
+    const child = spawn(process.execPath, [CLI, ...args, '--until-changes', '1', '--duration', '20'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env() },
+    });
+    const text = { stdout: '', stderr: '' };
+    const exited = new Promise<{ status: number | null; out: string; err: string }>((resolve) =>
+      child.on('close', (status) => resolve({ status, out: text.stdout, err: text.stderr })),
+    );
+    await new Promise<void>((resolve, reject) => {
+      for (const name of ['stdout', 'stderr'] as const)
+        child[name].on('data', (c: Buffer) => {
+          text[name] += c.toString();
+          if (name === readyOn && text[name].includes('Watching participants')) resolve();
+        });
+      child.on('close', () => reject(new Error(`ended before watching: ${text.stderr}`)));
+    });
+    return { out: () => text.stdout, exited };
+  }
+
   it('reports both identities, externally verified, and the same security code', async () => {
     const r = await runCli(
       ['meeting', 'check', '--accept-new-host-key', '--target', `serial:${a}`, '--target', b, '--json'],
@@ -123,42 +151,14 @@ describe.runIf(ready)('meeting check over a pty', () => {
 
   it('--watch reports a join and the new security code on both devices, then ends', async () => {
     const before = meeting.securityCode();
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'meeting',
-        'check',
-        '--target',
-        `serial:${a}`,
-        '--target',
-        b,
-        '--watch',
-        '--until-changes',
-        '1',
-        '--duration',
-        '20',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env() } },
-    );
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString();
-        if (out.includes('Watching participants')) resolve();
-      });
-      child.on('close', () => reject(new Error(`ended before watching: ${err}`)));
-    });
+    const w = await watching([], 'stdout');
     const late = meeting.join({
       displayName: 'Late Room',
       identity: 'late.example.com',
       verification: 'external',
       certInfo: '',
     });
-    const status = await exited;
+    const { status, out, err } = await w.exited;
     const after = meeting.securityCode();
     expect(after).not.toBe(before);
     expect(err).toBe('');
@@ -189,40 +189,12 @@ describe.runIf(ready)('meeting check over a pty', () => {
       certInfo: '',
     });
     const before = meeting.securityCode();
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'meeting',
-        'check',
-        '--target',
-        `serial:${a}`,
-        '--target',
-        b,
-        '--watch',
-        '--json',
-        '--until-changes',
-        '1',
-        '--duration',
-        '20',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env() } },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await new Promise<void>((resolve, reject) => {
-      child.stderr.on('data', (c: Buffer) => {
-        err += c.toString();
-        if (err.includes('Watching participants')) resolve();
-      });
-      child.on('close', () => reject(new Error(`ended before watching: ${err}`)));
-    });
-    expect(out).toBe('');
+    const w = await watching(['--json'], 'stderr');
+    expect(w.out()).toBe('');
     meeting.leave(visitor);
     const after = meeting.securityCode();
-    expect(await exited).toBe(0);
+    const { status, out } = await w.exited;
+    expect(status).toBe(0);
     const report = JSON.parse(out) as MeetingReport & { updates: MeetingUpdate[] };
     expect(
       report.updates

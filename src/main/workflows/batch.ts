@@ -35,7 +35,7 @@ import {
   readCredentials,
   sha1Fingerprint,
 } from '../../core/pki/index.js';
-import { SecretError, checkSecret } from '../../core/secret/index.js';
+import { checkSecret, refuseWeak } from '../../core/secret/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import { checkActivationCode } from '../../core/xapi/build.js';
 import { TARGET_FORMS, connect, describeTarget, parseTarget, type Target } from '../device/index.js';
@@ -394,11 +394,12 @@ async function loadRow(row: BatchRow, allowWeakSecret: boolean): Promise<Loaded>
     // Refused here, before the device is connected, by the policy every path applies; a weak one too,
     // unless the batch was told to take weak secrets.
     const check = checkSecret(loaded.secret, 'plain');
-    if (check.strength.rating === 'weak' && !allowWeakSecret)
-      throw new SecretError(
-        'ERR_SECRET_WEAK',
-        `Line ${row.line}: the secret in the secret_file is too easy to guess (about ${Math.round(check.strength.bits)} bits); nothing was sent to the device. Put a longer one in the file, leave the column empty to have one generated, or run with --allow-weak-secret to take it anyway.`,
-        { line: row.line, bits: check.strength.bits },
+    if (!allowWeakSecret)
+      refuseWeak(
+        check,
+        `Line ${row.line}: the secret in the secret_file`,
+        'Put a longer one in the file, leave the column empty to have one generated, or run with --allow-weak-secret to take it anyway.',
+        { line: row.line },
       );
   }
   if (row.activationCodeFile !== undefined)

@@ -91,7 +91,7 @@ describe('batch validation of many rows', () => {
         {
           code: 'ERR_SECRET_WEAK',
           message:
-            'Line 2: the secret in the secret_file is too easy to guess (about 10 bits); nothing was sent to the device. Put a longer one in the file, leave the column empty to have one generated, or run with --allow-weak-secret to take it anyway.',
+            'Line 2: the secret in the secret_file is too easy to guess (about 10 bits: a common word, a short or repeated pattern); nothing was sent to the device. Put a longer one in the file, leave the column empty to have one generated, or run with --allow-weak-secret to take it anyway.',
         },
       ],
     ]);
