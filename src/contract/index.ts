@@ -216,7 +216,7 @@ export interface SecretJudgement {
   rating: StrengthRating;
   /** Codes (WARN_SECRET_WEAK, …) the window translates. */
   warnings: string[];
-  /** A refusal: the device would not take it, or the app will not send it (ERR_APP_SECRET_WEAK). */
+  /** A refusal: the device would not take it, or the app will not send it (ERR_SECRET_WEAK). */
   refusal: { code: string; message: string } | null;
 }
 

@@ -33,7 +33,7 @@ import type {
 import { ProvisionerError, isProvisionerError } from '../core/errors.js';
 import { inspect } from '../core/jwe/index.js';
 import { checkActivationCode, checkConsoleValue } from '../core/xapi/index.js';
-import { checkSecret } from '../core/secret/check.js';
+import { type SecretCheck, checkSecret, refuseWeak } from '../core/secret/check.js';
 import {
   type Credentials,
   type CredentialsInput,
@@ -76,7 +76,6 @@ export const APP_ERROR_CODES = [
   'ERR_APP_OPTIONS',
   'ERR_APP_NOTHING_TO_REVEAL',
   'ERR_APP_ACK_MISMATCH',
-  'ERR_APP_SECRET_WEAK',
   'ERR_APP_RESET_NOT_THIS_DEVICE',
   'ERR_APP_CREDENTIALS_REFUSED',
   'ERR_APP_NO_REPORT',
@@ -163,13 +162,9 @@ function dialogFor(role: FileRole, text: NativeText): Omit<FileDialogRequest, 'r
       };
 }
 
-const WEAK_MESSAGE =
-  'This secret is too easy to guess (a common word, a short or repeated pattern): nothing was sent to the device. Choose a longer one, or let the app generate one.';
-
-/** Refuses a weak typed secret before anything is sent; throws the checks' own refusals too. */
-function refuseWeak(value: string, route: 'plain' | 'blob'): void {
-  const check = checkSecret(value, route);
-  if (check.strength.rating === 'weak') throw new AppError('ERR_APP_SECRET_WEAK', WEAK_MESSAGE);
+/** The window's refusal of a weak typed secret: the one the CLI and batches give (ERR_SECRET_WEAK). */
+function refuseWeakTyped(check: SecretCheck): void {
+  refuseWeak(check, 'This secret', 'Choose a longer one, or let the app generate one.');
 }
 
 /** A device-sourced cell a spreadsheet would run as a formula is written as text. */
@@ -416,7 +411,8 @@ export function createServices(options: ServiceOptions): Services {
         { serial: s.serial },
       );
     }
-    if (request.secret.mode === 'given' && !request.dryRun) refuseWeak(request.secret.value, 'plain');
+    if (request.secret.mode === 'given' && !request.dryRun)
+      refuseWeakTyped(checkSecret(request.secret.value, 'plain'));
     if (request.restoreName && !request.backup) {
       throw new AppError('ERR_APP_OPTIONS', 'Restoring the device name needs the configuration backup.');
     }
@@ -685,7 +681,7 @@ export function createServices(options: ServiceOptions): Services {
       exclusive(async () => {
         const s = requireSession();
         // Judged before anything reaches the device: a weak secret is refused here, not regretted later.
-        if (request.newSecret.mode === 'given') refuseWeak(request.newSecret.value, 'blob');
+        if (request.newSecret.mode === 'given') refuseWeakTyped(checkSecret(request.newSecret.value, 'blob'));
         const [secretStore, journalStore] = await Promise.all([secrets(), records()]);
         const given = request.currentSecret;
         const device = s.device;
@@ -783,12 +779,18 @@ export function createServices(options: ServiceOptions): Services {
     'secret.judge': async ({ value, route }): Promise<SecretJudgement> => {
       try {
         const check = checkSecret(value, route);
-        const weak = check.strength.rating === 'weak';
+        let refusal: SecretJudgement['refusal'] = null;
+        try {
+          refuseWeakTyped(check);
+        } catch (e) {
+          if (!isProvisionerError(e)) throw e;
+          refusal = { code: e.code, message: e.message };
+        }
         return {
           bits: check.strength.bits,
           rating: check.strength.rating,
           warnings: check.warnings.map((w) => w.code),
-          refusal: weak ? { code: 'ERR_APP_SECRET_WEAK', message: WEAK_MESSAGE } : null,
+          refusal,
         };
       } catch (e) {
         if (!isProvisionerError(e)) throw e;

@@ -516,7 +516,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await page.getByLabel(en.rotate.newValue, { exact: true }).fill('password1');
     await page.getByLabel(en.rotate.newAgain, { exact: true }).fill('password1');
     await page.getByRole('button', { name: en.rotate.run }).click();
-    await eventually(() => alert.getAttribute('data-code')).toBe('ERR_APP_SECRET_WEAK');
+    await eventually(() => alert.getAttribute('data-code')).toBe('ERR_SECRET_WEAK');
     expect(await page.getByTestId('confirm-rotate').count()).toBe(0);
     await checkScreen(page, '11-rotate-weak-refused');
     // Main refuses it too, with the same code, before anything reaches the device.
@@ -527,7 +527,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
         enc: 'A128GCM',
       }),
     );
-    expect(direct).toMatchObject({ ok: false, code: 'ERR_APP_SECRET_WEAK' });
+    expect(direct).toMatchObject({ ok: false, code: 'ERR_SECRET_WEAK' });
     expect(await store.get(SERIAL)).toBe(stored[0]);
     const after = await page.evaluate(() => window.provisioner.console.read(0));
     expect(JSON.stringify(after).split('ClientSecret Populate').length).toBe(populatesBefore);

@@ -332,7 +332,7 @@ describe('the window’s services', () => {
     // A weak typed secret is refused before anything reaches the device or the keychain.
     expect(await call('secret.judge', { value: 'password1', route: 'blob' })).toMatchObject({
       ok: true,
-      value: { rating: 'weak', refusal: { code: 'ERR_APP_SECRET_WEAK' } },
+      value: { rating: 'weak', refusal: { code: 'ERR_SECRET_WEAK' } },
     });
     expect(
       await call('secret.rotate', {
@@ -340,7 +340,7 @@ describe('the window’s services', () => {
         currentSecret: svcSecret,
         enc: 'A128GCM',
       }),
-    ).toMatchObject({ ok: false, code: 'ERR_APP_SECRET_WEAK' });
+    ).toMatchObject({ ok: false, code: 'ERR_SECRET_WEAK' });
     expect(await store.get('FOCSVC0001')).toBe(null);
     expect(await call('secret.rotate', { ...rotateRequest(), currentSecret: 'not the one' })).toMatchObject({
       ok: false,

@@ -519,8 +519,6 @@ export const en = {
     ERR_APP_OPTIONS: 'Restoring the device name needs the configuration backup: turn the backup on.',
     ERR_APP_ACK_MISMATCH:
       'That is not the secret’s last group. Look at the secret you saved and type its last group again.',
-    ERR_APP_SECRET_WEAK:
-      'This secret is too easy to guess: nothing was sent to the device. Choose a longer one, or let the app generate one.',
     ERR_APP_RESET_NOT_THIS_DEVICE:
       'The factory reset was confirmed for another device. Nothing was done: confirm it again for the device now connected.',
     ERR_APP_CREDENTIALS_REFUSED:
@@ -629,7 +627,7 @@ export const en = {
     ERR_SECRET_NOT_UTF8: 'The secret contains a broken character. Type it again.',
     ERR_SECRET_CONTROL_CHARACTER: 'The secret contains a control character nobody can type. Remove it.',
     ERR_SECRET_WEAK:
-      'The secret is too easy to guess; nothing was sent. Choose a longer one, or let the tool generate one.',
+      'This secret is too easy to guess: nothing was sent to the device. Choose a longer one, or let the app generate one.',
     ERR_CERT_MISSING: 'The file holds no certificate. Choose the certificate file the CA issued.',
     ERR_CERT_PARSE: 'The certificate cannot be read; the file may be damaged. Choose it again.',
     ERR_KEY_PARSE: 'The private key cannot be read; it may be damaged or still encrypted.',

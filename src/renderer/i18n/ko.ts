@@ -512,8 +512,6 @@ export const ko: typeof en = {
     ERR_APP_OPTIONS: '장치 이름을 복원하려면 구성 백업이 필요합니다. 백업을 켜십시오.',
     ERR_APP_ACK_MISMATCH:
       '비밀의 마지막 묶음이 아닙니다. 저장한 비밀을 보고 마지막 묶음을 다시 입력하십시오.',
-    ERR_APP_SECRET_WEAK:
-      '이 비밀은 너무 쉽게 추측됩니다. 장치에는 아무것도 보내지 않았습니다. 더 긴 비밀을 고르거나 앱이 생성하게 하십시오.',
     ERR_APP_RESET_NOT_THIS_DEVICE:
       '공장 초기화는 다른 장치에 대해 확인되었습니다. 아무것도 하지 않았습니다. 지금 연결된 장치에 대해 다시 확인하십시오.',
     ERR_APP_CREDENTIALS_REFUSED:
@@ -615,7 +613,7 @@ export const ko: typeof en = {
     ERR_SECRET_NOT_UTF8: '비밀에 깨진 문자가 있습니다. 다시 입력하십시오.',
     ERR_SECRET_CONTROL_CHARACTER: '비밀에 입력할 수 없는 제어 문자가 있습니다. 지우십시오.',
     ERR_SECRET_WEAK:
-      '비밀이 너무 추측하기 쉬워 아무것도 보내지 않았습니다. 더 긴 비밀을 고르거나 도구가 생성하게 하십시오.',
+      '이 비밀은 너무 쉽게 추측됩니다. 장치에는 아무것도 보내지 않았습니다. 더 긴 비밀을 고르거나 앱이 생성하게 하십시오.',
     ERR_CERT_MISSING: '파일에 인증서가 없습니다. CA가 발급한 인증서 파일을 선택하십시오.',
     ERR_CERT_PARSE: '인증서를 읽을 수 없습니다. 파일이 손상되었을 수 있습니다. 다시 선택하십시오.',
     ERR_KEY_PARSE: '개인 키를 읽을 수 없습니다. 손상되었거나 아직 암호화되어 있을 수 있습니다.',
