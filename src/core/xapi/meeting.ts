@@ -8,7 +8,7 @@
  * `Status`, or the layout of the `CertInfo` JSON blob: they are read tolerantly (a value that is not
  * recognised is shown as the device gave it and never mapped to a guess; docs/simulator.md lists them).
  */
-import { entriesUnder, type XapiEntry, type XapiResponse } from './response.js';
+import { entriesUnder, groupByIndex, type XapiEntry, type XapiResponse } from './response.js';
 
 /** One E2EE session type of the seed's Table 1: the Webex meeting site's session type ID and its public name. */
 export interface SessionType {
@@ -239,18 +239,6 @@ export interface MeetingCall {
   /** `Call[n] Encryption Type` (schema). */
   callEncryption: string | null;
   roster: RosterParticipant[];
-}
-
-function groupByIndex(entries: readonly XapiEntry[]): Map<number, XapiEntry[]> {
-  const groups = new Map<number, XapiEntry[]>();
-  for (const e of entries) {
-    const n = Number(e.path[0]);
-    if (!Number.isInteger(n) || !/^\d+$/.test(e.path[0] ?? '')) continue;
-    const list = groups.get(n) ?? [];
-    list.push({ path: e.path.slice(1), value: e.value });
-    groups.set(n, list);
-  }
-  return new Map([...groups.entries()].sort((a, b) => a[0] - b[0]));
 }
 
 function at(entries: readonly XapiEntry[], path: readonly string[]): string | null {

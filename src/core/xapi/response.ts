@@ -258,6 +258,23 @@ export function isOk(res: XapiResponse): boolean {
   return res.status.toUpperCase() === 'OK';
 }
 
+/**
+ * Entries grouped by their first segment, an index (`Call 3 …`, `Participant 12 …`), in index order and
+ * with the index removed. A first segment that is not all digits is no index and is left out.
+ */
+export function groupByIndex(entries: readonly XapiEntry[]): Map<number, XapiEntry[]> {
+  const groups = new Map<number, XapiEntry[]>();
+  for (const e of entries) {
+    const first = e.path[0] ?? '';
+    if (!/^\d+$/.test(first)) continue;
+    const n = Number(first);
+    const list = groups.get(n) ?? [];
+    list.push({ path: e.path.slice(1), value: e.value });
+    groups.set(n, list);
+  }
+  return new Map([...groups.entries()].sort((a, b) => a[0] - b[0]));
+}
+
 /** The entries under `prefix` (segments compared case-insensitively), with the prefix removed. */
 export function entriesUnder(res: Pick<XapiResponse, 'entries'>, prefix: readonly string[]): XapiEntry[] {
   const p = prefix.map((s) => s.toLowerCase());

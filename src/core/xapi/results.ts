@@ -2,7 +2,14 @@
  * Typed readings of the answers the provisioning tool needs (spec §5). Pure: they take normalized
  * answers (`XapiResponse`) and return plain data, whichever grammar the device spoke.
  */
-import { entriesUnder, unquoteValue, valueAt, type XapiEntry, type XapiResponse } from './response.js';
+import {
+  entriesUnder,
+  groupByIndex,
+  unquoteValue,
+  valueAt,
+  type XapiEntry,
+  type XapiResponse,
+} from './response.js';
 
 /** What the device says it is. */
 export interface DeviceIdentity {
@@ -67,18 +74,6 @@ export interface E2eeStatus {
   availability: string | null;
   external: IdentityStatus;
   internal: IdentityStatus;
-}
-
-function groupByIndex(entries: XapiEntry[]): Map<number, XapiEntry[]> {
-  const groups = new Map<number, XapiEntry[]>();
-  for (const e of entries) {
-    const n = Number(e.path[0]);
-    if (!Number.isInteger(n)) continue;
-    const list = groups.get(n) ?? [];
-    list.push({ path: e.path.slice(1), value: e.value });
-    groups.set(n, list);
-  }
-  return new Map([...groups.entries()].sort((a, b) => a[0] - b[0]));
 }
 
 function field(entries: XapiEntry[], name: string): string | null {
