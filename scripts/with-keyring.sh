@@ -4,9 +4,10 @@
 # Usage: scripts/with-keyring.sh COMMAND [ARGS...]
 #
 # gnome-keyring-daemon can abort under heavy concurrent use (a GLib assertion, seen here as "trap
-# int3" in the kernel log); the bus would then start a locked one by itself. A watchdog starts the
-# daemon again at once, unlocked, on the same keyring files, so a long test run survives it (the
-# vault's own retries cover the moment between).
+# int3" in the kernel log). The private bus starts it by D-Bus activation, through a service file of
+# this script's own that starts it unlocked on the same keyring files: a call that arrives after an
+# abort starts it again and waits for it, instead of finding no Secret Service (the vault's own
+# retries cover the call that was under way).
 set -euo pipefail
 
 if [ -z "${E2EE_KEYRING_SESSION:-}" ]; then
@@ -22,15 +23,29 @@ if [ -z "${E2EE_KEYRING_SESSION:-}" ]; then
   export XDG_DATA_HOME="$KEYRING_HOME/data" XDG_RUNTIME_DIR="$KEYRING_HOME/run" XDG_CONFIG_HOME="$KEYRING_HOME/config"
   mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME"
   chmod 700 "$XDG_RUNTIME_DIR"
-  # A session bus that starts no service by itself: were the keyring daemon to stop, the bus would
-  # otherwise start a locked one of its own (which then waits for a password prompt nobody sees).
-  cat >"$KEYRING_HOME/session.conf" <<'CONF'
+  # A session bus whose only activatable service is the keyring below, started unlocked: the system's
+  # service file would start a locked one (which then waits for a password prompt nobody sees).
+  mkdir -p "$KEYRING_HOME/services"
+  cat >"$KEYRING_HOME/start-keyring.sh" <<'START'
+#!/usr/bin/env bash
+# Started by the private bus whenever org.freedesktop.secrets is asked for and has no owner.
+echo "$$" >"$E2EE_KEYRING_HOME/keyring.pid"
+exec gnome-keyring-daemon --foreground --replace --unlock --components=secrets >/dev/null 2>&1 < <(printf 'test-keyring-password')
+START
+  chmod 700 "$KEYRING_HOME/start-keyring.sh"
+  cat >"$KEYRING_HOME/services/org.freedesktop.secrets.service" <<SERVICE
+[D-BUS Service]
+Name=org.freedesktop.secrets
+Exec=$KEYRING_HOME/start-keyring.sh
+SERVICE
+  cat >"$KEYRING_HOME/session.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
   <keep_umask/>
   <listen>unix:tmpdir=/tmp</listen>
+  <servicedir>$KEYRING_HOME/services</servicedir>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
@@ -46,29 +61,13 @@ CONF
 fi
 
 PID_FILE="$E2EE_KEYRING_HOME/keyring.pid"
-STOP_FILE="$E2EE_KEYRING_HOME/keyring.stop"
+# The keyring daemon is the bus's child; it is stopped with the command's end in any case.
+trap 'kill "$(cat "$PID_FILE" 2>/dev/null)" 2>/dev/null || true' EXIT
 
-# The daemon runs in the foreground under a loop that starts it again if it ends before the command
-# does. --unlock reads the login keyring's password on stdin and creates the keyring unlocked (or
-# unlocks the one on disk, with every item kept); --replace takes the bus name from a daemon the bus
-# may have started by itself meanwhile.
-keyring_loop() {
-  while :; do
-    printf 'test-keyring-password' |
-      gnome-keyring-daemon --foreground --replace --unlock --components=secrets >/dev/null 2>&1 &
-    local pid=$!
-    echo "$pid" >"$PID_FILE"
-    wait "$pid" || true
-    if [ -e "$STOP_FILE" ]; then exit 0; fi
-    echo "with-keyring: the keyring daemon stopped; starting it again on the same keyring" >&2
-  done
-}
-keyring_loop &
-LOOP=$!
-trap 'touch "$STOP_FILE"; kill "$(cat "$PID_FILE" 2>/dev/null)" 2>/dev/null || true; wait "$LOOP" 2>/dev/null || true' EXIT
-
-# Ready once the Secret Service's name has its owner on the bus.
-for _ in $(seq 1 100); do
+# Start it now (activation) and wait until the Secret Service's name has its owner on the bus.
+dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+  org.freedesktop.DBus.StartServiceByName string:org.freedesktop.secrets uint32:0 >/dev/null 2>&1 || true
+for _ in $(seq 1 200); do
   if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
     org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then
     break

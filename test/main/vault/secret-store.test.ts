@@ -109,4 +109,45 @@ describe.skipIf(!systemHas('keyring'))('a locked keyring', () => {
     });
     expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual(['ERR_VAULT_LOCKED', 'ERR_VAULT_LOCKED']);
   });
+  it('survives the test keychain daemon aborting between calls: the bus starts it again for the next call', async () => {
+    // gnome-keyring-daemon aborts under heavy load (a GLib assertion: SIGTRAP). A call that arrives while no
+    // daemon owns the name must start one (D-Bus activation) and wait for it, not fail as "unavailable".
+    const root = resolve(import.meta.dirname, '../../..');
+    const vault = JSON.stringify(resolve(root, 'src/main/vault/index.ts'));
+    const script = `
+      node --import tsx --input-type=module -e '
+        const { KeychainSecretStore } = await import(${vault});
+        const { readFileSync } = await import("node:fs");
+        const pidFile = process.env.E2EE_KEYRING_HOME + "/keyring.pid";
+        const store = new KeychainSecretStore({ service: "e2ee-prov-test-abort" });
+        const out = [];
+        for (let round = 1; round <= 3; round++) {
+          await store.set("FOC" + round, "secret " + round);
+          const pid = Number(readFileSync(pidFile, "utf8"));
+          process.kill(pid, "SIGTRAP");
+          // Wait until it is gone, so that the next call finds no owner of the name.
+          for (;;) { try { process.kill(pid, 0); await new Promise((r) => setTimeout(r, 10)); } catch { break; } }
+          out.push(await store.get("FOC" + round));
+          out.push(Number(readFileSync(pidFile, "utf8")) !== pid);
+        }
+        out.push(await store.get("FOC1"));
+        console.log(JSON.stringify(out));
+      '
+    `;
+    const env = { ...process.env } as NodeJS.ProcessEnv;
+    delete env.E2EE_KEYRING_SESSION;
+    const { stdout } = await run('bash', [resolve(root, 'scripts/with-keyring.sh'), 'bash', '-c', script], {
+      env,
+      cwd: root,
+    });
+    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual([
+      'secret 1',
+      true,
+      'secret 2',
+      true,
+      'secret 3',
+      true,
+      'secret 1',
+    ]);
+  });
 });
