@@ -292,6 +292,8 @@ const RENDERER_SIM_OPTIONS = [
   'registered',
   'meeting',
   'sessiontype',
+  'meetingshape',
+  'meetingwords',
 ];
 
 /**
