@@ -11,9 +11,11 @@ export const en = {
   },
   meeting: {
     heading: 'Meeting check',
-    help: 'Join the end-to-end encrypted meeting from this device (and from the others to compare), then check: the tool reads from each device whether the call is encrypted, how this device and every participant appear, and the security code, and follows joins and code changes.',
+    help: 'Join the end-to-end encrypted meeting from this device (and from the others to compare), then check: the tool reads from each device what it reports of the call, this device and every participant, and follows joins and code changes. What a device does not report is said, never guessed.',
     fromInventory: 'Device {serial}, expected to appear as {identity}.',
     inventoryOther: 'The connected device is {connected}, not {serial}: connect to {serial} first.',
+    inventoryNotConnected: 'Connect to {serial} first (Provision tab), then check it here.',
+    checkConnected: 'Check the connected device instead',
     inventoryMismatch: 'It appears as {identity}, not as {cn}, the identity the journal recorded.',
     inventoryMatch: 'It appears as {cn}, the identity the journal recorded.',
     notConnected: 'Connect to the device first (Provision tab).',
@@ -27,14 +29,23 @@ export const en = {
     watching: 'Watching for joins and security code changes…',
     encrypted: 'end-to-end encrypted',
     notEncrypted: 'NOT end-to-end encrypted',
+    encryptionNotReported: 'encryption not reported',
     identity: 'Identity',
     noIdentity: 'no identity',
+    identityNotReported: 'identity not reported',
     sessionType: 'Session type',
     sessionTypeNotE2ee: '{id} (not an end-to-end encrypted session type)',
     e2ee: 'End-to-end encryption',
     notReported: 'not reported',
     noCall: 'not in a call',
     securityCode: 'Security code',
+    codeNotReported: 'not reported by this device: compare the code on the screens',
+    target: 'Connection',
+    serial: 'serial {serial}',
+    allGood: 'Every check passed.',
+    failures: 'Failed checks: {n}.',
+    warnings: 'Warnings: {n}.',
+    details: 'Details',
     participants: 'Participants ({n})',
     name: 'Name',
     verificationHeading: 'Verification',
@@ -50,6 +61,7 @@ export const en = {
       external: 'externally verified',
       unverified: 'unverified',
       unknown: 'verification “{raw}”',
+      unreported: 'verification not reported',
     },
     why: {
       sessionType: 'the session type is not an E2EE type',
@@ -61,22 +73,33 @@ export const en = {
       'not-encrypted': 'The call is not end-to-end encrypted (status {status}). {why}',
       'encryption-unknown':
         'The device reports the end-to-end encryption status “{status}”, which this tool does not know: check the lock icon on the device.',
+      'encryption-not-reported':
+        'The device does not report whether the call is end-to-end encrypted: check the lock icon on its screen.',
       'session-type': 'Session type {id}: {name}.',
       'session-type-raw': 'Session type as the device reports it: {raw}.',
       'wrong-session-type':
         'The meeting’s session type {id} is not an end-to-end encrypted session type (Table 1): schedule it as {suggested} ({suggestedId}) or another type of Table 1.',
       'no-identity':
         'This device has no externally issued identity: provision its certificate, then check again.',
+      'identity-not-reported':
+        'This device does not report its end-to-end encryption identity (it does only once registered to Webex).',
+      'identity-differs':
+        'This device’s identity is {identity}, not {expected}, the identity provisioned on it: provision it again, then check again.',
+      'identity-unverified':
+        'This device’s identity {identity} reads as not verified (“{status}”): check its certificate chain, then provision it again.',
+      'identity-word': 'This device’s identity {identity} reads “{status}”, a word this tool does not know.',
       self: 'This device appears as {identity}, {verification}.',
       'self-missing': 'This device’s identity {identity} is not among the participants’ identities.',
       participant: 'Participant {name}: {identity}, {verification}.',
       'security-code': 'Security code now: {code}.',
-      'no-security-code': 'The device reports no security code for this encrypted call.',
+      'no-security-code': 'The device does not report a security code: compare the code on the screens.',
       'code-changed': 'The security code changed when {name} joined: {before} → {after}.',
       'code-unchanged': 'The security code did not change when {name} joined: it is still {after}.',
       'join-not-seen': 'No participant has joined while watching yet: a join shows whether the code changes.',
       'codes-match': 'All {count} devices show the same security code: {code}.',
       'codes-differ': 'The devices do not show the same security code.',
+      'codes-not-reported':
+        'Not every device reports the security code: compare the codes on the devices’ screens.',
       'rosters-match': 'All devices list the same {count} participants.',
       'rosters-differ': 'The devices list different participants.',
     },
@@ -512,6 +535,8 @@ export const en = {
     ERR_IPC_BAD_INPUT: 'The window sent a request main could not accept. Please report it.',
     ERR_IPC_UNTRUSTED_SENDER:
       'This request did not come from the application’s own window, so it was refused.',
+    ERR_APP_MEETING_OTHER_DEVICE:
+      'The connected device is not the one chosen for the meeting check: connect to the chosen device, then check again.',
     ERR_APP_NOT_CONNECTED: 'No device is connected. Connect to the device first.',
     ERR_APP_BUSY: 'Another action is still running on the device. Wait for it to finish, or stop it.',
     ERR_APP_NO_CERTIFICATE: 'Choose the device certificate file first.',
