@@ -297,7 +297,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
     );
     expect(other.status).toBe(1);
     expect(other.stdout.toString()).toContain(
-      '    [fail] This device\'s identity is room-d.example.com, not room-9.example.com, the identity provisioned on it: provision it again, then check again.\n',
+      "    [fail] This device's identity is room-d.example.com, not room-9.example.com, the identity provisioned on it: provision it again, then check again.\n",
     );
   });
 
@@ -313,7 +313,11 @@ describe.runIf(ready)('meeting check over a pty', () => {
     expect(r.status).toBe(0);
     const [v] = (JSON.parse(r.stdout.toString()) as MeetingReport).verdicts;
     expect(v!.encrypted).toBe(true);
-    expect(v!.self).toMatchObject({ identity: 'room-e.example.com', verification: 'unknown', status: 'Verified' });
+    expect(v!.self).toMatchObject({
+      identity: 'room-e.example.com',
+      verification: 'unknown',
+      status: 'Verified',
+    });
     expect(v!.findings.find((f) => f.code === 'self')).toMatchObject({
       level: 'warn',
       text: 'This device appears as room-e.example.com, verification "Verified" (a word this tool does not know).',

@@ -64,7 +64,13 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
         await sim.close();
         if (serial === null) continue;
         const facts = { cn, fingerprint: cert.sha1, notAfter: '2027-12-01T00:00:00.000Z' };
-        await journal.outcome('cert.add', await journal.intent('cert.add', serial, facts), serial, 'ok', 'response');
+        await journal.outcome(
+          'cert.add',
+          await journal.intent('cert.add', serial, facts),
+          serial,
+          'ok',
+          'response',
+        );
         const activate = await journal.intent('cert.activate', serial, {
           fingerprint: cert.sha1,
           purpose: 'WebexIdentity',
@@ -285,7 +291,9 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
       expect(await page.getByTestId('meeting-expected').textContent()).toBe(
         'Device FOCMEETE2ED, expected to appear as room-d.example.com. It appears as room-d.example.com, the identity the journal recorded.',
       );
-      expect(await page.getByTestId('meeting-encrypted').textContent()).toBe(en.meeting.encryptionNotReported);
+      expect(await page.getByTestId('meeting-encrypted').textContent()).toBe(
+        en.meeting.encryptionNotReported,
+      );
       expect(await page.getByTestId('meeting-code').textContent()).toBe(en.meeting.codeNotReported);
       expect(await page.getByTestId('meeting-summary').textContent()).toBe('Warnings: 3.');
       expect(

@@ -92,7 +92,7 @@ describe('the simulated meeting', () => {
     }
   });
 
-  it('the default (schema) shape: no E2EE node under the call; each participant\'s Device 1 in Search', async () => {
+  it("the default (schema) shape: no E2EE node under the call; each participant's Device 1 in Search", async () => {
     const m = new SimMeeting('schema-default', 652);
     expect(m.shape).toBe('schema');
     m.join({ displayName: 'Guest', identity: '', verification: 'unverified', certInfo: '' });

@@ -224,7 +224,8 @@ export function meetingVerdict(r: MeetingReading): MeetingVerdict {
   const self =
     people.find((p) => same(p.identity, ext)) ??
     (ext === null
-      ? (people.find((p) => same(p.identity, r.device.internalIdentity) && p.verification === 'webex') ?? null)
+      ? (people.find((p) => same(p.identity, r.device.internalIdentity) && p.verification === 'webex') ??
+        null)
       : null);
   identityFindings(r, add);
   if (call === null) {
@@ -457,8 +458,7 @@ export function compareMeetings(verdicts: readonly MeetingVerdict[]): MeetingCom
   const findings: Finding[] = [];
   const first = codes[0]?.code ?? null;
   const unreported = codes.filter((c) => c.code === null || c.code.trim() === '');
-  const sameSecurityCode =
-    unreported.length > 0 ? null : codes.every((c) => c.code === first);
+  const sameSecurityCode = unreported.length > 0 ? null : codes.every((c) => c.code === first);
   findings.push(
     sameSecurityCode === null
       ? {

@@ -80,9 +80,7 @@ export function meetingReport(readings: readonly MeetingReading[]): MeetingRepor
 }
 
 /** One read of each device, then the report. */
-export async function checkMeetings(
-  devices: readonly MeetingTarget[],
-): Promise<MeetingReport> {
+export async function checkMeetings(devices: readonly MeetingTarget[]): Promise<MeetingReport> {
   const readings: MeetingReading[] = [];
   for (const d of devices) readings.push(await readMeeting(d.device, d.target, d.expectedIdentity ?? null));
   return meetingReport(readings);

@@ -338,9 +338,7 @@ export function MeetingCheck({
               values={{ serial: shown(expected.serial), identity: shown(expected.cn) }}
             />
             {!device && ' '}
-            {!device && (
-              <Fmt text={t.inventoryNotConnected} values={{ serial: shown(expected.serial) }} />
-            )}
+            {!device && <Fmt text={t.inventoryNotConnected} values={{ serial: shown(expected.serial) }} />}
             {otherChosen && ' '}
             {otherChosen && (
               <span data-testid="meeting-other-device">

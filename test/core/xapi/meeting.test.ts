@@ -432,10 +432,7 @@ describe('a meeting as the published schema gives it (no Table 3 paths)', () => 
   const schemaReading = (device: Partial<MeetingReading['device']> = {}): MeetingReading => ({
     ...reading(),
     device: { ...reading().device, ...device },
-    calls: parseMeetingCalls(
-      parseTerminalBlock(['*s Conference Call 3 SessionType: Call', '** end']),
-      CALL,
-    ),
+    calls: parseMeetingCalls(parseTerminalBlock(['*s Conference Call 3 SessionType: Call', '** end']), CALL),
     participants: parseParticipantList(SEARCH),
   });
 
@@ -502,9 +499,7 @@ describe('a meeting as the published schema gives it (no Table 3 paths)', () => 
     expect(levels(schemaReading({ expectedIdentity: 'room-9.example.com' }))).toEqual([
       ['identity-differs', 'fail'],
     ]);
-    expect(
-      meetingVerdict(schemaReading({ expectedIdentity: 'room-9.example.com' })).findings[0]!.text,
-    ).toBe(
+    expect(meetingVerdict(schemaReading({ expectedIdentity: 'room-9.example.com' })).findings[0]!.text).toBe(
       "This device's identity is room-1.example.com, not room-9.example.com, the identity provisioned on it: provision it again, then check again.",
     );
     expect(levels(schemaReading({ externalVerification: 'Unverified' }))).toEqual([
@@ -525,7 +520,11 @@ describe('a meeting as the published schema gives it (no Table 3 paths)', () => 
         .concat('** end'),
     );
     const v = meetingVerdict(reading({ calls: parseMeetingCalls(conf, CALL) }));
-    expect(v.self).toMatchObject({ identity: 'room-1.example.com', verification: 'unknown', status: 'Verified' });
+    expect(v.self).toMatchObject({
+      identity: 'room-1.example.com',
+      verification: 'unknown',
+      status: 'Verified',
+    });
     expect(v.findings.find((f) => f.code === 'self')).toMatchObject({
       level: 'warn',
       text: 'This device appears as room-1.example.com, verification "Verified" (a word this tool does not know).',
