@@ -17,6 +17,20 @@ import { systemHas } from '../helpers/system.js';
 
 const ready = systemHas('socat') && systemHas('openssl');
 
+/** A Webex-verified board with a certificate, in each meeting. */
+const BOARD = {
+  displayName: 'Webex Board',
+  identity: 'board.example.com',
+  verification: 'webex' as const,
+  certInfo: certInfoBlob({
+    subject: 'CN=board.example.com',
+    issuer: 'CN=Webex Identity CA',
+    notBefore: new Date('2026-11-01T00:00:00Z'),
+    notAfter: new Date('2026-11-15T00:00:00Z'),
+    sha256: 'ab'.repeat(32),
+  }),
+};
+
 describe.runIf(ready)('meeting check over a pty', () => {
   let dir: string;
   const sims: RoomOsSimulator[] = [];
@@ -30,21 +44,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cli-meeting-'));
-    meeting.join(
-      {
-        displayName: 'Webex Board',
-        identity: 'board.example.com',
-        verification: 'webex',
-        certInfo: certInfoBlob({
-          subject: 'CN=board.example.com',
-          issuer: 'CN=Webex Identity CA',
-          notBefore: new Date('2026-11-01T00:00:00Z'),
-          notAfter: new Date('2026-11-15T00:00:00Z'),
-          sha256: 'ab'.repeat(32),
-        }),
-      },
-      { isHost: true },
-    );
+    meeting.join(BOARD, { isHost: true });
     meeting.join({ displayName: 'Guest', identity: '', verification: 'unverified', certInfo: '' });
     const roomA = await roomInMeeting(meeting, 'Room A', 'room-a.example.com', 'FOCMEET0001');
     const roomB = await roomInMeeting(meeting, 'Room B', 'room-b.example.com', 'FOCMEET0002');
@@ -243,18 +243,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
 
   it('a meeting shaped as the published schema: --json exits 0 with each identity and verification word as given', async () => {
     const m = new SimMeeting('schema-shaped', 652, 'Schema sync');
-    m.join({
-      displayName: 'Webex Board',
-      identity: 'board.example.com',
-      verification: 'webex',
-      certInfo: certInfoBlob({
-        subject: 'CN=board.example.com',
-        issuer: 'CN=Webex Identity CA',
-        notBefore: new Date('2026-11-01T00:00:00Z'),
-        notAfter: new Date('2026-11-15T00:00:00Z'),
-        sha256: 'ab'.repeat(32),
-      }),
-    });
+    m.join(BOARD);
     m.join({ displayName: 'Guest', identity: '', verification: 'unverified', certInfo: '' });
     const room = await roomInMeeting(m, 'Room D', 'room-d.example.com', 'FOCMEET0004');
     sims.push(room.sim);

@@ -513,13 +513,17 @@ describe('a meeting as the published schema gives it (no Table 3 paths)', () => 
   });
 
   it('the seed roster with "Verified" for this device: a warning with the word as given, no failure', () => {
-    const conf = parseTerminalBlock(
-      CONFERENCE.entries
-        .map((e) => `*s ${e.path.join(' ')}: "${e.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
-        .map((l) => l.replace(/"CAVerified"$/, '"Verified"'))
-        .concat('** end'),
+    /** The Table 3 block with one roster word replaced. */
+    const rosterSaying = (from: string, to: string) =>
+      parseTerminalBlock(
+        CONFERENCE.entries
+          .map((e) => `*s ${e.path.join(' ')}: "${e.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
+          .map((l) => l.replace(new RegExp(`"${from}"$`), `"${to}"`))
+          .concat('** end'),
+      );
+    const v = meetingVerdict(
+      reading({ calls: parseMeetingCalls(rosterSaying('CAVerified', 'Verified'), CALL) }),
     );
-    const v = meetingVerdict(reading({ calls: parseMeetingCalls(conf, CALL) }));
     expect(v.self).toMatchObject({
       identity: 'room-1.example.com',
       verification: 'unknown',
@@ -531,14 +535,17 @@ describe('a meeting as the published schema gives it (no Table 3 paths)', () => 
     });
     expect(v.findings.some((f) => f.level === 'fail')).toBe(false);
     // An unverified self in the seed roster is a failure; missing from it, too (the roster is the MLS group).
-    const unverified = parseTerminalBlock(
-      conf.entries
-        .map((e) => `*s ${e.path.join(' ')}: "${e.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
-        .map((l) => l.replace(/"Verified"$/, '"Unverified"'))
-        .concat('** end'),
+    const u = meetingVerdict(
+      reading({ calls: parseMeetingCalls(rosterSaying('CAVerified', 'Unverified'), CALL) }),
     );
-    const u = meetingVerdict(reading({ calls: parseMeetingCalls(unverified, CALL) }));
     expect(u.findings.find((f) => f.code === 'self')?.level).toBe('fail');
+    const missing = meetingVerdict(
+      reading({ device: { ...reading().device, externalIdentity: 'room-9.example.com' } }),
+    );
+    expect(missing.findings.find((f) => f.code === 'self-missing')).toMatchObject({
+      level: 'fail',
+      text: "This device's identity room-9.example.com is not among the participants' identities.",
+    });
   });
 
   it('two devices that do not report a code: a warning, not a difference', () => {
