@@ -373,7 +373,7 @@ export function meetingVerdict(r: MeetingReading): MeetingVerdict {
   }
   return {
     target: r.target,
-    encrypted: encrypted === true && st.e2eeType === false ? false : encrypted,
+    encrypted,
     callId: call.callId,
     securityCode: e.securityCode,
     sessionType: st,

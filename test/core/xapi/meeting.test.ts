@@ -548,6 +548,24 @@ describe('a meeting as the published schema gives it (no Table 3 paths)', () => 
     });
   });
 
+  it('a session type outside Table 1 while the device says On: the device is believed, both warned', () => {
+    const calls = parseMeetingCalls(
+      parseTerminalBlock([
+        '*s Conference Call 1 SessionType: 651',
+        '*s Conference Call 1 EndToEndEncryption SecurityCode: "11111"',
+        '*s Conference Call 1 EndToEndEncryption Status: On',
+        '** end',
+      ]),
+      null,
+    );
+    const v = meetingVerdict(reading({ calls }));
+    expect(v.encrypted).toBe(true);
+    expect(
+      v.findings.filter((f) => f.code === 'wrong-session-type' || f.code === 'encrypted').map((f) => f.level),
+    ).toEqual(['warn', 'warn']);
+    expect(v.findings.some((f) => f.level === 'fail')).toBe(false);
+  });
+
   it('two devices that do not report a code: a warning, not a difference', () => {
     const a = meetingVerdict(schemaReading());
     const b = meetingVerdict({ ...schemaReading(), target: 'ssh://admin@room-2' });
