@@ -117,6 +117,27 @@ describe('the simulated meeting', () => {
       ['Room A', [['example.com', 'Valid', 'WebexVerified', read.participants[1]!.certInfo!.fingerprint]]],
     ]);
     expect(read.participants[1]!.certInfo!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    // The events carry the same Device 1 node; no call status changes with them (no code is published).
+    const seen: ParticipantEvent[] = [];
+    const status: XapiResponse[] = [];
+    a.onFeedback((r) => {
+      const e = parseParticipantEvent(r);
+      if (e) seen.push(e);
+      else status.push(r);
+    });
+    await a.watchMeeting();
+    m.join({ displayName: 'Late', identity: 'late@example.com', verification: 'webex', certInfo: '' });
+    await expect.poll(() => seen.length).toBe(1);
+    expect(
+      seen.map((e) => [
+        e.change,
+        e.participant.displayName,
+        e.participant.identity,
+        e.participant.e2eeStatus,
+      ]),
+    ).toEqual([['added', 'Late', 'late@example.com', 'WebexVerified']]);
+    expect(status).toEqual([]);
+    await a.unwatchMeeting();
   });
 
   it('a session registered for the participant list gets ParticipantAdded and ParticipantDeleted', async () => {
