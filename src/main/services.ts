@@ -70,6 +70,7 @@ import {
   type MeetingTarget,
   type MeetingUpdate,
   MeetingWatch,
+  provisionedIdentity,
 } from './workflows/meeting.js';
 
 /** The app's own refusals: no device connected, a workflow already running, nothing to reveal. */
@@ -380,10 +381,9 @@ export function createServices(options: ServiceOptions): Services {
   }
 
   /** The identity the journal last saw activated on a device, if any (a meeting check compares with it). */
-  async function provisionedIdentity(serial: string): Promise<string | null> {
+  async function journalIdentity(serial: string): Promise<string | null> {
     try {
-      const d = deriveInventory(await (await records()).read()).devices.find((x) => x.serial === serial);
-      return d?.certificate?.active ? d.certificate.cn : null;
+      return provisionedIdentity(await (await records()).read(), serial);
     } catch {
       return null;
     }
@@ -602,7 +602,7 @@ export function createServices(options: ServiceOptions): Services {
             {
               target: describeTarget(s.target),
               device: s.device as RoomOsDevice,
-              expectedIdentity: await provisionedIdentity(s.serial),
+              expectedIdentity: await journalIdentity(s.serial),
             },
           ];
           for (const o of others) {

@@ -6,9 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Journal } from '../../src/main/vault/journal.js';
 import type { MeetingReport, MeetingUpdate } from '../../src/main/workflows/meeting.js';
 import { type RoomOsSimulator, SimMeeting, certInfoBlob } from '../../src/simulator/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
@@ -285,9 +287,47 @@ describe.runIf(ready)('meeting check over a pty', () => {
       30_000,
     );
     expect(other.status).toBe(1);
-    expect(other.stdout.toString()).toContain(
-      "    [fail] This device's identity is room-d.example.com, not room-9.example.com, the identity provisioned on it: provision it again, then check again.\n",
+    const differs =
+      "    [fail] This device's identity is room-d.example.com, not room-9.example.com, the identity provisioned on it: provision it again, then check again.\n";
+    expect(other.stdout.toString()).toContain(differs);
+    // Without --expect-identity, this computer's journal names it: the certificate it saw activated.
+    const home = join(dir, 'home-d');
+    await mkdir(home, { recursive: true, mode: 0o700 });
+    const journal = new Journal(home);
+    const facts = {
+      cn: 'room-9.example.com',
+      fingerprint: 'ab'.repeat(20),
+      notAfter: '2027-12-01T00:00:00.000Z',
+    };
+    await journal.outcome(
+      'cert.add',
+      await journal.intent('cert.add', 'FOCMEET0004', facts),
+      'FOCMEET0004',
+      'ok',
+      'response',
     );
+    const activate = { fingerprint: facts.fingerprint, purpose: 'WebexIdentity' };
+    const op = await journal.intent('cert.activate', 'FOCMEET0004', activate);
+    await journal.outcome('cert.activate', op, 'FOCMEET0004', 'ok', 'response');
+    const fromJournal = await runCli(
+      ['meeting', 'check', '--target', `serial:${d}`],
+      '',
+      { E2EE_PROV_HOME: home },
+      30_000,
+    );
+    expect(fromJournal.status).toBe(1);
+    expect(fromJournal.stdout.toString()).toContain(
+      '  Identity:        room-d.example.com (CAVerified); provisioned: room-9.example.com\n',
+    );
+    expect(fromJournal.stdout.toString()).toContain(differs);
+    // A name given on the command line comes first.
+    const named = await runCli(
+      ['meeting', 'check', '--target', `serial:${d}`, '--expect-identity', 'room-d.example.com'],
+      '',
+      { E2EE_PROV_HOME: home },
+      30_000,
+    );
+    expect(named.status).toBe(0);
   });
 
   it('the seed-shaped meeting whose words read "Verified": exit 0, the word shown as given, with a warning', async () => {

@@ -8,11 +8,14 @@ import {
   verificationWords,
 } from '../../core/xapi/index.js';
 import { type RoomOsDevice, describeTarget } from '../../main/device/index.js';
+import { dataDir } from '../../main/vault/index.js';
+import { Journal } from '../../main/vault/journal.js';
 import {
   type MeetingReport,
   type MeetingUpdate,
   MeetingWatch,
   checkMeetings,
+  provisionedIdentity,
 } from '../../main/workflows/meeting.js';
 import { type Command, parse } from '../command.js';
 import { openDevice } from '../context.js';
@@ -57,6 +60,8 @@ export const meetingCheck: Command = {
       throw new CliError('ERR_USAGE', `--duration and --until-changes go with --watch. Usage: ${USAGE}`);
     }
     const devices: { target: string; device: RoomOsDevice; expectedIdentity: string | null }[] = [];
+    // Without --expect-identity, the identity this computer's journal last saw activated on the device.
+    const records = await new Journal(dataDir(io.env)).read().catch(() => []);
     try {
       for (const t of targets) {
         const { device, target } = await openDevice(
@@ -64,10 +69,11 @@ export const meetingCheck: Command = {
           { passwordFile: values['password-file'], verbose: values.verbose },
           io,
         );
+        const named = expected[devices.length];
         devices.push({
           target: describeTarget(target),
           device,
-          expectedIdentity: expected[devices.length] ?? null,
+          expectedIdentity: named ?? provisionedIdentity(records, (await device.identify()).serialNumber),
         });
       }
       if (!values.watch) {

@@ -18,6 +18,8 @@ import {
 } from '../../core/xapi/index.js';
 import type { DeviceIdentity, E2eeStatus } from '../../core/xapi/index.js';
 import type { MeetingReport, MeetingUpdate } from '../../contract/shapes.js';
+import { deriveInventory } from '../vault/inventory.js';
+import type { JournalRecord } from '../vault/journal-types.js';
 
 /** What the check needs of a connected device (`RoomOsDevice` has it). */
 export interface MeetingDevice {
@@ -64,6 +66,15 @@ export async function readMeeting(
     codeHistory: [],
     lastJoin: null,
   };
+}
+
+/**
+ * The identity the journal last saw activated on a device (its certificate's CN), or null: what the
+ * meeting check expects the device to report when nobody names one.
+ */
+export function provisionedIdentity(records: readonly JournalRecord[], serial: string): string | null {
+  const d = deriveInventory(records).devices.find((x) => x.serial === serial);
+  return d?.certificate?.active ? d.certificate.cn : null;
 }
 
 /** A device to check, by the target it was reached at, with the identity provisioned on it when known. */
