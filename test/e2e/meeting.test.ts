@@ -213,6 +213,10 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
         '651 (not an end-to-end encrypted session type)',
       ]);
       expect(await page.getByTestId('meeting-encrypted').getAttribute('data-encrypted')).toBe('false');
+      // The failure is said in the row, without unfolding the details.
+      expect(await page.getByTestId('meeting-first-fail').textContent()).toBe(
+        'The call is not end-to-end encrypted (status Off). The session type is not an E2EE type.',
+      );
       await checkScreen(page, '18-meeting-wrong-type');
       expect(await page.locator('li[data-code="wrong-session-type"]').textContent()).toBe(
         'The meeting’s session type 651 is not an end-to-end encrypted session type (Table 1): schedule it as Pro-End to End Encryption_VOIPonly (652) or another type of Table 1.',
@@ -225,7 +229,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
         '회의의 세션 유형 651은(는) 종단 간 암호화 세션 유형이 아닙니다(표 1). Pro-End to End Encryption_VOIPonly(652) 또는 표 1의 다른 유형으로 예약하십시오.',
       );
       expect(await page.locator('li[data-code="not-encrypted"]').textContent()).toBe(
-        '통화가 종단 간 암호화되지 않았습니다(상태 Off). 세션 유형이 E2EE 유형이 아닙니다',
+        '통화가 종단 간 암호화되지 않았습니다(상태 Off). 세션 유형이 E2EE 유형이 아닙니다.',
       );
       await page.getByRole('button', { name: ko.meeting.stop }).click();
       expect(app.pageErrors).toEqual([]);

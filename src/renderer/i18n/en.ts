@@ -64,8 +64,8 @@ export const en = {
       unreported: 'verification not reported',
     },
     why: {
-      sessionType: 'the session type is not an E2EE type',
-      noIdentity: 'this device has no identity',
+      sessionType: 'The session type is not an E2EE type.',
+      noIdentity: 'This device has no identity.',
     },
     findings: {
       'no-call': 'The device is not in a call: join the meeting from it, then check again.',

@@ -66,8 +66,8 @@ export const ko: typeof en = {
       unreported: '검증 보고되지 않음',
     },
     why: {
-      sessionType: '세션 유형이 E2EE 유형이 아닙니다',
-      noIdentity: '이 장치에 ID가 없습니다',
+      sessionType: '세션 유형이 E2EE 유형이 아닙니다.',
+      noIdentity: '이 장치에 ID가 없습니다.',
     },
     findings: {
       'no-call': '장치가 통화 중이 아닙니다. 장치에서 회의에 참여한 다음 다시 확인하십시오.',

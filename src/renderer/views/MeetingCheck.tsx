@@ -131,6 +131,8 @@ function DeviceRow({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict }) 
   const headline = encryptionWords(t, v.encrypted);
   const fails = v.findings.filter((f) => f.level === 'fail').length;
   const warns = v.findings.filter((f) => f.level === 'warn').length;
+  // The first failure is said in the row itself: the one thing to act on, without unfolding.
+  const firstFail = v.findings.find((f) => f.level === 'fail');
   const name = r.device.systemName || r.device.productId || r.device.serialNumber;
   const code = call?.e2ee.securityCode ?? null;
   return (
@@ -168,6 +170,11 @@ function DeviceRow({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict }) 
             {fails > 0 && warns > 0 ? ' ' : null}
             {warns > 0 ? fmt(t.warnings, { n: warns }) : null}
           </p>
+          {firstFail && (
+            <p className="meeting-first-fail finding fail" data-testid="meeting-first-fail">
+              <FindingText t={t} f={firstFail} />
+            </p>
+          )}
         </div>
         <div className="meeting-code">
           <span className="meeting-code-label">{t.securityCode}</span>
