@@ -30,6 +30,19 @@ async function room(meeting: SimMeeting, name: string): Promise<RoomOsDevice> {
   return d;
 }
 
+/** Watches the device's meeting: the participant events seen, and every other feedback block. */
+async function watched(d: RoomOsDevice): Promise<{ seen: ParticipantEvent[]; status: XapiResponse[] }> {
+  const seen: ParticipantEvent[] = [];
+  const status: XapiResponse[] = [];
+  d.onFeedback((r) => {
+    const e = parseParticipantEvent(r);
+    if (e) seen.push(e);
+    else status.push(r);
+  });
+  await d.watchMeeting();
+  return { seen, status };
+}
+
 function indexed(path: readonly string[]): string {
   return path
     .map((p) => (/^\d+$/.test(p) ? '[n]' : p))
@@ -118,14 +131,7 @@ describe('the simulated meeting', () => {
     ]);
     expect(read.participants[1]!.certInfo!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     // The events carry the same Device 1 node; no call status changes with them (no code is published).
-    const seen: ParticipantEvent[] = [];
-    const status: XapiResponse[] = [];
-    a.onFeedback((r) => {
-      const e = parseParticipantEvent(r);
-      if (e) seen.push(e);
-      else status.push(r);
-    });
-    await a.watchMeeting();
+    const { seen, status } = await watched(a);
     m.join({ displayName: 'Late', identity: 'late@example.com', verification: 'webex', certInfo: '' });
     await expect.poll(() => seen.length).toBe(1);
     expect(
@@ -144,14 +150,7 @@ describe('the simulated meeting', () => {
     const m = new SimMeeting('events', 652);
     m.shape = 'seed';
     const a = await room(m, 'Room A');
-    const seen: ParticipantEvent[] = [];
-    const status: XapiResponse[] = [];
-    a.onFeedback((r) => {
-      const e = parseParticipantEvent(r);
-      if (e) seen.push(e);
-      else status.push(r);
-    });
-    await a.watchMeeting();
+    const { seen, status } = await watched(a);
     const late = m.join({
       displayName: 'Late',
       identity: 'late@example.com',
