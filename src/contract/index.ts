@@ -259,6 +259,11 @@ export interface MeetingView {
   watching: boolean;
   /** Why watching stopped by itself (a device lost), by code. */
   error: { code: string; message: string } | null;
+  /**
+   * The serial number of the connected device the report was read on (null with no report). A device
+   * change (connect, disconnect) clears the report: it never outlives the device it was read on.
+   */
+  serial: string | null;
 }
 
 /** Another device to compare with the connected one (its login password, when it has one). */
@@ -292,6 +297,8 @@ const RENDERER_SIM_OPTIONS = [
   'registered',
   'meeting',
   'sessiontype',
+  'meetingshape',
+  'meetingwords',
 ];
 
 /**
@@ -559,10 +566,10 @@ export const CHANNELS = {
   }),
   'inventory.list': channel<Record<string, never>, InventoryView>(empty('inventory.list')),
   'journal.verify': channel<Record<string, never>, VerifyReport>(empty('journal.verify')),
-  'meeting.start': channel<{ others: MeetingOtherDevice[] }, MeetingView>((raw) => {
+  'meeting.start': channel<{ others: MeetingOtherDevice[]; serial: string | null }, MeetingView>((raw) => {
     const c = 'meeting.start';
     const o = object(raw, c);
-    only(o, ['others'], c);
+    only(o, ['others', 'serial'], c);
     if (!Array.isArray(o.others) || o.others.length > MEETING_MAX_OTHERS)
       throw new ContractError(`${c}: others must be a list of at most ${MEETING_MAX_OTHERS} devices`);
     return {
@@ -574,6 +581,8 @@ export const CHANNELS = {
           password: optionalString(d, 'password', c, 256),
         };
       }),
+      // The serial number of the device the person chose (an inventory row); main refuses another.
+      serial: optionalString(o, 'serial', c, 64),
     };
   }),
   'meeting.read': channel<Record<string, never>, MeetingView>(empty('meeting.read')),

@@ -65,7 +65,13 @@ import { NATIVE_TEXT, type NativeText } from './native-text.js';
 import { toCsv } from './workflows/csv.js';
 import { provision } from './workflows/provision.js';
 import { rotateSecret } from './workflows/rotate.js';
-import { type MeetingReport, type MeetingUpdate, MeetingWatch } from './workflows/meeting.js';
+import {
+  type MeetingReport,
+  type MeetingTarget,
+  type MeetingUpdate,
+  MeetingWatch,
+  provisionedIdentity,
+} from './workflows/meeting.js';
 
 /** The app's own refusals: no device connected, a workflow already running, nothing to reveal. */
 export const APP_ERROR_CODES = [
@@ -80,6 +86,7 @@ export const APP_ERROR_CODES = [
   'ERR_APP_CREDENTIALS_REFUSED',
   'ERR_APP_NO_REPORT',
   'ERR_APP_NO_CLIPBOARD',
+  'ERR_APP_MEETING_OTHER_DEVICE',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 export class AppError extends ProvisionerError<AppErrorCode> {}
@@ -204,6 +211,8 @@ export function createServices(options: ServiceOptions): Services {
   /** The meeting check being watched: the other devices it connected, what it saw. */
   let meeting: {
     watch: MeetingWatch;
+    /** The connected device the check runs on. */
+    serial: string;
     others: RoomOsDevice[];
     updates: MeetingUpdate[];
     report: MeetingReport;
@@ -343,12 +352,42 @@ export function createServices(options: ServiceOptions): Services {
 
   function meetingView(): MeetingView {
     return meeting
-      ? { report: meeting.report, updates: [...meeting.updates], watching: true, error: null }
-      : { report: lastMeeting, updates: lastMeetingUpdates, watching: false, error: meetingError };
+      ? {
+          report: meeting.report,
+          updates: [...meeting.updates],
+          watching: true,
+          error: null,
+          serial: meeting.serial,
+        }
+      : {
+          report: lastMeeting,
+          updates: lastMeetingUpdates,
+          watching: false,
+          error: meetingError,
+          serial: lastMeeting ? lastMeetingSerial : null,
+        };
   }
 
   let lastMeeting: MeetingReport | null = null;
   let lastMeetingUpdates: MeetingUpdate[] = [];
+  let lastMeetingSerial: string | null = null;
+
+  /** A device change (connect, disconnect): no earlier meeting reading is kept, for any device. */
+  function forgetMeeting(): void {
+    lastMeeting = null;
+    lastMeetingUpdates = [];
+    lastMeetingSerial = null;
+    meetingError = null;
+  }
+
+  /** The identity the journal last saw activated on a device, if any (a meeting check compares with it). */
+  async function journalIdentity(serial: string): Promise<string | null> {
+    try {
+      return provisionedIdentity(await (await records()).read(), serial);
+    } catch {
+      return null;
+    }
+  }
 
   /** Ends the meeting watch: feedback deregistered, the other devices' connections closed. */
   async function stopMeeting(): Promise<void> {
@@ -357,11 +396,13 @@ export function createServices(options: ServiceOptions): Services {
     if (!m) return;
     lastMeeting = await m.watch.stop().catch(() => m.report);
     lastMeetingUpdates = m.updates;
+    lastMeetingSerial = m.serial;
     for (const d of m.others) await d.close().catch(() => undefined);
   }
 
   async function closeSession(): Promise<void> {
     await stopMeeting();
+    forgetMeeting();
     const s = session;
     session = null;
     if (!s) return;
@@ -542,14 +583,28 @@ export function createServices(options: ServiceOptions): Services {
 
     'device.identify': () => exclusive(async () => sessionInfo(requireSession())),
 
-    'meeting.start': ({ others }) =>
+    'meeting.start': ({ others, serial }) =>
       exclusive(async (): Promise<MeetingView> => {
         const s = requireSession();
+        // The check runs on the device the person chose, or not at all: never on another one.
+        if (serial !== null && serial !== s.serial) {
+          throw new AppError(
+            'ERR_APP_MEETING_OTHER_DEVICE',
+            `The connected device is ${s.productId ?? 'a device'} ${s.serial} (${describeTarget(s.target)}), not ${serial}: connect to ${serial}, then check again.`,
+            { connected: s.serial, chosen: serial },
+          );
+        }
         await stopMeeting();
-        meetingError = null;
+        forgetMeeting();
         const opened: RoomOsDevice[] = [];
         try {
-          const devices = [{ target: describeTarget(s.target), device: s.device as RoomOsDevice }];
+          const devices: MeetingTarget[] = [
+            {
+              target: describeTarget(s.target),
+              device: s.device as RoomOsDevice,
+              expectedIdentity: await journalIdentity(s.serial),
+            },
+          ];
           for (const o of others) {
             checkConsoleValue(o.password ?? '', 'login password');
             const target = parseTarget(o.target);
@@ -581,7 +636,7 @@ export function createServices(options: ServiceOptions): Services {
             },
           );
           const report = await watch.start(devices);
-          meeting = { watch, others: opened, updates, report };
+          meeting = { watch, serial: s.serial, others: opened, updates, report };
           return meetingView();
         } catch (e) {
           for (const d of opened) await d.close().catch(() => undefined);

@@ -85,7 +85,8 @@ export const api = {
   },
   meeting: {
     /** Reads the connected device's meeting (and the others', compared) and watches it. */
-    start: (others: MeetingOtherDevice[]) => invoke('meeting.start', { others }),
+    start: (others: MeetingOtherDevice[], serial: string | null = null) =>
+      invoke('meeting.start', { others, serial }),
     read: () => invoke('meeting.read', {}),
     stop: () => invoke('meeting.stop', {}),
   },

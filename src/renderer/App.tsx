@@ -102,7 +102,14 @@ export function App() {
         onPendingChanged={refreshStatus}
       />
     ),
-    meeting: () => <MeetingCheck lang={lang} connected={device !== null} expected={meetingFor} />,
+    meeting: () => (
+      <MeetingCheck
+        lang={lang}
+        device={device}
+        expected={meetingFor}
+        onCheckConnected={() => setMeetingFor(null)}
+      />
+    ),
     inventory: () => <Inventory lang={lang} onMeetingCheck={openMeetingCheck} />,
     console: () => <Console lang={lang} />,
     inspect: () => <BlobInspector lang={lang} />,

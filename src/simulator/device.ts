@@ -592,13 +592,16 @@ export class Device {
       s(['Conference', 'Call', 1, ...path], value, bare);
     const e = (path: (string | number)[], value: string, bare = false): Leaf =>
       cc(['EndToEndEncryption', ...path], value, bare);
+    const seed = m.shape === 'seed';
     const leaves: Leaf[] = [
       s(['Call', 1, 'DisplayName'], m.title),
       s(['Call', 1, 'Encryption', 'Type'], 'Aes-128'),
-      s(['Call', 1, 'ServerEncryption', 'Type'], 'TLS1.3 AES-256-GCM'),
+      ...(seed ? [s(['Call', 1, 'ServerEncryption', 'Type'], 'TLS1.3 AES-256-GCM')] : []),
       s(['Call', 1, 'Status'], 'Connected', true),
       cc(['SessionType'], m.sessionTypeField === 'id' ? String(m.sessionType) : 'Call', true),
     ];
+    // The published schema has no E2EE node under the call: only the seed's Table 3 shape shows one.
+    if (!seed) return leaves;
     if (!this.inE2eeMeeting) {
       leaves.push(
         e(['GroupEncryption', 'Type'], 'None'),
@@ -620,34 +623,69 @@ export class Device {
         r('DisplayName', f.displayName),
         r('Id', member.id),
         r('Identity', f.identity),
-        r('Status', rosterStatus(f.verification)),
+        r('Status', rosterStatus(f.verification, m.verificationWords)),
       );
     });
     leaves.push(e(['SecurityCode'], m.securityCode()), e(['Status'], 'On', true));
     return leaves;
   }
 
-  /** The participant fields of the participant list and its events (seed: the E2EE fields added to them). */
+  /**
+   * The participant fields of the participant list and its events: the schema's `Device 1 {Id,
+   * EndToEndEncryption {CertificateChain Certificate 1 …, Identity, Status, Verification}}` (the E2EE
+   * node only in an E2EE meeting), or, in the seed's shape, the three `EndToEndEncryption…` fields.
+   */
   participantLeaves(member: MeetingMember, facts: MemberFacts, under: (string | number)[]): Leaf[] {
-    const l = (field: string, value: string, bare = false): Leaf => ({
-      path: [...under, field],
+    const l = (field: (string | number)[], value: string, bare = false): Leaf => ({
+      path: [...under, ...field],
       value,
       bare,
     });
+    const m = this.meeting?.meeting;
+    const words = m?.verificationWords ?? 'identity';
     const leaves = [
-      l('CallId', '1', true),
-      l('DisplayName', facts.displayName),
-      l('IsHost', member.isHost ? 'True' : 'False', true),
-      l('ParticipantId', member.participantId),
-      l('Status', 'connected', true),
+      l(['CallId'], '1', true),
+      l(['DisplayName'], facts.displayName),
+      l(['IsHost'], member.isHost ? 'True' : 'False', true),
+      l(['ParticipantId'], member.participantId),
+      l(['Status'], 'connected', true),
     ];
+    if (m?.shape === 'seed') {
+      if (this.inE2eeMeeting) {
+        leaves.push(
+          l(['EndToEndEncryptionCertInfo'], facts.certInfo),
+          l(['EndToEndEncryptionIdentity'], facts.identity),
+          l(['EndToEndEncryptionStatus'], rosterStatus(facts.verification, words), true),
+        );
+      }
+      return leaves;
+    }
+    const dev = (field: (string | number)[], value: string, bare = false): Leaf =>
+      l(['Device', 1, ...field], value, bare);
+    const e2 = (field: (string | number)[], value: string, bare = false): Leaf =>
+      dev(['EndToEndEncryption', ...field], value, bare);
     if (this.inE2eeMeeting) {
+      const cert = certFields(facts);
+      if (cert) {
+        const c = (field: (string | number)[], value: string): Leaf =>
+          e2(['CertificateChain', 'Certificate', 1, ...field], value);
+        leaves.push(
+          c(['Fingerprint'], cert.fingerprint),
+          c(['NotAfter'], cert.notAfter),
+          c(['NotBefore'], cert.notBefore),
+          c(['PrimaryName'], facts.identity),
+          c(['SerialNumber'], cert.serialNumber),
+          c(['Subject', 1, 'Name'], facts.identity),
+          c(['Validity'], 'Valid'),
+        );
+      }
       leaves.push(
-        l('EndToEndEncryptionCertInfo', facts.certInfo),
-        l('EndToEndEncryptionIdentity', facts.identity),
-        l('EndToEndEncryptionStatus', rosterStatus(facts.verification), true),
+        e2(['Identity'], facts.identity),
+        e2(['Status'], facts.verification === 'unverified' ? '' : 'Valid'),
+        e2(['Verification'], rosterStatus(facts.verification, words)),
       );
     }
+    leaves.push(dev(['Id'], member.id));
     return leaves;
   }
 
@@ -786,6 +824,33 @@ function sanDnsNames(san: string): string[] {
 
 function leafKey(l: Leaf): string {
   return l.path.map(String).join(' ');
+}
+
+/**
+ * A member's certificate as the published `CertificateChain Certificate[n]` gives it, from the simulated
+ * `CertInfo` blob (fingerprint, validity, serial number); null when the member has none.
+ */
+function certFields(
+  facts: MemberFacts,
+): { fingerprint: string; notAfter: string; notBefore: string; serialNumber: string } | null {
+  if (facts.certInfo === '') return null;
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(facts.certInfo) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const text = (k: string): string => (typeof o[k] === 'string' ? (o[k] as string) : '');
+  const date = (k: string): string => {
+    const d = new Date(text(k));
+    return Number.isNaN(d.getTime()) ? text(k) : e2eeDate(d);
+  };
+  return {
+    fingerprint: text('fingerprint'),
+    notAfter: date('notAfter'),
+    notBefore: date('notBefore'),
+    serialNumber: text('serialNumber'),
+  };
 }
 
 function snapshot(leaves: Leaf[]): Map<string, string> {

@@ -15,7 +15,7 @@ import { Session } from './session.js';
 import { SshServer, generateHostKey, hostKeyFingerprint } from './ssh.js';
 import { SimulatorError } from './errors.js';
 import { ToolEnd } from './streams.js';
-import { type SimMeeting, simMeeting } from './meeting.js';
+import { type MeetingShape, type SimMeeting, type VerificationWords, simMeeting } from './meeting.js';
 
 export type { Faults } from './faults.js';
 export type { SimEvent, SessionKind, Transport, WebexStatus } from './events.js';
@@ -25,7 +25,14 @@ export type { SimulatorErrorCode } from './errors.js';
 export { MODELS, DEFAULT_MODEL } from './models.js';
 export { FEEDBACK_LIMIT } from './session.js';
 export { SimMeeting, simMeeting, endSimMeeting, certInfoBlob, rosterStatus } from './meeting.js';
-export type { MeetingMember, MemberFacts, MemberVerification, MeetingChange } from './meeting.js';
+export type {
+  MeetingMember,
+  MemberFacts,
+  MemberVerification,
+  MeetingChange,
+  MeetingShape,
+  VerificationWords,
+} from './meeting.js';
 
 export interface SimulatorOptions {
   /** ProductId, e.g. 'Cisco Room Kit' (default), 'Cisco Desk Pro', 'Cisco Webex Board', 'Cisco TelePresence MX300 G2' (cannot join E2EE). */
@@ -87,6 +94,13 @@ export interface SimulatorOptions {
   meeting?: string | SimMeeting;
   /** The session type ID of the meeting named by `meeting` (default 652; outside Table 1: not E2EE). */
   meetingSessionType?: number;
+  /**
+   * Where the meeting named by `meeting` is reported (default `schema`: the published participant list
+   * and events only; `seed`: the vendor's procedure's Table 3 as well). docs/simulator.md, Meetings.
+   */
+  meetingShape?: MeetingShape;
+  /** The verification words of that meeting (default `identity`: `WebexVerified`/`CAVerified`; `verified`: `Verified`). */
+  meetingVerificationWords?: VerificationWords;
   /**
    * The serial line's speed: bytes each way cross it at `baudRate / 10` per second (8N1), as on the
    * maintenance port at 115200. Default: an unpaced line (a pseudo-terminal's speed). SSH is never paced.
@@ -261,6 +275,10 @@ class Simulator implements PtyHost {
           ? simMeeting(options.meeting, {
               ...(options.meetingSessionType !== undefined
                 ? { sessionType: options.meetingSessionType }
+                : {}),
+              ...(options.meetingShape !== undefined ? { shape: options.meetingShape } : {}),
+              ...(options.meetingVerificationWords !== undefined
+                ? { verificationWords: options.meetingVerificationWords }
                 : {}),
             })
           : options.meeting,

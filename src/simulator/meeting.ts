@@ -5,7 +5,8 @@
  * participants (a Webex-verified device, an externally verified device, an unverified guest) are added
  * and removed through `join` and `leave`.
  *
- * Inferred (docs/simulator.md): the roster's `Status` words, the `CertInfo` blob's layout, the E2EE
+ * Inferred (docs/simulator.md): where the meeting is reported (the schema's participant list by default,
+ * the seed's Table 3 as a variant), the verification words, the `CertInfo` blob's layout, the E2EE
  * status words, the security code's form, and a session type ID in `Conference Call[n] SessionType`.
  */
 import { createHash } from 'node:crypto';
@@ -38,9 +39,26 @@ export interface MeetingChange {
   facts: MemberFacts;
 }
 
-/** The roster word for a verification (inferred: the public `… Identity Verification` words). */
-export function rosterStatus(v: MemberVerification): string {
-  return v === 'webex' ? 'WebexVerified' : v === 'external' ? 'CAVerified' : 'Unverified';
+/**
+ * Where a device in a meeting reports it: `schema`, the published shapes only (no `EndToEndEncryption`
+ * node under the call, no `ServerEncryption`; each participant's `Device[n] EndToEndEncryption …` in
+ * `ParticipantList Search` and the participant events; no security code anywhere); `seed`, the vendor's
+ * procedure's Table 3 (the call's `EndToEndEncryption` status, code and roster, and the participant
+ * fields `EndToEndEncryptionStatus|Identity|CertInfo`).
+ */
+export type MeetingShape = 'schema' | 'seed';
+
+/**
+ * The verification words (none is published): `identity`, the words of `… Identity Verification`
+ * (`WebexVerified`, `CAVerified`, `Unverified`); `verified`, a bare `Verified` for either kind.
+ */
+export type VerificationWords = 'identity' | 'verified';
+
+/** The roster word for a verification (inferred: see `VerificationWords`). */
+export function rosterStatus(v: MemberVerification, words: VerificationWords = 'identity'): string {
+  if (v === 'unverified') return 'Unverified';
+  if (words === 'verified') return 'Verified';
+  return v === 'webex' ? 'WebexVerified' : 'CAVerified';
 }
 
 /** The seed's Table 1 IDs (a meeting of another type is not end-to-end encrypted). */
@@ -53,6 +71,10 @@ export class SimMeeting {
    * source shows where a device gives it), or `literal`, the schema's value space (`Call`).
    */
   sessionTypeField: 'id' | 'literal' = 'id';
+  /** Where the devices in it report the meeting (`MeetingShape`): the published schema by default. */
+  shape: MeetingShape = 'schema';
+  /** The verification words the devices use (`VerificationWords`). */
+  verificationWords: VerificationWords = 'identity';
   /** Changes of the membership; the security code follows it. */
   epoch = 0;
   private next = 1;
@@ -131,12 +153,17 @@ const MEETINGS = new Map<string, SimMeeting>();
  * The meeting `id` of this process, made on first use (`sessionType` default 652, Pro-End to End
  * Encryption_VOIPonly); a later caller's `sessionType` changes it.
  */
-export function simMeeting(id: string, options: { sessionType?: number } = {}): SimMeeting {
+export function simMeeting(
+  id: string,
+  options: { sessionType?: number; shape?: MeetingShape; verificationWords?: VerificationWords } = {},
+): SimMeeting {
   let m = MEETINGS.get(id);
   if (!m) {
     m = new SimMeeting(id, options.sessionType ?? 652);
     MEETINGS.set(id, m);
   } else if (options.sessionType !== undefined) m.sessionType = options.sessionType;
+  if (options.shape !== undefined) m.shape = options.shape;
+  if (options.verificationWords !== undefined) m.verificationWords = options.verificationWords;
   return m;
 }
 

@@ -6,9 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Journal } from '../../src/main/vault/journal.js';
 import type { MeetingReport, MeetingUpdate } from '../../src/main/workflows/meeting.js';
 import { type RoomOsSimulator, SimMeeting, certInfoBlob } from '../../src/simulator/index.js';
 import { CLI, runCli } from '../helpers/cli.js';
@@ -17,10 +19,26 @@ import { systemHas } from '../helpers/system.js';
 
 const ready = systemHas('socat') && systemHas('openssl');
 
+/** A Webex-verified board with a certificate, in each meeting. */
+const BOARD = {
+  displayName: 'Webex Board',
+  identity: 'board.example.com',
+  verification: 'webex' as const,
+  certInfo: certInfoBlob({
+    subject: 'CN=board.example.com',
+    issuer: 'CN=Webex Identity CA',
+    notBefore: new Date('2026-11-01T00:00:00Z'),
+    notAfter: new Date('2026-11-15T00:00:00Z'),
+    sha256: 'ab'.repeat(32),
+  }),
+};
+
 describe.runIf(ready)('meeting check over a pty', () => {
   let dir: string;
   const sims: RoomOsSimulator[] = [];
+  /** The seed's Table 3 shape: the call's E2EE status, code and roster (the default is the schema's). */
   const meeting = new SimMeeting('pty-meeting', 652, 'Weekly sync');
+  meeting.shape = 'seed';
   let a = '';
   /** Room B is reached over SSH: serial and SSH devices in one check. */
   let b = '';
@@ -28,21 +46,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cli-meeting-'));
-    meeting.join(
-      {
-        displayName: 'Webex Board',
-        identity: 'board.example.com',
-        verification: 'webex',
-        certInfo: certInfoBlob({
-          subject: 'CN=board.example.com',
-          issuer: 'CN=Webex Identity CA',
-          notBefore: new Date('2026-11-01T00:00:00Z'),
-          notAfter: new Date('2026-11-15T00:00:00Z'),
-          sha256: 'ab'.repeat(32),
-        }),
-      },
-      { isHost: true },
-    );
+    meeting.join(BOARD, { isHost: true });
     meeting.join({ displayName: 'Guest', identity: '', verification: 'unverified', certInfo: '' });
     const roomA = await roomInMeeting(meeting, 'Room A', 'room-a.example.com', 'FOCMEET0001');
     const roomB = await roomInMeeting(meeting, 'Room B', 'room-b.example.com', 'FOCMEET0002');
@@ -221,6 +225,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
 
   it('names a meeting of the wrong session type, and says the call is not encrypted', async () => {
     const wrong = new SimMeeting('wrong-type', 651, 'Ordinary meeting');
+    wrong.shape = 'seed';
     const room = await roomInMeeting(wrong, 'Room C', 'room-c.example.com', 'FOCMEET0003');
     sims.push(room.sim);
     const c = join(dir, 'tty-c');
@@ -231,11 +236,121 @@ describe.runIf(ready)('meeting check over a pty', () => {
     expect(out).toContain('  Session type:    651 (not an E2EE session type)\n');
     expect(out).toContain(`serial:${c}: NOT end-to-end encrypted\n`);
     expect(out).toContain(
-      "    [fail] The meeting's session type 651 is not an end-to-end encrypted session type (Table 1: 638, 652, 660, 672, 673, 676, 677, 681): schedule it as Pro-End to End Encryption_VOIPonly (652) or another type of Table 1.\n",
+      "    [warn] The meeting's session type 651 is not an end-to-end encrypted session type (Table 1: 638, 652, 660, 672, 673, 676, 677, 681): schedule it as Pro-End to End Encryption_VOIPonly (652) or another type of Table 1.\n",
     );
     expect(out).toContain(
       '    [fail] The call is not end-to-end encrypted (status Off): the session type 651 is not an E2EE type.\n',
     );
+  });
+
+  it('a meeting shaped as the published schema: --json exits 0 with each identity and verification word as given', async () => {
+    const m = new SimMeeting('schema-shaped', 652, 'Schema sync');
+    m.join(BOARD);
+    m.join({ displayName: 'Guest', identity: '', verification: 'unverified', certInfo: '' });
+    const room = await roomInMeeting(m, 'Room D', 'room-d.example.com', 'FOCMEET0004');
+    sims.push(room.sim);
+    const d = join(dir, 'tty-d');
+    await room.sim.servePty(d);
+    const r = await runCli(['meeting', 'check', '--target', `serial:${d}`, '--json'], '', {}, 30_000);
+    expect(r.stderr.toString()).toBe('');
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout.toString()) as MeetingReport;
+    const [v] = report.verdicts;
+    expect(v!.encrypted).toBeNull();
+    expect(v!.securityCode).toBeNull();
+    expect(v!.people.map((p) => [p.displayName, p.identity, p.verification, p.status])).toEqual([
+      ['Webex Board', 'board.example.com', 'webex', 'WebexVerified'],
+      ['Guest', '', 'unverified', 'Unverified'],
+      ['Room D', 'room-d.example.com', 'external', 'CAVerified'],
+    ]);
+    expect(v!.people[0]!.certInfo?.fingerprint).toBe('ab'.repeat(32));
+    expect(v!.findings.filter((f) => f.level !== 'ok' && f.level !== 'info').map((f) => f.code)).toEqual([
+      'encryption-not-reported',
+      'participant',
+      'no-security-code',
+    ]);
+    // In words: the warnings printed as such.
+    const text = await runCli(['meeting', 'check', '--target', `serial:${d}`], '', {}, 30_000);
+    expect(text.status).toBe(0);
+    const out = text.stdout.toString();
+    expect(out).toContain(`  serial:${d}: end-to-end encryption not reported\n`);
+    expect(out).toContain(
+      "    [warn] The call's end-to-end encryption status is not reported by this software (call encryption Aes-128): check the lock icon on the device's screen.\n",
+    );
+    expect(out).toContain('  Security code:   not reported by this software\n');
+    expect(out).toContain('    [ok] This device appears as room-d.example.com, externally verified.\n');
+    // The identity provisioned on it is another: a failure, exit 1.
+    const other = await runCli(
+      ['meeting', 'check', '--target', `serial:${d}`, '--expect-identity', 'room-9.example.com'],
+      '',
+      {},
+      30_000,
+    );
+    expect(other.status).toBe(1);
+    const differs =
+      "    [fail] This device's identity is room-d.example.com, not room-9.example.com, the identity provisioned on it: provision it again, then check again.\n";
+    expect(other.stdout.toString()).toContain(differs);
+    // Without --expect-identity, this computer's journal names it: the certificate it saw activated.
+    const home = join(dir, 'home-d');
+    await mkdir(home, { recursive: true, mode: 0o700 });
+    const journal = new Journal(home);
+    const facts = {
+      cn: 'room-9.example.com',
+      fingerprint: 'ab'.repeat(20),
+      notAfter: '2027-12-01T00:00:00.000Z',
+    };
+    await journal.outcome(
+      'cert.add',
+      await journal.intent('cert.add', 'FOCMEET0004', facts),
+      'FOCMEET0004',
+      'ok',
+      'response',
+    );
+    const activate = { fingerprint: facts.fingerprint, purpose: 'WebexIdentity' };
+    const op = await journal.intent('cert.activate', 'FOCMEET0004', activate);
+    await journal.outcome('cert.activate', op, 'FOCMEET0004', 'ok', 'response');
+    const fromJournal = await runCli(
+      ['meeting', 'check', '--target', `serial:${d}`],
+      '',
+      { E2EE_PROV_HOME: home },
+      30_000,
+    );
+    expect(fromJournal.status).toBe(1);
+    expect(fromJournal.stdout.toString()).toContain(
+      '  Identity:        room-d.example.com (CAVerified); provisioned: room-9.example.com\n',
+    );
+    expect(fromJournal.stdout.toString()).toContain(differs);
+    // A name given on the command line comes first.
+    const named = await runCli(
+      ['meeting', 'check', '--target', `serial:${d}`, '--expect-identity', 'room-d.example.com'],
+      '',
+      { E2EE_PROV_HOME: home },
+      30_000,
+    );
+    expect(named.status).toBe(0);
+  });
+
+  it('the seed-shaped meeting whose words read "Verified": exit 0, the word shown as given, with a warning', async () => {
+    const m = new SimMeeting('seed-verified', 652, 'Seed sync');
+    m.shape = 'seed';
+    m.verificationWords = 'verified';
+    const room = await roomInMeeting(m, 'Room E', 'room-e.example.com', 'FOCMEET0005');
+    sims.push(room.sim);
+    const e = join(dir, 'tty-e');
+    await room.sim.servePty(e);
+    const r = await runCli(['meeting', 'check', '--target', `serial:${e}`, '--json'], '', {}, 30_000);
+    expect(r.status).toBe(0);
+    const [v] = (JSON.parse(r.stdout.toString()) as MeetingReport).verdicts;
+    expect(v!.encrypted).toBe(true);
+    expect(v!.self).toMatchObject({
+      identity: 'room-e.example.com',
+      verification: 'unknown',
+      status: 'Verified',
+    });
+    expect(v!.findings.find((f) => f.code === 'self')).toMatchObject({
+      level: 'warn',
+      text: 'This device appears as room-e.example.com, verification "Verified" (a word this tool does not know).',
+    });
   });
 
   it('usage: no --target, --duration without --watch', async () => {

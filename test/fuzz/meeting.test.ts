@@ -72,6 +72,8 @@ function reading(conf: ReturnType<typeof parseTerminalBlock> | null): MeetingRea
       externalIdentity: 'room-1.example.com',
       externalVerification: null,
       internalIdentity: null,
+      identityReported: true,
+      expectedIdentity: null,
     },
     calls: parseMeetingCalls(conf, conf),
     participants: conf ? parseParticipantList(conf) : [],

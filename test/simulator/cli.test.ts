@@ -179,6 +179,32 @@ describe('the simulator command line', () => {
     });
     expect(() => parseTarget('sim:?meeting=a/b')).toThrow(/meeting must be/);
     expect(() => parseTarget('sim:?sessiontype=x')).toThrow(/sessiontype must be/);
+    // The meeting's shape and words: the seed's Table 3 and a bare "Verified" are variants.
+    expect(
+      planFromArgs([
+        '--ssh',
+        '0',
+        '--meeting',
+        'm',
+        '--meeting-shape',
+        'seed',
+        '--meeting-words',
+        'verified',
+      ]),
+    ).toEqual({
+      sshPort: 0,
+      options: { meeting: 'm', meetingShape: 'seed', meetingVerificationWords: 'verified' },
+    });
+    expect(() => planFromArgs(['--ssh', '0', '--meeting-shape', 'seed'])).toThrow(/go with --meeting/);
+    expect(() => planFromArgs(['--ssh', '0', '--meeting', 'm', '--meeting-shape', 'table3'])).toThrow(
+      /--meeting-shape takes schema or seed/,
+    );
+    expect(parseTarget('sim:?meeting=w&meetingshape=seed&meetingwords=verified')).toMatchObject({
+      kind: 'sim',
+      options: { meeting: 'w', meetingShape: 'seed', meetingVerificationWords: 'verified' },
+    });
+    expect(() => parseTarget('sim:?meetingshape=x')).toThrow(/meetingshape must be schema or seed/);
+    expect(() => parseTarget('sim:?meetingwords=x')).toThrow(/meetingwords must be identity or verified/);
   });
 
   it.runIf(systemHas('socat'))(

@@ -10,7 +10,7 @@ import {
   type XapiResponse,
 } from '../../src/core/xapi/index.js';
 import { type RoomOsDevice, connect } from '../../src/main/device/index.js';
-import { MEETING_STATUS, PARTICIPANT_FIELDS } from '../../src/simulator/schema/meeting.js';
+import { MEETING_STATUS, PARTICIPANT_FIELDS, servedIn } from '../../src/simulator/schema/meeting.js';
 import { type RoomOsSimulator, SimMeeting, createSimulator } from '../../src/simulator/index.js';
 
 let sims: RoomOsSimulator[] = [];
@@ -30,6 +30,19 @@ async function room(meeting: SimMeeting, name: string): Promise<RoomOsDevice> {
   return d;
 }
 
+/** Watches the device's meeting: the participant events seen, and every other feedback block. */
+async function watched(d: RoomOsDevice): Promise<{ seen: ParticipantEvent[]; status: XapiResponse[] }> {
+  const seen: ParticipantEvent[] = [];
+  const status: XapiResponse[] = [];
+  d.onFeedback((r) => {
+    const e = parseParticipantEvent(r);
+    if (e) seen.push(e);
+    else status.push(r);
+  });
+  await d.watchMeeting();
+  return { seen, status };
+}
+
 function indexed(path: readonly string[]): string {
   return path
     .map((p) => (/^\d+$/.test(p) ? '[n]' : p))
@@ -40,6 +53,7 @@ function indexed(path: readonly string[]): string {
 describe('the simulated meeting', () => {
   it('two devices, one roster and one code; the code changes on a join and a leave', async () => {
     const m = new SimMeeting('unit', 652);
+    m.shape = 'seed';
     const a = await room(m, 'Room A');
     const b = await room(m, 'Room B');
     const code = async (d: RoomOsDevice) => (await d.meeting()).calls[0]!.e2ee.securityCode;
@@ -67,32 +81,76 @@ describe('the simulated meeting', () => {
     expect(third).not.toBe(first);
   });
 
-  it('every path served is listed with its source; the participant fields too', async () => {
-    const m = new SimMeeting('paths', 652);
+  it('every path served is listed with its source; the participant fields too, in both shapes', async () => {
+    for (const shape of ['schema', 'seed'] as const) {
+      const m = new SimMeeting(`paths-${shape}`, 652);
+      m.shape = shape;
+      m.join({
+        displayName: 'Board',
+        identity: 'board.example.com',
+        verification: 'webex',
+        certInfo: JSON.stringify({ fingerprint: 'ab', notBefore: '2026-11-01T00:00:00Z' }),
+      });
+      const a = await room(m, 'Room A');
+      const conf = await a.request('xStatus Conference Call');
+      const call = await a.request('xStatus Call');
+      const served = new Set([...conf.entries, ...call.entries].map((e) => indexed(e.path)));
+      const listed = new Set(MEETING_STATUS.filter((e) => servedIn(e, shape)).map((e) => e.path));
+      expect([...served].filter((p) => !listed.has(p))).toEqual([]);
+      expect([...listed].filter((p) => !served.has(p))).toEqual([]);
+      const search = await a.request('xCommand Conference ParticipantList Search');
+      expect(search.resultName).toBe('ParticipantListSearchResult');
+      const fields = new Set(search.entries.map((e) => indexed(e.path.slice(2))));
+      expect([...fields].sort()).toEqual([...PARTICIPANT_FIELDS[shape]].sort());
+    }
+  });
+
+  it("the default (schema) shape: no E2EE node under the call; each participant's Device 1 in Search", async () => {
+    const m = new SimMeeting('schema-default', 652);
+    expect(m.shape).toBe('schema');
+    m.join({ displayName: 'Guest', identity: '', verification: 'unverified', certInfo: '' });
     const a = await room(m, 'Room A');
-    const conf = await a.request('xStatus Conference Call');
-    const call = await a.request('xStatus Call');
-    const served = new Set([...conf.entries, ...call.entries].map((e) => indexed(e.path)));
-    const listed = new Set(MEETING_STATUS.map((s) => s.path));
-    expect([...served].filter((p) => !listed.has(p))).toEqual([]);
-    expect([...listed].filter((p) => !served.has(p))).toEqual([]);
-    const search = await a.request('xCommand Conference ParticipantList Search');
-    expect(search.resultName).toBe('ParticipantListSearchResult');
-    const fields = new Set(search.entries.map((e) => e.path.slice(2).join(' ')));
-    expect([...fields].sort()).toEqual([...PARTICIPANT_FIELDS].sort());
+    const read = await a.meeting();
+    expect(read.calls[0]!.e2ee).toEqual({
+      status: null,
+      encrypted: null,
+      securityCode: null,
+      mediaEncryption: null,
+      groupEncryption: null,
+    });
+    expect(read.calls[0]!.serverEncryption).toBeNull();
+    expect(read.calls[0]!.roster).toEqual([]);
+    expect(
+      read.participants.map((p) => [
+        p.displayName,
+        p.devices.map((d) => [d.identity, d.status, d.verificationWord, d.certInfo?.fingerprint ?? null]),
+      ]),
+    ).toEqual([
+      ['Guest', [['', '', 'Unverified', null]]],
+      ['Room A', [['example.com', 'Valid', 'WebexVerified', read.participants[1]!.certInfo!.fingerprint]]],
+    ]);
+    expect(read.participants[1]!.certInfo!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    // The events carry the same Device 1 node; no call status changes with them (no code is published).
+    const { seen, status } = await watched(a);
+    m.join({ displayName: 'Late', identity: 'late@example.com', verification: 'webex', certInfo: '' });
+    await expect.poll(() => seen.length).toBe(1);
+    expect(
+      seen.map((e) => [
+        e.change,
+        e.participant.displayName,
+        e.participant.identity,
+        e.participant.e2eeStatus,
+      ]),
+    ).toEqual([['added', 'Late', 'late@example.com', 'WebexVerified']]);
+    expect(status).toEqual([]);
+    await a.unwatchMeeting();
   });
 
   it('a session registered for the participant list gets ParticipantAdded and ParticipantDeleted', async () => {
     const m = new SimMeeting('events', 652);
+    m.shape = 'seed';
     const a = await room(m, 'Room A');
-    const seen: ParticipantEvent[] = [];
-    const status: XapiResponse[] = [];
-    a.onFeedback((r) => {
-      const e = parseParticipantEvent(r);
-      if (e) seen.push(e);
-      else status.push(r);
-    });
-    await a.watchMeeting();
+    const { seen, status } = await watched(a);
     const late = m.join({
       displayName: 'Late',
       identity: 'late@example.com',
@@ -117,6 +175,7 @@ describe('the simulated meeting', () => {
 
   it('an unregistered device is in no call; a model without E2EE is in the call without its E2EE part', async () => {
     const m = new SimMeeting('gated', 652);
+    m.shape = 'seed';
     const unregistered = await createSimulator({ meeting: m });
     sims.push(unregistered);
     const u = await connect('sim:', { simulator: unregistered, timeoutMs: 5000 });
@@ -133,6 +192,7 @@ describe('the simulated meeting', () => {
 
   it('a session type outside Table 1: not encrypted, no code, no roster; the literal form as the schema', async () => {
     const m = new SimMeeting('plain', 651);
+    m.shape = 'seed';
     const a = await room(m, 'Room A');
     const [c] = (await a.meeting()).calls;
     expect(c!.sessionType).toEqual({ raw: '651', id: 651, name: null, e2eeType: false });

@@ -8,11 +8,14 @@ import {
   verificationWords,
 } from '../../core/xapi/index.js';
 import { type RoomOsDevice, describeTarget } from '../../main/device/index.js';
+import { dataDir } from '../../main/vault/index.js';
+import { Journal } from '../../main/vault/journal.js';
 import {
   type MeetingReport,
   type MeetingUpdate,
   MeetingWatch,
   checkMeetings,
+  provisionedIdentity,
 } from '../../main/workflows/meeting.js';
 import { type Command, parse } from '../command.js';
 import { openDevice } from '../context.js';
@@ -20,7 +23,7 @@ import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE =
-  'e2ee-prov meeting check --target TARGET [--target TARGET2 …] [--watch [--duration SECONDS] [--until-changes N]] [--json] [--password-file PATH] [--verbose]';
+  'e2ee-prov meeting check --target TARGET [--target TARGET2 …] [--expect-identity CN …] [--watch [--duration SECONDS] [--until-changes N]] [--json] [--password-file PATH] [--verbose]';
 
 /** The meeting check: is the call end-to-end encrypted, who is in it and how verified, the security code. */
 export const meetingCheck: Command = {
@@ -33,6 +36,7 @@ export const meetingCheck: Command = {
       args,
       {
         target: { type: 'string', multiple: true },
+        'expect-identity': { type: 'string', multiple: true },
         watch: { type: 'boolean', default: false },
         duration: { type: 'string' },
         'until-changes': { type: 'string' },
@@ -44,12 +48,20 @@ export const meetingCheck: Command = {
     );
     const targets = values.target ?? [];
     if (targets.length === 0) throw new CliError('ERR_USAGE', `--target is required. Usage: ${USAGE}`);
+    const expected = values['expect-identity'] ?? [];
+    if (expected.length > targets.length)
+      throw new CliError(
+        'ERR_USAGE',
+        `--expect-identity names the identity provisioned on each --target, in order: at most one per target. Usage: ${USAGE}`,
+      );
     const duration = positive(values.duration, 'duration');
     const untilChanges = positive(values['until-changes'], 'until-changes');
     if ((duration !== undefined || untilChanges !== undefined) && !values.watch) {
       throw new CliError('ERR_USAGE', `--duration and --until-changes go with --watch. Usage: ${USAGE}`);
     }
-    const devices: { target: string; device: RoomOsDevice }[] = [];
+    const devices: { target: string; device: RoomOsDevice; expectedIdentity: string | null }[] = [];
+    // Without --expect-identity, the identity this computer's journal last saw activated on the device.
+    const records = await new Journal(dataDir(io.env)).read().catch(() => []);
     try {
       for (const t of targets) {
         const { device, target } = await openDevice(
@@ -57,7 +69,12 @@ export const meetingCheck: Command = {
           { passwordFile: values['password-file'], verbose: values.verbose },
           io,
         );
-        devices.push({ target: describeTarget(target), device });
+        const named = expected[devices.length];
+        devices.push({
+          target: describeTarget(target),
+          device,
+          expectedIdentity: named ?? provisionedIdentity(records, (await device.identify()).serialNumber),
+        });
       }
       if (!values.watch) {
         const report = await checkMeetings(devices);
@@ -82,6 +99,7 @@ function positive(v: string | undefined, name: string): number | undefined {
   return n;
 }
 
+/** Exit 1: a finding that is a failure the device reported (warnings, however many, exit 0). */
 function failed(report: MeetingReport): boolean {
   return [...report.verdicts.flatMap((v) => v.findings), ...report.comparison.findings].some(
     (f) => f.level === 'fail',
@@ -89,7 +107,7 @@ function failed(report: MeetingReport): boolean {
 }
 
 async function watch(
-  devices: { target: string; device: RoomOsDevice }[],
+  devices: { target: string; device: RoomOsDevice; expectedIdentity: string | null }[],
   io: CliIO,
   o: { json: boolean; duration: number | undefined; untilChanges: number | undefined },
 ): Promise<number> {
@@ -177,12 +195,14 @@ function certText(c: CertInfo): string {
   return safe`certificate: subject ${c.subject ?? '-'}; issuer ${c.issuer ?? '-'}; valid ${c.notBefore ?? '-'} to ${c.notAfter ?? '-'}; fingerprint ${c.fingerprint ?? '-'}`;
 }
 
+const NOT_REPORTED = 'not reported by this software';
+
 function readingText(r: MeetingReading, v: MeetingVerdict): string[] {
   const d = r.device;
   const out = [
     safe`Meeting check: ${r.target}`,
     safe`  Device:          ${d.productId || '-'}, serial ${d.serialNumber || '-'}${d.systemName ? `, name ${d.systemName}` : ''}`,
-    safe`  Identity:        ${d.externalIdentity ?? '(no external identity)'}${d.externalVerification ? ` (${d.externalVerification})` : ''}`,
+    safe`  Identity:        ${!d.identityReported ? NOT_REPORTED : (d.externalIdentity ?? '(no external identity)')}${d.externalVerification ? ` (${d.externalVerification})` : ''}${d.expectedIdentity ? `; provisioned: ${d.expectedIdentity}` : ''}`,
   ];
   const call = meetingCall(r);
   if (!call) {
@@ -196,15 +216,15 @@ function readingText(r: MeetingReading, v: MeetingVerdict): string[] {
         : st.e2eeType === false
           ? safe`  Session type:    ${st.id} (not an E2EE session type)`
           : safe`  Session type:    ${st.raw ?? '-'}`,
-      safe`  E2EE:            ${call.e2ee.status ?? 'not reported'}, media ${call.e2ee.mediaEncryption ?? '-'}, group ${call.e2ee.groupEncryption ?? '-'}`,
-      safe`  Encryption:      call ${call.callEncryption ?? '-'}, server ${call.serverEncryption ?? '-'}`,
-      safe`  Security code:   ${call.e2ee.securityCode || '-'}`,
+      safe`  E2EE:            ${call.e2ee.status ?? NOT_REPORTED}, media ${call.e2ee.mediaEncryption ?? '-'}, group ${call.e2ee.groupEncryption ?? '-'}`,
+      safe`  Encryption:      call ${call.callEncryption ?? NOT_REPORTED}, server ${call.serverEncryption ?? NOT_REPORTED}`,
+      safe`  Security code:   ${call.e2ee.securityCode === null ? NOT_REPORTED : call.e2ee.securityCode || '-'}`,
     );
   }
   out.push(`  Participants (${v.people.length}):`);
   for (const p of v.people) {
     out.push(
-      safe`    ${p.displayName ?? '-'}: ${p.identity || 'no identity'}, ${verificationWords(p.verification, p.status)}${p.status ? ` [${p.status}]` : ''}`,
+      safe`    ${p.displayName ?? '-'}${p.deviceId ? ` (device ${p.deviceId})` : ''}: ${p.identity || 'no identity'}, ${verificationWords(p.verification, p.status)}${p.status ? ` [${p.status}]` : ''}`,
     );
     if (p.certInfo) out.push(`      ${certText(p.certInfo)}`);
   }
@@ -218,10 +238,18 @@ function findingLine(f: Finding): string {
   return `    [${f.level}] ${safe`${f.text}`}`;
 }
 
+function encryptedWords(encrypted: boolean | null): string {
+  return encrypted === null
+    ? 'end-to-end encryption not reported'
+    : encrypted
+      ? 'end-to-end encrypted'
+      : 'NOT end-to-end encrypted';
+}
+
 function verdictsText(report: MeetingReport): string {
   const out: string[] = [];
   for (const v of report.verdicts) {
-    out.push(safe`  ${v.target}: ${v.encrypted ? 'end-to-end encrypted' : 'NOT end-to-end encrypted'}`);
+    out.push(safe`  ${v.target}: ${encryptedWords(v.encrypted)}`);
     out.push(...v.findings.map(findingLine));
   }
   if (report.comparison.findings.length > 0) {

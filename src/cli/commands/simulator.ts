@@ -11,7 +11,7 @@ import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE =
-  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN] [--baud RATE] [--command-latency MS] [--meeting ID [--session-type N] [--participant webex|external|unverified:IDENTITY:NAME]...]';
+  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN] [--baud RATE] [--command-latency MS] [--meeting ID [--session-type N] [--meeting-shape schema|seed] [--meeting-words identity|verified] [--participant webex|external|unverified:IDENTITY:NAME]...]';
 
 /** What the command serves, parsed from its options. */
 export interface SimulatorPlan {
@@ -50,6 +50,8 @@ export function planFromArgs(args: string[]): SimulatorPlan {
       org: { type: 'string' },
       meeting: { type: 'string' },
       'session-type': { type: 'string' },
+      'meeting-shape': { type: 'string' },
+      'meeting-words': { type: 'string' },
       participant: { type: 'string', multiple: true },
       baud: { type: 'string' },
       'command-latency': { type: 'string' },
@@ -140,9 +142,29 @@ export function planFromArgs(args: string[]): SimulatorPlan {
       );
     options.meeting = values.meeting;
   }
-  if (values['session-type'] !== undefined || values.participant !== undefined) {
+  if (
+    values['session-type'] !== undefined ||
+    values.participant !== undefined ||
+    values['meeting-shape'] !== undefined ||
+    values['meeting-words'] !== undefined
+  ) {
     if (values.meeting === undefined)
-      throw new CliError('ERR_USAGE', `--session-type and --participant go with --meeting. Usage: ${USAGE}`);
+      throw new CliError(
+        'ERR_USAGE',
+        `--session-type, --meeting-shape, --meeting-words and --participant go with --meeting. Usage: ${USAGE}`,
+      );
+  }
+  const shape = values['meeting-shape'];
+  if (shape !== undefined) {
+    if (shape !== 'schema' && shape !== 'seed')
+      throw new CliError('ERR_USAGE', `--meeting-shape takes schema or seed. Usage: ${USAGE}`);
+    options.meetingShape = shape;
+  }
+  const words = values['meeting-words'];
+  if (words !== undefined) {
+    if (words !== 'identity' && words !== 'verified')
+      throw new CliError('ERR_USAGE', `--meeting-words takes identity or verified. Usage: ${USAGE}`);
+    options.meetingVerificationWords = words;
   }
   const sessionType = count('session-type', values['session-type'], 1);
   if (sessionType !== undefined) options.meetingSessionType = sessionType;

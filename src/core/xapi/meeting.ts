@@ -180,16 +180,21 @@ export function parseCertInfo(raw: string): CertInfo {
   };
 }
 
-/** How a participant's identity is verified, as far as the device's words say. */
-export type Verification = 'webex' | 'external' | 'unverified' | 'unknown';
+/**
+ * How a participant's identity is verified, as far as the device's words say; `unreported` when the device
+ * gives no verification for it at all (a path it does not report).
+ */
+export type Verification = 'webex' | 'external' | 'unverified' | 'unknown' | 'unreported';
 
 /**
  * The device's verification words, classified: `WebexVerified`/`Webex verified` → webex;
  * `CAVerified`/`External`/`ExternallyVerified` → external; `Unverified`/`None`/`NotVerified`/empty →
- * unverified; anything else → unknown (shown as given).
+ * unverified; anything else (`Verified` too: it does not say by whom) → unknown (shown as given); no
+ * value at all (null) → unreported.
  */
 export function classifyVerification(raw: string | null): Verification {
-  const v = norm(raw ?? '');
+  if (raw === null) return 'unreported';
+  const v = norm(raw);
   if (v === '' || v === 'none' || v === 'unverified' || v === 'notverified' || v === 'webexunverified')
     return 'unverified';
   if (v === 'webexverified' || v === 'webex' || v === 'verifiedwebex') return 'webex';
@@ -294,6 +299,25 @@ export function parseMeetingCalls(conference: XapiResponse | null, call: XapiRes
   });
 }
 
+/**
+ * One `Device[n]` of a participant in the published Search result and participant events:
+ * `Device[n] {Id, EndToEndEncryption {Identity, Status, Verification, CertificateChain Certificate[n] …}}`.
+ */
+export interface ParticipantDevice {
+  index: number;
+  id: string | null;
+  /** Whether the device gives an `EndToEndEncryption` node for it at all. */
+  e2ee: boolean;
+  identity: string | null;
+  /** `EndToEndEncryption Status`, as given. */
+  status: string | null;
+  /** `EndToEndEncryption Verification`, as given. */
+  verificationWord: string | null;
+  verification: Verification;
+  /** The first certificate of `CertificateChain` (the participant's own), read as a `CertInfo`. */
+  certInfo: CertInfo | null;
+}
+
 /** A participant as `Conference ParticipantList Search` or a participant event gives it. */
 export interface ListedParticipant {
   participantId: string | null;
@@ -301,19 +325,63 @@ export interface ListedParticipant {
   /** The participant's call status (`connected` …) as given. */
   status: string | null;
   isHost: boolean | null;
-  /** `EndToEndEncryptionStatus` (seed), else the schema's `Device[1] EndToEndEncryption Verification`. */
+  /** `EndToEndEncryptionStatus` (seed), else the first E2EE device's `EndToEndEncryption Verification` (schema). */
   e2eeStatus: string | null;
   verification: Verification;
-  /** `EndToEndEncryptionIdentity` (seed), else `Device[1] EndToEndEncryption Identity` (schema). */
+  /** `EndToEndEncryptionIdentity` (seed), else the first E2EE device's `EndToEndEncryption Identity` (schema). */
   identity: string | null;
   certInfo: CertInfo | null;
+  /** Every `Device[n]` the device lists for the participant (schema), in index order. */
+  devices: ParticipantDevice[];
+}
+
+/** A published `CertificateChain Certificate[n]` read as a `CertInfo` (the fields as given). */
+function chainCertInfo(es: readonly XapiEntry[]): CertInfo | null {
+  const certs = groupByIndex(entriesUnder({ entries: [...es] }, ['CertificateChain', 'Certificate']));
+  const first = [...certs.values()][0];
+  if (!first) return null;
+  const fields: Record<string, string> = {};
+  for (const e of first) fields[e.path.join(' ')] = e.value;
+  const names = groupByIndex(entriesUnder({ entries: first }, ['Subject']));
+  const subject = [...names.values()]
+    .map((n) => at(n, ['Name']))
+    .filter((n): n is string => n !== null && n !== '');
+  const fp = at(first, ['Fingerprint']);
+  return {
+    raw: '',
+    parsed: true,
+    subject: at(first, ['PrimaryName']) ?? (subject.length > 0 ? subject.join(', ') : null),
+    issuer: null,
+    notBefore: at(first, ['NotBefore']),
+    notAfter: at(first, ['NotAfter']),
+    fingerprint: fp === null || fp === '' ? null : fp.replace(/[:\s]/g, '').toLowerCase(),
+    fields,
+  };
+}
+
+function participantDevices(es: readonly XapiEntry[]): ParticipantDevice[] {
+  return [...groupByIndex(entriesUnder({ entries: [...es] }, ['Device'])).entries()].map(([index, d]) => {
+    const e2 = entriesUnder({ entries: d }, ['EndToEndEncryption']);
+    const word = at(e2, ['Verification']);
+    return {
+      index,
+      id: at(d, ['Id']),
+      e2ee: e2.length > 0,
+      identity: at(e2, ['Identity']),
+      status: at(e2, ['Status']),
+      verificationWord: word,
+      verification: classifyVerification(word),
+      certInfo: chainCertInfo(e2),
+    };
+  });
 }
 
 function listed(es: readonly XapiEntry[]): ListedParticipant {
-  const dev = groupByIndex(entriesUnder({ entries: [...es] }, ['Device']));
-  const d1 = [...dev.values()][0] ?? [];
-  const e2eeStatus = at(es, ['EndToEndEncryptionStatus']) ?? at(d1, ['EndToEndEncryption', 'Verification']);
+  const devices = participantDevices(es);
+  const d1 = devices.find((d) => d.e2ee);
+  const e2eeStatus = at(es, ['EndToEndEncryptionStatus']) ?? d1?.verificationWord ?? null;
   const host = at(es, ['IsHost']);
+  const seedCert = certInfoOf(at(es, ['EndToEndEncryptionCertInfo']));
   return {
     participantId: at(es, ['ParticipantId']),
     displayName: at(es, ['DisplayName']),
@@ -321,8 +389,9 @@ function listed(es: readonly XapiEntry[]): ListedParticipant {
     isHost: host === null ? null : /^true$/i.test(host),
     e2eeStatus,
     verification: classifyVerification(e2eeStatus),
-    identity: at(es, ['EndToEndEncryptionIdentity']) ?? at(d1, ['EndToEndEncryption', 'Identity']),
-    certInfo: certInfoOf(at(es, ['EndToEndEncryptionCertInfo'])),
+    identity: at(es, ['EndToEndEncryptionIdentity']) ?? d1?.identity ?? null,
+    certInfo: seedCert ?? d1?.certInfo ?? null,
+    devices,
   };
 }
 

@@ -24,6 +24,10 @@ export interface SimTargetOptions {
   meeting?: string;
   /** The simulated meeting's session type ID (default 652; one outside the seed's Table 1 is not E2EE). */
   meetingSessionType?: number;
+  /** Where the simulated meeting is reported: the published schema (default) or the seed's Table 3. */
+  meetingShape?: 'schema' | 'seed';
+  /** The simulated meeting's verification words: `identity` (default) or `verified`. */
+  meetingVerificationWords?: 'identity' | 'verified';
 }
 
 /** Where a device console is. */
@@ -57,7 +61,7 @@ function onOff(text: string, name: string, v: string): boolean {
 
 /**
  * Reads a target: `serial:/dev/ttyUSB0[?baud=N&flow=none|rtscts|xonxoff]`, `serial:COM3`,
- * `ssh://user@host[:port]` (user `admin` when left out; never a password), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off&registered=on|off&usedfor=labels|purposes&label=…&chain=on|off&selfsigned=on|off&encryption=on|off&populate=any|registered&linelimit=N&regdelay=MS&org=DOMAIN&meeting=ID&sessiontype=N]`.
+ * `ssh://user@host[:port]` (user `admin` when left out; never a password), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off&registered=on|off&usedfor=labels|purposes&label=…&chain=on|off&selfsigned=on|off&encryption=on|off&populate=any|registered&linelimit=N&regdelay=MS&org=DOMAIN&meeting=ID&sessiontype=N&meetingshape=schema|seed&meetingwords=identity|verified]`.
  */
 export function parseTarget(text: string): Target {
   const t = text.trim();
@@ -147,10 +151,18 @@ export function parseTarget(text: string): Target {
         if (!/^\d{1,6}$/.test(v))
           throw bad(text, `sessiontype must be a session type ID, not ${JSON.stringify(v)}`);
         options.meetingSessionType = Number(v);
+      } else if (k === 'meetingshape') {
+        if (v !== 'schema' && v !== 'seed')
+          throw bad(text, `meetingshape must be schema or seed, not ${JSON.stringify(v)}`);
+        options.meetingShape = v;
+      } else if (k === 'meetingwords') {
+        if (v !== 'identity' && v !== 'verified')
+          throw bad(text, `meetingwords must be identity or verified, not ${JSON.stringify(v)}`);
+        options.meetingVerificationWords = v;
       } else
         throw bad(
           text,
-          `unknown simulator option ${JSON.stringify(k)} (state, model, software, serial, name, login, registered, usedfor, label, chain, selfsigned, encryption, populate, linelimit, regdelay, org, meeting, sessiontype)`,
+          `unknown simulator option ${JSON.stringify(k)} (state, model, software, serial, name, login, registered, usedfor, label, chain, selfsigned, encryption, populate, linelimit, regdelay, org, meeting, sessiontype, meetingshape, meetingwords)`,
         );
     }
     return { kind: 'sim', options, text: t };

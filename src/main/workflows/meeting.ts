@@ -18,6 +18,8 @@ import {
 } from '../../core/xapi/index.js';
 import type { DeviceIdentity, E2eeStatus } from '../../core/xapi/index.js';
 import type { MeetingReport, MeetingUpdate } from '../../contract/shapes.js';
+import { deriveInventory } from '../vault/inventory.js';
+import type { JournalRecord } from '../vault/journal-types.js';
 
 /** What the check needs of a connected device (`RoomOsDevice` has it). */
 export interface MeetingDevice {
@@ -37,8 +39,12 @@ function nonEmpty(v: string | null): string | null {
   return v === null || v.trim() === '' ? null : v;
 }
 
-/** One read of a device's meeting. */
-export async function readMeeting(device: MeetingDevice, target: string): Promise<MeetingReading> {
+/** One read of a device's meeting (`expectedIdentity`: the identity the tool provisioned on it, if known). */
+export async function readMeeting(
+  device: MeetingDevice,
+  target: string,
+  expectedIdentity: string | null = null,
+): Promise<MeetingReading> {
   const id = await device.identify();
   const e2ee = await device.e2eeStatus();
   const { calls, participants } = await device.meeting();
@@ -52,12 +58,30 @@ export async function readMeeting(device: MeetingDevice, target: string): Promis
       externalIdentity: nonEmpty(e2ee.external.identity),
       externalVerification: nonEmpty(e2ee.external.verification),
       internalIdentity: nonEmpty(e2ee.internal.identity),
+      identityReported: e2ee.present,
+      expectedIdentity,
     },
     calls,
     participants,
     codeHistory: [],
     lastJoin: null,
   };
+}
+
+/**
+ * The identity the journal last saw activated on a device (its certificate's CN), or null: what the
+ * meeting check expects the device to report when nobody names one.
+ */
+export function provisionedIdentity(records: readonly JournalRecord[], serial: string): string | null {
+  const d = deriveInventory(records).devices.find((x) => x.serial === serial);
+  return d?.certificate?.active ? d.certificate.cn : null;
+}
+
+/** A device to check, by the target it was reached at, with the identity provisioned on it when known. */
+export interface MeetingTarget {
+  target: string;
+  device: MeetingDevice;
+  expectedIdentity?: string | null;
 }
 
 /** The report of several readings: each verdict and the comparison. */
@@ -67,11 +91,9 @@ export function meetingReport(readings: readonly MeetingReading[]): MeetingRepor
 }
 
 /** One read of each device, then the report. */
-export async function checkMeetings(
-  devices: readonly { target: string; device: MeetingDevice }[],
-): Promise<MeetingReport> {
+export async function checkMeetings(devices: readonly MeetingTarget[]): Promise<MeetingReport> {
   const readings: MeetingReading[] = [];
-  for (const d of devices) readings.push(await readMeeting(d.device, d.target));
+  for (const d of devices) readings.push(await readMeeting(d.device, d.target, d.expectedIdentity ?? null));
   return meetingReport(readings);
 }
 
@@ -82,6 +104,7 @@ function codeOf(r: MeetingReading): string | null {
 interface Watched {
   target: string;
   device: MeetingDevice;
+  expectedIdentity: string | null;
   reading: MeetingReading;
   pending: { at: string; event: ParticipantEvent }[];
   timer: NodeJS.Timeout | undefined;
@@ -105,12 +128,13 @@ export class MeetingWatch {
   ) {}
 
   /** Reads each device once and starts watching; returns the first report. */
-  async start(devices: readonly { target: string; device: MeetingDevice }[]): Promise<MeetingReport> {
+  async start(devices: readonly MeetingTarget[]): Promise<MeetingReport> {
     for (const d of devices) {
       const w: Watched = {
         target: d.target,
         device: d.device,
-        reading: await readMeeting(d.device, d.target),
+        expectedIdentity: d.expectedIdentity ?? null,
+        reading: await readMeeting(d.device, d.target, d.expectedIdentity ?? null),
         pending: [],
         timer: undefined,
         busy: Promise.resolve(),
@@ -169,7 +193,7 @@ export class MeetingWatch {
     if (this.stopped) return;
     const events = w.pending.splice(0);
     const before = w.reading;
-    const fresh = await readMeeting(w.device, w.target);
+    const fresh = await readMeeting(w.device, w.target, w.expectedIdentity);
     const previous = codeOf(before);
     const code = codeOf(fresh);
     const history = [...before.codeHistory];

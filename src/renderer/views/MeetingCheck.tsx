@@ -1,13 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
-import type { MeetingOtherDevice, MeetingUpdate, MeetingView } from '../../contract/index.js';
+import type {
+  DeviceSessionInfo,
+  MeetingOtherDevice,
+  MeetingUpdate,
+  MeetingView,
+} from '../../contract/index.js';
 import { inert } from '../../core/inert.js';
-import type { Finding, MeetingReading, MeetingVerdict } from '../../core/xapi/meeting-verdict.js';
 import {
-  type CertInfo,
-  type MeetingCall,
-  type Verification,
-  sessionTypeById,
-} from '../../core/xapi/meeting.js';
+  type Finding,
+  type MeetingReading,
+  type MeetingVerdict,
+  meetingCall,
+} from '../../core/xapi/meeting-verdict.js';
+import { type CertInfo, type Verification, sessionTypeById } from '../../core/xapi/meeting.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText, problemOf } from './common.js';
@@ -109,99 +114,164 @@ function Cert({ t, c }: { t: T; c: CertInfo }) {
   );
 }
 
-function callOf(r: MeetingReading): MeetingCall | null {
-  return r.calls.find((c) => c.e2ee.status !== null || c.roster.length > 0) ?? r.calls[0] ?? null;
+/** The headline of a device's verdict: what the device says of the call's encryption. */
+function encryptionWords(t: T, encrypted: boolean | null): { text: string; tone: 'ok' | 'bad' | 'warn' } {
+  if (encrypted === null) return { text: t.encryptionNotReported, tone: 'warn' };
+  return encrypted ? { text: t.encrypted, tone: 'ok' } : { text: t.notEncrypted, tone: 'bad' };
 }
 
-function DeviceCard({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict }) {
-  const call = callOf(r);
+/**
+ * One row per device: the verdict in a line (what the device says of the encryption, its name and
+ * serial, the identity it reports, how many checks failed or warn), the security code large enough to
+ * compare across the room, and every detail folded.
+ */
+function DeviceRow({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict }) {
+  const call = meetingCall(r);
   const st = call?.sessionType;
+  const headline = encryptionWords(t, v.encrypted);
+  const fails = v.findings.filter((f) => f.level === 'fail').length;
+  const warns = v.findings.filter((f) => f.level === 'warn').length;
+  // The first failure is said in the row itself: the one thing to act on, without unfolding.
+  const firstFail = v.findings.find((f) => f.level === 'fail');
+  const name = r.device.systemName || r.device.productId || r.device.serialNumber;
+  const code = call?.e2ee.securityCode ?? null;
   return (
-    <article className="meeting-device" data-testid="meeting-device" data-target={r.target}>
-      <h3>
-        <span translate="no">{shown(r.target)}</span>:{' '}
-        <span
-          className={v.encrypted ? 'ok' : 'bad'}
-          data-testid="meeting-encrypted"
-          data-encrypted={String(v.encrypted)}
-        >
-          {v.encrypted ? t.encrypted : t.notEncrypted}
-        </span>
-      </h3>
-      <dl>
-        <dt>{t.identity}</dt>
-        <dd data-testid="meeting-identity" translate={r.device.externalIdentity ? 'no' : undefined}>
-          {shown(r.device.externalIdentity, t.noIdentity)}
-        </dd>
-        <dt>{t.sessionType}</dt>
-        <dd data-testid="meeting-session-type">
-          {!st ? (
-            '-'
-          ) : st.e2eeType === true ? (
-            <span translate="no">{`${st.id} (${st.name ?? ''})`}</span>
-          ) : st.e2eeType === false ? (
-            <Fmt text={t.sessionTypeNotE2ee} values={{ id: st.id ?? '' }} />
-          ) : (
-            <span translate="no">{shown(st.raw)}</span>
+    <li
+      className="meeting-device"
+      data-testid="meeting-device"
+      data-target={r.target}
+      data-serial={r.device.serialNumber}
+    >
+      <div className="meeting-row">
+        <div className="meeting-verdict">
+          <h3 className="meeting-name">
+            <span translate="no">{shown(name)}</span>{' '}
+            <span className="meeting-serial">
+              <Fmt text={t.serial} values={{ serial: shown(r.device.serialNumber) }} />
+            </span>
+          </h3>
+          <p className="meeting-line">
+            <span
+              className={`meeting-badge ${headline.tone}`}
+              data-testid="meeting-encrypted"
+              data-encrypted={String(v.encrypted)}
+            >
+              {headline.text}
+            </span>{' '}
+            <span data-testid="meeting-identity" translate={r.device.externalIdentity ? 'no' : undefined}>
+              {r.device.identityReported
+                ? shown(r.device.externalIdentity, t.noIdentity)
+                : t.identityNotReported}
+            </span>
+          </p>
+          <p className="meeting-summary" data-testid="meeting-summary">
+            {fails === 0 && warns === 0 ? t.allGood : null}
+            {fails > 0 ? fmt(t.failures, { n: fails }) : null}
+            {fails > 0 && warns > 0 ? ' ' : null}
+            {warns > 0 ? fmt(t.warnings, { n: warns }) : null}
+          </p>
+          {firstFail && (
+            <p className="meeting-first-fail finding fail" data-testid="meeting-first-fail">
+              <FindingText t={t} f={firstFail} />
+            </p>
           )}
-        </dd>
-        <dt>{t.e2ee}</dt>
-        <dd translate={call?.e2ee.status ? 'no' : undefined}>
-          {call ? shown(call.e2ee.status, t.notReported) : t.noCall}
-        </dd>
-        <dt>{t.securityCode}</dt>
-        <dd data-testid="meeting-code" className="security-code" translate="no">
-          {shown(call?.e2ee.securityCode ?? null)}
-        </dd>
-      </dl>
-      <table className="participants">
-        <caption>{fmt(t.participants, { n: v.people.length })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t.name}</th>
-            <th scope="col">{t.identity}</th>
-            <th scope="col">{t.verificationHeading}</th>
-            <th scope="col">{t.certificate}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {v.people.map((p, i) => (
-            <tr key={i} data-testid="participant" data-verification={p.verification}>
-              <td translate="no">{shown(p.displayName)}</td>
-              <td translate={p.identity ? 'no' : undefined}>{shown(p.identity, t.noIdentity)}</td>
-              <td>
-                <Fmt text={t.verification[p.verification]} values={{ raw: shown(p.status, '') }} />
-              </td>
-              <td>{p.certInfo ? <Cert t={t} c={p.certInfo} /> : '-'}</td>
+        </div>
+        <div className="meeting-code">
+          <span className="meeting-code-label">{t.securityCode}</span>
+          {code === null || code.trim() === '' ? (
+            <span className="meeting-code-none" data-testid="meeting-code" data-reported="false">
+              {code === null ? t.codeNotReported : '-'}
+            </span>
+          ) : (
+            <span className="security-code" data-testid="meeting-code" translate="no">
+              {shown(code)}
+            </span>
+          )}
+        </div>
+      </div>
+      <details className="meeting-details">
+        <summary>{t.details}</summary>
+        <dl>
+          <dt>{t.target}</dt>
+          <dd translate="no">{shown(r.target)}</dd>
+          <dt>{t.identity}</dt>
+          <dd translate={r.device.externalIdentity ? 'no' : undefined}>
+            {r.device.identityReported
+              ? shown(r.device.externalIdentity, t.noIdentity)
+              : t.identityNotReported}
+          </dd>
+          <dt>{t.sessionType}</dt>
+          <dd data-testid="meeting-session-type">
+            {!st ? (
+              '-'
+            ) : st.e2eeType === true ? (
+              <span translate="no">{`${st.id} (${st.name ?? ''})`}</span>
+            ) : st.e2eeType === false ? (
+              <Fmt text={t.sessionTypeNotE2ee} values={{ id: st.id ?? '' }} />
+            ) : (
+              <span translate="no">{shown(st.raw)}</span>
+            )}
+          </dd>
+          <dt>{t.e2ee}</dt>
+          <dd translate={call?.e2ee.status ? 'no' : undefined}>
+            {call ? shown(call.e2ee.status, t.notReported) : t.noCall}
+          </dd>
+        </dl>
+        <table className="participants">
+          <caption>{fmt(t.participants, { n: v.people.length })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.name}</th>
+              <th scope="col">{t.identity}</th>
+              <th scope="col">{t.verificationHeading}</th>
+              <th scope="col">{t.certificate}</th>
             </tr>
+          </thead>
+          <tbody>
+            {v.people.map((p, i) => (
+              <tr key={i} data-testid="participant" data-verification={p.verification}>
+                <td translate="no">{shown(p.displayName)}</td>
+                <td translate={p.identity ? 'no' : undefined}>{shown(p.identity, t.noIdentity)}</td>
+                <td>
+                  <Fmt text={t.verification[p.verification]} values={{ raw: shown(p.status, '') }} />
+                </td>
+                <td>{p.certInfo ? <Cert t={t} c={p.certInfo} /> : '-'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <ul className="findings" aria-label={t.verdict}>
+          {v.findings.map((f, i) => (
+            <li key={i} data-code={f.code} data-level={f.level} className={`finding ${f.level}`}>
+              <FindingText t={t} f={f} />
+            </li>
           ))}
-        </tbody>
-      </table>
-      <ul className="findings" aria-label={t.verdict}>
-        {v.findings.map((f, i) => (
-          <li key={i} data-code={f.code} data-level={f.level} className={`finding ${f.level}`}>
-            <FindingText t={t} f={f} />
-          </li>
-        ))}
-      </ul>
-    </article>
+        </ul>
+      </details>
+    </li>
   );
 }
 
 /**
  * The meeting check (the vendor's test after registration): whether the call is end-to-end encrypted,
  * how this device and each participant appear, the security code, and, with other devices in the same
- * meeting, whether they all show the same code and roster; joins and code changes seen live.
+ * meeting, whether they all show the same code and roster; joins and code changes seen live. It runs
+ * on the connected device, and only on the one the person chose when they chose one (an inventory row);
+ * a device change clears every earlier reading, here and in main.
  */
 export function MeetingCheck({
   lang,
-  connected,
+  device,
   expected = null,
+  onCheckConnected,
 }: {
   lang: Lang;
-  connected: boolean;
+  /** The connected device, or null. */
+  device: DeviceSessionInfo | null;
   /** The device chosen in the inventory: its serial and the identity the journal recorded. */
   expected?: { serial: string; cn: string | null } | null;
+  /** Forgets the chosen device, to check the connected one instead. */
+  onCheckConnected?: () => void;
 }) {
   const t = messages(lang).meeting;
   // Targets only: a login password stays in its input (never React state) and is cleared once sent.
@@ -211,12 +281,21 @@ export function MeetingCheck({
   const [view, setView] = useState<MeetingView | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [working, setWorking] = useState(false);
+  const connectedSerial = device?.identity.serialNumber ?? null;
+  const deviceKey = device ? `${device.target}\n${connectedSerial ?? ''}` : '';
 
+  // A device change (another connected, or none): nothing read earlier stays on screen.
   useEffect(() => {
+    setView(null);
+    setProblem(null);
+    let live = true;
     void api()
       .meeting.read()
-      .then((r) => r.ok && setView(r.value));
-  }, []);
+      .then((r) => live && r.ok && setView(r.value));
+    return () => {
+      live = false;
+    };
+  }, [deviceKey]);
 
   useEffect(() => {
     if (!view?.watching) return;
@@ -228,13 +307,15 @@ export function MeetingCheck({
     return () => clearInterval(timer);
   }, [view?.watching]);
 
+  const otherChosen = expected !== null && connectedSerial !== null && expected.serial !== connectedSerial;
+
   async function start(): Promise<void> {
     setWorking(true);
     const list: MeetingOtherDevice[] = others
       .map((o) => ({ target: o.target, password: passwords.current.get(o.id)?.value || null }))
       .filter((o) => o.target.trim() !== '');
     for (const input of passwords.current.values()) input.value = '';
-    const r = await api().meeting.start(list);
+    const r = await api().meeting.start(list, expected?.serial ?? null);
     setWorking(false);
     setProblem(problemOf(r));
     if (r.ok) setView(r.value);
@@ -246,36 +327,52 @@ export function MeetingCheck({
     if (r.ok) setView(r.value);
   }
 
-  const report = view?.report ?? null;
+  // Only a report read on the device connected now is shown.
+  const report =
+    view?.report && connectedSerial !== null && view.serial === connectedSerial ? view.report : null;
   const first = report?.readings[0];
   const firstSelf = report?.verdicts[0]?.self ?? null;
   return (
     <section aria-labelledby="meeting-heading" className="panel">
       <h2 id="meeting-heading">{t.heading}</h2>
       <p className="help">{t.help}</p>
-      {!connected && <p className="note">{t.notConnected}</p>}
+      {!device && !expected && <p className="note">{t.notConnected}</p>}
       {expected && (
-        <p className="note" data-testid="meeting-expected">
-          <Fmt
-            text={t.fromInventory}
-            values={{ serial: shown(expected.serial), identity: shown(expected.cn) }}
-          />
-          {first && ' '}
-          {first &&
-            (first.device.serialNumber !== expected.serial ? (
-              <Fmt
-                text={t.inventoryOther}
-                values={{ connected: shown(first.device.serialNumber), serial: shown(expected.serial) }}
-              />
-            ) : expected.cn !== null && firstSelf?.identity !== expected.cn ? (
-              <Fmt
-                text={t.inventoryMismatch}
-                values={{ identity: shown(firstSelf?.identity ?? null), cn: shown(expected.cn) }}
-              />
-            ) : expected.cn !== null ? (
-              <Fmt text={t.inventoryMatch} values={{ cn: shown(expected.cn) }} />
-            ) : null)}
-        </p>
+        <div className="note" data-testid="meeting-expected-note">
+          <p data-testid="meeting-expected">
+            <Fmt
+              text={t.fromInventory}
+              values={{ serial: shown(expected.serial), identity: shown(expected.cn) }}
+            />
+            {!device && ' '}
+            {!device && <Fmt text={t.inventoryNotConnected} values={{ serial: shown(expected.serial) }} />}
+            {otherChosen && ' '}
+            {otherChosen && (
+              <span data-testid="meeting-other-device">
+                <Fmt
+                  text={t.inventoryOther}
+                  values={{ connected: shown(connectedSerial), serial: shown(expected.serial) }}
+                />
+              </span>
+            )}
+            {first && !otherChosen && ' '}
+            {first &&
+              !otherChosen &&
+              (expected.cn !== null && firstSelf?.identity !== expected.cn ? (
+                <Fmt
+                  text={t.inventoryMismatch}
+                  values={{ identity: shown(firstSelf?.identity ?? null), cn: shown(expected.cn) }}
+                />
+              ) : expected.cn !== null ? (
+                <Fmt text={t.inventoryMatch} values={{ cn: shown(expected.cn) }} />
+              ) : null)}
+          </p>
+          {otherChosen && onCheckConnected && (
+            <button type="button" data-testid="meeting-check-connected" onClick={onCheckConnected}>
+              {t.checkConnected}
+            </button>
+          )}
+        </div>
       )}
       <fieldset>
         <legend>{t.others}</legend>
@@ -315,7 +412,7 @@ export function MeetingCheck({
         <button
           type="button"
           data-testid="meeting-start"
-          disabled={!connected || working}
+          disabled={!device || working || otherChosen}
           onClick={() => void start()}
         >
           {t.start}
@@ -331,17 +428,19 @@ export function MeetingCheck({
       </div>
       {problem && <ProblemText lang={lang} problem={problem} />}
       {!problem && view?.error && <ProblemText lang={lang} problem={view.error} />}
-      {view?.watching && (
+      {view?.watching && report && (
         <p role="status" data-testid="meeting-watching">
           {t.watching}
         </p>
       )}
       {report && (
         <div data-testid="meeting-report">
-          {report.readings.map((r, i) => {
-            const v = report.verdicts[i];
-            return v ? <DeviceCard key={r.target} t={t} r={r} v={v} /> : null;
-          })}
+          <ul className="meeting-rows">
+            {report.readings.map((r, i) => {
+              const v = report.verdicts[i];
+              return v ? <DeviceRow key={r.target} t={t} r={r} v={v} /> : null;
+            })}
+          </ul>
           {report.comparison.findings.length > 0 && (
             <section aria-label={t.compare} data-testid="meeting-compare">
               <h3>{fmt(t.compareHeading, { n: report.verdicts.length })}</h3>
@@ -356,7 +455,7 @@ export function MeetingCheck({
           )}
         </div>
       )}
-      {view && view.updates.length > 0 && (
+      {report && view && view.updates.length > 0 && (
         <section aria-label={t.updates}>
           <h3>{t.updates}</h3>
           <ol data-testid="meeting-updates">

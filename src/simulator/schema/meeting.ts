@@ -16,6 +16,11 @@ export interface MeetingStatusEntry {
   inferred?: string;
 }
 
+/** Whether the simulator serves the path in a meeting of this shape: the seed's paths only in `seed`. */
+export function servedIn(entry: MeetingStatusEntry, shape: 'schema' | 'seed'): boolean {
+  return shape === 'seed' || entry.source !== 'seed Table 3';
+}
+
 const SCHEMA = 'schema 11.19.1' as const;
 const SEED = 'seed Table 3' as const;
 
@@ -90,18 +95,39 @@ export const MEETING_EVENTS = [
 ] as const;
 
 /**
- * Fields of a participant in `Conference ParticipantList Search` and the events that the simulator gives:
- * the schema's `CallId`, `DisplayName`, `IsHost`, `ParticipantId`, `Status`, and the seed's E2EE three. The
- * schema also lists `Device[n] EndToEndEncryption {Identity, Status, Verification, CertificateChain …}`:
- * the tool reads that form too; the simulator gives the seed's.
+ * Fields of a participant in `Conference ParticipantList Search` and the events that the simulator gives
+ * in an E2EE meeting, by shape: the schema's `CallId`, `DisplayName`, `IsHost`, `ParticipantId`,
+ * `Status` and `Device[n] {Id, EndToEndEncryption {Identity, Status, Verification, CertificateChain
+ * Certificate[n] …}}` (the default); in the seed's shape the seed's three `EndToEndEncryption…` fields
+ * instead of `Device[n]`.
  */
-export const PARTICIPANT_FIELDS = [
-  'CallId',
-  'DisplayName',
-  'IsHost',
-  'ParticipantId',
-  'Status',
-  'EndToEndEncryptionCertInfo',
-  'EndToEndEncryptionIdentity',
-  'EndToEndEncryptionStatus',
-] as const;
+export const PARTICIPANT_FIELDS = {
+  schema: [
+    'CallId',
+    'DisplayName',
+    'IsHost',
+    'ParticipantId',
+    'Status',
+    'Device[n] Id',
+    'Device[n] EndToEndEncryption Identity',
+    'Device[n] EndToEndEncryption Status',
+    'Device[n] EndToEndEncryption Verification',
+    'Device[n] EndToEndEncryption CertificateChain Certificate[n] Fingerprint',
+    'Device[n] EndToEndEncryption CertificateChain Certificate[n] NotAfter',
+    'Device[n] EndToEndEncryption CertificateChain Certificate[n] NotBefore',
+    'Device[n] EndToEndEncryption CertificateChain Certificate[n] PrimaryName',
+    'Device[n] EndToEndEncryption CertificateChain Certificate[n] SerialNumber',
+    'Device[n] EndToEndEncryption CertificateChain Certificate[n] Subject[n] Name',
+    'Device[n] EndToEndEncryption CertificateChain Certificate[n] Validity',
+  ],
+  seed: [
+    'CallId',
+    'DisplayName',
+    'IsHost',
+    'ParticipantId',
+    'Status',
+    'EndToEndEncryptionCertInfo',
+    'EndToEndEncryptionIdentity',
+    'EndToEndEncryptionStatus',
+  ],
+} as const;

@@ -66,6 +66,8 @@ function reading(overrides: Partial<MeetingReading> = {}): MeetingReading {
       externalIdentity: 'room-1.example.com',
       externalVerification: 'CAVerified',
       internalIdentity: 'example.com',
+      identityReported: true,
+      expectedIdentity: null,
     },
     calls: parseMeetingCalls(CONFERENCE, CALL),
     participants: [],
@@ -302,8 +304,8 @@ describe('the verdict', () => {
     );
     expect(v.encrypted).toBe(false);
     expect(v.findings.map((f) => f.text)).toEqual([
-      'The call is not end-to-end encrypted (status Off): this device has no identity.',
       'This device has no externally issued identity: provision its certificate, then check again.',
+      'The call is not end-to-end encrypted (status Off): this device has no identity.',
       'No participant joined while the tool watched: watch (--watch) to see the code change on a join.',
     ]);
     expect(meetingVerdict(reading({ calls: [] })).findings.map((f) => f.code)).toEqual(['no-call']);
@@ -402,5 +404,180 @@ describe('hostile values are shown inert', () => {
     expect(line).toBe(
       '10:00:00Z serial:/dev/ttyUSB0: participant joined: Bob\\x1b]0;pwned\\x07\\x0d\\x0aFAKE [ok] line\\u202e (no identity, unverified)\n',
     );
+  });
+});
+
+describe('a meeting as the published schema gives it (no Table 3 paths)', () => {
+  const SEARCH = parseTerminalBlock([
+    '*r ParticipantListSearchResult (status=OK):',
+    '*r ParticipantListSearchResult Participant 1 DisplayName: "Room 1"',
+    '*r ParticipantListSearchResult Participant 1 Device 1 EndToEndEncryption Identity: "room-1.example.com"',
+    '*r ParticipantListSearchResult Participant 1 Device 1 EndToEndEncryption Status: "Valid"',
+    '*r ParticipantListSearchResult Participant 1 Device 1 EndToEndEncryption Verification: "CAVerified"',
+    '*r ParticipantListSearchResult Participant 1 Device 1 Id: "d1"',
+    '*r ParticipantListSearchResult Participant 2 DisplayName: "Ana"',
+    '*r ParticipantListSearchResult Participant 2 Device 1 EndToEndEncryption CertificateChain Certificate 1 Fingerprint: "AA:BB"',
+    '*r ParticipantListSearchResult Participant 2 Device 1 EndToEndEncryption CertificateChain Certificate 1 PrimaryName: "ana@example.com"',
+    '*r ParticipantListSearchResult Participant 2 Device 1 EndToEndEncryption Identity: "ana@example.com"',
+    '*r ParticipantListSearchResult Participant 2 Device 1 EndToEndEncryption Verification: "Webex verified"',
+    '*r ParticipantListSearchResult Participant 2 Device 2 EndToEndEncryption Identity: "ana-desk.example.com"',
+    '*r ParticipantListSearchResult Participant 2 Device 2 EndToEndEncryption Verification: "Trusted"',
+    '*r ParticipantListSearchResult Participant 3 DisplayName: "Guest"',
+    '*r ParticipantListSearchResult Participant 3 Device 1 EndToEndEncryption Identity: ""',
+    '*r ParticipantListSearchResult Participant 3 Device 1 EndToEndEncryption Verification: "Unverified"',
+    '*r ParticipantListSearchResult Participant 4 DisplayName: "Phone"',
+    '*r ParticipantListSearchResult Participant 4 Device 1 Id: "d4"',
+    '** end',
+  ]);
+  const schemaReading = (device: Partial<MeetingReading['device']> = {}): MeetingReading => ({
+    ...reading(),
+    device: { ...reading().device, ...device },
+    calls: parseMeetingCalls(parseTerminalBlock(['*s Conference Call 3 SessionType: Call', '** end']), CALL),
+    participants: parseParticipantList(SEARCH),
+  });
+
+  it('every Device[n] of a participant is read; each identity and verification word as given', () => {
+    const v = meetingVerdict(schemaReading());
+    expect(v.people.map((p) => [p.displayName, p.identity, p.verification, p.status])).toEqual([
+      ['Room 1', 'room-1.example.com', 'external', 'CAVerified'],
+      ['Ana', 'ana@example.com', 'webex', 'Webex verified'],
+      ['Ana', 'ana-desk.example.com', 'unknown', 'Trusted'],
+      ['Guest', '', 'unverified', 'Unverified'],
+      ['Phone', null, 'unreported', null],
+    ]);
+    expect(v.people[1]!.certInfo).toMatchObject({ subject: 'ana@example.com', fingerprint: 'aabb' });
+    expect(v.encrypted).toBeNull();
+    expect(v.findings.map((f) => [f.code, f.level])).toEqual([
+      ['session-type', 'info'],
+      ['encryption-not-reported', 'warn'],
+      ['self', 'ok'],
+      ['participant', 'ok'],
+      ['participant', 'ok'],
+      ['participant', 'warn'],
+      ['participant', 'warn'],
+      ['participant', 'warn'],
+      ['no-security-code', 'warn'],
+      ['join-not-seen', 'info'],
+    ]);
+    expect(v.findings.find((f) => f.code === 'encryption-not-reported')?.text).toBe(
+      "The call's end-to-end encryption status is not reported by this software (call encryption Aes-128): check the lock icon on the device's screen.",
+    );
+    expect(v.findings.filter((f) => f.code === 'participant').map((f) => f.text)).toEqual([
+      'Participant Room 1: room-1.example.com, externally verified.',
+      'Participant Ana: ana@example.com, Webex-verified.',
+      'Participant Ana: ana-desk.example.com, verification "Trusted".',
+      'Participant Guest: no identity, unverified.',
+      'Participant Phone: no identity, verification not reported by this software.',
+    ]);
+    expect(v.findings.some((f) => f.level === 'fail')).toBe(false);
+  });
+
+  it('an event lists every Device[n] too', () => {
+    const e = parseParticipantEvent(
+      parseTerminalBlock([
+        '*e Conference ParticipantList ParticipantUpdated DisplayName: "Ana"',
+        '*e Conference ParticipantList ParticipantUpdated Device 1 Id: "phone"',
+        '*e Conference ParticipantList ParticipantUpdated Device 2 EndToEndEncryption Identity: "ana@example.com"',
+        '*e Conference ParticipantList ParticipantUpdated Device 2 EndToEndEncryption Verification: "WebexVerified"',
+        '** end',
+      ]),
+    );
+    expect(e?.participant.devices.map((d) => [d.index, d.id, d.e2ee, d.identity, d.verification])).toEqual([
+      [1, 'phone', false, null, 'unreported'],
+      [2, null, true, 'ana@example.com', 'webex'],
+    ]);
+    // The first device with an E2EE node speaks for the participant.
+    expect([e?.participant.identity, e?.participant.verification]).toEqual(['ana@example.com', 'webex']);
+  });
+
+  it('exit-1 findings are only what the device says: identity absent, unverified, or not the one provisioned', () => {
+    const levels = (r: MeetingReading): string[][] =>
+      meetingVerdict(r)
+        .findings.filter((f) => f.level === 'fail' || f.code.startsWith('identity'))
+        .map((f) => [f.code, f.level]);
+    expect(levels(schemaReading({ externalIdentity: null }))).toEqual([['no-identity', 'fail']]);
+    expect(levels(schemaReading({ expectedIdentity: 'room-9.example.com' }))).toEqual([
+      ['identity-differs', 'fail'],
+    ]);
+    expect(meetingVerdict(schemaReading({ expectedIdentity: 'room-9.example.com' })).findings[0]!.text).toBe(
+      "This device's identity is room-1.example.com, not room-9.example.com, the identity provisioned on it: provision it again, then check again.",
+    );
+    expect(levels(schemaReading({ externalVerification: 'Unverified' }))).toEqual([
+      ['identity-unverified', 'fail'],
+    ]);
+    expect(levels(schemaReading({ externalVerification: 'Verified' }))).toEqual([['identity-word', 'warn']]);
+    // Not reported (an unregistered device has no Conference EndToEndEncryption): a warning, never "absent".
+    expect(levels(schemaReading({ identityReported: false, externalIdentity: null }))).toEqual([
+      ['identity-not-reported', 'warn'],
+    ]);
+  });
+
+  it('the seed roster with "Verified" for this device: a warning with the word as given, no failure', () => {
+    /** The Table 3 block with one roster word replaced. */
+    const rosterSaying = (from: string, to: string) =>
+      parseTerminalBlock(
+        CONFERENCE.entries
+          .map((e) => `*s ${e.path.join(' ')}: "${e.value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
+          .map((l) => l.replace(new RegExp(`"${from}"$`), `"${to}"`))
+          .concat('** end'),
+      );
+    const v = meetingVerdict(
+      reading({ calls: parseMeetingCalls(rosterSaying('CAVerified', 'Verified'), CALL) }),
+    );
+    expect(v.self).toMatchObject({
+      identity: 'room-1.example.com',
+      verification: 'unknown',
+      status: 'Verified',
+    });
+    expect(v.findings.find((f) => f.code === 'self')).toMatchObject({
+      level: 'warn',
+      text: 'This device appears as room-1.example.com, verification "Verified" (a word this tool does not know).',
+    });
+    expect(v.findings.some((f) => f.level === 'fail')).toBe(false);
+    // An unverified self in the seed roster is a failure; missing from it, too (the roster is the MLS group).
+    const u = meetingVerdict(
+      reading({ calls: parseMeetingCalls(rosterSaying('CAVerified', 'Unverified'), CALL) }),
+    );
+    expect(u.findings.find((f) => f.code === 'self')?.level).toBe('fail');
+    const missing = meetingVerdict(
+      reading({ device: { ...reading().device, externalIdentity: 'room-9.example.com' } }),
+    );
+    expect(missing.findings.find((f) => f.code === 'self-missing')).toMatchObject({
+      level: 'fail',
+      text: "This device's identity room-9.example.com is not among the participants' identities.",
+    });
+  });
+
+  it('a session type outside Table 1 while the device says On: the device is believed, both warned', () => {
+    const calls = parseMeetingCalls(
+      parseTerminalBlock([
+        '*s Conference Call 1 SessionType: 651',
+        '*s Conference Call 1 EndToEndEncryption SecurityCode: "11111"',
+        '*s Conference Call 1 EndToEndEncryption Status: On',
+        '** end',
+      ]),
+      null,
+    );
+    const v = meetingVerdict(reading({ calls }));
+    expect(v.encrypted).toBe(true);
+    expect(
+      v.findings.filter((f) => f.code === 'wrong-session-type' || f.code === 'encrypted').map((f) => f.level),
+    ).toEqual(['warn', 'warn']);
+    expect(v.findings.some((f) => f.level === 'fail')).toBe(false);
+  });
+
+  it('two devices that do not report a code: a warning, not a difference', () => {
+    const a = meetingVerdict(schemaReading());
+    const b = meetingVerdict({ ...schemaReading(), target: 'ssh://admin@room-2' });
+    const c = compareMeetings([a, b]);
+    expect(c.sameSecurityCode).toBeNull();
+    expect(c.findings.map((f) => [f.code, f.level, f.text])).toEqual([
+      [
+        'codes-not-reported',
+        'warn',
+        "The security code is not reported by serial:/dev/ttyUSB0, ssh://admin@room-2: compare the codes on the devices' screens.",
+      ],
+      ['rosters-match', 'ok', 'All devices list the same 5 participants.'],
+    ]);
   });
 });

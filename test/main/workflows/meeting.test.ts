@@ -31,6 +31,7 @@ async function room(
 describe('MeetingWatch', () => {
   it('reports a join and the code change on each device, and records it for the verdict', async () => {
     const m = new SimMeeting('watch', 652);
+    m.shape = 'seed';
     const a = await room(m, 'A');
     const b = await room(m, 'B');
     const seen: MeetingUpdate[] = [];
