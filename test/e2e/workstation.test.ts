@@ -6,7 +6,7 @@
  *
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e   (after `npm run build`, for the renderer)
  */
-import { randomUUID } from 'node:crypto';
+import { X509Certificate, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,6 +86,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
   let dir: string;
   let store: KeychainSecretStore;
   const files = { cert: '', key: '', cert2: '', key2: '', cert3: '', key3: '' };
+  /** The first certificate's last day, as the outcome names it. */
+  let expires = '';
   /** Every secret the keychain held for the device, in order. */
   const stored: string[] = [];
   /** Secrets the window revealed (the one exception to "never in the renderer"). */
@@ -101,6 +103,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
     const pki = await makeDemoPki('E2E');
     const issued = await issueDeviceCert(pki, { cn: CN, dns: [CN] });
+    expires = new Date(new X509Certificate(issued.certificatePem).validTo).toISOString().slice(0, 10);
     files.cert = join(dir, 'room-7.crt.pem');
     files.key = join(dir, 'room-7.key.pem');
     await writeFile(files.cert, `${issued.certificatePem}\n${pki.intermediatePem}`);
@@ -202,9 +205,10 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
     // The dry run: the plan, nothing done to the device.
     await page.getByRole('button', { name: en.wizard.plan }).click();
+    const planned = page.getByTestId('plan-steps').locator('li[data-step]');
     const steps = page.getByTestId('steps').locator('li[data-step]');
-    await eventually(() => steps.count()).toBe(ALL_STEPS.length);
-    expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-included')))).toEqual(
+    await eventually(() => planned.count()).toBe(ALL_STEPS.length);
+    expect(await planned.evaluateAll((els) => els.map((e) => e.getAttribute('data-included')))).toEqual(
       ALL_STEPS.map((id) => (id === 'register-first' ? 'false' : 'true')),
     );
 
@@ -228,7 +232,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() => running.count()).toBe(1);
     expect(await running.locator('.badge').textContent()).toBe(en.status.running);
     expect(await page.getByTestId('run-progress').locator('[data-field=current]').textContent()).toMatch(
-      /^Step \d+ of 12: /,
+      /^Step \d+ of 13: /,
     );
     expect(await page.getByTestId('run-progress').locator('[data-field=elapsed]').textContent()).toMatch(
       /^Elapsed 0:\d\d$/,
@@ -249,8 +253,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       ),
     ).toEqual(ALL_STEPS.map((id) => [id, id === 'register-first' ? 'skipped' : 'done']));
     expect(await outcome.getByRole('status').first().textContent()).toBe(
-      `Provisioned: Cisco Room Kit ${SERIAL} now shows “${CN}”.`,
+      `Provisioned: Cisco Room Kit ${SERIAL} now shows “${CN}”, valid until ${expires}.`,
     );
+    // The status check that waits for registration ran, and registration verified it: no such warning stays.
+    expect(await page.locator('li[data-step=verify-registered]').getAttribute('data-status')).toBe('done');
+    expect(await page.locator('[data-code=WARN_E2EE_STATUS_UNAVAILABLE]').count()).toBe(0);
     // The result has the focus and is in view.
     await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe(
       `✓ ${en.wizard.successHeading}`,
@@ -293,7 +300,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
   it('the generated secret stays offered after a dry run and another screen, warns on quit, and goes only when its last group is typed', async () => {
     // A dry run after the success: the secret is still offered.
     await page.getByRole('button', { name: en.wizard.plan }).click();
-    await eventually(() => page.getByTestId('steps').locator('li[data-included]').count()).toBe(
+    await eventually(() => page.getByTestId('plan-steps').locator('li[data-included]').count()).toBe(
       ALL_STEPS.length,
     );
     expect(await page.getByTestId('reveal').getAttribute('data-serial')).toBe(SERIAL);
@@ -553,11 +560,13 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(secret).toMatch(GENERATED);
     expect(secret).not.toBe(stored[0]);
     stored.push(secret!);
-    // Not shown until asked for; still offered after another screen.
+    // Not shown until asked for; still offered after another screen, under a heading of the right level.
     expect(await page.content()).not.toContain(secret);
     await page.getByRole('tab', { name: en.nav.console }).click();
     await eventually(() => page.getByTestId('waiting-secret').textContent()).toContain(SERIAL);
     await page.getByRole('tab', { name: en.nav.rotate }).click();
+    await eventually(() => page.getByTestId('reveal').getAttribute('data-serial')).toBe(SERIAL);
+    await checkScreen(page, '12-rotated-secret-waiting', { shot: false });
     await page.getByRole('button', { name: en.reveal.show }).click();
     const shown = page.getByTestId('new-secret');
     await eventually(() => shown.textContent()).toBe(secret);

@@ -14,7 +14,7 @@ export function BlobInspector({ lang }: { lang: Lang }) {
   const t = messages(lang).inspect;
   const input = useRef<HTMLTextAreaElement>(null);
   const [info, setInfo] = useState<BlobInfo | null>(null);
-  const [error, setError] = useState<{ code: string; text: string } | null>(null);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
 
   async function run(): Promise<void> {
     const r = await api().blob.inspect(input.current?.value ?? '');
@@ -23,7 +23,7 @@ export function BlobInspector({ lang }: { lang: Lang }) {
       setError(null);
     } else {
       setInfo(null);
-      setError({ code: r.code, text: errorText(lang, r.code, r.message) });
+      setError({ code: r.code, message: r.message });
     }
   }
 
@@ -45,7 +45,7 @@ export function BlobInspector({ lang }: { lang: Lang }) {
       </button>
       {error && (
         <p role="alert" data-code={error.code}>
-          {error.text}
+          {errorText(lang, error.code, error.message)}
         </p>
       )}
       {info && (

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { PendingSecret } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
@@ -76,12 +77,13 @@ export function SecretHandover({
   const sheet = useSheetFacts(pending, facts);
   const [shown, setShown] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  /** While the print dialog is open: which sheet is printing (never the secret itself). */
+  const [printing, setPrinting] = useState<'with-secret' | 'without-secret' | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   // The typed last group stays in its input; only its length is state.
   const [ackLength, setAckLength] = useState(0);
   const ackInput = useRef<HTMLInputElement>(null);
   const out = useRef<HTMLElement>(null);
-  const printed = useRef<HTMLDivElement>(null);
   const printedSecret = useRef<HTMLElement>(null);
   const hideButton = useRef<HTMLButtonElement>(null);
   const fail = (r: { code: string; message: string }): void =>
@@ -117,18 +119,18 @@ export function SecretHandover({
 
   /** Prints this device's sheet alone: its facts, and the secret only when asked (and shown). */
   function print(withSecret: boolean): void {
-    const sheetNode = printed.current;
-    if (!sheetNode) return;
+    const mode = withSecret ? 'with-secret' : 'without-secret';
+    // The sheet is on the page before the print dialog opens; the secret goes into it, never into state.
+    flushSync(() => setPrinting(mode));
     if (printedSecret.current)
       printedSecret.current.textContent = withSecret ? (out.current?.textContent ?? '') : '';
-    sheetNode.dataset.printing = withSecret ? 'with-secret' : 'without-secret';
-    document.body.dataset.print = withSecret ? 'with-secret' : 'without-secret';
+    document.body.dataset.print = mode;
     try {
       window.print();
     } finally {
       delete document.body.dataset.print;
-      delete sheetNode.dataset.printing;
       if (printedSecret.current) printedSecret.current.textContent = '';
+      setPrinting(null);
     }
   }
 
@@ -223,7 +225,12 @@ export function SecretHandover({
         </button>
       </form>
       {problem && <ProblemText lang={lang} problem={problem} />}
-      <div className="print-sheet" ref={printed} data-testid="print-sheet" aria-hidden="true">
+      <div
+        className="print-sheet"
+        data-testid="print-sheet"
+        data-printing={printing ?? undefined}
+        aria-hidden="true"
+      >
         <p className="sheet-title">{t.sheetTitle}</p>
         <dl>
           <dt>{m.device.product}</dt>
@@ -237,11 +244,13 @@ export function SecretHandover({
           <dt>{m.wizard.expires}</dt>
           <dd>{sheet.notAfter?.slice(0, 10) ?? unknown}</dd>
         </dl>
-        <div className="sheet-secret">
-          <p>{t.sheetSecret}</p>
-          <code ref={printedSecret} className="secret" />
-          <p>{t.sheetKeepSafe}</p>
-        </div>
+        {printing === 'with-secret' && (
+          <div className="sheet-secret">
+            <p>{t.sheetSecret}</p>
+            <code ref={printedSecret} className="secret" />
+            <p>{t.sheetKeepSafe}</p>
+          </div>
+        )}
       </div>
     </section>
   );

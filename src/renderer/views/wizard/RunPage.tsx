@@ -11,6 +11,14 @@ import { Outcome } from './Outcome.js';
 import { RunProgress, StepList } from './StepList.js';
 import { Fmt, SaidText } from '../Fmt.js';
 
+/** Failures that may mean the device is gone: the window asks main again which device is connected. */
+const LOST_DEVICE: readonly string[] = [
+  'ERR_APP_NOT_CONNECTED',
+  'ERR_DEVICE_DISCONNECTED',
+  'ERR_DEVICE_CLOSED',
+  'ERR_DEVICE_TIMEOUT',
+];
+
 export interface Blocker {
   text: string;
   page: Page;
@@ -118,12 +126,22 @@ export function RunPage({
     }
     dispatch({ type: 'run-start', dryRun, at: Date.now() });
     ended.current = true;
-    settle(await api().provision.run(request));
-    await onPendingChanged();
-    await onRefreshDevice();
+    await settle(await api().provision.run(request));
   }
 
-  function settle(r: Awaited<ReturnType<ReturnType<typeof api>['provision']['run']>>): void {
+  /**
+   * Shows how the run ended. A run that lost the device (a cable pulled) first asks main which device is
+   * connected, while the run still shows as running, so the header, the steps and Resume agree at once
+   * and no button starts anything while main answers.
+   */
+  async function settle(r: Awaited<ReturnType<ReturnType<typeof api>['provision']['run']>>): Promise<void> {
+    const codes = r.ok ? r.value.steps.map((x) => x.error?.code) : [r.code];
+    if (codes.some((code) => code !== undefined && LOST_DEVICE.includes(code))) await onRefreshDevice();
+    settleResult(r);
+    await onPendingChanged();
+  }
+
+  function settleResult(r: Awaited<ReturnType<ReturnType<typeof api>['provision']['run']>>): void {
     if (r.ok) {
       finished.add(r.value.runId);
       dispatch({ type: 'run-end', summary: r.value, problem: null });
@@ -133,9 +151,7 @@ export function RunPage({
   async function resume(): Promise<void> {
     dispatch({ type: 'run-start', dryRun: false, at: Date.now() });
     ended.current = true;
-    settle(await api().provision.resume());
-    await onPendingChanged();
-    await onRefreshDevice();
+    await settle(await api().provision.resume());
   }
 
   async function stop(): Promise<void> {

@@ -215,13 +215,13 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
       if (action.serial === null) {
         // A disconnect: a success is over (its "Done" and "Next device" do not stay for a device no longer
         // there); a stopped or failed run stays, for its Resume when the same device comes back.
-        if (state.running || !(state.finishedOk || state.plan || state.runProblem)) return state;
+        // What the person was told (say, that no device is connected) stays until a device is back.
+        if (state.running || !(state.finishedOk || state.plan)) return state;
         const keep = state.summary !== null && !state.summary.ok && !state.summary.dryRun;
         return {
           ...state,
           finishedOk: false,
           plan: null,
-          runProblem: null,
           summary: keep ? state.summary : null,
           run: keep ? state.run : EMPTY_RUN,
         };
