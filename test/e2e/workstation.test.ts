@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from '../../src/contract/index.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { en } from '../../src/renderer/i18n/en.js';
+import { plural } from '../../src/renderer/i18n/index.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import type * as Simulator from '../../src/simulator/index.js';
@@ -638,10 +639,13 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     const csv = join(dir, 'inventory.csv');
     recorded.saveAnswers.push(csv);
     await page.getByRole('button', { name: en.inventory.export }).click();
-    await eventually(() => page.getByTestId('inventory-exported').textContent()).toMatch(
-      /^Exported \d+ devices to inventory\.csv\.$/,
-    );
+    await eventually(() => page.getByTestId('inventory-exported').count()).toBe(1);
     const exported = await readFile(csv, 'utf8');
+    // The count in words, from the catalogue's plural forms ("1 device", "2 devices").
+    const rows = exported.split('\r\n').filter((l) => l !== '').length - 1;
+    expect(await page.getByTestId('inventory-exported').textContent()).toBe(
+      plural(en.inventory.exported, rows, { name: 'inventory.csv' }),
+    );
     expect(exported.split('\r\n')[0]).toBe(
       'serial,product,identity,fingerprint,valid_until,state,last_action,last_result,last_at',
     );

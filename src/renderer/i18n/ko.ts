@@ -62,7 +62,7 @@ export const ko: typeof en = {
       encrypted: '통화가 종단 간 암호화되었습니다(상태 {status}, 미디어 {media}, 그룹 {group}).',
       'not-encrypted': '통화가 종단 간 암호화되지 않았습니다(상태 {status}). {why}',
       'encryption-unknown':
-        '장치가 이 도구가 알지 못하는 종단 간 암호화 상태 “{status}”를 보고합니다. 장치의 자물쇠 아이콘을 확인하십시오.',
+        '장치가 이 도구가 알지 못하는 종단 간 암호화 상태 “{status}”을(를) 보고합니다. 장치의 자물쇠 아이콘을 확인하십시오.',
       'session-type': '세션 유형 {id}: {name}.',
       'session-type-raw': '장치가 보고한 세션 유형: {raw}.',
       'wrong-session-type':
@@ -233,7 +233,7 @@ export const ko: typeof en = {
     planSkipped: '제외: {reason}',
     warningsHeading: '경고',
     notesHeading: '참고',
-    done: '프로비저닝 완료: {product} {serial}의 ID는 이제 “{identity}”이며 {expires}까지 유효합니다.',
+    done: '프로비저닝을 마쳤습니다: {product} {serial}, ID “{identity}”, 유효 기간 {expires}까지.',
     stoppedHeading: '중지함',
     failedHeading: '완료하지 못함',
     stoppedAt: '{product} {serial}의 프로비저닝을 “{step}” 단계에서 중지했습니다.',

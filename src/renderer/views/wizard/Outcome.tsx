@@ -112,8 +112,9 @@ export function Outcome({
         </>
       )}
       {verdict === 'done' && <p className="next-action">{handover ? t.nextHandover : t.nextOne}</p>}
-      <div className="buttons outcome-action">{action}</div>
+      {/* A secret to hand over is the step before the next device: it comes first. */}
       {handover && <div className="handover-step">{handover}</div>}
+      <div className="buttons outcome-action">{action}</div>
       <details className="outcome-details" open={verdict !== 'done'}>
         <summary>{t.details}</summary>
         {verdict === 'done' && r && (
