@@ -161,7 +161,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
         'true',
       );
       expect(await cards.first().locator('li[data-code="self"]').textContent()).toBe(
-        '이 장치는 room-a.example.com(으)로 표시되며 외부에서 확인됨.',
+        '이 장치는 room-a.example.com(으)로 표시되며 외부에서 검증됨.',
       );
       expect(
         await page.getByTestId('meeting-compare').locator('li[data-code="codes-match"]').textContent(),
@@ -199,7 +199,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
         '651(종단 간 암호화 세션 유형이 아님)',
       ]);
       expect(await page.locator('li[data-code="wrong-session-type"]').textContent()).toBe(
-        '미팅의 세션 유형 651은(는) 종단 간 암호화 세션 유형이 아닙니다(표 1). Pro-End to End Encryption_VOIPonly(652) 또는 표 1의 다른 유형으로 예약하십시오.',
+        '회의의 세션 유형 651은(는) 종단 간 암호화 세션 유형이 아닙니다(표 1). Pro-End to End Encryption_VOIPonly(652) 또는 표 1의 다른 유형으로 예약하십시오.',
       );
       expect(await page.locator('li[data-code="not-encrypted"]').textContent()).toBe(
         '통화가 종단 간 암호화되지 않았습니다(상태 Off). 세션 유형이 E2EE 유형이 아닙니다',

@@ -237,6 +237,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the end of a run 
     const outcome = page.getByTestId('outcome');
     await eventually(() => outcome.getAttribute('data-verdict'), 90_000).toBe('stopped');
     const stoppedAt = await page.locator('li[data-status=failed]').getAttribute('data-step');
+    // The step where it stopped says "stopped", not "failed".
+    expect(await page.locator(`li[data-step=${stoppedAt}] .badge`).textContent()).toBe(en.status.stopped);
     // A deliberate stop: it says it stopped, where, and what the device holds; not "failed", not "fix the cause".
     expect(await outcome.getByTestId('verdict').textContent()).toBe(
       `You stopped the provisioning of Cisco Room Kit ${STOP} at “${en.steps[stoppedAt!]}”.`,

@@ -318,6 +318,7 @@ export const en = {
     done: 'done',
     skipped: 'skipped',
     failed: 'failed',
+    stopped: 'stopped',
     'not-run': 'not run',
   },
   rotate: {

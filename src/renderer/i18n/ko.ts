@@ -319,6 +319,7 @@ export const ko: typeof en = {
     done: '완료',
     skipped: '건너뜀',
     failed: '실패',
+    stopped: '중지됨',
     'not-run': '실행 안 함',
   },
   rotate: {

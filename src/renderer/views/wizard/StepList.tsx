@@ -82,6 +82,9 @@ export function StepList({
               </li>
             );
           }
+          // A step the person stopped did not fail: it says so.
+          const stopped = view.error?.code === 'ERR_WORKFLOW_CANCELLED';
+          const state = stopped ? m.status.stopped : m.status[view.status];
           const detail =
             view.detail !== undefined ? (
               <SaidText lang={lang} said={view.said} fallback={view.detail} />
@@ -97,15 +100,15 @@ export function StepList({
           return (
             <li key={p.id} data-step={p.id} data-status={view.status} className={`step ${view.status}`}>
               <span className="icon" aria-hidden="true">
-                {ICON[view.status]}
+                {stopped ? '■' : ICON[view.status]}
               </span>
               <span className="step-title">{title}</span>
-              <span className={`badge ${view.status}`}>{m.status[view.status]}</span>
+              <span className={`badge ${view.status}`}>{state}</span>
               {detail && <span className="step-detail">{detail}</span>}
               {reason && <span className="step-detail">{reason}</span>}
               {view.error && <StepError lang={lang} error={view.error} />}
               <span className="visually-hidden" data-announce>
-                {fmt(t.announce, { n: i + 1, title, state: m.status[view.status] })}
+                {fmt(t.announce, { n: i + 1, title, state })}
               </span>
             </li>
           );
@@ -121,9 +124,14 @@ function LiveAnnouncer({ lang, run }: { lang: Lang; run: RunView }) {
   const m = messages(lang);
   let text = '';
   run.plan.forEach((p, i) => {
-    const s = run.steps[p.id]?.status;
+    const step = run.steps[p.id];
+    const s = step?.status;
     if (s && s !== 'pending' && s !== 'not-run')
-      text = fmt(m.wizard.announce, { n: i + 1, title: m.steps[p.id] ?? p.title, state: m.status[s] });
+      text = fmt(m.wizard.announce, {
+        n: i + 1,
+        title: m.steps[p.id] ?? p.title,
+        state: step.error?.code === 'ERR_WORKFLOW_CANCELLED' ? m.status.stopped : m.status[s],
+      });
   });
   return (
     <p className="visually-hidden" aria-live="polite" data-testid="step-announcer">
