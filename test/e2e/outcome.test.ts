@@ -18,28 +18,18 @@ import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { en } from '../../src/renderer/i18n/en.js';
 import { fmt } from '../../src/renderer/i18n/index.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
-import type * as Simulator from '../../src/simulator/index.js';
-import type { RoomOsSimulator, SimulatorOptions } from '../../src/simulator/index.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, startApp } from './harness.js';
+import { madeSims } from './made-sims.js';
 import { checkScreen } from './screens.js';
+import { eventually, wizardOn } from './wizard.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
 
-/** The training simulators main makes, by serial number, so that a test can pull a device's cable. */
-const madeSims = vi.hoisted(() => new Map<string, RoomOsSimulator>());
-vi.mock('../../src/simulator/index.js', async (importOriginal) => {
-  const real = await importOriginal<typeof Simulator>();
-  return {
-    ...real,
-    createSimulator: async (o: SimulatorOptions) => {
-      const sim = await real.createSimulator(o);
-      madeSims.set(o.serialNumber ?? '', sim);
-      return sim;
-    },
-  };
-});
+vi.mock('../../src/simulator/index.js', async (real) =>
+  (await import('./made-sims.js')).recordingSimulators(await real()),
+);
 
 const STOP = 'FOCOUTSTOP1';
 const CUT = 'FOCOUTCUT01';
@@ -47,10 +37,6 @@ const OTHER = 'FOCOUTOTHR1';
 const CN = 'room-21.e2e.example';
 const CUT_CN = 'room-22.e2e.example';
 const GENERATED = /^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){6}$/;
-
-function eventually<T>(f: () => T | Promise<T>, timeout = 15_000) {
-  return expect.poll(f, { timeout, interval: 100 });
-}
 
 describe.runIf(systemHas('chromium') && systemHas('keyring'))('the end of a run in Chromium', () => {
   let app: AppHarness;
@@ -100,32 +86,14 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the end of a run 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function goPage(n: 1 | 2 | 3 | 4): Promise<void> {
-    await page.getByRole('tab', { name: en.nav.provision }).click();
-    await page.locator(`.stepper li:nth-child(${n}) button`).click();
-  }
+  const wizard = wizardOn(() => page);
+  const { goPage, chooseFiles } = wizard;
 
   async function connect(serial: string): Promise<void> {
-    await goPage(1);
-    await page.getByRole('radio', { name: en.device.links.sim }).check();
-    await page.locator('#target').fill(`sim:?serial=${serial}`);
-    await page.getByRole('button', { name: en.device.connect, exact: true }).click();
+    await wizard.connect(`sim:?serial=${serial}`);
     await eventually(() =>
       page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
     ).toBe(serial);
-  }
-
-  async function chooseFiles(cert: string, key: string, ok = true): Promise<void> {
-    await goPage(2);
-    recorded.dialogAnswers.push(cert, key);
-    await page.getByRole('button', { name: en.wizard.chooseCert }).click();
-    await eventually(() => page.getByTestId('chosen-certificate').textContent()).not.toBe(
-      en.wizard.notChosen,
-    );
-    await page.getByRole('button', { name: en.wizard.chooseKey }).click();
-    await eventually(() => page.getByTestId('chosen-key').textContent()).not.toBe(en.wizard.notChosen);
-    await page.getByRole('button', { name: en.wizard.check }).click();
-    await eventually(() => page.getByTestId('cert-report').getAttribute('data-ok')).toBe(String(ok));
   }
 
   /** The printed sheet's text, as the print dialog would get it. */

@@ -18,28 +18,19 @@ import { en } from '../../src/renderer/i18n/en.js';
 import { plural } from '../../src/renderer/i18n/index.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
-import type * as Simulator from '../../src/simulator/index.js';
-import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
+import { createSimulator } from '../../src/simulator/index.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, FOREIGN_ORIGIN, reactStrings, startApp } from './harness.js';
+import { madeSims } from './made-sims.js';
 import { SHOTS, checkScreen } from './screens.js';
+import { eventually, wizardOn } from './wizard.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
 
-/** The training simulators main makes, by serial number, so that a test can pull a device's cable. */
-const madeSims = vi.hoisted(() => new Map<string, RoomOsSimulator>());
-vi.mock('../../src/simulator/index.js', async (importOriginal) => {
-  const real = await importOriginal<typeof Simulator>();
-  return {
-    ...real,
-    createSimulator: async (o: SimulatorOptions) => {
-      const sim = await real.createSimulator(o);
-      madeSims.set(o.serialNumber ?? '', sim);
-      return sim;
-    },
-  };
-});
+vi.mock('../../src/simulator/index.js', async (real) =>
+  (await import('./made-sims.js')).recordingSimulators(await real()),
+);
 
 const SERIAL = 'FOC2345X0AB'; // the simulator's default serial number
 const CN = 'room-7.e2e.example';
@@ -72,11 +63,6 @@ async function stepsSeen(page: Page): Promise<string> {
       )
       .join('\n'),
   );
-}
-
-/** Waits for what main does asynchronously (scrypt, console round trips) on a busy two-core machine. */
-function eventually<T>(f: () => T | Promise<T>, timeout = 15_000) {
-  return expect.poll(f, { timeout, interval: 100 });
 }
 
 const TYPED_SECRET = 'Typed by the owner: correct horse battery staple 42!';
@@ -133,30 +119,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  /** The wizard's page `n` (1 device, 2 certificate, 3 options, 4 run), by the stepper. */
-  async function goPage(n: 1 | 2 | 3 | 4): Promise<void> {
-    await page.getByRole('tab', { name: en.nav.provision }).click();
-    await page.locator(`.stepper li:nth-child(${n}) button`).click();
-  }
-
-  async function connect(target: string): Promise<void> {
-    await goPage(1);
-    const link = target.startsWith('sim:') ? 'sim' : target.startsWith('ssh:') ? 'ssh' : 'serial';
-    await page.getByRole('radio', { name: en.device.links[link] }).check();
-    await page.locator('#target').fill(target);
-    await page.getByRole('button', { name: en.device.connect, exact: true }).click();
-  }
-
-  async function chooseFiles(cert: string, key: string, certName: string, keyName: string): Promise<void> {
-    await goPage(2);
-    recorded.dialogAnswers.push(cert, key);
-    await page.getByRole('button', { name: en.wizard.chooseCert }).click();
-    await eventually(() => page.getByTestId('chosen-certificate').textContent()).toBe(`Chosen: ${certName}`);
-    await page.getByRole('button', { name: en.wizard.chooseKey }).click();
-    await eventually(() => page.getByTestId('chosen-key').textContent()).toBe(`Chosen: ${keyName}`);
-    await page.getByRole('button', { name: en.wizard.check }).click();
-    await eventually(() => page.getByTestId('cert-report').getAttribute('data-ok')).toBe('true');
-  }
+  const { goPage, connect, chooseFiles } = wizardOn(() => page);
 
   it('a technician provisions a sim: device: the reset is confirmed by typing the serial, progress and results come into view', async () => {
     await goPage(1);
@@ -176,7 +139,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe(
       en.wizard.certHeading,
     );
-    await chooseFiles(files.cert, files.key, 'room-7.crt.pem', 'room-7.key.pem');
+    await chooseFiles(files.cert, files.key);
     expect(recorded.dialogRequests.map((r) => r.title)).toEqual([
       'Choose the device certificate',
       'Choose the private key',
@@ -452,7 +415,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     );
     expect(refusedFiles).toMatchObject({ ok: false, code: 'ERR_APP_CREDENTIALS_REFUSED' });
     // Fixed: the blocker goes with its cause.
-    await chooseFiles(files.cert2, files.key2, 'room-8.crt.pem', 'room-8.key.pem');
+    await chooseFiles(files.cert2, files.key2);
     await goPage(4);
     expect(await page.locator('.blockers').count()).toBe(0);
     expect(await page.locator('.stepper li:nth-child(2)').getAttribute('data-state')).toBe('done');
@@ -479,7 +442,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() =>
       page.getByTestId('device-facts').locator('[data-field=product]').textContent(),
     ).toBe('Cisco TelePresence SX80');
-    await chooseFiles(files.cert, files.key, 'room-7.crt.pem', 'room-7.key.pem');
+    await chooseFiles(files.cert, files.key);
     await goPage(4);
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
     const precheck = page.locator('li[data-step=precheck]');
@@ -711,7 +674,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() =>
       page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
     ).toBe(STOP_SERIAL);
-    await chooseFiles(files.cert2, files.key2, 'room-8.crt.pem', 'room-8.key.pem');
+    await chooseFiles(files.cert2, files.key2);
     await goPage(4);
 
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
@@ -770,7 +733,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() =>
       page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
     ).toBe(CUT_SERIAL);
-    await chooseFiles(files.cert3, files.key3, 'room-9.crt.pem', 'room-9.key.pem');
+    await chooseFiles(files.cert3, files.key3);
     await goPage(4);
     // The cable comes out as the device gets the certificate, after it took the secret.
     madeSims.get(CUT_SERIAL)!.setFaults({ dropOnCommand: 'Certificates Services Add' });
