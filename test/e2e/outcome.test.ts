@@ -284,6 +284,10 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the end of a run 
   it('the handover sheet, printed and saved, carries the device’s facts in the window’s language', async () => {
     await page.getByLabel('Language / 언어', { exact: true }).selectOption('ko');
     try {
+      // Korean lines break between words, never inside one.
+      expect(await page.getByTestId('status-bar').evaluate((e) => getComputedStyle(e).wordBreak)).toBe(
+        'keep-all',
+      );
       const without = await printed(ko.reveal.printWithout);
       for (const fact of [ko.reveal.sheetTitle, ko.wizard.cn, CN, 'Cisco Room Kit', STOP, sha1, expires])
         expect(without, fact).toContain(fact);
