@@ -387,8 +387,22 @@ function empty(channel: string): (raw: unknown) => Record<string, never> {
   };
 }
 
-/** Longest secret accepted across IPC: the device takes at most 1024 characters of Secret parameter. */
-const SECRET_MAX = 1024;
+/**
+ * The longest text each field of the window may send, in characters: the window sets these as its inputs'
+ * `maxLength` and says so when one is reached, so that main's refusal (`ERR_IPC_BAD_INPUT`) is never what
+ * the person meets. The device takes at most 1024 characters of Secret parameter.
+ */
+export const FIELD_LIMITS = {
+  target: 2048,
+  password: 256,
+  secret: 1024,
+  passphrase: 1024,
+  activationCode: 128,
+  serial: 64,
+  /** A pasted blob: a certificate and key sealed with their chain stay far below this. */
+  blob: 65_536,
+} as const;
+const SECRET_MAX = FIELD_LIMITS.secret;
 
 function secretChoice(raw: unknown, channel: string, key: string): SecretChoice {
   const o = object(raw, channel, key);
@@ -418,7 +432,7 @@ export const CHANNELS = {
   'blob.inspect': channel<{ blob: string }, BlobInfo>((raw) => {
     const o = object(raw, 'blob.inspect');
     only(o, ['blob'], 'blob.inspect');
-    return { blob: string(o, 'blob', 'blob.inspect', 1_000_000) };
+    return { blob: string(o, 'blob', 'blob.inspect', FIELD_LIMITS.blob) };
   }),
   'ports.list': channel<Record<string, never>, PortInfo[]>(empty('ports.list')),
   'device.connect': channel<
@@ -432,8 +446,8 @@ export const CHANNELS = {
     if (hostKey !== null && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(hostKey))
       throw new ContractError(`${c}: hostKey must be an SSH fingerprint (SHA256:…)`);
     return {
-      target: checkRendererTarget(string(o, 'target', c, 2048), c),
-      password: optionalString(o, 'password', c, 256),
+      target: checkRendererTarget(string(o, 'target', c, FIELD_LIMITS.target), c),
+      password: optionalString(o, 'password', c, FIELD_LIMITS.password),
       ...(hostKey !== null ? { hostKey } : {}),
     };
   }),
@@ -449,7 +463,7 @@ export const CHANNELS = {
     const c = 'credentials.inspect';
     const o = object(raw, c);
     only(o, ['passphrase'], c);
-    return { passphrase: optionalString(o, 'passphrase', c, 1024) };
+    return { passphrase: optionalString(o, 'passphrase', c, FIELD_LIMITS.passphrase) };
   }),
   'provision.run': channel<ProvisionRequest, ProvisionSummary>((raw) => {
     const c = 'provision.run';
@@ -473,7 +487,10 @@ export const CHANNELS = {
     if (o.factoryReset !== null) {
       const f = object(o.factoryReset, c, 'factoryReset');
       only(f, ['confirmed', 'keep', 'serial'], c);
-      factoryReset = { confirmed: boolean(f, 'confirmed', c), serial: string(f, 'serial', c, 64) };
+      factoryReset = {
+        confirmed: boolean(f, 'confirmed', c),
+        serial: string(f, 'serial', c, FIELD_LIMITS.serial),
+      };
       if (f.keep !== undefined) {
         if (!Array.isArray(f.keep) || f.keep.length > FACTORY_RESET_KEEP_ITEMS.length)
           throw new ContractError(`${c}: factoryReset.keep must be a list of Keep items`);
@@ -489,7 +506,7 @@ export const CHANNELS = {
         factoryReset.keep = keep;
       }
     }
-    const activationCode = optionalString(o, 'activationCode', c, 128);
+    const activationCode = optionalString(o, 'activationCode', c, FIELD_LIMITS.activationCode);
     const registerFirst = o.registerFirst === undefined ? false : boolean(o, 'registerFirst', c);
     return {
       registerFirst,
@@ -577,8 +594,8 @@ export const CHANNELS = {
         const d = object(x, c, 'others[]');
         only(d, ['target', 'password'], c);
         return {
-          target: checkRendererTarget(string(d, 'target', c, 2048), c),
-          password: optionalString(d, 'password', c, 256),
+          target: checkRendererTarget(string(d, 'target', c, FIELD_LIMITS.target), c),
+          password: optionalString(d, 'password', c, FIELD_LIMITS.password),
         };
       }),
       // The serial number of the device the person chose (an inventory row); main refuses another.

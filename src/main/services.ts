@@ -179,24 +179,37 @@ function spreadsheetSafe(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/** The handover sheet as plain text; the secret only when the person asked for a sheet with it. */
-function handoverText(r: HandoverFacts, secret: string | undefined): string {
-  const lines = [
-    'E2EE identity handover report',
-    '',
-    `Device:        ${r.productId}`,
-    `Serial number: ${r.serialNumber}`,
-    `Software:      ${r.softwareVersion}`,
-    `Identity (CN): ${r.identity}`,
-    `Fingerprint:   ${r.fingerprint}`,
-    `Valid until:   ${r.notAfter}`,
-    `Encryption:    ${r.enc}`,
-    `Provisioned:   ${r.provisionedAt}`,
-    `Registered:    ${r.registered ? 'yes' : 'no'}`,
+/**
+ * What a handover sheet says of a device: after a provisioning, its report; after a rotation, what the
+ * session and the journal know (a fact nobody reported is written as not known).
+ */
+type SheetFacts = Pick<HandoverFacts, 'serialNumber'> & {
+  productId: string | null;
+  identity: string | null;
+  fingerprint: string | null;
+  notAfter: string | null;
+} & Partial<Pick<HandoverFacts, 'softwareVersion' | 'enc' | 'provisionedAt' | 'registered'>>;
+
+/** The handover sheet as plain text, in the window's language; the secret only when the person asked for it. */
+function handoverText(r: SheetFacts, secret: string | undefined, language: AppLanguage): string {
+  const w = NATIVE_TEXT[language].sheet;
+  const rows: [string, string | null | undefined][] = [
+    [w.product, r.productId],
+    [w.serial, r.serialNumber],
+    [w.software, r.softwareVersion],
+    [w.identity, r.identity],
+    [w.fingerprint, r.fingerprint],
+    [w.notAfter, r.notAfter],
+    [w.enc, r.enc],
+    [w.provisionedAt, r.provisionedAt],
+    [w.registered, r.registered === undefined ? undefined : r.registered ? w.yes : w.no],
   ];
-  if (secret !== undefined) {
-    lines.push('', `Client secret: ${secret}`, '', 'Keep this sheet safe: the secret unlocks the device.');
-  }
+  const lines = [
+    w.title,
+    '',
+    ...rows.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: ${v ?? w.unknown}`),
+  ];
+  if (secret !== undefined) lines.push('', `${w.secret}: ${secret}`, '', w.keepSafe);
   return lines.join('\n') + '\n';
 }
 
@@ -544,6 +557,18 @@ export function createServices(options: ServiceOptions): Services {
     }
   }
 
+  /** A sheet for a device no provisioning here reported on (a rotation): the journal's certificate facts. */
+  async function journalFacts(w: { serial: string; productId: string | null }): Promise<SheetFacts> {
+    const known = deriveInventory(await (await records()).read()).devices.find((d) => d.serial === w.serial);
+    return {
+      serialNumber: w.serial,
+      productId: w.productId ?? known?.productId ?? null,
+      identity: known?.certificate?.cn ?? null,
+      fingerprint: known?.certificate?.fingerprint ?? null,
+      notAfter: known?.certificate?.notAfter ?? null,
+    };
+  }
+
   const handlers: Handlers = {
     'app.info': async () => ({
       name: 'E2EE Identity Provisioner',
@@ -854,18 +879,17 @@ export function createServices(options: ServiceOptions): Services {
     },
 
     'handover.save': async ({ serial, withSecret }): Promise<HandoverSaved> => {
-      const facts = handovers.get(serial);
+      const waiting = unrevealed.get(serial);
+      const facts: SheetFacts | undefined =
+        handovers.get(serial) ?? (waiting ? await journalFacts(waiting) : undefined);
       if (!facts) {
-        throw new AppError(
-          'ERR_APP_NO_REPORT',
-          'There is no handover report for this device in this window.',
-        );
+        throw new AppError('ERR_APP_NO_REPORT', 'There is no handover sheet for this device in this window.');
       }
-      const secret = withSecret ? unrevealed.get(serial)?.secret : undefined;
+      const secret = withSecret ? waiting?.secret : undefined;
       if (withSecret && secret === undefined) {
         throw new AppError(
           'ERR_APP_NOTHING_TO_REVEAL',
-          'The secret was acknowledged already and is no longer held by the app; save the report without it.',
+          'The secret was acknowledged already and is no longer held by the app; save the sheet without it.',
         );
       }
       if (!options.dialog.saveFile) return { name: null, withSecret };
@@ -874,7 +898,7 @@ export function createServices(options: ServiceOptions): Services {
         defaultName: `handover-${serial}${withSecret ? '-with-secret' : ''}.txt`,
       });
       if (path === null) return { name: null, withSecret };
-      await writeFileAtomic(path, handoverText(facts, secret), { mode: 0o600 });
+      await writeFileAtomic(path, handoverText(facts, secret, language), { mode: 0o600 });
       return { name: basename(path), withSecret };
     },
 

@@ -88,6 +88,7 @@ export function App() {
         lang={lang}
         device={device}
         onDevice={setDevice}
+        onRefreshDevice={refreshDevice}
         pending={pending}
         onPendingChanged={refreshStatus}
         onMeetingCheck={openMeetingCheck}

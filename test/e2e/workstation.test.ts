@@ -6,7 +6,7 @@
  *
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e   (after `npm run build`, for the renderer)
  */
-import { randomUUID } from 'node:crypto';
+import { X509Certificate, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,30 +15,22 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS } from '../../src/contract/index.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { en } from '../../src/renderer/i18n/en.js';
+import { plural } from '../../src/renderer/i18n/index.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
-import type * as Simulator from '../../src/simulator/index.js';
-import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
+import { createSimulator } from '../../src/simulator/index.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, FOREIGN_ORIGIN, reactStrings, startApp } from './harness.js';
+import { madeSims } from './made-sims.js';
 import { SHOTS, checkScreen } from './screens.js';
+import { eventually, wizardOn } from './wizard.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
 
-/** The training simulators main makes, by serial number, so that a test can pull a device's cable. */
-const madeSims = vi.hoisted(() => new Map<string, RoomOsSimulator>());
-vi.mock('../../src/simulator/index.js', async (importOriginal) => {
-  const real = await importOriginal<typeof Simulator>();
-  return {
-    ...real,
-    createSimulator: async (o: SimulatorOptions) => {
-      const sim = await real.createSimulator(o);
-      madeSims.set(o.serialNumber ?? '', sim);
-      return sim;
-    },
-  };
-});
+vi.mock('../../src/simulator/index.js', async (real) =>
+  (await import('./made-sims.js')).recordingSimulators(await real()),
+);
 
 const SERIAL = 'FOC2345X0AB'; // the simulator's default serial number
 const CN = 'room-7.e2e.example';
@@ -73,11 +65,6 @@ async function stepsSeen(page: Page): Promise<string> {
   );
 }
 
-/** Waits for what main does asynchronously (scrypt, console round trips) on a busy two-core machine. */
-function eventually<T>(f: () => T | Promise<T>, timeout = 15_000) {
-  return expect.poll(f, { timeout, interval: 100 });
-}
-
 const TYPED_SECRET = 'Typed by the owner: correct horse battery staple 42!';
 
 describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation in Chromium', () => {
@@ -86,6 +73,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
   let dir: string;
   let store: KeychainSecretStore;
   const files = { cert: '', key: '', cert2: '', key2: '', cert3: '', key3: '' };
+  /** The first certificate's last day, as the outcome names it. */
+  let expires = '';
   /** Every secret the keychain held for the device, in order. */
   const stored: string[] = [];
   /** Secrets the window revealed (the one exception to "never in the renderer"). */
@@ -101,6 +90,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
     const pki = await makeDemoPki('E2E');
     const issued = await issueDeviceCert(pki, { cn: CN, dns: [CN] });
+    expires = new Date(new X509Certificate(issued.certificatePem).validTo).toISOString().slice(0, 10);
     files.cert = join(dir, 'room-7.crt.pem');
     files.key = join(dir, 'room-7.key.pem');
     await writeFile(files.cert, `${issued.certificatePem}\n${pki.intermediatePem}`);
@@ -129,30 +119,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  /** The wizard's page `n` (1 device, 2 certificate, 3 options, 4 run), by the stepper. */
-  async function goPage(n: 1 | 2 | 3 | 4): Promise<void> {
-    await page.getByRole('tab', { name: en.nav.provision }).click();
-    await page.locator(`.stepper li:nth-child(${n}) button`).click();
-  }
-
-  async function connect(target: string): Promise<void> {
-    await goPage(1);
-    const link = target.startsWith('sim:') ? 'sim' : target.startsWith('ssh:') ? 'ssh' : 'serial';
-    await page.getByRole('radio', { name: en.device.links[link] }).check();
-    await page.locator('#target').fill(target);
-    await page.getByRole('button', { name: en.device.connect, exact: true }).click();
-  }
-
-  async function chooseFiles(cert: string, key: string, certName: string, keyName: string): Promise<void> {
-    await goPage(2);
-    recorded.dialogAnswers.push(cert, key);
-    await page.getByRole('button', { name: en.wizard.chooseCert }).click();
-    await eventually(() => page.getByTestId('chosen-certificate').textContent()).toBe(`Chosen: ${certName}`);
-    await page.getByRole('button', { name: en.wizard.chooseKey }).click();
-    await eventually(() => page.getByTestId('chosen-key').textContent()).toBe(`Chosen: ${keyName}`);
-    await page.getByRole('button', { name: en.wizard.check }).click();
-    await eventually(() => page.getByTestId('cert-report').getAttribute('data-ok')).toBe('true');
-  }
+  const { goPage, connect, chooseFiles } = wizardOn(() => page);
 
   it('a technician provisions a sim: device: the reset is confirmed by typing the serial, progress and results come into view', async () => {
     await goPage(1);
@@ -172,7 +139,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe(
       en.wizard.certHeading,
     );
-    await chooseFiles(files.cert, files.key, 'room-7.crt.pem', 'room-7.key.pem');
+    await chooseFiles(files.cert, files.key);
     expect(recorded.dialogRequests.map((r) => r.title)).toEqual([
       'Choose the device certificate',
       'Choose the private key',
@@ -202,9 +169,10 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
     // The dry run: the plan, nothing done to the device.
     await page.getByRole('button', { name: en.wizard.plan }).click();
+    const planned = page.getByTestId('plan-steps').locator('li[data-step]');
     const steps = page.getByTestId('steps').locator('li[data-step]');
-    await eventually(() => steps.count()).toBe(ALL_STEPS.length);
-    expect(await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-included')))).toEqual(
+    await eventually(() => planned.count()).toBe(ALL_STEPS.length);
+    expect(await planned.evaluateAll((els) => els.map((e) => e.getAttribute('data-included')))).toEqual(
       ALL_STEPS.map((id) => (id === 'register-first' ? 'false' : 'true')),
     );
 
@@ -228,7 +196,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() => running.count()).toBe(1);
     expect(await running.locator('.badge').textContent()).toBe(en.status.running);
     expect(await page.getByTestId('run-progress').locator('[data-field=current]').textContent()).toMatch(
-      /^Step \d+ of 12: /,
+      /^Step \d+ of 13: /,
     );
     expect(await page.getByTestId('run-progress').locator('[data-field=elapsed]').textContent()).toMatch(
       /^Elapsed 0:\d\d$/,
@@ -249,8 +217,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       ),
     ).toEqual(ALL_STEPS.map((id) => [id, id === 'register-first' ? 'skipped' : 'done']));
     expect(await outcome.getByRole('status').first().textContent()).toBe(
-      `Provisioned: Cisco Room Kit ${SERIAL} now shows “${CN}”.`,
+      `Provisioned: Cisco Room Kit ${SERIAL} now shows “${CN}”, valid until ${expires}.`,
     );
+    // The status check that waits for registration ran, and registration verified it: no such warning stays.
+    expect(await page.locator('li[data-step=verify-registered]').getAttribute('data-status')).toBe('done');
+    expect(await page.locator('[data-code=WARN_E2EE_STATUS_UNAVAILABLE]').count()).toBe(0);
     // The result has the focus and is in view.
     await eventually(() => page.evaluate(() => document.activeElement?.textContent)).toBe(
       `✓ ${en.wizard.successHeading}`,
@@ -293,7 +264,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
   it('the generated secret stays offered after a dry run and another screen, warns on quit, and goes only when its last group is typed', async () => {
     // A dry run after the success: the secret is still offered.
     await page.getByRole('button', { name: en.wizard.plan }).click();
-    await eventually(() => page.getByTestId('steps').locator('li[data-included]').count()).toBe(
+    await eventually(() => page.getByTestId('plan-steps').locator('li[data-included]').count()).toBe(
       ALL_STEPS.length,
     );
     expect(await page.getByTestId('reveal').getAttribute('data-serial')).toBe(SERIAL);
@@ -444,7 +415,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     );
     expect(refusedFiles).toMatchObject({ ok: false, code: 'ERR_APP_CREDENTIALS_REFUSED' });
     // Fixed: the blocker goes with its cause.
-    await chooseFiles(files.cert2, files.key2, 'room-8.crt.pem', 'room-8.key.pem');
+    await chooseFiles(files.cert2, files.key2);
     await goPage(4);
     expect(await page.locator('.blockers').count()).toBe(0);
     expect(await page.locator('.stepper li:nth-child(2)').getAttribute('data-state')).toBe('done');
@@ -471,7 +442,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() =>
       page.getByTestId('device-facts').locator('[data-field=product]').textContent(),
     ).toBe('Cisco TelePresence SX80');
-    await chooseFiles(files.cert, files.key, 'room-7.crt.pem', 'room-7.key.pem');
+    await chooseFiles(files.cert, files.key);
     await goPage(4);
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
     const precheck = page.locator('li[data-step=precheck]');
@@ -553,11 +524,13 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(secret).toMatch(GENERATED);
     expect(secret).not.toBe(stored[0]);
     stored.push(secret!);
-    // Not shown until asked for; still offered after another screen.
+    // Not shown until asked for; still offered after another screen, under a heading of the right level.
     expect(await page.content()).not.toContain(secret);
     await page.getByRole('tab', { name: en.nav.console }).click();
     await eventually(() => page.getByTestId('waiting-secret').textContent()).toContain(SERIAL);
     await page.getByRole('tab', { name: en.nav.rotate }).click();
+    await eventually(() => page.getByTestId('reveal').getAttribute('data-serial')).toBe(SERIAL);
+    await checkScreen(page, '12-rotated-secret-waiting', { shot: false });
     await page.getByRole('button', { name: en.reveal.show }).click();
     const shown = page.getByTestId('new-secret');
     await eventually(() => shown.textContent()).toBe(secret);
@@ -629,10 +602,13 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     const csv = join(dir, 'inventory.csv');
     recorded.saveAnswers.push(csv);
     await page.getByRole('button', { name: en.inventory.export }).click();
-    await eventually(() => page.getByTestId('inventory-exported').textContent()).toMatch(
-      /^Exported \d+ devices to inventory\.csv\.$/,
-    );
+    await eventually(() => page.getByTestId('inventory-exported').count()).toBe(1);
     const exported = await readFile(csv, 'utf8');
+    // The count in words, from the catalogue's plural forms ("1 device", "2 devices").
+    const rows = exported.split('\r\n').filter((l) => l !== '').length - 1;
+    expect(await page.getByTestId('inventory-exported').textContent()).toBe(
+      plural(en.inventory.exported, rows, { name: 'inventory.csv' }),
+    );
     expect(exported.split('\r\n')[0]).toBe(
       'serial,product,identity,fingerprint,valid_until,state,last_action,last_result,last_at',
     );
@@ -698,7 +674,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() =>
       page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
     ).toBe(STOP_SERIAL);
-    await chooseFiles(files.cert2, files.key2, 'room-8.crt.pem', 'room-8.key.pem');
+    await chooseFiles(files.cert2, files.key2);
     await goPage(4);
 
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
@@ -757,7 +733,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await eventually(() =>
       page.getByTestId('device-facts').locator('[data-field=serial]').textContent(),
     ).toBe(CUT_SERIAL);
-    await chooseFiles(files.cert3, files.key3, 'room-9.crt.pem', 'room-9.key.pem');
+    await chooseFiles(files.cert3, files.key3);
     await goPage(4);
     // The cable comes out as the device gets the certificate, after it took the secret.
     madeSims.get(CUT_SERIAL)!.setFaults({ dropOnCommand: 'Certificates Services Add' });

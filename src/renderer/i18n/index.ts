@@ -63,3 +63,12 @@ export function fmtParts(
   out.push(text.slice(last));
   return out.filter((p) => p !== '');
 }
+
+/** A count in words: the catalogue's `one` form for 1, its `other` form otherwise, with `{n}` filled in. */
+export function plural(
+  forms: { one: string; other: string },
+  n: number,
+  values: Record<string, string | number> = {},
+): string {
+  return fmt(n === 1 ? forms.one : forms.other, { ...values, n });
+}

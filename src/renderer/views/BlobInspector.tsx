@@ -1,23 +1,29 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { FIELD_LIMITS } from '../../contract/index.js';
 import type { BlobInfo } from '../../core/jwe/types.js';
 import { api } from '../api.js';
-import { type Lang, errorText, messages } from '../i18n/index.js';
+import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
+import { LimitedTextarea } from './common.js';
 
-/** Reads a pasted blob's header through main; the renderer never holds a secret here. */
+/**
+ * Reads a pasted blob's header through main; the renderer never holds a secret here. The pasted text
+ * stays in the text area (never React state, so a long paste is not copied on every render), capped at
+ * the contract's limit.
+ */
 export function BlobInspector({ lang }: { lang: Lang }) {
   const t = messages(lang).inspect;
-  const [text, setText] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
   const [info, setInfo] = useState<BlobInfo | null>(null);
-  const [error, setError] = useState<{ code: string; text: string } | null>(null);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
 
   async function run(): Promise<void> {
-    const r = await api().blob.inspect(text);
+    const r = await api().blob.inspect(input.current?.value ?? '');
     if (r.ok) {
       setInfo(r.value);
       setError(null);
     } else {
       setInfo(null);
-      setError({ code: r.code, text: errorText(lang, r.code, r.message) });
+      setError({ code: r.code, message: r.message });
     }
   }
 
@@ -26,11 +32,12 @@ export function BlobInspector({ lang }: { lang: Lang }) {
       <h2 id="inspect-heading">{t.heading}</h2>
       <p>{t.help}</p>
       <label htmlFor="blob-input">{t.label}</label>
-      <textarea
+      <LimitedTextarea
+        lang={lang}
+        max={FIELD_LIMITS.blob}
         id="blob-input"
+        ref={input}
         rows={5}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
         spellCheck={false}
       />
       <button type="button" onClick={() => void run()}>
@@ -38,7 +45,7 @@ export function BlobInspector({ lang }: { lang: Lang }) {
       </button>
       {error && (
         <p role="alert" data-code={error.code}>
-          {error.text}
+          {errorText(lang, error.code, error.message)}
         </p>
       )}
       {info && (
@@ -53,10 +60,10 @@ export function BlobInspector({ lang }: { lang: Lang }) {
           </dd>
           <dt>{t.salt}</dt>
           <dd data-field="salt" translate="no">
-            {info.kdf.salt} ({info.kdf.saltBytes} {t.saltBytes})
+            {info.kdf.salt} ({fmt(t.bytes, { n: info.kdf.saltBytes })})
           </dd>
           <dt>{t.ciphertext}</dt>
-          <dd data-field="ciphertext">{info.ciphertextBytes}</dd>
+          <dd data-field="ciphertext">{fmt(t.bytes, { n: info.ciphertextBytes })}</dd>
           <dt>{t.canonical}</dt>
           <dd data-field="canonical">{info.headerCanonical ? t.yes : t.no}</dd>
         </dl>

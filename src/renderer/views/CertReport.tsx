@@ -1,5 +1,5 @@
 import type { CredentialsCheck } from '../../contract/index.js';
-import { type Lang, errorText, fmt, messages, warningText } from '../i18n/index.js';
+import { type Lang, errorText, fmt, messages, plural, warningText } from '../i18n/index.js';
 
 /** The pki checks' report on the chosen files: what the device will see, and what it would refuse. */
 export function CertReport({ lang, check }: { lang: Lang; check: CredentialsCheck }) {
@@ -27,11 +27,12 @@ export function CertReport({ lang, check }: { lang: Lang; check: CredentialsChec
         <dd className="mono">{r.serial}</dd>
         <dt>{t.validity}</dt>
         <dd>
-          {fmt(t.validRange, {
-            from: r.notBefore.slice(0, 10),
-            to: r.notAfter.slice(0, 10),
-            days: r.daysLeft,
-          })}
+          {r.daysLeft < 0
+            ? fmt(t.validExpired, { from: r.notBefore.slice(0, 10), to: r.notAfter.slice(0, 10) })
+            : plural(t.validRange, r.daysLeft, {
+                from: r.notBefore.slice(0, 10),
+                to: r.notAfter.slice(0, 10),
+              })}
         </dd>
         <dt>{t.sha1}</dt>
         <dd className="mono" data-field="sha1">

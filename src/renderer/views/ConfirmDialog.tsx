@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { DeviceSessionInfo } from '../../contract/index.js';
+import { FIELD_LIMITS, type DeviceSessionInfo } from '../../contract/index.js';
+import { LimitedInput } from './common.js';
 import { type Lang, messages } from '../i18n/index.js';
 
 /**
@@ -88,7 +89,9 @@ export function ConfirmDialog({
         {typeToConfirm !== undefined && (
           <div className="field">
             <label htmlFor={`${testId}-typed`}>{typeLabel}</label>
-            <input
+            <LimitedInput
+              lang={lang}
+              max={FIELD_LIMITS.serial}
               id={`${testId}-typed`}
               value={typed}
               onChange={(e) => setTyped(e.target.value)}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { InventoryDevice, InventoryView, VerifyReport } from '../../contract/index.js';
 import { api } from '../api.js';
-import { type Lang, fmt, messages } from '../i18n/index.js';
+import { type Lang, fmt, messages, plural } from '../i18n/index.js';
 import { type Problem, ProblemText } from './common.js';
 
 type SortKey = 'serial' | 'product' | 'expires' | 'state' | 'last';
@@ -57,7 +57,7 @@ export function Inventory({
   async function exportCsv(): Promise<void> {
     const r = await api().inventory.export();
     if (!r.ok) setProblem({ code: r.code, message: r.message });
-    else if (r.value.name) setExported(fmt(t.exported, { n: r.value.rows, name: r.value.name }));
+    else if (r.value.name) setExported(plural(t.exported, r.value.rows, { name: r.value.name }));
   }
 
   useEffect(() => {
@@ -115,7 +115,7 @@ export function Inventory({
       {verify && (
         <div data-testid="journal-verify" data-ok={String(verify.ok)} role="status">
           {verify.ok ? (
-            <p className="ok">{fmt(t.verifyOk, { n: verify.records })}</p>
+            <p className="ok">{plural(t.verifyOk, verify.records)}</p>
           ) : (
             <p className="bad">{t.verifyBad}</p>
           )}
@@ -132,7 +132,7 @@ export function Inventory({
       )}
       {inv && (
         <>
-          <p>{fmt(t.records, { n: inv.records })}</p>
+          <p>{plural(t.records, inv.records)}</p>
           {inv.keychainError && <ProblemText lang={lang} problem={inv.keychainError} />}
           <div className="filters">
             <div className="field">

@@ -1,14 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
-import type {
-  DeviceSessionInfo,
-  EncChoice,
-  PendingSecret,
-  RotateSummary,
-  SecretJudgement,
+import {
+  FIELD_LIMITS,
+  type DeviceSessionInfo,
+  type EncChoice,
+  type PendingSecret,
+  type RotateSummary,
+  type SecretJudgement,
 } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages, warningText } from '../i18n/index.js';
-import { type Problem, ProblemText } from './common.js';
+import { LimitedInput, type Problem, ProblemText } from './common.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { DeviceFacts } from './DevicePanel.js';
 import { SecretHandover } from './SecretHandover.js';
@@ -53,6 +54,14 @@ export function Rotation({
       el.focus();
     }
   }, [working, result, problem]);
+
+  // A result belongs to the device it names: another device (or none) clears it.
+  const deviceSerial = device?.identity.serialNumber ?? null;
+  useEffect(() => {
+    setResult(null);
+    setProblem(null);
+    setJudged(null);
+  }, [deviceSerial]);
 
   /** Before anything is sent: both entries agree, and main judges the secret strong enough. */
   async function prepare(): Promise<void> {
@@ -107,7 +116,11 @@ export function Rotation({
     await onRefresh();
   }
 
-  const mine = pending.filter((p) => p.source === 'rotate');
+  // This device's waiting secret first, then any other device's.
+  const serial = device?.identity.serialNumber ?? null;
+  const mine = pending
+    .filter((p) => p.source === 'rotate')
+    .sort((a, b) => Number(b.serial === serial) - Number(a.serial === serial));
   return (
     <section aria-labelledby="rotate-heading" className="panel">
       <h2 id="rotate-heading">{t.heading}</h2>
@@ -146,11 +159,26 @@ export function Rotation({
               <div className="grid-2" hidden={mode !== 'given'}>
                 <div className="field">
                   <label htmlFor="rotate-new">{t.newValue}</label>
-                  <input id="rotate-new" type="password" ref={newSecret} autoComplete="new-password" />
+                  <LimitedInput
+                    lang={lang}
+                    max={FIELD_LIMITS.secret}
+                    edgeSpace
+                    id="rotate-new"
+                    type="password"
+                    ref={newSecret}
+                    autoComplete="new-password"
+                  />
                 </div>
                 <div className="field">
                   <label htmlFor="rotate-again">{t.newAgain}</label>
-                  <input id="rotate-again" type="password" ref={again} autoComplete="new-password" />
+                  <LimitedInput
+                    lang={lang}
+                    max={FIELD_LIMITS.secret}
+                    id="rotate-again"
+                    type="password"
+                    ref={again}
+                    autoComplete="new-password"
+                  />
                 </div>
               </div>
             </fieldset>
@@ -160,7 +188,14 @@ export function Rotation({
                   {t.noSecretHere}
                 </p>
                 <label htmlFor="rotate-current">{t.current}</label>
-                <input id="rotate-current" type="password" ref={currentSecret} autoComplete="off" />
+                <LimitedInput
+                  lang={lang}
+                  max={FIELD_LIMITS.secret}
+                  id="rotate-current"
+                  type="password"
+                  ref={currentSecret}
+                  autoComplete="off"
+                />
               </div>
             )}
             <details className="advanced">
@@ -225,7 +260,8 @@ export function Rotation({
           key={p.serial}
           lang={lang}
           pending={p}
-          report={null}
+          facts={null}
+          level={3}
           onAcknowledged={onPendingChanged}
         />
       ))}

@@ -1,5 +1,5 @@
 import type { AppStatus, DeviceSessionInfo, PendingSecret } from '../../contract/index.js';
-import { type Lang, fmt, messages } from '../i18n/index.js';
+import { type Lang, fmt, messages, plural } from '../i18n/index.js';
 import { Fmt } from './Fmt.js';
 
 /** One line at the foot of the window: connection, keychain, journal, and a secret waiting. */
@@ -29,12 +29,12 @@ export function StatusBar({
       </span>
       <span data-field="journal" data-state={journal ? (journal.ok ? 'ok' : 'bad') : 'idle'}>
         <span aria-hidden="true">{journal?.ok === false ? '✕ ' : '✓ '}</span>
-        {journal ? (journal.ok ? fmt(t.journalOk, { n: journal.records }) : t.journalBad) : t.checking}
+        {journal ? (journal.ok ? plural(t.journalOk, journal.records) : t.journalBad) : t.checking}
       </span>
       {pending.length > 0 && (
         <span data-field="secret" data-state="warn">
           <span aria-hidden="true">⚠ </span>
-          {fmt(t.secretsWaiting, { n: pending.length })}
+          {plural(t.secretsWaiting, pending.length)}
         </span>
       )}
     </footer>

@@ -1,9 +1,9 @@
 import { type Dispatch, useRef } from 'react';
-import type { FileRole } from '../../../contract/index.js';
+import { FIELD_LIMITS, type FileRole } from '../../../contract/index.js';
 import { api } from '../../api.js';
 import { type Lang, messages } from '../../i18n/index.js';
 import { CertReport } from '../CertReport.js';
-import { ProblemText } from '../common.js';
+import { LimitedInput, ProblemText } from '../common.js';
 import type { FlowAction, FlowState } from './flow.js';
 import { PageButtons } from './Wizard.js';
 import { Fmt } from '../Fmt.js';
@@ -70,7 +70,15 @@ export function CertificatePage({
       </div>
       <div className="field">
         <label htmlFor="passphrase">{t.passphrase}</label>
-        <input id="passphrase" type="password" ref={passphrase} autoComplete="off" key={flow.generation} />
+        <LimitedInput
+          lang={lang}
+          max={FIELD_LIMITS.passphrase}
+          id="passphrase"
+          type="password"
+          ref={passphrase}
+          autoComplete="off"
+          key={flow.generation}
+        />
       </div>
       <button type="button" className="primary" disabled={!chosen.certificate} onClick={() => void inspect()}>
         {t.check}

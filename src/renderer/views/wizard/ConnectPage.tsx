@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { DeviceSessionInfo, PortInfo } from '../../../contract/index.js';
 import { api } from '../../api.js';
 import { type Lang, messages } from '../../i18n/index.js';
-import { type Problem, ProblemText } from '../common.js';
+import { FIELD_LIMITS } from '../../../contract/index.js';
+import { LimitedInput, type Problem, ProblemText } from '../common.js';
 import { DeviceFacts } from '../DevicePanel.js';
 import { Fmt } from '../Fmt.js';
 import { PageButtons } from './Wizard.js';
@@ -15,6 +16,18 @@ export function targetOf(link: Link, text: string): string {
   if (link === 'serial') return /^serial:/i.test(t) ? t : `serial:${t}`;
   if (link === 'ssh') return /^ssh:\/\//i.test(t) ? t : `ssh://${t}`;
   return t === '' ? 'sim:' : /^sim:/i.test(t) ? t : `sim:${t}`;
+}
+
+/**
+ * Whether what a field holds can be a target of that kind: a `sim:` or SSH address left in the Port
+ * field (or a port in the SSH one) is not carried over when the person switches the link.
+ */
+export function fitsLink(link: Link, text: string): boolean {
+  const t = text.trim();
+  if (t === '') return true;
+  if (link === 'serial') return !/^(sim:|ssh:|[^/\\]*@)/i.test(t) && !t.startsWith('?');
+  if (link === 'ssh') return !/^(sim:|serial:|\/dev\/|COM\d)/i.test(t);
+  return /^(sim:|\?)/i.test(t);
 }
 
 /** A port as the dropdown names it: path, USB vendor:product, maker and serial number. */
@@ -130,7 +143,15 @@ export function ConnectPage({
           <legend>{t.linkLegend}</legend>
           {(['serial', 'ssh', 'sim'] as const).map((l) => (
             <label key={l} className="choice">
-              <input type="radio" name="link" checked={link === l} onChange={() => setLink(l)} />
+              <input
+                type="radio"
+                name="link"
+                checked={link === l}
+                onChange={() => {
+                  setLink(l);
+                  setText((x) => (fitsLink(l, x[l]) ? x : { ...x, [l]: l === 'sim' ? 'sim:' : '' }));
+                }}
+              />
               {t.links[l]}
             </label>
           ))}
@@ -160,7 +181,10 @@ export function ConnectPage({
         )}
         <div className="field">
           <label htmlFor="target">{fieldLabel}</label>
-          <input
+          <LimitedInput
+            lang={lang}
+            max={FIELD_LIMITS.target}
+            key={link}
             id="target"
             value={text[link]}
             onChange={(e) => setText((x) => ({ ...x, [link]: e.target.value }))}
@@ -173,7 +197,14 @@ export function ConnectPage({
         </div>
         <div className="field">
           <label htmlFor="login-password">{t.password}</label>
-          <input id="login-password" type="password" ref={password} autoComplete="off" />
+          <LimitedInput
+            lang={lang}
+            max={FIELD_LIMITS.password}
+            id="login-password"
+            type="password"
+            ref={password}
+            autoComplete="off"
+          />
         </div>
         <div className="buttons">
           <button

@@ -1,6 +1,12 @@
-import { type Dispatch, useState } from 'react';
-import { FACTORY_RESET_KEEP_ITEMS, type DeviceSessionInfo, type EncChoice } from '../../../contract/index.js';
+import { type Dispatch, useEffect, useState } from 'react';
+import {
+  FACTORY_RESET_KEEP_ITEMS,
+  FIELD_LIMITS,
+  type DeviceSessionInfo,
+  type EncChoice,
+} from '../../../contract/index.js';
 import { type Lang, messages } from '../../i18n/index.js';
+import { LimitedInput } from '../common.js';
 import type { FlowAction, FlowState } from './flow.js';
 import { PageButtons } from './Wizard.js';
 
@@ -30,6 +36,8 @@ export function OptionsPage({
   const choose = (patch: Partial<typeof c>): void => dispatch({ type: 'choose', patch });
   // Only whether the code looks right is state; the code itself stays in its input until it is sent.
   const [codeState, setCodeState] = useState<ReturnType<typeof activationCodeState>>('empty');
+  // Another device starts with an empty code field: its hint starts over too.
+  useEffect(() => setCodeState('empty'), [flow.generation]);
   const isSsh = device?.link === 'ssh';
 
   return (
@@ -70,7 +78,7 @@ export function OptionsPage({
                   }
                 />
                 <span>
-                  <strong translate="no">{item}</strong>: {t.keepItems[item]}
+                  <strong>{t.keepNames[item]}</strong>: {t.keepItems[item]}
                 </span>
               </label>
             ))}
@@ -101,7 +109,14 @@ export function OptionsPage({
         </label>
         <div className="field" hidden={c.secretMode !== 'given'}>
           <label htmlFor="given-secret">{t.secretValue}</label>
-          <input id="given-secret" type="password" autoComplete="new-password" />
+          <LimitedInput
+            lang={lang}
+            max={FIELD_LIMITS.secret}
+            edgeSpace
+            id="given-secret"
+            type="password"
+            autoComplete="new-password"
+          />
         </div>
       </fieldset>
       <div className="grid-2">
@@ -121,7 +136,9 @@ export function OptionsPage({
       </div>
       <div className="field">
         <label htmlFor="activation-code">{t.activationCode}</label>
-        <input
+        <LimitedInput
+          lang={lang}
+          max={FIELD_LIMITS.activationCode}
           id="activation-code"
           type="text"
           inputMode="numeric"

@@ -1,5 +1,6 @@
 import { type Dispatch, useEffect, useRef, useState } from 'react';
 import type { DeviceSessionInfo, PendingSecret, ProvisionRequest } from '../../../contract/index.js';
+import { type SheetFacts } from '../SecretHandover.js';
 import { api } from '../../api.js';
 import { type Lang, fmt, messages, warningText } from '../../i18n/index.js';
 import { ProblemText } from '../common.js';
@@ -9,6 +10,14 @@ import { type FlowAction, type FlowState, NOT_RESUMABLE, type Page } from './flo
 import { Outcome } from './Outcome.js';
 import { RunProgress, StepList } from './StepList.js';
 import { Fmt, SaidText } from '../Fmt.js';
+
+/** Failures that may mean the device is gone: the window asks main again which device is connected. */
+const LOST_DEVICE: readonly string[] = [
+  'ERR_APP_NOT_CONNECTED',
+  'ERR_DEVICE_DISCONNECTED',
+  'ERR_DEVICE_CLOSED',
+  'ERR_DEVICE_TIMEOUT',
+];
 
 export interface Blocker {
   text: string;
@@ -31,7 +40,10 @@ function inputValue(id: string): string {
 }
 function clearInput(id: string): void {
   const el = document.getElementById(id) as HTMLInputElement | null;
-  if (el) el.value = '';
+  if (!el) return;
+  el.value = '';
+  // What the field says of its text (the code's shape, a full field) follows it to empty.
+  el.dispatchEvent(new Event('input', { bubbles: true }));
 }
 
 export function RunPage({
@@ -44,6 +56,7 @@ export function RunPage({
   pending,
   onPendingChanged,
   onNextDevice,
+  onRefreshDevice,
   onMeetingCheck,
 }: {
   lang: Lang;
@@ -55,6 +68,8 @@ export function RunPage({
   pending: PendingSecret[];
   onPendingChanged: () => Promise<void>;
   onNextDevice: () => Promise<void>;
+  /** Asks main which device is connected (after a run: a cable may have come out). */
+  onRefreshDevice: () => Promise<void>;
   /** Opens the meeting check for the device just provisioned (it stays connected). */
   onMeetingCheck?: () => void;
 }) {
@@ -111,11 +126,22 @@ export function RunPage({
     }
     dispatch({ type: 'run-start', dryRun, at: Date.now() });
     ended.current = true;
-    settle(await api().provision.run(request));
+    await settle(await api().provision.run(request));
+  }
+
+  /**
+   * Shows how the run ended. A run that lost the device (a cable pulled) first asks main which device is
+   * connected, while the run still shows as running, so the header, the steps and Resume agree at once
+   * and no button starts anything while main answers.
+   */
+  async function settle(r: Awaited<ReturnType<ReturnType<typeof api>['provision']['run']>>): Promise<void> {
+    const codes = r.ok ? r.value.steps.map((x) => x.error?.code) : [r.code];
+    if (codes.some((code) => code !== undefined && LOST_DEVICE.includes(code))) await onRefreshDevice();
+    settleResult(r);
     await onPendingChanged();
   }
 
-  function settle(r: Awaited<ReturnType<ReturnType<typeof api>['provision']['run']>>): void {
+  function settleResult(r: Awaited<ReturnType<ReturnType<typeof api>['provision']['run']>>): void {
     if (r.ok) {
       finished.add(r.value.runId);
       dispatch({ type: 'run-end', summary: r.value, problem: null });
@@ -125,8 +151,7 @@ export function RunPage({
   async function resume(): Promise<void> {
     dispatch({ type: 'run-start', dryRun: false, at: Date.now() });
     ended.current = true;
-    settle(await api().provision.resume());
-    await onPendingChanged();
+    await settle(await api().provision.resume());
   }
 
   async function stop(): Promise<void> {
@@ -142,8 +167,90 @@ export function RunPage({
     !summary.dryRun &&
     !running &&
     !NOT_RESUMABLE.includes(summary.error?.code ?? '');
-  const mine = pending.filter((p) => p.source === 'provision');
   const id = device?.identity;
+  // Results belong to the device they name: the run's device, shown while no other device is connected.
+  const runSerial = flow.serial;
+  const ours = device === null || device.identity.serialNumber === runSerial;
+  const shownSummary = summary && ours ? summary : null;
+  // This device's waiting secret comes first, inside the outcome; other devices' are grouped below, named.
+  const mine = pending.filter((p) => p.source === 'provision');
+  const current = mine.find((p) => p.serial === runSerial && ours) ?? null;
+  const others = mine.filter((p) => p !== current);
+  const report = shownSummary?.report?.serialNumber === runSerial ? shownSummary.report : null;
+  const cert = c.check?.report;
+  const facts: SheetFacts | null = report
+    ? {
+        productId: report.productId,
+        serialNumber: report.serialNumber,
+        identity: report.identity,
+        fingerprint: report.fingerprint,
+        notAfter: report.notAfter,
+      }
+    : cert && current
+      ? {
+          productId: current.productId,
+          serialNumber: current.serial,
+          identity: cert.subject.cn,
+          fingerprint: cert.fingerprints.sha1,
+          notAfter: cert.notAfter,
+        }
+      : null;
+  // A run that verified the identity as registered has no use for "reported only once registered".
+  const verifiedRegistered = run.steps['verify-registered']?.status === 'done';
+  const warnings = run.warnings.filter(
+    (w) => !(verifiedRegistered && w.code === 'WARN_E2EE_STATUS_UNAVAILABLE'),
+  );
+  const handoverOf = (p: PendingSecret, level: 4 | 5) => (
+    <SecretHandover
+      key={p.serial}
+      lang={lang}
+      pending={p}
+      facts={p === current ? facts : null}
+      level={level}
+      onAcknowledged={onPendingChanged}
+    />
+  );
+  const startButton = (primary: boolean) => (
+    <button
+      type="button"
+      className={
+        primary ? (c.factoryReset ? 'danger big' : 'primary big') : c.factoryReset ? 'danger' : undefined
+      }
+      disabled={!canRun}
+      onClick={() => (c.factoryReset ? setConfirming(true) : void start(false))}
+    >
+      {c.factoryReset ? t.startWithReset : t.start}
+    </button>
+  );
+  const details = (
+    <>
+      {run.plan.length > 0 && <StepList lang={lang} run={run} focusOnEnd={false} />}
+      {warnings.length > 0 && (
+        <>
+          <h4>{t.warningsHeading}</h4>
+          <ul className="warnings" data-testid="run-warnings">
+            {warnings.map((w) => (
+              <li key={`${w.id}:${w.code}`} data-code={w.code}>
+                {warningText(lang, w.code, w.message)} <code>{w.code}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {run.notes.length > 0 && (
+        <>
+          <h4>{t.notesHeading}</h4>
+          <ul className="notes">
+            {run.notes.map((n, i) => (
+              <li key={i}>
+                <SaidText lang={lang} said={n.said} fallback={n.text} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
 
   return (
     <section className="panel" aria-labelledby="run-heading">
@@ -158,7 +265,7 @@ export function RunPage({
           />
         </p>
       )}
-      {blockers.length > 0 && (
+      {blockers.length > 0 && !canResume && (
         <ul className="blockers" aria-label={t.blockersLabel}>
           {blockers.map((b) => (
             <li key={b.text}>
@@ -170,38 +277,15 @@ export function RunPage({
         </ul>
       )}
       <div className="buttons big-action">
-        {succeeded ? (
-          <>
-            <button type="button" className="primary big" onClick={() => void onNextDevice()}>
-              {t.nextDevice}
-            </button>
-            {onMeetingCheck && (
-              <button type="button" data-testid="to-meeting-check" onClick={onMeetingCheck}>
-                {t.meetingCheck}
-              </button>
-            )}
-          </>
-        ) : (
-          <button
-            type="button"
-            className={c.factoryReset ? 'danger big' : 'primary big'}
-            disabled={!canRun}
-            onClick={() => (c.factoryReset ? setConfirming(true) : void start(false))}
-          >
-            {c.factoryReset ? t.startWithReset : t.start}
-          </button>
-        )}
+        {!shownSummary && !succeeded && startButton(true)}
+        {shownSummary && !succeeded && !canResume && startButton(true)}
+        {canResume && shownSummary && startButton(false)}
         <button type="button" disabled={!canRun} onClick={() => void start(true)}>
           {t.plan}
         </button>
         {running && (
           <button type="button" className="danger" onClick={() => void stop()}>
             {t.stop}
-          </button>
-        )}
-        {canResume && (
-          <button type="button" onClick={() => void resume()}>
-            {t.resume}
           </button>
         )}
       </div>
@@ -211,9 +295,11 @@ export function RunPage({
           testId="confirm-reset"
           heading={t.resetDialog.heading}
           device={device}
-          lost={t.resetDialog.lost}
+          lost={canResume ? `${t.resetDialog.afterPartial} ${t.resetDialog.lost}` : t.resetDialog.lost}
           kept={
-            c.keep.length ? fmt(t.resetDialog.kept, { items: c.keep.join(', ') }) : t.resetDialog.keptNone
+            c.keep.length
+              ? fmt(t.resetDialog.kept, { items: c.keep.map((k) => t.keepNames[k]).join(', ') })
+              : t.resetDialog.keptNone
           }
           typeToConfirm={device.identity.serialNumber}
           typeLabel={fmt(t.resetDialog.typeSerial, { serial: device.identity.serialNumber })}
@@ -225,7 +311,7 @@ export function RunPage({
           }}
         />
       )}
-      {running && run.plan.length > 0 && !run.dryRun && (
+      {running && !flow.planning && run.plan.length > 0 && (
         <RunProgress lang={lang} run={run} startedAt={flow.startedAt ?? Date.now()} />
       )}
       <div ref={results}>
@@ -234,40 +320,59 @@ export function RunPage({
             <ProblemText lang={lang} problem={flow.runProblem} />
           </div>
         )}
-        {summary && !summary.dryRun && <Outcome lang={lang} summary={summary} canResume={canResume} />}
-        {mine.map((p) => (
-          <SecretHandover
-            key={p.serial}
-            lang={lang}
-            pending={p}
-            report={summary?.report?.serialNumber === p.serial ? summary.report : null}
-            onAcknowledged={onPendingChanged}
-          />
-        ))}
-        {run.plan.length > 0 && <StepList lang={lang} run={run} focusOnEnd={!summary || summary.dryRun} />}
-        {run.warnings.length > 0 && (
-          <>
-            <h4>{t.warningsHeading}</h4>
-            <ul className="warnings" data-testid="run-warnings">
-              {run.warnings.map((w) => (
-                <li key={`${w.id}:${w.code}`} data-code={w.code}>
-                  {warningText(lang, w.code, w.message)} <code>{w.code}</code>
-                </li>
-              ))}
-            </ul>
-          </>
+        {running && !flow.planning && run.plan.length > 0 && (
+          <StepList lang={lang} run={run} focusOnEnd={false} />
         )}
-        {run.notes.length > 0 && (
-          <>
-            <h4>{t.notesHeading}</h4>
-            <ul className="notes">
-              {run.notes.map((n, i) => (
-                <li key={i}>
-                  <SaidText lang={lang} said={n.said} fallback={n.text} />
-                </li>
-              ))}
-            </ul>
-          </>
+        {shownSummary && !running && runSerial && (
+          <Outcome
+            lang={lang}
+            summary={shownSummary}
+            run={run}
+            serial={runSerial}
+            product={
+              report?.productId ?? current?.productId ?? (device && ours ? device.identity.productId : '')
+            }
+            connected={device !== null}
+            canResume={canResume}
+            action={
+              succeeded ? (
+                <>
+                  <button type="button" className="primary big" onClick={() => void onNextDevice()}>
+                    {t.nextDevice}
+                  </button>
+                  {onMeetingCheck && (
+                    <button type="button" data-testid="to-meeting-check" onClick={onMeetingCheck}>
+                      {t.meetingCheck}
+                    </button>
+                  )}
+                </>
+              ) : canResume ? (
+                <button type="button" className="primary big" onClick={() => void resume()}>
+                  {t.resume}
+                </button>
+              ) : null
+            }
+            handover={current ? handoverOf(current, 5) : null}
+            details={details}
+          />
+        )}
+        {current && !(shownSummary && !running) && handoverOf(current, 4)}
+        {flow.plan && flow.plan.plan.length > 0 && (
+          <section className="plan" data-testid="plan" aria-labelledby="plan-heading">
+            <StepList lang={lang} run={flow.plan} focusOnEnd={!shownSummary} headingId="plan-heading" />
+          </section>
+        )}
+        {others.length > 0 && (
+          <section
+            className="other-secrets"
+            data-testid="other-secrets"
+            aria-labelledby="other-secrets-heading"
+          >
+            <h4 id="other-secrets-heading">
+              <Fmt text={t.othersWaiting} values={{ serials: others.map((p) => p.serial).join(', ') }} />
+            </h4>
+            {others.map((p) => handoverOf(p, 5))}
+          </section>
         )}
       </div>
     </section>

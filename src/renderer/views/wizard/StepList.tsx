@@ -26,33 +26,44 @@ export function RunProgress({ lang, run, startedAt }: { lang: Lang; run: RunView
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  const included = run.plan.filter((p) => p.included);
-  const ended = included.filter((p) => ['done', 'skipped', 'failed'].includes(run.steps[p.id]?.status ?? ''));
-  const current = included.find((p) => run.steps[p.id]?.status === 'running');
+  // Numbered as the step list numbers them: every step of the plan, those left out included.
+  const ended = run.plan.filter((p) => ['done', 'skipped', 'failed'].includes(run.steps[p.id]?.status ?? ''));
+  const at = run.plan.findIndex((p) => run.steps[p.id]?.status === 'running');
+  const current = at >= 0 ? run.plan[at] : undefined;
   const title = current ? (m.steps[current.id] ?? current.title) : m.wizard.starting;
   return (
     <div className="run-progress" data-testid="run-progress">
       <div className="run-progress-text">
         <span data-field="current">
-          {fmt(m.wizard.progressNow, { n: ended.length + (current ? 1 : 0), total: included.length, title })}
+          {fmt(m.wizard.progressNow, { n: current ? at + 1 : ended.length, total: run.plan.length, title })}
         </span>
         <span data-field="elapsed">{fmt(m.wizard.elapsed, { time: elapsed(now - startedAt) })}</span>
       </div>
-      <progress max={included.length || 1} value={ended.length} aria-label={m.wizard.progressLabel} />
+      <progress max={run.plan.length || 1} value={ended.length} aria-label={m.wizard.progressLabel} />
     </div>
   );
 }
 
 /** The procedure's steps with their live status; a failed step says why and what to do next. */
-export function StepList({ lang, run, focusOnEnd }: { lang: Lang; run: RunView; focusOnEnd: boolean }) {
+export function StepList({
+  lang,
+  run,
+  focusOnEnd,
+  headingId,
+}: {
+  lang: Lang;
+  run: RunView;
+  focusOnEnd: boolean;
+  headingId?: string;
+}) {
   const m = messages(lang);
   const t = m.wizard;
   return (
     <>
-      <h4 tabIndex={-1} {...(focusOnEnd ? { 'data-focus-on-end': true } : {})}>
+      <h4 id={headingId} tabIndex={-1} {...(focusOnEnd ? { 'data-focus-on-end': true } : {})}>
         {run.dryRun ? t.planHeading : t.progressHeading}
       </h4>
-      <ol className="steps" data-testid="steps">
+      <ol className="steps" data-testid={run.dryRun ? 'plan-steps' : 'steps'}>
         {run.plan.map((p, i) => {
           const view = run.steps[p.id] ?? { status: 'pending' as const };
           const title = m.steps[p.id] ?? p.title;
@@ -71,6 +82,9 @@ export function StepList({ lang, run, focusOnEnd }: { lang: Lang; run: RunView; 
               </li>
             );
           }
+          // A step the person stopped did not fail: it says so.
+          const stopped = view.error?.code === 'ERR_WORKFLOW_CANCELLED';
+          const state = stopped ? m.status.stopped : m.status[view.status];
           const detail =
             view.detail !== undefined ? (
               <SaidText lang={lang} said={view.said} fallback={view.detail} />
@@ -86,15 +100,15 @@ export function StepList({ lang, run, focusOnEnd }: { lang: Lang; run: RunView; 
           return (
             <li key={p.id} data-step={p.id} data-status={view.status} className={`step ${view.status}`}>
               <span className="icon" aria-hidden="true">
-                {ICON[view.status]}
+                {stopped ? '■' : ICON[view.status]}
               </span>
               <span className="step-title">{title}</span>
-              <span className={`badge ${view.status}`}>{m.status[view.status]}</span>
+              <span className={`badge ${view.status}`}>{state}</span>
               {detail && <span className="step-detail">{detail}</span>}
               {reason && <span className="step-detail">{reason}</span>}
               {view.error && <StepError lang={lang} error={view.error} />}
               <span className="visually-hidden" data-announce>
-                {fmt(t.announce, { n: i + 1, title, state: m.status[view.status] })}
+                {fmt(t.announce, { n: i + 1, title, state })}
               </span>
             </li>
           );
@@ -110,9 +124,14 @@ function LiveAnnouncer({ lang, run }: { lang: Lang; run: RunView }) {
   const m = messages(lang);
   let text = '';
   run.plan.forEach((p, i) => {
-    const s = run.steps[p.id]?.status;
+    const step = run.steps[p.id];
+    const s = step?.status;
     if (s && s !== 'pending' && s !== 'not-run')
-      text = fmt(m.wizard.announce, { n: i + 1, title: m.steps[p.id] ?? p.title, state: m.status[s] });
+      text = fmt(m.wizard.announce, {
+        n: i + 1,
+        title: m.steps[p.id] ?? p.title,
+        state: step.error?.code === 'ERR_WORKFLOW_CANCELLED' ? m.status.stopped : m.status[s],
+      });
   });
   return (
     <p className="visually-hidden" aria-live="polite" data-testid="step-announcer">

@@ -13,6 +13,7 @@ export function Wizard({
   lang,
   device,
   onDevice,
+  onRefreshDevice,
   pending,
   onPendingChanged,
   onMeetingCheck,
@@ -20,6 +21,8 @@ export function Wizard({
   lang: Lang;
   device: DeviceSessionInfo | null;
   onDevice: (d: DeviceSessionInfo | null) => void;
+  /** Asks main which device is connected, and shows that. */
+  onRefreshDevice: () => Promise<void>;
   pending: PendingSecret[];
   onPendingChanged: () => Promise<void>;
   /** Opens the meeting check for a device (its serial and the identity it was given). */
@@ -56,12 +59,18 @@ export function Wizard({
 
   const goTo = (p: Page): void => dispatch({ type: 'page', page: p });
   const blockers = blockersOf(lang, device, flow);
+
   const pageState = (p: Page): 'done' | 'blocked' | 'open' => {
-    if (p === 'device') return device ? 'done' : 'blocked';
+    // Nothing needs attention before the person has done anything: a page not done yet is just open.
+    if (p === 'device') return device ? 'done' : 'open';
     if (p === 'certificate')
       return flow.choices.check?.ok ? 'done' : flow.choices.check || flow.certProblem ? 'blocked' : 'open';
     if (p === 'options') return flow.choices.check ? 'done' : 'open';
-    return flow.finishedOk ? 'done' : blockers.length ? 'blocked' : 'open';
+    return flow.finishedOk && device
+      ? 'done'
+      : flow.choices.check && !flow.choices.check.ok
+        ? 'blocked'
+        : 'open';
   };
 
   return (
@@ -110,6 +119,7 @@ export function Wizard({
           finished={finished.current}
           pending={pending}
           onPendingChanged={onPendingChanged}
+          onRefreshDevice={onRefreshDevice}
           onNextDevice={async () => {
             const r = await api().device.disconnect();
             if (r.ok) onDevice(null);

@@ -81,9 +81,17 @@ export interface FlowState {
   /** The device the choices were made for (serial), null before any. */
   serial: string | null;
   choices: Choices;
+  /** The last real run's steps (live, then as its summary settled them). */
   run: RunView;
+  /** The last real run's outcome. A plan never replaces it. */
   summary: ProvisionSummary | null;
+  /** The last plan (dry run), shown beside the result, never instead of it. */
+  plan: RunView | null;
   running: boolean;
+  /** The run under way is a plan: its events go to `plan`. */
+  planning: boolean;
+  /** What a real run replaced when it started: back if main refused the run before it began. */
+  previous: { summary: ProvisionSummary | null; run: RunView } | null;
   /** When the current run started (ms since the epoch). */
   startedAt: number | null;
   certProblem: Problem | null;
@@ -100,7 +108,10 @@ export const INITIAL_FLOW: FlowState = {
   choices: FRESH_CHOICES,
   run: EMPTY_RUN,
   summary: null,
+  plan: null,
   running: false,
+  planning: false,
+  previous: null,
   startedAt: null,
   certProblem: null,
   runProblem: null,
@@ -201,9 +212,28 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
     case 'page':
       return { ...state, page: action.page };
     case 'device':
-      if (action.serial === state.serial || action.serial === null) return state;
+      if (action.serial === null) {
+        // A disconnect: a success is over (its "Done" and "Next device" do not stay for a device no longer
+        // there); a stopped or failed run stays, for its Resume when the same device comes back.
+        // What the person was told (say, that no device is connected) stays until a device is back.
+        if (state.running || !(state.finishedOk || state.plan)) return state;
+        const keep = state.summary !== null && !state.summary.ok && !state.summary.dryRun;
+        return {
+          ...state,
+          finishedOk: false,
+          plan: null,
+          summary: keep ? state.summary : null,
+          run: keep ? state.run : EMPTY_RUN,
+        };
+      }
+      if (action.serial === state.serial) {
+        // The same device again: an alert about the connection is stale now.
+        return state.runProblem ? { ...state, runProblem: null } : state;
+      }
       // Another device answered: nothing chosen or shown for the previous one may carry over.
-      return state.serial === null ? { ...state, serial: action.serial } : cleared(state, action.serial);
+      return state.serial === null
+        ? { ...state, serial: action.serial, runProblem: null }
+        : cleared(state, action.serial);
     case 'next-device':
       return { ...cleared(state, null), page: 'device' };
     case 'choose': {
@@ -223,25 +253,41 @@ export function flowReducer(state: FlowState, action: FlowAction): FlowState {
     case 'cert-problem':
       return { ...state, certProblem: action.problem };
     case 'run-start':
-      return {
-        ...state,
-        running: true,
-        startedAt: action.at,
-        summary: null,
-        runProblem: null,
-        run: EMPTY_RUN,
-      };
+      // A plan goes beside the result; a real run replaces it (kept aside until main accepts the run).
+      return action.dryRun
+        ? { ...state, running: true, planning: true, startedAt: action.at, runProblem: null, plan: EMPTY_RUN }
+        : {
+            ...state,
+            running: true,
+            planning: false,
+            startedAt: action.at,
+            summary: null,
+            runProblem: null,
+            run: EMPTY_RUN,
+            plan: null,
+            previous: { summary: state.summary, run: state.run },
+          };
     case 'event':
-      return { ...state, run: applyEvent(state.run, action.message, action.at) };
-    case 'run-end':
-      return {
-        ...state,
-        running: false,
-        ...(action.summary ? { summary: action.summary, run: fromSummary(action.summary) } : {}),
-        runProblem: action.problem,
-        finishedOk:
-          state.finishedOk || (action.summary !== null && action.summary.ok && !action.summary.dryRun),
-      };
+      return state.planning
+        ? { ...state, plan: applyEvent(state.plan ?? EMPTY_RUN, action.message, action.at) }
+        : { ...state, run: applyEvent(state.run, action.message, action.at) };
+    case 'run-end': {
+      const ended = { ...state, running: false, planning: false, previous: null, runProblem: action.problem };
+      if (state.planning) {
+        return { ...ended, plan: action.summary ? fromSummary(action.summary) : null };
+      }
+      if (action.summary) {
+        return {
+          ...ended,
+          summary: action.summary,
+          run: fromSummary(action.summary),
+          finishedOk: action.summary.ok,
+        };
+      }
+      // Refused before it began (no device, busy, a weak secret): the earlier result and its Resume stay.
+      const before = state.run.plan.length === 0 ? state.previous : null;
+      return before ? { ...ended, summary: before.summary, run: before.run } : ended;
+    }
   }
 }
 
