@@ -228,8 +228,9 @@ async function servicesAdd(inv: Invocation): Promise<CommandOutcome> {
   let pem = inv.body ?? '';
   if (encrypted) {
     if (d.secret === undefined) return fail(NO_SECRET);
-    // A JWE has no whitespace; a body wrapped over several lines is joined (inferred, see docs/simulator.md).
-    const blob = pem.replace(/\s+/g, '');
+    // The body reaches the command with its line breaks (Cisco's "Multiline commands" notes): a JWE
+    // wrapped over lines does not open. The `joined` variant removes whitespace first (not public).
+    const blob = d.variant.bodyLineBreaks === 'joined' ? pem.replace(/\s+/g, '') : pem.trim();
     let payload: Uint8Array;
     try {
       payload = (await openBlob(d, blob, d.secret, 'add')).payload;

@@ -46,6 +46,8 @@ export interface SessionHost {
   readonly bannerVariant: 'current' | 'legacy';
   /** The input line limit (the `lineLimit` option), undefined for none. */
   readonly lineLimit: number | undefined;
+  /** What an overlong line does: `cut` (bytes past the limit are dropped) or `drop` (the session ends). */
+  readonly overlongLine: 'cut' | 'drop';
   /** A serial line's speed in bytes per second (baud / 10, 8N1), undefined for an unpaced line. */
   readonly lineBytesPerSecond: number | undefined;
   /** How long the device takes over each command line before it answers (0: at once). */
@@ -54,6 +56,9 @@ export interface SessionHost {
   aftermath(then: Aftermath): void;
   sessionClosed(session: Session): void;
 }
+
+/** Every xCommand refusal of the `uniform` refusals variant. */
+const UNIFORM_REFUSAL = 'Invalid input.';
 
 type LoginState = 'down' | 'getty' | 'password' | 'shell' | 'closed';
 
@@ -302,7 +307,10 @@ export class Session {
       }
     }
     this.bytesIn += bytes.length;
-    for (const b of bytes) this.feed(b);
+    for (const b of bytes) {
+      if (this.closed) return;
+      this.feed(b);
+    }
     this.flushEcho();
     if (drop) {
       this.host.clearFault('dropAfterBytesIn');
@@ -352,7 +360,11 @@ export class Session {
     // A canonical-mode tty keeps the first `lineLimit` bytes of a line and drops the rest; the line end
     // still ends the line (the `truncateLineAt` fault does the same for one test).
     const max = this.host.faults().truncateLineAt ?? this.host.lineLimit;
-    if (max !== undefined && this.line.length >= max) return;
+    if (max !== undefined && this.line.length >= max) {
+      // The `drop` variant ends the session on an overlong line instead (jsxapi issue #65).
+      if (this.host.overlongLine === 'drop') this.drop('overlongLine');
+      return;
+    }
     this.line.push(b);
     this.echoByte(b);
   }
@@ -644,11 +656,15 @@ export class Session {
       ...tagged,
       path: canonicalPath,
       status: outcome.status,
-      ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+      ...(outcome.reason !== undefined
+        ? { reason: d.variant.refusals === 'uniform' ? UNIFORM_REFUSAL : outcome.reason }
+        : {}),
       ...(outcome.code !== undefined ? { code: outcome.code } : {}),
     });
     const leaves =
-      outcome.status === 'Error' ? errorLeaves(outcome.reason ?? 'Error') : (outcome.leaves ?? []);
+      outcome.status === 'Error'
+        ? errorLeaves(d.variant.refusals === 'uniform' ? UNIFORM_REFUSAL : (outcome.reason ?? 'Error'))
+        : (outcome.leaves ?? []);
     const answer = commandAnswer(name, outcome.status, leaves, ctx);
     return outcome.then ? { answer, then: outcome.then } : { answer };
   }

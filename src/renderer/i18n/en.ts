@@ -466,7 +466,9 @@ export const en = {
       'The certificates in the file do not form one chain; the device gets only the ones on the chain.',
     WARN_CHAIN_CERT_EXPIRED: 'A CA certificate in the file has expired.',
     WARN_LINE_LIMIT:
-      'This console carries short lines: the certificate goes wrapped over several lines if the device joins them (checked first). If it does not, the run stops before adding anything; then use SSH.',
+      'This console carries short lines. As chosen, the certificate goes wrapped over several lines if harmless probes show that the device joins them; they run once the secret is in place. If they show otherwise or cannot tell, the run stops before adding anything, with the secret kept; then use SSH.',
+    WARN_RENEW_NEW_NAME:
+      'The new certificate names another device than the active identity: others in meetings will see the new name.',
     WARN_HARDEN:
       'SecurityAction Harden turns off every local user, including the one this tool logs in as: registration comes last, and afterwards the console is closed to the tool.',
     WARN_HARDEN_NO_CONSOLE:
@@ -596,6 +598,12 @@ export const en = {
     ERR_WORKFLOW_CERT_IN_USE:
       'This certificate or key is already on another device. Every device needs its own: ask the CA for a new one.',
     ERR_WORKFLOW_CONFIRMATION_REQUIRED: 'A factory reset erases the device: confirm it explicitly.',
+    ERR_WORKFLOW_ADD_LINE_TOO_LONG:
+      'The certificate is longer than this console carries on one line. Nothing on the device was changed. Connect over SSH (a direct cable keeps the device off the network; only the first secret needs the serial console), use a chain that fits (an ECDSA intermediate), or choose “Wrap long lines” to have the device probed first.',
+    ERR_WORKFLOW_WRAP_NOT_JOINED:
+      'Harmless probes did not show that the device joins a certificate wrapped over several lines (the details say what they learnt). Nothing was added or activated, and the secret is kept. Connect over SSH and resume, or use a chain that fits.',
+    ERR_WORKFLOW_RENEW_NEW_NAME:
+      'The new certificate names another device than the active identity. Nothing was changed. Check that it is the certificate for this device.',
     ERR_WORKFLOW_PLAIN_SECRET_OVER_NETWORK:
       'The first secret travels in clear, so it is populated at the serial console only. Connect over serial, or allow it explicitly.',
     ERR_WORKFLOW_SECRET_UNKNOWN:
