@@ -99,6 +99,11 @@ export interface ProvisionRequest {
   activationCode: string | null;
   /** Allow the plain first populate over SSH (the secret then travels in clear). */
   allowPlainOverNetwork: boolean;
+  /**
+   * Send a certificate longer than the console's line wrapped over several lines, once harmless probes
+   * show that the device joins them. Absent or false: such a certificate is refused before any change.
+   */
+  wrapLongLines?: boolean;
 }
 
 /** What a factory reset can keep (the published schema's `Keep` value space). */
@@ -459,6 +464,7 @@ export const CHANNELS = {
         'activationCode',
         'allowPlainOverNetwork',
         'registerFirst',
+        'wrapLongLines',
       ],
       c,
     );
@@ -484,8 +490,10 @@ export const CHANNELS = {
     }
     const activationCode = optionalString(o, 'activationCode', c, 128);
     const registerFirst = o.registerFirst === undefined ? false : boolean(o, 'registerFirst', c);
+    const wrapLongLines = o.wrapLongLines === undefined ? false : boolean(o, 'wrapLongLines', c);
     return {
       registerFirst,
+      wrapLongLines,
       dryRun: boolean(o, 'dryRun', c),
       secret: secretChoice(o.secret, c, 'secret'),
       enc: oneOf(o, 'enc', ENCS, c),

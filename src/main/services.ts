@@ -452,6 +452,7 @@ export function createServices(options: ServiceOptions): Services {
               }
             : {}),
           ...(request.registerFirst ? { order: 'register-first' as const } : {}),
+          ...(request.wrapLongLines ? { wrapLongLines: true } : {}),
           targetLabel: describeTarget(s.target),
           ...(backupFile ? { backupFile } : {}),
           ...(backupFile && request.restoreName

@@ -433,11 +433,12 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * The simulated cloud's verdict on an activation code: a 16-digit code (dashes and spaces ignored) not on
- * the `rejectActivationCodes` list, unless the `registrationFails` variant is on.
+ * The simulated cloud's verdict on an activation code: 16 digits exactly (Cisco: "Be sure to remove any -
+ * dashes in the code", so a code with dashes or spaces fails) not on the `rejectActivationCodes` list,
+ * unless the `registrationFails` variant is on.
  */
 export function registrationVerdict(d: Device, activationCode: string): WebexStatus {
-  const code = activationCode.replace(/[\s-]/g, '');
+  const code = activationCode;
   if (d.variant.registrationFails) return 'Error';
   if (d.variant.rejectActivationCodes.some((c) => c.replace(/[\s-]/g, '') === code)) return 'Error';
   return /^\d{16}$/.test(code) ? 'Registered' : 'Error';

@@ -515,7 +515,7 @@ describe('Webex registration (schema)', () => {
     expect(
       await xcommand(
         c,
-        'xCommand Webex Registration Start ActivationCode: "1234-5678-9012-3456" SecurityAction: NoAction',
+        'xCommand Webex Registration Start ActivationCode: "1234567890123456" SecurityAction: NoAction',
       ),
     ).toBe('OK\r\n*r RegistrationStartResult (status=OK):\r\n** end\r\n');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
@@ -544,6 +544,19 @@ describe('Webex registration (schema)', () => {
         'xCommand Webex Registration Start ActivationCode: "1234567890123456" SecurityAction: NoAction AccountLinkMode: Synchronous',
       ),
     ).toBe('ERROR\r\n*r RegistrationStartResult (status=ParameterError):\r\n** end\r\n');
+  });
+
+  it('a code sent with its dashes fails ("Be sure to remove any - dashes in the code")', async () => {
+    const { s, c } = await device({});
+    expect(
+      await xcommand(
+        c,
+        'xCommand Webex Registration Start ActivationCode: "1234-5678-9012-3456" SecurityAction: NoAction',
+      ),
+    ).toBe(
+      'ERROR\r\n*r RegistrationStartResult (status=Error):\r\n*r RegistrationStartResult Reason: "Registration failed."\r\n** end\r\n',
+    );
+    expect(s.state.webexStatus).toBe('Error');
   });
 
   it('answers failed for a code the cloud refuses, or with the registrationFails variant', async () => {

@@ -209,7 +209,7 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
     expect(
       await xcommand(
         c,
-        'xCommand Webex Registration Start SecurityAction: NoAction ActivationCode: "1234-5678-9012-3456"',
+        'xCommand Webex Registration Start SecurityAction: NoAction ActivationCode: "1234567890123456"',
       ),
     ).toBe('OK\r\n*r RegistrationStartResult (status=OK):\r\n** end\r\n');
     // Synchronous: the answer came once the registration had succeeded.

@@ -924,11 +924,15 @@ async function settlePlainPopulates(
  */
 export async function provision(
   deps: ProvisionDeps,
-  options: ProvisionOptions,
+  given: ProvisionOptions,
   run: RunOptions = {},
 ): Promise<ProvisionResult> {
   // Before anything, on a dry run too: a bad code would otherwise fail at the last step, the device changed.
-  if (options.activationCode !== undefined) checkActivationCode(options.activationCode);
+  // The device gets the 16 digits alone (the dashes or spaces a person typed are removed).
+  const options: ProvisionOptions =
+    given.activationCode !== undefined
+      ? { ...given, activationCode: checkActivationCode(given.activationCode) }
+      : given;
   const check = checkCredentials(options.credentials, { now: options.now });
   const ctx: Ctx = {
     deps,

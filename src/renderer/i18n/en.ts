@@ -201,6 +201,8 @@ export const en = {
       'Always erased, whatever is kept: the local users and their passwords, the system name, the Webex registration and the client secret.',
     registerFirst:
       'Register first (for a device that takes a client secret only once registered): needs the activation code; registers with SecurityAction NoAction.',
+    wrapLongLines:
+      'Wrap long lines (not proven on real devices): when the certificate is longer than the console carries on one line, send it over several lines, only after harmless probes show that the device joins them. Otherwise the run stops before adding anything, with the secret kept. Without this choice such a certificate is refused before any change.',
     restoreName: 'Restore the device’s name from the backup afterwards',
     activationCode: 'Webex activation code (optional)',
     allowPlain: 'Allow the first secret to travel in clear over the network (SSH)',
