@@ -119,6 +119,14 @@ export const FACTORY_RESET_KEEP_ITEMS = [
 ] as const;
 export type FactoryResetKeepItem = (typeof FACTORY_RESET_KEEP_ITEMS)[number];
 
+/**
+ * What a device capture asks: with `probeAddRefusals`, three certificate Adds that cannot change the device
+ * (junk on one line, the same wrapped, a blob under a secret no device holds) show its refusal wording.
+ */
+export interface CaptureRequest {
+  probeAddRefusals?: boolean;
+}
+
 /** A device capture written by main (`device.capture`): where, and what it found. */
 export interface CaptureSummary {
   /** The file, in the app's data folder (main chose it; the renderer only shows it). */
@@ -504,7 +512,12 @@ export const CHANNELS = {
       allowPlainOverNetwork: boolean(o, 'allowPlainOverNetwork', c),
     };
   }),
-  'device.capture': channel<Record<string, never>, CaptureSummary>(empty('device.capture')),
+  'device.capture': channel<CaptureRequest, CaptureSummary>((raw) => {
+    const c = 'device.capture';
+    const o = object(raw, c);
+    only(o, ['probeAddRefusals'], c);
+    return { probeAddRefusals: o.probeAddRefusals === undefined ? false : boolean(o, 'probeAddRefusals', c) };
+  }),
   'provision.stop': channel<Record<string, never>, { stopping: boolean }>(empty('provision.stop')),
   'provision.resume': channel<Record<string, never>, ProvisionSummary>(empty('provision.resume')),
   'secret.rotate': channel<RotateRequestInput, RotateSummary>((raw) => {

@@ -25,6 +25,7 @@ import {
   statusErrorAnswer,
 } from './format.js';
 import { type ParsedLine, lower, parseLine } from './parse.js';
+import { schemaNode } from './document.js';
 
 /** The transport under a session: where output goes, and how the device hangs up. */
 export interface SessionLink {
@@ -577,8 +578,11 @@ export class Session {
       case 'bye':
         this.bye();
         return;
+      case 'xdocument':
+        answer = this.xdocument(parsed);
+        break;
       default:
-        // Recognized, not simulated: xEvent, xDocument, xGetxml, xTransaction, log, systemtools.
+        // Recognized, not simulated: xEvent, xGetxml, xTransaction, log, systemtools.
         answer = 'OK\n';
     }
     if (matchesFault(this.host.faults().dropAfterCommand, raw)) {
@@ -667,6 +671,29 @@ export class Session {
         : (outcome.leaves ?? []);
     const answer = commandAnswer(name, outcome.status, leaves, ctx);
     return outcome.then ? { answer, then: outcome.then } : { answer };
+  }
+
+  /**
+   * `xDocument Path: "…" Schema: True [Format: JSON]`: the published schema's node at that path, read-only
+   * (src/simulator/document.ts). Without `Schema: True`, or for a path the schema lacks, an error (guesses).
+   */
+  private xdocument(parsed: ParsedLine): string {
+    const param = (name: string): string | undefined =>
+      parsed.params.find((p) => p.key.toLowerCase() === name.toLowerCase())?.value;
+    const path = param('Path') ?? '';
+    const node = /^true$/i.test(param('Schema') ?? '') ? schemaNode(path) : undefined;
+    this.host.events.emit({
+      type: 'command',
+      session: this.id,
+      verb: 'xDocument',
+      path: loggable(path.split('/').filter((w) => w !== '')).join(' '),
+      params: loggable(parsed.params.map((p) => p.key)),
+      status: node ? 'OK' : 'Error',
+      ...(node ? {} : { reason: 'No match on Path argument' }),
+      ...(parsed.resultId !== undefined ? { resultId: parsed.resultId } : {}),
+    });
+    if (!node) return '*r Result (status=Error):\n*r Result Reason: "No match on Path argument"\n** end\n\nERROR\n';
+    return `${JSON.stringify(node, null, 2)}\n\nOK\n`;
   }
 
   private xstatus(parsed: ParsedLine, ctx: AnswerContext): Answer {

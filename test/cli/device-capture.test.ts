@@ -70,7 +70,7 @@ describe('e2ee-prov device capture', () => {
     expect(r.stderr).not.toMatch(/^ERR_/m);
     expect(r.status).toBe(0);
     expect(r.stdout.toString()).toContain(
-      `Wrote ${CAPTURE_PROBES.length} of ${CAPTURE_PROBES.length} probes`,
+      `Wrote ${CAPTURE_PROBES.length} probes (${CAPTURE_PROBES.length} read-only) and the line-limit probe`,
     );
     expect(statSync(out).mode & 0o777).toBe(0o600);
 
@@ -94,7 +94,54 @@ describe('e2ee-prov device capture', () => {
     expect(capture.redactions.serial).toBeGreaterThan(0);
     expect(capture.redactions.systemName).toBeGreaterThan(0);
 
+    // The names in certificate subjects are placeholders; structure, fingerprints and dates stay.
+    expect(text).not.toContain('capture.example.com');
+    const subjects = probe('certificates-text').lines.filter((l) => / (Subject|Issuer)Name: /.test(l));
+    expect(subjects.some((l) => l.includes('/CN=HOST-1"'))).toBe(true);
+    expect(subjects.every((l) => !/O=Capture/.test(l))).toBe(true);
+    expect(probe('certificates-text').lines.some((l) => /notAfter: "\w{3} \d{2} [\d:]{8} \d{4} GMT"/.test(l))).toBe(true);
+    expect(capture.redactions.hostName).toBeGreaterThan(0);
+    // The device's own schema for the paths the open questions turn on.
+    const schema = (id: string) => JSON.parse(probe(id).lines.slice(0, -2).join('\n')) as Record<string, unknown>;
+    expect(schema('schema-populate')).toMatchObject({ command: 'True', multiline: 'False' });
+    expect(schema('schema-services-add')).toMatchObject({ command: 'True', multiline: 'True' });
+    expect(Object.keys(schema('schema-conference-call'))).toEqual(['SessionType']);
+    expect(Object.keys(schema('schema-participant-added'))).toContain('Device');
+    expect(capture.addRefusals).toBe(false);
+    expect(capture.probes.some((p) => p.id.startsWith('add-refusal'))).toBe(false);
+
     // The device's flash (the simulator's state file) is byte for byte what it was.
+    expect(readFileSync(state, 'utf8')).toBe(before);
+
+    // --probe-add-refusals: three Adds that cannot change the device; their wording is recorded.
+    const out2 = join(dir, 'capture-refusals.json');
+    const refusals = await runCli(
+      [
+        'device',
+        'capture',
+        '--target',
+        `sim:?state=${state}`,
+        '--out',
+        out2,
+        '--password-file',
+        pw,
+        '--probe-add-refusals',
+        '--accept-new-host-key',
+      ],
+      '',
+      { E2EE_PROV_HOME: join(dir, 'home') },
+    );
+    expect(refusals.stderr).not.toMatch(/^ERR_/m);
+    expect(refusals.status).toBe(0);
+    const withAdds = JSON.parse(readFileSync(out2, 'utf8')) as DeviceCapture;
+    expect(withAdds.addRefusals).toBe(true);
+    const added = (id: string) => withAdds.probes.find((p) => p.id === id)!;
+    expect(added('add-refusal-junk').lines).toContain('*r ServicesAddResult Reason: "Invalid JWE blob."');
+    expect(added('add-refusal-junk-wrapped').lines).toContain('*r ServicesAddResult Reason: "Invalid JWE blob."');
+    expect(added('add-refusal-junk-wrapped').body).toHaveLength(2);
+    expect(added('add-refusal-wrong-secret').lines).toContain(
+      '*r ServicesAddResult Reason: "Decryption failed: wrong secret or corrupt data."',
+    );
     expect(readFileSync(state, 'utf8')).toBe(before);
 
     // A second capture never overwrites the first.
@@ -106,6 +153,29 @@ describe('e2ee-prov device capture', () => {
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/^ERR_OUTPUT_WRITE .*exists already/);
     expect(readFileSync(out, 'utf8')).toBe(text);
+  });
+
+  it('keeps the release (RoomOS 11.23.1.8 3963b07b5c5) and escapes U+009B, DEL and U+202E from device strings', async () => {
+    const sim = await createSimulator({
+      software: 'RoomOS 11.23.1.8 3963b07b5c5',
+      registered: true,
+      orgDomain: 'org\u009b\u007f\u202e.example',
+    });
+    const device = await connect('sim:', { simulator: sim });
+    const { captureDevice } = await import('../../src/main/device/index.js');
+    const capture = await captureDevice(device, { toolVersion: 'test' });
+    await device.close();
+    await sim.close();
+    const text = capture.probes.flatMap((p) => p.lines).join('\n');
+    expect(capture.banner.release).toBe('RoomOS 11.23.1.8 3963b07b5c5');
+    expect(capture.probes.find((p) => p.id === 'product')!.lines).toContain(
+      '*s SystemUnit Software DisplayName: "RoomOS 11.23.1.8 3963b07b5c5"',
+    );
+    expect(text).toContain('ce11.23.1.8.3963b07b5c5');
+    expect(text).not.toContain('192.0.2.1');
+    expect(capture.redactions.ipv4).toBeUndefined();
+    expect(text).toContain('org\\u009b\\u007f\\u202e.example');
+    expect(text).not.toMatch(/[\u007f\u009b\u202e]/);
   });
 
   it('measures a console that cuts lines at 4,095 bytes', async () => {

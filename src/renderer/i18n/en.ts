@@ -424,6 +424,8 @@ export const en = {
     lineWhole: 'Console lines of {n} bytes arrived whole.',
     lineCut: 'The console carries lines of {whole} bytes; {cut} bytes are cut.',
     captureFailed: 'These probes got no answer: {ids}.',
+    probeAddRefusals:
+      'Also ask how the device refuses a certificate Add (three attempts that cannot change it: junk on one line, the same wrapped, a blob under a secret it does not hold)',
   },
   inspect: {
     heading: 'Inspect a blob',

@@ -423,6 +423,8 @@ export const ko: typeof en = {
     lineWhole: '{n}바이트 길이의 콘솔 줄이 온전히 전달되었습니다.',
     lineCut: '콘솔은 한 줄에 {whole}바이트까지 전달하며, {cut}바이트 줄은 잘립니다.',
     captureFailed: '다음 검사에는 응답이 없었습니다: {ids}.',
+    probeAddRefusals:
+      '장치가 인증서 추가를 거부하는 방식도 확인합니다(장치를 바꿀 수 없는 세 번의 시도: 한 줄의 무의미한 내용, 같은 내용을 여러 줄로 나눈 것, 장치에 없는 비밀로 만든 블롭)',
   },
   inspect: {
     heading: 'JWE 데이터 검사',
