@@ -97,8 +97,11 @@ describe('e2ee-prov device capture', () => {
     // The names in certificate subjects are placeholders; structure, fingerprints and dates stay.
     expect(text).not.toContain('capture.example.com');
     const subjects = probe('certificates-text').lines.filter((l) => / (Subject|Issuer)Name: /.test(l));
-    expect(subjects.some((l) => l.includes('/CN=HOST-1"'))).toBe(true);
-    expect(subjects.every((l) => !/O=Capture/.test(l))).toBe(true);
+    expect(subjects.filter((l) => / SubjectName: "\/CN=HOST-\d+"$/.test(l))).toHaveLength(1);
+    expect(subjects.filter((l) => / IssuerName: "\/CN=NAME-\d+\/O=ORG-1"$/.test(l))).toHaveLength(2);
+    expect(subjects).toContain(`*r ServicesShowResult Details 1 SubjectName: "/CN=TemporaryDefaultCertificate"`);
+    expect(text).not.toContain('Capture Trust');
+    expect(probe('certificates-text').lines).toContain(`*r ServicesShowResult Details 2 Fingerprint: "${fp}"`);
     expect(probe('certificates-text').lines.some((l) => /notAfter: "\w{3} \d{2} [\d:]{8} \d{4} GMT"/.test(l))).toBe(true);
     expect(capture.redactions.hostName).toBeGreaterThan(0);
     // The device's own schema for the paths the open questions turn on.

@@ -230,16 +230,18 @@ class NamePlaceholders {
       p = `${kind}-${++this.counts[kind]}`;
       this.names.set(key, p);
     }
-    this.tally[kind === 'ORG' ? 'organisation' : 'hostName'] = (this.tally[kind === 'ORG' ? 'organisation' : 'hostName'] ?? 0) + 1;
+    const tally = kind === 'ORG' ? 'organisation' : kind === 'HOST' ? 'hostName' : 'name';
+    this.tally[tally] = (this.tally[tally] ?? 0) + 1;
     return p;
   }
 
   /** A distinguished name with its O, OU, CN, DC, L, ST, street and e-mail values replaced; C and the structure kept. */
   dn(value: string): string {
-    return value.replace(/\b(O|OU|CN|DC|L|ST|street|emailAddress)=([^/,]+)/g, (_m, attr: string, v: string) => {
+    return value.replace(/\b(O|OU|CN|DC|L|ST|street|emailAddress)=([^/,"]+)/g, (_m, attr: string, v: string) => {
       const a = attr.toUpperCase();
       if (a === 'CN' && !/[.\s@]/.test(v)) return `${attr}=${v}`; // `R3`, `TemporaryDefaultCertificate`: no one's name
-      return `${attr}=${this.of(a === 'O' || a === 'OU' ? 'ORG' : a === 'CN' || a === 'DC' ? 'HOST' : 'NAME', v.trim())}`;
+      const kind = a === 'O' || a === 'OU' ? 'ORG' : (a === 'CN' || a === 'DC') && HOST_NAME.test(v.trim()) ? 'HOST' : 'NAME';
+      return `${attr}=${this.of(kind, v.trim())}`;
     });
   }
 }
