@@ -136,7 +136,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     });
     expect(r.steps[0]!.detail).toBe(`replacing ${A.fingerprint} with ${B.fingerprint}`);
     expect(r.steps[3]!.detail).toBe(`certificate ${B.fingerprint} is used for WebexIdentity`);
-    expect(r.warnings.map((w) => w.code)).toEqual(['WARN_E2EE_STATUS_UNAVAILABLE']);
+    expect(r.warnings.map((w) => w.code)).toEqual(['WARN_RENEW_NEW_NAME', 'WARN_E2EE_STATUS_UNAVAILABLE']);
     expect(serviceCerts(sim)).toEqual([[B.fingerprint, ['WebexIdentity']]]);
     // The old leaf is gone; the chain entry it came with stays, now showing B's use (B chains it too).
     expectChainEntries(sim, 'Webex identity');
@@ -231,7 +231,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
 
     // Judged at a time it was valid, it goes to the device, which refuses to activate it.
     const then = new Date(Date.now() - 10 * 86_400_000);
-    const r2 = await renew(deps(device), { credentials: expired.credentials, now: then });
+    const r2 = await renew(deps(device), { credentials: expired.credentials, now: then, allowNewName: true });
     expect(r2.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
     expect(r2.error?.details?.reason).toBe('Certificate has expired.');
     expect(r2.steps.find((s) => s.status === 'failed')!.id).toBe('activate');
