@@ -18,7 +18,7 @@ import { deviceStatus } from '../../../src/main/workflows/status.js';
 import { type ProvisionOptions, provision } from '../../../src/main/workflows/provision.js';
 import type { SimulatorOptions } from '../../../src/simulator/index.js';
 import { systemHas } from '../../helpers/system.js';
-import { Rig, recorder, stepStatuses } from './rig.js';
+import { Rig, longChain, recorder, stepStatuses } from './rig.js';
 
 const ready = systemHas('socat') && systemHas('keyring');
 const rig = new Rig();
@@ -29,17 +29,6 @@ async function fresh(options: SimulatorOptions = {}) {
   const serial = `FOCREAL${String(++n).padStart(3, '0')}`;
   const sim = await rig.sim({ serialNumber: serial, ...options });
   return { sim, target: await rig.pty(sim), serial };
-}
-
-/** A leaf with many names under an RSA-4096 intermediate: an add blob longer than 4,095 bytes. */
-async function longChain(cn: string) {
-  const pki = await makeDemoPki('Long Chain', { intermediateBits: 4096 });
-  const names = Array.from({ length: 12 }, (_, i) => `alias-${i}.${cn}`);
-  const c = await issueDeviceCert(pki, { cn, dns: [cn, ...names] });
-  const credentials = readCredentials({ certPem: c.bundlePem });
-  const { report } = checkCredentials(credentials);
-  const blob = await seal('add', buildAddPayload(credentials).payload, 'any secret');
-  return { credentials, fingerprint: report.fingerprints.sha1, blobBytes: blob.length };
 }
 
 describe.runIf(ready)('workflows against a device that follows the public facts', () => {
