@@ -692,7 +692,8 @@ export class Session {
       ...(node ? {} : { reason: 'No match on Path argument' }),
       ...(parsed.resultId !== undefined ? { resultId: parsed.resultId } : {}),
     });
-    if (!node) return '*r Result (status=Error):\n*r Result Reason: "No match on Path argument"\n** end\n\nERROR\n';
+    if (!node)
+      return '*r Result (status=Error):\n*r Result Reason: "No match on Path argument"\n** end\n\nERROR\n';
     return `${JSON.stringify(node, null, 2)}\n\nOK\n`;
   }
 

@@ -99,13 +99,20 @@ describe('e2ee-prov device capture', () => {
     const subjects = probe('certificates-text').lines.filter((l) => / (Subject|Issuer)Name: /.test(l));
     expect(subjects.filter((l) => / SubjectName: "\/CN=HOST-\d+"$/.test(l))).toHaveLength(1);
     expect(subjects.filter((l) => / IssuerName: "\/CN=NAME-\d+\/O=ORG-1"$/.test(l))).toHaveLength(2);
-    expect(subjects).toContain(`*r ServicesShowResult Details 1 SubjectName: "/CN=TemporaryDefaultCertificate"`);
+    expect(subjects).toContain(
+      `*r ServicesShowResult Details 1 SubjectName: "/CN=TemporaryDefaultCertificate"`,
+    );
     expect(text).not.toContain('Capture Trust');
-    expect(probe('certificates-text').lines).toContain(`*r ServicesShowResult Details 2 Fingerprint: "${fp}"`);
-    expect(probe('certificates-text').lines.some((l) => /notAfter: "\w{3} \d{2} [\d:]{8} \d{4} GMT"/.test(l))).toBe(true);
+    expect(probe('certificates-text').lines).toContain(
+      `*r ServicesShowResult Details 2 Fingerprint: "${fp}"`,
+    );
+    expect(
+      probe('certificates-text').lines.some((l) => /notAfter: "\w{3} \d{2} [\d:]{8} \d{4} GMT"/.test(l)),
+    ).toBe(true);
     expect(capture.redactions.hostName).toBeGreaterThan(0);
     // The device's own schema for the paths the open questions turn on.
-    const schema = (id: string) => JSON.parse(probe(id).lines.slice(0, -2).join('\n')) as Record<string, unknown>;
+    const schema = (id: string) =>
+      JSON.parse(probe(id).lines.slice(0, -2).join('\n')) as Record<string, unknown>;
     expect(schema('schema-populate')).toMatchObject({ command: 'True', multiline: 'False' });
     expect(schema('schema-services-add')).toMatchObject({ command: 'True', multiline: 'True' });
     expect(Object.keys(schema('schema-conference-call'))).toEqual(['SessionType']);
@@ -140,7 +147,9 @@ describe('e2ee-prov device capture', () => {
     expect(withAdds.addRefusals).toBe(true);
     const added = (id: string) => withAdds.probes.find((p) => p.id === id)!;
     expect(added('add-refusal-junk').lines).toContain('*r ServicesAddResult Reason: "Invalid JWE blob."');
-    expect(added('add-refusal-junk-wrapped').lines).toContain('*r ServicesAddResult Reason: "Invalid JWE blob."');
+    expect(added('add-refusal-junk-wrapped').lines).toContain(
+      '*r ServicesAddResult Reason: "Invalid JWE blob."',
+    );
     expect(added('add-refusal-junk-wrapped').body).toHaveLength(2);
     expect(added('add-refusal-wrong-secret').lines).toContain(
       '*r ServicesAddResult Reason: "Decryption failed: wrong secret or corrupt data."',

@@ -101,7 +101,9 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
     expect(refused.stderr).toContain(
       'ERR_WORKFLOW_RENEW_NEW_NAME The new certificate is for "b.cli.example", but the device\'s active identity is "a.cli.example"',
     );
-    expect(service(sim).map((c) => [c.fingerprint, c.purposes])).toEqual([[a.fingerprint, ['WebexIdentity']]]);
+    expect(service(sim).map((c) => [c.fingerprint, c.purposes])).toEqual([
+      [a.fingerprint, ['WebexIdentity']],
+    ]);
     const r = await cli([
       'renew',
       '--target',

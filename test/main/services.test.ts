@@ -272,14 +272,23 @@ describe('the window’s services', () => {
     const cert = join(dir, 'wrap.pem');
     await writeFile(cert, long.bundlePem);
     variants.set('FOCWRAPAPP1', { lineLimit: 4095, bodyLineBreaks: 'joined' });
-    expect(await call('device.connect', { target: 'sim:?serial=FOCWRAPAPP1', password: null })).toMatchObject({
-      ok: true,
-    });
+    expect(await call('device.connect', { target: 'sim:?serial=FOCWRAPAPP1', password: null })).toMatchObject(
+      {
+        ok: true,
+      },
+    );
     dialogAnswers.push(cert);
     await call('credentials.choose', { role: 'certificate' });
-    expect(await call('credentials.inspect', { passphrase: null })).toMatchObject({ ok: true, value: { ok: true } });
+    expect(await call('credentials.inspect', { passphrase: null })).toMatchObject({
+      ok: true,
+      value: { ok: true },
+    });
     const sim = sims.get('FOCWRAPAPP1')!;
-    const refused = (await call('provision.run', { ...validRequest(), backup: false, restoreName: false })) as {
+    const refused = (await call('provision.run', {
+      ...validRequest(),
+      backup: false,
+      restoreName: false,
+    })) as {
       ok: true;
       value: { ok: boolean; error: { code: string }; steps: { id: string; status: string }[] };
     };

@@ -153,9 +153,20 @@ describe('the simulator command line', () => {
     });
     expect(() => parseTarget('sim:?bodylines=wrapped')).toThrow(/bodylines must be kept or joined/);
     expect(
-      planFromArgs(['--ssh', '0', '--overlong-line', 'drop', '--body-lines', 'joined', '--refusals', 'uniform']),
+      planFromArgs([
+        '--ssh',
+        '0',
+        '--overlong-line',
+        'drop',
+        '--body-lines',
+        'joined',
+        '--refusals',
+        'uniform',
+      ]),
     ).toMatchObject({ options: { overlongLine: 'drop', bodyLineBreaks: 'joined', refusals: 'uniform' } });
-    expect(() => planFromArgs(['--ssh', '0', '--refusals', 'terse'])).toThrow(/--refusals takes worded or uniform/);
+    expect(() => planFromArgs(['--ssh', '0', '--refusals', 'terse'])).toThrow(
+      /--refusals takes worded or uniform/,
+    );
     expect(
       planFromArgs([
         '--ssh',

@@ -721,7 +721,11 @@ describe('a multiline body and refusals (open questions 1 and 4)', () => {
     const blob = await seal('add', 'not a certificate', SECRET);
     for (const body of [[blob], wrap(blob), ['junk']])
       expect(await add(c, body)).toContain('Reason: "Invalid input."');
-    expect(s.events.filter((e) => e.type === 'command' && e.status === 'Error').every((e) => e.type === 'command' && e.reason === 'Invalid input.')).toBe(true);
+    expect(
+      s.events
+        .filter((e) => e.type === 'command' && e.status === 'Error')
+        .every((e) => e.type === 'command' && e.reason === 'Invalid input.'),
+    ).toBe(true);
   });
 
   it('xDocument Schema: True answers from the published schema; a path it lacks is an error', async () => {

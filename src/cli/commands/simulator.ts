@@ -131,7 +131,11 @@ export function planFromArgs(args: string[]): SimulatorPlan {
   }
   const lineLimit = count('line-limit', values['line-limit'], 1);
   if (lineLimit !== undefined) options.lineLimit = lineLimit;
-  const oneOf = <T extends string>(name: string, v: string | undefined, allowed: readonly T[]): T | undefined => {
+  const oneOf = <T extends string>(
+    name: string,
+    v: string | undefined,
+    allowed: readonly T[],
+  ): T | undefined => {
     if (v === undefined) return undefined;
     if (!(allowed as readonly string[]).includes(v))
       throw new CliError('ERR_USAGE', `--${name} takes ${allowed.join(' or ')}, not ${JSON.stringify(v)}.`);

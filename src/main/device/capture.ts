@@ -64,7 +64,11 @@ interface ProbeDef {
  * participant event carries.
  */
 const SCHEMA_READS: ReadonlyArray<readonly [string, string, string]> = [
-  ['schema-conference-call', 'Status/Conference/Call', 'which call status paths the device has (an E2EE node or not)'],
+  [
+    'schema-conference-call',
+    'Status/Conference/Call',
+    'which call status paths the device has (an E2EE node or not)',
+  ],
   [
     'schema-populate',
     'Command/Security/ClientSecret/Populate',
@@ -165,14 +169,12 @@ export const CAPTURE_PROBES: readonly ProbeDef[] = [
     line: 'xConfiguration SystemUnit Name',
     grammar: 'terminal',
   },
-  ...SCHEMA_READS.map(
-    ([id, path, purpose]): ProbeDef => ({
-      id,
-      purpose,
-      line: `xDocument Path: "${path}" Schema: True Format: JSON`,
-      grammar: 'terminal',
-    }),
-  ),
+  ...SCHEMA_READS.map(([id, path, purpose]): ProbeDef => ({
+    id,
+    purpose,
+    line: `xDocument Path: "${path}" Schema: True Format: JSON`,
+    grammar: 'terminal',
+  })),
 ];
 
 /** Identifying values replaced in a capture: the pattern, and what it becomes. */
@@ -237,12 +239,20 @@ class NamePlaceholders {
 
   /** A distinguished name with its O, OU, CN, DC, L, ST, street and e-mail values replaced; C and the structure kept. */
   dn(value: string): string {
-    return value.replace(/\b(O|OU|CN|DC|L|ST|street|emailAddress)=([^/,"]+)/g, (_m, attr: string, v: string) => {
-      const a = attr.toUpperCase();
-      if (a === 'CN' && !/[.\s@]/.test(v)) return `${attr}=${v}`; // `R3`, `TemporaryDefaultCertificate`: no one's name
-      const kind = a === 'O' || a === 'OU' ? 'ORG' : (a === 'CN' || a === 'DC') && HOST_NAME.test(v.trim()) ? 'HOST' : 'NAME';
-      return `${attr}=${this.of(kind, v.trim())}`;
-    });
+    return value.replace(
+      /\b(O|OU|CN|DC|L|ST|street|emailAddress)=([^/,"]+)/g,
+      (_m, attr: string, v: string) => {
+        const a = attr.toUpperCase();
+        if (a === 'CN' && !/[.\s@]/.test(v)) return `${attr}=${v}`; // `R3`, `TemporaryDefaultCertificate`: no one's name
+        const kind =
+          a === 'O' || a === 'OU'
+            ? 'ORG'
+            : (a === 'CN' || a === 'DC') && HOST_NAME.test(v.trim())
+              ? 'HOST'
+              : 'NAME';
+        return `${attr}=${this.of(kind, v.trim())}`;
+      },
+    );
   }
 }
 
@@ -318,17 +328,25 @@ async function addRefusalProbes(): Promise<ProbeDef[]> {
   const wrongSecret = randomBytes(24).toString('base64url');
   const blob = await seal('add', 'not a certificate: a capture probe', wrongSecret);
   return [
-    { id: 'add-refusal-junk', purpose: 'how the Add refuses a junk body on one line', line: ADD_LINE, body: [junk], grammar: 'terminal' },
+    {
+      id: 'add-refusal-junk',
+      purpose: 'how the Add refuses a junk body on one line',
+      line: ADD_LINE,
+      body: [junk],
+      grammar: 'terminal',
+    },
     {
       id: 'add-refusal-junk-wrapped',
-      purpose: 'how it refuses the same junk wrapped over two lines (the same answer: wrapping is not what it tells apart)',
+      purpose:
+        'how it refuses the same junk wrapped over two lines (the same answer: wrapping is not what it tells apart)',
       line: ADD_LINE,
       body: [junk.slice(0, 26), junk.slice(26)],
       grammar: 'terminal',
     },
     {
       id: 'add-refusal-wrong-secret',
-      purpose: 'how it refuses a well-formed blob under a secret it does not hold (unlike junk: its refusals can be told apart)',
+      purpose:
+        'how it refuses a well-formed blob under a secret it does not hold (unlike junk: its refusals can be told apart)',
       line: ADD_LINE,
       body: [blob],
       grammar: 'terminal',

@@ -518,7 +518,11 @@ export class RoomOsDevice {
       `line probe: ${bytes} bytes ${r.result}${r.disconnected ? ' (the session ended)' : ''}`,
     );
     if (r.result !== 'whole' && this.firstCut === null) {
-      this.firstCut = { bytes, raw: r.raw.map((l) => this.transcript.redact(l)), disconnected: r.disconnected === true };
+      this.firstCut = {
+        bytes,
+        raw: r.raw.map((l) => this.transcript.redact(l)),
+        disconnected: r.disconnected === true,
+      };
     }
     if (r.disconnected) await this.reconnect({ timeoutMs: 60_000 });
     return r;
@@ -551,7 +555,9 @@ export class RoomOsDevice {
     const [oneLine, wrapped, control] = answers.map(describeRefusal) as [string, string, string];
     const verdict: WrappedBodyProbe['verdict'] =
       wrapped !== oneLine ? 'does-not-join' : wrapped !== control ? 'joins' : 'cannot-tell';
-    this.transcript.note(`wrapped-body probe: ${verdict} (one line: ${oneLine}; wrapped: ${wrapped}; control: ${control})`);
+    this.transcript.note(
+      `wrapped-body probe: ${verdict} (one line: ${oneLine}; wrapped: ${wrapped}; control: ${control})`,
+    );
     return { verdict, oneLine, wrapped, control };
   }
 

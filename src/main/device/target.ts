@@ -136,7 +136,11 @@ export function parseTarget(text: string): Target {
         if (v !== 'any' && v !== 'registered') throw bad(text, 'populate must be any or registered');
         options.populateNeedsRegistration = v === 'registered';
       } else if (k === 'overlong' || k === 'bodylines' || k === 'refusals') {
-        const allowed = { overlong: ['cut', 'drop'], bodylines: ['kept', 'joined'], refusals: ['worded', 'uniform'] }[k];
+        const allowed = {
+          overlong: ['cut', 'drop'],
+          bodylines: ['kept', 'joined'],
+          refusals: ['worded', 'uniform'],
+        }[k];
         if (!allowed.includes(v)) throw bad(text, `${k} must be ${allowed.join(' or ')}`);
         if (k === 'overlong') options.overlongLine = v as 'cut' | 'drop';
         else if (k === 'bodylines') options.bodyLineBreaks = v as 'kept' | 'joined';

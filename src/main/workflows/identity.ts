@@ -214,7 +214,14 @@ export async function requireWrapJoins(
   throw new WorkflowError(
     'ERR_WORKFLOW_WRAP_NOT_JOINED',
     `The certificate's add blob is ${fit.bytes} bytes and this console carries lines of at most ${fit.limit ?? 0} bytes. Probes that cannot change the device showed that ${learnt}. Nothing was added or activated; the client secret is kept (the device and the keychain hold the same one). Connect over SSH and run the same command again (it goes on from here), or use a chain that fits (for example an ECDSA intermediate).`,
-    { bytes: fit.bytes, limit: fit.limit, verdict: r.verdict, oneLine: r.oneLine, wrapped: r.wrapped, control: r.control },
+    {
+      bytes: fit.bytes,
+      limit: fit.limit,
+      verdict: r.verdict,
+      oneLine: r.oneLine,
+      wrapped: r.wrapped,
+      control: r.control,
+    },
   );
 }
 

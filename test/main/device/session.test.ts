@@ -170,7 +170,8 @@ describe('ConsoleSession requests', () => {
         }
         if (line === '.')
           return `\x07\x07ERROR\r\n\x07*r ServicesAddResult (status=Error):\r\n*r ServicesAddResult Reason: "Invalid input."\r\n** resultId: "${lastTag}"\r\n** end\r\n`;
-        if (line.startsWith('xStatus B')) return `\x07*s B: 1\r\n** resultId: "${tag}"\r\n** end\r\n\r\nOK\r\n`;
+        if (line.startsWith('xStatus B'))
+          return `\x07*s B: 1\r\n** resultId: "${tag}"\r\n** end\r\n\r\nOK\r\n`;
         return undefined;
       },
       { json: false },

@@ -19,9 +19,9 @@ describe('batch: wrap_long_lines', () => {
       { file },
     );
     expect(rows.map((r) => r.wrapLongLines)).toEqual([true, undefined, undefined]);
-    expect(() => readBatchFile('target,cert,key,wrap_long_lines\nsim:?serial=A1,a.pem,,yes please\n', { file })).toThrow(
-      'line 2: wrap_long_lines must be true or false (or empty).',
-    );
+    expect(() =>
+      readBatchFile('target,cert,key,wrap_long_lines\nsim:?serial=A1,a.pem,,yes please\n', { file }),
+    ).toThrow('line 2: wrap_long_lines must be true or false (or empty).');
   });
 
   describe.runIf(systemHas('keyring'))('on devices with a 4,095-byte console', () => {

@@ -79,7 +79,9 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(sim.clientSecretIs(r.newSecret!)).toBe(true);
     expect(await rig.secrets.get(serial)).toBe(r.newSecret);
     // The probes: the non-certificate blob on one line, wrapped, and the control; then the real add.
-    const adds = sim.events.filter((e) => e.type === 'command' && e.path === 'Security Certificates Services Add');
+    const adds = sim.events.filter(
+      (e) => e.type === 'command' && e.path === 'Security Certificates Services Add',
+    );
     expect(adds.map((e) => e.type === 'command' && e.code)).toEqual([
       undefined,
       undefined,
@@ -90,13 +92,20 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
   });
 
   it('on the 4,095-byte console of a device that joins, opted in: provision, status, renew, rotate, deactivate, end to end', async () => {
-    const { sim, target, serial } = await fresh({ software: 'ce11.19.1.7 3055d561c16', bodyLineBreaks: 'joined' });
+    const { sim, target, serial } = await fresh({
+      software: 'ce11.19.1.7 3055d561c16',
+      bodyLineBreaks: 'joined',
+    });
     sim.setFaults({ truncateLineAt: 4095 });
     const first = await longChain('first.e2e.real.example');
     const second = await longChain('second.e2e.real.example');
     expect(Math.min(first.blobBytes, second.blobBytes)).toBeGreaterThan(4095);
     const device = await rig.connect(target);
-    const p = await provision(deps(device), { credentials: first.credentials, link: 'serial', wrapLongLines: true });
+    const p = await provision(deps(device), {
+      credentials: first.credentials,
+      link: 'serial',
+      wrapLongLines: true,
+    });
     expect(p.error).toBeUndefined();
 
     const st = await deviceStatus(device);
@@ -105,7 +114,11 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(st.webexIdentityEntries.length).toBe(2);
     expect(st.certificates.map((c) => c.subjectName)).toContain('/CN=TemporaryDefaultCertificate');
 
-    const r = await renew(deps(device), { credentials: second.credentials, wrapLongLines: true, allowNewName: true });
+    const r = await renew(deps(device), {
+      credentials: second.credentials,
+      wrapLongLines: true,
+      allowNewName: true,
+    });
     expect(r.error).toBeUndefined();
     expect(r.warnings.map((w) => w.code)).toContain('WARN_RENEW_NEW_NAME');
     expect(sim.state.webexIdentity).toBe(second.fingerprint);
@@ -155,9 +168,13 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(r.error?.message).toContain('ECDSA intermediate');
     expect(r.error?.message).toContain('--wrap-long-lines');
     // The device's own event log: no reset, no populate, no add.
-    expect(sim.events.filter((e) => e.type === 'factory-reset' || e.type === 'secret' || e.type === 'certificate')).toEqual([]);
     expect(
-      sim.events.filter((e) => e.type === 'command' && e.verb === 'xCommand').map((e) => e.type === 'command' && e.path),
+      sim.events.filter((e) => e.type === 'factory-reset' || e.type === 'secret' || e.type === 'certificate'),
+    ).toEqual([]);
+    expect(
+      sim.events
+        .filter((e) => e.type === 'command' && e.verb === 'xCommand')
+        .map((e) => e.type === 'command' && e.path),
     ).toEqual([]);
     expect(sim.state.clientSecretSet).toBe(false);
   });
@@ -198,7 +215,11 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const { sim, target, serial } = await fresh({ lineLimit: 4095 });
     const chain = await longChain('kept.real.example');
     const device = await rig.connect(target);
-    const r = await provision(deps(device), { credentials: chain.credentials, link: 'serial', wrapLongLines: true });
+    const r = await provision(deps(device), {
+      credentials: chain.credentials,
+      link: 'serial',
+      wrapLongLines: true,
+    });
     expect(r.error?.code).toBe('ERR_WORKFLOW_WRAP_NOT_JOINED');
     expect(r.error?.details).toMatchObject({
       verdict: 'does-not-join',
@@ -218,7 +239,11 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(p.ok).toBe(true);
     const chain = await longChain('short.real.example');
     const before = sim.events.length;
-    const again = await provision(deps(device), { credentials: chain.credentials, link: 'serial', wrapLongLines: true });
+    const again = await provision(deps(device), {
+      credentials: chain.credentials,
+      link: 'serial',
+      wrapLongLines: true,
+    });
     expect(again.error?.code).toBe('ERR_WORKFLOW_WRAP_NOT_JOINED');
     expect(again.steps.find((x) => x.status === 'failed')?.id).toBe('precheck');
     const r = await renew(deps(device), { credentials: chain.credentials, wrapLongLines: true });
@@ -227,7 +252,9 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     // Nothing changed: the only secret events are the harmless re-populates of the same secret.
     const after = sim.events.slice(before);
     expect(after.filter((e) => e.type === 'certificate' || e.type === 'factory-reset')).toEqual([]);
-    expect(after.filter((e) => e.type === 'secret').every((e) => e.type === 'secret' && e.change === 'unchanged')).toBe(true);
+    expect(
+      after.filter((e) => e.type === 'secret').every((e) => e.type === 'secret' && e.change === 'unchanged'),
+    ).toBe(true);
     expect(sim.state.webexIdentity).toBe(short.fingerprint);
   });
 

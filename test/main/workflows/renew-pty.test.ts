@@ -157,7 +157,12 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
   it('on a registered device verifies the E2EE status; --keep-old keeps the old one, deactivated', async () => {
     const { sim, target } = await provisioned('A', { register: true });
     const device = await rig.connect(target);
-    const r = await renew(deps(device), { credentials: B.credentials, allowNewName: true, keepOld: true, enc: 'A256GCM' });
+    const r = await renew(deps(device), {
+      credentials: B.credentials,
+      allowNewName: true,
+      keepOld: true,
+      enc: 'A256GCM',
+    });
     expect(r.error).toBeUndefined();
     expect(r.steps.find((s) => s.id === 'verify')!.detail).toBe(
       'external identity room-b.renew.example: Valid',
@@ -274,7 +279,11 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
       },
     };
     // The device never reports B's name: wait 3 s for it, not the default 60 s.
-    const r = await renew(deps(lying), { credentials: B.credentials, allowNewName: true, identitySettleMs: 3000 });
+    const r = await renew(deps(lying), {
+      credentials: B.credentials,
+      allowNewName: true,
+      identitySettleMs: 3000,
+    });
     expect(r.error?.code).toBe('ERR_WORKFLOW_VERIFY_FAILED');
     expect(r.error?.details?.rolledBack).toBe(true);
     expect(r.warnings.map((w) => w.code)).toContain('WARN_ROLLED_BACK');

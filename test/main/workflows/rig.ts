@@ -186,5 +186,10 @@ export async function longChain(
   const credentials = readCredentials({ certPem: c.bundlePem });
   const { report } = checkCredentials(credentials);
   const blob = await seal('add', buildAddPayload(credentials).payload, 'any secret');
-  return { bundlePem: c.bundlePem, credentials, fingerprint: report.fingerprints.sha1, blobBytes: blob.length };
+  return {
+    bundlePem: c.bundlePem,
+    credentials,
+    fingerprint: report.fingerprints.sha1,
+    blobBytes: blob.length,
+  };
 }
