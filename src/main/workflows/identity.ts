@@ -5,7 +5,6 @@
  */
 import { type Enc, seal, sealedLength } from '../../core/jwe/index.js';
 import { type Credentials, buildAddPayload } from '../../core/pki/index.js';
-import { DeviceError } from '../../core/xapi/index.js';
 import type { DeviceCertificate, E2eeStatus, IdentityStatus } from '../../core/xapi/results.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Journal, unsettledOps } from '../vault/journal.js';

@@ -6,9 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
-import { buildAddPayload, checkCredentials, readCredentials } from '../../../src/core/pki/index.js';
+import { buildAddPayload } from '../../../src/core/pki/index.js';
 import { DeviceError } from '../../../src/core/xapi/index.js';
-import { issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
 import { deviceOps } from '../../../src/main/workflows/device-port.js';
 import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
 import { deactivate } from '../../../src/main/workflows/deactivate.js';
