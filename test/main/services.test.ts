@@ -65,6 +65,21 @@ describe('the window’s services', () => {
     );
   });
 
+  /** Connects the window to a training simulator and chooses and checks a certificate for it. */
+  async function connectWithCertificate(serial: string, name: string, pem: string): Promise<void> {
+    const cert = join(dir, name);
+    await writeFile(cert, pem);
+    expect(await call('device.connect', { target: `sim:?serial=${serial}`, password: null })).toMatchObject({
+      ok: true,
+    });
+    dialogAnswers.push(cert);
+    await call('credentials.choose', { role: 'certificate' });
+    expect(await call('credentials.inspect', { passphrase: null })).toMatchObject({
+      ok: true,
+      value: { ok: true },
+    });
+  }
+
   afterAll(async () => {
     await services?.dispose();
     await rm(dir, { recursive: true, force: true });
@@ -269,20 +284,8 @@ describe('the window’s services', () => {
   });
   it('a certificate longer than the console line: refused before any change, provisioned with the wrap-long-lines choice; the capture takes the Add-refusal option', async () => {
     const long = await longChain('wrap.app.example');
-    const cert = join(dir, 'wrap.pem');
-    await writeFile(cert, long.bundlePem);
     variants.set('FOCWRAPAPP1', { lineLimit: 4095, bodyLineBreaks: 'joined' });
-    expect(await call('device.connect', { target: 'sim:?serial=FOCWRAPAPP1', password: null })).toMatchObject(
-      {
-        ok: true,
-      },
-    );
-    dialogAnswers.push(cert);
-    await call('credentials.choose', { role: 'certificate' });
-    expect(await call('credentials.inspect', { passphrase: null })).toMatchObject({
-      ok: true,
-      value: { ok: true },
-    });
+    await connectWithCertificate('FOCWRAPAPP1', 'wrap.pem', long.bundlePem);
     const sim = sims.get('FOCWRAPAPP1')!;
     const refused = (await call('provision.run', {
       ...validRequest(),
@@ -320,19 +323,7 @@ describe('the window’s services', () => {
   it('resumes after the cable was pulled mid-procedure: logs in again and goes on', async () => {
     const pki = await makeDemoPki('Drop');
     const issued = await issueDeviceCert(pki, { cn: 'drop.example' });
-    const cert = join(dir, 'drop.pem');
-    await writeFile(cert, issued.bundlePem);
-    expect(await call('device.connect', { target: 'sim:?serial=FOCDROP0001', password: null })).toMatchObject(
-      {
-        ok: true,
-      },
-    );
-    dialogAnswers.push(cert);
-    await call('credentials.choose', { role: 'certificate' });
-    expect(await call('credentials.inspect', { passphrase: null })).toMatchObject({
-      ok: true,
-      value: { ok: true },
-    });
+    await connectWithCertificate('FOCDROP0001', 'drop.pem', issued.bundlePem);
     sims.get('FOCDROP0001')!.setFaults({ dropOnCommand: 'Certificates Services Add' });
 
     const cut = (await call('provision.run', validRequest())) as {
