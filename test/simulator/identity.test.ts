@@ -304,8 +304,8 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
     ).toContain('Reason: "Certificate not found."');
   });
 
-  it('accepts an encrypted body wrapped over several lines', async () => {
-    const { s, c } = await device();
+  it('with the bodyLineBreaks joined variant, accepts an encrypted body wrapped over several lines', async () => {
+    const { s, c } = await device({ bodyLineBreaks: 'joined' });
     await xcommand(c, `xCommand Security ClientSecret Populate Secret: "${b64u(SECRET)}"`);
     const blob = await seal('add', certs.leaf.cert + certs.leaf.key, SECRET, { enc: 'A256GCM' });
     const wrapped = blob.match(/.{1,76}/g)?.join('\r') ?? blob;
