@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../src/core/jwe/index.js';
 import { buildAddPayload, checkCredentials, readCredentials } from '../../src/core/pki/index.js';
-import { CAPTURE_PROBES, type DeviceCapture, connect } from '../../src/main/device/index.js';
+import { CAPTURE_PROBES, type DeviceCapture, captureRedactor, connect } from '../../src/main/device/index.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { createSimulator } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -188,6 +188,32 @@ describe('e2ee-prov device capture', () => {
     expect(capture.redactions.ipv4).toBeUndefined();
     expect(text).toContain('org\\u009b\\u007f\\u202e.example');
     expect(text).not.toMatch(/[\u007f\u009b\u202e]/);
+  });
+
+  it('replaces addresses only where the device prints an address; names in subjects keep their structure', () => {
+    const r = captureRedactor({ serial: 'FOC1', name: 'Lobby', deviceId: '' });
+    expect(
+      r.lines([
+        '*c xConfiguration Network 1 IPv4 Address: "10.20.30.40"',
+        '*c xConfiguration Network 1 IPv4 Gateway: "10.20.30.1"',
+        '*s SystemUnit Software DisplayName: "RoomOS 11.23.1.8 3963b07b5c5"',
+        '*r ServicesShowResult Details 1 SubjectName: "/C=US/O=Example Corp/CN=boardroom-7.example.com"',
+        '*r ServicesShowResult Details 1 IssuerName: "/C=US/O=Let\'s Encrypt/CN=R3"',
+        '*r ServicesShowResult Details 2 SubjectName: "/C=US/O=Let\'s Encrypt/CN=R3"',
+        '*s Conference EndToEndEncryption ExternalIdentity Identity: "boardroom-7.example.com"',
+        'Last login from 10.9.8.7 at 2025-03-12 11:27:11',
+      ]),
+    ).toEqual([
+      '*c xConfiguration Network 1 IPv4 Address: "192.0.2.1"',
+      '*c xConfiguration Network 1 IPv4 Gateway: "192.0.2.1"',
+      '*s SystemUnit Software DisplayName: "RoomOS 11.23.1.8 3963b07b5c5"',
+      '*r ServicesShowResult Details 1 SubjectName: "/C=US/O=ORG-1/CN=HOST-1"',
+      '*r ServicesShowResult Details 1 IssuerName: "/C=US/O=ORG-2/CN=R3"',
+      '*r ServicesShowResult Details 2 SubjectName: "/C=US/O=ORG-2/CN=R3"',
+      '*s Conference EndToEndEncryption ExternalIdentity Identity: "HOST-1"',
+      'Last login from HOST at 2025-03-12 11:27:11',
+    ]);
+    expect(r.counts).toMatchObject({ ipv4: 2, organisation: 3, hostName: 2, loginFrom: 1 });
   });
 
   it('measures a console that cuts lines at 4,095 bytes', async () => {

@@ -299,6 +299,26 @@ function redactLine(
   return inert(out);
 }
 
+/**
+ * A redactor for one capture: each probe's lines (`lines`, a fresh JSON context per probe) lose the
+ * identifying values `known` names and the others the rules find; `counts` tallies the replacements.
+ */
+export function captureRedactor(known: { serial: string; name: string; deviceId: string }): {
+  lines: (lines: readonly string[]) => string[];
+  counts: Record<string, number>;
+} {
+  const counts: Record<string, number> = {};
+  const names = new NamePlaceholders(counts);
+  const rules = redactionRules(known);
+  return {
+    counts,
+    lines: (lines) => {
+      const json = { open: null as string | null };
+      return lines.map((l) => redactLine(l, rules, counts, names, json));
+    },
+  };
+}
+
 function applyRules(text: string, rules: readonly Rule[], counts: Record<string, number>): string {
   let out = text;
   for (const r of rules) {
@@ -372,9 +392,7 @@ export async function captureDevice(
   const deviceIdRes = await device.request('xStatus SystemUnit Hardware Module DeviceId');
   const deviceId =
     deviceIdRes.entries.find((e) => e.path.join(' ').toLowerCase().endsWith('deviceid'))?.value ?? '';
-  const counts: Record<string, number> = {};
-  const names = new NamePlaceholders(counts);
-  const rules = redactionRules({ serial: id.serialNumber, name: id.systemName, deviceId });
+  const redactor = captureRedactor({ serial: id.serialNumber, name: id.systemName, deviceId });
   const probes: CaptureProbe[] = [];
   const defs = [...CAPTURE_PROBES, ...(options.probeAddRefusals ? await addRefusalProbes() : [])];
   const total = defs.length + 1;
@@ -395,10 +413,9 @@ export async function captureDevice(
           timeoutMs: 30_000,
           ...(def.body ? { body: def.body } : {}),
         });
-        const json = { open: null as string | null };
         probes.push({
           ...typed,
-          lines: out.lines.map((l) => redactLine(device.transcript.redact(l), rules, counts, names, json)),
+          lines: redactor.lines(out.lines.map((l) => device.transcript.redact(l))),
           notRecognized: out.notRecognized,
           durationMs: Date.now() - started,
         });
@@ -440,12 +457,12 @@ export async function captureDevice(
     firstCutLine: cut
       ? {
           bytes: cut.bytes,
-          raw: cut.raw.map((l) => redactLine(l, rules, counts, names, { open: null })),
+          raw: redactor.lines(cut.raw),
           disconnected: cut.disconnected,
         }
       : null,
     addRefusals: options.probeAddRefusals === true,
     probes,
-    redactions: counts,
+    redactions: redactor.counts,
   };
 }
