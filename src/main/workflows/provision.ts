@@ -277,7 +277,11 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
 
       // The console's line limit is not public: measure it (harmless probes) before anything changes.
       // A blob that does not fit is refused here unless wrapping was asked for.
-      const fit = await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
+      // A certificate an earlier run already added is not sent again (unless a reset erases it first).
+      const fit =
+        !ctx.options.factoryReset && (await lists(device, ctx.fingerprint))
+          ? null
+          : await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
       if (fit && !fit.fits) {
         if (!ctx.options.wrapLongLines) throw addTooLong(fit);
         // A secret the tool knows and the device holds (no reset to come): whether the device joins

@@ -133,6 +133,17 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       await settleIdentityOps(device, ctx.deps.journal, ctx.id.serialNumber);
       ctx.old = await activeFingerprint(ctx);
       const serial = ctx.id.serialNumber;
+      if (ctx.old !== undefined && ctx.old !== ctx.fingerprint) await checkNewName(ctx, io);
+      // A blob longer than the console's line (not on the device yet): refused, or (opted in) probed
+      // now, before any change.
+      const fit = (await lists(device, ctx.fingerprint))
+        ? null
+        : await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
+      if (fit && !fit.fits) {
+        if (!ctx.options.wrapLongLines) throw addTooLong(fit);
+        await requireWrapJoins(device, ctx.secret, ctx.enc, fit);
+        ctx.wrapJoinsChecked = true;
+      }
       if (ctx.old === ctx.fingerprint) {
         // Resume: an earlier run activated the new certificate and stopped before the old one was removed.
         const plan = (await ctx.deps.journal.read())
@@ -159,14 +170,6 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
           fingerprint: ctx.fingerprint,
           old: ctx.old,
         });
-      }
-      if (ctx.old !== undefined && ctx.old !== ctx.fingerprint) await checkNewName(ctx, io);
-      // A blob longer than the console's line: refused, or (opted in) probed now, before any change.
-      const fit = await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
-      if (fit && !fit.fits) {
-        if (!ctx.options.wrapLongLines) throw addTooLong(fit);
-        await requireWrapJoins(device, ctx.secret, ctx.enc, fit);
-        ctx.wrapJoinsChecked = true;
       }
       if (ctx.old === undefined)
         io.warn(

@@ -88,6 +88,10 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
       undefined,
     ]);
     expect(adds.map((e) => e.type === 'command' && e.status)).toEqual(['Error', 'Error', 'Error', 'OK']);
+    // Run again without the choice: the certificate is on the device already, nothing is sent or refused.
+    const again = await provision(deps(device), { credentials: chain.credentials, link: 'serial' });
+    expect(again.error).toBeUndefined();
+    expect(stepStatuses(again)['add-certificate']).toBe('skipped');
   });
 
   it('on the 4,095-byte console of a device that joins, opted in: provision, status, renew, rotate, deactivate, end to end', async () => {
