@@ -444,8 +444,8 @@ export async function captureDevice(
     tool: { name: 'e2ee-prov', version: options.toolVersion },
     link: device.target.kind,
     banner: {
-      release: banner.release,
-      releaseDate: banner.releaseDate,
+      release: banner.release === null ? null : inert(banner.release),
+      releaseDate: banner.releaseDate === null ? null : inert(banner.releaseDate),
       loggedInWithPrompt: banner.loggedInWithPrompt,
       named: (banner.systemName ?? '') !== '',
     },
