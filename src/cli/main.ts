@@ -40,6 +40,7 @@ const CONNECTING = new Set([
   'batch',
   'console',
   'deactivate',
+  'device capture',
   'device certs',
   'device info',
   'meeting check',

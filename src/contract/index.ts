@@ -99,6 +99,11 @@ export interface ProvisionRequest {
   activationCode: string | null;
   /** Allow the plain first populate over SSH (the secret then travels in clear). */
   allowPlainOverNetwork: boolean;
+  /**
+   * Send a certificate longer than the console's line wrapped over several lines, once harmless probes
+   * show that the device joins them. Absent or false: such a certificate is refused before any change.
+   */
+  wrapLongLines?: boolean;
 }
 
 /** What a factory reset can keep (the published schema's `Keep` value space). */
@@ -113,6 +118,14 @@ export const FACTORY_RESET_KEEP_ITEMS = [
   'RemoteSupportUser',
 ] as const;
 export type FactoryResetKeepItem = (typeof FACTORY_RESET_KEEP_ITEMS)[number];
+
+/**
+ * What a device capture asks: with `probeAddRefusals`, three certificate Adds that cannot change the device
+ * (junk on one line, the same wrapped, a blob under a secret no device holds) show its refusal wording.
+ */
+export interface CaptureRequest {
+  probeAddRefusals?: boolean;
+}
 
 /** A device capture written by main (`device.capture`): where, and what it found. */
 export interface CaptureSummary {
@@ -480,6 +493,7 @@ export const CHANNELS = {
         'activationCode',
         'allowPlainOverNetwork',
         'registerFirst',
+        'wrapLongLines',
       ],
       c,
     );
@@ -508,8 +522,10 @@ export const CHANNELS = {
     }
     const activationCode = optionalString(o, 'activationCode', c, FIELD_LIMITS.activationCode);
     const registerFirst = o.registerFirst === undefined ? false : boolean(o, 'registerFirst', c);
+    const wrapLongLines = o.wrapLongLines === undefined ? false : boolean(o, 'wrapLongLines', c);
     return {
       registerFirst,
+      wrapLongLines,
       dryRun: boolean(o, 'dryRun', c),
       secret: secretChoice(o.secret, c, 'secret'),
       enc: oneOf(o, 'enc', ENCS, c),
@@ -520,7 +536,12 @@ export const CHANNELS = {
       allowPlainOverNetwork: boolean(o, 'allowPlainOverNetwork', c),
     };
   }),
-  'device.capture': channel<Record<string, never>, CaptureSummary>(empty('device.capture')),
+  'device.capture': channel<CaptureRequest, CaptureSummary>((raw) => {
+    const c = 'device.capture';
+    const o = object(raw, c);
+    only(o, ['probeAddRefusals'], c);
+    return { probeAddRefusals: o.probeAddRefusals === undefined ? false : boolean(o, 'probeAddRefusals', c) };
+  }),
   'provision.stop': channel<Record<string, never>, { stopping: boolean }>(empty('provision.stop')),
   'provision.resume': channel<Record<string, never>, ProvisionSummary>(empty('provision.resume')),
   'secret.rotate': channel<RotateRequestInput, RotateSummary>((raw) => {

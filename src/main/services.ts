@@ -506,6 +506,7 @@ export function createServices(options: ServiceOptions): Services {
               }
             : {}),
           ...(request.registerFirst ? { order: 'register-first' as const } : {}),
+          ...(request.wrapLongLines ? { wrapLongLines: true } : {}),
           targetLabel: describeTarget(s.target),
           ...(backupFile ? { backupFile } : {}),
           ...(backupFile && request.restoreName
@@ -676,13 +677,16 @@ export function createServices(options: ServiceOptions): Services {
       return meetingView();
     },
 
-    'device.capture': () =>
+    'device.capture': (request) =>
       exclusive(async (): Promise<CaptureSummary> => {
         const s = requireSession();
         const journalStore = await records();
         const dir = join(journalStore.dir, 'captures');
         await mkdir(dir, { recursive: true, mode: 0o700 });
-        const capture = await captureDevice(s.device, { toolVersion: options.version });
+        const capture = await captureDevice(s.device, {
+          toolVersion: options.version,
+          probeAddRefusals: request.probeAddRefusals === true,
+        });
         const stamp = capture.takenAt.replace(/[:.]/g, '-');
         const file = join(dir, `capture-${s.serial || 'device'}-${stamp}.json`);
         await writeFileAtomic(file, JSON.stringify(capture, null, 2) + '\n', {

@@ -42,7 +42,7 @@ export const api = {
     identify: () => invoke('device.identify', {}),
     disconnect: () => invoke('device.disconnect', {}),
     /** Read-only probes of the connected device, written by main to a file in the data folder. */
-    capture: () => invoke('device.capture', {}),
+    capture: (probeAddRefusals = false) => invoke('device.capture', { probeAddRefusals }),
   },
   credentials: {
     /** Opens main's file dialog; main keeps the path, the renderer gets the file's name. */

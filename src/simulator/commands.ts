@@ -228,8 +228,9 @@ async function servicesAdd(inv: Invocation): Promise<CommandOutcome> {
   let pem = inv.body ?? '';
   if (encrypted) {
     if (d.secret === undefined) return fail(NO_SECRET);
-    // A JWE has no whitespace; a body wrapped over several lines is joined (inferred, see docs/simulator.md).
-    const blob = pem.replace(/\s+/g, '');
+    // The body reaches the command with its line breaks (Cisco's "Multiline commands" notes): a JWE
+    // wrapped over lines does not open. The `joined` variant removes whitespace first (not public).
+    const blob = d.variant.bodyLineBreaks === 'joined' ? pem.replace(/\s+/g, '') : pem.trim();
     let payload: Uint8Array;
     try {
       payload = (await openBlob(d, blob, d.secret, 'add')).payload;
@@ -432,11 +433,12 @@ function sleep(ms: number): Promise<void> {
 }
 
 /**
- * The simulated cloud's verdict on an activation code: a 16-digit code (dashes and spaces ignored) not on
- * the `rejectActivationCodes` list, unless the `registrationFails` variant is on.
+ * The simulated cloud's verdict on an activation code: 16 digits exactly (Cisco: "Be sure to remove any -
+ * dashes in the code", so a code with dashes or spaces fails) not on the `rejectActivationCodes` list,
+ * unless the `registrationFails` variant is on.
  */
 export function registrationVerdict(d: Device, activationCode: string): WebexStatus {
-  const code = activationCode.replace(/[\s-]/g, '');
+  const code = activationCode;
   if (d.variant.registrationFails) return 'Error';
   if (d.variant.rejectActivationCodes.some((c) => c.replace(/[\s-]/g, '') === code)) return 'Error';
   return /^\d{16}$/.test(code) ? 'Registered' : 'Error';

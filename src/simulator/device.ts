@@ -111,6 +111,17 @@ export interface DeviceVariant {
   externalStatus: string;
   /** `ExternalIdentity Verification` with an active external certificate (default `CAVerified`, a guess). */
   externalVerification: string;
+  /**
+   * A multiline body as the command receives it: `kept` (default: the body reaches the command with its
+   * line breaks, Cisco's "Multiline commands" notes), so a JWE wrapped over lines does not open; `joined`:
+   * whitespace is removed before the blob is opened (a device that joins wrapped lines; not public).
+   */
+  bodyLineBreaks: 'kept' | 'joined';
+  /**
+   * How an xCommand refusal reads: `worded` (default: the Reason of each failure) or `uniform` (every
+   * failure reads `Invalid input.`, a device that resists guessing: open question 4).
+   */
+  refusals: 'worded' | 'uniform';
 }
 
 export const DEFAULT_VARIANT: Readonly<DeviceVariant> = Object.freeze({
@@ -126,6 +137,8 @@ export const DEFAULT_VARIANT: Readonly<DeviceVariant> = Object.freeze({
   orgDomain: 'example.com',
   externalStatus: 'Valid',
   externalVerification: 'CAVerified',
+  bodyLineBreaks: 'kept',
+  refusals: 'worded',
 });
 
 interface PersistedCert {

@@ -88,6 +88,18 @@ export interface SimulatorOptions {
    */
   lineLimit?: number;
   /**
+   * What a line longer than `lineLimit` does: `cut` (default: the bytes past it are dropped, as a
+   * canonical-mode tty) or `drop` (the session ends, as jsxapi issue #65 reports for an overlong body).
+   */
+  overlongLine?: 'cut' | 'drop';
+  /**
+   * A multiline command's body: `kept` (default: it reaches the command with its line breaks, as Cisco's
+   * "Multiline commands" notes say; a JWE wrapped over lines does not open) or `joined` (whitespace removed).
+   */
+  bodyLineBreaks?: 'kept' | 'joined';
+  /** xCommand refusals: `worded` (default: each failure's Reason) or `uniform` (`Invalid input.` for all). */
+  refusals?: 'worded' | 'uniform';
+  /**
    * Join a simulated meeting (simulator only): its id (simulators of one process with the same id share
    * it) or the meeting itself. The device is then in call 1 of that meeting.
    */
@@ -211,6 +223,7 @@ class Simulator implements PtyHost {
   readonly events: EventLog;
   readonly bannerVariant: 'current' | 'legacy';
   readonly lineLimit: number | undefined;
+  readonly overlongLine: 'cut' | 'drop';
   readonly lineBytesPerSecond: number | undefined;
   readonly commandLatencyMs: number;
   private currentFaults: Faults;
@@ -229,6 +242,17 @@ class Simulator implements PtyHost {
       throw new SimulatorError('ERR_SIM_OPTIONS', `lineLimit must be a positive whole number of bytes.`, {
         lineLimit: options.lineLimit,
       });
+    }
+    for (const [name, v, allowed] of [
+      ['overlongLine', options.overlongLine, ['cut', 'drop']],
+      ['bodyLineBreaks', options.bodyLineBreaks, ['kept', 'joined']],
+      ['refusals', options.refusals, ['worded', 'uniform']],
+    ] as const) {
+      if (v !== undefined && !(allowed as readonly string[]).includes(v)) {
+        throw new SimulatorError('ERR_SIM_OPTIONS', `${name} must be one of ${allowed.join(', ')}.`, {
+          [name]: v,
+        });
+      }
     }
     for (const [name, v, min] of [
       ['baudRate', options.baudRate, 1],
@@ -287,6 +311,7 @@ class Simulator implements PtyHost {
     this.bannerVariant = options.banner ?? 'current';
     this.rebootDelayMs = options.rebootDelayMs ?? 1000;
     this.lineLimit = options.lineLimit;
+    this.overlongLine = options.overlongLine ?? 'cut';
     this.lineBytesPerSecond = options.baudRate === undefined ? undefined : options.baudRate / 10;
     this.commandLatencyMs = options.commandLatencyMs ?? 0;
     this.currentFaults = { ...options.faults };
@@ -544,6 +569,8 @@ function variantOf(o: SimulatorOptions): Partial<DeviceVariant> {
   if (o.populateNeedsRegistration !== undefined) v.populateNeedsRegistration = o.populateNeedsRegistration;
   if (o.externalIdentityStatus !== undefined) v.externalStatus = o.externalIdentityStatus;
   if (o.externalIdentityVerification !== undefined) v.externalVerification = o.externalIdentityVerification;
+  if (o.bodyLineBreaks !== undefined) v.bodyLineBreaks = o.bodyLineBreaks;
+  if (o.refusals !== undefined) v.refusals = o.refusals;
   return v;
 }
 

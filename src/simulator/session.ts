@@ -25,6 +25,7 @@ import {
   statusErrorAnswer,
 } from './format.js';
 import { type ParsedLine, lower, parseLine } from './parse.js';
+import { schemaNode } from './document.js';
 
 /** The transport under a session: where output goes, and how the device hangs up. */
 export interface SessionLink {
@@ -46,6 +47,8 @@ export interface SessionHost {
   readonly bannerVariant: 'current' | 'legacy';
   /** The input line limit (the `lineLimit` option), undefined for none. */
   readonly lineLimit: number | undefined;
+  /** What an overlong line does: `cut` (bytes past the limit are dropped) or `drop` (the session ends). */
+  readonly overlongLine: 'cut' | 'drop';
   /** A serial line's speed in bytes per second (baud / 10, 8N1), undefined for an unpaced line. */
   readonly lineBytesPerSecond: number | undefined;
   /** How long the device takes over each command line before it answers (0: at once). */
@@ -54,6 +57,9 @@ export interface SessionHost {
   aftermath(then: Aftermath): void;
   sessionClosed(session: Session): void;
 }
+
+/** Every xCommand refusal of the `uniform` refusals variant. */
+const UNIFORM_REFUSAL = 'Invalid input.';
 
 type LoginState = 'down' | 'getty' | 'password' | 'shell' | 'closed';
 
@@ -302,7 +308,10 @@ export class Session {
       }
     }
     this.bytesIn += bytes.length;
-    for (const b of bytes) this.feed(b);
+    for (const b of bytes) {
+      if (this.closed) return;
+      this.feed(b);
+    }
     this.flushEcho();
     if (drop) {
       this.host.clearFault('dropAfterBytesIn');
@@ -352,7 +361,11 @@ export class Session {
     // A canonical-mode tty keeps the first `lineLimit` bytes of a line and drops the rest; the line end
     // still ends the line (the `truncateLineAt` fault does the same for one test).
     const max = this.host.faults().truncateLineAt ?? this.host.lineLimit;
-    if (max !== undefined && this.line.length >= max) return;
+    if (max !== undefined && this.line.length >= max) {
+      // The `drop` variant ends the session on an overlong line instead (jsxapi issue #65).
+      if (this.host.overlongLine === 'drop') this.drop('overlongLine');
+      return;
+    }
     this.line.push(b);
     this.echoByte(b);
   }
@@ -565,8 +578,11 @@ export class Session {
       case 'bye':
         this.bye();
         return;
+      case 'xdocument':
+        answer = this.xdocument(parsed);
+        break;
       default:
-        // Recognized, not simulated: xEvent, xDocument, xGetxml, xTransaction, log, systemtools.
+        // Recognized, not simulated: xEvent, xGetxml, xTransaction, log, systemtools.
         answer = 'OK\n';
     }
     if (matchesFault(this.host.faults().dropAfterCommand, raw)) {
@@ -644,13 +660,41 @@ export class Session {
       ...tagged,
       path: canonicalPath,
       status: outcome.status,
-      ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}),
+      ...(outcome.reason !== undefined
+        ? { reason: d.variant.refusals === 'uniform' ? UNIFORM_REFUSAL : outcome.reason }
+        : {}),
       ...(outcome.code !== undefined ? { code: outcome.code } : {}),
     });
     const leaves =
-      outcome.status === 'Error' ? errorLeaves(outcome.reason ?? 'Error') : (outcome.leaves ?? []);
+      outcome.status === 'Error'
+        ? errorLeaves(d.variant.refusals === 'uniform' ? UNIFORM_REFUSAL : (outcome.reason ?? 'Error'))
+        : (outcome.leaves ?? []);
     const answer = commandAnswer(name, outcome.status, leaves, ctx);
     return outcome.then ? { answer, then: outcome.then } : { answer };
+  }
+
+  /**
+   * `xDocument Path: "…" Schema: True [Format: JSON]`: the published schema's node at that path, read-only
+   * (src/simulator/document.ts). Without `Schema: True`, or for a path the schema lacks, an error (guesses).
+   */
+  private xdocument(parsed: ParsedLine): string {
+    const param = (name: string): string | undefined =>
+      parsed.params.find((p) => p.key.toLowerCase() === name.toLowerCase())?.value;
+    const path = param('Path') ?? '';
+    const node = /^true$/i.test(param('Schema') ?? '') ? schemaNode(path) : undefined;
+    this.host.events.emit({
+      type: 'command',
+      session: this.id,
+      verb: 'xDocument',
+      path: loggable(path.split('/').filter((w) => w !== '')).join(' '),
+      params: loggable(parsed.params.map((p) => p.key)),
+      status: node ? 'OK' : 'Error',
+      ...(node ? {} : { reason: 'No match on Path argument' }),
+      ...(parsed.resultId !== undefined ? { resultId: parsed.resultId } : {}),
+    });
+    if (!node)
+      return '*r Result (status=Error):\n*r Result Reason: "No match on Path argument"\n** end\n\nERROR\n';
+    return `${JSON.stringify(node, null, 2)}\n\nOK\n`;
   }
 
   private xstatus(parsed: ParsedLine, ctx: AnswerContext): Answer {

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
-import { Rig } from '../main/workflows/rig.js';
+import { Rig, longChain } from '../main/workflows/rig.js';
 
 const ready = systemHas('socat') && systemHas('keyring');
 const rig = new Rig();
@@ -50,6 +50,35 @@ describe.runIf(ready)('e2ee-prov and the real-device facts', () => {
     expect(b.stderr).toBe(
       'ERR_USAGE --registration-timeout is a whole number of seconds from 10 to 3600, not "5".\n',
     );
+  });
+
+  it('provision --wrap-long-lines: a blob longer than the console line is refused without it, sent wrapped with it on a device that joins', async () => {
+    const chain = await longChain('wrap.cli.example');
+    const pem = rig.path('wrap.pem');
+    await writeFile(pem, chain.bundlePem);
+    const target = 'sim:?serial=FOCCLIWRAP1&linelimit=4095&bodylines=joined';
+    const refused = await cli(['provision', '--target', target, '--cert', pem]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `^ERR_WORKFLOW_ADD_LINE_TOO_LONG The certificate's add blob is ${chain.blobBytes} bytes on one line;`,
+        'm',
+      ),
+    );
+    const wrapped = await cli([
+      'provision',
+      '--target',
+      target,
+      '--cert',
+      pem,
+      '--wrap-long-lines',
+      '--json',
+    ]);
+    expect(wrapped.stderr).not.toMatch(/^ERR_/m);
+    expect(wrapped.status).toBe(0);
+    const out = JSON.parse(wrapped.stdout.toString()) as { ok: boolean; warnings: { code: string }[] };
+    expect(out.ok).toBe(true);
+    expect(out.warnings.map((w) => w.code)).toContain('WARN_LINE_LIMIT');
   });
 
   it('--keep names what each item keeps, and what nothing keeps', async () => {

@@ -95,8 +95,27 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
     ]);
     expect(p.status).toBe(0);
 
-    const r = await cli(['renew', '--target', target, '--cert', b.bundlePath, '--enc', 'A256GCM']);
+    // A certificate for another name: refused before any change, unless --allow-new-name says so.
+    const refused = await cli(['renew', '--target', target, '--cert', b.bundlePath, '--enc', 'A256GCM']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain(
+      'ERR_WORKFLOW_RENEW_NEW_NAME The new certificate is for "b.cli.example", but the device\'s active identity is "a.cli.example"',
+    );
+    expect(service(sim).map((c) => [c.fingerprint, c.purposes])).toEqual([
+      [a.fingerprint, ['WebexIdentity']],
+    ]);
+    const r = await cli([
+      'renew',
+      '--target',
+      target,
+      '--cert',
+      b.bundlePath,
+      '--enc',
+      'A256GCM',
+      '--allow-new-name',
+    ]);
     expect(r.status).toBe(0);
+    expect(r.stderr).toContain('WARN_RENEW_NEW_NAME');
     expect(r.stdout.toString()).toBe(
       `Renewed: the device's identity is b.cli.example, fingerprint ${b.fingerprint}, valid until ${b.notAfter}. The old certificate was deleted.\n`,
     );
@@ -209,7 +228,15 @@ describe.runIf(ready)('e2ee-prov renew, deactivate, status, preferred-domain', (
       ].join('\n'),
     );
     expect(service(sim).map((c) => c.fingerprint)).toEqual([a.fingerprint]);
-    const kept = await cli(['renew', '--target', target, '--cert', b.bundlePath, '--keep-old']);
+    const kept = await cli([
+      'renew',
+      '--target',
+      target,
+      '--cert',
+      b.bundlePath,
+      '--keep-old',
+      '--allow-new-name',
+    ]);
     expect(kept.status).toBe(0);
     expect(kept.stdout.toString()).toBe(
       `Renewed: the device's identity is k2.cli.example, fingerprint ${b.fingerprint}, valid until ${b.notAfter}. The old certificate is kept, deactivated.\n`,

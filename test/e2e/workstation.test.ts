@@ -645,9 +645,9 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
               await page.locator('section[aria-labelledby=console-heading] [role=alert]').allTextContents()
             ).join(' '),
       60_000,
-    ).toContain('Saved 15 answers to ');
+    ).toContain('Saved 19 answers to ');
     const text = (await result.textContent()) ?? '';
-    const file = /Saved 15 answers to (\S+\.json)\./.exec(text)?.[1] ?? '';
+    const file = /Saved 19 answers to (\S+\.json)\./.exec(text)?.[1] ?? '';
     expect(file.startsWith(join(dir, 'home', 'captures', `capture-${SERIAL}-`))).toBe(true);
     const capture = JSON.parse(await readFile(file, 'utf8')) as { probes: unknown[]; format: string };
     expect(capture.format).toBe('e2ee-prov-device-capture');
@@ -655,8 +655,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(text).toContain(en.console.lineWhole.replace('{n}', '8192'));
 
     await page.getByLabel('Language / 언어', { exact: true }).selectOption('ko');
+    // With the Add refusals asked for: three more answers, none of which changes the device.
+    await page.getByRole('checkbox', { name: ko.console.probeAddRefusals }).check();
     await page.getByRole('button', { name: ko.console.capture }).click();
-    await eventually(() => result.textContent(), 60_000).toContain('응답 15개를');
+    await eventually(() => result.textContent(), 60_000).toContain('응답 22개를');
+    await page.getByRole('checkbox', { name: ko.console.probeAddRefusals }).uncheck();
     await page.getByRole('tab', { name: ko.nav.provision }).click();
     await page.locator('.stepper li:nth-child(3) button').click();
     await page.getByRole('radio', { name: ko.wizard.factoryReset }).check();
@@ -664,6 +667,10 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(await keep.textContent()).toContain(ko.wizard.keepItems.LocalSetup);
     expect(await keep.textContent()).toContain(ko.wizard.keepNever);
     await page.getByRole('radio', { name: ko.wizard.resetNo }).check();
+    // Wrapping long lines is a clearly marked choice, off unless chosen.
+    await page.locator('details.advanced summary').click();
+    expect(await page.getByRole('checkbox', { name: ko.wizard.wrapLongLines }).isChecked()).toBe(false);
+    await page.locator('details.advanced summary').click();
     await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
     await page.getByRole('tab', { name: en.nav.console }).click();
     await checkScreen(page, '14-console', { shot: false });

@@ -12,7 +12,9 @@ import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { type Services, createServices } from '../../src/main/services.js';
-import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
+import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
+import { CAPTURE_PROBES } from '../../src/main/device/index.js';
+import { longChain } from './workflows/rig.js';
 
 const TRUSTED = 'file:///app/dist/renderer/';
 type Listener = (event: IpcEventLike, ...args: unknown[]) => unknown;
@@ -25,6 +27,8 @@ describe('the window’s services', () => {
   const dialogAnswers: (string | null)[] = [];
   const store = new DemoSecretStore();
   const sims = new Map<string, RoomOsSimulator>();
+  /** A device's variants by serial (the window may name none of them). */
+  const variants = new Map<string, SimulatorOptions>();
   let svcSecret = '';
   let clipboardText = '';
   const call = (channel: string, input: unknown = {}): Promise<unknown> =>
@@ -49,7 +53,7 @@ describe('the window’s services', () => {
       clipboardClearMs: 200,
       simRebootDelayMs: 100,
       createSimulator: async (o) => {
-        const sim = await createSimulator(o);
+        const sim = await createSimulator({ ...o, ...variants.get(o.serialNumber ?? '') });
         sims.set(o.serialNumber ?? '', sim);
         return sim;
       },
@@ -60,6 +64,21 @@ describe('the window’s services', () => {
       (url) => url.startsWith(TRUSTED),
     );
   });
+
+  /** Connects the window to a training simulator and chooses and checks a certificate for it. */
+  async function connectWithCertificate(serial: string, name: string, pem: string): Promise<void> {
+    const cert = join(dir, name);
+    await writeFile(cert, pem);
+    expect(await call('device.connect', { target: `sim:?serial=${serial}`, password: null })).toMatchObject({
+      ok: true,
+    });
+    dialogAnswers.push(cert);
+    await call('credentials.choose', { role: 'certificate' });
+    expect(await call('credentials.inspect', { passphrase: null })).toMatchObject({
+      ok: true,
+      value: { ok: true },
+    });
+  }
 
   afterAll(async () => {
     await services?.dispose();
@@ -263,22 +282,48 @@ describe('the window’s services', () => {
     expect(await call('device.disconnect')).toEqual({ ok: true, value: null });
     expect(await call('device.identify')).toMatchObject({ ok: false, code: 'ERR_APP_NOT_CONNECTED' });
   });
+  it('a certificate longer than the console line: refused before any change, provisioned with the wrap-long-lines choice; the capture takes the Add-refusal option', async () => {
+    const long = await longChain('wrap.app.example');
+    variants.set('FOCWRAPAPP1', { lineLimit: 4095, bodyLineBreaks: 'joined' });
+    await connectWithCertificate('FOCWRAPAPP1', 'wrap.pem', long.bundlePem);
+    const sim = sims.get('FOCWRAPAPP1')!;
+    const refused = (await call('provision.run', {
+      ...validRequest(),
+      backup: false,
+      restoreName: false,
+    })) as {
+      ok: true;
+      value: { ok: boolean; error: { code: string }; steps: { id: string; status: string }[] };
+    };
+    expect(refused.value.error.code).toBe('ERR_WORKFLOW_ADD_LINE_TOO_LONG');
+    expect(refused.value.steps.find((x) => x.status === 'failed')?.id).toBe('precheck');
+    expect(sim.state.clientSecretSet).toBe(false);
+    const wrapped = (await call('provision.run', {
+      ...validRequest(),
+      backup: false,
+      restoreName: false,
+      wrapLongLines: true,
+    })) as { ok: true; value: { ok: boolean } };
+    expect(wrapped.value.ok).toBe(true);
+    expect(sim.state.webexIdentity).toBe(long.fingerprint);
+    const made = (await store.get('FOCWRAPAPP1'))!;
+    expect(
+      await call('secret.acknowledge', { serial: 'FOCWRAPAPP1', lastGroup: made.split('-').at(-1)! }),
+    ).toMatchObject({ ok: true });
+    const captured = (await call('device.capture', { probeAddRefusals: true })) as {
+      ok: true;
+      value: { probes: number; failedProbes: string[] };
+    };
+    expect(captured.value.failedProbes).toEqual([]);
+    expect(captured.value.probes).toBe(CAPTURE_PROBES.length + 3);
+    expect(await call('device.capture', { probeAddRefusals: 'yes' })).toMatchObject({ ok: false });
+    expect(await call('device.disconnect')).toEqual({ ok: true, value: null });
+  });
+
   it('resumes after the cable was pulled mid-procedure: logs in again and goes on', async () => {
     const pki = await makeDemoPki('Drop');
     const issued = await issueDeviceCert(pki, { cn: 'drop.example' });
-    const cert = join(dir, 'drop.pem');
-    await writeFile(cert, issued.bundlePem);
-    expect(await call('device.connect', { target: 'sim:?serial=FOCDROP0001', password: null })).toMatchObject(
-      {
-        ok: true,
-      },
-    );
-    dialogAnswers.push(cert);
-    await call('credentials.choose', { role: 'certificate' });
-    expect(await call('credentials.inspect', { passphrase: null })).toMatchObject({
-      ok: true,
-      value: { ok: true },
-    });
+    await connectWithCertificate('FOCDROP0001', 'drop.pem', issued.bundlePem);
     sims.get('FOCDROP0001')!.setFaults({ dropOnCommand: 'Certificates Services Add' });
 
     const cut = (await call('provision.run', validRequest())) as {

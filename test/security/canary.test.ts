@@ -202,6 +202,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       second.key,
       '--passphrase-file',
       ppFile,
+      '--allow-new-name',
       ...login,
     ]);
     await run('secret export', [

@@ -148,6 +148,25 @@ describe('the simulator command line', () => {
       },
     });
     expect(() => parseTarget('sim:?linelimit=x')).toThrow(/linelimit/);
+    expect(parseTarget('sim:?linelimit=4095&overlong=drop&bodylines=joined&refusals=uniform')).toMatchObject({
+      options: { lineLimit: 4095, overlongLine: 'drop', bodyLineBreaks: 'joined', refusals: 'uniform' },
+    });
+    expect(() => parseTarget('sim:?bodylines=wrapped')).toThrow(/bodylines must be kept or joined/);
+    expect(
+      planFromArgs([
+        '--ssh',
+        '0',
+        '--overlong-line',
+        'drop',
+        '--body-lines',
+        'joined',
+        '--refusals',
+        'uniform',
+      ]),
+    ).toMatchObject({ options: { overlongLine: 'drop', bodyLineBreaks: 'joined', refusals: 'uniform' } });
+    expect(() => planFromArgs(['--ssh', '0', '--refusals', 'terse'])).toThrow(
+      /--refusals takes worded or uniform/,
+    );
     expect(
       planFromArgs([
         '--ssh',

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../src/core/jwe/index.js';
 import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
+import { XAPI_11_19_SUBSET } from '../../src/simulator/schema/xapi-11.19-subset.js';
 import { systemHas } from '../helpers/system.js';
 import { RawClient, serialLogin } from './client.js';
 import { type CertFixtures, makeCerts } from './fixtures.js';
@@ -515,7 +516,7 @@ describe('Webex registration (schema)', () => {
     expect(
       await xcommand(
         c,
-        'xCommand Webex Registration Start ActivationCode: "1234-5678-9012-3456" SecurityAction: NoAction',
+        'xCommand Webex Registration Start ActivationCode: "1234567890123456" SecurityAction: NoAction',
       ),
     ).toBe('OK\r\n*r RegistrationStartResult (status=OK):\r\n** end\r\n');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
@@ -544,6 +545,19 @@ describe('Webex registration (schema)', () => {
         'xCommand Webex Registration Start ActivationCode: "1234567890123456" SecurityAction: NoAction AccountLinkMode: Synchronous',
       ),
     ).toBe('ERROR\r\n*r RegistrationStartResult (status=ParameterError):\r\n** end\r\n');
+  });
+
+  it('a code sent with its dashes fails ("Be sure to remove any - dashes in the code")', async () => {
+    const { s, c } = await device({});
+    expect(
+      await xcommand(
+        c,
+        'xCommand Webex Registration Start ActivationCode: "1234-5678-9012-3456" SecurityAction: NoAction',
+      ),
+    ).toBe(
+      'ERROR\r\n*r RegistrationStartResult (status=Error):\r\n*r RegistrationStartResult Reason: "Registration failed."\r\n** end\r\n',
+    );
+    expect(s.state.webexStatus).toBe('Error');
   });
 
   it('answers failed for a code the cloud refuses, or with the registrationFails variant', async () => {
@@ -650,5 +664,90 @@ describe('console line limit (open question 1)', () => {
 
   it('refuses a lineLimit that is not a positive whole number', async () => {
     await expect(createSimulator({ lineLimit: 0 })).rejects.toMatchObject({ code: 'ERR_SIM_OPTIONS' });
+  });
+
+  it('overlongLine drop: a line past the limit ends the session (jsxapi issue #65)', async () => {
+    const { s, c } = await device({ lineLimit: 4095, overlongLine: 'drop' });
+    c.send(`${line(4096)}\r`);
+    await c.closed();
+    expect(s.events.filter((e) => e.type === 'fault').map((e) => e.type === 'fault' && e.fault)).toEqual([
+      'overlongLine',
+    ]);
+    expect(s.events.filter((e) => e.type === 'command')).toEqual([]);
+  });
+
+  it('refuses variant values it does not know', async () => {
+    for (const bad of [
+      { overlongLine: 'cut-off' },
+      { bodyLineBreaks: 'joins' },
+      { refusals: 'generic' },
+    ] as unknown as SimulatorOptions[]) {
+      await expect(createSimulator(bad)).rejects.toMatchObject({ code: 'ERR_SIM_OPTIONS' });
+    }
+  });
+});
+
+describe('a multiline body and refusals (open questions 1 and 4)', () => {
+  const ADD = 'xCommand Security Certificates Services Add IsEncrypted: True';
+  async function add(c: RawClient, body: string[]): Promise<string> {
+    c.send(`${ADD}\r${body.map((l) => `${l}\r`).join('')}.\r`);
+    return c.until('** end\r\n');
+  }
+  const wrap = (b: string): string[] => b.match(/.{1,64}/g) ?? [];
+
+  it('the Add is multiline in the published schema, and its body keeps its line breaks by default', async () => {
+    expect(XAPI_11_19_SUBSET.commands['Security Certificates Services Add']!.multiline).toBe(true);
+    const { s, c } = await device();
+    await xcommand(c, `xCommand Security ClientSecret Populate Secret: "${b64u(SECRET)}"`);
+    const blob = await seal('add', 'not a certificate', SECRET);
+    expect(await add(c, [blob])).toContain('Reason: "No certificate found in the input."');
+    expect(await add(c, wrap(blob))).toContain('Reason: "Invalid JWE blob."');
+    expect(s.state.certificates.filter((x) => x.kind !== 'preinstalled')).toEqual([]);
+  });
+
+  it('bodyLineBreaks joined: the wrapped blob is read as on one line', async () => {
+    const { c } = await device({ bodyLineBreaks: 'joined' });
+    await xcommand(c, `xCommand Security ClientSecret Populate Secret: "${b64u(SECRET)}"`);
+    const blob = await seal('add', 'not a certificate', SECRET);
+    expect(await add(c, wrap(blob))).toContain('Reason: "No certificate found in the input."');
+  });
+
+  it('refusals uniform: every refusal reads "Invalid input."', async () => {
+    const { s, c } = await device({ refusals: 'uniform' });
+    expect(await add(c, ['junk'])).toBe(
+      'ERROR\r\n*r ServicesAddResult (status=Error):\r\n*r ServicesAddResult Reason: "Invalid input."\r\n** end\r\n',
+    );
+    await xcommand(c, `xCommand Security ClientSecret Populate Secret: "${b64u(SECRET)}"`);
+    const blob = await seal('add', 'not a certificate', SECRET);
+    for (const body of [[blob], wrap(blob), ['junk']])
+      expect(await add(c, body)).toContain('Reason: "Invalid input."');
+    expect(
+      s.events
+        .filter((e) => e.type === 'command' && e.status === 'Error')
+        .every((e) => e.type === 'command' && e.reason === 'Invalid input.'),
+    ).toBe(true);
+  });
+
+  it('xDocument Schema: True answers from the published schema; a path it lacks is an error', async () => {
+    const { c } = await device();
+    c.send('xDocument Path: "Command/Security/ClientSecret/Populate" Schema: True Format: JSON\r');
+    const populate = await c.until(/\r\n(OK|ERROR)\r\n/);
+    const doc = JSON.parse(populate.replace(/\r\n\r\nOK\r\n$/, '')) as Record<string, unknown>;
+    const published = XAPI_11_19_SUBSET.commands['Security ClientSecret Populate']!;
+    expect(doc).toEqual({
+      command: 'True',
+      multiline: published.multiline ? 'True' : 'False',
+      role: published.roles,
+      Secret: { required: 'True', ValueSpace: { type: 'String', MaxLength: '1024', MinLength: '0' } },
+    });
+    c.send('xDocument Path: "Status/Conference/Call" Schema: True Format: JSON\r');
+    const call = await c.until(/\r\n(OK|ERROR)\r\n/);
+    expect(JSON.parse(call.replace(/\r\n\r\nOK\r\n$/, ''))).toEqual({
+      SessionType: { ValueSpace: { type: 'Literal', Value: ['Call', 'Share', 'InstantMeeting'] } },
+    });
+    c.send('xDocument Path: "Status/NoSuchNode" Schema: True Format: JSON\r');
+    expect(await c.until(/\r\n(OK|ERROR)\r\n/)).toBe(
+      '*r Result (status=Error):\r\n*r Result Reason: "No match on Path argument"\r\n** end\r\n\r\nERROR\r\n',
+    );
   });
 });

@@ -209,7 +209,7 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
     expect(
       await xcommand(
         c,
-        'xCommand Webex Registration Start SecurityAction: NoAction ActivationCode: "1234-5678-9012-3456"',
+        'xCommand Webex Registration Start SecurityAction: NoAction ActivationCode: "1234567890123456"',
       ),
     ).toBe('OK\r\n*r RegistrationStartResult (status=OK):\r\n** end\r\n');
     // Synchronous: the answer came once the registration had succeeded.
@@ -304,8 +304,8 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
     ).toContain('Reason: "Certificate not found."');
   });
 
-  it('accepts an encrypted body wrapped over several lines', async () => {
-    const { s, c } = await device();
+  it('with the bodyLineBreaks joined variant, accepts an encrypted body wrapped over several lines', async () => {
+    const { s, c } = await device({ bodyLineBreaks: 'joined' });
     await xcommand(c, `xCommand Security ClientSecret Populate Secret: "${b64u(SECRET)}"`);
     const blob = await seal('add', certs.leaf.cert + certs.leaf.key, SECRET, { enc: 'A256GCM' });
     const wrapped = blob.match(/.{1,76}/g)?.join('\r') ?? blob;

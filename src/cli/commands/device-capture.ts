@@ -6,7 +6,8 @@ import { withDevice } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 
-const USAGE = 'e2ee-prov device capture --target TARGET --out FILE [--password-file PATH] [--json]';
+const USAGE =
+  'e2ee-prov device capture --target TARGET --out FILE [--probe-add-refusals] [--password-file PATH] [--json]';
 
 /** Read-only probes of a real device, written to a file a technician can send in. */
 export const deviceCapture: Command = {
@@ -21,6 +22,7 @@ export const deviceCapture: Command = {
         target: { type: 'string' },
         out: { type: 'string' },
         'password-file': { type: 'string' },
+        'probe-add-refusals': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
       USAGE,
@@ -42,6 +44,7 @@ export const deviceCapture: Command = {
       (device) =>
         captureDevice(device, {
           toolVersion: '0.1.0',
+          probeAddRefusals: values['probe-add-refusals'],
           onProbe: values.json
             ? undefined
             : (id, i, total) => io.stderr.write(`  probe ${i}/${total}: ${id}\n`),
@@ -66,15 +69,17 @@ export const deviceCapture: Command = {
       probes: capture.probes.length,
       failedProbes: capture.probes.filter((p) => p.error !== undefined).map((p) => p.id),
       lineLimit: capture.lineLimit,
+      firstCutLine: capture.firstCutLine,
+      addRefusals: capture.addRefusals,
       redactions: capture.redactions,
     };
     await write(
       io.stdout,
       values.json
         ? JSON.stringify(summary, null, 2) + '\n'
-        : `Wrote ${capture.probes.length} of ${CAPTURE_PROBES.length} probes and the line-limit probe to ${out}.\n` +
+        : `Wrote ${capture.probes.length} probes (${CAPTURE_PROBES.length} read-only${capture.addRefusals ? ', 3 harmless Add refusals' : ''}) and the line-limit probe to ${out}.\n` +
             `Line limit: ${capture.lineLimit.cut === null ? `lines of ${capture.lineLimit.probedUpTo} bytes arrived whole` : `lines of ${capture.lineLimit.whole} bytes arrive whole, ${capture.lineLimit.cut} do not`}.\n` +
-            `Serial numbers, device id, system name and addresses were replaced; nothing on the device was changed.\n`,
+            `Serial numbers, device id, system name, addresses and the organisation and host names in certificates were replaced; nothing on the device was changed.\n`,
     );
     return 0;
   },

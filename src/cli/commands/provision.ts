@@ -20,7 +20,7 @@ import { checkOutputPath } from '../paths.js';
 import { HeldProgress } from '../progress.js';
 
 const USAGE =
-  'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH [--allow-weak-secret]] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH [--register-first] [--registration-timeout SECONDS]] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--password-file PATH] [--dry-run] [--json]';
+  'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH [--allow-weak-secret]] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH [--register-first] [--registration-timeout SECONDS]] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--wrap-long-lines] [--password-file PATH] [--dry-run] [--json]';
 
 /** Provisions a device end to end: the technician's wizard, headless. */
 export const provisionCommand: Command = {
@@ -50,6 +50,7 @@ export const provisionCommand: Command = {
         handover: { type: 'string' },
         'handover-include-secret': { type: 'boolean', default: false },
         'allow-plain-over-network': { type: 'boolean', default: false },
+        'wrap-long-lines': { type: 'boolean', default: false },
         'password-file': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -128,6 +129,7 @@ export const provisionCommand: Command = {
             enc: v.enc,
             link: linkKind(target),
             allowPlainOverNetwork: v['allow-plain-over-network'],
+            ...(v['wrap-long-lines'] ? { wrapLongLines: true } : {}),
             ...(secret !== undefined ? { secret } : {}),
             ...(v['factory-reset'] ? { factoryReset: { confirmed: true, keep } } : {}),
             ...(v.backup ? { backupFile: v.backup } : {}),

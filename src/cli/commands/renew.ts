@@ -6,12 +6,12 @@ import { type Command, parse, required } from '../command.js';
 import { openDevice, openVault } from '../context.js';
 import { loadCredentials } from '../credentials.js';
 import { CliError } from '../errors.js';
-import { type CliIO, write } from '../io.js';
+import { type CliIO, promptLine, write } from '../io.js';
 import { HeldProgress } from '../progress.js';
 import { failureLine, narrator } from '../narrate.js';
 
 const USAGE =
-  'e2ee-prov renew --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--enc A128GCM|A256GCM] [--keep-old] [--password-file PATH] [--dry-run] [--json]';
+  'e2ee-prov renew --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--enc A128GCM|A256GCM] [--keep-old] [--wrap-long-lines] [--allow-new-name] [--password-file PATH] [--dry-run] [--json]';
 
 /** Replaces a device's identity certificate; the old one stays active until the new one is verified. */
 export const renewCommand: Command = {
@@ -29,6 +29,8 @@ export const renewCommand: Command = {
         'passphrase-file': { type: 'string' },
         enc: { type: 'string', default: 'A128GCM' },
         'keep-old': { type: 'boolean', default: false },
+        'wrap-long-lines': { type: 'boolean', default: false },
+        'allow-new-name': { type: 'boolean', default: false },
         'password-file': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
@@ -53,7 +55,27 @@ export const renewCommand: Command = {
       try {
         const result = await runRenew(
           { device, ...vault },
-          { credentials, enc: v.enc, keepOld: v['keep-old'] },
+          {
+            credentials,
+            enc: v.enc,
+            keepOld: v['keep-old'],
+            wrapLongLines: v['wrap-long-lines'],
+            allowNewName: v['allow-new-name'],
+            // A person at a terminal is asked; otherwise --allow-new-name decides.
+            ...(io.stdin.isTTY && !v.json
+              ? {
+                  confirmNewName: async (names: { old: string; new: string }) =>
+                    /^y(es)?$/i.test(
+                      (
+                        await promptLine(
+                          io,
+                          safe`The device's identity is ${names.old}; the new certificate is for ${names.new}. Give the device the new name? [y/N] `,
+                        )
+                      ).trim(),
+                    ),
+                }
+              : {}),
+          },
           {
             dryRun: v['dry-run'],
             onEvent: v.json ? undefined : narrator({ ...io, stderr: progress.writable() }),

@@ -11,7 +11,7 @@ import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 
 const USAGE =
-  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN] [--baud RATE] [--command-latency MS] [--meeting ID [--session-type N] [--meeting-shape schema|seed] [--meeting-words identity|verified] [--participant webex|external|unverified:IDENTITY:NAME]...]';
+  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--overlong-line cut|drop] [--body-lines kept|joined] [--refusals worded|uniform] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN] [--baud RATE] [--command-latency MS] [--meeting ID [--session-type N] [--meeting-shape schema|seed] [--meeting-words identity|verified] [--participant webex|external|unverified:IDENTITY:NAME]...]';
 
 /** What the command serves, parsed from its options. */
 export interface SimulatorPlan {
@@ -45,6 +45,9 @@ export function planFromArgs(args: string[]): SimulatorPlan {
       encryption: { type: 'string' },
       populate: { type: 'string' },
       'line-limit': { type: 'string' },
+      'overlong-line': { type: 'string' },
+      'body-lines': { type: 'string' },
+      refusals: { type: 'string' },
       'registration-delay': { type: 'string' },
       'reject-code': { type: 'string', multiple: true },
       org: { type: 'string' },
@@ -130,6 +133,22 @@ export function planFromArgs(args: string[]): SimulatorPlan {
   }
   const lineLimit = count('line-limit', values['line-limit'], 1);
   if (lineLimit !== undefined) options.lineLimit = lineLimit;
+  const oneOf = <T extends string>(
+    name: string,
+    v: string | undefined,
+    allowed: readonly T[],
+  ): T | undefined => {
+    if (v === undefined) return undefined;
+    if (!(allowed as readonly string[]).includes(v))
+      throw new CliError('ERR_USAGE', `--${name} takes ${allowed.join(' or ')}, not ${JSON.stringify(v)}.`);
+    return v as T;
+  };
+  const overlong = oneOf('overlong-line', values['overlong-line'], ['cut', 'drop'] as const);
+  if (overlong !== undefined) options.overlongLine = overlong;
+  const bodyLines = oneOf('body-lines', values['body-lines'], ['kept', 'joined'] as const);
+  if (bodyLines !== undefined) options.bodyLineBreaks = bodyLines;
+  const refusals = oneOf('refusals', values.refusals, ['worded', 'uniform'] as const);
+  if (refusals !== undefined) options.refusals = refusals;
   const regDelay = count('registration-delay', values['registration-delay'], 0);
   if (regDelay !== undefined) options.registrationDelayMs = regDelay;
   if (values['reject-code'] !== undefined) options.rejectActivationCodes = [...values['reject-code']];

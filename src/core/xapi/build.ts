@@ -210,5 +210,6 @@ export function checkActivationCode(code: string): string {
   if (unsafe) throw bad(`holds a control character (${unsafe.char} at character ${unsafe.index + 1})`);
   if (!/^\d+([ -]\d+)*$/.test(code.trim()) || code.replace(/[ -]/g, '').trim().length !== 16)
     throw bad(`is not 16 digits (it has ${code.length} characters)`);
-  return code.trim();
+  // Cisco: "Be sure to remove any - dashes in the code": the device gets the 16 digits alone.
+  return code.replace(/[ -]/g, '').trim();
 }

@@ -21,14 +21,22 @@ export type ReaderItem =
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-B]|[=>])/g;
 
-/** Strips terminal escape sequences (`\e[?1034h` after `echo off`, spec §1.4) and a trailing CR. */
+/** A stray control byte a console may print before a line (BEL, NUL, …): never part of an answer. */
+function strayAtStart(code: number): boolean {
+  return code === 13 || (code < 32 && code !== 9) || code === 127;
+}
+
+/**
+ * Strips terminal escape sequences (`\e[?1034h` after `echo off`, spec §1.4), stray control bytes before
+ * the line (a BEL ahead of an answer) and a trailing CR. Control characters inside the line are kept.
+ */
 export function cleanLine(raw: string): string {
   const s = raw.replace(ANSI, '');
   // By index, not /\r+$/: that regex is quadratic on a long run of CRs that does not end the line.
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 13) end--;
   let start = 0;
-  while (start < end && s.charCodeAt(start) === 13) start++;
+  while (start < end && strayAtStart(s.charCodeAt(start))) start++;
   return s.slice(start, end);
 }
 

@@ -34,7 +34,7 @@ import {
   type XapiResponse,
 } from '../../core/xapi/index.js';
 import { reopenSerial, SerialTransport } from './serial.js';
-import { ConsoleSession, type Banner, type RawResult } from './session.js';
+import { ConsoleSession, type Banner, type LineProbe, type RawResult } from './session.js';
 import { SshTransport, type HostKeyInfo, type HostKeyStore } from './ssh.js';
 import { StreamTransport } from './sim-transport.js';
 import { describeTarget, parseTarget, type SimTargetOptions, type Target } from './target.js';
@@ -210,6 +210,7 @@ export class RoomOsDevice {
   private readonly closeListeners = new Set<() => void>();
   private closing = false;
   private lineKnown = { whole: 0, cut: Number.POSITIVE_INFINITY };
+  private firstCut: { bytes: number; raw: string[]; disconnected: boolean } | null = null;
 
   private constructor(
     target: Target,
@@ -458,28 +459,50 @@ export class RoomOsDevice {
   }
 
   /**
+   * The device's answer to the first line found cut, as printed (empty when the session ended on it,
+   * `disconnected`), and that line's length; null until a probe cut a line.
+   */
+  get firstCutLine(): { bytes: number; raw: string[]; disconnected: boolean } | null {
+    return this.firstCut ? { ...this.firstCut, raw: [...this.firstCut.raw] } : null;
+  }
+
+  /**
    * Whether a line of `bytes` bytes reaches the device whole, found with harmless padded `xStatus`
    * probes (`ConsoleSession.probeLine`) and remembered for this device. When it does not, the limit is
    * narrowed down (a few more probes) and returned; the session then refuses longer lines before sending.
+   * A session that ends during a probe counts as a cut line: the console is opened again and the limit is
+   * measured upwards from small lines, so that the next probes end no more sessions than needed.
    */
   async lineFits(bytes: number): Promise<{ fits: boolean; limit: number | null }> {
     if (bytes <= this.lineKnown.whole) return { fits: true, limit: null };
     if (bytes < this.lineKnown.cut) {
-      const first = await this.session.probeLine(bytes);
-      this.transcript.note(`line probe: ${bytes} bytes ${first}`);
-      if (first === 'whole') {
+      const first = await this.probeLineOnce(bytes);
+      if (first.result === 'whole') {
         this.lineKnown.whole = bytes;
         return { fits: true, limit: null };
       }
       let lo = this.lineKnown.whole;
       let hi = bytes;
+      if (first.disconnected) {
+        // Upwards from small lines: each cut line may end the session again.
+        for (const size of LINE_STEPS_UP) {
+          if (size <= lo) continue;
+          if (size >= hi) break;
+          const r = await this.probeLineOnce(size);
+          if (r.result === 'whole') lo = size;
+          else {
+            hi = size;
+            break;
+          }
+        }
+      }
       // A canonical-mode tty keeps 4,095 bytes of a line: try that first, then halve the interval.
       for (let i = 0; i < 10 && hi - lo > 16; i++) {
         const mid = i === 0 && lo < 4095 && hi > 4095 ? 4095 : Math.floor((lo + hi) / 2);
-        const r = await this.session.probeLine(Math.max(mid, 64));
-        this.transcript.note(`line probe: ${Math.max(mid, 64)} bytes ${r}`);
-        if (r === 'whole') lo = Math.max(mid, 64);
-        else hi = Math.max(mid, 64);
+        const size = Math.max(mid, 64);
+        const r = await this.probeLineOnce(size);
+        if (r.result === 'whole') lo = size;
+        else hi = size;
         if (hi <= 64) break;
       }
       this.lineKnown = { whole: lo, cut: hi };
@@ -488,32 +511,54 @@ export class RoomOsDevice {
     return { fits: false, limit: this.lineKnown.whole };
   }
 
+  /** One line probe, noted; the first cut line's answer is kept, and a session it ended is opened again. */
+  private async probeLineOnce(bytes: number): Promise<LineProbe> {
+    const r = await this.session.probeLine(bytes);
+    this.transcript.note(
+      `line probe: ${bytes} bytes ${r.result}${r.disconnected ? ' (the session ended)' : ''}`,
+    );
+    if (r.result !== 'whole' && this.firstCut === null) {
+      this.firstCut = {
+        bytes,
+        raw: r.raw.map((l) => this.transcript.redact(l)),
+        disconnected: r.disconnected === true,
+      };
+    }
+    if (r.disconnected) await this.reconnect({ timeoutMs: 60_000 });
+    return r;
+  }
+
   /**
    * Whether the device joins an `add` blob wrapped over several body lines. `probeBlob` is an add blob
-   * sealed under the device's secret whose payload is no certificate, so nothing can be added: it is
-   * sent once on one line and once wrapped at `width`; the device joined the lines when both answers are
-   * the same refusal. Decided on the device's own answers, not on their wording.
+   * sealed under the device's secret whose payload is no certificate, so nothing can be added. It is sent
+   * on one line, then wrapped at `width`, then wrapped with its authentication tag corrupted (the control:
+   * a blob no device can open). The device joins wrapped lines only when the wrapped blob is refused
+   * exactly as on one line and differently from the control; a wrapped refusal unlike the one-line one
+   * means it does not join; the same refusal for all three (a device that words every failure alike)
+   * cannot tell. Decided on the device's own answers, never on their wording.
    */
-  async joinsWrappedBody(probeBlob: string, width: number): Promise<boolean> {
+  async wrappedBodyProbe(probeBlob: string, width: number): Promise<WrappedBodyProbe> {
     const b = checkBlob(probeBlob, 'add');
     const line = xCommand('Security Certificates Services Add', [['IsEncrypted', true]]);
-    const whole = await this.session.request(line, { body: [b] });
-    if (whole.status.toUpperCase() === 'OK') {
-      throw new DeviceError(
-        'ERR_DEVICE_UNEXPECTED_OUTPUT',
-        `The device accepted an add blob that holds no certificate (answer: ${JSON.stringify(whole.lines.slice(0, 4).join(' '))}). Nothing is sent wrapped; report this answer.`,
-        { status: whole.status },
-      );
+    const answers: XapiResponse[] = [];
+    for (const body of [[b], wrapLines(b, width), wrapLines(corruptTag(b), width)]) {
+      const res = await this.session.request(line, { body });
+      if (res.status.toUpperCase() === 'OK') {
+        throw new DeviceError(
+          'ERR_DEVICE_UNEXPECTED_OUTPUT',
+          `The device accepted an add blob that holds no certificate (answer: ${JSON.stringify(res.lines.slice(0, 4).join(' '))}). Nothing is sent wrapped; report this answer.`,
+          { status: res.status },
+        );
+      }
+      answers.push(res);
     }
-    const wrapped = await this.session.request(line, { body: wrapLines(b, width) });
-    const same =
-      wrapped.status === whole.status &&
-      (wrapped.reason ?? '') === (whole.reason ?? '') &&
-      (wrapped.resultName ?? '') === (whole.resultName ?? '');
+    const [oneLine, wrapped, control] = answers.map(describeRefusal) as [string, string, string];
+    const verdict: WrappedBodyProbe['verdict'] =
+      wrapped !== oneLine ? 'does-not-join' : wrapped !== control ? 'joins' : 'cannot-tell';
     this.transcript.note(
-      `wrapped-body probe: the device ${same ? 'joins' : 'does not join'} wrapped body lines`,
+      `wrapped-body probe: ${verdict} (one line: ${oneLine}; wrapped: ${wrapped}; control: ${control})`,
     );
-    return same;
+    return { verdict, oneLine, wrapped, control };
   }
 
   /**
@@ -783,6 +828,29 @@ export class RoomOsDevice {
       lastError instanceof Error ? { cause: lastError } : undefined,
     );
   }
+}
+
+/** Line lengths a probe tries upwards after a session ended on a cut line. */
+const LINE_STEPS_UP = [256, 512, 1024, 2048, 4095, 8192, 16384];
+
+/** What the wrapped-body probe found, with the device's three refusals (status, result name, reason). */
+export interface WrappedBodyProbe {
+  verdict: 'joins' | 'does-not-join' | 'cannot-tell';
+  oneLine: string;
+  wrapped: string;
+  control: string;
+}
+
+/** A refusal as one comparable text: its status, result name and reason, as the device gave them. */
+function describeRefusal(res: XapiResponse): string {
+  return `${res.status}${res.resultName ? ` ${res.resultName}` : ''}${res.reason ? `: ${res.reason}` : ''}`;
+}
+
+/** The same compact JWE with the first character of its authentication tag changed: no device opens it. */
+export function corruptTag(blob: string): string {
+  const at = blob.lastIndexOf('.') + 1;
+  const c = blob[at] === 'A' ? 'B' : 'A';
+  return blob.slice(0, at) + c + blob.slice(at + 1);
 }
 
 /** A blob as body lines of at most `width` characters (one line without `width`). */

@@ -61,5 +61,5 @@ export type {
   XapiResponse,
   XapiEntry,
 } from '../../core/xapi/index.js';
-export { captureDevice, CAPTURE_PROBES, CAPTURE_LINE_PROBE_BYTES } from './capture.js';
+export { captureDevice, captureRedactor, CAPTURE_PROBES, CAPTURE_LINE_PROBE_BYTES } from './capture.js';
 export type { DeviceCapture, CaptureProbe } from './capture.js';

@@ -71,6 +71,17 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/**
+ * What a padded line probe found: `whole` (the tagged answer came back), `cut` (an untagged answer, an
+ * unknown command, or the session ended: `disconnected`), `silent` (no answer in time). `raw` holds the
+ * device's answer to a cut line as printed (at most 8 lines).
+ */
+export interface LineProbe {
+  result: 'whole' | 'cut' | 'silent';
+  raw: string[];
+  disconnected?: boolean;
+}
+
 /** The untagged output of a raw console line (for the interactive console). */
 export interface RawResult {
   lines: string[];
@@ -282,23 +293,27 @@ export class ConsoleSession extends EventEmitter {
    * arrived); `cut` when the device answered without the tag or did not know the line (a console that
    * cut or split it); `silent` when nothing came within `timeoutMs`.
    */
-  probeLine(bytes: number, timeoutMs = 4000): Promise<'whole' | 'cut' | 'silent'> {
-    return this.enqueue(async () => {
+  probeLine(bytes: number, timeoutMs = 4000): Promise<LineProbe> {
+    return this.enqueue(async (): Promise<LineProbe> => {
       let res: XapiResponse;
       try {
         res = await this.send('xStatus SystemUnit ProductId', undefined, timeoutMs, undefined, bytes);
       } catch (e) {
-        if (e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT') return 'silent';
-        if (e instanceof DeviceError && e.code === 'ERR_DEVICE_NOT_RECOGNIZED') return 'cut';
+        if (e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT') return { result: 'silent', raw: [] };
+        if (e instanceof DeviceError && e.code === 'ERR_DEVICE_NOT_RECOGNIZED')
+          return { result: 'cut', raw: ['Command not recognized.'] };
+        // A session that ends on an overlong line: the line did not arrive whole (jsxapi issue #65).
+        if (e instanceof DeviceError && e.code === 'ERR_DEVICE_DISCONNECTED')
+          return { result: 'cut', raw: [], disconnected: true };
         throw e;
       }
       if (res.status === 'Untagged') {
         // The rest of an untagged answer (its OK line) drains before the next request.
         await sleep(Math.min(300, this.statusGraceMs));
         this.owedStatusLines = 0;
-        return 'cut';
+        return { result: 'cut', raw: res.lines.slice(0, 8) };
       }
-      return 'whole';
+      return { result: 'whole', raw: [] };
     });
   }
 

@@ -18,6 +18,9 @@ export interface SimTargetOptions {
   encryptionOptionKey?: boolean;
   populateNeedsRegistration?: boolean;
   lineLimit?: number;
+  overlongLine?: 'cut' | 'drop';
+  bodyLineBreaks?: 'kept' | 'joined';
+  refusals?: 'worded' | 'uniform';
   orgDomain?: string;
   registrationDelayMs?: number;
   /** Join the simulated meeting with this id (devices of one process with the same id share it). */
@@ -61,7 +64,7 @@ function onOff(text: string, name: string, v: string): boolean {
 
 /**
  * Reads a target: `serial:/dev/ttyUSB0[?baud=N&flow=none|rtscts|xonxoff]`, `serial:COM3`,
- * `ssh://user@host[:port]` (user `admin` when left out; never a password), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off&registered=on|off&usedfor=labels|purposes&label=…&chain=on|off&selfsigned=on|off&encryption=on|off&populate=any|registered&linelimit=N&regdelay=MS&org=DOMAIN&meeting=ID&sessiontype=N&meetingshape=schema|seed&meetingwords=identity|verified]`.
+ * `ssh://user@host[:port]` (user `admin` when left out; never a password), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off&registered=on|off&usedfor=labels|purposes&label=…&chain=on|off&selfsigned=on|off&encryption=on|off&populate=any|registered&linelimit=N&overlong=cut|drop&bodylines=kept|joined&refusals=worded|uniform&regdelay=MS&org=DOMAIN&meeting=ID&sessiontype=N&meetingshape=schema|seed&meetingwords=identity|verified]`.
  */
 export function parseTarget(text: string): Target {
   const t = text.trim();
@@ -136,6 +139,16 @@ export function parseTarget(text: string): Target {
       else if (k === 'populate') {
         if (v !== 'any' && v !== 'registered') throw bad(text, 'populate must be any or registered');
         options.populateNeedsRegistration = v === 'registered';
+      } else if (k === 'overlong' || k === 'bodylines' || k === 'refusals') {
+        const allowed = {
+          overlong: ['cut', 'drop'],
+          bodylines: ['kept', 'joined'],
+          refusals: ['worded', 'uniform'],
+        }[k];
+        if (!allowed.includes(v)) throw bad(text, `${k} must be ${allowed.join(' or ')}`);
+        if (k === 'overlong') options.overlongLine = v as 'cut' | 'drop';
+        else if (k === 'bodylines') options.bodyLineBreaks = v as 'kept' | 'joined';
+        else options.refusals = v as 'worded' | 'uniform';
       } else if (k === 'linelimit' || k === 'regdelay') {
         const n = Number(v);
         if (!Number.isInteger(n) || n < (k === 'linelimit' ? 1 : 0))
@@ -162,7 +175,7 @@ export function parseTarget(text: string): Target {
       } else
         throw bad(
           text,
-          `unknown simulator option ${JSON.stringify(k)} (state, model, software, serial, name, login, registered, usedfor, label, chain, selfsigned, encryption, populate, linelimit, regdelay, org, meeting, sessiontype, meetingshape, meetingwords)`,
+          `unknown simulator option ${JSON.stringify(k)} (state, model, software, serial, name, login, registered, usedfor, label, chain, selfsigned, encryption, populate, linelimit, overlong, bodylines, refusals, regdelay, org, meeting, sessiontype, meetingshape, meetingwords)`,
         );
     }
     return { kind: 'sim', options, text: t };

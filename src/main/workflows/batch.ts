@@ -17,6 +17,7 @@
  * | backup               | no       | file to write the configuration backup to (never overwritten)           |
  * | activation_code_file | no       | file holding a Webex activation code: register at the end               |
  * | password_file        | no       | file holding the device's admin password (default: none, the factory state) |
+ * | wrap_long_lines      | no       | `true` to send an add blob longer than the console's line wrapped, once probes show the device joins it (default `false`: refused) |
  *
  * Relative paths are relative to the CSV file's folder. Values of secret-bearing columns are file
  * names, never secrets: a CSV is copied and mailed around.
@@ -60,6 +61,7 @@ export const BATCH_COLUMNS = [
   'backup',
   'activation_code_file',
   'password_file',
+  'wrap_long_lines',
 ] as const;
 export type BatchColumn = (typeof BATCH_COLUMNS)[number];
 const REQUIRED: readonly BatchColumn[] = ['target', 'cert', 'key'];
@@ -76,6 +78,8 @@ export interface BatchRow {
   secretFile?: string;
   enc?: Enc;
   factoryReset: boolean;
+  /** `wrap_long_lines`: send a too-long add blob wrapped, once probes show the device joins it. */
+  wrapLongLines?: boolean;
   backup?: string;
   activationCodeFile?: string;
   passwordFile?: string;
@@ -204,11 +208,16 @@ export function readBatchFile(
     if (!YES.test(reset) && !NO.test(reset)) {
       throw fileError(r.line, 'factory_reset must be yes or no (or empty).', file);
     }
+    const wrap = get('wrap_long_lines');
+    if (!/^(true|false|)$/i.test(wrap)) {
+      throw fileError(r.line, 'wrap_long_lines must be true or false (or empty).', file);
+    }
     const row: BatchRow = {
       line: r.line,
       target,
       cert: path(cert, 'cert', r.line),
       factoryReset: YES.test(reset),
+      ...(/^true$/i.test(wrap) ? { wrapLongLines: true } : {}),
     };
     if (confined) row.confinedTo = baseDir;
     if (parsed.kind === 'sim' && parsed.options.stateFile !== undefined)
@@ -614,6 +623,7 @@ export async function runBatch(
             ...(row.enc ? { enc: row.enc } : {}),
             ...(input.value.secret !== undefined ? { secret: input.value.secret } : {}),
             ...(row.factoryReset ? { factoryReset: { confirmed: true } } : {}),
+            ...(row.wrapLongLines ? { wrapLongLines: true } : {}),
             ...(row.backup ? { backupFile: row.backup } : {}),
             ...(input.value.activationCode !== undefined
               ? { activationCode: input.value.activationCode }

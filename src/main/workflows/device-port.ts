@@ -2,7 +2,7 @@
  * The device operations the workflows use: the typed RoomOS API of `main/device` satisfies it, and so
  * can a test double. Workflows depend on this, not on a transport.
  */
-import type { CertificatePurpose, FactoryResetKeep } from '../device/device.js';
+import type { CertificatePurpose, FactoryResetKeep, WrappedBodyProbe } from '../device/device.js';
 import type {
   ConfigNode,
   ConfigurationDump,
@@ -29,8 +29,8 @@ export interface WorkflowDevice {
   addCertificate(blob: string, options?: { wrap?: number }): Promise<unknown>;
   /** Whether a line of `bytes` bytes reaches the device whole (measured); absent: not measurable. */
   lineFits?(bytes: number): Promise<{ fits: boolean; limit: number | null }>;
-  /** Whether the device joins an add blob wrapped over body lines (a harmless differential probe). */
-  joinsWrappedBody?(probeBlob: string, width: number): Promise<boolean>;
+  /** Whether the device joins an add blob wrapped over body lines (harmless probes with a control case). */
+  wrappedBodyProbe?(probeBlob: string, width: number): Promise<WrappedBodyProbe>;
   listCertificates(options?: { filter?: CertificatePurpose }): Promise<DeviceCertificate[]>;
   activate(blob: string): Promise<unknown>;
   deactivate(blob: string): Promise<unknown>;
@@ -61,8 +61,8 @@ export function deviceOps(device: WorkflowDevice, overrides: Partial<WorkflowDev
     populateSecret: (b) => device.populateSecret(b),
     addCertificate: (b, o) => device.addCertificate(b, o),
     ...(device.lineFits ? { lineFits: (n: number) => device.lineFits!(n) } : {}),
-    ...(device.joinsWrappedBody
-      ? { joinsWrappedBody: (b: string, w: number) => device.joinsWrappedBody!(b, w) }
+    ...(device.wrappedBodyProbe
+      ? { wrappedBodyProbe: (b: string, w: number) => device.wrappedBodyProbe!(b, w) }
       : {}),
     listCertificates: (o) => device.listCertificates(o),
     activate: (b) => device.activate(b),

@@ -5,7 +5,6 @@
  */
 import { type Enc, seal, sealedLength } from '../../core/jwe/index.js';
 import { type Credentials, buildAddPayload } from '../../core/pki/index.js';
-import { DeviceError } from '../../core/xapi/index.js';
 import type { DeviceCertificate, E2eeStatus, IdentityStatus } from '../../core/xapi/results.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Journal, unsettledOps } from '../vault/journal.js';
@@ -180,32 +179,77 @@ export async function addLineFit(
 }
 
 /**
+ * A blob that does not fit the measured line, without the opt-in to wrap it: refused before anything
+ * changes, with the ways out.
+ */
+export function addTooLong(fit: AddLineFit): WorkflowError {
+  return new WorkflowError(
+    'ERR_WORKFLOW_ADD_LINE_TOO_LONG',
+    `The certificate's add blob is ${fit.bytes} bytes on one line; this device's console was measured to carry lines of at most ${fit.limit ?? 0} bytes. Nothing on the device was changed. Connect over SSH instead (over a direct network cable if the device must stay off the network; only the first plain Populate needs the serial console, the add blob is encrypted, so a run may switch from serial to SSH between steps), or use a chain that fits (for example an ECDSA intermediate instead of an RSA one). --wrap-long-lines sends it wrapped over several lines, only after probes show that the device joins them.`,
+    { bytes: fit.bytes, limit: fit.limit },
+  );
+}
+
+/**
+ * Whether the device joins an add blob wrapped over body lines, asked with harmless probes sealed under
+ * its current secret (`secret`): an add blob holding no certificate, on one line, wrapped, and wrapped with
+ * a corrupted tag (the control). Anything but "joins" stops the run before the real add, with
+ * ERR_WORKFLOW_WRAP_NOT_JOINED saying what the probes learnt; nothing was added and the secret is kept.
+ */
+export async function requireWrapJoins(
+  device: WorkflowDevice,
+  secret: string,
+  enc: Enc,
+  fit: AddLineFit,
+): Promise<void> {
+  if (!device.wrappedBodyProbe) throw addTooLong(fit);
+  const probe = await seal('add', 'not a certificate: a probe of wrapped body lines', secret, { enc });
+  const r = await device.wrappedBodyProbe(probe, WRAP_WIDTH);
+  if (r.verdict === 'joins') return;
+  const learnt =
+    r.verdict === 'does-not-join'
+      ? `it refuses a wrapped blob (${JSON.stringify(r.wrapped)}) differently from the same blob on one line (${JSON.stringify(r.oneLine)}), so it keeps the line breaks and does not join wrapped lines`
+      : `it gives the same answer (${JSON.stringify(r.oneLine)}) to the blob on one line, wrapped, and wrapped with a corrupted tag, so whether it joins wrapped lines cannot be told; that counts as not joining`;
+  throw new WorkflowError(
+    'ERR_WORKFLOW_WRAP_NOT_JOINED',
+    `The certificate's add blob is ${fit.bytes} bytes and this console carries lines of at most ${fit.limit ?? 0} bytes. Probes that cannot change the device showed that ${learnt}. Nothing was added or activated; the client secret is kept (the device and the keychain hold the same one). Connect over SSH and run the same command again (it goes on from here), or use a chain that fits (for example an ECDSA intermediate).`,
+    {
+      bytes: fit.bytes,
+      limit: fit.limit,
+      verdict: r.verdict,
+      oneLine: r.oneLine,
+      wrapped: r.wrapped,
+      control: r.control,
+    },
+  );
+}
+
+/** How an add blob longer than the console's line may go: `wrapLongLines` opts in; `joinsChecked` once probed. */
+export interface WrapOptions {
+  wrapLongLines?: boolean;
+  joinsChecked?: boolean;
+}
+
+/**
  * Adds the certificate with its chain and key, sealed under the device's secret. A blob longer than the
- * console's measured line limit goes wrapped over body lines, once a harmless probe has shown that the
- * device joins them; otherwise nothing is added and the error gives the measured limit.
+ * console's measured line limit is refused (ERR_WORKFLOW_ADD_LINE_TOO_LONG) unless `wrapLongLines` opts
+ * in; then it goes wrapped over body lines once harmless probes showed that the device joins them.
  */
 export async function addCertificate(
   t: IdentityTarget,
   credentials: Credentials,
   facts: CertificateFacts,
   now?: Date,
+  wrapOptions: WrapOptions = {},
 ): Promise<void> {
   const { payload } = buildAddPayload(credentials, now ? { now } : {});
   const blob = await seal('add', payload, t.secret, { enc: t.enc });
   let wrap: number | undefined;
-  const fit = t.device.lineFits ? await t.device.lineFits(blob.length) : { fits: true, limit: null };
-  if (!fit.fits) {
-    const probe = await seal('add', 'not a certificate: a probe of wrapped body lines', t.secret, {
-      enc: t.enc,
-    });
-    const joins = t.device.joinsWrappedBody ? await t.device.joinsWrappedBody(probe, WRAP_WIDTH) : false;
-    if (!joins) {
-      throw new DeviceError(
-        'ERR_DEVICE_LINE_TOO_LONG',
-        `The certificate's add blob is ${blob.length} bytes on one line; this device's console was measured to carry lines of at most ${fit.limit ?? 0} bytes, and it does not join a blob wrapped over several lines. Nothing was added, and the client secret is kept. Connect over SSH and run the same command again, or use a shorter chain (an ECDSA intermediate instead of an RSA one).`,
-        { bytes: blob.length, limit: fit.limit, what: 'add blob' },
-      );
-    }
+  const measured = t.device.lineFits ? await t.device.lineFits(blob.length) : { fits: true, limit: null };
+  if (!measured.fits) {
+    const fit = { bytes: blob.length, fits: false, limit: measured.limit };
+    if (!wrapOptions.wrapLongLines) throw addTooLong(fit);
+    if (!wrapOptions.joinsChecked) await requireWrapJoins(t.device, t.secret, t.enc, fit);
     wrap = WRAP_WIDTH;
   }
   await journaled(t.journal, t.serial, 'cert.add', facts, () =>

@@ -34,6 +34,8 @@ import {
   activateIdentity,
   addCertificate,
   addLineFit,
+  addTooLong,
+  requireWrapJoins,
   awaitExternalIdentity,
   lists,
   settleIdentityOps,
@@ -82,6 +84,12 @@ export interface ProvisionOptions {
   handover?: { file?: string; includeSecret?: boolean };
   /** The moment certificate validity is judged at (default now). */
   now?: Date;
+  /**
+   * Send an add blob longer than the console's measured line wrapped over body lines, once harmless
+   * probes showed that the device joins them (`--wrap-long-lines`). Default: such a blob is refused in
+   * the precheck, before anything changes.
+   */
+  wrapLongLines?: boolean;
 }
 
 export type ProvisionOrder = 'standard' | 'register-first';
@@ -138,6 +146,8 @@ interface Ctx {
   generated?: string;
   /** A generated secret sent to the device (it holds it, or may): cleared when the device refused it. */
   sent?: string;
+  /** The wrapped-body probe ran in the precheck and showed that the device joins wrapped lines. */
+  wrapJoinsChecked?: boolean;
   provisionOp?: string;
   resumed: boolean;
   registered: boolean;
@@ -266,12 +276,26 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       }
 
       // The console's line limit is not public: measure it (harmless probes) before anything changes.
-      const fit = await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
+      // A blob that does not fit is refused here unless wrapping was asked for.
+      // A certificate an earlier run already added is not sent again (unless a reset erases it first).
+      const fit =
+        !ctx.options.factoryReset && (await lists(device, ctx.fingerprint))
+          ? null
+          : await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
       if (fit && !fit.fits) {
-        io.warn(
-          'WARN_LINE_LIMIT',
-          `This console was measured to carry lines of at most ${fit.limit ?? 0} bytes; the certificate's add blob is ${fit.bytes}. It will be sent wrapped over several lines if the device joins them (checked with a harmless probe once the secret is in place); if it does not, the run stops before adding anything, and SSH is the way.`,
-        );
+        if (!ctx.options.wrapLongLines) throw addTooLong(fit);
+        // A secret the tool knows and the device holds (no reset to come): whether the device joins
+        // wrapped lines is asked now, before anything changes.
+        const stored = ctx.options.factoryReset ? null : await ctx.deps.secrets.get(ctx.serial);
+        if (stored !== null && (await deviceHolds(device, stored))) {
+          await requireWrapJoins(device, stored, ctx.enc, fit);
+          ctx.wrapJoinsChecked = true;
+        } else {
+          io.warn(
+            'WARN_LINE_LIMIT',
+            `This console was measured to carry lines of at most ${fit.limit ?? 0} bytes; the certificate's add blob is ${fit.bytes}. As asked (--wrap-long-lines), it goes wrapped over several lines if probes that cannot change the device show that it joins them; they need the client secret, so they run once it is in place, before the add. If they show otherwise, or cannot tell, the run stops there with the secret kept, and SSH is the way.`,
+          );
+        }
       }
       const records = await journal.read();
       const inventory = deriveInventory(records);
@@ -545,7 +569,10 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     },
     async act(ctx) {
       const facts = { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter: ctx.check.report.notAfter };
-      await addCertificate(target(ctx), ctx.options.credentials, facts, ctx.options.now);
+      await addCertificate(target(ctx), ctx.options.credentials, facts, ctx.options.now, {
+        wrapLongLines: ctx.options.wrapLongLines === true,
+        joinsChecked: ctx.wrapJoinsChecked === true,
+      });
       return said(
         'CERT_ADDED',
         `${ctx.cn} (${ctx.options.credentials.chain.length} intermediate${ctx.options.credentials.chain.length === 1 ? '' : 's'})`,
@@ -901,11 +928,15 @@ async function settlePlainPopulates(
  */
 export async function provision(
   deps: ProvisionDeps,
-  options: ProvisionOptions,
+  given: ProvisionOptions,
   run: RunOptions = {},
 ): Promise<ProvisionResult> {
   // Before anything, on a dry run too: a bad code would otherwise fail at the last step, the device changed.
-  if (options.activationCode !== undefined) checkActivationCode(options.activationCode);
+  // The device gets the 16 digits alone (the dashes or spaces a person typed are removed).
+  const options: ProvisionOptions =
+    given.activationCode !== undefined
+      ? { ...given, activationCode: checkActivationCode(given.activationCode) }
+      : given;
   const check = checkCredentials(options.credentials, { now: options.now });
   const ctx: Ctx = {
     deps,

@@ -9,13 +9,16 @@ import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { knownSecret, requireE2eeModel } from './common.js';
 import type { WorkflowDevice } from './device-port.js';
-import { type RunOptions, type StepDef, type WorkflowResult, runWorkflow } from './engine.js';
+import { type RunOptions, type StepDef, type StepIO, type WorkflowResult, runWorkflow } from './engine.js';
 import { WorkflowError } from './errors.js';
 import {
   type IdentityTarget,
   identityTarget,
   activateIdentity,
   addCertificate,
+  addLineFit,
+  addTooLong,
+  requireWrapJoins,
   deactivateIdentity,
   deleteCertificate,
   externalIdentityIs,
@@ -35,6 +38,16 @@ export interface RenewOptions {
   /** How long a registered device may take to report the new identity (default 60 s). */
   identitySettleMs?: number;
   now?: Date;
+  /** Send an add blob longer than the console's line wrapped, once probes show the device joins it. */
+  wrapLongLines?: boolean;
+  /**
+   * The new certificate names another device than the active one (its CN differs): go on (with a
+   * warning). Without it, `confirmNewName` is asked; without that either, the renewal stops before any
+   * change with ERR_WORKFLOW_RENEW_NEW_NAME.
+   */
+  allowNewName?: boolean;
+  /** Asked when the new certificate's CN differs from the active one's; true goes on. */
+  confirmNewName?: (names: { old: string; new: string }) => Promise<boolean>;
 }
 
 export interface RenewDeps {
@@ -54,6 +67,14 @@ interface Ctx {
   secret?: string;
   /** The certificate active before the renewal, if any. */
   old?: string;
+  /** The wrapped-body probe ran in the precheck and showed that the device joins wrapped lines. */
+  wrapJoinsChecked?: boolean;
+}
+
+/** The CN of a subject as the device prints it (`/C=US/O=Org/CN=name`, or `CN=name, O=Org`). */
+export function subjectCn(subject: string | null): string | null {
+  const m = /(?:^|[/,]\s*)CN=([^/,]+)/i.exec(subject ?? '');
+  return m ? m[1]!.trim() : null;
 }
 
 function target(ctx: Ctx): IdentityTarget {
@@ -65,6 +86,28 @@ async function activeFingerprint(ctx: Ctx): Promise<string | undefined> {
   const known = await addedByTool(ctx.deps.journal, ctx.id?.serialNumber ?? '');
   known.add(ctx.fingerprint);
   return webexIdentityFingerprint(ctx.deps.device, known);
+}
+
+/**
+ * A renewal is for the same device: a new certificate whose CN differs from the active one's (boardroom-7
+ * to lobby-3) is a warning with --allow-new-name, a question when one can be asked, and otherwise a stop
+ * before anything changes.
+ */
+async function checkNewName(ctx: Ctx, io: StepIO): Promise<void> {
+  const listed = (await ctx.deps.device.listCertificates()).find((c) => c.fingerprint === ctx.old);
+  const oldCn = subjectCn(listed?.subjectName ?? null);
+  if (oldCn === null || oldCn.toLowerCase() === ctx.cn.trim().toLowerCase()) return;
+  const names = { old: oldCn, new: ctx.cn };
+  const message = `The new certificate is for ${JSON.stringify(ctx.cn)}, but the device's active identity is ${JSON.stringify(oldCn)}: after the renewal others in meetings see the new name.`;
+  if (ctx.options.allowNewName || (ctx.options.confirmNewName && (await ctx.options.confirmNewName(names)))) {
+    io.warn('WARN_RENEW_NEW_NAME', message);
+    return;
+  }
+  throw new WorkflowError(
+    'ERR_WORKFLOW_RENEW_NEW_NAME',
+    `${message} Nothing was changed. Check that this is the certificate for this device; if the device is to carry the new name, run the renewal again with --allow-new-name.`,
+    names,
+  );
 }
 
 export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
@@ -90,6 +133,17 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       await settleIdentityOps(device, ctx.deps.journal, ctx.id.serialNumber);
       ctx.old = await activeFingerprint(ctx);
       const serial = ctx.id.serialNumber;
+      if (ctx.old !== undefined && ctx.old !== ctx.fingerprint) await checkNewName(ctx, io);
+      // A blob longer than the console's line (not on the device yet): refused, or (opted in) probed
+      // now, before any change.
+      const fit = (await lists(device, ctx.fingerprint))
+        ? null
+        : await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
+      if (fit && !fit.fits) {
+        if (!ctx.options.wrapLongLines) throw addTooLong(fit);
+        await requireWrapJoins(device, ctx.secret, ctx.enc, fit);
+        ctx.wrapJoinsChecked = true;
+      }
       if (ctx.old === ctx.fingerprint) {
         // Resume: an earlier run activated the new certificate and stopped before the old one was removed.
         const plan = (await ctx.deps.journal.read())
@@ -136,7 +190,10 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     },
     async act(ctx) {
       const facts = { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter: ctx.check.report.notAfter };
-      await addCertificate(target(ctx), ctx.options.credentials, facts, ctx.options.now);
+      await addCertificate(target(ctx), ctx.options.credentials, facts, ctx.options.now, {
+        wrapLongLines: ctx.options.wrapLongLines === true,
+        joinsChecked: ctx.wrapJoinsChecked === true,
+      });
     },
     async verify(ctx) {
       if (!(await lists(ctx.deps.device, ctx.fingerprint))) {

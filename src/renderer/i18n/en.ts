@@ -239,6 +239,8 @@ export const en = {
       'Always erased, whatever is kept: the local users and their passwords, the system name, the Webex registration and the client secret.',
     registerFirst:
       'Register first (for a device that takes a client secret only once registered): needs the activation code; registers with SecurityAction NoAction.',
+    wrapLongLines:
+      'Wrap long lines (not proven on real devices): when the certificate is longer than the console carries on one line, send it over several lines, only after harmless probes show that the device joins them. Otherwise the run stops before adding anything, with the secret kept. Without this choice such a certificate is refused before any change.',
     restoreName: 'Restore the device’s name from the backup afterwards',
     activationCode: 'Webex activation code (optional)',
     allowPlain: 'Allow the first secret to travel in clear over the network (SSH)',
@@ -485,6 +487,8 @@ export const en = {
     lineWhole: 'Console lines of {n} bytes arrived whole.',
     lineCut: 'The console carries lines of {whole} bytes; {cut} bytes are cut.',
     captureFailed: 'These probes got no answer: {ids}.',
+    probeAddRefusals:
+      'Also ask how the device refuses a certificate Add (three attempts that cannot change it: junk on one line, the same wrapped, a blob under a secret it does not hold)',
   },
   inspect: {
     heading: 'Inspect a blob',
@@ -529,7 +533,9 @@ export const en = {
       'The certificates in the file do not form one chain; the device gets only the ones on the chain.',
     WARN_CHAIN_CERT_EXPIRED: 'A CA certificate in the file has expired.',
     WARN_LINE_LIMIT:
-      'This console carries short lines: the certificate goes wrapped over several lines if the device joins them (checked first). If it does not, the run stops before adding anything; then use SSH.',
+      'This console carries short lines. As chosen, the certificate goes wrapped over several lines if harmless probes show that the device joins them; they run once the secret is in place. If they show otherwise or cannot tell, the run stops before adding anything, with the secret kept; then use SSH.',
+    WARN_RENEW_NEW_NAME:
+      'The new certificate names another device than the active identity: others in meetings will see the new name.',
     WARN_HARDEN:
       'SecurityAction Harden turns off every local user, including the one this tool logs in as: registration comes last, and afterwards the console is closed to the tool.',
     WARN_HARDEN_NO_CONSOLE:
@@ -661,6 +667,12 @@ export const en = {
     ERR_WORKFLOW_CERT_IN_USE:
       'This certificate or key is already on another device. Every device needs its own: ask the CA for a new one.',
     ERR_WORKFLOW_CONFIRMATION_REQUIRED: 'A factory reset erases the device: confirm it explicitly.',
+    ERR_WORKFLOW_ADD_LINE_TOO_LONG:
+      'The certificate is longer than this console carries on one line. Nothing on the device was changed. Connect over SSH (a direct cable keeps the device off the network; only the first secret needs the serial console), use a chain that fits (an ECDSA intermediate), or choose “Wrap long lines” to have the device probed first.',
+    ERR_WORKFLOW_WRAP_NOT_JOINED:
+      'Harmless probes did not show that the device joins a certificate wrapped over several lines (the details say what they learnt). Nothing was added or activated, and the secret is kept. Connect over SSH and resume, or use a chain that fits.',
+    ERR_WORKFLOW_RENEW_NEW_NAME:
+      'The new certificate names another device than the active identity. Nothing was changed. Check that it is the certificate for this device.',
     ERR_WORKFLOW_PLAIN_SECRET_OVER_NETWORK:
       'The first secret travels in clear, so it is populated at the serial console only. Connect over serial, or allow it explicitly.',
     ERR_WORKFLOW_SECRET_UNKNOWN:

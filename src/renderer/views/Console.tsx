@@ -15,6 +15,7 @@ export function Console({ lang }: { lang: Lang }) {
   const [capturing, setCapturing] = useState(false);
   const [capture, setCapture] = useState<CaptureSummary | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
+  const [addRefusals, setAddRefusals] = useState(false);
 
   /** Read-only probes of the connected device, written by main to the data folder, to send in. */
   async function record(): Promise<void> {
@@ -22,7 +23,7 @@ export function Console({ lang }: { lang: Lang }) {
     setProblem(null);
     setCapture(null);
     try {
-      const r = await api().device.capture();
+      const r = await api().device.capture(addRefusals);
       if (r.ok) setCapture(r.value);
       else setProblem({ code: r.code, message: r.message });
     } finally {
@@ -70,6 +71,10 @@ export function Console({ lang }: { lang: Lang }) {
       <p id="capture-help" className="help">
         {t.captureHelp}
       </p>
+      <label className="choice" data-testid="probe-add-refusals">
+        <input type="checkbox" checked={addRefusals} onChange={(e) => setAddRefusals(e.target.checked)} />
+        {t.probeAddRefusals}
+      </label>
       {problem && <ProblemText lang={lang} problem={problem} />}
       {capture && (
         <div role="status" data-testid="capture-result">

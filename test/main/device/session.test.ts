@@ -160,6 +160,39 @@ describe('ConsoleSession requests', () => {
     expect(feedback).toEqual(['Audio Volume=50']);
   });
 
+  it('stray bytes (BEL) before an answer do not confuse the reader, in either grammar', async () => {
+    let lastTag = '';
+    const { s } = await started(
+      (line, tag) => {
+        if (line.startsWith('xCommand Security Certificates Services Add')) {
+          lastTag = tag;
+          return undefined;
+        }
+        if (line === '.')
+          return `\x07\x07ERROR\r\n\x07*r ServicesAddResult (status=Error):\r\n*r ServicesAddResult Reason: "Invalid input."\r\n** resultId: "${lastTag}"\r\n** end\r\n`;
+        if (line.startsWith('xStatus B'))
+          return `\x07*s B: 1\r\n** resultId: "${tag}"\r\n** end\r\n\r\nOK\r\n`;
+        return undefined;
+      },
+      { json: false },
+    );
+    const first = s.request('xStatus B');
+    expect(await first).toMatchObject({ status: 'OK', entries: [{ path: ['B'], value: '1' }] });
+    const add = await s.request('xCommand Security Certificates Services Add IsEncrypted: True', {
+      body: ['abc.def'],
+    });
+    expect(add).toMatchObject({ status: 'Error', resultName: 'ServicesAddResult', reason: 'Invalid input.' });
+    const json = await started((line, tag) =>
+      line.startsWith('xStatus J')
+        ? `\x07{\r\n  "Status": {"J": {"Value": "2"}},\r\n  "ResultId": "${tag}"\r\n}\r\n`
+        : undefined,
+    );
+    expect(await json.s.request('xStatus J')).toMatchObject({
+      grammar: 'json',
+      entries: [{ path: ['J'], value: '2' }],
+    });
+  });
+
   it('ignores stale answers with another tag and stray lines', async () => {
     const { s } = await started((line, tag) =>
       line.startsWith('xStatus X')

@@ -164,7 +164,7 @@ describe('readBatchFile', () => {
     [
       'an unknown column',
       'target,cert,key,secret\n',
-      'line 1: column 4 is not a known column name; the columns are target, cert, key, passphrase_file, secret_file, enc, factory_reset, backup, activation_code_file, password_file.',
+      'line 1: column 4 is not a known column name; the columns are target, cert, key, passphrase_file, secret_file, enc, factory_reset, backup, activation_code_file, password_file, wrap_long_lines.',
     ],
     ['a column twice', 'target,cert,key,Cert\n', 'line 1: the column cert appears twice.'],
     [

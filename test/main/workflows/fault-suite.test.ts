@@ -240,7 +240,7 @@ async function runOnce(
   if (workflow === 'provision') {
     r = await provision(deps, { credentials: certA.credentials, secret: SECRET, link: 'sim' }, run);
   } else if (workflow === 'renew') {
-    r = await renew(deps, { credentials: certB.credentials }, run);
+    r = await renew(deps, { credentials: certB.credentials, allowNewName: true }, run);
   } else {
     r = await deactivate(deps, { delete: true }, run);
   }

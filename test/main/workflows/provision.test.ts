@@ -12,7 +12,7 @@ import { issueDeviceCert, makeDemoPki, type DemoPki } from '../../../src/main/de
 import { connect, type RoomOsDevice } from '../../../src/main/device/index.js';
 import { Journal } from '../../../src/main/vault/journal.js';
 import { KeychainSecretStore } from '../../../src/main/vault/secret-store.js';
-import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
+import { type WorkflowDevice, deviceOps } from '../../../src/main/workflows/device-port.js';
 import type { WorkflowEvent } from '../../../src/main/workflows/engine.js';
 import {
   type ProvisionOptions,
@@ -163,6 +163,23 @@ describe.runIf(ready)('provision over a serial console', () => {
     });
     expect(sim.state.webexStatus).toBe('Registered');
     expect(r.report!.registered).toBe(true);
+  });
+
+  it('the activation code reaches the device as its 16 digits: the dashes and spaces typed are removed', async () => {
+    await fresh();
+    const sent: string[] = [];
+    const r = await run({ activationCode: ' 1234 5678-9012-3456 ' }, undefined, (d) =>
+      deviceOps(d, {
+        registerWebex: (code, action, o) => {
+          sent.push(code);
+          return d.registerWebex(code, action, o);
+        },
+      }),
+    );
+    expect(r.error).toBeUndefined();
+    expect(sent).toEqual(['1234567890123456']);
+    // The simulated device registers only with the digits alone, as Cisco asks.
+    expect(sim.state.webexStatus).toBe('Registered');
   });
 
   it('backs up, factory resets and restores the chosen configuration', async () => {

@@ -6,9 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
-import { buildAddPayload, checkCredentials, readCredentials } from '../../../src/core/pki/index.js';
+import { buildAddPayload } from '../../../src/core/pki/index.js';
 import { DeviceError } from '../../../src/core/xapi/index.js';
-import { issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
 import { deviceOps } from '../../../src/main/workflows/device-port.js';
 import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
 import { deactivate } from '../../../src/main/workflows/deactivate.js';
@@ -16,29 +15,19 @@ import { renew } from '../../../src/main/workflows/renew.js';
 import { rotateSecret } from '../../../src/main/workflows/rotate.js';
 import { deviceStatus } from '../../../src/main/workflows/status.js';
 import { type ProvisionOptions, provision } from '../../../src/main/workflows/provision.js';
+import type { SimulatorOptions } from '../../../src/simulator/index.js';
 import { systemHas } from '../../helpers/system.js';
-import { Rig, recorder, stepStatuses } from './rig.js';
+import { Rig, longChain, recorder, stepStatuses } from './rig.js';
 
 const ready = systemHas('socat') && systemHas('keyring');
 const rig = new Rig();
 let n = 0;
 const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
 
-async function fresh(options: { software?: string } = {}) {
+async function fresh(options: SimulatorOptions = {}) {
   const serial = `FOCREAL${String(++n).padStart(3, '0')}`;
   const sim = await rig.sim({ serialNumber: serial, ...options });
   return { sim, target: await rig.pty(sim), serial };
-}
-
-/** A leaf with many names under an RSA-4096 intermediate: an add blob longer than 4,095 bytes. */
-async function longChain(cn: string) {
-  const pki = await makeDemoPki('Long Chain', { intermediateBits: 4096 });
-  const names = Array.from({ length: 12 }, (_, i) => `alias-${i}.${cn}`);
-  const c = await issueDeviceCert(pki, { cn, dns: [cn, ...names] });
-  const credentials = readCredentials({ certPem: c.bundlePem });
-  const { report } = checkCredentials(credentials);
-  const blob = await seal('add', buildAddPayload(credentials).payload, 'any secret');
-  return { credentials, fingerprint: report.fingerprints.sha1, blobBytes: blob.length };
 }
 
 describe.runIf(ready)('workflows against a device that follows the public facts', () => {
@@ -67,8 +56,8 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(r.error?.message).toContain('CE 9.15.18.5');
   });
 
-  it('a console that cuts lines at 4,095 bytes: the limit is measured, the long add blob goes wrapped', async () => {
-    const { sim, target, serial } = await fresh();
+  it('a device that joins wrapped lines, opted in (--wrap-long-lines): the limit is measured, the long add blob goes wrapped', async () => {
+    const { sim, target, serial } = await fresh({ bodyLineBreaks: 'joined' });
     sim.setFaults({ truncateLineAt: 4095 });
     const chain = await longChain('wrapped.real.example');
     expect(chain.blobBytes).toBeGreaterThan(4095);
@@ -76,7 +65,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const rec = recorder();
     const r = await provision(
       deps(device),
-      { credentials: chain.credentials, link: 'serial' },
+      { credentials: chain.credentials, link: 'serial', wrapLongLines: true },
       { onEvent: rec.onEvent },
     );
     expect(r.error).toBeUndefined();
@@ -88,16 +77,38 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(sim.state.webexIdentity).toBe(chain.fingerprint);
     expect(sim.clientSecretIs(r.newSecret!)).toBe(true);
     expect(await rig.secrets.get(serial)).toBe(r.newSecret);
+    // The probes: the non-certificate blob on one line, wrapped, and the control; then the real add.
+    const adds = sim.events.filter(
+      (e) => e.type === 'command' && e.path === 'Security Certificates Services Add',
+    );
+    expect(adds.map((e) => e.type === 'command' && e.code)).toEqual([
+      undefined,
+      undefined,
+      'ERR_JWE_DECRYPTION_FAILED',
+      undefined,
+    ]);
+    expect(adds.map((e) => e.type === 'command' && e.status)).toEqual(['Error', 'Error', 'Error', 'OK']);
+    // Run again without the choice: the certificate is on the device already, nothing is sent or refused.
+    const again = await provision(deps(device), { credentials: chain.credentials, link: 'serial' });
+    expect(again.error).toBeUndefined();
+    expect(stepStatuses(again)['add-certificate']).toBe('skipped');
   });
 
-  it('on the 4,095-byte console with long RSA chains: provision, status, renew, rotate, deactivate, end to end', async () => {
-    const { sim, target, serial } = await fresh({ software: 'ce11.19.1.7 3055d561c16' });
+  it('on the 4,095-byte console of a device that joins, opted in: provision, status, renew, rotate, deactivate, end to end', async () => {
+    const { sim, target, serial } = await fresh({
+      software: 'ce11.19.1.7 3055d561c16',
+      bodyLineBreaks: 'joined',
+    });
     sim.setFaults({ truncateLineAt: 4095 });
     const first = await longChain('first.e2e.real.example');
     const second = await longChain('second.e2e.real.example');
     expect(Math.min(first.blobBytes, second.blobBytes)).toBeGreaterThan(4095);
     const device = await rig.connect(target);
-    const p = await provision(deps(device), { credentials: first.credentials, link: 'serial' });
+    const p = await provision(deps(device), {
+      credentials: first.credentials,
+      link: 'serial',
+      wrapLongLines: true,
+    });
     expect(p.error).toBeUndefined();
 
     const st = await deviceStatus(device);
@@ -106,8 +117,13 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(st.webexIdentityEntries.length).toBe(2);
     expect(st.certificates.map((c) => c.subjectName)).toContain('/CN=TemporaryDefaultCertificate');
 
-    const r = await renew(deps(device), { credentials: second.credentials });
+    const r = await renew(deps(device), {
+      credentials: second.credentials,
+      wrapLongLines: true,
+      allowNewName: true,
+    });
     expect(r.error).toBeUndefined();
+    expect(r.warnings.map((w) => w.code)).toContain('WARN_RENEW_NEW_NAME');
     expect(sim.state.webexIdentity).toBe(second.fingerprint);
     expect(sim.state.certificates.filter((c) => c.kind === 'service').map((c) => c.fingerprint)).toEqual([
       second.fingerprint,
@@ -136,24 +152,130 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(sim.state.webexIdentity).toBe(chain.fingerprint);
   });
 
-  it('a device that does not join wrapped lines: nothing added, the limit named, the secret kept', async () => {
-    const { sim, target, serial } = await fresh();
-    sim.setFaults({ truncateLineAt: 4095 });
-    const chain = await longChain('nojoin.real.example');
+  it('by default a blob longer than the line is refused in the precheck: the device is neither reset nor populated', async () => {
+    const { sim, target } = await fresh({ lineLimit: 4095, refusals: 'uniform' });
+    const chain = await longChain('refused.real.example');
     const device = await rig.connect(target);
-    const r = await provision(deps(deviceOps(device, { joinsWrappedBody: async () => false })), {
+    const r = await provision(deps(device), {
       credentials: chain.credentials,
       link: 'serial',
+      factoryReset: { confirmed: true },
     });
     expect(r.ok).toBe(false);
-    expect(r.error?.code).toBe('ERR_DEVICE_LINE_TOO_LONG');
+    expect(r.error?.code).toBe('ERR_WORKFLOW_ADD_LINE_TOO_LONG');
+    expect(r.steps.find((x) => x.status === 'failed')?.id).toBe('precheck');
+    expect(r.error?.message).toContain(`${chain.blobBytes} bytes on one line`);
     expect(r.error?.message).toContain(`at most ${device.lineLimit.whole} bytes`);
-    expect(r.error?.message).toContain('SSH');
-    expect(sim.state.certificates.filter((c) => c.fingerprint === chain.fingerprint)).toEqual([]);
-    // The secret the device holds is in the keychain: nothing is lost, and SSH can go on from here.
+    expect(r.error?.message).toContain('Connect over SSH');
+    expect(r.error?.message).toContain('only the first plain Populate needs the serial console');
+    expect(r.error?.message).toContain('ECDSA intermediate');
+    expect(r.error?.message).toContain('--wrap-long-lines');
+    // The device's own event log: no reset, no populate, no add.
+    expect(
+      sim.events.filter((e) => e.type === 'factory-reset' || e.type === 'secret' || e.type === 'certificate'),
+    ).toEqual([]);
+    expect(
+      sim.events
+        .filter((e) => e.type === 'command' && e.verb === 'xCommand')
+        .map((e) => e.type === 'command' && e.path),
+    ).toEqual([]);
+    expect(sim.state.clientSecretSet).toBe(false);
+  });
+
+  it('opted in, a device that keeps line breaks and refuses uniformly: cannot tell, the run stops before the add with the secret kept and nothing activated', async () => {
+    const { sim, target, serial } = await fresh({ lineLimit: 4095, refusals: 'uniform' });
+    const chain = await longChain('uniform.real.example');
+    const device = await rig.connect(target);
+    const r = await provision(deps(device), {
+      credentials: chain.credentials,
+      link: 'serial',
+      factoryReset: { confirmed: true },
+      wrapLongLines: true,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.error?.code).toBe('ERR_WORKFLOW_WRAP_NOT_JOINED');
+    expect(r.steps.find((x) => x.status === 'failed')?.id).toBe('add-certificate');
+    expect(r.error?.details).toMatchObject({
+      verdict: 'cannot-tell',
+      oneLine: 'Error ServicesAddResult: Invalid input.',
+      wrapped: 'Error ServicesAddResult: Invalid input.',
+      control: 'Error ServicesAddResult: Invalid input.',
+    });
+    expect(r.error?.message).toContain('cannot be told');
+    expect(r.error?.message).toContain('the client secret is kept');
+    expect(r.error?.message).toContain('Connect over SSH');
+    // The device holds the secret the keychain has; nothing was added or activated.
     const stored = await rig.secrets.get(serial);
     expect(stored).not.toBeNull();
     expect(sim.clientSecretIs(stored!)).toBe(true);
+    expect(r.heldSecret).toBe(stored);
+    expect(sim.state.certificates.filter((c) => c.kind !== 'preinstalled')).toEqual([]);
+    expect(sim.state.webexIdentity).toBeUndefined();
+    expect(sim.events.filter((e) => e.type === 'certificate')).toEqual([]);
+  });
+
+  it('opted in, a device that keeps line breaks and words its refusals: it does not join, the run stops before the add', async () => {
+    const { sim, target, serial } = await fresh({ lineLimit: 4095 });
+    const chain = await longChain('kept.real.example');
+    const device = await rig.connect(target);
+    const r = await provision(deps(device), {
+      credentials: chain.credentials,
+      link: 'serial',
+      wrapLongLines: true,
+    });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_WRAP_NOT_JOINED');
+    expect(r.error?.details).toMatchObject({
+      verdict: 'does-not-join',
+      wrapped: 'Error ServicesAddResult: Invalid JWE blob.',
+      control: 'Error ServicesAddResult: Invalid JWE blob.',
+    });
+    expect(r.error?.message).toContain('keeps the line breaks');
+    expect(sim.clientSecretIs((await rig.secrets.get(serial))!)).toBe(true);
+    expect(sim.state.webexIdentity).toBeUndefined();
+  });
+
+  it('opted in, with a secret the tool knows (re-provision, renew): the probe runs before anything changes', async () => {
+    const { sim, target } = await fresh({ lineLimit: 4095, refusals: 'uniform' });
+    const device = await rig.connect(target);
+    const short = await rig.issue('short.real.example');
+    const p = await provision(deps(device), { credentials: short.credentials, link: 'serial' });
+    expect(p.ok).toBe(true);
+    const chain = await longChain('short.real.example');
+    const before = sim.events.length;
+    const again = await provision(deps(device), {
+      credentials: chain.credentials,
+      link: 'serial',
+      wrapLongLines: true,
+    });
+    expect(again.error?.code).toBe('ERR_WORKFLOW_WRAP_NOT_JOINED');
+    expect(again.steps.find((x) => x.status === 'failed')?.id).toBe('precheck');
+    const r = await renew(deps(device), { credentials: chain.credentials, wrapLongLines: true });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_WRAP_NOT_JOINED');
+    expect(r.steps.find((x) => x.status === 'failed')?.id).toBe('precheck');
+    // Nothing changed: the only secret events are the harmless re-populates of the same secret.
+    const after = sim.events.slice(before);
+    expect(after.filter((e) => e.type === 'certificate' || e.type === 'factory-reset')).toEqual([]);
+    expect(
+      after.filter((e) => e.type === 'secret').every((e) => e.type === 'secret' && e.change === 'unchanged'),
+    ).toBe(true);
+    expect(sim.state.webexIdentity).toBe(short.fingerprint);
+  });
+
+  it('a device that ends the session on an overlong line: counted as cut, measured upwards after reconnecting', async () => {
+    const { sim, target } = await fresh({ lineLimit: 4095, overlongLine: 'drop' });
+    const chain = await longChain('dropped.real.example');
+    const device = await rig.connect(target);
+    const r = await provision(deps(device), { credentials: chain.credentials, link: 'serial' });
+    expect(r.error?.code).toBe('ERR_WORKFLOW_ADD_LINE_TOO_LONG');
+    expect(device.firstCutLine).toEqual({ bytes: chain.blobBytes, raw: [], disconnected: true });
+    expect(device.lineLimit.whole).toBeGreaterThanOrEqual(4095 - 16);
+    expect(device.lineLimit.whole).toBeLessThanOrEqual(4095);
+    // Upwards from small lines: 256 … 4,095 arrived whole before the interval was halved.
+    const dropped = sim.events.filter((e) => e.type === 'fault' && e.fault === 'overlongLine').length;
+    expect(dropped).toBeGreaterThanOrEqual(2);
+    expect(dropped).toBeLessThanOrEqual(10);
+    expect(sim.state.clientSecretSet).toBe(false);
+    expect(device.connected).toBe(true);
   });
 
   it('a device that takes a secret only once registered: recognised, then the register-first order works', async () => {

@@ -95,10 +95,36 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
   afterEach(() => rig.reset());
   afterAll(() => rig.tearDown());
 
+  it('a certificate for another name (room-a to room-b): refused before any change, asked, or allowed with a warning', async () => {
+    const { sim, target } = await provisioned('A');
+    const device = await rig.connect(target);
+    const before = serviceCerts(sim);
+    const refused = await renew(deps(device), { credentials: B.credentials });
+    expect(refused.error?.code).toBe('ERR_WORKFLOW_RENEW_NEW_NAME');
+    expect(refused.error?.details).toEqual({ old: 'room-a.renew.example', new: 'room-b.renew.example' });
+    expect(refused.error?.message).toContain('--allow-new-name');
+    expect(serviceCerts(sim)).toEqual(before);
+    const asked: Array<{ old: string; new: string }> = [];
+    const declined = await renew(deps(device), {
+      credentials: B.credentials,
+      confirmNewName: async (names) => {
+        asked.push(names);
+        return false;
+      },
+    });
+    expect(declined.error?.code).toBe('ERR_WORKFLOW_RENEW_NEW_NAME');
+    expect(asked).toEqual([{ old: 'room-a.renew.example', new: 'room-b.renew.example' }]);
+    expect(serviceCerts(sim)).toEqual(before);
+    const yes = await renew(deps(device), { credentials: B.credentials, confirmNewName: async () => true });
+    expect(yes.error).toBeUndefined();
+    expect(yes.warnings.map((w) => w.code)).toContain('WARN_RENEW_NEW_NAME');
+    expect(sim.state.webexIdentity).toBe(B.fingerprint);
+  });
+
   it('adds and activates the new certificate, then deletes the old; a second run does nothing again', async () => {
     const { sim, target } = await provisioned('A');
     const device = await rig.connect(target);
-    const r = await renew(deps(device), { credentials: B.credentials });
+    const r = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
     expect(r.error).toBeUndefined();
     expect(stepStatuses(r)).toEqual({
       precheck: 'done',
@@ -110,13 +136,13 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     });
     expect(r.steps[0]!.detail).toBe(`replacing ${A.fingerprint} with ${B.fingerprint}`);
     expect(r.steps[3]!.detail).toBe(`certificate ${B.fingerprint} is used for WebexIdentity`);
-    expect(r.warnings.map((w) => w.code)).toEqual(['WARN_E2EE_STATUS_UNAVAILABLE']);
+    expect(r.warnings.map((w) => w.code)).toEqual(['WARN_RENEW_NEW_NAME', 'WARN_E2EE_STATUS_UNAVAILABLE']);
     expect(serviceCerts(sim)).toEqual([[B.fingerprint, ['WebexIdentity']]]);
     // The old leaf is gone; the chain entry it came with stays, now showing B's use (B chains it too).
     expectChainEntries(sim, 'Webex identity');
     expectPreinstalledKept(sim);
 
-    const again = await renew(deps(device), { credentials: B.credentials });
+    const again = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
     expect(again.ok).toBe(true);
     expect(again.steps.map((s) => [s.id, s.status, s.reason ?? s.detail])).toEqual([
       ['precheck', 'done', `the new certificate ${B.fingerprint} is active already`],
@@ -131,7 +157,12 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
   it('on a registered device verifies the E2EE status; --keep-old keeps the old one, deactivated', async () => {
     const { sim, target } = await provisioned('A', { register: true });
     const device = await rig.connect(target);
-    const r = await renew(deps(device), { credentials: B.credentials, keepOld: true, enc: 'A256GCM' });
+    const r = await renew(deps(device), {
+      credentials: B.credentials,
+      allowNewName: true,
+      keepOld: true,
+      enc: 'A256GCM',
+    });
     expect(r.error).toBeUndefined();
     expect(r.steps.find((s) => s.id === 'verify')!.detail).toBe(
       'external identity room-b.renew.example: Valid',
@@ -154,7 +185,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     const { sim, target, serial } = await provisioned('A');
     await rig.secrets.set(serial, 'not the device secret');
     const device = await rig.connect(target);
-    const r = await renew(deps(device), { credentials: B.credentials });
+    const r = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
     expect(r.error?.code).toBe('ERR_WORKFLOW_SECRET_UNKNOWN');
     expect(r.error?.message).toBe(
       `The device ${serial} does not accept the client secret the keychain holds for it. Import the right secret, or factory reset the device.`,
@@ -164,7 +195,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     expectWorkingIdentity(sim, [A.fingerprint]);
 
     await rig.secrets.set(serial, SECRET);
-    const resumed = await renew(deps(device), { credentials: B.credentials });
+    const resumed = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
     expect(resumed.error).toBeUndefined();
     expect(sim.state.webexIdentity).toBe(B.fingerprint);
     expect(serviceCerts(sim)).toEqual([[B.fingerprint, ['WebexIdentity']]]);
@@ -180,13 +211,13 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
       addCertificate: async () =>
         device.addCertificate(await seal('add', buildAddPayload(B.credentials).payload, 'another secret')),
     };
-    const r = await renew(deps(rejecting), { credentials: B.credentials });
+    const r = await renew(deps(rejecting), { credentials: B.credentials, allowNewName: true });
     expect(r.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
     expect(r.steps.find((s) => s.status === 'failed')!.id).toBe('add-certificate');
     expectWorkingIdentity(sim, [A.fingerprint]);
     expect(serviceCerts(sim)).toEqual([[A.fingerprint, ['WebexIdentity']]]);
 
-    const resumed = await renew(deps(device), { credentials: B.credentials });
+    const resumed = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
     expect(resumed.error).toBeUndefined();
     expect(stepStatuses(resumed)['add-certificate']).toBe('done');
     expect(serviceCerts(sim)).toEqual([[B.fingerprint, ['WebexIdentity']]]);
@@ -205,13 +236,13 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
 
     // Judged at a time it was valid, it goes to the device, which refuses to activate it.
     const then = new Date(Date.now() - 10 * 86_400_000);
-    const r2 = await renew(deps(device), { credentials: expired.credentials, now: then });
+    const r2 = await renew(deps(device), { credentials: expired.credentials, now: then, allowNewName: true });
     expect(r2.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
     expect(r2.error?.details?.reason).toBe('Certificate has expired.');
     expect(r2.steps.find((s) => s.status === 'failed')!.id).toBe('activate');
     expectWorkingIdentity(sim, [A.fingerprint]);
 
-    const resumed = await renew(deps(device), { credentials: B.credentials });
+    const resumed = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
     expect(resumed.error).toBeUndefined();
     expect(sim.state.webexIdentity).toBe(B.fingerprint);
     expect(serviceCerts(sim).sort()).toEqual(
@@ -227,7 +258,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     const sim = await rig.sim({ model: 'Cisco TelePresence MX300 G2', serialNumber: 'FOCMX300R01' });
     const device = await rig.connect(await rig.pty(sim));
     const before = sim.events.length;
-    const r = await renew(deps(device), { credentials: B.credentials });
+    const r = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
     expect(r.error?.code).toBe('ERR_WORKFLOW_MODEL_UNSUPPORTED');
     expect(stepStatuses(r).precheck).toBe('failed');
     expect(
@@ -248,7 +279,11 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
       },
     };
     // The device never reports B's name: wait 3 s for it, not the default 60 s.
-    const r = await renew(deps(lying), { credentials: B.credentials, identitySettleMs: 3000 });
+    const r = await renew(deps(lying), {
+      credentials: B.credentials,
+      allowNewName: true,
+      identitySettleMs: 3000,
+    });
     expect(r.error?.code).toBe('ERR_WORKFLOW_VERIFY_FAILED');
     expect(r.error?.details?.rolledBack).toBe(true);
     expect(r.warnings.map((w) => w.code)).toContain('WARN_ROLLED_BACK');
@@ -310,14 +345,14 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
       const { sim, target } = await provisioned('A');
       const device = await rig.connect(target);
       sim.setFaults({ [cut.fault]: cut.command });
-      const r = await renew(deps(device), { credentials: B.credentials });
+      const r = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
       expect(r.error?.code).toBe('ERR_DEVICE_DISCONNECTED');
       expect(r.steps.find((s) => s.status === 'failed')!.id).toBe(cut.step);
       expectWorkingIdentity(sim, [A.fingerprint, B.fingerprint]);
 
       sim.setFaults({});
       const again = await reconnect(rig, target);
-      const resumed = await renew(deps(again), { credentials: B.credentials });
+      const resumed = await renew(deps(again), { credentials: B.credentials, allowNewName: true });
       expect(resumed.error).toBeUndefined();
       const s = stepStatuses(resumed);
       expect({

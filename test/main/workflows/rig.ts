@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Credentials, checkCredentials, readCredentials } from '../../../src/core/pki/index.js';
+import { seal } from '../../../src/core/jwe/index.js';
+import {
+  type Credentials,
+  buildAddPayload,
+  checkCredentials,
+  readCredentials,
+} from '../../../src/core/pki/index.js';
 import { type DemoPki, issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
 import { type RoomOsDevice, connect, MemoryHostKeyStore } from '../../../src/main/device/index.js';
 import { Journal, KeychainSecretStore } from '../../../src/main/vault/index.js';
@@ -168,4 +174,22 @@ export async function provisionedOnPty(
   if (!r.ok) throw new Error(`provisioning for the test failed: ${r.error?.code} ${r.error?.message}`);
   await device.close();
   return { sim, target, cert };
+}
+
+/** A leaf with many names under an RSA-4096 intermediate: an add blob longer than 4,095 bytes. */
+export async function longChain(
+  cn: string,
+): Promise<{ bundlePem: string; credentials: Credentials; fingerprint: string; blobBytes: number }> {
+  const pki = await makeDemoPki('Long Chain', { intermediateBits: 4096 });
+  const names = Array.from({ length: 12 }, (_, i) => `alias-${i}.${cn}`);
+  const c = await issueDeviceCert(pki, { cn, dns: [cn, ...names] });
+  const credentials = readCredentials({ certPem: c.bundlePem });
+  const { report } = checkCredentials(credentials);
+  const blob = await seal('add', buildAddPayload(credentials).payload, 'any secret');
+  return {
+    bundlePem: c.bundlePem,
+    credentials,
+    fingerprint: report.fingerprints.sha1,
+    blobBytes: blob.length,
+  };
 }

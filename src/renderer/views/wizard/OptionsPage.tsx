@@ -169,6 +169,14 @@ export function OptionsPage({
           />
           {t.registerFirst}
         </label>
+        <label className="choice" data-testid="wrap-long-lines">
+          <input
+            type="checkbox"
+            checked={c.wrapLongLines}
+            onChange={(e) => choose({ wrapLongLines: e.target.checked })}
+          />
+          <strong>{t.wrapLongLines}</strong>
+        </label>
         {isSsh && (
           <label className="choice">
             <input

@@ -119,6 +119,7 @@ export function RunPage({
       // A plan checks the code too (main refuses one that is not a Control Hub code before the device is touched).
       activationCode: code === '' ? null : code,
       allowPlainOverNetwork: c.allowPlain,
+      wrapLongLines: c.wrapLongLines,
     };
     if (!dryRun) {
       clearInput('given-secret');

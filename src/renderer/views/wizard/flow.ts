@@ -61,6 +61,8 @@ export interface Choices {
   registerFirst: boolean;
   restoreName: boolean;
   allowPlain: boolean;
+  /** Wrap a certificate longer than the console's line (probed first); off by default. */
+  wrapLongLines: boolean;
 }
 
 export const FRESH_CHOICES: Choices = {
@@ -74,6 +76,7 @@ export const FRESH_CHOICES: Choices = {
   registerFirst: false,
   restoreName: false,
   allowPlain: false,
+  wrapLongLines: false,
 };
 
 export interface FlowState {
