@@ -3,7 +3,7 @@
  * device, act, and read back. Resumable: each step first asks the device (and the keychain) whether it
  * is already done, so a second run after an interruption goes on where the first stopped.
  */
-import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import type { Enc } from '../../core/jwe/index.js';
 import { type CheckResult, type Credentials, checkCredentials } from '../../core/pki/index.js';
 import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
@@ -320,7 +320,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           { code: 'NOTE_RESUMING', params: { at: unfinished.at } },
         );
       } else {
-        ctx.provisionOp = randomUUID();
+        ctx.provisionOp = journal.newOp();
         await journal.append({
           kind: 'intent',
           action: 'device.provision',
