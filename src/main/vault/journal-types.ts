@@ -37,7 +37,8 @@ export interface JournalActions {
   'cert.add': { intent: CertificateFacts; outcome: Empty };
   'cert.activate': { intent: { fingerprint: string; purpose: string }; outcome: Empty };
   'cert.deactivate': { intent: { fingerprint: string; purpose: string }; outcome: Empty };
-  'device.factory-reset': { intent: Empty; outcome: Empty };
+  /** `keep`: the schema's Keep items the reset was asked to keep (absent: none). */
+  'device.factory-reset': { intent: { keep?: string[] }; outcome: Empty };
   'device.register': { intent: Empty; outcome: Empty };
   /** A whole guided procedure, wrapping the steps above. */
   'device.provision': { intent: Empty; outcome: Empty };

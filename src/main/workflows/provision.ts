@@ -40,6 +40,7 @@ import {
   verifyExternal,
 } from './identity.js';
 import { journaled, outcomeOf } from './journaled.js';
+import { settleFactoryResets } from './reset.js';
 import { deviceHolds } from './rotate.js';
 import './journal-kinds.js';
 
@@ -140,6 +141,8 @@ interface Ctx {
   sent?: string;
   provisionOp?: string;
   resumed: boolean;
+  /** This run found a reset an interrupted run started done (settled by what the device shows). */
+  resetSettled?: boolean;
   registered: boolean;
   report?: HandoverReport;
 }
@@ -301,6 +304,9 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         productId: id.productId,
         softwareVersion: id.softwareVersion,
       });
+      // A factory reset an earlier run was killed in: settled by what the device shows, never repeated.
+      const resets = await settleFactoryResets(device, journal, ctx.deps.secrets, ctx.serial);
+      ctx.resetSettled = resets.some((r) => r.result === 'ok');
       // Identity operations an earlier run left unsettled (a pulled cable): settled by the device's lists.
       await settleIdentityOps(device, journal, ctx.serial);
 
@@ -402,6 +408,12 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
             r.serial === ctx.serial &&
             r.result === 'ok',
         );
+      if (done && ctx.resetSettled) {
+        return said(
+          'RESET_SETTLED',
+          'the reset an interrupted run started had taken (the device is factory-fresh): it is not repeated',
+        );
+      }
       if (done) return said('RESET_EARLIER', 'the device was reset earlier in this provisioning');
       // Running the same provisioning again must not erase a device that already has it all.
       const stored = await ctx.deps.secrets.get(ctx.serial);
@@ -423,8 +435,9 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       io.info('Resetting: the device restarts and the tool logs in again when it answers.', {
         code: 'NOTE_RESETTING',
       });
-      await journaled(journal, ctx.serial, 'device.factory-reset', {}, () =>
-        device.factoryReset({ keep: ctx.options.factoryReset?.keep ?? [], trailingAction: 'Restart' }),
+      const keep = [...(ctx.options.factoryReset?.keep ?? [])];
+      await journaled(journal, ctx.serial, 'device.factory-reset', keep.length ? { keep } : {}, () =>
+        device.factoryReset({ keep, trailingAction: 'Restart' }),
       );
       const after = await device.identify();
       if (after.serialNumber !== ctx.serial) {

@@ -39,8 +39,7 @@ function seededIds(seed: number): () => string {
   const rand = prng(seed);
   const hex = (n: number): string =>
     Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
-  return () =>
-    `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(rand() * 4)]}${hex(3)}-${hex(12)}`;
+  return () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(rand() * 4)]}${hex(3)}-${hex(12)}`;
 }
 
 const rig = new Rig();
@@ -114,9 +113,7 @@ describe.skipIf(!systemHas('keyring'))('a batch and the ids its journal draws', 
       const written = await journal.read();
       expect(written.filter((r) => r.kind !== 'event' && r.op === REFUSED_ID).length).toBe(2);
       expect((await journal.verify()).ok).toBe(true);
-      expect(
-        deriveInventory(written).devices.map((d) => [d.serial, d.state, d.unsettled.length]),
-      ).toEqual([
+      expect(deriveInventory(written).devices.map((d) => [d.serial, d.state, d.unsettled.length])).toEqual([
         [serials[0], 'active', 0],
         [serials[1], 'active', 0],
       ]);
