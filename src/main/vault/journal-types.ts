@@ -54,6 +54,12 @@ export interface JournalEvents {
   'device.identified': { productId?: string; softwareVersion?: string };
   'secret.exported': { serials: string[]; file: string };
   'secret.imported': { serials: string[]; file: string; kept: string[] };
+  /**
+   * What a connection saw on the device (`status`, the app's connect): the certificate it uses as its
+   * WebexIdentity, or null when it uses none. The inventory re-learns a device from it (after the journal
+   * was moved aside, say); its facts are the device's, shown as given.
+   */
+  'device.observed': { webexIdentity: CertificateFacts | null; webexStatus?: string };
   /** A secret typed by a person or imported was stored for a device without an operation. */
   'secret.stored': { source: 'typed' | 'file' | 'generated' };
 }
