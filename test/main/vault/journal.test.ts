@@ -292,9 +292,9 @@ describe('Journal', () => {
     const old = new Date(Date.now() - 5_000);
     await utimes(lock, old, old);
     const j = new Journal(dir);
-    const t0 = Date.now();
+    // Not taken over, the lock would end the append with ERR_JOURNAL_LOCKED (after LOCK_WAIT_MS): the
+    // append going through is the proof, not how long it took.
     await j.append({ kind: 'event', event: 'device.identified', serial: 'FOC1' });
-    expect(Date.now() - t0).toBeLessThan(2_000);
     expect(await j.read()).toHaveLength(2);
     await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
   });
