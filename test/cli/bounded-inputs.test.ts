@@ -9,15 +9,12 @@ import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync, existsSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../helpers/cli.js';
+import { CLI, HANG_MS, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
 
-/**
- * A command reading /dev/zero without a bound would never end: one still running after this long is
- * killed (its status is then null, and the test fails on it). Not a speed limit: the refusal's speed is
- * not asserted (a busy machine would break that); reading a bounded amount is what ends the command.
- */
-const HANG_MS = 60_000;
+// A command reading /dev/zero without a bound would never end: one still running after HANG_MS is
+// killed (its status is then null, and the test fails on it). Not a speed limit: the refusal's speed is
+// not asserted (a busy machine would break that); reading a bounded amount is what ends the command.
 
 /** Runs the CLI with a file (such as /dev/zero) as its standard input. */
 function runWithStdinFile(
@@ -203,7 +200,7 @@ describe.runIf(systemHas('keyring'))('provision checks the secret file before co
         ['provision', '--target', `sim:?state=${state}`, '--cert', cert, '--secret-file', file],
         '',
         env,
-        10_000,
+        HANG_MS,
       );
       expect(r.status).toBe(1);
       expect(r.stderr.split(' ')[0]).toBe(code);

@@ -10,14 +10,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
-import { type CliResult, runCli } from '../helpers/cli.js';
+import { type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
 
 const ZERO = '/dev/zero';
 const EMPTY = '/dev/null';
-/** A command still running after this long hangs (it is killed, and the test fails on it). */
-const HANG_MS = 60_000;
-/** What one command may take at most: its hang limit and the killing. */
+/** What one command may take at most: its hang limit (HANG_MS) and the killing. */
 const CASE_BUDGET_MS = HANG_MS + 5_000;
 
 describe.runIf(systemHas('keyring'))(

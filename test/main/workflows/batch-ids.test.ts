@@ -9,7 +9,6 @@
  * bounded count) and names the record refused (kind, action, field: never a value). The deterministic
  * test gives a real batch that very id at a chosen point.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../../src/main/device/index.js';
 import { Journal, type JournalRecord, deriveInventory } from '../../../src/main/vault/index.js';
@@ -118,7 +117,7 @@ describe.skipIf(!systemHas('keyring'))('a batch and the ids its journal draws', 
         [serials[1], 'active', 0],
       ]);
     }
-  }, 120_000);
+  });
 
   it('seeded stress: a real batch’s records, repeated with fresh ids (up to 5,000 batches), are never refused', () => {
     expect(records.length).toBeGreaterThan(0);

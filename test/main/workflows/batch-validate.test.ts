@@ -100,7 +100,7 @@ describe('batch validation of many rows', () => {
     expect(result.devices[2]!.error?.code).toBe('ERR_WORKFLOW_CERT_IN_USE');
     expect(result.devices.at(-1)!.error?.code).toBe('ERR_WORKFLOW_INPUT_READ');
     expect(result.devices.at(-1)!.failedStep).toBe('inputs');
-  }, 60_000);
+  });
 
   it('a weak secret_file fails its row before its device is connected, unless the batch allows weak secrets', async () => {
     writeFileSync(join(dir, 'weak.txt'), 'letmein\n');

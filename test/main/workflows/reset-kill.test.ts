@@ -234,7 +234,7 @@ describe.skipIf(!systemHas('keyring'))('a kill during the factory reset or the r
       } finally {
         await sim.close();
       }
-    }, 60_000);
+    });
   }
 
   it('a rotation after a kill during the restart settles the reset too (the device holds no secret to rotate); the provisioning then finishes with one reset', async () => {
@@ -272,7 +272,7 @@ describe.skipIf(!systemHas('keyring'))('a kill during the factory reset or the r
     } finally {
       await sim.close();
     }
-  }, 60_000);
+  });
 
   it.runIf(systemHas('socat') && existsSync(CLI))(
     'a real SIGKILL of the CLI as the device takes the reset and while it restarts: the same command again resets no more',
@@ -325,6 +325,5 @@ describe.skipIf(!systemHas('keyring'))('a kill during the factory reset or the r
         }
       }
     },
-    120_000,
   );
 });
