@@ -15,23 +15,12 @@ import { Journal, type JournalRecord, deriveInventory } from '../../../src/main/
 import { checkNoSecret } from '../../../src/main/vault/journal.js';
 import { type BatchRow, runBatch } from '../../../src/main/workflows/batch.js';
 import { createSimulator } from '../../../src/simulator/index.js';
+import { prng } from '../../helpers/prng.js';
 import { systemHas } from '../../helpers/system.js';
 import { type IssuedFiles, Rig } from './rig.js';
 
 /** An op id a real run drew and the journal refused (four groups of 2-9 digits from its 5th character). */
 const REFUSED_ID = '3a204842-5235-4265-8479-1b71627ccc83';
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** UUIDs in `randomUUID()`'s form (version 4, variant 10xx), from a seed. */
 function seededIds(seed: number): () => string {

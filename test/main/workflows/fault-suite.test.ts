@@ -26,6 +26,7 @@ import { RENEW_STEPS, renew } from '../../../src/main/workflows/renew.js';
 import { ROTATE_STEPS, type RotateStep, rotateSecret } from '../../../src/main/workflows/rotate.js';
 import type { Faults } from '../../../src/simulator/faults.js';
 import { type RoomOsSimulator, createSimulator } from '../../../src/simulator/index.js';
+import { prng } from '../../helpers/prng.js';
 import { systemHas } from '../../helpers/system.js';
 import { type IssuedFiles, Rig, reconnect } from './rig.js';
 
@@ -48,18 +49,6 @@ const SETUP_BUDGET_MS = 8 * CASE_BUDGET_MS;
 const IN_PROCESS_BUDGET_MS = SETUP_BUDGET_MS + Math.ceil(RUNS / LANES) * CASE_BUDGET_MS;
 /** The kills run one after another, plus the first, unkilled run. */
 const KILLS_BUDGET_MS = (KILLS + 1) * CASE_BUDGET_MS;
-
-/** mulberry32: a small seeded PRNG, enough to pick fault points reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Workflow = 'provision' | 'rotate' | 'renew' | 'deactivate';
 const WORKFLOWS: readonly Workflow[] = ['provision', 'rotate', 'renew', 'deactivate'];
