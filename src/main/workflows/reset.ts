@@ -69,16 +69,18 @@ export async function settleFactoryResets(
   const records = await journal.read();
   const open = unsettledOps(records, { action: 'device.factory-reset', serial });
   if (open.length === 0) return [];
-  const keeps = open.some((o) => {
-    const intent = records.find((r) => r.kind === 'intent' && r.op === o.op);
-    return ((intent as { keep?: unknown } | undefined)?.keep as string[] | undefined)?.includes(
-      'Certificates',
-    );
-  });
+  const ops = new Set(open.map((o) => o.op));
+  const keeps = records.some(
+    (r) =>
+      r.kind === 'intent' &&
+      r.action === 'device.factory-reset' &&
+      ops.has(r.op) &&
+      (r.keep ?? []).includes('Certificates'),
+  );
   const secrets = [await store.get(serial), await store.getPending(serial)].filter(
     (s): s is string => s !== null,
   );
-  const why = await notFresh(device, journal, store, serial, keeps === true);
+  const why = await notFresh(device, journal, store, serial, keeps);
   const result = why === null ? 'ok' : 'failed';
   for (const o of open)
     await journal.outcome('device.factory-reset', o.op, serial, result, 'probe', {}, { secrets });

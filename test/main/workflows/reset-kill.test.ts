@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RoomOsDevice, connect } from '../../../src/main/device/index.js';
+import { type FactoryResetKeep, type RoomOsDevice, connect } from '../../../src/main/device/index.js';
 import {
   type AppendOptions,
   Journal,
@@ -126,10 +126,15 @@ function open(sim: RoomOsSimulator): Promise<RoomOsDevice> {
   return connect('sim:', { simulator: sim, timeoutMs: 5000, wakeIntervalMs: 1000 });
 }
 
-function reprovision(device: WorkflowDevice, secrets: SecretStore, journal: Journal) {
+function reprovision(
+  device: WorkflowDevice,
+  secrets: SecretStore,
+  journal: Journal,
+  keep: readonly FactoryResetKeep[] = [],
+) {
   return provision(
     { device, secrets, journal },
-    { credentials: certB.credentials, secret: SECOND, link: 'sim', factoryReset: { confirmed: true } },
+    { credentials: certB.credentials, secret: SECOND, link: 'sim', factoryReset: { confirmed: true, keep } },
   );
 }
 
@@ -162,7 +167,12 @@ function resetOutcomes(records: readonly JournalRecord[]): string[] {
 type KillPoint = 'before-command' | 'reset-command' | 'restarting' | 'before-outcome';
 
 /** Runs the re-provisioning in-process and kills it at `point`. */
-async function killedRun(sim: RoomOsSimulator, home: string, point: KillPoint): Promise<ProvisionResult> {
+async function killedRun(
+  sim: RoomOsSimulator,
+  home: string,
+  point: KillPoint,
+  keep: readonly FactoryResetKeep[] = [],
+): Promise<ProvisionResult> {
   const life = new Life();
   const device = await open(sim);
   life.device = device;
@@ -186,7 +196,7 @@ async function killedRun(sim: RoomOsSimulator, home: string, point: KillPoint): 
       throw e;
     },
   });
-  const r = await reprovision(port, mortalStore(rig.secrets, life), journal);
+  const r = await reprovision(port, mortalStore(rig.secrets, life), journal, keep);
   await device.close().catch(() => undefined);
   return r;
 }
@@ -236,6 +246,33 @@ describe.skipIf(!systemHas('keyring'))('a kill during the factory reset or the r
       }
     });
   }
+
+  it('a reset that kept the certificates (killed while restarting): the secret probe tells, the re-run resets no more', async () => {
+    const { sim, serial, home } = await usedDevice();
+    try {
+      await killedRun(sim, home, 'restarting', ['Certificates']);
+      await sim.whenUp();
+      // The device kept certificate A: only the secret it no longer holds shows the reset.
+      expect(sim.state.certificates.some((c) => c.fingerprint === certA.fingerprint)).toBe(true);
+      const again = await open(sim);
+      try {
+        const r = await reprovision(again, rig.secrets, new Journal(home), ['Certificates']);
+        expect(r.error).toBeUndefined();
+        const step = r.steps.find((s) => s.id === 'factory-reset')!;
+        expect([step.status, step.said?.code]).toEqual(['skipped', 'RESET_SETTLED']);
+      } finally {
+        await again.close();
+      }
+      const records = await settledWithB(sim, serial, home);
+      expect(resetOutcomes(records)).toEqual(['ok/probe']);
+      const intent = records.find((r) => r.kind === 'intent' && r.action === 'device.factory-reset');
+      expect(intent?.kind === 'intent' && intent.action === 'device.factory-reset' && intent.keep).toEqual([
+        'Certificates',
+      ]);
+    } finally {
+      await sim.close();
+    }
+  });
 
   it('a rotation after a kill during the restart settles the reset too (the device holds no secret to rotate); the provisioning then finishes with one reset', async () => {
     const { sim, serial, home } = await usedDevice();
