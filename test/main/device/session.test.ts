@@ -121,7 +121,7 @@ describe('ConsoleSession set-up', () => {
   it('reports a console that is not RoomOS', async () => {
     const t = new ScriptedConsole(() => '-bash: xStatus: command not found\r\nCommand not recognized.\r\n');
     const e = await rejection(
-      new ConsoleSession(t, { timeoutMs: 500 }).start({ wake: false, wakeIntervalMs: 50 }),
+      new ConsoleSession(t, { timeoutMs: 10_000 }).start({ wake: false, wakeIntervalMs: 50 }),
     );
     expect(e.code).toBe('ERR_DEVICE_UNEXPECTED_OUTPUT');
   });
