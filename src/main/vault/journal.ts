@@ -74,11 +74,13 @@ function recordName(entry: unknown): Record<string, string> {
  * ERR_JOURNAL_SECRET_REFUSED naming the field and the record (kind, action or event), never the value.
  */
 export function checkNoSecret(entry: unknown, secrets: readonly string[]): void {
+  const name = recordName(entry);
+  const which = [name.kind, name.action ?? name.event].filter(Boolean).join(' ');
   const refuse = (where: string, why: string): never => {
     throw new JournalError(
       'ERR_JOURNAL_SECRET_REFUSED',
-      `The journal refused a record: ${where} ${why}. The journal never holds secrets, blobs or keys.`,
-      { field: where, ...recordName(entry) },
+      `The journal refused a record${which ? ` (${which})` : ''}: ${where} ${why}. The journal never holds secrets, blobs or keys.`,
+      { field: where, ...name },
     );
   };
   const walk = (v: unknown, path: string): void => {

@@ -217,6 +217,11 @@ describe('Journal', () => {
       j.append({ ...base, productId: 'Room Kit hunter22' } as JournalEntry, { secrets: ['hunter22'] }),
     );
     expect(e.message).not.toContain('hunter22');
+    // It names the record too (kind and action or event), for the person reporting it.
+    expect([e.message, e.details]).toEqual([
+      'The journal refused a record (event device.identified): productId contains a secret. The journal never holds secrets, blobs or keys.',
+      { field: 'productId', kind: 'event', event: 'device.identified' },
+    ]);
   });
 
   it('has no place for a secret in its record types (compile-time)', () => {
