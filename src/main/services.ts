@@ -65,6 +65,8 @@ import { NATIVE_TEXT, type NativeText } from './native-text.js';
 import { toCsv } from './workflows/csv.js';
 import { provision } from './workflows/provision.js';
 import { rotateSecret } from './workflows/rotate.js';
+import { observeIdentity } from './workflows/status.js';
+import { addedByTool } from './workflows/identity.js';
 import {
   type MeetingReport,
   type MeetingTarget,
@@ -604,7 +606,13 @@ export function createServices(options: ServiceOptions): Services {
           unsubscribe();
           throw e;
         }
-        return sessionInfo(session);
+        // What the device shows is journaled, so that the inventory re-learns it (a new journal, say).
+        // Connecting does not depend on it: a journal that cannot take it shows in the status bar.
+        const opened = session;
+        await records()
+          .then(async (j) => observeIdentity(opened.device, j, await addedByTool(j)))
+          .catch(() => undefined);
+        return sessionInfo(opened);
       }),
 
     'device.identify': () => exclusive(async () => sessionInfo(requireSession())),

@@ -9,24 +9,27 @@ import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync, existsSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runCli } from '../helpers/cli.js';
+import { CLI, HANG_MS, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
+
+// A command reading /dev/zero without a bound would never end: one still running after HANG_MS is
+// killed (its status is then null, and the test fails on it). Not a speed limit: the refusal's speed is
+// not asserted (a busy machine would break that); reading a bounded amount is what ends the command.
 
 /** Runs the CLI with a file (such as /dev/zero) as its standard input. */
 function runWithStdinFile(
   args: string[],
   stdinPath: string,
   env: Record<string, string> = {},
-): Promise<{ status: number | null; stderr: string; stdout: string; ms: number }> {
+): Promise<{ status: number | null; stderr: string; stdout: string }> {
   const fd = openSync(stdinPath, 'r');
-  const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, ...env },
       stdio: [fd, 'pipe', 'pipe'],
     });
     closeSync(fd);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), HANG_MS);
     let out = '';
     let err = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -34,7 +37,7 @@ function runWithStdinFile(
     child.on('error', reject);
     child.on('close', (status) => {
       clearTimeout(timer);
-      resolve({ status, stderr: err, stdout: out, ms: Date.now() - t0 });
+      resolve({ status, stderr: err, stdout: out });
     });
   });
 }
@@ -60,7 +63,6 @@ describe('bounded inputs', () => {
       const r = await runWithStdinFile(args, '/dev/zero', env);
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/^ERR_INPUT_TOO_LARGE The blob in standard input is larger than 1 MiB/);
-      expect(r.ms).toBeLessThan(3_000);
     }
   });
 
@@ -82,11 +84,9 @@ describe('bounded inputs', () => {
       [['batch', '/dev/zero'], /^ERR_INPUT_TOO_LARGE The batch file in \/dev\/zero is larger than 32 MiB/],
     ];
     for (const [args, expected] of cases) {
-      const t0 = Date.now();
-      const r = await runCli(args, '', env, 10_000);
+      const r = await runCli(args, '', env, HANG_MS);
       expect(r.stderr, args.join(' ')).toMatch(expected);
       expect(r.status).toBe(1);
-      expect(Date.now() - t0, args.join(' ')).toBeLessThan(5_000);
     }
   });
 
@@ -192,7 +192,7 @@ describe.runIf(systemHas('keyring'))('provision checks the secret file before co
         ['provision', '--target', `sim:?state=${state}`, '--cert', cert, '--secret-file', file],
         '',
         env,
-        10_000,
+        HANG_MS,
       );
       expect(r.status).toBe(1);
       expect(r.stderr.split(' ')[0]).toBe(code);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/main/vault/journal.js';
 import type { MeetingReport, MeetingUpdate } from '../../src/main/workflows/meeting.js';
 import { type RoomOsSimulator, SimMeeting, certInfoBlob } from '../../src/simulator/index.js';
-import { CLI, runCli } from '../helpers/cli.js';
+import { CLI, HANG_MS, runCli } from '../helpers/cli.js';
 import { roomInMeeting } from '../helpers/meeting.js';
 import { systemHas } from '../helpers/system.js';
 
@@ -95,7 +95,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
       ['meeting', 'check', '--accept-new-host-key', '--target', `serial:${a}`, '--target', b, '--json'],
       '',
       env(),
-      30_000,
+      HANG_MS,
     );
     expect(r.stderr).toMatch(
       /^Pinned the new SSH host key of 127\.0\.0\.1:\d+: SHA256:[A-Za-z0-9+/]{43} \(ssh-ed25519\)\.\n$/,

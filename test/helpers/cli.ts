@@ -10,6 +10,12 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * How long a CLI command may run before it counts as hung (it is then killed, and its status is null):
+ * far past any command's work, so that a busy machine's slowness is not taken for a hang.
+ */
+export const HANG_MS = 60_000;
+
 /** Runs the built CLI as a separate process, as a user would, with `input` on its stdin. */
 export function runCli(
   args: string[],

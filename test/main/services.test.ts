@@ -241,7 +241,7 @@ describe('the window’s services', () => {
       value: { clearAfterSeconds: 0 },
     });
     expect(clipboardText).toBe(secret);
-    await expect.poll(() => clipboardText, { timeout: 2000 }).toBe('');
+    await expect.poll(() => clipboardText, { timeout: 30_000 }).toBe('');
     expect(await call('secret.acknowledge', { serial: 'FOCSVC0001', lastGroup: 'ZZZZ' })).toMatchObject({
       ok: false,
       code: 'ERR_APP_ACK_MISMATCH',

@@ -46,7 +46,7 @@ describe('escrow files that were edited', () => {
     expect((await openEscrow(text, PASS)).entries).toEqual([
       { serial: 'FOCSECX001', secret: 's3cret value' },
     ]);
-  }, 30_000);
+  });
 
   it('lines after the checksum are refused', async () => {
     const text = await sealEscrow([{ serial: 'FOCSECX002', secret: 'another secret' }], PASS, { log2N: 14 });

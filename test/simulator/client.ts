@@ -4,6 +4,9 @@ import type { Duplex } from 'node:stream';
  * A raw console client for tests: bytes in, bytes out. `until` waits for text to appear after the read
  * mark and returns everything up to and including it, moving the mark past it.
  */
+/** How long a wait for the device may last before it counts as a hang (not a speed limit). */
+const HANG_MS = 45_000;
+
 export class RawClient {
   private buf = Buffer.alloc(0);
   private mark = 0;
@@ -48,8 +51,12 @@ export class RawClient {
     this.stream.write(text);
   }
 
-  /** Waits for `what` after the mark; returns the text up to and including it. */
-  async until(what: string | RegExp, timeoutMs = 5000): Promise<string> {
+  /**
+   * Waits for `what` after the mark; returns the text up to and including it (as soon as it came). The
+   * limit only turns a device that never answers into a failure: far past any answer's time, so that a
+   * busy machine's slowness is not taken for it.
+   */
+  async until(what: string | RegExp, timeoutMs = HANG_MS): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const text = this.rest;
@@ -80,8 +87,8 @@ export class RawClient {
     }
   }
 
-  /** Waits until the stream ends (the device hung up). */
-  async closed(timeoutMs = 5000): Promise<void> {
+  /** Waits until the stream ends (the device hung up); the limit as `until`'s. */
+  async closed(timeoutMs = HANG_MS): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!this.ended) {
       if (Date.now() > deadline) throw new Error('Timed out waiting for the connection to close');

@@ -1,6 +1,9 @@
 import { safe } from '../../core/inert.js';
 import type { IdentityStatus } from '../../core/xapi/results.js';
-import { type DeviceStatusReport, deviceStatus } from '../../main/workflows/status.js';
+import { isProvisionerError } from '../../core/errors.js';
+import { dataDir } from '../../main/vault/data-dir.js';
+import { Journal } from '../../main/vault/journal.js';
+import { type DeviceStatusReport, deviceStatus, recordObservation } from '../../main/workflows/status.js';
 import { type Command, parse, required } from '../command.js';
 import { toolAddedFingerprints, withDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
@@ -92,7 +95,18 @@ export const statusCommand: Command = {
       io,
       async (device) => {
         const report = await deviceStatus(device, await toolAddedFingerprints(io));
+        // What was seen is journaled, so that the inventory re-learns the device (a new journal, say); a
+        // journal that cannot take it does not hide the report.
+        const unrecorded = await recordObservation(new Journal(dataDir(io.env)), report).then(
+          () => null,
+          (e: unknown) => (isProvisionerError(e) ? e : Promise.reject(e)),
+        );
         await write(io.stdout, v.json ? JSON.stringify(report, null, 2) + '\n' : formatStatus(report));
+        if (unrecorded)
+          await write(
+            io.stderr,
+            `WARN_STATUS_NOT_RECORDED What the device showed was not journaled (${unrecorded.code}): the inventory does not know it yet. Check the journal with "e2ee-prov journal verify".\n`,
+          );
         return 0;
       },
     );

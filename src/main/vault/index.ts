@@ -9,7 +9,7 @@ export {
 } from './secret-store.js';
 export type { SecretStore, SecretStatus, KeychainOptions } from './secret-store.js';
 export { Journal, unsettledOps, lineHash, GENESIS, JOURNAL_FILE, HEAD_FILE } from './journal.js';
-export type { AppendOptions, JournalProblem, VerifyReport } from './journal.js';
+export type { AppendOptions, JournalOptions, JournalProblem, VerifyReport } from './journal.js';
 export type * from './journal-types.js';
 export { deriveInventory } from './inventory.js';
 export type { Inventory, InventoryDevice, DeviceState } from './inventory.js';

@@ -26,6 +26,24 @@ export function deriveInventory(records: readonly JournalRecord[]): Inventory {
     const d = device(r.serial);
     if (r.kind === 'event') {
       if (r.event === 'device.identified' && typeof r.productId === 'string') d.productId = r.productId;
+      if (r.event === 'device.observed') {
+        // What the device showed outranks what the journal inferred before it.
+        const seen = r.webexIdentity;
+        if (seen) {
+          d.certificate = {
+            cn: seen.cn,
+            fingerprint: seen.fingerprint,
+            notAfter: seen.notAfter,
+            active: true,
+          };
+          d.activeFingerprint = seen.fingerprint;
+          d.settledState = 'active';
+        } else if (d.settledState === 'active') {
+          if (d.certificate) d.certificate.active = false;
+          delete d.activeFingerprint;
+          d.settledState = 'deactivated';
+        }
+      }
       continue;
     }
     if (r.kind === 'intent') {

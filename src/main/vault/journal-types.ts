@@ -37,7 +37,8 @@ export interface JournalActions {
   'cert.add': { intent: CertificateFacts; outcome: Empty };
   'cert.activate': { intent: { fingerprint: string; purpose: string }; outcome: Empty };
   'cert.deactivate': { intent: { fingerprint: string; purpose: string }; outcome: Empty };
-  'device.factory-reset': { intent: Empty; outcome: Empty };
+  /** `keep`: the schema's Keep items the reset was asked to keep (absent: none). */
+  'device.factory-reset': { intent: { keep?: string[] }; outcome: Empty };
   'device.register': { intent: Empty; outcome: Empty };
   /** A whole guided procedure, wrapping the steps above. */
   'device.provision': { intent: Empty; outcome: Empty };
@@ -53,6 +54,12 @@ export interface JournalEvents {
   'device.identified': { productId?: string; softwareVersion?: string };
   'secret.exported': { serials: string[]; file: string };
   'secret.imported': { serials: string[]; file: string; kept: string[] };
+  /**
+   * What a connection saw on the device (`status`, the app's connect): the certificate it uses as its
+   * WebexIdentity, or null when it uses none. The inventory re-learns a device from it (after the journal
+   * was moved aside, say); its facts are the device's, shown as given.
+   */
+  'device.observed': { webexIdentity: CertificateFacts | null; webexStatus?: string };
   /** A secret typed by a person or imported was stored for a device without an operation. */
   'secret.stored': { source: 'typed' | 'file' | 'generated' };
 }

@@ -32,6 +32,11 @@ export function lineHash(line: string): string {
 
 export type { JournalProblem, VerifyReport };
 
+export interface JournalOptions {
+  /** Makes op ids and the journal's id (default `randomUUID`); tests pass a seeded source. */
+  newId?: () => string;
+}
+
 export interface AppendOptions {
   /**
    * Secrets the caller holds right now (current, new). The journal refuses a record that contains any
@@ -45,15 +50,37 @@ const FORBIDDEN_KEY = /secret|passphrase|password|passwd|pwd|pin$|cek|private|to
 const JWE_LIKE = /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{8,}/;
 const PEM_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const GENERATED = new RegExp(`[${SECRET_ALPHABET}]{4}(?:-[${SECRET_ALPHABET}]{4}){3,}`);
+/**
+ * An id as `randomUUID()` makes it (op ids, the journal's id). About one in 17,000 holds four groups of
+ * the digits 2-9 in a row (`…4842-5235-4265-8479-…`), which the generated-secret pattern matches: an id
+ * is not tested against that pattern (it cannot hold a generated secret, whose letters are upper case).
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_STRING = 512;
 
-/** Walks a record: the values a record may hold are facts (short strings, numbers, booleans). */
-function checkNoSecret(entry: unknown, secrets: readonly string[]): void {
+/** What names a record in a refusal: its kind and action or event, never a value. */
+function recordName(entry: unknown): Record<string, string> {
+  const e = (entry ?? {}) as { kind?: unknown; action?: unknown; event?: unknown };
+  const name: Record<string, string> = {};
+  for (const k of ['kind', 'action', 'event'] as const) {
+    const v = e[k];
+    if (typeof v === 'string' && /^[a-z][a-z.-]{0,40}$/.test(v)) name[k] = v;
+  }
+  return name;
+}
+
+/**
+ * Walks a record: the values a record may hold are facts (short strings, numbers, booleans). Throws
+ * ERR_JOURNAL_SECRET_REFUSED naming the field and the record (kind, action or event), never the value.
+ */
+export function checkNoSecret(entry: unknown, secrets: readonly string[]): void {
+  const name = recordName(entry);
+  const which = [name.kind, name.action ?? name.event].filter(Boolean).join(' ');
   const refuse = (where: string, why: string): never => {
     throw new JournalError(
       'ERR_JOURNAL_SECRET_REFUSED',
-      `The journal refused a record: ${where} ${why}. The journal never holds secrets, blobs or keys.`,
-      { field: where },
+      `The journal refused a record${which ? ` (${which})` : ''}: ${where} ${why}. The journal never holds secrets, blobs or keys.`,
+      { field: where, ...name },
     );
   };
   const walk = (v: unknown, path: string): void => {
@@ -63,7 +90,7 @@ function checkNoSecret(entry: unknown, secrets: readonly string[]): void {
         refuse(path, `is ${v.length} characters long (a record holds facts, at most ${MAX_STRING})`);
       if (JWE_LIKE.test(v)) refuse(path, 'looks like a JWE blob');
       if (PEM_KEY.test(v)) refuse(path, 'holds a private key');
-      if (GENERATED.test(v)) refuse(path, 'looks like a generated ClientSecret');
+      if (!UUID.test(v) && GENERATED.test(v)) refuse(path, 'looks like a generated ClientSecret');
       for (const s of secrets) if (s.length > 0 && v.includes(s)) refuse(path, 'contains a secret');
       return;
     }
@@ -167,9 +194,11 @@ export class Journal {
   readonly path: string;
   readonly headPath: string;
   private readonly lockPath: string;
+  private readonly newId: () => string;
 
-  constructor(dir: string) {
+  constructor(dir: string, options: JournalOptions = {}) {
     this.dir = dir;
+    this.newId = options.newId ?? randomUUID;
     this.path = join(dir, JOURNAL_FILE);
     this.headPath = join(dir, HEAD_FILE);
     this.lockPath = join(dir, LOCK_FILE);
@@ -189,7 +218,7 @@ export class Journal {
       // Appending to a journal that was altered would bury the evidence (and re-anchor the head).
       this.throwIfBad(parsed);
       if (parsed.lines.length === 0 && parsed.head === undefined && parsed.tornBytes === 0) {
-        await this.writeLine(parsed, { kind: 'event', event: 'journal.created', journalId: randomUUID() });
+        await this.writeLine(parsed, { kind: 'event', event: 'journal.created', journalId: this.newId() });
         parsed = await this.parse();
       }
       if (parsed.tornBytes > 0) {
@@ -471,6 +500,11 @@ export class Journal {
     }
   }
 
+  /** A new op id, for an intent a caller appends itself. */
+  newOp(): string {
+    return this.newId();
+  }
+
   /** Records an intent and returns its op id (pass it to `outcome`). */
   async intent<A extends ActionName>(
     action: A,
@@ -478,7 +512,7 @@ export class Journal {
     data: JournalActions[A]['intent'],
     options: AppendOptions = {},
   ): Promise<string> {
-    const op = randomUUID();
+    const op = this.newOp();
     await this.append(
       { ...data, kind: 'intent', action, op, ...(serial ? { serial } : {}) } as JournalEntry,
       options,

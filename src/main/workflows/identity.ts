@@ -40,7 +40,9 @@ export function identityTarget(
  * schema's own way to ask. The `UsedFor` labels are not used: their wording for WebexIdentity is not
  * public, and chain certificates of an Add are listed as entries that show the leaf's labels.
  */
-export async function identityEntries(device: WorkflowDevice): Promise<DeviceCertificate[]> {
+export async function identityEntries(
+  device: Pick<WorkflowDevice, 'listCertificates'>,
+): Promise<DeviceCertificate[]> {
   try {
     return await device.listCertificates({ filter: 'WebexIdentity' });
   } catch (e) {

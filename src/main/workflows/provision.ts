@@ -3,7 +3,7 @@
  * device, act, and read back. Resumable: each step first asks the device (and the keychain) whether it
  * is already done, so a second run after an interruption goes on where the first stopped.
  */
-import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import type { Enc } from '../../core/jwe/index.js';
 import { type CheckResult, type Credentials, checkCredentials } from '../../core/pki/index.js';
 import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
@@ -42,6 +42,7 @@ import {
   verifyExternal,
 } from './identity.js';
 import { journaled, outcomeOf } from './journaled.js';
+import { settleFactoryResets } from './reset.js';
 import { deviceHolds } from './rotate.js';
 import './journal-kinds.js';
 
@@ -150,6 +151,8 @@ interface Ctx {
   wrapJoinsChecked?: boolean;
   provisionOp?: string;
   resumed: boolean;
+  /** This run found a reset an interrupted run started done (settled by what the device shows). */
+  resetSettled?: boolean;
   registered: boolean;
   report?: HandoverReport;
 }
@@ -325,6 +328,9 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         productId: id.productId,
         softwareVersion: id.softwareVersion,
       });
+      // A factory reset an earlier run was killed in: settled by what the device shows, never repeated.
+      const resets = await settleFactoryResets(device, journal, ctx.deps.secrets, ctx.serial);
+      ctx.resetSettled = resets.some((r) => r.result === 'ok');
       // Identity operations an earlier run left unsettled (a pulled cable): settled by the device's lists.
       await settleIdentityOps(device, journal, ctx.serial);
 
@@ -344,7 +350,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           { code: 'NOTE_RESUMING', params: { at: unfinished.at } },
         );
       } else {
-        ctx.provisionOp = randomUUID();
+        ctx.provisionOp = journal.newOp();
         await journal.append({
           kind: 'intent',
           action: 'device.provision',
@@ -426,6 +432,12 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
             r.serial === ctx.serial &&
             r.result === 'ok',
         );
+      if (done && ctx.resetSettled) {
+        return said(
+          'RESET_SETTLED',
+          'the reset an interrupted run started had taken (the device is factory-fresh): it is not repeated',
+        );
+      }
       if (done) return said('RESET_EARLIER', 'the device was reset earlier in this provisioning');
       // Running the same provisioning again must not erase a device that already has it all.
       const stored = await ctx.deps.secrets.get(ctx.serial);
@@ -447,8 +459,9 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       io.info('Resetting: the device restarts and the tool logs in again when it answers.', {
         code: 'NOTE_RESETTING',
       });
-      await journaled(journal, ctx.serial, 'device.factory-reset', {}, () =>
-        device.factoryReset({ keep: ctx.options.factoryReset?.keep ?? [], trailingAction: 'Restart' }),
+      const keep = [...(ctx.options.factoryReset?.keep ?? [])];
+      await journaled(journal, ctx.serial, 'device.factory-reset', keep.length ? { keep } : {}, () =>
+        device.factoryReset({ keep, trailingAction: 'Restart' }),
       );
       const after = await device.identify();
       if (after.serialNumber !== ctx.serial) {

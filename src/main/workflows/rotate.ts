@@ -14,10 +14,16 @@ import { type Journal, unsettledOps } from '../vault/journal.js';
 import type { JournalRecord } from '../vault/journal-types.js';
 import { VaultError } from '../vault/errors.js';
 import { type SecretStore, checkSerial } from '../vault/secret-store.js';
+import { canProbeReset, settleFactoryResets } from './reset.js';
 
 /** What rotation needs of a device: the console client's RoomOsDevice has it. */
 export interface SecretDevice {
-  identify(): Promise<{ serialNumber: string; productId?: string; softwareVersion?: string }>;
+  identify(): Promise<{
+    serialNumber: string;
+    productId?: string;
+    softwareVersion?: string;
+    webexStatus?: string | null;
+  }>;
   /** Runs `xCommand Security ClientSecret Populate Secret: <blob>`. */
   populateSecret(blob: string): Promise<void>;
 }
@@ -245,6 +251,8 @@ export async function rotateSecret(
     ...(identity.softwareVersion ? { softwareVersion: identity.softwareVersion } : {}),
   });
   await step(deps, 'identified');
+  // A factory reset a killed run left open: settled by what the device shows, before its secret is asked.
+  if (canProbeReset(device)) await settleFactoryResets(device, journal, store, serial);
 
   const before = await settleSecret(device, serial, deps);
   await step(deps, 'settled-before');

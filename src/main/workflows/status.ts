@@ -20,6 +20,59 @@ export interface DeviceStatusReport {
 
 const PREFERRED_DOMAIN = 'conference endtoendencryption identity preferreddomain';
 
+/** The CN of a subject as the device writes it (`CN=room.example, O=…`, `/CN=…/O=…`); else the subject. */
+function commonName(subject: string | null): string {
+  const m = /(?:^|[,/])\s*CN\s*=\s*([^,/]+)/i.exec(subject ?? '');
+  return (m?.[1] ?? subject ?? '').trim().slice(0, 256);
+}
+
+/** A device's date in ISO 8601 when it reads as one; otherwise as the device gave it. */
+function isoOrAsGiven(text: string | null): string {
+  if (!text) return '';
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? text.slice(0, 64) : new Date(ms).toISOString();
+}
+
+/**
+ * Journals what a status read observed: the device (`device.identified`) and the certificate it uses as
+ * its WebexIdentity, or none (`device.observed`). The inventory re-learns the device from it, e.g. after
+ * the journal was moved aside. Nothing secret is read or written.
+ */
+export async function recordObservation(
+  journal: Journal,
+  report: Pick<DeviceStatusReport, 'device' | 'certificates' | 'webexIdentityEntries' | 'webexIdentity'>,
+): Promise<void> {
+  const d = report.device;
+  const serial = d.serialNumber;
+  if (!serial) return;
+  await journal.append({
+    kind: 'event',
+    event: 'device.identified',
+    serial,
+    ...(d.productId ? { productId: d.productId.slice(0, 128) } : {}),
+    ...(d.softwareVersion ? { softwareVersion: d.softwareVersion.slice(0, 128) } : {}),
+  });
+  const leaf =
+    report.webexIdentity === null
+      ? undefined
+      : [...report.webexIdentityEntries, ...report.certificates].find(
+          (c) => c.fingerprint === report.webexIdentity,
+        );
+  await journal.append({
+    kind: 'event',
+    event: 'device.observed',
+    serial,
+    webexIdentity: leaf
+      ? {
+          cn: commonName(leaf.subjectName),
+          fingerprint: leaf.fingerprint,
+          notAfter: isoOrAsGiven(leaf.notAfter),
+        }
+      : null,
+    ...(d.webexStatus ? { webexStatus: d.webexStatus.slice(0, 64) } : {}),
+  });
+}
+
 /**
  * Every E2EE status node, the certificate store, which certificate is the WebexIdentity (asked with
  * `Filter: WebexIdentity`; `known`: fingerprints this tool added, preferred when several are listed) and
@@ -44,6 +97,26 @@ export async function deviceStatus(
     webexIdentity,
     preferredDomain: node?.value ?? null,
   };
+}
+
+/**
+ * Reads who the device is and which certificate it uses as its WebexIdentity (two questions, nothing
+ * changed), and journals it (`recordObservation`): what the app does on connecting.
+ */
+export async function observeIdentity(
+  device: Pick<WorkflowDevice, 'identify' | 'listCertificates'>,
+  journal: Journal,
+  known?: ReadonlySet<string>,
+): Promise<void> {
+  const id = await device.identify();
+  const entries = await identityEntries(device);
+  const leaf = pickLeaf(entries, known ?? new Set()) ?? null;
+  await recordObservation(journal, {
+    device: id,
+    certificates: [],
+    webexIdentityEntries: entries,
+    webexIdentity: leaf,
+  });
 }
 
 /**

@@ -728,6 +728,8 @@ export const en = {
     BACKUP_EXISTS: 'the backup file of this device exists already',
     BACKUP_SAVED: 'configuration nodes saved to {file}: {n}',
     RESET_EARLIER: 'the device was reset earlier in this provisioning',
+    RESET_SETTLED:
+      'the reset an interrupted run started had taken (the device is factory-fresh): it is not repeated',
     RESET_NOT_NEEDED: 'the device is already provisioned with this certificate',
     RESET_DONE: 'the device restarted and answered again',
     SECRET_HELD_SETTLED:

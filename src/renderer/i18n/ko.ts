@@ -714,6 +714,8 @@ export const ko: typeof en = {
     BACKUP_EXISTS: '이 장치의 백업 파일이 이미 있습니다',
     BACKUP_SAVED: '설정 항목 {n}개를 {file}에 저장했습니다',
     RESET_EARLIER: '이 프로비저닝 중에 장치를 이미 초기화했습니다',
+    RESET_SETTLED:
+      '중단된 실행이 시작한 초기화가 이미 적용되었습니다(장치가 공장 초기 상태입니다). 다시 초기화하지 않습니다',
     RESET_NOT_NEEDED: '장치가 이미 이 인증서로 프로비저닝되어 있습니다',
     RESET_DONE: '장치가 다시 시작되어 응답했습니다',
     SECRET_HELD_SETTLED: '장치에 이미 저장된 비밀이 있습니다. 중단된 실행이 남긴 보류 사본을 정리했습니다',

@@ -464,14 +464,14 @@ describe('typed readings', () => {
 
 describe('hostile lines (found by the fuzz suite)', () => {
   it('a line holding a line terminator after a long run of spaces parses in linear time', () => {
-    const line = `*r \u0000${' '.repeat(50_000)}\u0000\n\u0000`;
-    const started = performance.now();
+    // Long enough that a quadratic parse would outlast the test's time limit by far (no time asserted:
+    // a linear one returns in milliseconds, whatever else keeps the machine busy).
+    const line = `*r \u0000${' '.repeat(400_000)}\u0000\n\u0000`;
     const r = parseTerminalBlock([
       line,
       '*r ServicesShowResult (status=OK):',
       '*r ServicesShowResult Format: Text',
     ]);
-    expect(performance.now() - started).toBeLessThan(200);
     expect(r.status).toBe('OK');
     expect(r.entries).toEqual([{ path: ['Format'], value: 'Text' }]);
   });

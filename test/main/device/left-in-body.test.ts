@@ -38,16 +38,14 @@ describe.runIf(systemHas('socat'))('a console left inside a multi-line command',
     await session.transport.close();
 
     const before = sim.events.length;
-    const t0 = Date.now();
-    // The default 15 s command timeout: a stall would show.
-    const again = await connect(`serial:${link}`, { wakeIntervalMs: 1000 });
-    const ms = Date.now() - t0;
+    // A command timeout longer than the test's own limit: a set-up stalled on the open body would never
+    // recover within the test (it fails), whatever the machine's load; no time is asserted.
+    const again = await connect(`serial:${link}`, { wakeIntervalMs: 1000, timeoutMs: 10 * 60_000 });
     try {
       expect((await again.identify()).serialNumber).toBe('FOC2345X0AB');
     } finally {
       await again.close();
     }
-    expect(ms).toBeLessThan(8_000);
     // Nothing was added: the device still lists only its own preinstalled certificate.
     expect(sim.state.certificates.map((c) => [c.kind, c.subjectName])).toEqual([
       ['preinstalled', '/CN=TemporaryDefaultCertificate'],

@@ -2,9 +2,13 @@
  * Slow and silent consoles. A command times out on silence (no byte for `timeoutMs`), not on the whole
  * answer's duration: a 1,707-byte answer paced at 115,200 baud and at about 9,600 baud is read whole
  * with a silence timeout far shorter than the answer takes. A console that sends nothing at all is
- * reported within a few seconds, saying what was tried and what to check.
+ * reported as silent, saying what was tried and what to check.
+ *
+ * The paced answers run on a simulated clock (the console's pace and the session's timers alike), moved
+ * on one tick at a time: no gap the machine's load makes can pass for the console's silence, and the
+ * durations asserted are the clock's, exact.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   BaseTransport,
   ConsoleSession,
@@ -82,6 +86,31 @@ class PacedConsole extends BaseTransport {
   }
 }
 
+/**
+ * Runs `f` on a simulated clock moved on by `stepMs` at a time until it settles; returns its outcome and
+ * how long it took on that clock.
+ */
+async function onClock<T>(
+  stepMs: number,
+  f: () => Promise<T>,
+): Promise<{ ms: number; value: T | unknown; ok: boolean }> {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  try {
+    const t0 = Date.now();
+    let settled = false;
+    const run = f().then(
+      (value) => ({ ok: true, value }),
+      (value: unknown) => ({ ok: false, value }),
+    );
+    void run.then(() => (settled = true));
+    while (!settled) await vi.advanceTimersByTimeAsync(stepMs);
+    const out = await run;
+    return { ...out, ms: Date.now() - t0 };
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 async function readBig(
   bytesPerTick: number,
   tickMs: number,
@@ -90,11 +119,11 @@ async function readBig(
   const t = new PacedConsole(bytesPerTick, tickMs);
   const s = new ConsoleSession(t, { timeoutMs: 2000 });
   await s.start({ wake: false, wakeIntervalMs: 20 });
-  const t0 = Date.now();
-  const r = await s.request('xStatus Big', { timeoutMs });
-  const ms = Date.now() - t0;
+  const r = await onClock(tickMs, () => s.request('xStatus Big', { timeoutMs }));
   await s.close();
-  return { ms, bytes: Buffer.byteLength(r.lines.join('\r\n') + '\r\n') };
+  if (!r.ok) throw r.value;
+  const lines = (r.value as { lines: string[] }).lines;
+  return { ms: r.ms, bytes: Buffer.byteLength(lines.join('\r\n') + '\r\n') };
 }
 
 describe('slow consoles: time out on silence, not on total duration', () => {
@@ -126,8 +155,13 @@ describe('slow consoles: time out on silence, not on total duration', () => {
     const t = new PacedConsole(1, 5);
     const s = new ConsoleSession(t, { timeoutMs: 2000, maxAnswerMs: 300 });
     await s.start({ wake: false, wakeIntervalMs: 20 });
-    const e = (await s.request('xStatus Big', { timeoutMs: 200 }).catch((x: unknown) => x)) as DeviceError;
+    const r = await onClock(5, () => s.request('xStatus Big', { timeoutMs: 200 }));
+    expect(r.ok).toBe(false);
+    const e = r.value as DeviceError;
     expect(e.code).toBe('ERR_DEVICE_TIMEOUT');
+    // Ended by the cap, on the clock: after 300 ms of an answer that takes 8.5 s, never on silence.
+    expect(r.ms).toBeGreaterThanOrEqual(300);
+    expect(r.ms).toBeLessThan(1707 * 5);
     expect(e.message).toMatch(/did not finish answering "xStatus Big" within 0 s/);
     await s.close();
   });
@@ -137,10 +171,10 @@ describe('slow consoles: time out on silence, not on total duration', () => {
     const device = await connect('sim:', { simulator: sim, wakeIntervalMs: 200 });
     try {
       sim.setFaults({ splitWrites: 1, slowMsPerChunk: 1 });
-      const t0 = Date.now();
-      const r = await device.request('xStatus SystemUnit', { timeoutMs: 300 });
-      expect(Date.now() - t0).toBeGreaterThan(300);
-      expect(r.entries.length).toBeGreaterThan(3);
+      const r = await onClock(1, () => device.request('xStatus SystemUnit', { timeoutMs: 300 }));
+      expect(r.ok).toBe(true);
+      expect(r.ms).toBeGreaterThan(300);
+      expect((r.value as { entries: unknown[] }).entries.length).toBeGreaterThan(3);
     } finally {
       sim.setFaults({});
       await device.close();
@@ -153,11 +187,12 @@ describe('silent consoles', () => {
   it('a console that sends nothing is reported within a few seconds, naming what was tried and what to check', async () => {
     const t = new PacedConsole(1, 1, true);
     const s = new ConsoleSession(t, { timeoutMs: 15_000 });
-    const t0 = Date.now();
-    const e = (await s.start({ wake: true, wakeIntervalMs: 300 }).catch((x: unknown) => x)) as DeviceError;
-    const ms = Date.now() - t0;
+    const r = await onClock(50, () => s.start({ wake: true, wakeIntervalMs: 300 }));
+    expect(r.ok).toBe(false);
+    const e = r.value as DeviceError;
     expect(e.code).toBe('ERR_DEVICE_TIMEOUT');
-    expect(ms).toBeLessThan(6_000);
+    // On the clock: the set-up probe's short wait (3 s), not the 15 s command timeout.
+    expect(r.ms).toBeLessThan(15_000);
     expect(e.details).toMatchObject({
       silent: true,
       tried: ['CR', 'login prompt', '.', 'xStatus'],

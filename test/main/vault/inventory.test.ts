@@ -88,4 +88,27 @@ describe('deriveInventory', () => {
     expect(inv.devices[0]).toMatchObject({ state: 'deactivated', certificate: { active: false } });
     expect(inv.devices[1]).toMatchObject({ state: 'secret-set', unsettled: [] });
   });
+
+  it('re-learns a device from what a connection observed: its identity active, or none any more', async () => {
+    const j = new Journal(dir);
+    const cert = {
+      cn: 'room-9.example.com',
+      fingerprint: 'cd'.repeat(20),
+      notAfter: '2027-05-01T00:00:00.000Z',
+    };
+    // A new journal: a rotation alone says only that a secret is set.
+    const op = await j.intent('secret.rotate', 'FOC9', { enc: 'A128GCM' });
+    await j.outcome('secret.rotate', op, 'FOC9', 'ok', 'response');
+    expect(deriveInventory(await j.read()).devices[0]).toMatchObject({ state: 'secret-set' });
+    await j.append({ kind: 'event', event: 'device.observed', serial: 'FOC9', webexIdentity: cert });
+    const seen = deriveInventory(await j.read()).devices[0]!;
+    expect([seen.state, seen.certificate]).toEqual(['active', { ...cert, active: true }]);
+    // Seen later with no identity: no longer active (the certificate is remembered, inactive).
+    await j.append({ kind: 'event', event: 'device.observed', serial: 'FOC9', webexIdentity: null });
+    const gone = deriveInventory(await j.read()).devices[0]!;
+    expect([gone.state, gone.certificate]).toEqual(['deactivated', { ...cert, active: false }]);
+    // A device never active and seen without one stays where the journal had it.
+    await j.append({ kind: 'event', event: 'device.observed', serial: 'FOC8', webexIdentity: null });
+    expect(deriveInventory(await j.read()).devices.find((d) => d.serial === 'FOC8')?.state).toBe('seen');
+  });
 });

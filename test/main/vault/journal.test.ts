@@ -217,6 +217,11 @@ describe('Journal', () => {
       j.append({ ...base, productId: 'Room Kit hunter22' } as JournalEntry, { secrets: ['hunter22'] }),
     );
     expect(e.message).not.toContain('hunter22');
+    // It names the record too (kind and action or event), for the person reporting it.
+    expect([e.message, e.details]).toEqual([
+      'The journal refused a record (event device.identified): productId contains a secret. The journal never holds secrets, blobs or keys.',
+      { field: 'productId', kind: 'event', event: 'device.identified' },
+    ]);
   });
 
   it('has no place for a secret in its record types (compile-time)', () => {
@@ -292,9 +297,9 @@ describe('Journal', () => {
     const old = new Date(Date.now() - 5_000);
     await utimes(lock, old, old);
     const j = new Journal(dir);
-    const t0 = Date.now();
+    // Not taken over, the lock would end the append with ERR_JOURNAL_LOCKED (after LOCK_WAIT_MS): the
+    // append going through is the proof, not how long it took.
     await j.append({ kind: 'event', event: 'device.identified', serial: 'FOC1' });
-    expect(Date.now() - t0).toBeLessThan(2_000);
     expect(await j.read()).toHaveLength(2);
     await expect(stat(lock)).rejects.toMatchObject({ code: 'ENOENT' });
   });

@@ -404,7 +404,7 @@ describe.runIf(ready)('provision over a serial console', () => {
         const known = [await secrets.get(SERIAL), await secrets.getPending(SERIAL)];
         expect(known).toContain(secret);
         // The cable goes back in (the simulator's console reappears, as a USB port does after a replug).
-        await vi.waitFor(() => expect(existsSync(link)).toBe(true), { timeout: 10_000, interval: 50 });
+        await vi.waitFor(() => expect(existsSync(link)).toBe(true), { timeout: 45_000, interval: 50 });
         await sim.whenUp();
         // The second run finishes, redoing nothing the device already has.
         const second = await run({ secret, activationCode: '1111222233334444' });

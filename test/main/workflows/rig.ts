@@ -132,9 +132,12 @@ export function stepStatuses(r: { steps: { id: string; status: string }[] }): Re
   return Object.fromEntries(r.steps.map((s) => [s.id, s.status]));
 }
 
-/** A new connection once the console answers again (after a drop the pty comes back shortly). */
+/**
+ * A new connection once the console answers again (after a drop the pty comes back shortly). The limit
+ * turns a console that never comes back into a failure; it is far past the moment it does.
+ */
 export async function reconnect(rig: Rig, target: string): Promise<RoomOsDevice> {
-  const until = Date.now() + 15_000;
+  const until = Date.now() + 45_000;
   for (;;) {
     try {
       return await rig.connect(target);

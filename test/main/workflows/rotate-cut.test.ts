@@ -211,6 +211,6 @@ describe.skipIf(!systemHas('keyring'))('secret change: the connection cut at eve
         await sim.close();
         await rm(dir, { recursive: true, force: true });
       }
-    }, 60_000);
+    });
   });
 });
