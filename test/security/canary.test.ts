@@ -287,6 +287,164 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     expect(sim2.events.length).toBeGreaterThan(0);
   }, 120_000);
 
+  it('every command with every flag that changes its output (--json, --handover*, --dry-run, --watch): no canary, and a secret handed over to a file is in no output', async () => {
+    const sim = await rig.sim({ serialNumber: 'FOCCNRY0003', loginRequired: true, adminPassword: PASSWORD });
+    const target = await rig.pty(sim);
+    const sim2 = await rig.sim({ serialNumber: 'FOCCNRY0004', loginRequired: true, adminPassword: PASSWORD });
+    const target2 = await rig.pty(sim2);
+    const secretFile = input('flags-secret-1', `${SECRET}\n`);
+    const secret2File = input('flags-secret-2', `${SECRET2}\n`);
+    const pwFile = input('flags-password', `${PASSWORD}\n`);
+    const codeFile = input('flags-code', `${CODE}\n`);
+    const ppFile = input('flags-passphrase', `${PASSPHRASE}\n`);
+    const first = await encryptedCert('flags-a.example');
+    const second = await encryptedCert('flags-b.example');
+    const third = await encryptedCert('flags-c.example');
+    const login = ['--password-file', pwFile];
+    const credentials = (c: { cert: string; key: string }) => [
+      '--cert',
+      c.cert,
+      '--key',
+      c.key,
+      '--passphrase-file',
+      ppFile,
+    ];
+
+    const outputs: { label: string; text: string }[] = [];
+    const run = async (label: string, args: string[], status = 0) => {
+      expect(leaks(JSON.stringify(args)), `${label} argv`).toEqual([]);
+      const r = await runCli(args, '', env, 40_000);
+      outputs.push({ label, text: `${r.stdout.toString()}\n${r.stderr}` });
+      expect(r.status, `${label}: ${r.stderr}`).toBe(status);
+      return r;
+    };
+    const provisionArgs = [
+      'provision',
+      '--target',
+      target,
+      ...credentials(first),
+      '--accept-new-host-key',
+      ...login,
+    ];
+
+    await run('provision --dry-run', [
+      ...provisionArgs,
+      '--secret-file',
+      secretFile,
+      '--activation-code-file',
+      codeFile,
+      '--dry-run',
+    ]);
+    await run('provision --dry-run --json', [
+      ...provisionArgs,
+      '--secret-file',
+      secretFile,
+      '--dry-run',
+      '--json',
+    ]);
+    // A generated secret handed over in the handover file: the result carries it (for the window), and
+    // `--json` must print none of it.
+    const handover = rig.path('flags-handover.json');
+    const handed = await run('provision --handover --handover-include-secret --json', [
+      ...provisionArgs,
+      '--handover',
+      handover,
+      '--handover-include-secret',
+      '--json',
+    ]);
+    const held = (JSON.parse(readFileSync(handover, 'utf8')) as { clientSecret: string }).clientSecret;
+    expect(held).toBe(await rig.secrets.get('FOCCNRY0003'));
+    const printed = JSON.parse(handed.stdout.toString()) as Record<string, unknown>;
+    expect(printed.secretWrittenTo).toBe(handover);
+    expect(printed.ok).toBe(true);
+    expect(Object.keys(printed).sort()).toEqual([
+      'dryRun',
+      'ok',
+      'report',
+      'runId',
+      'secretWrittenTo',
+      'steps',
+      'warnings',
+      'workflow',
+    ]);
+    await run('status --json', ['status', '--target', target, '--json', ...login]);
+    await run('device info --json', ['device', 'info', '--target', target, '--json', ...login]);
+    await run('device certs --json', ['device', 'certs', '--target', target, '--json', ...login]);
+    await run('device capture --json', [
+      'device',
+      'capture',
+      '--target',
+      target,
+      '--out',
+      rig.path('flags-capture.json'),
+      '--json',
+      ...login,
+    ]);
+    await run('preferred-domain --json', [
+      'preferred-domain',
+      '--target',
+      target,
+      '--domain',
+      'flags.example',
+      '--json',
+      ...login,
+    ]);
+    await run('renew --dry-run', [
+      'renew',
+      '--target',
+      target,
+      ...credentials(second),
+      '--dry-run',
+      ...login,
+    ]);
+    await run('renew --dry-run --json', [
+      'renew',
+      '--target',
+      target,
+      ...credentials(second),
+      '--dry-run',
+      '--json',
+      ...login,
+    ]);
+    await run('renew --json', ['renew', '--target', target, ...credentials(second), '--json', ...login]);
+    await run('cert inspect --json', ['cert', 'inspect', ...credentials(third), '--json']);
+    await run('meeting check --json', ['meeting', 'check', '--target', target, '--json', ...login], 1);
+    await run(
+      'meeting check --watch --json',
+      ['meeting', 'check', '--target', target, '--watch', '--duration', '1', '--json', ...login],
+      1,
+    );
+    await run('deactivate --json', ['deactivate', '--target', target, '--json', ...login]);
+    await run('secret rotate --json (typed)', [
+      'secret',
+      'rotate',
+      '--target',
+      target,
+      '--new-secret-file',
+      secret2File,
+      '--json',
+      ...login,
+    ]);
+    await run('inventory --json', ['inventory', '--json']);
+    await run('journal verify --json', ['journal', 'verify', '--json']);
+    const csv = input(
+      'flags-batch.csv',
+      'target,cert,key,passphrase_file,secret_file,password_file\n' +
+        `${target2},${third.cert},${third.key},${ppFile},${secretFile},${pwFile}\n`,
+    );
+    await run('batch --json', ['batch', csv, '--json', '--accept-new-host-key', '--allow-paths-outside']);
+    expect(await rig.secrets.get('FOCCNRY0004')).toBe(SECRET);
+
+    const heldForms = forms(held);
+    for (const o of outputs) {
+      expect(leaks(o.text), o.label).toEqual([]);
+      expect(
+        heldForms.filter((f) => o.text.includes(f)),
+        o.label,
+      ).toEqual([]);
+    }
+  }, 240_000);
+
   it('the window’s services: no IPC result or event holds a canary, but secret.reveal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sec-canary-svc-'));
     const events: WorkflowEventMessage[] = [];

@@ -23,6 +23,8 @@ import { type CliIO, readInput, write } from '../io.js';
 import { narrator } from '../narrate.js';
 import { checkOutputPath } from '../paths.js';
 import { HeldProgress } from '../progress.js';
+import { BATCH_RESULT } from '../json-shapes.js';
+import { jsonShown } from '../shown.js';
 
 /** The result rows of a running batch, beside the result CSV (renamed away when the batch ends). */
 const STREAM_MARK = '.partial';
@@ -177,7 +179,13 @@ export const batchCommand: Command = {
           },
         },
       );
-      const json = JSON.stringify({ file, ...result }, null, 2) + '\n';
+      const json = jsonShown(
+        { file, ...result },
+        {
+          ...BATCH_RESULT,
+          file: true,
+        },
+      );
       try {
         await writeFileAtomic(csvPath, batchResultCsv(result), { mode: 0o644 });
         await writeFileAtomic(jsonPath, json, { mode: 0o644 });

@@ -3,6 +3,8 @@ import { JournalError } from '../../main/vault/errors.js';
 import { Journal } from '../../main/vault/journal.js';
 import { type Command, parse } from '../command.js';
 import { type CliIO, write } from '../io.js';
+import { VERIFY_REPORT } from '../json-shapes.js';
+import { shown } from '../shown.js';
 
 const USAGE = 'e2ee-prov journal verify [--json]';
 
@@ -16,7 +18,10 @@ export const journalVerify: Command = {
     const journal = new Journal(dataDir(io.env));
     const report = await journal.verify();
     if (v.json) {
-      await write(io.stdout, JSON.stringify({ path: journal.path, ...report }) + '\n');
+      await write(
+        io.stdout,
+        JSON.stringify({ path: journal.path, ...(shown(report, VERIFY_REPORT) as object) }) + '\n',
+      );
     } else {
       for (const p of report.problems.filter((x) => x.code.startsWith('WARN_'))) {
         io.stderr.write(`warning: ${p.code} line ${p.line}: ${p.message}\n`);

@@ -4,6 +4,8 @@ import { type DeviceStatusReport, deviceStatus } from '../../main/workflows/stat
 import { type Command, parse, required } from '../command.js';
 import { toolAddedFingerprints, withDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
+import { DEVICE_STATUS } from '../json-shapes.js';
+import { jsonShown } from '../shown.js';
 
 const USAGE = 'e2ee-prov status --target TARGET [--password-file PATH] [--json]';
 
@@ -92,7 +94,7 @@ export const statusCommand: Command = {
       io,
       async (device) => {
         const report = await deviceStatus(device, await toolAddedFingerprints(io));
-        await write(io.stdout, v.json ? JSON.stringify(report, null, 2) + '\n' : formatStatus(report));
+        await write(io.stdout, v.json ? jsonShown(report, DEVICE_STATUS) : formatStatus(report));
         return 0;
       },
     );
