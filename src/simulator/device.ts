@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../shared/atomic-file.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   type CertFacts,
@@ -323,7 +324,10 @@ export class Device {
     this.hostKey = s.hostKey;
   }
 
-  /** Writes the state file atomically (temporary file, fsync, rename), as flash survives a power cut. */
+  /**
+   * Writes the state file atomically (a new temporary file with a random name, fsync, rename), as flash
+   * survives a power cut.
+   */
   save(): void {
     if (this.stateFile === undefined) return;
     const s: PersistedState = {
@@ -348,15 +352,8 @@ export class Device {
       signInBanner: this.signInBanner,
       ...(this.hostKey !== undefined ? { hostKey: this.hostKey } : {}),
     };
-    const tmp = `${this.stateFile}.${process.pid}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(s, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.stateFile);
+    // Never `${state}.${pid}.tmp` opened with 'w': a name anyone could plant a symbolic link at.
+    writeFileAtomicSync(this.stateFile, `${JSON.stringify(s, null, 2)}\n`, { mode: 0o600 });
   }
 
   /** Whether this device can hold an external E2EE identity at all (model and software). */

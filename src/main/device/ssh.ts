@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
@@ -91,10 +91,8 @@ export class JsonHostKeyStore implements HostKeyStore {
       const file = await this.load();
       file.hosts[hostPort] = { ...info, pinnedAt: new Date().toISOString() };
       await mkdir(dirname(this.path), { recursive: true });
-      // A name of its own per write, so that two writers never share (and rename away) one temp file.
-      const tmp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
-      await writeFile(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
-      await rename(tmp, this.path);
+      // The shared atomic writer: a new temporary file of a random name per write, never a planted link.
+      await writeFileAtomic(this.path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
     });
     this.pinning = run.catch(() => undefined);
     return run;
