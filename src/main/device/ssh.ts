@@ -80,7 +80,18 @@ export class JsonHostKeyStore implements HostKeyStore {
   }
 
   async get(hostPort: string): Promise<{ fingerprint: string; keyType: string } | undefined> {
-    return (await this.load()).hosts[hostPort];
+    const entry = (await this.load()).hosts[hostPort] as unknown;
+    if (entry === undefined) return undefined;
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    // An entry without a fingerprint pins nothing that can be compared: said so, never "the pinned undefined".
+    if (typeof e.fingerprint !== 'string' || !/^SHA256:\S+$/.test(e.fingerprint)) {
+      throw new DeviceError(
+        'ERR_DEVICE_HOST_KEY',
+        `${this.path} holds a malformed entry for ${hostPort} (no SHA256 fingerprint), so the host key cannot be checked. Remove that entry (or move the file away), then connect again to be asked about the key.`,
+        { path: this.path, host: hostPort, malformed: true },
+      );
+    }
+    return { fingerprint: e.fingerprint, keyType: typeof e.keyType === 'string' ? e.keyType : 'unknown' };
   }
 
   /** Pins take turns within the process: each reads, adds its host and writes the whole file. */
