@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { writeFileAtomicSync } from '../shared/atomic-file.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import {
@@ -270,8 +270,23 @@ export class Device {
   load(overrides: Partial<DeviceIdentity>): void {
     if (this.stateFile === undefined || !existsSync(this.stateFile)) return;
     let s: PersistedState;
+    // Opened without blocking and checked first: a FIFO nobody writes would hold the simulator up forever.
+    const fd = openSync(this.stateFile, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    let text: string;
     try {
-      s = JSON.parse(readFileSync(this.stateFile, 'utf8')) as PersistedState;
+      if (!fstatSync(fd).isFile()) {
+        throw new SimulatorError(
+          'ERR_SIM_STATE_FILE',
+          `The state file ${this.stateFile} is not a regular file (a pipe, a socket or a device?). Name a file.`,
+          { path: this.stateFile },
+        );
+      }
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      s = JSON.parse(text) as PersistedState;
     } catch (e) {
       throw new SimulatorError(
         'ERR_SIM_STATE_FILE',

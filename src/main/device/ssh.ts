@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
 import { writeFileAtomic } from '../../shared/atomic-file.js';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
@@ -50,8 +51,12 @@ export class JsonHostKeyStore implements HostKeyStore {
   private async load(): Promise<KnownHostsFile> {
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
-    } catch {
+      text = (await readFileBounded(this.path, INPUT_LIMITS.credentials, 'known-hosts file')).toString(
+        'utf8',
+      );
+    } catch (e) {
+      // A pipe or a device named as the known-hosts file is refused (ERR_INPUT_NOT_FILE), never waited on.
+      if (e instanceof InputError) throw e;
       return { format: 'e2ee-prov-known-hosts', version: 1, hosts: {} };
     }
     const read = readJson(text);

@@ -35,7 +35,7 @@ import {
   readCredentials,
   sha1Fingerprint,
 } from '../../core/pki/index.js';
-import { checkSecret, refuseWeak } from '../../core/secret/index.js';
+import { checkSecret, oneLineSecret, refuseWeak } from '../../core/secret/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import { checkActivationCode } from '../../core/xapi/build.js';
 import { TARGET_FORMS, connect, describeTarget, parseTarget, type Target } from '../device/index.js';
@@ -310,14 +310,19 @@ interface Loaded {
   password: string;
 }
 
-/** A file holding one secret: one trailing line break is dropped (editors and `echo` add one). */
+/**
+ * A file holding one secret: one trailing line break is dropped (editors and `echo` add one); one inside
+ * is refused (`oneLineSecret`).
+ */
 async function readSecretFile(path: string, what: string): Promise<string> {
   const bytes = await readInputFile(path, what, INPUT_LIMITS.secret);
+  let text: string;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/\r?\n$/, '');
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new WorkflowError('ERR_WORKFLOW_INPUT_READ', `The ${what} in ${path} is not UTF-8 text.`, { path });
   }
+  return oneLineSecret(text, what, path);
 }
 
 async function readInputFile(
