@@ -52,10 +52,15 @@ export async function readInput(
 
 /**
  * A secret from a file (or `-` for stdin). One trailing line break is dropped, since editors and `echo`
- * add one; a line break anywhere else is refused (`oneLineSecret`), as at a prompt; the rest is the
- * secret, byte for byte.
+ * add one; a line break anywhere else is refused (`oneLineSecret`), as at a prompt, unless the value's
+ * own check refuses it with its code (`lineBreaksInside: 'keep'`); the rest is the secret, byte for byte.
  */
-export async function readSecret(path: string, io: CliIO, what = 'secret'): Promise<string> {
+export async function readSecret(
+  path: string,
+  io: CliIO,
+  what = 'secret',
+  options: { lineBreaksInside?: 'refuse' | 'keep' } = {},
+): Promise<string> {
   const bytes = await readInput(path, io, what, INPUT_LIMITS.secret);
   let text: string;
   try {
@@ -66,6 +71,8 @@ export async function readSecret(path: string, io: CliIO, what = 'secret'): Prom
       `The ${what} in ${path === '-' ? 'standard input' : path} is not UTF-8 text.`,
     );
   }
+  // `keep`: a value whose own check names a control character more precisely (an activation code).
+  if (options.lineBreaksInside === 'keep') return text.replace(/\r?\n$/, '');
   return oneLineSecret(text, what, path === '-' ? 'standard input' : path);
 }
 

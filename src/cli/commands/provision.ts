@@ -114,7 +114,11 @@ export const provisionCommand: Command = {
       if (v.handover !== undefined) await checkOutputPath(v.handover, 'handover sheet');
       const activationCode =
         v['activation-code-file'] !== undefined
-          ? checkActivationCode(await readSecret(v['activation-code-file'], io, 'activation code'))
+          ? checkActivationCode(
+              await readSecret(v['activation-code-file'], io, 'activation code', {
+                lineBreaksInside: 'keep',
+              }),
+            )
           : undefined;
       const vault = await openVault(io);
       const { device, target } = await openDevice(

@@ -312,9 +312,9 @@ interface Loaded {
 
 /**
  * A file holding one secret: one trailing line break is dropped (editors and `echo` add one); one inside
- * is refused (`oneLineSecret`).
+ * is refused (`oneLineSecret`), unless the value's own check names it (an activation code).
  */
-async function readSecretFile(path: string, what: string): Promise<string> {
+async function readSecretFile(path: string, what: string, keepLineBreaks = false): Promise<string> {
   const bytes = await readInputFile(path, what, INPUT_LIMITS.secret);
   let text: string;
   try {
@@ -322,7 +322,7 @@ async function readSecretFile(path: string, what: string): Promise<string> {
   } catch {
     throw new WorkflowError('ERR_WORKFLOW_INPUT_READ', `The ${what} in ${path} is not UTF-8 text.`, { path });
   }
-  return oneLineSecret(text, what, path);
+  return keepLineBreaks ? text.replace(/\r?\n$/, '') : oneLineSecret(text, what, path);
 }
 
 async function readInputFile(
@@ -409,7 +409,7 @@ async function loadRow(row: BatchRow, allowWeakSecret: boolean): Promise<Loaded>
   }
   if (row.activationCodeFile !== undefined)
     loaded.activationCode = checkActivationCode(
-      await readSecretFile(row.activationCodeFile, 'activation code'),
+      await readSecretFile(row.activationCodeFile, 'activation code', true),
     );
   return loaded;
 }

@@ -25,6 +25,7 @@ import {
   type RunOptions,
   type StepDef,
   type StepIO,
+  type WorkflowEvent,
   type WorkflowResult,
   runWorkflow,
 } from './engine.js';
@@ -919,7 +920,23 @@ export async function provision(
     resumed: false,
     registered: false,
   };
-  const result = await runWorkflow('provision', PROVISION_STEPS, ctx, run);
+  // The failed step's event and the finish carry the re-run advice too (the narration, the window).
+  const onEvent = run.onEvent;
+  const result = await runWorkflow('provision', PROVISION_STEPS, ctx, {
+    ...run,
+    ...(onEvent
+      ? {
+          onEvent: (e: WorkflowEvent) =>
+            onEvent(
+              e.type === 'step' && e.status === 'failed'
+                ? { ...e, error: rerunAdvice(e.error) }
+                : e.type === 'finished' && e.error
+                  ? { ...e, error: rerunAdvice(e.error) }
+                  : e,
+            ),
+        }
+      : {}),
+  });
   if (ctx.provisionOp && !run.dryRun) {
     if (result.ok) {
       await deps.journal.append({
@@ -953,18 +970,19 @@ const DEVICE_CHECK_ADVICE = [
  * again, is exactly what checks the device first, so the result says that instead of "check the device's
  * state before repeating it". The failed step's error says the same.
  */
+function rerunAdvice(e: ErrorInfo): ErrorInfo {
+  if (e.code !== 'ERR_DEVICE_DISCONNECTED' && e.code !== 'ERR_DEVICE_TIMEOUT') return e;
+  if (e.details?.mayHaveRun !== true) return e;
+  let message = e.message;
+  for (const old of DEVICE_CHECK_ADVICE) if (message.endsWith(old)) message = message.slice(0, -old.length);
+  return { ...e, message: `${message} ${RERUN_ADVICE}` };
+}
+
 function withRerunAdvice(result: WorkflowResult): WorkflowResult {
-  const advise = (e: ErrorInfo | undefined): ErrorInfo | undefined => {
-    if (!e || (e.code !== 'ERR_DEVICE_DISCONNECTED' && e.code !== 'ERR_DEVICE_TIMEOUT')) return e;
-    if (e.details?.mayHaveRun !== true) return e;
-    let message = e.message;
-    for (const old of DEVICE_CHECK_ADVICE) if (message.endsWith(old)) message = message.slice(0, -old.length);
-    return { ...e, message: `${message} ${RERUN_ADVICE}` };
-  };
   if (!result.error) return { ...result };
   return {
     ...result,
-    error: advise(result.error),
-    steps: result.steps.map((s) => (s.error ? { ...s, error: advise(s.error) } : s)),
+    error: rerunAdvice(result.error),
+    steps: result.steps.map((s) => (s.error ? { ...s, error: rerunAdvice(s.error) } : s)),
   };
 }
