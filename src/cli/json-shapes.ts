@@ -3,11 +3,20 @@
  * is named here with its shape or `false`; the fields left out are the secrets a result carries for the
  * window (`heldSecret`, a handover's `clientSecret`) and nothing else.
  */
+import type { BlobInfo } from '../core/jwe/types.js';
 import type { ChainEntry, CredentialsReport } from '../core/pki/check.js';
 import type { CertificateReport } from '../core/pki/describe.js';
 import type { PkiIssue } from '../core/pki/errors.js';
 import type { DeviceCertificate, DeviceIdentity, E2eeStatus, IdentityStatus } from '../core/xapi/results.js';
-import type { ErrorInfo, StepResult, VerifyReport } from '../contract/shapes.js';
+import type {
+  ErrorInfo,
+  MeetingReport,
+  MeetingUpdate,
+  StepResult,
+  VerifyReport,
+} from '../contract/shapes.js';
+import type { CertInfo } from '../core/xapi/meeting.js';
+import type { Finding, MeetingPerson, MeetingReading } from '../core/xapi/meeting-verdict.js';
 import type { WorkflowResult } from '../main/workflows/engine.js';
 import type { InventoryDevice } from '../contract/shapes.js';
 import type { ImportResult } from '../main/vault/escrow.js';
@@ -207,3 +216,131 @@ export const CREDENTIALS_REPORT: Shape<CredentialsReport> = {
 
 /** A certificate check's errors and warnings. */
 export const PKI_ISSUE: Shape<PkiIssue> = { code: true, message: true };
+
+const CERT_INFO: Shape<CertInfo> = {
+  raw: true,
+  parsed: true,
+  subject: true,
+  issuer: true,
+  notBefore: true,
+  notAfter: true,
+  fingerprint: true,
+  fields: 'scalars',
+  error: true,
+};
+
+const FINDING: Shape<Finding> = { code: true, level: true, params: 'scalars', text: true };
+
+const MEETING_PERSON: Shape<MeetingPerson> = {
+  displayName: true,
+  identity: true,
+  verification: true,
+  status: true,
+  certInfo: CERT_INFO,
+};
+
+const MEETING_READING: Shape<MeetingReading> = {
+  target: true,
+  readAt: true,
+  device: {
+    productId: true,
+    serialNumber: true,
+    systemName: true,
+    externalIdentity: true,
+    externalVerification: true,
+    internalIdentity: true,
+  },
+  calls: {
+    callId: true,
+    callStatus: true,
+    displayName: true,
+    sessionType: { raw: true, id: true, name: true, e2eeType: true },
+    e2ee: { status: true, encrypted: true, securityCode: true, mediaEncryption: true, groupEncryption: true },
+    serverEncryption: true,
+    callEncryption: true,
+    roster: {
+      index: true,
+      id: true,
+      status: true,
+      verification: true,
+      identity: true,
+      displayName: true,
+      certInfo: CERT_INFO,
+    },
+  },
+  participants: {
+    participantId: true,
+    displayName: true,
+    status: true,
+    isHost: true,
+    e2eeStatus: true,
+    verification: true,
+    identity: true,
+    certInfo: CERT_INFO,
+  },
+  codeHistory: {
+    at: true,
+    previous: true,
+    code: true,
+    after: { change: true, displayName: true, identity: true },
+  },
+  lastJoin: {
+    at: true,
+    displayName: true,
+    identity: true,
+    codeBefore: true,
+    codeAfter: true,
+    codeChanged: true,
+  },
+};
+
+/** `meeting check --json`: what each device reads of its meeting, the verdicts and the comparison. */
+export const MEETING_REPORT: Fields<MeetingReport> = {
+  readings: MEETING_READING,
+  verdicts: {
+    target: true,
+    encrypted: true,
+    callId: true,
+    securityCode: true,
+    sessionType: { raw: true, id: true, name: true, e2eeType: true },
+    self: MEETING_PERSON,
+    people: MEETING_PERSON,
+    codeChangedOnLastJoin: true,
+    findings: FINDING,
+  },
+  comparison: {
+    sameSecurityCode: true,
+    codes: { target: true, code: true },
+    sameRoster: true,
+    rosters: { target: true, identities: true },
+    findings: FINDING,
+  },
+};
+
+/** What `meeting check --watch` saw, each kind with its own fields. */
+export const MEETING_UPDATE: Shape<MeetingUpdate> = {
+  kind: true,
+  at: true,
+  target: true,
+  change: true,
+  displayName: true,
+  identity: true,
+  verification: true,
+  previous: true,
+  code: true,
+  after: { change: true, displayName: true, identity: true },
+};
+
+/** `blob inspect`: the header's facts (a blob's header holds no secret; listed all the same). */
+export const BLOB_INFO: Shape<BlobInfo> = {
+  alg: true,
+  enc: true,
+  action: true,
+  kdf: { version: true, salt: true, saltBytes: true },
+  ivBytes: true,
+  ciphertextBytes: true,
+  tagBytes: true,
+  headerCanonical: true,
+  extraMembers: true,
+  length: true,
+};

@@ -18,7 +18,11 @@ export type Shape<T> = [Obj<T>] extends [never]
   ? true
   : Obj<T> extends readonly (infer E)[]
     ? Shape<E>
-    : { readonly [K in keyof Obj<T>]-?: Shape<Obj<T>[K]> | false } | 'scalars';
+    : { readonly [K in AllKeys<Obj<T>>]: Shape<ValueAt<Obj<T>, K>> | false } | 'scalars';
+
+/** Every key of every member of a union (a result of several kinds names the fields of each). */
+type AllKeys<T> = T extends unknown ? keyof T : never;
+type ValueAt<T, K extends PropertyKey> = T extends unknown ? (K extends keyof T ? T[K] : never) : never;
 
 /** The object form of a shape, for allow-lists that extend another one. */
 export type Fields<T> = Exclude<Shape<T>, 'scalars' | true>;
