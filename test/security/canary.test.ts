@@ -115,33 +115,55 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     return { cert: c.certPath, key };
   };
 
-  it('no canary in any output, file, log, journal, argv or environment', async () => {
-    const sim = await rig.sim({ serialNumber: 'FOCCNRY0001', loginRequired: true, adminPassword: PASSWORD });
-    const target = await rig.pty(sim);
-    const sim2 = await rig.sim({ serialNumber: 'FOCCNRY0002', loginRequired: true, adminPassword: PASSWORD });
-    const target2 = await rig.pty(sim2);
-
-    const secretFile = input('secret-1', `${SECRET}\n`);
-    const secret2File = input('secret-2', `${SECRET2}\n`);
-    const pwFile = input('password', `${PASSWORD}\n`);
-    const codeFile = input('code', `${CODE}\n`);
-    const ppFile = input('passphrase', `${PASSPHRASE}\n`);
-    const first = await encryptedCert('canary-a.example');
-    const second = await encryptedCert('canary-b.example');
-    const third = await encryptedCert('canary-c.example');
-
+  /**
+   * Two simulated devices on pseudo-terminals (with the admin password PASSWORD), the canaries in input
+   * files, three certificates whose keys are encrypted under PASSPHRASE, and a runner that records every
+   * output after checking that neither argv nor the environment holds a canary.
+   */
+  const stage = async (serials: [string, string], prefix: string) => {
+    const sim = await rig.sim({ serialNumber: serials[0], loginRequired: true, adminPassword: PASSWORD });
+    const sim2 = await rig.sim({ serialNumber: serials[1], loginRequired: true, adminPassword: PASSWORD });
+    const files = {
+      secretFile: input(`${prefix}secret-1`, `${SECRET}\n`),
+      secret2File: input(`${prefix}secret-2`, `${SECRET2}\n`),
+      pwFile: input(`${prefix}password`, `${PASSWORD}\n`),
+      codeFile: input(`${prefix}code`, `${CODE}\n`),
+      ppFile: input(`${prefix}passphrase`, `${PASSPHRASE}\n`),
+    };
     const outputs: { label: string; text: string }[] = [];
-    const run = async (label: string, args: string[], stdin = '', extraEnv: Record<string, string> = {}) => {
-      const e = { ...env, ...extraEnv };
+    const run = async (
+      label: string,
+      args: string[],
+      o: { stdin?: string; extraEnv?: Record<string, string>; status?: number } = {},
+    ) => {
+      const e = { ...env, ...o.extraEnv };
       // The CLI is handed secrets only through files: neither its argv nor the environment it is given holds one.
       expect(leaks(JSON.stringify(args)), `${label} argv`).toEqual([]);
       expect(leaks(JSON.stringify(e)), `${label} env`).toEqual([]);
-      const r = await runCli(args, stdin, e, 40_000);
+      const r = await runCli(args, o.stdin ?? '', e, 40_000);
       outputs.push({ label, text: `${r.stdout.toString()}\n${r.stderr}` });
-      expect(r.status, `${label}: ${r.stderr}`).toBe(0);
+      expect(r.status, `${label}: ${r.stderr}`).toBe(o.status ?? 0);
       return r;
     };
-    const login = ['--password-file', pwFile];
+    return {
+      sim,
+      target: await rig.pty(sim),
+      sim2,
+      target2: await rig.pty(sim2),
+      ...files,
+      first: await encryptedCert(`${prefix}canary-a.example`),
+      second: await encryptedCert(`${prefix}canary-b.example`),
+      third: await encryptedCert(`${prefix}canary-c.example`),
+      login: ['--password-file', files.pwFile],
+      outputs,
+      run,
+    };
+  };
+
+  it('no canary in any output, file, log, journal, argv or environment', async () => {
+    const staged = await stage(['FOCCNRY0001', 'FOCCNRY0002'], '');
+    const { sim, target, sim2, target2, secretFile, secret2File, pwFile, codeFile, ppFile } = staged;
+    const { first, second, third, login, outputs, run } = staged;
 
     await run('provision', [
       'provision',
@@ -215,17 +237,12 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     await run(
       'secret import',
       ['secret', 'import', rig.path('escrow.e2ee'), '--passphrase-file', ppFile, '--json'],
-      '',
-      {
-        E2EE_PROV_KEYCHAIN_SERVICE: service2,
-      },
+      { extraEnv: { E2EE_PROV_KEYCHAIN_SERVICE: service2 } },
     );
     expect(await new KeychainSecretStore({ service: service2 }).get('FOCCNRY0001')).toBe(SECRET2);
-    await run(
-      'console --log',
-      ['console', '--target', target, '--log', rig.path('console.log'), ...login],
-      'xStatus SystemUnit ProductId\nxStatus Security\n',
-    );
+    await run('console --log', ['console', '--target', target, '--log', rig.path('console.log'), ...login], {
+      stdin: 'xStatus SystemUnit ProductId\nxStatus Security\n',
+    });
     await run('deactivate', ['deactivate', '--target', target, '--delete', ...login]);
     await run('inventory', ['inventory']);
     await run('inventory --json', ['inventory', '--json']);
@@ -288,19 +305,9 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
   }, 120_000);
 
   it('every command with every flag that changes its output (--json, --handover*, --dry-run, --watch): no canary, and a secret handed over to a file is in no output', async () => {
-    const sim = await rig.sim({ serialNumber: 'FOCCNRY0003', loginRequired: true, adminPassword: PASSWORD });
-    const target = await rig.pty(sim);
-    const sim2 = await rig.sim({ serialNumber: 'FOCCNRY0004', loginRequired: true, adminPassword: PASSWORD });
-    const target2 = await rig.pty(sim2);
-    const secretFile = input('flags-secret-1', `${SECRET}\n`);
-    const secret2File = input('flags-secret-2', `${SECRET2}\n`);
-    const pwFile = input('flags-password', `${PASSWORD}\n`);
-    const codeFile = input('flags-code', `${CODE}\n`);
-    const ppFile = input('flags-passphrase', `${PASSPHRASE}\n`);
-    const first = await encryptedCert('flags-a.example');
-    const second = await encryptedCert('flags-b.example');
-    const third = await encryptedCert('flags-c.example');
-    const login = ['--password-file', pwFile];
+    const staged = await stage(['FOCCNRY0003', 'FOCCNRY0004'], 'flags-');
+    const { target, target2, secretFile, secret2File, pwFile, codeFile, ppFile } = staged;
+    const { first, second, third, login, outputs, run } = staged;
     const credentials = (c: { cert: string; key: string }) => [
       '--cert',
       c.cert,
@@ -309,15 +316,6 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       '--passphrase-file',
       ppFile,
     ];
-
-    const outputs: { label: string; text: string }[] = [];
-    const run = async (label: string, args: string[], status = 0) => {
-      expect(leaks(JSON.stringify(args)), `${label} argv`).toEqual([]);
-      const r = await runCli(args, '', env, 40_000);
-      outputs.push({ label, text: `${r.stdout.toString()}\n${r.stderr}` });
-      expect(r.status, `${label}: ${r.stderr}`).toBe(status);
-      return r;
-    };
     const provisionArgs = [
       'provision',
       '--target',
@@ -408,11 +406,13 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     ]);
     await run('renew --json', ['renew', '--target', target, ...credentials(second), '--json', ...login]);
     await run('cert inspect --json', ['cert', 'inspect', ...credentials(third), '--json']);
-    await run('meeting check --json', ['meeting', 'check', '--target', target, '--json', ...login], 1);
+    await run('meeting check --json', ['meeting', 'check', '--target', target, '--json', ...login], {
+      status: 1,
+    });
     await run(
       'meeting check --watch --json',
       ['meeting', 'check', '--target', target, '--watch', '--duration', '1', '--json', ...login],
-      1,
+      { status: 1 },
     );
     await run('deactivate --json', ['deactivate', '--target', target, '--json', ...login]);
     await run('secret rotate --json (typed)', [

@@ -19,6 +19,15 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Types `lines` into `console --target sim: --log FILE`; its exit status, stdout, stderr and the log. */
+async function consoleSession(lines: string[], logName: string) {
+  const log = join(dir, logName);
+  const r = await runCli(['console', '--target', 'sim:', '--log', log], [...lines, 'bye', ''].join('\n'), {
+    E2EE_PROV_KNOWN_HOSTS: join(dir, 'kh.json'),
+  });
+  return { status: r.status, out: r.stdout.toString(), err: r.stderr, log: readFileSync(log, 'utf8') };
+}
+
 describe('redaction by the device’s grammar', () => {
   it('hides the value whatever the spacing, case and quoting', () => {
     const r = new Redactor();
@@ -61,22 +70,19 @@ describe('redaction by the device’s grammar', () => {
   });
 
   it('console: the echo and the --log hide `Secret : value`', async () => {
-    const log = join(dir, 'console.log');
-    const input = [
-      `xCommand Security ClientSecret Populate Secret : "${PLAIN}"`,
-      `xCommand Security ClientSecret Populate Secret :${PLAIN}`,
-      'bye',
-      '',
-    ].join('\n');
-    const r = await runCli(['console', '--target', 'sim:', '--log', log], input, {
-      E2EE_PROV_KNOWN_HOSTS: join(dir, 'kh.json'),
-    });
+    const r = await consoleSession(
+      [
+        `xCommand Security ClientSecret Populate Secret : "${PLAIN}"`,
+        `xCommand Security ClientSecret Populate Secret :${PLAIN}`,
+      ],
+      'console.log',
+    );
     expect(r.status).toBe(0);
-    expect(r.stdout.toString()).toContain(`> xCommand Security ClientSecret Populate Secret : ${REDACTED}\n`);
-    expect(r.stdout.toString()).toContain(`> xCommand Security ClientSecret Populate Secret :${REDACTED}\n`);
-    expect(r.stdout.toString()).not.toContain(PLAIN);
-    expect(r.stderr).not.toContain(PLAIN);
-    const text = readFileSync(log, 'utf8');
+    expect(r.out).toContain(`> xCommand Security ClientSecret Populate Secret : ${REDACTED}\n`);
+    expect(r.out).toContain(`> xCommand Security ClientSecret Populate Secret :${REDACTED}\n`);
+    expect(r.out).not.toContain(PLAIN);
+    expect(r.err).not.toContain(PLAIN);
+    const text = r.log;
     expect(text).toContain(`Secret : ${REDACTED}`);
     expect(text).not.toContain(PLAIN);
   });
@@ -122,25 +128,20 @@ describe('redaction by the device’s grammar', () => {
   });
 
   it('console: the echo and the --log hide an SNMP community and an Authorization header', async () => {
-    const log = join(dir, 'console-class.log');
-    const input = [
-      'xConfiguration NetworkServices SNMP CommunityName: "c0mmunity-Str1ng"',
-      'xCommand HttpClient Post Header: "Authorization: Bearer tok3n-Abc" Url: "https://example.com/x"',
-      'bye',
-      '',
-    ].join('\n');
-    const r = await runCli(['console', '--target', 'sim:', '--log', log], input, {
-      E2EE_PROV_KNOWN_HOSTS: join(dir, 'kh.json'),
-    });
+    const r = await consoleSession(
+      [
+        'xConfiguration NetworkServices SNMP CommunityName: "c0mmunity-Str1ng"',
+        'xCommand HttpClient Post Header: "Authorization: Bearer tok3n-Abc" Url: "https://example.com/x"',
+      ],
+      'console-class.log',
+    );
     expect(r.status).toBe(0);
-    const out = r.stdout.toString();
-    expect(out).toContain(`> xConfiguration NetworkServices SNMP CommunityName: ${REDACTED}\n`);
-    expect(out).toContain(`> xCommand HttpClient Post Header: "Authorization: ${REDACTED}" Url:`);
-    const text = readFileSync(log, 'utf8');
+    expect(r.out).toContain(`> xConfiguration NetworkServices SNMP CommunityName: ${REDACTED}\n`);
+    expect(r.out).toContain(`> xCommand HttpClient Post Header: "Authorization: ${REDACTED}" Url:`);
     for (const secret of ['c0mmunity-Str1ng', 'tok3n-Abc']) {
-      expect(out).not.toContain(secret);
-      expect(r.stderr).not.toContain(secret);
-      expect(text).not.toContain(secret);
+      expect(r.out).not.toContain(secret);
+      expect(r.err).not.toContain(secret);
+      expect(r.log).not.toContain(secret);
     }
   });
 });
