@@ -11,7 +11,7 @@ import { MAX_SECRET_FILE_BYTES } from '../../core/secret/index.js';
 
 export const INPUT_ERROR_CODES = ['ERR_INPUT_TOO_LARGE', 'ERR_INPUT_NOT_FILE'] as const;
 export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
-/** An input beyond its documented size limit. */
+/** An input beyond its documented size limit, or one that is not a file (a FIFO, a socket). */
 export class InputError extends ProvisionerError<InputErrorCode> {}
 
 const MiB = 1024 * 1024;
