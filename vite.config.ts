@@ -31,10 +31,40 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * The page loads as a browser loads a file:// page, with no privileges beyond (the packaged app's
+ * `grantFileProtocolExtraPrivileges` fuse is off): a module script or a `crossorigin` stylesheet is a CORS
+ * request, which a file:// page cannot make. So the bundle is one classic script, run deferred (after the
+ * body is parsed, as a module script would), and neither tag asks for CORS.
+ */
+function classicScripts(): Plugin {
+  return {
+    name: 'e2ee-classic-scripts',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (html) => {
+        const out = html
+          .replace(/<script type="module" crossorigin src=/g, '<script defer src=')
+          .replace(/<link rel="stylesheet" crossorigin href=/g, '<link rel="stylesheet" href=');
+        if (/type="module"|crossorigin/.test(out)) {
+          throw new Error('the built index.html still asks for a module script or a CORS request');
+        }
+        return out;
+      },
+    },
+  };
+}
+
 // The renderer: built to dist/renderer with relative URLs, so Electron can load it from disk.
 export default defineConfig({
   root: 'src/renderer',
   base: './',
-  plugins: [contentSecurityPolicy(), react()],
-  build: { outDir: '../../dist/renderer', emptyOutDir: true, sourcemap: true },
+  plugins: [contentSecurityPolicy(), classicScripts(), react()],
+  build: {
+    outDir: '../../dist/renderer',
+    emptyOutDir: true,
+    sourcemap: true,
+    modulePreload: false,
+    rollupOptions: { output: { format: 'iife' } },
+  },
 });

@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { inertText } from '../core/inert.js';
-import { INPUT_LIMITS, readFileBounded, readStreamBounded } from '../main/input/bounded.js';
+import { INPUT_LIMITS, InputError, readFileBounded, readStreamBounded } from '../main/input/bounded.js';
+import { oneLineSecret } from '../core/secret/index.js';
 import { CliError } from './errors.js';
 
 /** The streams a command talks through; tests hand in their own. */
@@ -42,7 +43,7 @@ export async function readInput(
   try {
     return await readFileBounded(path, limit, what);
   } catch (e) {
-    if (e instanceof CliError || (e as { code?: string }).code === 'ERR_INPUT_TOO_LARGE') throw e;
+    if (e instanceof CliError || e instanceof InputError) throw e;
     const reason =
       (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (e as Error).message;
     throw new CliError('ERR_INPUT_READ', `Cannot read the ${what} from ${path}: ${reason}.`, { path });
@@ -51,9 +52,15 @@ export async function readInput(
 
 /**
  * A secret from a file (or `-` for stdin). One trailing line break is dropped, since editors and `echo`
- * add one; anything else is the secret, byte for byte.
+ * add one; a line break anywhere else is refused (`oneLineSecret`), as at a prompt, unless the value's
+ * own check refuses it with its code (`lineBreaksInside: 'keep'`); the rest is the secret, byte for byte.
  */
-export async function readSecret(path: string, io: CliIO, what = 'secret'): Promise<string> {
+export async function readSecret(
+  path: string,
+  io: CliIO,
+  what = 'secret',
+  options: { lineBreaksInside?: 'refuse' | 'keep' } = {},
+): Promise<string> {
   const bytes = await readInput(path, io, what, INPUT_LIMITS.secret);
   let text: string;
   try {
@@ -64,7 +71,9 @@ export async function readSecret(path: string, io: CliIO, what = 'secret'): Prom
       `The ${what} in ${path === '-' ? 'standard input' : path} is not UTF-8 text.`,
     );
   }
-  return text.replace(/\r?\n$/, '');
+  // `keep`: a value whose own check names a control character more precisely (an activation code).
+  if (options.lineBreaksInside === 'keep') return text.replace(/\r?\n$/, '');
+  return oneLineSecret(text, what, path === '-' ? 'standard input' : path);
 }
 
 /** Asks for a secret on the terminal without echoing it. Refuses when stdin is not a terminal. */

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WORKFLOW_EVENT_CHANNEL } from '../contract/index.js';
 import { registerIpc } from './ipc/register.js';
+import { isOwnPage } from './shell-policy.js';
 import { type FileDialog, createServices } from './services.js';
 import { createMainWindow, hardenSession, installApplicationMenu, rendererPaths } from './window.js';
 
@@ -21,7 +22,7 @@ export async function start(): Promise<void> {
   await app.whenReady();
   hardenSession();
   installApplicationMenu();
-  const { urlPrefix } = rendererPaths(appDir);
+  const renderer = rendererPaths(appDir);
   let win: BrowserWindow | null = null;
   const fileDialog: FileDialog = {
     async openFile(request) {
@@ -44,7 +45,8 @@ export async function start(): Promise<void> {
       if (win && !win.isDestroyed()) win.webContents.send(WORKFLOW_EVENT_CHANNEL, message);
     },
   });
-  registerIpc(ipcMain, services.handlers, (url) => url.startsWith(urlPrefix));
+  // The sender's URL, parsed and normalised, must name a file in the renderer's folder (not a raw prefix).
+  registerIpc(ipcMain, services.handlers, (url) => isOwnPage(url, renderer.dir));
   win = createMainWindow(appDir);
   // A generated secret the person has not acknowledged is lost with the app: closing asks first.
   win.on('close', (event) => {

@@ -2,6 +2,8 @@
  * The shell's security decisions as plain data and pure functions, so that plain-Node tests (and the
  * renderer build, which writes the CSP into index.html) can use them without Electron.
  */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * The renderer's Content-Security-Policy: our own scripts only, no remote anything. The page is loaded
@@ -26,18 +28,22 @@ export const DOCUMENTATION_HOSTS: readonly string[] = Object.freeze([
  * custom schemes and look-alike hosts, is refused.
  */
 export function isAllowedExternalUrl(url: unknown): boolean {
-  if (typeof url !== 'string') return false;
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'https:') return false;
-  // `https://help.webex.com@evil.example/` parses with evil.example as the host; refuse any user info.
-  if (parsed.username !== '' || parsed.password !== '') return false;
+  const parsed = urlWithoutUserInfo(url);
+  // `https://help.webex.com@evil.example/` parses with evil.example as the host; user info is refused.
+  if (parsed === null || parsed.protocol !== 'https:') return false;
   if (parsed.port !== '') return false;
   return DOCUMENTATION_HOSTS.includes(parsed.hostname);
+}
+
+/** A string parsed as a URL, or null when it is none or carries user info (`user:password@`). */
+function urlWithoutUserInfo(url: unknown): URL | null {
+  if (typeof url !== 'string') return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.username === '' && parsed.password === '' ? parsed : null;
+  } catch {
+    return null;
+  }
 }
 
 /** One entry of the application menu (a structural subset of Electron's MenuItemConstructorOptions). */
@@ -71,4 +77,24 @@ export function packagedMenuTemplate(platform: NodeJS.Platform): MenuEntry[] {
       ? { label: 'E2EE Identity Provisioner', submenu: [{ role: 'quit' }] }
       : { label: 'File', submenu: [{ role: 'quit' }] };
   return [first, edit];
+}
+
+/**
+ * Whether an IPC sender is the app's own page: a `file:` URL with no host and no user info whose path,
+ * parsed and normalised (`.` and `..` segments, their percent-encoded forms, doubled slashes), lies inside
+ * the built renderer's folder. Percent-encoded slashes, backslashes and NUL are refused outright. A raw
+ * prefix test took `<folder>/../../elsewhere.html`, which names a file outside the folder.
+ */
+export function isOwnPage(url: unknown, rendererDir: string): boolean {
+  const parsed = urlWithoutUserInfo(url);
+  if (parsed === null || parsed.protocol !== 'file:' || parsed.host !== '') return false;
+  if (/%2f|%5c|%00|\\/i.test(parsed.pathname)) return false;
+  let path: string;
+  try {
+    path = fileURLToPath(parsed);
+  } catch {
+    return false;
+  }
+  const rel = relative(resolve(rendererDir), resolve(path));
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

@@ -4,10 +4,16 @@ import { pathToFileURL } from 'node:url';
 import { isAllowedExternalUrl, packagedMenuTemplate } from './shell-policy.js';
 
 /** Where the built renderer lives, and the URL prefix IPC trusts. */
-export function rendererPaths(appDir: string): { html: string; urlPrefix: string; preload: string } {
+export function rendererPaths(appDir: string): {
+  html: string;
+  dir: string;
+  urlPrefix: string;
+  preload: string;
+} {
   const html = join(appDir, 'dist', 'renderer', 'index.html');
   return {
     html,
+    dir: join(appDir, 'dist', 'renderer'),
     urlPrefix: pathToFileURL(join(appDir, 'dist', 'renderer')).href + '/',
     preload: join(appDir, 'dist', 'preload', 'index.cjs'),
   };

@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../shared/atomic-file.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   type CertFacts,
@@ -282,8 +283,23 @@ export class Device {
   load(overrides: Partial<DeviceIdentity>): void {
     if (this.stateFile === undefined || !existsSync(this.stateFile)) return;
     let s: PersistedState;
+    // Opened without blocking and checked first: a FIFO nobody writes would hold the simulator up forever.
+    const fd = openSync(this.stateFile, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    let text: string;
     try {
-      s = JSON.parse(readFileSync(this.stateFile, 'utf8')) as PersistedState;
+      if (!fstatSync(fd).isFile()) {
+        throw new SimulatorError(
+          'ERR_SIM_STATE_FILE',
+          `The state file ${this.stateFile} is not a regular file (a pipe, a socket or a device?). Name a file.`,
+          { path: this.stateFile },
+        );
+      }
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      s = JSON.parse(text) as PersistedState;
     } catch (e) {
       throw new SimulatorError(
         'ERR_SIM_STATE_FILE',
@@ -336,7 +352,10 @@ export class Device {
     this.hostKey = s.hostKey;
   }
 
-  /** Writes the state file atomically (temporary file, fsync, rename), as flash survives a power cut. */
+  /**
+   * Writes the state file atomically (a new temporary file with a random name, fsync, rename), as flash
+   * survives a power cut.
+   */
   save(): void {
     if (this.stateFile === undefined) return;
     const s: PersistedState = {
@@ -361,15 +380,8 @@ export class Device {
       signInBanner: this.signInBanner,
       ...(this.hostKey !== undefined ? { hostKey: this.hostKey } : {}),
     };
-    const tmp = `${this.stateFile}.${process.pid}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(s, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.stateFile);
+    // Never `${state}.${pid}.tmp` opened with 'w': a name anyone could plant a symbolic link at.
+    writeFileAtomicSync(this.stateFile, `${JSON.stringify(s, null, 2)}\n`, { mode: 0o600 });
   }
 
   /** Whether this device can hold an external E2EE identity at all (model and software). */

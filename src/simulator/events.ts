@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileNoFollow } from '../shared/atomic-file.js';
 
 /** How a session reached the device. */
 export type Transport = 'stream' | 'pty' | 'ssh';
@@ -65,6 +65,6 @@ export class EventLog {
   emit(event: SimEventInput): void {
     const full = { t: new Date().toISOString(), ...event } as SimEvent;
     this.list.push(full);
-    if (this.path !== undefined) appendFileSync(this.path, `${JSON.stringify(full)}\n`);
+    if (this.path !== undefined) appendFileNoFollow(this.path, `${JSON.stringify(full)}\n`);
   }
 }

@@ -16,8 +16,9 @@ beforeAll(() => {
 
 describe('blob seal', () => {
   it('seals stdin into one blob line that opens under the secret', async () => {
+    // --raw: an add payload that is no certificate and key is sealed only when asked (test/cli/error-first.test.ts).
     const r = await runCli(
-      ['blob', 'seal', '--action', 'add', '--secret-file', secretFile],
+      ['blob', 'seal', '--action', 'add', '--raw', '--secret-file', secretFile],
       'this is a PEM file',
     );
     expect(r.status).toBe(0);

@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, readdir, symlink } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
@@ -484,6 +484,27 @@ describe.runIf(ready)('e2ee-prov batch', () => {
     await writeFile(join(dir, 'state.csv'), 'target,cert,key\n"sim:?state=../elsewhere.json",bundle.pem,\n');
     const state = await cli(['batch', join(dir, 'state.csv')]);
     expect(state.stderr).toMatch(/^ERR_WORKFLOW_BATCH_PATH_OUTSIDE .*line 2: the target state path leaves/);
+    // A state file not there yet, in a folder that is a symbolic link leading out: the folder's real path
+    // is outside, so the row fails before the simulator is made, and nothing is written outside.
+    await mkdir(rig.path('outside'), { recursive: true });
+    await symlink(rig.path('outside'), join(dir, 'linkdir'));
+    await writeFile(join(dir, 'linkdir.csv'), 'target,cert,key\n"sim:?state=linkdir/st.json",bundle.pem,\n');
+    const viaLink = await cli(['batch', join(dir, 'linkdir.csv')]);
+    expect(viaLink.status).toBe(1);
+    const linkResult = JSON.parse(await readFile(join(dir, 'linkdir.result.json'), 'utf8')) as {
+      devices: { failedStep: string; error: { code: string; message: string } }[];
+    };
+    expect(linkResult.devices.map((d) => [d.failedStep, d.error])).toEqual([
+      [
+        'inputs',
+        {
+          code: 'ERR_WORKFLOW_BATCH_PATH_OUTSIDE',
+          message:
+            "Line 2: the target state file is reached through a symbolic link that leaves the batch file's folder. Copy the file into the CSV's folder, or, for a CSV you trust, run with --allow-paths-outside.",
+        },
+      ],
+    ]);
+    expect(await readdir(rig.path('outside'))).toEqual([]);
     // Nothing reached the device: no login, no command, no host key pinned, and the password file is unread.
     expect(ssh.events.filter((e) => ['session-open', 'login', 'command'].includes(e.type))).toEqual([]);
     await expect(readFile(hosts, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });

@@ -98,6 +98,24 @@ describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload rea
     });
   });
 
+  it('loads from file:// as a browser does, with no privileges beyond (the grantFileProtocolExtraPrivileges fuse off)', async () => {
+    // Chromium gives a file:// page no CORS: a module script or a crossorigin stylesheet would not load.
+    const filePage = await app.context.newPage();
+    const errors: string[] = [];
+    const failed: string[] = [];
+    filePage.on('pageerror', (e) => errors.push(e.message));
+    filePage.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    filePage.on('requestfailed', (r) => failed.push(r.url()));
+    try {
+      await filePage.goto(`${fileUrlPrefix}index.html`);
+      await expect.poll(() => filePage.getByTestId('version').textContent()).toBe('v0.1.0-test');
+      expect(failed).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await filePage.close();
+    }
+  });
+
   it('registers exactly the contract’s channels', () => {
     expect([...recorded.handlers.keys()].sort()).toEqual(Object.keys(CHANNELS).sort());
   });
@@ -168,5 +186,24 @@ describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload rea
       ok: false,
       code: 'ERR_IPC_UNTRUSTED_SENDER',
     });
+    // URLs that start like the app's folder but name a file elsewhere: compared parsed and normalised.
+    const folder = fileUrlPrefix.replace(/\/$/, '');
+    for (const url of [
+      `${fileUrlPrefix}../../evil.html`,
+      `${fileUrlPrefix}%2e%2e/%2e%2e/evil.html`,
+      `${fileUrlPrefix}..%2f..%2fevil.html`,
+      `${fileUrlPrefix}sub/../../evil.html`,
+      `${folder}-copy/index.html`,
+      `file://evil.example${new URL(fileUrlPrefix).pathname}index.html`,
+    ]) {
+      expect(await handler({ senderFrame: { url } }, { blob: BLOB }), url).toMatchObject({
+        ok: false,
+        code: 'ERR_IPC_UNTRUSTED_SENDER',
+      });
+    }
+    // The page's own URL, however spelled, is the page.
+    expect(
+      await handler({ senderFrame: { url: `${fileUrlPrefix}./index.html#x` } }, { blob: BLOB }),
+    ).toMatchObject({ ok: true });
   });
 });

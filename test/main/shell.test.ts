@@ -137,6 +137,7 @@ describe('Electron fuses in electron-builder.yml', () => {
         | 'enableNodeCliInspectArguments'
         | 'enableEmbeddedAsarIntegrityValidation'
         | 'onlyLoadAppFromAsar'
+        | 'grantFileProtocolExtraPrivileges'
       >
     > = {
       runAsNode: false,
@@ -145,6 +146,7 @@ describe('Electron fuses in electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
     };
     expect(config.electronFuses).toEqual(expected);
   });

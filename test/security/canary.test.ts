@@ -115,33 +115,55 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     return { cert: c.certPath, key };
   };
 
-  it('no canary in any output, file, log, journal, argv or environment', async () => {
-    const sim = await rig.sim({ serialNumber: 'FOCCNRY0001', loginRequired: true, adminPassword: PASSWORD });
-    const target = await rig.pty(sim);
-    const sim2 = await rig.sim({ serialNumber: 'FOCCNRY0002', loginRequired: true, adminPassword: PASSWORD });
-    const target2 = await rig.pty(sim2);
-
-    const secretFile = input('secret-1', `${SECRET}\n`);
-    const secret2File = input('secret-2', `${SECRET2}\n`);
-    const pwFile = input('password', `${PASSWORD}\n`);
-    const codeFile = input('code', `${CODE}\n`);
-    const ppFile = input('passphrase', `${PASSPHRASE}\n`);
-    const first = await encryptedCert('canary-a.example');
-    const second = await encryptedCert('canary-b.example');
-    const third = await encryptedCert('canary-c.example');
-
+  /**
+   * Two simulated devices on pseudo-terminals (with the admin password PASSWORD), the canaries in input
+   * files, three certificates whose keys are encrypted under PASSPHRASE, and a runner that records every
+   * output after checking that neither argv nor the environment holds a canary.
+   */
+  const stage = async (serials: [string, string], prefix: string) => {
+    const sim = await rig.sim({ serialNumber: serials[0], loginRequired: true, adminPassword: PASSWORD });
+    const sim2 = await rig.sim({ serialNumber: serials[1], loginRequired: true, adminPassword: PASSWORD });
+    const files = {
+      secretFile: input(`${prefix}secret-1`, `${SECRET}\n`),
+      secret2File: input(`${prefix}secret-2`, `${SECRET2}\n`),
+      pwFile: input(`${prefix}password`, `${PASSWORD}\n`),
+      codeFile: input(`${prefix}code`, `${CODE}\n`),
+      ppFile: input(`${prefix}passphrase`, `${PASSPHRASE}\n`),
+    };
     const outputs: { label: string; text: string }[] = [];
-    const run = async (label: string, args: string[], stdin = '', extraEnv: Record<string, string> = {}) => {
-      const e = { ...env, ...extraEnv };
+    const run = async (
+      label: string,
+      args: string[],
+      o: { stdin?: string; extraEnv?: Record<string, string>; status?: number } = {},
+    ) => {
+      const e = { ...env, ...o.extraEnv };
       // The CLI is handed secrets only through files: neither its argv nor the environment it is given holds one.
       expect(leaks(JSON.stringify(args)), `${label} argv`).toEqual([]);
       expect(leaks(JSON.stringify(e)), `${label} env`).toEqual([]);
-      const r = await runCli(args, stdin, e, 40_000);
+      const r = await runCli(args, o.stdin ?? '', e, 40_000);
       outputs.push({ label, text: `${r.stdout.toString()}\n${r.stderr}` });
-      expect(r.status, `${label}: ${r.stderr}`).toBe(0);
+      expect(r.status, `${label}: ${r.stderr}`).toBe(o.status ?? 0);
       return r;
     };
-    const login = ['--password-file', pwFile];
+    return {
+      sim,
+      target: await rig.pty(sim),
+      sim2,
+      target2: await rig.pty(sim2),
+      ...files,
+      first: await encryptedCert(`${prefix}canary-a.example`),
+      second: await encryptedCert(`${prefix}canary-b.example`),
+      third: await encryptedCert(`${prefix}canary-c.example`),
+      login: ['--password-file', files.pwFile],
+      outputs,
+      run,
+    };
+  };
+
+  it('no canary in any output, file, log, journal, argv or environment', async () => {
+    const staged = await stage(['FOCCNRY0001', 'FOCCNRY0002'], '');
+    const { sim, target, sim2, target2, secretFile, secret2File, pwFile, codeFile, ppFile } = staged;
+    const { first, second, third, login, outputs, run } = staged;
 
     await run('provision', [
       'provision',
@@ -216,17 +238,12 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     await run(
       'secret import',
       ['secret', 'import', rig.path('escrow.e2ee'), '--passphrase-file', ppFile, '--json'],
-      '',
-      {
-        E2EE_PROV_KEYCHAIN_SERVICE: service2,
-      },
+      { extraEnv: { E2EE_PROV_KEYCHAIN_SERVICE: service2 } },
     );
     expect(await new KeychainSecretStore({ service: service2 }).get('FOCCNRY0001')).toBe(SECRET2);
-    await run(
-      'console --log',
-      ['console', '--target', target, '--log', rig.path('console.log'), ...login],
-      'xStatus SystemUnit ProductId\nxStatus Security\n',
-    );
+    await run('console --log', ['console', '--target', target, '--log', rig.path('console.log'), ...login], {
+      stdin: 'xStatus SystemUnit ProductId\nxStatus Security\n',
+    });
     await run('deactivate', ['deactivate', '--target', target, '--delete', ...login]);
     await run('inventory', ['inventory']);
     await run('inventory --json', ['inventory', '--json']);
@@ -287,6 +304,124 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     // The devices did receive them (the canaries were really used).
     expect(sim2.events.length).toBeGreaterThan(0);
   }, 120_000);
+
+  it('every command with every flag that changes its output (--json, --handover*, --dry-run, --watch): no canary, and a secret handed over to a file is in no output', async () => {
+    const staged = await stage(['FOCCNRY0003', 'FOCCNRY0004'], 'flags-');
+    const { target, target2, secretFile, pwFile, codeFile, ppFile } = staged;
+    const { first, second, third, login, outputs, run } = staged;
+    const credentials = (c: { cert: string; key: string }) => [
+      '--cert',
+      c.cert,
+      '--key',
+      c.key,
+      '--passphrase-file',
+      ppFile,
+    ];
+    const provisionArgs = [
+      'provision',
+      '--target',
+      target,
+      ...credentials(first),
+      '--accept-new-host-key',
+      ...login,
+    ];
+
+    await run('provision --dry-run', [
+      ...provisionArgs,
+      '--secret-file',
+      secretFile,
+      '--activation-code-file',
+      codeFile,
+      '--dry-run',
+    ]);
+    await run('provision --dry-run --json', [
+      ...provisionArgs,
+      '--secret-file',
+      secretFile,
+      '--dry-run',
+      '--json',
+    ]);
+    // A generated secret handed over in the handover file: the result carries it (for the window), and
+    // `--json` must print none of it.
+    const handover = rig.path('flags-handover.json');
+    const handed = await run('provision --handover --handover-include-secret --json', [
+      ...provisionArgs,
+      '--handover',
+      handover,
+      '--handover-include-secret',
+      '--json',
+    ]);
+    const held = (JSON.parse(readFileSync(handover, 'utf8')) as { clientSecret: string }).clientSecret;
+    expect(held).toBe(await rig.secrets.get('FOCCNRY0003'));
+    const printed = JSON.parse(handed.stdout.toString()) as Record<string, unknown>;
+    expect(printed.secretWrittenTo).toBe(handover);
+    expect(printed.ok).toBe(true);
+    expect(Object.keys(printed).sort()).toEqual([
+      'dryRun',
+      'ok',
+      'report',
+      'runId',
+      'secretWrittenTo',
+      'steps',
+      'warnings',
+      'workflow',
+    ]);
+    await run('status --json', ['status', '--target', target, '--json', ...login]);
+    await run('device info --json', ['device', 'info', '--target', target, '--json', ...login]);
+    await run('device certs --json', ['device', 'certs', '--target', target, '--json', ...login]);
+    await run('device capture --json', [
+      'device',
+      'capture',
+      '--target',
+      target,
+      '--out',
+      rig.path('flags-capture.json'),
+      '--json',
+      ...login,
+    ]);
+    await run('preferred-domain --json', [
+      'preferred-domain',
+      '--target',
+      target,
+      '--domain',
+      'flags.example',
+      '--json',
+      ...login,
+    ]);
+    const renewArgs = ['renew', '--target', target, ...credentials(second), ...login];
+    await run('renew --dry-run', [...renewArgs, '--dry-run']);
+    await run('renew --dry-run --json', [...renewArgs, '--dry-run', '--json']);
+    await run('renew --json', [...renewArgs, '--json']);
+    await run('cert inspect --json', ['cert', 'inspect', ...credentials(third), '--json']);
+    await run('meeting check --json', ['meeting', 'check', '--target', target, '--json', ...login], {
+      status: 1,
+    });
+    await run(
+      'meeting check --watch --json',
+      ['meeting', 'check', '--target', target, '--watch', '--duration', '1', '--json', ...login],
+      { status: 1 },
+    );
+    await run('deactivate --json', ['deactivate', '--target', target, '--json', ...login]);
+    // (`secret rotate --json`, typed and generated, runs in the test above.)
+    await run('inventory --json', ['inventory', '--json']);
+    await run('journal verify --json', ['journal', 'verify', '--json']);
+    const csv = input(
+      'flags-batch.csv',
+      'target,cert,key,passphrase_file,secret_file,password_file\n' +
+        `${target2},${third.cert},${third.key},${ppFile},${secretFile},${pwFile}\n`,
+    );
+    await run('batch --json', ['batch', csv, '--json', '--accept-new-host-key', '--allow-paths-outside']);
+    expect(await rig.secrets.get('FOCCNRY0004')).toBe(SECRET);
+
+    const heldForms = forms(held);
+    for (const o of outputs) {
+      expect(leaks(o.text), o.label).toEqual([]);
+      expect(
+        heldForms.filter((f) => o.text.includes(f)),
+        o.label,
+      ).toEqual([]);
+    }
+  }, 240_000);
 
   it('the window’s services: no IPC result or event holds a canary, but secret.reveal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sec-canary-svc-'));

@@ -96,6 +96,33 @@ describe('a new SSH host key is shown and asked about', () => {
     expect(pins(known)[`127.0.0.1:${port}`]?.fingerprint).toBe(fingerprint);
   });
 
+  it('a malformed entry (no fingerprint) is named as such, never "the pinned undefined"; nothing is sent', async () => {
+    for (const [name, entry] of [
+      ['no-fingerprint', { keyType: 'ssh-ed25519', pinnedAt: '' }],
+      ['a-string', 'SHA256:not-an-object'],
+      ['empty-fingerprint', { fingerprint: '', keyType: 'ssh-ed25519' }],
+    ] as const) {
+      const known = join(dir, `malformed-${name}.json`);
+      writeFileSync(
+        known,
+        JSON.stringify({
+          format: 'e2ee-prov-known-hosts',
+          version: 1,
+          hosts: { [`127.0.0.1:${port}`]: entry },
+        }),
+      );
+      const before = sim.events.filter((e) => e.type === 'login').length;
+      const r = await runCli(['device', 'info', '--target', `ssh://admin@127.0.0.1:${port}`], '', {
+        E2EE_PROV_KNOWN_HOSTS: known,
+      });
+      expect(r.status, name).toBe(1);
+      expect(r.stderr, name).toBe(
+        `ERR_DEVICE_HOST_KEY ${known} holds a malformed entry for 127.0.0.1:${port} (no SHA256 fingerprint), so the host key cannot be checked. Remove that entry (or move the file away), then connect again to be asked about the key.\n`,
+      );
+      expect(sim.events.filter((e) => e.type === 'login').length, name).toBe(before);
+    }
+  });
+
   it('CLI at a terminal: the fingerprint is shown and asked; "y" pins, anything else refuses', async () => {
     for (const [answer, ok] of [
       ['n\n', false],

@@ -1,10 +1,9 @@
 import { acceptOnlyWhenAsked } from '../context.js';
 import { safe } from '../../core/inert.js';
-import { appendFileSync, writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { JsonHostKeyStore, connect, defaultKnownHostsPath } from '../../main/device/index.js';
-import { writeFileAtomic } from '../../main/vault/atomic-file.js';
+import { appendFileNoFollow, writeFileAtomic, writeFileAtomicSync } from '../../main/vault/atomic-file.js';
 import {
   type BatchEvent,
   type BatchResult,
@@ -23,6 +22,8 @@ import { type CliIO, readInput, write } from '../io.js';
 import { narrator } from '../narrate.js';
 import { checkOutputPath } from '../paths.js';
 import { HeldProgress } from '../progress.js';
+import { BATCH_RESULT } from '../json-shapes.js';
+import { jsonShown } from '../shown.js';
 
 /** The result rows of a running batch, beside the result CSV (renamed away when the batch ends). */
 const STREAM_MARK = '.partial';
@@ -152,9 +153,12 @@ export const batchCommand: Command = {
       const stream = (e: BatchEvent): void => {
         if (!streaming || (e.type !== 'batch-start' && e.type !== 'device-end')) return;
         try {
+          // Created anew (a planted link or file there is replaced, never followed), then appended to
+          // without following a link either.
           if (e.type === 'batch-start')
-            writeFileSync(csvPath + STREAM_MARK, batchResultCsvHeader(), { mode: 0o644 });
-          if (e.type === 'device-end') appendFileSync(csvPath + STREAM_MARK, batchResultCsvRow(e.result));
+            writeFileAtomicSync(csvPath + STREAM_MARK, batchResultCsvHeader(), { mode: 0o644 });
+          if (e.type === 'device-end')
+            appendFileNoFollow(csvPath + STREAM_MARK, batchResultCsvRow(e.result), 0o644);
         } catch {
           streaming = false; // the final write says what is wrong
         }
@@ -177,7 +181,13 @@ export const batchCommand: Command = {
           },
         },
       );
-      const json = JSON.stringify({ file, ...result }, null, 2) + '\n';
+      const json = jsonShown(
+        { file, ...result },
+        {
+          ...BATCH_RESULT,
+          file: true,
+        },
+      );
       try {
         await writeFileAtomic(csvPath, batchResultCsv(result), { mode: 0o644 });
         await writeFileAtomic(jsonPath, json, { mode: 0o644 });

@@ -3,11 +3,14 @@ import {
   ENCS,
   type Action,
   type Enc,
+  JweError,
+  addPayload,
   fingerprintPayload,
   isAction,
   isEnc,
   seal,
 } from '../../core/jwe/index.js';
+import { pemBlocks } from '../../core/pki/pem.js';
 import { type Command, parse, required } from '../command.js';
 import { CliError } from '../errors.js';
 import { checkSecret, SecretError } from '../../core/secret/index.js';
@@ -15,7 +18,7 @@ import { INPUT_LIMITS } from '../../main/input/bounded.js';
 import { type CliIO, readInput, readSecret, write } from '../io.js';
 
 const USAGE =
-  'e2ee-prov blob seal --action add|populate|activate|deactivate [--enc A128GCM|A256GCM] --secret-file PATH [--payload-file PATH]';
+  'e2ee-prov blob seal --action add|populate|activate|deactivate [--enc A128GCM|A256GCM] --secret-file PATH [--payload-file PATH] [--raw]';
 
 /** Seals a payload into the blob the device takes; prints the blob and a newline. */
 export const blobSeal: Command = {
@@ -30,6 +33,7 @@ export const blobSeal: Command = {
         enc: { type: 'string', default: 'A128GCM' },
         'secret-file': { type: 'string' },
         'payload-file': { type: 'string' },
+        raw: { type: 'boolean', default: false },
       },
       USAGE,
     );
@@ -53,7 +57,7 @@ export const blobSeal: Command = {
     }
     const secret = await readSecret(secretFile, io, 'ClientSecret');
     const payload = await readInput(values['payload-file'] ?? '-', io, 'payload', INPUT_LIMITS.payload);
-    const blob = await seal(action as Action, preparePayload(action as Action, payload), secret, {
+    const blob = await seal(action as Action, preparePayload(action as Action, payload, values.raw), secret, {
       enc: values.enc as Enc,
     });
     await write(io.stdout, blob + '\n');
@@ -65,9 +69,10 @@ export const blobSeal: Command = {
  * A fingerprint is normalized (people paste it with colons or a trailing newline); a populate payload
  * loses one trailing line break like any secret read from a file, and must pass the secret policy that
  * `secret rotate` applies (UTF-8, no control character, short enough for the device); an add payload
- * is taken as is.
+ * must be a certificate and its key (`checkAddPayload`) unless `--raw` says to seal the bytes as they are.
  */
-function preparePayload(action: Action, payload: Buffer): Uint8Array | string {
+function preparePayload(action: Action, payload: Buffer, raw: boolean): Uint8Array | string {
+  if (action === 'add' && !raw) checkAddPayload(payload);
   if (action === 'activate' || action === 'deactivate') return fingerprintPayload(payload.toString('utf8'));
   if (action === 'populate') {
     // The new secret: the same policy as `secret rotate` (src/core/secret), not whatever bytes came.
@@ -85,4 +90,36 @@ function preparePayload(action: Action, payload: Buffer): Uint8Array | string {
     return secret;
   }
   return payload;
+}
+
+/**
+ * An add payload is the device certificate (PEM), any intermediates, then its private key (PEM), as the
+ * device takes it: anything else (an empty file, random bytes, a key alone, a key that is not the
+ * certificate's or not ECDSA P-256) is refused with ERR_JWE_ADD_PAYLOAD. It is sealed as given.
+ */
+function checkAddPayload(payload: Buffer): void {
+  const advice =
+    'An add payload is the device certificate (PEM), any intermediates, then its private key (PEM), as provision builds it; give --raw to seal the bytes as they are.';
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(payload);
+  } catch {
+    throw new JweError('ERR_JWE_ADD_PAYLOAD', `The payload is not PEM text. ${advice}`);
+  }
+  const blocks = pemBlocks(text);
+  const certs = blocks.filter((b) => b.label === 'CERTIFICATE');
+  const keys = blocks.filter((b) => /PRIVATE KEY$/.test(b.label));
+  if (certs.length === 0 || keys.length !== 1) {
+    throw new JweError(
+      'ERR_JWE_ADD_PAYLOAD',
+      `The payload holds ${certs.length} certificate(s) and ${keys.length} private key(s). ${advice}`,
+      { certificates: certs.length, keys: keys.length },
+    );
+  }
+  // The device's own refusals: an encrypted key, a key that is not ECDSA P-256 or not the certificate's.
+  addPayload({
+    certificate: certs[0]!.text,
+    chain: certs.slice(1).map((c) => c.text),
+    privateKey: keys[0]!.text,
+  });
 }

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { link, lstat, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../../main/vault/atomic-file.js';
 import { type Command, parse, required } from '../command.js';
 import { CliError } from '../errors.js';
 import { type CliIO, promptHidden, readSecret, write } from '../io.js';
@@ -99,56 +99,14 @@ function exists(path: string, what: string): CliError {
   );
 }
 
-/**
- * Writes a new file atomically without ever replacing one: the data goes to a temporary file in the same
- * directory (flushed to disk), which is then hard-linked to the final name; link fails if the name was taken
- * meanwhile. Where hard links are not supported, a rename after a last check is the fallback.
- */
+/** Writes a new file with the shared atomic writer, never replacing one (`exclusive`). */
 async function writeNewFile(path: string, data: string, mode: number, what: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const file = await open(tmp, 'wx', mode);
-    try {
-      await file.chmod(mode); // open's mode passes through the umask; set it exactly
-      await file.writeFile(data, 'utf8');
-      await file.sync();
-    } finally {
-      await file.close();
-    }
+    await writeFileAtomic(path, data, { mode, exclusive: true });
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw exists(path, what);
     throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the ${what} to ${path}: ${(e as Error).message}.`, {
       path,
     });
   }
-  try {
-    await link(tmp, path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      await unlink(tmp).catch(() => undefined);
-      throw exists(path, what);
-    }
-    if (
-      code === 'EPERM' ||
-      code === 'ENOTSUP' ||
-      code === 'EOPNOTSUPP' ||
-      code === 'ENOSYS' ||
-      code === 'EXDEV'
-    ) {
-      try {
-        await refuseExisting(path, what);
-        await rename(tmp, path);
-        return;
-      } catch (inner) {
-        await unlink(tmp).catch(() => undefined);
-        throw inner;
-      }
-    }
-    await unlink(tmp).catch(() => undefined);
-    throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the ${what} to ${path}: ${(e as Error).message}.`, {
-      path,
-    });
-  }
-  await unlink(tmp);
 }

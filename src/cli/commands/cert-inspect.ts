@@ -3,6 +3,8 @@ import type * as Pki from '../../core/pki/index.js';
 import type { CheckResult, CredentialsInput } from '../../core/pki/index.js';
 import { type Command, parse, required } from '../command.js';
 import { type CliIO, promptHidden, readInput, readSecret, write } from '../io.js';
+import { CREDENTIALS_REPORT, PKI_ISSUE } from '../json-shapes.js';
+import { shown } from '../shown.js';
 
 const USAGE = 'e2ee-prov cert inspect --cert PATH [--key PATH] [--passphrase-file PATH] [--json]';
 
@@ -70,7 +72,12 @@ function loadPki(): Promise<typeof Pki> {
 
 function asJson(result: CheckResult): Record<string, unknown> {
   const { report, errors, warnings, ok } = result;
-  return { ok, ...report, errors, warnings };
+  return {
+    ok,
+    ...(shown(report, CREDENTIALS_REPORT) as Record<string, unknown>),
+    errors: shown(errors, PKI_ISSUE),
+    warnings: shown(warnings, PKI_ISSUE),
+  };
 }
 
 function summary(result: CheckResult): string {

@@ -4,6 +4,8 @@ import { openDevice, openVault } from '../context.js';
 import { type CliIO, write } from '../io.js';
 import { HeldProgress } from '../progress.js';
 import { failureLine, narrator } from '../narrate.js';
+import { WORKFLOW_RESULT } from '../json-shapes.js';
+import { jsonShown } from '../shown.js';
 
 const USAGE =
   'e2ee-prov deactivate --target TARGET [--fingerprint HEX] [--delete] [--password-file PATH] [--json]';
@@ -42,7 +44,7 @@ export const deactivateCommand: Command = {
           { onEvent: v.json ? undefined : narrator({ ...io, stderr: progress.writable() }) },
         );
         if (v.json) {
-          await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
+          await write(io.stdout, jsonShown(result, WORKFLOW_RESULT));
         } else if (result.ok) {
           const detail = result.steps.find((s) => s.id === 'precheck')?.detail ?? '';
           const fingerprint = /[0-9a-f]{40}/.exec(detail)?.[0] ?? 'the certificate';

@@ -5,6 +5,7 @@ import { type Command, parse, required } from '../command.js';
 import { withDevice } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
+import { checkOutputPath } from '../paths.js';
 
 const USAGE =
   'e2ee-prov device capture --target TARGET --out FILE [--probe-add-refusals] [--password-file PATH] [--json]';
@@ -37,6 +38,8 @@ export const deviceCapture: Command = {
         'ERR_OUTPUT_WRITE',
         `${out} exists already; choose a new file name for the capture.`,
       );
+    // Its folder exists and is a folder, before the device is connected and probed for seconds.
+    await checkOutputPath(out, 'capture');
     const capture = await withDevice(
       target,
       { passwordFile: values['password-file'], verbose: !values.json },

@@ -5,6 +5,8 @@ import { identityEntries } from '../../main/workflows/identity.js';
 import { type Command, parse, required } from '../command.js';
 import { withDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
+import { DEVICE_CERTIFICATE } from '../json-shapes.js';
+import { jsonShown } from '../shown.js';
 
 const USAGE = 'e2ee-prov device certs --target TARGET [--password-file PATH] [--json] [--verbose]';
 
@@ -34,10 +36,15 @@ export const deviceCerts: Command = {
         // The documented way to ask which are used for WebexIdentity (UsedFor holds labels whose wording
         // for it is not public); a device without that purpose refuses the filter: none are.
         const identity = new Set((await identityEntries(deviceOps(device))).map((c) => c.fingerprint));
-        const shown = certs.map((c) => ({ ...c, webexIdentity: identity.has(c.fingerprint) }));
+        const listed = certs.map((c) => ({ ...c, webexIdentity: identity.has(c.fingerprint) }));
         await write(
           io.stdout,
-          values.json ? JSON.stringify(shown, null, 2) + '\n' : certsText(certs, identity),
+          values.json
+            ? jsonShown(listed, {
+                ...DEVICE_CERTIFICATE,
+                webexIdentity: true,
+              })
+            : certsText(certs, identity),
         );
       },
     );

@@ -3,6 +3,8 @@ import type { DeviceIdentity, E2eeStatus, IdentityStatus } from '../../main/devi
 import { type Command, parse, required } from '../command.js';
 import { withDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
+import { DEVICE_IDENTITY, E2EE_STATUS } from '../json-shapes.js';
+import { jsonShown } from '../shown.js';
 
 const USAGE = 'e2ee-prov device info --target TARGET [--password-file PATH] [--json] [--verbose]';
 
@@ -32,7 +34,9 @@ export const deviceInfo: Command = {
         const e2ee = await device.e2eeStatus();
         await write(
           io.stdout,
-          values.json ? JSON.stringify({ identity, e2ee }, null, 2) + '\n' : infoText(identity, e2ee),
+          values.json
+            ? jsonShown({ identity, e2ee }, { identity: DEVICE_IDENTITY, e2ee: E2EE_STATUS })
+            : infoText(identity, e2ee),
         );
       },
     );

@@ -6,6 +6,8 @@ import { openSecretStore, type SecretStatus } from '../../main/vault/secret-stor
 import { isProvisionerError } from '../../core/errors.js';
 import { type Command, parse } from '../command.js';
 import { type CliIO, write } from '../io.js';
+import { INVENTORY_DEVICE } from '../json-shapes.js';
+import { jsonShown } from '../shown.js';
 
 const USAGE = 'e2ee-prov inventory [--json]';
 
@@ -45,7 +47,13 @@ export const inventoryCommand: Command = {
       ),
     }));
     if (v.json) {
-      await write(io.stdout, JSON.stringify({ devices: rows, records: inventory.records }, null, 2) + '\n');
+      await write(
+        io.stdout,
+        jsonShown(
+          { devices: rows, records: inventory.records },
+          { devices: { ...INVENTORY_DEVICE, keychain: true }, records: true },
+        ),
+      );
       return 0;
     }
     if (rows.length === 0) {

@@ -21,6 +21,8 @@ import { type Command, parse } from '../command.js';
 import { openDevice } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
+import { MEETING_REPORT, MEETING_UPDATE } from '../json-shapes.js';
+import { jsonShown } from '../shown.js';
 
 const USAGE =
   'e2ee-prov meeting check --target TARGET [--target TARGET2 …] [--expect-identity CN …] [--watch [--duration SECONDS] [--until-changes N]] [--json] [--password-file PATH] [--verbose]';
@@ -78,7 +80,7 @@ export const meetingCheck: Command = {
       }
       if (!values.watch) {
         const report = await checkMeetings(devices);
-        await write(io.stdout, values.json ? JSON.stringify(report, null, 2) + '\n' : reportText(report));
+        await write(io.stdout, values.json ? jsonShown(report, MEETING_REPORT) : reportText(report));
         return failed(report) ? 1 : 0;
       }
       return await watch(devices, io, { json: values.json, duration, untilChanges });
@@ -163,7 +165,8 @@ async function watch(
     if (!o.json) await write(io.stdout, `\nAfter watching:\n${verdictsText(last)}`);
     throw failure;
   }
-  if (o.json) await write(io.stdout, JSON.stringify({ ...last, updates }, null, 2) + '\n');
+  if (o.json)
+    await write(io.stdout, jsonShown({ ...last, updates }, { ...MEETING_REPORT, updates: MEETING_UPDATE }));
   else await write(io.stdout, `\nAfter watching:\n${verdictsText(last)}`);
   return failed(last) ? 1 : 0;
 }

@@ -5,6 +5,7 @@ import { type Command, parse, required } from '../command.js';
 import { openDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
 import { HeldProgress } from '../progress.js';
+import { jsonShown } from '../shown.js';
 
 const USAGE = 'e2ee-prov preferred-domain --target TARGET --domain NAME [--password-file PATH] [--json]';
 
@@ -38,7 +39,7 @@ export const preferredDomainCommand: Command = {
       );
       try {
         const result = await setPreferredDomain(device, journal, domain);
-        if (v.json) await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
+        if (v.json) await write(io.stdout, jsonShown(result, { domain: true, ignored: true }));
         else {
           await write(io.stdout, `PreferredDomain is ${JSON.stringify(result.domain)}.\n`);
           if (result.ignored)

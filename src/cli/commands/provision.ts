@@ -18,6 +18,8 @@ import { type CliIO, readSecret, write } from '../io.js';
 import { failureLine, narrator } from '../narrate.js';
 import { checkOutputPath } from '../paths.js';
 import { HeldProgress } from '../progress.js';
+import { provisionResultShape } from '../json-shapes.js';
+import { shown } from '../shown.js';
 
 const USAGE =
   'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH [--allow-weak-secret]] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH [--register-first] [--registration-timeout SECONDS]] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--wrap-long-lines] [--password-file PATH] [--dry-run] [--json]';
@@ -113,7 +115,11 @@ export const provisionCommand: Command = {
       if (v.handover !== undefined) await checkOutputPath(v.handover, 'handover sheet');
       const activationCode =
         v['activation-code-file'] !== undefined
-          ? checkActivationCode(await readSecret(v['activation-code-file'], io, 'activation code'))
+          ? checkActivationCode(
+              await readSecret(v['activation-code-file'], io, 'activation code', {
+                lineBreaksInside: 'keep',
+              }),
+            )
           : undefined;
       const vault = await openVault(io);
       const { device, target } = await openDevice(
@@ -156,16 +162,10 @@ export const provisionCommand: Command = {
         const secretToFile = Boolean(v['handover-include-secret'] && v.handover);
         const written = secretToFile && result.report?.clientSecret !== undefined;
         if (v.json) {
-          const shown: Record<string, unknown> = { ...result };
-          if (secretToFile) {
-            delete shown.newSecret;
-            if (result.report) {
-              const { clientSecret: _inFile, ...facts } = result.report;
-              shown.report = facts;
-            }
-            if (written) shown.secretWrittenTo = v.handover;
-          }
-          await write(io.stdout, JSON.stringify(shown, null, 2) + '\n');
+          // Built from the allow-list: the handover's secret and the window's `heldSecret` are never in it.
+          const out = shown(result, provisionResultShape(secretToFile)) as Record<string, unknown>;
+          if (written) out.secretWrittenTo = v.handover;
+          await write(io.stdout, JSON.stringify(out, null, 2) + '\n');
         } else if (result.ok && !result.dryRun) {
           const r = result.report!;
           await write(

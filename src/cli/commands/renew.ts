@@ -9,6 +9,8 @@ import { CliError } from '../errors.js';
 import { type CliIO, promptLine, write } from '../io.js';
 import { HeldProgress } from '../progress.js';
 import { failureLine, narrator } from '../narrate.js';
+import { WORKFLOW_RESULT } from '../json-shapes.js';
+import { jsonShown } from '../shown.js';
 
 const USAGE =
   'e2ee-prov renew --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--enc A128GCM|A256GCM] [--keep-old] [--wrap-long-lines] [--allow-new-name] [--password-file PATH] [--dry-run] [--json]';
@@ -87,7 +89,16 @@ export const renewCommand: Command = {
           notAfter: report.notAfter,
         };
         if (v.json) {
-          await write(io.stdout, JSON.stringify({ ...result, certificate }, null, 2) + '\n');
+          await write(
+            io.stdout,
+            jsonShown(
+              { ...result, certificate },
+              {
+                ...WORKFLOW_RESULT,
+                certificate: { identity: true, fingerprint: true, notAfter: true },
+              },
+            ),
+          );
         } else if (result.ok && !result.dryRun) {
           const replaced = /^replacing /.test(result.steps.find((s) => s.id === 'precheck')?.detail ?? '');
           const removed = result.steps.find((s) => s.id === 'delete-old')?.status === 'done';

@@ -4,6 +4,8 @@ import { type Command, parse } from '../command.js';
 import { openVault } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, secretFromFileOrPrompt, write } from '../io.js';
+import { IMPORT_RESULT } from '../json-shapes.js';
+import { shown } from '../shown.js';
 
 const USAGE = 'e2ee-prov secret import FILE [--passphrase-file PATH] [--json]';
 
@@ -30,7 +32,7 @@ export const secretImport: Command = {
     );
     const r = await importEscrow({ store: vault.secrets, journal: vault.journal, file, passphrase });
     if (v.json) {
-      await write(io.stdout, JSON.stringify({ ok: true, ...r }) + '\n');
+      await write(io.stdout, JSON.stringify({ ok: true, ...(shown(r, IMPORT_RESULT) as object) }) + '\n');
       return 0;
     }
     const lines = [

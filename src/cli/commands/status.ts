@@ -7,6 +7,8 @@ import { type DeviceStatusReport, deviceStatus, recordObservation } from '../../
 import { type Command, parse, required } from '../command.js';
 import { toolAddedFingerprints, withDevice } from '../context.js';
 import { type CliIO, write } from '../io.js';
+import { DEVICE_STATUS } from '../json-shapes.js';
+import { jsonShown } from '../shown.js';
 
 const USAGE = 'e2ee-prov status --target TARGET [--password-file PATH] [--json]';
 
@@ -101,7 +103,7 @@ export const statusCommand: Command = {
           () => null,
           (e: unknown) => (isProvisionerError(e) ? e : Promise.reject(e)),
         );
-        await write(io.stdout, v.json ? JSON.stringify(report, null, 2) + '\n' : formatStatus(report));
+        await write(io.stdout, v.json ? jsonShown(report, DEVICE_STATUS) : formatStatus(report));
         if (unrecorded)
           await write(
             io.stderr,

@@ -109,3 +109,21 @@ export function describeWarning(w: SecretWarning): string {
       return 'This secret has Unicode characters in decomposed form: another keyboard may produce different bytes for the same text.';
   }
 }
+
+/**
+ * A secret read from a file: one trailing line break (an editor's, `echo`'s) is dropped; a line break
+ * anywhere else is refused with ERR_SECRET_CONTROL_CHARACTER, as a typed secret would be (Enter ends it):
+ * taking the whole text would use a secret nobody can type, taking the first line a part of the file.
+ */
+export function oneLineSecret(text: string, what: string, where: string): string {
+  const value = text.replace(/\r?\n$/, '');
+  const at = value.search(/[\r\n\u2028\u2029]/);
+  if (at >= 0) {
+    throw new SecretError(
+      'ERR_SECRET_CONTROL_CHARACTER',
+      `The ${what} in ${where} has a line break inside it (after character ${[...value.slice(0, at)].length}): a ${what} is one line, as typed at a prompt. Put it alone on the first line of the file.`,
+      { position: [...value.slice(0, at)].length + 1 },
+    );
+  }
+  return value;
+}

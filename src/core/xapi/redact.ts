@@ -18,10 +18,27 @@ export function looksLikeJwe(text: string): boolean {
 }
 
 /**
- * Parameter keys whose value is secret, compared lower-case (the device's keys are case-insensitive):
+ * Parameter keys a device error's XPath may echo with the mistyped value after them, compared lower-case:
  * a plain ClientSecret, an activation code, key and user passwords and passphrases.
  */
 const SECRET_KEY = /^(?:secret|clientsecret|activationcode|privatekeypassword|\w*passphrase|\w*password)$/;
+
+/** Words that make a parameter or header name secret wherever they appear in it. */
+const SECRET_WORD =
+  /secret|password|passphrase|token|community|authorization|activationcode|cookie|credential/;
+
+/**
+ * Whether a parameter or HTTP header name names a secret, by class rather than by a list of names (the
+ * device's keys are case-insensitive; `-` and `_` are ignored): any name holding secret, password,
+ * passphrase, token, community (SNMP `CommunityName`), authorization (an `Authorization` header),
+ * activation code, cookie or credential, and any name ending in key (`Key`, `PrivateKey`, `ApiKey`,
+ * `SharedKey`) but a public or host key.
+ */
+export function namesSecret(name: string): boolean {
+  const n = name.toLowerCase().replace(/[-_]/g, '');
+  if (SECRET_WORD.test(n)) return true;
+  return n.endsWith('key') && !/(?:public|host)key$/.test(n);
+}
 
 interface Tok {
   start: number;
@@ -68,16 +85,29 @@ function tokens(line: string): Tok[] {
 }
 
 /**
- * The spans of a command line that hold secret values: for each secret key followed by `:`, its value
- * (a quoted string, or bare words up to the next `Key:` or `|`, so that a malformed value with spaces is
- * hidden whole). A plain JWE is not secret (a rotation's populate blob): it is left to be shortened.
+ * The spans of a command line that hold secret values: for each key naming a secret (`namesSecret`)
+ * followed by `:`, its value (a quoted string, or bare words up to the next `Key:` or `|`, so that a
+ * malformed value with spaces is hidden whole); for a `Header:` whose header name names a secret, what
+ * follows the header's colon. A plain JWE is not secret (a rotation's populate blob): it is left to be shortened.
  */
 function secretSpans(line: string): [number, number][] {
   const t = tokens(line);
   const spans: [number, number][] = [];
   for (let k = 0; k + 2 < t.length; k++) {
-    if (t[k]!.quoted || t[k + 1]!.text !== ':' || !SECRET_KEY.test(t[k]!.text.toLowerCase())) continue;
+    if (t[k]!.quoted || t[k + 1]!.text !== ':') continue;
     const first = k + 2;
+    if (t[k]!.text.toLowerCase() === 'header' && t[first]!.quoted) {
+      // `Header: "Authorization: Bearer …"`: an HTTP header whose name names a secret hides its value.
+      const header = /^"\s*([^:"\s]+)\s*:\s*/.exec(t[first]!.text);
+      if (header && namesSecret(header[1]!)) {
+        const end =
+          t[first]!.text.endsWith('"') && t[first]!.text.length > 1 ? t[first]!.end - 1 : t[first]!.end;
+        spans.push([t[first]!.start + header[0].length, end]);
+      }
+      k = first;
+      continue;
+    }
+    if (!namesSecret(t[k]!.text)) continue;
     let last = first;
     if (!t[first]!.quoted) {
       // Bare: up to the next `Key :` pair or the request tag.

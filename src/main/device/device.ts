@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
+import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
 import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { FACTORY_RESET_KEEP_ITEMS } from '../../contract/index.js';
@@ -906,13 +907,22 @@ async function createSimFor(options: SimTargetOptions): Promise<SimulatorLike> {
 async function checkSimStateFile(path: string): Promise<void> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    // Bounded and never blocking: a FIFO or a socket named as the state is refused, not waited on.
+    text = (await readFileBounded(path, INPUT_LIMITS.backup, 'simulator state')).toString('utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // a new simulator
+    const reason =
+      e instanceof InputError && e.code === 'ERR_INPUT_NOT_FILE'
+        ? 'it is not a regular file, but a pipe, a socket or a device'
+        : e instanceof InputError
+          ? 'it is far larger than a state file'
+          : `${(e as NodeJS.ErrnoException).code ?? 'error'}`;
     throw new DeviceError(
       'ERR_DEVICE_TARGET',
-      `The simulator state file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
-      { path },
+      `The simulator state file ${path} cannot be read (${reason}).`,
+      {
+        path,
+      },
     );
   }
   const read = readJson(text);

@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
+import { writeFileAtomic } from '../../shared/atomic-file.js';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
@@ -50,8 +51,12 @@ export class JsonHostKeyStore implements HostKeyStore {
   private async load(): Promise<KnownHostsFile> {
     let text: string;
     try {
-      text = await readFile(this.path, 'utf8');
-    } catch {
+      text = (await readFileBounded(this.path, INPUT_LIMITS.credentials, 'known-hosts file')).toString(
+        'utf8',
+      );
+    } catch (e) {
+      // A pipe or a device named as the known-hosts file is refused (ERR_INPUT_NOT_FILE), never waited on.
+      if (e instanceof InputError) throw e;
       return { format: 'e2ee-prov-known-hosts', version: 1, hosts: {} };
     }
     const read = readJson(text);
@@ -80,7 +85,18 @@ export class JsonHostKeyStore implements HostKeyStore {
   }
 
   async get(hostPort: string): Promise<{ fingerprint: string; keyType: string } | undefined> {
-    return (await this.load()).hosts[hostPort];
+    const entry = (await this.load()).hosts[hostPort] as unknown;
+    if (entry === undefined) return undefined;
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    // An entry without a fingerprint pins nothing that can be compared: said so, never "the pinned undefined".
+    if (typeof e.fingerprint !== 'string' || !/^SHA256:\S+$/.test(e.fingerprint)) {
+      throw new DeviceError(
+        'ERR_DEVICE_HOST_KEY',
+        `${this.path} holds a malformed entry for ${hostPort} (no SHA256 fingerprint), so the host key cannot be checked. Remove that entry (or move the file away), then connect again to be asked about the key.`,
+        { path: this.path, host: hostPort, malformed: true },
+      );
+    }
+    return { fingerprint: e.fingerprint, keyType: typeof e.keyType === 'string' ? e.keyType : 'unknown' };
   }
 
   /** Pins take turns within the process: each reads, adds its host and writes the whole file. */
@@ -91,10 +107,8 @@ export class JsonHostKeyStore implements HostKeyStore {
       const file = await this.load();
       file.hosts[hostPort] = { ...info, pinnedAt: new Date().toISOString() };
       await mkdir(dirname(this.path), { recursive: true });
-      // A name of its own per write, so that two writers never share (and rename away) one temp file.
-      const tmp = `${this.path}.${process.pid}.${randomUUID()}.tmp`;
-      await writeFile(tmp, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
-      await rename(tmp, this.path);
+      // The shared atomic writer: a new temporary file of a random name per write, never a planted link.
+      await writeFileAtomic(this.path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
     });
     this.pinning = run.catch(() => undefined);
     return run;

@@ -3,14 +3,15 @@
  * `/dev/urandom`, a disk image) is refused with ERR_INPUT_TOO_LARGE after reading at most limit + 1
  * bytes, instead of filling memory. The limits are documented in docs/reliability.md.
  */
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { ProvisionerError } from '../../core/errors.js';
 import { MAX_SECRET_FILE_BYTES } from '../../core/secret/index.js';
 
-export const INPUT_ERROR_CODES = ['ERR_INPUT_TOO_LARGE'] as const;
+export const INPUT_ERROR_CODES = ['ERR_INPUT_TOO_LARGE', 'ERR_INPUT_NOT_FILE'] as const;
 export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
-/** An input beyond its documented size limit. */
+/** An input beyond its documented size limit, or one that is not a file (a FIFO, a socket). */
 export class InputError extends ProvisionerError<InputErrorCode> {}
 
 const MiB = 1024 * 1024;
@@ -42,18 +43,43 @@ function tooLarge(what: string, where: string, limit: number): InputError {
   );
 }
 
+function notFile(what: string, where: string, kind: string): InputError {
+  return new InputError(
+    'ERR_INPUT_NOT_FILE',
+    `The ${what} in ${where} is not a file but ${kind}: nothing was read from it. Give a regular file (at the command line, - reads standard input).`,
+    { what, kind },
+  );
+}
+
+/** Opened without blocking: a FIFO nobody writes, or a terminal, never holds the tool up. */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+
 /**
- * Reads a file, at most `limit` bytes; throws ERR_INPUT_TOO_LARGE beyond. File system errors
- * (ENOENT, EISDIR, EACCES) are thrown as they come, for the caller to word.
+ * Reads a file, at most `limit` bytes; throws ERR_INPUT_TOO_LARGE beyond. The file is opened without
+ * blocking and checked before anything is read: a FIFO or a socket is refused with ERR_INPUT_NOT_FILE
+ * (a FIFO nobody writes would wait forever), and so is a device with nothing to read at once (a terminal);
+ * a device that always has bytes (`/dev/zero`) meets the size limit. File system errors (ENOENT, EISDIR,
+ * EACCES) are thrown as they come, for the caller to word.
  */
 export async function readFileBounded(path: string, limit: number, what: string): Promise<Buffer> {
-  const fh = await open(path, 'r');
+  const fh = await open(path, READ_FLAGS);
   try {
+    const st = await fh.stat();
+    if (st.isFIFO()) throw notFile(what, path, 'a pipe (FIFO)');
+    if (st.isSocket()) throw notFile(what, path, 'a socket');
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
       const buf = Buffer.allocUnsafe(Math.min(64 * 1024, limit + 1 - total));
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await fh.read(buf, 0, buf.length, null));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN' || code === 'EWOULDBLOCK')
+          throw notFile(what, path, 'a device with nothing to read');
+        throw e;
+      }
       if (bytesRead === 0) break;
       chunks.push(buf.subarray(0, bytesRead));
       total += bytesRead;

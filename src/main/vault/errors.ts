@@ -23,6 +23,11 @@ export const JOURNAL_ERROR_CODES = [
 export type JournalErrorCode = (typeof JOURNAL_ERROR_CODES)[number];
 export class JournalError extends ProvisionerError<JournalErrorCode> {}
 
+/** The data folder named by E2EE_PROV_HOME (or the platform's place) cannot hold the tool's records. */
+export const DATA_DIR_ERROR_CODES = ['ERR_DATA_DIR_UNUSABLE'] as const;
+export type DataDirErrorCode = (typeof DATA_DIR_ERROR_CODES)[number];
+export class DataDirError extends ProvisionerError<DataDirErrorCode> {}
+
 /** Escrow files: wrong passphrase, damaged, of an unknown version, or not writable. */
 export const ESCROW_ERROR_CODES = [
   'ERR_ESCROW_PASSPHRASE',

@@ -36,7 +36,7 @@ import {
   readCredentials,
   sha1Fingerprint,
 } from '../../core/pki/index.js';
-import { checkSecret, refuseWeak } from '../../core/secret/index.js';
+import { checkSecret, oneLineSecret, refuseWeak } from '../../core/secret/index.js';
 import type { DeviceIdentity } from '../../core/xapi/results.js';
 import { checkActivationCode } from '../../core/xapi/build.js';
 import { TARGET_FORMS, connect, describeTarget, parseTarget, type Target } from '../device/index.js';
@@ -319,14 +319,19 @@ interface Loaded {
   password: string;
 }
 
-/** A file holding one secret: one trailing line break is dropped (editors and `echo` add one). */
-async function readSecretFile(path: string, what: string): Promise<string> {
+/**
+ * A file holding one secret: one trailing line break is dropped (editors and `echo` add one); one inside
+ * is refused (`oneLineSecret`), unless the value's own check names it (an activation code).
+ */
+async function readSecretFile(path: string, what: string, keepLineBreaks = false): Promise<string> {
   const bytes = await readInputFile(path, what, INPUT_LIMITS.secret);
+  let text: string;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/\r?\n$/, '');
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new WorkflowError('ERR_WORKFLOW_INPUT_READ', `The ${what} in ${path} is not UTF-8 text.`, { path });
   }
+  return keepLineBreaks ? text.replace(/\r?\n$/, '') : oneLineSecret(text, what, path);
 }
 
 async function readInputFile(
@@ -348,22 +353,22 @@ async function readInputFile(
 
 /**
  * A row's file, checked against the CSV's folder once more where it really is: a symbolic link inside
- * the folder that leads out of it is refused like a path that says so. For a file to be written (the
- * backup), its folder is checked.
+ * the folder that leads out of it is refused like a path that says so. The real path of the file's folder
+ * is checked whether or not the file exists yet (a file to be written, such as a simulator's state or the
+ * backup, is created there), and the file's own real path when it exists.
  */
-async function confine(row: BatchRow, path: string, column: string, toWrite = false): Promise<void> {
+async function confine(row: BatchRow, path: string, column: string): Promise<void> {
   if (row.confinedTo === undefined) return;
-  let root: string;
-  let real: string;
-  try {
-    root = await realpath(row.confinedTo);
-    real = await realpath(toWrite ? dirname(path) : path);
-  } catch {
-    return; // a file that is not there is reported by its reader, with its path
-  }
-  const rel = relative(root, real);
-  if (rel === '' && !toWrite) return;
-  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+  const root = await realpath(row.confinedTo).catch(() => undefined);
+  if (root === undefined) return; // the CSV's folder went away: its files' readers say so
+  const folder = await realpath(dirname(path)).catch(() => undefined);
+  const self = await realpath(path).catch(() => undefined);
+  const outside = (real: string | undefined): boolean => {
+    if (real === undefined) return false; // not there: its reader or writer reports it, with its path
+    const rel = relative(root, real);
+    return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  };
+  if (outside(folder) || outside(self)) {
     throw new WorkflowError(
       'ERR_WORKFLOW_BATCH_PATH_OUTSIDE',
       `Line ${row.line}: the ${column} file is reached through a symbolic link that leaves the batch file's folder. Copy the file into the CSV's folder, or, for a CSV you trust, run with --allow-paths-outside.`,
@@ -383,7 +388,7 @@ async function loadRow(row: BatchRow, allowWeakSecret: boolean): Promise<Loaded>
     [row.simStateFile, 'target state'],
   ];
   for (const [path, column] of files) if (path !== undefined) await confine(row, path, column);
-  if (row.backup !== undefined) await confine(row, row.backup, 'backup', true);
+  if (row.backup !== undefined) await confine(row, row.backup, 'backup');
   const certFile = await readInputFile(row.cert, 'certificate');
   const keyPem =
     row.key !== undefined ? (await readInputFile(row.key, 'private key')).toString('utf8') : undefined;
@@ -413,7 +418,7 @@ async function loadRow(row: BatchRow, allowWeakSecret: boolean): Promise<Loaded>
   }
   if (row.activationCodeFile !== undefined)
     loaded.activationCode = checkActivationCode(
-      await readSecretFile(row.activationCodeFile, 'activation code'),
+      await readSecretFile(row.activationCodeFile, 'activation code', true),
     );
   return loaded;
 }

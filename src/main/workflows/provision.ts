@@ -21,9 +21,11 @@ import type { FactoryResetKeep } from '../device/device.js';
 import type { LinkKind, SecurityAction, WorkflowDevice } from './device-port.js';
 import {
   type Detail,
+  type ErrorInfo,
   type RunOptions,
   type StepDef,
   type StepIO,
+  type WorkflowEvent,
   type WorkflowResult,
   runWorkflow,
 } from './engine.js';
@@ -962,7 +964,23 @@ export async function provision(
     resumed: false,
     registered: false,
   };
-  const result = await runWorkflow('provision', PROVISION_STEPS, ctx, run);
+  // The failed step's event and the finish carry the re-run advice too (the narration, the window).
+  const onEvent = run.onEvent;
+  const result = await runWorkflow('provision', PROVISION_STEPS, ctx, {
+    ...run,
+    ...(onEvent
+      ? {
+          onEvent: (e: WorkflowEvent) =>
+            onEvent(
+              e.type === 'step' && e.status === 'failed'
+                ? { ...e, error: rerunAdvice(e.error) }
+                : e.type === 'finished' && e.error
+                  ? { ...e, error: rerunAdvice(e.error) }
+                  : e,
+            ),
+        }
+      : {}),
+  });
   if (ctx.provisionOp && !run.dryRun) {
     if (result.ok) {
       await deps.journal.append({
@@ -975,9 +993,40 @@ export async function provision(
       });
     }
   }
-  const out: ProvisionResult = { ...result };
+  const out: ProvisionResult = withRerunAdvice(result);
   if (ctx.report) out.report = ctx.report;
   if (result.ok && ctx.generated !== undefined && ctx.secret === ctx.generated) out.newSecret = ctx.generated;
   if (ctx.generated !== undefined && ctx.sent === ctx.generated) out.heldSecret = ctx.generated;
   return out;
+}
+
+/** What a connection lost mid-command tells the person to do (the device layer's words are for any command). */
+const RERUN_ADVICE =
+  'Connect the device again and run the same provisioning again: it first checks what the device holds and what the journal recorded, then goes on from there without repeating what took effect.';
+
+const DEVICE_CHECK_ADVICE = [
+  " Reconnect and check the device's state before repeating it.",
+  ' It may have run; check the device state before repeating it.',
+];
+
+/**
+ * A cable pulled (or a console gone silent) while a command may have run: the same provisioning, run
+ * again, is exactly what checks the device first, so the result says that instead of "check the device's
+ * state before repeating it". The failed step's error says the same.
+ */
+function rerunAdvice(e: ErrorInfo): ErrorInfo {
+  if (e.code !== 'ERR_DEVICE_DISCONNECTED' && e.code !== 'ERR_DEVICE_TIMEOUT') return e;
+  if (e.details?.mayHaveRun !== true) return e;
+  let message = e.message;
+  for (const old of DEVICE_CHECK_ADVICE) if (message.endsWith(old)) message = message.slice(0, -old.length);
+  return { ...e, message: `${message} ${RERUN_ADVICE}` };
+}
+
+function withRerunAdvice(result: WorkflowResult): WorkflowResult {
+  if (!result.error) return { ...result };
+  return {
+    ...result,
+    error: rerunAdvice(result.error),
+    steps: result.steps.map((s) => (s.error ? { ...s, error: rerunAdvice(s.error) } : s)),
+  };
 }

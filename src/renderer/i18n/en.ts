@@ -689,6 +689,10 @@ export const en = {
     ERR_WORKFLOW_NOTHING_TO_RESUME: 'There is nothing to resume: start the provisioning.',
     ERR_WORKFLOW_INPUT_READ: 'A chosen file cannot be read. Choose it again.',
     ERR_SIM_STATE_FILE: 'The simulator’s state file cannot be used. Choose a file in a folder that exists.',
+    ERR_INPUT_NOT_FILE:
+      'The chosen file is not a regular file (a pipe, a socket or a device): nothing was read. Choose a file.',
+    ERR_DATA_DIR_UNUSABLE:
+      'The data folder is under /proc or /sys, where nothing can be kept. Set E2EE_PROV_HOME to a folder of your own.',
     ERR_INPUT_TOO_LARGE:
       'The chosen file is far larger than such a file can be: it is the wrong file. Choose the right one.',
     ERR_ROTATE_REJECTED: 'The device refused the new secret; it still holds the current one.',

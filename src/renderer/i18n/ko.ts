@@ -676,6 +676,10 @@ export const ko: typeof en = {
     ERR_WORKFLOW_NOTHING_TO_RESUME: '재개할 것이 없습니다. 프로비저닝을 시작하십시오.',
     ERR_WORKFLOW_INPUT_READ: '선택한 파일을 읽을 수 없습니다. 다시 선택하십시오.',
     ERR_SIM_STATE_FILE: '시뮬레이터 상태 파일을 사용할 수 없습니다. 존재하는 폴더의 파일을 선택하십시오.',
+    ERR_INPUT_NOT_FILE:
+      '선택한 파일은 일반 파일이 아닙니다(파이프, 소켓 또는 장치). 아무것도 읽지 않았습니다. 파일을 선택하십시오.',
+    ERR_DATA_DIR_UNUSABLE:
+      '데이터 폴더가 /proc 또는 /sys 아래에 있어 아무것도 보관할 수 없습니다. E2EE_PROV_HOME을 본인의 폴더로 설정하십시오.',
     ERR_INPUT_TOO_LARGE:
       '선택한 파일이 그런 파일이 가질 수 있는 크기보다 훨씬 큽니다. 잘못된 파일입니다. 올바른 파일을 선택하십시오.',
     ERR_ROTATE_REJECTED: '장치가 새 비밀을 거부했습니다. 장치에는 여전히 현재 비밀이 있습니다.',
