@@ -18,9 +18,14 @@ import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { createServices } from '../../src/main/services.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
-import { runCli } from '../helpers/cli.js';
+import { HANG_MS, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
 import { Rig } from '../main/workflows/rig.js';
+
+// A loaded machine makes every CLI run slow: each test's budget is its count of CLI runs (each killed as hung
+// after HANG_MS), not a fixed time.
+const RUNS_FIRST = 18;
+const RUNS_FLAGS = 19;
 
 const SECRET = 'CnryClientSecret-Q7x2Zp9W-first';
 const SECRET2 = 'CnryClientSecret-M4v8Kt3R-second';
@@ -140,7 +145,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       // The CLI is handed secrets only through files: neither its argv nor the environment it is given holds one.
       expect(leaks(JSON.stringify(args)), `${label} argv`).toEqual([]);
       expect(leaks(JSON.stringify(e)), `${label} env`).toEqual([]);
-      const r = await runCli(args, o.stdin ?? '', e, 40_000);
+      const r = await runCli(args, o.stdin ?? '', e, HANG_MS);
       outputs.push({ label, text: `${r.stdout.toString()}\n${r.stderr}` });
       expect(r.status, `${label}: ${r.stderr}`).toBe(o.status ?? 0);
       return r;
@@ -253,7 +258,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       ['meeting', 'check', '--target', target, '--watch', '--duration', '1', ...login],
       '',
       env,
-      40_000,
+      HANG_MS,
     );
     outputs.push({ label: 'meeting check', text: `${meeting.stdout.toString()}\n${meeting.stderr}` });
     expect(meeting.status, meeting.stderr).toBe(1);
@@ -303,7 +308,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     }
     // The devices did receive them (the canaries were really used).
     expect(sim2.events.length).toBeGreaterThan(0);
-  }, 120_000);
+  }, RUNS_FIRST * HANG_MS);
 
   it('every command with every flag that changes its output (--json, --handover*, --dry-run, --watch): no canary, and a secret handed over to a file is in no output', async () => {
     const staged = await stage(['FOCCNRY0003', 'FOCCNRY0004'], 'flags-');
@@ -388,7 +393,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       '--json',
       ...login,
     ]);
-    const renewArgs = ['renew', '--target', target, ...credentials(second), ...login];
+    const renewArgs = ['renew', '--target', target, ...credentials(second), '--allow-new-name', ...login];
     await run('renew --dry-run', [...renewArgs, '--dry-run']);
     await run('renew --dry-run --json', [...renewArgs, '--dry-run', '--json']);
     await run('renew --json', [...renewArgs, '--json']);
@@ -421,7 +426,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
         o.label,
       ).toEqual([]);
     }
-  }, 240_000);
+  }, RUNS_FLAGS * HANG_MS);
 
   it('the window’s services: no IPC result or event holds a canary, but secret.reveal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sec-canary-svc-'));
