@@ -165,268 +165,280 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     };
   };
 
-  it('no canary in any output, file, log, journal, argv or environment', async () => {
-    const staged = await stage(['FOCCNRY0001', 'FOCCNRY0002'], '');
-    const { sim, target, sim2, target2, secretFile, secret2File, pwFile, codeFile, ppFile } = staged;
-    const { first, second, third, login, outputs, run } = staged;
+  it(
+    'no canary in any output, file, log, journal, argv or environment',
+    async () => {
+      const staged = await stage(['FOCCNRY0001', 'FOCCNRY0002'], '');
+      const { sim, target, sim2, target2, secretFile, secret2File, pwFile, codeFile, ppFile } = staged;
+      const { first, second, third, login, outputs, run } = staged;
 
-    await run('provision', [
-      'provision',
-      '--target',
-      target,
-      '--cert',
-      first.cert,
-      '--key',
-      first.key,
-      '--passphrase-file',
-      ppFile,
-      '--secret-file',
-      secretFile,
-      '--activation-code-file',
-      codeFile,
-      '--registration-timeout',
-      '10',
-      '--backup',
-      rig.path('backup.json'),
-      '--handover',
-      rig.path('handover.json'),
-      '--accept-new-host-key',
-      ...login,
-    ]);
-    expect(sim.state.clientSecretSet).toBe(true);
-    expect(await rig.secrets.get('FOCCNRY0001')).toBe(SECRET);
-    await run('status', ['status', '--target', target, ...login]);
-    await run('status --json', ['status', '--target', target, '--json', ...login]);
-    await run('device info', ['device', 'info', '--target', target, ...login]);
-    await run('device certs', ['device', 'certs', '--target', target, ...login]);
-    await run('device capture', [
-      'device',
-      'capture',
-      '--target',
-      target,
-      '--out',
-      rig.path('capture.json'),
-      ...login,
-    ]);
-    await run('secret rotate (typed)', [
-      'secret',
-      'rotate',
-      '--target',
-      target,
-      '--new-secret-file',
-      secret2File,
-      '--json',
-      ...login,
-    ]);
-    expect(await rig.secrets.get('FOCCNRY0001')).toBe(SECRET2);
-    await run('renew', [
-      'renew',
-      '--target',
-      target,
-      '--cert',
-      second.cert,
-      '--key',
-      second.key,
-      '--passphrase-file',
-      ppFile,
-      '--allow-new-name',
-      ...login,
-    ]);
-    await run('secret export', [
-      'secret',
-      'export',
-      '--out',
-      rig.path('escrow.e2ee'),
-      '--passphrase-file',
-      ppFile,
-    ]);
-    await run(
-      'secret import',
-      ['secret', 'import', rig.path('escrow.e2ee'), '--passphrase-file', ppFile, '--json'],
-      { extraEnv: { E2EE_PROV_KEYCHAIN_SERVICE: service2 } },
-    );
-    expect(await new KeychainSecretStore({ service: service2 }).get('FOCCNRY0001')).toBe(SECRET2);
-    await run('console --log', ['console', '--target', target, '--log', rig.path('console.log'), ...login], {
-      stdin: 'xStatus SystemUnit ProductId\nxStatus Security\n',
-    });
-    await run('deactivate', ['deactivate', '--target', target, '--delete', ...login]);
-    await run('inventory', ['inventory']);
-    await run('inventory --json', ['inventory', '--json']);
-    await run('journal verify', ['journal', 'verify']);
-    // The meeting check on a device in no call: it fails (status 1) and says so; no canary either way.
-    const meeting = await runCli(
-      ['meeting', 'check', '--target', target, '--watch', '--duration', '1', ...login],
-      '',
-      env,
-      HANG_MS,
-    );
-    outputs.push({ label: 'meeting check', text: `${meeting.stdout.toString()}\n${meeting.stderr}` });
-    expect(meeting.status, meeting.stderr).toBe(1);
-    expect(meeting.stdout.toString()).toContain('[fail] The device is not in a call');
+      await run('provision', [
+        'provision',
+        '--target',
+        target,
+        '--cert',
+        first.cert,
+        '--key',
+        first.key,
+        '--passphrase-file',
+        ppFile,
+        '--secret-file',
+        secretFile,
+        '--activation-code-file',
+        codeFile,
+        '--registration-timeout',
+        '10',
+        '--backup',
+        rig.path('backup.json'),
+        '--handover',
+        rig.path('handover.json'),
+        '--accept-new-host-key',
+        ...login,
+      ]);
+      expect(sim.state.clientSecretSet).toBe(true);
+      expect(await rig.secrets.get('FOCCNRY0001')).toBe(SECRET);
+      await run('status', ['status', '--target', target, ...login]);
+      await run('status --json', ['status', '--target', target, '--json', ...login]);
+      await run('device info', ['device', 'info', '--target', target, ...login]);
+      await run('device certs', ['device', 'certs', '--target', target, ...login]);
+      await run('device capture', [
+        'device',
+        'capture',
+        '--target',
+        target,
+        '--out',
+        rig.path('capture.json'),
+        ...login,
+      ]);
+      await run('secret rotate (typed)', [
+        'secret',
+        'rotate',
+        '--target',
+        target,
+        '--new-secret-file',
+        secret2File,
+        '--json',
+        ...login,
+      ]);
+      expect(await rig.secrets.get('FOCCNRY0001')).toBe(SECRET2);
+      await run('renew', [
+        'renew',
+        '--target',
+        target,
+        '--cert',
+        second.cert,
+        '--key',
+        second.key,
+        '--passphrase-file',
+        ppFile,
+        '--allow-new-name',
+        ...login,
+      ]);
+      await run('secret export', [
+        'secret',
+        'export',
+        '--out',
+        rig.path('escrow.e2ee'),
+        '--passphrase-file',
+        ppFile,
+      ]);
+      await run(
+        'secret import',
+        ['secret', 'import', rig.path('escrow.e2ee'), '--passphrase-file', ppFile, '--json'],
+        { extraEnv: { E2EE_PROV_KEYCHAIN_SERVICE: service2 } },
+      );
+      expect(await new KeychainSecretStore({ service: service2 }).get('FOCCNRY0001')).toBe(SECRET2);
+      await run(
+        'console --log',
+        ['console', '--target', target, '--log', rig.path('console.log'), ...login],
+        {
+          stdin: 'xStatus SystemUnit ProductId\nxStatus Security\n',
+        },
+      );
+      await run('deactivate', ['deactivate', '--target', target, '--delete', ...login]);
+      await run('inventory', ['inventory']);
+      await run('inventory --json', ['inventory', '--json']);
+      await run('journal verify', ['journal', 'verify']);
+      // The meeting check on a device in no call: it fails (status 1) and says so; no canary either way.
+      const meeting = await runCli(
+        ['meeting', 'check', '--target', target, '--watch', '--duration', '1', ...login],
+        '',
+        env,
+        HANG_MS,
+      );
+      outputs.push({ label: 'meeting check', text: `${meeting.stdout.toString()}\n${meeting.stderr}` });
+      expect(meeting.status, meeting.stderr).toBe(1);
+      expect(meeting.stdout.toString()).toContain('[fail] The device is not in a call');
 
-    const csv = input(
-      'batch.csv',
-      'target,cert,key,passphrase_file,secret_file,activation_code_file,password_file,backup\n' +
-        `${target2},${third.cert},${third.key},${ppFile},${secretFile},${codeFile},${pwFile},${rig.path('batch-backup.json')}\n`,
-    );
-    await run('batch', [
-      'batch',
-      csv,
-      '--out-csv',
-      rig.path('batch-out.csv'),
-      '--out-json',
-      rig.path('batch-out.json'),
-      '--accept-new-host-key',
-      // The files are the test's, named by absolute paths (confinement is tested in cli/workflows.test.ts).
-      '--allow-paths-outside',
-    ]);
-    expect(await rig.secrets.get('FOCCNRY0002')).toBe(SECRET);
-    // Last, a generated secret (shown once on stdout by design; it is no canary), with SECRET2 as current.
-    await run('secret rotate (generated)', ['secret', 'rotate', '--target', target, '--json', ...login]);
-    expect(await rig.secrets.get('FOCCNRY0001')).not.toBe(SECRET2);
+      const csv = input(
+        'batch.csv',
+        'target,cert,key,passphrase_file,secret_file,activation_code_file,password_file,backup\n' +
+          `${target2},${third.cert},${third.key},${ppFile},${secretFile},${codeFile},${pwFile},${rig.path('batch-backup.json')}\n`,
+      );
+      await run('batch', [
+        'batch',
+        csv,
+        '--out-csv',
+        rig.path('batch-out.csv'),
+        '--out-json',
+        rig.path('batch-out.json'),
+        '--accept-new-host-key',
+        // The files are the test's, named by absolute paths (confinement is tested in cli/workflows.test.ts).
+        '--allow-paths-outside',
+      ]);
+      expect(await rig.secrets.get('FOCCNRY0002')).toBe(SECRET);
+      // Last, a generated secret (shown once on stdout by design; it is no canary), with SECRET2 as current.
+      await run('secret rotate (generated)', ['secret', 'rotate', '--target', target, '--json', ...login]);
+      expect(await rig.secrets.get('FOCCNRY0001')).not.toBe(SECRET2);
 
-    for (const o of outputs) expect(leaks(o.text), o.label).toEqual([]);
-    const scanned = [...filesUnder(rig.dir)].filter((p) => !inputs.has(p));
-    // The search sees the canaries where they are meant to be (the inputs), and covers what the tool wrote.
-    expect(leaks(readFileSync(secretFile, 'utf8'))).not.toEqual([]);
-    expect(leaks(readFileSync(first.key, 'utf8'))).toEqual([]);
-    for (const name of [
-      'console.log',
-      'backup.json',
-      'handover.json',
-      'escrow.e2ee',
-      'capture.json',
-      'batch-out.json',
-    ]) {
-      expect(scanned).toContain(rig.path(name));
-    }
-    expect(scanned).toContain(join(home, 'journal.jsonl'));
-    for (const p of scanned) {
-      const bytes = readFileSync(p);
-      expect(leaks(bytes.toString('utf8')), p).toEqual([]);
-      expect(leaks(bytes.toString('latin1')), p).toEqual([]);
-    }
-    // The devices did receive them (the canaries were really used).
-    expect(sim2.events.length).toBeGreaterThan(0);
-  }, RUNS_FIRST * HANG_MS);
+      for (const o of outputs) expect(leaks(o.text), o.label).toEqual([]);
+      const scanned = [...filesUnder(rig.dir)].filter((p) => !inputs.has(p));
+      // The search sees the canaries where they are meant to be (the inputs), and covers what the tool wrote.
+      expect(leaks(readFileSync(secretFile, 'utf8'))).not.toEqual([]);
+      expect(leaks(readFileSync(first.key, 'utf8'))).toEqual([]);
+      for (const name of [
+        'console.log',
+        'backup.json',
+        'handover.json',
+        'escrow.e2ee',
+        'capture.json',
+        'batch-out.json',
+      ]) {
+        expect(scanned).toContain(rig.path(name));
+      }
+      expect(scanned).toContain(join(home, 'journal.jsonl'));
+      for (const p of scanned) {
+        const bytes = readFileSync(p);
+        expect(leaks(bytes.toString('utf8')), p).toEqual([]);
+        expect(leaks(bytes.toString('latin1')), p).toEqual([]);
+      }
+      // The devices did receive them (the canaries were really used).
+      expect(sim2.events.length).toBeGreaterThan(0);
+    },
+    RUNS_FIRST * HANG_MS,
+  );
 
-  it('every command with every flag that changes its output (--json, --handover*, --dry-run, --watch): no canary, and a secret handed over to a file is in no output', async () => {
-    const staged = await stage(['FOCCNRY0003', 'FOCCNRY0004'], 'flags-');
-    const { target, target2, secretFile, pwFile, codeFile, ppFile } = staged;
-    const { first, second, third, login, outputs, run } = staged;
-    const credentials = (c: { cert: string; key: string }) => [
-      '--cert',
-      c.cert,
-      '--key',
-      c.key,
-      '--passphrase-file',
-      ppFile,
-    ];
-    const provisionArgs = [
-      'provision',
-      '--target',
-      target,
-      ...credentials(first),
-      '--accept-new-host-key',
-      ...login,
-    ];
+  it(
+    'every command with every flag that changes its output (--json, --handover*, --dry-run, --watch): no canary, and a secret handed over to a file is in no output',
+    async () => {
+      const staged = await stage(['FOCCNRY0003', 'FOCCNRY0004'], 'flags-');
+      const { target, target2, secretFile, pwFile, codeFile, ppFile } = staged;
+      const { first, second, third, login, outputs, run } = staged;
+      const credentials = (c: { cert: string; key: string }) => [
+        '--cert',
+        c.cert,
+        '--key',
+        c.key,
+        '--passphrase-file',
+        ppFile,
+      ];
+      const provisionArgs = [
+        'provision',
+        '--target',
+        target,
+        ...credentials(first),
+        '--accept-new-host-key',
+        ...login,
+      ];
 
-    await run('provision --dry-run', [
-      ...provisionArgs,
-      '--secret-file',
-      secretFile,
-      '--activation-code-file',
-      codeFile,
-      '--dry-run',
-    ]);
-    await run('provision --dry-run --json', [
-      ...provisionArgs,
-      '--secret-file',
-      secretFile,
-      '--dry-run',
-      '--json',
-    ]);
-    // A generated secret handed over in the handover file: the result carries it (for the window), and
-    // `--json` must print none of it.
-    const handover = rig.path('flags-handover.json');
-    const handed = await run('provision --handover --handover-include-secret --json', [
-      ...provisionArgs,
-      '--handover',
-      handover,
-      '--handover-include-secret',
-      '--json',
-    ]);
-    const held = (JSON.parse(readFileSync(handover, 'utf8')) as { clientSecret: string }).clientSecret;
-    expect(held).toBe(await rig.secrets.get('FOCCNRY0003'));
-    const printed = JSON.parse(handed.stdout.toString()) as Record<string, unknown>;
-    expect(printed.secretWrittenTo).toBe(handover);
-    expect(printed.ok).toBe(true);
-    expect(Object.keys(printed).sort()).toEqual([
-      'dryRun',
-      'ok',
-      'report',
-      'runId',
-      'secretWrittenTo',
-      'steps',
-      'warnings',
-      'workflow',
-    ]);
-    await run('status --json', ['status', '--target', target, '--json', ...login]);
-    await run('device info --json', ['device', 'info', '--target', target, '--json', ...login]);
-    await run('device certs --json', ['device', 'certs', '--target', target, '--json', ...login]);
-    await run('device capture --json', [
-      'device',
-      'capture',
-      '--target',
-      target,
-      '--out',
-      rig.path('flags-capture.json'),
-      '--json',
-      ...login,
-    ]);
-    await run('preferred-domain --json', [
-      'preferred-domain',
-      '--target',
-      target,
-      '--domain',
-      'flags.example',
-      '--json',
-      ...login,
-    ]);
-    const renewArgs = ['renew', '--target', target, ...credentials(second), '--allow-new-name', ...login];
-    await run('renew --dry-run', [...renewArgs, '--dry-run']);
-    await run('renew --dry-run --json', [...renewArgs, '--dry-run', '--json']);
-    await run('renew --json', [...renewArgs, '--json']);
-    await run('cert inspect --json', ['cert', 'inspect', ...credentials(third), '--json']);
-    await run('meeting check --json', ['meeting', 'check', '--target', target, '--json', ...login], {
-      status: 1,
-    });
-    await run(
-      'meeting check --watch --json',
-      ['meeting', 'check', '--target', target, '--watch', '--duration', '1', '--json', ...login],
-      { status: 1 },
-    );
-    await run('deactivate --json', ['deactivate', '--target', target, '--json', ...login]);
-    // (`secret rotate --json`, typed and generated, runs in the test above.)
-    await run('inventory --json', ['inventory', '--json']);
-    await run('journal verify --json', ['journal', 'verify', '--json']);
-    const csv = input(
-      'flags-batch.csv',
-      'target,cert,key,passphrase_file,secret_file,password_file\n' +
-        `${target2},${third.cert},${third.key},${ppFile},${secretFile},${pwFile}\n`,
-    );
-    await run('batch --json', ['batch', csv, '--json', '--accept-new-host-key', '--allow-paths-outside']);
-    expect(await rig.secrets.get('FOCCNRY0004')).toBe(SECRET);
+      await run('provision --dry-run', [
+        ...provisionArgs,
+        '--secret-file',
+        secretFile,
+        '--activation-code-file',
+        codeFile,
+        '--dry-run',
+      ]);
+      await run('provision --dry-run --json', [
+        ...provisionArgs,
+        '--secret-file',
+        secretFile,
+        '--dry-run',
+        '--json',
+      ]);
+      // A generated secret handed over in the handover file: the result carries it (for the window), and
+      // `--json` must print none of it.
+      const handover = rig.path('flags-handover.json');
+      const handed = await run('provision --handover --handover-include-secret --json', [
+        ...provisionArgs,
+        '--handover',
+        handover,
+        '--handover-include-secret',
+        '--json',
+      ]);
+      const held = (JSON.parse(readFileSync(handover, 'utf8')) as { clientSecret: string }).clientSecret;
+      expect(held).toBe(await rig.secrets.get('FOCCNRY0003'));
+      const printed = JSON.parse(handed.stdout.toString()) as Record<string, unknown>;
+      expect(printed.secretWrittenTo).toBe(handover);
+      expect(printed.ok).toBe(true);
+      expect(Object.keys(printed).sort()).toEqual([
+        'dryRun',
+        'ok',
+        'report',
+        'runId',
+        'secretWrittenTo',
+        'steps',
+        'warnings',
+        'workflow',
+      ]);
+      await run('status --json', ['status', '--target', target, '--json', ...login]);
+      await run('device info --json', ['device', 'info', '--target', target, '--json', ...login]);
+      await run('device certs --json', ['device', 'certs', '--target', target, '--json', ...login]);
+      await run('device capture --json', [
+        'device',
+        'capture',
+        '--target',
+        target,
+        '--out',
+        rig.path('flags-capture.json'),
+        '--json',
+        ...login,
+      ]);
+      await run('preferred-domain --json', [
+        'preferred-domain',
+        '--target',
+        target,
+        '--domain',
+        'flags.example',
+        '--json',
+        ...login,
+      ]);
+      const renewArgs = ['renew', '--target', target, ...credentials(second), '--allow-new-name', ...login];
+      await run('renew --dry-run', [...renewArgs, '--dry-run']);
+      await run('renew --dry-run --json', [...renewArgs, '--dry-run', '--json']);
+      await run('renew --json', [...renewArgs, '--json']);
+      await run('cert inspect --json', ['cert', 'inspect', ...credentials(third), '--json']);
+      await run('meeting check --json', ['meeting', 'check', '--target', target, '--json', ...login], {
+        status: 1,
+      });
+      await run(
+        'meeting check --watch --json',
+        ['meeting', 'check', '--target', target, '--watch', '--duration', '1', '--json', ...login],
+        { status: 1 },
+      );
+      await run('deactivate --json', ['deactivate', '--target', target, '--json', ...login]);
+      // (`secret rotate --json`, typed and generated, runs in the test above.)
+      await run('inventory --json', ['inventory', '--json']);
+      await run('journal verify --json', ['journal', 'verify', '--json']);
+      const csv = input(
+        'flags-batch.csv',
+        'target,cert,key,passphrase_file,secret_file,password_file\n' +
+          `${target2},${third.cert},${third.key},${ppFile},${secretFile},${pwFile}\n`,
+      );
+      await run('batch --json', ['batch', csv, '--json', '--accept-new-host-key', '--allow-paths-outside']);
+      expect(await rig.secrets.get('FOCCNRY0004')).toBe(SECRET);
 
-    const heldForms = forms(held);
-    for (const o of outputs) {
-      expect(leaks(o.text), o.label).toEqual([]);
-      expect(
-        heldForms.filter((f) => o.text.includes(f)),
-        o.label,
-      ).toEqual([]);
-    }
-  }, RUNS_FLAGS * HANG_MS);
+      const heldForms = forms(held);
+      for (const o of outputs) {
+        expect(leaks(o.text), o.label).toEqual([]);
+        expect(
+          heldForms.filter((f) => o.text.includes(f)),
+          o.label,
+        ).toEqual([]);
+      }
+    },
+    RUNS_FLAGS * HANG_MS,
+  );
 
   it('the window’s services: no IPC result or event holds a canary, but secret.reveal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sec-canary-svc-'));
