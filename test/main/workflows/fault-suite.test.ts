@@ -154,8 +154,15 @@ function serial(): string {
   return `FOCFLT${String(++n).padStart(4, '0')}`;
 }
 
-async function open(sim: RoomOsSimulator): Promise<RoomOsDevice> {
-  return connect('sim:', { simulator: sim, timeoutMs: 3000, wakeIntervalMs: 1000 });
+/**
+ * The faulted run waits 3 s for a silent device (a pulled cable is found quickly); the re-run, which must
+ * succeed, gives a device slowed by a loaded machine longer before a silence counts as a failure.
+ */
+const FAULTED_RUN_TIMEOUT_MS = 3000;
+const RERUN_TIMEOUT_MS = 20_000;
+
+async function open(sim: RoomOsSimulator, timeoutMs = FAULTED_RUN_TIMEOUT_MS): Promise<RoomOsDevice> {
+  return connect('sim:', { simulator: sim, timeoutMs, wakeIntervalMs: 1000 });
 }
 
 /**
@@ -340,7 +347,7 @@ async function faulted(c: Case, lane: Lane): Promise<Row> {
     }
 
     // The re-run, on a new connection.
-    const again = await open(sim);
+    const again = await open(sim, RERUN_TIMEOUT_MS);
     try {
       const second = await runOnce(c.workflow, again, journal);
       trace('re-run');
