@@ -401,7 +401,8 @@ async function loadRow(row: BatchRow, allowWeakSecret: boolean): Promise<Loaded>
   });
   const loaded: Loaded = {
     credentials,
-    password: row.passwordFile !== undefined ? await readSecretFile(row.passwordFile, 'login password') : '',
+    password:
+      row.passwordFile !== undefined ? await readSecretFile(row.passwordFile, 'login password', true) : '',
   };
   if (row.secretFile !== undefined) {
     loaded.secret = await readSecretFile(row.secretFile, 'client secret');
