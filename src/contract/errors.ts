@@ -19,11 +19,15 @@ export const APP_ERROR_CODES = [
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
+/** The IPC layer's own refusals: an input the contract does not accept, a sender that is not the app's page. */
+export const IPC_ERROR_CODES = ['ERR_IPC_BAD_INPUT', 'ERR_IPC_UNTRUSTED_SENDER'] as const;
+export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
+
 /** A refusal of a channel's input: a programming error in the renderer, never a user's mistake. */
 export class ContractError extends TypeError {
   /** ERR_IPC_BAD_INPUT, or a more precise public code when the refusal is one a person can act on. */
   readonly code: string;
-  constructor(message: string, code = 'ERR_IPC_BAD_INPUT') {
+  constructor(message: string, code: IpcErrorCode | 'ERR_DEVICE_TARGET' = 'ERR_IPC_BAD_INPUT') {
     super(message);
     this.code = code;
   }

@@ -6,7 +6,13 @@
  * (validate.ts), the target policy (target-policy.ts) and the channel table (channels.ts).
  */
 export * from './types.js';
-export { APP_ERROR_CODES, type AppErrorCode, ContractError } from './errors.js';
+export {
+  APP_ERROR_CODES,
+  type AppErrorCode,
+  ContractError,
+  IPC_ERROR_CODES,
+  type IpcErrorCode,
+} from './errors.js';
 export { FIELD_LIMITS } from './validate.js';
 export { checkRendererTarget } from './target-policy.js';
 export { CHANNELS, type Channel, type ChannelInput, type ChannelOutput, type Handlers } from './channels.js';
