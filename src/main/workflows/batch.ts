@@ -43,7 +43,7 @@ import { TARGET_FORMS, connect, describeTarget, parseTarget, type Target } from 
 import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
-import { type CsvRecord, excerpt, parseCsv, toCsv } from './csv.js';
+import { type CsvRecord, excerpt, parseCsv, spreadsheetSafe, toCsv } from './csv.js';
 import { type WorkflowDevice, deviceOps } from './device-port.js';
 import { type ErrorInfo, type WorkflowEvent, errorInfo } from './engine.js';
 import { WorkflowError } from './errors.js';
@@ -729,5 +729,5 @@ function resultRow(d: BatchDeviceResult): string[] {
     d.warnings.join(' '),
     d.startedAt,
     d.finishedAt,
-  ];
+  ].map(spreadsheetSafe);
 }
