@@ -2,7 +2,9 @@ import { JweError, open } from '../core/jwe/index.js';
 import { X509Certificate } from 'node:crypto';
 import { CertRefusal, certFacts, isP256, parseCertBody, showDate } from './certs.js';
 import type { KeepItem } from './config.js';
-import { type Device, type Purpose, type StoredCert } from './device.js';
+import type { Purpose, StoredCert } from './cert-store.js';
+import type { Device } from './device.js';
+import { participantLeaves } from './device-meeting.js';
 import type { WebexStatus } from './events.js';
 import type { CommandStatus, Leaf } from './format.js';
 import type { Param } from './parse.js';
@@ -256,10 +258,10 @@ async function servicesAdd(inv: Invocation): Promise<CommandOutcome> {
     encrypted,
     facts: certFacts(parsed.certificate),
   };
-  if (d.findCert(cert.facts.sha1)) return fail('Certificate already exists.');
-  const chain = d.chainEntriesFor(cert);
+  if (d.certStore.findCert(cert.facts.sha1)) return fail('Certificate already exists.');
+  const chain = d.certStore.chainEntriesFor(cert);
   d.mutate(() => {
-    d.certs.push(cert, ...chain);
+    d.certStore.certs.push(cert, ...chain);
   });
   d.events.emit({ type: 'certificate', change: 'added', fingerprint: cert.facts.sha1, kind: 'service' });
   for (const c of chain) {
@@ -275,9 +277,9 @@ function servicesShow(inv: Invocation): CommandOutcome {
   const format = one(inv, 'Format') ?? 'Text';
   const leaves: Leaf[] = [];
   let n = 0;
-  for (const c of d.certs) {
+  for (const c of d.certStore.certs) {
     // A chain entry of a certificate used for the purpose is returned too (a guess, see docs/simulator.md).
-    if (filter !== undefined && !d.effectivePurposes(c).includes(filter as Purpose)) continue;
+    if (filter !== undefined && !d.certStore.effectivePurposes(c).includes(filter as Purpose)) continue;
     n++;
     const f = c.facts;
     const l = (name: string, value: string, bare = false): Leaf => ({
@@ -293,7 +295,7 @@ function servicesShow(inv: Invocation): CommandOutcome {
       l('SerialNumber', f.serialNumber),
       l('SignatureAlgorithm', f.publicKeyAlgorithm),
       l('SubjectName', f.subjectName),
-      l('UsedFor', d.usedFor(c)),
+      l('UsedFor', d.certStore.usedFor(c)),
       l('Version', '3', true),
       l('notAfter', showDate(f.notAfter)),
       l('notBefore', showDate(f.notBefore)),
@@ -323,7 +325,7 @@ async function activation(inv: Invocation, activate: boolean): Promise<CommandOu
   if (!/^([0-9a-fA-F]{2}:?){19}[0-9a-fA-F]{2}$|^[0-9a-fA-F]{64}$/.test(fingerprint)) {
     return fail('Invalid fingerprint.');
   }
-  const cert = d.findCert(fingerprint);
+  const cert = d.certStore.findCert(fingerprint);
   if (!cert) return fail(NOT_FOUND);
   if (activate) {
     // A chain entry came without a key: the device cannot serve with it (a guess).
@@ -335,7 +337,7 @@ async function activation(inv: Invocation, activate: boolean): Promise<CommandOu
     if (cert.purposes.includes(purpose)) return ok();
     d.mutate(() => {
       // One certificate per purpose: activating another replaces the previous one (open question 6).
-      for (const c of d.certs) c.purposes = c.purposes.filter((p) => p !== purpose);
+      for (const c of d.certStore.certs) c.purposes = c.purposes.filter((p) => p !== purpose);
       cert.purposes.push(purpose);
     });
     d.events.emit({
@@ -370,10 +372,10 @@ async function activation(inv: Invocation, activate: boolean): Promise<CommandOu
 function servicesDelete(inv: Invocation): CommandOutcome {
   const d = inv.device;
   const fp = one(inv, 'Fingerprint') ?? '';
-  const cert = d.findCert(fp);
+  const cert = d.certStore.findCert(fp);
   if (!cert) return fail(NOT_FOUND);
   d.mutate(() => {
-    d.certs = d.certs.filter((c) => c !== cert);
+    d.certStore.certs = d.certStore.certs.filter((c) => c !== cert);
   });
   d.events.emit({ type: 'certificate', change: 'deleted', fingerprint: cert.facts.sha1, kind: cert.kind });
   return ok();
@@ -393,8 +395,8 @@ function caAdd(inv: Invocation): CommandOutcome {
   d.mutate(() => {
     for (const pem of blocks) {
       const facts = certFacts(pem);
-      if (d.caCerts.some((c) => c.facts.sha1 === facts.sha1)) continue;
-      d.caCerts.push({ certificate: pem, facts });
+      if (d.certStore.caCerts.some((c) => c.facts.sha1 === facts.sha1)) continue;
+      d.certStore.caCerts.push({ certificate: pem, facts });
     }
   });
   return ok();
@@ -402,7 +404,7 @@ function caAdd(inv: Invocation): CommandOutcome {
 
 function caShow(inv: Invocation): CommandOutcome {
   const leaves: Leaf[] = [];
-  inv.device.caCerts.forEach((c, i) => {
+  inv.device.certStore.caCerts.forEach((c, i) => {
     const f = c.facts;
     const l = (name: string, value: string): Leaf => ({ path: ['Details', i + 1, name], value });
     leaves.push(
@@ -507,7 +509,7 @@ function participantSearch(inv: Invocation): CommandOutcome {
     .filter(({ facts }) => search === '' || facts.displayName.toLowerCase().includes(search))
     .slice(offset, offset + limit);
   return ok(
-    found.flatMap(({ member, facts }, i) => d.participantLeaves(member, facts, ['Participant', i + 1])),
+    found.flatMap(({ member, facts }, i) => participantLeaves(d, member, facts, ['Participant', i + 1])),
   );
 }
 

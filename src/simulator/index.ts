@@ -5,7 +5,9 @@
  */
 import type { Duplex } from 'node:stream';
 import { type Aftermath, finishRegistration, registrationVerdict } from './commands.js';
-import { Device, type DeviceVariant, type Power, type SimStats } from './device.js';
+import { Device, type Power, type SimStats } from './device.js';
+import { joinMeeting, leaveMeeting } from './device-meeting.js';
+import type { DeviceVariant } from './variant.js';
 import { EventLog, type SessionKind, type SimEvent, type WebexStatus } from './events.js';
 import { type Faults, describeFaults } from './faults.js';
 import { DEFAULT_MODEL } from './models.js';
@@ -218,7 +220,8 @@ class Simulator implements PtyHost {
     }
     this.device.save();
     if (options.meeting !== undefined) {
-      this.device.joinMeeting(
+      joinMeeting(
+        this.device,
         typeof options.meeting === 'string'
           ? simMeeting(options.meeting, {
               ...(options.meetingSessionType !== undefined
@@ -403,7 +406,7 @@ class Simulator implements PtyHost {
 
   get state(): SimulatorStateView {
     const d = this.device;
-    const active = d.active('WebexIdentity');
+    const active = d.certStore.active('WebexIdentity');
     return Object.freeze({
       productId: d.model.productId,
       software: d.software.display,
@@ -413,7 +416,7 @@ class Simulator implements PtyHost {
       e2eeCapable: d.e2eeSupported,
       clientSecretSet: d.secret !== undefined,
       certificates: Object.freeze(
-        d.certs.map((c) =>
+        d.certStore.certs.map((c) =>
           Object.freeze({
             fingerprint: c.facts.sha1,
             fingerprintSha256: c.facts.sha256,
@@ -426,7 +429,7 @@ class Simulator implements PtyHost {
             encrypted: c.encrypted,
             chainLength: c.chain.length,
             kind: c.kind,
-            usedFor: d.usedFor(c),
+            usedFor: d.certStore.usedFor(c),
           }),
         ),
       ),
@@ -435,8 +438,8 @@ class Simulator implements PtyHost {
       webexStatus: d.webexStatus,
       hardened: d.hardened,
       deviceId: d.deviceId,
-      preinstalledCertificate: d.certs.find((c) => c.kind === 'preinstalled')?.facts.sha1,
-      caCertificates: Object.freeze(d.caCerts.map((c) => c.facts.sha1)),
+      preinstalledCertificate: d.certStore.certs.find((c) => c.kind === 'preinstalled')?.facts.sha1,
+      caCertificates: Object.freeze(d.certStore.caCerts.map((c) => c.facts.sha1)),
       power: d.power,
       rebooting: d.power === 'rebooting',
       bootCount: d.bootCount,
@@ -469,7 +472,7 @@ class Simulator implements PtyHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.device.leaveMeeting();
+    leaveMeeting(this.device);
     clearTimeout(this.bootTimer);
     clearTimeout(this.registrationTimer);
     for (const s of [...this.sessions]) s.close('simulator-closed');
@@ -524,8 +527,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     get meeting() {
       return sim.device.meeting?.meeting;
     },
-    joinMeeting: (m) => sim.device.joinMeeting(m),
-    leaveMeeting: () => sim.device.leaveMeeting(),
+    joinMeeting: (m) => joinMeeting(sim.device, m),
+    leaveMeeting: () => leaveMeeting(sim.device),
     close: () => sim.close(),
   };
 }
