@@ -103,6 +103,7 @@ export function servicesShow(inv: Invocation): CommandOutcome {
   return ok(leaves);
 }
 
+/** `Services Activate` (`activate` true) or `Services Deactivate`: WebexIdentity takes the fingerprint in a JWE. */
 export async function activation(inv: Invocation, activate: boolean): Promise<CommandOutcome> {
   const d = inv.device;
   const purpose = (one(inv, 'Purpose') ?? '') as Purpose;

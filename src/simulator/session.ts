@@ -45,8 +45,8 @@ type LoginState = 'down' | 'getty' | 'password' | 'shell' | 'closed';
 type Item = { kind: 'line'; text: string } | { kind: 'framed'; text: string };
 
 /**
- * One console session: the serial line discipline (login, echo, CR/LF handling), the TShell command
- * interpreter and the output formatter, with the faults applied to its output.
+ * One console session: its login state machine and its shell's queue of lines, on a line discipline
+ * (line.ts: bytes, echo, CR/LF, faults on output) with an interpreter (interpreter.ts: the verbs).
  */
 export class Session {
   readonly id: number;
