@@ -16,6 +16,7 @@ import type {
   FileRole,
   Handlers,
   HandoverFacts,
+  SheetFacts,
   InventoryView,
   MeetingView,
   ProvisionRequest,
@@ -180,17 +181,6 @@ function refuseWeakTyped(check: SecretCheck): void {
 function spreadsheetSafe(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
-
-/**
- * What a handover sheet says of a device: after a provisioning, its report; after a rotation, what the
- * session and the journal know (a fact nobody reported is written as not known).
- */
-type SheetFacts = Pick<HandoverFacts, 'serialNumber'> & {
-  productId: string | null;
-  identity: string | null;
-  fingerprint: string | null;
-  notAfter: string | null;
-} & Partial<Pick<HandoverFacts, 'softwareVersion' | 'enc' | 'provisionedAt' | 'registered'>>;
 
 /** The handover sheet as plain text, in the window's language; the secret only when the person asked for it. */
 function handoverText(r: SheetFacts, secret: string | undefined, language: AppLanguage): string {

@@ -2,6 +2,7 @@ import { JweError, open } from '../core/jwe/index.js';
 import { X509Certificate } from 'node:crypto';
 import { CertRefusal, certFacts, isP256, parseCertBody, showDate } from './certs.js';
 import type { KeepItem } from './config.js';
+import type { TrailingAction } from '../core/xapi/vocabulary.js';
 import { type Device, type Purpose, type StoredCert } from './device.js';
 import type { WebexStatus } from './events.js';
 import type { CommandStatus, Leaf } from './format.js';
@@ -30,7 +31,7 @@ export type Aftermath =
   | {
       kind: 'factory-reset';
       keep: KeepItem[];
-      trailingAction: 'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade';
+      trailingAction: TrailingAction;
     }
   | { kind: 'boot'; action: 'Restart' | 'Shutdown' }
   /** `AccountLinkMode: Asynchronous`: the answer is out, the registration goes on. */
@@ -579,8 +580,7 @@ export const COMMANDS: readonly CommandDef[] = [
       then: {
         kind: 'factory-reset',
         keep: (inv.params.get('Keep') ?? []) as KeepItem[],
-        trailingAction: (one(inv, 'TrailingAction') ?? 'Restart') as
-          'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade',
+        trailingAction: (one(inv, 'TrailingAction') ?? 'Restart') as TrailingAction,
       },
     }),
   },

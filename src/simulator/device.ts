@@ -10,6 +10,7 @@ import {
 } from './certs.js';
 import { type KeepItem, CONFIG_DEFS, configKey, configLeaf, defaultConfig } from './config.js';
 import { SimulatorError } from './errors.js';
+import { CERTIFICATE_PURPOSES, type CertificatePurpose } from '../core/xapi/vocabulary.js';
 import type { EventLog, WebexStatus } from './events.js';
 import type { Leaf } from './format.js';
 import {
@@ -27,18 +28,9 @@ import {
   softwareSupportsE2ee,
 } from './models.js';
 
-/** Purposes a service certificate can be activated for (`Services Activate Purpose:`). */
-export const PURPOSES = [
-  '802.1X',
-  'HTTPS',
-  'Audit',
-  'SIP',
-  'Pairing',
-  'WebexIdentity',
-  'HttpClient',
-  'HttpProxy',
-] as const;
-export type Purpose = (typeof PURPOSES)[number];
+/** Purposes a service certificate can be activated for (`Services Activate Purpose:`; core/xapi/vocabulary.ts). */
+export const PURPOSES = CERTIFICATE_PURPOSES;
+export type Purpose = CertificatePurpose;
 
 /**
  * `UsedFor` labels by purpose. `SIP` and `HTTPS server` are captured (ALD); the others are guesses, and the

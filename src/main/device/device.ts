@@ -2,7 +2,16 @@ import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { FACTORY_RESET_KEEP_ITEMS } from '../../contract/index.js';
+import {
+  CERTIFICATE_PURPOSES,
+  type CertificatePurpose,
+  FACTORY_RESET_ALWAYS_ERASES,
+  FACTORY_RESET_KEEP_ITEMS,
+  FACTORY_RESET_KEEP_MEANS,
+  type FactoryResetKeepItem,
+  type TrailingAction,
+  XAPI_PARAMETER_LIMITS,
+} from '../../core/xapi/vocabulary.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProvisionerError, isProvisionerError } from '../../core/errors.js';
 import { describePosition, readJson } from '../../core/json-text.js';
@@ -107,43 +116,11 @@ export interface ConnectOptions {
 /** The result of one console line typed by a person: what the device printed. */
 export type CommandOutput = RawResult;
 
-/** What `SystemUnit FactoryReset` can keep (the schema's `Keep` values; the contract owns the list). */
+/** What `SystemUnit FactoryReset` can keep (the schema's `Keep` values; core/xapi/vocabulary.ts owns the list). */
 export const FACTORY_RESET_KEEP = FACTORY_RESET_KEEP_ITEMS;
-export type FactoryResetKeep = (typeof FACTORY_RESET_KEEP)[number];
-
-/**
- * What each `Keep` item preserves, as the published schema lists it. Nothing keeps the local users and
- * their passwords, the system name or the Webex registration.
- */
-export const FACTORY_RESET_KEEP_MEANS: Readonly<Record<FactoryResetKeep, string>> = {
-  LocalSetup:
-    'default and ring volume, time zone, user-interface language, video output overscan and camera presets (not the system name, users or SSH)',
-  Network: 'the Network 1 settings and Wi-Fi allowed/enabled',
-  Webex: 'the Webex service-override URLs (GdsBaseUrl, U2CBaseUrl) only, never the registration',
-  Provisioning: 'the Provisioning Mode',
-  SerialPort: 'the serial port Mode, BaudRate and LoginRequired',
-  Certificates: 'the client and CA certificates',
-  HTTP: 'NetworkServices HTTP Mode and the HTTPS settings',
-  RemoteSupportUser: 'the remote support user',
-};
-
-/** What a factory reset always erases, whatever is kept. */
-export const FACTORY_RESET_ALWAYS_ERASES =
-  'the local users and their passwords, the system name, the Webex registration and the client secret';
-export type TrailingAction = 'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade';
-
-/** The purposes a service certificate can be used for (the schema's `Purpose`/`Filter` value space). */
-export const CERTIFICATE_PURPOSES = [
-  '802.1X',
-  'HTTPS',
-  'Audit',
-  'SIP',
-  'Pairing',
-  'WebexIdentity',
-  'HttpClient',
-  'HttpProxy',
-] as const;
-export type CertificatePurpose = (typeof CERTIFICATE_PURPOSES)[number];
+export type FactoryResetKeep = FactoryResetKeepItem;
+export { FACTORY_RESET_KEEP_MEANS, FACTORY_RESET_ALWAYS_ERASES, CERTIFICATE_PURPOSES };
+export type { TrailingAction, CertificatePurpose };
 
 export interface RestoreReport {
   applied: string[];
@@ -158,17 +135,11 @@ function restoreValue(node: ConfigNode): ParamValue {
   return node.value;
 }
 
-/** Parameter limits from the public schema (spec §6). */
 /** Pause between attempts to open a console again after a restart or a drop. */
 const REOPEN_RETRY_MS = 250;
 
-const LIMITS = {
-  secret: 1024,
-  fingerprintBlob: 1024,
-  deleteFingerprint: 128,
-  activationCode: 128,
-  preferredDomain: 255,
-};
+/** Parameter limits from the public schema (spec §6). */
+const LIMITS = XAPI_PARAMETER_LIMITS;
 
 function tooLong(what: string, length: number, limit: number): DeviceError {
   return new DeviceError(
