@@ -43,14 +43,11 @@ import {
 } from '../core/pki/index.js';
 import type { RoomOsSimulator, SimulatorOptions } from '../simulator/index.js';
 import {
-  JsonHostKeyStore,
   type PortInfo,
   type RoomOsDevice,
   type Target,
   Transcript,
   captureDevice,
-  connect,
-  defaultKnownHostsPath,
   describeTarget,
   listPorts,
   parseTarget,
@@ -58,7 +55,8 @@ import {
 import { writeFileAtomic } from './vault/atomic-file.js';
 import { dataDir, ensureDataDir } from './vault/data-dir.js';
 import { deriveInventory } from './vault/inventory.js';
-import { Journal } from './vault/journal.js';
+import type { Journal } from './vault/journal.js';
+import { openDevice, openJournal, startBuiltInSimulator } from './open.js';
 import { type SecretStore, openSecretStore } from './vault/secret-store.js';
 import type { StepPlan } from './workflows/engine.js';
 import { WorkflowError } from './workflows/errors.js';
@@ -248,7 +246,7 @@ export function createServices(options: ServiceOptions): Services {
     return store;
   };
   const records = (): Promise<Journal> => {
-    journal ??= ensureDataDir(dataDir(env)).then((dir) => new Journal(dir));
+    journal ??= openJournal(env);
     return journal;
   };
 
@@ -312,9 +310,7 @@ export function createServices(options: ServiceOptions): Services {
   function trainingSim(target: Target & { kind: 'sim' }): Promise<RoomOsSimulator> {
     let sim = sims.get(target.text);
     if (!sim) {
-      const make =
-        options.createSimulator ??
-        ((o: SimulatorOptions) => import('../simulator/index.js').then((m) => m.createSimulator(o)));
+      const make = options.createSimulator ?? startBuiltInSimulator;
       // The window never names a file (the contract refuses `state`); main decides where the state lives.
       const { stateFile: _fromWindow, ...given } = target.options;
       sim = simStateFile(target).then((stateFile) =>
@@ -582,10 +578,10 @@ export function createServices(options: ServiceOptions): Services {
         const transcript = new Transcript();
         const unsubscribe = transcript.subscribe(pushConsole);
         try {
-          const device = await connect(target, {
+          const device = await openDevice(target, {
             password: password ?? '',
             transcript,
-            hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(env)),
+            env,
             // A new SSH host key is pinned only when the person was shown it and accepted that very key
             // (ERR_DEVICE_HOST_KEY with details.unknown carries the fingerprint for the window to show).
             acceptNewHostKey: (info) => hostKey !== undefined && info.fingerprint === hostKey,
@@ -632,9 +628,9 @@ export function createServices(options: ServiceOptions): Services {
           for (const o of others) {
             checkConsoleValue(o.password ?? '', 'login password');
             const target = parseTarget(o.target);
-            const device = await connect(target, {
+            const device = await openDevice(target, {
               password: o.password ?? '',
-              hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(env)),
+              env,
               // A device to compare with is not where a new SSH host key is pinned: connect to it once first.
               acceptNewHostKey: () => false,
               ...(target.kind === 'sim' ? { simulator: await trainingSim(target) } : {}),

@@ -3,7 +3,8 @@ import { safe } from '../../core/inert.js';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { JsonHostKeyStore, connect, defaultKnownHostsPath } from '../../main/device/index.js';
+import { JsonHostKeyStore, defaultKnownHostsPath } from '../../main/device/index.js';
+import { openDevice } from '../../main/open.js';
 import { writeFileAtomic } from '../../main/vault/atomic-file.js';
 import {
   type BatchEvent,
@@ -165,7 +166,7 @@ export const batchCommand: Command = {
           ...vault,
           // A batch asks nobody: a new SSH host key needs --accept-new-host-key (or a pin made before).
           open: (target, password) =>
-            connect(target, { password, hostKeyStore, acceptNewHostKey: acceptOnlyWhenAsked(io) }),
+            openDevice(target, { password, hostKeyStore, acceptNewHostKey: acceptOnlyWhenAsked(io) }),
         },
         {
           parallel: Number(v.parallel),

@@ -1,6 +1,3 @@
-import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import {
   CERTIFICATE_PURPOSES,
@@ -13,8 +10,6 @@ import {
   XAPI_PARAMETER_LIMITS,
 } from '../../core/xapi/vocabulary.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProvisionerError, isProvisionerError } from '../../core/errors.js';
-import { describePosition, readJson } from '../../core/json-text.js';
 import { inspect as inspectBlob, type Action } from '../../core/jwe/index.js';
 import {
   DeviceError,
@@ -88,8 +83,13 @@ export interface ConnectOptions {
   /** Time to open and log in, ms (default 30 s). */
   loginTimeoutMs?: number;
   transcript?: Transcript;
-  /** The simulator a `sim:` target talks to; without one, `sim:` makes its own (and closes it with the device). */
+  /** The simulator a `sim:` target talks to; without one, `createSimulator` makes one (closed with the device). */
   simulator?: SimulatorLike;
+  /**
+   * Starts the simulator of a `sim:` target given no `simulator` (src/main/open.ts's `openDevice` passes the
+   * built-in one). Without either, a `sim:` target is refused (ERR_DEVICE_TARGET).
+   */
+  createSimulator?: (options: SimTargetOptions) => Promise<SimulatorLike>;
   /** Pinned SSH host keys (default: in memory only; the CLI passes the known-hosts file). */
   hostKeyStore?: HostKeyStore;
   /** Asked about an SSH host key seen for the first time; default: accept and pin it. */
@@ -206,7 +206,14 @@ export class RoomOsDevice {
     const opts: ConnectOptions = { ...options, transcript: options.transcript ?? new Transcript() };
     let ownSimulator: SimulatorLike | undefined;
     if (target.kind === 'sim' && !opts.simulator) {
-      ownSimulator = await createSimFor(target.options);
+      if (!opts.createSimulator) {
+        throw new DeviceError(
+          'ERR_DEVICE_TARGET',
+          `${target.text} names a simulator, and none was given: open it through openDevice() (src/main/open.ts), which starts one, or pass a simulator.`,
+          { target: target.text },
+        );
+      }
+      ownSimulator = await opts.createSimulator(target.options);
       opts.simulator = ownSimulator;
     }
     try {
@@ -834,68 +841,6 @@ function wrapLines(blob: string, width?: number): string[] {
 
 function uniq(list: string[]): string[] {
   return [...new Set(list)];
-}
-
-/**
- * Starts the simulator a `sim:` target names. A state file that cannot be kept (its folder missing or not
- * writable) is an ordinary coded error (ERR_SIM_STATE_FILE), found before the simulator starts.
- */
-async function createSimFor(options: SimTargetOptions): Promise<SimulatorLike> {
-  const file = options.stateFile;
-  const stateFileError = (why: string, cause?: unknown): ProvisionerError =>
-    new ProvisionerError(
-      'ERR_SIM_STATE_FILE',
-      `The simulator's state file ${file} cannot be used: ${why}. Give a file in a folder that exists (sim:?state=FOLDER/NAME.json).`,
-      { path: file },
-      cause === undefined ? undefined : { cause },
-    );
-  if (file !== undefined) {
-    const folder = dirname(resolve(file));
-    const st = await stat(folder).catch(() => undefined);
-    if (!st) throw stateFileError(`the folder ${folder} does not exist`);
-    if (!st.isDirectory()) throw stateFileError(`${folder} is not a folder`);
-    await access(folder, constants.W_OK).catch((e) => {
-      throw stateFileError(`the folder ${folder} is not writable`, e);
-    });
-  }
-  if (options.stateFile !== undefined) await checkSimStateFile(options.stateFile);
-  const mod = (await import('../../simulator/index.js')) as {
-    createSimulator(o: Record<string, unknown>): Promise<SimulatorLike>;
-  };
-  try {
-    return await mod.createSimulator({ ...options });
-  } catch (e) {
-    if (isProvisionerError(e) || file === undefined) throw e;
-    throw stateFileError((e as Error).message, e);
-  }
-}
-
-/**
- * A `sim:?state=FILE` that exists must be JSON: the simulator's own message would quote the file's
- * start (a secret file named by mistake, `/etc/passwd`). Named with the position only.
- */
-async function checkSimStateFile(path: string): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // a new simulator
-    throw new DeviceError(
-      'ERR_DEVICE_TARGET',
-      `The simulator state file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}).`,
-      { path },
-    );
-  }
-  const read = readJson(text);
-  const isState =
-    read.ok && (read.value as { format?: unknown } | null)?.format === 'e2ee-prov-simulator-state';
-  if (!isState) {
-    throw new DeviceError(
-      'ERR_DEVICE_TARGET',
-      `${path} is not a simulator state file${read.ok ? '' : ` (not JSON at ${describePosition(read)})`}. Give a new path, or a state file a simulator wrote.`,
-      { path, ...(read.ok ? {} : { line: read.line, column: read.column }) },
-    );
-  }
 }
 
 /** Opens the transport a target names. */
