@@ -6,6 +6,7 @@
 import type { BlobInfo } from '../core/jwe/types.js';
 import type { CheckResult } from '../core/pki/check.js';
 import type { StrengthRating } from '../core/secret/strength.js';
+import type { DeviceErrorCode } from '../core/xapi/errors.js';
 import type { DeviceIdentity } from '../core/xapi/results.js';
 import {
   FACTORY_RESET_KEEP_ITEMS,
@@ -309,11 +310,22 @@ export const MEETING_MAX_OTHERS = 7;
 
 // --- input checks ------------------------------------------------------------------------------------
 
+/**
+ * The IPC layer's own refusals: an input no channel takes (a programming error in the renderer), a request
+ * from a page that is not the app's own window.
+ */
+export const IPC_ERROR_CODES = ['ERR_IPC_BAD_INPUT', 'ERR_IPC_UNTRUSTED_SENDER'] as const;
+export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
+
+/** The window's own refusals, made before anything is sent to main (the rotation form's checks). */
+export const WINDOW_ERROR_CODES = ['ERR_APP_NO_SECRET_HERE', 'ERR_APP_SECRET_MISMATCH'] as const;
+export type WindowErrorCode = (typeof WINDOW_ERROR_CODES)[number];
+
 /** A refusal of a channel's input: a programming error in the renderer, never a user's mistake. */
 export class ContractError extends TypeError {
   /** ERR_IPC_BAD_INPUT, or a more precise public code when the refusal is one a person can act on. */
-  readonly code: string;
-  constructor(message: string, code = 'ERR_IPC_BAD_INPUT') {
+  readonly code: IpcErrorCode | DeviceErrorCode;
+  constructor(message: string, code: IpcErrorCode | DeviceErrorCode = 'ERR_IPC_BAD_INPUT') {
     super(message);
     this.code = code;
   }
