@@ -30,6 +30,14 @@ const importing = (path: string, spec: string, name = 'x'): Promise<string[]> =>
 const refused = (spec: string, why: string): string =>
   `@typescript-eslint/no-restricted-imports: '${spec}' import is restricted from being used by a pattern. ${why}`;
 
+/** Expects the file at `at` to be refused each of `rooms` (one level up) with `why`. */
+async function expectRoomsRefused(at: string, rooms: string[], why: string): Promise<void> {
+  for (const room of rooms) {
+    const spec = `../${room}.js`;
+    expect(await importing(at, spec), spec).toEqual([refused(spec, why)]);
+  }
+}
+
 const RENDERER =
   'The renderer imports the contract only: re-export what it needs from core through src/contract.';
 const PRELOAD = 'The renderer takes only types from the preload (the API comes from window.provisioner).';
@@ -68,10 +76,11 @@ describe('the import rules', () => {
 
   it('the contract builds on core alone', async () => {
     const at = 'src/contract/planted.ts';
-    for (const room of ['main/services', 'simulator/index', 'cli/main', 'renderer/api', 'preload/index']) {
-      const spec = `../${room}.js`;
-      expect(await importing(at, spec), spec).toEqual([refused(spec, 'The contract imports core only.')]);
-    }
+    await expectRoomsRefused(
+      at,
+      ['main/services', 'simulator/index', 'cli/main', 'renderer/api', 'preload/index'],
+      'The contract imports core only.',
+    );
     expect(await importing(at, 'node:fs')).toEqual([
       refused('node:fs', 'The contract runs in the window too: no Node built-ins.'),
     ]);
@@ -101,10 +110,11 @@ describe('the import rules', () => {
 
   it('the simulator imports core only', async () => {
     const at = 'src/simulator/planted.ts';
-    for (const room of ['main/device/index', 'cli/main', 'renderer/api', 'contract/index', 'preload/index']) {
-      const spec = `../${room}.js`;
-      expect(await importing(at, spec), spec).toEqual([refused(spec, 'The simulator imports core only.')]);
-    }
+    await expectRoomsRefused(
+      at,
+      ['main/device/index', 'cli/main', 'renderer/api', 'contract/index', 'preload/index'],
+      'The simulator imports core only.',
+    );
     expect(await importing(at, '../core/xapi/index.js', 'lit')).toEqual([]);
   });
 
