@@ -23,6 +23,10 @@ export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 export const IPC_ERROR_CODES = ['ERR_IPC_BAD_INPUT', 'ERR_IPC_UNTRUSTED_SENDER'] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
 
+/** The window's own refusals, made before anything is sent to main (the rotation form's checks). */
+export const WINDOW_ERROR_CODES = ['ERR_APP_NO_SECRET_HERE', 'ERR_APP_SECRET_MISMATCH'] as const;
+export type WindowErrorCode = (typeof WINDOW_ERROR_CODES)[number];
+
 /** A refusal of a channel's input: a programming error in the renderer, never a user's mistake. */
 export class ContractError extends TypeError {
   /** ERR_IPC_BAD_INPUT, or a more precise public code when the refusal is one a person can act on. */

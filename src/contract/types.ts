@@ -6,6 +6,11 @@
 import type { CheckResult } from '../core/pki/check.js';
 import type { StrengthRating } from '../core/secret/strength.js';
 import type { DeviceIdentity } from '../core/xapi/results.js';
+import {
+  FACTORY_RESET_KEEP_ITEMS,
+  type FactoryResetKeepItem,
+  type LinkKind,
+} from '../core/xapi/vocabulary.js';
 import type {
   ErrorInfo,
   Inventory,
@@ -42,7 +47,7 @@ export interface SecretPresence {
   label: string;
 }
 
-export type LinkKind = 'serial' | 'ssh' | 'sim';
+export type { LinkKind };
 
 /** The connected device, as the wizard and the rotation view show it. */
 export interface DeviceSessionInfo {
@@ -104,17 +109,8 @@ export interface ProvisionRequest {
 }
 
 /** What a factory reset can keep (the published schema's `Keep` value space). */
-export const FACTORY_RESET_KEEP_ITEMS = [
-  'LocalSetup',
-  'Network',
-  'Webex',
-  'Provisioning',
-  'SerialPort',
-  'Certificates',
-  'HTTP',
-  'RemoteSupportUser',
-] as const;
-export type FactoryResetKeepItem = (typeof FACTORY_RESET_KEEP_ITEMS)[number];
+export { FACTORY_RESET_KEEP_ITEMS };
+export type { FactoryResetKeepItem };
 
 /**
  * What a device capture asks: with `probeAddRefusals`, three certificate Adds that cannot change the device
@@ -145,6 +141,18 @@ export interface HandoverFacts {
   provisionedAt: string;
   registered: boolean;
 }
+
+/**
+ * What a handover sheet says of a device: after a provisioning, its report; after a rotation, what the
+ * session and the journal know (a fact nobody reported is written and shown as not known). Main's saved
+ * sheet and the window's printed one both take this shape.
+ */
+export type SheetFacts = Pick<HandoverFacts, 'serialNumber'> & {
+  productId: string | null;
+  identity: string | null;
+  fingerprint: string | null;
+  notAfter: string | null;
+} & Partial<Pick<HandoverFacts, 'softwareVersion' | 'enc' | 'provisionedAt' | 'registered'>>;
 
 /** A provisioning run's outcome. A generated secret waits in main until the person asks (`secret.reveal`). */
 export interface ProvisionSummary {

@@ -3,21 +3,13 @@
  * them (ALD), the preinstalled self-signed certificate, CA certificates, and what each is used for.
  */
 import { createHash } from 'node:crypto';
+import { CERTIFICATE_PURPOSES, type CertificatePurpose } from '../core/xapi/vocabulary.js';
 import { type CertFacts, certFacts, makeSelfSigned } from './certs.js';
 import type { DeviceVariant } from './variant.js';
 
-/** Purposes a service certificate can be activated for (`Services Activate Purpose:`). */
-export const PURPOSES = [
-  '802.1X',
-  'HTTPS',
-  'Audit',
-  'SIP',
-  'Pairing',
-  'WebexIdentity',
-  'HttpClient',
-  'HttpProxy',
-] as const;
-export type Purpose = (typeof PURPOSES)[number];
+/** Purposes a service certificate can be activated for (`Services Activate Purpose:`; core/xapi/vocabulary.ts). */
+export const PURPOSES = CERTIFICATE_PURPOSES;
+export type Purpose = CertificatePurpose;
 
 /**
  * `UsedFor` labels by purpose. `SIP` and `HTTPS server` are captured (ALD); the others are guesses, and the

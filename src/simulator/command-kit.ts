@@ -2,6 +2,7 @@
  * What a simulated xCommand is (its definition, the invocation it gets, the outcome it gives and what the
  * device does after answering), with the words and helpers every command's handler shares.
  */
+import type { TrailingAction } from '../core/xapi/vocabulary.js';
 import { JweError, open } from '../core/jwe/index.js';
 import type { KeepItem } from './config.js';
 import type { Device } from './device.js';
@@ -28,7 +29,7 @@ export type Aftermath =
   | {
       kind: 'factory-reset';
       keep: KeepItem[];
-      trailingAction: 'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade';
+      trailingAction: TrailingAction;
     }
   | { kind: 'boot'; action: 'Restart' | 'Shutdown' }
   /** `AccountLinkMode: Asynchronous`: the answer is out, the registration goes on. */

@@ -3,6 +3,7 @@
  * what it does (ClientSecret, system unit, Webex registration, participants); the certificate store's
  * commands are in cert-commands.ts. `findCommand` and `validateParams` are the interpreter's way in.
  */
+import type { TrailingAction } from '../core/xapi/vocabulary.js';
 import type { KeepItem } from './config.js';
 import type { Device } from './device.js';
 import { participantLeaves } from './device-meeting.js';
@@ -291,8 +292,7 @@ export const COMMANDS: readonly CommandDef[] = [
       then: {
         kind: 'factory-reset',
         keep: (inv.params.get('Keep') ?? []) as KeepItem[],
-        trailingAction: (one(inv, 'TrailingAction') ?? 'Restart') as
-          'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade',
+        trailingAction: (one(inv, 'TrailingAction') ?? 'Restart') as TrailingAction,
       },
     }),
   },

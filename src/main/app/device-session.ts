@@ -8,18 +8,16 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CaptureSummary, ConsoleEntry, ConsolePage, DeviceSessionInfo } from '../../contract/index.js';
 import { checkConsoleValue } from '../../core/xapi/index.js';
-import type { RoomOsSimulator, SimulatorOptions } from '../../simulator/index.js';
+import type { RoomOsSimulator } from '../../simulator/index.js';
 import {
-  JsonHostKeyStore,
   type RoomOsDevice,
   type Target,
   Transcript,
   captureDevice,
-  connect,
-  defaultKnownHostsPath,
   describeTarget,
   parseTarget,
 } from '../device/index.js';
+import { openDevice, startBuiltInSimulator } from '../open.js';
 import { writeFileAtomic } from '../vault/atomic-file.js';
 import { addedByTool } from '../workflows/identity.js';
 import { observeIdentity } from '../workflows/status.js';
@@ -118,9 +116,7 @@ export class DeviceSession {
   trainingSim(target: Target & { kind: 'sim' }): Promise<RoomOsSimulator> {
     let sim = this.sims.get(target.text);
     if (!sim) {
-      const make =
-        this.options.createSimulator ??
-        ((o: SimulatorOptions) => import('../../simulator/index.js').then((m) => m.createSimulator(o)));
+      const make = this.options.createSimulator ?? startBuiltInSimulator;
       // The window never names a file (the contract refuses `state`); main decides where the state lives.
       const { stateFile: _fromWindow, ...given } = target.options;
       sim = this.simStateFile(target).then((stateFile) =>
@@ -165,10 +161,10 @@ export class DeviceSession {
     const unsubscribe = transcript.subscribe((e) => this.console.push(e));
     let opened: Session;
     try {
-      const device = await connect(target, {
+      const device = await openDevice(target, {
         password: password ?? '',
         transcript,
-        hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(this.vault.env)),
+        env: this.vault.env,
         // A new SSH host key is pinned only when the person was shown it and accepted that very key
         // (ERR_DEVICE_HOST_KEY with details.unknown carries the fingerprint for the window to show).
         acceptNewHostKey: (info) => hostKey !== undefined && info.fingerprint === hostKey,

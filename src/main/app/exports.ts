@@ -4,7 +4,7 @@
  * run as a formula is written as text). Both are written where main's save dialog says.
  */
 import { basename } from 'node:path';
-import type { AppLanguage, HandoverFacts, HandoverSaved } from '../../contract/index.js';
+import type { AppLanguage, HandoverFacts, HandoverSaved, SheetFacts } from '../../contract/index.js';
 import { NATIVE_TEXT } from '../native-text.js';
 import { writeFileAtomic } from '../vault/atomic-file.js';
 import { deriveInventory } from '../vault/inventory.js';
@@ -14,16 +14,7 @@ import { AppError } from './errors.js';
 import type { FileDialog } from './options.js';
 import type { AppVault } from './vault.js';
 
-/**
- * What a handover sheet says of a device: after a provisioning, its report; after a rotation, what the
- * session and the journal know (a fact nobody reported is written as not known).
- */
-export type SheetFacts = Pick<HandoverFacts, 'serialNumber'> & {
-  productId: string | null;
-  identity: string | null;
-  fingerprint: string | null;
-  notAfter: string | null;
-} & Partial<Pick<HandoverFacts, 'softwareVersion' | 'enc' | 'provisionedAt' | 'registered'>>;
+export type { SheetFacts };
 
 /** The handover sheet as plain text, in the window's language; the secret only when the person asked for it. */
 export function handoverText(r: SheetFacts, secret: string | undefined, language: AppLanguage): string {

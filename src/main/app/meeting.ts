@@ -6,14 +6,8 @@
 import type { MeetingOtherDevice, MeetingView } from '../../contract/index.js';
 import { isProvisionerError } from '../../core/errors.js';
 import { checkConsoleValue } from '../../core/xapi/index.js';
-import {
-  JsonHostKeyStore,
-  type RoomOsDevice,
-  connect,
-  defaultKnownHostsPath,
-  describeTarget,
-  parseTarget,
-} from '../device/index.js';
+import { type RoomOsDevice, describeTarget, parseTarget } from '../device/index.js';
+import { openDevice } from '../open.js';
 import {
   type MeetingReport,
   type MeetingTarget,
@@ -120,9 +114,9 @@ export class MeetingSession {
       for (const o of others) {
         checkConsoleValue(o.password ?? '', 'login password');
         const target = parseTarget(o.target);
-        const device = await connect(target, {
+        const device = await openDevice(target, {
           password: o.password ?? '',
-          hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(this.vault.env)),
+          env: this.vault.env,
           // A device to compare with is not where a new SSH host key is pinned: connect to it once first.
           acceptNewHostKey: () => false,
           ...(await session.simulatorFor(target)),

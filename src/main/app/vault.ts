@@ -6,7 +6,8 @@ import type { AppStatus, DeviceSessionInfo, InventoryView, SecretPresence } from
 import { isProvisionerError } from '../../core/errors.js';
 import { dataDir, ensureDataDir } from '../vault/data-dir.js';
 import { deriveInventory } from '../vault/inventory.js';
-import { Journal } from '../vault/journal.js';
+import type { Journal } from '../vault/journal.js';
+import { openJournal } from '../open.js';
 import { type SecretStore, openSecretStore } from '../vault/secret-store.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -38,7 +39,7 @@ export class AppVault {
   }
 
   records(): Promise<Journal> {
-    this.journal ??= ensureDataDir(dataDir(this.env)).then((dir) => new Journal(dir));
+    this.journal ??= openJournal(this.env);
     return this.journal;
   }
 

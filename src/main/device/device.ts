@@ -1,12 +1,15 @@
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
-import { dirname, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { FACTORY_RESET_KEEP_ITEMS } from '../../contract/index.js';
+import {
+  CERTIFICATE_PURPOSES,
+  type CertificatePurpose,
+  FACTORY_RESET_ALWAYS_ERASES,
+  FACTORY_RESET_KEEP_ITEMS,
+  FACTORY_RESET_KEEP_MEANS,
+  type FactoryResetKeepItem,
+  type TrailingAction,
+  XAPI_PARAMETER_LIMITS,
+} from '../../core/xapi/vocabulary.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProvisionerError, isProvisionerError } from '../../core/errors.js';
-import { describePosition, readJson } from '../../core/json-text.js';
 import { inspect as inspectBlob, type Action } from '../../core/jwe/index.js';
 import {
   DeviceError,
@@ -80,8 +83,13 @@ export interface ConnectOptions {
   /** Time to open and log in, ms (default 30 s). */
   loginTimeoutMs?: number;
   transcript?: Transcript;
-  /** The simulator a `sim:` target talks to; without one, `sim:` makes its own (and closes it with the device). */
+  /** The simulator a `sim:` target talks to; without one, `createSimulator` makes one (closed with the device). */
   simulator?: SimulatorLike;
+  /**
+   * Starts the simulator of a `sim:` target given no `simulator` (src/main/open.ts's `openDevice` passes the
+   * built-in one). Without either, a `sim:` target is refused (ERR_DEVICE_TARGET).
+   */
+  createSimulator?: (options: SimTargetOptions) => Promise<SimulatorLike>;
   /** Pinned SSH host keys (default: in memory only; the CLI passes the known-hosts file). */
   hostKeyStore?: HostKeyStore;
   /** Asked about an SSH host key seen for the first time; default: accept and pin it. */
@@ -108,43 +116,11 @@ export interface ConnectOptions {
 /** The result of one console line typed by a person: what the device printed. */
 export type CommandOutput = RawResult;
 
-/** What `SystemUnit FactoryReset` can keep (the schema's `Keep` values; the contract owns the list). */
+/** What `SystemUnit FactoryReset` can keep (the schema's `Keep` values; core/xapi/vocabulary.ts owns the list). */
 export const FACTORY_RESET_KEEP = FACTORY_RESET_KEEP_ITEMS;
-export type FactoryResetKeep = (typeof FACTORY_RESET_KEEP)[number];
-
-/**
- * What each `Keep` item preserves, as the published schema lists it. Nothing keeps the local users and
- * their passwords, the system name or the Webex registration.
- */
-export const FACTORY_RESET_KEEP_MEANS: Readonly<Record<FactoryResetKeep, string>> = {
-  LocalSetup:
-    'default and ring volume, time zone, user-interface language, video output overscan and camera presets (not the system name, users or SSH)',
-  Network: 'the Network 1 settings and Wi-Fi allowed/enabled',
-  Webex: 'the Webex service-override URLs (GdsBaseUrl, U2CBaseUrl) only, never the registration',
-  Provisioning: 'the Provisioning Mode',
-  SerialPort: 'the serial port Mode, BaudRate and LoginRequired',
-  Certificates: 'the client and CA certificates',
-  HTTP: 'NetworkServices HTTP Mode and the HTTPS settings',
-  RemoteSupportUser: 'the remote support user',
-};
-
-/** What a factory reset always erases, whatever is kept. */
-export const FACTORY_RESET_ALWAYS_ERASES =
-  'the local users and their passwords, the system name, the Webex registration and the client secret';
-export type TrailingAction = 'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade';
-
-/** The purposes a service certificate can be used for (the schema's `Purpose`/`Filter` value space). */
-export const CERTIFICATE_PURPOSES = [
-  '802.1X',
-  'HTTPS',
-  'Audit',
-  'SIP',
-  'Pairing',
-  'WebexIdentity',
-  'HttpClient',
-  'HttpProxy',
-] as const;
-export type CertificatePurpose = (typeof CERTIFICATE_PURPOSES)[number];
+export type FactoryResetKeep = FactoryResetKeepItem;
+export { FACTORY_RESET_KEEP_MEANS, FACTORY_RESET_ALWAYS_ERASES, CERTIFICATE_PURPOSES };
+export type { TrailingAction, CertificatePurpose };
 
 export interface RestoreReport {
   applied: string[];
@@ -159,17 +135,11 @@ function restoreValue(node: ConfigNode): ParamValue {
   return node.value;
 }
 
-/** Parameter limits from the public schema (spec §6). */
 /** Pause between attempts to open a console again after a restart or a drop. */
 const REOPEN_RETRY_MS = 250;
 
-const LIMITS = {
-  secret: 1024,
-  fingerprintBlob: 1024,
-  deleteFingerprint: 128,
-  activationCode: 128,
-  preferredDomain: 255,
-};
+/** Parameter limits from the public schema (spec §6). */
+const LIMITS = XAPI_PARAMETER_LIMITS;
 
 function tooLong(what: string, length: number, limit: number): DeviceError {
   return new DeviceError(
@@ -236,7 +206,14 @@ export class RoomOsDevice {
     const opts: ConnectOptions = { ...options, transcript: options.transcript ?? new Transcript() };
     let ownSimulator: SimulatorLike | undefined;
     if (target.kind === 'sim' && !opts.simulator) {
-      ownSimulator = await createSimFor(target.options);
+      if (!opts.createSimulator) {
+        throw new DeviceError(
+          'ERR_DEVICE_TARGET',
+          `${target.text} names a simulator, and none was given: open it through openDevice() (src/main/open.ts), which starts one, or pass a simulator.`,
+          { target: target.text },
+        );
+      }
+      ownSimulator = await opts.createSimulator(target.options);
       opts.simulator = ownSimulator;
     }
     try {
@@ -864,77 +841,6 @@ function wrapLines(blob: string, width?: number): string[] {
 
 function uniq(list: string[]): string[] {
   return [...new Set(list)];
-}
-
-/**
- * Starts the simulator a `sim:` target names. A state file that cannot be kept (its folder missing or not
- * writable) is an ordinary coded error (ERR_SIM_STATE_FILE), found before the simulator starts.
- */
-async function createSimFor(options: SimTargetOptions): Promise<SimulatorLike> {
-  const file = options.stateFile;
-  const stateFileError = (why: string, cause?: unknown): ProvisionerError =>
-    new ProvisionerError(
-      'ERR_SIM_STATE_FILE',
-      `The simulator's state file ${file} cannot be used: ${why}. Give a file in a folder that exists (sim:?state=FOLDER/NAME.json).`,
-      { path: file },
-      cause === undefined ? undefined : { cause },
-    );
-  if (file !== undefined) {
-    const folder = dirname(resolve(file));
-    const st = await stat(folder).catch(() => undefined);
-    if (!st) throw stateFileError(`the folder ${folder} does not exist`);
-    if (!st.isDirectory()) throw stateFileError(`${folder} is not a folder`);
-    await access(folder, constants.W_OK).catch((e) => {
-      throw stateFileError(`the folder ${folder} is not writable`, e);
-    });
-  }
-  if (options.stateFile !== undefined) await checkSimStateFile(options.stateFile);
-  const mod = (await import('../../simulator/index.js')) as {
-    createSimulator(o: Record<string, unknown>): Promise<SimulatorLike>;
-  };
-  try {
-    return await mod.createSimulator({ ...options });
-  } catch (e) {
-    if (isProvisionerError(e) || file === undefined) throw e;
-    throw stateFileError((e as Error).message, e);
-  }
-}
-
-/**
- * A `sim:?state=FILE` that exists must be JSON: the simulator's own message would quote the file's
- * start (a secret file named by mistake, `/etc/passwd`). Named with the position only.
- */
-async function checkSimStateFile(path: string): Promise<void> {
-  let text: string;
-  try {
-    // Bounded and never blocking: a FIFO or a socket named as the state is refused, not waited on.
-    text = (await readFileBounded(path, INPUT_LIMITS.backup, 'simulator state')).toString('utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // a new simulator
-    const reason =
-      e instanceof InputError && e.code === 'ERR_INPUT_NOT_FILE'
-        ? 'it is not a regular file, but a pipe, a socket or a device'
-        : e instanceof InputError
-          ? 'it is far larger than a state file'
-          : `${(e as NodeJS.ErrnoException).code ?? 'error'}`;
-    throw new DeviceError(
-      'ERR_DEVICE_TARGET',
-      `The simulator state file ${path} cannot be read (${reason}).`,
-      {
-        path,
-      },
-    );
-  }
-  const read = readJson(text);
-  const isState =
-    read.ok && (read.value as { format?: unknown } | null)?.format === 'e2ee-prov-simulator-state';
-  if (!isState) {
-    throw new DeviceError(
-      'ERR_DEVICE_TARGET',
-      `${path} is not a simulator state file${read.ok ? '' : ` (not JSON at ${describePosition(read)})`}. Give a new path, or a state file a simulator wrote.`,
-      { path, ...(read.ok ? {} : { line: read.line, column: read.column }) },
-    );
-  }
 }
 
 /** Opens the transport a target names. */

@@ -245,7 +245,7 @@ export type BatchDevice = WorkflowDevice & { close(): Promise<void> };
 export interface BatchDeps {
   secrets: SecretStore;
   journal: Journal;
-  /** Opens a row's device and logs in; default: `connect()` of main/device with the password given. */
+  /** Opens a row's device and logs in; default: `connect()` of main/device with the password given (no `sim:`). */
   open?: (target: Target, password: string) => Promise<BatchDevice>;
 }
 
@@ -471,7 +471,10 @@ function watched(device: BatchDevice, onIdentity: (id: DeviceIdentity) => void):
   });
 }
 
-/** Whether the journal shows a finished provisioning with this certificate (on any device). */
+/**
+ * A row's device through main/device's `connect`: serial and SSH. A `sim:` row needs an `open` that starts
+ * simulators (src/main/open.ts's `openDevice`, which the CLI passes).
+ */
 const defaultOpen = async (target: Target, password: string): Promise<BatchDevice> =>
   connect(target, { password });
 

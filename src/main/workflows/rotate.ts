@@ -7,7 +7,7 @@
  * holds with a harmless probe: a populate blob of a secret to itself changes nothing, and the device
  * accepts it only if that secret is the one it holds. Then the keychain and the journal are settled.
  */
-import { ProvisionerError } from '../../core/errors.js';
+import { type InternalErrorCode, ProvisionerError } from '../../core/errors.js';
 import { type Enc, seal } from '../../core/jwe/index.js';
 import { type SecretCheck, checkSecret, generateSecret } from '../../core/secret/index.js';
 import { type Journal, unsettledOps } from '../vault/journal.js';
@@ -332,7 +332,7 @@ export async function rotateSecret(
     await device.populateSecret(blob);
   } catch (e) {
     const kind = classifyDeviceError(e);
-    const error = { code: errorCode(e) ?? 'ERR_UNKNOWN' };
+    const error = { code: errorCode(e) ?? ('ERR_INTERNAL' satisfies InternalErrorCode) };
     if (kind !== 'unknown') {
       await journal.outcome('secret.rotate', op, serial, 'failed', 'response', { error }, { secrets });
       await store.deletePending(serial);

@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBatchFile, runBatch } from '../../../src/main/workflows/batch.js';
+import { openDevice } from '../../../src/main/open.js';
 import { systemHas } from '../../helpers/system.js';
 import { Rig, longChain } from './rig.js';
 
@@ -43,6 +44,7 @@ describe('batch: wrap_long_lines', () => {
       const result = await runBatch(readBatchFile(readFileSync(csv), { file: csv }), {
         secrets: rig.secrets,
         journal: rig.journal,
+        open: (target, password) => openDevice(target, { password }),
       });
       expect(result.devices.map((d) => [d.serial, d.status, d.failedStep, d.error?.code ?? null])).toEqual([
         ['FOCWRAP0001', 'failed', 'precheck', 'ERR_WORKFLOW_ADD_LINE_TOO_LONG'],
