@@ -57,7 +57,7 @@ describe('error codes', () => {
       }
     expect(twice).toEqual([]);
     expect(seen.get('ERR_INTERNAL')).toBe('core/errors.ts INTERNAL_ERROR_CODES');
-    expect(seen.get('ERR_IPC_BAD_INPUT')).toBe('contract/index.ts IPC_ERROR_CODES');
+    expect(seen.get('ERR_IPC_BAD_INPUT')).toBe('contract/errors.ts IPC_ERROR_CODES');
     expect(seen.get('ERR_SIM_STATE_FILE')).toBe('simulator/errors.ts SIMULATOR_ERROR_CODES');
   });
 
