@@ -11,7 +11,7 @@ import { readCredentials, type Credentials } from '../../../src/core/pki/index.j
 import { issueDeviceCert, makeDemoPki, type DemoPki } from '../../../src/main/demo/pki.js';
 import { connect, type RoomOsDevice } from '../../../src/main/device/index.js';
 import { Journal } from '../../../src/main/vault/journal.js';
-import { KeychainSecretStore } from '../../../src/main/vault/secret-store.js';
+import { MemorySecretStore } from '../../../src/main/vault/memory-store.js';
 import { type WorkflowDevice, deviceOps } from '../../../src/main/workflows/device-port.js';
 import type { WorkflowEvent } from '../../../src/main/workflows/engine.js';
 import {
@@ -26,7 +26,7 @@ import {
 } from '../../../src/simulator/index.js';
 import { systemHas } from '../../helpers/system.js';
 
-const ready = systemHas('socat') && systemHas('keyring');
+const ready = systemHas('socat');
 const SERIAL = 'FOC2345X0AB';
 
 describe.runIf(ready)('provision over a serial console', () => {
@@ -34,7 +34,7 @@ describe.runIf(ready)('provision over a serial console', () => {
   let creds: Credentials;
   let cn: string;
   let dir: string;
-  let secrets: KeychainSecretStore;
+  let secrets: MemorySecretStore;
   let journal: Journal;
   let sim: RoomOsSimulator;
   let link: string;
@@ -49,7 +49,7 @@ describe.runIf(ready)('provision over a serial console', () => {
 
   async function fresh(options: SimulatorOptions = {}): Promise<void> {
     dir = mkdtempSync(join(tmpdir(), 'e2ee-prov-'));
-    secrets = new KeychainSecretStore({ service: `e2ee-test-provision-${process.pid}-${Date.now()}` });
+    secrets = new MemorySecretStore();
     journal = new Journal(join(dir, 'data'));
     sim = await createSimulator({
       serialNumber: SERIAL,
@@ -65,8 +65,6 @@ describe.runIf(ready)('provision over a serial console', () => {
     for (const d of opened.splice(0)) await d.close().catch(() => undefined);
     await closePty?.();
     await sim?.close();
-    await secrets?.delete(SERIAL).catch(() => undefined);
-    await secrets?.deletePending(SERIAL).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 
