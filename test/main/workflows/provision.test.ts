@@ -1,10 +1,9 @@
 /**
  * The provisioning workflow against the simulator over a real pseudo-terminal (as over a USB console),
- * with the real OS keychain and a journal on disk: the whole procedure, every refusal, a cable pulled at
+ * with the in-memory secret store (no keyring daemon) and a journal on disk: the whole procedure, every refusal, a cable pulled at
  * every device-changing command (before and after the device acted), and resume after each.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readCredentials, type Credentials } from '../../../src/core/pki/index.js';
@@ -24,6 +23,7 @@ import {
   type RoomOsSimulator,
   type SimulatorOptions,
 } from '../../../src/simulator/index.js';
+import { ptyDevice } from '../../helpers/pty.js';
 import { systemHas } from '../../helpers/system.js';
 
 const ready = systemHas('socat');
@@ -48,17 +48,15 @@ describe.runIf(ready)('provision over a serial console', () => {
   });
 
   async function fresh(options: SimulatorOptions = {}): Promise<void> {
-    dir = mkdtempSync(join(tmpdir(), 'e2ee-prov-'));
-    secrets = new MemorySecretStore();
-    journal = new Journal(join(dir, 'data'));
-    sim = await createSimulator({
+    const pty = await ptyDevice('e2ee-prov', {
       serialNumber: SERIAL,
       rebootDelayMs: 100,
       registrationDelayMs: 20,
       ...options,
     });
-    link = join(dir, 'ttyDEVICE');
-    closePty = (await sim.servePty(link)).close;
+    ({ dir, sim, link, closePty } = pty);
+    secrets = new MemorySecretStore();
+    journal = new Journal(join(dir, 'data'));
   }
 
   afterEach(async () => {
