@@ -26,6 +26,9 @@
  * or has a `..` part is refused (also a simulator target's `state=`), and a file reached through a
  * symbolic link that leads out of the folder is refused when it is read. `allowPathsOutside`
  * (`--allow-paths-outside`) lifts this for a CSV the person trusts.
+ *
+ * The parts, in `batch/`: `file.ts` (the CSV read and checked), `inputs.ts` (a row's files),
+ * `run.ts` (the devices provisioned), `result-csv.ts` (the result as CSV).
  */
 export { BATCH_COLUMNS, type BatchColumn, type BatchRow, leavesFolder, readBatchFile } from './batch/file.js';
 export {

@@ -1,7 +1,8 @@
 /**
  * Provisioning: the vendor's procedure (shared/spec/jwe-blobs.md, last section) as steps that check the
  * device, act, and read back. Resumable: each step first asks the device (and the keychain) whether it
- * is already done, so a second run after an interruption goes on where the first stopped.
+ * is already done, so a second run after an interruption goes on where the first stopped. The precheck's
+ * named checks, the registration, the backup files and the shared context are in `provision/`.
  */
 import { checkCredentials } from '../../core/pki/index.js';
 import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
