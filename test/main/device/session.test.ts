@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConsoleSession, DeviceError, Transcript } from '../../../src/main/device/index.js';
 import { ScriptedConsole, shell, started, tagOf } from './scripted.js';
+import { rejectionOf } from '../../helpers/rejection.js';
 
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DeviceError) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = rejectionOf(DeviceError);
 
 describe('ConsoleSession set-up', () => {
   it('reads the banner, turns echo off, switches to JSON and checks the product', async () => {

@@ -7,10 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBatchFile, runBatch } from '../../../src/main/workflows/batch.js';
 import { openDevice } from '../../../src/main/open.js';
-import { systemHas } from '../../helpers/system.js';
 import { Rig, longChain } from './rig.js';
 
-const rig = new Rig();
+const rig = new Rig({ secrets: 'memory' });
 
 describe('batch: wrap_long_lines', () => {
   it('reads true, false or empty, and refuses any other value, naming the line', () => {
@@ -25,7 +24,7 @@ describe('batch: wrap_long_lines', () => {
     ).toThrow('line 2: wrap_long_lines must be true or false (or empty).');
   });
 
-  describe.runIf(systemHas('keyring'))('on devices with a 4,095-byte console', () => {
+  describe('on devices with a 4,095-byte console', () => {
     beforeAll(() => rig.setUp('batch-wrap'));
     afterAll(() => rig.tearDown());
 

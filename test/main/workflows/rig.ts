@@ -1,7 +1,7 @@
 /**
  * What the workflow tests share: a throwaway PKI with device certificates on disk, simulators served over
- * a real pseudo-terminal (socat) or SSH, the real OS keychain under a unique service, a journal in a
- * temporary folder.
+ * a real pseudo-terminal (socat) or SSH, the real OS keychain under a unique service (or, for tests of
+ * the workflows' logic, the in-memory secret store: no keyring daemon), a journal in a temporary folder.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +16,12 @@ import {
 } from '../../../src/core/pki/index.js';
 import { type DemoPki, issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
 import { type RoomOsDevice, connect, MemoryHostKeyStore } from '../../../src/main/device/index.js';
-import { Journal, KeychainSecretStore } from '../../../src/main/vault/index.js';
+import {
+  Journal,
+  KeychainSecretStore,
+  MemorySecretStore,
+  type SecretStore,
+} from '../../../src/main/vault/index.js';
 import { type WorkflowDevice, deviceOps } from '../../../src/main/workflows/device-port.js';
 import type { WorkflowEvent } from '../../../src/main/workflows/engine.js';
 import { provision } from '../../../src/main/workflows/provision.js';
@@ -37,11 +42,19 @@ export interface IssuedFiles {
   notAfter: string;
 }
 
+export interface RigOptions {
+  /** `keychain` (default): the OS keychain, for the end-to-end suites; `memory`: for logic tests. */
+  secrets?: 'keychain' | 'memory';
+}
+
 export class Rig {
   dir = '';
   pki!: DemoPki;
   readonly service = `e2ee-prov-test-${randomUUID()}`;
-  secrets!: KeychainSecretStore;
+  secrets!: SecretStore;
+
+  constructor(private readonly options: RigOptions = {}) {}
+
   journal!: Journal;
   private sims: RoomOsSimulator[] = [];
   private devices: RoomOsDevice[] = [];
@@ -50,7 +63,10 @@ export class Rig {
   async setUp(name: string): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), `${name}-`));
     this.pki = await makeDemoPki('Test');
-    this.secrets = new KeychainSecretStore({ service: this.service });
+    this.secrets =
+      this.options.secrets === 'memory'
+        ? new MemorySecretStore()
+        : new KeychainSecretStore({ service: this.service });
     this.journal = new Journal(join(this.dir, 'home'));
   }
 
