@@ -136,7 +136,11 @@ async function openDeviceOnce(
     ...options.extra,
   };
   if (options.passwordFile !== undefined) {
-    const password = await readSecret(options.passwordFile, io, 'login password');
+    // A line break inside a password is refused by the console check, with its own code
+    // (ERR_DEVICE_CONTROL_CHARACTER, naming the character), before anything is typed.
+    const password = await readSecret(options.passwordFile, io, 'login password', {
+      lineBreaksInside: 'keep',
+    });
     return { device: await root.openDevice(target, { ...base, password }), target };
   }
   try {
