@@ -203,7 +203,12 @@ export class ConsoleLogin {
     const welcomed = this.state === 'welcomed';
     if (/login:$/i.test(t) && !welcomed) return this.onLoginPrompt(t, item.type === 'partial');
     if (/password:$/i.test(t) && !welcomed) return this.onPasswordPrompt(t, item.type === 'partial');
-    if (item.type === 'partial') return;
+    if (item.type === 'partial') {
+      // An unfinished line that is no prompt (the rest of a prompt the previous session read the start
+      // of, a stray byte) still counts as output: without a quiet timer nothing would wake the console.
+      if (this.state === 'waiting') this.armQuiet();
+      return;
+    }
     if (/^Login incorrect/i.test(t)) {
       this.extraPrompts = 0;
       if (this.attempts >= this.passwords.length) this.fail(this.loginFailed());
