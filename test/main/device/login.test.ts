@@ -5,54 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConsoleReader, type DeviceError } from '../../../src/core/xapi/index.js';
-import {
-  ConsoleLogin,
-  type Banner,
-  type LoginClock,
-  type LoginOutcome,
-} from '../../../src/main/device/login.js';
-
-/** Timers that fire only when the test advances the clock; `afterInput` waits for `input()`. */
-class ManualClock implements LoginClock {
-  now = 0;
-  private next = 1;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-  private readonly afterInputs: (() => void)[] = [];
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.next++;
-    this.timers.set(id, { at: this.now + ms, fn });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-
-  afterInput(fn: () => void): void {
-    this.afterInputs.push(fn);
-  }
-
-  /** The loop's turn after the input read so far: what waited for it runs. */
-  input(): void {
-    for (const fn of this.afterInputs.splice(0)) fn();
-  }
-
-  /** Moves the clock on by `ms`, firing the timers due on the way, in order. */
-  advance(ms: number): void {
-    const until = this.now + ms;
-    for (;;) {
-      const due = [...this.timers.entries()]
-        .filter(([, t]) => t.at <= until)
-        .sort((a, b) => a[1].at - b[1].at || a[0] - b[0])[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.now = due[1].at;
-      due[1].fn();
-    }
-    this.now = until;
-  }
-}
+import { ConsoleLogin, type Banner, type LoginOutcome } from '../../../src/main/device/login.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 const BANNER =
   '\r\nWelcome to Lobby\r\nCisco Codec Release RoomOS 11.23.1.8 3963b07b5c5\r\nSW Release Date: 2024-12-12\r\n*r Login successful\r\nOK\r\n\r\n';
