@@ -106,6 +106,11 @@ export class ConsoleLogin {
   private crsSent = 0;
   private loginPromptsSeen = 0;
   private extraPrompts = 0;
+  /**
+   * The getty echoed the user name sent (on the line of the prompt it was showing): prompts before that
+   * echo were printed before the name arrived, however many were left on the line.
+   */
+  private nameEchoed = false;
   private sawOutput = false;
   private quietTimer: unknown;
   private deadline: unknown;
@@ -195,6 +200,9 @@ export class ConsoleLogin {
             : item.lines.join('\n');
     this.sawOutput = true;
     const t = text.trim();
+    if (this.state === 'user-sent' && item.type !== 'json' && t.endsWith(this.username)) {
+      this.nameEchoed = true;
+    }
     // A prompt answered while partial comes back as a whole line (with the echo): not a new one.
     const repeat =
       this.answered !== null && (item.type === 'partial' ? t === this.answered : t.startsWith(this.answered));
@@ -242,10 +250,12 @@ export class ConsoleLogin {
   private onLoginPrompt(t: string, partial: boolean): void {
     if (partial) this.answered = t;
     this.loginPromptsSeen += 1;
-    // A prompt after the user name went out, with no verdict in between, answers one of our own
-    // wake-up CRs (or was left in the buffer): the getty has the name already, however slow it is.
-    if (this.state === 'user-sent' && this.extraPrompts > 0) {
-      this.extraPrompts -= 1;
+    // A prompt after the user name went out, before the getty echoed it, was printed before the name
+    // arrived (drawn by our wake-up CRs, or left on the line, however many): the getty has the name
+    // already, however slow it is. Typing the name again would give it as the password. A console that
+    // echoes nothing is covered by the count of prompts still owed to our CRs and one left over.
+    if (this.state === 'user-sent' && (this.extraPrompts > 0 || !this.nameEchoed)) {
+      this.extraPrompts = Math.max(0, this.extraPrompts - 1);
       return;
     }
     if (this.attempts >= this.passwords.length) {
@@ -254,6 +264,7 @@ export class ConsoleLogin {
     }
     this.state = 'user-sent';
     this.banner.loggedInWithPrompt = true;
+    this.nameEchoed = false;
     this.send(`${this.username}\r`, `${this.username}\n`);
     this.extraPrompts = Math.max(0, this.crsSent + 1 - this.loginPromptsSeen);
     this.armQuiet();

@@ -153,6 +153,24 @@ describe('ConsoleLogin on a serial console', () => {
     }
   });
 
+  it('several prompts left on the line (Enter pressed before a terminal closed) draw the name once', async () => {
+    for (const pieces of [[], [7], [7, 9]]) {
+      const line = new Line('login: \r\nlogin: \r\nlogin: ');
+      line.start();
+      for (const n of pieces) line.read(n);
+      line.read();
+      line.read();
+      line.read();
+      line.clock.advance(100);
+      line.clock.input();
+      line.read();
+      await settle();
+      expect(line.typed).toEqual(['admin\r', '\r']);
+      expect(line.logins).toEqual([{ user: 'admin', ok: true }]);
+      expect(line.settled?.outcome).toEqual({ byQuiet: false, owesStatusLine: true });
+    }
+  });
+
   it('a prompt read before the wake-up is answered without one', async () => {
     const line = new Line('login: ');
     line.start();
