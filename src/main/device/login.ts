@@ -5,6 +5,7 @@
  * so that every timing it depends on can be replayed exactly.
  */
 import { DeviceError, checkConsoleValue, type ReaderItem } from '../../core/xapi/index.js';
+import { loginDisconnected } from './session-errors.js';
 import type { Transcript } from './transcript.js';
 import type { Transport } from './transport.js';
 
@@ -178,13 +179,7 @@ export class ConsoleLogin {
 
   /** The connection ended before the login did. */
   disconnected(): void {
-    this.fail(
-      new DeviceError(
-        'ERR_DEVICE_DISCONNECTED',
-        `The connection to ${this.console.label} ended while logging in. Check the cable or network, then try again.`,
-        { mayHaveRun: false },
-      ),
-    );
+    this.fail(loginDisconnected(this.console.label));
   }
 
   /** One item of the console's output. */

@@ -12,54 +12,21 @@ import {
   type XapiResponse,
 } from '../../core/xapi/index.js';
 import { ConsoleLogin, type Banner, type LoginOptions } from './login.js';
+import {
+  commandTimeout,
+  disconnected,
+  loginDisconnected,
+  noRoomOsAnswer,
+  notRecognized,
+  notRoomOs,
+  silentConsole,
+} from './session-errors.js';
+import type { LineProbe, RawResult, RequestOptions, SessionOptions } from './session-types.js';
 import type { Transcript } from './transcript.js';
 import type { Transport } from './transport.js';
 
 export type { Banner, LoginOptions } from './login.js';
-
-export interface SessionOptions {
-  transcript?: Transcript;
-  /**
-   * Default silence a command's answer may have, ms (default 15 s): the command times out when no byte
-   * came for this long once it was sent, however long the whole answer takes on a slow console.
-   */
-  timeoutMs?: number;
-  /** Overall cap on one answer, however steadily its bytes come, ms (default the larger of 2 min and 8 × timeoutMs). */
-  maxAnswerMs?: number;
-  /**
-   * Longest line sent, in bytes. Default: no limit, since no public source gives the console's; a
-   * limit measured with `probeLine` (or set by the caller) makes longer lines fail before sending.
-   */
-  maxLineBytes?: number;
-  /** How long to wait for the `OK`/`ERROR` line after a terminal block that carries no status (default 1500 ms). */
-  statusGraceMs?: number;
-  /** Tag prefix for `| resultId="…"` (default `e2p`). */
-  tagPrefix?: string;
-}
-
-export interface RequestOptions {
-  /** Lines of a multi-line command's body; the `.` line is added. */
-  body?: string[];
-  /** Silence allowed once the command is sent (see SessionOptions.timeoutMs). */
-  timeoutMs?: number;
-}
-
-/**
- * What a padded line probe found: `whole` (the tagged answer came back), `cut` (an untagged answer, an
- * unknown command, or the session ended: `disconnected`), `silent` (no answer in time). `raw` holds the
- * device's answer to a cut line as printed (at most 8 lines).
- */
-export interface LineProbe {
-  result: 'whole' | 'cut' | 'silent';
-  raw: string[];
-  disconnected?: boolean;
-}
-
-/** The untagged output of a raw console line (for the interactive console). */
-export interface RawResult {
-  lines: string[];
-  notRecognized: boolean;
-}
+export type { LineProbe, RawResult, RequestOptions, SessionOptions } from './session-types.js';
 
 interface Pending {
   tag: string;
@@ -158,7 +125,7 @@ export class ConsoleSession extends EventEmitter {
           await this.raw('.', { timeoutMs: silentMs });
         } catch (e) {
           if (!(e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT')) throw e;
-          if (this.bytesIn === 0) throw this.silentError(login, silentMs);
+          if (this.bytesIn === 0) throw silentConsole(this.transport, login.wake === true, silentMs);
           // Something answered, but not the probe: the set-up below finds out what (and recovers once).
         }
       }
@@ -169,7 +136,7 @@ export class ConsoleSession extends EventEmitter {
         this.mode = await this.setOutputMode('json', probeMs);
       } catch (e) {
         if (!(e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT')) throw e;
-        if (this.bytesIn === 0) throw this.silentError(login, probeMs);
+        if (this.bytesIn === 0) throw silentConsole(this.transport, login.wake === true, probeMs);
         // A session left inside a multi-line command (a tool that died mid-body) takes every line as
         // body: a lone "." ends it, then the set-up is tried once more.
         this.transcript?.note('no answer; ending a multi-line command that may have been left open');
@@ -181,39 +148,12 @@ export class ConsoleSession extends EventEmitter {
     } catch (e) {
       // Nothing of the caller's has run yet, whatever was in flight.
       if (e instanceof DeviceError && e.code === 'ERR_DEVICE_DISCONNECTED') {
-        throw new DeviceError(
-          'ERR_DEVICE_DISCONNECTED',
-          `The connection to ${this.transport.label} ended while logging in. Check the cable or network, then try again.`,
-          { mayHaveRun: false },
-          { cause: e },
-        );
+        throw loginDisconnected(this.transport.label, e);
       }
       if (e instanceof DeviceError) throw e;
       throw this.disconnectedError(false, e as Error);
     }
     return this.banner;
-  }
-
-  /** A console that sent not one byte back: say what was tried, and what to check. */
-  private silentError(login: LoginOptions, probeMs: number): DeviceError {
-    const serial = this.transport.kind === 'serial';
-    const tried = login.wake
-      ? 'it was woken twice with CR (a carriage return), which draws a login prompt, then sent "." and an xStatus probe'
-      : 'it was sent an xStatus probe';
-    return new DeviceError(
-      'ERR_DEVICE_TIMEOUT',
-      `Nothing at all came back from ${this.transport.label}: ${tried}, and not one byte answered within ${Math.round(probeMs / 1000)} s. ${
-        serial
-          ? "Check that the cable goes to the device's console (maintenance) port and is seated at both ends, that this is the right port, that the speed is 115200 baud (8N1), and that the device's SerialPort Mode is On."
-          : 'Check that the device is on and finished starting, and that this is its console.'
-      }`,
-      {
-        timeoutMs: probeMs,
-        mayHaveRun: false,
-        silent: true,
-        tried: login.wake ? ['CR', 'login prompt', '.', 'xStatus'] : ['xStatus'],
-      },
-    );
   }
 
   /**
@@ -228,17 +168,10 @@ export class ConsoleSession extends EventEmitter {
         res = await this.send('xStatus SystemUnit ProductId', undefined, timeoutMs, undefined);
       } catch (e) {
         if (e instanceof DeviceError && e.code === 'ERR_DEVICE_NOT_RECOGNIZED') {
-          throw new DeviceError(
-            'ERR_DEVICE_UNEXPECTED_OUTPUT',
-            `The console on ${this.transport.label} answered, but not as a RoomOS device does (it did not know xStatus). Check that the cable goes to the video device's console port.`,
-          );
+          throw notRoomOs(this.transport.label);
         }
         if (e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT') {
-          throw new DeviceError(
-            'ERR_DEVICE_TIMEOUT',
-            `No answer from a RoomOS device on ${this.transport.label}. Check that the device is on and finished starting, the cable is the console cable${this.transport.kind === 'serial' ? ', and the speed is 115200 baud' : ''}, then try again.`,
-            { timeoutMs, mayHaveRun: false },
-          );
+          throw noRoomOsAnswer(this.transport, timeoutMs);
         }
         throw e;
       }
@@ -409,21 +342,8 @@ export class ConsoleSession extends EventEmitter {
     // even a byte per 10 ms, is never cut off by the first.
     const capMs = this.maxAnswerMs ?? Math.max(120_000, timeoutMs * 8);
     return new Promise<XapiResponse>((resolve, reject) => {
-      const timeout = (kind: 'silence' | 'cap'): void => {
-        const ran = p.mayHaveRun
-          ? 'It may have run; check the device state before repeating it.'
-          : 'It was not sent completely.';
-        this.finish(
-          p,
-          new DeviceError(
-            'ERR_DEVICE_TIMEOUT',
-            kind === 'silence'
-              ? `The device did not answer "${what}": nothing came for ${Math.round(timeoutMs / 1000)} s. ${ran}`
-              : `The device did not finish answering "${what}" within ${Math.round(capMs / 1000)} s. ${ran}`,
-            { mayHaveRun: p.mayHaveRun, timeoutMs: kind === 'silence' ? timeoutMs : capMs, command: what },
-          ),
-        );
-      };
+      const timeout = (kind: 'silence' | 'cap'): void =>
+        this.finish(p, commandTimeout(what, kind, kind === 'silence' ? timeoutMs : capMs, p.mayHaveRun));
       let silence: NodeJS.Timeout | undefined;
       const armSilence = (): void => {
         clearTimeout(silence);
@@ -500,14 +420,7 @@ export class ConsoleSession extends EventEmitter {
   }
 
   private disconnectedError(mayHaveRun: boolean, cause?: Error): DeviceError {
-    return new DeviceError(
-      'ERR_DEVICE_DISCONNECTED',
-      mayHaveRun
-        ? `The connection to ${this.transport.label} ended during a command, which may have run. Reconnect and check the device's state before repeating it.`
-        : `The connection to ${this.transport.label} ended. The command was not run. Check the cable or network, then reconnect.`,
-      { mayHaveRun },
-      cause ? { cause } : undefined,
-    );
+    return disconnected(this.transport.label, mayHaveRun, cause);
   }
 
   private onClose(error?: Error): void {
@@ -613,14 +526,7 @@ export class ConsoleSession extends EventEmitter {
       if (p) {
         if (p.rawState) p.rawState.notRecognized = true;
         else {
-          this.finish(
-            p,
-            new DeviceError(
-              'ERR_DEVICE_NOT_RECOGNIZED',
-              `The device did not recognize "${p.what}" (Command not recognized.). Its software may be too old for this step.`,
-              { command: p.what, mayHaveRun: false },
-            ),
-          );
+          this.finish(p, notRecognized(p.what));
         }
       }
       return;
