@@ -114,21 +114,9 @@ export class Rig {
     return `serial:${link}`;
   }
 
-  /** Connects over the target (a real pty or ssh), as the CLI does. */
+  /** Connects over the target (a real pty or ssh), as the CLI does: once, as a technician would. */
   async connect(target: string): Promise<RoomOsDevice> {
-    const open = () => connect(target, { timeoutMs: 8000, hostKeyStore: new MemoryHostKeyStore() });
-    let d: RoomOsDevice | undefined;
-    for (let attempt = 1; d === undefined; attempt++) {
-      try {
-        d = await open();
-      } catch (e) {
-        // A login prompt left on the line by the previous session can race the client's wake-up under
-        // load, and the username is then taken as the password (reported to main/device): try again,
-        // as a technician would.
-        if ((e as { code?: string }).code !== 'ERR_DEVICE_LOGIN_FAILED' || attempt >= 4) throw e;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    const d = await connect(target, { timeoutMs: 8000, hostKeyStore: new MemoryHostKeyStore() });
     this.devices.push(d);
     return d;
   }
