@@ -45,7 +45,7 @@ import {
 } from './identity.js';
 import { journaled, outcomeOf } from './journaled.js';
 import { settleFactoryResets } from './reset.js';
-import { deviceHolds } from './rotate.js';
+import { deviceHolds } from './device-holds.js';
 import './journal-kinds.js';
 
 export interface ProvisionOptions {
