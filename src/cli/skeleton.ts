@@ -29,6 +29,20 @@ export const VERBOSE_OPTION = { verbose: { type: 'boolean', default: false } } a
 /** `--enc`: the content encryption of the blobs a command seals. */
 export const ENC_OPTION = { enc: { type: 'string', default: 'A128GCM' } } as const;
 
+/** The certificate and key a workflow puts on a device (`loadCredentials`), and `--enc` for its blobs. */
+export const CREDENTIAL_OPTIONS = {
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'passphrase-file': { type: 'string' },
+  ...ENC_OPTION,
+} as const;
+
+/** `--cert` is given and `--enc` is one of the two: usage errors in that order. */
+export function checkCredentialOptions(v: { cert?: string; enc?: string }, usage: string): void {
+  required(v.cert, 'cert', usage);
+  parseEnc(v.enc);
+}
+
 /** The `--enc` value, or a usage error naming the two it takes. */
 export function parseEnc(value: string | undefined): Enc {
   if (!isEnc(value))
@@ -46,6 +60,21 @@ interface CommandText {
   usage: string;
 }
 
+/** A command's words and text, marked as one that connects to a device. */
+function connecting(spec: CommandText): CommandText & { connects: true } {
+  return { path: spec.path, summary: spec.summary, usage: spec.usage, connects: true };
+}
+
+/** The values of a device command's options, the device options' own, and the required --target. */
+function parseDevice<O extends Options>(
+  args: string[],
+  spec: CommandText & { options: O },
+): { v: DeviceValues<O>; d: Device; targetText: string } {
+  const { values } = parse(args, { ...DEVICE_OPTIONS, ...spec.options }, spec.usage);
+  const d = values as unknown as Device;
+  return { v: values as DeviceValues<O>, d, targetText: required(d.target, 'target', spec.usage) };
+}
+
 /** A read-only look at one device: what it says is written to stdout; the exit status is 0. */
 export interface DeviceCommandSpec<O extends Options> extends CommandText {
   /** The command's own options (the device options are added). */
@@ -59,15 +88,9 @@ export interface DeviceCommandSpec<O extends Options> extends CommandText {
 
 export function deviceCommand<O extends Options>(spec: DeviceCommandSpec<O>): Command {
   return {
-    path: spec.path,
-    summary: spec.summary,
-    usage: spec.usage,
-    connects: true,
+    ...connecting(spec),
     async run(args: string[], io: CliIO): Promise<number> {
-      const { values } = parse(args, { ...DEVICE_OPTIONS, ...spec.options }, spec.usage);
-      const v = values as DeviceValues<O>;
-      const d = values as unknown as Device;
-      const targetText = required(d.target, 'target', spec.usage);
+      const { v, d, targetText } = parseDevice(args, spec);
       await spec.before?.(v, io);
       await withDevice(
         targetText,
@@ -124,15 +147,9 @@ export function workflowCommand<O extends Options, I, R extends WorkflowOutcome,
   spec: WorkflowCommandSpec<O, I, R, K>,
 ): Command {
   return {
-    path: spec.path,
-    summary: spec.summary,
-    usage: spec.usage,
-    connects: true,
+    ...connecting(spec),
     async run(args: string[], io: CliIO): Promise<number> {
-      const { values } = parse(args, { ...DEVICE_OPTIONS, ...spec.options }, spec.usage);
-      const v = values as DeviceValues<O>;
-      const d = values as unknown as Device;
-      const targetText = required(d.target, 'target', spec.usage);
+      const { v, d, targetText } = parseDevice(args, spec);
       spec.check?.(v);
       // Progress is held unless a person watches, so that a failure's first stderr line is the error.
       const progress = new HeldProgress(io);

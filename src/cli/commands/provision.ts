@@ -17,7 +17,7 @@ import { readSecret, write } from '../io.js';
 import { checkOutputPath } from '../paths.js';
 import { provisionResultShape } from '../json-shapes.js';
 import { shown } from '../shown.js';
-import { ENC_OPTION, parseEnc, workflowCommand } from '../skeleton.js';
+import { CREDENTIAL_OPTIONS, checkCredentialOptions, parseEnc, workflowCommand } from '../skeleton.js';
 
 const USAGE =
   'e2ee-prov provision --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--secret-file PATH [--allow-weak-secret]] [--enc A128GCM|A256GCM] [--factory-reset] [--keep WHAT]... [--backup FILE] [--restore-node PATH]... [--activation-code-file PATH [--register-first] [--registration-timeout SECONDS]] [--security-action Harden|NoAction] [--handover FILE [--handover-include-secret]] [--allow-plain-over-network] [--wrap-long-lines] [--password-file PATH] [--dry-run] [--json]';
@@ -29,12 +29,9 @@ export const provisionCommand: Command = workflowCommand({
     'Provision a device: check, back up, reset, populate the secret, add and activate the certificate, verify.',
   usage: USAGE,
   options: {
-    cert: { type: 'string' },
-    key: { type: 'string' },
-    'passphrase-file': { type: 'string' },
+    ...CREDENTIAL_OPTIONS,
     'secret-file': { type: 'string' },
     'allow-weak-secret': { type: 'boolean', default: false },
-    ...ENC_OPTION,
     'factory-reset': { type: 'boolean', default: false },
     keep: { type: 'string', multiple: true },
     backup: { type: 'string' },
@@ -50,8 +47,7 @@ export const provisionCommand: Command = workflowCommand({
     'dry-run': { type: 'boolean', default: false },
   },
   check(v) {
-    required(v.cert, 'cert', USAGE);
-    parseEnc(v.enc);
+    checkCredentialOptions(v, USAGE);
     if (v['security-action'] !== 'Harden' && v['security-action'] !== 'NoAction') {
       throw new CliError(
         'ERR_USAGE',

@@ -6,7 +6,7 @@ import { loadCredentials } from '../credentials.js';
 import { promptLine, write } from '../io.js';
 import { WORKFLOW_RESULT } from '../json-shapes.js';
 import { jsonShown } from '../shown.js';
-import { ENC_OPTION, parseEnc, workflowCommand } from '../skeleton.js';
+import { CREDENTIAL_OPTIONS, checkCredentialOptions, parseEnc, workflowCommand } from '../skeleton.js';
 
 const USAGE =
   'e2ee-prov renew --target TARGET --cert PATH [--key PATH] [--passphrase-file PATH] [--enc A128GCM|A256GCM] [--keep-old] [--wrap-long-lines] [--allow-new-name] [--password-file PATH] [--dry-run] [--json]';
@@ -18,18 +18,14 @@ export const renewCommand: Command = workflowCommand({
     'Renew a device’s identity certificate: add and activate the new one, verify, then remove the old one.',
   usage: USAGE,
   options: {
-    cert: { type: 'string' },
-    key: { type: 'string' },
-    'passphrase-file': { type: 'string' },
-    ...ENC_OPTION,
+    ...CREDENTIAL_OPTIONS,
     'keep-old': { type: 'boolean', default: false },
     'wrap-long-lines': { type: 'boolean', default: false },
     'allow-new-name': { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
   },
   check(v) {
-    required(v.cert, 'cert', USAGE);
-    parseEnc(v.enc);
+    checkCredentialOptions(v, USAGE);
   },
   async inputs(v, io) {
     const credentials = await loadCredentials(
