@@ -102,6 +102,7 @@ export const batchCommand: Command = {
   path: ['batch'],
   summary: 'Provision the devices a CSV lists (serial one at a time, SSH in parallel); result CSV and JSON.',
   usage: USAGE,
+  connects: true,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values: v, positionals } = parse(
       args,

@@ -21,7 +21,7 @@ import {
 import { WorkflowError } from './errors.js';
 import { activateIdentity, addCertificate, lists } from './identity.js';
 import { journaled } from './journaled.js';
-import { deviceHolds } from './rotate.js';
+import { deviceHolds } from './device-holds.js';
 import { readBackup } from './provision/backup.js';
 import {
   type Ctx,

@@ -6,10 +6,10 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { type Credentials, readCredentials } from '../../../core/pki/index.js';
-import { checkSecret, oneLineSecret, refuseWeak } from '../../../core/secret/index.js';
+import { checkSecret, refuseWeak } from '../../../core/secret/index.js';
 import { checkActivationCode } from '../../../core/xapi/build.js';
 import { parseTarget, type Target } from '../../device/index.js';
-import { INPUT_LIMITS, InputError, readFileBounded } from '../../input/bounded.js';
+import { readInputFile, readSecretFile as readSecret } from '../../input/read.js';
 import { WorkflowError } from '../errors.js';
 import type { BatchRow } from './file.js';
 
@@ -20,36 +20,9 @@ export interface Loaded {
   password: string;
 }
 
-/**
- * A file holding one secret: one trailing line break is dropped (editors and `echo` add one); one inside
- * is refused (`oneLineSecret`), unless the value's own check names it (an activation code).
- */
-async function readSecretFile(path: string, what: string, keepLineBreaks = false): Promise<string> {
-  const bytes = await readInputFile(path, what, INPUT_LIMITS.secret);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new WorkflowError('ERR_WORKFLOW_INPUT_READ', `The ${what} in ${path} is not UTF-8 text.`, { path });
-  }
-  return keepLineBreaks ? text.replace(/\r?\n$/, '') : oneLineSecret(text, what, path);
-}
-
-async function readInputFile(
-  path: string,
-  what: string,
-  limit: number = INPUT_LIMITS.credentials,
-): Promise<Buffer> {
-  try {
-    return await readFileBounded(path, limit, what);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const reason =
-      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (e as Error).message;
-    throw new WorkflowError('ERR_WORKFLOW_INPUT_READ', `Cannot read the ${what} from ${path}: ${reason}.`, {
-      path,
-    });
-  }
+/** A file holding one secret (`readSecretFile`); `keepLineBreaks`: the value's own check names them. */
+function readSecretFile(path: string, what: string, keepLineBreaks = false): Promise<string> {
+  return readSecret(path, what, keepLineBreaks ? { lineBreaksInside: 'keep' } : {});
 }
 
 /**

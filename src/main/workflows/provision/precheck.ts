@@ -12,7 +12,7 @@ import { WorkflowError } from '../errors.js';
 import { requireE2eeModel } from '../common.js';
 import { addLineFit, addTooLong, lists, requireWrapJoins, settleIdentityOps } from '../identity.js';
 import { settleFactoryResets } from '../reset.js';
-import { deviceHolds } from '../rotate.js';
+import { deviceHolds } from '../device-holds.js';
 import { type Ctx, PLAIN_OK, said, spkiHash } from './context.js';
 
 /** Runs the checks in order; the detail names the device and the certificate. */
