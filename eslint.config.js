@@ -2,6 +2,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+/**
+ * The rooms of src/ and what each may import (docs/architecture.md draws the same map). An import that
+ * climbs out of its own folder (`../`, `../../`) into one of `rooms` is refused.
+ */
+const into = (...rooms) => `^(\\.\\./)+(${rooms.join('|')})(/|$)`;
+/** One refused way out of a room, with the message that says where the import belongs. */
+const layer = (message, rooms, extra = {}) => ({ regex: into(...rooms), message, ...extra });
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -22,11 +30,90 @@ export default tseslint.config(
   {
     // Only the Electron shell imports electron.
     files: ['src/**'],
-    ignores: ['src/main/index.ts', 'src/main/window.ts', 'src/main/menu.ts', 'src/preload/**'],
+    ignores: ['src/main/index.ts', 'src/main/window.ts', 'src/preload/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         { paths: [{ name: 'electron', message: 'Only src/main/index.ts imports electron.' }] },
+      ],
+    },
+  },
+  {
+    // The renderer sees main only through the contract (and the preload's types): no core, main,
+    // simulator or CLI code, no Node built-ins. What it needs of core, the contract re-exports.
+    files: ['src/renderer/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layer(
+              'The renderer imports the contract only: re-export what it needs from core through src/contract.',
+              ['core', 'main', 'simulator', 'cli'],
+            ),
+            layer(
+              'The renderer takes only types from the preload (the API comes from window.provisioner).',
+              ['preload'],
+              { allowTypeImports: true },
+            ),
+            { regex: '^node:', message: 'The renderer runs in the window: no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The contract is shared by main, the preload and the renderer: it builds on core alone.
+    files: ['src/contract/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layer('The contract imports core only.', ['main', 'simulator', 'cli', 'renderer', 'preload']),
+            { regex: '^node:', message: 'The contract runs in the window too: no Node built-ins.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The device layer and the workflows reach a simulator through the SimulatorLike port only; the
+    // composition root (src/main/open.ts) starts one.
+    files: ['src/main/device/**', 'src/main/workflows/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layer(
+              'main/device and the workflows never import the simulator: take a SimulatorLike (src/main/open.ts starts one).',
+              ['simulator'],
+            ),
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/(^|\\/)simulator(\\/|$)/]',
+          message:
+            'main/device and the workflows never import the simulator: take a SimulatorLike (src/main/open.ts starts one).',
+        },
+      ],
+    },
+  },
+  {
+    // The simulator is a device: it shares the console language (core) and nothing of the tool.
+    files: ['src/simulator/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layer('The simulator imports core only.', ['main', 'cli', 'renderer', 'contract', 'preload']),
+          ],
+        },
       ],
     },
   },

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCredentials } from '../dist/core/pki/index.js';
-import { DemoSecretStore } from '../dist/main/demo/memory-store.js';
+import { MemorySecretStore } from '../dist/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../dist/main/demo/pki.js';
 import { MemoryHostKeyStore, connect } from '../dist/main/device/index.js';
 import { Journal } from '../dist/main/vault/journal.js';
@@ -47,7 +47,7 @@ if (what !== 'idle') {
   const sims = [];
   try {
     const pki = await makeDemoPki('Bench');
-    const secrets = new DemoSecretStore();
+    const secrets = new MemorySecretStore();
     const journal = new Journal(join(dir, 'home'));
     if (what === 'provision') {
       const sim = await simulator(['--link', join(dir, 'tty'), '--serial', 'FOCRSS0001', '--baud', '115200']);

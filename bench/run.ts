@@ -18,7 +18,7 @@ import { build as esbuild } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CISCO_KDF_V1, open, seal } from '../src/core/jwe/index.js';
 import { readCredentials } from '../src/core/pki/index.js';
-import { DemoSecretStore } from '../src/main/demo/memory-store.js';
+import { MemorySecretStore } from '../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../src/main/demo/pki.js';
 import { MemoryHostKeyStore, connect } from '../src/main/device/index.js';
 import { registerIpc } from '../src/main/ipc/register.js';
@@ -283,7 +283,7 @@ async function provisionAndRotate(pki: Pki): Promise<{ provision: Figure; rotate
   for (let i = 0; i < runs; i++) {
     const serial = `FOCBENCH${String(i + 1).padStart(3, '0')}`;
     const { sim, target } = await pacedSim(serial, pki.dir);
-    const secrets = new DemoSecretStore();
+    const secrets = new MemorySecretStore();
     const journal = new Journal(join(pki.dir, `home-${serial}`));
     const issued = await pki.issue(`room-${i + 1}.bench.example`);
     const credentials = readCredentials({ certPem: issued.bundlePem });
@@ -380,7 +380,7 @@ async function batchOnce(pki: Pki, n: number, tag: string): Promise<BatchRun> {
   const kdfSteps = new Map<number, number>();
   const r = await runBatch(
     rows,
-    { secrets: new DemoSecretStore(), journal },
+    { secrets: new MemorySecretStore(), journal },
     {
       parallel: n,
       allowPlainOverNetwork: true,
@@ -430,7 +430,7 @@ async function validatePass(pki: Pki, rounds: number): Promise<{ msPerRow: numbe
     await runBatch(
       list,
       {
-        secrets: new DemoSecretStore(),
+        secrets: new MemorySecretStore(),
         journal: new Journal(join(pki.dir, `validate-home-${r}`)),
         open: () =>
           Promise.reject(Object.assign(new Error('no device'), { code: 'ERR_DEVICE_PORT_MISSING' })),

@@ -8,11 +8,15 @@ export interface Command {
   path: readonly string[];
   summary: string;
   usage: string;
+  /** It connects to a device: `runCli` takes `--accept-new-host-key` for it (see `acceptOnlyWhenAsked`). */
+  connects?: boolean;
   /** Returns the exit status. Throws ProvisionerError for expected failures. */
   run(args: string[], io: CliIO): Promise<number>;
 }
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export type Options = NonNullable<ParseArgsConfig['options']>;
+/** The parsed values of `options`, as `parse` returns them. */
+export type Values<O extends Options> = ReturnType<typeof parse<O>>['values'];
 
 /** Strict option parsing: an unknown option or a missing value is a usage error naming the command's usage. */
 export function parse<O extends Options>(

@@ -2,35 +2,22 @@
  * What the device-facing commands share: the vault (keychain + journal in the data directory) and a
  * connection to a TARGET with the login password from a file or a hidden prompt (never argv).
  */
-import {
-  type ConnectOptions,
-  JsonHostKeyStore,
-  type RoomOsDevice,
-  connect,
-  defaultKnownHostsPath,
-  describeTarget,
-  parseTarget,
-} from '../main/device/index.js';
+import { type ConnectOptions, type RoomOsDevice, describeTarget, parseTarget } from '../main/device/index.js';
 import { WorkflowError } from '../main/workflows/errors.js';
 import { addedByTool } from '../main/workflows/identity.js';
 import type { HostKeyInfo, Target } from '../main/device/index.js';
 import { isDeviceError } from '../main/device/index.js';
-import { dataDir, ensureDataDir } from '../main/vault/data-dir.js';
+import * as root from '../main/open.js';
+import { dataDir } from '../main/vault/data-dir.js';
 import { Journal } from '../main/vault/journal.js';
-import { type SecretStore, openSecretStore } from '../main/vault/secret-store.js';
 import type { LinkKind } from '../main/workflows/device-port.js';
 import { type CliIO, promptHidden, promptLine, readSecret } from './io.js';
 
-export interface Vault {
-  secrets: SecretStore;
-  journal: Journal;
-}
+export type { Vault } from '../main/open.js';
 
 /** The OS keychain (refused with a typed error when unreachable) and the journal in the data directory. */
-export async function openVault(io: CliIO): Promise<Vault> {
-  const secrets = await openSecretStore({ env: io.env });
-  const dir = await ensureDataDir(dataDir(io.env));
-  return { secrets, journal: new Journal(dir) };
+export function openVault(io: CliIO): Promise<root.Vault> {
+  return root.openVault(io.env);
 }
 
 export interface DeviceOptions {
@@ -136,9 +123,9 @@ async function openDeviceOnce(
   io: CliIO,
   acceptNewHostKey: (info: HostKeyInfo) => Promise<boolean>,
 ): Promise<{ device: RoomOsDevice; target: Target }> {
-  const base: ConnectOptions = {
+  const base: root.OpenDeviceOptions = {
     acceptNewHostKey,
-    hostKeyStore: new JsonHostKeyStore(defaultKnownHostsPath(io.env)),
+    env: io.env,
     onProgress: options.verbose
       ? (e) => {
           if (e.stage === 'command') return;
@@ -154,14 +141,14 @@ async function openDeviceOnce(
     const password = await readSecret(options.passwordFile, io, 'login password', {
       lineBreaksInside: 'keep',
     });
-    return { device: await connect(target, { ...base, password }), target };
+    return { device: await root.openDevice(target, { ...base, password }), target };
   }
   try {
-    return { device: await connect(target, { ...base, password: '' }), target };
+    return { device: await root.openDevice(target, { ...base, password: '' }), target };
   } catch (e) {
     if (!isDeviceError(e) || e.code !== 'ERR_DEVICE_LOGIN_FAILED' || !io.stdin.isTTY) throw e;
     const password = await promptHidden(io, 'Device login password: ');
-    return { device: await connect(target, { ...base, password }), target };
+    return { device: await root.openDevice(target, { ...base, password }), target };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { inertText } from '../core/inert.js';
-import { INPUT_LIMITS, InputError, readFileBounded, readStreamBounded } from '../main/input/bounded.js';
-import { oneLineSecret } from '../core/secret/index.js';
+import { INPUT_LIMITS, readStreamBounded } from '../main/input/bounded.js';
+import { readInputFile, secretText } from '../main/input/read.js';
 import { CliError } from './errors.js';
 
 /** The streams a command talks through; tests hand in their own. */
@@ -40,21 +40,10 @@ export async function readInput(
   limit: number = INPUT_LIMITS.credentials,
 ): Promise<Buffer> {
   if (path === '-') return readStdin(io, limit, what);
-  try {
-    return await readFileBounded(path, limit, what);
-  } catch (e) {
-    if (e instanceof CliError || e instanceof InputError) throw e;
-    const reason =
-      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (e as Error).message;
-    throw new CliError('ERR_INPUT_READ', `Cannot read the ${what} from ${path}: ${reason}.`, { path });
-  }
+  return readInputFile(path, what, limit);
 }
 
-/**
- * A secret from a file (or `-` for stdin). One trailing line break is dropped, since editors and `echo`
- * add one; a line break anywhere else is refused (`oneLineSecret`), as at a prompt, unless the value's
- * own check refuses it with its code (`lineBreaksInside: 'keep'`); the rest is the secret, byte for byte.
- */
+/** A secret from a file (or `-` for stdin), taken as `secretText` takes it (main/input/read.ts). */
 export async function readSecret(
   path: string,
   io: CliIO,
@@ -62,18 +51,7 @@ export async function readSecret(
   options: { lineBreaksInside?: 'refuse' | 'keep' } = {},
 ): Promise<string> {
   const bytes = await readInput(path, io, what, INPUT_LIMITS.secret);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new CliError(
-      'ERR_SECRET_SOURCE',
-      `The ${what} in ${path === '-' ? 'standard input' : path} is not UTF-8 text.`,
-    );
-  }
-  // `keep`: a value whose own check names a control character more precisely (an activation code).
-  if (options.lineBreaksInside === 'keep') return text.replace(/\r?\n$/, '');
-  return oneLineSecret(text, what, path === '-' ? 'standard input' : path);
+  return secretText(bytes, what, path === '-' ? 'standard input' : path, options);
 }
 
 /** Asks for a secret on the terminal without echoing it. Refuses when stdin is not a terminal. */

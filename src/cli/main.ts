@@ -30,27 +30,10 @@ function resolve(argv: string[]): { command?: Command; rest: string[] } {
 
 /**
  * Runs the CLI and returns the exit status: 0 done, 1 an expected failure (one stderr line: the error
- * code, then a sentence), 2 a usage error, 70 an internal error.
+ * code, then a sentence), 2 a usage error, 70 an internal error. The commands that connect to a device
+ * (`connects`) take `--accept-new-host-key`: without it, an SSH host key seen for the first time is shown
+ * and asked about at a terminal, and refused otherwise.
  */
-/**
- * The commands that connect to a device. They take `--accept-new-host-key`: without it, an SSH host key
- * seen for the first time is shown and asked about at a terminal, and refused otherwise.
- */
-const CONNECTING = new Set([
-  'batch',
-  'console',
-  'deactivate',
-  'device capture',
-  'device certs',
-  'device info',
-  'meeting check',
-  'preferred-domain',
-  'provision',
-  'renew',
-  'secret rotate',
-  'status',
-]);
-
 export async function runCli(argv: string[], raw: CliIO): Promise<number> {
   // The last guard: no text this tool writes can carry a terminal control sequence (bytes pass as they are).
   const io: CliIO = { ...raw, stdout: guardStream(raw.stdout), stderr: guardStream(raw.stderr) };
@@ -70,7 +53,7 @@ export async function runCli(argv: string[], raw: CliIO): Promise<number> {
     );
     return 2;
   }
-  const connects = CONNECTING.has(command.path.join(' '));
+  const connects = command.connects === true;
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(
       `${command.summary}\nUsage: ${command.usage}${connects ? ' [--accept-new-host-key]' : ''}\n`,

@@ -39,7 +39,7 @@ export function narrator(io: CliIO, out: 'stdout' | 'stderr' = 'stderr'): (e: Wo
 }
 
 /** The one stderr line a failed workflow ends with: its code and sentence. */
-export function failureLine(result: WorkflowResult): string {
+export function failureLine(result: Pick<WorkflowResult, 'error'>): string {
   return inert(
     `${result.error?.code ?? 'ERR_INTERNAL'} ${result.error?.message ?? 'The workflow failed.'}`.replace(
       /\s*\n\s*/g,

@@ -3,6 +3,13 @@
  * it, the IPC layer sends it, the renderer translates it) and a message that says what went wrong and
  * what to do next. Programming errors stay `TypeError`s.
  */
+/**
+ * The code of a failure that is none of ours (a bug, a foreign exception): the CLI, the IPC layer and the
+ * journal report it as this, with a message that asks for a report and never a stack.
+ */
+export const INTERNAL_ERROR_CODES = ['ERR_INTERNAL'] as const;
+export type InternalErrorCode = (typeof INTERNAL_ERROR_CODES)[number];
+
 export class ProvisionerError<C extends string = string> extends Error {
   readonly code: C;
   /** Structured facts for a UI (which part, which limit); never a secret. */

@@ -7,14 +7,13 @@ import {
   type Channel,
   type ChannelInput,
   type ChannelOutput,
-  type FileRole,
   type IpcResult,
-  type MeetingOtherDevice,
-  type ProvisionRequest,
-  type RotateRequestInput,
   WORKFLOW_EVENT_CHANNEL,
   type WorkflowEventMessage,
 } from '../contract/index.js';
+
+/** One field of a channel's input, as the contract types it. */
+type In<C extends Channel, K extends keyof ChannelInput<C>> = ChannelInput<C>[K];
 
 function invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<IpcResult<ChannelOutput<C>>> {
   return ipcRenderer.invoke(channel, input) as Promise<IpcResult<ChannelOutput<C>>>;
@@ -26,51 +25,63 @@ export const api = {
     /** Keychain and journal state, for the status bar. */
     status: () => invoke('app.status', {}),
     /** The language the person chose, for the dialogs main shows itself. */
-    setLanguage: (lang: 'en' | 'ko') => invoke('app.language', { lang }),
+    setLanguage: (lang: In<'app.language', 'lang'>) => invoke('app.language', { lang }),
   },
   blob: {
-    inspect: (blob: string) => invoke('blob.inspect', { blob }),
+    inspect: (blob: In<'blob.inspect', 'blob'>) => invoke('blob.inspect', { blob }),
   },
   ports: {
     list: () => invoke('ports.list', {}),
   },
   device: {
-    /** `password` is the console login's, when the device has one; it is sent once and not kept here. */
-    /** `hostKey`: the SSH host key fingerprint the person was shown and accepted (a first connection). */
-    connect: (target: string, password: string | null, hostKey?: string) =>
-      invoke('device.connect', { target, password, ...(hostKey ? { hostKey } : {}) }),
+    /**
+     * `password` is the console login's, when the device has one; it is sent once and not kept here.
+     * `hostKey`: the SSH host key fingerprint the person was shown and accepted (a first connection).
+     */
+    connect: (
+      target: In<'device.connect', 'target'>,
+      password: In<'device.connect', 'password'>,
+      hostKey?: string,
+    ) => invoke('device.connect', { target, password, ...(hostKey ? { hostKey } : {}) }),
     identify: () => invoke('device.identify', {}),
     disconnect: () => invoke('device.disconnect', {}),
     /** Read-only probes of the connected device, written by main to a file in the data folder. */
-    capture: (probeAddRefusals = false) => invoke('device.capture', { probeAddRefusals }),
+    capture: (probeAddRefusals: In<'device.capture', 'probeAddRefusals'> = false) =>
+      invoke('device.capture', { probeAddRefusals }),
   },
   credentials: {
     /** Opens main's file dialog; main keeps the path, the renderer gets the file's name. */
-    choose: (role: FileRole) => invoke('credentials.choose', { role }),
-    inspect: (passphrase: string | null) => invoke('credentials.inspect', { passphrase }),
+    choose: (role: In<'credentials.choose', 'role'>) => invoke('credentials.choose', { role }),
+    inspect: (passphrase: In<'credentials.inspect', 'passphrase'>) =>
+      invoke('credentials.inspect', { passphrase }),
   },
   provision: {
-    run: (request: ProvisionRequest) => invoke('provision.run', request),
+    run: (request: ChannelInput<'provision.run'>) => invoke('provision.run', request),
     stop: () => invoke('provision.stop', {}),
     resume: () => invoke('provision.resume', {}),
   },
   secrets: {
-    rotate: (request: RotateRequestInput) => invoke('secret.rotate', request),
+    rotate: (request: ChannelInput<'secret.rotate'>) => invoke('secret.rotate', request),
     /** A generated secret; main keeps it until the person acknowledges it (`acknowledge`). */
-    reveal: (source: 'provision' | 'rotate', serial?: string) =>
+    reveal: (source: In<'secret.reveal', 'source'>, serial?: string) =>
       invoke('secret.reveal', { source, ...(serial !== undefined ? { serial } : {}) }),
     /** The devices whose generated secret waits to be acknowledged (never the secrets). */
     pending: () => invoke('secret.pending', {}),
     /** "I have saved it": confirmed by typing the secret's last group. */
-    acknowledge: (serial: string, lastGroup: string) => invoke('secret.acknowledge', { serial, lastGroup }),
+    acknowledge: (
+      serial: In<'secret.acknowledge', 'serial'>,
+      lastGroup: In<'secret.acknowledge', 'lastGroup'>,
+    ) => invoke('secret.acknowledge', { serial, lastGroup }),
     /** Main puts the secret on the clipboard and clears it there after a minute. */
-    copy: (serial: string) => invoke('secret.copy', { serial }),
+    copy: (serial: In<'secret.copy', 'serial'>) => invoke('secret.copy', { serial }),
     /** Main's judgement of a typed secret, before anything is sent to a device. */
-    judge: (value: string, route: 'plain' | 'blob') => invoke('secret.judge', { value, route }),
+    judge: (value: In<'secret.judge', 'value'>, route: In<'secret.judge', 'route'>) =>
+      invoke('secret.judge', { value, route }),
   },
   handover: {
     /** Main's save dialog, then the sheet written there, with or without the secret. */
-    save: (serial: string, withSecret: boolean) => invoke('handover.save', { serial, withSecret }),
+    save: (serial: In<'handover.save', 'serial'>, withSecret: In<'handover.save', 'withSecret'>) =>
+      invoke('handover.save', { serial, withSecret }),
   },
   inventory: {
     list: () => invoke('inventory.list', {}),
@@ -81,11 +92,11 @@ export const api = {
     verify: () => invoke('journal.verify', {}),
   },
   console: {
-    read: (after: number) => invoke('console.read', { after }),
+    read: (after: In<'console.read', 'after'>) => invoke('console.read', { after }),
   },
   meeting: {
     /** Reads the connected device's meeting (and the others', compared) and watches it. */
-    start: (others: MeetingOtherDevice[], serial: string | null = null) =>
+    start: (others: In<'meeting.start', 'others'>, serial: In<'meeting.start', 'serial'> = null) =>
       invoke('meeting.start', { others, serial }),
     read: () => invoke('meeting.read', {}),
     stop: () => invoke('meeting.stop', {}),

@@ -1,127 +1,35 @@
-import { JweError, open } from '../core/jwe/index.js';
-import { X509Certificate } from 'node:crypto';
-import { CertRefusal, certFacts, isP256, parseCertBody, showDate } from './certs.js';
+/**
+ * The simulated xCommand tree: each command's path, its parameters from the published schema subset, and
+ * what it does (ClientSecret, system unit, Webex registration, participants); the certificate store's
+ * commands are in cert-commands.ts. `findCommand` and `validateParams` are the interpreter's way in.
+ */
+import type { TrailingAction } from '../core/xapi/vocabulary.js';
 import type { KeepItem } from './config.js';
-import { type Device, type Purpose, type StoredCert } from './device.js';
+import type { Device } from './device.js';
+import { participantLeaves } from './device-meeting.js';
 import type { WebexStatus } from './events.js';
-import type { CommandStatus, Leaf } from './format.js';
 import type { Param } from './parse.js';
+import {
+  type CommandDef,
+  type CommandOutcome,
+  type Invocation,
+  type ParamDef,
+  NOT_REGISTERED,
+  REGISTRATION_FAILED,
+  REGISTRATION_INTERRUPTED,
+  fail,
+  jweFailure,
+  ok,
+  one,
+  openBlob,
+  utf8,
+} from './command-kit.js';
+import { activation, caAdd, caShow, servicesAdd, servicesDelete, servicesShow } from './cert-commands.js';
+
+export type { Aftermath, CommandDef, CommandOutcome, Invocation, ParamDef } from './command-kit.js';
+export { resultName } from './command-kit.js';
 import { lower } from './parse.js';
 import { type SchemaParam, XAPI_11_19_SUBSET } from './schema/xapi-11.19-subset.js';
-
-/** A parameter's value space (from the public xAPI schema; `IsEncrypted` is hidden there and added by hand). */
-export interface ParamDef {
-  name: string;
-  required?: boolean;
-  type: 'String' | 'Literal' | 'Integer';
-  values?: readonly string[] | ((d: Device) => readonly string[]);
-  minLength?: number;
-  maxLength?: number;
-  min?: number;
-  max?: number;
-  /** A LiteralArray: the key may repeat (`Keep: Network Keep: SerialPort`). */
-  multiple?: boolean;
-  /** Not in the public schema (`IsEncrypted`, from the vendor's procedure). */
-  hidden?: boolean;
-}
-
-/** What the device does once a command's answer is out. */
-export type Aftermath =
-  | {
-      kind: 'factory-reset';
-      keep: KeepItem[];
-      trailingAction: 'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade';
-    }
-  | { kind: 'boot'; action: 'Restart' | 'Shutdown' }
-  /** `AccountLinkMode: Asynchronous`: the answer is out, the registration goes on. */
-  | { kind: 'register'; activationCode: string; harden: boolean };
-
-export interface CommandOutcome {
-  status: CommandStatus;
-  leaves?: Leaf[];
-  /** The Reason printed for an Error, or (not printed) why parameters were refused. */
-  reason?: string;
-  /** The JWE error code behind a blob refusal (for the event log). */
-  code?: string;
-  then?: Aftermath;
-}
-
-export interface Invocation {
-  device: Device;
-  params: Map<string, string[]>;
-  body?: string;
-}
-
-export interface CommandDef {
-  path: readonly string[];
-  /** The schema subset's entry (`Security ClientSecret Populate`); undefined for a command not in the subset. */
-  schema?: string;
-  multiline?: boolean;
-  params: readonly ParamDef[];
-  /** Whether this device has the command at all (model, software). */
-  available?: (d: Device) => boolean;
-  run(inv: Invocation): Promise<CommandOutcome> | CommandOutcome;
-}
-
-/** The result name by the device's convention: the last two path elements + `Result` (spec §2). */
-export function resultName(def: CommandDef): string {
-  return `${def.path.slice(-2).join('')}Result`;
-}
-
-const NO_SECRET = 'No client secret has been populated.';
-const NOT_FOUND = 'Certificate not found.';
-const NOT_P256 = 'Key type not supported: the certificate key must be ECDSA P-256.';
-const NO_KEY = 'No private key for this certificate.';
-const NOT_REGISTERED = 'This command is only available on devices registered to the Webex cloud service.';
-const REGISTRATION_FAILED = 'Registration failed.';
-const REGISTRATION_INTERRUPTED = 'Registration was interrupted.';
-const CERT_BLOCK = /-----BEGIN CERTIFICATE-----\n[\s\S]*?-----END CERTIFICATE-----/g;
-
-function one(inv: Invocation, name: string): string | undefined {
-  return inv.params.get(name)?.[0];
-}
-
-function ok(leaves: Leaf[] = []): CommandOutcome {
-  return { status: 'OK', leaves };
-}
-
-function fail(reason: string, code?: string): CommandOutcome {
-  return code === undefined ? { status: 'Error', reason } : { status: 'Error', reason, code };
-}
-
-/** Opens a blob under the device's secret (one key derivation, counted in `stats`). */
-function openBlob(
-  d: Device,
-  blob: string,
-  secret: string,
-  action: 'populate' | 'add' | 'activate' | 'deactivate',
-): ReturnType<typeof open> {
-  d.stats.blobsOpened++;
-  return open(blob, secret, { action });
-}
-
-/** The device's words for a blob it refuses; the JWE code goes to the event log. */
-function jweFailure(e: unknown, expected: string): CommandOutcome {
-  if (!(e instanceof JweError)) throw e;
-  switch (e.code) {
-    case 'ERR_JWE_DECRYPTION_FAILED':
-      return fail('Decryption failed: wrong secret or corrupt data.', e.code);
-    case 'ERR_JWE_ACTION_MISMATCH':
-      return fail(`Wrong cisco-action in JWE header: expected ${expected}.`, e.code);
-    case 'ERR_JWE_KDF_FAILED':
-      return fail('Key derivation failed.', e.code);
-    default:
-      return fail('Invalid JWE blob.', e.code);
-  }
-}
-
-function utf8(bytes: Uint8Array): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
 
 function e2ee(d: Device): boolean {
   return d.e2eeSupported;
@@ -222,201 +130,6 @@ async function populate(inv: Invocation): Promise<CommandOutcome> {
   return ok();
 }
 
-async function servicesAdd(inv: Invocation): Promise<CommandOutcome> {
-  const d = inv.device;
-  const encrypted = one(inv, 'IsEncrypted') === 'True';
-  let pem = inv.body ?? '';
-  if (encrypted) {
-    if (d.secret === undefined) return fail(NO_SECRET);
-    // The body reaches the command with its line breaks (Cisco's "Multiline commands" notes): a JWE
-    // wrapped over lines does not open. The `joined` variant removes whitespace first (not public).
-    const blob = d.variant.bodyLineBreaks === 'joined' ? pem.replace(/\s+/g, '') : pem.trim();
-    let payload: Uint8Array;
-    try {
-      payload = (await openBlob(d, blob, d.secret, 'add')).payload;
-    } catch (e) {
-      return jweFailure(e, 'add');
-    }
-    const text = utf8(payload);
-    if (text === undefined) return fail('No certificate found in the input.');
-    pem = text;
-  }
-  let parsed;
-  try {
-    parsed = parseCertBody(pem, one(inv, 'PrivateKeyPassword'));
-  } catch (e) {
-    if (e instanceof CertRefusal) return fail(e.message);
-    throw e;
-  }
-  if (encrypted && !isP256(parsed.certificate)) return fail(NOT_P256);
-  const cert: StoredCert = {
-    kind: 'service',
-    ...parsed,
-    purposes: [],
-    encrypted,
-    facts: certFacts(parsed.certificate),
-  };
-  if (d.findCert(cert.facts.sha1)) return fail('Certificate already exists.');
-  const chain = d.chainEntriesFor(cert);
-  d.mutate(() => {
-    d.certs.push(cert, ...chain);
-  });
-  d.events.emit({ type: 'certificate', change: 'added', fingerprint: cert.facts.sha1, kind: 'service' });
-  for (const c of chain) {
-    d.events.emit({ type: 'certificate', change: 'added', fingerprint: c.facts.sha1, kind: 'chain' });
-  }
-  return ok();
-}
-
-function servicesShow(inv: Invocation): CommandOutcome {
-  const d = inv.device;
-  const filter = one(inv, 'Filter');
-  const sha256 = one(inv, 'FingerprintAlgorithm') === 'SHA-256';
-  const format = one(inv, 'Format') ?? 'Text';
-  const leaves: Leaf[] = [];
-  let n = 0;
-  for (const c of d.certs) {
-    // A chain entry of a certificate used for the purpose is returned too (a guess, see docs/simulator.md).
-    if (filter !== undefined && !d.effectivePurposes(c).includes(filter as Purpose)) continue;
-    n++;
-    const f = c.facts;
-    const l = (name: string, value: string, bare = false): Leaf => ({
-      path: ['Details', n, name],
-      value,
-      bare,
-    });
-    leaves.push(
-      l('Fingerprint', sha256 ? f.sha256 : f.sha1),
-      l('HashingAlgorithm', f.hashingAlgorithm),
-      l('IssuerName', f.issuerName),
-      l('PublicKeySize', String(f.publicKeySize), true),
-      l('SerialNumber', f.serialNumber),
-      l('SignatureAlgorithm', f.publicKeyAlgorithm),
-      l('SubjectName', f.subjectName),
-      l('UsedFor', d.usedFor(c)),
-      l('Version', '3', true),
-      l('notAfter', showDate(f.notAfter)),
-      l('notBefore', showDate(f.notBefore)),
-    );
-  }
-  leaves.push({ path: ['Format'], value: format, bare: true });
-  return ok(leaves);
-}
-
-async function activation(inv: Invocation, activate: boolean): Promise<CommandOutcome> {
-  const d = inv.device;
-  const purpose = (one(inv, 'Purpose') ?? '') as Purpose;
-  const given = one(inv, 'Fingerprint') ?? '';
-  let fingerprint = given;
-  if (purpose === 'WebexIdentity') {
-    // WebexIdentity takes the fingerprint only inside a JWE (spec §5.4).
-    if (d.secret === undefined) return fail(NO_SECRET);
-    const action = activate ? 'activate' : 'deactivate';
-    let payload: Uint8Array;
-    try {
-      payload = (await openBlob(d, given, d.secret, action)).payload;
-    } catch (e) {
-      return jweFailure(e, action);
-    }
-    fingerprint = Buffer.from(payload).toString('latin1');
-  }
-  if (!/^([0-9a-fA-F]{2}:?){19}[0-9a-fA-F]{2}$|^[0-9a-fA-F]{64}$/.test(fingerprint)) {
-    return fail('Invalid fingerprint.');
-  }
-  const cert = d.findCert(fingerprint);
-  if (!cert) return fail(NOT_FOUND);
-  if (activate) {
-    // A chain entry came without a key: the device cannot serve with it (a guess).
-    if (cert.kind === 'chain') return fail(NO_KEY);
-    if (purpose === 'WebexIdentity') {
-      if (!isP256(cert.certificate)) return fail(NOT_P256);
-      if (cert.facts.notAfter.getTime() < Date.now()) return fail('Certificate has expired.');
-    }
-    if (cert.purposes.includes(purpose)) return ok();
-    d.mutate(() => {
-      // One certificate per purpose: activating another replaces the previous one (open question 6).
-      for (const c of d.certs) c.purposes = c.purposes.filter((p) => p !== purpose);
-      cert.purposes.push(purpose);
-    });
-    d.events.emit({
-      type: 'certificate',
-      change: 'activated',
-      fingerprint: cert.facts.sha1,
-      purpose,
-      kind: cert.kind,
-    });
-    return ok();
-  }
-  // A chain entry shows its leaf's uses but is not itself active for them.
-  if (!cert.purposes.includes(purpose)) return fail('Certificate is not active for this purpose.');
-  d.mutate(() => {
-    cert.purposes = cert.purposes.filter((p) => p !== purpose);
-  });
-  d.events.emit({
-    type: 'certificate',
-    change: 'deactivated',
-    fingerprint: cert.facts.sha1,
-    purpose,
-    kind: cert.kind,
-  });
-  return ok();
-}
-
-/**
- * Deletes one entry: a leaf's chain entries stay (then used for nothing); a chain entry goes alone (its
- * leaf stays, with a shorter chain); the preinstalled certificate can be deleted and comes back with the
- * next factory reset. All guesses (docs/simulator.md).
- */
-function servicesDelete(inv: Invocation): CommandOutcome {
-  const d = inv.device;
-  const fp = one(inv, 'Fingerprint') ?? '';
-  const cert = d.findCert(fp);
-  if (!cert) return fail(NOT_FOUND);
-  d.mutate(() => {
-    d.certs = d.certs.filter((c) => c !== cert);
-  });
-  d.events.emit({ type: 'certificate', change: 'deleted', fingerprint: cert.facts.sha1, kind: cert.kind });
-  return ok();
-}
-
-function caAdd(inv: Invocation): CommandOutcome {
-  const d = inv.device;
-  const blocks = [...(inv.body ?? '').replace(/\r\n?/g, '\n').matchAll(CERT_BLOCK)].map((m) => `${m[0]}\n`);
-  if (blocks.length === 0) return fail('No certificate found in the input.');
-  for (const pem of blocks) {
-    try {
-      new X509Certificate(pem);
-    } catch {
-      return fail('Failed to parse the certificate.');
-    }
-  }
-  d.mutate(() => {
-    for (const pem of blocks) {
-      const facts = certFacts(pem);
-      if (d.caCerts.some((c) => c.facts.sha1 === facts.sha1)) continue;
-      d.caCerts.push({ certificate: pem, facts });
-    }
-  });
-  return ok();
-}
-
-function caShow(inv: Invocation): CommandOutcome {
-  const leaves: Leaf[] = [];
-  inv.device.caCerts.forEach((c, i) => {
-    const f = c.facts;
-    const l = (name: string, value: string): Leaf => ({ path: ['Details', i + 1, name], value });
-    leaves.push(
-      l('Fingerprint', f.sha1),
-      l('IssuerName', f.issuerName),
-      l('SubjectName', f.subjectName),
-      l('notAfter', showDate(f.notAfter)),
-      l('notBefore', showDate(f.notBefore)),
-    );
-  });
-  leaves.push({ path: ['Format'], value: one(inv, 'Format') ?? 'Text', bare: true });
-  return ok(leaves);
-}
-
 function passphraseSet(inv: Invocation): CommandOutcome {
   const d = inv.device;
   if (one(inv, 'Username') !== 'admin') return fail('User not found.');
@@ -507,7 +220,7 @@ function participantSearch(inv: Invocation): CommandOutcome {
     .filter(({ facts }) => search === '' || facts.displayName.toLowerCase().includes(search))
     .slice(offset, offset + limit);
   return ok(
-    found.flatMap(({ member, facts }, i) => d.participantLeaves(member, facts, ['Participant', i + 1])),
+    found.flatMap(({ member, facts }, i) => participantLeaves(d, member, facts, ['Participant', i + 1])),
   );
 }
 
@@ -579,8 +292,7 @@ export const COMMANDS: readonly CommandDef[] = [
       then: {
         kind: 'factory-reset',
         keep: (inv.params.get('Keep') ?? []) as KeepItem[],
-        trailingAction: (one(inv, 'TrailingAction') ?? 'Restart') as
-          'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade',
+        trailingAction: (one(inv, 'TrailingAction') ?? 'Restart') as TrailingAction,
       },
     }),
   },

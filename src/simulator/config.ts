@@ -1,18 +1,10 @@
 import type { Leaf, Seg } from './format.js';
 import { lower } from './parse.js';
+import { FACTORY_RESET_KEEP_ITEMS, type FactoryResetKeepItem } from '../core/xapi/vocabulary.js';
 
-/** What `xCommand SystemUnit FactoryReset Keep:` can preserve. */
-export const KEEP_VALUES = [
-  'LocalSetup',
-  'Network',
-  'Webex',
-  'Provisioning',
-  'SerialPort',
-  'Certificates',
-  'HTTP',
-  'RemoteSupportUser',
-] as const;
-export type KeepItem = (typeof KEEP_VALUES)[number];
+/** What `xCommand SystemUnit FactoryReset Keep:` can preserve (core/xapi/vocabulary.ts). */
+export const KEEP_VALUES = FACTORY_RESET_KEEP_ITEMS;
+export type KeepItem = FactoryResetKeepItem;
 
 /** A configuration node with its value space (from the public xAPI schema, trimmed to what the tool touches). */
 export interface ConfigDef {

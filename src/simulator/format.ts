@@ -200,3 +200,17 @@ export function feedbackBlock(
   const prefix = kind === 'Status' ? '*s' : kind === 'Event' ? '*e' : '*c xConfiguration';
   return [...leaves.map((l) => `${prefix} ${pathText(l.path)}: ${termValue(l)}`), '** end'];
 }
+
+function leafKey(l: Leaf): string {
+  return l.path.map(String).join(' ');
+}
+
+/** Values by path, to tell later which leaves changed. */
+export function leafSnapshot(leaves: Leaf[]): Map<string, string> {
+  return new Map(leaves.map((l) => [leafKey(l), l.value]));
+}
+
+/** The leaves whose value differs from the snapshot (or that it did not hold). */
+export function changedLeaves(before: Map<string, string>, after: Leaf[]): Leaf[] {
+  return after.filter((l) => before.get(leafKey(l)) !== l.value);
+}

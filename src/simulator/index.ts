@@ -5,7 +5,9 @@
  */
 import type { Duplex } from 'node:stream';
 import { type Aftermath, finishRegistration, registrationVerdict } from './commands.js';
-import { Device, type DeviceVariant, type Power, type SimStats } from './device.js';
+import { Device, type Power, type SimStats } from './device.js';
+import { joinMeeting, leaveMeeting } from './device-meeting.js';
+import type { DeviceVariant } from './variant.js';
 import { EventLog, type SessionKind, type SimEvent, type WebexStatus } from './events.js';
 import { type Faults, describeFaults } from './faults.js';
 import { DEFAULT_MODEL } from './models.js';
@@ -15,7 +17,8 @@ import { Session } from './session.js';
 import { SshServer, generateHostKey, hostKeyFingerprint } from './ssh.js';
 import { SimulatorError } from './errors.js';
 import { ToolEnd } from './streams.js';
-import { type MeetingShape, type SimMeeting, type VerificationWords, simMeeting } from './meeting.js';
+import type { SimulatorSettings } from '../core/simulator-options.js';
+import { type SimMeeting, simMeeting } from './meeting.js';
 
 export type { Faults } from './faults.js';
 export type { SimEvent, SessionKind, Transport, WebexStatus } from './events.js';
@@ -25,6 +28,7 @@ export type { SimulatorErrorCode } from './errors.js';
 export { MODELS, DEFAULT_MODEL } from './models.js';
 export { FEEDBACK_LIMIT } from './session.js';
 export { SimMeeting, simMeeting, endSimMeeting, certInfoBlob, rosterStatus } from './meeting.js';
+export type { SimulatorSettings } from '../core/simulator-options.js';
 export type {
   MeetingMember,
   MemberFacts,
@@ -34,94 +38,16 @@ export type {
   VerificationWords,
 } from './meeting.js';
 
-export interface SimulatorOptions {
-  /** ProductId, e.g. 'Cisco Room Kit' (default), 'Cisco Desk Pro', 'Cisco Webex Board', 'Cisco TelePresence MX300 G2' (cannot join E2EE). */
-  model?: string;
-  /** As the banner prints it, e.g. 'RoomOS 11.23.1.8 3963b07b5c5'; older than 10.6.1 for precheck tests. */
-  software?: string;
-  /** e.g. 'FOC2345X0AB' (the default). */
-  serialNumber?: string;
-  /** `xConfiguration SystemUnit Name` (factory default: empty). */
-  systemName?: string;
-  /** `xConfiguration SerialPort LoginRequired` (default true). */
-  loginRequired?: boolean;
-  /** The `admin` password (default '', the factory state). */
-  adminPassword?: string;
-  /** Persist state (secret, certificates, configuration, registration, host key) as JSON; loaded if present. */
-  stateFile?: string;
-  /** JSON-lines event log path (the events are also kept in memory: `sim.events`). */
-  eventLog?: string;
-  /** After a factory reset or restart, how long until the device answers again (default 1000 ms). */
-  rebootDelayMs?: number;
-  /**
-   * How long `Webex Registration Start` takes (default 100 ms). Without `AccountLinkMode: Asynchronous` the
-   * command answers only after it (synchronous, as the schema says).
-   */
-  registrationDelayMs?: number;
-  /** Start registered to Webex (the E2EE status exists only then). Default false: a factory-fresh device. */
-  registered?: boolean;
-  /** Activation codes the simulated cloud refuses (registration fails; any non-16-digit code fails too). */
-  rejectActivationCodes?: string[];
-  /** Every registration fails. */
-  registrationFails?: boolean;
-  /** The org's domain: `InternalIdentity Identity` once registered (default `example.com`). */
-  orgDomain?: string;
-  /** `UsedFor` wording: `labels` (default, as real devices: "SIP, HTTPS server") or `purposes` (the literals; old simulator). */
-  usedFor?: 'labels' | 'purposes';
-  /** The `UsedFor` label of WebexIdentity (default `Webex identity`: the real wording is not public). */
-  webexIdentityLabel?: string;
-  /** Chain certificates of an add become entries of their own (default true, as real devices); false: old simulator. */
-  chainEntries?: boolean;
-  /** A preinstalled self-signed certificate (`/CN=TemporaryDefaultCertificate`), default true. */
-  selfSignedCertificate?: boolean;
-  /** `SystemUnit Software OptionKeys Encryption` (default true). */
-  encryptionOptionKey?: boolean;
-  /** Refuse `Security ClientSecret Populate` on an unregistered device (schema: registeredOnly). Default false. */
-  populateNeedsRegistration?: boolean;
-  /** `ExternalIdentity Status` with an active external identity (default `Valid`; real wording unknown). */
-  externalIdentityStatus?: string;
-  /** `ExternalIdentity Verification` with an active external identity (default `CAVerified`; real wording unknown). */
-  externalIdentityVerification?: string;
-  /**
-   * Input line limit in bytes, as a Linux canonical-mode tty (4095): bytes past it are dropped, the line end
-   * still ends the line. Default: no limit (the real limit is unknown).
-   */
-  lineLimit?: number;
-  /**
-   * What a line longer than `lineLimit` does: `cut` (default: the bytes past it are dropped, as a
-   * canonical-mode tty) or `drop` (the session ends, as jsxapi issue #65 reports for an overlong body).
-   */
-  overlongLine?: 'cut' | 'drop';
-  /**
-   * A multiline command's body: `kept` (default: it reaches the command with its line breaks, as Cisco's
-   * "Multiline commands" notes say; a JWE wrapped over lines does not open) or `joined` (whitespace removed).
-   */
-  bodyLineBreaks?: 'kept' | 'joined';
-  /** xCommand refusals: `worded` (default: each failure's Reason) or `uniform` (`Invalid input.` for all). */
-  refusals?: 'worded' | 'uniform';
+/**
+ * The simulator's options: the plain settings every side shares (src/core/simulator-options.ts), and the
+ * in-process extras: a meeting object to join instead of an id, and the faults to start with.
+ */
+export interface SimulatorOptions extends Omit<SimulatorSettings, 'meeting'> {
   /**
    * Join a simulated meeting (simulator only): its id (simulators of one process with the same id share
    * it) or the meeting itself. The device is then in call 1 of that meeting.
    */
   meeting?: string | SimMeeting;
-  /** The session type ID of the meeting named by `meeting` (default 652; outside Table 1: not E2EE). */
-  meetingSessionType?: number;
-  /**
-   * Where the meeting named by `meeting` is reported (default `schema`: the published participant list
-   * and events only; `seed`: the vendor's procedure's Table 3 as well). docs/simulator.md, Meetings.
-   */
-  meetingShape?: MeetingShape;
-  /** The verification words of that meeting (default `identity`: `WebexVerified`/`CAVerified`; `verified`: `Verified`). */
-  meetingVerificationWords?: VerificationWords;
-  /**
-   * The serial line's speed: bytes each way cross it at `baudRate / 10` per second (8N1), as on the
-   * maintenance port at 115200. Default: an unpaced line (a pseudo-terminal's speed). SSH is never paced.
-   */
-  baudRate?: number;
-  /** How long the device takes over each command line before it answers (default 0 ms). */
-  commandLatencyMs?: number;
-  /** `legacy` prints the CE 9 banner (a blank line before `OK`). */
-  banner?: 'current' | 'legacy';
   faults?: Partial<Faults>;
 }
 
@@ -294,7 +220,8 @@ class Simulator implements PtyHost {
     }
     this.device.save();
     if (options.meeting !== undefined) {
-      this.device.joinMeeting(
+      joinMeeting(
+        this.device,
         typeof options.meeting === 'string'
           ? simMeeting(options.meeting, {
               ...(options.meetingSessionType !== undefined
@@ -479,7 +406,7 @@ class Simulator implements PtyHost {
 
   get state(): SimulatorStateView {
     const d = this.device;
-    const active = d.active('WebexIdentity');
+    const active = d.certStore.active('WebexIdentity');
     return Object.freeze({
       productId: d.model.productId,
       software: d.software.display,
@@ -489,7 +416,7 @@ class Simulator implements PtyHost {
       e2eeCapable: d.e2eeSupported,
       clientSecretSet: d.secret !== undefined,
       certificates: Object.freeze(
-        d.certs.map((c) =>
+        d.certStore.certs.map((c) =>
           Object.freeze({
             fingerprint: c.facts.sha1,
             fingerprintSha256: c.facts.sha256,
@@ -502,7 +429,7 @@ class Simulator implements PtyHost {
             encrypted: c.encrypted,
             chainLength: c.chain.length,
             kind: c.kind,
-            usedFor: d.usedFor(c),
+            usedFor: d.certStore.usedFor(c),
           }),
         ),
       ),
@@ -511,8 +438,8 @@ class Simulator implements PtyHost {
       webexStatus: d.webexStatus,
       hardened: d.hardened,
       deviceId: d.deviceId,
-      preinstalledCertificate: d.certs.find((c) => c.kind === 'preinstalled')?.facts.sha1,
-      caCertificates: Object.freeze(d.caCerts.map((c) => c.facts.sha1)),
+      preinstalledCertificate: d.certStore.certs.find((c) => c.kind === 'preinstalled')?.facts.sha1,
+      caCertificates: Object.freeze(d.certStore.caCerts.map((c) => c.facts.sha1)),
       power: d.power,
       rebooting: d.power === 'rebooting',
       bootCount: d.bootCount,
@@ -545,7 +472,7 @@ class Simulator implements PtyHost {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.device.leaveMeeting();
+    leaveMeeting(this.device);
     clearTimeout(this.bootTimer);
     clearTimeout(this.registrationTimer);
     for (const s of [...this.sessions]) s.close('simulator-closed');
@@ -600,8 +527,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     get meeting() {
       return sim.device.meeting?.meeting;
     },
-    joinMeeting: (m) => sim.device.joinMeeting(m),
-    leaveMeeting: () => sim.device.leaveMeeting(),
+    joinMeeting: (m) => joinMeeting(sim.device, m),
+    leaveMeeting: () => leaveMeeting(sim.device),
     close: () => sim.close(),
   };
 }

@@ -10,6 +10,7 @@
  * status words, the security code's form, and a session type ID in `Conference Call[n] SessionType`.
  */
 import { createHash } from 'node:crypto';
+import type { MeetingShape, VerificationWords } from '../core/simulator-options.js';
 
 export type MemberVerification = 'webex' | 'external' | 'unverified';
 
@@ -39,20 +40,7 @@ export interface MeetingChange {
   facts: MemberFacts;
 }
 
-/**
- * Where a device in a meeting reports it: `schema`, the published shapes only (no `EndToEndEncryption`
- * node under the call, no `ServerEncryption`; each participant's `Device[n] EndToEndEncryption …` in
- * `ParticipantList Search` and the participant events; no security code anywhere); `seed`, the vendor's
- * procedure's Table 3 (the call's `EndToEndEncryption` status, code and roster, and the participant
- * fields `EndToEndEncryptionStatus|Identity|CertInfo`).
- */
-export type MeetingShape = 'schema' | 'seed';
-
-/**
- * The verification words (none is published): `identity`, the words of `… Identity Verification`
- * (`WebexVerified`, `CAVerified`, `Unverified`); `verified`, a bare `Verified` for either kind.
- */
-export type VerificationWords = 'identity' | 'verified';
+export type { MeetingShape, VerificationWords };
 
 /** The roster word for a verification (inferred: see `VerificationWords`). */
 export function rosterStatus(v: MemberVerification, words: VerificationWords = 'identity'): string {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** What the simulator knows about a product: its ids and whether it can join E2EE meetings. */
 export interface ModelInfo {
   productId: string;
@@ -107,4 +109,20 @@ export function softwareSupportsE2ee(sw: SoftwareInfo): boolean {
     if (a !== b) return a > b;
   }
   return true;
+}
+
+const DEVICE_ID_NAMESPACE = 'e2ee-prov-simulator:';
+
+/**
+ * A UUID (RKM: `373a93cd-5f65-572a-81d8-95d0b15ebad4`, a version-5 UUID) derived from the serial number,
+ * so that a simulated device keeps its DeviceId with or without a state file (where it is also kept).
+ */
+export function deviceIdFor(serialNumber: string): string {
+  const h = createHash('sha1')
+    .update(DEVICE_ID_NAMESPACE + serialNumber)
+    .digest();
+  h[6] = ((h[6] ?? 0) & 0x0f) | 0x50;
+  h[8] = ((h[8] ?? 0) & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }

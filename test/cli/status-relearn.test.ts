@@ -7,7 +7,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
+import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { connect } from '../../src/main/device/index.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { type Services, createServices } from '../../src/main/services.js';
@@ -106,7 +106,7 @@ describe.runIf(systemHas('socat') && systemHas('keyring'))('the inventory re-lea
     const serial = 'FOCRELEARN3';
     const cert = await rig.issue('relearn-3.example');
     const sim = await createSimulator({ serialNumber: serial, rebootDelayMs: 50 });
-    const store = new DemoSecretStore();
+    const store = new MemorySecretStore();
     const earlier = await connect('sim:', { simulator: sim });
     const r = await provision(
       { device: earlier, secrets: store, journal: new Journal(rig.path('old-app-home')) },

@@ -344,7 +344,7 @@ describe.runIf(ready)('e2ee-prov batch', () => {
     expect(lines[2]).toBe(
       `  line 3  ${ptyTarget}  FOCCLIB002  ok  c2.batch.example  ${certs[1]!.fingerprint}  until ${certs[1]!.notAfter}`,
     );
-    expect(lines[5]).toBe('  line 6  serial:/dev/e2ee-no-such-port  -  FAILED  ERR_WORKFLOW_INPUT_READ');
+    expect(lines[5]).toBe('  line 6  serial:/dev/e2ee-no-such-port  -  FAILED  ERR_INPUT_READ');
     const resultCsv = rig.path('devices.result.csv');
     const resultJson = rig.path('devices.result.json');
     expect(lines[6]).toBe(`Results: ${resultCsv} and ${resultJson}.`);
@@ -352,7 +352,7 @@ describe.runIf(ready)('e2ee-prov batch', () => {
       "\n4 devices (FOCCLIB001, FOCCLIB002, FOCCLIB003, FOCCLIB004) got a generated client secret. A batch never prints secrets: they are in the OS keychain only. Export them for the devices' owners with: e2ee-prov secret export\n",
     );
     expect(lastLine(r.stderr)).toBe(
-      `ERR_WORKFLOW_BATCH_INCOMPLETE 1 of 5 devices failed (line 6: ERR_WORKFLOW_INPUT_READ); see ${resultCsv}. Run the batch again to resume them: devices that are done are skipped.`,
+      `ERR_WORKFLOW_BATCH_INCOMPLETE 1 of 5 devices failed (line 6: ERR_INPUT_READ); see ${resultCsv}. Run the batch again to resume them: devices that are done are skipped.`,
     );
     // Progress lines name their device.
     expect(r.stderr).toContain(
@@ -382,7 +382,7 @@ describe.runIf(ready)('e2ee-prov batch', () => {
       'line,target,serial,product,status,error_code,error_message,failed_step,identity,fingerprint,not_after,secret,warnings,started_at,finished_at',
     );
     expect(rows[5]!.replace(/,[^,]+,[^,]+$/, '')).toBe(
-      `6,serial:/dev/e2ee-no-such-port,,,failed,ERR_WORKFLOW_INPUT_READ,Cannot read the certificate from ${rig.path('missing-cert.pem')}: there is no such file.,inputs,,,,,`,
+      `6,serial:/dev/e2ee-no-such-port,,,failed,ERR_INPUT_READ,Cannot read the certificate from ${rig.path('missing-cert.pem')}: there is no such file.,inputs,,,,,`,
     );
     expect(rows[6]).toBe('');
 

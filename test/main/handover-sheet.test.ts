@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
+import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { type Services, createServices } from '../../src/main/services.js';
 
@@ -16,7 +16,7 @@ const CN = 'sheet.example';
 
 describe('the handover sheet', () => {
   let dir: string;
-  const store = new DemoSecretStore();
+  const store = new MemorySecretStore();
   const opened: string[] = [];
   const saved: string[] = [];
   const windows: Services[] = [];

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type WorkflowEventMessage } from '../../src/contract/index.js';
-import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
+import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { type Services, createServices } from '../../src/main/services.js';
@@ -25,7 +25,7 @@ describe('the window’s services', () => {
   const listeners = new Map<string, Listener>();
   const events: WorkflowEventMessage[] = [];
   const dialogAnswers: (string | null)[] = [];
-  const store = new DemoSecretStore();
+  const store = new MemorySecretStore();
   const sims = new Map<string, RoomOsSimulator>();
   /** A device's variants by serial (the window may name none of them). */
   const variants = new Map<string, SimulatorOptions>();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NATIVE_TEXT } from '../../src/main/native-text.js';
-import { APP_ERROR_CODES } from '../../src/main/services.js';
+import { APP_ERROR_CODES, IPC_ERROR_CODES } from '../../src/contract/index.js';
 import { en } from '../../src/renderer/i18n/en.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
 import { fmtParts, plural } from '../../src/renderer/i18n/index.js';
@@ -34,7 +34,7 @@ describe('the catalogues', () => {
   });
 
   it('have words for every refusal of the app layer', () => {
-    for (const code of APP_ERROR_CODES) {
+    for (const code of [...APP_ERROR_CODES, ...IPC_ERROR_CODES]) {
       expect(en.errors[code], code).toBeTypeOf('string');
       expect(ko.errors[code], code).toBeTypeOf('string');
     }

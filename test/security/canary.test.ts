@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowEventMessage } from '../../src/contract/index.js';
-import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
+import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { createServices } from '../../src/main/services.js';
@@ -445,7 +445,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     const events: WorkflowEventMessage[] = [];
     const results: { channel: string; result: unknown }[] = [];
     const dialog: string[] = [];
-    const store = new DemoSecretStore();
+    const store = new MemorySecretStore();
     const sims: RoomOsSimulator[] = [];
     const listeners = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>();
     const services = createServices({

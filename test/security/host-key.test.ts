@@ -12,7 +12,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIO } from '../../src/cli/io.js';
 import { openDevice } from '../../src/cli/context.js';
-import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
+import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { createServices } from '../../src/main/services.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
@@ -168,7 +168,7 @@ describe('a new SSH host key is shown and asked about', () => {
       dialog: { openFile: async () => null },
       emit: () => undefined,
       env: { E2EE_PROV_HOME: join(dir, 'app-home'), E2EE_PROV_KNOWN_HOSTS: known },
-      openSecretStore: async () => new DemoSecretStore(),
+      openSecretStore: async () => new MemorySecretStore(),
       listPorts: async () => [],
     });
     registerIpc(

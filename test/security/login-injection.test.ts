@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
+import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { connect, isDeviceError, parseTarget } from '../../src/main/device/index.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { createServices } from '../../src/main/services.js';
@@ -136,7 +136,7 @@ describe('a password cannot type commands into the console', () => {
       dialog: { openFile: async () => null },
       emit: () => undefined,
       env: { E2EE_PROV_HOME: join(dir, 'svc-home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'svc-kh.json') },
-      openSecretStore: async () => new DemoSecretStore(),
+      openSecretStore: async () => new MemorySecretStore(),
       listPorts: async () => [],
       createSimulator: async (o) => {
         const sim = await createSimulator({ ...o, loginRequired: true, systemName: 'Keep Me' });

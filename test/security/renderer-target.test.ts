@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRendererTarget } from '../../src/contract/index.js';
-import { DemoSecretStore } from '../../src/main/demo/memory-store.js';
+import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { type Services, createServices } from '../../src/main/services.js';
 import { type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
@@ -31,7 +31,7 @@ beforeAll(() => {
     dialog: { openFile: async () => null },
     emit: () => undefined,
     env: { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'kh.json') },
-    openSecretStore: async () => new DemoSecretStore(),
+    openSecretStore: async () => new MemorySecretStore(),
     listPorts: async () => [],
     createSimulator: async (o) => {
       made.push(o);

@@ -2,7 +2,8 @@ import { acceptOnlyWhenAsked } from '../context.js';
 import { safe } from '../../core/inert.js';
 import { unlink } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { JsonHostKeyStore, connect, defaultKnownHostsPath } from '../../main/device/index.js';
+import { JsonHostKeyStore, defaultKnownHostsPath } from '../../main/device/index.js';
+import { openDevice } from '../../main/open.js';
 import { appendFileNoFollow, writeFileAtomic, writeFileAtomicSync } from '../../main/vault/atomic-file.js';
 import {
   type BatchEvent,
@@ -101,6 +102,7 @@ export const batchCommand: Command = {
   path: ['batch'],
   summary: 'Provision the devices a CSV lists (serial one at a time, SSH in parallel); result CSV and JSON.',
   usage: USAGE,
+  connects: true,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values: v, positionals } = parse(
       args,
@@ -169,7 +171,7 @@ export const batchCommand: Command = {
           ...vault,
           // A batch asks nobody: a new SSH host key needs --accept-new-host-key (or a pin made before).
           open: (target, password) =>
-            connect(target, { password, hostKeyStore, acceptNewHostKey: acceptOnlyWhenAsked(io) }),
+            openDevice(target, { password, hostKeyStore, acceptNewHostKey: acceptOnlyWhenAsked(io) }),
         },
         {
           parallel: Number(v.parallel),

@@ -32,6 +32,7 @@ export const consoleCommand: Command = {
   path: ['console'],
   summary: 'Open an interactive console on a device (answers as the device prints them; secrets redacted).',
   usage: USAGE,
+  connects: true,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse(
       args,

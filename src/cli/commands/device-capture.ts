@@ -6,6 +6,7 @@ import { withDevice } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 import { checkOutputPath } from '../paths.js';
+import { DEVICE_OPTIONS } from '../skeleton.js';
 
 const USAGE =
   'e2ee-prov device capture --target TARGET --out FILE [--probe-add-refusals] [--password-file PATH] [--json]';
@@ -16,15 +17,14 @@ export const deviceCapture: Command = {
   summary:
     'Record how a device answers a fixed set of harmless, read-only probes (identifiers redacted), to send in.',
   usage: USAGE,
+  connects: true,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse(
       args,
       {
-        target: { type: 'string' },
+        ...DEVICE_OPTIONS,
         out: { type: 'string' },
-        'password-file': { type: 'string' },
         'probe-add-refusals': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
       },
       USAGE,
     );

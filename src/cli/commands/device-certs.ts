@@ -2,55 +2,38 @@ import { safe } from '../../core/inert.js';
 import type { DeviceCertificate } from '../../main/device/index.js';
 import { deviceOps } from '../../main/workflows/device-port.js';
 import { identityEntries } from '../../main/workflows/identity.js';
-import { type Command, parse, required } from '../command.js';
-import { withDevice } from '../context.js';
+import { type Command } from '../command.js';
 import { type CliIO, write } from '../io.js';
+import { VERBOSE_OPTION, deviceCommand } from '../skeleton.js';
 import { DEVICE_CERTIFICATE } from '../json-shapes.js';
 import { jsonShown } from '../shown.js';
 
 const USAGE = 'e2ee-prov device certs --target TARGET [--password-file PATH] [--json] [--verbose]';
 
 /** The device's service certificates (`Security Certificates Services Show`). */
-export const deviceCerts: Command = {
+export const deviceCerts: Command = deviceCommand({
   path: ['device', 'certs'],
   summary: "List a device's certificates: SHA-1 fingerprint, subject, issuer, validity, purposes.",
   usage: USAGE,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parse(
-      args,
-      {
-        target: { type: 'string' },
-        'password-file': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-      },
-      USAGE,
+  options: VERBOSE_OPTION,
+  verbose: (values) => values.verbose,
+  async show(device, values, io: CliIO) {
+    const certs = await device.listCertificates();
+    // The documented way to ask which are used for WebexIdentity (UsedFor holds labels whose wording
+    // for it is not public); a device without that purpose refuses the filter: none are.
+    const identity = new Set((await identityEntries(deviceOps(device))).map((c) => c.fingerprint));
+    const listed = certs.map((c) => ({ ...c, webexIdentity: identity.has(c.fingerprint) }));
+    await write(
+      io.stdout,
+      values.json
+        ? jsonShown(listed, {
+            ...DEVICE_CERTIFICATE,
+            webexIdentity: true,
+          })
+        : certsText(certs, identity),
     );
-    const target = required(values.target, 'target', USAGE);
-    await withDevice(
-      target,
-      { passwordFile: values['password-file'], verbose: values.verbose },
-      io,
-      async (device) => {
-        const certs = await device.listCertificates();
-        // The documented way to ask which are used for WebexIdentity (UsedFor holds labels whose wording
-        // for it is not public); a device without that purpose refuses the filter: none are.
-        const identity = new Set((await identityEntries(deviceOps(device))).map((c) => c.fingerprint));
-        const listed = certs.map((c) => ({ ...c, webexIdentity: identity.has(c.fingerprint) }));
-        await write(
-          io.stdout,
-          values.json
-            ? jsonShown(listed, {
-                ...DEVICE_CERTIFICATE,
-                webexIdentity: true,
-              })
-            : certsText(certs, identity),
-        );
-      },
-    );
-    return 0;
   },
-};
+});
 
 /**
  * One block per certificate; "No certificates." when there are none. `identity`: the fingerprints

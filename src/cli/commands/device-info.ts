@@ -1,48 +1,31 @@
 import { safe } from '../../core/inert.js';
 import type { DeviceIdentity, E2eeStatus, IdentityStatus } from '../../main/device/index.js';
-import { type Command, parse, required } from '../command.js';
-import { withDevice } from '../context.js';
+import { type Command } from '../command.js';
 import { type CliIO, write } from '../io.js';
+import { VERBOSE_OPTION, deviceCommand } from '../skeleton.js';
 import { DEVICE_IDENTITY, E2EE_STATUS } from '../json-shapes.js';
 import { jsonShown } from '../shown.js';
 
 const USAGE = 'e2ee-prov device info --target TARGET [--password-file PATH] [--json] [--verbose]';
 
 /** Identity and E2EE status of a device. */
-export const deviceInfo: Command = {
+export const deviceInfo: Command = deviceCommand({
   path: ['device', 'info'],
   summary: 'Show what a device is (product, software, serial, Webex status) and its E2EE identity status.',
   usage: USAGE,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parse(
-      args,
-      {
-        target: { type: 'string' },
-        'password-file': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        verbose: { type: 'boolean', default: false },
-      },
-      USAGE,
+  options: VERBOSE_OPTION,
+  verbose: (values) => values.verbose,
+  async show(device, values, io: CliIO) {
+    const identity = await device.identify();
+    const e2ee = await device.e2eeStatus();
+    await write(
+      io.stdout,
+      values.json
+        ? jsonShown({ identity, e2ee }, { identity: DEVICE_IDENTITY, e2ee: E2EE_STATUS })
+        : infoText(identity, e2ee),
     );
-    const target = required(values.target, 'target', USAGE);
-    await withDevice(
-      target,
-      { passwordFile: values['password-file'], verbose: values.verbose },
-      io,
-      async (device) => {
-        const identity = await device.identify();
-        const e2ee = await device.e2eeStatus();
-        await write(
-          io.stdout,
-          values.json
-            ? jsonShown({ identity, e2ee }, { identity: DEVICE_IDENTITY, e2ee: E2EE_STATUS })
-            : infoText(identity, e2ee),
-        );
-      },
-    );
-    return 0;
   },
-};
+});
 
 function identityLines(name: string, s: IdentityStatus): string[] {
   const out = [

@@ -33,6 +33,7 @@ export const meetingCheck: Command = {
   summary:
     "Check the device's meeting: end-to-end encryption, this device's identity as others see it, each participant's verification and the security code (several devices: compared); --watch follows joins and code changes.",
   usage: USAGE,
+  connects: true,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values } = parse(
       args,

@@ -1,5 +1,4 @@
 import { safe } from '../../core/inert.js';
-import { isEnc } from '../../core/jwe/index.js';
 import { checkSecret, describeWarning } from '../../core/secret/index.js';
 import { refuseWeakSecret } from '../credentials.js';
 import { type RotateResult, type RotateStep, rotateSecret } from '../../main/workflows/rotate.js';
@@ -8,6 +7,7 @@ import { openDevice, openVault } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, promptHidden, readSecret, write } from '../io.js';
 import { HeldProgress } from '../progress.js';
+import { DEVICE_OPTIONS, ENC_OPTION, parseEnc } from '../skeleton.js';
 
 const USAGE =
   'e2ee-prov secret rotate --target TARGET [--new-secret-file PATH [--allow-weak-secret]] [--secret-file PATH] [--enc A128GCM|A256GCM] [--password-file PATH] [--json]';
@@ -28,24 +28,21 @@ export const secretRotate: Command = {
   summary:
     'Change a device’s ClientSecret (a new one is generated and shown once unless --new-secret-file is given).',
   usage: USAGE,
+  connects: true,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values: v } = parse(
       args,
       {
-        target: { type: 'string' },
+        ...DEVICE_OPTIONS,
         'new-secret-file': { type: 'string' },
         'allow-weak-secret': { type: 'boolean', default: false },
         'secret-file': { type: 'string' },
-        enc: { type: 'string', default: 'A128GCM' },
-        'password-file': { type: 'string' },
-        json: { type: 'boolean', default: false },
+        ...ENC_OPTION,
       },
       USAGE,
     );
     const targetText = required(v.target, 'target', USAGE);
-    if (!isEnc(v.enc))
-      throw new CliError('ERR_USAGE', `--enc must be A128GCM or A256GCM, not ${JSON.stringify(v.enc)}.`);
-    const enc = v.enc;
+    const enc = parseEnc(v.enc);
     const stdinUsers = [v['new-secret-file'], v['secret-file'], v['password-file']].filter((f) => f === '-');
     if (stdinUsers.length > 1) {
       throw new CliError('ERR_USAGE', 'Only one of the secret files can be standard input (-).');

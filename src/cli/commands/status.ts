@@ -4,8 +4,9 @@ import { isProvisionerError } from '../../core/errors.js';
 import { dataDir } from '../../main/vault/data-dir.js';
 import { Journal } from '../../main/vault/journal.js';
 import { type DeviceStatusReport, deviceStatus, recordObservation } from '../../main/workflows/status.js';
-import { type Command, parse, required } from '../command.js';
-import { toolAddedFingerprints, withDevice } from '../context.js';
+import { type Command } from '../command.js';
+import { toolAddedFingerprints } from '../context.js';
+import { deviceCommand } from '../skeleton.js';
 import { type CliIO, write } from '../io.js';
 import { DEVICE_STATUS } from '../json-shapes.js';
 import { jsonShown } from '../shown.js';
@@ -76,41 +77,25 @@ export function formatStatus(r: DeviceStatusReport): string {
 }
 
 /** Everything the device says about its E2EE identity; read-only, no secret needed. */
-export const statusCommand: Command = {
+export const statusCommand: Command = deviceCommand({
   path: ['status'],
   summary: 'Show a device’s E2EE identity status, its certificates and PreferredDomain (read-only).',
   usage: USAGE,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values: v } = parse(
-      args,
-      {
-        target: { type: 'string' },
-        'password-file': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-      USAGE,
+  options: {},
+  verbose: () => false,
+  async show(device, v, io: CliIO) {
+    const report = await deviceStatus(device, await toolAddedFingerprints(io));
+    // What was seen is journaled, so that the inventory re-learns the device (a new journal, say); a
+    // journal that cannot take it does not hide the report.
+    const unrecorded = await recordObservation(new Journal(dataDir(io.env)), report).then(
+      () => null,
+      (e: unknown) => (isProvisionerError(e) ? e : Promise.reject(e)),
     );
-    const targetText = required(v.target, 'target', USAGE);
-    return withDevice(
-      targetText,
-      { passwordFile: v['password-file'], verbose: false },
-      io,
-      async (device) => {
-        const report = await deviceStatus(device, await toolAddedFingerprints(io));
-        // What was seen is journaled, so that the inventory re-learns the device (a new journal, say); a
-        // journal that cannot take it does not hide the report.
-        const unrecorded = await recordObservation(new Journal(dataDir(io.env)), report).then(
-          () => null,
-          (e: unknown) => (isProvisionerError(e) ? e : Promise.reject(e)),
-        );
-        await write(io.stdout, v.json ? jsonShown(report, DEVICE_STATUS) : formatStatus(report));
-        if (unrecorded)
-          await write(
-            io.stderr,
-            `WARN_STATUS_NOT_RECORDED What the device showed was not journaled (${unrecorded.code}): the inventory does not know it yet. Check the journal with "e2ee-prov journal verify".\n`,
-          );
-        return 0;
-      },
-    );
+    await write(io.stdout, v.json ? jsonShown(report, DEVICE_STATUS) : formatStatus(report));
+    if (unrecorded)
+      await write(
+        io.stderr,
+        `WARN_STATUS_NOT_RECORDED What the device showed was not journaled (${unrecorded.code}): the inventory does not know it yet. Check the journal with "e2ee-prov journal verify".\n`,
+      );
   },
-};
+});

@@ -16,7 +16,7 @@ import type { WorkflowEvent } from '../workflows/engine.js';
 import { provision } from '../workflows/provision.js';
 import { rotateSecret } from '../workflows/rotate.js';
 import { deviceStatus } from '../workflows/status.js';
-import { DemoSecretStore } from './memory-store.js';
+import { MemorySecretStore } from '../vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from './pki.js';
 
 export interface DemoOptions {
@@ -41,7 +41,7 @@ export interface DemoResult {
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { say } = options;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'e2ee-demo-')));
-  const secrets = options.secrets ?? new DemoSecretStore();
+  const secrets = options.secrets ?? new MemorySecretStore();
   const sim = await createSimulator({
     model: options.model ?? 'Cisco Room Kit',
     serialNumber: 'FOC2611DEMO',
@@ -64,7 +64,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     });
     const credentials = readCredentials({ certPem: issued.bundlePem });
     say(
-      `Secrets are kept in ${secrets instanceof DemoSecretStore ? secrets.label : 'the OS keychain'}; the journal is in ${dir}.`,
+      `Secrets are kept in ${secrets instanceof MemorySecretStore ? secrets.label : 'the OS keychain'}; the journal is in ${dir}.`,
     );
     say('');
 

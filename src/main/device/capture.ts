@@ -5,6 +5,7 @@
  * the device printed them, with identifying values (serial numbers, device id, names, addresses) replaced.
  */
 import { randomBytes } from 'node:crypto';
+import { isProvisionerError } from '../../core/errors.js';
 import { inert } from '../../core/inert.js';
 import { seal } from '../../core/jwe/index.js';
 import type { RoomOsDevice } from './device.js';
@@ -425,7 +426,7 @@ export async function captureDevice(
           lines: [],
           notRecognized: false,
           durationMs: Date.now() - started,
-          error: (e as { code?: string }).code ?? 'ERR_INTERNAL',
+          error: isProvisionerError(e) ? e.code : 'ERR_INTERNAL',
         });
       }
     }

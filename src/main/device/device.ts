@@ -1,17 +1,22 @@
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
-import { dirname, resolve } from 'node:path';
-import type { Duplex } from 'node:stream';
-import { FACTORY_RESET_KEEP_ITEMS } from '../../contract/index.js';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ProvisionerError, isProvisionerError } from '../../core/errors.js';
-import { describePosition, readJson } from '../../core/json-text.js';
-import { inspect as inspectBlob, type Action } from '../../core/jwe/index.js';
+/**
+ * A RoomOS device on an open console, with its typed operations (spec §5): identity, E2EE status, the
+ * meeting, configuration backup and restore, factory reset, the client secret, certificates, Webex
+ * registration. Opening and reopening the console is connect.ts's; the line limit is line-limit.ts's.
+ */
+import {
+  CERTIFICATE_PURPOSES,
+  type CertificatePurpose,
+  FACTORY_RESET_ALWAYS_ERASES,
+  FACTORY_RESET_KEEP_ITEMS,
+  FACTORY_RESET_KEEP_MEANS,
+  type FactoryResetKeepItem,
+  type TrailingAction,
+} from '../../core/xapi/vocabulary.js';
 import {
   DeviceError,
   checkConsoleValue,
   isDeviceError,
+  isOk,
   lit,
   parseCertificates,
   parseConfigurationDump,
@@ -31,16 +36,32 @@ import {
   type ListedParticipant,
   type MeetingCall,
   type Params,
-  type ParamValue,
   type XapiResponse,
 } from '../../core/xapi/index.js';
-import { reopenSerial, SerialTransport } from './serial.js';
-import { ConsoleSession, type Banner, type LineProbe, type RawResult } from './session.js';
-import { SshTransport, type HostKeyInfo, type HostKeyStore } from './ssh.js';
-import { StreamTransport } from './sim-transport.js';
-import { describeTarget, parseTarget, type SimTargetOptions, type Target } from './target.js';
+import {
+  openSession,
+  reopenSession,
+  sessionAfterRestart,
+  type ConnectOptions,
+  type ProgressEvent,
+  type ReopenContext,
+  type SimulatorLike,
+} from './connect.js';
+import {
+  LineLimit,
+  probeWrappedBody,
+  wrapLines,
+  type FirstCutLine,
+  type WrappedBodyProbe,
+} from './line-limit.js';
+import { checkBlob, LIMITS, restoreValue, tooLong } from './parameters.js';
+import type { Banner, ConsoleSession, RawResult, RequestOptions } from './session.js';
+import { describeTarget, parseTarget, type Target } from './target.js';
 import { Transcript } from './transcript.js';
-import type { Pacing, Transport } from './transport.js';
+
+export type { ConnectOptions, ProgressEvent, SimulatorLike } from './connect.js';
+export type { FirstCutLine, WrappedBodyProbe } from './line-limit.js';
+export { corruptTag } from './line-limit.js';
 
 /** The feedback paths a meeting watch registers. */
 const MEETING_FEEDBACK = [
@@ -49,151 +70,18 @@ const MEETING_FEEDBACK = [
   '/Status/Call',
 ] as const;
 
-/** The part of the simulator (src/simulator) a connection needs. */
-export interface SimulatorLike {
-  openStream(kind?: 'serial' | 'ssh'): Duplex;
-  close(): Promise<void>;
-}
-
-/** What the connection is doing, for a progress line or the UI. */
-export interface ProgressEvent {
-  stage:
-    | 'opening'
-    | 'host-key'
-    | 'login'
-    | 'ready'
-    | 'command'
-    | 'waiting-for-restart'
-    | 'reconnecting'
-    | 'reconnected';
-  message: string;
-  hostKey?: HostKeyInfo & { pinned: boolean };
-}
-
-export interface ConnectOptions {
-  /** Login user, default `admin` (ssh:// targets name their own). */
-  username?: string;
-  /** Login password; a factory-reset device has none (the default, ''). Never logged. */
-  password?: string;
-  /** Time one command may take, ms (default 15 s; long commands get more). */
-  timeoutMs?: number;
-  /** Time to open and log in, ms (default 30 s). */
-  loginTimeoutMs?: number;
-  transcript?: Transcript;
-  /** The simulator a `sim:` target talks to; without one, `sim:` makes its own (and closes it with the device). */
-  simulator?: SimulatorLike;
-  /** Pinned SSH host keys (default: in memory only; the CLI passes the known-hosts file). */
-  hostKeyStore?: HostKeyStore;
-  /** Asked about an SSH host key seen for the first time; default: accept and pin it. */
-  acceptNewHostKey?: (info: HostKeyInfo) => boolean | Promise<boolean>;
-  onProgress?: (event: ProgressEvent) => void;
-  /** Overrides of the write pacing (chunk size, pause, line ending). */
-  pacing?: Partial<Pacing>;
-  /** Longest line sent, bytes (default: no limit until one is measured with `lineFits`). */
-  maxLineBytes?: number;
-  /** How long a restart may take before the device must answer again, ms (default 15 min). */
-  restartTimeoutMs?: number;
-  /** Quiet time between wake-ups of a serial console, ms (default 1500). */
-  wakeIntervalMs?: number;
-  /**
-   * Opens the byte pipe instead of the built-in transports (a test double, a transport of the
-   * embedding app's own). Called again on every reconnection.
-   */
-  transportFactory?: (
-    target: Target,
-    context: { reconnect: boolean; password: string },
-  ) => Promise<Transport>;
-}
-
 /** The result of one console line typed by a person: what the device printed. */
 export type CommandOutput = RawResult;
 
-/** What `SystemUnit FactoryReset` can keep (the schema's `Keep` values; the contract owns the list). */
+/** What `SystemUnit FactoryReset` can keep, what each keeps and what a reset always erases (core/xapi/vocabulary.ts). */
 export const FACTORY_RESET_KEEP = FACTORY_RESET_KEEP_ITEMS;
-export type FactoryResetKeep = (typeof FACTORY_RESET_KEEP)[number];
-
-/**
- * What each `Keep` item preserves, as the published schema lists it. Nothing keeps the local users and
- * their passwords, the system name or the Webex registration.
- */
-export const FACTORY_RESET_KEEP_MEANS: Readonly<Record<FactoryResetKeep, string>> = {
-  LocalSetup:
-    'default and ring volume, time zone, user-interface language, video output overscan and camera presets (not the system name, users or SSH)',
-  Network: 'the Network 1 settings and Wi-Fi allowed/enabled',
-  Webex: 'the Webex service-override URLs (GdsBaseUrl, U2CBaseUrl) only, never the registration',
-  Provisioning: 'the Provisioning Mode',
-  SerialPort: 'the serial port Mode, BaudRate and LoginRequired',
-  Certificates: 'the client and CA certificates',
-  HTTP: 'NetworkServices HTTP Mode and the HTTPS settings',
-  RemoteSupportUser: 'the remote support user',
-};
-
-/** What a factory reset always erases, whatever is kept. */
-export const FACTORY_RESET_ALWAYS_ERASES =
-  'the local users and their passwords, the system name, the Webex registration and the client secret';
-export type TrailingAction = 'NoAction' | 'Restart' | 'Shutdown' | 'WaitForUpgrade';
-
-/** The purposes a service certificate can be used for (the schema's `Purpose`/`Filter` value space). */
-export const CERTIFICATE_PURPOSES = [
-  '802.1X',
-  'HTTPS',
-  'Audit',
-  'SIP',
-  'Pairing',
-  'WebexIdentity',
-  'HttpClient',
-  'HttpProxy',
-] as const;
-export type CertificatePurpose = (typeof CERTIFICATE_PURPOSES)[number];
+export type FactoryResetKeep = FactoryResetKeepItem;
+export { FACTORY_RESET_KEEP_MEANS, FACTORY_RESET_ALWAYS_ERASES, CERTIFICATE_PURPOSES };
+export type { TrailingAction, CertificatePurpose };
 
 export interface RestoreReport {
   applied: string[];
   failed: Array<{ path: string; reason: string; xpath?: string }>;
-}
-
-/** A value stored as text, sent back the way the device printed it. */
-function restoreValue(node: ConfigNode): ParamValue {
-  if (node.quoted === true) return node.value;
-  if (/^-?\d+$/.test(node.value)) return Number(node.value);
-  if (node.quoted === false && /^[A-Za-z0-9_./-]+$/.test(node.value)) return lit(node.value);
-  return node.value;
-}
-
-/** Parameter limits from the public schema (spec §6). */
-/** Pause between attempts to open a console again after a restart or a drop. */
-const REOPEN_RETRY_MS = 250;
-
-const LIMITS = {
-  secret: 1024,
-  fingerprintBlob: 1024,
-  deleteFingerprint: 128,
-  activationCode: 128,
-  preferredDomain: 255,
-};
-
-function tooLong(what: string, length: number, limit: number): DeviceError {
-  return new DeviceError(
-    'ERR_DEVICE_PARAMETER',
-    `The ${what} is ${length} characters long; the device takes at most ${limit}.`,
-    {
-      parameter: what,
-      length,
-      limit,
-    },
-  );
-}
-
-function checkBlob(blob: string, action: Action): string {
-  const b = blob.trim();
-  const info = inspectBlob(b); // a malformed blob is a JweError, nothing sent
-  if (info.action !== action) {
-    throw new DeviceError(
-      'ERR_DEVICE_PARAMETER',
-      `This blob was made for "${info.action}", and this step needs one made for "${action}". Make the blob again with the right action.`,
-      { expected: action, actual: info.action },
-    );
-  }
-  return b;
 }
 
 /**
@@ -210,8 +98,11 @@ export class RoomOsDevice {
   private readonly feedbackListeners = new Set<(r: XapiResponse) => void>();
   private readonly closeListeners = new Set<() => void>();
   private closing = false;
-  private lineKnown = { whole: 0, cut: Number.POSITIVE_INFINITY };
-  private firstCut: { bytes: number; raw: string[]; disconnected: boolean } | null = null;
+  private readonly lines = new LineLimit({
+    session: () => this.session,
+    transcript: () => this.transcript,
+    reconnect: (options) => this.reconnect(options),
+  });
 
   private constructor(
     target: Target,
@@ -236,7 +127,14 @@ export class RoomOsDevice {
     const opts: ConnectOptions = { ...options, transcript: options.transcript ?? new Transcript() };
     let ownSimulator: SimulatorLike | undefined;
     if (target.kind === 'sim' && !opts.simulator) {
-      ownSimulator = await createSimFor(target.options);
+      if (!opts.createSimulator) {
+        throw new DeviceError(
+          'ERR_DEVICE_TARGET',
+          `${target.text} names a simulator, and none was given: open it through openDevice() (src/main/open.ts), which starts one, or pass a simulator.`,
+          { target: target.text },
+        );
+      }
+      ownSimulator = await opts.createSimulator(target.options);
       opts.simulator = ownSimulator;
     }
     try {
@@ -304,7 +202,7 @@ export class RoomOsDevice {
   /** `xStatus Conference EndToEndEncryption`: availability and both identities (absent on unregistered devices). */
   async e2eeStatus(): Promise<E2eeStatus> {
     const res = await this.session.request(xStatus('Conference EndToEndEncryption'));
-    if (res.status.toUpperCase() !== 'OK') {
+    if (!isOk(res)) {
       if (/no match/i.test(res.reason ?? '') || res.xpath) return parseE2eeStatus(null);
       throw this.failure(res, 'read the E2EE status');
     }
@@ -319,7 +217,7 @@ export class RoomOsDevice {
   async meeting(): Promise<{ calls: MeetingCall[]; participants: ListedParticipant[] }> {
     const read = async (path: string): Promise<XapiResponse | null> => {
       const res = await this.session.request(xStatus(path));
-      if (res.status.toUpperCase() === 'OK') return res;
+      if (isOk(res)) return res;
       if (/no match/i.test(res.reason ?? '') || res.xpath) return null;
       throw this.failure(res, `read ${path}`);
     };
@@ -329,7 +227,7 @@ export class RoomOsDevice {
     const list = await this.session.request(
       xCommand('Conference ParticipantList Search', [['CallId', first.callId]]),
     );
-    return { calls, participants: list.status.toUpperCase() === 'OK' ? parseParticipantList(list) : [] };
+    return { calls, participants: isOk(list) ? parseParticipantList(list) : [] };
   }
 
   /**
@@ -356,7 +254,7 @@ export class RoomOsDevice {
     const wasJson = this.session.mode === 'json';
     if (wasJson) await this.session.setOutputMode('terminal');
     try {
-      const res = await this.run(xConfigurationGet(), 'read the configuration', 120_000);
+      const res = await this.run(xConfigurationGet(), 'read the configuration', { timeoutMs: 120_000 });
       return parseConfigurationDump(res);
     } finally {
       if (wasJson && !this.session.closed) await this.session.setOutputMode('json');
@@ -368,7 +266,7 @@ export class RoomOsDevice {
     const report: RestoreReport = { applied: [], failed: [] };
     for (const node of nodes) {
       const res = await this.session.request(xConfigurationSet(node.path, restoreValue(node)));
-      if (res.status.toUpperCase() === 'OK') report.applied.push(node.path);
+      if (isOk(res)) report.applied.push(node.path);
       else
         report.failed.push({
           path: node.path,
@@ -396,14 +294,13 @@ export class RoomOsDevice {
     ];
     const line = xCommand('SystemUnit FactoryReset', params);
     try {
-      const res = await this.session.request(line, { timeoutMs: this.options.timeoutMs ?? 30_000 });
-      if (res.status.toUpperCase() !== 'OK') throw this.failure(res, 'factory reset');
+      await this.run(line, 'factory reset', { timeoutMs: this.options.timeoutMs ?? 30_000 });
     } catch (e) {
       // The device may drop the console before its answer arrives: it is going down.
       if (!(isDeviceError(e, 'ERR_DEVICE_DISCONNECTED') && e.details.mayHaveRun === true)) throw e;
     }
     if (trailingAction !== 'Restart' && trailingAction !== 'WaitForUpgrade') return;
-    await this.waitForRestart(['', this.options.password ?? '']);
+    this.adopt(await sessionAfterRestart(this.reopenContext(), ['', this.options.password ?? '']));
   }
 
   /** The first ClientSecret, in plain text (sent as base64url of its UTF-8). Redacted everywhere. */
@@ -418,7 +315,7 @@ export class RoomOsDevice {
     this.transcript.addSecret(encoded);
     if (encoded.length > LIMITS.secret)
       throw tooLong('ClientSecret (base64url)', encoded.length, LIMITS.secret);
-    await this.runChecked(
+    await this.run(
       xCommand('Security ClientSecret Populate', [['Secret', encoded]]),
       'populate the ClientSecret',
     );
@@ -428,10 +325,7 @@ export class RoomOsDevice {
   async populateSecret(blob: string): Promise<void> {
     const b = checkBlob(blob, 'populate');
     if (b.length > LIMITS.secret) throw tooLong('populate blob', b.length, LIMITS.secret);
-    await this.runChecked(
-      xCommand('Security ClientSecret Populate', [['Secret', b]]),
-      'change the ClientSecret',
-    );
+    await this.run(xCommand('Security ClientSecret Populate', [['Secret', b]]), 'change the ClientSecret');
   }
 
   /**
@@ -441,7 +335,7 @@ export class RoomOsDevice {
    */
   async addCertificate(blob: string, options: { wrap?: number } = {}): Promise<void> {
     const b = checkBlob(blob, 'add');
-    await this.runChecked(
+    await this.run(
       xCommand('Security Certificates Services Add', [['IsEncrypted', true]]),
       'add the certificate',
       { body: wrapLines(b, options.wrap), timeoutMs: Math.max(this.options.timeoutMs ?? 0, 60_000) },
@@ -453,113 +347,32 @@ export class RoomOsDevice {
    * known to be cut (null until a probe found one). No public source gives the limit, so it is measured.
    */
   get lineLimit(): { whole: number; cut: number | null } {
-    return {
-      whole: this.lineKnown.whole,
-      cut: Number.isFinite(this.lineKnown.cut) ? this.lineKnown.cut : null,
-    };
+    return this.lines.limit;
   }
 
   /**
    * The device's answer to the first line found cut, as printed (empty when the session ended on it,
    * `disconnected`), and that line's length; null until a probe cut a line.
    */
-  get firstCutLine(): { bytes: number; raw: string[]; disconnected: boolean } | null {
-    return this.firstCut ? { ...this.firstCut, raw: [...this.firstCut.raw] } : null;
+  get firstCutLine(): FirstCutLine | null {
+    return this.lines.firstCutLine;
   }
 
   /**
-   * Whether a line of `bytes` bytes reaches the device whole, found with harmless padded `xStatus`
-   * probes (`ConsoleSession.probeLine`) and remembered for this device. When it does not, the limit is
-   * narrowed down (a few more probes) and returned; the session then refuses longer lines before sending.
-   * A session that ends during a probe counts as a cut line: the console is opened again and the limit is
-   * measured upwards from small lines, so that the next probes end no more sessions than needed.
+   * Whether a line of `bytes` bytes reaches the device whole, measured with harmless padded probes and
+   * remembered for this device; when it does not, the limit found (see `LineLimit.fits`).
    */
-  async lineFits(bytes: number): Promise<{ fits: boolean; limit: number | null }> {
-    if (bytes <= this.lineKnown.whole) return { fits: true, limit: null };
-    if (bytes < this.lineKnown.cut) {
-      const first = await this.probeLineOnce(bytes);
-      if (first.result === 'whole') {
-        this.lineKnown.whole = bytes;
-        return { fits: true, limit: null };
-      }
-      let lo = this.lineKnown.whole;
-      let hi = bytes;
-      if (first.disconnected) {
-        // Upwards from small lines: each cut line may end the session again.
-        for (const size of LINE_STEPS_UP) {
-          if (size <= lo) continue;
-          if (size >= hi) break;
-          const r = await this.probeLineOnce(size);
-          if (r.result === 'whole') lo = size;
-          else {
-            hi = size;
-            break;
-          }
-        }
-      }
-      // A canonical-mode tty keeps 4,095 bytes of a line: try that first, then halve the interval.
-      for (let i = 0; i < 10 && hi - lo > 16; i++) {
-        const mid = i === 0 && lo < 4095 && hi > 4095 ? 4095 : Math.floor((lo + hi) / 2);
-        const size = Math.max(mid, 64);
-        const r = await this.probeLineOnce(size);
-        if (r.result === 'whole') lo = size;
-        else hi = size;
-        if (hi <= 64) break;
-      }
-      this.lineKnown = { whole: lo, cut: hi };
-      this.session.lineLimit = lo;
-    }
-    return { fits: false, limit: this.lineKnown.whole };
-  }
-
-  /** One line probe, noted; the first cut line's answer is kept, and a session it ended is opened again. */
-  private async probeLineOnce(bytes: number): Promise<LineProbe> {
-    const r = await this.session.probeLine(bytes);
-    this.transcript.note(
-      `line probe: ${bytes} bytes ${r.result}${r.disconnected ? ' (the session ended)' : ''}`,
-    );
-    if (r.result !== 'whole' && this.firstCut === null) {
-      this.firstCut = {
-        bytes,
-        raw: r.raw.map((l) => this.transcript.redact(l)),
-        disconnected: r.disconnected === true,
-      };
-    }
-    if (r.disconnected) await this.reconnect({ timeoutMs: 60_000 });
-    return r;
+  lineFits(bytes: number): Promise<{ fits: boolean; limit: number | null }> {
+    return this.lines.fits(bytes);
   }
 
   /**
-   * Whether the device joins an `add` blob wrapped over several body lines. `probeBlob` is an add blob
-   * sealed under the device's secret whose payload is no certificate, so nothing can be added. It is sent
-   * on one line, then wrapped at `width`, then wrapped with its authentication tag corrupted (the control:
-   * a blob no device can open). The device joins wrapped lines only when the wrapped blob is refused
-   * exactly as on one line and differently from the control; a wrapped refusal unlike the one-line one
-   * means it does not join; the same refusal for all three (a device that words every failure alike)
-   * cannot tell. Decided on the device's own answers, never on their wording.
+   * Whether the device joins an `add` blob wrapped over several body lines at `width`, decided on its
+   * refusals of a probe blob (an add blob whose payload is no certificate) against a corrupted control
+   * (see `probeWrappedBody`).
    */
   async wrappedBodyProbe(probeBlob: string, width: number): Promise<WrappedBodyProbe> {
-    const b = checkBlob(probeBlob, 'add');
-    const line = xCommand('Security Certificates Services Add', [['IsEncrypted', true]]);
-    const answers: XapiResponse[] = [];
-    for (const body of [[b], wrapLines(b, width), wrapLines(corruptTag(b), width)]) {
-      const res = await this.session.request(line, { body });
-      if (res.status.toUpperCase() === 'OK') {
-        throw new DeviceError(
-          'ERR_DEVICE_UNEXPECTED_OUTPUT',
-          `The device accepted an add blob that holds no certificate (answer: ${JSON.stringify(res.lines.slice(0, 4).join(' '))}). Nothing is sent wrapped; report this answer.`,
-          { status: res.status },
-        );
-      }
-      answers.push(res);
-    }
-    const [oneLine, wrapped, control] = answers.map(describeRefusal) as [string, string, string];
-    const verdict: WrappedBodyProbe['verdict'] =
-      wrapped !== oneLine ? 'does-not-join' : wrapped !== control ? 'joins' : 'cannot-tell';
-    this.transcript.note(
-      `wrapped-body probe: ${verdict} (one line: ${oneLine}; wrapped: ${wrapped}; control: ${control})`,
-    );
-    return { verdict, oneLine, wrapped, control };
+    return probeWrappedBody(this.session, this.transcript, checkBlob(probeBlob, 'add'), width);
   }
 
   /**
@@ -572,7 +385,7 @@ export class RoomOsDevice {
     const res = await this.run(
       xCommand('Security Certificates Services Show', params),
       options.filter ? `list the certificates used for ${options.filter}` : 'list the certificates',
-      30_000,
+      { timeoutMs: 30_000 },
     );
     return parseCertificates(res);
   }
@@ -581,7 +394,7 @@ export class RoomOsDevice {
   async activate(blob: string): Promise<void> {
     const b = checkBlob(blob, 'activate');
     if (b.length > LIMITS.fingerprintBlob) throw tooLong('activate blob', b.length, LIMITS.fingerprintBlob);
-    await this.runChecked(
+    await this.run(
       xCommand('Security Certificates Services Activate', [
         ['Purpose', lit('WebexIdentity')],
         ['Fingerprint', b],
@@ -594,7 +407,7 @@ export class RoomOsDevice {
   async deactivate(blob: string): Promise<void> {
     const b = checkBlob(blob, 'deactivate');
     if (b.length > LIMITS.fingerprintBlob) throw tooLong('deactivate blob', b.length, LIMITS.fingerprintBlob);
-    await this.runChecked(
+    await this.run(
       xCommand('Security Certificates Services Deactivate', [
         ['Purpose', lit('WebexIdentity')],
         ['Fingerprint', b],
@@ -613,7 +426,7 @@ export class RoomOsDevice {
         { parameter: 'Fingerprint' },
       );
     }
-    await this.runChecked(
+    await this.run(
       xCommand('Security Certificates Services Delete', [['Fingerprint', fp]]),
       'delete the certificate',
     );
@@ -623,7 +436,7 @@ export class RoomOsDevice {
   async setPreferredDomain(domain: string): Promise<void> {
     if (domain.length > LIMITS.preferredDomain)
       throw tooLong('preferred domain', domain.length, LIMITS.preferredDomain);
-    await this.runChecked(
+    await this.run(
       xConfigurationSet('Conference EndToEndEncryption Identity PreferredDomain', domain),
       'set the preferred domain',
     );
@@ -654,7 +467,7 @@ export class RoomOsDevice {
       );
     }
     this.transcript.addSecret(activationCode);
-    const res = await this.runChecked(
+    const res = await this.run(
       xCommand('Webex Registration Start', [
         ['ActivationCode', activationCode],
         ['SecurityAction', lit(securityAction)],
@@ -673,7 +486,9 @@ export class RoomOsDevice {
   async reconnect(options: { timeoutMs?: number } = {}): Promise<void> {
     const timeoutMs = options.timeoutMs ?? 120_000;
     if (!this.session.closed) await this.session.close().catch(() => undefined);
-    await this.reopen([this.options.password ?? ''], Date.now() + timeoutMs, timeoutMs, null);
+    const until = Date.now() + timeoutMs;
+    const passwords = [this.options.password ?? ''];
+    this.adopt(await reopenSession(this.reopenContext(), passwords, until, timeoutMs, null));
   }
 
   /** Ends the session (`bye`) and closes the connection (and a simulator this device started). */
@@ -704,19 +519,9 @@ export class RoomOsDevice {
   }
 
   /** Sends a tagged line; any status but OK is a DeviceError. */
-  private async run(line: string, what: string, timeoutMs?: number): Promise<XapiResponse> {
-    const res = await this.session.request(line, timeoutMs !== undefined ? { timeoutMs } : {});
-    if (res.status.toUpperCase() !== 'OK') throw this.failure(res, what);
-    return res;
-  }
-
-  private async runChecked(
-    line: string,
-    what: string,
-    options: { body?: string[]; timeoutMs?: number } = {},
-  ): Promise<XapiResponse> {
+  private async run(line: string, what: string, options: RequestOptions = {}): Promise<XapiResponse> {
     const res = await this.session.request(line, options);
-    if (res.status.toUpperCase() !== 'OK') throw this.failure(res, what);
+    if (!isOk(res)) throw this.failure(res, what);
     return res;
   }
 
@@ -742,290 +547,24 @@ export class RoomOsDevice {
     );
   }
 
-  /**
-   * After a restart command: wait for the console to drop (or, on a serial line that stays open, for
-   * the device to go quiet and prompt again), then open a new session, trying `passwords` in turn.
-   */
-  private async waitForRestart(passwords: string[]): Promise<void> {
-    const timeoutMs = this.options.restartTimeoutMs ?? 15 * 60_000;
-    const until = Date.now() + timeoutMs;
-    this.progress(
-      'waiting-for-restart',
-      `Waiting for ${describeTarget(this.target)} to restart (up to ${Math.round(timeoutMs / 60_000)} min).`,
-    );
-    const old = this.session;
-    // SSH, the in-process console and a USB maintenance port drop as the device goes down.
-    await new Promise<void>((resolve) => {
-      if (old.closed || old.transport.closed) return resolve();
-      const t = setTimeout(resolve, Math.min(5000, timeoutMs / 4));
-      old.once('close', () => {
-        clearTimeout(t);
-        resolve();
-      });
-    });
-    // A serial line through an RS-232 adapter stays open: the same port is used again, and only a
-    // fresh login (a prompt or a banner) proves the restart; a shell that needed none could be the old
-    // one, so it is believed only after a while (LoginRequired Off leaves nothing else to go by).
-    const reuse = !old.transport.closed && old.transport.kind === 'serial' ? old.transport : null;
-    if (reuse) old.detach();
-    const believeShellAfter = Date.now() + Math.min(90_000, timeoutMs / 2);
-    await this.reopen(uniq(passwords), until, timeoutMs, reuse, (session) => {
-      const fresh = session.banner.loggedInWithPrompt || session.banner.release !== null;
-      return fresh || reuse === null || Date.now() >= believeShellAfter;
-    });
+  /** What connect.ts needs to open this device's console again. */
+  private reopenContext(): ReopenContext {
+    return {
+      target: this.target,
+      options: this.options,
+      previous: this.session,
+      progress: (stage, message) => this.progress(stage, message),
+      closing: () => this.closing,
+    };
   }
 
-  /** Tries to open a new session until `until`; a refusal that waiting cannot cure ends it at once. */
-  private async reopen(
-    passwords: string[],
-    until: number,
-    timeoutMs: number,
-    reuse: Transport | null,
-    accept: (session: ConsoleSession) => boolean = () => true,
-  ): Promise<void> {
-    let lastError: unknown;
-    let attempt = 0;
-    while (Date.now() < until && !this.closing) {
-      attempt += 1;
-      try {
-        this.progress('reconnecting', `Reconnecting to ${describeTarget(this.target)} (attempt ${attempt}).`);
-        const previous = this.session.transport;
-        const session = await openSession(this.target, this.options, passwords, {
-          until,
-          usbSerialNumber: previous instanceof SerialTransport ? previous.usbSerialNumber : null,
-          ...(reuse && !reuse.closed ? { reuse } : {}),
-        });
-        if (!accept(session)) {
-          session.detach();
-          await sleep(Math.min(2000, Math.max(0, until - Date.now())));
-          continue;
-        }
-        this.session = session;
-        if (Number.isFinite(this.lineKnown.cut)) session.lineLimit = this.lineKnown.whole;
-        this.wire(session);
-        this.progress('reconnected', `${describeTarget(this.target)} answers again.`);
-        return;
-      } catch (e) {
-        lastError = e;
-        if (
-          isDeviceError(
-            e,
-            'ERR_DEVICE_LOGIN_FAILED',
-            'ERR_DEVICE_HOST_KEY',
-            'ERR_DEVICE_PORT_PERMISSION',
-            'ERR_DEVICE_PORT_BUSY',
-          )
-        )
-          throw e;
-        // A refused connection or a missing port is cheap to ask again; a coarse interval adds half of
-        // itself, on average, to every restart (and a batch waits for its slowest device).
-        await sleep(Math.min(REOPEN_RETRY_MS, Math.max(0, until - Date.now())));
-      }
-    }
-    throw new DeviceError(
-      'ERR_DEVICE_TIMEOUT',
-      `${describeTarget(this.target)} did not answer again within ${Math.round(timeoutMs / 1000)} s. Check that it is powered and finished starting and that the cable or network is connected, then connect again.`,
-      { timeoutMs, mayHaveRun: false },
-      lastError instanceof Error ? { cause: lastError } : undefined,
-    );
+  /** Takes over a session opened again: the measured line limit, the listeners, a progress line. */
+  private adopt(session: ConsoleSession): void {
+    this.session = session;
+    this.lines.applyTo(session);
+    this.wire(session);
+    this.progress('reconnected', `${describeTarget(this.target)} answers again.`);
   }
-}
-
-/** Line lengths a probe tries upwards after a session ended on a cut line. */
-const LINE_STEPS_UP = [256, 512, 1024, 2048, 4095, 8192, 16384];
-
-/** What the wrapped-body probe found, with the device's three refusals (status, result name, reason). */
-export interface WrappedBodyProbe {
-  verdict: 'joins' | 'does-not-join' | 'cannot-tell';
-  oneLine: string;
-  wrapped: string;
-  control: string;
-}
-
-/** A refusal as one comparable text: its status, result name and reason, as the device gave them. */
-function describeRefusal(res: XapiResponse): string {
-  return `${res.status}${res.resultName ? ` ${res.resultName}` : ''}${res.reason ? `: ${res.reason}` : ''}`;
-}
-
-/** The same compact JWE with the first character of its authentication tag changed: no device opens it. */
-export function corruptTag(blob: string): string {
-  const at = blob.lastIndexOf('.') + 1;
-  const c = blob[at] === 'A' ? 'B' : 'A';
-  return blob.slice(0, at) + c + blob.slice(at + 1);
-}
-
-/** A blob as body lines of at most `width` characters (one line without `width`). */
-function wrapLines(blob: string, width?: number): string[] {
-  if (width === undefined || blob.length <= width) return [blob];
-  const out: string[] = [];
-  for (let i = 0; i < blob.length; i += width) out.push(blob.slice(i, i + width));
-  return out;
-}
-
-function uniq(list: string[]): string[] {
-  return [...new Set(list)];
-}
-
-/**
- * Starts the simulator a `sim:` target names. A state file that cannot be kept (its folder missing or not
- * writable) is an ordinary coded error (ERR_SIM_STATE_FILE), found before the simulator starts.
- */
-async function createSimFor(options: SimTargetOptions): Promise<SimulatorLike> {
-  const file = options.stateFile;
-  const stateFileError = (why: string, cause?: unknown): ProvisionerError =>
-    new ProvisionerError(
-      'ERR_SIM_STATE_FILE',
-      `The simulator's state file ${file} cannot be used: ${why}. Give a file in a folder that exists (sim:?state=FOLDER/NAME.json).`,
-      { path: file },
-      cause === undefined ? undefined : { cause },
-    );
-  if (file !== undefined) {
-    const folder = dirname(resolve(file));
-    const st = await stat(folder).catch(() => undefined);
-    if (!st) throw stateFileError(`the folder ${folder} does not exist`);
-    if (!st.isDirectory()) throw stateFileError(`${folder} is not a folder`);
-    await access(folder, constants.W_OK).catch((e) => {
-      throw stateFileError(`the folder ${folder} is not writable`, e);
-    });
-  }
-  if (options.stateFile !== undefined) await checkSimStateFile(options.stateFile);
-  const mod = (await import('../../simulator/index.js')) as {
-    createSimulator(o: Record<string, unknown>): Promise<SimulatorLike>;
-  };
-  try {
-    return await mod.createSimulator({ ...options });
-  } catch (e) {
-    if (isProvisionerError(e) || file === undefined) throw e;
-    throw stateFileError((e as Error).message, e);
-  }
-}
-
-/**
- * A `sim:?state=FILE` that exists must be JSON: the simulator's own message would quote the file's
- * start (a secret file named by mistake, `/etc/passwd`). Named with the position only.
- */
-async function checkSimStateFile(path: string): Promise<void> {
-  let text: string;
-  try {
-    // Bounded and never blocking: a FIFO or a socket named as the state is refused, not waited on.
-    text = (await readFileBounded(path, INPUT_LIMITS.backup, 'simulator state')).toString('utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // a new simulator
-    const reason =
-      e instanceof InputError && e.code === 'ERR_INPUT_NOT_FILE'
-        ? 'it is not a regular file, but a pipe, a socket or a device'
-        : e instanceof InputError
-          ? 'it is far larger than a state file'
-          : `${(e as NodeJS.ErrnoException).code ?? 'error'}`;
-    throw new DeviceError(
-      'ERR_DEVICE_TARGET',
-      `The simulator state file ${path} cannot be read (${reason}).`,
-      {
-        path,
-      },
-    );
-  }
-  const read = readJson(text);
-  const isState =
-    read.ok && (read.value as { format?: unknown } | null)?.format === 'e2ee-prov-simulator-state';
-  if (!isState) {
-    throw new DeviceError(
-      'ERR_DEVICE_TARGET',
-      `${path} is not a simulator state file${read.ok ? '' : ` (not JSON at ${describePosition(read)})`}. Give a new path, or a state file a simulator wrote.`,
-      { path, ...(read.ok ? {} : { line: read.line, column: read.column }) },
-    );
-  }
-}
-
-/** Opens the transport a target names. */
-async function openTransport(
-  target: Target,
-  options: ConnectOptions,
-  password: string,
-  reconnect?: { until: number; usbSerialNumber?: string | null },
-): Promise<Transport> {
-  if (options.transportFactory)
-    return options.transportFactory(target, { reconnect: reconnect !== undefined, password });
-  switch (target.kind) {
-    case 'serial': {
-      const { path, serial } = target;
-      return reconnect
-        ? reopenSerial(path, serial, options.pacing ?? {}, {
-            timeoutMs: Math.max(0, reconnect.until - Date.now()),
-            usbSerialNumber: reconnect.usbSerialNumber ?? null,
-          })
-        : SerialTransport.open(path, serial, options.pacing ?? {});
-    }
-    case 'ssh':
-      return SshTransport.open({
-        host: target.host,
-        port: target.port,
-        username: target.username,
-        password,
-        ...(options.hostKeyStore ? { hostKeyStore: options.hostKeyStore } : {}),
-        ...(options.acceptNewHostKey ? { acceptNewHostKey: options.acceptNewHostKey } : {}),
-        onHostKey: (info) => {
-          const message = info.pinned
-            ? `SSH host key ${info.fingerprint} (${info.keyType}) checked against the pinned key.`
-            : `SSH host key of ${info.host}:${info.port} seen for the first time: ${info.fingerprint} (${info.keyType}).`;
-          options.transcript?.note(message);
-          options.onProgress?.({ stage: 'host-key', message, hostKey: info });
-        },
-        ...(options.loginTimeoutMs ? { timeoutMs: options.loginTimeoutMs } : {}),
-        ...(options.pacing ? { pacing: options.pacing } : {}),
-      });
-    case 'sim': {
-      if (!options.simulator) throw new TypeError('a sim: target needs a simulator');
-      return new StreamTransport(options.simulator.openStream('serial'), {
-        label: 'the simulator',
-        ...(options.pacing ? { pacing: options.pacing } : {}),
-      });
-    }
-  }
-}
-
-/** Opens a transport and a logged-in, set-up session on it. */
-async function openSession(
-  target: Target,
-  options: ConnectOptions,
-  passwords: string[],
-  reconnect?: { until: number; reuse?: Transport; usbSerialNumber?: string | null },
-): Promise<ConsoleSession> {
-  const where = describeTarget(target);
-  options.onProgress?.({ stage: 'opening', message: `Opening ${where}.` });
-  options.transcript?.note(`opening ${where}`);
-  // SSH authenticates in the protocol: one connection per password.
-  const sshPasswords = target.kind === 'ssh' ? passwords : [passwords[0] ?? ''];
-  let lastError: unknown;
-  for (const password of sshPasswords) {
-    const transport = reconnect?.reuse ?? (await openTransport(target, options, password, reconnect));
-    const session = new ConsoleSession(transport, {
-      ...(options.transcript ? { transcript: options.transcript } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
-    });
-    try {
-      options.onProgress?.({ stage: 'login', message: `Logging in to ${where}.` });
-      await session.start({
-        username: options.username ?? (target.kind === 'ssh' ? target.username : 'admin'),
-        passwords: target.kind === 'ssh' ? [password] : passwords,
-        wake: target.kind !== 'ssh',
-        ...(options.loginTimeoutMs ? { timeoutMs: options.loginTimeoutMs } : {}),
-        ...(options.wakeIntervalMs ? { wakeIntervalMs: options.wakeIntervalMs } : {}),
-      });
-      options.onProgress?.({
-        stage: 'ready',
-        message: `Connected to ${where}${session.productId ? ` (${session.productId})` : ''}.`,
-      });
-      return session;
-    } catch (e) {
-      lastError = e;
-      if (reconnect?.reuse) session.detach();
-      else await transport.close().catch(() => undefined);
-      if (!isDeviceError(e, 'ERR_DEVICE_LOGIN_FAILED')) throw e;
-    }
-  }
-  throw lastError;
 }
 
 /** Opens the console at `target`, logs in and sets the session up. */

@@ -4,7 +4,6 @@ import {
   ConsoleReader,
   DeviceError,
   Redactor,
-  checkConsoleValue,
   checkLineLength,
   parseJsonResponse,
   parseTerminalBlock,
@@ -12,81 +11,22 @@ import {
   type ReaderItem,
   type XapiResponse,
 } from '../../core/xapi/index.js';
+import { ConsoleLogin, type Banner, type LoginOptions } from './login.js';
+import {
+  commandTimeout,
+  disconnected,
+  loginDisconnected,
+  noRoomOsAnswer,
+  notRecognized,
+  notRoomOs,
+  silentConsole,
+} from './session-errors.js';
+import type { LineProbe, RawResult, RequestOptions, SessionOptions } from './session-types.js';
 import type { Transcript } from './transcript.js';
 import type { Transport } from './transport.js';
 
-/** What the device printed when the session opened (spec §1.1). */
-export interface Banner {
-  /** `Welcome to <name>`: the SystemUnit Name ('' when empty), null when no banner came. */
-  systemName: string | null;
-  /** `Cisco Codec Release <…>`, e.g. `RoomOS 11.23.1.8 3963b07b5c5`. */
-  release: string | null;
-  releaseDate: string | null;
-  /** Whether the tool answered a `login:` prompt (serial). */
-  loggedInWithPrompt: boolean;
-}
-
-export interface LoginOptions {
-  /** Default `admin` (spec §1.1: a factory-reset device has `admin` with no password). */
-  username?: string;
-  /** Passwords to try in turn at the serial `Password:` prompt; default `['']`. */
-  passwords?: string[];
-  /** Whether to send `\r` to wake a serial console (spec §1.2); SSH and in-process need not. */
-  wake?: boolean;
-  /** Overall deadline for login and set-up, ms (default 30 s). */
-  timeoutMs?: number;
-  /** Quiet time before the console is woken again (and, after two wakes without a prompt, taken as already logged in), ms (default 1500). */
-  wakeIntervalMs?: number;
-  /**
-   * A console that has sent no byte at all by the end of the login is given this long to answer the
-   * set-up probe before it is reported as silent (default 3 s), instead of the whole command timeout.
-   */
-  silentMs?: number;
-}
-
-export interface SessionOptions {
-  transcript?: Transcript;
-  /**
-   * Default silence a command's answer may have, ms (default 15 s): the command times out when no byte
-   * came for this long once it was sent, however long the whole answer takes on a slow console.
-   */
-  timeoutMs?: number;
-  /** Overall cap on one answer, however steadily its bytes come, ms (default the larger of 2 min and 8 × timeoutMs). */
-  maxAnswerMs?: number;
-  /**
-   * Longest line sent, in bytes. Default: no limit, since no public source gives the console's; a
-   * limit measured with `probeLine` (or set by the caller) makes longer lines fail before sending.
-   */
-  maxLineBytes?: number;
-  /** How long to wait for the `OK`/`ERROR` line after a terminal block that carries no status (default 1500 ms). */
-  statusGraceMs?: number;
-  /** Tag prefix for `| resultId="…"` (default `e2p`). */
-  tagPrefix?: string;
-}
-
-export interface RequestOptions {
-  /** Lines of a multi-line command's body; the `.` line is added. */
-  body?: string[];
-  /** Silence allowed once the command is sent (see SessionOptions.timeoutMs). */
-  timeoutMs?: number;
-}
-
-/**
- * What a padded line probe found: `whole` (the tagged answer came back), `cut` (an untagged answer, an
- * unknown command, or the session ended: `disconnected`), `silent` (no answer in time). `raw` holds the
- * device's answer to a cut line as printed (at most 8 lines).
- */
-export interface LineProbe {
-  result: 'whole' | 'cut' | 'silent';
-  raw: string[];
-  disconnected?: boolean;
-}
-
-/** The untagged output of a raw console line (for the interactive console). */
-export interface RawResult {
-  lines: string[];
-  notRecognized: boolean;
-}
+export type { Banner, LoginOptions } from './login.js';
+export type { LineProbe, RawResult, RequestOptions, SessionOptions } from './session-types.js';
 
 interface Pending {
   tag: string;
@@ -113,8 +53,6 @@ interface Pending {
 }
 
 const STATUS_HEADER = /^\*r\s+\S+\s+\(status=/;
-/** How long a serial login waits for a prompt already in the buffer before waking the console. */
-const LOGIN_PROMPT_WAIT_MS = 100;
 /** How long closing a serial console waits for the device's answer to `bye` (its login prompt). */
 const BYE_ANSWER_MS = 250;
 
@@ -142,7 +80,8 @@ export class ConsoleSession extends EventEmitter {
   private pending: Pending | null = null;
   /** Completion lines still owed by answers that ended before their trailing `OK`. */
   private owedStatusLines = 0;
-  private loginHook: ((item: ReaderItem | { type: 'partial'; text: string }) => void) | null = null;
+  /** The login under way: it takes the console's output until it ends. */
+  private loggingIn: ConsoleLogin | null = null;
   private closedError: DeviceError | null = null;
   private readonly dataListener = (d: Buffer): void => this.onData(d);
   private readonly closeListener = (e?: Error): void => this.onClose(e);
@@ -186,7 +125,7 @@ export class ConsoleSession extends EventEmitter {
           await this.raw('.', { timeoutMs: silentMs });
         } catch (e) {
           if (!(e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT')) throw e;
-          if (this.bytesIn === 0) throw this.silentError(login, silentMs);
+          if (this.bytesIn === 0) throw silentConsole(this.transport, login.wake === true, silentMs);
           // Something answered, but not the probe: the set-up below finds out what (and recovers once).
         }
       }
@@ -197,7 +136,7 @@ export class ConsoleSession extends EventEmitter {
         this.mode = await this.setOutputMode('json', probeMs);
       } catch (e) {
         if (!(e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT')) throw e;
-        if (this.bytesIn === 0) throw this.silentError(login, probeMs);
+        if (this.bytesIn === 0) throw silentConsole(this.transport, login.wake === true, probeMs);
         // A session left inside a multi-line command (a tool that died mid-body) takes every line as
         // body: a lone "." ends it, then the set-up is tried once more.
         this.transcript?.note('no answer; ending a multi-line command that may have been left open');
@@ -209,39 +148,12 @@ export class ConsoleSession extends EventEmitter {
     } catch (e) {
       // Nothing of the caller's has run yet, whatever was in flight.
       if (e instanceof DeviceError && e.code === 'ERR_DEVICE_DISCONNECTED') {
-        throw new DeviceError(
-          'ERR_DEVICE_DISCONNECTED',
-          `The connection to ${this.transport.label} ended while logging in. Check the cable or network, then try again.`,
-          { mayHaveRun: false },
-          { cause: e },
-        );
+        throw loginDisconnected(this.transport.label, e);
       }
       if (e instanceof DeviceError) throw e;
       throw this.disconnectedError(false, e as Error);
     }
     return this.banner;
-  }
-
-  /** A console that sent not one byte back: say what was tried, and what to check. */
-  private silentError(login: LoginOptions, probeMs: number): DeviceError {
-    const serial = this.transport.kind === 'serial';
-    const tried = login.wake
-      ? 'it was woken twice with CR (a carriage return), which draws a login prompt, then sent "." and an xStatus probe'
-      : 'it was sent an xStatus probe';
-    return new DeviceError(
-      'ERR_DEVICE_TIMEOUT',
-      `Nothing at all came back from ${this.transport.label}: ${tried}, and not one byte answered within ${Math.round(probeMs / 1000)} s. ${
-        serial
-          ? "Check that the cable goes to the device's console (maintenance) port and is seated at both ends, that this is the right port, that the speed is 115200 baud (8N1), and that the device's SerialPort Mode is On."
-          : 'Check that the device is on and finished starting, and that this is its console.'
-      }`,
-      {
-        timeoutMs: probeMs,
-        mayHaveRun: false,
-        silent: true,
-        tried: login.wake ? ['CR', 'login prompt', '.', 'xStatus'] : ['xStatus'],
-      },
-    );
   }
 
   /**
@@ -256,17 +168,10 @@ export class ConsoleSession extends EventEmitter {
         res = await this.send('xStatus SystemUnit ProductId', undefined, timeoutMs, undefined);
       } catch (e) {
         if (e instanceof DeviceError && e.code === 'ERR_DEVICE_NOT_RECOGNIZED') {
-          throw new DeviceError(
-            'ERR_DEVICE_UNEXPECTED_OUTPUT',
-            `The console on ${this.transport.label} answered, but not as a RoomOS device does (it did not know xStatus). Check that the cable goes to the video device's console port.`,
-          );
+          throw notRoomOs(this.transport.label);
         }
         if (e instanceof DeviceError && e.code === 'ERR_DEVICE_TIMEOUT') {
-          throw new DeviceError(
-            'ERR_DEVICE_TIMEOUT',
-            `No answer from a RoomOS device on ${this.transport.label}. Check that the device is on and finished starting, the cable is the console cable${this.transport.kind === 'serial' ? ', and the speed is 115200 baud' : ''}, then try again.`,
-            { timeoutMs, mayHaveRun: false },
-          );
+          throw noRoomOsAnswer(this.transport, timeoutMs);
         }
         throw e;
       }
@@ -437,21 +342,8 @@ export class ConsoleSession extends EventEmitter {
     // even a byte per 10 ms, is never cut off by the first.
     const capMs = this.maxAnswerMs ?? Math.max(120_000, timeoutMs * 8);
     return new Promise<XapiResponse>((resolve, reject) => {
-      const timeout = (kind: 'silence' | 'cap'): void => {
-        const ran = p.mayHaveRun
-          ? 'It may have run; check the device state before repeating it.'
-          : 'It was not sent completely.';
-        this.finish(
-          p,
-          new DeviceError(
-            'ERR_DEVICE_TIMEOUT',
-            kind === 'silence'
-              ? `The device did not answer "${what}": nothing came for ${Math.round(timeoutMs / 1000)} s. ${ran}`
-              : `The device did not finish answering "${what}" within ${Math.round(capMs / 1000)} s. ${ran}`,
-            { mayHaveRun: p.mayHaveRun, timeoutMs: kind === 'silence' ? timeoutMs : capMs, command: what },
-          ),
-        );
-      };
+      const timeout = (kind: 'silence' | 'cap'): void =>
+        this.finish(p, commandTimeout(what, kind, kind === 'silence' ? timeoutMs : capMs, p.mayHaveRun));
       let silence: NodeJS.Timeout | undefined;
       const armSilence = (): void => {
         clearTimeout(silence);
@@ -528,14 +420,7 @@ export class ConsoleSession extends EventEmitter {
   }
 
   private disconnectedError(mayHaveRun: boolean, cause?: Error): DeviceError {
-    return new DeviceError(
-      'ERR_DEVICE_DISCONNECTED',
-      mayHaveRun
-        ? `The connection to ${this.transport.label} ended during a command, which may have run. Reconnect and check the device's state before repeating it.`
-        : `The connection to ${this.transport.label} ended. The command was not run. Check the cable or network, then reconnect.`,
-      { mayHaveRun },
-      cause ? { cause } : undefined,
-    );
+    return disconnected(this.transport.label, mayHaveRun, cause);
   }
 
   private onClose(error?: Error): void {
@@ -552,12 +437,15 @@ export class ConsoleSession extends EventEmitter {
     this.pending?.heard?.();
     const text = this.decoder.decode(data, { stream: true });
     this.transcript?.recordIn(text);
-    for (const item of this.reader.push(text)) {
-      if (this.loginHook) this.loginHook(item);
-      else this.route(item);
-    }
+    for (const item of this.reader.push(text)) this.take(item);
     const partial = this.reader.partial;
-    if (this.loginHook && partial) this.loginHook({ type: 'partial', text: partial });
+    if (partial) this.loggingIn?.feed({ type: 'partial', text: partial });
+  }
+
+  /** Gives one item to the login under way, or routes it. */
+  private take(item: ReaderItem): void {
+    if (this.loggingIn?.active) this.loggingIn.feed(item);
+    else this.route(item);
   }
 
   /** Gives one item to the request in flight, or sets it aside as feedback or noise. */
@@ -638,14 +526,7 @@ export class ConsoleSession extends EventEmitter {
       if (p) {
         if (p.rawState) p.rawState.notRecognized = true;
         else {
-          this.finish(
-            p,
-            new DeviceError(
-              'ERR_DEVICE_NOT_RECOGNIZED',
-              `The device did not recognize "${p.what}" (Command not recognized.). Its software may be too old for this step.`,
-              { command: p.what, mayHaveRun: false },
-            ),
-          );
+          this.finish(p, notRecognized(p.what));
         }
       }
       return;
@@ -657,192 +538,31 @@ export class ConsoleSession extends EventEmitter {
 
   // --- login ------------------------------------------------------------------------------------
 
-  private login(options: LoginOptions, timeoutMs: number): Promise<void> {
-    const username = options.username ?? 'admin';
-    const passwords = options.passwords && options.passwords.length > 0 ? options.passwords : [''];
-    for (const pw of passwords) this.transcript?.addSecret(pw);
-    // Each is typed at a prompt and ended with CR: a CR or LF inside would type the rest as a command.
+  private async login(options: LoginOptions, timeoutMs: number): Promise<void> {
+    const login = new ConsoleLogin(
+      {
+        label: this.transport.label,
+        kind: this.transport.kind,
+        write: (data) => this.transport.write(data),
+        transcript: this.transcript,
+        loggedIn: (outcome) => {
+          this.loginByQuiet = outcome.byQuiet;
+          // The `OK` after `*r Login successful` is not waited for: an owed completion line absorbs it.
+          if (outcome.owesStatusLine) this.owedStatusLines = 1;
+        },
+      },
+      this.banner,
+      options,
+    );
+    const onClose = (): void => login.disconnected();
+    this.loggingIn = login;
+    this.on('close', onClose);
     try {
-      checkConsoleValue(username, 'login user name');
-      for (const pw of passwords) checkConsoleValue(pw, 'login password');
-    } catch (e) {
-      return Promise.reject(e as Error);
+      await login.run(timeoutMs, this.reader.partial);
+    } finally {
+      this.off('close', onClose);
+      if (this.loggingIn === login) this.loggingIn = null;
     }
-    const wakeIntervalMs = options.wakeIntervalMs ?? 1500;
-    const wake = options.wake ?? false;
-    return new Promise<void>((resolve, reject) => {
-      let attempts = 0;
-      let phase: 'wait' | 'prompted' | 'welcomed' = 'wait';
-      let answered: string | null = null;
-      let wakes = 0;
-      let passwordSent = false;
-      // Every CR we send to wake the console draws its own `login:` (and a prompt may wait in the buffer
-      // from before we opened it): those extra prompts come after our user name and are not new ones.
-      let crsSent = 0;
-      let loginPromptsSeen = 0;
-      let extraPrompts = 0;
-      let sawOutput = false;
-      let quietTimer: NodeJS.Timeout | undefined;
-      const done = (err?: Error): void => {
-        clearTimeout(deadline);
-        clearTimeout(quietTimer);
-        this.loginHook = null;
-        this.off('close', onClose);
-        if (err) reject(err);
-        else resolve();
-      };
-      const deadline = setTimeout(
-        () =>
-          done(
-            new DeviceError(
-              'ERR_DEVICE_TIMEOUT',
-              `No login from ${this.transport.label} within ${Math.round(timeoutMs / 1000)} s. Check that the device is on and finished starting${this.transport.kind === 'serial' ? ', and that the cable is in its console (maintenance) port' : ''}.`,
-              { timeoutMs, mayHaveRun: false },
-            ),
-          ),
-        timeoutMs,
-      );
-      const onClose = (): void =>
-        done(
-          new DeviceError(
-            'ERR_DEVICE_DISCONNECTED',
-            `The connection to ${this.transport.label} ended while logging in. Check the cable or network, then try again.`,
-            { mayHaveRun: false },
-          ),
-        );
-      this.on('close', onClose);
-      const send = (text: string, shown: string): void => {
-        this.transcript?.recordOut(shown);
-        this.transport.write(Buffer.from(text, 'utf8')).catch((e: unknown) => done(e as Error));
-      };
-      // A quiet console is woken with CR; two wakes without a prompt mean a shell already logged in
-      // (LoginRequired Off, or a session left open): the set-up probe will tell.
-      const armQuiet = (ms = wakeIntervalMs): void => {
-        clearTimeout(quietTimer);
-        quietTimer = setTimeout(() => {
-          // A serial login may print no banner (spec §1.2 [I]): quiet after the password means in.
-          if (phase === 'prompted' && passwordSent) {
-            done();
-            return;
-          }
-          if (phase !== 'wait') return;
-          if (wakes >= 2 || !wake) {
-            this.loginByQuiet = true;
-            done();
-            return;
-          }
-          wakes += 1;
-          crsSent += 1;
-          send('\r', '\n');
-          armQuiet();
-        }, ms);
-      };
-      const loginFailed = (): DeviceError =>
-        new DeviceError(
-          'ERR_DEVICE_LOGIN_FAILED',
-          `The device refused the login as "${username}". A factory-reset device takes "admin" with an empty password; otherwise give the device's admin password (--password-file).`,
-          { username, attempts },
-        );
-      this.loginHook = (item) => {
-        const text =
-          item.type === 'partial'
-            ? item.text
-            : item.type === 'json'
-              ? ''
-              : 'line' in item
-                ? item.line
-                : item.lines.join('\n');
-        sawOutput = true;
-        const t = text.trim();
-        // A prompt answered while partial comes back as a whole line (with the echo): not a new one.
-        const repeat =
-          answered !== null && (item.type === 'partial' ? t === answered : t.startsWith(answered));
-        if (item.type !== 'partial') answered = null;
-        if (repeat) return;
-        if (/login:$/i.test(t) && phase !== 'welcomed') {
-          if (item.type === 'partial') answered = t;
-          loginPromptsSeen += 1;
-          // A prompt after the user name went out, with no verdict in between, answers one of our own
-          // wake-up CRs (or was left in the buffer): the getty has the name already, however slow it is.
-          if (phase === 'prompted' && !passwordSent && extraPrompts > 0) {
-            extraPrompts -= 1;
-            return;
-          }
-          if (attempts >= passwords.length) {
-            done(loginFailed());
-            return;
-          }
-          phase = 'prompted';
-          passwordSent = false;
-          this.banner.loggedInWithPrompt = true;
-          send(`${username}\r`, `${username}\n`);
-          extraPrompts = Math.max(0, crsSent + 1 - loginPromptsSeen);
-          armQuiet();
-          return;
-        }
-        if (/password:$/i.test(t) && phase !== 'welcomed') {
-          if (item.type === 'partial') answered = t;
-          const pw = passwords[attempts] ?? '';
-          attempts += 1;
-          phase = 'prompted';
-          passwordSent = true;
-          send(`${pw}\r`, '«password»\n');
-          // Linux delays `Login incorrect` by a few seconds: wait longer before taking silence as success.
-          armQuiet(Math.max(6000, wakeIntervalMs * 3));
-          return;
-        }
-        if (item.type === 'partial') return;
-        if (/^Login incorrect/i.test(t)) {
-          extraPrompts = 0;
-          if (attempts >= passwords.length) done(loginFailed());
-          return;
-        }
-        let m = /^Welcome to ?(.*)$/.exec(t);
-        if (m) {
-          phase = 'welcomed';
-          this.banner.systemName = m[1] ?? '';
-          return;
-        }
-        m = /^Cisco Codec Release\s+(.*)$/.exec(t);
-        if (m) {
-          this.banner.release = m[1] ?? null;
-          return;
-        }
-        m = /^SW Release Date:\s*(.*)$/.exec(t);
-        if (m) {
-          this.banner.releaseDate = m[1] ?? null;
-          return;
-        }
-        if (/^\*r Login successful/i.test(t)) {
-          phase = 'welcomed';
-          // The `OK` that follows is not waited for: an owed completion line absorbs it.
-          this.owedStatusLines = 1;
-          done();
-          return;
-        }
-        if (phase === 'wait') armQuiet();
-      };
-      if (wake) {
-        // A prompt may already be waiting in the buffer: give it a moment before waking the console,
-        // so that the wake-up does not draw a second prompt. Buffered bytes arrive within a USB
-        // adapter's latency timer (16 ms) of the open; 100 ms is ample, and the wake-up waits once
-        // more for input already received (setImmediate runs after the loop's I/O), so that a loop
-        // that was busy does not send it ahead of a prompt that is there.
-        wakes = 1;
-        setTimeout(
-          () =>
-            setImmediate(() => {
-              if (sawOutput || !this.loginHook) return;
-              crsSent += 1;
-              send('\r', '\n');
-              armQuiet();
-            }),
-          Math.min(LOGIN_PROMPT_WAIT_MS, wakeIntervalMs),
-        ).unref();
-      } else armQuiet();
-      const partial = this.reader.partial;
-      if (partial) this.loginHook({ type: 'partial', text: partial });
-    });
   }
 }
 

@@ -1,37 +1,9 @@
 import { DeviceError, findConsoleUnsafe } from '../../core/xapi/index.js';
 import { DEFAULT_SERIAL, type SerialSettings } from './serial.js';
+import type { SimulatorSettings } from '../../core/simulator-options.js';
 
-/** Options of an in-process simulator, from `sim:?state=FILE&model=…&software=…`. */
-export interface SimTargetOptions {
-  stateFile?: string;
-  model?: string;
-  software?: string;
-  serialNumber?: string;
-  systemName?: string;
-  loginRequired?: boolean;
-  /** Simulator variants (src/simulator/index.ts `SimulatorOptions`, docs/simulator.md). */
-  registered?: boolean;
-  usedFor?: 'labels' | 'purposes';
-  webexIdentityLabel?: string;
-  chainEntries?: boolean;
-  selfSignedCertificate?: boolean;
-  encryptionOptionKey?: boolean;
-  populateNeedsRegistration?: boolean;
-  lineLimit?: number;
-  overlongLine?: 'cut' | 'drop';
-  bodyLineBreaks?: 'kept' | 'joined';
-  refusals?: 'worded' | 'uniform';
-  orgDomain?: string;
-  registrationDelayMs?: number;
-  /** Join the simulated meeting with this id (devices of one process with the same id share it). */
-  meeting?: string;
-  /** The simulated meeting's session type ID (default 652; one outside the seed's Table 1 is not E2EE). */
-  meetingSessionType?: number;
-  /** Where the simulated meeting is reported: the published schema (default) or the seed's Table 3. */
-  meetingShape?: 'schema' | 'seed';
-  /** The simulated meeting's verification words: `identity` (default) or `verified`. */
-  meetingVerificationWords?: 'identity' | 'verified';
-}
+/** Options of an in-process simulator, from `sim:?state=FILE&model=…&software=…` (the simulator's one options type). */
+export type SimTargetOptions = SimulatorSettings;
 
 /** Where a device console is. */
 export type Target =

@@ -9,9 +9,12 @@ import type { Readable } from 'node:stream';
 import { ProvisionerError } from '../../core/errors.js';
 import { MAX_SECRET_FILE_BYTES } from '../../core/secret/index.js';
 
-export const INPUT_ERROR_CODES = ['ERR_INPUT_TOO_LARGE', 'ERR_INPUT_NOT_FILE'] as const;
+export const INPUT_ERROR_CODES = ['ERR_INPUT_TOO_LARGE', 'ERR_INPUT_NOT_FILE', 'ERR_INPUT_READ'] as const;
 export type InputErrorCode = (typeof INPUT_ERROR_CODES)[number];
-/** An input beyond its documented size limit, or one that is not a file (a FIFO, a socket). */
+/**
+ * An input beyond its documented size limit, one that is not a file (a FIFO, a socket), or one that
+ * cannot be read (read.ts).
+ */
 export class InputError extends ProvisionerError<InputErrorCode> {}
 
 const MiB = 1024 * 1024;

@@ -4,9 +4,10 @@ import {
   type ChannelOutput,
   ContractError,
   type Handlers,
+  type IpcErrorCode,
   type IpcResult,
 } from '../../contract/index.js';
-import { isProvisionerError } from '../../core/errors.js';
+import { type InternalErrorCode, isProvisionerError } from '../../core/errors.js';
 import { scrubParserText } from '../../core/json-text.js';
 
 /** The part of Electron's `ipcMain` this needs, so that it runs (and is tested) without Electron. */
@@ -34,7 +35,7 @@ export function registerIpc(
       if (!isTrusted(url)) {
         return {
           ok: false,
-          code: 'ERR_IPC_UNTRUSTED_SENDER',
+          code: 'ERR_IPC_UNTRUSTED_SENDER' satisfies IpcErrorCode,
           message: 'This request did not come from the application’s own window.',
         };
       }
@@ -48,7 +49,7 @@ export function registerIpc(
           return { ok: false, code: e.code, message: scrubParserText(e.message), details: { ...e.details } };
         return {
           ok: false,
-          code: 'ERR_INTERNAL',
+          code: 'ERR_INTERNAL' satisfies InternalErrorCode,
           message: 'An unexpected error stopped this action. Please report it.',
         };
       }

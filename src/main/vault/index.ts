@@ -1,4 +1,4 @@
-/** Secrets in the OS keychain, the journal (the record), the inventory derived from it, escrow files. */
+/** Secrets in the OS keychain (and in memory for the demo and tests), the journal (the record), the inventory derived from it, escrow files. */
 export { dataDir, ensureDataDir, APP_DIR_NAME } from './data-dir.js';
 export {
   KeychainSecretStore,
@@ -7,6 +7,7 @@ export {
   keychainError,
   DEFAULT_KEYCHAIN_SERVICE,
 } from './secret-store.js';
+export { MemorySecretStore } from './memory-store.js';
 export type { SecretStore, SecretStatus, KeychainOptions } from './secret-store.js';
 export { Journal, unsettledOps, lineHash, GENESIS, JOURNAL_FILE, HEAD_FILE } from './journal.js';
 export type { AppendOptions, JournalOptions, JournalProblem, VerifyReport } from './journal.js';

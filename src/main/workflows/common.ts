@@ -4,7 +4,8 @@ import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import type { WorkflowDevice } from './device-port.js';
 import { WorkflowError } from './errors.js';
-import { deviceHolds, settleSecret } from './rotate.js';
+import { deviceHolds } from './device-holds.js';
+import { settleSecret } from './rotate.js';
 
 /**
  * The device's current ClientSecret from the keychain, checked against the device with the harmless

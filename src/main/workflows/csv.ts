@@ -152,6 +152,14 @@ export function csvField(value: string): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+/**
+ * A device-sourced cell a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a CR)
+ * is written as text: an apostrophe before it.
+ */
+export function spreadsheetSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** Rows to CSV text: CRLF after every record, as RFC 4180 says. */
 export function toCsv(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map(csvField).join(',') + '\r\n').join('');

@@ -10,12 +10,13 @@ import type {
   DeviceIdentity,
   E2eeStatus,
 } from '../../core/xapi/results.js';
+import type { LinkKind, TrailingAction } from '../../core/xapi/vocabulary.js';
 
 export type SecurityAction = 'Harden' | 'NoAction';
 
 export interface FactoryResetOptions {
   keep?: readonly FactoryResetKeep[];
-  trailingAction?: 'NoAction' | 'Restart' | 'Shutdown';
+  trailingAction?: Exclude<TrailingAction, 'WaitForUpgrade'>;
 }
 
 export interface WorkflowDevice {
@@ -44,7 +45,7 @@ export interface WorkflowDevice {
 }
 
 /** How the tool reaches the device: a plain secret may travel only over the physical console. */
-export type LinkKind = 'serial' | 'ssh' | 'sim';
+export type { LinkKind };
 
 /**
  * The device's operations as a plain object, each calling through to `device`, with `overrides` in

@@ -1,7 +1,7 @@
 import { isProvisionerError } from '../../core/errors.js';
 import type { Journal } from '../vault/journal.js';
 import type { ActionName, JournalActions, OutcomeResult } from '../vault/journal-types.js';
-import { classifyDeviceError } from './rotate.js';
+import { classifyDeviceError } from './device-holds.js';
 
 /**
  * How a failed device operation ended: `unknown` when the device may have acted (a timeout, or a

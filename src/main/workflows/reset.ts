@@ -11,7 +11,7 @@ import type { CertificatePurpose } from '../device/device.js';
 import { type Journal, unsettledOps } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { addedByTool, identityEntries } from './identity.js';
-import { type SecretDevice, deviceHolds } from './rotate.js';
+import { type SecretDevice, deviceHolds } from './device-holds.js';
 import './journal-kinds.js';
 
 /** What the settlement reads of a device: its identity, its certificate lists, and the secret probe. */

@@ -7,26 +7,15 @@
  * holds with a harmless probe: a populate blob of a secret to itself changes nothing, and the device
  * accepts it only if that secret is the one it holds. Then the keychain and the journal are settled.
  */
-import { ProvisionerError } from '../../core/errors.js';
+import { type InternalErrorCode, ProvisionerError } from '../../core/errors.js';
 import { type Enc, seal } from '../../core/jwe/index.js';
 import { type SecretCheck, checkSecret, generateSecret } from '../../core/secret/index.js';
 import { type Journal, unsettledOps } from '../vault/journal.js';
 import type { JournalRecord } from '../vault/journal-types.js';
 import { VaultError } from '../vault/errors.js';
 import { type SecretStore, checkSerial } from '../vault/secret-store.js';
+import { type SecretDevice, classifyDeviceError, deviceHolds, errorCode } from './device-holds.js';
 import { canProbeReset, settleFactoryResets } from './reset.js';
-
-/** What rotation needs of a device: the console client's RoomOsDevice has it. */
-export interface SecretDevice {
-  identify(): Promise<{
-    serialNumber: string;
-    productId?: string;
-    softwareVersion?: string;
-    webexStatus?: string | null;
-  }>;
-  /** Runs `xCommand Security ClientSecret Populate Secret: <blob>`. */
-  populateSecret(blob: string): Promise<void>;
-}
 
 export const ROTATE_ERROR_CODES = [
   /** The device answered no: its secret did not change. */
@@ -124,51 +113,6 @@ export function lastRotation(records: readonly JournalRecord[], serial: string):
     else if (r.action === 'secret.populate-plain' || r.action === 'device.factory-reset') last = undefined;
   }
   return last;
-}
-
-function errorCode(e: unknown): string | undefined {
-  const c = (e as { code?: unknown } | null)?.code;
-  return typeof c === 'string' ? c : undefined;
-}
-
-/**
- * How a device error bears on whether the command ran: `rejected` (the device answered no),
- * `not-sent` (it cannot have run), or `unknown`.
- */
-export function classifyDeviceError(e: unknown): 'rejected' | 'not-sent' | 'unknown' {
-  const code = errorCode(e);
-  if (code === 'ERR_DEVICE_COMMAND_FAILED') return 'rejected';
-  if (
-    code === 'ERR_DEVICE_PARAMETER' ||
-    code === 'ERR_DEVICE_LINE_TOO_LONG' ||
-    code?.startsWith('ERR_JWE_')
-  ) {
-    return 'not-sent';
-  }
-  if (code === 'ERR_DEVICE_DISCONNECTED' || code === 'ERR_DEVICE_CLOSED') {
-    const mayHaveRun = (e as { details?: { mayHaveRun?: unknown } }).details?.mayHaveRun;
-    return mayHaveRun === false ? 'not-sent' : 'unknown';
-  }
-  return 'unknown';
-}
-
-/**
- * The harmless probe: populate `secret` under itself. True when the device holds it (nothing changes),
- * false when the device refuses; throws when the answer is lost (try again on the next connection).
- */
-export async function deviceHolds(
-  device: SecretDevice,
-  secret: string,
-  enc: Enc = 'A128GCM',
-): Promise<boolean> {
-  const blob = await seal('populate', secret, secret, { enc });
-  try {
-    await device.populateSecret(blob);
-    return true;
-  } catch (e) {
-    if (classifyDeviceError(e) === 'rejected') return false;
-    throw e;
-  }
 }
 
 async function step(deps: RotateDeps, s: RotateStep): Promise<void> {
@@ -332,7 +276,7 @@ export async function rotateSecret(
     await device.populateSecret(blob);
   } catch (e) {
     const kind = classifyDeviceError(e);
-    const error = { code: errorCode(e) ?? 'ERR_UNKNOWN' };
+    const error = { code: errorCode(e) ?? ('ERR_INTERNAL' satisfies InternalErrorCode) };
     if (kind !== 'unknown') {
       await journal.outcome('secret.rotate', op, serial, 'failed', 'response', { error }, { secrets });
       await store.deletePending(serial);

@@ -693,6 +693,7 @@ export const en = {
       'The chosen file is not a regular file (a pipe, a socket or a device): nothing was read. Choose a file.',
     ERR_DATA_DIR_UNUSABLE:
       'The data folder is under /proc or /sys, where nothing can be kept. Set E2EE_PROV_HOME to a folder of your own.',
+    ERR_INPUT_READ: 'A file cannot be read (missing, a folder, or not allowed). Choose it again.',
     ERR_INPUT_TOO_LARGE:
       'The chosen file is far larger than such a file can be: it is the wrong file. Choose the right one.',
     ERR_ROTATE_REJECTED: 'The device refused the new secret; it still holds the current one.',

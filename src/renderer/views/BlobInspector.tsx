@@ -1,6 +1,5 @@
 import { useRef, useState } from 'react';
-import { FIELD_LIMITS } from '../../contract/index.js';
-import type { BlobInfo } from '../../core/jwe/types.js';
+import { type BlobInfo, FIELD_LIMITS } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
 import { LimitedTextarea } from './common.js';

@@ -1,18 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
-import type {
-  DeviceSessionInfo,
-  MeetingOtherDevice,
-  MeetingUpdate,
-  MeetingView,
-} from '../../contract/index.js';
-import { inert } from '../../core/inert.js';
 import {
+  type CertInfo,
+  type DeviceSessionInfo,
   type Finding,
+  type MeetingOtherDevice,
   type MeetingReading,
+  type MeetingUpdate,
   type MeetingVerdict,
+  type MeetingView,
+  type Verification,
+  inert,
   meetingCall,
-} from '../../core/xapi/meeting-verdict.js';
-import { type CertInfo, type Verification, sessionTypeById } from '../../core/xapi/meeting.js';
+  sessionTypeById,
+} from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText, problemOf } from './common.js';

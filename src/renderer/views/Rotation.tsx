@@ -6,6 +6,7 @@ import {
   type PendingSecret,
   type RotateSummary,
   type SecretJudgement,
+  type WindowErrorCode,
 } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages, warningText } from '../i18n/index.js';
@@ -69,7 +70,7 @@ export function Rotation({
     setResult(null);
     setJudged(null);
     if (needCurrent && (currentSecret.current?.value ?? '') === '') {
-      setProblem({ code: 'ERR_APP_NO_SECRET_HERE', message: t.noSecretHere });
+      setProblem({ code: 'ERR_APP_NO_SECRET_HERE' satisfies WindowErrorCode, message: t.noSecretHere });
       return;
     }
     if (mode === 'given') {
@@ -80,7 +81,7 @@ export function Rotation({
         return;
       }
       if (a !== b) {
-        setProblem({ code: 'ERR_APP_SECRET_MISMATCH', message: t.mismatch });
+        setProblem({ code: 'ERR_APP_SECRET_MISMATCH' satisfies WindowErrorCode, message: t.mismatch });
         return;
       }
       const r = await api().secrets.judge(a, 'blob');

@@ -1,19 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { PendingSecret } from '../../contract/index.js';
+import type { PendingSecret, SheetFacts } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText } from './common.js';
 import { Fmt } from './Fmt.js';
 
-/** What the handover sheet says of a device (a fact nobody reported is shown as not known). */
-export interface SheetFacts {
-  productId: string | null;
-  serialNumber: string;
-  identity: string | null;
-  fingerprint: string | null;
-  notAfter: string | null;
-}
+/** What the handover sheet says of a device (the contract's shape, main's saved sheet's too). */
+export type { SheetFacts };
 
 /**
  * The facts for a device's sheet: what the caller knows (a provisioning's report or its checked

@@ -3,6 +3,8 @@
  * spaces, multiline, roles, registeredOnly) from /work/shared/reference/xapi-11.19-subset.json, itself
  * extracted from Cisco's published schema (cisco-ce/roomos.cisco.com, `schemas/11.19.1 August 2024.json`).
  * A published fact: do not edit by hand; the simulator validates every command against it.
+ * Long (over 600 lines) because it is a data table copied entry by entry: splitting it would only hide
+ * which entries the published schema holds.
  */
 export interface SchemaValueSpace {
   type: string;

@@ -18,6 +18,7 @@ import {
 import { createSimulator, type RoomOsSimulator } from '../../../src/simulator/index.js';
 import { systemHas } from '../../helpers/system.js';
 import { makeDeviceCert, type DeviceCert } from './fixtures.js';
+import { rejectionOf } from '../../helpers/rejection.js';
 
 let dir: string;
 let cert: DeviceCert;
@@ -61,15 +62,7 @@ export async function rig(kind: Kind, simOptions: Parameters<typeof createSimula
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DeviceError) return e;
-    throw e;
-  }
-  throw new Error('expected a DeviceError');
-}
+const rejection = rejectionOf(DeviceError);
 
 const KINDS: Array<[Kind, boolean]> = [
   ['stream', true],

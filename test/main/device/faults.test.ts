@@ -17,6 +17,7 @@ import {
 import { createSimulator, type Faults, type RoomOsSimulator } from '../../../src/simulator/index.js';
 import { systemHas } from '../../helpers/system.js';
 import { makeDeviceCert, type DeviceCert } from './fixtures.js';
+import { rejectionOf } from '../../helpers/rejection.js';
 
 let dir: string;
 let cert: DeviceCert;
@@ -50,15 +51,7 @@ async function rig(kind: Kind): Promise<{ sim: RoomOsSimulator; target: string; 
   };
 }
 
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DeviceError) return e;
-    throw e;
-  }
-  throw new Error('expected a DeviceError');
-}
+const rejection = rejectionOf(DeviceError);
 
 /** A short provisioning in the current grammar; asserts exact results. */
 async function exercise(dev: RoomOsDevice, sim: RoomOsSimulator, secret: string): Promise<void> {

@@ -3,30 +3,23 @@
  * collecting a body. The next connection ends that body at once ("."), instead of losing its login
  * lines to it and stalling until a command timeout.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleSession, connect } from '../../../src/main/device/index.js';
-import { createSimulator, type RoomOsSimulator } from '../../../src/simulator/index.js';
+import type { RoomOsSimulator } from '../../../src/simulator/index.js';
+import { type PtyDevice, ptyDevice } from '../../helpers/pty.js';
 import { systemHas } from '../../helpers/system.js';
 
 describe.runIf(systemHas('socat'))('a console left inside a multi-line command', () => {
-  let dir: string;
+  let pty: PtyDevice | undefined;
   let sim: RoomOsSimulator;
   let link: string;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'e2ee-left-in-body-'));
-    sim = await createSimulator({ rebootDelayMs: 100 });
-    link = join(dir, 'tty');
-    close = (await sim.servePty(link)).close;
+    pty = await ptyDevice('e2ee-left-in-body', { rebootDelayMs: 100 });
+    ({ sim, link } = pty);
   });
   afterAll(async () => {
-    await close?.();
-    await sim?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await pty?.close();
   });
 
   it('is ended at once on connecting; nothing is added; the set-up goes on', async () => {

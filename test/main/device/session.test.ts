@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConsoleSession, DeviceError, Transcript } from '../../../src/main/device/index.js';
+import { drive, ManualClock } from '../../helpers/manual-clock.js';
 import { ScriptedConsole, shell, started, tagOf } from './scripted.js';
+import { rejectionOf } from '../../helpers/rejection.js';
 
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DeviceError) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = rejectionOf(DeviceError);
 
 describe('ConsoleSession set-up', () => {
   it('reads the banner, turns echo off, switches to JSON and checks the product', async () => {
@@ -49,7 +43,8 @@ describe('ConsoleSession set-up', () => {
       return shell()(line);
     });
     const s = new ConsoleSession(t, { transcript, timeoutMs: 2000 });
-    await s.start({ wake: true, passwords: ['wrong', 's3cret!'], wakeIntervalMs: 200 });
+    const clock = new ManualClock();
+    await drive(clock, s.start({ wake: true, passwords: ['wrong', 's3cret!'], wakeIntervalMs: 200, clock }));
     expect(s.banner).toMatchObject({ systemName: '', loggedInWithPrompt: true });
     expect(t.sent.startsWith('\radmin\rwrong\radmin\rs3cret!\recho off\n')).toBe(true);
     const log = transcript.toText();
@@ -69,8 +64,12 @@ describe('ConsoleSession set-up', () => {
       }
       return 'login: ';
     });
+    const clock2 = new ManualClock();
     const e = await rejection(
-      new ConsoleSession(t2).start({ wake: true, passwords: [''], wakeIntervalMs: 200 }),
+      drive(
+        clock2,
+        new ConsoleSession(t2).start({ wake: true, passwords: [''], wakeIntervalMs: 200, clock: clock2 }),
+      ),
     );
     expect(e.code).toBe('ERR_DEVICE_LOGIN_FAILED');
     expect(e.details).toEqual({ username: 'admin', attempts: 1 });
@@ -79,7 +78,8 @@ describe('ConsoleSession set-up', () => {
   it('takes a console that stays quiet after two wakes as already logged in', async () => {
     const t = new ScriptedConsole(shell());
     const s = new ConsoleSession(t, { timeoutMs: 2000 });
-    await s.start({ wake: true, wakeIntervalMs: 100 });
+    const clock = new ManualClock();
+    await drive(clock, s.start({ wake: true, wakeIntervalMs: 100, clock }));
     expect(t.sent.startsWith('\r\r')).toBe(true);
     expect(s.mode).toBe('json');
   });
@@ -102,7 +102,8 @@ describe('ConsoleSession set-up', () => {
     // A command timeout far longer than the test's own limit: the body is ended at once, not after a
     // timeout (a stall would outlast the test, which then fails); no time is asserted.
     const s = new ConsoleSession(t, { timeoutMs: 10 * 60_000, statusGraceMs: 50 });
-    await s.start({ wake: true, wakeIntervalMs: 50 });
+    const clock = new ManualClock();
+    await drive(clock, s.start({ wake: true, wakeIntervalMs: 50, clock }));
     // Only the wake-up CRs went into the stale body: the login's and set-up's lines were not swallowed.
     expect(body).toEqual(['', '']);
     expect(s.mode).toBe('json');
@@ -111,8 +112,12 @@ describe('ConsoleSession set-up', () => {
 
   it('says so when nothing answers at all', async () => {
     const t = new ScriptedConsole(() => undefined);
+    const clock = new ManualClock();
     const e = await rejection(
-      new ConsoleSession(t, { timeoutMs: 300 }).start({ wake: true, wakeIntervalMs: 50 }),
+      drive(
+        clock,
+        new ConsoleSession(t, { timeoutMs: 300 }).start({ wake: true, wakeIntervalMs: 50, clock }),
+      ),
     );
     expect(e.code).toBe('ERR_DEVICE_TIMEOUT');
     expect(e.message).toContain('115200 baud');

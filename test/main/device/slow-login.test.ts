@@ -3,31 +3,24 @@
  * left in the buffer each draw a `login:`, some after the user name went out. Those prompts must not be answered again (a second user name would be taken
  * as the password, and the login refused).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../../src/main/device/index.js';
-import { createSimulator, type RoomOsSimulator } from '../../../src/simulator/index.js';
+import type { RoomOsSimulator } from '../../../src/simulator/index.js';
+import { type PtyDevice, ptyDevice } from '../../helpers/pty.js';
 import { systemHas } from '../../helpers/system.js';
 
 describe.runIf(systemHas('socat'))('login on a slow serial console', () => {
-  let dir: string;
+  let pty: PtyDevice | undefined;
   let sim: RoomOsSimulator;
   let link: string;
-  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'e2ee-slow-login-'));
-    sim = await createSimulator({ rebootDelayMs: 100 });
-    link = join(dir, 'tty');
-    close = (await sim.servePty(link)).close;
+    pty = await ptyDevice('e2ee-slow-login', { rebootDelayMs: 100 });
+    ({ sim, link } = pty);
   });
 
   afterAll(async () => {
-    await close?.();
-    await sim?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await pty?.close();
   });
 
   it.each([400, 700])('logs in once when each answer takes %i ms per piece', async (slow) => {

@@ -14,6 +14,7 @@ import {
 } from '../../../src/main/device/index.js';
 import { createSimulator, type RoomOsSimulator } from '../../../src/simulator/index.js';
 import { systemHas } from '../../helpers/system.js';
+import { rejectionOf } from '../../helpers/rejection.js';
 
 let dir: string;
 let sim: RoomOsSimulator | undefined;
@@ -30,15 +31,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function rejection(p: Promise<unknown>): Promise<DeviceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DeviceError) return e;
-    throw e;
-  }
-  throw new Error('expected a DeviceError');
-}
+const rejection = rejectionOf(DeviceError);
 
 describe('serial', () => {
   it('a missing port is ERR_DEVICE_PORT_MISSING, naming the path', async () => {

@@ -20,6 +20,7 @@ import {
   lineHash,
   unsettledOps,
 } from '../../../src/main/vault/index.js';
+import { rejectionOf } from '../../helpers/rejection.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -46,15 +47,7 @@ async function lines(): Promise<string[]> {
   return (await readFile(join(dir, 'journal.jsonl'), 'utf8')).split('\n').filter(Boolean);
 }
 
-async function errorOf(p: Promise<unknown>): Promise<JournalError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof JournalError) return e;
-    throw e;
-  }
-  throw new Error('expected a JournalError');
-}
+const errorOf = rejectionOf(JournalError);
 
 describe('Journal', () => {
   it('writes JSON lines, each with its number, time and the hash of the line before', async () => {

@@ -16,7 +16,6 @@ import { checkNoSecret } from '../../../src/main/vault/journal.js';
 import { type BatchRow, runBatch } from '../../../src/main/workflows/batch.js';
 import { createSimulator } from '../../../src/simulator/index.js';
 import { prng } from '../../helpers/prng.js';
-import { systemHas } from '../../helpers/system.js';
 import { type IssuedFiles, Rig } from './rig.js';
 
 /** An op id a real run drew and the journal refused (four groups of 2-9 digits from its 5th character). */
@@ -30,7 +29,7 @@ function seededIds(seed: number): () => string {
   return () => `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[Math.floor(rand() * 4)]}${hex(3)}-${hex(12)}`;
 }
 
-const rig = new Rig();
+const rig = new Rig({ secrets: 'memory' });
 const certs: IssuedFiles[] = [];
 let records: JournalRecord[] = [];
 
@@ -59,7 +58,7 @@ async function batchOfTwo(home: string, newId: () => string, serials: [string, s
   }
 }
 
-describe.skipIf(!systemHas('keyring'))('a batch and the ids its journal draws', () => {
+describe('a batch and the ids its journal draws', () => {
   beforeAll(async () => {
     await rig.setUp('batch-ids');
     certs.push(await rig.issue('ids-a.example'), await rig.issue('ids-b.example'));

@@ -16,6 +16,7 @@ import {
 import { csvField } from '../../../src/main/workflows/csv.js';
 import { WorkflowError } from '../../../src/main/workflows/errors.js';
 import { type RoomOsSimulator, createSimulator } from '../../../src/simulator/index.js';
+import { openDevice } from '../../../src/main/open.js';
 import { systemHas } from '../../helpers/system.js';
 import { type IssuedFiles, Rig } from './rig.js';
 
@@ -69,7 +70,11 @@ describe.runIf(ready)('batch: sim, pty and SSH devices, one failing', () => {
     const rows = readBatchFile(await readFile(file), { file });
     return runBatch(
       rows,
-      { secrets: rig.secrets, journal: rig.journal },
+      {
+        secrets: rig.secrets,
+        journal: rig.journal,
+        open: (target, password) => openDevice(target, { password }),
+      },
       { parallel: 2, allowPlainOverNetwork: true, onEvent: (e) => events.push(e) },
     );
   }

@@ -98,7 +98,7 @@ describe('batch validation of many rows', () => {
     // Two rows with their own certificate reach "connect"; the others share row 2's and never do.
     expect(opened).toHaveLength(2);
     expect(result.devices[2]!.error?.code).toBe('ERR_WORKFLOW_CERT_IN_USE');
-    expect(result.devices.at(-1)!.error?.code).toBe('ERR_WORKFLOW_INPUT_READ');
+    expect(result.devices.at(-1)!.error?.code).toBe('ERR_INPUT_READ');
     expect(result.devices.at(-1)!.failedStep).toBe('inputs');
   });
 

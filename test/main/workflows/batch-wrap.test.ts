@@ -6,10 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBatchFile, runBatch } from '../../../src/main/workflows/batch.js';
-import { systemHas } from '../../helpers/system.js';
+import { openDevice } from '../../../src/main/open.js';
 import { Rig, longChain } from './rig.js';
 
-const rig = new Rig();
+const rig = new Rig({ secrets: 'memory' });
 
 describe('batch: wrap_long_lines', () => {
   it('reads true, false or empty, and refuses any other value, naming the line', () => {
@@ -24,7 +24,7 @@ describe('batch: wrap_long_lines', () => {
     ).toThrow('line 2: wrap_long_lines must be true or false (or empty).');
   });
 
-  describe.runIf(systemHas('keyring'))('on devices with a 4,095-byte console', () => {
+  describe('on devices with a 4,095-byte console', () => {
     beforeAll(() => rig.setUp('batch-wrap'));
     afterAll(() => rig.tearDown());
 
@@ -43,6 +43,7 @@ describe('batch: wrap_long_lines', () => {
       const result = await runBatch(readBatchFile(readFileSync(csv), { file: csv }), {
         secrets: rig.secrets,
         journal: rig.journal,
+        open: (target, password) => openDevice(target, { password }),
       });
       expect(result.devices.map((d) => [d.serial, d.status, d.failedStep, d.error?.code ?? null])).toEqual([
         ['FOCWRAP0001', 'failed', 'precheck', 'ERR_WORKFLOW_ADD_LINE_TOO_LONG'],

@@ -1,17 +1,16 @@
 /**
  * The provisioning workflow against the simulator over a real pseudo-terminal (as over a USB console),
- * with the real OS keychain and a journal on disk: the whole procedure, every refusal, a cable pulled at
+ * with the in-memory secret store (no keyring daemon) and a journal on disk: the whole procedure, every refusal, a cable pulled at
  * every device-changing command (before and after the device acted), and resume after each.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readCredentials, type Credentials } from '../../../src/core/pki/index.js';
 import { issueDeviceCert, makeDemoPki, type DemoPki } from '../../../src/main/demo/pki.js';
 import { connect, type RoomOsDevice } from '../../../src/main/device/index.js';
 import { Journal } from '../../../src/main/vault/journal.js';
-import { KeychainSecretStore } from '../../../src/main/vault/secret-store.js';
+import { MemorySecretStore } from '../../../src/main/vault/memory-store.js';
 import { type WorkflowDevice, deviceOps } from '../../../src/main/workflows/device-port.js';
 import type { WorkflowEvent } from '../../../src/main/workflows/engine.js';
 import {
@@ -24,9 +23,10 @@ import {
   type RoomOsSimulator,
   type SimulatorOptions,
 } from '../../../src/simulator/index.js';
+import { ptyDevice } from '../../helpers/pty.js';
 import { systemHas } from '../../helpers/system.js';
 
-const ready = systemHas('socat') && systemHas('keyring');
+const ready = systemHas('socat');
 const SERIAL = 'FOC2345X0AB';
 
 describe.runIf(ready)('provision over a serial console', () => {
@@ -34,7 +34,7 @@ describe.runIf(ready)('provision over a serial console', () => {
   let creds: Credentials;
   let cn: string;
   let dir: string;
-  let secrets: KeychainSecretStore;
+  let secrets: MemorySecretStore;
   let journal: Journal;
   let sim: RoomOsSimulator;
   let link: string;
@@ -48,25 +48,21 @@ describe.runIf(ready)('provision over a serial console', () => {
   });
 
   async function fresh(options: SimulatorOptions = {}): Promise<void> {
-    dir = mkdtempSync(join(tmpdir(), 'e2ee-prov-'));
-    secrets = new KeychainSecretStore({ service: `e2ee-test-provision-${process.pid}-${Date.now()}` });
-    journal = new Journal(join(dir, 'data'));
-    sim = await createSimulator({
+    const pty = await ptyDevice('e2ee-prov', {
       serialNumber: SERIAL,
       rebootDelayMs: 100,
       registrationDelayMs: 20,
       ...options,
     });
-    link = join(dir, 'ttyDEVICE');
-    closePty = (await sim.servePty(link)).close;
+    ({ dir, sim, link, closePty } = pty);
+    secrets = new MemorySecretStore();
+    journal = new Journal(join(dir, 'data'));
   }
 
   afterEach(async () => {
     for (const d of opened.splice(0)) await d.close().catch(() => undefined);
     await closePty?.();
     await sim?.close();
-    await secrets?.delete(SERIAL).catch(() => undefined);
-    await secrets?.deletePending(SERIAL).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 

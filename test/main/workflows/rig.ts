@@ -1,7 +1,7 @@
 /**
  * What the workflow tests share: a throwaway PKI with device certificates on disk, simulators served over
- * a real pseudo-terminal (socat) or SSH, the real OS keychain under a unique service, a journal in a
- * temporary folder.
+ * a real pseudo-terminal (socat) or SSH, the real OS keychain under a unique service (or, for tests of
+ * the workflows' logic, the in-memory secret store: no keyring daemon), a journal in a temporary folder.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +16,12 @@ import {
 } from '../../../src/core/pki/index.js';
 import { type DemoPki, issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
 import { type RoomOsDevice, connect, MemoryHostKeyStore } from '../../../src/main/device/index.js';
-import { Journal, KeychainSecretStore } from '../../../src/main/vault/index.js';
+import {
+  Journal,
+  KeychainSecretStore,
+  MemorySecretStore,
+  type SecretStore,
+} from '../../../src/main/vault/index.js';
 import { type WorkflowDevice, deviceOps } from '../../../src/main/workflows/device-port.js';
 import type { WorkflowEvent } from '../../../src/main/workflows/engine.js';
 import { provision } from '../../../src/main/workflows/provision.js';
@@ -37,11 +42,19 @@ export interface IssuedFiles {
   notAfter: string;
 }
 
+export interface RigOptions {
+  /** `keychain` (default): the OS keychain, for the end-to-end suites; `memory`: for logic tests. */
+  secrets?: 'keychain' | 'memory';
+}
+
 export class Rig {
   dir = '';
   pki!: DemoPki;
   readonly service = `e2ee-prov-test-${randomUUID()}`;
-  secrets!: KeychainSecretStore;
+  secrets!: SecretStore;
+
+  constructor(private readonly options: RigOptions = {}) {}
+
   journal!: Journal;
   private sims: RoomOsSimulator[] = [];
   private devices: RoomOsDevice[] = [];
@@ -50,7 +63,10 @@ export class Rig {
   async setUp(name: string): Promise<void> {
     this.dir = await mkdtemp(join(tmpdir(), `${name}-`));
     this.pki = await makeDemoPki('Test');
-    this.secrets = new KeychainSecretStore({ service: this.service });
+    this.secrets =
+      this.options.secrets === 'memory'
+        ? new MemorySecretStore()
+        : new KeychainSecretStore({ service: this.service });
     this.journal = new Journal(join(this.dir, 'home'));
   }
 
@@ -98,21 +114,9 @@ export class Rig {
     return `serial:${link}`;
   }
 
-  /** Connects over the target (a real pty or ssh), as the CLI does. */
+  /** Connects over the target (a real pty or ssh), as the CLI does: once, as a technician would. */
   async connect(target: string): Promise<RoomOsDevice> {
-    const open = () => connect(target, { timeoutMs: 8000, hostKeyStore: new MemoryHostKeyStore() });
-    let d: RoomOsDevice | undefined;
-    for (let attempt = 1; d === undefined; attempt++) {
-      try {
-        d = await open();
-      } catch (e) {
-        // A login prompt left on the line by the previous session can race the client's wake-up under
-        // load, and the username is then taken as the password (reported to main/device): try again,
-        // as a technician would.
-        if ((e as { code?: string }).code !== 'ERR_DEVICE_LOGIN_FAILED' || attempt >= 4) throw e;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    const d = await connect(target, { timeoutMs: 8000, hostKeyStore: new MemoryHostKeyStore() });
     this.devices.push(d);
     return d;
   }

@@ -1,0 +1,17 @@
+/**
+ * The error a promise is rejected with, as the error class a test expects: a promise that settles, or
+ * an error of another class, fails the test with what happened.
+ */
+export function rejectionOf<E extends Error>(
+  type: abstract new (...args: never[]) => E,
+): (p: Promise<unknown>) => Promise<E> {
+  return async (p) => {
+    try {
+      await p;
+    } catch (e) {
+      if (e instanceof type) return e;
+      throw e;
+    }
+    throw new Error(`expected a ${type.name}`);
+  };
+}
