@@ -55,6 +55,35 @@ export function checkSerial(serial: string): string {
 /** Pauses between tries of a keychain call the Secret Service refused (ms). */
 const KEYCHAIN_RETRIES = [100, 300, 800] as const;
 
+/** How many keychain entries (each a D-Bus connection) the process keeps open for reuse. */
+const ENTRY_CACHE_LIMIT = 32;
+/** Open entries by service and account, oldest use first. */
+const entries = new Map<string, AsyncEntry>();
+
+/** The open entry for an account, made (and the least recently used one let go) when there is none. */
+function entryFor(service: string, account: string): AsyncEntry {
+  const key = `${service}\u0000${account}`;
+  const open = entries.get(key);
+  if (open) {
+    entries.delete(key);
+    entries.set(key, open);
+    return open;
+  }
+  let entry: AsyncEntry;
+  try {
+    entry = new AsyncEntry(service, account, { linux: { store: 'secret-service' } });
+  } catch (e) {
+    throw keychainError(e, service);
+  }
+  entries.set(key, entry);
+  while (entries.size > ENTRY_CACHE_LIMIT) entries.delete(entries.keys().next().value!);
+  return entry;
+}
+
+function dropEntry(service: string, account: string): void {
+  entries.delete(`${service}\u0000${account}`);
+}
+
 /** Turns what @napi-rs/keyring throws into a typed error that says how to fix it. Never includes secrets. */
 export function keychainError(e: unknown, service: string): VaultError {
   const text =
@@ -92,31 +121,39 @@ function firstLine(text: string): string {
  */
 export class KeychainSecretStore implements SecretStore {
   readonly service: string;
+  private readonly probeAccount = `probe:availability:${randomUUID()}`;
+  private checking: Promise<void> = Promise.resolve();
 
   constructor(options: KeychainOptions = {}) {
     this.service = options.service ?? DEFAULT_KEYCHAIN_SERVICE;
     if (!this.service) throw new TypeError('service must be a non-empty string');
   }
 
-  private entry(account: string): AsyncEntry {
-    try {
-      return new AsyncEntry(this.service, account, { linux: { store: 'secret-service' } });
-    } catch (e) {
-      throw keychainError(e, this.service);
-    }
+  /**
+   * Runs one keychain call on an account's entry. An entry holds its own D-Bus connection and a
+   * Secret Service session until it is garbage-collected, so entries are kept and reused (a new
+   * entry per call would reach the bus's per-user connection limit after a few hundred calls and
+   * make every later call fail). A refused call drops its entry, so that the next try opens a new
+   * connection and session: a keyring daemon that was restarted forgets the old session ("The
+   * session wrapping the secret does not exist") and would refuse that entry for good. The Secret
+   * Service can also refuse a call for a moment under load (several processes creating items at
+   * once draw a transient "prompt"/"locked" answer): a refused call is tried again a few times, a
+   * short while apart, before the refusal is reported. Every call here is idempotent (get, set to
+   * a value, delete), so a retry changes nothing that one call would not.
+   */
+  private async call<T>(account: string, f: (entry: AsyncEntry) => Promise<T>): Promise<T> {
+    return this.retried(
+      () => f(entryFor(this.service, account)),
+      () => dropEntry(this.service, account),
+    );
   }
 
-  /**
-   * Runs one keychain call. The Secret Service can refuse a call for a moment under load (several
-   * processes creating items at once draw a transient "prompt"/"locked" answer): a refused call is
-   * tried again a few times, a short while apart, before the refusal is reported. Every call here is
-   * idempotent (get, set to a value, delete), so a retry changes nothing that one call would not.
-   */
-  private async call<T>(f: () => Promise<T>): Promise<T> {
+  private async retried<T>(f: () => Promise<T>, onRefusal: () => void = () => undefined): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.callOnce(f);
       } catch (e) {
+        onRefusal();
         const transient =
           e instanceof VaultError && (e.code === 'ERR_VAULT_LOCKED' || e.code === 'ERR_VAULT_UNAVAILABLE');
         if (!transient || attempt >= KEYCHAIN_RETRIES.length) throw e;
@@ -137,12 +174,19 @@ export class KeychainSecretStore implements SecretStore {
   async check(): Promise<void> {
     // Write, read back and delete a probe entry: a locked store answers reads of absent entries
     // but refuses writes, and a write is what the tool needs before it tells a device anything.
-    // Each check has its own probe entry: checks running at once (a parallel batch, the app and the CLI)
-    // would otherwise delete each other's probe, and one would fail with a keychain that works.
-    const probe = this.entry(`probe:availability:${randomUUID()}`);
-    await this.call(() => probe.setPassword('availability probe'));
-    const back = await this.call(() => probe.getPassword());
-    await this.call(() => probe.deleteCredential());
+    // Each store has its own probe account, and its checks run one at a time: checks running at once
+    // (a parallel batch, the app and the CLI) would otherwise delete each other's probe, and one would
+    // fail with a keychain that works.
+    const run = this.checking.then(() => this.checkOnce());
+    this.checking = run.catch(() => undefined);
+    return run;
+  }
+
+  private async checkOnce(): Promise<void> {
+    const probe = this.probeAccount;
+    await this.call(probe, (e) => e.setPassword('availability probe'));
+    const back = await this.call(probe, (e) => e.getPassword());
+    await this.call(probe, (e) => e.deleteCredential());
     if (back !== 'availability probe') {
       throw new VaultError(
         'ERR_VAULT_WRITE_LOST',
@@ -153,15 +197,13 @@ export class KeychainSecretStore implements SecretStore {
   }
 
   private async read(account: string): Promise<string | null> {
-    const e = this.entry(account);
-    return this.call(() => e.getPassword());
+    return this.call(account, (e) => e.getPassword());
   }
 
   private async write(account: string, secret: string): Promise<void> {
     if (typeof secret !== 'string' || secret.length === 0)
       throw new TypeError('secret must be a non-empty string');
-    const e = this.entry(account);
-    await this.call(() => e.setPassword(secret));
+    await this.call(account, (e) => e.setPassword(secret));
     const back = await this.read(account);
     if (back !== secret) {
       throw new VaultError(
@@ -173,8 +215,7 @@ export class KeychainSecretStore implements SecretStore {
   }
 
   private async remove(account: string): Promise<boolean> {
-    const e = this.entry(account);
-    return this.call(() => e.deleteCredential());
+    return this.call(account, (e) => e.deleteCredential());
   }
 
   async get(serial: string): Promise<string | null> {
@@ -200,7 +241,7 @@ export class KeychainSecretStore implements SecretStore {
     // Entries are only created through this class, after the store was pinned; on Linux
     // findCredentials talks to the Secret Service directly.
     await this.check();
-    const creds = await this.call(() => findCredentialsAsync(this.service));
+    const creds = await this.retried(() => findCredentialsAsync(this.service));
     const byserial = new Map<string, SecretStatus>();
     for (const { account } of creds) {
       const pending = account.startsWith(PENDING_PREFIX);

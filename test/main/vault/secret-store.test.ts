@@ -150,4 +150,42 @@ describe.skipIf(!systemHas('keyring'))('a locked keyring', () => {
       'secret 1',
     ]);
   });
+
+  it('stays usable past the per-user connection limit of the bus (256 here): 1,200 calls and 100 checks in one process', async () => {
+    // Each keychain entry object holds a D-Bus connection until it is garbage-collected. One entry per
+    // call used to exhaust the test bus's 256 connections and turn every later call into "unavailable".
+    const root = resolve(import.meta.dirname, '../../..');
+    const vault = JSON.stringify(resolve(root, 'src/main/vault/index.ts'));
+    const script = `
+      node --import tsx --input-type=module -e '
+        const { KeychainSecretStore } = await import(${vault});
+        const store = new KeychainSecretStore({ service: "e2ee-prov-test-many" });
+        const out = { sets: 0, gets: 0, checks: 0, pending: 0 };
+        for (let i = 0; i < 300; i++) {
+          const serial = "FOC" + (i % 4);
+          await store.set(serial, "secret " + i);
+          out.sets++;
+          if ((await store.get(serial)) === "secret " + i) out.gets++;
+          await store.setPending(serial, "next " + i);
+          if ((await store.getPending(serial)) === "next " + i) out.pending++;
+          if (i % 3 === 0) { await store.check(); out.checks++; }
+        }
+        out.list = (await store.list()).map((s) => s.serial);
+        console.log(JSON.stringify(out));
+      '
+    `;
+    const env = { ...process.env } as NodeJS.ProcessEnv;
+    delete env.E2EE_KEYRING_SESSION;
+    const { stdout } = await run('bash', [resolve(root, 'scripts/with-keyring.sh'), 'bash', '-c', script], {
+      env,
+      cwd: root,
+    });
+    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
+      sets: 300,
+      gets: 300,
+      checks: 100,
+      pending: 300,
+      list: ['FOC0', 'FOC1', 'FOC2', 'FOC3'],
+    });
+  });
 });

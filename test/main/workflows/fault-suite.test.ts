@@ -373,7 +373,10 @@ async function faulted(c: Case, lane: Lane): Promise<Row> {
       await again.close().catch(() => undefined);
     }
   } catch (e) {
-    return { ...row, verdict: 'stuck', why: `threw: ${(e as Error).message}` };
+    // The code and the underlying reason too (a keychain refusal's reason is the only clue to its cause).
+    const reason = (e as { details?: { reason?: unknown } }).details?.reason;
+    const why = `threw: ${codeOf(e)}: ${(e as Error).message}${reason ? ` (${String(reason)})` : ''}`;
+    return { ...row, verdict: 'stuck', why };
   } finally {
     await sim.close();
   }
