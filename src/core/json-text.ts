@@ -95,57 +95,43 @@ function firstJsonError(text: string): number {
       while (/[0-9]/.test(text[i] ?? '')) i++;
     }
   };
+  /** An object's members or an array's elements, from its opening bracket: none, or each then `,` or `close`. */
+  const members = (close: '}' | ']', member: () => void): void => {
+    i++;
+    ws();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (;;) {
+      member();
+      ws();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      fail();
+    }
+  };
   const value = (depth: number): void => {
     if (depth > 1000) fail();
     ws();
     const c = text[i];
     if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      for (;;) {
+      return members('}', () => {
         ws();
         string();
         ws();
         if (text[i] !== ':') fail();
         i++;
         value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail();
-      }
+      });
     }
-    if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      for (;;) {
-        value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail();
-      }
-    }
+    if (c === '[') return members(']', () => value(depth + 1));
     if (c === '"') return string();
     if (c === 't') return literal('true');
     if (c === 'f') return literal('false');

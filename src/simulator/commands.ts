@@ -224,87 +224,51 @@ function participantSearch(inv: Invocation): CommandOutcome {
   );
 }
 
+/**
+ * A command of the schema subset, by its key (`Security Certificates CA Show`): its path, parameters and
+ * whether it takes a body all come from the subset's entry; `hidden` parameters (not in the public schema)
+ * come first, and `available` says which devices have it.
+ */
+function fromSchema(
+  schema: string,
+  run: CommandDef['run'],
+  more: { hidden?: readonly ParamDef[]; available?: (d: Device) => boolean } = {},
+): CommandDef {
+  const entry = XAPI_11_19_SUBSET.commands[schema];
+  if (entry === undefined) throw new Error(`No schema entry ${schema}`);
+  return {
+    path: schema.split(' '),
+    schema,
+    ...(entry.multiline ? { multiline: true } : {}),
+    params: [...(more.hidden ?? []), ...schemaParams(schema)],
+    ...(more.available ? { available: more.available } : {}),
+    run,
+  };
+}
+
 /** The simulated xCommand tree. Parameters come from the public schema subset, `IsEncrypted` excepted. */
 export const COMMANDS: readonly CommandDef[] = [
-  {
-    path: ['Conference', 'ParticipantList', 'Search'],
-    schema: 'Conference ParticipantList Search',
-    params: schemaParams('Conference ParticipantList Search'),
-    run: participantSearch,
-  },
-  {
-    path: ['Security', 'ClientSecret', 'Populate'],
-    schema: 'Security ClientSecret Populate',
-    params: schemaParams('Security ClientSecret Populate'),
-    available: e2ee,
-    run: populate,
-  },
-  {
-    path: ['Security', 'Certificates', 'Services', 'Add'],
-    schema: 'Security Certificates Services Add',
-    multiline: true,
-    params: [IS_ENCRYPTED, ...schemaParams('Security Certificates Services Add')],
-    run: servicesAdd,
-  },
-  {
-    path: ['Security', 'Certificates', 'Services', 'Show'],
-    schema: 'Security Certificates Services Show',
-    params: schemaParams('Security Certificates Services Show'),
-    run: servicesShow,
-  },
-  {
-    path: ['Security', 'Certificates', 'Services', 'Activate'],
-    schema: 'Security Certificates Services Activate',
-    params: schemaParams('Security Certificates Services Activate'),
-    run: (inv) => activation(inv, true),
-  },
-  {
-    path: ['Security', 'Certificates', 'Services', 'Deactivate'],
-    schema: 'Security Certificates Services Deactivate',
-    params: schemaParams('Security Certificates Services Deactivate'),
-    run: (inv) => activation(inv, false),
-  },
-  {
-    path: ['Security', 'Certificates', 'Services', 'Delete'],
-    schema: 'Security Certificates Services Delete',
-    params: schemaParams('Security Certificates Services Delete'),
-    run: servicesDelete,
-  },
-  {
-    path: ['Security', 'Certificates', 'CA', 'Add'],
-    schema: 'Security Certificates CA Add',
-    multiline: true,
-    params: schemaParams('Security Certificates CA Add'),
-    run: caAdd,
-  },
-  {
-    path: ['Security', 'Certificates', 'CA', 'Show'],
-    schema: 'Security Certificates CA Show',
-    params: schemaParams('Security Certificates CA Show'),
-    run: caShow,
-  },
-  {
-    path: ['SystemUnit', 'FactoryReset'],
-    schema: 'SystemUnit FactoryReset',
-    params: schemaParams('SystemUnit FactoryReset'),
-    run: (inv) => ({
-      status: 'OK',
-      then: {
-        kind: 'factory-reset',
-        keep: (inv.params.get('Keep') ?? []) as KeepItem[],
-        trailingAction: (one(inv, 'TrailingAction') ?? 'Restart') as TrailingAction,
-      },
-    }),
-  },
-  {
-    path: ['SystemUnit', 'Boot'],
-    schema: 'SystemUnit Boot',
-    params: schemaParams('SystemUnit Boot'),
-    run: (inv) => ({
-      status: 'OK',
-      then: { kind: 'boot', action: (one(inv, 'Action') ?? 'Restart') as 'Restart' | 'Shutdown' },
-    }),
-  },
+  fromSchema('Conference ParticipantList Search', participantSearch),
+  fromSchema('Security ClientSecret Populate', populate, { available: e2ee }),
+  fromSchema('Security Certificates Services Add', servicesAdd, { hidden: [IS_ENCRYPTED] }),
+  fromSchema('Security Certificates Services Show', servicesShow),
+  fromSchema('Security Certificates Services Activate', (inv) => activation(inv, true)),
+  fromSchema('Security Certificates Services Deactivate', (inv) => activation(inv, false)),
+  fromSchema('Security Certificates Services Delete', servicesDelete),
+  fromSchema('Security Certificates CA Add', caAdd),
+  fromSchema('Security Certificates CA Show', caShow),
+  fromSchema('SystemUnit FactoryReset', (inv) => ({
+    status: 'OK',
+    then: {
+      kind: 'factory-reset',
+      keep: (inv.params.get('Keep') ?? []) as KeepItem[],
+      trailingAction: (one(inv, 'TrailingAction') ?? 'Restart') as TrailingAction,
+    },
+  })),
+  fromSchema('SystemUnit Boot', (inv) => ({
+    status: 'OK',
+    then: { kind: 'boot', action: (one(inv, 'Action') ?? 'Restart') as 'Restart' | 'Shutdown' },
+  })),
   {
     // Not in the schema subset (docs/simulator.md).
     path: ['SystemUnit', 'SignInBanner', 'Set'],
@@ -328,19 +292,8 @@ export const COMMANDS: readonly CommandDef[] = [
       return ok();
     },
   },
-  {
-    path: ['UserManagement', 'User', 'Passphrase', 'Set'],
-    schema: 'UserManagement User Passphrase Set',
-    params: schemaParams('UserManagement User Passphrase Set'),
-    run: passphraseSet,
-  },
-  {
-    path: ['Webex', 'Registration', 'Start'],
-    schema: 'Webex Registration Start',
-    available: roomos,
-    params: schemaParams('Webex Registration Start'),
-    run: registrationStart,
-  },
+  fromSchema('UserManagement User Passphrase Set', passphraseSet),
+  fromSchema('Webex Registration Start', registrationStart, { available: roomos }),
 ];
 
 /** The command at exactly this path, when the device has it. */

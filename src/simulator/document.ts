@@ -6,37 +6,10 @@
  * JSON object per node, `command`/`multiline`/`role` and `required`/`ValueSpace` as in Cisco's schema
  * files) is a guess: no public source prints a device's answer (docs/simulator.md).
  */
-import { MEETING_STATUS } from './schema/meeting.js';
+import { MEETING_STATUS, PARTICIPANT_EVENT } from './schema/meeting.js';
 import { XAPI_11_19_SUBSET, type SchemaValueSpace } from './schema/xapi-11.19-subset.js';
 
 type Node = { [key: string]: Node | string | readonly string[] };
-
-/**
- * The children of `Conference ParticipantList ParticipantAdded|Updated|Deleted` in the published schema
- * (shared/reference/real-devices.md): names only, no value spaces are published with them.
- */
-const PARTICIPANT_EVENT: readonly string[] = [
-  'CallId',
-  'DisplayName',
-  'IsHost',
-  'ParticipantId',
-  'Status',
-  'Device[n] Id',
-  'Device[n] EndToEndEncryption Identity',
-  'Device[n] EndToEndEncryption Status',
-  'Device[n] EndToEndEncryption Verification',
-  ...[
-    'Fingerprint',
-    'NotAfter',
-    'NotBefore',
-    'PrimaryName',
-    'PublicKeyAlgorithm',
-    'SerialNumber',
-    'SignatureAlgorithm',
-    'Subject[n] Name',
-    'Validity',
-  ].map((f) => `Device[n] EndToEndEncryption CertificateChain Certificate[n] ${f}`),
-];
 
 function valueSpace(v: SchemaValueSpace): Node {
   const out: Node = {};

@@ -144,21 +144,26 @@ export function errorLeaves(reason: string, xpath?: string): Leaf[] {
   return leaves;
 }
 
-/** An xStatus path that matches nothing: `*r Status (status=Error):` block, blank, `ERROR`; JSON (new format) `{"Status":{"status":"Error",…}}`. */
-export function statusErrorAnswer(reason: string, xpath: string, ctx: AnswerContext): Answer {
+/**
+ * A path error: `*r <Kind> (status=Error):` block with its `Reason` and `XPath`, blank, `ERROR`; in JSON the
+ * same leaves under `{"<Kind>":{"status":"Error",…}}`, and that object under `wrap` when given.
+ */
+function pathErrorAnswer(
+  kind: 'Status' | 'Configuration',
+  wrap: string | null,
+  reason: string,
+  xpath: string,
+  ctx: AnswerContext,
+): Answer {
   if (ctx.mode === 'json') {
-    return {
-      block: jsonLines(
-        { Status: { status: 'Error', ...jsonTree(errorLeaves(reason, xpath)) } },
-        ctx.resultId,
-      ),
-    };
+    const body = { [kind]: { status: 'Error', ...jsonTree(errorLeaves(reason, xpath)) } };
+    return { block: jsonLines(wrap === null ? body : { [wrap]: body }, ctx.resultId) };
   }
   return {
     block: [
-      '*r Status (status=Error):',
-      `*r Status Reason: "${reason}"`,
-      `*r Status XPath: "${xpath}"`,
+      `*r ${kind} (status=Error):`,
+      `*r ${kind} Reason: "${reason}"`,
+      `*r ${kind} XPath: "${xpath}"`,
       ...tag(ctx),
       '** end',
       '',
@@ -167,27 +172,14 @@ export function statusErrorAnswer(reason: string, xpath: string, ctx: AnswerCont
   };
 }
 
+/** An xStatus path that matches nothing: `*r Status (status=Error):` block, blank, `ERROR`; JSON (new format) `{"Status":{"status":"Error",…}}`. */
+export function statusErrorAnswer(reason: string, xpath: string, ctx: AnswerContext): Answer {
+  return pathErrorAnswer('Status', null, reason, xpath, ctx);
+}
+
 /** A configuration path or value the device refuses: `*r Configuration (status=Error):` block; JSON under `CommandResponse`. */
 export function configErrorAnswer(reason: string, xpath: string, ctx: AnswerContext): Answer {
-  if (ctx.mode === 'json') {
-    return {
-      block: jsonLines(
-        { CommandResponse: { Configuration: { status: 'Error', ...jsonTree(errorLeaves(reason, xpath)) } } },
-        ctx.resultId,
-      ),
-    };
-  }
-  return {
-    block: [
-      '*r Configuration (status=Error):',
-      `*r Configuration Reason: "${reason}"`,
-      `*r Configuration XPath: "${xpath}"`,
-      ...tag(ctx),
-      '** end',
-      '',
-    ],
-    word: 'ERROR',
-  };
+  return pathErrorAnswer('Configuration', 'CommandResponse', reason, xpath, ctx);
 }
 
 /** An unsolicited feedback block: `*s …`/`*c xConfiguration …` lines then `** end`; JSON without ResultId. */

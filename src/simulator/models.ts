@@ -13,27 +13,22 @@ export interface ModelInfo {
 const ROOMOS = 'RoomOS 11.23.1.8 3963b07b5c5';
 const CE = 'ce 9.15.18.5 a6e2b8bf6f4';
 
+/** A model's facts: an E2EE-capable product ships RoomOS, another CE. */
+function model(productId: string, productPlatform: string, e2eeCapable: boolean): ModelInfo {
+  return { productId, productPlatform, e2eeCapable, defaultSoftware: e2eeCapable ? ROOMOS : CE };
+}
+
 /** Known models by ProductId. Other names are judged by their family (see `modelInfo`). */
 export const MODELS: readonly ModelInfo[] = [
-  { productId: 'Cisco Room Kit', productPlatform: 'Room Kit', e2eeCapable: true, defaultSoftware: ROOMOS },
-  {
-    productId: 'Cisco Room Kit Mini',
-    productPlatform: 'Room Kit Mini',
-    e2eeCapable: true,
-    defaultSoftware: ROOMOS,
-  },
-  { productId: 'Cisco Desk Pro', productPlatform: 'Desk Pro', e2eeCapable: true, defaultSoftware: ROOMOS },
-  { productId: 'Cisco Desk', productPlatform: 'Desk', e2eeCapable: true, defaultSoftware: ROOMOS },
-  { productId: 'Cisco Webex Board', productPlatform: 'Board', e2eeCapable: true, defaultSoftware: ROOMOS },
-  {
-    productId: 'Cisco TelePresence MX300 G2',
-    productPlatform: 'MX300 G2',
-    e2eeCapable: false,
-    defaultSoftware: CE,
-  },
-  { productId: 'Cisco TelePresence DX80', productPlatform: 'DX80', e2eeCapable: false, defaultSoftware: CE },
-  { productId: 'Cisco TelePresence SX80', productPlatform: 'SX80', e2eeCapable: false, defaultSoftware: CE },
-  { productId: 'Cisco Codec C90', productPlatform: 'C90', e2eeCapable: false, defaultSoftware: CE },
+  model('Cisco Room Kit', 'Room Kit', true),
+  model('Cisco Room Kit Mini', 'Room Kit Mini', true),
+  model('Cisco Desk Pro', 'Desk Pro', true),
+  model('Cisco Desk', 'Desk', true),
+  model('Cisco Webex Board', 'Board', true),
+  model('Cisco TelePresence MX300 G2', 'MX300 G2', false),
+  model('Cisco TelePresence DX80', 'DX80', false),
+  model('Cisco TelePresence SX80', 'SX80', false),
+  model('Cisco Codec C90', 'C90', false),
 ];
 
 export const DEFAULT_MODEL = 'Cisco Room Kit';
@@ -44,12 +39,7 @@ export function modelInfo(productId: string): ModelInfo {
   if (known) return known;
   const incapable = /\b(MX|DX|EX|SX)\d|\bCodec C\d|\bC\d0\b/i.test(productId);
   const capable = !incapable && /\b(Room|Desk|Board)\b/i.test(productId);
-  return {
-    productId,
-    productPlatform: productId.replace(/^Cisco (Webex |TelePresence )?/i, ''),
-    e2eeCapable: capable,
-    defaultSoftware: capable ? ROOMOS : CE,
-  };
+  return model(productId, productId.replace(/^Cisco (Webex |TelePresence )?/i, ''), capable);
 }
 
 /** A software string as the banner prints it, e.g. `RoomOS 11.23.1.8 3963b07b5c5` or `ce 9.15.18.5 a6e2b8bf6f4`. */

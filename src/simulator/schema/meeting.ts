@@ -95,31 +95,45 @@ export const MEETING_EVENTS = [
 ] as const;
 
 /**
- * Fields of a participant in `Conference ParticipantList Search` and the events that the simulator gives
- * in an E2EE meeting, by shape: the schema's `CallId`, `DisplayName`, `IsHost`, `ParticipantId`,
- * `Status` and `Device[n] {Id, EndToEndEncryption {Identity, Status, Verification, CertificateChain
- * Certificate[n] …}}` (the default); in the seed's shape the seed's three `EndToEndEncryption…` fields
- * instead of `Device[n]`.
+ * The children of `Conference ParticipantList ParticipantAdded|Updated|Deleted` in the published schema
+ * (shared/reference/real-devices.md): names only, no value spaces are published with them.
  */
-export const PARTICIPANT_FIELDS = {
-  schema: [
-    'CallId',
-    'DisplayName',
-    'IsHost',
-    'ParticipantId',
-    'Status',
-    'Device[n] Id',
-    'Device[n] EndToEndEncryption Identity',
-    'Device[n] EndToEndEncryption Status',
-    'Device[n] EndToEndEncryption Verification',
-    'Device[n] EndToEndEncryption CertificateChain Certificate[n] Fingerprint',
-    'Device[n] EndToEndEncryption CertificateChain Certificate[n] NotAfter',
-    'Device[n] EndToEndEncryption CertificateChain Certificate[n] NotBefore',
-    'Device[n] EndToEndEncryption CertificateChain Certificate[n] PrimaryName',
-    'Device[n] EndToEndEncryption CertificateChain Certificate[n] SerialNumber',
-    'Device[n] EndToEndEncryption CertificateChain Certificate[n] Subject[n] Name',
-    'Device[n] EndToEndEncryption CertificateChain Certificate[n] Validity',
-  ],
+export const PARTICIPANT_EVENT: readonly string[] = [
+  'CallId',
+  'DisplayName',
+  'IsHost',
+  'ParticipantId',
+  'Status',
+  'Device[n] Id',
+  'Device[n] EndToEndEncryption Identity',
+  'Device[n] EndToEndEncryption Status',
+  'Device[n] EndToEndEncryption Verification',
+  ...[
+    'Fingerprint',
+    'NotAfter',
+    'NotBefore',
+    'PrimaryName',
+    'PublicKeyAlgorithm',
+    'SerialNumber',
+    'SignatureAlgorithm',
+    'Subject[n] Name',
+    'Validity',
+  ].map((f) => `Device[n] EndToEndEncryption CertificateChain Certificate[n] ${f}`),
+];
+
+/** The published certificate fields of a participant that the simulator does not give. */
+const NOT_GIVEN = ['PublicKeyAlgorithm', 'SignatureAlgorithm'].map(
+  (f) => `Device[n] EndToEndEncryption CertificateChain Certificate[n] ${f}`,
+);
+
+/**
+ * Fields of a participant in `Conference ParticipantList Search` and the events that the simulator gives
+ * in an E2EE meeting, by shape: the schema's (the default), those of `PARTICIPANT_EVENT` but for the
+ * certificates' `PublicKeyAlgorithm` and `SignatureAlgorithm`; in the seed's shape the seed's three
+ * `EndToEndEncryption…` fields instead of `Device[n]`.
+ */
+export const PARTICIPANT_FIELDS: { readonly schema: readonly string[]; readonly seed: readonly string[] } = {
+  schema: PARTICIPANT_EVENT.filter((f) => !NOT_GIVEN.includes(f)),
   seed: [
     'CallId',
     'DisplayName',
@@ -130,4 +144,4 @@ export const PARTICIPANT_FIELDS = {
     'EndToEndEncryptionIdentity',
     'EndToEndEncryptionStatus',
   ],
-} as const;
+};
