@@ -1,3 +1,9 @@
+/**
+ * The window's words in English: every heading, label, sentence and error text, grouped by screen, with
+ * `{name}` placeholders for values. Long and repetitive by design: it is a catalogue, one entry per
+ * message, and `ko.ts` holds the same entries in Korean (test/renderer/i18n.test.ts checks that both have
+ * the same keys and placeholders), so the two files mirror each other entry for entry.
+ */
 export const en = {
   title: 'E2EE Identity Provisioner',
   nav: {

@@ -1,3 +1,9 @@
+/**
+ * The window's words in Korean, in the formal -하십시오 style, with the glossary's terms
+ * (docs/glossary-ko.md). Long and repetitive by design: it is a catalogue, one entry per message, with
+ * the same entries and placeholders as `en.ts` (test/renderer/i18n.test.ts checks), so the two files
+ * mirror each other entry for entry.
+ */
 import type { en } from './en.js';
 
 export const ko: typeof en = {

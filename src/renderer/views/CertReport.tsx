@@ -1,5 +1,6 @@
 import type { CredentialsCheck } from '../../contract/index.js';
 import { type Lang, errorText, fmt, messages, plural, warningText } from '../i18n/index.js';
+import { CodedList } from './common.js';
 
 /** The pki checks' report on the chosen files: what the device will see, and what it would refuse. */
 export function CertReport({ lang, check }: { lang: Lang; check: CredentialsCheck }) {
@@ -57,26 +58,14 @@ export function CertReport({ lang, check }: { lang: Lang; check: CredentialsChec
         <>
           <h4>{t.errors}</h4>
           <div role="alert">
-            <ul className="problems">
-              {check.errors.map((e) => (
-                <li key={e.code} data-code={e.code}>
-                  {errorText(lang, e.code, e.message)} <code>{e.code}</code>
-                </li>
-              ))}
-            </ul>
+            <CodedList lang={lang} items={check.errors} words={errorText} className="problems" />
           </div>
         </>
       )}
       {check.warnings.length > 0 && (
         <>
           <h4>{t.warnings}</h4>
-          <ul className="warnings">
-            {check.warnings.map((w) => (
-              <li key={w.code} data-code={w.code}>
-                {warningText(lang, w.code, w.message)} <code>{w.code}</code>
-              </li>
-            ))}
-          </ul>
+          <CodedList lang={lang} items={check.warnings} words={warningText} className="warnings" />
         </>
       )}
     </div>

@@ -120,6 +120,29 @@ function encryptionWords(t: T, encrypted: boolean | null): { text: string; tone:
   return encrypted ? { text: t.encrypted, tone: 'ok' } : { text: t.notEncrypted, tone: 'bad' };
 }
 
+/** Findings, one an item, each marked with its code and level. */
+function FindingList({
+  t,
+  findings,
+  className,
+  label,
+}: {
+  t: T;
+  findings: readonly Finding[];
+  className?: string;
+  label?: string;
+}) {
+  return (
+    <ul className={className} aria-label={label}>
+      {findings.map((f, i) => (
+        <li key={i} data-code={f.code} data-level={f.level} className={`finding ${f.level}`}>
+          <FindingText t={t} f={f} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
  * One row per device: the verdict in a line (what the device says of the encryption, its name and
  * serial, the identity it reports, how many checks failed or warn), the security code large enough to
@@ -240,13 +263,7 @@ function DeviceRow({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict }) 
             ))}
           </tbody>
         </table>
-        <ul className="findings" aria-label={t.verdict}>
-          {v.findings.map((f, i) => (
-            <li key={i} data-code={f.code} data-level={f.level} className={`finding ${f.level}`}>
-              <FindingText t={t} f={f} />
-            </li>
-          ))}
-        </ul>
+        <FindingList t={t} findings={v.findings} className="findings" label={t.verdict} />
       </details>
     </li>
   );
@@ -444,13 +461,7 @@ export function MeetingCheck({
           {report.comparison.findings.length > 0 && (
             <section aria-label={t.compare} data-testid="meeting-compare">
               <h3>{fmt(t.compareHeading, { n: report.verdicts.length })}</h3>
-              <ul>
-                {report.comparison.findings.map((f, i) => (
-                  <li key={i} data-code={f.code} data-level={f.level} className={`finding ${f.level}`}>
-                    <FindingText t={t} f={f} />
-                  </li>
-                ))}
-              </ul>
+              <FindingList t={t} findings={report.comparison.findings} />
             </section>
           )}
         </div>

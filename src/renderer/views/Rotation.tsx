@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import {
-  FIELD_LIMITS,
   type DeviceSessionInfo,
   type EncChoice,
   type PendingSecret,
@@ -10,7 +9,7 @@ import {
 } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages, warningText } from '../i18n/index.js';
-import { LimitedInput, type Problem, ProblemText } from './common.js';
+import { EncField, type Problem, ProblemText, RadioChoices, SecretField, SubmitForm } from './common.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { DeviceFacts } from './DevicePanel.js';
 import { SecretHandover } from './SecretHandover.js';
@@ -131,88 +130,60 @@ export function Rotation({
       ) : (
         <>
           <DeviceFacts lang={lang} device={device} />
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              void prepare();
-            }}
-          >
+          <SubmitForm onSubmit={prepare}>
             <fieldset>
               <legend>{t.newLegend}</legend>
-              <label className="choice">
-                <input
-                  type="radio"
-                  name="rotate-mode"
-                  checked={mode === 'generate'}
-                  onChange={() => setMode('generate')}
-                />
-                {t.generate}
-              </label>
-              <label className="choice">
-                <input
-                  type="radio"
-                  name="rotate-mode"
-                  checked={mode === 'given'}
-                  onChange={() => setMode('given')}
-                />
-                {t.given}
-              </label>
+              <RadioChoices
+                name="rotate-mode"
+                value={mode}
+                choices={[
+                  ['generate', t.generate],
+                  ['given', t.given],
+                ]}
+                onChoose={setMode}
+              />
               <div className="grid-2" hidden={mode !== 'given'}>
-                <div className="field">
-                  <label htmlFor="rotate-new">{t.newValue}</label>
-                  <LimitedInput
-                    lang={lang}
-                    max={FIELD_LIMITS.secret}
-                    edgeSpace
-                    id="rotate-new"
-                    type="password"
-                    ref={newSecret}
-                    autoComplete="new-password"
-                  />
-                </div>
-                <div className="field">
-                  <label htmlFor="rotate-again">{t.newAgain}</label>
-                  <LimitedInput
-                    lang={lang}
-                    max={FIELD_LIMITS.secret}
-                    id="rotate-again"
-                    type="password"
-                    ref={again}
-                    autoComplete="new-password"
-                  />
-                </div>
+                <SecretField
+                  lang={lang}
+                  kind="secret"
+                  fresh
+                  edgeSpace
+                  id="rotate-new"
+                  label={t.newValue}
+                  ref={newSecret}
+                />
+                <SecretField
+                  lang={lang}
+                  kind="secret"
+                  fresh
+                  id="rotate-again"
+                  label={t.newAgain}
+                  ref={again}
+                />
               </div>
             </fieldset>
             {needCurrent && (
-              <div className="field">
-                <p className="help" data-testid="no-secret-here">
-                  {t.noSecretHere}
-                </p>
-                <label htmlFor="rotate-current">{t.current}</label>
-                <LimitedInput
-                  lang={lang}
-                  max={FIELD_LIMITS.secret}
-                  id="rotate-current"
-                  type="password"
-                  ref={currentSecret}
-                  autoComplete="off"
-                />
-              </div>
+              <SecretField
+                before={
+                  <p className="help" data-testid="no-secret-here">
+                    {t.noSecretHere}
+                  </p>
+                }
+                lang={lang}
+                kind="secret"
+                id="rotate-current"
+                label={t.current}
+                ref={currentSecret}
+              />
             )}
             <details className="advanced">
               <summary>{m.wizard.advanced}</summary>
-              <div className="field">
-                <label htmlFor="rotate-enc">{t.enc}</label>
-                <select id="rotate-enc" value={enc} onChange={(e) => setEnc(e.target.value as EncChoice)}>
-                  <option value="A128GCM">A128GCM</option>
-                  <option value="A256GCM">A256GCM</option>
-                </select>
-              </div>
+              <EncField id="rotate-enc" label={t.enc} value={enc} onChange={setEnc} />
             </details>
             <button type="submit" className="primary" disabled={working}>
               {working ? m.common.working : t.run}
             </button>
-          </form>
+          </SubmitForm>
           {confirming && (
             <ConfirmDialog
               lang={lang}

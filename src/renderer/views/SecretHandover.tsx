@@ -3,7 +3,7 @@ import { flushSync } from 'react-dom';
 import type { PendingSecret, SheetFacts } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
-import { type Problem, ProblemText } from './common.js';
+import { type Problem, ProblemText, SubmitForm } from './common.js';
 import { Fmt } from './Fmt.js';
 
 /** What the handover sheet says of a device (the contract's shape, main's saved sheet's too). */
@@ -196,13 +196,7 @@ export function SecretHandover({
           {note}
         </p>
       )}
-      <form
-        className="ack"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void acknowledge();
-        }}
-      >
+      <SubmitForm className="ack" onSubmit={acknowledge}>
         <div className="field">
           <label htmlFor={`ack-${pending.serial}`}>{fmt(t.ackLabel, { n: pending.lastGroupLength })}</label>
           <input
@@ -217,7 +211,7 @@ export function SecretHandover({
         <button type="submit" className="primary" disabled={ackLength !== pending.lastGroupLength}>
           {t.ack}
         </button>
-      </form>
+      </SubmitForm>
       {problem && <ProblemText lang={lang} problem={problem} />}
       <div
         className="print-sheet"

@@ -1,9 +1,9 @@
 import { type Dispatch, useRef } from 'react';
-import { FIELD_LIMITS, type FileRole } from '../../../contract/index.js';
+import type { FileRole } from '../../../contract/index.js';
 import { api } from '../../api.js';
 import { type Lang, messages } from '../../i18n/index.js';
 import { CertReport } from '../CertReport.js';
-import { LimitedInput, ProblemText } from '../common.js';
+import { ProblemText, SecretField } from '../common.js';
 import type { FlowAction, FlowState } from './flow.js';
 import { PageButtons } from './Wizard.js';
 import { Fmt } from '../Fmt.js';
@@ -51,35 +51,25 @@ export function CertificatePage({
       </h3>
       <p className="help">{t.certHelp}</p>
       <div className="grid-2">
-        <div className="file-row">
-          <button type="button" onClick={() => void choose('certificate')}>
-            {t.chooseCert}
-          </button>
-          <span data-testid="chosen-certificate">
-            {chosen.certificate ? <Fmt text={t.chosen} values={{ name: chosen.certificate }} /> : t.notChosen}
-          </span>
-        </div>
-        <div className="file-row">
-          <button type="button" onClick={() => void choose('key')}>
-            {t.chooseKey}
-          </button>
-          <span data-testid="chosen-key">
-            {chosen.key ? <Fmt text={t.chosen} values={{ name: chosen.key }} /> : t.notChosen}
-          </span>
-        </div>
+        {(['certificate', 'key'] as const).map((role) => (
+          <div className="file-row" key={role}>
+            <button type="button" onClick={() => void choose(role)}>
+              {role === 'certificate' ? t.chooseCert : t.chooseKey}
+            </button>
+            <span data-testid={`chosen-${role}`}>
+              {chosen[role] ? <Fmt text={t.chosen} values={{ name: chosen[role] }} /> : t.notChosen}
+            </span>
+          </div>
+        ))}
       </div>
-      <div className="field">
-        <label htmlFor="passphrase">{t.passphrase}</label>
-        <LimitedInput
-          lang={lang}
-          max={FIELD_LIMITS.passphrase}
-          id="passphrase"
-          type="password"
-          ref={passphrase}
-          autoComplete="off"
-          key={flow.generation}
-        />
-      </div>
+      <SecretField
+        key={flow.generation}
+        lang={lang}
+        kind="passphrase"
+        id="passphrase"
+        label={t.passphrase}
+        ref={passphrase}
+      />
       <button type="button" className="primary" disabled={!chosen.certificate} onClick={() => void inspect()}>
         {t.check}
       </button>

@@ -3,12 +3,13 @@ import type { DeviceSessionInfo, PortInfo } from '../../../contract/index.js';
 import { api } from '../../api.js';
 import { type Lang, messages } from '../../i18n/index.js';
 import { FIELD_LIMITS } from '../../../contract/index.js';
-import { LimitedInput, type Problem, ProblemText } from '../common.js';
+import { LimitedField, type Problem, ProblemText, RadioChoices, SecretField, SubmitForm } from '../common.js';
 import { DeviceFacts } from '../DevicePanel.js';
 import { Fmt } from '../Fmt.js';
 import { PageButtons } from './Wizard.js';
 
-type Link = 'serial' | 'ssh' | 'sim';
+const LINKS = ['serial', 'ssh', 'sim'] as const;
+type Link = (typeof LINKS)[number];
 
 /** What the person typed, as a target: `/dev/ttyACM0` and `COM3` as they are, `admin@host` for SSH. */
 export function targetOf(link: Link, text: string): string {
@@ -132,29 +133,18 @@ export function ConnectPage({
         {t.heading}
       </h3>
       <p className="help">{t.help}</p>
-      <form
-        className="connect-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void connect();
-        }}
-      >
+      <SubmitForm className="connect-form" onSubmit={connect}>
         <fieldset className="segmented">
           <legend>{t.linkLegend}</legend>
-          {(['serial', 'ssh', 'sim'] as const).map((l) => (
-            <label key={l} className="choice">
-              <input
-                type="radio"
-                name="link"
-                checked={link === l}
-                onChange={() => {
-                  setLink(l);
-                  setText((x) => (fitsLink(l, x[l]) ? x : { ...x, [l]: l === 'sim' ? 'sim:' : '' }));
-                }}
-              />
-              {t.links[l]}
-            </label>
-          ))}
+          <RadioChoices
+            name="link"
+            value={link}
+            choices={LINKS.map((l) => [l, t.links[l]] as const)}
+            onChoose={(l) => {
+              setLink(l);
+              setText((x) => (fitsLink(l, x[l]) ? x : { ...x, [l]: l === 'sim' ? 'sim:' : '' }));
+            }}
+          />
         </fieldset>
         {link === 'serial' && (
           <div className="field">
@@ -179,33 +169,22 @@ export function ConnectPage({
             </div>
           </div>
         )}
-        <div className="field">
-          <label htmlFor="target">{fieldLabel}</label>
-          <LimitedInput
-            lang={lang}
-            max={FIELD_LIMITS.target}
-            key={link}
-            id="target"
-            value={text[link]}
-            onChange={(e) => setText((x) => ({ ...x, [link]: e.target.value }))}
-            aria-describedby="target-help"
-            spellCheck={false}
-            autoComplete="off"
-            required={link !== 'sim'}
-          />
+        <LimitedField
+          key={link}
+          label={fieldLabel}
+          lang={lang}
+          max={FIELD_LIMITS.target}
+          id="target"
+          value={text[link]}
+          onChange={(e) => setText((x) => ({ ...x, [link]: e.target.value }))}
+          aria-describedby="target-help"
+          spellCheck={false}
+          autoComplete="off"
+          required={link !== 'sim'}
+        >
           <small id="target-help">{fieldHelp}</small>
-        </div>
-        <div className="field">
-          <label htmlFor="login-password">{t.password}</label>
-          <LimitedInput
-            lang={lang}
-            max={FIELD_LIMITS.password}
-            id="login-password"
-            type="password"
-            ref={password}
-            autoComplete="off"
-          />
-        </div>
+        </LimitedField>
+        <SecretField lang={lang} kind="password" id="login-password" label={t.password} ref={password} />
         <div className="buttons">
           <button
             type="submit"
@@ -225,7 +204,7 @@ export function ConnectPage({
             </>
           )}
         </div>
-      </form>
+      </SubmitForm>
       {hostKey && (
         <div
           role="alertdialog"

@@ -1,12 +1,7 @@
 import { type Dispatch, useEffect, useState } from 'react';
-import {
-  FACTORY_RESET_KEEP_ITEMS,
-  FIELD_LIMITS,
-  type DeviceSessionInfo,
-  type EncChoice,
-} from '../../../contract/index.js';
+import { FACTORY_RESET_KEEP_ITEMS, FIELD_LIMITS, type DeviceSessionInfo } from '../../../contract/index.js';
 import { type Lang, messages } from '../../i18n/index.js';
-import { LimitedInput } from '../common.js';
+import { CheckChoice, EncField, LimitedField, RadioChoices, SecretField } from '../common.js';
 import type { FlowAction, FlowState } from './flow.js';
 import { PageButtons } from './Wizard.js';
 
@@ -47,40 +42,28 @@ export function OptionsPage({
       </h3>
       <fieldset className="decision">
         <legend>{t.resetLegend}</legend>
-        <label className="choice">
-          <input
-            type="radio"
-            name="factory-reset"
-            checked={!c.factoryReset}
-            onChange={() => choose({ factoryReset: false, keep: [] })}
-          />
-          {t.resetNo}
-        </label>
-        <label className="choice">
-          <input
-            type="radio"
-            name="factory-reset"
-            checked={c.factoryReset}
-            onChange={() => choose({ factoryReset: true })}
-          />
-          {t.factoryReset}
-        </label>
+        <RadioChoices
+          name="factory-reset"
+          value={c.factoryReset}
+          choices={[
+            [false, t.resetNo],
+            [true, t.factoryReset],
+          ]}
+          onChoose={(reset) => choose(reset ? { factoryReset: true } : { factoryReset: false, keep: [] })}
+        />
         {c.factoryReset && (
           <fieldset className="keep" data-testid="reset-keep">
             <legend>{t.keepHeading}</legend>
             {FACTORY_RESET_KEEP_ITEMS.map((item) => (
-              <label className="choice" key={item}>
-                <input
-                  type="checkbox"
-                  checked={c.keep.includes(item)}
-                  onChange={(e) =>
-                    choose({ keep: e.target.checked ? [...c.keep, item] : c.keep.filter((x) => x !== item) })
-                  }
-                />
+              <CheckChoice
+                key={item}
+                checked={c.keep.includes(item)}
+                onCheck={(on) => choose({ keep: on ? [...c.keep, item] : c.keep.filter((x) => x !== item) })}
+              >
                 <span>
                   <strong>{t.keepNames[item]}</strong>: {t.keepItems[item]}
                 </span>
-              </label>
+              </CheckChoice>
             ))}
             <p className="help">{t.keepNever}</p>
             <p className="help">{t.resetAsked}</p>
@@ -89,103 +72,71 @@ export function OptionsPage({
       </fieldset>
       <fieldset>
         <legend>{t.secretLegend}</legend>
-        <label className="choice">
-          <input
-            type="radio"
-            name="secret-mode"
-            checked={c.secretMode === 'generate'}
-            onChange={() => choose({ secretMode: 'generate' })}
-          />
-          {t.secretGenerate}
-        </label>
-        <label className="choice">
-          <input
-            type="radio"
-            name="secret-mode"
-            checked={c.secretMode === 'given'}
-            onChange={() => choose({ secretMode: 'given' })}
-          />
-          {t.secretGiven}
-        </label>
-        <div className="field" hidden={c.secretMode !== 'given'}>
-          <label htmlFor="given-secret">{t.secretValue}</label>
-          <LimitedInput
-            lang={lang}
-            max={FIELD_LIMITS.secret}
-            edgeSpace
-            id="given-secret"
-            type="password"
-            autoComplete="new-password"
-          />
-        </div>
+        <RadioChoices
+          name="secret-mode"
+          value={c.secretMode}
+          choices={[
+            ['generate', t.secretGenerate],
+            ['given', t.secretGiven],
+          ]}
+          onChoose={(secretMode) => choose({ secretMode })}
+        />
+        <SecretField
+          hidden={c.secretMode !== 'given'}
+          lang={lang}
+          kind="secret"
+          fresh
+          edgeSpace
+          id="given-secret"
+          label={t.secretValue}
+        />
       </fieldset>
       <div className="grid-2">
-        <label className="choice">
-          <input type="checkbox" checked={c.backup} onChange={(e) => choose({ backup: e.target.checked })} />
+        <CheckChoice checked={c.backup} onCheck={(on) => choose({ backup: on })}>
           {t.backup}
-        </label>
-        <label className="choice">
-          <input
-            type="checkbox"
-            checked={c.restoreName && c.backup}
-            disabled={!c.backup}
-            onChange={(e) => choose({ restoreName: e.target.checked })}
-          />
+        </CheckChoice>
+        <CheckChoice
+          checked={c.restoreName && c.backup}
+          disabled={!c.backup}
+          onCheck={(on) => choose({ restoreName: on })}
+        >
           {t.restoreName}
-        </label>
+        </CheckChoice>
       </div>
-      <div className="field">
-        <label htmlFor="activation-code">{t.activationCode}</label>
-        <LimitedInput
-          lang={lang}
-          max={FIELD_LIMITS.activationCode}
-          id="activation-code"
-          type="text"
-          inputMode="numeric"
-          spellCheck={false}
-          autoComplete="off"
-          aria-describedby="activation-code-state"
-          aria-invalid={codeState === 'bad' ? true : undefined}
-          onInput={(e) => setCodeState(activationCodeState(e.currentTarget.value))}
-        />
+      <LimitedField
+        label={t.activationCode}
+        lang={lang}
+        max={FIELD_LIMITS.activationCode}
+        id="activation-code"
+        type="text"
+        inputMode="numeric"
+        spellCheck={false}
+        autoComplete="off"
+        aria-describedby="activation-code-state"
+        aria-invalid={codeState === 'bad' ? true : undefined}
+        onInput={(e) => setCodeState(activationCodeState(e.currentTarget.value))}
+      >
         <small id="activation-code-state" data-state={codeState} className={codeState === 'bad' ? 'bad' : ''}>
           {t.codeState[codeState]}
         </small>
-      </div>
+      </LimitedField>
       <details className="advanced">
         <summary>{t.advanced}</summary>
-        <div className="field">
-          <label htmlFor="enc">{t.enc}</label>
-          <select id="enc" value={c.enc} onChange={(e) => choose({ enc: e.target.value as EncChoice })}>
-            <option value="A128GCM">A128GCM</option>
-            <option value="A256GCM">A256GCM</option>
-          </select>
-        </div>
-        <label className="choice">
-          <input
-            type="checkbox"
-            checked={c.registerFirst}
-            onChange={(e) => choose({ registerFirst: e.target.checked })}
-          />
+        <EncField id="enc" label={t.enc} value={c.enc} onChange={(enc) => choose({ enc })} />
+        <CheckChoice checked={c.registerFirst} onCheck={(on) => choose({ registerFirst: on })}>
           {t.registerFirst}
-        </label>
-        <label className="choice" data-testid="wrap-long-lines">
-          <input
-            type="checkbox"
-            checked={c.wrapLongLines}
-            onChange={(e) => choose({ wrapLongLines: e.target.checked })}
-          />
+        </CheckChoice>
+        <CheckChoice
+          testId="wrap-long-lines"
+          checked={c.wrapLongLines}
+          onCheck={(on) => choose({ wrapLongLines: on })}
+        >
           <strong>{t.wrapLongLines}</strong>
-        </label>
+        </CheckChoice>
         {isSsh && (
-          <label className="choice">
-            <input
-              type="checkbox"
-              checked={c.allowPlain}
-              onChange={(e) => choose({ allowPlain: e.target.checked })}
-            />
+          <CheckChoice checked={c.allowPlain} onCheck={(on) => choose({ allowPlain: on })}>
             {t.allowPlain}
-          </label>
+          </CheckChoice>
         )}
       </details>
       <PageButtons

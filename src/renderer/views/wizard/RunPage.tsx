@@ -3,7 +3,7 @@ import type { DeviceSessionInfo, PendingSecret, ProvisionRequest } from '../../.
 import { type SheetFacts } from '../SecretHandover.js';
 import { api } from '../../api.js';
 import { type Lang, fmt, messages, warningText } from '../../i18n/index.js';
-import { ProblemText } from '../common.js';
+import { CodedList, ProblemText } from '../common.js';
 import { ConfirmDialog } from '../ConfirmDialog.js';
 import { SecretHandover } from '../SecretHandover.js';
 import { type FlowAction, type FlowState, NOT_RESUMABLE, type Page } from './flow.js';
@@ -229,13 +229,14 @@ export function RunPage({
       {warnings.length > 0 && (
         <>
           <h4>{t.warningsHeading}</h4>
-          <ul className="warnings" data-testid="run-warnings">
-            {warnings.map((w) => (
-              <li key={`${w.id}:${w.code}`} data-code={w.code}>
-                {warningText(lang, w.code, w.message)} <code>{w.code}</code>
-              </li>
-            ))}
-          </ul>
+          <CodedList
+            lang={lang}
+            items={warnings}
+            words={warningText}
+            className="warnings"
+            testId="run-warnings"
+            keyOf={(w) => `${w.id}:${w.code}`}
+          />
         </>
       )}
       {run.notes.length > 0 && (
