@@ -8,6 +8,7 @@ export const SIMULATOR_ERROR_CODES = [
   'ERR_SIM_SSH_LISTEN',
   'ERR_SIM_CLOSED',
   'ERR_SIM_OPTIONS',
+  'ERR_SIM_CLOUD_LISTEN',
 ] as const;
 
 export type SimulatorErrorCode = (typeof SIMULATOR_ERROR_CODES)[number];
