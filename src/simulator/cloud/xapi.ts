@@ -16,12 +16,15 @@ export const MAX_STATUS_NAMES = 10;
 const KEY_WORD = /^[A-Za-z0-9]+$/;
 const ARG_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
-/** A command's answer when the device refuses it, in the variant's shape. */
-function refusal(v: CloudVariants, body: JsonObject, status: string, reason: string): Reply {
+/** A command's answer when the device refuses it, in the variant's shape (`reason`: the device's Reason, if any). */
+function refusal(v: CloudVariants, body: JsonObject, status: string, reason: string | undefined): Reply {
   if ((v.refusal ?? 'http') === 'result') {
-    return { status: 200, body: { ...body, result: { status, Reason: reason } } };
+    return {
+      status: 200,
+      body: { ...body, result: reason === undefined ? { status } : { status, Reason: reason } },
+    };
   }
-  throw new HttpError(400, reason);
+  throw new HttpError(400, reason ?? `The device answered ${status}.`);
 }
 
 /** Runs a line on the device; a device that does not answer is the variant's 504 or 502. */
@@ -93,7 +96,7 @@ export async function runCommand(
   const { status, ...rest } = inner;
   if (status !== 'OK') {
     const reason = plainValues(rest.Reason);
-    return refusal(v, answer, String(status), typeof reason === 'string' ? reason : String(status));
+    return refusal(v, answer, String(status), typeof reason === 'string' ? reason : undefined);
   }
   const result = (v.resultValues ?? 'plain') === 'plain' ? plainValues(rest) : rest;
   return { status: 200, body: { ...answer, result } };
