@@ -45,7 +45,7 @@ describe('an offline device', () => {
   });
 
   it('a device that goes down is disconnected; a device that drops the line mid-command answers 504', async () => {
-    w = await world(1);
+    w = await world(1, {}, () => ({ sim: { rebootDelayMs: 600_000 } }));
     const { cloud, sims } = w;
     const sim = sims[0]!;
     const deviceId = deviceIdOf(sim);
@@ -58,11 +58,14 @@ describe('an offline device', () => {
     // The cloud opens a new session for the next call.
     expect((await api(cloud, 'POST', SHOW, { deviceId })).status).toBe(200);
     await api(cloud, 'POST', '/xapi/command/SystemUnit.Boot', { deviceId, arguments: { Action: 'Restart' } });
-    await new Promise((r) => setTimeout(r, 0));
-    if (sim.state.power !== 'up') {
-      expect((await api(cloud, 'GET', `/devices/${deviceId}`)).json.connectionStatus).toBe('disconnected');
-    }
-    await sim.whenUp();
+    // The restart follows the answer; the device stays down until powered on (a long reboot delay).
+    while (sim.state.power === 'up') await new Promise((r) => setTimeout(r, 5));
+    expect((await api(cloud, 'GET', `/devices/${deviceId}`)).json.connectionStatus).toBe('disconnected');
+    expect(await api(cloud, 'POST', SHOW, { deviceId })).toMatchObject({
+      status: 504,
+      json: errorOf('The device is disconnected: an upstream server failed to respond on time.'),
+    });
+    sim.powerOn();
     expect((await api(cloud, 'GET', `/devices/${deviceId}`)).json.connectionStatus).toBe('connected');
     expect((await api(cloud, 'POST', SHOW, { deviceId })).status).toBe(200);
     expect(sim.state.bootCount).toBe(2);
@@ -156,7 +159,9 @@ describe('the schema', () => {
       deviceId: id,
       commands: {
         'Security.ClientSecret.Populate': {
-          arguments: { Secret: { required: true, schema: { type: 'string', minLength: 0, maxLength: 1024 } } },
+          arguments: {
+            Secret: { required: true, schema: { type: 'string', minLength: 0, maxLength: 1024 } },
+          },
         },
         'Security.Certificates.Services.Add': add,
       },
