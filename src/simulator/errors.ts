@@ -9,6 +9,8 @@ export const SIMULATOR_ERROR_CODES = [
   'ERR_SIM_CLOSED',
   'ERR_SIM_OPTIONS',
   'ERR_SIM_CLOUD_LISTEN',
+  /** `e2ee-prov simulator --cloud --provisioned`: a device's console provisioning failed. */
+  'ERR_SIM_PROVISION',
 ] as const;
 
 export type SimulatorErrorCode = (typeof SIMULATOR_ERROR_CODES)[number];
