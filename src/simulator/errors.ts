@@ -8,6 +8,9 @@ export const SIMULATOR_ERROR_CODES = [
   'ERR_SIM_SSH_LISTEN',
   'ERR_SIM_CLOSED',
   'ERR_SIM_OPTIONS',
+  'ERR_SIM_CLOUD_LISTEN',
+  /** `e2ee-prov simulator --cloud --provisioned`: a device's console provisioning failed. */
+  'ERR_SIM_PROVISION',
 ] as const;
 
 export type SimulatorErrorCode = (typeof SIMULATOR_ERROR_CODES)[number];

@@ -2,8 +2,11 @@ import { appendFileNoFollow } from '../shared/atomic-file.js';
 
 /** How a session reached the device. */
 export type Transport = 'stream' | 'pty' | 'ssh';
-/** Serial sessions log in at `login:` when LoginRequired is On; SSH sessions are authenticated already. */
-export type SessionKind = 'serial' | 'ssh';
+/**
+ * Serial sessions log in at `login:` when LoginRequired is On; SSH sessions are authenticated already;
+ * `cloud` is the Webex cloud's own session (src/simulator/cloud/): authenticated, no banner, never paced.
+ */
+export type SessionKind = 'serial' | 'ssh' | 'cloud';
 export type WebexStatus = 'Disabled' | 'Error' | 'Registered' | 'Registering' | 'Stopped';
 
 /**

@@ -4,7 +4,7 @@
  * spec is inferred are listed in docs/simulator.md.
  */
 import type { Duplex } from 'node:stream';
-import { type Aftermath, finishRegistration, registrationVerdict } from './commands.js';
+import { type Aftermath, findCommand, finishRegistration, registrationVerdict } from './commands.js';
 import { Device, type Power, type SimStats } from './device.js';
 import { joinMeeting, leaveMeeting } from './device-meeting.js';
 import type { DeviceVariant } from './variant.js';
@@ -112,7 +112,10 @@ export interface SimulatorStateView {
 
 /** A simulated device. Close it when done: it may hold socat processes and listening sockets. */
 export interface RoomOsSimulator {
-  /** The tool's end of a new console session, in-process. `serial` (default) logs in at `login:`; `ssh` starts with the banner. */
+  /**
+   * The tool's end of a new console session, in-process. `serial` (default) logs in at `login:`; `ssh`
+   * starts with the banner; `cloud` (the Webex cloud's session, src/simulator/cloud/) starts with neither.
+   */
   openStream(kind?: SessionKind): Duplex;
   /** A socat pseudo-terminal pair, the tool's end linked at `linkPath`. */
   servePty(linkPath: string): Promise<{ path: string; close(): Promise<void> }>;
@@ -122,6 +125,8 @@ export interface RoomOsSimulator {
     hostKeyFingerprint: string;
     close(): Promise<void>;
   }>;
+  /** Whether the device has the xCommand at `path` (e.g. `['Security', 'ClientSecret', 'Populate']`): its model and software offer it. */
+  offersCommand(path: readonly string[]): boolean;
   /** Replaces the faults (an empty object switches all off). */
   setFaults(faults: Partial<Faults>): void;
   readonly faults: Readonly<Faults>;
@@ -508,6 +513,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<R
     openStream: (kind) => sim.openStream(kind),
     servePty: (linkPath) => sim.servePty(linkPath),
     serveSsh: (o) => sim.serveSsh(o),
+    offersCommand: (path) => findCommand(path, sim.device) !== undefined,
     setFaults: (faults) => sim.setFaults(faults),
     get faults() {
       return sim.faults();

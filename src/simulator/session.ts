@@ -109,6 +109,8 @@ export class Session {
     if (this.kind === 'ssh') {
       this.login = 'shell';
       this.banner();
+    } else if (this.kind === 'cloud') {
+      this.login = 'shell';
     } else if (this.host.device.loginRequired) {
       this.login = 'getty';
     } else {
@@ -361,7 +363,7 @@ export class Session {
       params: [],
       status: 'OK',
     });
-    if (this.kind === 'ssh') {
+    if (this.kind !== 'serial') {
       void this.lineIn.out.idle().then(() => this.close('bye'));
       return;
     }

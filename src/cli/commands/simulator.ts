@@ -9,9 +9,10 @@ import { checkOutputPath, outputError } from '../paths.js';
 import { type Command, parse } from '../command.js';
 import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
+import { type CloudPlan, serveCloud } from './simulator-cloud.js';
 
 const USAGE =
-  'e2ee-prov simulator (--link PATH | --ssh PORT) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--overlong-line cut|drop] [--body-lines kept|joined] [--refusals worded|uniform] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN] [--baud RATE] [--command-latency MS] [--meeting ID [--session-type N] [--meeting-shape schema|seed] [--meeting-words identity|verified] [--participant webex|external|unverified:IDENTITY:NAME]...]';
+  'e2ee-prov simulator (--link PATH | --ssh PORT | --cloud [--port P] [--devices N] [--token-file F] [--provisioned]) [--state FILE] [--model NAME] [--software VERSION] [--login on|off] [--serial NUMBER] [--name SYSTEM-NAME] [--event-log FILE] [--reboot-delay MS] [--registered] [--used-for labels|purposes] [--webex-identity-label TEXT] [--chain-entries on|off] [--self-signed on|off] [--encryption on|off] [--populate any|registered] [--line-limit BYTES] [--overlong-line cut|drop] [--body-lines kept|joined] [--refusals worded|uniform] [--registration-delay MS] [--reject-code CODE]... [--org DOMAIN] [--baud RATE] [--command-latency MS] [--meeting ID [--session-type N] [--meeting-shape schema|seed] [--meeting-words identity|verified] [--participant webex|external|unverified:IDENTITY:NAME]...]';
 
 /** What the command serves, parsed from its options. */
 export interface SimulatorPlan {
@@ -20,6 +21,8 @@ export interface SimulatorPlan {
   sshPort?: number;
   /** Participants who are in the simulated meeting from the start (with `--meeting`). */
   participants?: MemberFacts[];
+  /** `--cloud`: devices behind the simulated Webex cloud's REST surface. */
+  cloud?: CloudPlan;
 }
 
 /** Parses the command line into simulator options and the transport to serve. */
@@ -29,6 +32,11 @@ export function planFromArgs(args: string[]): SimulatorPlan {
     {
       link: { type: 'string' },
       ssh: { type: 'string' },
+      cloud: { type: 'boolean' },
+      port: { type: 'string' },
+      devices: { type: 'string' },
+      'token-file': { type: 'string' },
+      provisioned: { type: 'boolean' },
       state: { type: 'string' },
       model: { type: 'string' },
       software: { type: 'string' },
@@ -61,8 +69,22 @@ export function planFromArgs(args: string[]): SimulatorPlan {
     },
     USAGE,
   );
-  if ((values.link === undefined) === (values.ssh === undefined)) {
-    throw new CliError('ERR_USAGE', `Give either --link PATH or --ssh PORT. Usage: ${USAGE}`);
+  const served = [values.link !== undefined, values.ssh !== undefined, values.cloud === true];
+  if (served.filter(Boolean).length !== 1) {
+    throw new CliError('ERR_USAGE', `Give either --link PATH or --ssh PORT, or --cloud. Usage: ${USAGE}`);
+  }
+  const cloudOnly = [values.port, values.devices, values['token-file'], values.provisioned];
+  if (values.cloud !== true && cloudOnly.some((v) => v !== undefined)) {
+    throw new CliError(
+      'ERR_USAGE',
+      `--port, --devices, --token-file and --provisioned go with --cloud. Usage: ${USAGE}`,
+    );
+  }
+  if (values.cloud === true && (values.serial !== undefined || values.state !== undefined)) {
+    throw new CliError(
+      'ERR_USAGE',
+      `--cloud gives each device its own serial and no state file: leave out --serial and --state.`,
+    );
   }
   const options: SimulatorOptions = {};
   if (values.state !== undefined) options.stateFile = values.state;
@@ -192,6 +214,15 @@ export function planFromArgs(args: string[]): SimulatorPlan {
   const latency = count('command-latency', values['command-latency'], 0);
   if (latency !== undefined) options.commandLatencyMs = latency;
   const plan: SimulatorPlan = { options };
+  if (values.cloud === true) {
+    const port = count('port', values.port, 0) ?? 0;
+    if (port > 65535) throw new CliError('ERR_USAGE', `--port takes a TCP port, not ${port}.`);
+    const devices = count('devices', values.devices, 1) ?? 1;
+    if (devices > 200)
+      throw new CliError('ERR_USAGE', `--devices takes at most 200 devices, not ${devices}.`);
+    plan.cloud = { port, devices, provisioned: values.provisioned === true };
+    if (values['token-file'] !== undefined) plan.cloud.tokenFile = values['token-file'];
+  }
   if (values.participant !== undefined) plan.participants = values.participant.map(participant);
   if (values.link !== undefined) plan.link = values.link;
   if (values.ssh !== undefined) {
@@ -228,6 +259,7 @@ function participant(text: string): MemberFacts {
  * it started (socat, the listening socket) is gone.
  */
 export async function serveSimulator(plan: SimulatorPlan, io: CliIO, stop: Promise<unknown>): Promise<void> {
+  if (plan.cloud) return serveCloud(plan.cloud, plan.options, io, stop);
   const state = plan.options.stateFile;
   if (state !== undefined) await checkOutputPath(state, 'simulator state');
   const sim: RoomOsSimulator = await createSimulator(plan.options).catch((e: unknown) => {
@@ -262,7 +294,8 @@ export async function serveSimulator(plan: SimulatorPlan, io: CliIO, stop: Promi
 /** `e2ee-prov simulator`: a RoomOS device on a pseudo-terminal or on SSH, until SIGINT or SIGTERM. */
 export const simulatorCommand: Command = {
   path: ['simulator'],
-  summary: 'Serve a simulated RoomOS device on a pseudo-terminal (--link) or SSH on 127.0.0.1 (--ssh).',
+  summary:
+    'Serve a simulated RoomOS device on a pseudo-terminal (--link) or SSH on 127.0.0.1 (--ssh), or simulated devices behind the Webex cloud REST API (--cloud).',
   usage: USAGE,
   async run(args: string[], io: CliIO): Promise<number> {
     const plan = planFromArgs(args);
