@@ -332,6 +332,8 @@ export class CloudClient {
         throw this.httpError(a, req);
       }
       const wait = retryAfterMs(a.retryAfter, this.clock.now()) ?? this.backoffMs * 2 ** attempt;
+      // Honoured for the device whether this call waits or gives up: its next call waits as long.
+      this.notBefore.set(key, Math.max(until, this.clock.now() + wait));
       if (waited + wait > this.maxRateWaitMs) {
         const e = errorBody(a.json, this.#token);
         throw new CloudError(
@@ -340,7 +342,6 @@ export class CloudClient {
           { status: 429, waitedMs: waited, nextWaitMs: wait, message: e.message, trackingId: e.trackingId },
         );
       }
-      this.notBefore.set(key, Math.max(until, this.clock.now() + wait));
       waited += wait;
     }
   }
