@@ -104,6 +104,37 @@ export default tseslint.config(
     },
   },
   {
+    // The cloud transport builds on core and the vault (the keychain); of the device layer and the
+    // workflows it takes types only (the device port it implements). Never the simulator, the CLI, the
+    // app's handlers or the window.
+    files: ['src/main/cloud/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layer(
+              'main/cloud imports core and main/vault only (types from main/device and main/workflows).',
+              ['simulator', 'cli', 'renderer', 'contract', 'preload', 'app', 'demo', 'ipc', 'input'],
+            ),
+            layer(
+              'main/cloud imports core and main/vault only (types from main/device and main/workflows).',
+              ['device', 'workflows'],
+              { allowTypeImports: true },
+            ),
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/(^|\\/)simulator(\\/|$)/]',
+          message: 'main/cloud never imports the simulator.',
+        },
+      ],
+    },
+  },
+  {
     // The simulator is a device: it shares the console language (core) and nothing of the tool.
     files: ['src/simulator/**'],
     rules: {

@@ -5,6 +5,7 @@ import { blobOpen } from './commands/blob-open.js';
 import { blobSeal } from './commands/blob-seal.js';
 import { certCsr } from './commands/cert-csr.js';
 import { certInspect } from './commands/cert-inspect.js';
+import { cloudActivationCode, cloudLogin, cloudLogout, cloudWhoami } from './commands/cloud.js';
 import { consoleCommand } from './commands/console.js';
 import { deactivateCommand } from './commands/deactivate.js';
 import { demoCommand } from './commands/demo.js';
@@ -48,4 +49,8 @@ export const COMMANDS: readonly Command[] = [
   secretImport,
   inventoryCommand,
   journalVerify,
+  cloudLogin,
+  cloudLogout,
+  cloudWhoami,
+  cloudActivationCode,
 ];

@@ -2,6 +2,7 @@
  * What the device-facing commands share: the vault (keychain + journal in the data directory) and a
  * connection to a TARGET with the login password from a file or a hidden prompt (never argv).
  */
+import type { CloudDevice } from '../main/cloud/index.js';
 import { type ConnectOptions, type RoomOsDevice, describeTarget, parseTarget } from '../main/device/index.js';
 import { WorkflowError } from '../main/workflows/errors.js';
 import { addedByTool } from '../main/workflows/identity.js';
@@ -10,6 +11,7 @@ import { isDeviceError } from '../main/device/index.js';
 import * as root from '../main/open.js';
 import { dataDir } from '../main/vault/data-dir.js';
 import { Journal } from '../main/vault/journal.js';
+import { KeychainSecretStore, type SecretStore } from '../main/vault/secret-store.js';
 import type { LinkKind } from '../main/workflows/device-port.js';
 import { type CliIO, promptHidden, promptLine, readSecret } from './io.js';
 
@@ -149,6 +151,49 @@ async function openDeviceOnce(
     if (!isDeviceError(e) || e.code !== 'ERR_DEVICE_LOGIN_FAILED' || !io.stdin.isTTY) throw e;
     const password = await promptHidden(io, 'Device login password: ');
     return { device: await root.openDevice(target, { ...base, password }), target };
+  }
+}
+
+/** A device at its console, or one reached through the Webex cloud (`webex:`). */
+export type AnyDevice = RoomOsDevice | CloudDevice;
+
+/**
+ * Opens a console target as `openDevice` does, or a `webex:` target through the Webex cloud with the
+ * sign-in kept in the keychain. With `secrets`, a cloud device whose secret it does not hold is refused
+ * (ERR_CLOUD_NO_SECRET: provision it at its console first).
+ */
+export async function openAnyDevice(
+  targetText: string,
+  options: DeviceOptions & { secrets?: SecretStore },
+  io: CliIO,
+): Promise<{ device: AnyDevice; target: Target }> {
+  const target = parseTarget(targetText);
+  if (target.kind !== 'webex') return openDevice(targetText, options, io);
+  if (options.verbose) {
+    const line = `  Reaching ${describeTarget(target)} through the Webex cloud.`;
+    if (options.progress) options.progress(line);
+    else io.stderr.write(`${line}\n`);
+  }
+  const device = await root.openCloudDevice(target, {
+    env: io.env,
+    ...(options.secrets instanceof KeychainSecretStore ? { keychain: options.secrets } : {}),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  });
+  return { device, target };
+}
+
+/** Opens a console or cloud device (`openAnyDevice`), runs `work` with it, and closes it whatever happens. */
+export async function withAnyDevice<T>(
+  targetText: string,
+  options: DeviceOptions,
+  io: CliIO,
+  work: (device: AnyDevice, target: Target) => Promise<T>,
+): Promise<T> {
+  const { device, target } = await openAnyDevice(targetText, options, io);
+  try {
+    return await work(device, target);
+  } finally {
+    await device.close();
   }
 }
 

@@ -17,6 +17,7 @@ import type {
 } from '../contract/shapes.js';
 import type { CertInfo } from '../core/xapi/meeting.js';
 import type { Finding, MeetingPerson, MeetingReading } from '../core/xapi/meeting-verdict.js';
+import type { CloudPerson } from '../main/cloud/client.js';
 import type { WorkflowResult } from '../main/workflows/engine.js';
 import type { InventoryDevice } from '../contract/shapes.js';
 import type { ImportResult } from '../main/vault/escrow.js';
@@ -356,4 +357,20 @@ export const BLOB_INFO: Shape<BlobInfo> = {
   headerCanonical: true,
   extraMembers: true,
   length: true,
+};
+
+/** `cloud whoami --json` / `cloud login --json`: who the token belongs to, and where the API is. */
+export const CLOUD_PERSON: Shape<CloudPerson & { apiBase: string }> = {
+  id: true,
+  displayName: true,
+  emails: true,
+  orgId: true,
+  apiBase: true,
+};
+
+/** `cloud activation-code --json`. */
+export const CLOUD_ACTIVATION_CODE: Shape<{ workspaceId: string; code: string; expiryTime: string }> = {
+  workspaceId: true,
+  code: true,
+  expiryTime: true,
 };

@@ -7,10 +7,10 @@
  * stderr line is the error.
  */
 import { type Enc, isEnc } from '../core/jwe/index.js';
-import type { RoomOsDevice, Target } from '../main/device/index.js';
+import type { Target } from '../main/device/index.js';
 import type { WorkflowEvent, WorkflowResult } from '../main/workflows/engine.js';
 import { type Command, type Options, type Values, parse, required } from './command.js';
-import { type Vault, openDevice, openVault, withDevice } from './context.js';
+import { type AnyDevice, type Vault, openAnyDevice, openVault, withAnyDevice } from './context.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
 import { failureLine, narrator } from './narrate.js';
@@ -83,7 +83,7 @@ export interface DeviceCommandSpec<O extends Options> extends CommandText {
   verbose?: (values: DeviceValues<O>) => boolean;
   /** Usage checks and files checked before the device is connected. */
   before?: (values: DeviceValues<O>, io: CliIO) => void | Promise<void>;
-  show(device: RoomOsDevice, values: DeviceValues<O>, io: CliIO, target: Target): Promise<void>;
+  show(device: AnyDevice, values: DeviceValues<O>, io: CliIO, target: Target): Promise<void>;
 }
 
 export function deviceCommand<O extends Options>(spec: DeviceCommandSpec<O>): Command {
@@ -92,7 +92,7 @@ export function deviceCommand<O extends Options>(spec: DeviceCommandSpec<O>): Co
     async run(args: string[], io: CliIO): Promise<number> {
       const { v, d, targetText } = parseDevice(args, spec);
       await spec.before?.(v, io);
-      await withDevice(
+      await withAnyDevice(
         targetText,
         { passwordFile: d['password-file'], verbose: spec.verbose ? spec.verbose(v) : !d.json },
         io,
@@ -107,7 +107,8 @@ export function deviceCommand<O extends Options>(spec: DeviceCommandSpec<O>): Co
 export interface WorkflowContext<O extends Options, I, K extends boolean = true> {
   values: DeviceValues<O>;
   io: CliIO;
-  device: RoomOsDevice;
+  /** At its console, or through the Webex cloud (`webex:`). */
+  device: AnyDevice;
   target: Target;
   /** The keychain and the journal; none when the spec says `keychain: false`. */
   vault: K extends false ? null : Vault;
@@ -160,9 +161,14 @@ export function workflowCommand<O extends Options, I, R extends WorkflowOutcome,
           I,
           K
         >['vault'];
-        const { device, target } = await openDevice(
+        const { device, target } = await openAnyDevice(
           targetText,
-          { passwordFile: d['password-file'], verbose: !d.json, progress: (l) => progress.line(l) },
+          {
+            passwordFile: d['password-file'],
+            verbose: !d.json,
+            progress: (l) => progress.line(l),
+            ...(vault ? { secrets: vault.secrets } : {}),
+          },
           io,
         );
         try {

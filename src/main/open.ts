@@ -22,10 +22,11 @@ import {
   connect,
   defaultKnownHostsPath,
 } from './device/index.js';
+import { type CloudClientOptions, CloudDevice, signedInClient } from './cloud/index.js';
 import { INPUT_LIMITS, InputError, readFileBounded } from './input/bounded.js';
 import { dataDir, ensureDataDir } from './vault/data-dir.js';
 import { Journal } from './vault/journal.js';
-import { type SecretStore, openSecretStore } from './vault/secret-store.js';
+import { type KeychainSecretStore, type SecretStore, openSecretStore } from './vault/secret-store.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -75,6 +76,29 @@ export function openDevice(target: Target | string, options: OpenDeviceOptions =
     createSimulator: (o) => startSimulator(o, simulatorFactory),
     ...rest,
   });
+}
+
+export interface OpenCloudOptions {
+  env: Env;
+  /** The keychain to read the sign-in from (opened from `env` when absent). */
+  keychain?: KeychainSecretStore;
+  /** With it, a device whose secret it does not hold is refused (provision it at its console first). */
+  secrets?: SecretStore;
+  /** The client's clock and limits (tests). */
+  client?: Omit<CloudClientOptions, 'token' | 'apiBase'>;
+}
+
+/**
+ * Opens a `webex:` target: the sign-in from the keychain, the device found by serial number or id and
+ * checked to be online (and, with `secrets`, to have its secret kept).
+ */
+export async function openCloudDevice(
+  target: Extract<Target, { kind: 'webex' }>,
+  options: OpenCloudOptions,
+): Promise<CloudDevice> {
+  const keychain = options.keychain ?? (await openSecretStore({ env: options.env }));
+  const client = await signedInClient(keychain, options.client);
+  return CloudDevice.open(client, target.ref, options.secrets ? { secrets: options.secrets } : {});
 }
 
 /**

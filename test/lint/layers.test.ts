@@ -108,6 +108,36 @@ describe('the import rules', () => {
     ).toEqual([]);
   });
 
+  it('main/cloud builds on core and the vault, with types only from the device layer and the workflows', async () => {
+    const at = 'src/main/cloud/planted.ts';
+    const CLOUD = 'main/cloud imports core and main/vault only (types from main/device and main/workflows).';
+    for (const spec of [
+      '../../simulator/index.js',
+      '../../cli/main.js',
+      '../../renderer/api.js',
+      '../app/device-session.js',
+    ])
+      expect(await importing(at, spec), spec).toEqual([refused(spec, CLOUD)]);
+    expect(await importing(at, '../workflows/device-port.js', 'deviceOps')).toEqual([
+      refused('../workflows/device-port.js', CLOUD),
+    ]);
+    expect(
+      await refusals(
+        at,
+        "import type { WorkflowDevice } from '../workflows/device-port.js';\nexport type X = WorkflowDevice;\n",
+      ),
+    ).toEqual([]);
+    expect(await refusals(at, "export const x = () => import('../../simulator/index.js');\n")).toEqual([
+      'no-restricted-syntax: main/cloud never imports the simulator.',
+    ]);
+    expect(await importing(at, '../vault/secret-store.js', 'openSecretStore')).toEqual([]);
+    expect(await importing(at, '../../core/xapi/index.js', 'lit')).toEqual([]);
+    // The window never reaches it.
+    expect(await importing('src/renderer/Planted.ts', '../main/cloud/index.js')).toEqual([
+      refused('../main/cloud/index.js', RENDERER),
+    ]);
+  });
+
   it('the simulator imports core only', async () => {
     const at = 'src/simulator/planted.ts';
     await expectRoomsRefused(

@@ -1,4 +1,5 @@
 import { safe } from '../../core/inert.js';
+import { refuseProvisionOverCloud } from '../../main/cloud/errors.js';
 import { checkSecret } from '../../core/secret/index.js';
 import { checkActivationCode } from '../../core/xapi/index.js';
 import {
@@ -47,6 +48,7 @@ export const provisionCommand: Command = workflowCommand({
     'dry-run': { type: 'boolean', default: false },
   },
   check(v) {
+    refuseProvisionOverCloud(v.target);
     checkCredentialOptions(v, USAGE);
     if (v['security-action'] !== 'Harden' && v['security-action'] !== 'NoAction') {
       throw new CliError(

@@ -3,7 +3,7 @@ import { checkSecret, describeWarning } from '../../core/secret/index.js';
 import { refuseWeakSecret } from '../credentials.js';
 import { type RotateResult, type RotateStep, rotateSecret } from '../../main/workflows/rotate.js';
 import { type Command, parse, required } from '../command.js';
-import { openDevice, openVault } from '../context.js';
+import { openAnyDevice, openVault } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, promptHidden, readSecret, write } from '../io.js';
 import { HeldProgress } from '../progress.js';
@@ -70,7 +70,12 @@ export const secretRotate: Command = {
 
       const vault = await openVault(io);
       const passwordFile = v['password-file'];
-      const open = () => openDevice(targetText, passwordFile !== undefined ? { passwordFile } : {}, io);
+      const open = () =>
+        openAnyDevice(
+          targetText,
+          { ...(passwordFile !== undefined ? { passwordFile } : {}), secrets: vault.secrets },
+          io,
+        );
       const { device } = await open();
       let result: RotateResult;
       try {

@@ -71,6 +71,9 @@ export const XAPI_PARAMETER_LIMITS = {
   preferredDomain: 255,
 } as const;
 
-/** How the tool reaches a device's console: a plain secret may travel only over the physical console. */
-export const LINK_KINDS = ['serial', 'ssh', 'sim'] as const;
+/**
+ * How the tool reaches a device: its console (serial, SSH, a simulator's) or the Webex cloud's REST API
+ * (`webex`). A plain secret may travel only over the physical console.
+ */
+export const LINK_KINDS = ['serial', 'ssh', 'sim', 'webex'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];

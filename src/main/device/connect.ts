@@ -122,6 +122,8 @@ async function openTransport(
         ...(options.pacing ? { pacing: options.pacing } : {}),
       });
     }
+    case 'webex':
+      throw new TypeError('a webex: target has no console (RoomOsDevice.open refuses it)');
   }
 }
 

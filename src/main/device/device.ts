@@ -121,6 +121,13 @@ export class RoomOsDevice {
   /** Opens the console at `target` and logs in. See `connect()`. */
   static async open(targetOrText: Target | string, options: ConnectOptions = {}): Promise<RoomOsDevice> {
     const target = typeof targetOrText === 'string' ? parseTarget(targetOrText) : targetOrText;
+    if (target.kind === 'webex') {
+      throw new DeviceError(
+        'ERR_DEVICE_TARGET',
+        `${target.text} is reached through the Webex cloud, which has no console: this step needs serial:, ssh:// or sim:.`,
+        { target: target.text },
+      );
+    }
     // Refused before anything is opened: a CR in a password would type the rest into the console.
     checkConsoleValue(options.password ?? '', 'login password');
     if (options.username !== undefined) checkConsoleValue(options.username, 'login user name');

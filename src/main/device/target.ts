@@ -9,9 +9,15 @@ export type SimTargetOptions = SimulatorSettings;
 export type Target =
   | { kind: 'serial'; path: string; serial: SerialSettings; text: string }
   | { kind: 'ssh'; host: string; port: number; username: string; text: string }
-  | { kind: 'sim'; options: SimTargetOptions; text: string };
+  | { kind: 'sim'; options: SimTargetOptions; text: string }
+  /** A device registered to Webex, reached through the cloud's REST API: its serial number or device id. */
+  | { kind: 'webex'; ref: string; text: string };
 
-export const TARGET_FORMS = 'serial:/dev/ttyUSB0[?baud=N], ssh://user@host[:port], or sim:';
+export const TARGET_FORMS =
+  'serial:/dev/ttyUSB0[?baud=N], ssh://user@host[:port], sim:, or webex:SERIAL (or webex:DEVICE_ID)';
+
+/** A serial number or a Webex device id (base64url, as the API writes ids). */
+const WEBEX_REF = /^[A-Za-z0-9_=-]{1,512}$/;
 
 function bad(text: string, why: string): DeviceError {
   return new DeviceError(
@@ -36,7 +42,8 @@ function onOff(text: string, name: string, v: string): boolean {
 
 /**
  * Reads a target: `serial:/dev/ttyUSB0[?baud=N&flow=none|rtscts|xonxoff]`, `serial:COM3`,
- * `ssh://user@host[:port]` (user `admin` when left out; never a password), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off&registered=on|off&usedfor=labels|purposes&label=…&chain=on|off&selfsigned=on|off&encryption=on|off&populate=any|registered&linelimit=N&overlong=cut|drop&bodylines=kept|joined&refusals=worded|uniform&regdelay=MS&org=DOMAIN&meeting=ID&sessiontype=N&meetingshape=schema|seed&meetingwords=identity|verified]`.
+ * `ssh://user@host[:port]` (user `admin` when left out; never a password), `webex:SERIAL` or
+ * `webex:DEVICE_ID` (through the Webex cloud; `main/open.ts` opens it), `sim:[?state=FILE&model=…&software=…&serial=…&name=…&login=on|off&registered=on|off&usedfor=labels|purposes&label=…&chain=on|off&selfsigned=on|off&encryption=on|off&populate=any|registered&linelimit=N&overlong=cut|drop&bodylines=kept|joined&refusals=worded|uniform&regdelay=MS&org=DOMAIN&meeting=ID&sessiontype=N&meetingshape=schema|seed&meetingwords=identity|verified]`.
  */
 export function parseTarget(text: string): Target {
   const t = text.trim();
@@ -152,6 +159,13 @@ export function parseTarget(text: string): Target {
     }
     return { kind: 'sim', options, text: t };
   }
+  if (/^webex:/i.test(t)) {
+    const ref = t.slice('webex:'.length);
+    if (!ref) throw bad(text, 'the serial number or device id is missing (webex:FOC2214N0AB)');
+    if (!WEBEX_REF.test(ref))
+      throw bad(text, 'a serial number or device id is letters, digits, "-", "_" and "="');
+    return { kind: 'webex', ref, text: t };
+  }
   throw bad(text, 'it names no known kind of connection');
 }
 
@@ -166,5 +180,7 @@ export function describeTarget(target: Target): string {
       return `ssh://${target.username}@${target.host.includes(':') ? `[${target.host}]` : target.host}${target.port === 22 ? '' : `:${target.port}`}`;
     case 'sim':
       return target.text;
+    case 'webex':
+      return `webex:${target.ref}`;
   }
 }

@@ -10,6 +10,10 @@ export const DEFAULT_KEYCHAIN_SERVICE = 'e2ee-provisioner';
 const SERIAL = /^[A-Za-z0-9_-]{1,64}$/;
 const PENDING_PREFIX = 'pending:';
 
+/** The keychain accounts of the tool's own (not a device's): the cloud token and API base. */
+export const OWN_ACCOUNTS = ['cloud:token', 'cloud:api-base'] as const;
+export type OwnAccount = (typeof OWN_ACCOUNTS)[number];
+
 /** What the keychain holds for one device; never the secret itself. */
 export interface SecretStatus {
   serial: string;
@@ -235,6 +239,20 @@ export class KeychainSecretStore implements SecretStore {
   }
   async deletePending(serial: string): Promise<boolean> {
     return this.remove(PENDING_PREFIX + checkSerial(serial));
+  }
+
+  /**
+   * The tool's own entries (the Webex cloud sign-in), under accounts no serial number can take (they
+   * hold a ":"), so `list()` never shows them as devices.
+   */
+  async getOwn(account: OwnAccount): Promise<string | null> {
+    return this.read(account);
+  }
+  async setOwn(account: OwnAccount, value: string): Promise<void> {
+    return this.write(account, value);
+  }
+  async deleteOwn(account: OwnAccount): Promise<boolean> {
+    return this.remove(account);
   }
 
   async list(): Promise<SecretStatus[]> {

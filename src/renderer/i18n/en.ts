@@ -702,6 +702,41 @@ export const en = {
     ERR_INPUT_READ: 'A file cannot be read (missing, a folder, or not allowed). Choose it again.',
     ERR_INPUT_TOO_LARGE:
       'The chosen file is far larger than such a file can be: it is the wrong file. Choose the right one.',
+    ERR_CLOUD_AUTH:
+      'The Webex cloud did not accept the sign-in: the token is wrong or expired. Sign in again.',
+    ERR_CLOUD_FORBIDDEN:
+      'The Webex cloud refused the request: the token lacks a scope it needs. Sign in with a token an organisation admin granted the xAPI and device scopes.',
+    ERR_CLOUD_NOT_FOUND:
+      'The Webex cloud knows no such device. Check its serial number or device id in Control Hub.',
+    ERR_CLOUD_DEVICE_AMBIGUOUS:
+      'Several devices of the organisation have that serial number. Name one by its device id.',
+    ERR_CLOUD_RATE_LIMITED:
+      'The Webex cloud kept answering “too many requests”. Try again later, or with fewer devices at once.',
+    ERR_CLOUD_DEVICE_UNREACHABLE:
+      'The device is not online in the Webex cloud, or did not answer. Bring it online and try again; the next run finds out whether a sent command ran.',
+    ERR_CLOUD_HTTP:
+      'The Webex cloud refused the request. Try again later; if it persists, give the trackingId to Webex support.',
+    ERR_CLOUD_NETWORK:
+      'The Webex cloud did not answer. Check the network connection (and a proxy), then try again.',
+    ERR_CLOUD_BAD_ANSWER:
+      'The Webex cloud answered something the tool cannot read. Check the API address and try again later.',
+    ERR_CLOUD_COMMAND_UNAVAILABLE:
+      'The device does not offer this command through the Webex cloud. Use its console for this step; nothing was sent.',
+    ERR_CLOUD_PLAIN_SECRET_REFUSED:
+      'A first client secret is never sent through the Webex cloud. Provision the device at its console first; nothing was sent.',
+    ERR_CLOUD_FACTORY_RESET_REFUSED:
+      'A factory reset is never sent through the Webex cloud. Reset the device at its console; nothing was sent.',
+    ERR_CLOUD_REGISTER_REFUSED:
+      'A device reached through the Webex cloud is registered already; nothing was sent.',
+    ERR_CLOUD_PROVISION_REFUSED:
+      'A device is never provisioned through the Webex cloud: provision it at its console first. Nothing was sent.',
+    ERR_CLOUD_CONFIGURATION_UNAVAILABLE:
+      'The tool does not read or change configuration through the Webex cloud. Do it at the device’s console or in Control Hub; nothing was sent.',
+    ERR_CLOUD_NO_SECRET:
+      'The keychain holds no client secret for this device: provision it at its console first, or import its secret.',
+    ERR_CLOUD_NOT_SIGNED_IN: 'The tool is not signed in to the Webex cloud. Sign in first.',
+    ERR_CLOUD_TOKEN_INVALID: 'The token file holds no usable access token. Put the token alone on one line.',
+    ERR_CLOUD_API_BASE: 'That address cannot be the Webex API: it must be an https address.',
     ERR_ROTATE_REJECTED: 'The device refused the new secret; it still holds the current one.',
     ERR_ROTATE_OUTCOME_UNKNOWN:
       'The device did not answer, so it may hold either secret. Both are in the keychain: connect again and rotate, and the tool finds out which.',

@@ -689,6 +689,41 @@ export const ko: typeof en = {
     ERR_INPUT_READ: '파일을 읽을 수 없습니다(없는 파일, 폴더 또는 권한 없음). 다시 선택하십시오.',
     ERR_INPUT_TOO_LARGE:
       '선택한 파일이 그런 파일이 가질 수 있는 크기보다 훨씬 큽니다. 잘못된 파일입니다. 올바른 파일을 선택하십시오.',
+    ERR_CLOUD_AUTH:
+      'Webex 클라우드가 로그인을 받아들이지 않았습니다. 토큰이 잘못되었거나 만료되었습니다. 다시 로그인하십시오.',
+    ERR_CLOUD_FORBIDDEN:
+      'Webex 클라우드가 요청을 거부했습니다. 토큰에 필요한 범위가 없습니다. 조직 관리자가 xAPI 및 장치 범위를 허가한 토큰으로 로그인하십시오.',
+    ERR_CLOUD_NOT_FOUND:
+      'Webex 클라우드에 그런 장치가 없습니다. Control Hub에서 일련번호나 장치 ID를 확인하십시오.',
+    ERR_CLOUD_DEVICE_AMBIGUOUS:
+      '조직의 여러 장치가 그 일련번호를 가지고 있습니다. 장치 ID로 하나를 지정하십시오.',
+    ERR_CLOUD_RATE_LIMITED:
+      'Webex 클라우드가 계속 “요청이 너무 많음”으로 응답했습니다. 나중에 다시 하거나 한 번에 더 적은 장치로 하십시오.',
+    ERR_CLOUD_DEVICE_UNREACHABLE:
+      '장치가 Webex 클라우드에 온라인 상태가 아니거나 응답하지 않았습니다. 장치를 온라인으로 만든 뒤 다시 하십시오. 보낸 명령이 실행되었는지는 다음 실행에서 확인합니다.',
+    ERR_CLOUD_HTTP:
+      'Webex 클라우드가 요청을 거부했습니다. 나중에 다시 하십시오. 계속되면 trackingId를 Webex 지원팀에 알리십시오.',
+    ERR_CLOUD_NETWORK:
+      'Webex 클라우드가 응답하지 않았습니다. 네트워크 연결(및 프록시)을 확인한 뒤 다시 하십시오.',
+    ERR_CLOUD_BAD_ANSWER:
+      'Webex 클라우드가 도구가 읽을 수 없는 응답을 보냈습니다. API 주소를 확인하고 나중에 다시 하십시오.',
+    ERR_CLOUD_COMMAND_UNAVAILABLE:
+      '장치가 Webex 클라우드를 통해 이 명령을 제공하지 않습니다. 이 단계는 장치의 콘솔에서 하십시오. 아무것도 보내지 않았습니다.',
+    ERR_CLOUD_PLAIN_SECRET_REFUSED:
+      '첫 비밀은 Webex 클라우드를 통해 보내지 않습니다. 먼저 장치의 콘솔에서 프로비저닝하십시오. 아무것도 보내지 않았습니다.',
+    ERR_CLOUD_FACTORY_RESET_REFUSED:
+      '공장 초기화는 Webex 클라우드를 통해 보내지 않습니다. 장치의 콘솔에서 초기화하십시오. 아무것도 보내지 않았습니다.',
+    ERR_CLOUD_REGISTER_REFUSED:
+      'Webex 클라우드로 연결하는 장치는 이미 등록되어 있습니다. 아무것도 보내지 않았습니다.',
+    ERR_CLOUD_PROVISION_REFUSED:
+      '장치는 Webex 클라우드를 통해 프로비저닝하지 않습니다. 먼저 장치의 콘솔에서 프로비저닝하십시오. 아무것도 보내지 않았습니다.',
+    ERR_CLOUD_CONFIGURATION_UNAVAILABLE:
+      '도구는 Webex 클라우드를 통해 설정을 읽거나 바꾸지 않습니다. 장치의 콘솔이나 Control Hub에서 하십시오. 아무것도 보내지 않았습니다.',
+    ERR_CLOUD_NO_SECRET:
+      '키체인에 이 장치의 비밀이 없습니다. 먼저 장치의 콘솔에서 프로비저닝하거나 비밀을 가져오십시오.',
+    ERR_CLOUD_NOT_SIGNED_IN: '도구가 Webex 클라우드에 로그인되어 있지 않습니다. 먼저 로그인하십시오.',
+    ERR_CLOUD_TOKEN_INVALID: '토큰 파일에 쓸 수 있는 액세스 토큰이 없습니다. 토큰만 한 줄에 넣으십시오.',
+    ERR_CLOUD_API_BASE: '그 주소는 Webex API가 될 수 없습니다. https 주소여야 합니다.',
     ERR_ROTATE_REJECTED: '장치가 새 비밀을 거부했습니다. 장치에는 여전히 현재 비밀이 있습니다.',
     ERR_ROTATE_OUTCOME_UNKNOWN:
       '장치가 응답하지 않아 어느 비밀이 있는지 모릅니다. 둘 다 키체인에 있으니 다시 연결하여 교체하면 도구가 확인합니다.',

@@ -67,7 +67,24 @@ describe('parseTarget', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toContain('serial:/dev/ttyUSB0[?baud=N], ssh://user@host[:port], or sim:');
+    expect(message).toContain(
+      'serial:/dev/ttyUSB0[?baud=N], ssh://user@host[:port], sim:, or webex:SERIAL (or webex:DEVICE_ID)',
+    );
+  });
+
+  it('webex: names a device by serial number or device id', () => {
+    expect(parseTarget('webex:FOC2214N0AB')).toEqual({
+      kind: 'webex',
+      ref: 'FOC2214N0AB',
+      text: 'webex:FOC2214N0AB',
+    });
+    const id = 'Y2lzY29zcGFyazovL3VzL0RFVklDRS81MTAxYjA3Yi00ZjhmLTRlZjctYjU2NS1kYjE5YzdiNzIzZjc=';
+    expect(describeTarget(parseTarget(` WEBEX:${id} `))).toBe(`webex:${id}`);
+    for (const bad of ['webex:', 'webex:FOC 1', 'webex:a/b', 'webex:?x=1'])
+      expect(
+        code(() => parseTarget(bad)),
+        bad,
+      ).toBe('ERR_DEVICE_TARGET');
   });
 
   it('describes targets back', () => {
