@@ -1,5 +1,5 @@
 import { readCredentials, type Credentials } from '../core/pki/index.js';
-import { type SecretCheck, refuseWeak } from '../core/secret/index.js';
+import type { WeakSecretPolicy, WeakSecretWords } from '../main/workflows/secret-policy.js';
 import { type CliIO, readInput, readSecret } from './io.js';
 
 /** Reads --cert (PEM, DER or PKCS#12), --key and --passphrase-file into credentials. */
@@ -22,14 +22,17 @@ export async function loadCredentials(
 }
 
 /**
- * A typed secret rated weak is refused before anything is sent, as the window refuses it; `--allow-weak-secret`
- * lets a person insist. `leaveOut` names the option to leave out for a generated secret.
+ * `--allow-weak-secret` as the workflows' weak-secret policy: without it a typed secret rated weak is
+ * refused before anything is sent, as the window refuses it.
  */
-export function refuseWeakSecret(check: SecretCheck, allowed: boolean, leaveOut: string): void {
-  if (allowed) return;
-  refuseWeak(
-    check,
-    `The ${leaveOut === '--secret-file' ? 'client' : 'new'} secret`,
-    `Choose a longer one (four or more random words), leave out ${leaveOut} to have one generated, or give --allow-weak-secret to take it anyway.`,
-  );
+export function weakSecretPolicy(allowed: boolean): WeakSecretPolicy {
+  return allowed ? 'allow' : 'refuse';
+}
+
+/** The CLI's words for that refusal; `leaveOut` names the option to leave out for a generated secret. */
+export function weakSecretWords(leaveOut: string): WeakSecretWords {
+  return {
+    subject: `The ${leaveOut === '--secret-file' ? 'client' : 'new'} secret`,
+    remedy: `Choose a longer one (four or more random words), leave out ${leaveOut} to have one generated, or give --allow-weak-secret to take it anyway.`,
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * The allow-lists of what each command prints with `--json` (see `shown.ts`). Every field of every result
  * is named here with its shape or `false`; the fields left out are the secrets a result carries for the
- * window (`heldSecret`, a handover's `clientSecret`) and nothing else.
+ * window (`heldSecret`, a handover's `clientSecret`), and a given secret's judgement (`secretCheck`), which
+ * the result's warnings already say.
  */
 import type { BlobInfo } from '../core/jwe/types.js';
 import type { ChainEntry, CredentialsReport } from '../core/pki/check.js';
@@ -67,7 +68,13 @@ export const HANDOVER_REPORT: Shape<HandoverReport> = {
  * it went to the handover file; `heldSecret` (the window's reminder) never.
  */
 export function provisionResultShape(secretToFile: boolean): Shape<ProvisionResult> {
-  return { ...WORKFLOW_RESULT, report: HANDOVER_REPORT, newSecret: !secretToFile, heldSecret: false };
+  return {
+    ...WORKFLOW_RESULT,
+    report: HANDOVER_REPORT,
+    newSecret: !secretToFile,
+    heldSecret: false,
+    secretCheck: false,
+  };
 }
 
 export const CERTIFICATE_REPORT: Fields<CertificateReport> = {

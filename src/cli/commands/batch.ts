@@ -18,6 +18,7 @@ import type { WorkflowEvent } from '../../main/workflows/engine.js';
 import { type Command, parse } from '../command.js';
 import { openVault } from '../context.js';
 import { CliError } from '../errors.js';
+import { weakSecretPolicy } from '../credentials.js';
 import { INPUT_LIMITS } from '../../main/input/bounded.js';
 import { type CliIO, readInput, write } from '../io.js';
 import { narrator } from '../narrate.js';
@@ -176,7 +177,7 @@ export const batchCommand: Command = {
         {
           parallel: Number(v.parallel),
           allowPlainOverNetwork: v['allow-plain-over-network'],
-          allowWeakSecret: v['allow-weak-secret'],
+          weakSecret: weakSecretPolicy(v['allow-weak-secret']),
           onEvent: (e) => {
             stream(e);
             narrate?.(e);

@@ -1,6 +1,5 @@
 import { safe } from '../../core/inert.js';
 import { refuseProvisionOverCloud } from '../../main/cloud/errors.js';
-import { checkSecret } from '../../core/secret/index.js';
 import { checkActivationCode } from '../../core/xapi/index.js';
 import {
   FACTORY_RESET_ALWAYS_ERASES,
@@ -9,10 +8,11 @@ import {
   describeTarget,
 } from '../../main/device/index.js';
 import { provision as runProvision } from '../../main/workflows/provision.js';
+import { admitSecret } from '../../main/workflows/secret-policy.js';
 import type { SecurityAction } from '../../main/workflows/device-port.js';
 import { type Command, required } from '../command.js';
 import { linkKind } from '../context.js';
-import { loadCredentials, refuseWeakSecret } from '../credentials.js';
+import { loadCredentials, weakSecretPolicy, weakSecretWords } from '../credentials.js';
 import { CliError } from '../errors.js';
 import { readSecret, write } from '../io.js';
 import { checkOutputPath } from '../paths.js';
@@ -77,12 +77,18 @@ export const provisionCommand: Command = workflowCommand({
       v.key,
       v['passphrase-file'],
     );
+    // Empty, too long, control characters: refused before anything connects to the device. A weak one
+    // too, unless the person insists: the provisioning's policy, applied ahead (the workflow takes the
+    // admitted secret as it is, judged once).
     const secret =
-      v['secret-file'] !== undefined ? await readSecret(v['secret-file'], io, 'client secret') : undefined;
-    // Empty, too long, control characters: refused before anything connects to the device.
-    // A weak one too, unless the person insists (the window refuses it alike).
-    if (secret !== undefined)
-      refuseWeakSecret(checkSecret(secret, 'plain'), v['allow-weak-secret'], '--secret-file');
+      v['secret-file'] !== undefined
+        ? admitSecret(
+            await readSecret(v['secret-file'], io, 'client secret'),
+            'plain',
+            weakSecretPolicy(v['allow-weak-secret']),
+            weakSecretWords('--secret-file'),
+          )
+        : undefined;
     // The files the run writes: their folders exist, and they are files (not /dev/zero, not a folder).
     if (v.backup !== undefined) await checkOutputPath(v.backup, 'configuration backup');
     if (v.handover !== undefined) await checkOutputPath(v.handover, 'handover sheet');

@@ -1,7 +1,8 @@
 import { safe } from '../../core/inert.js';
-import { checkSecret, describeWarning } from '../../core/secret/index.js';
-import { refuseWeakSecret } from '../credentials.js';
+import { describeWarning } from '../../core/secret/index.js';
+import { weakSecretPolicy, weakSecretWords } from '../credentials.js';
 import { type RotateResult, type RotateStep, rotateSecret } from '../../main/workflows/rotate.js';
+import { type AdmittedSecret, admitSecret } from '../../main/workflows/secret-policy.js';
 import { type Command, parse, required } from '../command.js';
 import { openAnyDevice, openVault } from '../context.js';
 import { CliError } from '../errors.js';
@@ -59,13 +60,17 @@ export const secretRotate: Command = {
       const say = (line: string): void => {
         if (!v.json) progress.line(line);
       };
-      // A typed new secret is checked before anything touches the keychain or the device.
-      let newSecret: string | undefined;
+      // A typed new secret is judged by the rotation's policy before anything touches the keychain or the
+      // device (the workflow takes the admitted secret as it is, judged once).
+      let newSecret: AdmittedSecret<'blob'> | undefined;
       if (v['new-secret-file'] !== undefined) {
-        newSecret = await readSecret(v['new-secret-file'], io, 'new ClientSecret');
-        const check = checkSecret(newSecret, 'blob');
-        refuseWeakSecret(check, v['allow-weak-secret'], '--new-secret-file');
-        for (const w of check.warnings) progress.line(`warning: ${w.code} ${describeWarning(w)}`);
+        newSecret = admitSecret(
+          await readSecret(v['new-secret-file'], io, 'new ClientSecret'),
+          'blob',
+          weakSecretPolicy(v['allow-weak-secret']),
+          weakSecretWords('--new-secret-file'),
+        );
+        for (const w of newSecret.check.warnings) progress.line(`warning: ${w.code} ${describeWarning(w)}`);
       }
 
       const vault = await openVault(io);

@@ -79,25 +79,6 @@ export function checkSecret(secret: string, route: PopulateRoute = 'blob'): Secr
   return { bytes, parameterLength, strength, warnings };
 }
 
-/**
- * Refuses a secret rated weak, before anything is sent: ERR_SECRET_WEAK, naming `subject` and saying
- * what to do instead (`remedy`). Every path that takes a typed secret and has no person to insist
- * through a flag applies it the same way.
- */
-export function refuseWeak(
-  check: SecretCheck,
-  subject: string,
-  remedy: string,
-  details: Record<string, unknown> = {},
-): void {
-  if (check.strength.rating !== 'weak') return;
-  throw new SecretError(
-    'ERR_SECRET_WEAK',
-    `${subject} is too easy to guess (about ${Math.round(check.strength.bits)} bits: a common word, a short or repeated pattern); nothing was sent to the device. ${remedy}`,
-    { ...details, bits: check.strength.bits },
-  );
-}
-
 /** One sentence per warning, in English, for the CLI (the renderer translates the codes). */
 export function describeWarning(w: SecretWarning): string {
   switch (w.code) {

@@ -20,7 +20,7 @@ export {
 } from './limits.js';
 export { estimateStrength, WEAK_BELOW_BITS, STRONG_FROM_BITS } from './strength.js';
 export type { StrengthEstimate, StrengthRating, StrengthFinding } from './strength.js';
-export { checkSecret, describeWarning, oneLineSecret, refuseWeak } from './check.js';
+export { checkSecret, describeWarning, oneLineSecret } from './check.js';
 export type { PopulateRoute, SecretCheck, SecretWarning } from './check.js';
 export { SecretError, SECRET_ERROR_CODES } from './errors.js';
 export type { SecretErrorCode } from './errors.js';

@@ -17,13 +17,13 @@ import type {
   WorkflowEventMessage,
 } from '../../contract/index.js';
 import { isProvisionerError } from '../../core/errors.js';
-import { type SecretCheck, checkSecret, refuseWeak } from '../../core/secret/check.js';
 import { checkActivationCode } from '../../core/xapi/index.js';
 import { describeTarget } from '../device/index.js';
 import type { StepPlan } from '../workflows/engine.js';
 import { WorkflowError } from '../workflows/errors.js';
 import { provision } from '../workflows/provision.js';
 import { rotateSecret } from '../workflows/rotate.js';
+import { type WeakSecretWords, judgeGivenSecret } from '../workflows/secret-policy.js';
 import type { CredentialsSelection } from './credentials.js';
 import type { SecretCustody } from './custody.js';
 import type { DeviceSession, Session } from './device-session.js';
@@ -31,27 +31,27 @@ import { AppError } from './errors.js';
 import type { AppExports } from './exports.js';
 import type { AppVault } from './vault.js';
 
-/** The window's refusal of a weak typed secret: the one the CLI and batches give (ERR_SECRET_WEAK). */
-function refuseWeakTyped(check: SecretCheck): void {
-  refuseWeak(check, 'This secret', 'Choose a longer one, or let the app generate one.');
-}
+/**
+ * The window's words for the workflows' refusal of a weak typed secret (ERR_SECRET_WEAK): the app always
+ * refuses one, as the CLI and batches do unless told otherwise.
+ */
+const WEAK_SECRET_WORDS: WeakSecretWords = {
+  subject: 'This secret',
+  remedy: 'Choose a longer one, or let the app generate one.',
+};
 
-/** Main's judgement of a typed secret, before anything is sent to a device; a refusal as data. */
+/**
+ * The rating shown as the person types: the judgement and the verdict the workflows give the same
+ * secret when it is run (a display, not the refusal: the workflow refuses); a refusal as data.
+ */
 export function judgeSecret(value: string, route: 'plain' | 'blob'): SecretJudgement {
   try {
-    const check = checkSecret(value, route);
-    let refusal: SecretJudgement['refusal'] = null;
-    try {
-      refuseWeakTyped(check);
-    } catch (e) {
-      if (!isProvisionerError(e)) throw e;
-      refusal = { code: e.code, message: e.message };
-    }
+    const { check, refusal } = judgeGivenSecret(value, route, 'refuse', WEAK_SECRET_WORDS);
     return {
       bits: check.strength.bits,
       rating: check.strength.rating,
       warnings: check.warnings.map((w) => w.code),
-      refusal,
+      refusal: refusal ? { code: refusal.code, message: refusal.message } : null,
     };
   } catch (e) {
     if (!isProvisionerError(e)) throw e;
@@ -117,8 +117,6 @@ export class ProvisioningRunner {
         { serial: s.serial },
       );
     }
-    if (request.secret.mode === 'given' && !request.dryRun)
-      refuseWeakTyped(checkSecret(request.secret.value, 'plain'));
     if (request.restoreName && !request.backup) {
       throw new AppError('ERR_APP_OPTIONS', 'Restoring the device name needs the configuration backup.');
     }
@@ -148,7 +146,14 @@ export class ProvisioningRunner {
           enc: request.enc,
           link: s.target.kind,
           allowPlainOverNetwork: request.allowPlainOverNetwork,
-          ...(request.secret.mode === 'given' ? { secret: request.secret.value } : {}),
+          ...(request.secret.mode === 'given'
+            ? {
+                secret: request.secret.value,
+                // The workflow refuses a weak one before anything is sent; a dry run sends nothing.
+                weakSecret: request.dryRun ? ('allow' as const) : ('refuse' as const),
+                weakSecretWords: WEAK_SECRET_WORDS,
+              }
+            : {}),
           ...(request.factoryReset
             ? {
                 factoryReset: {
@@ -214,15 +219,20 @@ export class ProvisioningRunner {
   async rotate(request: RotateRequestInput): Promise<RotateSummary> {
     const { vault, custody } = this.parts;
     const s = this.parts.session.require();
-    // Judged before anything reaches the device: a weak secret is refused here, not regretted later.
-    if (request.newSecret.mode === 'given') refuseWeakTyped(checkSecret(request.newSecret.value, 'blob'));
     const [secretStore, journalStore] = await Promise.all([vault.secrets(), vault.records()]);
     const given = request.currentSecret;
     const device = s.device;
     const result = await rotateSecret(
       device,
       {
-        ...(request.newSecret.mode === 'given' ? { newSecret: request.newSecret.value } : {}),
+        // The workflow refuses a weak one before anything reaches the device or the keychain.
+        ...(request.newSecret.mode === 'given'
+          ? {
+              newSecret: request.newSecret.value,
+              weakSecret: 'refuse' as const,
+              weakSecretWords: WEAK_SECRET_WORDS,
+            }
+          : {}),
         ...(given !== null && given !== '' ? { askCurrentSecret: async () => given } : {}),
       },
       {

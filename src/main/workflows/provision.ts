@@ -5,7 +5,7 @@
  * named checks, the registration, the backup files and the shared context are in `provision/`.
  */
 import { checkCredentials } from '../../core/pki/index.js';
-import { checkSecret, describeWarning, generateSecret } from '../../core/secret/index.js';
+import { describeWarning, generateSecret } from '../../core/secret/index.js';
 import { checkActivationCode } from '../../core/xapi/build.js';
 import type { ConfigNode } from '../../core/xapi/results.js';
 import { writeFileAtomic } from '../vault/atomic-file.js';
@@ -36,6 +36,7 @@ import {
 } from './provision/context.js';
 import { precheck } from './provision/precheck.js';
 import { register, registeredAlready, waitForExternalIdentity } from './provision/register.js';
+import { admitted } from './secret-policy.js';
 import './journal-kinds.js';
 
 export { REGISTRATION_TIMEOUT_MS } from './provision/context.js';
@@ -173,7 +174,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       const stored = await secrets.get(ctx.serial);
       if (stored !== null && (await deviceHolds(device, stored))) {
         ctx.secret = stored;
-        if (ctx.options.secret !== undefined && ctx.options.secret !== stored) {
+        if (ctx.given !== undefined && ctx.given.value !== stored) {
           io.warn(
             'WARN_SECRET_KEPT',
             'The device already holds the secret the keychain has for it; the one you gave was not used. Rotate the secret to change it.',
@@ -212,13 +213,13 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     },
     async act(ctx, io) {
       const { device, journal, secrets } = ctx.deps;
-      let secret = ctx.options.secret;
+      let secret = ctx.given?.value;
       if (secret === undefined) {
         secret = (await secrets.getPending(ctx.serial)) ?? generateSecret().secret;
         ctx.generated = secret;
       }
-      const checked = checkSecret(secret, 'plain');
-      for (const w of checked.warnings) io.warn(w.code, describeWarning(w));
+      // The given secret's judgement, made once when the run started (a weak one got this far only if allowed).
+      for (const w of ctx.given?.check.warnings ?? []) io.warn(w.code, describeWarning(w));
       // The new secret is in the keychain before the device is told: whatever happens next, it is not lost.
       await secrets.setPending(ctx.serial, secret);
       if (ctx.generated !== undefined) ctx.sent = secret;
@@ -477,10 +478,16 @@ export async function provision(
     given.activationCode !== undefined
       ? { ...given, activationCode: checkActivationCode(given.activationCode) }
       : given;
+  // The weak-secret policy, before anything reaches the device or the keychain (on a dry run too).
+  const admittedSecret =
+    options.secret === undefined
+      ? undefined
+      : admitted(options.secret, 'plain', options.weakSecret, options.weakSecretWords);
   const check = checkCredentials(options.credentials, { now: options.now });
   const ctx: Ctx = {
     deps,
     options,
+    ...(admittedSecret ? { given: admittedSecret } : {}),
     settings: resolveSettings(options),
     enc: options.enc ?? 'A128GCM',
     check,
@@ -521,6 +528,7 @@ export async function provision(
   }
   const out: ProvisionResult = withRerunAdvice(result);
   if (ctx.report) out.report = ctx.report;
+  if (admittedSecret) out.secretCheck = admittedSecret.check;
   if (result.ok && ctx.generated !== undefined && ctx.secret === ctx.generated) out.newSecret = ctx.generated;
   if (ctx.generated !== undefined && ctx.sent === ctx.generated) out.heldSecret = ctx.generated;
   return out;

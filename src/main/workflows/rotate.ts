@@ -16,6 +16,12 @@ import { VaultError } from '../vault/errors.js';
 import { type SecretStore, checkSerial } from '../vault/secret-store.js';
 import { type SecretDevice, classifyDeviceError, deviceHolds, errorCode } from './device-holds.js';
 import { canProbeReset, settleFactoryResets } from './reset.js';
+import {
+  type AdmittedSecret,
+  type WeakSecretPolicy,
+  type WeakSecretWords,
+  admitted,
+} from './secret-policy.js';
 
 export const ROTATE_ERROR_CODES = [
   /** The device answered no: its secret did not change. */
@@ -60,8 +66,16 @@ export interface RotateDeps {
 }
 
 export interface RotateRequest {
-  /** The new secret; generated (140 bits, readable) when absent. */
-  newSecret?: string;
+  /**
+   * The new secret; generated (140 bits, readable) when absent. A given one is judged once, before
+   * anything reaches the device or the keychain (`secret-policy.ts`); one admitted ahead (`admitSecret`)
+   * is not judged again.
+   */
+  newSecret?: string | AdmittedSecret<'blob'>;
+  /** A weak given secret: refused with ERR_SECRET_WEAK (the default), or taken with a warning. */
+  weakSecret?: WeakSecretPolicy;
+  /** How that refusal names the secret and what it says to do instead (the caller's words). */
+  weakSecretWords?: WeakSecretWords;
   /** Asked only when the keychain holds no secret for the device. */
   askCurrentSecret?: () => Promise<string>;
 }
@@ -84,6 +98,7 @@ export interface RotateResult {
   generated: boolean;
   /** Exact entropy of a generated secret. */
   generatedBits?: number;
+  /** The judgement of the new secret (bits, rating, warnings), given or generated, made once. */
   check: SecretCheck;
   /** What an earlier, unsettled change turned out to be. */
   before: SettleResult;
@@ -184,6 +199,11 @@ export async function rotateSecret(
 ): Promise<RotateResult> {
   const { store, journal } = deps;
   const enc = deps.enc ?? 'A128GCM';
+  // The weak-secret policy, before anything reaches the keychain or the device.
+  const given =
+    request.newSecret === undefined
+      ? undefined
+      : admitted(request.newSecret, 'blob', request.weakSecret, request.weakSecretWords);
   await store.check();
   const identity = await device.identify();
   const serial = checkSerial(identity.serialNumber);
@@ -229,9 +249,9 @@ export async function rotateSecret(
   }
   await step(deps, 'current-known');
 
-  const generated = request.newSecret === undefined ? generateSecret() : undefined;
-  const newSecret = request.newSecret ?? generated!.secret;
-  const check = checkSecret(newSecret, 'blob');
+  const generated = given === undefined ? generateSecret() : undefined;
+  const newSecret = given?.value ?? generated!.secret;
+  const check = given?.check ?? checkSecret(newSecret, 'blob');
   if (newSecret === current) {
     // A re-run of a rotation that went through (here, or settled just now by the probe): the device
     // holds the requested secret, which is all that was asked. Only a secret that no rotation set is

@@ -93,7 +93,12 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
     const first = await rig.connect(target);
     await first.populateSecretPlain('somebody else’s secret');
     await rig.secrets.set(serial, 'a wrong secret');
-    const r = await provision(deps(first), { credentials: cert.credentials, link: 'serial', secret: 'mine' });
+    const r = await provision(deps(first), {
+      credentials: cert.credentials,
+      link: 'serial',
+      secret: 'mine',
+      weakSecret: 'allow',
+    });
     expect(r.error?.code).toBe('ERR_WORKFLOW_SECRET_HELD');
     expect(r.steps.find((s) => s.status === 'failed')!.id).toBe('populate-secret');
     expect(await rig.secrets.getPending(serial)).toBeNull();
@@ -106,6 +111,7 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
       credentials: cert.credentials,
       link: 'serial',
       secret: 'mine',
+      weakSecret: 'allow',
       factoryReset: { confirmed: true },
     });
     expect(resumed.error).toBeUndefined();
@@ -128,7 +134,12 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
       addCertificate: async () =>
         device.addCertificate(await seal('add', buildAddPayload(cert.credentials).payload, 'not it')),
     };
-    const options: ProvisionOptions = { credentials: cert.credentials, link: 'serial', secret: 'p3 secret' };
+    const options: ProvisionOptions = {
+      credentials: cert.credentials,
+      link: 'serial',
+      secret: 'p3 secret',
+      weakSecret: 'allow',
+    };
     const r = await provision(deps(rejecting), options);
     expect(r.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
     expect(r.steps.find((s) => s.status === 'failed')!.id).toBe('add-certificate');

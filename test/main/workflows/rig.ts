@@ -174,6 +174,8 @@ export async function provisionedOnPty(
     {
       credentials: cert.credentials,
       secret,
+      // A fixture's secret, not a person's: its strength is not what the tests using it are about.
+      weakSecret: 'allow',
       link: 'serial',
       ...(options.register ? { activationCode: '0000-1111-2222-3333', registrationTimeoutMs: 5000 } : {}),
     },

@@ -156,7 +156,7 @@ describe('rotateSecret', () => {
     await store.set(serial, OLD);
     sim.setFaults({ dropOnCommand: 'ClientSecret Populate' });
     await expect(
-      rotateSecret(device, { newSecret: 'never arrives, 1234567' }, { store, journal }),
+      rotateSecret(device, { newSecret: 'never arrives, 1234567', weakSecret: 'allow' }, { store, journal }),
     ).rejects.toMatchObject({
       code: 'ERR_ROTATE_OUTCOME_UNKNOWN',
     });

@@ -6,16 +6,17 @@
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { type Credentials, readCredentials } from '../../../core/pki/index.js';
-import { checkSecret, refuseWeak } from '../../../core/secret/index.js';
 import { checkActivationCode } from '../../../core/xapi/build.js';
 import { parseTarget, type Target } from '../../device/index.js';
 import { readInputFile, readSecretFile as readSecret } from '../../input/read.js';
 import { WorkflowError } from '../errors.js';
+import { type AdmittedSecret, type WeakSecretPolicy, admitSecret } from '../secret-policy.js';
 import type { BatchRow } from './file.js';
 
 export interface Loaded {
   credentials: Credentials;
-  secret?: string;
+  /** The secret_file's secret, admitted by the weak-secret policy (provision does not judge it again). */
+  secret?: AdmittedSecret<'plain'>;
   activationCode?: string;
   password: string;
 }
@@ -51,7 +52,7 @@ async function confine(row: BatchRow, path: string, column: string): Promise<voi
   }
 }
 
-export async function loadRow(row: BatchRow, allowWeakSecret: boolean): Promise<Loaded> {
+export async function loadRow(row: BatchRow, weakSecret: WeakSecretPolicy): Promise<Loaded> {
   const files: Array<[string | undefined, string]> = [
     [row.cert, 'cert'],
     [row.key, 'key'],
@@ -79,17 +80,14 @@ export async function loadRow(row: BatchRow, allowWeakSecret: boolean): Promise<
       row.passwordFile !== undefined ? await readSecretFile(row.passwordFile, 'login password', true) : '',
   };
   if (row.secretFile !== undefined) {
-    loaded.secret = await readSecretFile(row.secretFile, 'client secret');
-    // Refused here, before the device is connected, by the policy every path applies; a weak one too,
-    // unless the batch was told to take weak secrets.
-    const check = checkSecret(loaded.secret, 'plain');
-    if (!allowWeakSecret)
-      refuseWeak(
-        check,
-        `Line ${row.line}: the secret in the secret_file`,
+    // Judged here, once, before the device is connected, by the provisioning's weak-secret policy; a weak
+    // one is refused unless the batch was told to take weak secrets.
+    loaded.secret = admitSecret(await readSecretFile(row.secretFile, 'client secret'), 'plain', weakSecret, {
+      subject: `Line ${row.line}: the secret in the secret_file`,
+      remedy:
         'Put a longer one in the file, leave the column empty to have one generated, or run with --allow-weak-secret to take it anyway.',
-        { line: row.line },
-      );
+      details: { line: row.line },
+    });
   }
   if (row.activationCodeFile !== undefined)
     loaded.activationCode = checkActivationCode(

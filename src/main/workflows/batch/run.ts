@@ -12,6 +12,7 @@ import { type WorkflowDevice, deviceOps } from '../device-port.js';
 import { type ErrorInfo, type WorkflowEvent, errorInfo } from '../engine.js';
 import { WorkflowError } from '../errors.js';
 import { provision } from '../provision.js';
+import type { WeakSecretPolicy } from '../secret-policy.js';
 import type { BatchRow } from './file.js';
 import { type Loaded, loadRow, targetOf } from './inputs.js';
 import '../journal-kinds.js';
@@ -34,7 +35,9 @@ export interface BatchOptions {
   parallel?: number;
   /** Allow the first populate (the secret in clear) over SSH; without it SSH rows of new devices fail. */
   allowPlainOverNetwork?: boolean;
-  /** Take a secret_file's secret even when it is rated weak (default: that row fails before its device). */
+  /** A secret_file's weak secret: `refuse` (default: that row fails before its device) or `allow`. */
+  weakSecret?: WeakSecretPolicy;
+  /** The older spelling of `weakSecret: 'allow'`. */
   allowWeakSecret?: boolean;
   /** The moment certificate validity is judged at (default now). */
   now?: Date;
@@ -148,6 +151,7 @@ export async function runBatch(
   const parallel = Math.max(1, Math.floor(options.parallel ?? 1));
   const emit = (e: BatchEvent): void => options.onEvent?.(e);
   const open = deps.open ?? defaultOpen;
+  const weakSecret = options.weakSecret ?? (options.allowWeakSecret === true ? 'allow' : 'refuse');
   emit({ type: 'batch-start', devices: rows.length, parallel });
 
   // Read every row's files first, in one pass: a device whose files are wrong fails before anything is
@@ -165,7 +169,7 @@ export async function runBatch(
       while (next < rows.length) {
         const i = next++;
         try {
-          const value = await loadRow(rows[i]!, options.allowWeakSecret === true);
+          const value = await loadRow(rows[i]!, weakSecret);
           // The fingerprint alone finds a certificate listed twice; the full check runs per device.
           loaded[i] = { ok: true, value, sha1: sha1Fingerprint(value.credentials.certificate) };
         } catch (e) {

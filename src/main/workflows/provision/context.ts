@@ -5,6 +5,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import type { Enc } from '../../../core/jwe/index.js';
 import type { CheckResult, Credentials } from '../../../core/pki/index.js';
+import type { SecretCheck } from '../../../core/secret/index.js';
 import type { DeviceIdentity } from '../../../core/xapi/results.js';
 import type { Journal } from '../../vault/journal.js';
 import type { SecretStore } from '../../vault/secret-store.js';
@@ -13,11 +14,20 @@ import type { LinkKind, SecurityAction, WorkflowDevice } from '../device-port.js
 import type { Detail, WorkflowResult } from '../engine.js';
 import { WorkflowError } from '../errors.js';
 import type { IdentityTarget } from '../identity.js';
+import type { AdmittedSecret, WeakSecretPolicy, WeakSecretWords } from '../secret-policy.js';
 
 export interface ProvisionOptions {
   credentials: Credentials;
-  /** The secret to populate; when absent one is generated and returned once in `newSecret`. */
-  secret?: string;
+  /**
+   * The secret to populate; when absent one is generated and returned once in `newSecret`. Judged once,
+   * before anything reaches the device or the keychain (`secret-policy.ts`); one admitted ahead by a caller
+   * that refuses before it connects (`admitSecret`) is not judged again.
+   */
+  secret?: string | AdmittedSecret<'plain'>;
+  /** A weak given secret: refused with ERR_SECRET_WEAK (the default), or taken with a warning. */
+  weakSecret?: WeakSecretPolicy;
+  /** How that refusal names the secret and what it says to do instead (the caller's words). */
+  weakSecretWords?: WeakSecretWords;
   enc?: Enc;
   /** Factory reset first; `confirmed` must be true (an explicit confirmation by the person). */
   factoryReset?: { confirmed: boolean; keep?: readonly FactoryResetKeep[] };
@@ -96,6 +106,8 @@ export interface ProvisionResult extends WorkflowResult {
    * window keeps offering it until the person says it is saved. Equal to `newSecret` after a success.
    */
   heldSecret?: string;
+  /** The judgement of the given secret (bits, rating, warnings); absent when none was given. */
+  secretCheck?: SecretCheck;
 }
 
 /** The options' defaults, resolved once when the run starts: every step reads these, never `?? default`. */
@@ -125,6 +137,8 @@ export interface Ctx {
   cn: string;
   identity?: DeviceIdentity;
   serial: string;
+  /** The given secret, admitted by the weak-secret policy before the run started. */
+  given?: AdmittedSecret<'plain'>;
   /** The device's ClientSecret once known: in memory only, never in an event or the journal. */
   secret?: string;
   generated?: string;
