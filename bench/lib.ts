@@ -4,7 +4,14 @@
  * the check of a results object against them, and the floor of a procedure from its minimal command
  * list. Pure: no I/O, so that the check and the floor are tested exactly.
  */
-import type { Carries, ProcedureCall } from '../src/core/xapi/procedure.js';
+import {
+  type Carries,
+  PROCEDURES,
+  PROCEDURE_MINIMUM,
+  type ProcedureCall,
+  blobCount,
+  describeCall,
+} from '../src/core/xapi/procedure.js';
 
 /** The figures, in the order the table prints them. */
 export const FIGURES = [
@@ -248,4 +255,22 @@ function fmt(n: number): string {
   if (Math.abs(n) >= 100) return n.toFixed(0);
   if (Math.abs(n) >= 10) return n.toFixed(1);
   return n.toFixed(2);
+}
+
+/** Each procedure's minimal command list in Markdown, as docs/performance.md shows it. */
+export function minimumMarkdown(): string {
+  const out: string[] = [];
+  for (const p of PROCEDURES) {
+    const calls = PROCEDURE_MINIMUM[p];
+    const cloud = calls.filter((c) => c.console === undefined).length;
+    out.push(
+      `**\`${p}\`**: ${calls.length} console lines (${cloud} device calls without the console's own), ${blobCount(p)} blob${blobCount(p) === 1 ? '' : 's'}.`,
+      '',
+      ...calls.map(
+        (c, i) => `${i + 1}. \`${describeCall(c)}\`${c.console ? ` (console ${c.console})` : ''}: ${c.why}`,
+      ),
+      '',
+    );
+  }
+  return out.join('\n').trimEnd();
 }

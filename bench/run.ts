@@ -45,6 +45,7 @@ import {
   isBenchResults,
   markdownTable,
   median,
+  minimumMarkdown,
   type PayloadBytes,
   type ProcedureFloor,
   procedureFloor,
@@ -863,7 +864,15 @@ async function updateDocs(results: BenchResults): Promise<void> {
     '',
     end,
   ].join('\n');
-  await writeFile(file, text.slice(0, a) + table + text.slice(b + end.length));
+  let out = text.slice(0, a) + table + text.slice(b + end.length);
+  // The minimal command lists, from their declaration (src/core/xapi/procedure.ts).
+  const mBegin = '<!-- bench:minimum -->';
+  const mEnd = '<!-- /bench:minimum -->';
+  const c = out.indexOf(mBegin);
+  const d = out.indexOf(mEnd);
+  if (c >= 0 && d > c)
+    out = out.slice(0, c) + [mBegin, '', minimumMarkdown(), '', mEnd].join('\n') + out.slice(d + mEnd.length);
+  await writeFile(file, out);
 }
 
 if (args['docs-only']) {

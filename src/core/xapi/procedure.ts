@@ -39,9 +39,9 @@ function call(
 
 /** A console session's set-up: echo off, JSON output, and the tagged query that confirms the grammar. */
 const SESSION: readonly ProcedureCall[] = [
-  call('echo off', 'a console session: the device stops echoing', { console: 'session' }),
-  call('xpreferences outputmode json', 'a console session: answers in JSON', { console: 'session' }),
-  call('xStatus SystemUnit ProductId', 'a console session: the tagged answer confirms the grammar', {
+  call('echo off', 'the device stops echoing', { console: 'session' }),
+  call('xpreferences outputmode json', 'answers in JSON', { console: 'session' }),
+  call('xStatus SystemUnit ProductId', 'a tagged answer confirms the grammar', {
     console: 'session',
   }),
 ];
