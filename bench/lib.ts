@@ -1,8 +1,17 @@
 /**
  * What `npm run bench` writes and `npm run bench:check` reads: one entry per figure, each a value, the
  * floor it is measured against (side by side, in the same run) and their ratio, plus the budgets and
- * the check of a results object against them. Pure: no I/O, so that the check is tested exactly.
+ * the check of a results object against them, and the floor of a procedure from its minimal command
+ * list. Pure: no I/O, so that the check and the floor are tested exactly.
  */
+import {
+  type Carries,
+  PROCEDURES,
+  PROCEDURE_MINIMUM,
+  type ProcedureCall,
+  blobCount,
+  describeCall,
+} from '../src/core/xapi/procedure.js';
 
 /** The figures, in the order the table prints them. */
 export const FIGURES = [
@@ -11,6 +20,7 @@ export const FIGURES = [
   'eventLoop',
   'provision',
   'rotate',
+  'renew',
   'batch',
   'renderer',
   'rss',
@@ -87,6 +97,61 @@ export interface CheckLine {
   value: number | null;
   budget: string;
   ok: boolean;
+}
+
+/** The bytes each kind of payload takes on the line, in the run measured (the blobs' lengths, the secret's). */
+export type PayloadBytes = Record<Carries, number>;
+
+/** The simulated device's delays and line a floor counts. */
+export interface DeviceDelays {
+  commandLatencyMs: number;
+  rebootDelayMs: number;
+  /** The line rate, bytes a second (115,200 baud, 8N1: 11,520). */
+  bytesPerSecond: number;
+}
+
+/** A procedure's floor and what it is made of. */
+export interface ProcedureFloor {
+  ms: number;
+  /** Command lines of the minimum × the command latency, plus its restarts × the restart delay. */
+  deviceDelayMs: number;
+  /** The payload bytes of the minimum (blobs, the padded line probe, the plain secret) at the line rate. */
+  wireMs: number;
+  wireBytes: number;
+  /** Two per blob: the tool seals it, the device opens it. */
+  kdfs: number;
+  kdfMs: number;
+  commands: number;
+  reboots: number;
+}
+
+/**
+ * The floor of a procedure: what its minimal command list (src/core/xapi/procedure.ts) costs at the
+ * configured delays, whatever the run sent: each line × the command latency, each restart × the restart
+ * delay, its payloads at the line rate, and two key derivations per blob × one bare scrypt (`kdfMs`).
+ */
+export function procedureFloor(
+  calls: readonly ProcedureCall[],
+  device: DeviceDelays,
+  bytes: PayloadBytes,
+  kdfMs: number,
+): ProcedureFloor {
+  const commands = calls.length;
+  const reboots = calls.filter((c) => c.command === 'xCommand SystemUnit FactoryReset').length;
+  const wireBytes = calls.reduce((sum, c) => sum + (c.carries ? bytes[c.carries] : 0), 0);
+  const kdfs = 2 * calls.filter((c) => c.carries?.endsWith('-blob')).length;
+  const deviceDelayMs = commands * device.commandLatencyMs + reboots * device.rebootDelayMs;
+  const wireMs = (wireBytes / device.bytesPerSecond) * 1000;
+  return {
+    ms: deviceDelayMs + wireMs + kdfs * kdfMs,
+    deviceDelayMs,
+    wireMs,
+    wireBytes,
+    kdfs,
+    kdfMs,
+    commands,
+    reboots,
+  };
 }
 
 /** The median of a non-empty list. */
@@ -190,4 +255,22 @@ function fmt(n: number): string {
   if (Math.abs(n) >= 100) return n.toFixed(0);
   if (Math.abs(n) >= 10) return n.toFixed(1);
   return n.toFixed(2);
+}
+
+/** Each procedure's minimal command list in Markdown, as docs/performance.md shows it. */
+export function minimumMarkdown(): string {
+  const out: string[] = [];
+  for (const p of PROCEDURES) {
+    const calls = PROCEDURE_MINIMUM[p];
+    const cloud = calls.filter((c) => c.console === undefined).length;
+    out.push(
+      `**\`${p}\`**: ${calls.length} console lines (${cloud} device calls without the console's own), ${blobCount(p)} blob${blobCount(p) === 1 ? '' : 's'}.`,
+      '',
+      ...calls.map(
+        (c, i) => `${i + 1}. \`${describeCall(c)}\`${c.console ? ` (console ${c.console})` : ''}: ${c.why}`,
+      ),
+      '',
+    );
+  }
+  return out.join('\n').trimEnd();
 }

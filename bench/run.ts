@@ -16,8 +16,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { build as esbuild } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { CISCO_KDF_V1, open, seal } from '../src/core/jwe/index.js';
-import { readCredentials } from '../src/core/pki/index.js';
+import { CISCO_KDF_V1, open, seal, sealedLength } from '../src/core/jwe/index.js';
+import {
+  type Credentials,
+  buildAddPayload,
+  checkCredentials,
+  readCredentials,
+} from '../src/core/pki/index.js';
+import { PROCEDURE_MINIMUM, type Procedure } from '../src/core/xapi/procedure.js';
 import { MemorySecretStore } from '../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../src/main/demo/pki.js';
 import { MemoryHostKeyStore, connect } from '../src/main/device/index.js';
@@ -26,6 +32,7 @@ import { createServices } from '../src/main/services.js';
 import { Journal } from '../src/main/vault/journal.js';
 import { type BatchRow, runBatch } from '../src/main/workflows/batch.js';
 import { provision } from '../src/main/workflows/provision.js';
+import { renew } from '../src/main/workflows/renew.js';
 import { rotateSecret } from '../src/main/workflows/rotate.js';
 import { type RoomOsSimulator, type SimStats, createSimulator } from '../src/simulator/index.js';
 import {
@@ -38,6 +45,10 @@ import {
   isBenchResults,
   markdownTable,
   median,
+  minimumMarkdown,
+  type PayloadBytes,
+  type ProcedureFloor,
+  procedureFloor,
 } from './lib.js';
 
 const scrypt = promisify(scryptCb) as (
@@ -215,36 +226,54 @@ async function eventLoop(dir: string): Promise<Figure> {
 
 // --- 3. provisioning and rotation over a paced pty ------------------------------------------------------
 
-interface Floor {
-  ms: number;
-  deviceDelayMs: number;
-  wireMs: number;
-  kdfs: number;
-  kdfMs: number;
-  wireBytes: number;
+/** What a run made the device do (from its stats), next to the floor: the waste shows as the difference. */
+interface Sent {
   commands: number;
-  reboots: number;
+  blobs: number;
+  wireBytes: number;
 }
 
-/** The floor of what a device did between two snapshots of its stats. */
-function floorOf(before: SimStats, after: SimStats, kdfMs: number): Floor {
+function sentBetween(before: SimStats, after: SimStats): Sent {
   const d = (k: keyof SimStats): number => after[k] - before[k];
-  // Echo crosses the line while the tool's bytes arrive; everything else the device sends is extra time.
-  const wireBytes = d('bytesIn') + d('bytesOut') - d('echoBytes');
-  const wireMs = (wireBytes / BYTES_PER_SECOND) * 1000;
-  // Each blob the device opened is one derivation by the tool (which sealed it) and one by the device.
-  const kdfs = 2 * d('blobsOpened');
-  const deviceDelayMs = d('delayMs');
   return {
-    ms: deviceDelayMs + wireMs + kdfs * kdfMs,
-    deviceDelayMs,
-    wireMs,
-    kdfs,
-    kdfMs,
-    wireBytes,
     commands: d('commands'),
-    reboots: d('reboots'),
+    blobs: d('blobsOpened'),
+    // Echo crosses the line while the tool's bytes arrive.
+    wireBytes: d('bytesIn') + d('bytesOut') - d('echoBytes'),
   };
+}
+
+/**
+ * The bytes of each payload a procedure's minimum carries, for these credentials and secrets: the blobs'
+ * lengths (a blob's length does not depend on the key), the line probe padded to the add blob's, the
+ * plain secret as base64url.
+ */
+function payloadBytes(credentials: Credentials, secret: string): PayloadBytes {
+  const enc = 'A128GCM';
+  const add = sealedLength('add', buildAddPayload(credentials).payload, { enc });
+  const fingerprint = checkCredentials(credentials).report.fingerprints.sha1;
+  return {
+    'add-blob': add,
+    'line-probe': add,
+    'activate-blob': sealedLength('activate', fingerprint, { enc }),
+    'deactivate-blob': sealedLength('deactivate', fingerprint, { enc }),
+    'populate-blob': sealedLength('populate', secret, { enc }),
+    'plain-secret': Buffer.byteLength(Buffer.from(secret, 'utf8').toString('base64url')),
+  };
+}
+
+/** The floor of `procedure` at the bench's device delays. */
+function floorOf(procedure: Procedure, bytes: PayloadBytes, kdfMs: number): ProcedureFloor {
+  return procedureFloor(
+    PROCEDURE_MINIMUM[procedure],
+    {
+      commandLatencyMs: DEVICE.commandLatencyMs,
+      rebootDelayMs: DEVICE.rebootDelayMs,
+      bytesPerSecond: BYTES_PER_SECOND,
+    },
+    bytes,
+    kdfMs,
+  );
 }
 
 interface Pki {
@@ -276,19 +305,33 @@ async function pacedSim(serial: string, dir: string): Promise<{ sim: RoomOsSimul
   return { sim, target: `serial:${link}` };
 }
 
-async function provisionAndRotate(pki: Pki): Promise<{ provision: Figure; rotate: Figure }> {
+interface Run {
+  ms: number;
+  floor: ProcedureFloor;
+  sent: Sent;
+}
+
+async function provisionRotateRenew(pki: Pki): Promise<{ provision: Figure; rotate: Figure; renew: Figure }> {
   const runs = RUNS;
-  const prov: { ms: number; floor: Floor }[] = [];
-  const rot: { ms: number; floor: Floor }[] = [];
+  const prov: Run[] = [];
+  const rot: Run[] = [];
+  const ren: Run[] = [];
   for (let i = 0; i < runs; i++) {
     const serial = `FOCBENCH${String(i + 1).padStart(3, '0')}`;
     const { sim, target } = await pacedSim(serial, pki.dir);
     const secrets = new MemorySecretStore();
     const journal = new Journal(join(pki.dir, `home-${serial}`));
-    const issued = await pki.issue(`room-${i + 1}.bench.example`);
+    const cn = `room-${i + 1}.bench.example`;
+    const issued = await pki.issue(cn);
     const credentials = readCredentials({ certPem: issued.bundlePem });
     const kdfMs = await kdfFloor(3);
     const open = () => connect(target, { hostKeyStore: new MemoryHostKeyStore() });
+    const note = (what: string, xs: Run[]): void => {
+      const r = xs.at(-1)!;
+      log(
+        `  ${what} ${i + 1}/${runs}: ${r.ms.toFixed(0)} ms (floor ${r.floor.ms.toFixed(0)} ms; ${r.sent.commands} command lines sent, ${r.floor.commands} in the minimum)`,
+      );
+    };
 
     let before = sim.stats;
     let t0 = performance.now();
@@ -300,29 +343,55 @@ async function provisionAndRotate(pki: Pki): Promise<{ provision: Figure; rotate
     await device.close();
     let ms = performance.now() - t0;
     if (!r.ok) throw new Error(`provisioning failed: ${r.error?.code} ${r.error?.message}`);
-    prov.push({ ms, floor: floorOf(before, sim.stats, kdfMs) });
-    log(`  provision ${i + 1}/${runs}: ${ms.toFixed(0)} ms (floor ${prov.at(-1)!.floor.ms.toFixed(0)} ms)`);
+    const first = r.newSecret!;
+    prov.push({
+      ms,
+      floor: floorOf('provision-reset', payloadBytes(credentials, first), kdfMs),
+      sent: sentBetween(before, sim.stats),
+    });
+    note('provision', prov);
 
     before = sim.stats;
     t0 = performance.now();
     const again = await open();
-    await rotateSecret(again, {}, { store: secrets, journal });
+    const rotated = await rotateSecret(again, {}, { store: secrets, journal });
     await again.close();
     ms = performance.now() - t0;
-    rot.push({ ms, floor: floorOf(before, sim.stats, kdfMs) });
-    log(`  rotate ${i + 1}/${runs}: ${ms.toFixed(0)} ms (floor ${rot.at(-1)!.floor.ms.toFixed(0)} ms)`);
+    rot.push({
+      ms,
+      floor: floorOf('rotate', payloadBytes(credentials, rotated.newSecret), kdfMs),
+      sent: sentBetween(before, sim.stats),
+    });
+    note('rotate', rot);
+
+    const next = readCredentials({ certPem: (await pki.issue(cn)).bundlePem });
+    before = sim.stats;
+    t0 = performance.now();
+    const third = await open();
+    const renewed = await renew({ device: third, secrets, journal }, { credentials: next });
+    await third.close();
+    ms = performance.now() - t0;
+    if (!renewed.ok) throw new Error(`renewal failed: ${renewed.error?.code} ${renewed.error?.message}`);
+    ren.push({
+      ms,
+      floor: floorOf('renew', payloadBytes(next, rotated.newSecret), kdfMs),
+      sent: sentBetween(before, sim.stats),
+    });
+    note('renew', ren);
     await sim.close();
   }
-  const fig = (label: string, xs: { ms: number; floor: Floor }[]): Figure => {
+  const floorLabel =
+    "the procedure's minimal command list × command latency + restarts × restart delay + its blobs at 115,200 baud + 2 KDFs per blob × one bare scrypt, same run";
+  const fig = (label: string, procedure: Procedure, xs: Run[]): Figure => {
     const mid = [...xs].sort((a, b) => a.ms / a.floor.ms - b.ms / b.floor.ms)[Math.floor(xs.length / 2)]!;
     return figure({
       label,
       unit: 'ms',
       value: mid.ms,
       floor: mid.floor.ms,
-      floorLabel:
-        'device delays (reboots, command latency) + bytes at 115,200 baud + KDFs × one bare scrypt, same run',
+      floorLabel,
       details: {
+        procedure,
         deviceDelayMs: round(mid.floor.deviceDelayMs),
         wireMs: round(mid.floor.wireMs),
         wireBytes: mid.floor.wireBytes,
@@ -330,13 +399,17 @@ async function provisionAndRotate(pki: Pki): Promise<{ provision: Figure; rotate
         reboots: mid.floor.reboots,
         kdfs: mid.floor.kdfs,
         kdfMs: round(mid.floor.kdfMs),
+        commandsSent: mid.sent.commands,
+        kdfsSent: 2 * mid.sent.blobs,
+        wireBytesSent: mid.sent.wireBytes,
         runs: xs.length,
       },
     });
   };
   return {
-    provision: fig('serial pty, factory reset to verified, median run', prov),
-    rotate: fig('serial pty, secret rotation, median run', rot),
+    provision: fig('serial pty, factory reset to verified, median run', 'provision-reset', prov),
+    rotate: fig('serial pty, secret rotation, median run', 'rotate', rot),
+    renew: fig('serial pty, renewal (add, activate, verify, delete the old), median run', 'renew', ren),
   };
 }
 
@@ -725,7 +798,7 @@ async function main(): Promise<void> {
     };
     await step(['seal', 'open'], sealOpen);
     await step(['eventLoop'], async () => ({ eventLoop: await eventLoop(dir) }));
-    await step(['provision', 'rotate'], () => provisionAndRotate(pki));
+    await step(['provision', 'rotate', 'renew'], () => provisionRotateRenew(pki));
     await step(['batch'], async () => ({ batch: await batch(pki) }));
     await step(['renderer'], async () => ({ renderer: await renderer() }));
     await step(['rss'], async () => ({ rss: await rss() }));
@@ -791,7 +864,15 @@ async function updateDocs(results: BenchResults): Promise<void> {
     '',
     end,
   ].join('\n');
-  await writeFile(file, text.slice(0, a) + table + text.slice(b + end.length));
+  let out = text.slice(0, a) + table + text.slice(b + end.length);
+  // The minimal command lists, from their declaration (src/core/xapi/procedure.ts).
+  const mBegin = '<!-- bench:minimum -->';
+  const mEnd = '<!-- /bench:minimum -->';
+  const c = out.indexOf(mBegin);
+  const d = out.indexOf(mEnd);
+  if (c >= 0 && d > c)
+    out = out.slice(0, c) + [mBegin, '', minimumMarkdown(), '', mEnd].join('\n') + out.slice(d + mEnd.length);
+  await writeFile(file, out);
 }
 
 if (args['docs-only']) {

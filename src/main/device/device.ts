@@ -24,6 +24,7 @@ import {
   parseIdentity,
   parseMeetingCalls,
   parseParticipantList,
+  valueAt,
   xCommand,
   xConfigurationGet,
   xConfigurationSet,
@@ -204,6 +205,15 @@ export class RoomOsDevice {
     const name = await this.session.request(xConfigurationGet('SystemUnit Name'));
     const webex = await this.session.request(xStatus('Webex Status'));
     return parseIdentity(su, name.status === 'OK' ? name : null, webex.status === 'OK' ? webex : null);
+  }
+
+  /**
+   * `xStatus Webex Status` alone (`Registered`, `Registering`, …; null when the device does not report
+   * it): the registration read back, without the rest of the identity.
+   */
+  async webexStatus(): Promise<string | null> {
+    const webex = await this.session.request(xStatus('Webex Status'));
+    return webex.status === 'OK' ? (valueAt(webex, ['Webex', 'Status']) ?? null) : null;
   }
 
   /** `xStatus Conference EndToEndEncryption`: availability and both identities (absent on unregistered devices). */

@@ -1,6 +1,6 @@
 /** Deactivation: the device stops using its external identity (optionally deleting the certificate). */
 import { type Enc, fingerprintPayload } from '../../core/jwe/index.js';
-import type { DeviceIdentity } from '../../core/xapi/results.js';
+import type { DeviceCertificate, DeviceIdentity } from '../../core/xapi/results.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { knownSecret, requireE2eeModel } from './common.js';
@@ -34,6 +34,10 @@ interface Ctx {
   id?: DeviceIdentity;
   secret?: string;
   fingerprint?: string;
+  /** The store as the precheck read it: deactivating changes no entry (the delete step goes by it). */
+  listed?: DeviceCertificate[];
+  /** The entries used for WebexIdentity as the precheck read them: valid until the deactivation. */
+  entries?: DeviceCertificate[];
 }
 
 function target(ctx: Ctx): IdentityTarget {
@@ -48,10 +52,13 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
       const { device, secrets } = ctx.deps;
       ctx.id = await device.identify();
       requireE2eeModel(ctx.id);
+      // The secret probe (needed): the deactivate blob is sealed under this secret.
       ctx.secret = await knownSecret(device, secrets, ctx.deps.journal, ctx.id);
       // Identity operations an earlier run left unsettled (a pulled cable): settled by the device's lists.
       await settleIdentityOps(device, ctx.deps.journal, ctx.id.serialNumber);
+      // The two reads the steps go by until the deactivation: the store and what is active.
       const listed = await device.listCertificates();
+      ctx.listed = listed;
       const serial = ctx.id.serialNumber;
       // Resume: what an earlier run of this tool deactivated or deleted on this device.
       const records = await ctx.deps.journal.read();
@@ -71,6 +78,7 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
       };
       const ours = await addedByTool(ctx.deps.journal, serial);
       const entries = await identityEntries(device);
+      ctx.entries = entries;
       const active = pickLeaf(entries, ours);
       const wanted = ctx.options.fingerprint
         ? fingerprintPayload(ctx.options.fingerprint)
@@ -120,14 +128,17 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     id: 'deactivate',
     title: 'Deactivate it for WebexIdentity',
     async alreadyDone(ctx) {
-      return (await lists(ctx.deps.device, ctx.fingerprint!, true))
+      const entries = ctx.entries ?? (await identityEntries(ctx.deps.device));
+      return entries.some((c) => c.fingerprint === ctx.fingerprint)
         ? false
         : 'it is not active for WebexIdentity';
     },
     async act(ctx) {
+      ctx.entries = undefined;
       await deactivateIdentity(target(ctx), ctx.fingerprint!);
     },
     async verify(ctx) {
+      // The verification after the change: both what the device reports and what it lists, read.
       const status = await ctx.deps.device.e2eeStatus();
       if (
         status.external.certificateChain[0]?.fingerprint === ctx.fingerprint ||
@@ -146,7 +157,8 @@ export const DEACTIVATE_STEPS: readonly StepDef<Ctx>[] = [
     title: 'Delete the certificate',
     include: (ctx) => (ctx.options.delete ? true : 'not asked for'),
     async alreadyDone(ctx) {
-      return (await lists(ctx.deps.device, ctx.fingerprint!)) ? false : 'it is gone already';
+      const listed = ctx.listed ?? (await ctx.deps.device.listCertificates());
+      return listed.some((c) => c.fingerprint === ctx.fingerprint) ? false : 'it is gone already';
     },
     async act(ctx) {
       await deleteCertificate(target(ctx), ctx.fingerprint!);

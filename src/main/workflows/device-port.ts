@@ -21,6 +21,8 @@ export interface FactoryResetOptions {
 
 export interface WorkflowDevice {
   identify(): Promise<DeviceIdentity>;
+  /** The Webex registration alone (one read instead of the identity's three); absent: `identify` is used. */
+  webexStatus?(): Promise<string | null>;
   e2eeStatus(): Promise<E2eeStatus>;
   configurationDump(): Promise<ConfigurationDump>;
   restoreConfiguration(nodes: ConfigNode[]): Promise<unknown>;
@@ -44,6 +46,11 @@ export interface WorkflowDevice {
   ): Promise<Record<string, string>>;
 }
 
+/** The device's Webex registration status, with one read when the device offers it. */
+export async function readWebexStatus(device: WorkflowDevice): Promise<string | null> {
+  return device.webexStatus ? device.webexStatus() : (await device.identify()).webexStatus;
+}
+
 /** How the tool reaches the device: a plain secret may travel only over the physical console. */
 export type { LinkKind };
 
@@ -54,6 +61,7 @@ export type { LinkKind };
 export function deviceOps(device: WorkflowDevice, overrides: Partial<WorkflowDevice> = {}): WorkflowDevice {
   return {
     identify: () => device.identify(),
+    ...(device.webexStatus ? { webexStatus: () => device.webexStatus!() } : {}),
     e2eeStatus: () => device.e2eeStatus(),
     configurationDump: () => device.configurationDump(),
     restoreConfiguration: (nodes) => device.restoreConfiguration(nodes),

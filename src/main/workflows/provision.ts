@@ -118,11 +118,13 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         );
       }
       if (done) return said('RESET_EARLIER', 'the device was reset earlier in this provisioning');
-      // Running the same provisioning again must not erase a device that already has it all.
+      // Running the same provisioning again must not erase a device that already has it all. The
+      // keychain is asked first: without a secret for the device it cannot have it all, and the device
+      // is not asked.
       const stored = await ctx.deps.secrets.get(ctx.serial);
       if (
-        (await lists(ctx.deps.device, ctx.fingerprint, true)) &&
         stored !== null &&
+        (ctx.knows.active ?? (await lists(ctx.deps.device, ctx.fingerprint, true))) &&
         (await deviceHolds(ctx.deps.device, stored))
       ) {
         io.warn(
@@ -142,6 +144,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
       await journaled(journal, ctx.serial, 'device.factory-reset', keep.length ? { keep } : {}, () =>
         device.factoryReset({ keep, trailingAction: 'Restart' }),
       );
+      // Read again after the restart (needed): the same device must answer before its secret is set,
+      // and its name and registration are the reset's now.
       const after = await device.identify();
       if (after.serialNumber !== ctx.serial) {
         throw new WorkflowError(
@@ -150,6 +154,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         );
       }
       ctx.identity = after;
+      // A reset erases the certificates (unless kept): this one is neither listed nor active.
+      ctx.knows = keep.includes('Certificates') ? {} : { listed: false, active: false };
       // The reset erased the device's secret: the stored one no longer opens anything.
       await secrets.delete(ctx.serial);
       return said('RESET_DONE', 'the device restarted and answered again');
@@ -253,10 +259,12 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     id: 'add-certificate',
     title: 'Add the certificate and key',
     async alreadyDone(ctx) {
-      const certs = await ctx.deps.device.listCertificates();
-      return certs.some((c) => c.fingerprint === ctx.fingerprint)
-        ? said('CERT_PRESENT', 'the device already has this certificate')
-        : false;
+      // Known when the precheck listed the store or a reset emptied it: the populate and a registration
+      // in between add no certificate (an add needs the secret, which only this run has set).
+      const listed =
+        ctx.knows.listed ??
+        (await ctx.deps.device.listCertificates()).some((c) => c.fingerprint === ctx.fingerprint);
+      return listed ? said('CERT_PRESENT', 'the device already has this certificate') : false;
     },
     async act(ctx) {
       const facts = { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter: ctx.check.report.notAfter };
@@ -264,6 +272,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         wrapLongLines: ctx.options.wrapLongLines === true,
         joinsChecked: ctx.wrapJoinsChecked === true,
       });
+      // Just added, so not active yet; whether the device lists it is read in the next step.
+      ctx.knows = { active: false };
       return said(
         'CERT_ADDED',
         `${ctx.cn} (${ctx.options.credentials.chain.length} intermediate${ctx.options.credentials.chain.length === 1 ? '' : 's'})`,
@@ -275,6 +285,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     id: 'match-fingerprint',
     title: 'Find the certificate in the device’s list',
     async act(ctx) {
+      // The list after the add (needed once): the device took the certificate, under this fingerprint.
       const certs = await ctx.deps.device.listCertificates();
       const found = certs.find((c) => c.fingerprint === ctx.fingerprint);
       if (!found) {
@@ -284,6 +295,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           { fingerprint: ctx.fingerprint, listed: certs.map((c) => c.fingerprint) },
         );
       }
+      ctx.knows.listed = true;
       return said('CERT_LISTED', `listed as certificate ${found.index}, fingerprint ${found.fingerprint}`, {
         index: found.index,
         fingerprint: found.fingerprint,
@@ -294,18 +306,21 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     id: 'activate',
     title: 'Activate it for WebexIdentity',
     async alreadyDone(ctx) {
-      return (await lists(ctx.deps.device, ctx.fingerprint, true))
+      // A certificate this run just added is not active: the device is asked only on a resumed run.
+      return (ctx.knows.active ?? (await lists(ctx.deps.device, ctx.fingerprint, true)))
         ? said('CERT_ACTIVE', 'the certificate is already active for WebexIdentity')
         : false;
     },
     async act(ctx) {
       await activateIdentity(target(ctx), ctx.fingerprint);
+      ctx.knows.active = undefined;
     },
   },
   {
     id: 'verify',
     title: 'Verify the identity',
     async act(ctx, io) {
+      // The verification after the activation: read, never assumed.
       if (!(await lists(ctx.deps.device, ctx.fingerprint, true))) {
         throw new WorkflowError(
           'ERR_WORKFLOW_VERIFY_FAILED',
@@ -313,6 +328,7 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
           { fingerprint: ctx.fingerprint },
         );
       }
+      // What a registered device reports is the proof; an unregistered one reports nothing yet.
       const status = await ctx.deps.device.e2eeStatus();
       if (!status.present) {
         // The device reports E2EE status only once registered (cloud or Edge): the list is the proof until then.
@@ -496,6 +512,7 @@ export async function provision(
     serial: '',
     resumed: false,
     registered: false,
+    knows: {},
   };
   // The failed step's event and the finish carry the re-run advice too (the narration, the window).
   const onEvent = run.onEvent;

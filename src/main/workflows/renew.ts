@@ -4,7 +4,7 @@
  */
 import type { Enc } from '../../core/jwe/index.js';
 import { type CheckResult, type Credentials, checkCredentials } from '../../core/pki/index.js';
-import type { DeviceIdentity } from '../../core/xapi/results.js';
+import type { DeviceCertificate, DeviceIdentity } from '../../core/xapi/results.js';
 import type { Journal } from '../vault/journal.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import { knownSecret, requireE2eeModel } from './common.js';
@@ -24,8 +24,8 @@ import {
   externalIdentityIs,
   addedByTool,
   awaitExternalIdentity,
-  lists,
-  webexIdentityFingerprint,
+  identityEntries,
+  pickLeaf,
   settleIdentityOps,
 } from './identity.js';
 import './journal-kinds.js';
@@ -69,6 +69,13 @@ interface Ctx {
   old?: string;
   /** The wrapped-body probe ran in the precheck and showed that the device joins wrapped lines. */
   wrapJoinsChecked?: boolean;
+  /**
+   * The device's certificate store as this run read it last; only an add or a delete changes which
+   * certificates it holds, and each drops it (undefined: read it again).
+   */
+  listed?: DeviceCertificate[];
+  /** The entries the device uses for WebexIdentity as read last; an activation or deactivation drops it. */
+  entries?: DeviceCertificate[];
 }
 
 /** The CN of a subject as the device prints it (`/C=US/O=Org/CN=name`, or `CN=name, O=Org`). */
@@ -81,11 +88,26 @@ function target(ctx: Ctx): IdentityTarget {
   return identityTarget(ctx.deps.device, ctx.deps.journal, ctx.id, ctx.secret, ctx.enc);
 }
 
+/** The certificates the device holds: read once, again only after an add or a delete. */
+async function store(ctx: Ctx): Promise<DeviceCertificate[]> {
+  return (ctx.listed ??= await ctx.deps.device.listCertificates());
+}
+
+/** Whether the device holds `fingerprint`. */
+async function holds(ctx: Ctx, fingerprint: string): Promise<boolean> {
+  return (await store(ctx)).some((c) => c.fingerprint === fingerprint);
+}
+
+/** The entries used for WebexIdentity: read once, again only after an activation or deactivation. */
+async function identity(ctx: Ctx): Promise<DeviceCertificate[]> {
+  return (ctx.entries ??= await identityEntries(ctx.deps.device));
+}
+
 /** The leaf the device uses for WebexIdentity (`Show Filter: WebexIdentity`; never a chain entry). */
 async function activeFingerprint(ctx: Ctx): Promise<string | undefined> {
   const known = await addedByTool(ctx.deps.journal, ctx.id?.serialNumber ?? '');
   known.add(ctx.fingerprint);
-  return webexIdentityFingerprint(ctx.deps.device, known);
+  return pickLeaf(await identity(ctx), known);
 }
 
 /**
@@ -94,7 +116,7 @@ async function activeFingerprint(ctx: Ctx): Promise<string | undefined> {
  * before anything changes.
  */
 async function checkNewName(ctx: Ctx, io: StepIO): Promise<void> {
-  const listed = (await ctx.deps.device.listCertificates()).find((c) => c.fingerprint === ctx.old);
+  const listed = (await store(ctx)).find((c) => c.fingerprint === ctx.old);
   const oldCn = subjectCn(listed?.subjectName ?? null);
   if (oldCn === null || oldCn.toLowerCase() === ctx.cn.trim().toLowerCase()) return;
   const names = { old: oldCn, new: ctx.cn };
@@ -128,15 +150,18 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       }
       for (const w of ctx.check.warnings) io.warn(w.code, w.message);
       requireE2eeModel(ctx.id);
+      // The secret probe (needed): every blob below is sealed under this secret.
       ctx.secret = await knownSecret(device, secrets, ctx.deps.journal, ctx.id);
       // Identity operations an earlier run left unsettled (a pulled cable): settled by the device's lists.
       await settleIdentityOps(device, ctx.deps.journal, ctx.id.serialNumber);
+      // The two reads the renewal goes by until it changes something: what is active (the old
+      // certificate), and what the store holds (the old one's name, whether the new one is there).
       ctx.old = await activeFingerprint(ctx);
       const serial = ctx.id.serialNumber;
       if (ctx.old !== undefined && ctx.old !== ctx.fingerprint) await checkNewName(ctx, io);
       // A blob longer than the console's line (not on the device yet): refused, or (opted in) probed
       // now, before any change.
-      const fit = (await lists(device, ctx.fingerprint))
+      const fit = (await holds(ctx, ctx.fingerprint))
         ? null
         : await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
       if (fit && !fit.fits) {
@@ -156,7 +181,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
           )
           .at(-1);
         const old = plan?.kind === 'event' && plan.event === 'renew.plan' ? plan.old : undefined;
-        if (old && (await device.listCertificates()).some((c) => c.fingerprint === old)) {
+        if (old && (await holds(ctx, old))) {
           ctx.old = old;
           io.info(
             `Resuming the renewal: the new certificate is active; the old one (${old}) is still listed.`,
@@ -184,19 +209,20 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     id: 'add-certificate',
     title: 'Add the new certificate and key',
     async alreadyDone(ctx) {
-      return (await lists(ctx.deps.device, ctx.fingerprint))
-        ? 'the device already has the new certificate'
-        : false;
+      // The precheck's list: nothing since changed the store.
+      return (await holds(ctx, ctx.fingerprint)) ? 'the device already has the new certificate' : false;
     },
     async act(ctx) {
       const facts = { cn: ctx.cn, fingerprint: ctx.fingerprint, notAfter: ctx.check.report.notAfter };
+      ctx.listed = undefined;
       await addCertificate(target(ctx), ctx.options.credentials, facts, ctx.options.now, {
         wrapLongLines: ctx.options.wrapLongLines === true,
         joinsChecked: ctx.wrapJoinsChecked === true,
       });
     },
     async verify(ctx) {
-      if (!(await lists(ctx.deps.device, ctx.fingerprint))) {
+      // The list after the add (needed once): the device took it. The delete step goes by it too.
+      if (!(await holds(ctx, ctx.fingerprint))) {
         throw new WorkflowError(
           'ERR_WORKFLOW_FINGERPRINT_NOT_LISTED',
           `The device does not list the new certificate (${ctx.fingerprint}); the old identity stays active.`,
@@ -208,11 +234,13 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     id: 'activate',
     title: 'Activate the new certificate for WebexIdentity',
     async alreadyDone(ctx) {
+      // The precheck's read of what is active: an add does not change it.
       return (await activeFingerprint(ctx)) === ctx.fingerprint
         ? 'the new certificate is already active'
         : false;
     },
     async act(ctx) {
+      ctx.entries = undefined;
       await activateIdentity(target(ctx), ctx.fingerprint);
     },
   },
@@ -220,6 +248,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     id: 'verify',
     title: 'Verify the new identity',
     async act(ctx, io) {
+      // The verification after the activation: what a registered device reports is the proof...
       const status = await awaitExternalIdentity(ctx.deps.device, ctx.cn, {
         signal: io.signal,
         ...(ctx.options.identitySettleMs !== undefined ? { timeoutMs: ctx.options.identitySettleMs } : {}),
@@ -227,8 +256,9 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       const ext = status.external;
       if (externalIdentityIs(ext, ctx.cn)) return `external identity ${ext.identity}: ${ext.status}`;
       if (!status.present) {
-        // The device reports E2EE status only once registered: until then its certificate list is the proof.
-        if (await lists(ctx.deps.device, ctx.fingerprint, true)) {
+        // ...an unregistered one reports nothing: until then its certificate list is the proof (read
+        // after the activation; the deactivate step goes by it).
+        if ((await identity(ctx)).some((c) => c.fingerprint === ctx.fingerprint)) {
           io.warn(
             'WARN_E2EE_STATUS_UNAVAILABLE',
             'The device lists the new certificate as its WebexIdentity; it reports the E2EE identity status only once registered.',
@@ -239,6 +269,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       // Put the old identity back before reporting: never leave the device without a working one.
       let rolledBack = false;
       if (ctx.old && ctx.old !== ctx.fingerprint) {
+        ctx.entries = undefined;
         await activateIdentity(target(ctx), ctx.old);
         rolledBack = true;
         io.warn('WARN_ROLLED_BACK', `The old certificate ${ctx.old} is active again.`);
@@ -257,11 +288,15 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     // `include` (the plan is made before any step runs).
     async alreadyDone(ctx) {
       if (!ctx.old || ctx.old === ctx.fingerprint) return 'no old certificate';
-      return (await lists(ctx.deps.device, ctx.old, true))
+      // Read after the activation (by the verification when the device is unregistered): activating
+      // the new certificate may have ended the old one's use already.
+      const old = ctx.old;
+      return (await identity(ctx)).some((c) => c.fingerprint === old)
         ? false
         : 'the old certificate is no longer active';
     },
     async act(ctx) {
+      ctx.entries = undefined;
       await deactivateIdentity(target(ctx), ctx.old!);
     },
   },
@@ -271,8 +306,8 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
     include: (ctx) => (ctx.options.keepOld ? 'asked to keep it' : true),
     async alreadyDone(ctx, io) {
       if (!ctx.old || ctx.old === ctx.fingerprint) return 'no old certificate';
-      const listed = await ctx.deps.device.listCertificates();
-      if (!listed.some((c) => c.fingerprint === ctx.old)) return 'the old certificate is gone already';
+      // The list read after the add (or in the precheck): activating and deactivating change no entry.
+      if (!(await holds(ctx, ctx.old))) return 'the old certificate is gone already';
       if (!(await addedByTool(ctx.deps.journal, ctx.id!.serialNumber)).has(ctx.old)) {
         io.warn(
           'WARN_OLD_CERT_KEPT',
@@ -283,6 +318,7 @@ export const RENEW_STEPS: readonly StepDef<Ctx>[] = [
       return false;
     },
     async act(ctx) {
+      ctx.listed = undefined;
       await deleteCertificate(target(ctx), ctx.old!);
     },
   },

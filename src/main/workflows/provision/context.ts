@@ -152,6 +152,12 @@ export interface Ctx {
   resetSettled?: boolean;
   registered: boolean;
   report?: HandoverReport;
+  /**
+   * What this run read of the device's certificate store, while nothing since can have changed it:
+   * whether it lists the certificate, whether it uses it for WebexIdentity. Undefined: not known, so the
+   * step that needs it reads the device. Each step that changes the store says what it now knows.
+   */
+  knows: { listed?: boolean; active?: boolean };
 }
 
 export const PLAIN_OK: readonly LinkKind[] = ['serial', 'sim'];

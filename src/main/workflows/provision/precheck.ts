@@ -200,10 +200,12 @@ function checkPlainLink(ctx: Ctx, io: StepIO): void {
  */
 async function checkLineLimit(ctx: Ctx, io: StepIO): Promise<void> {
   const { device } = ctx.deps;
-  const fit =
-    !ctx.options.factoryReset && (await lists(device, ctx.fingerprint))
-      ? null
-      : await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
+  // Without a reset, whether the device lists the certificate already (a resumed run) is read once
+  // here: it spares the probe, and the add step goes by it (nothing before the add changes the store).
+  if (!ctx.options.factoryReset) ctx.knows.listed = await lists(device, ctx.fingerprint);
+  const fit = ctx.knows.listed
+    ? null
+    : await addLineFit(device, ctx.options.credentials, ctx.enc, ctx.options.now);
   if (!fit || fit.fits) return;
   if (!ctx.options.wrapLongLines) throw addTooLong(fit);
   // A secret the tool knows and the device holds (no reset to come): whether the device joins

@@ -8,6 +8,7 @@ import type { Detail, StepIO } from '../engine.js';
 import { WorkflowError } from '../errors.js';
 import { awaitExternalIdentity, verifyExternal } from '../identity.js';
 import { outcomeOf } from '../journaled.js';
+import { readWebexStatus } from '../device-port.js';
 import { type Ctx, said } from './context.js';
 
 /** How long the status may lag behind the registration's answer before it counts as not registered. */
@@ -26,8 +27,17 @@ export async function waitForExternalIdentity(ctx: Ctx, io: StepIO, first: E2eeS
   });
 }
 
+/**
+ * Whether the device is registered already. The status this run read last (in the precheck, after a
+ * reset, or after the register-first registration) still holds: nothing the steps in between do
+ * registers a device. A device that was still registering is asked again.
+ */
 export async function registeredAlready(ctx: Ctx): Promise<false | Detail> {
-  const webex = (await ctx.deps.device.identify()).webexStatus;
+  const known = ctx.identity?.webexStatus;
+  const webex =
+    known !== undefined && (known ?? '').toLowerCase() !== 'registering'
+      ? known
+      : await readWebexStatus(ctx.deps.device);
   if ((webex ?? '').toLowerCase() !== 'registered') return false;
   ctx.registered = true;
   return said('ALREADY_REGISTERED', 'the device is already registered');
@@ -76,9 +86,10 @@ export async function register(ctx: Ctx, io: StepIO): Promise<Detail> {
   // answer) gets a short grace; Error ends the wait at once.
   const deadline = Date.now() + timeoutMs;
   const grace = Date.now() + Math.min(timeoutMs, REGISTRATION_GRACE_MS);
+  // The registration read back (needed): the answer alone does not say the device is registered.
   let webex: string | null;
   try {
-    webex = (await device.identify()).webexStatus;
+    webex = await readWebexStatus(device);
   } catch (e) {
     if (action !== 'Harden') throw e;
     // The local admin is off now: the answer is the proof when the console no longer answers.
@@ -91,8 +102,10 @@ export async function register(ctx: Ctx, io: StepIO): Promise<Detail> {
     if (state === 'registered' || state === 'error' || io.signal.aborted) break;
     if (Date.now() >= (state === 'registering' ? deadline : grace)) break;
     await sleep(250);
-    webex = (await device.identify()).webexStatus;
+    webex = await readWebexStatus(device);
   }
+  // What the later steps go by (a refused populate's advice, the register step's check).
+  if (ctx.identity) ctx.identity = { ...ctx.identity, webexStatus: webex };
   if ((webex ?? '').toLowerCase() !== 'registered') {
     const settled = (webex ?? '').toLowerCase() === 'registering' ? 'unknown' : 'failed';
     await journal.outcome('device.register', op, ctx.serial, settled, 'probe', {

@@ -1,0 +1,222 @@
+/**
+ * The minimal command list of each procedure: what its steps need of the device on a first run that goes
+ * through, and nothing more. Transport-independent: each entry is a device call in the console's words
+ * (verb, node path, the names of its parameters), with what it carries; the console's own lines (the
+ * session set-up, the line-limit probe) are marked, so that a cloud figure counts the rest, one API call
+ * each. The workflow tests assert that a run sends exactly this list; the bench measures against it.
+ */
+
+/** What a call carries on the line that costs more than its words: a blob (one key derivation on each side) or a long line. */
+export type Carries =
+  | 'populate-blob'
+  | 'add-blob'
+  | 'activate-blob'
+  | 'deactivate-blob'
+  /** The first ClientSecret, in clear (base64url). */
+  | 'plain-secret'
+  /** A harmless status query padded to the add blob's length (the console's line limit). */
+  | 'line-probe';
+
+export interface ProcedureCall {
+  /** Verb and node path as the console takes them: `xStatus Webex Status`. */
+  command: string;
+  /** The names of the parameters given, in order (never values). */
+  params: readonly string[];
+  carries?: Carries;
+  /** A console line with no cloud call: the set-up of a console session, or the line-limit probe. */
+  console?: 'session' | 'line-probe';
+  /** Why the procedure needs it. */
+  why: string;
+}
+
+function call(
+  command: string,
+  why: string,
+  extra: { params?: readonly string[]; carries?: Carries; console?: ProcedureCall['console'] } = {},
+): ProcedureCall {
+  return { command, params: extra.params ?? [], why, ...extra };
+}
+
+/** A console session's set-up: echo off, JSON output, and the tagged query that confirms the grammar. */
+const SESSION: readonly ProcedureCall[] = [
+  call('echo off', 'the device stops echoing', { console: 'session' }),
+  call('xpreferences outputmode json', 'answers in JSON', { console: 'session' }),
+  call('xStatus SystemUnit ProductId', 'a tagged answer confirms the grammar', {
+    console: 'session',
+  }),
+];
+
+/** Who the device is: serial, product and software, its name, its Webex registration. */
+const IDENTIFY: readonly ProcedureCall[] = [
+  call('xStatus SystemUnit', 'the device identity: serial number, product, software'),
+  call('xConfiguration SystemUnit Name', 'the device identity: its name'),
+  call('xStatus Webex Status', 'the device identity: whether it is registered'),
+];
+
+const LINE_PROBE = call(
+  'xStatus SystemUnit ProductId',
+  'the console carries the add blob on one line (measured before any change)',
+  { console: 'line-probe', carries: 'line-probe' },
+);
+const SHOW = call('xCommand Security Certificates Services Show', 'the certificates the device holds');
+const SHOW_IDENTITY = call(
+  'xCommand Security Certificates Services Show',
+  'the certificates the device uses for WebexIdentity',
+  { params: ['Filter'] },
+);
+const SECRET_PROBE = call(
+  'xCommand Security ClientSecret Populate',
+  'the keychain’s secret is the device’s (the secret populated under itself changes nothing)',
+  { params: ['Secret'], carries: 'populate-blob' },
+);
+const ADD = call('xCommand Security Certificates Services Add', 'the certificate, chain and key', {
+  params: ['IsEncrypted'],
+  carries: 'add-blob',
+});
+const ACTIVATE = call(
+  'xCommand Security Certificates Services Activate',
+  'the certificate becomes the WebexIdentity',
+  { params: ['Purpose', 'Fingerprint'], carries: 'activate-blob' },
+);
+const E2EE = call(
+  'xStatus Conference EndToEndEncryption',
+  'the external identity the device reports (once registered)',
+);
+
+/** The standard provisioning after its precheck: populate, add, find it, activate, verify. */
+const PROVISION_CORE: readonly ProcedureCall[] = [
+  call('xCommand Security ClientSecret Populate', 'the first client secret', {
+    params: ['Secret'],
+    carries: 'plain-secret',
+  }),
+  ADD,
+  { ...SHOW, why: 'the certificate is listed after the add (its fingerprint as the device computed it)' },
+  ACTIVATE,
+  { ...SHOW_IDENTITY, why: 'verify: the device uses the certificate for WebexIdentity' },
+  { ...E2EE, why: 'verify: the external identity the device reports (once registered)' },
+];
+
+const RESET: readonly ProcedureCall[] = [
+  call('xCommand SystemUnit FactoryReset', 'the factory reset (the device restarts)', {
+    params: ['Confirm', 'TrailingAction'],
+  }),
+  ...SESSION,
+  ...IDENTIFY.map((c) => ({ ...c, why: `after the restart, ${c.why}: the same device answers` })),
+];
+
+const REGISTER = call('xCommand Webex Registration Start', 'registration to Webex', {
+  params: ['ActivationCode', 'SecurityAction'],
+});
+const REGISTERED = call('xStatus Webex Status', 'the registration read back');
+
+/** The procedures measured against their minimum. */
+export const PROCEDURES = [
+  'provision',
+  'provision-reset',
+  'provision-reset-register',
+  'provision-register-first',
+  'rotate',
+  'renew',
+  'deactivate',
+] as const;
+export type Procedure = (typeof PROCEDURES)[number];
+
+/**
+ * Each procedure's minimal command list, on a device the run finds as expected (a new device for a
+ * provisioning, a provisioned one for the others), over a new console connection, the keychain holding
+ * what it should. A run that resumes or settles an interrupted one reads more, on purpose.
+ *
+ * - `provision`: no reset, no registration (the certificate list read once before the add).
+ * - `provision-reset`: factory reset first (nothing to list: the reset erases the certificates).
+ * - `provision-reset-register`: reset, then registration last (the standard order).
+ * - `provision-register-first`: registration before the secret (the register-first order).
+ * - `rotate`: a secret rotation.
+ * - `renew`: a new certificate replaces the active one (the old one deleted).
+ * - `deactivate`: the active certificate deactivated and deleted.
+ */
+export const PROCEDURE_MINIMUM: Readonly<Record<Procedure, readonly ProcedureCall[]>> = {
+  provision: [...SESSION, ...IDENTIFY, SHOW, LINE_PROBE, ...PROVISION_CORE],
+  'provision-reset': [...SESSION, ...IDENTIFY, LINE_PROBE, ...RESET, ...PROVISION_CORE],
+  'provision-reset-register': [
+    ...SESSION,
+    ...IDENTIFY,
+    LINE_PROBE,
+    ...RESET,
+    ...PROVISION_CORE,
+    REGISTER,
+    REGISTERED,
+    { ...E2EE, why: 'verify as registered: the external identity is the certificate' },
+  ],
+  'provision-register-first': [
+    ...SESSION,
+    ...IDENTIFY,
+    SHOW,
+    LINE_PROBE,
+    REGISTER,
+    REGISTERED,
+    ...PROVISION_CORE,
+  ],
+  rotate: [
+    ...SESSION,
+    ...IDENTIFY,
+    call('xCommand Security ClientSecret Populate', 'the new secret, sealed under the current one', {
+      params: ['Secret'],
+      carries: 'populate-blob',
+    }),
+  ],
+  renew: [
+    ...SESSION,
+    ...IDENTIFY,
+    SECRET_PROBE,
+    { ...SHOW_IDENTITY, why: 'the active identity (the old certificate)' },
+    { ...SHOW, why: 'the old certificate’s name, and whether the new one is there already' },
+    LINE_PROBE,
+    ADD,
+    { ...SHOW, why: 'the new certificate is listed after the add' },
+    ACTIVATE,
+    { ...E2EE, why: 'verify: the external identity the device reports (once registered)' },
+    {
+      ...SHOW_IDENTITY,
+      why: 'verify (unregistered): the device uses the new certificate; the old one is not active',
+    },
+    call('xCommand Security Certificates Services Delete', 'the old certificate goes', {
+      params: ['Fingerprint'],
+    }),
+  ],
+  deactivate: [
+    ...SESSION,
+    ...IDENTIFY,
+    SECRET_PROBE,
+    { ...SHOW, why: 'the certificates the device holds' },
+    { ...SHOW_IDENTITY, why: 'the active identity' },
+    call('xCommand Security Certificates Services Deactivate', 'the identity is no longer used', {
+      params: ['Purpose', 'Fingerprint'],
+      carries: 'deactivate-blob',
+    }),
+    { ...E2EE, why: 'verify: the device no longer reports it as its external identity' },
+    { ...SHOW_IDENTITY, why: 'verify: the device no longer uses it for WebexIdentity' },
+    call('xCommand Security Certificates Services Delete', 'the certificate goes', {
+      params: ['Fingerprint'],
+    }),
+  ],
+};
+
+/** The calls of a procedure that a transport without a console makes (one API call each). */
+export function deviceCalls(procedure: Procedure): ProcedureCall[] {
+  return PROCEDURE_MINIMUM[procedure].filter((c) => c.console === undefined);
+}
+
+/** How many blobs a procedure's minimum sends: each is one key derivation by the tool and one by the device. */
+export function blobCount(procedure: Procedure): number {
+  return PROCEDURE_MINIMUM[procedure].filter((c) => c.carries?.endsWith('-blob')).length;
+}
+
+/** How many times a procedure's minimum restarts the device. */
+export function restartCount(procedure: Procedure): number {
+  return PROCEDURE_MINIMUM[procedure].filter((c) => c.command === 'xCommand SystemUnit FactoryReset').length;
+}
+
+/** A call in one line, as the docs list it: `xCommand Security Certificates Services Show Filter: …`. */
+export function describeCall(c: ProcedureCall): string {
+  return [c.command, ...c.params.map((p) => `${p}: …`)].join(' ');
+}
