@@ -3,8 +3,9 @@
  * through, and nothing more. Transport-independent: each entry is a device call in the console's words
  * (verb, node path, the names of its parameters), with what it carries; the console's own lines (the
  * session set-up, the line-limit probe) are marked, so that a cloud figure counts the rest, one API call
- * each. The workflow tests assert that a run sends exactly this list; the bench measures against it.
+ * each (`cloudCalls`: the Webex cloud's list, derived from the same steps). The workflow tests assert that a run sends exactly this list; the bench measures against it.
  */
+import { type InternalErrorCode, ProvisionerError } from '../errors.js';
 
 /** What a call carries on the line that costs more than its words: a blob (one key derivation on each side) or a long line. */
 export type Carries =
@@ -25,6 +26,12 @@ export interface ProcedureCall {
   carries?: Carries;
   /** A console line with no cloud call: the set-up of a console session, or the line-limit probe. */
   console?: 'session' | 'line-probe';
+  /**
+   * What this call is through the Webex cloud when it is not one call of its own: `record`, read from the
+   * device's record the lookup brought (no call); `joined`, read by the status call before it (one
+   * `/xapi/status` takes several names).
+   */
+  cloud?: 'record' | 'joined';
   /** Why the procedure needs it. */
   why: string;
 }
@@ -32,7 +39,12 @@ export interface ProcedureCall {
 function call(
   command: string,
   why: string,
-  extra: { params?: readonly string[]; carries?: Carries; console?: ProcedureCall['console'] } = {},
+  extra: {
+    params?: readonly string[];
+    carries?: Carries;
+    console?: ProcedureCall['console'];
+    cloud?: ProcedureCall['cloud'];
+  } = {},
 ): ProcedureCall {
   return { command, params: extra.params ?? [], why, ...extra };
 }
@@ -49,8 +61,8 @@ const SESSION: readonly ProcedureCall[] = [
 /** Who the device is: serial, product and software, its name, its Webex registration. */
 const IDENTIFY: readonly ProcedureCall[] = [
   call('xStatus SystemUnit', 'the device identity: serial number, product, software'),
-  call('xConfiguration SystemUnit Name', 'the device identity: its name'),
-  call('xStatus Webex Status', 'the device identity: whether it is registered'),
+  call('xConfiguration SystemUnit Name', 'the device identity: its name', { cloud: 'record' }),
+  call('xStatus Webex Status', 'the device identity: whether it is registered', { cloud: 'joined' }),
 ];
 
 const LINE_PROBE = call(
@@ -219,4 +231,63 @@ export function restartCount(procedure: Procedure): number {
 /** A call in one line, as the docs list it: `xCommand Security Certificates Services Show Filter: …`. */
 export function describeCall(c: ProcedureCall): string {
   return [c.command, ...c.params.map((p) => `${p}: …`)].join(' ');
+}
+
+// --- The Webex cloud ------------------------------------------------------------------------------------
+
+/** One call of the Webex REST API: method, path below the API base, the command's dotted key for a command. */
+export interface CloudCall {
+  method: 'GET' | 'POST';
+  /** `/devices`, `/xapi/status`, `/xapi/schema`, `/xapi/command/Security.Certificates.Services.Add`. */
+  path: string;
+  carries?: Carries;
+  why: string;
+}
+
+/** The procedures a device reached through the Webex cloud runs (the others need its console). */
+export const CLOUD_PROCEDURES = ['renew', 'rotate'] as const;
+export type CloudProcedure = (typeof CLOUD_PROCEDURES)[number];
+
+/**
+ * A procedure's minimal call list through the Webex cloud, derived from its console minimum: the device
+ * looked up first (`GET /devices?serial=…`: its id, whether it is online, and its name), then each device
+ * call but the console's own as one API call (`xStatus` a `/xapi/status`, `xCommand` a `/xapi/command`),
+ * the identity's name taken from the record and its registration read with the status before it, and
+ * one `/xapi/schema` question before each command's first use (whether the device offers it there).
+ */
+export function cloudCalls(procedure: CloudProcedure): CloudCall[] {
+  const out: CloudCall[] = [
+    {
+      method: 'GET',
+      path: '/devices',
+      why: 'the device by its serial number: its id, that it is online, its name',
+    },
+  ];
+  const asked = new Set<string>();
+  for (const c of deviceCalls(procedure)) {
+    if (c.cloud !== undefined) continue;
+    const [verb, ...words] = c.command.split(' ');
+    if (verb === 'xStatus') {
+      out.push({ method: 'GET', path: '/xapi/status', why: c.why });
+      continue;
+    }
+    if (verb !== 'xCommand')
+      throw new ProvisionerError<InternalErrorCode>(
+        'ERR_INTERNAL',
+        `The ${procedure} minimum holds ${c.command}, which has no Webex cloud call.`,
+        { procedure, command: c.command },
+      );
+    const key = words.join('.');
+    if (!asked.has(key)) {
+      asked.add(key);
+      out.push({ method: 'GET', path: '/xapi/schema', why: `the device offers ${key} through the cloud` });
+    }
+    out.push({
+      method: 'POST',
+      path: `/xapi/command/${key}`,
+      why: c.why,
+      ...(c.carries !== undefined ? { carries: c.carries } : {}),
+    });
+  }
+  return out;
 }

@@ -5,6 +5,7 @@
  * publishes is a variant (docs/simulator.md, "The Webex cloud").
  */
 import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { SimulatorError } from '../errors.js';
 import { CloudConsole, type JsonObject } from './console.js';
@@ -71,6 +72,8 @@ class Cloud {
       (!Number.isInteger(v.tokenExpiresAfter) || v.tokenExpiresAfter < 0)
     )
       throw new SimulatorError('ERR_SIM_OPTIONS', 'tokenExpiresAfter must be a whole number of calls.');
+    if (v.latencyMs !== undefined && !(Number.isFinite(v.latencyMs) && v.latencyMs >= 0))
+      throw new SimulatorError('ERR_SIM_OPTIONS', 'latencyMs must be a number of milliseconds, 0 or more.');
     const hangMs = v.deviceTimeoutMs ?? 60_000;
     this.devices = options.devices.map((o) => {
       checkRateLimit(o.rateLimit, 'rateLimit');
@@ -156,6 +159,8 @@ class Cloud {
     }
     entry.status = reply.status;
     this.log.push(entry);
+    const latency = this.variants.latencyMs ?? 0;
+    if (latency > 0) await sleep(latency);
     send(res, reply);
   }
 

@@ -80,6 +80,11 @@ export interface CloudVariants {
   missingStatus?: 'error' | 'empty';
   /** How long the device may take over one line before the cloud gives up (a hang guard; default 60 s). */
   deviceTimeoutMs?: number;
+  /**
+   * A plain delay before each answer, in ms (default 0): a bench knob for the cloud's round trip, not a
+   * fact of the Webex API (whose latency depends on the network and the device).
+   */
+  latencyMs?: number;
 }
 
 export interface CloudSimulatorOptions {
