@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type World, api, deviceIdOf, errorOf, world } from './cloud-helpers.js';
+import { createCloudSimulator } from '../../src/simulator/cloud/index.js';
+import { createSimulator } from '../../src/simulator/index.js';
 
 const b64u = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
 const SHOW = '/xapi/command/Security.Certificates.Services.Show';
@@ -244,5 +246,41 @@ describe('refusals and result values', () => {
       `/xapi/status?deviceId=${id}&name=SystemUnit.Nothing&name=Webex.Status`,
     );
     expect(r.json).toEqual({ deviceId: id, result: { Webex: { Status: 'Registered' } } });
+  });
+});
+
+describe('latencyMs (a bench knob)', () => {
+  it('delays every answer by at least the latency; the answer itself is unchanged', async () => {
+    w = await world(1, { latencyMs: 150 });
+    const id = deviceIdOf(w.sims[0]!);
+    for (const path of [
+      '/devices',
+      `/xapi/status?deviceId=${encodeURIComponent(id)}&name=SystemUnit.ProductId`,
+    ]) {
+      const t0 = performance.now();
+      const a = await api(w.cloud, 'GET', path);
+      // A lower bound only (a timer never fires early by more than its rounding): never an upper one.
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(149);
+      expect(a.status).toBe(200);
+    }
+    expect(w.cloud.requests.map((r) => [r.method, r.path, r.status])).toEqual([
+      ['GET', '/v1/devices', 200],
+      ['GET', '/v1/xapi/status', 200],
+    ]);
+  });
+
+  it('refuses a negative or non-finite latency', async () => {
+    const sim = await createSimulator({ serialNumber: 'FOC0000L001' });
+    try {
+      for (const latencyMs of [-1, Number.NaN, Number.POSITIVE_INFINITY])
+        await expect(
+          createCloudSimulator({ devices: [{ simulator: sim }], token: 'T0k', variants: { latencyMs } }),
+        ).rejects.toMatchObject({
+          code: 'ERR_SIM_OPTIONS',
+          message: 'latencyMs must be a number of milliseconds, 0 or more.',
+        });
+    } finally {
+      await sim.close();
+    }
   });
 });
