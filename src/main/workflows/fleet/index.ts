@@ -2,3 +2,4 @@
 export * from './list.js';
 export * from './run.js';
 export * from './result-csv.js';
+export * from './errors.js';
