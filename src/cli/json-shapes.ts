@@ -23,6 +23,7 @@ import type { WorkflowResult } from '../main/workflows/engine.js';
 import type { InventoryDevice } from '../contract/shapes.js';
 import type { ImportResult } from '../main/vault/escrow.js';
 import type { BatchDeviceResult, BatchResult } from '../main/workflows/batch.js';
+import type { FleetDevice, FleetRunResult } from '../main/workflows/fleet/index.js';
 import type { HandoverReport, ProvisionResult } from '../main/workflows/provision.js';
 import type { DeviceStatusReport } from '../main/workflows/status.js';
 import type { Fields, Shape } from './shown.js';
@@ -380,4 +381,26 @@ export const CLOUD_ACTIVATION_CODE: Shape<{ workspaceId: string; code: string; e
   workspaceId: true,
   code: true,
   expiryTime: true,
+};
+
+/** `fleet list --json`: each device as the list reads it. */
+export const FLEET_DEVICE: Shape<FleetDevice> = {
+  serial: true,
+  deviceId: true,
+  displayName: true,
+  product: true,
+  software: true,
+  connectionStatus: true,
+  tags: true,
+  identity: true,
+  certificateExpiry: true,
+  daysLeft: true,
+  secretInKeychain: true,
+  readProblem: { code: true, message: true },
+};
+
+/** `fleet renew|rotate --json`: the run's id and one row per device (the result holds no secret). */
+export const FLEET_RUN_RESULT: Shape<FleetRunResult> = {
+  runId: true,
+  rows: { serial: true, workflow: true, outcome: true, code: true, message: true, fingerprint: true },
 };
