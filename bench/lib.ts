@@ -6,6 +6,7 @@
  */
 import {
   type Carries,
+  type CloudCall,
   PROCEDURES,
   PROCEDURE_MINIMUM,
   type ProcedureCall,
@@ -22,6 +23,8 @@ export const FIGURES = [
   'rotate',
   'renew',
   'batch',
+  'cloudRenew',
+  'fleetRenew',
   'renderer',
   'rss',
 ] as const;
@@ -152,6 +155,36 @@ export function procedureFloor(
     commands,
     reboots,
   };
+}
+
+/** A procedure's floor through the Webex cloud, and what it is made of. */
+export interface CloudFloor {
+  ms: number;
+  /** API calls of the minimum × the latency of one call. */
+  callsMs: number;
+  calls: number;
+  latencyMs: number;
+  /** Two per blob: the tool seals it, the device opens it. */
+  kdfs: number;
+  kdfMs: number;
+}
+
+/**
+ * The floor of a procedure through the Webex cloud: its minimal call list (`cloudCalls`) × the latency
+ * of one call, plus two key derivations per blob × one bare scrypt, as the console floor counts them.
+ */
+export function cloudFloor(calls: readonly CloudCall[], latencyMs: number, kdfMs: number): CloudFloor {
+  const kdfs = 2 * calls.filter((c) => c.carries?.endsWith('-blob')).length;
+  const callsMs = calls.length * latencyMs;
+  return { ms: callsMs + kdfs * kdfMs, callsMs, calls: calls.length, latencyMs, kdfs, kdfMs };
+}
+
+/**
+ * The floor of a fleet's run: `devices` renewed `concurrency` at a time take at least as long as
+ * `devices / concurrency` renewals of one device one after the other (`oneMs`, measured in the same run).
+ */
+export function fleetFloor(devices: number, concurrency: number, oneMs: number): number {
+  return (devices / concurrency) * oneMs;
 }
 
 /** The median of a non-empty list. */

@@ -23,7 +23,10 @@ import {
   checkCredentials,
   readCredentials,
 } from '../src/core/pki/index.js';
-import { PROCEDURE_MINIMUM, type Procedure } from '../src/core/xapi/procedure.js';
+import { PROCEDURE_MINIMUM, type Procedure, cloudCalls } from '../src/core/xapi/procedure.js';
+import { CloudClient, CloudDevice } from '../src/main/cloud/index.js';
+import { type FleetJob, runFleet } from '../src/main/workflows/fleet/index.js';
+import { type CloudSimulator, createCloudSimulator } from '../src/simulator/cloud/index.js';
 import { MemorySecretStore } from '../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../src/main/demo/pki.js';
 import { MemoryHostKeyStore, connect } from '../src/main/device/index.js';
@@ -48,6 +51,8 @@ import {
   minimumMarkdown,
   type PayloadBytes,
   type ProcedureFloor,
+  cloudFloor,
+  fleetFloor,
   procedureFloor,
 } from './lib.js';
 
@@ -83,6 +88,12 @@ const DEVICE = {
   commandLatencyMs: 40,
   rebootDelayMs: QUICK ? 1500 : 4000,
 };
+/**
+ * The Webex cloud's round trip (the simulator's `latencyMs`, a bench knob): about 1 s per call is what
+ * Cisco says of the real API; the quick mode scales it down to stay short (the floor counts whatever is
+ * configured). A fleet of 20 devices, 4 at a time (fleet renew's default concurrency).
+ */
+const CLOUD = { latencyMs: QUICK ? 100 : 1000, fleetDevices: 20, concurrency: 4, runs: QUICK ? 3 : 1 };
 /** Provisioning and rotation runs (the median is kept). */
 const RUNS = 3;
 const BYTES_PER_SECOND = DEVICE.baudRate / 10;
@@ -570,7 +581,151 @@ async function batch(pki: Pki): Promise<Figure> {
   });
 }
 
-// --- 5. the app in Chromium ------------------------------------------------------------------------------
+// --- 5. the cloud: one renewal, and a fleet's -----------------------------------------------------------
+
+const CLOUD_TOKEN = 'bench-cloud-token-Qn4w';
+
+/** `n` registered devices provisioned at their consoles (4 at a time), then served by a cloud at the latency. */
+async function cloudWorld(
+  pki: Pki,
+  prefix: string,
+  n: number,
+): Promise<{
+  cloud: CloudSimulator;
+  sims: RoomOsSimulator[];
+  secrets: MemorySecretStore;
+  journal: Journal;
+  cns: string[];
+}> {
+  const secrets = new MemorySecretStore();
+  const journal = new Journal(join(pki.dir, `cloud-home-${prefix}`));
+  const sims: RoomOsSimulator[] = [];
+  const cns: string[] = [];
+  for (let i = 0; i < n; i += 4) {
+    await Promise.all(
+      Array.from({ length: Math.min(4, n - i) }, async (_, k) => {
+        const serial = `FOC${prefix}${String(i + k + 1).padStart(3, '0')}`;
+        const cn = `room-${serial.toLowerCase()}.cloud.bench.example`;
+        const sim = await createSimulator({ serialNumber: serial, registered: true });
+        sims[i + k] = sim;
+        cns[i + k] = cn;
+        const device = await connect('sim:', { simulator: sim });
+        const credentials = readCredentials({ certPem: (await pki.issue(cn)).bundlePem });
+        const r = await provision({ device, secrets, journal }, { credentials, link: 'sim' });
+        await device.close();
+        if (!r.ok) throw new Error(`provisioning ${serial} at its console failed: ${r.error?.code}`);
+      }),
+    );
+  }
+  const cloud = await createCloudSimulator({
+    devices: sims.map((simulator) => ({ simulator })),
+    token: CLOUD_TOKEN,
+    variants: { latencyMs: CLOUD.latencyMs },
+  });
+  return { cloud, sims, secrets, journal, cns };
+}
+
+async function cloudRenew(pki: Pki): Promise<Figure> {
+  const w = await cloudWorld(pki, 'CLR', CLOUD.runs);
+  const runs: { ms: number; floor: ReturnType<typeof cloudFloor>; sent: number }[] = [];
+  try {
+    for (let i = 0; i < CLOUD.runs; i++) {
+      const kdfMs = await kdfFloor(3);
+      const credentials = readCredentials({ certPem: (await pki.issue(w.cns[i]!)).bundlePem });
+      const client = new CloudClient({ token: CLOUD_TOKEN, apiBase: w.cloud.url });
+      const from = w.cloud.requests.length;
+      const t0 = performance.now();
+      const device = await CloudDevice.open(client, w.sims[i]!.state.serialNumber, { secrets: w.secrets });
+      const r = await renew({ device, secrets: w.secrets, journal: w.journal }, { credentials });
+      const ms = performance.now() - t0;
+      if (!r.ok) throw new Error(`the cloud renewal failed: ${r.error?.code} ${r.error?.message}`);
+      const run = {
+        ms,
+        floor: cloudFloor(cloudCalls('renew'), CLOUD.latencyMs, kdfMs),
+        sent: w.cloud.requests.length - from,
+      };
+      runs.push(run);
+      log(
+        `  cloud renew ${i + 1}/${CLOUD.runs}: ${ms.toFixed(0)} ms (floor ${run.floor.ms.toFixed(0)} ms; ${run.sent} API calls sent, ${run.floor.calls} in the minimum)`,
+      );
+    }
+  } finally {
+    await w.cloud.close();
+    await Promise.all(w.sims.map((s) => s.close()));
+  }
+  const mid = [...runs].sort((a, b) => a.ms / a.floor.ms - b.ms / b.floor.ms)[Math.floor(runs.length / 2)]!;
+  return figure({
+    label: `Webex cloud at ${CLOUD.latencyMs} ms a call, renewal, median run`,
+    unit: 'ms',
+    value: mid.ms,
+    floor: mid.floor.ms,
+    floorLabel:
+      "the renewal's minimal cloud call list × the call latency + 2 KDFs per blob × one bare scrypt, same run",
+    details: {
+      latencyMs: CLOUD.latencyMs,
+      calls: mid.floor.calls,
+      callsSent: mid.sent,
+      callRatio: round(mid.sent / mid.floor.calls, 3),
+      callsMs: mid.floor.callsMs,
+      kdfs: mid.floor.kdfs,
+      kdfMs: round(mid.floor.kdfMs),
+      runs: runs.length,
+    },
+  });
+}
+
+async function fleetRenew(pki: Pki): Promise<Figure> {
+  const n = CLOUD.fleetDevices;
+  // One device more: renewed alone first, the floor's unit, in the same run.
+  const w = await cloudWorld(pki, 'FLT', n + 1);
+  try {
+    const client = new CloudClient({ token: CLOUD_TOKEN, apiBase: w.cloud.url });
+    const jobs: FleetJob[] = [];
+    for (let i = 0; i <= n; i++) {
+      const c = await pki.issue(w.cns[i]!);
+      jobs.push({ workflow: 'renew', serial: w.sims[i]!.state.serialNumber, cert: c.bundlePem, key: '' });
+    }
+    const timed = async (list: FleetJob[]): Promise<number> => {
+      const t0 = performance.now();
+      const r = await runFleet(client, w.secrets, list, {
+        concurrency: CLOUD.concurrency,
+        journal: w.journal,
+      });
+      const ms = performance.now() - t0;
+      const failed = r.rows.find((x) => x.outcome !== 'done');
+      if (failed)
+        throw new Error(`fleet renew: ${failed.serial} ${failed.outcome} ${failed.code} ${failed.message}`);
+      return ms;
+    };
+    const oneMs = await timed(jobs.slice(0, 1));
+    log(`  fleet renew of 1: ${oneMs.toFixed(0)} ms`);
+    const from = w.cloud.requests.length;
+    const ms = await timed(jobs.slice(1));
+    const sent = w.cloud.requests.length - from;
+    log(`  fleet renew of ${n}, ${CLOUD.concurrency} at a time: ${ms.toFixed(0)} ms (${sent} API calls)`);
+    return figure({
+      label: `Webex cloud at ${CLOUD.latencyMs} ms a call, fleet renew of ${n}, ${CLOUD.concurrency} at a time`,
+      unit: 'ms',
+      value: ms,
+      floor: fleetFloor(n, CLOUD.concurrency, oneMs),
+      floorLabel: `(${n} / ${CLOUD.concurrency}) × one device's fleet renewal alone, same run`,
+      details: {
+        latencyMs: CLOUD.latencyMs,
+        devices: n,
+        concurrency: CLOUD.concurrency,
+        oneDeviceMs: round(oneMs, 0),
+        callsSent: sent,
+        callsPerDevice: round(sent / n, 2),
+        minimumCallsPerDevice: cloudCalls('renew').length,
+      },
+    });
+  } finally {
+    await w.cloud.close();
+    await Promise.all(w.sims.map((s) => s.close()));
+  }
+}
+
+// --- 6. the app in Chromium ------------------------------------------------------------------------------
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -730,7 +885,7 @@ async function renderer(): Promise<Figure> {
   });
 }
 
-// --- 6. memory -------------------------------------------------------------------------------------------
+// --- 7. memory -------------------------------------------------------------------------------------------
 
 /** Runs bench/rss-child.mjs with `what`; its peak RSS in MiB. */
 function child(what: string): Promise<number> {
@@ -800,6 +955,8 @@ async function main(): Promise<void> {
     await step(['eventLoop'], async () => ({ eventLoop: await eventLoop(dir) }));
     await step(['provision', 'rotate', 'renew'], () => provisionRotateRenew(pki));
     await step(['batch'], async () => ({ batch: await batch(pki) }));
+    await step(['cloudRenew'], async () => ({ cloudRenew: await cloudRenew(pki) }));
+    await step(['fleetRenew'], async () => ({ fleetRenew: await fleetRenew(pki) }));
     await step(['renderer'], async () => ({ renderer: await renderer() }));
     await step(['rss'], async () => ({ rss: await rss() }));
   } finally {

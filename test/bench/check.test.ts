@@ -40,6 +40,8 @@ function results(over: Partial<Record<FigureKey, Figure>> = {}): BenchResults {
       rotate: fig(1000, 1000),
       renew: fig(1300, 1000),
       batch: { ...fig(8, 10, { scalingN2: 0.9 }), higher: true },
+      cloudRenew: fig(1200, 1000),
+      fleetRenew: fig(1300, 1000),
       renderer: fig(2, 1, { bundleRatio: 1.5 }),
       rss: fig(3, 1, { provisionRatio: 2 }),
       ...over,
@@ -65,6 +67,31 @@ describe('bench:check', () => {
       ['renew', 'ratio', 1.3, '<= 1.3', true],
       ['batch', 'ratio', 0.8, '>= 0.8', true],
       ['batch', 'scalingN2', 0.9, '>= 0.8', true],
+      ['cloudRenew', 'ratio', 1.2, '<= 1.2', true],
+      ['fleetRenew', 'ratio', 1.3, '<= 1.3', true],
+    ]);
+  });
+
+  it('the cloud figures: over the target fails it, the CI budget is 2.5 for both', () => {
+    const over = checkResults(
+      results({ cloudRenew: fig(1201, 1000), fleetRenew: fig(1301, 1000) }),
+      budgets.target,
+    );
+    expect(over.lines.filter((l) => !l.ok).map((l) => [l.figure, l.value])).toEqual([
+      ['cloudRenew', 1.201],
+      ['fleetRenew', 1.301],
+    ]);
+    const ci = (c: number, f: number) =>
+      checkResults(results({ cloudRenew: fig(c, 1000), fleetRenew: fig(f, 1000) }), budgets.ci)
+        .lines.filter((l) => l.figure === 'cloudRenew' || l.figure === 'fleetRenew')
+        .map((l) => [l.figure, l.budget, l.ok]);
+    expect(ci(2500, 2500)).toEqual([
+      ['cloudRenew', '<= 2.5', true],
+      ['fleetRenew', '<= 2.5', true],
+    ]);
+    expect(ci(2501, 2501)).toEqual([
+      ['cloudRenew', '<= 2.5', false],
+      ['fleetRenew', '<= 2.5', false],
     ]);
   });
 

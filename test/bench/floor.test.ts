@@ -1,7 +1,7 @@
 /** The bench's floor of a procedure: its declared minimal command list at the configured delays, exactly. */
 import { describe, expect, it } from 'vitest';
-import { type PayloadBytes, procedureFloor } from '../../bench/lib.js';
-import { PROCEDURE_MINIMUM } from '../../src/core/xapi/procedure.js';
+import { type PayloadBytes, cloudFloor, fleetFloor, procedureFloor } from '../../bench/lib.js';
+import { PROCEDURE_MINIMUM, cloudCalls } from '../../src/core/xapi/procedure.js';
 
 const DEVICE = { commandLatencyMs: 40, rebootDelayMs: 4000, bytesPerSecond: 11_520 };
 const BYTES: PayloadBytes = {
@@ -37,5 +37,35 @@ describe('procedureFloor', () => {
     const f = procedureFloor(PROCEDURE_MINIMUM.renew, DEVICE, BYTES, 50);
     expect([f.commands, f.reboots, f.wireBytes, f.kdfs]).toEqual([16, 0, 288 + 5760 + 5760 + 230, 6]);
     expect(f.ms).toBe(16 * 40 + ((288 + 11_520 + 230) / 11_520) * 1000 + 300);
+  });
+});
+
+describe('cloudFloor and fleetFloor', () => {
+  it('a cloud renewal: 16 API calls × the latency, the secret probe, add and activate blobs (6 derivations)', () => {
+    expect(cloudFloor(cloudCalls('renew'), 1000, 340)).toEqual({
+      ms: 16 * 1000 + 6 * 340,
+      callsMs: 16_000,
+      calls: 16,
+      latencyMs: 1000,
+      kdfs: 6,
+      kdfMs: 340,
+    });
+    expect(cloudFloor(cloudCalls('renew'), 100, 50).ms).toBe(1600 + 300);
+  });
+
+  it('a cloud rotation: 4 API calls, one populate blob', () => {
+    expect(cloudFloor(cloudCalls('rotate'), 1000, 340)).toEqual({
+      ms: 4000 + 680,
+      callsMs: 4000,
+      calls: 4,
+      latencyMs: 1000,
+      kdfs: 2,
+      kdfMs: 340,
+    });
+  });
+
+  it('a fleet of 20, 4 at a time: 5 × one device', () => {
+    expect(fleetFloor(20, 4, 18_040)).toBe(90_200);
+    expect(fleetFloor(8, 4, 1000)).toBe(2000);
   });
 });
