@@ -221,6 +221,11 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov fleet (built CLI, simulated cl
     expect(many.stderr).toBe(
       'ERR_USAGE --concurrency takes a whole number from 1 to 16, not "17". Usage: e2ee-prov fleet list [--tag TAG]... [--concurrency N] [--json]\n',
     );
+    const odd = await cli(['fleet', 'renew', '--certs', join(dir, 'certs'), '--serial', '../FOC1']);
+    expect(odd.status).toBe(2);
+    expect(odd.stderr.split('\n')[0]).toBe(
+      'ERR_USAGE ../FOC1 is not a device serial number (letters, digits, - and _). Usage: e2ee-prov fleet renew --certs DIR [--serial SERIAL]... [--passphrase-file PATH] [--concurrency N] [--run-id ID] [--out-csv PATH] [--json]',
+    );
     const empty = join(dir, 'empty');
     await mkdir(empty);
     const none = await cli(['fleet', 'renew', '--certs', empty]);

@@ -3,7 +3,7 @@
  * renewals (a certificate per serial number from a folder) and secret rotations over the cloud, several
  * devices at once, resumable with `--run-id`. Rotated secrets stay in the keychain and are never printed.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { safe } from '../../core/inert.js';
 import { signedInClient } from '../../main/cloud/index.js';
@@ -42,6 +42,9 @@ const RUN_OPTIONS = {
   'out-csv': { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const;
+
+/** A serial number as a file name in the certificates' folder. */
+const SERIAL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** `--concurrency`: a whole number from 1 to MAX_CONCURRENCY. */
 function concurrencyFlag(text: string, usage: string): number {
@@ -188,8 +191,9 @@ async function serialsIn(dir: string): Promise<string[]> {
     );
   }
   return names
-    .filter((n) => /^[A-Za-z0-9_-]{1,64}\.pem$/.test(n))
+    .filter((n) => n.endsWith('.pem'))
     .map((n) => basename(n, '.pem'))
+    .filter((n) => SERIAL_NAME.test(n))
     .sort();
 }
 
@@ -198,14 +202,13 @@ async function renewJob(dir: string, serial: string, passphrase: string | undefi
   const cert = (
     await readInputFile(join(dir, `${serial}.pem`), 'certificate', INPUT_LIMITS.credentials)
   ).toString('utf8');
-  const keyBytes = await readInputFile(
-    join(dir, `${serial}.key`),
-    'private key',
-    INPUT_LIMITS.credentials,
-  ).catch((e: { code?: string }) => {
-    if (e.code === 'ERR_INPUT_READ') return null;
-    throw e;
-  });
+  const keyPath = join(dir, `${serial}.key`);
+  // No SERIAL.key: the key is in SERIAL.pem (a key file that is there but unreadable is an error).
+  const hasKey = await stat(keyPath).then(
+    () => true,
+    (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+  );
+  const keyBytes = hasKey ? await readInputFile(keyPath, 'private key', INPUT_LIMITS.credentials) : null;
   return {
     workflow: 'renew',
     serial,
@@ -235,6 +238,12 @@ export const fleetRenew: Command = {
     const progress = new HeldProgress(io);
     try {
       const serials = v.serial?.length ? [...new Set(v.serial)] : await serialsIn(dir);
+      const odd = serials.find((x) => !SERIAL_NAME.test(x));
+      if (odd !== undefined)
+        throw new CliError(
+          'ERR_USAGE',
+          safe`${odd} is not a device serial number (letters, digits, - and _). Usage: ${RENEW_USAGE}`,
+        );
       if (serials.length === 0)
         throw new CliError('ERR_USAGE', `The folder ${dir} holds no SERIAL.pem file. Usage: ${RENEW_USAGE}`);
       const passphrase =
