@@ -400,7 +400,13 @@ export const FLEET_DEVICE: Shape<FleetDevice> = {
 };
 
 /** `fleet renew|rotate --json`: the run's id and one row per device (the result holds no secret). */
-export const FLEET_RUN_RESULT: Shape<FleetRunResult> = {
+export const FLEET_RUN_RESULT = {
   runId: true,
   rows: { serial: true, workflow: true, outcome: true, code: true, message: true, fingerprint: true },
-};
+} as const satisfies Shape<FleetRunResult>;
+
+/** A fleet run that wrote an escrow file: where, and whose secrets (never a secret). */
+export const FLEET_RUN_RESULT_ESCROW = {
+  ...FLEET_RUN_RESULT,
+  escrow: { file: true, serials: true },
+} as const satisfies Shape<FleetRunResult & { escrow?: { file: string; serials: string[] } }>;
