@@ -178,7 +178,7 @@ describe('readBatchFile', () => {
     [
       'a bad target',
       'target,cert,key\ntelnet://x,c.pem,\n',
-      'line 2: the target is not a device target; use serial:/dev/ttyUSB0[?baud=N], ssh://user@host[:port], or sim:.',
+      'line 2: the target is not a device target; use serial:/dev/ttyUSB0[?baud=N], ssh://user@host[:port], sim:, or webex:SERIAL (or webex:DEVICE_ID).',
     ],
     [
       'a device twice',
