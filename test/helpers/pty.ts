@@ -1,7 +1,7 @@
 /**
- * A simulator served on a real pseudo-terminal (socat) in a folder of its own: the serial console the
- * tests connect to as `serial:<link>`. `close()` stops the terminal and the simulator and removes the
- * folder. Tests that need it check `systemHas('socat')` first.
+ * A simulator served on a real pseudo-terminal (socat): the serial console the tests connect to as
+ * `serial:<link>`. The link is in a folder of its own (removed by `close()`), or in a folder the test
+ * owns. `close()` stops the terminal and the simulator. Tests that need it check `systemHas('socat')` first.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
 
 export interface PtyDevice {
-  /** The folder the link is in (removed by `close()`). */
+  /** The folder the link is in (removed by `close()` when the fixture made it). */
   dir: string;
   sim: RoomOsSimulator;
-  /** The pseudo-terminal's path. */
+  /** The pseudo-terminal's path, as the simulator says it serves it. */
   link: string;
   /** `serial:<link>`. */
   target: string;
@@ -23,20 +23,29 @@ export interface PtyDevice {
 
 /** A new simulator (`options`) on a new pseudo-terminal, in a new folder named after `name`. */
 export async function ptyDevice(name: string, options: SimulatorOptions = {}): Promise<PtyDevice> {
-  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
-  const sim = await createSimulator(options);
-  const link = join(dir, 'tty');
-  const served = await sim.servePty(link);
+  return ptyFor(await createSimulator(options), name);
+}
+
+/**
+ * Serves `sim` on a new pseudo-terminal: the link `name` in `inDir` (a folder the test owns, left in
+ * place), or without `inDir` the link `tty` in a new folder named after `name` (removed by `close()`).
+ */
+export async function ptyFor(sim: RoomOsSimulator, name: string, inDir?: string): Promise<PtyDevice> {
+  const dir = inDir ?? mkdtempSync(join(tmpdir(), `${name}-`));
+  const served = await sim.servePty(join(dir, inDir === undefined ? 'tty' : name)).catch((e: unknown) => {
+    if (inDir === undefined) rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
   return {
     dir,
     sim,
-    link,
-    target: `serial:${link}`,
+    link: served.path,
+    target: `serial:${served.path}`,
     closePty: () => served.close(),
     async close() {
       await served.close();
       await sim.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (inDir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
