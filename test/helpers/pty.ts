@@ -18,6 +18,8 @@ export interface PtyDevice {
   target: string;
   /** Stops serving the terminal (the simulator keeps running: `close()` ends both). */
   closePty(): Promise<void>;
+  /** Serves the terminal again at the same link (a cable plugged back in), after `closePty()`. */
+  replug(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ export async function ptyDevice(name: string, options: SimulatorOptions = {}): P
  */
 export async function ptyFor(sim: RoomOsSimulator, name: string, inDir?: string): Promise<PtyDevice> {
   const dir = inDir ?? mkdtempSync(join(tmpdir(), `${name}-`));
-  const served = await sim.servePty(join(dir, inDir === undefined ? 'tty' : name)).catch((e: unknown) => {
+  let served = await sim.servePty(join(dir, inDir === undefined ? 'tty' : name)).catch((e: unknown) => {
     if (inDir === undefined) rmSync(dir, { recursive: true, force: true });
     throw e;
   });
@@ -42,6 +44,9 @@ export async function ptyFor(sim: RoomOsSimulator, name: string, inDir?: string)
     link: served.path,
     target: `serial:${served.path}`,
     closePty: () => served.close(),
+    async replug() {
+      served = await sim.servePty(served.path);
+    },
     async close() {
       await served.close();
       await sim.close();

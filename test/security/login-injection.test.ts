@@ -15,6 +15,7 @@ import { createServices } from '../../src/main/services.js';
 import { checkConsoleValue, quote, xConfigurationSet } from '../../src/core/xapi/index.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
+import { ptyDevice } from '../helpers/pty.js';
 import { systemHas } from '../helpers/system.js';
 
 const ATTACK = '\rxCommand SystemUnit FactoryReset Confirm: Yes TrailingAction: NoAction';
@@ -63,10 +64,11 @@ describe('a password cannot type commands into the console', () => {
   it.runIf(systemHas('socat'))(
     'CLI over a real serial console (pty): the simulator’s event log shows no FactoryReset',
     async () => {
-      const sim = await createSimulator({ loginRequired: true, systemName: 'Keep Me' });
+      const { sim, link, close } = await ptyDevice('sec-login-pty', {
+        loginRequired: true,
+        systemName: 'Keep Me',
+      });
       try {
-        const link = join(dir, 'tty-attack');
-        await sim.servePty(link);
         const pw = join(dir, 'attack-pw-pty');
         writeFileSync(pw, ATTACK);
         const r = await runCli(['device', 'info', '--target', `serial:${link}`, '--password-file', pw], '', {
@@ -84,7 +86,7 @@ describe('a password cannot type commands into the console', () => {
         expect(ok.stderr).toBe('');
         expect(ok.status).toBe(0);
       } finally {
-        await sim.close();
+        await close();
       }
     },
   );
