@@ -1,18 +1,16 @@
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, succeeded } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
-import { makePki, openssl, type Pki } from '../core/pki/fixtures.js';
+import { usePki, openssl } from '../core/pki/fixtures.js';
 
 describe.skipIf(!systemHas('openssl'))('e2ee-prov cert csr', () => {
-  let pki: Pki;
+  const pki = usePki();
   let pass: string;
   beforeAll(() => {
-    pki = makePki();
     pass = pki.path('csr-pass.txt');
     writeFileSync(pass, 'key passphrase\n');
   });
-  afterAll(() => pki?.cleanup());
 
   it('writes an encrypted P-256 key (0600) and a CSR that openssl req -verify accepts', async () => {
     const r = await runCli([
@@ -20,9 +18,7 @@ describe.skipIf(!systemHas('openssl'))('e2ee-prov cert csr', () => {
       '--email', 'room12@example.com', '--key-out', pki.path('r12.key'), '--csr-out', pki.path('r12.csr'),
       '--passphrase-file', pass,
     ]); // prettier-ignore
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const out = r.stdout.toString('utf8');
+    const out = succeeded(r);
     expect(out).toContain(`to ${pki.path('r12.key')}\n`);
     expect(out).toContain('  CN          Room 12, Tromsø\n');
     expect(out).toContain('  SAN DNS     room12.example.com, room12.example.net\n');
@@ -99,16 +95,8 @@ describe.skipIf(!systemHas('openssl'))('e2ee-prov cert csr', () => {
   });
 
   it('refuses bad input with the pki codes, and usage errors with exit 2', async () => {
-    const base = [
-      'cert',
-      'csr',
-      '--key-out',
-      pki.path('x.key'),
-      '--csr-out',
-      pki.path('x.csr'),
-      '--passphrase-file',
-      pass,
-    ];
+    const outputs = ['--key-out', pki.path('x.key'), '--csr-out', pki.path('x.csr')];
+    const base = ['cert', 'csr', ...outputs, '--passphrase-file', pass];
     const email = await runCli([...base, '--cn', 'Room', '--email', 'not-an-address']);
     expect(email.status).toBe(1);
     expect(email.stderr).toMatch(/^ERR_CSR_EMAIL "not-an-address" is not an email address/);
@@ -116,45 +104,19 @@ describe.skipIf(!systemHas('openssl'))('e2ee-prov cert csr', () => {
     expect(dns.stderr).toMatch(/^ERR_CSR_DNS /);
     const cn = await runCli([...base, '--cn', '']);
     expect(cn.stderr).toMatch(/^ERR_CSR_CN /);
-    writeFileSync(pki.path('empty-pass.txt'), '\n');
-    const empty = await runCli([
-      'cert', 'csr', '--cn', 'Room', '--key-out', pki.path('x.key'), '--csr-out', pki.path('x.csr'),
-      '--passphrase-file', pki.path('empty-pass.txt'),
-    ]); // prettier-ignore
+    const emptyPass = pki.path('empty-pass.txt');
+    writeFileSync(emptyPass, '\n');
+    const empty = await runCli(['cert', 'csr', '--cn', 'Room', ...outputs, '--passphrase-file', emptyPass]);
     expect(empty.stderr).toMatch(/^ERR_KEY_PASSPHRASE_EMPTY /);
     expect(existsSync(pki.path('x.key'))).toBe(false);
 
-    const noCn = await runCli([
-      'cert',
-      'csr',
-      '--key-out',
-      pki.path('x.key'),
-      '--csr-out',
-      pki.path('x.csr'),
-    ]);
+    const noCn = await runCli(['cert', 'csr', ...outputs]);
     expect(noCn.status).toBe(2);
     expect(noCn.stderr).toMatch(/^ERR_USAGE --cn is required\./);
-    const same = await runCli([
-      'cert',
-      'csr',
-      '--cn',
-      'R',
-      '--key-out',
-      pki.path('x.key'),
-      '--csr-out',
-      pki.path('x.key'),
-    ]);
+    const key = pki.path('x.key');
+    const same = await runCli(['cert', 'csr', '--cn', 'R', '--key-out', key, '--csr-out', key]);
     expect(same.status).toBe(2);
-    const noTty = await runCli([
-      'cert',
-      'csr',
-      '--cn',
-      'R',
-      '--key-out',
-      pki.path('x.key'),
-      '--csr-out',
-      pki.path('x.csr'),
-    ]);
+    const noTty = await runCli(['cert', 'csr', '--cn', 'R', ...outputs]);
     expect(noTty.status).toBe(1);
     expect(noTty.stderr).toMatch(/^ERR_SECRET_SOURCE /);
     expect(existsSync(pki.path('x.key'))).toBe(false);

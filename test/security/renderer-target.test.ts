@@ -14,6 +14,7 @@ import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
 import { type Services, createServices } from '../../src/main/services.js';
 import { type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
+import { plainProvision } from '../helpers/requests.js';
 
 const TRUSTED = 'file:///app/dist/renderer/';
 let dir: string;
@@ -108,15 +109,7 @@ describe('the window cannot name files through a target', () => {
 
 describe('the window’s activation code', () => {
   it('is checked on a dry run, before anything else (the wizard used to send "planned")', async () => {
-    const base = {
-      dryRun: true,
-      secret: { mode: 'generate' },
-      enc: 'A128GCM',
-      backup: false,
-      factoryReset: null,
-      restoreName: false,
-      allowPlainOverNetwork: false,
-    };
+    const base = plainProvision({ dryRun: true });
     for (const activationCode of ['planned', '1234\r\nxCommand SystemUnit Boot', '']) {
       const r = (await call('provision.run', { ...base, activationCode })) as Record<string, unknown>;
       expect(r, activationCode).toMatchObject({ ok: false, code: 'ERR_DEVICE_ACTIVATION_CODE' });

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   PkiError,
   readCredentials,
@@ -7,7 +7,7 @@ import {
   type PkiErrorCode,
 } from '../../../src/core/pki/index.js';
 import { systemHas } from '../../helpers/system.js';
-import { PASSPHRASE, makePki, opensslFingerprint, type Pki } from './fixtures.js';
+import { PASSPHRASE, usePki, opensslFingerprint } from './fixtures.js';
 
 /** The error code a call throws, failing the test if it throws something else or nothing. */
 function codeOf(fn: () => unknown): PkiErrorCode {
@@ -25,11 +25,7 @@ function spkiOf(pem: string): string {
 }
 
 describe.skipIf(!systemHas('openssl'))('readCredentials', () => {
-  let pki: Pki;
-  beforeAll(() => {
-    pki = makePki();
-  });
-  afterAll(() => pki?.cleanup());
+  const pki = usePki();
 
   it('reads a certificate and a PKCS#8 key given separately, as they are', () => {
     const c = readCredentials({ certPem: pki.text('dev.pem'), keyPem: pki.text('dev.key') });

@@ -30,6 +30,8 @@ import {
   type SimulatorOptions,
   createSimulator,
 } from '../../../src/simulator/index.js';
+import { emptyKeychain } from '../../helpers/keychain.js';
+import { ptyFor } from '../../helpers/pty.js';
 
 export interface IssuedFiles {
   cn: string;
@@ -78,10 +80,7 @@ export class Rig {
 
   async tearDown(): Promise<void> {
     await this.reset();
-    for (const s of await this.secrets.list()) {
-      await this.secrets.delete(s.serial);
-      await this.secrets.deletePending(s.serial);
-    }
+    await emptyKeychain(this.secrets);
     await rm(this.dir, { recursive: true, force: true });
   }
 
@@ -109,9 +108,7 @@ export class Rig {
 
   /** Serves `sim` on a new pseudo-terminal; returns its `serial:` target. */
   async pty(sim: RoomOsSimulator): Promise<string> {
-    const link = join(this.dir, `tty-${++this.n}`);
-    await sim.servePty(link);
-    return `serial:${link}`;
+    return (await ptyFor(sim, `tty-${++this.n}`, this.dir)).target;
   }
 
   /** Connects over the target (a real pty or ssh), as the CLI does: once, as a technician would. */
