@@ -405,16 +405,7 @@ describe('the window’s services', () => {
 });
 
 function validRequest(): Record<string, unknown> {
-  return {
-    dryRun: false,
-    secret: { mode: 'generate' },
-    enc: 'A256GCM',
-    backup: true,
-    factoryReset: null,
-    restoreName: true,
-    activationCode: null,
-    allowPlainOverNetwork: false,
-  };
+  return { ...plainProvision({ enc: 'A256GCM', backup: true, restoreName: true }) };
 }
 
 function rotateRequest(): Record<string, unknown> {

@@ -12,7 +12,15 @@ import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js'
 import { deviceStatus, setPreferredDomain } from '../../../src/main/workflows/status.js';
 import type { RoomOsSimulator } from '../../../src/simulator/index.js';
 import { systemHas } from '../../helpers/system.js';
-import { Rig, bind, provisionedOnPty, reconnect, stepStatuses } from './rig.js';
+import {
+  Rig,
+  bind,
+  expectPreinstalledKept,
+  provisionedOnPty,
+  reconnect,
+  serviceCerts,
+  stepStatuses,
+} from './rig.js';
 
 const SECRET = 'deactivation test secret';
 const ready = systemHas('socat') && systemHas('keyring');
@@ -20,19 +28,6 @@ const rig = new Rig();
 let n = 0;
 const serial = (): string => `FOCDEACT${String(++n).padStart(3, '0')}`;
 const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
-
-/** The tool's certificates on the device (service entries, with their key): SHA-1 and active purposes. */
-function serviceCerts(sim: RoomOsSimulator): Array<[string, readonly string[]]> {
-  return sim.state.certificates.filter((c) => c.kind === 'service').map((c) => [c.fingerprint, c.purposes]);
-}
-
-/** The device's own self-signed certificate is still listed, unused: the tool never deletes it. */
-function expectPreinstalledKept(sim: RoomOsSimulator): void {
-  const pre = sim.state.certificates.filter((c) => c.kind === 'preinstalled');
-  expect(pre.map((c) => [c.fingerprint, c.subjectName, c.usedFor])).toEqual([
-    [sim.state.preinstalledCertificate, '/CN=TemporaryDefaultCertificate', ''],
-  ]);
-}
 
 /** SHA-1 of the rig's intermediate, which every test certificate chains to (listed as a chain entry). */
 const intermediateSha1 = (): string =>

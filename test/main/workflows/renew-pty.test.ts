@@ -9,11 +9,19 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
 import { buildAddPayload } from '../../../src/core/pki/index.js';
 import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
-import { provision } from '../../../src/main/workflows/provision.js';
 import { renew } from '../../../src/main/workflows/renew.js';
 import type { RoomOsSimulator } from '../../../src/simulator/index.js';
 import { systemHas } from '../../helpers/system.js';
-import { type IssuedFiles, Rig, bind, reconnect, stepStatuses } from './rig.js';
+import {
+  type IssuedFiles,
+  Rig,
+  bind,
+  expectPreinstalledKept,
+  provisionedOnPty,
+  reconnect,
+  serviceCerts,
+  stepStatuses,
+} from './rig.js';
 
 const SECRET = 'renewal test secret 7QM-2XPD';
 const ready = systemHas('socat') && systemHas('keyring');
@@ -26,24 +34,10 @@ async function provisioned(
   options: { register?: boolean } = {},
 ): Promise<{ sim: RoomOsSimulator; target: string; serial: string }> {
   // Fresh certificates for every device: the journal refuses one certificate on two devices.
-  A = await rig.issue('room-a.renew.example');
-  B = await rig.issue('room-b.renew.example');
-  const cert = A;
   const serial = `FOCRENEW${String(++serialNo).padStart(3, '0')}`;
-  const sim = await rig.sim({ serialNumber: serial });
-  const target = await rig.pty(sim);
-  const device = await rig.connect(target);
-  const r = await provision(
-    { device, secrets: rig.secrets, journal: rig.journal },
-    {
-      credentials: cert.credentials,
-      secret: SECRET,
-      link: 'serial',
-      ...(options.register ? { activationCode: '0000-1111-2222-3333', registrationTimeoutMs: 5000 } : {}),
-    },
-  );
-  expect(r.error).toBeUndefined();
-  await device.close();
+  const { sim, target, cert } = await provisionedOnPty(rig, serial, 'room-a.renew.example', SECRET, options);
+  A = cert;
+  B = await rig.issue('room-b.renew.example');
   return { sim, target, serial };
 }
 
@@ -57,19 +51,6 @@ function expectWorkingIdentity(sim: RoomOsSimulator, oneOf: string[]): void {
 }
 
 const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
-
-/** The tool's certificates on the device (service entries, with their key): SHA-1 and active purposes. */
-function serviceCerts(sim: RoomOsSimulator): Array<[string, readonly string[]]> {
-  return sim.state.certificates.filter((c) => c.kind === 'service').map((c) => [c.fingerprint, c.purposes]);
-}
-
-/** The device's own self-signed certificate is still listed, unused: the tool never deletes it. */
-function expectPreinstalledKept(sim: RoomOsSimulator): void {
-  const pre = sim.state.certificates.filter((c) => c.kind === 'preinstalled');
-  expect(pre.map((c) => [c.fingerprint, c.subjectName, c.usedFor])).toEqual([
-    [sim.state.preinstalledCertificate, '/CN=TemporaryDefaultCertificate', ''],
-  ]);
-}
 
 /**
  * The chain entries (every test certificate chains to the rig's one intermediate, listed once however many
@@ -297,49 +278,22 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     expectPreinstalledKept(sim);
   });
 
-  const CUTS: Array<{
-    fault: 'dropOnCommand' | 'dropAfterCommand';
-    command: string;
-    step: string;
-    resumed: Record<string, string>;
-  }> = [
-    {
-      fault: 'dropOnCommand',
-      command: 'Services Add',
-      step: 'add-certificate',
-      resumed: { 'add-certificate': 'done', activate: 'done', 'delete-old': 'done' },
-    },
-    {
-      fault: 'dropAfterCommand',
-      command: 'Services Add',
-      step: 'add-certificate',
-      resumed: { 'add-certificate': 'skipped', activate: 'done', 'delete-old': 'done' },
-    },
-    {
-      fault: 'dropOnCommand',
-      command: 'Services Activate',
-      step: 'activate',
-      resumed: { 'add-certificate': 'skipped', activate: 'done', 'delete-old': 'done' },
-    },
-    {
-      fault: 'dropAfterCommand',
-      command: 'Services Activate',
-      step: 'activate',
-      resumed: { 'add-certificate': 'skipped', activate: 'skipped', 'delete-old': 'done' },
-    },
-    {
-      fault: 'dropOnCommand',
-      command: 'Services Delete',
-      step: 'delete-old',
-      resumed: { 'add-certificate': 'skipped', activate: 'skipped', 'delete-old': 'done' },
-    },
-    {
-      fault: 'dropAfterCommand',
-      command: 'Services Delete',
-      step: 'delete-old',
-      resumed: { 'add-certificate': 'skipped', activate: 'skipped', 'delete-old': 'skipped' },
-    },
+  /** A cut: where, and how each step went on the run after it (add-certificate, activate, delete-old). */
+  type Cut = ['dropOnCommand' | 'dropAfterCommand', string, string, [string, string, string]];
+  const rows: Cut[] = [
+    ['dropOnCommand', 'Services Add', 'add-certificate', ['done', 'done', 'done']],
+    ['dropAfterCommand', 'Services Add', 'add-certificate', ['skipped', 'done', 'done']],
+    ['dropOnCommand', 'Services Activate', 'activate', ['skipped', 'done', 'done']],
+    ['dropAfterCommand', 'Services Activate', 'activate', ['skipped', 'skipped', 'done']],
+    ['dropOnCommand', 'Services Delete', 'delete-old', ['skipped', 'skipped', 'done']],
+    ['dropAfterCommand', 'Services Delete', 'delete-old', ['skipped', 'skipped', 'skipped']],
   ];
+  const CUTS = rows.map(([fault, command, step, [add, activate, deleteOld]]) => ({
+    fault,
+    command,
+    step,
+    resumed: { 'add-certificate': add, activate, 'delete-old': deleteOld },
+  }));
   for (const cut of CUTS) {
     it(`a cable pulled ${cut.fault === 'dropOnCommand' ? 'as' : 'after'} the device gets "${cut.command}": an identity stays active; the next run finishes`, async () => {
       const { sim, target } = await provisioned('A');

@@ -4,6 +4,7 @@
  * the workflows' logic, the in-memory secret store: no keyring daemon), a journal in a temporary folder.
  */
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,6 +179,19 @@ export async function provisionedOnPty(
   if (!r.ok) throw new Error(`provisioning for the test failed: ${r.error?.code} ${r.error?.message}`);
   await device.close();
   return { sim, target, cert };
+}
+
+/** The tool's certificates on the device (service entries, with their key): SHA-1 and active purposes. */
+export function serviceCerts(sim: RoomOsSimulator): Array<[string, readonly string[]]> {
+  return sim.state.certificates.filter((c) => c.kind === 'service').map((c) => [c.fingerprint, c.purposes]);
+}
+
+/** The device's own self-signed certificate is still listed, unused: the tool never deletes it. */
+export function expectPreinstalledKept(sim: RoomOsSimulator): void {
+  const pre = sim.state.certificates.filter((c) => c.kind === 'preinstalled');
+  expect(pre.map((c) => [c.fingerprint, c.subjectName, c.usedFor])).toEqual([
+    [sim.state.preinstalledCertificate, '/CN=TemporaryDefaultCertificate', ''],
+  ]);
 }
 
 /** A leaf with many names under an RSA-4096 intermediate: an add blob longer than 4,095 bytes. */
