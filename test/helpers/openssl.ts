@@ -13,7 +13,8 @@ export function opensslSha1(dir: string, file: string): string {
 
 /**
  * Makes, in `dir`, a self-signed certificate `<name>.pem` for `subject`, valid for `days`, with a new
- * unencrypted key `<name>.key` (`newKey`: openssl's `-newkey` and `-pkeyopt` arguments; RSA-2048 unless said).
+ * unencrypted key `<name>.key` (`newKey`: openssl's `-newkey` and `-pkeyopt` arguments; RSA-2048 by
+ * default).
  */
 export function selfSigned(
   dir: string,

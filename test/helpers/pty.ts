@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
+import { perSuite } from './suite.js';
 
 export interface PtyDevice {
   /** The folder the link is in (removed by `close()` when the fixture made it). */
@@ -53,4 +54,15 @@ export async function ptyFor(sim: RoomOsSimulator, name: string, inDir?: string)
       if (inDir === undefined) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A suite's simulator on a pseudo-terminal (call inside its `describe`): served before its first test,
+ * closed after its last.
+ */
+export function usePtyDevice(name: string, options: SimulatorOptions = {}): PtyDevice {
+  return perSuite(
+    () => ptyDevice(name, options),
+    (pty) => pty.close(),
+  );
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { perSuite } from '../../helpers/suite.js';
 
 /** The passphrase of every encrypted key and PKCS#12 file the fixture makes. */
 export const PASSPHRASE = 'correct horse battery';
@@ -45,27 +45,7 @@ function stamp(d: Date): string {
 
 /** The test PKI of a suite (call inside its `describe`): made before its first test, removed after its last. */
 export function usePki(): Pki {
-  let made: Pki | undefined;
-  beforeAll(() => {
-    made = makePki();
-  });
-  afterAll(() => made?.cleanup());
-  const pki = (): Pki => {
-    if (!made) throw new Error("the test PKI is made before the suite's first test");
-    return made;
-  };
-  return {
-    get dir() {
-      return pki().dir;
-    },
-    path: (name) => pki().path(name),
-    text: (name) => pki().text(name),
-    bytes: (name) => pki().bytes(name),
-    get legacyP12() {
-      return pki().legacyP12;
-    },
-    cleanup: () => pki().cleanup(),
-  };
+  return perSuite(makePki, (pki) => pki.cleanup());
 }
 
 export function makePki(): Pki {

@@ -4,7 +4,7 @@
  * the workflows' logic, the in-memory secret store: no keyring daemon), a journal in a temporary folder.
  */
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ import {
 } from '../../../src/simulator/index.js';
 import { emptyKeychain } from '../../helpers/keychain.js';
 import { ptyFor } from '../../helpers/pty.js';
+import { systemHas } from '../../helpers/system.js';
 
 export interface IssuedFiles {
   cn: string;
@@ -107,6 +108,24 @@ export class Rig {
     return sim;
   }
 
+  /** A new simulator (`options`) with the serial number `<prefix><count>`, served on a new pty. */
+  async simOnPty(
+    prefix: string,
+    count: number,
+    options: SimulatorOptions = {},
+  ): Promise<{ sim: RoomOsSimulator; target: string; serial: string }> {
+    const serial = `${prefix}${String(count).padStart(3, '0')}`;
+    const sim = await this.sim({ serialNumber: serial, ...options });
+    return { sim, target: await this.pty(sim), serial };
+  }
+
+  /** The suite's hooks (call inside its `describe`): set up, devices closed after each test, torn down. */
+  suite(name: string): void {
+    beforeAll(() => this.setUp(name));
+    afterEach(() => this.reset());
+    afterAll(() => this.tearDown());
+  }
+
   /** Serves `sim` on a new pseudo-terminal; returns its `serial:` target. */
   async pty(sim: RoomOsSimulator): Promise<string> {
     return (await ptyFor(sim, `tty-${++this.n}`, this.dir)).target;
@@ -122,6 +141,16 @@ export class Rig {
   path(name: string): string {
     return join(this.dir, name);
   }
+
+  /** What a workflow runs with: `device`, and the rig's secret store and journal. */
+  deps(device: WorkflowDevice): { device: WorkflowDevice; secrets: SecretStore; journal: Journal } {
+    return { device, secrets: this.secrets, journal: this.journal };
+  }
+}
+
+/** Whether this machine has what the suites over a real pty with the real keychain need. */
+export function ptyAndKeyring(): boolean {
+  return systemHas('socat') && systemHas('keyring');
 }
 
 /** Collects events, and the step ids by status. */

@@ -18,6 +18,7 @@ import { ROTATE_STEPS, type RotateStep, settleSecret } from '../../../src/main/w
 import { emptyKeychain } from '../../helpers/keychain.js';
 import { type PtyDevice, ptyFor } from '../../helpers/pty.js';
 import { systemHas } from '../../helpers/system.js';
+import { holdsAfter } from './fixtures/rotate-steps.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CHILD = resolve(import.meta.dirname, 'fixtures/rotate-child.ts');
@@ -30,18 +31,12 @@ type Case =
   | { name: string; kind: 'mid-write'; holds: 'old' }
   | { name: string; kind: 'device-ran'; holds: 'new' };
 
-const AFTER_DEVICE = new Set<RotateStep>([
-  'device-answered',
-  'outcome-recorded',
-  'keychain-updated',
-  'pending-cleared',
-]);
 const CASES: Case[] = [
   ...ROTATE_STEPS.map((step): Case => ({
     name: `at ${step}`,
     kind: 'step',
     step,
-    holds: AFTER_DEVICE.has(step) ? 'new' : 'old',
+    holds: holdsAfter(step),
   })),
   { name: 'in the middle of writing the populate line', kind: 'mid-write', holds: 'old' },
   { name: 'after the device ran it, before its answer was read', kind: 'device-ran', holds: 'new' },
