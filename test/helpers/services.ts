@@ -32,10 +32,8 @@ export type WindowCall = (channel: string, input?: unknown) => Promise<unknown>;
 /** Registers the handlers of `services` as on `ipcMain` (trusting TRUSTED); returns the window's call. */
 export function windowCalls(services: Services): WindowCall {
   const listeners = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>();
-  registerIpc(
-    { handle: (channel, listener) => listeners.set(channel, listener) },
-    services.handlers,
-    (url) => url.startsWith(TRUSTED),
+  registerIpc({ handle: (channel, listener) => listeners.set(channel, listener) }, services.handlers, (url) =>
+    url.startsWith(TRUSTED),
   );
   return (channel, input = {}) =>
     Promise.resolve(listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, input));
