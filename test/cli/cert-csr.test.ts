@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, succeeded } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
-import { usePki, openssl } from '../core/pki/fixtures.js';
+import { usePki, openssl, opensslKey, opensslVerifiedSubject } from '../core/pki/fixtures.js';
 
 describe.skipIf(!systemHas('openssl'))('e2ee-prov cert csr', () => {
   const pki = usePki();
@@ -26,22 +26,13 @@ describe.skipIf(!systemHas('openssl'))('e2ee-prov cert csr', () => {
 
     if (process.platform !== 'win32') expect(statSync(pki.path('r12.key')).mode & 0o777).toBe(0o600);
     expect(readFileSync(pki.path('r12.key'), 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/);
-    const subject = openssl([
-      'req', '-in', pki.path('r12.csr'), '-verify', '-noout', '-subject', '-nameopt', 'RFC2253,-esc_msb',
-    ]); // prettier-ignore
+    const subject = opensslVerifiedSubject(pki.path('r12.csr'), 'RFC2253,-esc_msb');
     expect(subject.trim()).toBe('subject=CN=Room 12\\, Tromsø');
     const text = openssl(['req', '-in', pki.path('r12.csr'), '-noout', '-text']);
     expect(text).toContain('DNS:room12.example.com, DNS:room12.example.net, email:room12@example.com');
     // The passphrase is the file's content without its trailing newline.
     writeFileSync(pki.path('exact-pass.txt'), 'key passphrase');
-    const keyPub = openssl([
-      'pkey',
-      '-in',
-      pki.path('r12.key'),
-      '-passin',
-      `file:${pki.path('exact-pass.txt')}`,
-      '-pubout',
-    ]);
+    const keyPub = opensslKey(pki.path('r12.key'), pki.path('exact-pass.txt'), '-pubout');
     expect(openssl(['req', '-in', pki.path('r12.csr'), '-noout', '-pubkey'])).toBe(keyPub);
     // Nothing left behind but the two files.
     expect(readdirSync(pki.dir).filter((f) => f.includes('.tmp'))).toEqual([]);
@@ -72,10 +63,21 @@ describe.skipIf(!systemHas('openssl'))('e2ee-prov cert csr', () => {
 
   it('never overwrites: an existing key or CSR file is refused before anything is made', async () => {
     writeFileSync(pki.path('taken.key'), 'precious\n');
-    const r = await runCli([
-      'cert', 'csr', '--cn', 'Room 14', '--key-out', pki.path('taken.key'), '--csr-out', pki.path('r14.csr'),
-      '--passphrase-file', pass,
-    ]); // prettier-ignore
+    /** `cert csr` for Room 14, its key and CSR to the files `key` and `csr`. */
+    const room14 = (key: string, csr: string) =>
+      runCli([
+        'cert',
+        'csr',
+        '--cn',
+        'Room 14',
+        '--key-out',
+        key,
+        '--csr-out',
+        csr,
+        '--passphrase-file',
+        pass,
+      ]);
+    const r = await room14(pki.path('taken.key'), pki.path('r14.csr'));
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(
       `ERR_OUTPUT_WRITE The key output ${pki.path('taken.key')} already exists, and it is never overwritten. Choose another path, or move the old file away first.\n`,
@@ -84,10 +86,7 @@ describe.skipIf(!systemHas('openssl'))('e2ee-prov cert csr', () => {
     expect(existsSync(pki.path('r14.csr'))).toBe(false);
 
     writeFileSync(pki.path('taken.csr'), 'old csr\n');
-    const c = await runCli([
-      'cert', 'csr', '--cn', 'Room 14', '--key-out', pki.path('r14.key'), '--csr-out', pki.path('taken.csr'),
-      '--passphrase-file', pass,
-    ]); // prettier-ignore
+    const c = await room14(pki.path('r14.key'), pki.path('taken.csr'));
     expect(c.status).toBe(1);
     expect(c.stderr).toMatch(/^ERR_OUTPUT_WRITE The CSR output .* already exists/);
     expect(existsSync(pki.path('r14.key'))).toBe(false);

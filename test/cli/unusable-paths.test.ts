@@ -67,30 +67,20 @@ describe.runIf(systemHas('keyring'))(
         add(['blob', 'seal', '--action', 'add', '--secret-file', secret, '--payload-file', p]);
         add(['blob', 'open', '--secret-file', p], 'x');
         add(['cert', 'inspect', '--cert', p]);
-        add([
+        const csr = (key: string, out: string): string[] => [
           'cert',
           'csr',
           '--cn',
           'a.example',
           '--key-out',
-          p,
+          key,
           '--csr-out',
-          join(box.dir, 'c.csr'),
+          out,
           '--passphrase-file',
           secret,
-        ]);
-        add([
-          'cert',
-          'csr',
-          '--cn',
-          'a.example',
-          '--key-out',
-          join(box.dir, `k-${randomUUID()}.pem`),
-          '--csr-out',
-          p,
-          '--passphrase-file',
-          secret,
-        ]);
+        ];
+        add(csr(p, join(box.dir, 'c.csr')));
+        add(csr(join(box.dir, `k-${randomUUID()}.pem`), p));
         add(['provision', '--target', 'sim:', '--cert', p]);
         const cert = join(box.dir, 'cert.pem');
         add(['provision', '--target', 'sim:', '--cert', cert, '--backup', p]);

@@ -11,7 +11,7 @@ import {
   type PkiErrorCode,
 } from '../../../src/core/pki/index.js';
 import { systemHas } from '../../helpers/system.js';
-import { usePki, openssl } from './fixtures.js';
+import { usePki, openssl, opensslKey, opensslVerifiedSubject } from './fixtures.js';
 
 async function refusal(request: CsrRequest): Promise<PkiErrorCode> {
   try {
@@ -76,16 +76,7 @@ describe.skipIf(!systemHas('openssl'))('generateKeyAndCsr with openssl', () => {
     writeFileSync(pki.path('new.key'), made.keyPem);
     writeFileSync(pki.path('new.pass'), 'a passphrase');
     // `openssl req -verify` checks the request's self-signature; it fails with a non-zero status otherwise.
-    const verified = openssl([
-      'req',
-      '-in',
-      pki.path('new.csr'),
-      '-verify',
-      '-noout',
-      '-subject',
-      '-nameopt',
-      'RFC2253',
-    ]);
+    const verified = opensslVerifiedSubject(pki.path('new.csr'), 'RFC2253');
     expect(verified.trim()).toBe('subject=CN=Room 7\\, Bergen');
     const text = openssl(['req', '-in', pki.path('new.csr'), '-noout', '-text']);
     expect(text).toContain('DNS:room7.example.com, DNS:room7.example.net, email:room7@example.com');
@@ -94,7 +85,7 @@ describe.skipIf(!systemHas('openssl'))('generateKeyAndCsr with openssl', () => {
 
     // The key decrypts with the passphrase, is P-256, and is the CSR's key.
     const pkey = (...more: string[]): string =>
-      openssl(['pkey', '-in', pki.path('new.key'), '-passin', `file:${pki.path('new.pass')}`, ...more]);
+      opensslKey(pki.path('new.key'), pki.path('new.pass'), ...more);
     expect(pkey('-noout', '-text')).toContain('ASN1 OID: prime256v1');
     const keyPub = pkey('-pubout');
     const csrPub = openssl(['req', '-in', pki.path('new.csr'), '-noout', '-pubkey']);

@@ -27,6 +27,16 @@ export function openssl(args: string[], cwd?: string): string {
   return execFileSync('openssl', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** `openssl pkey` on the encrypted key `keyPath`, with the passphrase in the file `passFile`, then `more`. */
+export function opensslKey(keyPath: string, passFile: string, ...more: string[]): string {
+  return openssl(['pkey', '-in', keyPath, '-passin', `file:${passFile}`, ...more]);
+}
+
+/** `openssl req -verify` of the CSR `csrPath`: its subject, printed with `nameopt`. */
+export function opensslVerifiedSubject(csrPath: string, nameopt: string): string {
+  return openssl(['req', '-in', csrPath, '-verify', '-noout', '-subject', '-nameopt', nameopt]);
+}
+
 /** `openssl x509 -fingerprint` as the device lists it: lower-case hex, no colons. */
 export function opensslFingerprint(certPath: string, digest: 'sha1' | 'sha256'): string {
   const out = openssl(['x509', '-in', certPath, '-noout', '-fingerprint', `-${digest}`]);
