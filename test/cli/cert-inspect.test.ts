@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
-import { PASSPHRASE, makePki, opensslFingerprint, type Pki } from '../core/pki/fixtures.js';
+import { PASSPHRASE, usePki, opensslFingerprint } from '../core/pki/fixtures.js';
 
 interface InspectJson {
   ok: boolean;
@@ -21,15 +21,13 @@ interface InspectJson {
 }
 
 describe.skipIf(!systemHas('openssl'))('e2ee-prov cert inspect', () => {
-  let pki: Pki;
+  const pki = usePki();
   let pass: string;
   beforeAll(() => {
-    pki = makePki();
     pass = pki.path('pass.txt');
     writeFileSync(pass, PASSPHRASE + '\n'); // one trailing newline, as an editor leaves it
     writeFileSync(pki.path('wrong.txt'), 'wrong\n');
   });
-  afterAll(() => pki?.cleanup());
 
   const inspectJson = async (...args: string[]) => {
     const r = await runCli(['cert', 'inspect', '--json', ...args]);

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { readCredentials } from '../../src/core/pki/index.js';
 import { systemHas } from '../helpers/system.js';
-import { PASSPHRASE, makePki, type Pki } from '../core/pki/fixtures.js';
+import { PASSPHRASE, usePki } from '../core/pki/fixtures.js';
 
 /** A terminal on stdin that types `answers` one by one, each when a prompt appears on stderr. */
 function terminal(answers: string[]): { io: CliIO; out: () => string; err: () => string } {
@@ -27,11 +27,7 @@ function terminal(answers: string[]): { io: CliIO; out: () => string; err: () =>
 }
 
 describe.skipIf(!systemHas('openssl'))('cert commands at a terminal', () => {
-  let pki: Pki;
-  beforeAll(() => {
-    pki = makePki();
-  });
-  afterAll(() => pki?.cleanup());
+  const pki = usePki();
 
   it('inspect asks for the passphrase of an encrypted key, hidden', async () => {
     const t = terminal([PASSPHRASE]);

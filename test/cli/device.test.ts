@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../src/core/jwe/index.js';
 import { connect } from '../../src/main/device/index.js';
 import { createSimulator } from '../../src/simulator/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, succeeded } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
 import { makeDeviceCert } from '../main/device/fixtures.js';
 
@@ -21,9 +21,7 @@ const env = (): Record<string, string> => ({ E2EE_PROV_KNOWN_HOSTS: join(dir, 'k
 describe('e2ee-prov device info', () => {
   it('prints identity and E2EE status of a fresh device', async () => {
     const r = await runCli(['device', 'info', '--target', `sim:?state=${join(dir, 'info.json')}`], '', env());
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(r.stdout.toString()).toBe(
+    expect(succeeded(r)).toBe(
       [
         'Product:        Cisco Room Kit',
         'Software:       RoomOS 11.23.1.8 3963b07b5c5 (ce11.23.1.8.3963b07b5c5)',
@@ -182,9 +180,7 @@ describe('e2ee-prov console', () => {
       input,
       env(),
     );
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(r.stdout.toString()).toBe(
+    expect(succeeded(r)).toBe(
       [
         '> xStatus SystemUnit ProductId',
         '*s SystemUnit ProductId: "Cisco Room Kit"',

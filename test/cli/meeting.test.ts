@@ -15,6 +15,7 @@ import type { MeetingReport, MeetingUpdate } from '../../src/main/workflows/meet
 import { type RoomOsSimulator, SimMeeting, certInfoBlob } from '../../src/simulator/index.js';
 import { CLI, HANG_MS, runCli } from '../helpers/cli.js';
 import { roomInMeeting } from '../helpers/meeting.js';
+import { ptyFor } from '../helpers/pty.js';
 import { systemHas } from '../helpers/system.js';
 
 const ready = systemHas('socat') && systemHas('openssl');
@@ -51,8 +52,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
     const roomA = await roomInMeeting(meeting, 'Room A', 'room-a.example.com', 'FOCMEET0001');
     const roomB = await roomInMeeting(meeting, 'Room B', 'room-b.example.com', 'FOCMEET0002');
     sims.push(roomA.sim, roomB.sim);
-    a = join(dir, 'tty-a');
-    await roomA.sim.servePty(a);
+    a = (await ptyFor(roomA.sim, 'tty-a', dir)).link;
     const ssh = await roomB.sim.serveSsh();
     b = `ssh://admin@127.0.0.1:${ssh.port}`;
   });
@@ -228,8 +228,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
     wrong.shape = 'seed';
     const room = await roomInMeeting(wrong, 'Room C', 'room-c.example.com', 'FOCMEET0003');
     sims.push(room.sim);
-    const c = join(dir, 'tty-c');
-    await room.sim.servePty(c);
+    const c = (await ptyFor(room.sim, 'tty-c', dir)).link;
     const r = await runCli(['meeting', 'check', '--target', `serial:${c}`], '', {}, 30_000);
     expect(r.status).toBe(1);
     const out = r.stdout.toString();
@@ -249,8 +248,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
     m.join({ displayName: 'Guest', identity: '', verification: 'unverified', certInfo: '' });
     const room = await roomInMeeting(m, 'Room D', 'room-d.example.com', 'FOCMEET0004');
     sims.push(room.sim);
-    const d = join(dir, 'tty-d');
-    await room.sim.servePty(d);
+    const d = (await ptyFor(room.sim, 'tty-d', dir)).link;
     const r = await runCli(['meeting', 'check', '--target', `serial:${d}`, '--json'], '', {}, 30_000);
     expect(r.stderr.toString()).toBe('');
     expect(r.status).toBe(0);
@@ -336,8 +334,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
     m.verificationWords = 'verified';
     const room = await roomInMeeting(m, 'Room E', 'room-e.example.com', 'FOCMEET0005');
     sims.push(room.sim);
-    const e = join(dir, 'tty-e');
-    await room.sim.servePty(e);
+    const e = (await ptyFor(room.sim, 'tty-e', dir)).link;
     const r = await runCli(['meeting', 'check', '--target', `serial:${e}`, '--json'], '', {}, 30_000);
     expect(r.status).toBe(0);
     const [v] = (JSON.parse(r.stdout.toString()) as MeetingReport).verdicts;

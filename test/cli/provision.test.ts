@@ -1,61 +1,38 @@
 /** `e2ee-prov provision` and `e2ee-prov demo`, run as a technician would, against `sim:` devices. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
-import { runCli } from '../helpers/cli.js';
+import { provisionArgs, runCli, succeeded } from '../helpers/cli.js';
+import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
 
 describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
-  let dir: string;
-  let env: Record<string, string>;
+  const box = cliSandbox('e2ee-cli-prov');
   let bundle: string;
   let bundle2: string;
   let certOnly: string;
   let keyOnly: string;
-  const service = `e2ee-test-cli-provision-${process.pid}`;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'e2ee-cli-prov-'));
-    env = { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KEYCHAIN_SERVICE: service };
     const pki = await makeDemoPki('CLI');
     const issued = await issueDeviceCert(pki, { cn: 'desk-3.cli.example' });
-    bundle = join(dir, 'bundle.pem');
+    bundle = join(box.dir, 'bundle.pem');
     writeFileSync(bundle, issued.bundlePem);
     // Every device needs its own certificate: the tool refuses one already on another device.
-    bundle2 = join(dir, 'bundle2.pem');
+    bundle2 = join(box.dir, 'bundle2.pem');
     writeFileSync(bundle2, (await issueDeviceCert(pki, { cn: 'desk-4.cli.example' })).bundlePem);
-    certOnly = join(dir, 'cert.pem');
+    certOnly = join(box.dir, 'cert.pem');
     writeFileSync(certOnly, issued.certificatePem + pki.intermediatePem);
-    keyOnly = join(dir, 'key.pem');
+    keyOnly = join(box.dir, 'key.pem');
     writeFileSync(keyOnly, issued.keyPem);
   });
 
-  afterAll(async () => {
-    const store = new KeychainSecretStore({ service });
-    for (const s of await store.list()) {
-      await store.delete(s.serial);
-      await store.deletePending(s.serial);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('prints the plan on a dry run and changes nothing', async () => {
-    const state = join(dir, 'dry.json');
-    const r = await runCli(
-      [
-        'provision',
-        '--target',
-        `sim:?state=${state}&serial=FOCDRYRUN01`,
-        '--cert',
-        bundle,
-        '--factory-reset',
-        '--dry-run',
-      ],
-      '',
-      env,
+    const state = join(box.dir, 'dry.json');
+    const r = await box.run(
+      provisionArgs(`sim:?state=${state}&serial=FOCDRYRUN01`, bundle, '--factory-reset', '--dry-run'),
     );
     expect(r.status).toBe(0);
     expect(r.stderr).toContain(
@@ -67,15 +44,12 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
   });
 
   it('provisions with a given secret (from a file), and --json reports every step', async () => {
-    const state = join(dir, 'a.json');
-    const secretFile = join(dir, 'secret');
+    const state = join(box.dir, 'a.json');
+    const secretFile = join(box.dir, 'secret');
     writeFileSync(secretFile, 'OWNER-CHOSEN-SECRET-0001\n');
-    const r = await runCli(
-      [
-        'provision',
-        '--target',
+    const r = await box.run(
+      provisionArgs(
         `sim:?state=${state}&serial=FOCCLI00001`,
-        '--cert',
         certOnly,
         '--key',
         keyOnly,
@@ -84,13 +58,9 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
         '--enc',
         'A256GCM',
         '--json',
-      ],
-      '',
-      env,
+      ),
     );
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout.toString()) as {
+    const out = JSON.parse(succeeded(r)) as {
       ok: boolean;
       report: Record<string, unknown>;
       newSecret?: string;
@@ -113,16 +83,14 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
       'handover',
     ]);
     expect(r.stdout.toString()).not.toContain('OWNER-CHOSEN-SECRET-0001');
-    expect(await new KeychainSecretStore({ service }).get('FOCCLI00001')).toBe('OWNER-CHOSEN-SECRET-0001');
+    expect(await new KeychainSecretStore({ service: box.service }).get('FOCCLI00001')).toBe(
+      'OWNER-CHOSEN-SECRET-0001',
+    );
   });
 
   it('generates a secret when none is given and shows it once, on stdout only', async () => {
-    const state = join(dir, 'b.json');
-    const r = await runCli(
-      ['provision', '--target', `sim:?state=${state}&serial=FOCCLI00002`, '--cert', bundle2],
-      '',
-      env,
-    );
+    const state = join(box.dir, 'b.json');
+    const r = await box.run(provisionArgs(`sim:?state=${state}&serial=FOCCLI00002`, bundle2));
     expect(r.status).toBe(0);
     const stdout = r.stdout.toString();
     const secret = /\n {4}(\S+)\n/.exec(stdout)?.[1];
@@ -130,13 +98,13 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
     expect(stdout).toContain('Provisioned Cisco Room Kit FOCCLI00002: identity desk-4.cli.example');
     expect(r.stderr).not.toContain(secret);
     expect(r.stderr).toContain('✓ Activate it for WebexIdentity');
-    expect(await new KeychainSecretStore({ service }).get('FOCCLI00002')).toBe(secret);
-    const journal = readFileSync(join(dir, 'home', 'journal.jsonl'), 'utf8');
+    expect(await new KeychainSecretStore({ service: box.service }).get('FOCCLI00002')).toBe(secret);
+    const journal = readFileSync(join(box.dir, 'home', 'journal.jsonl'), 'utf8');
     expect(journal).not.toContain(secret!);
   });
 
   it('refuses a certificate already on another device', async () => {
-    const r = await runCli(['provision', '--target', `sim:?serial=FOCCLI00003`, '--cert', bundle2], '', env);
+    const r = await box.run(provisionArgs(`sim:?serial=FOCCLI00003`, bundle2));
     expect(r.status).toBe(1);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
       'ERR_WORKFLOW_CERT_IN_USE This certificate is already on device FOCCLI00002. Every device needs its own certificate and key: sharing them is a security breach.',
@@ -144,16 +112,8 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
   });
 
   it('fails with one line: the code and a sentence', async () => {
-    const r = await runCli(
-      [
-        'provision',
-        '--target',
-        'sim:?model=Cisco%20TelePresence%20MX300%20G2&serial=FOCCLIMX300',
-        '--cert',
-        bundle,
-      ],
-      '',
-      env,
+    const r = await box.run(
+      provisionArgs('sim:?model=Cisco%20TelePresence%20MX300%20G2&serial=FOCCLIMX300', bundle),
     );
     expect(r.status).toBe(1);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
@@ -165,12 +125,12 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
   });
 
   it('batch: a failure after progress puts the error on the first line of stderr', async () => {
-    const csv = join(dir, 'first-line.csv');
+    const csv = join(box.dir, 'first-line.csv');
     writeFileSync(
       csv,
       `target,cert,key\n"sim:?model=Cisco%20TelePresence%20MX300%20G2&serial=FOCCLIMX301",bundle.pem,\n`,
     );
-    const r = await runCli(['batch', csv], '', env);
+    const r = await box.run(['batch', csv]);
     expect(r.status).toBe(1);
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines[0]).toMatch(
@@ -180,14 +140,14 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
     expect(lines.at(-1)).toBe(lines[0]);
     expect(r.stdout.toString()).toMatch(/^0 of 1 device provisioned\./);
     // The rows streamed while it ran are replaced by the result files, in the file's order.
-    expect(existsSync(join(dir, 'first-line.result.csv.partial'))).toBe(false);
-    expect(readFileSync(join(dir, 'first-line.result.csv'), 'utf8')).toMatch(
+    expect(existsSync(join(box.dir, 'first-line.result.csv.partial'))).toBe(false);
+    expect(readFileSync(join(box.dir, 'first-line.result.csv'), 'utf8')).toMatch(
       /^line,target,[^\r]*\r\n2,sim:\?model=[^,]*,[^,]*,[^,]*,failed,ERR_WORKFLOW_MODEL_UNSUPPORTED,/,
     );
   });
 
   it('refuses usage mistakes before touching anything', async () => {
-    const r = await runCli(['provision', '--target', 'sim:', '--cert', bundle, '--keep', 'Network'], '', env);
+    const r = await box.run(provisionArgs('sim:', bundle, '--keep', 'Network'));
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('ERR_USAGE --keep says what a factory reset keeps: give --factory-reset too.\n');
   });
@@ -196,9 +156,7 @@ describe.runIf(systemHas('keyring'))('e2ee-prov provision', () => {
 describe('e2ee-prov demo', () => {
   it('provisions the built-in simulator end to end and narrates it', async () => {
     const r = await runCli(['demo']);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const out = r.stdout.toString();
+    const out = succeeded(r);
     for (const line of [
       '✓ Factory reset: the device restarted and answered again',
       '✓ Populate the client secret: a generated secret was populated, and stored for the device',

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/main/device/index.js';
 import { KeychainSecretStore } from '../../src/main/vault/index.js';
 import { createSimulator } from '../../src/simulator/index.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, succeeded } from '../helpers/cli.js';
+import { emptyKeychain } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
 
 const SERVICE = `e2ee-prov-test-cli-${randomUUID()}`;
@@ -48,10 +49,7 @@ describe.skipIf(!systemHas('keyring'))(
       };
     });
     afterAll(async () => {
-      for (const s of await store.list()) {
-        await store.delete(s.serial);
-        await store.deletePending(s.serial);
-      }
+      await emptyKeychain(store);
       await rm(dir, { recursive: true, force: true });
     });
 
@@ -137,9 +135,7 @@ describe.skipIf(!systemHas('keyring'))(
       const first = await runCli(args, '', env);
       expect(first.status, first.stderr).toBe(0);
       const again = await runCli(args, '', env);
-      expect(again.stderr).toBe('');
-      expect(again.status).toBe(0);
-      expect(again.stdout.toString()).toBe(
+      expect(succeeded(again)).toBe(
         'The ClientSecret of FOCCLI05 already is the new one: the change was applied (checked on the device) and is settled. Nothing was sent.\n',
       );
       const json = await runCli([...args, '--json'], '', env);

@@ -4,13 +4,12 @@
  * stderr, never hanging, and never with ERR_INTERNAL ("please report it").
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
-import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
+import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
 
 const ZERO = '/dev/zero';
@@ -22,25 +21,16 @@ describe.runIf(systemHas('keyring'))(
   'every command with unusable paths: a coded error, never ERR_INTERNAL',
   () => {
     // Set before the test runs; empty while the cases are only counted (for the time budget).
-    let dir = '';
+    const box = cliSandbox('e2ee-unusable');
     /** A folder that does not exist (inside the test's folder: nothing outside it is touched). */
     let MISSING = '';
-    let env: Record<string, string>;
-    const service = `e2ee-test-unusable-${randomUUID()}`;
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'e2ee-unusable-'));
-      MISSING = join(dir, 'no-such-folder', 'x');
-      writeFileSync(join(dir, 'secret'), 'a secret of some length 12345\n');
-      writeFileSync(join(dir, 'plain-file'), 'not a folder\n');
+      MISSING = join(box.dir, 'no-such-folder', 'x');
+      writeFileSync(join(box.dir, 'secret'), 'a secret of some length 12345\n');
+      writeFileSync(join(box.dir, 'plain-file'), 'not a folder\n');
       const pki = await makeDemoPki('Unusable');
-      writeFileSync(join(dir, 'cert.pem'), (await issueDeviceCert(pki, { cn: 'u.example' })).bundlePem);
-      env = { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KEYCHAIN_SERVICE: service };
-    });
-    afterAll(async () => {
-      const store = new KeychainSecretStore({ service });
-      for (const s of await store.list()) await store.delete(s.serial);
-      rmSync(dir, { recursive: true, force: true });
+      writeFileSync(join(box.dir, 'cert.pem'), (await issueDeviceCert(pki, { cn: 'u.example' })).bundlePem);
     });
 
     function cases(): Array<{
@@ -49,11 +39,11 @@ describe.runIf(systemHas('keyring'))(
       input?: string | Uint8Array;
       env?: Record<string, string>;
     }> {
-      const secret = join(dir, 'secret');
-      const paths = [MISSING, ZERO, dir, EMPTY];
+      const secret = join(box.dir, 'secret');
+      const paths = [MISSING, ZERO, box.dir, EMPTY];
       const targets = [
         `sim:?state=${MISSING}.json`,
-        `sim:?state=${join(dir, 'plain-file')}/x.json`,
+        `sim:?state=${join(box.dir, 'plain-file')}/x.json`,
         'serial:/dev/null',
         'serial:/etc/passwd',
         `serial:${MISSING}`,
@@ -77,42 +67,39 @@ describe.runIf(systemHas('keyring'))(
         add(['blob', 'seal', '--action', 'add', '--secret-file', secret, '--payload-file', p]);
         add(['blob', 'open', '--secret-file', p], 'x');
         add(['cert', 'inspect', '--cert', p]);
-        add([
+        const csr = (key: string, out: string): string[] => [
           'cert',
           'csr',
           '--cn',
           'a.example',
           '--key-out',
-          p,
+          key,
           '--csr-out',
-          join(dir, 'c.csr'),
+          out,
           '--passphrase-file',
           secret,
-        ]);
-        add([
-          'cert',
-          'csr',
-          '--cn',
-          'a.example',
-          '--key-out',
-          join(dir, `k-${randomUUID()}.pem`),
-          '--csr-out',
-          p,
-          '--passphrase-file',
-          secret,
-        ]);
+        ];
+        add(csr(p, join(box.dir, 'c.csr')));
+        add(csr(join(box.dir, `k-${randomUUID()}.pem`), p));
         add(['provision', '--target', 'sim:', '--cert', p]);
-        const cert = join(dir, 'cert.pem');
+        const cert = join(box.dir, 'cert.pem');
         add(['provision', '--target', 'sim:', '--cert', cert, '--backup', p]);
         add(['provision', '--target', 'sim:', '--cert', cert, '--handover', p]);
         add(['renew', '--target', 'sim:', '--cert', p]);
         add(['batch', p]);
         add(['secret', 'import', p, '--passphrase-file', secret]);
-        add(['secret', 'export', '--out', p === dir ? dir : `${p}/out.escrow`, '--passphrase-file', secret]);
+        add([
+          'secret',
+          'export',
+          '--out',
+          p === box.dir ? box.dir : `${p}/out.escrow`,
+          '--passphrase-file',
+          secret,
+        ]);
         add(['secret', 'rotate', '--target', 'sim:', '--new-secret-file', p]);
         add(['device', 'info', '--target', 'sim:', '--password-file', p]);
-        add(['console', '--target', 'sim:', '--log', p === dir ? dir : `${p}/log`], '');
-        if (p !== dir) add(['simulator', '--link', `${p}/tty`, '--state', `${p}/state.json`]);
+        add(['console', '--target', 'sim:', '--log', p === box.dir ? box.dir : `${p}/log`], '');
+        if (p !== box.dir) add(['simulator', '--link', `${p}/tty`, '--state', `${p}/state.json`]);
       }
       for (const t of targets) {
         for (const c of ['device info', 'deactivate', 'secret rotate']) add([...c.split(' '), '--target', t]);
@@ -127,11 +114,11 @@ describe.runIf(systemHas('keyring'))(
         '--target',
         'sim:',
         '--cert',
-        join(dir, 'cert.pem'),
+        join(box.dir, 'cert.pem'),
         '--backup',
-        join(dir, 'plain-file'),
+        join(box.dir, 'plain-file'),
       ]);
-      for (const home of [EMPTY, join(dir, 'plain-file'), join(dir, 'no-such-home', 'home')]) {
+      for (const home of [EMPTY, join(box.dir, 'plain-file'), join(box.dir, 'no-such-home', 'home')]) {
         add(['inventory'], undefined, { E2EE_PROV_HOME: home });
         add(['journal', 'verify'], undefined, { E2EE_PROV_HOME: home });
         add(['secret', 'rotate', '--target', 'sim:'], undefined, { E2EE_PROV_HOME: home });
@@ -151,7 +138,7 @@ describe.runIf(systemHas('keyring'))(
           while (next < all.length) {
             const c = all[next++]!;
             // A command still running after HANG_MS is killed (status null): a hang, not slowness.
-            const r = await runCli(c.args, c.input ?? '', { ...env, ...c.env }, HANG_MS);
+            const r = await runCli(c.args, c.input ?? '', { ...box.env, ...c.env }, HANG_MS);
             results.push({ name: c.name, r });
           }
         };
@@ -169,7 +156,7 @@ describe.runIf(systemHas('keyring'))(
           .map(({ name, r }) => `${name} -> ${r.status}: ${r.stderr.split('\n')[0]!.slice(0, 200)}`);
         expect(bad).toEqual([]);
         // Nothing made the missing folder exist.
-        expect(existsSync(join(dir, 'no-such-folder'))).toBe(false);
+        expect(existsSync(join(box.dir, 'no-such-folder'))).toBe(false);
         expect(results).toHaveLength(all.length);
       },
       BUDGET_MS,

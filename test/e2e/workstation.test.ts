@@ -19,6 +19,7 @@ import { plural } from '../../src/renderer/i18n/index.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { createSimulator } from '../../src/simulator/index.js';
+import { plainProvision } from '../helpers/requests.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
 import { type AppHarness, FOREIGN_ORIGIN, reactStrings, startApp } from './harness.js';
@@ -401,17 +402,9 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     await checkScreen(page, '19-run-blocked', { shot: false });
     expect(await page.locator('.stepper li:nth-child(2)').getAttribute('data-state')).toBe('blocked');
     expect(await page.getByRole('button', { name: en.wizard.start, exact: true }).isDisabled()).toBe(true);
-    const refusedFiles = await page.evaluate(() =>
-      window.provisioner.provision.run({
-        dryRun: false,
-        secret: { mode: 'generate' },
-        enc: 'A128GCM',
-        backup: false,
-        factoryReset: null,
-        restoreName: false,
-        activationCode: null,
-        allowPlainOverNetwork: false,
-      }),
+    const refusedFiles = await page.evaluate(
+      (request) => window.provisioner.provision.run(request),
+      plainProvision(),
     );
     expect(refusedFiles).toMatchObject({ ok: false, code: 'ERR_APP_CREDENTIALS_REFUSED' });
     // Fixed: the blocker goes with its cause.
@@ -421,18 +414,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     expect(await page.locator('.stepper li:nth-child(2)').getAttribute('data-state')).toBe('done');
     // Main, too, refuses a reset confirmed for another device, before anything is done.
     const refused = await page.evaluate(
-      (serial) =>
-        window.provisioner.provision.run({
-          dryRun: false,
-          secret: { mode: 'generate' },
-          enc: 'A128GCM',
-          backup: false,
-          factoryReset: { confirmed: true, serial, keep: [] },
-          restoreName: false,
-          activationCode: null,
-          allowPlainOverNetwork: false,
-        }),
-      SERIAL,
+      (request) => window.provisioner.provision.run(request),
+      plainProvision({ factoryReset: { confirmed: true, serial: SERIAL, keep: [] } }),
     );
     expect(refused).toMatchObject({ ok: false, code: 'ERR_APP_RESET_NOT_THIS_DEVICE' });
   });

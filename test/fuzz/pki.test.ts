@@ -36,36 +36,24 @@ beforeAll(() => {
   run(['x509', '-in', 'dev.pem', '-outform', 'DER', '-out', 'dev.der']);
   run(['pkcs8', '-topk8', '-in', 'dev.key', '-passout', `pass:${PASS}`, '-iter', '1', '-out', 'enc.key']);
   // One iteration: PKCS#12 is read by node-forge in JavaScript, and the cases must stay cheap.
-  run([
-    'pkcs12',
-    '-export',
-    '-in',
-    'dev.pem',
-    '-inkey',
-    'dev.key',
-    '-passout',
-    `pass:${PASS}`,
-    '-iter',
-    '1',
-    '-maciter',
-    '-out',
-    'dev.p12',
-  ]);
-  run([
-    'pkcs12',
-    '-export',
-    '-in',
-    'dev.pem',
-    '-inkey',
-    'dev.key',
-    '-passout',
-    'pass:',
-    '-iter',
-    '1',
-    '-nomaciter',
-    '-out',
-    'empty.p12',
-  ]);
+  const pkcs12 = (pass: string, mac: string, out: string): unknown =>
+    run([
+      'pkcs12',
+      '-export',
+      '-in',
+      'dev.pem',
+      '-inkey',
+      'dev.key',
+      '-passout',
+      pass,
+      '-iter',
+      '1',
+      mac,
+      '-out',
+      out,
+    ]);
+  pkcs12(`pass:${PASS}`, '-maciter', 'dev.p12');
+  pkcs12('pass:', '-nomaciter', 'empty.p12');
   for (const f of ['sec1.key', 'dev.key', 'dev.pem', 'dev.der', 'enc.key', 'dev.p12', 'empty.p12'])
     files[f] = readFileSync(join(dir, f));
 }, 60_000);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { expect } from 'vitest';
 
 /** The built CLI (`npm test` builds first). */
 export const CLI = resolve(import.meta.dirname, '../../dist/cli/index.js');
@@ -40,4 +41,16 @@ export function runCli(
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
+}
+
+/** The arguments of `provision --target <target> --cert <cert>`, then `more`. */
+export function provisionArgs(target: string, cert: string, ...more: string[]): string[] {
+  return ['provision', '--target', target, '--cert', cert, ...more];
+}
+
+/** What a command printed on stdout, once it is seen to have ended with status 0 and nothing on stderr. */
+export function succeeded(r: CliResult): string {
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return r.stdout.toString();
 }

@@ -12,25 +12,27 @@ export function opensslSha1(dir: string, file: string): string {
 }
 
 /**
+ * Makes, in `dir`, a self-signed certificate `<name>.pem` for `subject`, valid for `days`, with a new
+ * unencrypted key `<name>.key` (`newKey`: openssl's `-newkey` and `-pkeyopt` arguments; RSA-2048 by
+ * default).
+ */
+export function selfSigned(
+  dir: string,
+  name: string,
+  subject: string,
+  days: number,
+  newKey: string[] = ['-newkey', 'rsa:2048'],
+): void {
+  const out = ['-keyout', `${name}.key`, '-out', `${name}.pem`];
+  openssl(dir, ['req', '-x509', ...newKey, '-nodes', ...out, '-subj', subject, '-days', String(days)]);
+}
+
+/**
  * Makes, in `dir`, a throwaway RSA root (`ca.pem`, `ca.key`, subject `caSubject`) and a P-256 device
  * certificate it signs (`leaf.pem`, `leaf.key`, subject `leafSubject`), valid for 10 days.
  */
 export function issueP256Leaf(dir: string, caSubject: string, leafSubject: string): void {
-  openssl(dir, [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-subj',
-    caSubject,
-    '-days',
-    '30',
-  ]);
+  selfSigned(dir, 'ca', caSubject, 30);
   openssl(dir, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'leaf.key']);
   openssl(dir, ['req', '-new', '-key', 'leaf.key', '-subj', leafSubject, '-out', 'leaf.csr']);
   openssl(dir, [

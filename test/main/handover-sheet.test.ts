@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { type Services, createServices } from '../../src/main/services.js';
+import { plainProvision } from '../helpers/requests.js';
 
 const SERIAL = 'FOCSHEET001';
 const CN = 'sheet.example';
@@ -60,17 +61,7 @@ describe('the handover sheet', () => {
     opened.push(cert);
     await first['credentials.choose']({ role: 'certificate' });
     expect((await first['credentials.inspect']({ passphrase: null })).ok).toBe(true);
-    const run = await first['provision.run']({
-      dryRun: false,
-      secret: { mode: 'generate' },
-      enc: 'A128GCM',
-      backup: false,
-      factoryReset: null,
-      restoreName: false,
-      activationCode: null,
-      allowPlainOverNetwork: false,
-      registerFirst: false,
-    });
+    const run = await first['provision.run'](plainProvision({ registerFirst: false }));
     expect(run.ok).toBe(true);
     const provisioned = join(dir, 'provisioned.txt');
     saved.push(provisioned);

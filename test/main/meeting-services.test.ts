@@ -9,12 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingView } from '../../src/contract/index.js';
-import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
-import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
-import { type Services, createServices } from '../../src/main/services.js';
+import { type Services } from '../../src/main/services.js';
 import { createSimulator, endSimMeeting } from '../../src/simulator/index.js';
+import { type WindowCall, testServices, windowCalls } from '../helpers/services.js';
 
-const TRUSTED = 'file:///app/dist/renderer/';
 const MEETING = `svc-meeting-${randomUUID().slice(0, 8)}`;
 const A = `sim:?registered=on&serial=FOCMSVC0001&meeting=${MEETING}`;
 const B = `sim:?registered=on&serial=FOCMSVC0002&meeting=${MEETING}`;
@@ -22,9 +20,7 @@ const B = `sim:?registered=on&serial=FOCMSVC0002&meeting=${MEETING}`;
 describe('the meeting check in main', () => {
   let dir: string;
   let services: Services;
-  const listeners = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>();
-  const call = (channel: string, input: unknown = {}): Promise<unknown> =>
-    Promise.resolve(listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, input));
+  let call: WindowCall;
   const view = async (channel: string, input: unknown = {}): Promise<MeetingView> => {
     const r = (await call(channel, input)) as { ok: boolean; value: MeetingView };
     expect(r.ok, JSON.stringify(r)).toBe(true);
@@ -33,22 +29,8 @@ describe('the meeting check in main', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'e2ee-meeting-services-'));
-    services = createServices({
-      version: '1.2.3',
-      platform: 'linux',
-      dialog: { openFile: async () => null },
-      emit: () => undefined,
-      env: { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'hosts.json') },
-      openSecretStore: async () => new MemorySecretStore(),
-      listPorts: async () => [],
-      simRebootDelayMs: 100,
-      createSimulator,
-    });
-    registerIpc(
-      { handle: (channel, listener) => listeners.set(channel, listener) },
-      services.handlers,
-      (url) => url.startsWith(TRUSTED),
-    );
+    services = testServices(dir, { version: '1.2.3', simRebootDelayMs: 100, createSimulator });
+    call = windowCalls(services);
   });
 
   afterAll(async () => {

@@ -15,6 +15,7 @@ import { type Services, createServices } from '../../src/main/services.js';
 import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
 import { CAPTURE_PROBES } from '../../src/main/device/index.js';
 import { longChain } from './workflows/rig.js';
+import { plainProvision } from '../helpers/requests.js';
 
 const TRUSTED = 'file:///app/dist/renderer/';
 type Listener = (event: IpcEventLike, ...args: unknown[]) => unknown;
@@ -93,16 +94,7 @@ describe('the window’s services', () => {
       });
       expect(await call(channel, null), channel).toMatchObject({ ok: false, code: 'ERR_IPC_BAD_INPUT' });
     }
-    const good = {
-      dryRun: false,
-      secret: { mode: 'generate' },
-      enc: 'A128GCM',
-      backup: false,
-      factoryReset: null,
-      restoreName: false,
-      activationCode: null,
-      allowPlainOverNetwork: false,
-    };
+    const good = plainProvision();
     const bad: Record<string, unknown>[] = [
       { ...good, enc: 'A192GCM' },
       { ...good, secret: { mode: 'given' } },
@@ -413,16 +405,7 @@ describe('the window’s services', () => {
 });
 
 function validRequest(): Record<string, unknown> {
-  return {
-    dryRun: false,
-    secret: { mode: 'generate' },
-    enc: 'A256GCM',
-    backup: true,
-    factoryReset: null,
-    restoreName: true,
-    activationCode: null,
-    allowPlainOverNetwork: false,
-  };
+  return { ...plainProvision({ enc: 'A256GCM', backup: true, restoreName: true }) };
 }
 
 function rotateRequest(): Record<string, unknown> {

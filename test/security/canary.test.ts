@@ -14,12 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowEventMessage } from '../../src/contract/index.js';
 import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
-import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
-import { createServices } from '../../src/main/services.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { HANG_MS, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
+import { testServices, windowCalls } from '../helpers/services.js';
 import { Rig } from '../main/workflows/rig.js';
 
 // A loaded machine makes every CLI run slow: each test's budget is its count of CLI runs (each killed as hung
@@ -32,7 +31,6 @@ const SECRET2 = 'CnryClientSecret-M4v8Kt3R-second';
 const PASSWORD = 'CnryLoginPassw0rd-Hj5s';
 const CODE = '4917-2638-5501-8842';
 const PASSPHRASE = 'CnryKeyPassphrase-Wd61';
-const TRUSTED = 'file:///app/dist/renderer/';
 
 /** Every form in which a canary must not appear. */
 function forms(value: string): string[] {
@@ -447,15 +445,10 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     const dialog: string[] = [];
     const store = new MemorySecretStore();
     const sims: RoomOsSimulator[] = [];
-    const listeners = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>();
-    const services = createServices({
-      version: '0',
-      platform: 'linux',
+    const services = testServices(dir, {
       dialog: { openFile: async () => dialog.shift() ?? null },
       emit: (m) => events.push(m),
-      env: { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'kh.json') },
       openSecretStore: async () => store,
-      listPorts: async () => [],
       simRebootDelayMs: 100,
       createSimulator: async (o) => {
         const sim = await createSimulator({ ...o, loginRequired: true, adminPassword: PASSWORD });
@@ -463,15 +456,9 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
         return sim;
       },
     });
-    registerIpc(
-      { handle: (channel, listener) => listeners.set(channel, listener) },
-      services.handlers,
-      (url) => url.startsWith(TRUSTED),
-    );
+    const windowCall = windowCalls(services);
     const call = async (channel: string, value: unknown = {}): Promise<unknown> => {
-      const result = await Promise.resolve(
-        listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, value),
-      );
+      const result = await windowCall(channel, value);
       results.push({ channel, result });
       return result;
     };

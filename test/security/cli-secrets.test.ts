@@ -4,50 +4,35 @@
  *   handover file only, and the JSON says where (`secretWrittenTo`).
  * - an activation code is checked on a dry run and before the device is touched, not at the register step.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
-import { runCli } from '../helpers/cli.js';
+import { provisionArgs, succeeded } from '../helpers/cli.js';
+import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
 
 describe.runIf(systemHas('keyring'))('the CLI keeps secrets where they were asked to go', () => {
-  let dir: string;
-  let env: Record<string, string>;
-  const service = `e2ee-test-sec-cli-${process.pid}`;
+  const box = cliSandbox('sec-cli');
   const bundles: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sec-cli-'));
-    env = { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KEYCHAIN_SERVICE: service };
     const pki = await makeDemoPki('SEC');
     for (const cn of ['a.sec.example', 'b.sec.example']) {
-      const p = join(dir, `${cn}.pem`);
+      const p = join(box.dir, `${cn}.pem`);
       writeFileSync(p, (await issueDeviceCert(pki, { cn })).bundlePem);
       bundles.push(p);
     }
   });
-  afterAll(async () => {
-    const store = new KeychainSecretStore({ service });
-    for (const s of await store.list()) {
-      await store.delete(s.serial);
-      await store.deletePending(s.serial);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('--handover-include-secret --json: the secret is in the handover file, not on stdout or stderr', async () => {
-    const secretFile = join(dir, 'secret');
+    const secretFile = join(box.dir, 'secret');
     writeFileSync(secretFile, 'HANDOVER-ONLY-SECRET-0001\n');
-    const handover = join(dir, 'handover-a.json');
-    const r = await runCli(
-      [
-        'provision',
-        '--target',
-        `sim:?state=${join(dir, 'a.json')}&serial=FOCSEC0A01`,
-        '--cert',
+    const handover = join(box.dir, 'handover-a.json');
+    const r = await box.run(
+      provisionArgs(
+        `sim:?state=${join(box.dir, 'a.json')}&serial=FOCSEC0A01`,
         bundles[0]!,
         '--secret-file',
         secretFile,
@@ -55,13 +40,9 @@ describe.runIf(systemHas('keyring'))('the CLI keeps secrets where they were aske
         handover,
         '--handover-include-secret',
         '--json',
-      ],
-      '',
-      env,
+      ),
     );
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    const stdout = r.stdout.toString();
+    const stdout = succeeded(r);
     expect(stdout).not.toContain('HANDOVER-ONLY-SECRET-0001');
     const out = JSON.parse(stdout) as Record<string, unknown> & { report: Record<string, unknown> };
     expect(out.ok).toBe(true);
@@ -74,23 +55,18 @@ describe.runIf(systemHas('keyring'))('the CLI keeps secrets where they were aske
   });
 
   it('a generated secret with --handover-include-secret (text): stdout says where it is, not what it is', async () => {
-    const handover = join(dir, 'handover-b.json');
-    const r = await runCli(
-      [
-        'provision',
-        '--target',
-        `sim:?state=${join(dir, 'b.json')}&serial=FOCSEC0B01`,
-        '--cert',
+    const handover = join(box.dir, 'handover-b.json');
+    const r = await box.run(
+      provisionArgs(
+        `sim:?state=${join(box.dir, 'b.json')}&serial=FOCSEC0B01`,
         bundles[1]!,
         '--handover',
         handover,
         '--handover-include-secret',
-      ],
-      '',
-      env,
+      ),
     );
     expect(r.status).toBe(0);
-    const secret = await new KeychainSecretStore({ service }).get('FOCSEC0B01');
+    const secret = await new KeychainSecretStore({ service: box.service }).get('FOCSEC0B01');
     expect(secret).toBeTruthy();
     expect((JSON.parse(readFileSync(handover, 'utf8')) as { clientSecret: string }).clientSecret).toBe(
       secret,
@@ -113,23 +89,18 @@ describe.runIf(systemHas('keyring'))('the CLI keeps secrets where they were aske
       ],
     ];
     for (const [i, [content, why]] of cases.entries()) {
-      const codeFile = join(dir, `code-${i}`);
+      const codeFile = join(box.dir, `code-${i}`);
       writeFileSync(codeFile, content);
-      const state = join(dir, `code-${i}.json`);
+      const state = join(box.dir, `code-${i}.json`);
       for (const dry of [true, false]) {
-        const r = await runCli(
-          [
-            'provision',
-            '--target',
+        const r = await box.run(
+          provisionArgs(
             `sim:?state=${state}&serial=FOCSECC${i}01`,
-            '--cert',
             bundles[0]!,
             '--activation-code-file',
             codeFile,
             ...(dry ? ['--dry-run'] : []),
-          ],
-          '',
-          env,
+          ),
         );
         expect(r.status, content).toBe(1);
         expect(r.stderr).toMatch(/^ERR_DEVICE_ACTIVATION_CODE The activation code /);
@@ -139,21 +110,10 @@ describe.runIf(systemHas('keyring'))('the CLI keeps secrets where they were aske
         expect(existsSync(state)).toBe(false);
       }
     }
-    const good = join(dir, 'code-good');
+    const good = join(box.dir, 'code-good');
     writeFileSync(good, '1234 5678 9012 3456\n');
-    const ok = await runCli(
-      [
-        'provision',
-        '--target',
-        `sim:?serial=FOCSECCG01`,
-        '--cert',
-        bundles[0]!,
-        '--activation-code-file',
-        good,
-        '--dry-run',
-      ],
-      '',
-      env,
+    const ok = await box.run(
+      provisionArgs(`sim:?serial=FOCSECCG01`, bundles[0]!, '--activation-code-file', good, '--dry-run'),
     );
     expect(ok.stderr).not.toMatch(/ERR_/);
     expect(ok.status).toBe(0);

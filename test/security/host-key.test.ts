@@ -12,11 +12,10 @@ import { PassThrough, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliIO } from '../../src/cli/io.js';
 import { openDevice } from '../../src/cli/context.js';
-import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
-import { createServices } from '../../src/main/services.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
+import { testServices } from '../helpers/services.js';
 
 let dir: string;
 let sim: RoomOsSimulator;
@@ -162,14 +161,8 @@ describe('a new SSH host key is shown and asked about', () => {
   it('the window: the fingerprint comes back as data; only that very key, accepted, connects', async () => {
     const known = join(dir, 'app.json');
     const listeners = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>();
-    const services = createServices({
-      version: '0',
-      platform: 'linux',
-      dialog: { openFile: async () => null },
-      emit: () => undefined,
+    const services = testServices(dir, {
       env: { E2EE_PROV_HOME: join(dir, 'app-home'), E2EE_PROV_KNOWN_HOSTS: known },
-      openSecretStore: async () => new MemorySecretStore(),
-      listPorts: async () => [],
     });
     registerIpc(
       { handle: (channel, listener) => listeners.set(channel, listener) },

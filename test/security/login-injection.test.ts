@@ -8,17 +8,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { connect, isDeviceError, parseTarget } from '../../src/main/device/index.js';
-import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
-import { createServices } from '../../src/main/services.js';
 import { checkConsoleValue, quote, xConfigurationSet } from '../../src/core/xapi/index.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { runCli } from '../helpers/cli.js';
+import { ptyDevice } from '../helpers/pty.js';
+import { testServices, windowCalls } from '../helpers/services.js';
 import { systemHas } from '../helpers/system.js';
 
 const ATTACK = '\rxCommand SystemUnit FactoryReset Confirm: Yes TrailingAction: NoAction';
-const TRUSTED = 'file:///app/dist/renderer/';
 
 let dir: string;
 beforeAll(() => {
@@ -63,10 +61,11 @@ describe('a password cannot type commands into the console', () => {
   it.runIf(systemHas('socat'))(
     'CLI over a real serial console (pty): the simulator’s event log shows no FactoryReset',
     async () => {
-      const sim = await createSimulator({ loginRequired: true, systemName: 'Keep Me' });
+      const { sim, link, close } = await ptyDevice('sec-login-pty', {
+        loginRequired: true,
+        systemName: 'Keep Me',
+      });
       try {
-        const link = join(dir, 'tty-attack');
-        await sim.servePty(link);
         const pw = join(dir, 'attack-pw-pty');
         writeFileSync(pw, ATTACK);
         const r = await runCli(['device', 'info', '--target', `serial:${link}`, '--password-file', pw], '', {
@@ -84,7 +83,7 @@ describe('a password cannot type commands into the console', () => {
         expect(ok.stderr).toBe('');
         expect(ok.status).toBe(0);
       } finally {
-        await sim.close();
+        await close();
       }
     },
   );
@@ -129,28 +128,15 @@ describe('a password cannot type commands into the console', () => {
 
   it('services (IPC): device.connect with the attack password is refused as data; sim.events has no FactoryReset', async () => {
     const sims: RoomOsSimulator[] = [];
-    const listeners = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>();
-    const services = createServices({
-      version: '0',
-      platform: 'linux',
-      dialog: { openFile: async () => null },
-      emit: () => undefined,
+    const services = testServices(dir, {
       env: { E2EE_PROV_HOME: join(dir, 'svc-home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'svc-kh.json') },
-      openSecretStore: async () => new MemorySecretStore(),
-      listPorts: async () => [],
       createSimulator: async (o) => {
         const sim = await createSimulator({ ...o, loginRequired: true, systemName: 'Keep Me' });
         sims.push(sim);
         return sim;
       },
     });
-    registerIpc(
-      { handle: (channel, listener) => listeners.set(channel, listener) },
-      services.handlers,
-      (url) => url.startsWith(TRUSTED),
-    );
-    const call = (channel: string, input: unknown): Promise<unknown> =>
-      Promise.resolve(listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, input));
+    const call = windowCalls(services);
     try {
       // First a good session, so that the refusal is seen to come before the old one is touched.
       expect(

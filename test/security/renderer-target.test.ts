@@ -10,37 +10,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkRendererTarget } from '../../src/contract/index.js';
-import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
-import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
-import { type Services, createServices } from '../../src/main/services.js';
+import { type Services } from '../../src/main/services.js';
 import { type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
+import { plainProvision } from '../helpers/requests.js';
+import { type WindowCall, testServices, windowCalls } from '../helpers/services.js';
 
-const TRUSTED = 'file:///app/dist/renderer/';
 let dir: string;
 let services: Services;
 const made: SimulatorOptions[] = [];
-const listeners = new Map<string, (event: IpcEventLike, ...args: unknown[]) => unknown>();
-const call = (channel: string, input: unknown): Promise<unknown> =>
-  Promise.resolve(listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, input));
+let call: WindowCall;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sec-target-'));
-  services = createServices({
-    version: '0',
-    platform: 'linux',
-    dialog: { openFile: async () => null },
-    emit: () => undefined,
-    env: { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'kh.json') },
-    openSecretStore: async () => new MemorySecretStore(),
-    listPorts: async () => [],
+  services = testServices(dir, {
     createSimulator: async (o) => {
       made.push(o);
       return createSimulator(o);
     },
   });
-  registerIpc({ handle: (channel, listener) => listeners.set(channel, listener) }, services.handlers, (url) =>
-    url.startsWith(TRUSTED),
-  );
+  call = windowCalls(services);
 });
 afterAll(async () => {
   await services.dispose();
@@ -108,15 +96,7 @@ describe('the window cannot name files through a target', () => {
 
 describe('the window’s activation code', () => {
   it('is checked on a dry run, before anything else (the wizard used to send "planned")', async () => {
-    const base = {
-      dryRun: true,
-      secret: { mode: 'generate' },
-      enc: 'A128GCM',
-      backup: false,
-      factoryReset: null,
-      restoreName: false,
-      allowPlainOverNetwork: false,
-    };
+    const base = plainProvision({ dryRun: true });
     for (const activationCode of ['planned', '1234\r\nxCommand SystemUnit Boot', '']) {
       const r = (await call('provision.run', { ...base, activationCode })) as Record<string, unknown>;
       expect(r, activationCode).toMatchObject({ ok: false, code: 'ERR_DEVICE_ACTIVATION_CODE' });

@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
 
 /**
  * A raw console client for tests: bytes in, bytes out. `until` waits for text to appear after the read
@@ -114,4 +115,29 @@ export async function serialLogin(c: RawClient, password = ''): Promise<string> 
   await c.until('Password: ');
   c.send(`${password}\r`);
   return c.until('OK\r\n\r\n');
+}
+
+/**
+ * A fresh device (no login, quick reboot and registration, then `options`) and an echo-off terminal
+ * session on it; the caller closes the simulator.
+ */
+export async function echoOffSession(
+  options: SimulatorOptions = {},
+): Promise<{ s: RoomOsSimulator; c: RawClient }> {
+  const s = await createSimulator({
+    loginRequired: false,
+    rebootDelayMs: 50,
+    registrationDelayMs: 20,
+    ...options,
+  });
+  const c = new RawClient(s.openStream());
+  c.send('echo off\r');
+  await c.until('OK\r\n');
+  return { s, c };
+}
+
+/** Sends an xCommand and returns its answer up to `** end`. */
+export async function xcommand(c: RawClient, line: string): Promise<string> {
+  c.send(`${line}\r`);
+  return c.until('** end\r\n');
 }

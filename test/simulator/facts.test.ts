@@ -11,7 +11,7 @@ import { seal } from '../../src/core/jwe/index.js';
 import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
 import { XAPI_11_19_SUBSET } from '../../src/simulator/schema/xapi-11.19-subset.js';
 import { systemHas } from '../helpers/system.js';
-import { RawClient, serialLogin } from './client.js';
+import { RawClient, echoOffSession, serialLogin, xcommand } from './client.js';
 import { type CertFixtures, makeCerts } from './fixtures.js';
 
 const SECRET = 'ossifrage-0123456789';
@@ -24,22 +24,9 @@ afterEach(async () => {
 });
 
 async function device(options: SimulatorOptions = {}): Promise<{ s: RoomOsSimulator; c: RawClient }> {
-  const s = await createSimulator({
-    loginRequired: false,
-    rebootDelayMs: 50,
-    registrationDelayMs: 20,
-    ...options,
-  });
-  sims.push(s);
-  const c = new RawClient(s.openStream());
-  c.send('echo off\r');
-  await c.until('OK\r\n');
-  return { s, c };
-}
-
-async function xcommand(c: RawClient, line: string): Promise<string> {
-  c.send(`${line}\r`);
-  return c.until('** end\r\n');
+  const d = await echoOffSession(options);
+  sims.push(d.s);
+  return d;
 }
 
 async function xstatus(c: RawClient, path: string): Promise<string> {

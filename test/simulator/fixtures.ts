@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueP256Leaf, openssl, opensslSha1 } from '../helpers/openssl.js';
+import { issueP256Leaf, openssl, opensslSha1, selfSigned } from '../helpers/openssl.js';
 
 /** Certificates and keys made with openssl at test time (never committed). */
 export interface CertFixtures {
@@ -22,38 +22,13 @@ export function makeCerts(): CertFixtures {
   try {
     const read = (f: string): string => readFileSync(join(dir, f), 'utf8');
     issueP256Leaf(dir, '/C=US/O=Test CA/CN=Test Root', '/CN=roomkit.example.com/O=Example');
-    openssl(dir, [
-      'req',
-      '-x509',
+    selfSigned(dir, 'p384', '/CN=p384.example.com', 10, [
       '-newkey',
       'ec',
       '-pkeyopt',
       'ec_paramgen_curve:P-384',
-      '-nodes',
-      '-keyout',
-      'p384.key',
-      '-out',
-      'p384.pem',
-      '-subj',
-      '/CN=p384.example.com',
-      '-days',
-      '10',
     ]);
-    openssl(dir, [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'rsa.key',
-      '-out',
-      'rsa.pem',
-      '-subj',
-      '/CN=rsa.example.com',
-      '-days',
-      '10',
-    ]);
+    selfSigned(dir, 'rsa', '/CN=rsa.example.com', 10);
     openssl(dir, ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'stray.key']);
     const notAfter = openssl(dir, ['x509', '-in', 'leaf.pem', '-noout', '-enddate'])
       .replace(/^notAfter=/, '')

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../src/core/jwe/index.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { systemHas } from '../helpers/system.js';
-import { RawClient } from './client.js';
+import { type RawClient, echoOffSession, xcommand } from './client.js';
 import { type CertFixtures, makeCerts } from './fixtures.js';
 
 const SECRET = 'ossifrage-0123456789';
@@ -21,23 +21,21 @@ afterEach(async () => {
 async function device(
   options: Parameters<typeof createSimulator>[0] = {},
 ): Promise<{ s: RoomOsSimulator; c: RawClient }> {
-  const s = await createSimulator({
-    loginRequired: false,
-    rebootDelayMs: 50,
-    registrationDelayMs: 20,
-    ...options,
-  });
-  sim = s;
-  const c = new RawClient(s.openStream());
-  c.send('echo off\r');
-  await c.until('OK\r\n');
-  return { s, c };
+  const d = await echoOffSession(options);
+  sim = d.s;
+  return d;
 }
 
-/** Sends an xCommand and returns its answer up to `** end`. */
-async function xcommand(c: RawClient, line: string): Promise<string> {
-  c.send(`${line}\r`);
-  return c.until('** end\r\n');
+/** Activates or deactivates the certificate a JWE (or a value in its place) names, for WebexIdentity. */
+function identityCommand(
+  c: RawClient,
+  verb: 'Activate' | 'Deactivate',
+  fingerprint: string,
+): Promise<string> {
+  return xcommand(
+    c,
+    `xCommand Security Certificates Services ${verb} Purpose: WebexIdentity Fingerprint: "${fingerprint}"`,
+  );
 }
 
 function lastCommand(s: RoomOsSimulator): Record<string, unknown> {
@@ -189,12 +187,9 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
 
     // Activate for WebexIdentity: the fingerprint travels in an activate JWE.
     const activate = await seal('activate', certs.leaf.sha1, SECRET);
-    expect(
-      await xcommand(
-        c,
-        `xCommand Security Certificates Services Activate Purpose: WebexIdentity Fingerprint: "${activate}"`,
-      ),
-    ).toBe('OK\r\n*r ServicesActivateResult (status=OK):\r\n** end\r\n');
+    expect(await identityCommand(c, 'Activate', activate)).toBe(
+      'OK\r\n*r ServicesActivateResult (status=OK):\r\n** end\r\n',
+    );
     expect(s.state.webexIdentity).toBe(certs.leaf.sha1);
     // UsedFor holds a label (ALD), not the Purpose literal; Filter returns the certificate used for it.
     const filtered = await xcommand(c, 'xCommand Security Certificates Services Show Filter: WebexIdentity');
@@ -235,12 +230,9 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
 
     // Deactivate (JWE), then delete (plain hex).
     const deactivate = await seal('deactivate', certs.leaf.sha1, SECRET);
-    expect(
-      await xcommand(
-        c,
-        `xCommand Security Certificates Services Deactivate Purpose: WebexIdentity Fingerprint: "${deactivate}"`,
-      ),
-    ).toBe('OK\r\n*r ServicesDeactivateResult (status=OK):\r\n** end\r\n');
+    expect(await identityCommand(c, 'Deactivate', deactivate)).toBe(
+      'OK\r\n*r ServicesDeactivateResult (status=OK):\r\n** end\r\n',
+    );
     expect(s.state.webexIdentity).toBeUndefined();
     c.send('xStatus Conference EndToEndEncryption ExternalIdentity Verification\r');
     expect(await c.until('OK\r\n')).toBe(
@@ -273,12 +265,7 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
     expect(s.state.certificates.filter((x) => x.kind !== 'preinstalled')).toHaveLength(0);
 
     const unknown = await seal('activate', 'ab'.repeat(20), SECRET);
-    expect(
-      await xcommand(
-        c,
-        `xCommand Security Certificates Services Activate Purpose: WebexIdentity Fingerprint: "${unknown}"`,
-      ),
-    ).toContain('Reason: "Certificate not found."');
+    expect(await identityCommand(c, 'Activate', unknown)).toContain('Reason: "Certificate not found."');
 
     // A plain PEM body (no IsEncrypted): any key type; plain hex fingerprints for other purposes.
     expect(
@@ -291,12 +278,9 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
       ),
     ).toContain('(status=OK)');
     const rsaActivate = await seal('activate', certs.rsa.sha1, SECRET);
-    expect(
-      await xcommand(
-        c,
-        `xCommand Security Certificates Services Activate Purpose: WebexIdentity Fingerprint: "${rsaActivate}"`,
-      ),
-    ).toContain('Reason: "Key type not supported: the certificate key must be ECDSA P-256."');
+    expect(await identityCommand(c, 'Activate', rsaActivate)).toContain(
+      'Reason: "Key type not supported: the certificate key must be ECDSA P-256."',
+    );
     expect(s.state.certificates.map((x) => x.purposes)).toEqual([[], ['HTTPS']]);
     expect(s.state.webexIdentity).toBeUndefined();
     expect(
@@ -349,18 +333,8 @@ describe.runIf(systemHas('openssl'))('certificates and the E2EE identity', () =>
 
   it('enforces Activate/Deactivate 1024 and Delete 128', async () => {
     const { c } = await device();
-    expect(
-      await xcommand(
-        c,
-        `xCommand Security Certificates Services Activate Purpose: WebexIdentity Fingerprint: "${'a'.repeat(1025)}"`,
-      ),
-    ).toContain('(status=ParameterError)');
-    expect(
-      await xcommand(
-        c,
-        `xCommand Security Certificates Services Deactivate Purpose: WebexIdentity Fingerprint: "${'a'.repeat(1025)}"`,
-      ),
-    ).toContain('(status=ParameterError)');
+    expect(await identityCommand(c, 'Activate', 'a'.repeat(1025))).toContain('(status=ParameterError)');
+    expect(await identityCommand(c, 'Deactivate', 'a'.repeat(1025))).toContain('(status=ParameterError)');
     expect(
       await xcommand(c, `xCommand Security Certificates Services Delete Fingerprint: "${'a'.repeat(129)}"`),
     ).toContain('(status=ParameterError)');

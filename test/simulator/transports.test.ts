@@ -1,25 +1,23 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import ssh2 from 'ssh2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
+import { type PtyDevice, ptyDevice } from '../helpers/pty.js';
 import { systemHas } from '../helpers/system.js';
 import { RawClient, serialLogin } from './client.js';
 
-let dir: string;
 let sim: RoomOsSimulator | undefined;
+let pty: PtyDevice | undefined;
 const opened: SerialPort[] = [];
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'sim-transport-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 afterEach(async () => {
   for (const p of opened.splice(0)) if (p.isOpen) await new Promise((r) => p.close(r));
+  await pty?.close();
   await sim?.close();
   sim = undefined;
+  pty = undefined;
 });
 
 async function openPort(path: string): Promise<SerialPort> {
@@ -35,10 +33,9 @@ async function openPort(path: string): Promise<SerialPort> {
 
 describe.runIf(systemHas('socat'))('over a real pseudo-terminal (socat)', () => {
   it('logs in, answers, keeps the session across reopen, and the link goes with close()', async () => {
-    sim = await createSimulator({ systemName: 'PTY Kit' });
-    const link = join(dir, 'tty-a');
-    const served = await sim.servePty(link);
-    expect(served.path).toBe(link);
+    pty = await ptyDevice('sim-transport', { systemName: 'PTY Kit' });
+    const { link } = pty;
+    expect(link).toBe(join(pty.dir, 'tty'));
     expect(existsSync(link)).toBe(true);
 
     const c = new RawClient(await openPort(link));
@@ -56,14 +53,13 @@ describe.runIf(systemHas('socat'))('over a real pseudo-terminal (socat)', () => 
     expect(await c2.command('xStatus SystemUnit ProductId')).toContain(
       '*s SystemUnit ProductId: "Cisco Room Kit"',
     );
-    await served.close();
+    await pty.closePty();
     expect(existsSync(link)).toBe(false);
   });
 
   it('on factory reset the node disappears, and the device answers at login: again after the reboot delay', async () => {
-    sim = await createSimulator({ rebootDelayMs: 300 });
-    const link = join(dir, 'tty-b');
-    await sim.servePty(link);
+    pty = await ptyDevice('sim-transport', { rebootDelayMs: 300 });
+    const { sim, link } = pty;
     const c = new RawClient(await openPort(link));
     await serialLogin(c);
     c.send('xCommand SystemUnit FactoryReset Confirm: Yes\r');

@@ -4,6 +4,7 @@ import * as x509 from '@peculiar/x509';
 import { createPrivateKey, webcrypto } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JweError, addPayload, fingerprintPayload, populatePayload } from '../../../src/core/jwe/index.js';
+import { thrownCode } from '../../helpers/rejection.js';
 
 x509.cryptoProvider.set(webcrypto as Crypto);
 
@@ -28,15 +29,7 @@ async function selfSigned(
   return { cert: cert.toString('pem'), key };
 }
 
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(JweError);
-    return (e as JweError).code;
-  }
-  return undefined;
-}
+const code = thrownCode(JweError);
 
 describe('populatePayload', () => {
   it('is the new secret as is, empty allowed', () => {

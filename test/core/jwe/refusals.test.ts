@@ -1,6 +1,7 @@
 /** Every refusal of shared/spec/jwe-blobs.md "What the tool must refuse", each with its code. */
 import { describe, expect, it } from 'vitest';
 import { JweError, type JweErrorCode, b64u, inspect, open, seal } from '../../../src/core/jwe/index.js';
+import { thrownCode } from '../../helpers/rejection.js';
 
 const IV = 'NLNd3V9Te68tkpWD';
 const CT = 'f5lLVuWNfKfmzYCo1YJfODhQ';
@@ -17,15 +18,7 @@ function blob(header: unknown, parts: { key?: string; iv?: string; ct?: string; 
   return [h, parts.key ?? '', parts.iv ?? IV, parts.ct ?? CT, parts.tag ?? TAG].join('.');
 }
 
-function codeOf(fn: () => unknown): JweErrorCode | undefined {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(JweError);
-    return (e as JweError).code;
-  }
-  return undefined;
-}
+const codeOf = thrownCode(JweError);
 
 async function sealCode(p: Promise<unknown>): Promise<JweErrorCode | undefined> {
   const e = await p.then(

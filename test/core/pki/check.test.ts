@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   PKI_ERROR_CODES,
   PKI_WARNING_CODES,
@@ -11,7 +11,7 @@ import {
   type CheckResult,
 } from '../../../src/core/pki/index.js';
 import { systemHas } from '../../helpers/system.js';
-import { PASSPHRASE, makePki, openssl, opensslFingerprint, type Pki } from './fixtures.js';
+import { PASSPHRASE, usePki, openssl, opensslFingerprint } from './fixtures.js';
 
 const codes = (r: CheckResult): { errors: string[]; warnings: string[] } => ({
   errors: r.errors.map((e) => e.code),
@@ -19,11 +19,7 @@ const codes = (r: CheckResult): { errors: string[]; warnings: string[] } => ({
 });
 
 describe.skipIf(!systemHas('openssl'))('checkCredentials and the report', () => {
-  let pki: Pki;
-  beforeAll(() => {
-    pki = makePki();
-  });
-  afterAll(() => pki?.cleanup());
+  const pki = usePki();
 
   const check = (cert: string, key?: string, now?: Date): CheckResult =>
     checkCredentials(

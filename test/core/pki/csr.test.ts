@@ -1,6 +1,6 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   PkiError,
   buildAddPayload,
@@ -11,7 +11,7 @@ import {
   type PkiErrorCode,
 } from '../../../src/core/pki/index.js';
 import { systemHas } from '../../helpers/system.js';
-import { makePki, openssl, type Pki } from './fixtures.js';
+import { usePki, openssl, opensslKey, opensslVerifiedSubject } from './fixtures.js';
 
 async function refusal(request: CsrRequest): Promise<PkiErrorCode> {
   try {
@@ -51,11 +51,7 @@ describe('generateKeyAndCsr: refusals', () => {
 });
 
 describe.skipIf(!systemHas('openssl'))('generateKeyAndCsr with openssl', () => {
-  let pki: Pki;
-  beforeAll(() => {
-    pki = makePki();
-  });
-  afterAll(() => pki?.cleanup());
+  const pki = usePki();
 
   it('makes an encrypted P-256 key and a CSR that openssl verifies, with CN and SANs', async () => {
     const made = await generateKeyAndCsr({
@@ -80,16 +76,7 @@ describe.skipIf(!systemHas('openssl'))('generateKeyAndCsr with openssl', () => {
     writeFileSync(pki.path('new.key'), made.keyPem);
     writeFileSync(pki.path('new.pass'), 'a passphrase');
     // `openssl req -verify` checks the request's self-signature; it fails with a non-zero status otherwise.
-    const verified = openssl([
-      'req',
-      '-in',
-      pki.path('new.csr'),
-      '-verify',
-      '-noout',
-      '-subject',
-      '-nameopt',
-      'RFC2253',
-    ]);
+    const verified = opensslVerifiedSubject(pki.path('new.csr'), 'RFC2253');
     expect(verified.trim()).toBe('subject=CN=Room 7\\, Bergen');
     const text = openssl(['req', '-in', pki.path('new.csr'), '-noout', '-text']);
     expect(text).toContain('DNS:room7.example.com, DNS:room7.example.net, email:room7@example.com');
@@ -97,24 +84,10 @@ describe.skipIf(!systemHas('openssl'))('generateKeyAndCsr with openssl', () => {
     expect(text).toContain('Signature Algorithm: ecdsa-with-SHA256');
 
     // The key decrypts with the passphrase, is P-256, and is the CSR's key.
-    const keyText = openssl([
-      'pkey',
-      '-in',
-      pki.path('new.key'),
-      '-passin',
-      `file:${pki.path('new.pass')}`,
-      '-noout',
-      '-text',
-    ]);
-    expect(keyText).toContain('ASN1 OID: prime256v1');
-    const keyPub = openssl([
-      'pkey',
-      '-in',
-      pki.path('new.key'),
-      '-passin',
-      `file:${pki.path('new.pass')}`,
-      '-pubout',
-    ]);
+    const pkey = (...more: string[]): string =>
+      opensslKey(pki.path('new.key'), pki.path('new.pass'), ...more);
+    expect(pkey('-noout', '-text')).toContain('ASN1 OID: prime256v1');
+    const keyPub = pkey('-pubout');
     const csrPub = openssl(['req', '-in', pki.path('new.csr'), '-noout', '-pubkey']);
     expect(csrPub).toBe(keyPub);
     const spki = createPublicKey(keyPub).export({ type: 'spki', format: 'der' });

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { perSuite } from '../../helpers/suite.js';
 
 /** The passphrase of every encrypted key and PKCS#12 file the fixture makes. */
 export const PASSPHRASE = 'correct horse battery';
@@ -26,6 +27,16 @@ export function openssl(args: string[], cwd?: string): string {
   return execFileSync('openssl', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** `openssl pkey` on the encrypted key `keyPath`, with the passphrase in the file `passFile`, then `more`. */
+export function opensslKey(keyPath: string, passFile: string, ...more: string[]): string {
+  return openssl(['pkey', '-in', keyPath, '-passin', `file:${passFile}`, ...more]);
+}
+
+/** `openssl req -verify` of the CSR `csrPath`: its subject, printed with `nameopt`. */
+export function opensslVerifiedSubject(csrPath: string, nameopt: string): string {
+  return openssl(['req', '-in', csrPath, '-verify', '-noout', '-subject', '-nameopt', nameopt]);
+}
+
 /** `openssl x509 -fingerprint` as the device lists it: lower-case hex, no colons. */
 export function opensslFingerprint(certPath: string, digest: 'sha1' | 'sha256'): string {
   const out = openssl(['x509', '-in', certPath, '-noout', '-fingerprint', `-${digest}`]);
@@ -40,6 +51,11 @@ function stamp(d: Date): string {
     .toISOString()
     .replace(/[-:T]/g, '')
     .replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The test PKI of a suite (call inside its `describe`): made before its first test, removed after its last. */
+export function usePki(): Pki {
+  return perSuite(makePki, (pki) => pki.cleanup());
 }
 
 export function makePki(): Pki {

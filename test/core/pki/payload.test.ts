@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { open, seal } from '../../../src/core/jwe/index.js';
 import {
   PkiError,
@@ -9,14 +9,10 @@ import {
   type PkiErrorCode,
 } from '../../../src/core/pki/index.js';
 import { systemHas } from '../../helpers/system.js';
-import { PASSPHRASE, makePki, opensslFingerprint, type Pki } from './fixtures.js';
+import { PASSPHRASE, usePki, opensslFingerprint } from './fixtures.js';
 
 describe.skipIf(!systemHas('openssl'))('buildAddPayload', () => {
-  let pki: Pki;
-  beforeAll(() => {
-    pki = makePki();
-  });
-  afterAll(() => pki?.cleanup());
+  const pki = usePki();
 
   /** The key PEM from `openssl pkey`, which is what a decrypted PKCS#8 key is. */
   const plainPkcs8 = (): string =>

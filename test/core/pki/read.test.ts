@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   PkiError,
   readCredentials,
@@ -7,7 +7,7 @@ import {
   type PkiErrorCode,
 } from '../../../src/core/pki/index.js';
 import { systemHas } from '../../helpers/system.js';
-import { PASSPHRASE, makePki, opensslFingerprint, type Pki } from './fixtures.js';
+import { PASSPHRASE, usePki, opensslFingerprint } from './fixtures.js';
 
 /** The error code a call throws, failing the test if it throws something else or nothing. */
 function codeOf(fn: () => unknown): PkiErrorCode {
@@ -25,11 +25,7 @@ function spkiOf(pem: string): string {
 }
 
 describe.skipIf(!systemHas('openssl'))('readCredentials', () => {
-  let pki: Pki;
-  beforeAll(() => {
-    pki = makePki();
-  });
-  afterAll(() => pki?.cleanup());
+  const pki = usePki();
 
   it('reads a certificate and a PKCS#8 key given separately, as they are', () => {
     const c = readCredentials({ certPem: pki.text('dev.pem'), keyPem: pki.text('dev.key') });
@@ -94,29 +90,27 @@ describe.skipIf(!systemHas('openssl'))('readCredentials', () => {
     expect(JSON.stringify(c)).not.toContain('\\r');
   });
 
-  it('decrypts an encrypted PKCS#8 key with its passphrase, to unencrypted PKCS#8', () => {
-    const c = readCredentials({
-      certPem: pki.text('dev.pem'),
-      keyPem: pki.text('dev-enc.key'),
-      passphrase: PASSPHRASE,
-    });
-    expect(c.keyFormat).toBe('encrypted-pkcs8');
-    expect(c.privateKey).toMatch(
+  it.each([
+    [
+      'an encrypted PKCS#8 key with its passphrase, to unencrypted PKCS#8',
+      'dev-enc.key',
+      'encrypted-pkcs8',
       /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END PRIVATE KEY-----\n$/,
-    );
-    expect(spkiOf(c.privateKey!)).toBe(spkiOf(pki.text('dev.key')));
-  });
-
-  it("decrypts OpenSSL's legacy encrypted SEC1 key (Proc-Type) to unencrypted SEC1", () => {
+    ],
+    [
+      "OpenSSL's legacy encrypted SEC1 key (Proc-Type) to unencrypted SEC1",
+      'dev-legacy-enc.key',
+      'encrypted-pem',
+      /^-----BEGIN EC PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END EC PRIVATE KEY-----\n$/,
+    ],
+  ] as const)('decrypts %s', (_what, key, format, pem) => {
     const c = readCredentials({
       certPem: pki.text('dev.pem'),
-      keyPem: pki.text('dev-legacy-enc.key'),
+      keyPem: pki.text(key),
       passphrase: PASSPHRASE,
     });
-    expect(c.keyFormat).toBe('encrypted-pem');
-    expect(c.privateKey).toMatch(
-      /^-----BEGIN EC PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END EC PRIVATE KEY-----\n$/,
-    );
+    expect(c.keyFormat).toBe(format);
+    expect(c.privateKey).toMatch(pem);
     expect(spkiOf(c.privateKey!)).toBe(spkiOf(pki.text('dev.key')));
   });
 

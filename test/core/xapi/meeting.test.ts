@@ -17,14 +17,16 @@ import {
 } from '../../../src/core/xapi/index.js';
 import { meetingReport } from '../../../src/main/workflows/meeting.js';
 
-const CERT_INFO = JSON.stringify({
+/** A device's certificate facts, as the meeting roster gives them (a JSON text). */
+const CERT_FIELDS = {
   subject: 'CN=room-1.example.com, O=Example',
   issuer: 'CN=Example Issuing CA, O=Example',
   notBefore: '2026-01-01T00:00:00Z',
   notAfter: '2027-01-01T00:00:00Z',
   fingerprint: 'AB:CD:EF:01:23',
   serialNumber: '1F',
-});
+};
+const CERT_INFO = JSON.stringify(CERT_FIELDS);
 
 const CONFERENCE = parseTerminalBlock([
   '*s Conference Call 3 SessionType: 652',
@@ -107,14 +109,7 @@ describe('parseCertInfo', () => {
       notBefore: '2026-01-01T00:00:00Z',
       notAfter: '2027-01-01T00:00:00Z',
       fingerprint: 'abcdef0123',
-      fields: {
-        subject: 'CN=room-1.example.com, O=Example',
-        issuer: 'CN=Example Issuing CA, O=Example',
-        notBefore: '2026-01-01T00:00:00Z',
-        notAfter: '2027-01-01T00:00:00Z',
-        fingerprint: 'AB:CD:EF:01:23',
-        serialNumber: '1F',
-      },
+      fields: CERT_FIELDS,
     });
   });
 

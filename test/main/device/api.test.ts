@@ -5,24 +5,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
-import {
-  connect,
-  DeviceError,
-  JsonHostKeyStore,
-  Transcript,
-  type ConnectOptions,
-  type RoomOsDevice,
-} from '../../../src/main/device/index.js';
-import { createSimulator, type RoomOsSimulator } from '../../../src/simulator/index.js';
+import { connect, DeviceError, Transcript } from '../../../src/main/device/index.js';
+import { createSimulator, type SimulatorOptions } from '../../../src/simulator/index.js';
+import { closeAfterEach } from '../../helpers/closing.js';
 import { systemHas } from '../../helpers/system.js';
+import { type Kind, type Reached, reach, transportKinds } from '../../helpers/transport.js';
 import { makeDeviceCert, type DeviceCert } from './fixtures.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 
 let dir: string;
 let cert: DeviceCert;
-const hasSocat = systemHas('socat');
 const hasOpenssl = systemHas('openssl');
 
 beforeAll(() => {
@@ -31,60 +25,22 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Rig {
-  sim: RoomOsSimulator;
-  target: string;
-  options: ConnectOptions;
-  close(): Promise<void>;
-}
-
-let counter = 0;
-type Kind = 'stream' | 'pty' | 'ssh';
-
 /** A simulator reached over `kind`, and the target and options to connect to it. */
-export async function rig(kind: Kind, simOptions: Parameters<typeof createSimulator>[0] = {}): Promise<Rig> {
-  counter += 1;
+async function rig(kind: Kind, simOptions: SimulatorOptions = {}): Promise<Reached> {
   const sim = await createSimulator({ rebootDelayMs: 300, registrationDelayMs: 50, ...simOptions });
-  const base: ConnectOptions = { timeoutMs: 5000, restartTimeoutMs: 20_000, wakeIntervalMs: 1000 };
-  if (kind === 'stream')
-    return { sim, target: 'sim:', options: { ...base, simulator: sim }, close: () => sim.close() };
-  if (kind === 'pty') {
-    const link = join(dir, `tty-${counter}`);
-    await sim.servePty(link);
-    return { sim, target: `serial:${link}`, options: base, close: () => sim.close() };
-  }
-  const served = await sim.serveSsh();
-  return {
-    sim,
-    target: `ssh://admin@127.0.0.1:${served.port}`,
-    options: { ...base, hostKeyStore: new JsonHostKeyStore(join(dir, `known-${counter}.json`)) },
-    close: () => sim.close(),
-  };
+  return reach(kind, sim, dir, { timeoutMs: 5000, restartTimeoutMs: 20_000, wakeIntervalMs: 1000 });
 }
 
 const rejection = rejectionOf(DeviceError);
 
-const KINDS: Array<[Kind, boolean]> = [
-  ['stream', true],
-  ['pty', hasSocat],
-  ['ssh', true],
-];
-
-for (const [kind, available] of KINDS) {
+for (const [kind, available] of transportKinds()) {
   describe.runIf(available && hasOpenssl)(`the device API over ${kind}`, () => {
-    let r: Rig | undefined;
-    let dev: RoomOsDevice | undefined;
-    afterEach(async () => {
-      await dev?.close().catch(() => undefined);
-      await r?.close();
-      dev = undefined;
-      r = undefined;
-    });
+    const closing = closeAfterEach();
 
     it('provisions end to end: identify, backup, secret, certificate, activate, register, reset', async () => {
-      r = await rig(kind, { stateFile: join(dir, `state-${kind}.json`) });
+      const r = closing(await rig(kind, { stateFile: join(dir, `state-${kind}.json`) }));
       const transcript = new Transcript();
-      dev = await connect(r.target, { ...r.options, transcript });
+      const dev = closing.quietly(await connect(r.target, { ...r.options, transcript }));
       expect(dev.outputMode).toBe('json');
       expect(dev.banner.release).toBe('RoomOS 11.23.1.8 3963b07b5c5');
 
@@ -199,37 +155,30 @@ for (const [kind, available] of KINDS) {
     });
 
     it('refuses a wrong password with ERR_DEVICE_LOGIN_FAILED', async () => {
-      r = await rig(kind, { adminPassword: 'right' });
+      const r = closing(await rig(kind, { adminPassword: 'right' }));
       const e = await rejection(
         connect(r.target, { ...r.options, password: 'wrong', loginTimeoutMs: 10_000 }),
       );
       expect(e.code).toBe('ERR_DEVICE_LOGIN_FAILED');
-      dev = await connect(r.target, { ...r.options, password: 'right' });
+      const dev = closing.quietly(await connect(r.target, { ...r.options, password: 'right' }));
       expect((await dev.identify()).productId).toBe('Cisco Room Kit');
     });
   });
 }
 
 describe('session variants (in-process)', () => {
-  let sim: RoomOsSimulator | undefined;
-  let dev: RoomOsDevice | undefined;
-  afterEach(async () => {
-    await dev?.close().catch(() => undefined);
-    await sim?.close();
-    dev = undefined;
-    sim = undefined;
-  });
+  const closing = closeAfterEach();
 
   it('the CE 9 banner (a blank line before OK)', async () => {
-    sim = await createSimulator({ banner: 'legacy', systemName: 'Old Kit' });
-    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
+    const sim = closing(await createSimulator({ banner: 'legacy', systemName: 'Old Kit' }));
+    const dev = closing.quietly(await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 }));
     expect(dev.banner).toMatchObject({ systemName: 'Old Kit', loggedInWithPrompt: true });
     expect((await dev.identify()).systemName).toBe('Old Kit');
   });
 
   it('a serial console without login (SerialPort LoginRequired Off)', async () => {
-    sim = await createSimulator({ loginRequired: false });
-    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
+    const sim = closing(await createSimulator({ loginRequired: false }));
+    const dev = closing.quietly(await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 }));
     expect(dev.banner).toEqual({
       systemName: null,
       release: null,
@@ -240,8 +189,8 @@ describe('session variants (in-process)', () => {
   });
 
   it('feedback the tool registers for arrives through onFeedback, apart from answers', async () => {
-    sim = await createSimulator({ registrationDelayMs: 50 });
-    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
+    const sim = closing(await createSimulator({ registrationDelayMs: 50 }));
+    const dev = closing.quietly(await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 }));
     const seen: string[] = [];
     dev.onFeedback((r) => seen.push(...r.entries.map((e) => `${e.path.join(' ')}=${e.value}`)));
     const reg = await dev.request('xFeedback register /Status/Webex');
@@ -255,8 +204,8 @@ describe('session variants (in-process)', () => {
   });
 
   it('refuses bad parameters before sending: wrong blob action, bad fingerprint, over-long values', async () => {
-    sim = await createSimulator();
-    dev = await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 });
+    const sim = closing(await createSimulator());
+    const dev = closing.quietly(await connect('sim:', { simulator: sim, wakeIntervalMs: 1000 }));
     const wrongAction = await rejection(dev.activate(await seal('add', 'x', 's')));
     expect(wrongAction.code).toBe('ERR_DEVICE_PARAMETER');
     expect(wrongAction.details).toEqual({ expected: 'activate', actual: 'add' });

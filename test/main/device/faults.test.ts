@@ -5,25 +5,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
-import {
-  connect,
-  DeviceError,
-  JsonHostKeyStore,
-  type ConnectOptions,
-  type RoomOsDevice,
-} from '../../../src/main/device/index.js';
+import { connect, DeviceError, type RoomOsDevice } from '../../../src/main/device/index.js';
 import { createSimulator, type Faults, type RoomOsSimulator } from '../../../src/simulator/index.js';
+import { closeAfterEach } from '../../helpers/closing.js';
 import { systemHas } from '../../helpers/system.js';
+import { type Kind, type Reached, reach, transportKinds } from '../../helpers/transport.js';
 import { makeDeviceCert, type DeviceCert } from './fixtures.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 
 let dir: string;
 let cert: DeviceCert;
-const hasSocat = systemHas('socat');
 const hasOpenssl = systemHas('openssl');
-let n = 0;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'device-faults-'));
@@ -31,24 +25,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Kind = 'stream' | 'pty' | 'ssh';
-
-async function rig(kind: Kind): Promise<{ sim: RoomOsSimulator; target: string; options: ConnectOptions }> {
-  n += 1;
+async function rig(kind: Kind): Promise<Reached> {
   const sim = await createSimulator({ rebootDelayMs: 200 });
-  const options: ConnectOptions = { timeoutMs: 8000, wakeIntervalMs: 1000 };
-  if (kind === 'stream') return { sim, target: 'sim:', options: { ...options, simulator: sim } };
-  if (kind === 'pty') {
-    const link = join(dir, `tty-${n}`);
-    await sim.servePty(link);
-    return { sim, target: `serial:${link}`, options };
-  }
-  const { port } = await sim.serveSsh();
-  return {
-    sim,
-    target: `ssh://admin@127.0.0.1:${port}`,
-    options: { ...options, hostKeyStore: new JsonHostKeyStore(join(dir, `known-${n}.json`)) },
-  };
+  return reach(kind, sim, dir, { timeoutMs: 8000, wakeIntervalMs: 1000 });
 }
 
 const rejection = rejectionOf(DeviceError);
@@ -80,29 +59,24 @@ const GOOD_FAULTS: Array<[string, Partial<Faults>]> = [
   ['all at once', { splitWrites: 3, feedbackBetween: true, okPosition: 'after', lineEnding: '\n' }],
 ];
 
-const KINDS: Array<[Kind, boolean]> = [
-  ['stream', true],
-  ['pty', hasSocat],
-  ['ssh', true],
-];
-
-for (const [kind, available] of KINDS) {
+for (const [kind, available] of transportKinds()) {
   describe.runIf(available && hasOpenssl)(`faults over ${kind}`, () => {
-    let sim: RoomOsSimulator | undefined;
-    let dev: RoomOsDevice | undefined;
-    afterEach(async () => {
-      await dev?.close().catch(() => undefined);
-      await sim?.close();
-      dev = undefined;
-      sim = undefined;
-    });
+    const closing = closeAfterEach();
+    /** A simulator over this transport (with `faults` from the start), closed after the test. */
+    const rigged = async (faults?: Partial<Faults>): Promise<Reached> => {
+      const r = closing(await rig(kind));
+      if (faults) r.sim.setFaults(faults);
+      return r;
+    };
+    /** That, and a session on it, closed after the test. */
+    const connected = async (faults?: Partial<Faults>): Promise<Reached & { dev: RoomOsDevice }> => {
+      const r = await rigged(faults);
+      return { ...r, dev: closing.quietly(await connect(r.target, r.options)) };
+    };
 
     for (const [name, faults] of GOOD_FAULTS) {
       it(`${name}: exact answers in JSON and terminal grammar`, async () => {
-        const r = await rig(kind);
-        sim = r.sim;
-        sim.setFaults(faults);
-        dev = await connect(r.target, r.options);
+        const { sim, dev } = await connected(faults);
         expect(dev.outputMode).toBe('json');
         await exercise(dev, sim, 'fault secret');
         expect(await dev.setOutputMode('terminal')).toBe('terminal');
@@ -111,9 +85,7 @@ for (const [kind, available] of KINDS) {
     }
 
     it('lines over what the console takes: cut by the device, or refused before sending', async () => {
-      const r = await rig(kind);
-      sim = r.sim;
-      dev = await connect(r.target, r.options);
+      const { sim, dev, ...r } = await connected();
       await dev.populateSecretPlain('s');
       const blob = await seal('add', cert.cert + cert.key, 's');
       expect(blob.length).toBeGreaterThan(600);
@@ -126,18 +98,16 @@ for (const [kind, available] of KINDS) {
       ]);
       await dev.close();
 
-      dev = await connect(r.target, { ...r.options, maxLineBytes: 500 });
+      const limited = closing.quietly(await connect(r.target, { ...r.options, maxLineBytes: 500 }));
       const before = sim.events.length;
-      const refused = await rejection(dev.addCertificate(blob));
+      const refused = await rejection(limited.addCertificate(blob));
       expect(refused.code).toBe('ERR_DEVICE_LINE_TOO_LONG');
       expect(refused.details).toMatchObject({ limit: 500 });
       expect(sim.events.slice(before).filter((e) => JSON.stringify(e).includes('Services Add'))).toEqual([]);
     });
 
     it('a drop on the command: disconnected, may have run; reconnect finds it did not', async () => {
-      const r = await rig(kind);
-      sim = r.sim;
-      dev = await connect(r.target, r.options);
+      const { sim, dev } = await connected();
       sim.setFaults({ dropOnCommand: 'ClientSecret Populate' });
       const e = await rejection(dev.populateSecretPlain('dropped'));
       expect(e.code).toBe('ERR_DEVICE_DISCONNECTED');
@@ -153,9 +123,7 @@ for (const [kind, available] of KINDS) {
     });
 
     it('a drop after the command ran: disconnected, may have run; reconnect finds it did', async () => {
-      const r = await rig(kind);
-      sim = r.sim;
-      dev = await connect(r.target, r.options);
+      const { sim, dev } = await connected();
       sim.setFaults({ dropAfterCommand: 'ClientSecret Populate' });
       const e = await rejection(dev.populateSecretPlain('ran'));
       expect(e.code).toBe('ERR_DEVICE_DISCONNECTED');
@@ -166,14 +134,12 @@ for (const [kind, available] of KINDS) {
     });
 
     it('a drop while logging in is a disconnection; the next attempt works', async () => {
-      const r = await rig(kind);
-      sim = r.sim;
-      sim.setFaults({ dropAfterBytesIn: 12 });
+      const r = await rigged({ dropAfterBytesIn: 12 });
       const e = await rejection(connect(r.target, { ...r.options, loginTimeoutMs: 10_000 }));
       expect(['ERR_DEVICE_DISCONNECTED', 'ERR_DEVICE_TIMEOUT']).toContain(e.code);
       if (e.code === 'ERR_DEVICE_DISCONNECTED') expect(e.details.mayHaveRun).toBe(false);
       await new Promise((ok) => setTimeout(ok, 500));
-      dev = await connect(r.target, r.options);
+      const dev = closing.quietly(await connect(r.target, r.options));
       expect((await dev.identify()).productId).toBe('Cisco Room Kit');
     });
   });

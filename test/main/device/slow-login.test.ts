@@ -3,36 +3,24 @@
  * left in the buffer each draw a `login:`, some after the user name went out. Those prompts must not be answered again (a second user name would be taken
  * as the password, and the login refused).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect } from '../../../src/main/device/index.js';
-import type { RoomOsSimulator } from '../../../src/simulator/index.js';
-import { type PtyDevice, ptyDevice } from '../../helpers/pty.js';
+import { usePtyDevice } from '../../helpers/pty.js';
 import { systemHas } from '../../helpers/system.js';
 
 describe.runIf(systemHas('socat'))('login on a slow serial console', () => {
-  let pty: PtyDevice | undefined;
-  let sim: RoomOsSimulator;
-  let link: string;
-
-  beforeAll(async () => {
-    pty = await ptyDevice('e2ee-slow-login', { rebootDelayMs: 100 });
-    ({ sim, link } = pty);
-  });
-
-  afterAll(async () => {
-    await pty?.close();
-  });
+  const pty = usePtyDevice('e2ee-slow-login', { rebootDelayMs: 100 });
 
   it.each([400, 700])('logs in once when each answer takes %i ms per piece', async (slow) => {
     // Slow only until the login is done: the login is what is under test, not the set-up after it.
-    const before = sim.events.length;
-    sim.setFaults({ slowMsPerChunk: slow });
+    const before = pty.sim.events.length;
+    pty.sim.setFaults({ slowMsPerChunk: slow });
     const fast = setInterval(() => {
-      if (sim.faults.slowMsPerChunk && sim.events.slice(before).some((e) => e.type === 'login'))
-        sim.setFaults({});
+      if (pty.sim.faults.slowMsPerChunk && pty.sim.events.slice(before).some((e) => e.type === 'login'))
+        pty.sim.setFaults({});
     }, 20);
     try {
-      const device = await connect(`serial:${link}`, {
+      const device = await connect(`serial:${pty.link}`, {
         timeoutMs: 30_000,
         loginTimeoutMs: 60_000,
       });
@@ -43,9 +31,9 @@ describe.runIf(systemHas('socat'))('login on a slow serial console', () => {
       }
     } finally {
       clearInterval(fast);
-      sim.setFaults({});
+      pty.sim.setFaults({});
     }
-    const logins = sim.events.slice(before).filter((e) => e.type === 'login');
+    const logins = pty.sim.events.slice(before).filter((e) => e.type === 'login');
     expect(logins.map((e) => (e.type === 'login' ? [e.user, e.ok] : []))).toEqual([['admin', true]]);
   });
 });

@@ -13,6 +13,7 @@ import {
   type RoomOsDevice,
 } from '../../../src/main/device/index.js';
 import { createSimulator, type RoomOsSimulator } from '../../../src/simulator/index.js';
+import { ptyFor } from '../../helpers/pty.js';
 import { systemHas } from '../../helpers/system.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 
@@ -42,8 +43,7 @@ describe('serial', () => {
 
   it.runIf(hasSocat)('a port in use is ERR_DEVICE_PORT_BUSY', async () => {
     sim = await createSimulator();
-    const link = join(dir, 'busy');
-    await sim.servePty(link);
+    const { link } = await ptyFor(sim, 'busy', dir);
     const holder = await SerialTransport.open(link);
     try {
       const e = await rejection(SerialTransport.open(link));
@@ -57,18 +57,18 @@ describe('serial', () => {
     'an unplugged cable ends the session; reconnect() waits for it to come back',
     async () => {
       sim = await createSimulator();
-      const link = join(dir, 'unplug');
-      const served = await sim.servePty(link);
+      const pty = await ptyFor(sim, 'unplug', dir);
+      const { link } = pty;
       const dev = await connect(`serial:${link}`, { wakeIntervalMs: 300 });
       devices.push(dev);
       expect((await dev.identify()).productId).toBe('Cisco Room Kit');
-      await served.close(); // the node disappears, as a USB console's does
+      await pty.closePty(); // the node disappears, as a USB console's does
       expect(existsSync(link)).toBe(false);
       const e = await rejection(dev.identify());
       expect(e.code).toBe('ERR_DEVICE_DISCONNECTED');
       const back = dev.reconnect({ timeoutMs: 15_000 });
       await new Promise((ok) => setTimeout(ok, 700));
-      await sim.servePty(link); // plugged back in
+      await pty.replug(); // plugged back in
       await back;
       expect((await dev.identify()).serialNumber).toBe('FOC2345X0AB');
     },
@@ -78,8 +78,7 @@ describe('serial', () => {
     'an open serial session left logged in (and in JSON, echo off) is picked up again',
     async () => {
       sim = await createSimulator();
-      const link = join(dir, 'again');
-      await sim.servePty(link);
+      const { link } = await ptyFor(sim, 'again', dir);
       const a = await connect(`serial:${link}`, { wakeIntervalMs: 300 });
       expect(a.banner.loggedInWithPrompt).toBe(true);
       // Close the port without `bye`, as a crashed tool would.

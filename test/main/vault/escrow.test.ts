@@ -12,6 +12,7 @@ import {
   openEscrow,
   sealEscrow,
 } from '../../../src/main/vault/index.js';
+import { emptyKeychain } from '../../helpers/keychain.js';
 import { systemHas } from '../../helpers/system.js';
 
 const PASS = 'plaid walrus orbit 47 tangerine';
@@ -93,12 +94,7 @@ describe.skipIf(!systemHas('keyring'))('export and import through the keychain',
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
   });
-  afterAll(async () => {
-    for (const s of await store.list()) {
-      await store.delete(s.serial);
-      await store.deletePending(s.serial);
-    }
-  });
+  afterAll(() => emptyKeychain(store));
 
   it('exports chosen devices (0600, whole), imports them into an empty keychain, journals both', async () => {
     await store.set('FOCA', 'secret-a-1234567890');
@@ -174,12 +170,7 @@ describe.skipIf(!systemHas('keyring'))('export and import through the keychain',
 
 describe.skipIf(!systemHas('keyring'))('import of a change that was pending at export', () => {
   const store = new KeychainSecretStore({ service: `e2ee-prov-test-${randomUUID()}` });
-  afterAll(async () => {
-    for (const s of await store.list()) {
-      await store.delete(s.serial);
-      await store.deletePending(s.serial);
-    }
-  });
+  afterAll(() => emptyKeychain(store));
 
   it('restores both secrets, so that the next connection can probe which one the device holds', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'e2ee-escrow-'));

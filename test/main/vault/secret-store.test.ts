@@ -86,37 +86,42 @@ describe('no persistent store reachable', () => {
   });
 });
 
+const ROOT = resolve(import.meta.dirname, '../../..');
+/** The vault module, as a quoted path for a script's `import()`. */
+const VAULT = JSON.stringify(resolve(ROOT, 'src/main/vault/index.ts'));
+
+/** Runs a bash `script` in a keyring session of its own; returns the JSON of its last line of output. */
+async function inOwnKeyring(script: string): Promise<unknown> {
+  const env = { ...process.env } as NodeJS.ProcessEnv;
+  delete env.E2EE_KEYRING_SESSION;
+  const { stdout } = await run('bash', [resolve(ROOT, 'scripts/with-keyring.sh'), 'bash', '-c', script], {
+    env,
+    cwd: ROOT,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!);
+}
+
 describe.skipIf(!systemHas('keyring'))('a locked keyring', () => {
   it('refuses with ERR_VAULT_LOCKED (its own throwaway keyring session, locked over D-Bus)', async () => {
-    const root = resolve(import.meta.dirname, '../../..');
-    const vault = JSON.stringify(resolve(root, 'src/main/vault/index.ts'));
     const script = `
       dbus-send --session --dest=org.freedesktop.secrets --print-reply /org/freedesktop/secrets \\
         org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login >/dev/null
       node --import tsx --input-type=module -e '
-        const { openSecretStore, KeychainSecretStore } = await import(${vault});
+        const { openSecretStore, KeychainSecretStore } = await import(${VAULT});
         const out = [];
         try { await openSecretStore({ service: "e2ee-prov-test-locked" }); out.push("open ok"); } catch (e) { out.push(e.code); }
         try { await new KeychainSecretStore({ service: "e2ee-prov-test-locked" }).set("FOC1", "x"); out.push("set ok"); } catch (e) { out.push(e.code); }
         console.log(JSON.stringify(out));
       '
     `;
-    const env = { ...process.env } as NodeJS.ProcessEnv;
-    delete env.E2EE_KEYRING_SESSION;
-    const { stdout } = await run('bash', [resolve(root, 'scripts/with-keyring.sh'), 'bash', '-c', script], {
-      env,
-      cwd: root,
-    });
-    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual(['ERR_VAULT_LOCKED', 'ERR_VAULT_LOCKED']);
+    expect(await inOwnKeyring(script)).toEqual(['ERR_VAULT_LOCKED', 'ERR_VAULT_LOCKED']);
   });
   it('survives the test keychain daemon aborting between calls: the bus starts it again for the next call', async () => {
     // gnome-keyring-daemon aborts under heavy load (a GLib assertion: SIGTRAP). A call that arrives while no
     // daemon owns the name must start one (D-Bus activation) and wait for it, not fail as "unavailable".
-    const root = resolve(import.meta.dirname, '../../..');
-    const vault = JSON.stringify(resolve(root, 'src/main/vault/index.ts'));
     const script = `
       node --import tsx --input-type=module -e '
-        const { KeychainSecretStore } = await import(${vault});
+        const { KeychainSecretStore } = await import(${VAULT});
         const { readFileSync } = await import("node:fs");
         const pidFile = process.env.E2EE_KEYRING_HOME + "/keyring.pid";
         const store = new KeychainSecretStore({ service: "e2ee-prov-test-abort" });
@@ -134,13 +139,7 @@ describe.skipIf(!systemHas('keyring'))('a locked keyring', () => {
         console.log(JSON.stringify(out));
       '
     `;
-    const env = { ...process.env } as NodeJS.ProcessEnv;
-    delete env.E2EE_KEYRING_SESSION;
-    const { stdout } = await run('bash', [resolve(root, 'scripts/with-keyring.sh'), 'bash', '-c', script], {
-      env,
-      cwd: root,
-    });
-    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual([
+    expect(await inOwnKeyring(script)).toEqual([
       'secret 1',
       true,
       'secret 2',
@@ -154,11 +153,9 @@ describe.skipIf(!systemHas('keyring'))('a locked keyring', () => {
   it('stays usable past the per-user connection limit of the bus (256 here): 1,200 calls and 100 checks in one process', async () => {
     // Each keychain entry object holds a D-Bus connection until it is garbage-collected. One entry per
     // call used to exhaust the test bus's 256 connections and turn every later call into "unavailable".
-    const root = resolve(import.meta.dirname, '../../..');
-    const vault = JSON.stringify(resolve(root, 'src/main/vault/index.ts'));
     const script = `
       node --import tsx --input-type=module -e '
-        const { KeychainSecretStore } = await import(${vault});
+        const { KeychainSecretStore } = await import(${VAULT});
         const store = new KeychainSecretStore({ service: "e2ee-prov-test-many" });
         const out = { sets: 0, gets: 0, checks: 0, pending: 0 };
         for (let i = 0; i < 300; i++) {
@@ -174,13 +171,7 @@ describe.skipIf(!systemHas('keyring'))('a locked keyring', () => {
         console.log(JSON.stringify(out));
       '
     `;
-    const env = { ...process.env } as NodeJS.ProcessEnv;
-    delete env.E2EE_KEYRING_SESSION;
-    const { stdout } = await run('bash', [resolve(root, 'scripts/with-keyring.sh'), 'bash', '-c', script], {
-      env,
-      cwd: root,
-    });
-    expect(JSON.parse(stdout.trim().split('\n').pop()!)).toEqual({
+    expect(await inOwnKeyring(script)).toEqual({
       sets: 300,
       gets: 300,
       checks: 100,

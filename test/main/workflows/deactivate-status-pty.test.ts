@@ -4,35 +4,29 @@
  * command, an unsupported model) and the resume after it.
  */
 import { X509Certificate } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
 import { Journal } from '../../../src/main/vault/index.js';
-import { deactivate } from '../../../src/main/workflows/deactivate.js';
 import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
+import { deactivate } from '../../../src/main/workflows/deactivate.js';
 import { deviceStatus, setPreferredDomain } from '../../../src/main/workflows/status.js';
 import type { RoomOsSimulator } from '../../../src/simulator/index.js';
-import { systemHas } from '../../helpers/system.js';
-import { Rig, bind, provisionedOnPty, reconnect, stepStatuses } from './rig.js';
+import {
+  Rig,
+  ptyAndKeyring,
+  bind,
+  expectPreinstalledKept,
+  provisionedOnPty,
+  reconnect,
+  serviceCerts,
+  stepStatuses,
+} from './rig.js';
 
 const SECRET = 'deactivation test secret';
-const ready = systemHas('socat') && systemHas('keyring');
+const ready = ptyAndKeyring();
 const rig = new Rig();
 let n = 0;
 const serial = (): string => `FOCDEACT${String(++n).padStart(3, '0')}`;
-const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
-
-/** The tool's certificates on the device (service entries, with their key): SHA-1 and active purposes. */
-function serviceCerts(sim: RoomOsSimulator): Array<[string, readonly string[]]> {
-  return sim.state.certificates.filter((c) => c.kind === 'service').map((c) => [c.fingerprint, c.purposes]);
-}
-
-/** The device's own self-signed certificate is still listed, unused: the tool never deletes it. */
-function expectPreinstalledKept(sim: RoomOsSimulator): void {
-  const pre = sim.state.certificates.filter((c) => c.kind === 'preinstalled');
-  expect(pre.map((c) => [c.fingerprint, c.subjectName, c.usedFor])).toEqual([
-    [sim.state.preinstalledCertificate, '/CN=TemporaryDefaultCertificate', ''],
-  ]);
-}
 
 /** SHA-1 of the rig's intermediate, which every test certificate chains to (listed as a chain entry). */
 const intermediateSha1 = (): string =>
@@ -44,14 +38,12 @@ function chainEntries(sim: RoomOsSimulator): string[][] {
 }
 
 describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
-  beforeAll(() => rig.setUp('deactivate-pty'));
-  afterEach(() => rig.reset());
-  afterAll(() => rig.tearDown());
+  rig.suite('deactivate-pty');
 
   it('deactivates the active certificate and keeps it; a second run finds it done', async () => {
     const { sim, target, cert } = await provisionedOnPty(rig, serial(), 'd1.deact.example', SECRET);
     const device = await rig.connect(target);
-    const r = await deactivate(deps(device));
+    const r = await deactivate(rig.deps(device));
     expect(r.error).toBeUndefined();
     expect(r.steps.map((s) => [s.id, s.status, s.detail ?? s.reason])).toEqual([
       ['precheck', 'done', `certificate ${cert.fingerprint}`],
@@ -64,14 +56,14 @@ describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
     expect(chainEntries(sim)).toEqual([[intermediateSha1(), '']]);
     expectPreinstalledKept(sim);
 
-    const again = await deactivate(deps(device));
+    const again = await deactivate(rig.deps(device));
     expect(again.steps.map((s) => [s.id, s.status, s.detail ?? s.reason])).toEqual([
       ['precheck', 'done', `certificate ${cert.fingerprint}`],
       ['deactivate', 'skipped', 'it is not active for WebexIdentity'],
       ['delete', 'skipped', 'not asked for'],
     ]);
     // A journal that never saw this device has nothing to go on.
-    const fresh = await deactivate({ ...deps(device), journal: new Journal(rig.path('other-home')) });
+    const fresh = await deactivate({ ...rig.deps(device), journal: new Journal(rig.path('other-home')) });
     expect(fresh.error?.code).toBe('ERR_WORKFLOW_NOTHING_TO_RESUME');
   });
 
@@ -79,20 +71,20 @@ describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
     const { sim, target, cert } = await provisionedOnPty(rig, serial(), 'd2.deact.example', SECRET);
     const device = await rig.connect(target);
     const colons = cert.fingerprint.toUpperCase().match(/../g)!.join(':');
-    const r = await deactivate(deps(device), { fingerprint: colons, delete: true, enc: 'A256GCM' });
+    const r = await deactivate(rig.deps(device), { fingerprint: colons, delete: true, enc: 'A256GCM' });
     expect(r.error).toBeUndefined();
     expect(stepStatuses(r)).toEqual({ precheck: 'done', deactivate: 'done', delete: 'done' });
     expect(serviceCerts(sim)).toEqual([]);
     // Deleting a leaf leaves its chain entries, used for nothing (docs/simulator.md); the self-signed stays.
     expect(chainEntries(sim)).toEqual([[intermediateSha1(), '']]);
     expectPreinstalledKept(sim);
-    const again = await deactivate(deps(device), { fingerprint: colons, delete: true });
+    const again = await deactivate(rig.deps(device), { fingerprint: colons, delete: true });
     expect(again.steps.map((s) => [s.id, s.status, s.detail ?? s.reason])).toEqual([
       ['precheck', 'done', `certificate ${cert.fingerprint}, deleted by an earlier run`],
       ['deactivate', 'skipped', 'it is not active for WebexIdentity'],
       ['delete', 'skipped', 'it is gone already'],
     ]);
-    const unknown = await deactivate(deps(device), { fingerprint: 'ab'.repeat(20) });
+    const unknown = await deactivate(rig.deps(device), { fingerprint: 'ab'.repeat(20) });
     expect(unknown.error?.code).toBe('ERR_WORKFLOW_FINGERPRINT_NOT_LISTED');
     expect(unknown.error?.message).toBe(
       `The device does not list a certificate with fingerprint ${'ab'.repeat(20)}.`,
@@ -104,11 +96,11 @@ describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
     const { sim, target, cert } = await provisionedOnPty(rig, s, 'd3.deact.example', SECRET);
     await rig.secrets.set(s, 'wrong');
     const device = await rig.connect(target);
-    const r = await deactivate(deps(device));
+    const r = await deactivate(rig.deps(device));
     expect(r.error?.code).toBe('ERR_WORKFLOW_SECRET_UNKNOWN');
     expect(sim.state.webexIdentity).toBe(cert.fingerprint);
     await rig.secrets.set(s, SECRET);
-    expect((await deactivate(deps(device))).ok).toBe(true);
+    expect((await deactivate(rig.deps(device))).ok).toBe(true);
     expect(sim.state.webexIdentity).toBeUndefined();
   });
 
@@ -119,18 +111,18 @@ describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
       ...bind(device),
       deactivate: async () => device.deactivate(await seal('deactivate', cert.fingerprint, 'not the secret')),
     };
-    const r = await deactivate(deps(rejecting));
+    const r = await deactivate(rig.deps(rejecting));
     expect(r.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
     expect(r.steps.find((s) => s.status === 'failed')!.id).toBe('deactivate');
     expect(sim.state.webexIdentity).toBe(cert.fingerprint);
-    const resumed = await deactivate(deps(device));
+    const resumed = await deactivate(rig.deps(device));
     expect(stepStatuses(resumed)).toEqual({ precheck: 'done', deactivate: 'done', delete: 'skipped' });
   });
 
   it('an unsupported model: refused', async () => {
     const sim = await rig.sim({ model: 'Cisco TelePresence MX300 G2', serialNumber: 'FOCMX300D01' });
     const device = await rig.connect(await rig.pty(sim));
-    const r = await deactivate(deps(device));
+    const r = await deactivate(rig.deps(device));
     expect(r.error?.code).toBe('ERR_WORKFLOW_MODEL_UNSUPPORTED');
   });
 
@@ -155,12 +147,12 @@ describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
       const { sim, target, cert } = await provisionedOnPty(rig, serial(), 'd5.deact.example', SECRET);
       const device = await rig.connect(target);
       sim.setFaults({ [cut.fault]: cut.command });
-      const r = await deactivate(deps(device), { delete: true });
+      const r = await deactivate(rig.deps(device), { delete: true });
       expect(r.error?.code).toBe('ERR_DEVICE_DISCONNECTED');
       expect(r.steps.find((s) => s.status === 'failed')!.id).toBe(cut.step);
       sim.setFaults({});
       const again = await reconnect(rig, target);
-      const resumed = await deactivate(deps(again), { delete: true });
+      const resumed = await deactivate(rig.deps(again), { delete: true });
       expect(resumed.error).toBeUndefined();
       expect([stepStatuses(resumed).deactivate, stepStatuses(resumed).delete]).toEqual(cut.resumed);
       expect(sim.state.certificates.map((c) => c.fingerprint)).not.toContain(cert.fingerprint);
@@ -172,9 +164,7 @@ describe.runIf(ready)('deactivate over a real pseudo-terminal', () => {
 });
 
 describe.runIf(ready)('status and PreferredDomain over a real pseudo-terminal', () => {
-  beforeAll(() => rig.setUp('status-pty'));
-  afterEach(() => rig.reset());
-  afterAll(() => rig.tearDown());
+  rig.suite('status-pty');
 
   it('reports every E2EE node, the certificates and PreferredDomain; sets and reads back the domain', async () => {
     const s = serial();

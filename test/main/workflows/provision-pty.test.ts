@@ -3,33 +3,26 @@
  * real keychain: each failure (a secret the keychain does not hold, a blob the device rejects, a cable
  * pulled before or after each command, an expired certificate, an unsupported model) and the resume.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
 import { buildAddPayload } from '../../../src/core/pki/index.js';
 import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
 import { type ProvisionOptions, provision } from '../../../src/main/workflows/provision.js';
 import type { RoomOsSimulator } from '../../../src/simulator/index.js';
-import { systemHas } from '../../helpers/system.js';
-import { Rig, bind, reconnect, stepStatuses } from './rig.js';
+import { Rig, ptyAndKeyring, bind, reconnect, stepStatuses } from './rig.js';
 
-const ready = systemHas('socat') && systemHas('keyring');
+const ready = ptyAndKeyring();
 const rig = new Rig();
 let n = 0;
 
 async function fresh(
   options: { model?: string } = {},
 ): Promise<{ sim: RoomOsSimulator; target: string; serial: string }> {
-  const serial = `FOCPROV${String(++n).padStart(3, '0')}`;
-  const sim = await rig.sim({ serialNumber: serial, ...options });
-  return { sim, target: await rig.pty(sim), serial };
+  return rig.simOnPty('FOCPROV', ++n, options);
 }
 
-const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
-
 describe.runIf(ready)('provision over a real pseudo-terminal', () => {
-  beforeAll(() => rig.setUp('provision-pty'));
-  afterEach(() => rig.reset());
-  afterAll(() => rig.tearDown());
+  rig.suite('provision-pty');
 
   it('backs up, resets, populates a generated secret, adds, activates; a second run redoes nothing', async () => {
     const { sim, target, serial } = await fresh();
@@ -42,7 +35,7 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
       factoryReset: { confirmed: true },
       backupFile: rig.path(`backup-${serial}.json`),
     };
-    const r = await provision(deps(device), options);
+    const r = await provision(rig.deps(device), options);
     expect(r.error).toBeUndefined();
     expect(stepStatuses(r)).toMatchObject({
       precheck: 'done',
@@ -71,7 +64,7 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
     // (With the reset asked for again, a finished device would be reset again: that is what it asks for.
     // The batch leaves the reset out for a device the journal shows finished.)
     const { factoryReset: _reset, ...again0 } = options;
-    const again = await provision(deps(await reconnect(rig, target)), again0);
+    const again = await provision(rig.deps(await reconnect(rig, target)), again0);
     expect(again.error).toBeUndefined();
     expect(again.newSecret).toBeUndefined();
     expect(stepStatuses(again)).toMatchObject({
@@ -93,7 +86,7 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
     const first = await rig.connect(target);
     await first.populateSecretPlain('somebody else’s secret');
     await rig.secrets.set(serial, 'a wrong secret');
-    const r = await provision(deps(first), {
+    const r = await provision(rig.deps(first), {
       credentials: cert.credentials,
       link: 'serial',
       secret: 'mine',
@@ -107,7 +100,7 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
       ['preinstalled', 'TemporaryDefaultCertificate'],
     ]);
 
-    const resumed = await provision(deps(first), {
+    const resumed = await provision(rig.deps(first), {
       credentials: cert.credentials,
       link: 'serial',
       secret: 'mine',
@@ -140,10 +133,10 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
       secret: 'p3 secret',
       weakSecret: 'allow',
     };
-    const r = await provision(deps(rejecting), options);
+    const r = await provision(rig.deps(rejecting), options);
     expect(r.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
     expect(r.steps.find((s) => s.status === 'failed')!.id).toBe('add-certificate');
-    const resumed = await provision(deps(device), options);
+    const resumed = await provision(rig.deps(device), options);
     expect(resumed.error).toBeUndefined();
     expect(stepStatuses(resumed)['populate-secret']).toBe('skipped');
     expect(stepStatuses(resumed)['add-certificate']).toBe('done');
@@ -154,14 +147,16 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
     const { sim, target } = await fresh();
     const expired = await rig.issue('p4.prov.example', { days: -1 });
     const device = await rig.connect(target);
-    const r = await provision(deps(device), { credentials: expired.credentials, link: 'serial' });
+    const r = await provision(rig.deps(device), { credentials: expired.credentials, link: 'serial' });
     expect(r.error?.code).toBe('ERR_WORKFLOW_CERT_REJECTED');
     expect(sim.state.clientSecretSet).toBe(false);
     const good = await rig.issue('p4b.prov.example');
-    expect((await provision(deps(device), { credentials: good.credentials, link: 'serial' })).ok).toBe(true);
+    expect((await provision(rig.deps(device), { credentials: good.credentials, link: 'serial' })).ok).toBe(
+      true,
+    );
 
     const mx = await fresh({ model: 'Cisco TelePresence MX300 G2' });
-    const m = await provision(deps(await rig.connect(mx.target)), {
+    const m = await provision(rig.deps(await rig.connect(mx.target)), {
       credentials: (await rig.issue('p5.prov.example')).credentials,
       link: 'serial',
     });
@@ -213,11 +208,11 @@ describe.runIf(ready)('provision over a real pseudo-terminal', () => {
       const device = await rig.connect(target);
       sim.setFaults({ [cut.fault]: cut.command });
       const options: ProvisionOptions = { credentials: cert.credentials, link: 'serial' };
-      const r = await provision(deps(device), options);
+      const r = await provision(rig.deps(device), options);
       expect(r.error?.code).toBe('ERR_DEVICE_DISCONNECTED');
       expect(r.steps.find((s) => s.status === 'failed')!.id).toBe(cut.step);
       sim.setFaults({});
-      const resumed = await provision(deps(await reconnect(rig, target)), options);
+      const resumed = await provision(rig.deps(await reconnect(rig, target)), options);
       expect(resumed.error).toBeUndefined();
       expect([stepStatuses(resumed)['populate-secret'], stepStatuses(resumed)['add-certificate']]).toEqual([
         cut.populate,

@@ -23,7 +23,7 @@ import {
   type RoomOsSimulator,
   type SimulatorOptions,
 } from '../../../src/simulator/index.js';
-import { ptyDevice } from '../../helpers/pty.js';
+import { ptyDevice, ptyFor } from '../../helpers/pty.js';
 import { systemHas } from '../../helpers/system.js';
 
 const ready = systemHas('socat');
@@ -371,7 +371,7 @@ describe.runIf(ready)('provision over a serial console', () => {
     await closePty();
     await sim.close();
     sim = await createSimulator({ serialNumber: 'FOC9999ZZZZ', rebootDelayMs: 100 });
-    closePty = (await sim.servePty(link)).close;
+    ({ closePty } = await ptyFor(sim, 'tty', dir));
     const r = await run();
     expect(r.error?.code).toBe('ERR_WORKFLOW_CERT_IN_USE');
     expect(r.error?.details).toEqual({ serial: SERIAL });

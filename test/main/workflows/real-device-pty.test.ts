@@ -4,43 +4,36 @@
  * at 4,095 bytes while the add blob of a realistic chain is longer, a device that wants to be registered
  * before it takes a secret, a registration that fails, and a certificate the tool did not add.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
 import { buildAddPayload } from '../../../src/core/pki/index.js';
 import { DeviceError } from '../../../src/core/xapi/index.js';
 import { deviceOps } from '../../../src/main/workflows/device-port.js';
-import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
 import { deactivate } from '../../../src/main/workflows/deactivate.js';
 import { renew } from '../../../src/main/workflows/renew.js';
 import { rotateSecret } from '../../../src/main/workflows/rotate.js';
 import { deviceStatus } from '../../../src/main/workflows/status.js';
 import { type ProvisionOptions, provision } from '../../../src/main/workflows/provision.js';
 import type { SimulatorOptions } from '../../../src/simulator/index.js';
-import { systemHas } from '../../helpers/system.js';
-import { Rig, longChain, recorder, stepStatuses } from './rig.js';
+import { Rig, ptyAndKeyring, longChain, recorder, stepStatuses } from './rig.js';
 
-const ready = systemHas('socat') && systemHas('keyring');
+const ready = ptyAndKeyring();
 const rig = new Rig();
 let n = 0;
-const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
 
 async function fresh(options: SimulatorOptions = {}) {
-  const serial = `FOCREAL${String(++n).padStart(3, '0')}`;
-  const sim = await rig.sim({ serialNumber: serial, ...options });
-  return { sim, target: await rig.pty(sim), serial };
+  return rig.simOnPty('FOCREAL', ++n, options);
 }
 
 describe.runIf(ready)('workflows against a device that follows the public facts', () => {
-  beforeAll(() => rig.setUp('real-device'));
-  afterEach(() => rig.reset());
-  afterAll(() => rig.tearDown());
+  rig.suite('real-device');
 
   it('provisions a device that reports ce11.19.1.7.3055d561c16 (RoomOS 11 keeps the ce prefix)', async () => {
     const { sim, target, serial } = await fresh({ software: 'ce11.19.1.7 3055d561c16' });
     expect(sim.state.softwareVersion).toBe('ce11.19.1.7.3055d561c16');
     const cert = await rig.issue('ce11.real.example');
     const device = await rig.connect(target);
-    const r = await provision(deps(device), { credentials: cert.credentials, link: 'serial' });
+    const r = await provision(rig.deps(device), { credentials: cert.credentials, link: 'serial' });
     expect(r.error).toBeUndefined();
     expect(r.ok).toBe(true);
     expect(r.steps[0]!.detail).toContain(`serial ${serial}`);
@@ -51,7 +44,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const { target } = await fresh({ software: 'ce 9.15.18.5 a6e2b8bf6f4' });
     const cert = await rig.issue('ce9.real.example');
     const device = await rig.connect(target);
-    const r = await provision(deps(device), { credentials: cert.credentials, link: 'serial' });
+    const r = await provision(rig.deps(device), { credentials: cert.credentials, link: 'serial' });
     expect(r.error?.code).toBe('ERR_WORKFLOW_SOFTWARE_TOO_OLD');
     expect(r.error?.message).toContain('CE 9.15.18.5');
   });
@@ -64,7 +57,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const device = await rig.connect(target);
     const rec = recorder();
     const r = await provision(
-      deps(device),
+      rig.deps(device),
       { credentials: chain.credentials, link: 'serial', wrapLongLines: true },
       { onEvent: rec.onEvent },
     );
@@ -89,7 +82,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     ]);
     expect(adds.map((e) => e.type === 'command' && e.status)).toEqual(['Error', 'Error', 'Error', 'OK']);
     // Run again without the choice: the certificate is on the device already, nothing is sent or refused.
-    const again = await provision(deps(device), { credentials: chain.credentials, link: 'serial' });
+    const again = await provision(rig.deps(device), { credentials: chain.credentials, link: 'serial' });
     expect(again.error).toBeUndefined();
     expect(stepStatuses(again)['add-certificate']).toBe('skipped');
   });
@@ -104,7 +97,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const second = await longChain('second.e2e.real.example');
     expect(Math.min(first.blobBytes, second.blobBytes)).toBeGreaterThan(4095);
     const device = await rig.connect(target);
-    const p = await provision(deps(device), {
+    const p = await provision(rig.deps(device), {
       credentials: first.credentials,
       link: 'serial',
       wrapLongLines: true,
@@ -117,7 +110,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(st.webexIdentityEntries.length).toBe(2);
     expect(st.certificates.map((c) => c.subjectName)).toContain('/CN=TemporaryDefaultCertificate');
 
-    const r = await renew(deps(device), {
+    const r = await renew(rig.deps(device), {
       credentials: second.credentials,
       wrapLongLines: true,
       allowNewName: true,
@@ -135,7 +128,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     expect(sim.clientSecretIs(rot.newSecret!)).toBe(true);
     expect(await rig.secrets.get(serial)).toBe(rot.newSecret);
 
-    const d = await deactivate(deps(device), {});
+    const d = await deactivate(rig.deps(device), {});
     expect(d.error).toBeUndefined();
     expect(sim.state.webexIdentity).toBeUndefined();
     expect((await deviceStatus(device)).webexIdentity).toBeNull();
@@ -145,7 +138,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const { sim, target } = await fresh();
     const chain = await longChain('oneline.real.example');
     const device = await rig.connect(target);
-    const r = await provision(deps(device), { credentials: chain.credentials, link: 'serial' });
+    const r = await provision(rig.deps(device), { credentials: chain.credentials, link: 'serial' });
     expect(r.ok).toBe(true);
     expect(r.warnings.map((w) => w.code)).not.toContain('WARN_LINE_LIMIT');
     expect(device.lineLimit).toEqual({ whole: chain.blobBytes, cut: null });
@@ -156,7 +149,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const { sim, target } = await fresh({ lineLimit: 4095, refusals: 'uniform' });
     const chain = await longChain('refused.real.example');
     const device = await rig.connect(target);
-    const r = await provision(deps(device), {
+    const r = await provision(rig.deps(device), {
       credentials: chain.credentials,
       link: 'serial',
       factoryReset: { confirmed: true },
@@ -186,7 +179,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const { sim, target, serial } = await fresh({ lineLimit: 4095, refusals: 'uniform' });
     const chain = await longChain('uniform.real.example');
     const device = await rig.connect(target);
-    const r = await provision(deps(device), {
+    const r = await provision(rig.deps(device), {
       credentials: chain.credentials,
       link: 'serial',
       factoryReset: { confirmed: true },
@@ -218,7 +211,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const { sim, target, serial } = await fresh({ lineLimit: 4095 });
     const chain = await longChain('kept.real.example');
     const device = await rig.connect(target);
-    const r = await provision(deps(device), {
+    const r = await provision(rig.deps(device), {
       credentials: chain.credentials,
       link: 'serial',
       wrapLongLines: true,
@@ -238,18 +231,18 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const { sim, target } = await fresh({ lineLimit: 4095, refusals: 'uniform' });
     const device = await rig.connect(target);
     const short = await rig.issue('short.real.example');
-    const p = await provision(deps(device), { credentials: short.credentials, link: 'serial' });
+    const p = await provision(rig.deps(device), { credentials: short.credentials, link: 'serial' });
     expect(p.ok).toBe(true);
     const chain = await longChain('short.real.example');
     const before = sim.events.length;
-    const again = await provision(deps(device), {
+    const again = await provision(rig.deps(device), {
       credentials: chain.credentials,
       link: 'serial',
       wrapLongLines: true,
     });
     expect(again.error?.code).toBe('ERR_WORKFLOW_WRAP_NOT_JOINED');
     expect(again.steps.find((x) => x.status === 'failed')?.id).toBe('precheck');
-    const r = await renew(deps(device), { credentials: chain.credentials, wrapLongLines: true });
+    const r = await renew(rig.deps(device), { credentials: chain.credentials, wrapLongLines: true });
     expect(r.error?.code).toBe('ERR_WORKFLOW_WRAP_NOT_JOINED');
     expect(r.steps.find((x) => x.status === 'failed')?.id).toBe('precheck');
     // Nothing changed: the only secret events are the harmless re-populates of the same secret.
@@ -265,7 +258,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const { sim, target } = await fresh({ lineLimit: 4095, overlongLine: 'drop' });
     const chain = await longChain('dropped.real.example');
     const device = await rig.connect(target);
-    const r = await provision(deps(device), { credentials: chain.credentials, link: 'serial' });
+    const r = await provision(rig.deps(device), { credentials: chain.credentials, link: 'serial' });
     expect(r.error?.code).toBe('ERR_WORKFLOW_ADD_LINE_TOO_LONG');
     expect(device.firstCutLine).toEqual({ bytes: chain.blobBytes, raw: [], disconnected: true });
     expect(device.lineLimit.whole).toBeGreaterThanOrEqual(4095 - 16);
@@ -294,13 +287,13 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
       },
     });
     const options: ProvisionOptions = { credentials: cert.credentials, link: 'serial' };
-    const first = await provision(deps(needsRegistration), options);
+    const first = await provision(rig.deps(needsRegistration), options);
     expect(first.error?.code).toBe('ERR_WORKFLOW_NEEDS_REGISTRATION');
     expect(first.error?.message).toContain('--register-first');
     expect(first.error?.message).toContain('only available when the device is registered');
     expect(await rig.secrets.getPending(serial)).toBeNull();
 
-    const again = await provision(deps(needsRegistration), {
+    const again = await provision(rig.deps(needsRegistration), {
       ...options,
       order: 'register-first',
       activationCode: '1234-5678-9012-3456',
@@ -331,13 +324,13 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     const { sim, target } = await fresh();
     const cert = await rig.issue('regfirst-bad.real.example');
     const device = await rig.connect(target);
-    const noCode = await provision(deps(device), {
+    const noCode = await provision(rig.deps(device), {
       credentials: cert.credentials,
       link: 'serial',
       order: 'register-first',
     });
     expect(noCode.error?.code).toBe('ERR_WORKFLOW_CONFIRMATION_REQUIRED');
-    const harden = await provision(deps(device), {
+    const harden = await provision(rig.deps(device), {
       credentials: cert.credentials,
       link: 'serial',
       order: 'register-first',
@@ -362,7 +355,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
         });
       },
     });
-    const r = await provision(deps(refusing), {
+    const r = await provision(rig.deps(refusing), {
       credentials: cert.credentials,
       link: 'serial',
       activationCode: '9999-9999-9999-9999',
@@ -384,7 +377,7 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
         throw new DeviceError('ERR_DEVICE_COMMAND_FAILED', 'refused', { status: 'Error', reason: 'Zorp 42' });
       },
     });
-    const r = await provision(deps(odd), { credentials: cert.credentials, link: 'serial' });
+    const r = await provision(rig.deps(odd), { credentials: cert.credentials, link: 'serial' });
     expect(r.error?.code).toBe('ERR_WORKFLOW_POPULATE_REFUSED');
     expect(r.error?.message).toContain('"Zorp 42"');
     expect(r.error?.message).toContain('--factory-reset');
@@ -401,12 +394,12 @@ describe.runIf(ready)('workflows against a device that follows the public facts'
     await rig.secrets.set(sim.state.serialNumber, secret);
     await device.addCertificate(await seal('add', buildAddPayload(cert.credentials).payload, secret));
     await device.activate(await seal('activate', cert.fingerprint, secret));
-    const r = await deactivate(deps(device), { delete: true });
+    const r = await deactivate(rig.deps(device), { delete: true });
     expect(r.error?.code).toBe('ERR_WORKFLOW_NOT_ADDED_BY_TOOL');
     expect(sim.state.webexIdentity).toBe(cert.fingerprint);
     expect(sim.state.certificates.some((c) => c.fingerprint === cert.fingerprint)).toBe(true);
     // Deactivating without deleting is allowed: it is what was asked.
-    const d = await deactivate(deps(device), {});
+    const d = await deactivate(rig.deps(device), {});
     expect(d.error).toBeUndefined();
     expect(sim.state.webexIdentity).toBeUndefined();
     expect(sim.state.certificates.some((c) => c.fingerprint === cert.fingerprint)).toBe(true);

@@ -9,14 +9,22 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../../src/core/jwe/index.js';
 import { buildAddPayload } from '../../../src/core/pki/index.js';
 import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
-import { provision } from '../../../src/main/workflows/provision.js';
 import { renew } from '../../../src/main/workflows/renew.js';
 import type { RoomOsSimulator } from '../../../src/simulator/index.js';
-import { systemHas } from '../../helpers/system.js';
-import { type IssuedFiles, Rig, bind, reconnect, stepStatuses } from './rig.js';
+import {
+  type IssuedFiles,
+  Rig,
+  ptyAndKeyring,
+  bind,
+  expectPreinstalledKept,
+  provisionedOnPty,
+  reconnect,
+  serviceCerts,
+  stepStatuses,
+} from './rig.js';
 
 const SECRET = 'renewal test secret 7QM-2XPD';
-const ready = systemHas('socat') && systemHas('keyring');
+const ready = ptyAndKeyring();
 const rig = new Rig();
 let serialNo = 0;
 
@@ -26,24 +34,10 @@ async function provisioned(
   options: { register?: boolean } = {},
 ): Promise<{ sim: RoomOsSimulator; target: string; serial: string }> {
   // Fresh certificates for every device: the journal refuses one certificate on two devices.
-  A = await rig.issue('room-a.renew.example');
-  B = await rig.issue('room-b.renew.example');
-  const cert = A;
   const serial = `FOCRENEW${String(++serialNo).padStart(3, '0')}`;
-  const sim = await rig.sim({ serialNumber: serial });
-  const target = await rig.pty(sim);
-  const device = await rig.connect(target);
-  const r = await provision(
-    { device, secrets: rig.secrets, journal: rig.journal },
-    {
-      credentials: cert.credentials,
-      secret: SECRET,
-      link: 'serial',
-      ...(options.register ? { activationCode: '0000-1111-2222-3333', registrationTimeoutMs: 5000 } : {}),
-    },
-  );
-  expect(r.error).toBeUndefined();
-  await device.close();
+  const { sim, target, cert } = await provisionedOnPty(rig, serial, 'room-a.renew.example', SECRET, options);
+  A = cert;
+  B = await rig.issue('room-b.renew.example');
   return { sim, target, serial };
 }
 
@@ -54,21 +48,6 @@ function expectWorkingIdentity(sim: RoomOsSimulator, oneOf: string[]): void {
   const cert = sim.state.certificates.find((c) => c.fingerprint === active)!;
   expect(new Date(cert.notAfter).getTime()).toBeGreaterThan(Date.now());
   expect(new Date(cert.notBefore).getTime()).toBeLessThan(Date.now());
-}
-
-const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
-
-/** The tool's certificates on the device (service entries, with their key): SHA-1 and active purposes. */
-function serviceCerts(sim: RoomOsSimulator): Array<[string, readonly string[]]> {
-  return sim.state.certificates.filter((c) => c.kind === 'service').map((c) => [c.fingerprint, c.purposes]);
-}
-
-/** The device's own self-signed certificate is still listed, unused: the tool never deletes it. */
-function expectPreinstalledKept(sim: RoomOsSimulator): void {
-  const pre = sim.state.certificates.filter((c) => c.kind === 'preinstalled');
-  expect(pre.map((c) => [c.fingerprint, c.subjectName, c.usedFor])).toEqual([
-    [sim.state.preinstalledCertificate, '/CN=TemporaryDefaultCertificate', ''],
-  ]);
 }
 
 /**
@@ -99,13 +78,13 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     const { sim, target } = await provisioned('A');
     const device = await rig.connect(target);
     const before = serviceCerts(sim);
-    const refused = await renew(deps(device), { credentials: B.credentials });
+    const refused = await renew(rig.deps(device), { credentials: B.credentials });
     expect(refused.error?.code).toBe('ERR_WORKFLOW_RENEW_NEW_NAME');
     expect(refused.error?.details).toEqual({ old: 'room-a.renew.example', new: 'room-b.renew.example' });
     expect(refused.error?.message).toContain('--allow-new-name');
     expect(serviceCerts(sim)).toEqual(before);
     const asked: Array<{ old: string; new: string }> = [];
-    const declined = await renew(deps(device), {
+    const declined = await renew(rig.deps(device), {
       credentials: B.credentials,
       confirmNewName: async (names) => {
         asked.push(names);
@@ -115,7 +94,10 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     expect(declined.error?.code).toBe('ERR_WORKFLOW_RENEW_NEW_NAME');
     expect(asked).toEqual([{ old: 'room-a.renew.example', new: 'room-b.renew.example' }]);
     expect(serviceCerts(sim)).toEqual(before);
-    const yes = await renew(deps(device), { credentials: B.credentials, confirmNewName: async () => true });
+    const yes = await renew(rig.deps(device), {
+      credentials: B.credentials,
+      confirmNewName: async () => true,
+    });
     expect(yes.error).toBeUndefined();
     expect(yes.warnings.map((w) => w.code)).toContain('WARN_RENEW_NEW_NAME');
     expect(sim.state.webexIdentity).toBe(B.fingerprint);
@@ -124,7 +106,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
   it('adds and activates the new certificate, then deletes the old; a second run does nothing again', async () => {
     const { sim, target } = await provisioned('A');
     const device = await rig.connect(target);
-    const r = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
+    const r = await renew(rig.deps(device), { credentials: B.credentials, allowNewName: true });
     expect(r.error).toBeUndefined();
     expect(stepStatuses(r)).toEqual({
       precheck: 'done',
@@ -142,7 +124,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     expectChainEntries(sim, 'Webex identity');
     expectPreinstalledKept(sim);
 
-    const again = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
+    const again = await renew(rig.deps(device), { credentials: B.credentials, allowNewName: true });
     expect(again.ok).toBe(true);
     expect(again.steps.map((s) => [s.id, s.status, s.reason ?? s.detail])).toEqual([
       ['precheck', 'done', `the new certificate ${B.fingerprint} is active already`],
@@ -157,7 +139,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
   it('on a registered device verifies the E2EE status; --keep-old keeps the old one, deactivated', async () => {
     const { sim, target } = await provisioned('A', { register: true });
     const device = await rig.connect(target);
-    const r = await renew(deps(device), {
+    const r = await renew(rig.deps(device), {
       credentials: B.credentials,
       allowNewName: true,
       keepOld: true,
@@ -185,7 +167,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     const { sim, target, serial } = await provisioned('A');
     await rig.secrets.set(serial, 'not the device secret');
     const device = await rig.connect(target);
-    const r = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
+    const r = await renew(rig.deps(device), { credentials: B.credentials, allowNewName: true });
     expect(r.error?.code).toBe('ERR_WORKFLOW_SECRET_UNKNOWN');
     expect(r.error?.message).toBe(
       `The device ${serial} does not accept the client secret the keychain holds for it. Import the right secret, or factory reset the device.`,
@@ -195,7 +177,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     expectWorkingIdentity(sim, [A.fingerprint]);
 
     await rig.secrets.set(serial, SECRET);
-    const resumed = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
+    const resumed = await renew(rig.deps(device), { credentials: B.credentials, allowNewName: true });
     expect(resumed.error).toBeUndefined();
     expect(sim.state.webexIdentity).toBe(B.fingerprint);
     expect(serviceCerts(sim)).toEqual([[B.fingerprint, ['WebexIdentity']]]);
@@ -211,13 +193,13 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
       addCertificate: async () =>
         device.addCertificate(await seal('add', buildAddPayload(B.credentials).payload, 'another secret')),
     };
-    const r = await renew(deps(rejecting), { credentials: B.credentials, allowNewName: true });
+    const r = await renew(rig.deps(rejecting), { credentials: B.credentials, allowNewName: true });
     expect(r.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
     expect(r.steps.find((s) => s.status === 'failed')!.id).toBe('add-certificate');
     expectWorkingIdentity(sim, [A.fingerprint]);
     expect(serviceCerts(sim)).toEqual([[A.fingerprint, ['WebexIdentity']]]);
 
-    const resumed = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
+    const resumed = await renew(rig.deps(device), { credentials: B.credentials, allowNewName: true });
     expect(resumed.error).toBeUndefined();
     expect(stepStatuses(resumed)['add-certificate']).toBe('done');
     expect(serviceCerts(sim)).toEqual([[B.fingerprint, ['WebexIdentity']]]);
@@ -229,20 +211,24 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     const { sim, target } = await provisioned('A');
     const expired = await rig.issue('room-old.renew.example', { days: -1 });
     const device = await rig.connect(target);
-    const r = await renew(deps(device), { credentials: expired.credentials });
+    const r = await renew(rig.deps(device), { credentials: expired.credentials });
     expect(r.error?.code).toBe('ERR_WORKFLOW_CERT_REJECTED');
     expect(stepStatuses(r).precheck).toBe('failed');
     expect(serviceCerts(sim)).toEqual([[A.fingerprint, ['WebexIdentity']]]);
 
     // Judged at a time it was valid, it goes to the device, which refuses to activate it.
     const then = new Date(Date.now() - 10 * 86_400_000);
-    const r2 = await renew(deps(device), { credentials: expired.credentials, now: then, allowNewName: true });
+    const r2 = await renew(rig.deps(device), {
+      credentials: expired.credentials,
+      now: then,
+      allowNewName: true,
+    });
     expect(r2.error?.code).toBe('ERR_DEVICE_COMMAND_FAILED');
     expect(r2.error?.details?.reason).toBe('Certificate has expired.');
     expect(r2.steps.find((s) => s.status === 'failed')!.id).toBe('activate');
     expectWorkingIdentity(sim, [A.fingerprint]);
 
-    const resumed = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
+    const resumed = await renew(rig.deps(device), { credentials: B.credentials, allowNewName: true });
     expect(resumed.error).toBeUndefined();
     expect(sim.state.webexIdentity).toBe(B.fingerprint);
     expect(serviceCerts(sim).sort()).toEqual(
@@ -258,7 +244,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     const sim = await rig.sim({ model: 'Cisco TelePresence MX300 G2', serialNumber: 'FOCMX300R01' });
     const device = await rig.connect(await rig.pty(sim));
     const before = sim.events.length;
-    const r = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
+    const r = await renew(rig.deps(device), { credentials: B.credentials, allowNewName: true });
     expect(r.error?.code).toBe('ERR_WORKFLOW_MODEL_UNSUPPORTED');
     expect(stepStatuses(r).precheck).toBe('failed');
     expect(
@@ -279,7 +265,7 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
       },
     };
     // The device never reports B's name: wait 3 s for it, not the default 60 s.
-    const r = await renew(deps(lying), {
+    const r = await renew(rig.deps(lying), {
       credentials: B.credentials,
       allowNewName: true,
       identitySettleMs: 3000,
@@ -297,62 +283,35 @@ describe.runIf(ready)('renew over a real pseudo-terminal', () => {
     expectPreinstalledKept(sim);
   });
 
-  const CUTS: Array<{
-    fault: 'dropOnCommand' | 'dropAfterCommand';
-    command: string;
-    step: string;
-    resumed: Record<string, string>;
-  }> = [
-    {
-      fault: 'dropOnCommand',
-      command: 'Services Add',
-      step: 'add-certificate',
-      resumed: { 'add-certificate': 'done', activate: 'done', 'delete-old': 'done' },
-    },
-    {
-      fault: 'dropAfterCommand',
-      command: 'Services Add',
-      step: 'add-certificate',
-      resumed: { 'add-certificate': 'skipped', activate: 'done', 'delete-old': 'done' },
-    },
-    {
-      fault: 'dropOnCommand',
-      command: 'Services Activate',
-      step: 'activate',
-      resumed: { 'add-certificate': 'skipped', activate: 'done', 'delete-old': 'done' },
-    },
-    {
-      fault: 'dropAfterCommand',
-      command: 'Services Activate',
-      step: 'activate',
-      resumed: { 'add-certificate': 'skipped', activate: 'skipped', 'delete-old': 'done' },
-    },
-    {
-      fault: 'dropOnCommand',
-      command: 'Services Delete',
-      step: 'delete-old',
-      resumed: { 'add-certificate': 'skipped', activate: 'skipped', 'delete-old': 'done' },
-    },
-    {
-      fault: 'dropAfterCommand',
-      command: 'Services Delete',
-      step: 'delete-old',
-      resumed: { 'add-certificate': 'skipped', activate: 'skipped', 'delete-old': 'skipped' },
-    },
+  /** A cut: where, and how each step went on the run after it (add-certificate, activate, delete-old). */
+  type Cut = ['dropOnCommand' | 'dropAfterCommand', string, string, [string, string, string]];
+  const rows: Cut[] = [
+    ['dropOnCommand', 'Services Add', 'add-certificate', ['done', 'done', 'done']],
+    ['dropAfterCommand', 'Services Add', 'add-certificate', ['skipped', 'done', 'done']],
+    ['dropOnCommand', 'Services Activate', 'activate', ['skipped', 'done', 'done']],
+    ['dropAfterCommand', 'Services Activate', 'activate', ['skipped', 'skipped', 'done']],
+    ['dropOnCommand', 'Services Delete', 'delete-old', ['skipped', 'skipped', 'done']],
+    ['dropAfterCommand', 'Services Delete', 'delete-old', ['skipped', 'skipped', 'skipped']],
   ];
+  const CUTS = rows.map(([fault, command, step, [add, activate, deleteOld]]) => ({
+    fault,
+    command,
+    step,
+    resumed: { 'add-certificate': add, activate, 'delete-old': deleteOld },
+  }));
   for (const cut of CUTS) {
     it(`a cable pulled ${cut.fault === 'dropOnCommand' ? 'as' : 'after'} the device gets "${cut.command}": an identity stays active; the next run finishes`, async () => {
       const { sim, target } = await provisioned('A');
       const device = await rig.connect(target);
       sim.setFaults({ [cut.fault]: cut.command });
-      const r = await renew(deps(device), { credentials: B.credentials, allowNewName: true });
+      const r = await renew(rig.deps(device), { credentials: B.credentials, allowNewName: true });
       expect(r.error?.code).toBe('ERR_DEVICE_DISCONNECTED');
       expect(r.steps.find((s) => s.status === 'failed')!.id).toBe(cut.step);
       expectWorkingIdentity(sim, [A.fingerprint, B.fingerprint]);
 
       sim.setFaults({});
       const again = await reconnect(rig, target);
-      const resumed = await renew(deps(again), { credentials: B.credentials, allowNewName: true });
+      const resumed = await renew(rig.deps(again), { credentials: B.credentials, allowNewName: true });
       expect(resumed.error).toBeUndefined();
       const s = stepStatuses(resumed);
       expect({

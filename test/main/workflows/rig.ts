@@ -4,6 +4,7 @@
  * the workflows' logic, the in-memory secret store: no keyring daemon), a journal in a temporary folder.
  */
 import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,9 @@ import {
   type SimulatorOptions,
   createSimulator,
 } from '../../../src/simulator/index.js';
+import { emptyKeychain } from '../../helpers/keychain.js';
+import { ptyFor } from '../../helpers/pty.js';
+import { systemHas } from '../../helpers/system.js';
 
 export interface IssuedFiles {
   cn: string;
@@ -78,10 +82,7 @@ export class Rig {
 
   async tearDown(): Promise<void> {
     await this.reset();
-    for (const s of await this.secrets.list()) {
-      await this.secrets.delete(s.serial);
-      await this.secrets.deletePending(s.serial);
-    }
+    await emptyKeychain(this.secrets);
     await rm(this.dir, { recursive: true, force: true });
   }
 
@@ -107,11 +108,27 @@ export class Rig {
     return sim;
   }
 
+  /** A new simulator (`options`) with the serial number `<prefix><count>`, served on a new pty. */
+  async simOnPty(
+    prefix: string,
+    count: number,
+    options: SimulatorOptions = {},
+  ): Promise<{ sim: RoomOsSimulator; target: string; serial: string }> {
+    const serial = `${prefix}${String(count).padStart(3, '0')}`;
+    const sim = await this.sim({ serialNumber: serial, ...options });
+    return { sim, target: await this.pty(sim), serial };
+  }
+
+  /** The suite's hooks (call inside its `describe`): set up, devices closed after each test, torn down. */
+  suite(name: string): void {
+    beforeAll(() => this.setUp(name));
+    afterEach(() => this.reset());
+    afterAll(() => this.tearDown());
+  }
+
   /** Serves `sim` on a new pseudo-terminal; returns its `serial:` target. */
   async pty(sim: RoomOsSimulator): Promise<string> {
-    const link = join(this.dir, `tty-${++this.n}`);
-    await sim.servePty(link);
-    return `serial:${link}`;
+    return (await ptyFor(sim, `tty-${++this.n}`, this.dir)).target;
   }
 
   /** Connects over the target (a real pty or ssh), as the CLI does: once, as a technician would. */
@@ -124,6 +141,16 @@ export class Rig {
   path(name: string): string {
     return join(this.dir, name);
   }
+
+  /** What a workflow runs with: `device`, and the rig's secret store and journal. */
+  deps(device: WorkflowDevice): { device: WorkflowDevice; secrets: SecretStore; journal: Journal } {
+    return { device, secrets: this.secrets, journal: this.journal };
+  }
+}
+
+/** Whether this machine has what the suites over a real pty with the real keychain need. */
+export function ptyAndKeyring(): boolean {
+  return systemHas('socat') && systemHas('keyring');
 }
 
 /** Collects events, and the step ids by status. */
@@ -183,6 +210,19 @@ export async function provisionedOnPty(
   if (!r.ok) throw new Error(`provisioning for the test failed: ${r.error?.code} ${r.error?.message}`);
   await device.close();
   return { sim, target, cert };
+}
+
+/** The tool's certificates on the device (service entries, with their key): SHA-1 and active purposes. */
+export function serviceCerts(sim: RoomOsSimulator): Array<[string, readonly string[]]> {
+  return sim.state.certificates.filter((c) => c.kind === 'service').map((c) => [c.fingerprint, c.purposes]);
+}
+
+/** The device's own self-signed certificate is still listed, unused: the tool never deletes it. */
+export function expectPreinstalledKept(sim: RoomOsSimulator): void {
+  const pre = sim.state.certificates.filter((c) => c.kind === 'preinstalled');
+  expect(pre.map((c) => [c.fingerprint, c.subjectName, c.usedFor])).toEqual([
+    [sim.state.preinstalledCertificate, '/CN=TemporaryDefaultCertificate', ''],
+  ]);
 }
 
 /** A leaf with many names under an RSA-4096 intermediate: an add blob longer than 4,095 bytes. */

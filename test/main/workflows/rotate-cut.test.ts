@@ -17,6 +17,7 @@ import {
   rotateSecret,
   settleSecret,
 } from '../../../src/main/workflows/rotate.js';
+import { holdsAfter } from './fixtures/rotate-steps.js';
 
 const OLD = 'old secret, populated in clear';
 const NEW = 'K7QM-2XPD-9HRT-WN4C-ZB6E-UYJ3-F8AS';
@@ -93,16 +94,10 @@ type Case = {
   fault: (cable: Cable, sim: RoomOsSimulator) => void;
 };
 
-const AFTER_DEVICE = new Set<RotateStep>([
-  'device-answered',
-  'outcome-recorded',
-  'keychain-updated',
-  'pending-cleared',
-]);
 const CASES: Case[] = [
   ...ROTATE_STEPS.map((step): Case => ({
     name: `cut at ${step}`,
-    holds: AFTER_DEVICE.has(step) ? 'new' : 'old',
+    holds: holdsAfter(step),
     at: step,
     fault: (cable) => cable.cut(),
   })),

@@ -15,7 +15,10 @@ import { connect } from '../../../src/main/device/index.js';
 import { type RoomOsSimulator, createSimulator } from '../../../src/simulator/index.js';
 import { Journal, KeychainSecretStore, unsettledOps } from '../../../src/main/vault/index.js';
 import { ROTATE_STEPS, type RotateStep, settleSecret } from '../../../src/main/workflows/rotate.js';
+import { emptyKeychain } from '../../helpers/keychain.js';
+import { type PtyDevice, ptyFor } from '../../helpers/pty.js';
 import { systemHas } from '../../helpers/system.js';
+import { holdsAfter } from './fixtures/rotate-steps.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const CHILD = resolve(import.meta.dirname, 'fixtures/rotate-child.ts');
@@ -28,18 +31,12 @@ type Case =
   | { name: string; kind: 'mid-write'; holds: 'old' }
   | { name: string; kind: 'device-ran'; holds: 'new' };
 
-const AFTER_DEVICE = new Set<RotateStep>([
-  'device-answered',
-  'outcome-recorded',
-  'keychain-updated',
-  'pending-cleared',
-]);
 const CASES: Case[] = [
   ...ROTATE_STEPS.map((step): Case => ({
     name: `at ${step}`,
     kind: 'step',
     step,
-    holds: AFTER_DEVICE.has(step) ? 'new' : 'old',
+    holds: holdsAfter(step),
   })),
   { name: 'in the middle of writing the populate line', kind: 'mid-write', holds: 'old' },
   { name: 'after the device ran it, before its answer was read', kind: 'device-ran', holds: 'new' },
@@ -89,10 +86,7 @@ describe.skipIf(!systemHas('keyring') || !systemHas('socat'))(
   'secret change: kill -9 at every step (real child processes)',
   () => {
     afterAll(async () => {
-      for (const s of await store.list()) {
-        await store.delete(s.serial);
-        await store.deletePending(s.serial);
-      }
+      await emptyKeychain(store);
       const known = results.filter((r) => r.known).length;
       if (results.length === 0) return;
       console.log(`[rotate kill -9] ${known} of ${results.length} cases ended knowing the device's secret`);
@@ -105,7 +99,7 @@ describe.skipIf(!systemHas('keyring') || !systemHas('socat'))(
         const serial = `FOCKILL${String(i).padStart(2, '0')}`;
         const home = join(dir, 'home');
         let sim: RoomOsSimulator | undefined;
-        let pty: { path: string; close(): Promise<void> } | undefined;
+        let pty: PtyDevice | undefined;
         let child: ChildProcess | undefined;
         let known = false;
         try {
@@ -119,7 +113,7 @@ describe.skipIf(!systemHas('keyring') || !systemHas('socat'))(
           await first.close();
           await store.set(serial, OLD);
           await writeFile(join(dir, 'new-secret'), NEW);
-          pty = await sim.servePty(join(dir, 'tty'));
+          pty = await ptyFor(sim, 'tty', dir);
 
           const stopAt = c.kind === 'step' ? c.step : 'none';
           child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
@@ -127,7 +121,7 @@ describe.skipIf(!systemHas('keyring') || !systemHas('socat'))(
             stdio: ['ignore', 'pipe', 'inherit'],
             env: {
               ...process.env,
-              TARGET: `serial:${pty.path}`,
+              TARGET: pty.target,
               STOP_AT: stopAt,
               NEW_SECRET_FILE: join(dir, 'new-secret'),
               E2EE_PROV_HOME: home,
@@ -162,7 +156,7 @@ describe.skipIf(!systemHas('keyring') || !systemHas('socat'))(
 
           // The next connection, over the same serial line (which may hold half a line of the dead tool).
           const journal = new Journal(home);
-          const next = await connect(`serial:${pty.path}`, { timeoutMs: 20_000, wakeIntervalMs: 1000 });
+          const next = await connect(pty.target, { timeoutMs: 20_000, wakeIntervalMs: 1000 });
           try {
             await settleSecret(next, serial, { store, journal });
           } finally {
@@ -190,7 +184,7 @@ describe.skipIf(!systemHas('keyring') || !systemHas('socat'))(
         } finally {
           results.push({ name: c.name, known });
           if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-          await pty?.close().catch(() => undefined);
+          await pty?.closePty().catch(() => undefined);
           await sim?.close();
           await rm(dir, { recursive: true, force: true });
         }

@@ -4,19 +4,16 @@
  * step done on the device and settles the record from that read-back, so that `inventory` agrees with the
  * device: settled, the certificate listed and active.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeviceError } from '../../../src/core/xapi/index.js';
 import { deriveInventory, unsettledOps } from '../../../src/main/vault/index.js';
 import { deviceOps } from '../../../src/main/workflows/device-port.js';
-import type { WorkflowDevice } from '../../../src/main/workflows/device-port.js';
 import { provision } from '../../../src/main/workflows/provision.js';
-import { systemHas } from '../../helpers/system.js';
-import { Rig } from './rig.js';
+import { Rig, ptyAndKeyring } from './rig.js';
 
-const ready = systemHas('socat') && systemHas('keyring');
+const ready = ptyAndKeyring();
 const rig = new Rig();
 let n = 0;
-const deps = (device: WorkflowDevice) => ({ device, secrets: rig.secrets, journal: rig.journal });
 const cut = () =>
   new DeviceError('ERR_DEVICE_DISCONNECTED', 'The connection ended during a command, which may have run.', {
     mayHaveRun: true,
@@ -29,9 +26,7 @@ async function fresh() {
 }
 
 describe.runIf(ready)('a re-run settles what an interrupted run left open', () => {
-  beforeAll(() => rig.setUp('settle-rerun'));
-  afterEach(() => rig.reset());
-  afterAll(() => rig.tearDown());
+  rig.suite('settle-rerun');
 
   for (const step of ['add', 'activate'] as const) {
     it(`a cable pulled just after the device took the ${step}: the re-run settles it as ok`, async () => {
@@ -53,12 +48,12 @@ describe.runIf(ready)('a re-run settles what an interrupted run left open', () =
               },
             }),
       });
-      const first = await provision(deps(pulled), { credentials: cert.credentials, link: 'serial' });
+      const first = await provision(rig.deps(pulled), { credentials: cert.credentials, link: 'serial' });
       expect(first.error?.code).toBe('ERR_DEVICE_DISCONNECTED');
       const action = step === 'add' ? 'cert.add' : 'cert.activate';
       expect(unsettledOps(await rig.journal.read(), { action, serial })).toHaveLength(1);
 
-      const again = await provision(deps(device), { credentials: cert.credentials, link: 'serial' });
+      const again = await provision(rig.deps(device), { credentials: cert.credentials, link: 'serial' });
       expect(again.error).toBeUndefined();
       const records = await rig.journal.read();
       expect(unsettledOps(records, { serial })).toEqual([]);
@@ -108,7 +103,7 @@ describe.runIf(ready)('a re-run settles what an interrupted run left open', () =
     expect(deriveInventory(before).devices.find((d) => d.serial === serial)?.state).toBe('unsettled');
     expect(sim.state.certificates.some((c) => c.fingerprint === cert.fingerprint)).toBe(true);
 
-    const again = await provision(deps(device), { credentials: cert.credentials, link: 'serial' });
+    const again = await provision(rig.deps(device), { credentials: cert.credentials, link: 'serial' });
     expect(again.error).toBeUndefined();
     expect(again.steps.find((x) => x.id === 'add-certificate')?.status).toBe('skipped');
     const records = await rig.journal.read();
