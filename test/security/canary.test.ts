@@ -11,7 +11,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowEventMessage } from '../../src/contract/index.js';
+import type { AppEventMessage } from '../../src/contract/index.js';
 import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { type IpcEventLike, registerIpc } from '../../src/main/ipc/register.js';
@@ -442,7 +442,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
 
   it('the window’s services: no IPC result or event holds a canary, but secret.reveal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sec-canary-svc-'));
-    const events: WorkflowEventMessage[] = [];
+    const events: AppEventMessage[] = [];
     const results: { channel: string; result: unknown }[] = [];
     const dialog: string[] = [];
     const store = new MemorySecretStore();
