@@ -9,6 +9,7 @@ import { cloudActivationCode, cloudLogin, cloudLogout, cloudWhoami } from './com
 import { consoleCommand } from './commands/console.js';
 import { deactivateCommand } from './commands/deactivate.js';
 import { demoCommand } from './commands/demo.js';
+import { fleetList, fleetRenew, fleetRotate } from './commands/fleet.js';
 import { deviceCerts } from './commands/device-certs.js';
 import { deviceCapture } from './commands/device-capture.js';
 import { deviceInfo } from './commands/device-info.js';
@@ -53,4 +54,7 @@ export const COMMANDS: readonly Command[] = [
   cloudLogout,
   cloudWhoami,
   cloudActivationCode,
+  fleetList,
+  fleetRenew,
+  fleetRotate,
 ];

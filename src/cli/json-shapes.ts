@@ -22,6 +22,7 @@ import type { WorkflowResult } from '../main/workflows/engine.js';
 import type { InventoryDevice } from '../contract/shapes.js';
 import type { ImportResult } from '../main/vault/escrow.js';
 import type { BatchDeviceResult, BatchResult } from '../main/workflows/batch.js';
+import type { FleetDevice, FleetRunResult } from '../main/workflows/fleet/index.js';
 import type { HandoverReport, ProvisionResult } from '../main/workflows/provision.js';
 import type { DeviceStatusReport } from '../main/workflows/status.js';
 import type { Fields, Shape } from './shown.js';
@@ -374,3 +375,31 @@ export const CLOUD_ACTIVATION_CODE: Shape<{ workspaceId: string; code: string; e
   code: true,
   expiryTime: true,
 };
+
+/** `fleet list --json`: each device as the list reads it. */
+export const FLEET_DEVICE: Shape<FleetDevice> = {
+  serial: true,
+  deviceId: true,
+  displayName: true,
+  product: true,
+  software: true,
+  connectionStatus: true,
+  tags: true,
+  identity: true,
+  certificateExpiry: true,
+  daysLeft: true,
+  secretInKeychain: true,
+  readProblem: { code: true, message: true },
+};
+
+/** `fleet renew|rotate --json`: the run's id and one row per device (the result holds no secret). */
+export const FLEET_RUN_RESULT = {
+  runId: true,
+  rows: { serial: true, workflow: true, outcome: true, code: true, message: true, fingerprint: true },
+} as const satisfies Shape<FleetRunResult>;
+
+/** A fleet run that wrote an escrow file: where, and whose secrets (never a secret). */
+export const FLEET_RUN_RESULT_ESCROW = {
+  ...FLEET_RUN_RESULT,
+  escrow: { file: true, serials: true },
+} as const satisfies Shape<FleetRunResult & { escrow?: { file: string; serials: string[] } }>;

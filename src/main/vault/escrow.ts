@@ -301,22 +301,25 @@ export interface ExportOptions {
   allowWeakPassphrase?: boolean;
 }
 
+/** Refuses a passphrase the strength estimate calls weak (ERR_ESCROW_PASSPHRASE_WEAK), as an export does. */
+export function checkEscrowPassphrase(passphrase: string): void {
+  const s = estimateStrength(passphrase);
+  if (s.rating === 'weak') {
+    throw new EscrowError(
+      'ERR_ESCROW_PASSPHRASE_WEAK',
+      `This passphrase is weak (about ${s.bits} bits, ${WEAK_BELOW_BITS} wanted): whoever gets the file could guess it, and with it every secret inside. Use a longer one, e.g. several unrelated words.`,
+      { bits: s.bits },
+    );
+  }
+}
+
 /**
  * Writes chosen device secrets to an escrow file: all or nothing (temporary file, fsync, rename),
  * owner-only (0600), never over an existing file unless asked.
  */
 export async function exportEscrow(options: ExportOptions): Promise<{ serials: string[] }> {
   const { store } = options;
-  if (!options.allowWeakPassphrase) {
-    const s = estimateStrength(options.passphrase);
-    if (s.rating === 'weak') {
-      throw new EscrowError(
-        'ERR_ESCROW_PASSPHRASE_WEAK',
-        `This passphrase is weak (about ${s.bits} bits, ${WEAK_BELOW_BITS} wanted): whoever gets the file could guess it, and with it every secret inside. Use a longer one, e.g. several unrelated words.`,
-        { bits: s.bits },
-      );
-    }
-  }
+  if (!options.allowWeakPassphrase) checkEscrowPassphrase(options.passphrase);
   const serials =
     options.serials && options.serials.length > 0
       ? [...new Set(options.serials.map(checkSerial))]

@@ -839,6 +839,8 @@ export const en = {
     ERR_CERT_EXPIRED: 'The certificate has expired. Ask the CA for a new one.',
     ERR_CERT_NOT_YET_VALID:
       'The certificate is not valid yet. Check the computer’s clock, or wait until it is.',
+    ERR_FLEET_INCOMPLETE:
+      'Some devices of the fleet run failed; the others went on. Each device’s row says why. Run it again with the same run id to resume: the devices that are done are skipped.',
   } as Record<string, string>,
   /** What main said by code: step details, reasons and notes. */
   said: {

@@ -826,6 +826,8 @@ export const ko: typeof en = {
     ERR_CERT_EXPIRED: '인증서가 만료되었습니다. CA에 새 인증서를 요청하십시오.',
     ERR_CERT_NOT_YET_VALID:
       '인증서가 아직 유효하지 않습니다. 컴퓨터 시계를 확인하거나 유효해질 때까지 기다리십시오.',
+    ERR_FLEET_INCOMPLETE:
+      '일괄 실행에서 일부 장치가 실패했고 나머지는 계속 진행되었습니다. 각 장치의 행에 이유가 있습니다. 이어서 하려면 같은 실행 ID로 다시 실행하십시오. 완료된 장치는 건너뜁니다.',
   },
   said: {
     PRECHECK_OK: '{product}, {software}, 일련번호 {serial}; 인증서 {cn}',

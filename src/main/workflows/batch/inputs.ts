@@ -26,6 +26,25 @@ function readSecretFile(path: string, what: string, keepLineBreaks = false): Pro
 }
 
 /**
+ * Whether `path` really lies outside the folder `confinedTo` (symbolic links followed): its folder's real
+ * path, whether or not the file exists yet, and the file's own real path when it exists. False when the
+ * folder or the file is not there (their readers and writers report it, with the path).
+ */
+export async function reachesOutside(confinedTo: string, path: string): Promise<boolean> {
+  const root = await realpath(confinedTo).catch(() => undefined);
+  if (root === undefined) return false;
+  const outside = (real: string | undefined): boolean => {
+    if (real === undefined) return false;
+    const rel = relative(root, real);
+    return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
+  };
+  return (
+    outside(await realpath(dirname(path)).catch(() => undefined)) ||
+    outside(await realpath(path).catch(() => undefined))
+  );
+}
+
+/**
  * A row's file, checked against the CSV's folder once more where it really is: a symbolic link inside
  * the folder that leads out of it is refused like a path that says so. The real path of the file's folder
  * is checked whether or not the file exists yet (a file to be written, such as a simulator's state or the
@@ -33,16 +52,7 @@ function readSecretFile(path: string, what: string, keepLineBreaks = false): Pro
  */
 async function confine(row: BatchRow, path: string, column: string): Promise<void> {
   if (row.confinedTo === undefined) return;
-  const root = await realpath(row.confinedTo).catch(() => undefined);
-  if (root === undefined) return; // the CSV's folder went away: its files' readers say so
-  const folder = await realpath(dirname(path)).catch(() => undefined);
-  const self = await realpath(path).catch(() => undefined);
-  const outside = (real: string | undefined): boolean => {
-    if (real === undefined) return false; // not there: its reader or writer reports it, with its path
-    const rel = relative(root, real);
-    return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
-  };
-  if (outside(folder) || outside(self)) {
+  if (await reachesOutside(row.confinedTo, path)) {
     throw new WorkflowError(
       'ERR_WORKFLOW_BATCH_PATH_OUTSIDE',
       `Line ${row.line}: the ${column} file is reached through a symbolic link that leaves the batch file's folder. Copy the file into the CSV's folder, or, for a CSV you trust, run with --allow-paths-outside.`,

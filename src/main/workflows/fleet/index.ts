@@ -2,3 +2,5 @@
 export * from './list.js';
 export * from './run.js';
 export * from './result-csv.js';
+export * from './errors.js';
+export * from './file.js';
