@@ -4,6 +4,17 @@
  */
 import type { BlobInfo } from '../core/jwe/types.js';
 import { ContractError } from './errors.js';
+import {
+  type ActivationCodeView,
+  CLOUD_FIELD_LIMITS,
+  type CloudAccount,
+  type FleetChosenFile,
+  type FleetDeviceRow,
+  type FleetRunRequest,
+  type FleetRunSummary,
+  runDevices,
+  tagList,
+} from './fleet.js';
 import { checkRendererTarget } from './target-policy.js';
 import {
   FACTORY_RESET_KEEP_ITEMS,
@@ -39,6 +50,7 @@ import {
   empty,
   fields,
   flag,
+  object,
   oneOf,
   optionalFlag,
   optionalText,
@@ -215,6 +227,34 @@ export const CHANNELS = {
       },
     }),
   ),
+  'cloud.signIn': channel<{ token: string; apiBase: string | null }, CloudAccount>(
+    fields('cloud.signIn', {
+      // Sent once, kept in the keychain by main, never sent back.
+      token: text(CLOUD_FIELD_LIMITS.token),
+      apiBase: optionalText(CLOUD_FIELD_LIMITS.apiBase),
+    }),
+  ),
+  'cloud.signOut': channel<Record<string, never>, { signedOut: boolean }>(empty('cloud.signOut')),
+  'cloud.whoami': channel<Record<string, never>, CloudAccount | null>(empty('cloud.whoami')),
+  'cloud.activationCode': channel<{ workspaceId: string }, ActivationCodeView>((raw) => {
+    const r = record(raw, 'cloud.activationCode', { workspaceId: text(CLOUD_FIELD_LIMITS.workspaceId) });
+    if (r.workspaceId.trim() === '') throw new ContractError('cloud.activationCode: workspaceId is empty');
+    return { workspaceId: r.workspaceId.trim() };
+  }),
+  'fleet.list': channel<{ tags: string[] }, FleetDeviceRow[]>(fields('fleet.list', { tags: tagList })),
+  'fleet.choose': channel<{ serial: string; role: FileRole }, FleetChosenFile | null>(
+    fields('fleet.choose', {
+      serial: text(FIELD_LIMITS.serial),
+      role: oneOf(['certificate', 'key'] as const),
+    }),
+  ),
+  'fleet.run': channel<FleetRunRequest, FleetRunSummary>((raw) => {
+    const workflow = oneOf(['renew', 'rotate'] as const)(object(raw, 'fleet.run'), 'workflow', 'fleet.run');
+    return record(raw, 'fleet.run', {
+      workflow: oneOf([workflow]),
+      devices: runDevices(workflow),
+    });
+  }),
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

@@ -16,6 +16,8 @@ export const APP_ERROR_CODES = [
   'ERR_APP_NO_REPORT',
   'ERR_APP_NO_CLIPBOARD',
   'ERR_APP_MEETING_OTHER_DEVICE',
+  'ERR_APP_FLEET_NOT_LISTED',
+  'ERR_APP_FLEET_NO_CERTIFICATE',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 

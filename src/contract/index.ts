@@ -6,6 +6,7 @@
  * (validate.ts), the target policy (target-policy.ts) and the channel table (channels.ts).
  */
 export * from './types.js';
+export * from './fleet.js';
 
 /**
  * What the window takes from core, through the contract only (the renderer imports nothing of core

@@ -4,6 +4,7 @@
  * cross to the renderer, never a stored secret.
  */
 import type { CheckResult } from '../core/pki/check.js';
+import type { FleetEventMessage } from './fleet.js';
 import type { StrengthRating } from '../core/secret/strength.js';
 import type { DeviceIdentity } from '../core/xapi/results.js';
 import {
@@ -183,6 +184,9 @@ export interface WorkflowEventMessage {
   runId: string;
   event: WorkflowEvent;
 }
+
+/** Anything main sends on the event channel: a provisioning's progress, or a fleet run's. */
+export type AppEventMessage = WorkflowEventMessage | FleetEventMessage;
 
 /** The one event channel main sends on (`webContents.send`); the preload's `onWorkflowEvent` listens. */
 export const WORKFLOW_EVENT_CHANNEL = 'workflow.event';

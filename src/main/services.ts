@@ -11,6 +11,7 @@ import { CredentialsSelection } from './app/credentials.js';
 import { SecretCustody } from './app/custody.js';
 import { DeviceSession } from './app/device-session.js';
 import { AppExports } from './app/exports.js';
+import { FleetStore } from './app/fleet.js';
 import { MeetingSession } from './app/meeting.js';
 import type { ServiceOptions, Services } from './app/options.js';
 import { ProvisioningRunner, judgeSecret } from './app/provisioning.js';
@@ -47,6 +48,12 @@ export function createServices(options: ServiceOptions): Services {
     custody,
     exports,
     emit: options.emit,
+  });
+  const fleet = new FleetStore({
+    vault,
+    dialog: options.dialog,
+    emit: options.emit,
+    ...options.cloud,
   });
   const one = <T>(work: () => Promise<T>): Promise<T> => session.exclusive(work);
 
@@ -94,6 +101,13 @@ export function createServices(options: ServiceOptions): Services {
     'inventory.export': () => exports.exportInventory(),
     'journal.verify': async () => (await vault.records()).verify(),
     'console.read': async ({ after }) => session.readConsole(after),
+    'cloud.signIn': ({ token, apiBase }) => fleet.signIn(token, apiBase),
+    'cloud.signOut': () => fleet.signOut(),
+    'cloud.whoami': () => fleet.whoami(),
+    'cloud.activationCode': ({ workspaceId }) => fleet.activationCode(workspaceId),
+    'fleet.list': ({ tags }) => fleet.list(tags),
+    'fleet.choose': ({ serial, role }) => fleet.choose(serial, role, NATIVE_TEXT[language]),
+    'fleet.run': (request) => fleet.run(request),
   };
 
   return {

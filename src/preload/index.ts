@@ -6,10 +6,10 @@ import { type IpcRendererEvent, contextBridge, ipcRenderer } from 'electron';
 import {
   type Channel,
   type ChannelInput,
+  type AppEventMessage,
   type ChannelOutput,
   type IpcResult,
   WORKFLOW_EVENT_CHANNEL,
-  type WorkflowEventMessage,
 } from '../contract/index.js';
 
 /** One field of a channel's input, as the contract types it. */
@@ -101,9 +101,26 @@ export const api = {
     read: () => invoke('meeting.read', {}),
     stop: () => invoke('meeting.stop', {}),
   },
-  /** Progress of running workflows; returns the function that stops listening. */
-  onWorkflowEvent: (callback: (message: WorkflowEventMessage) => void): (() => void) => {
-    const listener = (_event: IpcRendererEvent, message: WorkflowEventMessage): void => callback(message);
+  cloud: {
+    /** The token is sent once; main checks it, keeps it in the keychain and never sends it back. */
+    signIn: (token: In<'cloud.signIn', 'token'>, apiBase: In<'cloud.signIn', 'apiBase'>) =>
+      invoke('cloud.signIn', { token, apiBase }),
+    signOut: () => invoke('cloud.signOut', {}),
+    /** Who the kept sign-in belongs to, or null. */
+    whoami: () => invoke('cloud.whoami', {}),
+    activationCode: (workspaceId: In<'cloud.activationCode', 'workspaceId'>) =>
+      invoke('cloud.activationCode', { workspaceId }),
+  },
+  fleet: {
+    list: (tags: In<'fleet.list', 'tags'>) => invoke('fleet.list', { tags }),
+    /** Main's file dialog for one device's certificate or key; main keeps the path. */
+    choose: (serial: In<'fleet.choose', 'serial'>, role: In<'fleet.choose', 'role'>) =>
+      invoke('fleet.choose', { serial, role }),
+    run: (request: ChannelInput<'fleet.run'>) => invoke('fleet.run', request),
+  },
+  /** Progress of running workflows (provisioning, fleet runs); returns the function that stops listening. */
+  onWorkflowEvent: (callback: (message: AppEventMessage) => void): (() => void) => {
+    const listener = (_event: IpcRendererEvent, message: AppEventMessage): void => callback(message);
     ipcRenderer.on(WORKFLOW_EVENT_CHANNEL, listener);
     return () => {
       ipcRenderer.removeListener(WORKFLOW_EVENT_CHANNEL, listener);

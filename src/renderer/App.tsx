@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { type Lang, messages, pickLang } from './i18n/index.js';
 import { BlobInspector } from './views/BlobInspector.js';
 import { Console } from './views/Console.js';
+import { Fleet } from './views/Fleet.js';
 import { Inventory } from './views/Inventory.js';
 import { MeetingCheck } from './views/MeetingCheck.js';
 import { Rotation } from './views/Rotation.js';
@@ -11,8 +12,8 @@ import { StatusBar } from './views/StatusBar.js';
 import { Wizard } from './views/wizard/Wizard.js';
 import { Fmt } from './views/Fmt.js';
 
-type Tab = 'provision' | 'rotate' | 'meeting' | 'inventory' | 'console' | 'inspect';
-const TABS: readonly Tab[] = ['provision', 'rotate', 'meeting', 'inventory', 'console', 'inspect'];
+type Tab = 'provision' | 'rotate' | 'meeting' | 'inventory' | 'fleet' | 'console' | 'inspect';
+const TABS: readonly Tab[] = ['provision', 'rotate', 'meeting', 'inventory', 'fleet', 'console', 'inspect'];
 /** Tabs whose view stays mounted while hidden (a running procedure keeps its progress). */
 const KEPT: readonly Tab[] = ['provision'];
 
@@ -112,6 +113,7 @@ export function App() {
       />
     ),
     inventory: () => <Inventory lang={lang} onMeetingCheck={openMeetingCheck} />,
+    fleet: () => <Fleet lang={lang} onPendingChanged={refreshStatus} />,
     console: () => <Console lang={lang} />,
     inspect: () => <BlobInspector lang={lang} />,
   };

@@ -157,9 +157,11 @@ describe.runIf(systemHas('chromium'))('the app in Chromium, main and preload rea
       keys: [
         'app',
         'blob',
+        'cloud',
         'console',
         'credentials',
         'device',
+        'fleet',
         'handover',
         'inventory',
         'journal',

@@ -41,7 +41,7 @@ describe('the window’s services', () => {
       version: '1.2.3',
       platform: 'linux',
       dialog: { openFile: async () => dialogAnswers.shift() ?? null },
-      emit: (m) => events.push(m),
+      emit: (m) => void (m.workflow === 'provision' && events.push(m)),
       env: { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'hosts.json') },
       openSecretStore: async () => store,
       listPorts: async () => [],

@@ -11,7 +11,8 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowEventMessage } from '../../src/contract/index.js';
+import type { AppEventMessage } from '../../src/contract/index.js';
+import { Journal } from '../../src/main/vault/journal.js';
 import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
@@ -19,6 +20,7 @@ import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index
 import { HANG_MS, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
 import { testServices, windowCalls } from '../helpers/services.js';
+import { CLOUD_TOKEN, fleetWorld } from '../main/app/fleet-world.js';
 import { Rig } from '../main/workflows/rig.js';
 
 // A loaded machine makes every CLI run slow: each test's budget is its count of CLI runs (each killed as hung
@@ -31,6 +33,7 @@ const SECRET2 = 'CnryClientSecret-M4v8Kt3R-second';
 const PASSWORD = 'CnryLoginPassw0rd-Hj5s';
 const CODE = '4917-2638-5501-8842';
 const PASSPHRASE = 'CnryKeyPassphrase-Wd61';
+const WRONG_TOKEN = 'CnryWrongCloudToken-Lp40';
 
 /** Every form in which a canary must not appear. */
 function forms(value: string): string[] {
@@ -54,6 +57,8 @@ const CANARIES: [string, string][] = [
   ['code', CODE],
   ['code digits', CODE.replaceAll('-', '')],
   ['passphrase', PASSPHRASE],
+  ['cloud token', CLOUD_TOKEN],
+  ['wrong token', WRONG_TOKEN],
 ];
 const NEEDLES = CANARIES.flatMap(([name, v]) => forms(v).map((f) => [name, f] as const));
 
@@ -440,7 +445,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
 
   it('the window’s services: no IPC result or event holds a canary, but secret.reveal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sec-canary-svc-'));
-    const events: WorkflowEventMessage[] = [];
+    const events: AppEventMessage[] = [];
     const results: { channel: string; result: unknown }[] = [];
     const dialog: string[] = [];
     const store = new MemorySecretStore();
@@ -546,4 +551,86 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('the Fleet screen: no IPC result or event holds the cloud token, a passphrase or a rotated secret', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sec-canary-fleet-'));
+    const events: AppEventMessage[] = [];
+    const results: { channel: string; result: unknown }[] = [];
+    const dialog: string[] = [];
+    // No keychain entries of the tool's own here: the sign-in is kept for the session, in main.
+    const store = new MemorySecretStore();
+    const world = await fleetWorld(
+      [
+        { serial: 'FOCCNRYF001', name: 'Canary one', days: 30 },
+        { serial: 'FOCCNRYF002', name: 'Canary two', days: 90 },
+      ],
+      store,
+      new Journal(join(dir, 'home')),
+    );
+    const services = testServices(dir, {
+      dialog: { openFile: async () => dialog.shift() ?? null },
+      emit: (m) => events.push(m),
+      openSecretStore: async () => store,
+    });
+    const windowCall = windowCalls(services);
+    const call = async (channel: string, value: unknown = {}): Promise<unknown> => {
+      const result = await windowCall(channel, value);
+      results.push({ channel, result });
+      return result;
+    };
+    try {
+      expect(await call('cloud.signIn', { token: WRONG_TOKEN, apiBase: world.cloud.url })).toMatchObject({
+        ok: false,
+        code: 'ERR_CLOUD_AUTH',
+      });
+      expect(await call('cloud.signIn', { token: CLOUD_TOKEN, apiBase: world.cloud.url })).toMatchObject({
+        ok: true,
+      });
+      await call('cloud.whoami');
+      expect(await call('fleet.list', { tags: [] })).toMatchObject({ ok: true });
+      const files = await world.issue(dir, 'foccnryf001.fleet.example', 100);
+      const keyPath = join(dir, 'fleet-enc.key.pem');
+      writeFileSync(
+        keyPath,
+        createPrivateKey(readFileSync(files.key, 'utf8'))
+          .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: PASSPHRASE })
+          .toString(),
+      );
+      dialog.push(files.cert, keyPath);
+      await call('fleet.choose', { serial: 'FOCCNRYF001', role: 'certificate' });
+      await call('fleet.choose', { serial: 'FOCCNRYF001', role: 'key' });
+      expect(
+        await call('fleet.run', {
+          workflow: 'renew',
+          devices: [{ serial: 'FOCCNRYF001', passphrase: PASSPHRASE }],
+        }),
+      ).toMatchObject({ ok: true, value: { rows: [{ outcome: 'done', fingerprint: files.sha1 }] } });
+      expect(
+        await call('fleet.run', {
+          workflow: 'rotate',
+          devices: [{ serial: 'FOCCNRYF002', passphrase: null }],
+        }),
+      ).toMatchObject({ ok: true, value: { rows: [{ outcome: 'done' }] } });
+      const rotated = (await store.get('FOCCNRYF002'))!;
+      await call('cloud.activationCode', { workspaceId: world.cloud.devices[0]!.workspaceId });
+      await call('cloud.signOut');
+      await call('cloud.whoami');
+
+      expect(events.filter((e) => e.workflow === 'fleet').length).toBeGreaterThan(4);
+      for (const text of [...events, ...results].map((x) => JSON.stringify(x))) {
+        expect(leaks(text), text.slice(0, 200)).toEqual([]);
+        expect(
+          forms(rotated).filter((f) => text.includes(f)),
+          text.slice(0, 200),
+        ).toEqual([]);
+      }
+      const written = filesUnder(join(dir, 'home'));
+      expect(written.length).toBeGreaterThan(0);
+      for (const p of written) expect(leaks(readFileSync(p, 'latin1')), p).toEqual([]);
+    } finally {
+      await services.dispose();
+      await world.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

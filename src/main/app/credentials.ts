@@ -18,7 +18,7 @@ import { AppError } from './errors.js';
 import type { FileDialog, FileDialogRequest } from './options.js';
 
 /** Main's file dialog for a role, in the window's language. */
-function dialogFor(role: FileRole, text: NativeText): Omit<FileDialogRequest, 'role'> {
+export function dialogFor(role: FileRole, text: NativeText): Omit<FileDialogRequest, 'role'> {
   return role === 'certificate'
     ? {
         title: text.chooseCertificate,

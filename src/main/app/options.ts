@@ -3,12 +3,14 @@
  * sender and the places secrets and devices come from; and what the app gives back (`Services`).
  */
 import type {
+  AppEventMessage,
   AppLanguage,
   FileRole,
   Handlers,
   RevealedSecret,
-  WorkflowEventMessage,
 } from '../../contract/index.js';
+import type { CloudClientOptions } from '../cloud/client.js';
+import type { OwnEntries } from '../cloud/login.js';
 import type { RoomOsSimulator, SimulatorOptions } from '../../simulator/index.js';
 import type { PortInfo } from '../device/index.js';
 import type { SecretStore } from '../vault/secret-store.js';
@@ -38,7 +40,7 @@ export interface ServiceOptions {
   platform: string;
   dialog: FileDialog;
   /** Sends a progress event to the window (the shell uses `webContents.send` on the one event channel). */
-  emit: (message: WorkflowEventMessage) => void;
+  emit: (message: AppEventMessage) => void;
   env?: Readonly<Record<string, string | undefined>>;
   /** Where secrets live (default: the OS keychain, refused with a typed error when unusable). */
   openSecretStore?: () => Promise<SecretStore>;
@@ -51,6 +53,12 @@ export interface ServiceOptions {
   clipboardClearMs?: number;
   /** Makes a training simulator (default: the built-in one); tests reach the device through it. */
   createSimulator?: (options: SimulatorOptions) => Promise<RoomOsSimulator>;
+  /** The Webex cloud (the Fleet screen): where the sign-in is kept, the REST client's clock and limits. */
+  cloud?: {
+    login?: () => Promise<OwnEntries>;
+    client?: Omit<CloudClientOptions, 'token' | 'apiBase'>;
+    concurrency?: number;
+  };
 }
 
 /** What main asks before the window closes, in the window's language. */

@@ -6,7 +6,7 @@ import { CertReport } from '../CertReport.js';
 import { ProblemText, SecretField } from '../common.js';
 import type { FlowAction, FlowState } from './flow.js';
 import { PageButtons } from './Wizard.js';
-import { Fmt } from '../Fmt.js';
+import { FileRows } from '../FileRows.js';
 
 /** The certificate and key files, and what the device will think of them. */
 export function CertificatePage({
@@ -50,18 +50,7 @@ export function CertificatePage({
         {t.certHeading}
       </h3>
       <p className="help">{t.certHelp}</p>
-      <div className="grid-2">
-        {(['certificate', 'key'] as const).map((role) => (
-          <div className="file-row" key={role}>
-            <button type="button" onClick={() => void choose(role)}>
-              {role === 'certificate' ? t.chooseCert : t.chooseKey}
-            </button>
-            <span data-testid={`chosen-${role}`}>
-              {chosen[role] ? <Fmt text={t.chosen} values={{ name: chosen[role] }} /> : t.notChosen}
-            </span>
-          </div>
-        ))}
-      </div>
+      <FileRows lang={lang} chosen={chosen} onChoose={(role) => void choose(role)} />
       <SecretField
         key={flow.generation}
         lang={lang}

@@ -4,6 +4,7 @@ import { type Lang, messages } from '../../i18n/index.js';
 import { CheckChoice, EncField, LimitedField, RadioChoices, SecretField } from '../common.js';
 import type { FlowAction, FlowState } from './flow.js';
 import { PageButtons } from './Wizard.js';
+import { ActivationCodeButton } from './ActivationCode.js';
 
 /** The activation code's shape, as main checks it: 16 digits, groups split by hyphens or spaces. */
 export function activationCodeState(code: string): 'empty' | 'ok' | 'partial' | 'bad' {
@@ -120,6 +121,14 @@ export function OptionsPage({
           {t.codeState[codeState]}
         </small>
       </LimitedField>
+      <ActivationCodeButton
+        lang={lang}
+        onCode={(code) => {
+          const input = document.getElementById('activation-code') as HTMLInputElement | null;
+          if (input) input.value = code;
+          setCodeState(activationCodeState(code));
+        }}
+      />
       <details className="advanced">
         <summary>{t.advanced}</summary>
         <EncField id="enc" label={t.enc} value={c.enc} onChange={(enc) => choose({ enc })} />

@@ -51,6 +51,7 @@ export function Wizard({
   useEffect(
     () =>
       api().onWorkflowEvent((message) => {
+        if (message.workflow !== 'provision') return; // a fleet run's progress is the Fleet screen's
         if (finished.current.has(message.runId)) return; // the summary already settled this run
         dispatch({ type: 'event', message, at: Date.now() });
       }),

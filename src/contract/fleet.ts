@@ -1,0 +1,143 @@
+/**
+ * The Fleet screen's part of the contract: the Webex cloud sign-in (a token the person pastes, sent to
+ * main once and kept in the OS keychain there), the devices the sign-in reaches with their certificate
+ * expiry, a renewal or rotation of a selection and its progress, and an activation code for the
+ * registration step. The token never crosses back; a rotated secret stays in the keychain.
+ */
+import { ContractError } from './errors.js';
+import type { FileRole } from './types.js';
+import { FIELD_LIMITS, type Reader, record, text } from './validate.js';
+
+/** The longest text each cloud field of the window may send, in characters. */
+export const CLOUD_FIELD_LIMITS = {
+  token: 8192,
+  apiBase: 512,
+  workspaceId: 512,
+  tag: 128,
+  /** Tags filtering one list (the API takes several, all of which must match). */
+  tags: 16,
+  /** Devices in one renewal or rotation. */
+  devices: 500,
+} as const;
+
+/** Who the kept sign-in belongs to (never the token). */
+export interface CloudAccount {
+  displayName: string;
+  emails: string[];
+  orgId: string;
+  /** The API base the sign-in uses (https://webexapis.com/v1 unless the person gave another). */
+  apiBase: string;
+}
+
+/** One device the sign-in reaches, as the Fleet screen lists it. */
+export interface FleetDeviceRow {
+  serial: string;
+  deviceId: string;
+  displayName: string;
+  product: string;
+  software: string;
+  /** As the cloud gives it; a word the window does not know is shown as given. */
+  connectionStatus: string;
+  tags: string[];
+  identity: string | null;
+  /** ISO 8601, null when the device does not report it. */
+  certificateExpiry: string | null;
+  daysLeft: number | null;
+  secretInKeychain: boolean;
+  readProblem: { code: string; message: string } | null;
+}
+
+export type FleetWorkflowName = 'renew' | 'rotate';
+
+/** One device of a run: its serial number, and for a renewal the key's passphrase when it has one. */
+export interface FleetRunDevice {
+  serial: string;
+  passphrase: string | null;
+}
+
+export interface FleetRunRequest {
+  workflow: FleetWorkflowName;
+  devices: FleetRunDevice[];
+}
+
+export interface FleetRunRowView {
+  serial: string;
+  workflow: FleetWorkflowName;
+  outcome: 'done' | 'failed' | 'skipped';
+  code: string | null;
+  message: string | null;
+  fingerprint: string | null;
+}
+
+/** A run's outcome, one row per device. A rotated secret is in the keychain, never here. */
+export interface FleetRunSummary {
+  runId: string;
+  rows: FleetRunRowView[];
+}
+
+/** A run's progress, per device, then its end. */
+export type FleetProgress =
+  | { type: 'started'; serial: string; workflow: FleetWorkflowName }
+  | { type: 'step'; serial: string; step: string }
+  | { type: 'done'; serial: string; workflow: FleetWorkflowName; fingerprint?: string }
+  | { type: 'failed'; serial: string; workflow: FleetWorkflowName; code: string; message: string }
+  | { type: 'finished'; done: number; failed: number; skipped: number };
+
+/** What main sends on the event channel during a fleet run. */
+export interface FleetEventMessage {
+  workflow: 'fleet';
+  runId: string;
+  event: FleetProgress;
+}
+
+/** A device's file chosen for a renewal (main keeps the path; the window gets the name). */
+export interface FleetChosenFile {
+  serial: string;
+  role: FileRole;
+  name: string;
+}
+
+export interface ActivationCodeView {
+  code: string;
+  /** ISO 8601 as the cloud gives it ('' when it gives none). */
+  expiryTime: string;
+}
+
+/** The tags filtering a list: each a non-empty text, at most CLOUD_FIELD_LIMITS.tags of them. */
+export const tagList: Reader<string[]> = (o, key, c) => {
+  const given = o[key];
+  if (!Array.isArray(given) || given.length > CLOUD_FIELD_LIMITS.tags)
+    throw new ContractError(`${c}: ${key} must be a list of at most ${CLOUD_FIELD_LIMITS.tags} tags`);
+  return (given as unknown[]).map((t) => {
+    const tag = text(CLOUD_FIELD_LIMITS.tag)({ t }, 't', c);
+    if (tag.trim() === '') throw new ContractError(`${c}: a tag must not be empty`);
+    return tag;
+  });
+};
+
+/** The devices of a run: at least one, each serial once; a passphrase only for a renewal. */
+export function runDevices(workflow: FleetWorkflowName): Reader<FleetRunDevice[]> {
+  return (o, key, c) => {
+    const given = o[key];
+    if (!Array.isArray(given) || given.length === 0 || given.length > CLOUD_FIELD_LIMITS.devices)
+      throw new ContractError(`${c}: ${key} must be a list of 1 to ${CLOUD_FIELD_LIMITS.devices} devices`);
+    const seen = new Set<string>();
+    return (given as unknown[]).map((x) => {
+      const d = record(
+        x,
+        c,
+        {
+          serial: text(FIELD_LIMITS.serial),
+          passphrase: (r, k, ch) => (r[k] === null ? null : text(FIELD_LIMITS.passphrase)(r, k, ch)),
+        },
+        `${key}[]`,
+      );
+      if (d.serial.trim() === '' || seen.has(d.serial))
+        throw new ContractError(`${c}: each device's serial must be given, once`);
+      if (workflow === 'rotate' && d.passphrase !== null)
+        throw new ContractError(`${c}: a rotation takes no passphrase`);
+      seen.add(d.serial);
+      return d;
+    });
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The Fleet screen in Chromium (main and preload real, the cloud simulator, the real OS keychain): the
+ * person signs in with a pasted token, sees the devices sorted by certificate expiry, and renews one
+ * after a confirmation naming it. The token never comes back to the page.
+ *
+ * Run: bash scripts/with-keyring.sh npx vitest run test/e2e/fleet.test.ts   (after `npm run build`)
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Journal } from '../../src/main/vault/journal.js';
+import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import { systemHas } from '../helpers/system.js';
+import { CLOUD_TOKEN, type FleetWorld, fleetWorld } from '../main/app/fleet-world.js';
+import { recorded } from './electron-main-shim.js';
+import { type AppHarness, reactStrings, startApp } from './harness.js';
+import { checkScreen } from './screens.js';
+import { eventually } from './wizard.js';
+
+vi.mock('electron', () => import('./electron-main-shim.js'));
+
+describe.runIf(systemHas('chromium') && systemHas('keyring'))('the Fleet screen in Chromium', () => {
+  let app: AppHarness;
+  let page: Page;
+  let dir: string;
+  let world: FleetWorld;
+  let store: KeychainSecretStore;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'e2ee-e2e-fleet-'));
+    const service = `e2ee-prov-e2e-fleet-${randomUUID()}`;
+    process.env.E2EE_PROV_KEYCHAIN_SERVICE = service;
+    process.env.E2EE_PROV_HOME = join(dir, 'home');
+    process.env.E2EE_PROV_KNOWN_HOSTS = join(dir, 'known-hosts.json');
+    store = new KeychainSecretStore({ service });
+    world = await fleetWorld(
+      [
+        { serial: 'FOCE2EF001', name: 'Lobby', days: 300 },
+        { serial: 'FOCE2EF002', name: 'Board room', days: 12 },
+        { serial: 'FOCE2EF003', name: 'Studio', days: 90 },
+      ],
+      store,
+      new Journal(join(dir, 'home')),
+    );
+    app = await startApp();
+    page = app.page;
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await world?.close();
+    for (const s of (await store?.list()) ?? []) await store.delete(s.serial);
+    await store?.deleteOwn('cloud:token');
+    await store?.deleteOwn('cloud:api-base');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('signs in, lists by expiry and renews one device after a confirmation naming it', async () => {
+    await page.getByRole('tab', { name: 'Fleet' }).click();
+    await page.locator('#cloud-token').fill(CLOUD_TOKEN);
+    await page.locator('#panel-fleet summary').click();
+    await page.locator('#cloud-api-base').fill(world.cloud.url);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await eventually(() =>
+      page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-serial'))),
+    ).toEqual(['FOCE2EF002', 'FOCE2EF003', 'FOCE2EF001']);
+    expect(await page.getByTestId('cloud-account').textContent()).toContain(world.cloud.url);
+    await checkScreen(page, '19-fleet');
+
+    await page.getByRole('checkbox', { name: 'Select FOCE2EF002 (Board room)' }).check();
+    await page.getByRole('button', { name: 'Renew selected' }).click();
+    const files = await world.issue(dir, 'foce2ef002.fleet.example', 400);
+    recorded.dialogAnswers.push(files.cert, files.key);
+    const rows = page.getByTestId('files-FOCE2EF002');
+    await rows
+      .getByRole('button', { name: /\(FOCE2EF002\)$/ })
+      .nth(0)
+      .click();
+    await eventually(() => page.getByTestId('chosen-FOCE2EF002-certificate').textContent()).toContain(
+      'foce2ef002.fleet.example.crt.pem',
+    );
+    await rows
+      .getByRole('button', { name: /\(FOCE2EF002\)$/ })
+      .nth(1)
+      .click();
+    await eventually(() => page.getByTestId('chosen-FOCE2EF002-key').textContent()).toContain(
+      'foce2ef002.fleet.example.key.pem',
+    );
+    await page.getByTestId('fleet-action').getByRole('button', { name: 'Renew selected' }).click();
+    const confirm = page.getByTestId('fleet-confirm');
+    expect(await confirm.getByRole('heading').textContent()).toBe('Renew the certificate of 1 devices?');
+    expect(await page.getByTestId('fleet-confirm-devices').locator('li').allTextContents()).toEqual([
+      'FOCE2EF002 — Board room',
+    ]);
+    expect(app.calls.filter((c) => c.channel === 'fleet.run')).toEqual([]);
+    await confirm.getByRole('button', { name: 'Renew these devices' }).click();
+    await eventually(
+      () =>
+        page.getByTestId('fleet-progress').locator('li[data-serial="FOCE2EF002"]').getAttribute('data-state'),
+      60_000,
+    ).toBe('done');
+    expect(await page.getByTestId('fleet-progress').textContent()).toContain(files.sha1);
+    // After the renewal the list is read again: the renewed device now expires last.
+    await eventually(() =>
+      page.locator('tbody tr').evaluateAll((r) => r.map((x) => x.getAttribute('data-serial'))),
+    ).toEqual(['FOCE2EF003', 'FOCE2EF001', 'FOCE2EF002']);
+
+    // The token went to main once, in the sign-in; nothing main answered or sent holds it, nor the page.
+    const signIns = app.calls.filter((c) => c.channel === 'cloud.signIn');
+    expect(signIns).toHaveLength(1);
+    for (const c of app.calls) expect(JSON.stringify(c.result), c.channel).not.toContain(CLOUD_TOKEN);
+    expect(JSON.stringify(recorded.sent)).not.toContain(CLOUD_TOKEN);
+    expect((await reactStrings(page)).filter((s) => s.includes(CLOUD_TOKEN))).toEqual([]);
+    expect(await page.locator('#cloud-token').count()).toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  }, 180_000);
+});
