@@ -341,7 +341,7 @@ class Loopback {
           this.finish({
             error: new CloudError(
               'ERR_CLOUD_OAUTH_TIMEOUT',
-              `No answer came back from the browser within ${Math.round(timeoutMs / 1000)} s. Open the address again and sign in, or check that the integration's redirect URI is ${redirectUriFor(this.port)}.`,
+              `No answer came back from the browser within ${Math.ceil(timeoutMs / 1000)} s. Open the address again and sign in, or check that the integration's redirect URI is ${redirectUriFor(this.port)}.`,
               { timeoutMs },
             ),
           }),
