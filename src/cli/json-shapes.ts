@@ -376,6 +376,20 @@ export const CLOUD_PERSON: Shape<CloudPerson & { apiBase: string }> = {
   apiBase: true,
 };
 
+/** `cloud whoami --json`, `cloud login --oauth --json`: who, where, and how (never a token). */
+export const CLOUD_SIGN_IN: Shape<
+  CloudPerson & { apiBase: string; kind: string; clientId: string | null; expiresAt: string | null }
+> = {
+  id: true,
+  displayName: true,
+  emails: true,
+  orgId: true,
+  apiBase: true,
+  kind: true,
+  clientId: true,
+  expiresAt: true,
+};
+
 /** `cloud activation-code --json`. */
 export const CLOUD_ACTIVATION_CODE: Shape<{ workspaceId: string; code: string; expiryTime: string }> = {
   workspaceId: true,

@@ -139,6 +139,9 @@ describe.skipIf(!systemHas('keyring'))(
         emails: ['ada@example.com'],
         orgId: 'org-1',
         apiBase: base,
+        kind: 'token',
+        clientId: null,
+        expiresAt: null,
       });
     });
 
@@ -221,7 +224,7 @@ describe.skipIf(!systemHas('keyring'))(
     it('logout forgets the sign-in; the token is in no output and no file the tool wrote', async () => {
       const out = await cli(['cloud', 'logout']);
       expect(out.stdout.toString()).toBe(
-        'Signed out of the Webex cloud: the token is gone from the keychain.\n',
+        'Signed out of the Webex cloud: the sign-in is gone from the keychain.\n',
       );
       expect(await store.getOwn('cloud:token')).toBeNull();
       expect((await cli(['cloud', 'whoami'])).stderr).toMatch(/^ERR_CLOUD_NOT_SIGNED_IN /);

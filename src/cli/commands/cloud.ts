@@ -2,12 +2,19 @@
  * `e2ee-prov cloud …`: the Webex cloud sign-in (a token from a file or stdin, checked with the API and
  * kept in the OS keychain; never argv), who is signed in, and device activation codes.
  */
+import { spawn } from 'node:child_process';
 import { safe } from '../../core/inert.js';
 import {
+  type CloudLogin,
+  type CloudPerson,
   DEFAULT_API_BASE,
+  DEFAULT_REDIRECT_PORT,
+  DEFAULT_SCOPES,
   checkApiBase,
   loadLogin,
+  oauthSignIn,
   signIn,
+  signInOAuth,
   signOut,
   signedInClient,
 } from '../../main/cloud/index.js';
@@ -15,10 +22,13 @@ import { openSecretStore } from '../../main/vault/secret-store.js';
 import { type Command, parse, required } from '../command.js';
 import { CliError } from '../errors.js';
 import { type CliIO, readSecret, write } from '../io.js';
-import { CLOUD_ACTIVATION_CODE, CLOUD_PERSON } from '../json-shapes.js';
+import { CLOUD_ACTIVATION_CODE, CLOUD_PERSON, CLOUD_SIGN_IN } from '../json-shapes.js';
 import { jsonShown } from '../shown.js';
 
-const LOGIN_USAGE = 'e2ee-prov cloud login --token-file PATH|- [--api-base URL] [--json]';
+const LOGIN_USAGE =
+  'e2ee-prov cloud login --token-file PATH|- [--api-base URL] [--json]\n' +
+  '       e2ee-prov cloud login --oauth --client-id ID [--client-secret-file PATH|-] [--scopes "S1 S2"] [--redirect-port P] [--api-base URL] [--no-browser] [--json]\n' +
+  `       (the integration must have registered the redirect URI http://localhost:P/callback; P is ${DEFAULT_REDIRECT_PORT} unless --redirect-port says otherwise)`;
 const LOGOUT_USAGE = 'e2ee-prov cloud logout';
 const WHOAMI_USAGE = 'e2ee-prov cloud whoami [--json]';
 const CODE_USAGE = 'e2ee-prov cloud activation-code --workspace ID [--json]';
@@ -32,7 +42,7 @@ function personText(p: { displayName: string; emails: string[]; orgId: string },
 export const cloudLogin: Command = {
   path: ['cloud', 'login'],
   summary:
-    'Sign in to the Webex cloud with an access token (from a file, or - for stdin), kept in the OS keychain.',
+    'Sign in to the Webex cloud with an access token (from a file, or - for stdin), or with an integration (--oauth, in a browser); kept in the OS keychain.',
   usage: LOGIN_USAGE,
   async run(args, io) {
     const { values: v } = parse(
@@ -41,31 +51,130 @@ export const cloudLogin: Command = {
         'token-file': { type: 'string' },
         'api-base': { type: 'string' },
         oauth: { type: 'boolean', default: false },
+        'client-id': { type: 'string' },
+        'client-secret-file': { type: 'string' },
+        scopes: { type: 'string' },
+        'redirect-port': { type: 'string' },
+        'no-browser': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
       LOGIN_USAGE,
     );
-    if (v.oauth)
+    const apiBase = checkApiBase(v['api-base'] ?? DEFAULT_API_BASE);
+    const oauthOnly = ['client-id', 'client-secret-file', 'scopes', 'redirect-port'] as const;
+    if (!v.oauth) {
+      const stray = oauthOnly.find((k) => v[k] !== undefined) ?? (v['no-browser'] ? 'no-browser' : undefined);
+      if (stray !== undefined)
+        throw new CliError('ERR_USAGE', `--${stray} goes with --oauth. Usage: ${LOGIN_USAGE}`);
+      const token = await readSecret(
+        required(v['token-file'], 'token-file', LOGIN_USAGE),
+        io,
+        'access token',
+      );
+      const person = await signIn(await keychain(io), token, apiBase);
+      await write(
+        io.stdout,
+        v.json
+          ? jsonShown({ ...person, apiBase }, CLOUD_PERSON)
+          : `Signed in to the Webex cloud as ${personText(person, apiBase)}. The token is kept in the OS keychain.\n`,
+      );
+      return 0;
+    }
+    if (v['token-file'] !== undefined)
+      throw new CliError('ERR_USAGE', `--token-file and --oauth do not go together. Usage: ${LOGIN_USAGE}`);
+    const clientId = required(v['client-id'], 'client-id', LOGIN_USAGE).trim();
+    if (!/^[\x21-\x7e]{1,512}$/.test(clientId))
       throw new CliError(
         'ERR_USAGE',
-        `--oauth is not available in this version: sign in with an access token. Usage: ${LOGIN_USAGE}`,
+        `--client-id must be the integration's client id (one word). Usage: ${LOGIN_USAGE}`,
       );
-    const apiBase = checkApiBase(v['api-base'] ?? DEFAULT_API_BASE);
-    const token = await readSecret(required(v['token-file'], 'token-file', LOGIN_USAGE), io, 'access token');
-    const person = await signIn(await keychain(io), token, apiBase);
+    const port = redirectPort(v['redirect-port']);
+    const scopes = v.scopes === undefined ? DEFAULT_SCOPES : v.scopes.split(/[\s,]+/).filter((x) => x !== '');
+    if (scopes.length === 0 || scopes.some((x) => !/^[\x21-\x7e]+$/.test(x)))
+      throw new CliError('ERR_USAGE', `--scopes must name at least one scope. Usage: ${LOGIN_USAGE}`);
+    const secretFile = v['client-secret-file'];
+    const clientSecret =
+      secretFile === undefined ? undefined : await readSecret(secretFile, io, 'client secret');
+    const store = await keychain(io);
+    const tokens = await oauthSignIn({
+      apiBase,
+      clientId,
+      ...(clientSecret !== undefined ? { clientSecret } : {}),
+      scopes,
+      port,
+      onAuthorizeUrl: async (url, redirectUri) => {
+        await write(
+          io.stderr,
+          `Open this address in a browser and sign in (the integration's redirect URI must be ${redirectUri}):\n${url}\nWaiting for the browser's answer (at most 5 minutes)...\n`,
+        );
+        if (!v['no-browser']) openBrowser(url);
+      },
+    });
+    const person = await signInOAuth(
+      store,
+      tokens,
+      { clientId, ...(clientSecret !== undefined ? { clientSecret } : {}) },
+      apiBase,
+    );
+    const login = await loadLogin(store);
     await write(
       io.stdout,
       v.json
-        ? jsonShown({ ...person, apiBase }, CLOUD_PERSON)
-        : `Signed in to the Webex cloud as ${personText(person, apiBase)}. The token is kept in the OS keychain.\n`,
+        ? jsonShown(signInJson(person, login), CLOUD_SIGN_IN)
+        : `Signed in to the Webex cloud as ${personText(person, apiBase)} through the integration ${clientId}. The tokens are kept in the OS keychain; ${expiryText(login)}.\n`,
     );
     return 0;
   },
 };
 
+function redirectPort(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_REDIRECT_PORT;
+  const n = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 65535))
+    throw new CliError(
+      'ERR_USAGE',
+      `--redirect-port must be a port number (1 to 65535). Usage: ${LOGIN_USAGE}`,
+    );
+  return n;
+}
+
+/** Opens the system browser on the URL; a failure to open is not an error (the URL is printed). */
+function openBrowser(url: string): void {
+  const [cmd, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['rundll32', ['url.dll,FileProtocolHandler', url]]
+        : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // The address is printed: the person opens it.
+  }
+}
+
+function expiryText(login: CloudLogin): string {
+  return login.kind === 'oauth'
+    ? `the access token expires at ${new Date(login.expiresAt ?? 0).toISOString()} and is renewed with the refresh token`
+    : "the access token's expiry is not known to the tool";
+}
+
+function signInJson(person: CloudPerson, login: CloudLogin) {
+  return {
+    ...person,
+    apiBase: login.apiBase,
+    kind: login.kind,
+    clientId: login.clientId,
+    expiresAt: login.expiresAt === null ? null : new Date(login.expiresAt).toISOString(),
+  };
+}
+
 export const cloudLogout: Command = {
   path: ['cloud', 'logout'],
-  summary: 'Forget the Webex cloud sign-in (the token in the OS keychain).',
+  summary:
+    'Forget the Webex cloud sign-in (every cloud entry of the OS keychain: tokens, expiry, integration).',
   usage: LOGOUT_USAGE,
   async run(args, io) {
     parse(args, {}, LOGOUT_USAGE);
@@ -73,7 +182,7 @@ export const cloudLogout: Command = {
     await write(
       io.stdout,
       had
-        ? 'Signed out of the Webex cloud: the token is gone from the keychain.\n'
+        ? 'Signed out of the Webex cloud: the sign-in is gone from the keychain.\n'
         : 'Not signed in to the Webex cloud.\n',
     );
     return 0;
@@ -87,13 +196,14 @@ export const cloudWhoami: Command = {
   async run(args, io) {
     const { values: v } = parse(args, { json: { type: 'boolean', default: false } }, WHOAMI_USAGE);
     const store = await keychain(io);
-    const { apiBase } = await loadLogin(store);
     const person = await (await signedInClient(store)).me();
+    // Read after the call: an OAuth sign-in may have been renewed by it.
+    const login = await loadLogin(store);
     await write(
       io.stdout,
       v.json
-        ? jsonShown({ ...person, apiBase }, CLOUD_PERSON)
-        : `Signed in as ${personText(person, apiBase)}.\n`,
+        ? jsonShown(signInJson(person, login), CLOUD_SIGN_IN)
+        : `Signed in as ${personText(person, login.apiBase)}, ${login.kind === 'oauth' ? `with OAuth through the integration ${login.clientId ?? ''}` : 'with an access token'}; ${expiryText(login)}.\n`,
     );
     return 0;
   },

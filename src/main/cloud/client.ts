@@ -33,7 +33,21 @@ export interface CloudClientOptions {
   requestTimeoutMs?: number;
   /** Told of every request sent (method and path, never a header): for counts and tests. */
   onRequest?: (r: { method: string; path: string }) => void;
+  /**
+   * An OAuth sign-in: when its access token expires (epoch ms, on `clock`) and how to renew it. A call
+   * renews an expired token before it is sent, or after a 401, and is sent again once.
+   */
+  renew?: CloudRenewal;
 }
+
+/** How a client renews its access token (login.ts: the refresh grant, the new tokens kept). */
+export interface CloudRenewal {
+  expiresAt: number | null;
+  refresh(): Promise<{ token: string; expiresAt: number }>;
+}
+
+/** Renewed this long before the kept expiry, so that a call does not race it. */
+const RENEW_EARLY_MS = 60_000;
 
 /** A device as `GET /devices` lists it (the fields the tool uses). */
 export interface CloudDeviceRecord {
@@ -159,6 +173,9 @@ export class CloudClient {
   private readonly backoffMs: number;
   private readonly requestTimeoutMs: number;
   private readonly onRequest: CloudClientOptions['onRequest'];
+  readonly #renew: CloudRenewal | undefined;
+  #expiresAt: number | null;
+  #renewing: Promise<void> | null = null;
   /** When each device (or the organisation, '') may be called again after a 429. */
   private readonly notBefore = new Map<string, number>();
 
@@ -170,6 +187,24 @@ export class CloudClient {
     this.backoffMs = options.backoffMs ?? 1_000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 120_000;
     this.onRequest = options.onRequest;
+    this.#renew = options.renew;
+    this.#expiresAt = options.renew?.expiresAt ?? null;
+  }
+
+  /** Renews the access token (one renewal at a time, shared by the calls waiting for it). */
+  private async renewToken(): Promise<void> {
+    const renew = this.#renew;
+    if (renew === undefined) return;
+    this.#renewing ??= renew
+      .refresh()
+      .then((r) => {
+        this.#token = r.token;
+        this.#expiresAt = r.expiresAt;
+      })
+      .finally(() => {
+        this.#renewing = null;
+      });
+    await this.#renewing;
   }
 
   /** Who the token belongs to. */
@@ -322,11 +357,23 @@ export class CloudClient {
   private async call(req: Request, pass: readonly number[] = []): Promise<Answer> {
     const key = req.deviceId ?? '';
     let waited = 0;
+    let renewed = false;
+    if (this.#renew && this.#expiresAt !== null && this.clock.now() >= this.#expiresAt - RENEW_EARLY_MS) {
+      renewed = true;
+      await this.renewToken();
+    }
     for (let attempt = 0; ; attempt++) {
       const until = this.notBefore.get(key) ?? 0;
       const now = this.clock.now();
       if (until > now) await this.clock.sleep(until - now);
+      const used = this.#token;
       const a = await this.send(req);
+      if (a.status === 401 && this.#renew && !renewed) {
+        // Once per call: a token renewed meanwhile by another call is simply used.
+        renewed = true;
+        if (this.#token === used) await this.renewToken();
+        continue;
+      }
       if (a.status !== 429) {
         if ((a.status >= 200 && a.status < 300) || pass.includes(a.status)) return a;
         throw this.httpError(a, req);

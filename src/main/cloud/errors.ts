@@ -44,6 +44,16 @@ export const CLOUD_ERROR_CODES = [
   'ERR_CLOUD_TOKEN_INVALID',
   /** An API base that is not an https URL (or http on loopback). */
   'ERR_CLOUD_API_BASE',
+  /** The OAuth redirect came back with another `state` than the sign-in sent: refused, nothing kept. */
+  'ERR_CLOUD_OAUTH_STATE',
+  /** The OAuth redirect came back with an error (`access_denied`) or without a code. */
+  'ERR_CLOUD_OAUTH_DENIED',
+  /** No OAuth redirect came back within the hang guard (5 minutes by default). */
+  'ERR_CLOUD_OAUTH_TIMEOUT',
+  /** The loopback port of the OAuth redirect is taken. */
+  'ERR_CLOUD_OAUTH_PORT',
+  /** The token endpoint refused the authorization code (a wrong client id, secret, redirect or verifier). */
+  'ERR_CLOUD_OAUTH_GRANT',
 ] as const;
 export type CloudErrorCode = (typeof CLOUD_ERROR_CODES)[number];
 

@@ -3,3 +3,4 @@ export * from './client.js';
 export * from './device.js';
 export * from './errors.js';
 export * from './login.js';
+export * from './oauth.js';

@@ -1,9 +1,10 @@
 /**
- * The Webex cloud sign-in: a token (checked with `GET /people/me`) and the API base, kept in the OS
- * keychain beside the devices' secrets under accounts no serial number can take. Never in a file, argv,
- * the journal or a log.
+ * The Webex cloud sign-in: a token (checked with `GET /people/me`) and the API base, or an OAuth
+ * sign-in (its access and refresh tokens, expiry and integration; renewed when expired or refused), kept
+ * in the OS keychain beside the devices' secrets under accounts no serial number can take. Never in a
+ * file, argv, the journal or a log.
  */
-import type { OwnAccount } from '../vault/secret-store.js';
+import { OWN_ACCOUNTS, type OwnAccount } from '../vault/secret-store.js';
 import {
   CloudClient,
   type CloudClientOptions,
@@ -12,11 +13,18 @@ import {
   checkApiBase,
 } from './client.js';
 import { CloudError } from './errors.js';
+import { type OAuthClientIdentity, type OAuthTokens, refreshTokens } from './oauth.js';
 
 /** What `cloud login` keeps. */
 export interface CloudLogin {
   token: string;
   apiBase: string;
+  /** `token`: an access token from a file; `oauth`: an integration's sign-in, renewed by the tool. */
+  kind: 'token' | 'oauth';
+  /** When the access token expires (epoch ms), when known (OAuth). */
+  expiresAt: number | null;
+  /** The integration's client id (OAuth). */
+  clientId: string | null;
 }
 
 /** The keychain's entries of the tool's own (KeychainSecretStore has them). */
@@ -61,9 +69,43 @@ export async function signIn(
 ): Promise<CloudPerson> {
   const login = { token: checkToken(token), apiBase: checkApiBase(apiBase) };
   const person = await new CloudClient({ ...client, ...login }).me();
+  await signOut(store);
   await store.setOwn('cloud:token', login.token);
   await store.setOwn('cloud:api-base', login.apiBase);
   return person;
+}
+
+/**
+ * Keeps an OAuth sign-in (tokens, expiry, integration; the client secret only when given), checks it with
+ * `GET /people/me`, and forgets it again when the API refuses it.
+ */
+export async function signInOAuth(
+  store: OwnEntries,
+  tokens: OAuthTokens,
+  integration: OAuthClientIdentity,
+  apiBase: string = DEFAULT_API_BASE,
+  client: Omit<CloudClientOptions, 'token' | 'apiBase'> = {},
+): Promise<CloudPerson> {
+  const base = checkApiBase(apiBase);
+  checkToken(tokens.accessToken);
+  await signOut(store);
+  await store.setOwn('cloud:api-base', base);
+  await store.setOwn('cloud:client-id', integration.clientId);
+  if (integration.clientSecret !== undefined)
+    await store.setOwn('cloud:client-secret', integration.clientSecret);
+  await keepTokens(store, tokens);
+  try {
+    return await (await signedInClient(store, client)).me();
+  } catch (e) {
+    await signOut(store);
+    throw e;
+  }
+}
+
+async function keepTokens(store: OwnEntries, tokens: OAuthTokens): Promise<void> {
+  await store.setOwn('cloud:token', tokens.accessToken);
+  await store.setOwn('cloud:refresh-token', tokens.refreshToken);
+  await store.setOwn('cloud:expires', new Date(tokens.expiresAt).toISOString());
 }
 
 /** The sign-in kept in the keychain; ERR_CLOUD_NOT_SIGNED_IN when there is none. */
@@ -75,20 +117,61 @@ export async function loadLogin(store: OwnEntries): Promise<CloudLogin> {
       'The tool is not signed in to the Webex cloud. Sign in first: e2ee-prov cloud login --token-file FILE.',
     );
   const apiBase = (await store.getOwn('cloud:api-base')) ?? DEFAULT_API_BASE;
-  return { token, apiBase: checkApiBase(apiBase) };
+  const clientId = await store.getOwn('cloud:client-id');
+  const expires = await store.getOwn('cloud:expires');
+  const at = expires === null ? NaN : Date.parse(expires);
+  return {
+    token,
+    apiBase: checkApiBase(apiBase),
+    kind: clientId === null ? 'token' : 'oauth',
+    // An unreadable expiry counts as expired: the token is renewed before it is used.
+    expiresAt: clientId === null ? null : Number.isNaN(at) ? 0 : at,
+    clientId,
+  };
 }
 
-/** Forgets the sign-in; true when there was one. */
+/** Forgets the sign-in (every cloud account of the keychain); true when there was one. */
 export async function signOut(store: OwnEntries): Promise<boolean> {
-  const had = await store.deleteOwn('cloud:token');
-  await store.deleteOwn('cloud:api-base');
+  let had = false;
+  for (const account of OWN_ACCOUNTS)
+    if (account.startsWith('cloud:') && (await store.deleteOwn(account)) && account === 'cloud:token')
+      had = true;
   return had;
 }
 
-/** A client with the kept sign-in. */
+/** A client with the kept sign-in; an OAuth one renews its access token and keeps the new tokens. */
 export async function signedInClient(
   store: OwnEntries,
-  options: Omit<CloudClientOptions, 'token' | 'apiBase'> = {},
+  options: Omit<CloudClientOptions, 'token' | 'apiBase' | 'renew'> = {},
 ): Promise<CloudClient> {
-  return new CloudClient({ ...options, ...(await loadLogin(store)) });
+  const login = await loadLogin(store);
+  const { clientId } = login;
+  if (clientId === null) return new CloudClient({ ...options, token: login.token, apiBase: login.apiBase });
+  const clock = options.clock;
+  const now = clock ? () => clock.now() : Date.now;
+  return new CloudClient({
+    ...options,
+    token: login.token,
+    apiBase: login.apiBase,
+    renew: {
+      expiresAt: login.expiresAt,
+      async refresh() {
+        const refresh = await store.getOwn('cloud:refresh-token');
+        if (refresh === null)
+          throw new CloudError(
+            'ERR_CLOUD_AUTH',
+            'The access token has expired and the keychain holds no refresh token to renew it. Sign in again: e2ee-prov cloud login --oauth --client-id ID.',
+          );
+        const secret = await store.getOwn('cloud:client-secret');
+        const tokens = await refreshTokens(
+          login.apiBase,
+          { clientId, ...(secret !== null ? { clientSecret: secret } : {}) },
+          refresh,
+          now,
+        );
+        await keepTokens(store, tokens);
+        return { token: tokens.accessToken, expiresAt: tokens.expiresAt };
+      },
+    },
+  });
 }

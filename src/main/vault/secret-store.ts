@@ -10,8 +10,18 @@ export const DEFAULT_KEYCHAIN_SERVICE = 'e2ee-provisioner';
 const SERIAL = /^[A-Za-z0-9_-]{1,64}$/;
 const PENDING_PREFIX = 'pending:';
 
-/** The keychain accounts of the tool's own (not a device's): the cloud token and API base. */
-export const OWN_ACCOUNTS = ['cloud:token', 'cloud:api-base'] as const;
+/**
+ * The keychain accounts of the tool's own (not a device's): the cloud sign-in (token and API base; for an
+ * OAuth sign-in also its refresh token, expiry and integration).
+ */
+export const OWN_ACCOUNTS = [
+  'cloud:token',
+  'cloud:api-base',
+  'cloud:refresh-token',
+  'cloud:expires',
+  'cloud:client-id',
+  'cloud:client-secret',
+] as const;
 export type OwnAccount = (typeof OWN_ACCOUNTS)[number];
 
 /** What the keychain holds for one device; never the secret itself. */

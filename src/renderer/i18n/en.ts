@@ -809,6 +809,15 @@ export const en = {
     ERR_CLOUD_NOT_SIGNED_IN: 'The tool is not signed in to the Webex cloud. Sign in first.',
     ERR_CLOUD_TOKEN_INVALID: 'The token file holds no usable access token. Put the token alone on one line.',
     ERR_CLOUD_API_BASE: 'That address cannot be the Webex API: it must be an https address.',
+    ERR_CLOUD_OAUTH_STATE:
+      'The browser came back with an answer that does not belong to this sign-in. Nothing was kept. Sign in again.',
+    ERR_CLOUD_OAUTH_DENIED:
+      'Webex did not grant the sign-in. Sign in as an organisation administrator and accept.',
+    ERR_CLOUD_OAUTH_TIMEOUT: 'No answer came back from the browser in time. Sign in again.',
+    ERR_CLOUD_OAUTH_PORT:
+      "Another program uses the port the browser's answer comes back to. Close it, or use the port your integration registered.",
+    ERR_CLOUD_OAUTH_GRANT:
+      "Webex refused to give an access token. Check the client id, the client secret and the integration's redirect address.",
     ERR_ROTATE_REJECTED: 'The device refused the new secret; it still holds the current one.',
     ERR_ROTATE_OUTCOME_UNKNOWN:
       'The device did not answer, so it may hold either secret. Both are in the keychain: connect again and rotate, and the tool finds out which.',

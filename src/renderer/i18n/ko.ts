@@ -796,6 +796,14 @@ export const ko: typeof en = {
     ERR_CLOUD_NOT_SIGNED_IN: '도구가 Webex 클라우드에 로그인되어 있지 않습니다. 먼저 로그인하십시오.',
     ERR_CLOUD_TOKEN_INVALID: '토큰 파일에 쓸 수 있는 액세스 토큰이 없습니다. 토큰만 한 줄에 넣으십시오.',
     ERR_CLOUD_API_BASE: '그 주소는 Webex API가 될 수 없습니다. https 주소여야 합니다.',
+    ERR_CLOUD_OAUTH_STATE:
+      '브라우저가 이 로그인에 속하지 않는 응답을 돌려주었습니다. 아무것도 저장하지 않았습니다. 다시 로그인하십시오.',
+    ERR_CLOUD_OAUTH_DENIED: 'Webex가 로그인을 허가하지 않았습니다. 조직 관리자로 로그인하여 수락하십시오.',
+    ERR_CLOUD_OAUTH_TIMEOUT: '정해진 시간 안에 브라우저의 응답이 오지 않았습니다. 다시 로그인하십시오.',
+    ERR_CLOUD_OAUTH_PORT:
+      '브라우저의 응답을 받을 포트를 다른 프로그램이 사용하고 있습니다. 그 프로그램을 닫거나 통합에 등록한 포트를 사용하십시오.',
+    ERR_CLOUD_OAUTH_GRANT:
+      'Webex가 액세스 토큰 발급을 거부했습니다. 클라이언트 ID, 클라이언트 시크릿, 통합의 리디렉션 주소를 확인하십시오.',
     ERR_ROTATE_REJECTED: '장치가 새 비밀을 거부했습니다. 장치에는 여전히 현재 비밀이 있습니다.',
     ERR_ROTATE_OUTCOME_UNKNOWN:
       '장치가 응답하지 않아 어느 비밀이 있는지 모릅니다. 둘 다 키체인에 있으니 다시 연결하여 교체하면 도구가 확인합니다.',

@@ -10,6 +10,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import { SimulatorError } from '../errors.js';
 import { CloudConsole, type JsonObject } from './console.js';
 import { HttpError, type Reply, bearerMatches, errorBody, readJson, send } from './http.js';
+import { CloudOAuth } from './oauth.js';
 import {
   CLOUD_SCOPES,
   CONNECTION_STATUSES,
@@ -61,6 +62,7 @@ class Cloud {
   readonly log: CloudRequest[] = [];
   private authorised = 0;
   readonly server: Server;
+  readonly oauth: CloudOAuth;
 
   constructor(private readonly options: CloudSimulatorOptions) {
     const v = this.variants;
@@ -99,6 +101,7 @@ class Cloud {
     const serials = new Set(this.devices.map((d) => d.serial));
     if (ids.size !== this.devices.length || serials.size !== this.devices.length)
       throw new SimulatorError('ERR_SIM_OPTIONS', 'Each cloud device needs its own id and serial number.');
+    this.oauth = new CloudOAuth(() => this.variants, options.oauthClient);
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -165,6 +168,15 @@ class Cloud {
   }
 
   private authorise(req: IncomingMessage, scopes: readonly string[]): void {
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const issued = bearer === undefined ? null : this.oauth.accessScopes(bearer);
+    if (issued === 'expired') throw new HttpError(401, 'The access token has expired.');
+    if (issued !== null) {
+      const missing = scopes.filter((s) => !issued.includes(s));
+      if (missing.length > 0)
+        throw new HttpError(403, `The access token lacks the scope ${missing.join(', ')}.`);
+      return;
+    }
     if (!bearerMatches(req, this.options.token))
       throw new HttpError(
         401,
@@ -213,6 +225,7 @@ class Cloud {
     if (!path.startsWith('/v1/')) throw new HttpError(404, 'The requested resource could not be found.');
     const rest = path.slice('/v1'.length);
     const method = req.method ?? 'GET';
+    if (rest === '/authorize' || rest === '/access_token') return this.oauth.route(req, url, rest);
     const q = url.searchParams;
     const want = (m: string): void => {
       if (method !== m) throw new HttpError(405, `${method} is not allowed here.`);
@@ -395,6 +408,11 @@ export async function createCloudSimulator(options: CloudSimulatorOptions): Prom
       return cloud.log.map((r) => ({ ...r }));
     },
     setDevice: (serial, patch) => cloud.setDevice(serial, patch),
+    get oauthGrants() {
+      return cloud.oauth.grants;
+    },
+    expireAccessTokens: () => cloud.oauth.expireAccessTokens(),
+    revokeRefreshTokens: () => cloud.oauth.revokeRefreshTokens(),
     close: async () => {
       for (const d of cloud.devices) d.console.close();
       cloud.server.closeAllConnections();

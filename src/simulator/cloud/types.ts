@@ -85,6 +85,26 @@ export interface CloudVariants {
    * fact of the Webex API (whose latency depends on the network and the device).
    */
   latencyMs?: number;
+  /** What `/authorize` answers: `approve` (default: an org admin who approves at once) or `deny` (`error=access_denied`). */
+  oauthConsent?: 'approve' | 'deny';
+  /** The `expires_in` of the access tokens `/access_token` issues (seconds; default 1,209,600, 14 days). */
+  accessTokenLifetimeS?: number;
+}
+
+/** One grant of `/access_token`, as a test sees it (what must appear in no output or file). */
+export interface CloudOAuthGrant {
+  grantType: 'authorization_code' | 'refresh_token';
+  clientId: string;
+  scopes: string[];
+  accessToken: string;
+  refreshToken: string;
+  /** Epoch ms. */
+  refreshExpiresAt: number;
+  /** The PKCE verifier the tool sent, or null. */
+  codeVerifier: string | null;
+  /** The client secret the tool sent, or null. */
+  clientSecret: string | null;
+  revoked: boolean;
 }
 
 export interface CloudSimulatorOptions {
@@ -94,6 +114,8 @@ export interface CloudSimulatorOptions {
   variants?: CloudVariants;
   /** TCP port on 127.0.0.1 (default 0: a free one). */
   port?: number;
+  /** The integration `/authorize` and `/access_token` know (default: any client id, any secret). */
+  oauthClient?: { id: string; secret?: string };
   /** `GET /people/me` (default: a simulated administrator of `example.com`). */
   person?: { id: string; displayName: string; emails: readonly string[]; orgId: string };
 }
@@ -148,6 +170,12 @@ export interface CloudSimulator {
   readonly requests: readonly CloudRequest[];
   /** Changes a device by its serial number. */
   setDevice(serial: string, patch: CloudDevicePatch): void;
+  /** The OAuth grants so far, oldest first (copies). */
+  readonly oauthGrants: readonly CloudOAuthGrant[];
+  /** Makes every OAuth access token issued so far expired (a call with one is then 401). */
+  expireAccessTokens(): void;
+  /** Revokes every refresh token issued so far (a refresh is then 400 `invalid_grant`). */
+  revokeRefreshTokens(): void;
   /** Stops listening and ends the cloud's console sessions (not the simulated devices). */
   close(): Promise<void>;
 }
