@@ -601,6 +601,8 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     // Keyboard: the tabs follow the arrow keys.
     await page.getByRole('tab', { name: en.nav.inventory }).focus();
     await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('tab', { name: en.nav.fleet }).getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: en.nav.console }).getAttribute('aria-selected')).toBe('true');
     const log = page.getByRole('log', { name: en.console.logLabel });
     await eventually(() => log.textContent()).toContain('xCommand Security ClientSecret Populate');
@@ -755,6 +757,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
       new Set([
         'app.info',
         'app.language',
+        'cloud.whoami',
         'device.connect',
         'device.disconnect',
         'device.identify',
