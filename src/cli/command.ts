@@ -37,3 +37,19 @@ export function required<T>(value: T | undefined, name: string, usageText: strin
   if (value === undefined) throw new CliError('ERR_USAGE', `--${name} is required. Usage: ${usageText}`);
   return value;
 }
+
+/** A command that takes options only: `run` gets their values, parsed strictly against its usage. */
+export function optionsCommand<O extends Options>(spec: {
+  path: readonly string[];
+  summary: string;
+  usage: string;
+  options: O;
+  run(values: Values<O>, io: CliIO): Promise<number>;
+}): Command {
+  return {
+    path: spec.path,
+    summary: spec.summary,
+    usage: spec.usage,
+    run: (args, io) => spec.run(parse(args, spec.options, spec.usage).values, io),
+  };
+}

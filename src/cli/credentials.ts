@@ -1,14 +1,17 @@
 import { readCredentials, type Credentials } from '../core/pki/index.js';
 import type { WeakSecretPolicy, WeakSecretWords } from '../main/workflows/secret-policy.js';
+import { required } from './command.js';
 import { type CliIO, readInput, readSecret } from './io.js';
 
-/** Reads --cert (PEM, DER or PKCS#12), --key and --passphrase-file into credentials. */
+/** Reads --cert (PEM, DER or PKCS#12, required), --key and --passphrase-file into credentials. */
 export async function loadCredentials(
   io: CliIO,
-  certPath: string,
-  keyPath?: string,
-  passphraseFile?: string,
+  v: { cert?: string; key?: string; 'passphrase-file'?: string },
+  usage: string,
 ): Promise<Credentials> {
+  const certPath = required(v.cert, 'cert', usage);
+  const keyPath = v.key;
+  const passphraseFile = v['passphrase-file'];
   const certFile = await readInput(certPath, io, 'certificate');
   const keyPem =
     keyPath !== undefined ? (await readInput(keyPath, io, 'private key')).toString('utf8') : undefined;

@@ -4,6 +4,7 @@
  * expiry, a renewal or rotation of a selection and its progress, and an activation code for the
  * registration step. The token never crosses back; a rotated secret stays in the keychain.
  */
+import type { FleetDevice, FleetEvent, FleetRunRow, FleetWorkflow } from '../core/fleet.js';
 import { ContractError } from './errors.js';
 import type { FileRole } from './types.js';
 import { FIELD_LIMITS, type Reader, record, text } from './validate.js';
@@ -30,24 +31,9 @@ export interface CloudAccount {
 }
 
 /** One device the sign-in reaches, as the Fleet screen lists it. */
-export interface FleetDeviceRow {
-  serial: string;
-  deviceId: string;
-  displayName: string;
-  product: string;
-  software: string;
-  /** As the cloud gives it; a word the window does not know is shown as given. */
-  connectionStatus: string;
-  tags: string[];
-  identity: string | null;
-  /** ISO 8601, null when the device does not report it. */
-  certificateExpiry: string | null;
-  daysLeft: number | null;
-  secretInKeychain: boolean;
-  readProblem: { code: string; message: string } | null;
-}
+export type FleetDeviceRow = FleetDevice;
 
-export type FleetWorkflowName = 'renew' | 'rotate';
+export type FleetWorkflowName = FleetWorkflow;
 
 /** One device of a run: its serial number, and for a renewal the key's passphrase when it has one. */
 export interface FleetRunDevice {
@@ -60,14 +46,7 @@ export interface FleetRunRequest {
   devices: FleetRunDevice[];
 }
 
-export interface FleetRunRowView {
-  serial: string;
-  workflow: FleetWorkflowName;
-  outcome: 'done' | 'failed' | 'skipped';
-  code: string | null;
-  message: string | null;
-  fingerprint: string | null;
-}
+export type FleetRunRowView = FleetRunRow;
 
 /** A run's outcome, one row per device. A rotated secret is in the keychain, never here. */
 export interface FleetRunSummary {
@@ -76,12 +55,7 @@ export interface FleetRunSummary {
 }
 
 /** A run's progress, per device, then its end. */
-export type FleetProgress =
-  | { type: 'started'; serial: string; workflow: FleetWorkflowName }
-  | { type: 'step'; serial: string; step: string }
-  | { type: 'done'; serial: string; workflow: FleetWorkflowName; fingerprint?: string }
-  | { type: 'failed'; serial: string; workflow: FleetWorkflowName; code: string; message: string }
-  | { type: 'finished'; done: number; failed: number; skipped: number };
+export type FleetProgress = FleetEvent;
 
 /** What main sends on the event channel during a fleet run. */
 export interface FleetEventMessage {

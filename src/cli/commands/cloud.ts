@@ -19,7 +19,7 @@ import {
   signedInClient,
 } from '../../main/cloud/index.js';
 import { openSecretStore } from '../../main/vault/secret-store.js';
-import { type Command, parse, required } from '../command.js';
+import { optionsCommand, required } from '../command.js';
 import { CliError } from '../errors.js';
 import { type CliIO, readSecret, write } from '../io.js';
 import { CLOUD_ACTIVATION_CODE, CLOUD_PERSON, CLOUD_SIGN_IN } from '../json-shapes.js';
@@ -39,27 +39,23 @@ function personText(p: { displayName: string; emails: string[]; orgId: string },
   return safe`${p.displayName || '(no name)'}${p.emails.length ? ` <${p.emails.join(', ')}>` : ''}, organisation ${p.orgId || '-'}, at ${apiBase}`;
 }
 
-export const cloudLogin: Command = {
+export const cloudLogin = optionsCommand({
   path: ['cloud', 'login'],
   summary:
     'Sign in to the Webex cloud with an access token (from a file, or - for stdin), or with an integration (--oauth, in a browser); kept in the OS keychain.',
   usage: LOGIN_USAGE,
-  async run(args, io) {
-    const { values: v } = parse(
-      args,
-      {
-        'token-file': { type: 'string' },
-        'api-base': { type: 'string' },
-        oauth: { type: 'boolean', default: false },
-        'client-id': { type: 'string' },
-        'client-secret-file': { type: 'string' },
-        scopes: { type: 'string' },
-        'redirect-port': { type: 'string' },
-        'no-browser': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-      },
-      LOGIN_USAGE,
-    );
+  options: {
+    'token-file': { type: 'string' },
+    'api-base': { type: 'string' },
+    oauth: { type: 'boolean', default: false },
+    'client-id': { type: 'string' },
+    'client-secret-file': { type: 'string' },
+    scopes: { type: 'string' },
+    'redirect-port': { type: 'string' },
+    'no-browser': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+  async run(v, io) {
     const apiBase = checkApiBase(v['api-base'] ?? DEFAULT_API_BASE);
     const oauthOnly = ['client-id', 'client-secret-file', 'scopes', 'redirect-port'] as const;
     if (!v.oauth) {
@@ -125,7 +121,7 @@ export const cloudLogin: Command = {
     );
     return 0;
   },
-};
+});
 
 function redirectPort(text: string | undefined): number {
   if (text === undefined) return DEFAULT_REDIRECT_PORT;
@@ -171,13 +167,13 @@ function signInJson(person: CloudPerson, login: CloudLogin) {
   };
 }
 
-export const cloudLogout: Command = {
+export const cloudLogout = optionsCommand({
   path: ['cloud', 'logout'],
   summary:
     'Forget the Webex cloud sign-in (every cloud entry of the OS keychain: tokens, expiry, integration).',
   usage: LOGOUT_USAGE,
-  async run(args, io) {
-    parse(args, {}, LOGOUT_USAGE);
+  options: {},
+  async run(_v, io) {
     const had = await signOut(await keychain(io));
     await write(
       io.stdout,
@@ -187,14 +183,14 @@ export const cloudLogout: Command = {
     );
     return 0;
   },
-};
+});
 
-export const cloudWhoami: Command = {
+export const cloudWhoami = optionsCommand({
   path: ['cloud', 'whoami'],
   summary: 'Show who the kept Webex cloud sign-in belongs to (asks the API).',
   usage: WHOAMI_USAGE,
-  async run(args, io) {
-    const { values: v } = parse(args, { json: { type: 'boolean', default: false } }, WHOAMI_USAGE);
+  options: { json: { type: 'boolean', default: false } },
+  async run(v, io) {
     const store = await keychain(io);
     const person = await (await signedInClient(store)).me();
     // Read after the call: an OAuth sign-in may have been renewed by it.
@@ -207,18 +203,14 @@ export const cloudWhoami: Command = {
     );
     return 0;
   },
-};
+});
 
-export const cloudActivationCode: Command = {
+export const cloudActivationCode = optionsCommand({
   path: ['cloud', 'activation-code'],
   summary: 'Make a device activation code for a workspace (to register a device to Webex at its console).',
   usage: CODE_USAGE,
-  async run(args, io) {
-    const { values: v } = parse(
-      args,
-      { workspace: { type: 'string' }, json: { type: 'boolean', default: false } },
-      CODE_USAGE,
-    );
+  options: { workspace: { type: 'string' }, json: { type: 'boolean', default: false } },
+  async run(v, io) {
     const workspaceId = required(v.workspace, 'workspace', CODE_USAGE);
     const client = await signedInClient(await keychain(io));
     const { code, expiryTime } = await client.activationCode(workspaceId);
@@ -230,4 +222,4 @@ export const cloudActivationCode: Command = {
     );
     return 0;
   },
-};
+});

@@ -28,7 +28,7 @@ import {
   runFleet,
 } from '../../main/workflows/fleet/index.js';
 import { writeFileAtomic } from '../../main/vault/atomic-file.js';
-import { type Command, parse } from '../command.js';
+import { optionsCommand } from '../command.js';
 import { openVault } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, promptLine, readInput, readSecret, write } from '../io.js';
@@ -146,21 +146,17 @@ function listText(devices: readonly FleetDevice[]): string {
     .join('');
 }
 
-export const fleetList: Command = {
+export const fleetList = optionsCommand({
   path: ['fleet', 'list'],
   summary:
     'List every device the Webex sign-in reaches: its identity, certificate expiry (soonest first) and whether its secret is kept.',
   usage: LIST_USAGE,
-  async run(args, io) {
-    const { values: v } = parse(
-      args,
-      {
-        tag: { type: 'string', multiple: true },
-        ...PARALLEL_OPTIONS,
-        json: RUN_OPTIONS.json,
-      },
-      LIST_USAGE,
-    );
+  options: {
+    tag: { type: 'string', multiple: true },
+    ...PARALLEL_OPTIONS,
+    json: RUN_OPTIONS.json,
+  },
+  async run(v, io) {
     const concurrency = parallelFlag(v, LIST_USAGE);
     const store = await openSecretStore({ env: io.env });
     const devices = await listFleet(await signedInClient(store), store, {
@@ -170,7 +166,7 @@ export const fleetList: Command = {
     await write(io.stdout, v.json ? jsonShown(devices, FLEET_DEVICE) : listText(devices));
     return 0;
   },
-};
+});
 
 /** Where a run's progress goes: a bar at a terminal, plain lines (held, as every command's) otherwise. */
 interface RunProgress {
@@ -292,6 +288,28 @@ async function runAndShow(
   return 1;
 }
 
+/**
+ * Checks `--parallel`, then, with progress held (a failure's first stderr line is the error), has the jobs
+ * (and the escrow plan) read and checked, and runs them.
+ */
+async function heldRun(
+  io: CliIO,
+  what: 'renew' | 'rotate',
+  v: RunFlags,
+  usage: string,
+  prepare: () => Promise<{ jobs: readonly FleetJob[]; escrow?: EscrowPlan | undefined }>,
+): Promise<number> {
+  parallelFlag(v, usage);
+  const progress = new HeldProgress(io);
+  try {
+    const { jobs, escrow } = await prepare();
+    return await runAndShow(io, what, jobs, v, usage, progress, escrow);
+  } catch (e) {
+    await progress.failed(e);
+    throw e;
+  }
+}
+
 /** The serial numbers of `DIR/SERIAL.pem` files. */
 async function serialsIn(dir: string): Promise<string[]> {
   let names: string[];
@@ -367,24 +385,20 @@ async function csvJobs(file: string, allowPathsOutside: boolean, io: CliIO): Pro
   return loadFleetCsv(rows);
 }
 
-export const fleetRenew: Command = {
+export const fleetRenew = optionsCommand({
   path: ['fleet', 'renew'],
   summary:
     'Renew many devices’ identity certificates through the Webex cloud, from a CSV (serial,cert,key,passphrase_file) or a folder of SERIAL.pem files.',
   usage: RENEW_USAGE,
-  async run(args, io) {
-    const { values: v } = parse(
-      args,
-      {
-        csv: { type: 'string' },
-        'allow-paths-outside': { type: 'boolean', default: false },
-        certs: { type: 'string' },
-        serial: { type: 'string', multiple: true },
-        'passphrase-file': { type: 'string' },
-        ...RUN_OPTIONS,
-      },
-      RENEW_USAGE,
-    );
+  options: {
+    csv: { type: 'string' },
+    'allow-paths-outside': { type: 'boolean', default: false },
+    certs: { type: 'string' },
+    serial: { type: 'string', multiple: true },
+    'passphrase-file': { type: 'string' },
+    ...RUN_OPTIONS,
+  },
+  async run(v, io) {
     if ((v.csv === undefined) === (v.certs === undefined))
       throw new CliError(
         'ERR_USAGE',
@@ -395,20 +409,14 @@ export const fleetRenew: Command = {
         'ERR_USAGE',
         `With --csv, the CSV names the devices and their passphrase files (--serial and --passphrase-file go with --certs). Usage: ${RENEW_USAGE}`,
       );
-    parallelFlag(v, RENEW_USAGE);
-    const progress = new HeldProgress(io);
-    try {
-      const jobs =
+    return heldRun(io, 'renew', v, RENEW_USAGE, async () => ({
+      jobs:
         v.csv !== undefined
           ? await csvJobs(v.csv, v['allow-paths-outside'], io)
-          : await folderJobs(v.certs ?? '', v, io);
-      return await runAndShow(io, 'renew', jobs, v, RENEW_USAGE, progress);
-    } catch (e) {
-      await progress.failed(e);
-      throw e;
-    }
+          : await folderJobs(v.certs ?? '', v, io),
+    }));
   },
-};
+});
 
 /** `--escrow FILE`: checked, and its passphrase read (from its file, or typed twice), before anything is sent. */
 async function escrowPlan(
@@ -450,31 +458,25 @@ async function escrowPlan(
   return { file, passphrase };
 }
 
-export const fleetRotate: Command = {
+export const fleetRotate = optionsCommand({
   path: ['fleet', 'rotate'],
   summary:
     'Change many devices’ ClientSecrets through the Webex cloud: generated secrets, kept in the keychain, never shown; an escrow file when asked.',
   usage: ROTATE_USAGE,
-  async run(args, io) {
-    const { values: v } = parse(
-      args,
-      {
-        serial: { type: 'string', multiple: true },
-        tag: { type: 'string', multiple: true },
-        escrow: { type: 'string' },
-        'escrow-passphrase-file': { type: 'string' },
-        ...RUN_OPTIONS,
-      },
-      ROTATE_USAGE,
-    );
+  options: {
+    serial: { type: 'string', multiple: true },
+    tag: { type: 'string', multiple: true },
+    escrow: { type: 'string' },
+    'escrow-passphrase-file': { type: 'string' },
+    ...RUN_OPTIONS,
+  },
+  async run(v, io) {
     if (!v.serial?.length === !v.tag?.length)
       throw new CliError(
         'ERR_USAGE',
         `Name the devices with --tag or with --serial (one of them). Usage: ${ROTATE_USAGE}`,
       );
-    parallelFlag(v, ROTATE_USAGE);
-    const progress = new HeldProgress(io);
-    try {
+    return heldRun(io, 'rotate', v, ROTATE_USAGE, async () => {
       const escrow = await escrowPlan(v.escrow, v['escrow-passphrase-file'], io);
       const serials = v.serial?.length
         ? [...new Set(v.serial)]
@@ -488,10 +490,7 @@ export const fleetRotate: Command = {
           safe`No device of the Webex organisation has the tags ${(v.tag ?? []).join(', ')}; nothing was sent.`,
         );
       const jobs: FleetJob[] = serials.map((serial) => ({ workflow: 'rotate', serial }));
-      return await runAndShow(io, 'rotate', jobs, v, ROTATE_USAGE, progress, escrow);
-    } catch (e) {
-      await progress.failed(e);
-      throw e;
-    }
+      return { jobs, escrow };
+    });
   },
-};
+});

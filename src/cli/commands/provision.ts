@@ -10,7 +10,7 @@ import {
 import { provision as runProvision } from '../../main/workflows/provision.js';
 import { admitSecret } from '../../main/workflows/secret-policy.js';
 import type { SecurityAction } from '../../main/workflows/device-port.js';
-import { type Command, required } from '../command.js';
+import type { Command } from '../command.js';
 import { linkKind } from '../context.js';
 import { loadCredentials, weakSecretPolicy, weakSecretWords } from '../credentials.js';
 import { CliError } from '../errors.js';
@@ -71,12 +71,7 @@ export const provisionCommand: Command = workflowCommand({
       throw new CliError('ERR_USAGE', '--handover-include-secret needs --handover FILE.');
   },
   async inputs(v, io) {
-    const credentials = await loadCredentials(
-      io,
-      required(v.cert, 'cert', USAGE),
-      v.key,
-      v['passphrase-file'],
-    );
+    const credentials = await loadCredentials(io, v, USAGE);
     // Empty, too long, control characters: refused before anything connects to the device. A weak one
     // too, unless the person insists: the provisioning's policy, applied ahead (the workflow takes the
     // admitted secret as it is, judged once).

@@ -1,11 +1,11 @@
 import { safe } from '../../core/inert.js';
 import { checkCredentials } from '../../core/pki/index.js';
 import { renew as runRenew } from '../../main/workflows/renew.js';
-import { type Command, required } from '../command.js';
-import { loadCredentials } from '../credentials.js';
+import type { Command } from '../command.js';
 import { promptLine, write } from '../io.js';
 import { WORKFLOW_RESULT } from '../json-shapes.js';
 import { jsonShown } from '../shown.js';
+import { loadCredentials } from '../credentials.js';
 import { CREDENTIAL_OPTIONS, checkCredentialOptions, parseEnc, workflowCommand } from '../skeleton.js';
 
 const USAGE =
@@ -28,12 +28,7 @@ export const renewCommand: Command = workflowCommand({
     checkCredentialOptions(v, USAGE);
   },
   async inputs(v, io) {
-    const credentials = await loadCredentials(
-      io,
-      required(v.cert, 'cert', USAGE),
-      v.key,
-      v['passphrase-file'],
-    );
+    const credentials = await loadCredentials(io, v, USAGE);
     return { credentials, report: checkCredentials(credentials).report };
   },
   run: ({ values: v, io, device, vault, inputs: { credentials }, onEvent }) =>

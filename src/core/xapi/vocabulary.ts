@@ -77,3 +77,15 @@ export const XAPI_PARAMETER_LIMITS = {
  */
 export const LINK_KINDS = ['serial', 'ssh', 'sim', 'webex'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
+
+/**
+ * The Webex API scopes the tool asks for and the cloud simulator grants by default: those of the endpoints
+ * the tool calls (docs/cloud.md).
+ */
+export const WEBEX_SCOPES = [
+  'spark:xapi_commands',
+  'spark:xapi_statuses',
+  'spark-admin:devices_read',
+  'spark-admin:devices_write',
+  'identity:placeonetimepassword_create',
+] as const;

@@ -17,6 +17,20 @@ import { WorkflowError } from '../workflows/errors.js';
 import { AppError } from './errors.js';
 import type { FileDialog, FileDialogRequest } from './options.js';
 
+/** A file the person chose in main's dialog, read within the credentials' bound; a coded error names it. */
+export async function readChosenFile(path: string): Promise<Buffer> {
+  try {
+    return await readFileBounded(path, INPUT_LIMITS.credentials, 'chosen file');
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new WorkflowError(
+      'ERR_WORKFLOW_INPUT_READ',
+      `The file ${basename(path)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); choose it again.`,
+      { file: basename(path) },
+    );
+  }
+}
+
 /** Main's file dialog for a role, in the window's language. */
 export function dialogFor(role: FileRole, text: NativeText): Omit<FileDialogRequest, 'role'> {
   return role === 'certificate'
@@ -54,17 +68,7 @@ export class CredentialsSelection {
   }
 
   private async readChosen(role: FileRole): Promise<Uint8Array> {
-    const path = this.files[role]!;
-    try {
-      return new Uint8Array(await readFileBounded(path, INPUT_LIMITS.credentials, 'chosen file'));
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new WorkflowError(
-        'ERR_WORKFLOW_INPUT_READ',
-        `The file ${basename(path)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); choose it again.`,
-        { file: basename(path) },
-      );
-    }
+    return new Uint8Array(await readChosenFile(this.files[role]!));
   }
 
   /** Reads the chosen files and checks them as the device would; the credentials are kept for a run. */

@@ -21,10 +21,8 @@ import type {
 import { type CloudClientOptions, type CloudPerson, loadLogin, signIn, signOut } from '../cloud/index.js';
 import { CloudClient, DEFAULT_API_BASE } from '../cloud/client.js';
 import type { OwnEntries } from '../cloud/login.js';
-import { INPUT_LIMITS, InputError, readFileBounded } from '../input/bounded.js';
 import type { NativeText } from '../native-text.js';
 import type { OwnAccount } from '../vault/secret-store.js';
-import { WorkflowError } from '../workflows/errors.js';
 import {
   type FleetDevice,
   type FleetEvent,
@@ -32,7 +30,7 @@ import {
   listFleet,
   runFleet,
 } from '../workflows/fleet/index.js';
-import { dialogFor } from './credentials.js';
+import { dialogFor, readChosenFile } from './credentials.js';
 import { AppError } from './errors.js';
 import type { FileDialog } from './options.js';
 import type { AppVault } from './vault.js';
@@ -201,18 +199,7 @@ export class FleetStore {
   }
 
   private async readChosen(path: string): Promise<string> {
-    try {
-      return Buffer.from(await readFileBounded(path, INPUT_LIMITS.credentials, 'chosen file')).toString(
-        'utf8',
-      );
-    } catch (e) {
-      if (e instanceof InputError) throw e;
-      throw new WorkflowError(
-        'ERR_WORKFLOW_INPUT_READ',
-        `The file ${basename(path)} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); choose it again.`,
-        { file: basename(path) },
-      );
-    }
+    return (await readChosenFile(path)).toString('utf8');
   }
 
   /** The jobs of a request: for a renewal, each device's chosen files read now (before any device is reached). */

@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { WEBEX_SCOPES } from '../../core/xapi/vocabulary.js';
 import { checkApiBase, scrubToken } from './client.js';
 import { CloudError } from './errors.js';
 
@@ -15,13 +16,7 @@ export const DEFAULT_REDIRECT_PORT = 8921;
 /** How long the person may take in the browser before the tool gives up (a hang guard). */
 export const DEFAULT_OAUTH_TIMEOUT_MS = 5 * 60_000;
 /** The scopes the tool needs (docs/cloud.md). */
-export const DEFAULT_SCOPES: readonly string[] = [
-  'spark:xapi_commands',
-  'spark:xapi_statuses',
-  'spark-admin:devices_read',
-  'spark-admin:devices_write',
-  'identity:placeonetimepassword_create',
-];
+export const DEFAULT_SCOPES: readonly string[] = WEBEX_SCOPES;
 
 /** What the token endpoint gives. */
 export interface OAuthTokens {

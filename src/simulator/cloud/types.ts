@@ -2,6 +2,7 @@
  * The cloud simulator's options, variants and views (docs/simulator.md, "The Webex cloud"). Defaults are
  * the public facts of shared/reference/webex-cloud.md; each variant covers an answer nobody publishes.
  */
+import { WEBEX_SCOPES } from '../../core/xapi/vocabulary.js';
 import type { RoomOsSimulator } from '../index.js';
 import type { CloudConsole } from './console.js';
 
@@ -18,13 +19,7 @@ export const CONNECTION_STATUSES = [
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
 /** The scopes the simulator checks (the published ones of the endpoints it serves). */
-export const CLOUD_SCOPES = [
-  'spark:xapi_commands',
-  'spark:xapi_statuses',
-  'spark-admin:devices_read',
-  'spark-admin:devices_write',
-  'identity:placeonetimepassword_create',
-] as const;
+export const CLOUD_SCOPES = WEBEX_SCOPES;
 
 /** 429s: every `every`th xAPI call to a device (command, status, schema) is refused. */
 export interface RateLimit {

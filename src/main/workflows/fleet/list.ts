@@ -3,32 +3,14 @@
  * and certificate expiry read through the cloud a few at a time, and whether the keychain holds its
  * client secret. A device whose status cannot be read is listed with the reason, never dropped.
  */
+import type { FleetDevice } from '../../../core/fleet.js';
 import { CloudDevice } from '../../cloud/device.js';
 import { type CloudClient, type CloudDeviceRecord, ONLINE_STATUSES } from '../../cloud/client.js';
 import { CloudError } from '../../cloud/errors.js';
 import type { SecretStore } from '../../vault/secret-store.js';
 import { errorInfo } from '../engine.js';
 
-export interface FleetDevice {
-  serial: string;
-  deviceId: string;
-  displayName: string;
-  product: string;
-  software: string;
-  /** As the cloud gives it; a word the tool does not know is shown as given, never a failure. */
-  connectionStatus: string;
-  tags: string[];
-  /** The external identity the device uses (from Conference.EndToEndEncryption.ExternalIdentity.*), null if none. */
-  identity: string | null;
-  /** The identity certificate's notAfter as ISO 8601, null when the device does not report it. */
-  certificateExpiry: string | null;
-  /** Whole days from `now` to the expiry (negative once expired), null when unknown. */
-  daysLeft: number | null;
-  /** Whether the OS keychain holds this device's client secret (renew/rotate need it). */
-  secretInKeychain: boolean;
-  /** Why the device's status could not be read (offline, refused, …), null when it was read. */
-  readProblem: { code: string; message: string } | null;
-}
+export type { FleetDevice };
 
 export interface FleetListOptions {
   /** All must match (the API's AND). */

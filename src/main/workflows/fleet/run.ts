@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { checkCredentials, readCredentials } from '../../../core/pki/index.js';
+import type { FleetEvent, FleetRunRow, FleetWorkflow } from '../../../core/fleet.js';
 import type { CloudClient } from '../../cloud/client.js';
 import { CloudDevice } from '../../cloud/device.js';
 import type { Journal } from '../../vault/journal.js';
@@ -17,20 +18,13 @@ import { rotateSecret } from '../rotate.js';
 import { concurrencyOf, mapLimited } from './list.js';
 import './journal-kinds.js';
 
-export type FleetWorkflow = 'renew' | 'rotate';
+export type { FleetEvent, FleetRunRow, FleetWorkflow };
 
 export type FleetJob =
   /** PEM texts, already read; `key` may be empty when `cert` holds the key. */
   | { workflow: 'renew'; serial: string; cert: string; key: string; passphrase?: string }
   /** A generated secret. */
   | { workflow: 'rotate'; serial: string };
-
-export type FleetEvent =
-  | { type: 'started'; serial: string; workflow: FleetWorkflow }
-  | { type: 'step'; serial: string; step: string }
-  | { type: 'done'; serial: string; workflow: FleetWorkflow; fingerprint?: string }
-  | { type: 'failed'; serial: string; workflow: FleetWorkflow; code: string; message: string }
-  | { type: 'finished'; done: number; failed: number; skipped: number };
 
 export interface FleetRunOptions {
   /** Devices at once: default 4, at most 16. */
@@ -41,15 +35,6 @@ export interface FleetRunOptions {
   runId?: string;
   /** Progress: started / step / done / failed per serial, then finished. */
   onEvent?: (e: FleetEvent) => void;
-}
-
-export interface FleetRunRow {
-  serial: string;
-  workflow: FleetWorkflow;
-  outcome: 'done' | 'failed' | 'skipped';
-  code: string | null;
-  message: string | null;
-  fingerprint: string | null;
 }
 
 export interface FleetRunResult {
