@@ -19,7 +19,7 @@ import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { HANG_MS, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
-import { testServices, windowCalls } from '../helpers/services.js';
+import { recordedWindowCalls, testServices } from '../helpers/services.js';
 import { CLOUD_TOKEN, fleetWorld } from '../main/app/fleet-world.js';
 import { Rig } from '../main/workflows/rig.js';
 
@@ -461,12 +461,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
         return sim;
       },
     });
-    const windowCall = windowCalls(services);
-    const call = async (channel: string, value: unknown = {}): Promise<unknown> => {
-      const result = await windowCall(channel, value);
-      results.push({ channel, result });
-      return result;
-    };
+    const call = recordedWindowCalls(services, results);
     try {
       const pki = await makeDemoPki('Canary');
       const issued = await issueDeviceCert(pki, { cn: 'canary-svc.example' });
@@ -572,12 +567,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       emit: (m) => events.push(m),
       openSecretStore: async () => store,
     });
-    const windowCall = windowCalls(services);
-    const call = async (channel: string, value: unknown = {}): Promise<unknown> => {
-      const result = await windowCall(channel, value);
-      results.push({ channel, result });
-      return result;
-    };
+    const call = recordedWindowCalls(services, results);
     try {
       expect(await call('cloud.signIn', { token: WRONG_TOKEN, apiBase: world.cloud.url })).toMatchObject({
         ok: false,
