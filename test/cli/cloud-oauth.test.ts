@@ -7,15 +7,15 @@
  * codes and nothing is kept; tokens, the verifier and the client secret are in no output, argv or file.
  */
 import { spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OWN_ACCOUNTS, KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import { OWN_ACCOUNTS, type KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type CloudSimulator, createCloudSimulator } from '../../src/simulator/cloud/index.js';
 import { CLI, HANG_MS } from '../helpers/cli.js';
+import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
 
 const STATIC_TOKEN = 'CnryOAuthStaticToken-Tq83Lm2Vx';
@@ -23,8 +23,7 @@ const CLIENT_ID = 'C0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const CLIENT_SECRET = 'CnryOAuthClientSecret-Zr5Kp9Wd3Hs';
 const SCOPES =
   'spark:xapi_commands spark:xapi_statuses spark-admin:devices_read spark-admin:devices_write identity:placeonetimepassword_create';
-const SERVICE = `e2ee-prov-test-oauth-${randomUUID()}`;
-const store = new KeychainSecretStore({ service: SERVICE });
+let store: KeychainSecretStore;
 const outputs: string[] = [];
 const argvs: string[] = [];
 let dir: string;
@@ -132,9 +131,9 @@ const tail = (n: number) => cloud.requests.slice(-n).map((r) => `${r.method} ${r
 describe.skipIf(!systemHas('keyring'))(
   'cloud login --oauth (built CLI, simulated cloud, real keychain)',
   () => {
+    const box = cliSandbox('e2ee-cli-oauth');
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'e2ee-cli-oauth-'));
-      env = { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KEYCHAIN_SERVICE: SERVICE };
+      ({ dir, env, store } = box);
       port = await freePort();
       const oauthClient = { id: CLIENT_ID, secret: CLIENT_SECRET };
       cloud = await createCloudSimulator({ devices: [], token: STATIC_TOKEN, oauthClient });
@@ -146,10 +145,8 @@ describe.skipIf(!systemHas('keyring'))(
       });
     });
     afterAll(async () => {
-      for (const a of OWN_ACCOUNTS) await store.deleteOwn(a);
       await cloud?.close();
       await denying?.close();
-      await rm(dir, { recursive: true, force: true });
     });
 
     it('signs in through the browser: the tokens land in the keychain and whoami says it is OAuth', async () => {

@@ -4,19 +4,21 @@
  * status works over the cloud; provision, and a device whose secret the keychain lacks, are refused with
  * nothing posted; the token appears in no output or file.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
+import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
-import { type Reply, ScriptedServer, deviceRecord, errorReply } from '../main/cloud/scripted-server.js';
+import {
+  type Reply,
+  ScriptedServer,
+  deviceRecord,
+  errorReply,
+  registeredRoomKit,
+} from '../main/cloud/scripted-server.js';
 
 const TOKEN = 'CnryCloudCliToken-Hq47Ws9Pz2Kd';
-const SERVICE = `e2ee-prov-test-cloud-${randomUUID()}`;
-const store = new KeychainSecretStore({ service: SERVICE });
 const ok = (body: unknown): Reply => ({ status: 200, body });
 const outputs: string[] = [];
 let dir: string;
@@ -94,17 +96,13 @@ async function filesUnder(path: string): Promise<string[]> {
 describe.skipIf(!systemHas('keyring'))(
   'e2ee-prov cloud and webex: targets (built CLI, real keychain)',
   () => {
+    const box = cliSandbox('e2ee-cli-cloud');
+    const store = box.store;
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'e2ee-cli-cloud-'));
-      env = { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KEYCHAIN_SERVICE: SERVICE };
+      ({ dir, env } = box);
       base = await server.start();
     });
-    afterAll(async () => {
-      await store.deleteOwn('cloud:token');
-      await store.deleteOwn('cloud:api-base');
-      await server.close();
-      await rm(dir, { recursive: true, force: true });
-    });
+    afterAll(() => server.close());
 
     it('signs in from stdin, keeps the token in the keychain, and whoami reads it back', async () => {
       const before = await cli(['cloud', 'whoami']);
@@ -150,15 +148,7 @@ describe.skipIf(!systemHas('keyring'))(
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       const report = JSON.parse(r.stdout.toString());
-      expect(report.device).toEqual({
-        productId: 'Cisco Room Kit',
-        softwareVersion: 'ce11.19.1.2',
-        softwareDisplayName: 'RoomOS 11.19.1.2',
-        serialNumber: 'FOC1',
-        systemName: 'Room FOC1',
-        webexStatus: 'Registered',
-        encryptionOptionKey: null,
-      });
+      expect(report.device).toEqual(registeredRoomKit('FOC1', null));
       expect(report.webexIdentity).toBe('0123456789abcdef0123456789abcdef01234567');
       expect(report.certificates.map((c: { subjectName: string }) => c.subjectName)).toEqual([
         'CN=room1.example.com',
@@ -169,13 +159,24 @@ describe.skipIf(!systemHas('keyring'))(
       );
     });
 
-    it('an offline device is refused with its status; nothing is sent', async () => {
+    it.each([
+      {
+        title: 'an offline device is refused with its status; nothing is sent',
+        args: ['device', 'info', '--target', 'webex:FOC2'],
+        stderr:
+          'ERR_CLOUD_DEVICE_UNREACHABLE The device FOC2 is offline_expired in the Webex cloud, so it cannot take a command now. Bring it online (Control Hub shows its status), then run the command again; nothing was sent.\n',
+      },
+      {
+        title: 'a device whose secret the keychain lacks is told to be provisioned at its console first',
+        args: ['secret', 'rotate', '--target', 'webex:FOC1'],
+        stderr:
+          'ERR_CLOUD_NO_SECRET The keychain holds no client secret for FOC1, so nothing can be sealed for it: provision it at its console first (e2ee-prov provision --target serial:… or ssh://…); the cloud then renews and rotates, or import its secret (e2ee-prov secret import).\n',
+      },
+    ])('$title', async ({ args, stderr }) => {
       const posted = server.posted().length;
-      const r = await cli(['device', 'info', '--target', 'webex:FOC2']);
+      const r = await cli(args);
       expect(r.status).toBe(1);
-      expect(r.stderr).toBe(
-        'ERR_CLOUD_DEVICE_UNREACHABLE The device FOC2 is offline_expired in the Webex cloud, so it cannot take a command now. Bring it online (Control Hub shows its status), then run the command again; nothing was sent.\n',
-      );
+      expect(r.stderr).toBe(stderr);
       expect(server.posted().length).toBe(posted);
     });
 
@@ -187,16 +188,6 @@ describe.skipIf(!systemHas('keyring'))(
         'ERR_CLOUD_PROVISION_REFUSED webex:FOC1 is reached through the Webex cloud: provision it at its console first (serial: or ssh://). A first client secret travels in clear and a factory reset erases the registration, so neither is ever sent through the cloud; nothing was sent.\n',
       );
       expect(server.requests.length).toBe(seen);
-    });
-
-    it('a device whose secret the keychain lacks is told to be provisioned at its console first', async () => {
-      const posted = server.posted().length;
-      const r = await cli(['secret', 'rotate', '--target', 'webex:FOC1']);
-      expect(r.status).toBe(1);
-      expect(r.stderr).toBe(
-        'ERR_CLOUD_NO_SECRET The keychain holds no client secret for FOC1, so nothing can be sealed for it: provision it at its console first (e2ee-prov provision --target serial:… or ssh://…); the cloud then renews and rotates, or import its secret (e2ee-prov secret import).\n',
-      );
-      expect(server.posted().length).toBe(posted);
     });
 
     it('a console-only command refuses a webex: target', async () => {

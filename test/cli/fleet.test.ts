@@ -7,20 +7,19 @@
  * output, CSV or journal; usage errors.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCredentials, readCredentials } from '../../src/core/pki/index.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
+import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
 import { TOKEN, type World, api, deviceIdOf, world } from '../simulator/cloud-helpers.js';
 
-const SERVICE = `e2ee-prov-test-fleet-${randomUUID()}`;
 const SERVICE2 = `e2ee-prov-test-fleet-import-${randomUUID()}`;
-const store = new KeychainSecretStore({ service: SERVICE });
+let store: KeychainSecretStore;
 const store2 = new KeychainSecretStore({ service: SERVICE2 });
 const S = ['FOC0000X001', 'FOC0000X002', 'FOC0000X003', 'FOC0000X004'];
 const SECRETS = [
@@ -46,6 +45,15 @@ async function cli(args: string[], input = '', e: Record<string, string> = env):
   return r;
 }
 
+/** `fleet renew --csv certs/renew.csv`, then `more`. */
+const renewCsv = (...more: string[]): string[] => [
+  'fleet',
+  'renew',
+  '--csv',
+  join(dir, 'certs', 'renew.csv'),
+  ...more,
+];
+
 /** xAPI requests (commands, statuses, schemas) for the serials given, so far. */
 function deviceCalls(serials: readonly string[]): number {
   const ids = new Set(serials.map((s) => deviceIdOf(w.sims[S.indexOf(s)]!)));
@@ -55,13 +63,9 @@ function deviceCalls(serials: readonly string[]): number {
 }
 
 describe.skipIf(!systemHas('keyring'))('e2ee-prov fleet (built CLI, simulated cloud, real keychain)', () => {
+  const box = cliSandbox('e2ee-cli-fleet', () => ({ E2EE_PROV_ESCROW_LOG2N: '14' }));
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'e2ee-cli-fleet-'));
-    env = {
-      E2EE_PROV_HOME: join(dir, 'home'),
-      E2EE_PROV_KEYCHAIN_SERVICE: SERVICE,
-      E2EE_PROV_ESCROW_LOG2N: '14',
-    };
+    ({ dir, env, store } = box);
     w = await world(4, {}, (i) => ({ tags: i < 2 ? ['floor-2'] : ['lobby'], displayName: `Room ${i + 1}` }));
     for (const [i, secret] of SECRETS.entries()) {
       const r = await api(w.cloud, 'POST', '/xapi/command/Security.ClientSecret.Populate', {
@@ -100,20 +104,15 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov fleet (built CLI, simulated cl
 
   afterAll(async () => {
     for (const serial of S) {
-      for (const s of [store, store2]) {
-        await s.delete(serial);
-        await s.deletePending(serial);
-      }
+      await store2.delete(serial);
+      await store2.deletePending(serial);
     }
-    await store.deleteOwn('cloud:token');
-    await store.deleteOwn('cloud:api-base');
     await w.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('without --yes and no one at a terminal, names every device and sends nothing', async () => {
     const before = deviceCalls(S);
-    const r = await cli(['fleet', 'renew', '--csv', join(dir, 'certs', 'renew.csv')]);
+    const r = await cli(renewCsv());
     expect(r.status).toBe(2);
     expect(r.stdout.toString()).toBe('');
     expect(r.stderr).toBe(
@@ -156,17 +155,7 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov fleet (built CLI, simulated cl
   it('renews the CSV’s devices; the offline one fails with a coded error and is untouched; the CSV has a row each', async () => {
     const csv = join(dir, 'renew.result.csv');
     const offlineBefore = deviceCalls([S[3]!]);
-    const r = await cli([
-      'fleet',
-      'renew',
-      '--csv',
-      join(dir, 'certs', 'renew.csv'),
-      '--parallel',
-      '2',
-      '--out-csv',
-      csv,
-      '--yes',
-    ]);
+    const r = await cli(renewCsv('--parallel', '2', '--out-csv', csv, '--yes'));
     const out = r.stdout.toString();
     runId = /^Run ([0-9a-f-]{36}):/.exec(out)?.[1] ?? '';
     expect(runId).not.toBe('');
@@ -224,16 +213,7 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov fleet (built CLI, simulated cl
   it('resumes with --run-id: the done devices are skipped with nothing sent to them; the one now online is renewed', async () => {
     w.cloud.setDevice(S[3]!, { connectionStatus: 'connected' });
     const before = deviceCalls(S.slice(0, 3));
-    const r = await cli([
-      'fleet',
-      'renew',
-      '--csv',
-      join(dir, 'certs', 'renew.csv'),
-      '--run-id',
-      runId,
-      '--yes',
-      '--json',
-    ]);
+    const r = await cli(renewCsv('--run-id', runId, '--yes', '--json'));
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const row = (i: number, outcome: string) => ({

@@ -5,18 +5,16 @@
  *
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e/fleet.test.ts   (after `npm run build`)
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Journal } from '../../src/main/vault/journal.js';
-import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import type { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { systemHas } from '../helpers/system.js';
 import { CLOUD_TOKEN, type FleetWorld, fleetWorld } from '../main/app/fleet-world.js';
 import { recorded } from './electron-main-shim.js';
-import { type AppHarness, reactStrings, startApp } from './harness.js';
+import { type AppHarness, appSandbox, reactStrings, startApp } from './harness.js';
 import { checkScreen } from './screens.js';
 import { eventually } from './wizard.js';
 
@@ -30,12 +28,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the Fleet screen 
   let store: KeychainSecretStore;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'e2ee-e2e-fleet-'));
-    const service = `e2ee-prov-e2e-fleet-${randomUUID()}`;
-    process.env.E2EE_PROV_KEYCHAIN_SERVICE = service;
-    process.env.E2EE_PROV_HOME = join(dir, 'home');
-    process.env.E2EE_PROV_KNOWN_HOSTS = join(dir, 'known-hosts.json');
-    store = new KeychainSecretStore({ service });
+    ({ dir, store } = await appSandbox('fleet'));
     world = await fleetWorld(
       [
         { serial: 'FOCE2EF001', name: 'Lobby', days: 300 },
@@ -75,20 +68,17 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the Fleet screen 
     const files = await world.issue(dir, 'foce2ef002.fleet.example', 400);
     recorded.dialogAnswers.push(files.cert, files.key);
     const rows = page.getByTestId('files-FOCE2EF002');
-    await rows
-      .getByRole('button', { name: /\(FOCE2EF002\)$/ })
-      .nth(0)
-      .click();
-    await eventually(() => page.getByTestId('chosen-FOCE2EF002-certificate').textContent()).toContain(
-      'foce2ef002.fleet.example.crt.pem',
-    );
-    await rows
-      .getByRole('button', { name: /\(FOCE2EF002\)$/ })
-      .nth(1)
-      .click();
-    await eventually(() => page.getByTestId('chosen-FOCE2EF002-key').textContent()).toContain(
-      'foce2ef002.fleet.example.key.pem',
-    );
+    // The row's first button chooses the certificate, its second the key; each choice is shown by name.
+    for (const [nth, kind, name] of [
+      [0, 'certificate', 'foce2ef002.fleet.example.crt.pem'],
+      [1, 'key', 'foce2ef002.fleet.example.key.pem'],
+    ] as const) {
+      await rows
+        .getByRole('button', { name: /\(FOCE2EF002\)$/ })
+        .nth(nth)
+        .click();
+      await eventually(() => page.getByTestId(`chosen-FOCE2EF002-${kind}`).textContent()).toContain(name);
+    }
     await page.getByTestId('fleet-action').getByRole('button', { name: 'Renew selected' }).click();
     const confirm = page.getByTestId('fleet-confirm');
     expect(await confirm.getByRole('heading').textContent()).toBe('Renew the certificate of 1 devices?');

@@ -7,14 +7,30 @@
  * ever received.
  */
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { expect, vi } from 'vitest';
+import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { recorded } from './electron-main-shim.js';
 
 export const ORIGIN = 'http://app.test';
+
+/**
+ * A new folder `e2ee-e2e-<name>-…` for a suite, and the app's environment in it: its data folder `home`,
+ * its known hosts, and a keychain service of the suite's own (returned as the store the suite empties).
+ */
+export async function appSandbox(name: string): Promise<{ dir: string; store: KeychainSecretStore }> {
+  const dir = await mkdtemp(join(tmpdir(), `e2ee-e2e-${name}-`));
+  const service = `e2ee-prov-e2e-${name}-${randomUUID()}`;
+  process.env.E2EE_PROV_KEYCHAIN_SERVICE = service;
+  process.env.E2EE_PROV_HOME = join(dir, 'home');
+  process.env.E2EE_PROV_KNOWN_HOSTS = join(dir, 'known-hosts.json');
+  return { dir, store: new KeychainSecretStore({ service }) };
+}
 /** A page that is not the app: same browser, same bridge, another origin. */
 export const FOREIGN_ORIGIN = 'http://elsewhere.test';
 

@@ -6,21 +6,20 @@
  *
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e/outcome.test.ts   (after `npm run build`)
  */
-import { X509Certificate, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { X509Certificate } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FIELD_LIMITS } from '../../src/contract/index.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
-import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import type { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { en } from '../../src/renderer/i18n/en.js';
 import { fmt } from '../../src/renderer/i18n/index.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
-import { type AppHarness, startApp } from './harness.js';
+import { type AppHarness, appSandbox, startApp } from './harness.js';
 import { madeSims } from './made-sims.js';
 import { checkScreen } from './screens.js';
 import { eventually, wizardOn } from './wizard.js';
@@ -48,12 +47,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the end of a run 
   let sha1 = '';
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'e2ee-e2e-outcome-'));
-    const service = `e2ee-prov-e2e-outcome-${randomUUID()}`;
-    process.env.E2EE_PROV_KEYCHAIN_SERVICE = service;
-    process.env.E2EE_PROV_HOME = join(dir, 'home');
-    process.env.E2EE_PROV_KNOWN_HOSTS = join(dir, 'known-hosts.json');
-    store = new KeychainSecretStore({ service });
+    ({ dir, store } = await appSandbox('outcome'));
     const pki = await makeDemoPki('E2E outcome');
     const write = async (name: string, cn: string, days?: number): Promise<[string, string]> => {
       const issued = await issueDeviceCert(pki, { cn, ...(days !== undefined ? { days } : {}) });

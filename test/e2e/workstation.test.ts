@@ -6,9 +6,8 @@
  *
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e   (after `npm run build`, for the renderer)
  */
-import { X509Certificate, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { X509Certificate } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,12 +16,12 @@ import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { en } from '../../src/renderer/i18n/en.js';
 import { plural } from '../../src/renderer/i18n/index.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
-import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import type { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { createSimulator } from '../../src/simulator/index.js';
 import { plainProvision } from '../helpers/requests.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
-import { type AppHarness, FOREIGN_ORIGIN, reactStrings, startApp } from './harness.js';
+import { type AppHarness, appSandbox, FOREIGN_ORIGIN, reactStrings, startApp } from './harness.js';
 import { madeSims } from './made-sims.js';
 import { SHOTS, checkScreen } from './screens.js';
 import { eventually, wizardOn } from './wizard.js';
@@ -82,12 +81,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
   const revealed: string[] = [];
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'e2ee-e2e-'));
-    const service = `e2ee-prov-e2e-${randomUUID()}`;
-    process.env.E2EE_PROV_KEYCHAIN_SERVICE = service;
-    process.env.E2EE_PROV_HOME = join(dir, 'home');
-    process.env.E2EE_PROV_KNOWN_HOSTS = join(dir, 'known-hosts.json');
-    store = new KeychainSecretStore({ service });
+    ({ dir, store } = await appSandbox('workstation'));
 
     const pki = await makeDemoPki('E2E');
     const issued = await issueDeviceCert(pki, { cn: CN, dns: [CN] });

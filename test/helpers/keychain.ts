@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import { KeychainSecretStore, OWN_ACCOUNTS } from '../../src/main/vault/secret-store.js';
 import type { SecretStore } from '../../src/main/vault/index.js';
 import { type CliResult, runCli } from './cli.js';
 import { systemHas } from './system.js';
@@ -27,22 +27,27 @@ export interface CliSandbox {
   env: Record<string, string>;
   /** The suite's keychain service. */
   readonly service: string;
+  /** The keychain under that service. */
+  readonly store: KeychainSecretStore;
   /** Runs the built CLI with `env`. */
   run(args: string[], input?: string): Promise<CliResult>;
 }
 
 /**
  * Registers the suite's set-up and clean-up: before it, a new folder `name-…` and the CLI's environment;
- * after it, the keychain service emptied (where there is a keychain) and the folder removed.
+ * after it, the keychain service emptied (where there is a keychain: the devices' secrets and the tool's own
+ * accounts, the cloud sign-in) and the folder removed.
  */
 export function cliSandbox(
   name: string,
   extraEnv: (dir: string) => Record<string, string> = () => ({}),
 ): CliSandbox {
+  const service = `${name}-${randomUUID()}`;
   const box: CliSandbox = {
     dir: '',
     env: {},
-    service: `${name}-${randomUUID()}`,
+    service,
+    store: new KeychainSecretStore({ service }),
     run: (args, input = '') => runCli(args, input, box.env),
   };
   beforeAll(() => {
@@ -54,7 +59,10 @@ export function cliSandbox(
     };
   });
   afterAll(async () => {
-    if (systemHas('keyring')) await emptyKeychain(new KeychainSecretStore({ service: box.service }));
+    if (systemHas('keyring')) {
+      await emptyKeychain(box.store);
+      for (const a of OWN_ACCOUNTS) await box.store.deleteOwn(a);
+    }
     if (box.dir) rmSync(box.dir, { recursive: true, force: true });
   });
   return box;

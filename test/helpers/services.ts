@@ -38,3 +38,16 @@ export function windowCalls(services: Services): WindowCall {
   return (channel, input = {}) =>
     Promise.resolve(listeners.get(channel)!({ senderFrame: { url: `${TRUSTED}index.html` } }, input));
 }
+
+/** The window's calls to `services`, each answer kept in `results` with its channel. */
+export function recordedWindowCalls(
+  services: Services,
+  results: { channel: string; result: unknown }[],
+): WindowCall {
+  const windowCall = windowCalls(services);
+  return async (channel, input = {}) => {
+    const result = await windowCall(channel, input);
+    results.push({ channel, result });
+    return result;
+  };
+}

@@ -9,6 +9,7 @@ import { FRESH_CHOICES, INITIAL_FLOW, flowReducer } from '../../src/renderer/vie
 import { fitsLink, portLabel, targetOf } from '../../src/renderer/views/wizard/ConnectPage.js';
 import { activationCodeState } from '../../src/renderer/views/wizard/OptionsPage.js';
 import { expiring } from '../../src/renderer/views/Inventory.js';
+import { ciscoConsolePort } from '../helpers/ports.js';
 
 const check = { ok: true } as unknown as CredentialsCheck;
 const done = {
@@ -131,17 +132,7 @@ describe('what the person types', () => {
   });
 
   it('a port in the list shows its USB vendor and product, maker and serial number', () => {
-    expect(
-      portLabel({
-        path: '/dev/ttyACM0',
-        manufacturer: 'Cisco',
-        serialNumber: 'FOC2345X0AB',
-        vendorId: '05a6',
-        productId: '0009',
-        likelyConsole: true,
-        note: '',
-      }),
-    ).toBe('/dev/ttyACM0 — USB 05a6:0009 Cisco (FOC2345X0AB)');
+    expect(portLabel(ciscoConsolePort(''))).toBe('/dev/ttyACM0 — USB 05a6:0009 Cisco (FOC2345X0AB)');
     expect(
       portLabel({
         path: '/dev/ttyS0',

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEventMessage } from '../../src/contract/index.js';
+import type { ServiceOptions } from '../../src/main/app/options.js';
+import type { SecretStore } from '../../src/main/vault/index.js';
 import { Journal } from '../../src/main/vault/journal.js';
 import { MemorySecretStore } from '../../src/main/vault/memory-store.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
@@ -19,7 +21,7 @@ import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { HANG_MS, runCli } from '../helpers/cli.js';
 import { systemHas } from '../helpers/system.js';
-import { testServices, windowCalls } from '../helpers/services.js';
+import { recordedWindowCalls, testServices } from '../helpers/services.js';
 import { CLOUD_TOKEN, fleetWorld } from '../main/app/fleet-world.js';
 import { Rig } from '../main/workflows/rig.js';
 
@@ -67,6 +69,22 @@ function leaks(text: string): string[] {
   return NEEDLES.filter(([, f]) => text.includes(f)).map(([name, f]) => `${name}:${f}`);
 }
 
+/**
+ * The app's services on `store` in `dir` (then `changes`), the file dialog answering from `dialog`, with
+ * every event and the window's call, each result kept.
+ */
+function watchedServices(dir: string, store: SecretStore, changes: Partial<ServiceOptions> = {}) {
+  const events: AppEventMessage[] = [];
+  const results: { channel: string; result: unknown }[] = [];
+  const dialog: string[] = [];
+  const services = testServices(dir, {
+    dialog: { openFile: async () => dialog.shift() ?? null },
+    emit: (m) => events.push(m),
+    openSecretStore: async () => store,
+    ...changes,
+  });
+  return { events, results, dialog, services, call: recordedWindowCalls(services, results) };
+}
 function filesUnder(root: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
@@ -445,15 +463,9 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
 
   it('the window’s services: no IPC result or event holds a canary, but secret.reveal', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sec-canary-svc-'));
-    const events: AppEventMessage[] = [];
-    const results: { channel: string; result: unknown }[] = [];
-    const dialog: string[] = [];
     const store = new MemorySecretStore();
     const sims: RoomOsSimulator[] = [];
-    const services = testServices(dir, {
-      dialog: { openFile: async () => dialog.shift() ?? null },
-      emit: (m) => events.push(m),
-      openSecretStore: async () => store,
+    const { events, results, dialog, services, call } = watchedServices(dir, store, {
       simRebootDelayMs: 100,
       createSimulator: async (o) => {
         const sim = await createSimulator({ ...o, loginRequired: true, adminPassword: PASSWORD });
@@ -461,12 +473,6 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
         return sim;
       },
     });
-    const windowCall = windowCalls(services);
-    const call = async (channel: string, value: unknown = {}): Promise<unknown> => {
-      const result = await windowCall(channel, value);
-      results.push({ channel, result });
-      return result;
-    };
     try {
       const pki = await makeDemoPki('Canary');
       const issued = await issueDeviceCert(pki, { cn: 'canary-svc.example' });
@@ -554,9 +560,6 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
 
   it('the Fleet screen: no IPC result or event holds the cloud token, a passphrase or a rotated secret', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sec-canary-fleet-'));
-    const events: AppEventMessage[] = [];
-    const results: { channel: string; result: unknown }[] = [];
-    const dialog: string[] = [];
     // No keychain entries of the tool's own here: the sign-in is kept for the session, in main.
     const store = new MemorySecretStore();
     const world = await fleetWorld(
@@ -567,17 +570,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       store,
       new Journal(join(dir, 'home')),
     );
-    const services = testServices(dir, {
-      dialog: { openFile: async () => dialog.shift() ?? null },
-      emit: (m) => events.push(m),
-      openSecretStore: async () => store,
-    });
-    const windowCall = windowCalls(services);
-    const call = async (channel: string, value: unknown = {}): Promise<unknown> => {
-      const result = await windowCall(channel, value);
-      results.push({ channel, result });
-      return result;
-    };
+    const { events, results, dialog, services, call } = watchedServices(dir, store);
     try {
       expect(await call('cloud.signIn', { token: WRONG_TOKEN, apiBase: world.cloud.url })).toMatchObject({
         ok: false,

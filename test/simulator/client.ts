@@ -130,10 +130,15 @@ export async function echoOffSession(
     registrationDelayMs: 20,
     ...options,
   });
+  return { s, c: await echoOff(s) };
+}
+
+/** A new terminal session on `s`, echo turned off. */
+export async function echoOff(s: RoomOsSimulator): Promise<RawClient> {
   const c = new RawClient(s.openStream());
   c.send('echo off\r');
   await c.until('OK\r\n');
-  return { s, c };
+  return c;
 }
 
 /** Sends an xCommand and returns its answer up to `** end`. */

@@ -1,20 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type World, api, deviceIdOf, errorOf, world } from './cloud-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from '../helpers/closing.js';
+import { api, deviceIdOf, errorOf, world } from './cloud-helpers.js';
+import { b64u } from './fixtures.js';
 import { createCloudSimulator } from '../../src/simulator/cloud/index.js';
 import { createSimulator } from '../../src/simulator/index.js';
 
-const b64u = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
 const SHOW = '/xapi/command/Security.Certificates.Services.Show';
 
-let w: World | undefined;
-afterEach(async () => {
-  await w?.close();
-  w = undefined;
-});
+const closing = closeAfterEach();
 
 describe('an offline device', () => {
   it('disconnected: listed so, its commands and statuses answer 504 and never reach it', async () => {
-    w = await world(1, {}, () => ({ connectionStatus: 'disconnected' }));
+    const w = closing(await world(1, {}, () => ({ connectionStatus: 'disconnected' })));
     const { cloud, sims } = w;
     const sim = sims[0]!;
     const deviceId = deviceIdOf(sim);
@@ -35,7 +32,9 @@ describe('an offline device', () => {
   });
 
   it('offline_expired with the 502 variant answers 502; back online, it answers again', async () => {
-    w = await world(1, { offlineStatus: 502 }, () => ({ connectionStatus: 'offline_expired' }));
+    const w = closing(
+      await world(1, { offlineStatus: 502 }, () => ({ connectionStatus: 'offline_expired' })),
+    );
     const { cloud, sims } = w;
     const deviceId = deviceIdOf(sims[0]!);
     expect(await api(cloud, 'POST', SHOW, { deviceId })).toMatchObject({
@@ -47,7 +46,7 @@ describe('an offline device', () => {
   });
 
   it('a device that goes down is disconnected; a device that drops the line mid-command answers 504', async () => {
-    w = await world(1, {}, () => ({ sim: { rebootDelayMs: 600_000 } }));
+    const w = closing(await world(1, {}, () => ({ sim: { rebootDelayMs: 600_000 } })));
     const { cloud, sims } = w;
     const sim = sims[0]!;
     const deviceId = deviceIdOf(sim);
@@ -76,7 +75,7 @@ describe('an offline device', () => {
 
 describe('429s', () => {
   it('every Nth call to a device with Retry-After, recording when', async () => {
-    w = await world(2, { rateLimit: { every: 2, retryAfterSeconds: 3 } });
+    const w = closing(await world(2, { rateLimit: { every: 2, retryAfterSeconds: 3 } }));
     const { cloud, sims } = w;
     const [a, b] = [deviceIdOf(sims[0]!), deviceIdOf(sims[1]!)];
     expect((await api(cloud, 'POST', SHOW, { deviceId: a })).status).toBe(200);
@@ -101,7 +100,9 @@ describe('429s', () => {
   });
 
   it('without the header, and a device of its own limit', async () => {
-    w = await world(2, {}, (i) => (i === 0 ? { rateLimit: { every: 1, retryAfterSeconds: null } } : {}));
+    const w = closing(
+      await world(2, {}, (i) => (i === 0 ? { rateLimit: { every: 1, retryAfterSeconds: null } } : {})),
+    );
     const { cloud, sims } = w;
     const limited = await api(cloud, 'POST', SHOW, { deviceId: deviceIdOf(sims[0]!) });
     expect(limited.status).toBe(429);
@@ -114,7 +115,7 @@ describe('429s', () => {
 
 describe('an expired token, missing scopes', () => {
   it('401 after N calls', async () => {
-    w = await world(1, { tokenExpiresAfter: 2 });
+    const w = closing(await world(1, { tokenExpiresAfter: 2 }));
     const { cloud } = w;
     expect((await api(cloud, 'GET', '/devices')).status).toBe(200);
     expect((await api(cloud, 'GET', '/people/me')).status).toBe(200);
@@ -125,7 +126,7 @@ describe('an expired token, missing scopes', () => {
   });
 
   it('401 from the start', async () => {
-    w = await world(1, { tokenExpiresAfter: 0 });
+    const w = closing(await world(1, { tokenExpiresAfter: 0 }));
     expect(await api(w.cloud, 'GET', '/people/me')).toMatchObject({
       status: 401,
       json: errorOf('The access token has expired.'),
@@ -133,7 +134,7 @@ describe('an expired token, missing scopes', () => {
   });
 
   it('403 for a call that needs a scope the token lacks', async () => {
-    w = await world(1, { scopes: ['spark-admin:devices_read', 'spark:xapi_statuses'] });
+    const w = closing(await world(1, { scopes: ['spark-admin:devices_read', 'spark:xapi_statuses'] }));
     const { cloud, sims } = w;
     expect(await api(cloud, 'POST', SHOW, { deviceId: deviceIdOf(sims[0]!) })).toMatchObject({
       status: 403,
@@ -148,7 +149,9 @@ describe('the schema', () => {
     `/xapi/schema?deviceId=${id}&command=Security.ClientSecret.Populate&command=security.certificates.services.add&command=No.Such.Command`;
 
   it('lists the published arguments and body of the commands the device offers', async () => {
-    w = await world(2, {}, (i) => (i === 1 ? { sim: { model: 'Cisco TelePresence MX300 G2' } } : {}));
+    const w = closing(
+      await world(2, {}, (i) => (i === 1 ? { sim: { model: 'Cisco TelePresence MX300 G2' } } : {})),
+    );
     const { cloud, sims } = w;
     const id = deviceIdOf(sims[0]!);
     const add = {
@@ -177,7 +180,7 @@ describe('the schema', () => {
   });
 
   it('the variant whose schema lacks the Security commands: absent, and refused without reaching the device', async () => {
-    w = await world(1, {}, () => ({ securityCommands: false }));
+    const w = closing(await world(1, {}, () => ({ securityCommands: false })));
     const { cloud, sims } = w;
     const id = deviceIdOf(sims[0]!);
     expect((await api(cloud, 'GET', query(id))).json).toEqual({ deviceId: id, commands: {} });
@@ -197,7 +200,7 @@ describe('refusals and result values', () => {
   const refused = { arguments: { Secret: 'not base64url!' } };
 
   it('http (default): 400 with the device Reason as the message', async () => {
-    w = await world(1);
+    const w = closing(await world(1));
     const { cloud, sims } = w;
     const r = await api(cloud, 'POST', '/xapi/command/Security.ClientSecret.Populate', {
       deviceId: deviceIdOf(sims[0]!),
@@ -210,7 +213,7 @@ describe('refusals and result values', () => {
   });
 
   it('result: 200 with status Error and the Reason; a ParameterError likewise', async () => {
-    w = await world(1, { refusal: 'result' });
+    const w = closing(await world(1, { refusal: 'result' }));
     const { cloud, sims } = w;
     const deviceId = deviceIdOf(sims[0]!);
     expect(
@@ -227,7 +230,7 @@ describe('refusals and result values', () => {
   });
 
   it('device result values: the JSON as the device prints it', async () => {
-    w = await world(1, { resultValues: 'device' });
+    const w = closing(await world(1, { resultValues: 'device' }));
     const { cloud, sims } = w;
     const r = await api(cloud, 'POST', SHOW, { deviceId: deviceIdOf(sims[0]!) });
     expect(r.json.result).toMatchObject({
@@ -237,7 +240,7 @@ describe('refusals and result values', () => {
   });
 
   it('missingStatus empty: a name that matches nothing is left out', async () => {
-    w = await world(1, { missingStatus: 'empty' });
+    const w = closing(await world(1, { missingStatus: 'empty' }));
     const { cloud, sims } = w;
     const id = deviceIdOf(sims[0]!);
     const r = await api(
@@ -251,7 +254,7 @@ describe('refusals and result values', () => {
 
 describe('latencyMs (a bench knob)', () => {
   it('delays every answer by at least the latency; the answer itself is unchanged', async () => {
-    w = await world(1, { latencyMs: 150 });
+    const w = closing(await world(1, { latencyMs: 150 }));
     const id = deviceIdOf(w.sims[0]!);
     for (const path of [
       '/devices',

@@ -1,21 +1,15 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { seal } from '../../src/core/jwe/index.js';
+import { closeAfterEach } from '../helpers/closing.js';
 import { systemHas } from '../helpers/system.js';
-import { TOKEN, type World, api, deviceIdOf, errorOf, world } from './cloud-helpers.js';
-import { type CertFixtures, makeCerts } from './fixtures.js';
+import { TOKEN, api, deviceIdOf, errorOf, world } from './cloud-helpers.js';
+import { type CertFixtures, SECRET, b64u, makeCerts } from './fixtures.js';
 
-const SECRET = 'ossifrage-0123456789';
-const b64u = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
-
-let w: World | undefined;
-afterEach(async () => {
-  await w?.close();
-  w = undefined;
-});
+const closing = closeAfterEach();
 
 describe('the Devices API', () => {
   it('lists devices in pages of max, with a Link to the next page until the last', async () => {
-    w = await world(5, {}, (i) => ({ tags: i % 2 === 0 ? ['lab', 'even'] : ['lab'] }));
+    const w = closing(await world(5, {}, (i) => ({ tags: i % 2 === 0 ? ['lab', 'even'] : ['lab'] })));
     const { cloud, sims } = w;
     const first = await api(cloud, 'GET', '/devices?max=2');
     expect(first.status).toBe(200);
@@ -53,7 +47,7 @@ describe('the Devices API', () => {
   });
 
   it('filters by serial, by every tag given (repeated or comma-separated) and by connection status', async () => {
-    w = await world(4, {}, (i) => ({ tags: i < 2 ? ['lab', 'floor-2'] : ['lab'] }));
+    const w = closing(await world(4, {}, (i) => ({ tags: i < 2 ? ['lab', 'floor-2'] : ['lab'] })));
     const { cloud } = w;
     const serials = async (q: string): Promise<string[]> =>
       ((await api(cloud, 'GET', `/devices?${q}`)).json.items as { serial: string }[]).map((d) => d.serial);
@@ -73,7 +67,7 @@ describe('the Devices API', () => {
   });
 
   it('answers one device by id, 404 for an unknown id; whoami; an activation code of 16 digits', async () => {
-    w = await world(1);
+    const w = closing(await world(1));
     const { cloud, sims } = w;
     const id = deviceIdOf(sims[0]!);
     expect((await api(cloud, 'GET', `/devices/${id}`)).json.serial).toBe('FOC0000X001');
@@ -102,7 +96,7 @@ describe('the Devices API', () => {
 
 describe('xAPI status', () => {
   it('reads names with wildcards and indexes, nested by path, with plain values', async () => {
-    w = await world(1, {}, () => ({ sim: { software: 'RoomOS 11.19.1.7 3055d561c16' } }));
+    const w = closing(await world(1, {}, () => ({ sim: { software: 'RoomOS 11.19.1.7 3055d561c16' } })));
     const { cloud, sims } = w;
     const id = deviceIdOf(sims[0]!);
     const r = await api(
@@ -154,7 +148,7 @@ describe('xAPI status', () => {
   });
 
   it('refuses more than 10 names (400), a bad name (400), a name that matches nothing (400, default)', async () => {
-    w = await world(1);
+    const w = closing(await world(1));
     const { cloud, sims } = w;
     const id = deviceIdOf(sims[0]!);
     const eleven = Array.from({ length: 11 }, () => 'name=SystemUnit.ProductId').join('&');
@@ -188,7 +182,7 @@ describe('xAPI commands', () => {
   it.runIf(systemHas('openssl'))(
     'a round trip changes the device: populate, add a blob sealed under its secret (in body), activate it',
     async () => {
-      w = await world(1);
+      const w = closing(await world(1));
       const { cloud, sims } = w;
       const sim = sims[0]!;
       const deviceId = deviceIdOf(sim);
@@ -260,7 +254,7 @@ describe('xAPI commands', () => {
   it.runIf(systemHas('openssl'))(
     'a multiline body keeps its line breaks (a PEM opens, a wrapped JWE does not)',
     async () => {
-      w = await world(2, {}, (i) => ({ sim: i === 1 ? { bodyLineBreaks: 'joined' } : {} }));
+      const w = closing(await world(2, {}, (i) => ({ sim: i === 1 ? { bodyLineBreaks: 'joined' } : {} })));
       const { cloud, sims } = w;
       const [kept, joined] = [sims[0]!, sims[1]!];
       // A plain PEM body is many lines: the device reads it only if each line arrives as sent.
@@ -295,7 +289,7 @@ describe('xAPI commands', () => {
   );
 
   it('refuses a body for a command that takes none, and a body line that is a lone "."', async () => {
-    w = await world(1);
+    const w = closing(await world(1));
     const { cloud, sims } = w;
     const deviceId = deviceIdOf(sims[0]!);
     const before = sims[0]!.stats.commands;
@@ -317,7 +311,7 @@ describe('xAPI commands', () => {
 
 describe('the token', () => {
   it('a missing or wrong token is 401; the token is never in the requests log', async () => {
-    w = await world(1);
+    const w = closing(await world(1));
     const { cloud, sims } = w;
     const message = 'The request requires a valid access token set in the Authorization request header.';
     expect(await api(cloud, 'GET', '/devices', undefined, null)).toMatchObject({

@@ -12,10 +12,7 @@ import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '..
 import { XAPI_11_19_SUBSET } from '../../src/simulator/schema/xapi-11.19-subset.js';
 import { systemHas } from '../helpers/system.js';
 import { RawClient, echoOffSession, serialLogin, xcommand } from './client.js';
-import { type CertFixtures, makeCerts } from './fixtures.js';
-
-const SECRET = 'ossifrage-0123456789';
-const b64u = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
+import { type CertFixtures, SECRET, b64u, makeCerts } from './fixtures.js';
 
 let sims: RoomOsSimulator[] = [];
 afterEach(async () => {

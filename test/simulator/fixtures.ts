@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import { issueP256Leaf, openssl, opensslSha1, selfSigned } from '../helpers/openssl.js';
 
 /** Certificates and keys made with openssl at test time (never committed). */
+/** The client secret the simulator tests seal their blobs with. */
+export const SECRET = 'ossifrage-0123456789';
+
+/** `s` (UTF-8) in base64url, as the cloud carries a blob or a secret. */
+export const b64u = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
+
 export interface CertFixtures {
   /** P-256 device certificate signed by an RSA CA, with its key and the CA certificate. */
   leaf: { cert: string; key: string; sha1: string; notAfter: string };

@@ -6,10 +6,7 @@ import { seal } from '../../src/core/jwe/index.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { systemHas } from '../helpers/system.js';
 import { type RawClient, echoOffSession, xcommand } from './client.js';
-import { type CertFixtures, makeCerts } from './fixtures.js';
-
-const SECRET = 'ossifrage-0123456789';
-const b64u = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
+import { type CertFixtures, SECRET, b64u, makeCerts } from './fixtures.js';
 
 let sim: RoomOsSimulator | undefined;
 afterEach(async () => {

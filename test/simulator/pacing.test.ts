@@ -2,37 +2,38 @@
  * The simulator's device delays (`bench` runs with them): a serial line paced at baud / 10 bytes per
  * second each way, a latency per command, and the stats that add up what the device did.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seal } from '../../src/core/jwe/index.js';
 import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
-import { RawClient } from './client.js';
+import { closeAfterEach } from '../helpers/closing.js';
+import { type RawClient, echoOff } from './client.js';
 
 const ANSWER = '*s SystemUnit ProductId: "Cisco Room Kit"\r\n** end\r\n\r\nOK\r\n';
 const LINE = 'xStatus SystemUnit ProductId\r';
 
-let sims: RoomOsSimulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
+const closing = closeAfterEach();
 
 async function device(options: SimulatorOptions): Promise<{ s: RoomOsSimulator; c: RawClient }> {
-  const s = await createSimulator({ loginRequired: false, rebootDelayMs: 30, ...options });
-  sims.push(s);
-  const c = new RawClient(s.openStream());
-  c.send('echo off\r');
-  await c.until('OK\r\n');
-  return { s, c };
+  const s = closing(await createSimulator({ loginRequired: false, rebootDelayMs: 30, ...options }));
+  return { s, c: await echoOff(s) };
+}
+
+/** Asks LINE and sees ANSWER; the stats before it, and how long the answer took. */
+async function asked(
+  s: RoomOsSimulator,
+  c: RawClient,
+): Promise<{ before: RoomOsSimulator['stats']; ms: number }> {
+  const before = s.stats;
+  const t0 = performance.now();
+  c.send(LINE);
+  expect(await c.until('OK\r\n')).toBe(ANSWER);
+  return { before, ms: performance.now() - t0 };
 }
 
 describe('simulator device delays', () => {
   it('a 9600-baud line carries 960 bytes a second each way: an answer takes the wire time of both', async () => {
     const { s, c } = await device({ baudRate: 9600 });
-    const before = s.stats;
-    const t0 = performance.now();
-    c.send(LINE);
-    expect(await c.until('OK\r\n')).toBe(ANSWER);
-    const ms = performance.now() - t0;
+    const { before, ms } = await asked(s, c);
     const bytes = LINE.length + ANSWER.length;
     expect(s.stats.bytesIn - before.bytesIn).toBe(LINE.length);
     expect(s.stats.bytesOut - before.bytesOut).toBe(ANSWER.length);
@@ -52,11 +53,8 @@ describe('simulator device delays', () => {
 
   it('command latency: each command line answers after it, and the stats count it', async () => {
     const { s, c } = await device({ commandLatencyMs: 120 });
-    const before = s.stats;
-    const t0 = performance.now();
-    c.send(LINE);
-    expect(await c.until('OK\r\n')).toBe(ANSWER);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(119);
+    const { before, ms } = await asked(s, c);
+    expect(ms).toBeGreaterThanOrEqual(119);
     expect(s.stats.commands - before.commands).toBe(1);
     expect(s.stats.delayMs - before.delayMs).toBe(120);
   });

@@ -3,13 +3,14 @@
  * would refuse is refused with ParameterError.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/simulator/commands.js';
 import { CONFIG_DEFS, configKey } from '../../src/simulator/config.js';
 import type { Device } from '../../src/simulator/device.js';
 import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
 import { XAPI_11_19_SUBSET } from '../../src/simulator/schema/xapi-11.19-subset.js';
-import { RawClient } from './client.js';
+import { closeAfterEach } from '../helpers/closing.js';
+import { type RawClient, echoOff } from './client.js';
 
 interface SubsetParam {
   name: string;
@@ -33,19 +34,11 @@ function loadSubset(): Subset {
 const subset = loadSubset();
 const capable = { e2eeSupported: true } as Device;
 
-let sims: RoomOsSimulator[] = [];
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()));
-  sims = [];
-});
+const closing = closeAfterEach();
 
 async function shell(options: SimulatorOptions = {}): Promise<{ s: RoomOsSimulator; c: RawClient }> {
-  const s = await createSimulator({ loginRequired: false, registrationDelayMs: 10, ...options });
-  sims.push(s);
-  const c = new RawClient(s.openStream());
-  c.send('echo off\r');
-  await c.until('OK\r\n');
-  return { s, c };
+  const s = closing(await createSimulator({ loginRequired: false, registrationDelayMs: 10, ...options }));
+  return { s, c: await echoOff(s) };
 }
 
 describe('the schema subset', () => {

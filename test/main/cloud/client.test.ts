@@ -16,6 +16,7 @@ import {
   TestClock,
   deviceRecord,
   errorReply,
+  registeredRoomKit,
 } from './scripted-server.js';
 
 const TOKEN = 'CnryCloudToken-Zq81Lm3Vx7Rt2Np5';
@@ -318,15 +319,7 @@ describe('the cloud device', () => {
       ),
     );
     const device = await CloudDevice.open(client, 'FOC1');
-    expect(await device.identify()).toEqual({
-      productId: 'Cisco Room Kit',
-      softwareVersion: 'ce11.19.1.2',
-      softwareDisplayName: 'RoomOS 11.19.1.2',
-      serialNumber: 'FOC1',
-      systemName: 'Room FOC1',
-      webexStatus: 'Registered',
-      encryptionOptionKey: 'True',
-    });
+    expect(await device.identify()).toEqual(registeredRoomKit('FOC1', 'True'));
     expect((await device.e2eeStatus()).present).toBe(false);
     const certs = await device.listCertificates({ filter: 'WebexIdentity' });
     expect(certs.map((c) => [c.index, c.fingerprint, c.subjectName, c.purposes])).toEqual([

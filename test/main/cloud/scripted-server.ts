@@ -114,3 +114,19 @@ export function deviceRecord(serial: string, connectionStatus = 'connected', id 
     permissions: ['xapi:readonly', 'xapi:all'],
   };
 }
+
+/**
+ * What a Room Kit on RoomOS 11.19.1.2, registered to Webex, identifies as through the cloud: the status's
+ * product, software and serial, the record's name; `encryptionOptionKey` as its status reports it.
+ */
+export function registeredRoomKit(serial: string, encryptionOptionKey: string | null) {
+  return {
+    productId: 'Cisco Room Kit',
+    softwareVersion: 'ce11.19.1.2',
+    softwareDisplayName: 'RoomOS 11.19.1.2',
+    serialNumber: serial,
+    systemName: `Room ${serial}`,
+    webexStatus: 'Registered',
+    encryptionOptionKey,
+  };
+}

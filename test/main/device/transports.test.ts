@@ -13,6 +13,7 @@ import {
   type RoomOsDevice,
 } from '../../../src/main/device/index.js';
 import { createSimulator, type RoomOsSimulator } from '../../../src/simulator/index.js';
+import { ciscoConsolePort } from '../../helpers/ports.js';
 import { ptyFor } from '../../helpers/pty.js';
 import { systemHas } from '../../helpers/system.js';
 import { rejectionOf } from '../../helpers/rejection.js';
@@ -138,15 +139,7 @@ describe('port discovery', () => {
     symlinkSync(join(usb, '1-1:1.0'), join(root, 'ttyACM0', 'device'));
     mkdirSync(join(root, 'ttyS0'), { recursive: true });
     expect(await listPortsFromSysfs(root)).toEqual([
-      {
-        path: '/dev/ttyACM0',
-        manufacturer: 'Cisco',
-        serialNumber: 'FOC2345X0AB',
-        vendorId: '05a6',
-        productId: '0009',
-        likelyConsole: true,
-        note: 'Cisco device console (USB maintenance port)',
-      },
+      ciscoConsolePort('Cisco device console (USB maintenance port)'),
     ]);
     const ports = await listPorts(() =>
       Promise.reject(new Error('Error listing ports udevadm exited with error code: 127')),
