@@ -3,7 +3,8 @@ import { safe } from '../../core/inert.js';
 import { unlink } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { JsonHostKeyStore, defaultKnownHostsPath } from '../../main/device/index.js';
-import { openDevice } from '../../main/open.js';
+import { openAnyDevice } from '../../main/open.js';
+import { KeychainSecretStore } from '../../main/vault/secret-store.js';
 import { appendFileNoFollow, writeFileAtomic, writeFileAtomicSync } from '../../main/vault/atomic-file.js';
 import {
   type BatchEvent,
@@ -171,8 +172,16 @@ export const batchCommand: Command = {
         {
           ...vault,
           // A batch asks nobody: a new SSH host key needs --accept-new-host-key (or a pin made before).
+          // A webex: row goes through the Webex cloud with the kept sign-in, its secret in the keychain.
           open: (target, password) =>
-            openDevice(target, { password, hostKeyStore, acceptNewHostKey: acceptOnlyWhenAsked(io) }),
+            openAnyDevice(target, {
+              password,
+              hostKeyStore,
+              acceptNewHostKey: acceptOnlyWhenAsked(io),
+              env: io.env,
+              secrets: vault.secrets,
+              ...(vault.secrets instanceof KeychainSecretStore ? { keychain: vault.secrets } : {}),
+            }),
         },
         {
           parallel: Number(v.parallel),
