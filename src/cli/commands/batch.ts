@@ -102,7 +102,8 @@ function summary(result: BatchResult, csvPath: string, jsonPath: string): string
 /** Provisions the devices a CSV lists; writes one result row per device (CSV and JSON). */
 export const batchCommand: Command = {
   path: ['batch'],
-  summary: 'Provision the devices a CSV lists (serial one at a time, SSH in parallel); result CSV and JSON.',
+  summary:
+    'Provision (or, with the action column, renew) the devices a CSV lists (serial one at a time, SSH and webex: in parallel); result CSV and JSON.',
   usage: USAGE,
   connects: true,
   async run(args: string[], io: CliIO): Promise<number> {
