@@ -662,23 +662,9 @@ describe.runIf(systemHas('keyring'))(
             ['cloud', 'login', '--token-file', '-', '--api-base', world.cloud.url],
             `${CLOUD_TOKEN}\n`,
           );
-          await run([
-            'device',
-            'capture',
-            '--target',
-            `webex:${SERIAL}`,
-            '--out',
-            join(box.dir, 'capture.json'),
-          ]);
-          await run([
-            'device',
-            'capture',
-            '--target',
-            `webex:${SERIAL}`,
-            '--out',
-            join(box.dir, 'capture2.json'),
-            '--json',
-          ]);
+          const capture = ['device', 'capture', '--target', `webex:${SERIAL}`, '--out'];
+          await run([...capture, join(box.dir, 'capture.json')]);
+          await run([...capture, join(box.dir, 'capture2.json'), '--json']);
           const issued = await world.issue(box.dir, CN, 60);
           const csv = join(box.dir, 'renew.csv');
           writeFileSync(csv, `target,cert,key,action\nwebex:${SERIAL},${CN}.crt.pem,${CN}.key.pem,renew\n`);

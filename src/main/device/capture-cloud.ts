@@ -18,18 +18,6 @@ import {
   captureRedactor,
 } from './capture.js';
 
-/** A `Services Show` answer: its result, or the device's refusal (as the cloud client reads either). */
-export type CloudShowAnswer =
-  | { ok: true; result: Record<string, unknown> }
-  | {
-      ok: false;
-      status: string;
-      reason: string;
-      xpath: string | null;
-      trackingId: string | null;
-      httpStatus: number;
-    };
-
 /** The read-only reads a cloud device offers a capture (`CloudDevice` of main/cloud has them). */
 export interface CloudCaptureSource {
   readonly link: 'webex';
@@ -49,7 +37,8 @@ export interface CloudCaptureSource {
     permissions: readonly string[];
   }>;
   readSchema(key: string): Promise<Record<string, unknown>>;
-  showCertificatesAnswer(args?: { Filter?: string }): Promise<CloudShowAnswer>;
+  /** `Services Show`'s answer (its result, or the device's refusal), saved as given. */
+  showCertificatesAnswer(args?: { Filter?: string }): Promise<unknown>;
 }
 
 /** A capture through the cloud: a console capture's format, with no banner, line limit or cut line. */

@@ -64,4 +64,4 @@ export type {
 export { captureDevice, captureRedactor, CAPTURE_PROBES, CAPTURE_LINE_PROBE_BYTES } from './capture.js';
 export type { DeviceCapture, CaptureProbe } from './capture.js';
 export { captureCloudDevice, CLOUD_CAPTURE_COMMANDS, CLOUD_SECURITY_KEYS } from './capture-cloud.js';
-export type { CloudCaptureSource, CloudDeviceCapture, CloudShowAnswer } from './capture-cloud.js';
+export type { CloudCaptureSource, CloudDeviceCapture } from './capture-cloud.js';
