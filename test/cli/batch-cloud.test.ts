@@ -136,7 +136,7 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
     const resultCsv = join(dir, 'mixed.result.csv');
     expect(r.stdout.toString()).toBe(
       [
-        '2 of 2 devices provisioned.',
+        '2 of 2 devices provisioned or renewed.',
         `  line 2  sim:?state=sim1.json&serial=FOCBC0001  FOCBC0001  ok  ${certs[0]!.cn}  ${certs[0]!.sha1}  until ${certs[0]!.notAfter}`,
         `  line 3  webex:${CLOUD}  ${CLOUD}  ok  ${certs[1]!.cn}  ${certs[1]!.sha1}  until ${certs[1]!.notAfter}`,
         `Results: ${resultCsv} and ${join(dir, 'mixed.result.json')}.`,

@@ -80,13 +80,13 @@ function deviceNarrators(io: CliIO): (e: BatchEvent) => void {
   };
 }
 
-function summary(result: BatchResult, csvPath: string, jsonPath: string): string {
+function summary(result: BatchResult, csvPath: string, jsonPath: string, renews: boolean): string {
   const lines = result.devices.map(
     (d) =>
       safe`  line ${d.line}  ${d.target}  ${d.serial ?? '-'}  ${d.status === 'ok' ? `ok  ${d.identity}  ${d.fingerprint}  until ${d.notAfter}` : `FAILED  ${d.error?.code}`}`,
   );
   const out = [
-    `${result.succeeded} of ${result.devices.length} device${result.devices.length === 1 ? '' : 's'} provisioned.`,
+    `${result.succeeded} of ${result.devices.length} device${result.devices.length === 1 ? '' : 's'} ${renews ? 'provisioned or renewed' : 'provisioned'}.`,
     ...lines,
     `Results: ${csvPath} and ${jsonPath}.`,
   ];
@@ -208,7 +208,17 @@ export const batchCommand: Command = {
       } catch (e) {
         throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the batch result: ${(e as Error).message}.`);
       }
-      await write(io.stdout, v.json ? json : summary(result, csvPath, jsonPath));
+      await write(
+        io.stdout,
+        v.json
+          ? json
+          : summary(
+              result,
+              csvPath,
+              jsonPath,
+              rows.some((r) => r.action === 'renew'),
+            ),
+      );
       if (result.ok) await progress.done();
       else {
         const failed = result.devices.filter((d) => d.status !== 'ok');
