@@ -1,7 +1,9 @@
 /**
  * `e2ee-prov batch` with `webex:` rows, through the built CLI, against the simulated Webex cloud and the
  * real keychain: a mixed CSV (a console `sim:` row provisioned, a `webex:` row renewed through the cloud)
- * runs, and a re-run resumes with nothing added again; a provision row with a webex: target, a renew row
+ * runs, and a re-run resumes with nothing added again; a sim: renew row renews at its console while a
+ * webex: row whose secret the keychain lacks fails alone (ERR_CLOUD_NO_SECRET, nothing sent to it); a
+ * provision row with a webex: target, a renew row
  * with a provisioning column, and a webex: row with a password file are refused when the file is read
  * (ERR_WORKFLOW_BATCH_ACTION naming line and column), nothing sent; the token is in no output, result
  * file or journal.
@@ -44,7 +46,8 @@ async function files(d: string): Promise<string[]> {
 describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simulated cloud)', () => {
   beforeAll(async () => {
     dir = box.dir;
-    w = await world(1, {}, () => ({ displayName: 'Lobby Board' }));
+    // The second device was never provisioned here: the keychain holds no secret for it.
+    w = await world(2, {}, (i) => ({ displayName: i === 0 ? 'Lobby Board' : 'Annex Board' }));
     // Provisioned at its console before: its secret is the device's and the keychain's.
     const r = await api(w.cloud, 'POST', '/xapi/command/Security.ClientSecret.Populate', {
       deviceId: deviceIdOf(w.sims[0]!),
@@ -53,7 +56,12 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
     expect(r.status).toBe(200);
     await box.store.set(CLOUD, SECRET);
     const pki = await makeDemoPki('Batch Cloud');
-    for (const [i, cn] of ['console-1.batch.example', 'lobby.cloud.example'].entries()) {
+    for (const [i, cn] of [
+      'console-1.batch.example',
+      'lobby.cloud.example',
+      'console-1.batch.example',
+      'annex.cloud.example',
+    ].entries()) {
       const issued = await issueDeviceCert(pki, { cn, dns: [cn], email: [], days: 90 });
       const report = checkCredentials(readCredentials({ certPem: issued.bundlePem })).report;
       certs.push({ sha1: report.fingerprints.sha1, notAfter: report.notAfter, cn });
@@ -192,6 +200,48 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
         .filter((c) => c !== 'Security.Certificates.Services.Show' && c !== 'Security.ClientSecret.Populate'),
     ).toEqual([]);
     expect(w.sims[0]!.state.webexIdentity).toBe(certs[1]!.sha1);
+  });
+
+  it('renews a sim: row at its console; a webex: row whose secret the keychain lacks fails alone, nothing posted', async () => {
+    const csv = join(dir, 'renew.csv');
+    await writeFile(
+      csv,
+      'target,action,cert,key\n' +
+        '"sim:?state=sim1.json&serial=FOCBC0001",renew,c3.pem,\n' +
+        'webex:FOC0000X002,renew,c4.pem,\n',
+    );
+    const first = w.cloud.requests.length;
+    const r = await cli(['batch', csv]);
+    expect(r.status).toBe(1);
+    const resultCsv = join(dir, 'renew.result.csv');
+    expect(r.stderr.split('\n')[0]).toBe(
+      `ERR_WORKFLOW_BATCH_INCOMPLETE 1 of 2 devices failed (line 3: ERR_CLOUD_NO_SECRET); see ${resultCsv}. Run the batch again to resume them: devices that are done are skipped.`,
+    );
+    const rows = (await readFile(resultCsv, 'utf8')).trim().split('\r\n');
+    expect(rows[1]!.split(',').slice(0, 12)).toEqual([
+      '2',
+      'sim:?state=sim1.json&serial=FOCBC0001',
+      'FOCBC0001',
+      'Cisco Room Kit',
+      'ok',
+      '',
+      '',
+      '',
+      certs[2]!.cn,
+      certs[2]!.sha1,
+      certs[2]!.notAfter,
+      '',
+    ]);
+    expect(rows[2]!.split(',').slice(0, 6)).toEqual([
+      '3',
+      'webex:FOC0000X002',
+      '',
+      '',
+      'failed',
+      'ERR_CLOUD_NO_SECRET',
+    ]);
+    // The device without a kept secret was looked up, and nothing was asked of it or sent to it.
+    expect(w.cloud.requests.slice(first).map((q) => `${q.method} ${q.path}`)).toEqual(['GET /v1/devices']);
   });
 
   it('the token and the secrets are in no output, result file or journal', async () => {
