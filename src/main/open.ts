@@ -21,6 +21,7 @@ import {
   type Target,
   connect,
   defaultKnownHostsPath,
+  parseTarget,
 } from './device/index.js';
 import { type CloudClientOptions, CloudDevice, signedInClient } from './cloud/index.js';
 import { INPUT_LIMITS, InputError, readFileBounded } from './input/bounded.js';
@@ -99,6 +100,25 @@ export async function openCloudDevice(
   const keychain = options.keychain ?? (await openSecretStore({ env: options.env }));
   const client = await signedInClient(keychain, options.client);
   return CloudDevice.open(client, target.ref, options.secrets ? { secrets: options.secrets } : {});
+}
+
+/**
+ * Opens any target: a console (`openDevice`), or a `webex:` target through the Webex cloud with the
+ * sign-in kept in `env`'s keychain (`openCloudDevice`; with `secrets`, a device whose secret it does not
+ * hold is refused). Batch opens its rows through here.
+ */
+export async function openAnyDevice(
+  target: Target | string,
+  options: OpenDeviceOptions & { env: Env; secrets?: SecretStore; keychain?: KeychainSecretStore },
+): Promise<RoomOsDevice | CloudDevice> {
+  const t = typeof target === 'string' ? parseTarget(target) : target;
+  const { secrets, keychain, ...rest } = options;
+  if (t.kind !== 'webex') return openDevice(t, rest);
+  return openCloudDevice(t, {
+    env: options.env,
+    ...(keychain ? { keychain } : {}),
+    ...(secrets ? { secrets } : {}),
+  });
 }
 
 /**

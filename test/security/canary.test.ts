@@ -4,7 +4,8 @@
  * window's services; then every output, every file the tool wrote (data directory, temp directory,
  * console log, journal), every IPC result and event is searched for each canary in clear, hex, base64
  * and base64url (with and without padding). Only the files the person asked to hold a secret (and the
- * inputs the test wrote) and `secret.reveal`'s answer may hold one.
+ * inputs the test wrote) and `secret.reveal`'s answer may hold one. Through the simulated Webex cloud, a
+ * `webex:` capture and a batch's `webex:` renew row leave the token and the device's secret nowhere.
  */
 import { createPrivateKey } from 'node:crypto';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,8 @@ import { systemHas } from '../helpers/system.js';
 import { recordedWindowCalls, testServices } from '../helpers/services.js';
 import { CLOUD_TOKEN, fleetWorld } from '../main/app/fleet-world.js';
 import { Rig } from '../main/workflows/rig.js';
+import { cliSandbox } from '../helpers/keychain.js';
+import { dataDir, ensureDataDir } from '../../src/main/vault/data-dir.js';
 
 // A loaded machine makes every CLI run slow: each test's budget is its count of CLI runs (each killed as hung
 // after HANG_MS), not a fixed time.
@@ -627,3 +630,61 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
     }
   }, 120_000);
 });
+
+describe.runIf(systemHas('keyring'))(
+  'secret canary through the Webex cloud: capture and batch renew rows',
+  () => {
+    const box = cliSandbox('sec-canary-cloud');
+    const SERIAL = 'FOCCNRYW001';
+    /** fleetWorld's secret for the device it provisions at its console (sim:). */
+    const DEVICE_SECRET = `fleet world secret ${SERIAL} 7Hq2`;
+    /** The renewal keeps the device's name (fleetWorld's). */
+    const CN = `${SERIAL.toLowerCase()}.fleet.example`;
+
+    it(
+      'no cloud token or device secret in a capture file, the batch result, the journal or any output',
+      async () => {
+        const journal = new Journal(await ensureDataDir(dataDir(box.env)));
+        const world = await fleetWorld(
+          [{ serial: SERIAL, name: 'Canary Board', days: 30 }],
+          box.store,
+          journal,
+        );
+        try {
+          const outputs: string[] = [];
+          const run = async (args: string[], stdin = '') => {
+            expect(leaks(JSON.stringify(args))).toEqual([]);
+            const r = await runCli(args, stdin, box.env, HANG_MS);
+            outputs.push(`${r.stdout.toString()}\n${r.stderr}`);
+            expect(r.status, r.stderr).toBe(0);
+          };
+          await run(
+            ['cloud', 'login', '--token-file', '-', '--api-base', world.cloud.url],
+            `${CLOUD_TOKEN}\n`,
+          );
+          const capture = ['device', 'capture', '--target', `webex:${SERIAL}`, '--out'];
+          await run([...capture, join(box.dir, 'capture.json')]);
+          await run([...capture, join(box.dir, 'capture2.json'), '--json']);
+          const issued = await world.issue(box.dir, CN, 60);
+          const csv = join(box.dir, 'renew.csv');
+          writeFileSync(csv, `target,cert,key,action\nwebex:${SERIAL},${CN}.crt.pem,${CN}.key.pem,renew\n`);
+          await run(['batch', csv]);
+          await run(['batch', csv, '--json']);
+          expect(world.sims[0]!.state.webexIdentity).toBe(issued.sha1);
+          const secretForms = forms(DEVICE_SECRET);
+          const written = filesUnder(box.dir);
+          expect(
+            written.filter((f) => /capture2?\.json$|renew\.result\.(csv|json)$|journal/.test(f)).length,
+          ).toBeGreaterThanOrEqual(5);
+          for (const text of [...outputs, ...written.map((f) => readFileSync(f, 'latin1'))]) {
+            expect(leaks(text)).toEqual([]);
+            expect(secretForms.filter((f) => text.includes(f))).toEqual([]);
+          }
+        } finally {
+          await world.close();
+        }
+      },
+      10 * HANG_MS,
+    );
+  },
+);

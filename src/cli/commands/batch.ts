@@ -3,7 +3,8 @@ import { safe } from '../../core/inert.js';
 import { unlink } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { JsonHostKeyStore, defaultKnownHostsPath } from '../../main/device/index.js';
-import { openDevice } from '../../main/open.js';
+import { openAnyDevice } from '../../main/open.js';
+import { KeychainSecretStore } from '../../main/vault/secret-store.js';
 import { appendFileNoFollow, writeFileAtomic, writeFileAtomicSync } from '../../main/vault/atomic-file.js';
 import {
   type BatchEvent,
@@ -79,13 +80,13 @@ function deviceNarrators(io: CliIO): (e: BatchEvent) => void {
   };
 }
 
-function summary(result: BatchResult, csvPath: string, jsonPath: string): string {
+function summary(result: BatchResult, csvPath: string, jsonPath: string, renews: boolean): string {
   const lines = result.devices.map(
     (d) =>
       safe`  line ${d.line}  ${d.target}  ${d.serial ?? '-'}  ${d.status === 'ok' ? `ok  ${d.identity}  ${d.fingerprint}  until ${d.notAfter}` : `FAILED  ${d.error?.code}`}`,
   );
   const out = [
-    `${result.succeeded} of ${result.devices.length} device${result.devices.length === 1 ? '' : 's'} provisioned.`,
+    `${result.succeeded} of ${result.devices.length} device${result.devices.length === 1 ? '' : 's'} ${renews ? 'provisioned or renewed' : 'provisioned'}.`,
     ...lines,
     `Results: ${csvPath} and ${jsonPath}.`,
   ];
@@ -101,7 +102,8 @@ function summary(result: BatchResult, csvPath: string, jsonPath: string): string
 /** Provisions the devices a CSV lists; writes one result row per device (CSV and JSON). */
 export const batchCommand: Command = {
   path: ['batch'],
-  summary: 'Provision the devices a CSV lists (serial one at a time, SSH in parallel); result CSV and JSON.',
+  summary:
+    'Provision (or, with the action column, renew) the devices a CSV lists (serial one at a time, SSH and webex: in parallel); result CSV and JSON.',
   usage: USAGE,
   connects: true,
   async run(args: string[], io: CliIO): Promise<number> {
@@ -171,8 +173,16 @@ export const batchCommand: Command = {
         {
           ...vault,
           // A batch asks nobody: a new SSH host key needs --accept-new-host-key (or a pin made before).
+          // A webex: row goes through the Webex cloud with the kept sign-in, its secret in the keychain.
           open: (target, password) =>
-            openDevice(target, { password, hostKeyStore, acceptNewHostKey: acceptOnlyWhenAsked(io) }),
+            openAnyDevice(target, {
+              password,
+              hostKeyStore,
+              acceptNewHostKey: acceptOnlyWhenAsked(io),
+              env: io.env,
+              secrets: vault.secrets,
+              ...(vault.secrets instanceof KeychainSecretStore ? { keychain: vault.secrets } : {}),
+            }),
         },
         {
           parallel: Number(v.parallel),
@@ -198,7 +208,17 @@ export const batchCommand: Command = {
       } catch (e) {
         throw new CliError('ERR_OUTPUT_WRITE', `Cannot write the batch result: ${(e as Error).message}.`);
       }
-      await write(io.stdout, v.json ? json : summary(result, csvPath, jsonPath));
+      await write(
+        io.stdout,
+        v.json
+          ? json
+          : summary(
+              result,
+              csvPath,
+              jsonPath,
+              rows.some((r) => r.action === 'renew'),
+            ),
+      );
       if (result.ok) await progress.done();
       else {
         const failed = result.devices.filter((d) => d.status !== 'ok');

@@ -1,8 +1,15 @@
 import { existsSync } from 'node:fs';
-import { CAPTURE_PROBES, captureDevice } from '../../main/device/index.js';
+import {
+  CAPTURE_PROBES,
+  type CloudDeviceCapture,
+  type DeviceCapture,
+  captureCloudDevice,
+  captureDevice,
+  RoomOsDevice,
+} from '../../main/device/index.js';
 import { writeFileAtomic } from '../../main/vault/atomic-file.js';
 import { type Command, parse, required } from '../command.js';
-import { withDevice } from '../context.js';
+import { withAnyDevice } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 import { checkOutputPath } from '../paths.js';
@@ -40,18 +47,20 @@ export const deviceCapture: Command = {
       );
     // Its folder exists and is a folder, before the device is connected and probed for seconds.
     await checkOutputPath(out, 'capture');
-    const capture = await withDevice(
+    const options = {
+      toolVersion: '0.1.0',
+      probeAddRefusals: values['probe-add-refusals'],
+      onProbe: values.json
+        ? undefined
+        : (id: string, i: number, total: number) => io.stderr.write(`  probe ${i}/${total}: ${id}\n`),
+    };
+    // A `webex:` target is read through the cloud (no keychain secret needed: nothing is sealed).
+    const capture: DeviceCapture | CloudDeviceCapture = await withAnyDevice(
       target,
       { passwordFile: values['password-file'], verbose: !values.json },
       io,
-      (device) =>
-        captureDevice(device, {
-          toolVersion: '0.1.0',
-          probeAddRefusals: values['probe-add-refusals'],
-          onProbe: values.json
-            ? undefined
-            : (id, i, total) => io.stderr.write(`  probe ${i}/${total}: ${id}\n`),
-        }),
+      (device): Promise<DeviceCapture | CloudDeviceCapture> =>
+        device instanceof RoomOsDevice ? captureDevice(device, options) : captureCloudDevice(device, options),
     );
     try {
       await writeFileAtomic(out, JSON.stringify(capture, null, 2) + '\n', { mode: 0o600, exclusive: true });
@@ -67,15 +76,29 @@ export const deviceCapture: Command = {
         `The capture could not be written to ${out} (${code ?? 'error'}); choose a folder you can write to.`,
       );
     }
+    const unavailable = capture.probes.filter((p) => p.unavailable !== undefined).map((p) => p.id);
     const summary = {
       file: out,
+      link: capture.link,
       probes: capture.probes.length,
       failedProbes: capture.probes.filter((p) => p.error !== undefined).map((p) => p.id),
+      unavailableProbes: unavailable,
       lineLimit: capture.lineLimit,
       firstCutLine: capture.firstCutLine,
       addRefusals: capture.addRefusals,
       redactions: capture.redactions,
     };
+    if (capture.lineLimit === null) {
+      const asked = capture.probes.length - unavailable.length;
+      await write(
+        io.stdout,
+        values.json
+          ? JSON.stringify(summary, null, 2) + '\n'
+          : `Wrote ${asked} read-only reads through the Webex cloud to ${out}; ${unavailable.length} entries need a console and are listed as not available through the cloud (${unavailable.join(', ')}).\n` +
+              `Serial numbers, device id, system name, workspace, addresses and the organisation and host names in certificates were replaced; nothing on the device was changed.\n`,
+      );
+      return 0;
+    }
     await write(
       io.stdout,
       values.json

@@ -321,6 +321,11 @@ export class CloudClient {
 
   /** Whether the device offers `command` through the cloud (`GET /xapi/schema`). */
   async offers(deviceId: string, command: string): Promise<boolean> {
+    return offersIn(await this.schema(deviceId, command), command);
+  }
+
+  /** `GET /xapi/schema` for one command: the answer as given (a JSON object; `offersIn` reads it). */
+  async schema(deviceId: string, command: string): Promise<Record<string, unknown>> {
     const a = await this.call({
       method: 'GET',
       path: '/xapi/schema',
@@ -332,9 +337,7 @@ export class CloudClient {
       scopes: SCOPES.command,
       what: `ask whether the device offers ${command}`,
     });
-    const commands = this.object(a, 'GET /xapi/schema').commands;
-    if (!isObject(commands)) return false;
-    return Object.keys(commands).some((k) => k.toLowerCase() === command.toLowerCase());
+    return this.object(a, 'GET /xapi/schema');
   }
 
   /** A device activation code for a workspace (`POST /devices/activationCode`). */
@@ -505,6 +508,13 @@ export class CloudClient {
       details,
     );
   }
+}
+
+/** Whether a `GET /xapi/schema` answer lists `command` (its key, case-insensitive). */
+export function offersIn(schema: Record<string, unknown>, command: string): boolean {
+  const commands = schema.commands;
+  if (!isObject(commands)) return false;
+  return Object.keys(commands).some((k) => k.toLowerCase() === command.toLowerCase());
 }
 
 /** The error body's message and trackingId, without the token (a server could echo it). */

@@ -21,7 +21,13 @@ import {
 import { XAPI_PARAMETER_LIMITS, type CertificatePurpose } from '../../core/xapi/vocabulary.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import type { WorkflowDevice } from '../workflows/device-port.js';
-import { type CloudClient, type CloudDeviceRecord, ONLINE_STATUSES } from './client.js';
+import {
+  type CloudClient,
+  type CloudDeviceRecord,
+  type CommandAnswer,
+  ONLINE_STATUSES,
+  offersIn,
+} from './client.js';
 import { CloudError, isCloudError } from './errors.js';
 
 /** The commands the workflows send, by their dotted keys. */
@@ -222,6 +228,34 @@ export class CloudDevice implements WorkflowDevice {
         { parameter: 'Fingerprint' },
       );
     await this.run(KEYS.delete, { Fingerprint: fp }, 'delete the certificate');
+  }
+
+  // Read-only answers as given, for `device capture` (src/main/device/capture-cloud.ts) -------------
+
+  /** `GET /xapi/status` for `names`: the `result` as the cloud gave it. */
+  readStatus(names: readonly string[]): Promise<Record<string, unknown>> {
+    return this.client.status(this.record.id, names);
+  }
+
+  /** `GET /devices/{id}`: the device record's fields the tool reads (never a token). */
+  readRecord(): Promise<CloudDeviceRecord> {
+    return this.client.getDevice(this.record.id);
+  }
+
+  /** `GET /xapi/schema` for one command key, as given; what it says is kept (no second ask before a use). */
+  async readSchema(key: string): Promise<Record<string, unknown>> {
+    const schema = await this.client.schema(this.record.id, key);
+    this.offered.set(key, offersIn(schema, key));
+    return schema;
+  }
+
+  /**
+   * `Security Certificates Services Show` (the one command a capture sends; it reads), asked of the
+   * schema first: the answer as given, a refusal included (ERR_CLOUD_COMMAND_UNAVAILABLE when not offered).
+   */
+  async showCertificatesAnswer(args: { Filter?: string } = {}): Promise<CommandAnswer> {
+    await this.requireOffered(KEYS.show);
+    return this.client.command(this.record.id, KEYS.show, { ...args });
   }
 
   /** Nothing to close: each call is a request of its own. */

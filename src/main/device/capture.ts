@@ -27,6 +27,8 @@ export interface CaptureProbe {
   durationMs: number;
   /** Set when the probe itself failed (a timeout, say): the code, never a secret. */
   error?: string;
+  /** Set when the probe was not asked because its link cannot ask it (`webex`: no console): why. */
+  unavailable?: string;
 }
 
 export interface DeviceCapture {
@@ -34,7 +36,7 @@ export interface DeviceCapture {
   version: 1;
   takenAt: string;
   tool: { name: string; version: string };
-  /** `serial`, `ssh` or `sim` (the address itself is not recorded). */
+  /** `serial`, `ssh`, `sim` or `webex` (through the Webex cloud; the address itself is not recorded). */
   link: string;
   banner: { release: string | null; releaseDate: string | null; loggedInWithPrompt: boolean; named: boolean };
   /** The longest line measured to arrive whole, and the shortest measured to be cut (null: none was). */
@@ -51,7 +53,7 @@ export interface DeviceCapture {
   redactions: Record<string, number>;
 }
 
-interface ProbeDef {
+export interface ProbeDef {
   id: string;
   purpose: string;
   line: string;
@@ -344,7 +346,7 @@ const ADD_LINE = 'xCommand Security Certificates Services Add IsEncrypted: True'
  * same junk wrapped over two lines, and a well-formed add blob sealed under a random secret (no device
  * holds it, so it cannot be opened; its payload is no certificate either).
  */
-async function addRefusalProbes(): Promise<ProbeDef[]> {
+export async function addRefusalProbes(): Promise<ProbeDef[]> {
   const junk = 'not-a-jwe.probe-of-the-add-refusal.wording.capture.0';
   const wrongSecret = randomBytes(24).toString('base64url');
   const blob = await seal('add', 'not a certificate: a capture probe', wrongSecret);

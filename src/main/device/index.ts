@@ -63,3 +63,5 @@ export type {
 } from '../../core/xapi/index.js';
 export { captureDevice, captureRedactor, CAPTURE_PROBES, CAPTURE_LINE_PROBE_BYTES } from './capture.js';
 export type { DeviceCapture, CaptureProbe } from './capture.js';
+export { captureCloudDevice, CLOUD_CAPTURE_COMMANDS, CLOUD_SECURITY_KEYS } from './capture-cloud.js';
+export type { CloudCaptureSource, CloudDeviceCapture } from './capture-cloud.js';

@@ -7,7 +7,7 @@
  *
  * | column               | required | meaning                                                                 |
  * |----------------------|----------|-------------------------------------------------------------------------|
- * | target               | yes      | `serial:/dev/ttyUSB0`, `ssh://admin@host[:port]` or `sim:[?state=FILE…]` |
+ * | target               | yes      | `serial:/dev/ttyUSB0`, `ssh://admin@host[:port]`, `sim:[?state=FILE…]` or `webex:SERIAL` |
  * | cert                 | yes      | certificate file: PEM (may hold chain and key), DER or PKCS#12          |
  * | key                  | column   | private key PEM; may be empty when `cert` holds the key                 |
  * | passphrase_file      | no       | file holding the key's passphrase or the PKCS#12 password               |
@@ -18,6 +18,11 @@
  * | activation_code_file | no       | file holding a Webex activation code: register at the end               |
  * | password_file        | no       | file holding the device's admin password (default: none, the factory state) |
  * | wrap_long_lines      | no       | `true` to send an add blob longer than the console's line wrapped, once probes show the device joins it (default `false`: refused) |
+ * | action               | no       | `provision` (default) or `renew` (the `renew` workflow; a `webex:SERIAL` target only here) |
+ *
+ * A `webex:` target (through the Webex cloud, with the kept sign-in) is renewed, never provisioned; a renew
+ * row takes none of secret_file, factory_reset, backup, activation_code_file (ERR_WORKFLOW_BATCH_ACTION when
+ * the file is read).
  *
  * Relative paths are relative to the CSV file's folder. Values of secret-bearing columns are file
  * names, never secrets: a CSV is copied and mailed around.
@@ -30,7 +35,15 @@
  * The parts, in `batch/`: `file.ts` (the CSV read and checked), `inputs.ts` (a row's files),
  * `run.ts` (the devices provisioned), `result-csv.ts` (the result as CSV).
  */
-export { BATCH_COLUMNS, type BatchColumn, type BatchRow, leavesFolder, readBatchFile } from './batch/file.js';
+export {
+  BATCH_ACTIONS,
+  BATCH_COLUMNS,
+  type BatchAction,
+  type BatchColumn,
+  type BatchRow,
+  leavesFolder,
+  readBatchFile,
+} from './batch/file.js';
 export {
   type BatchDevice,
   type BatchDeps,

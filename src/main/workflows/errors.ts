@@ -30,6 +30,7 @@ export const WORKFLOW_ERROR_CODES = [
   'ERR_WORKFLOW_ADD_LINE_TOO_LONG',
   'ERR_WORKFLOW_WRAP_NOT_JOINED',
   'ERR_WORKFLOW_RENEW_NEW_NAME',
+  'ERR_WORKFLOW_BATCH_ACTION',
 ] as const;
 
 export type WorkflowErrorCode = (typeof WORKFLOW_ERROR_CODES)[number];

@@ -742,6 +742,8 @@ export const en = {
       'The device’s software is too old: external identities need RoomOS 10.6.1 or later. Upgrade it first.',
     ERR_WORKFLOW_CERT_REJECTED:
       'The certificate cannot go on the device. Ask the CA for one the device accepts (see the problems below).',
+    ERR_WORKFLOW_BATCH_ACTION:
+      'A row of the batch file asks what its target cannot do: a webex: device is renewed, never provisioned, and a renew row takes no provisioning columns. Correct the named line and column; nothing was sent.',
     ERR_WORKFLOW_CERT_IN_USE:
       'This certificate or key is already on another device. Every device needs its own: ask the CA for a new one.',
     ERR_WORKFLOW_CONFIRMATION_REQUIRED: 'A factory reset erases the device: confirm it explicitly.',

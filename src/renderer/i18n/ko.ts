@@ -731,6 +731,8 @@ export const ko: typeof en = {
       '장치 소프트웨어가 너무 오래되었습니다. 외부 ID에는 RoomOS 10.6.1 이상이 필요합니다. 먼저 업그레이드하십시오.',
     ERR_WORKFLOW_CERT_REJECTED:
       '인증서를 장치에 넣을 수 없습니다. 장치가 받아들이는 인증서를 CA에 요청하십시오(아래 문제 참조).',
+    ERR_WORKFLOW_BATCH_ACTION:
+      '일괄 처리 파일의 행이 대상이 할 수 없는 작업을 요청합니다. webex: 장치는 갱신만 하고 프로비저닝하지 않으며, renew 행에는 프로비저닝 열을 넣지 않습니다. 표시된 줄과 열을 고치십시오. 아무것도 보내지 않았습니다.',
     ERR_WORKFLOW_CERT_IN_USE:
       '이 인증서나 키는 이미 다른 장치에 있습니다. 장치마다 고유해야 하므로 CA에 새 인증서를 요청하십시오.',
     ERR_WORKFLOW_CONFIRMATION_REQUIRED: '공장 초기화는 장치를 지웁니다. 명시적으로 확인하십시오.',

@@ -104,6 +104,50 @@ describe('readBatchFile', () => {
     ]);
   });
 
+  it('reads the action column: renew rows (a webex: target too), provision by default', () => {
+    const rows = read(
+      'target,cert,key,action,factory_reset\n' +
+        'webex:FOC2214N0AB,c1.pem,,Renew,\n' +
+        'sim:,c2.pem,,,no\n' +
+        'ssh://admin@10.0.0.8,c3.pem,,provision,yes\n' +
+        'serial:/dev/ttyUSB0,c4.pem,,renew,no\n',
+    );
+    expect(rows.map((r) => [r.line, r.target, r.action ?? 'provision', r.factoryReset])).toEqual([
+      [2, 'webex:FOC2214N0AB', 'renew', false],
+      [3, 'sim:', 'provision', false],
+      [4, 'ssh://admin@10.0.0.8', 'provision', true],
+      [5, 'serial:/dev/ttyUSB0', 'renew', false],
+    ]);
+  });
+
+  it('refuses a webex: provision row, a renew row with a provisioning column, a webex: password file (ERR_WORKFLOW_BATCH_ACTION, line and column)', () => {
+    const cases: [string, number, string][] = [
+      ['target,cert,key\nwebex:FOC1,c.pem,\n', 2, 'target'],
+      ['target,cert,key,action\nsim:,c.pem,,\nwebex:FOC1,c.pem,,provision\n', 3, 'target'],
+      ['target,cert,key,action,secret_file\nwebex:FOC1,c.pem,,renew,s.txt\n', 2, 'secret_file'],
+      ['target,cert,key,action,backup\nsim:,c.pem,,renew,b.json\n', 2, 'backup'],
+      ['target,cert,key,action,activation_code_file\nsim:,c.pem,,renew,a.txt\n', 2, 'activation_code_file'],
+      ['target,cert,key,action,factory_reset\nsim:,c.pem,,renew,yes\n', 2, 'factory_reset'],
+      ['target,cert,key,action,password_file\nwebex:FOC1,c.pem,,renew,pw.txt\n', 2, 'password_file'],
+    ];
+    for (const [text, line, column] of cases) {
+      let error: unknown;
+      try {
+        read(text);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, text).toMatchObject({
+        code: 'ERR_WORKFLOW_BATCH_ACTION',
+        details: { line, column, file },
+      });
+      expect((error as Error).message.startsWith(`${file}, line ${line}, column ${column}: `)).toBe(true);
+    }
+    expect(() => read('target,cert,key,action\nsim:,c.pem,,rotate\n')).toThrow(
+      `${file}, line 2: action must be provision or renew (or empty: provision).`,
+    );
+  });
+
   it('confines paths to the CSV’s folder, unless told the CSV is trusted', () => {
     const leaving = [
       '../x.pem',
@@ -164,7 +208,7 @@ describe('readBatchFile', () => {
     [
       'an unknown column',
       'target,cert,key,secret\n',
-      'line 1: column 4 is not a known column name; the columns are target, cert, key, passphrase_file, secret_file, enc, factory_reset, backup, activation_code_file, password_file, wrap_long_lines.',
+      'line 1: column 4 is not a known column name; the columns are target, cert, key, passphrase_file, secret_file, enc, factory_reset, backup, activation_code_file, password_file, wrap_long_lines, action.',
     ],
     ['a column twice', 'target,cert,key,Cert\n', 'line 1: the column cert appears twice.'],
     [

@@ -20,14 +20,29 @@ export const BATCH_COLUMNS = [
   'activation_code_file',
   'password_file',
   'wrap_long_lines',
+  'action',
 ] as const;
 export type BatchColumn = (typeof BATCH_COLUMNS)[number];
 const REQUIRED: readonly BatchColumn[] = ['target', 'cert', 'key'];
+
+/** What a row does to its device: `provision` (the default), or `renew` its identity certificate. */
+export const BATCH_ACTIONS = ['provision', 'renew'] as const;
+export type BatchAction = (typeof BATCH_ACTIONS)[number];
+
+/** Columns only a provisioning uses: a renew row that fills one is refused when the file is read. */
+const PROVISION_ONLY: readonly BatchColumn[] = [
+  'secret_file',
+  'factory_reset',
+  'backup',
+  'activation_code_file',
+];
 
 /** One device of the batch, as the CSV gives it (paths resolved). */
 export interface BatchRow {
   /** The CSV line the row starts on. */
   line: number;
+  /** The `action` column: `renew`, or absent for a provisioning (the column empty, absent or `provision`). */
+  action?: 'renew';
   /** As written in the CSV. */
   target: string;
   cert: string;
@@ -51,6 +66,15 @@ export interface BatchRow {
 export function leavesFolder(value: string): boolean {
   if (isAbsolute(value) || /^[A-Za-z]:/.test(value) || /^[\\/~]/.test(value)) return true;
   return value.split(/[\\/]/).some((part) => part === '..');
+}
+
+/** A row whose action cannot be done as the row asks (a `webex:` provision, a renew with provisioning columns). */
+function actionError(line: number, column: string, message: string, file?: string): WorkflowError {
+  return new WorkflowError(
+    'ERR_WORKFLOW_BATCH_ACTION',
+    `${file ? `${file}, ` : ''}line ${line}, column ${column}: ${message} Nothing was connected to or sent.`,
+    { line, column, ...(file ? { file } : {}) },
+  );
 }
 
 function fileError(line: number, message: string, file?: string): WorkflowError {
@@ -170,8 +194,37 @@ export function readBatchFile(
     if (!/^(true|false|)$/i.test(wrap)) {
       throw fileError(r.line, 'wrap_long_lines must be true or false (or empty).', file);
     }
+    const actionText = get('action').trim().toLowerCase();
+    if (actionText !== '' && !(BATCH_ACTIONS as readonly string[]).includes(actionText))
+      throw fileError(r.line, 'action must be provision or renew (or empty: provision).', file);
+    const action: BatchAction = actionText === 'renew' ? 'renew' : 'provision';
+    if (parsed.kind === 'webex' && action === 'provision')
+      throw actionError(
+        r.line,
+        'target',
+        'a device is never provisioned through the Webex cloud (its first client secret travels in clear); provision it at its console (serial: or ssh://), or give this row action renew.',
+        file,
+      );
+    if (action === 'renew') {
+      const filled = PROVISION_ONLY.find((c) => get(c) !== '' && !(c === 'factory_reset' && NO.test(get(c))));
+      if (filled !== undefined)
+        throw actionError(
+          r.line,
+          filled,
+          `a renew row does not take ${filled}, which only a provisioning uses; leave it empty, or give this row action provision.`,
+          file,
+        );
+    }
+    if (parsed.kind === 'webex' && get('password_file') !== '')
+      throw actionError(
+        r.line,
+        'password_file',
+        'a webex: target has no console login (the kept Webex sign-in reaches it); leave password_file empty.',
+        file,
+      );
     const row: BatchRow = {
       line: r.line,
+      ...(action === 'renew' ? { action } : {}),
       target,
       cert: path(cert, 'cert', r.line),
       factoryReset: YES.test(reset),

@@ -12,6 +12,7 @@ import { type WorkflowDevice, deviceOps } from '../device-port.js';
 import { type ErrorInfo, type WorkflowEvent, errorInfo } from '../engine.js';
 import { WorkflowError } from '../errors.js';
 import { provision } from '../provision.js';
+import { renew } from '../renew.js';
 import type { WeakSecretPolicy } from '../secret-policy.js';
 import type { BatchRow } from './file.js';
 import { type Loaded, loadRow, targetOf } from './inputs.js';
@@ -200,7 +201,8 @@ export async function runBatch(
 
   const runRow = async (row: BatchRow, index: number): Promise<BatchDeviceResult> => {
     const kind = targetOf(row).kind;
-    const local = kind !== 'ssh';
+    // A console at hand goes one at a time; SSH and the Webex cloud share the places.
+    const local = kind !== 'ssh' && kind !== 'webex';
     if (local) await consoleLane.take();
     await slots.take();
     const ref: BatchDeviceRef = { line: row.line, target: row.target };
@@ -285,6 +287,25 @@ export async function runBatch(
           }
           if (id.serialNumber) serials.set(id.serialNumber, row.line);
         });
+        const onEvent = (event: WorkflowEvent): void => emit({ type: 'progress', device: ref, event });
+        if (row.action === 'renew') {
+          // As `renew --target …` runs it (through the cloud for a webex: row): the old identity stays
+          // active until the new one is verified; a re-run finds the steps done and skips them.
+          const r = await renew(
+            { device: port, secrets: deps.secrets, journal: deps.journal },
+            {
+              credentials: input.value.credentials,
+              ...(row.enc ? { enc: row.enc } : {}),
+              ...(row.wrapLongLines ? { wrapLongLines: true } : {}),
+              ...(options.now ? { now: options.now } : {}),
+            },
+            { ...(options.signal ? { signal: options.signal } : {}), onEvent },
+          );
+          result.warnings.push(...r.warnings.map((w) => w.code));
+          if (r.ok) result.status = 'ok';
+          else fail(r.steps.find((s) => s.status === 'failed')?.id ?? 'precheck', r.error!);
+          return result;
+        }
         const r = await provision(
           { device: port, secrets: deps.secrets, journal: deps.journal },
           {
@@ -304,10 +325,7 @@ export async function runBatch(
               ? { registrationTimeoutMs: options.registrationTimeoutMs }
               : {}),
           },
-          {
-            ...(options.signal ? { signal: options.signal } : {}),
-            onEvent: (event) => emit({ type: 'progress', device: ref, event }),
-          },
+          { ...(options.signal ? { signal: options.signal } : {}), onEvent },
         );
         result.warnings.push(...r.warnings.map((w) => w.code));
         const populate = r.steps.find((s) => s.id === 'populate-secret');
