@@ -187,7 +187,7 @@ describe.skipIf(!systemHas('keyring'))('meeting check over the Webex cloud (buil
       [['--watch', '--poll', '0'], '--poll must be a positive number, not "0".'],
       [['--watch', '--poll', 'soon'], '--poll must be a positive number, not "soon".'],
       [['--watch', '--poll', '0.5'], '--poll must be at least 1 (seconds), not 0.5.'],
-      [['--poll', '5'], '--duration, --until-changes and --poll go with --watch.'],
+      [['--poll', '5'], '--poll goes with --watch.'],
     ];
     for (const [extra, message] of cases) {
       const r = await cli(['meeting', 'check', '--target', 'webex:FOCCLOUDM01', ...extra]);

@@ -63,12 +63,11 @@ export const meetingCheck: Command = {
     const duration = positive(values.duration, 'duration');
     const untilChanges = positive(values['until-changes'], 'until-changes');
     const poll = positive(values.poll, 'poll');
-    if ((duration !== undefined || untilChanges !== undefined || poll !== undefined) && !values.watch) {
-      throw new CliError(
-        'ERR_USAGE',
-        `--duration, --until-changes and --poll go with --watch. Usage: ${USAGE}`,
-      );
+    if ((duration !== undefined || untilChanges !== undefined) && !values.watch) {
+      throw new CliError('ERR_USAGE', `--duration and --until-changes go with --watch. Usage: ${USAGE}`);
     }
+    if (poll !== undefined && !values.watch)
+      throw new CliError('ERR_USAGE', `--poll goes with --watch. Usage: ${USAGE}`);
     if (poll !== undefined && poll < 1)
       throw new CliError(
         'ERR_USAGE',
