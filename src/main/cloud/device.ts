@@ -1,7 +1,9 @@
 /**
  * A RoomOS device reached through the Webex cloud (`webex:SERIAL`): the workflows' device port over
- * the REST client. Reads come from `/xapi/status`, the Security commands go through `/xapi/command`
- * (after `/xapi/schema` says the device offers each), the add's blob travels in `body`. What must
+ * the REST client. Reads come from `/xapi/status`, the Security commands and the meeting's participant
+ * list go through `/xapi/command` (after `/xapi/schema` says the device offers each), the add's blob
+ * travels in `body`. A meeting check reads everything in one status call; the cloud sends no feedback,
+ * so a meeting watch polls it. What must
  * never travel through the cloud (a plain secret, a factory reset, a registration) is refused before
  * anything is sent. There is no console line, so there is no line limit to measure.
  */
