@@ -158,6 +158,19 @@ describe('CloudDevice meeting reads', () => {
     expect(w.cloud.requests.filter((q) => q.path === '/v1/xapi/schema').length).toBe(1);
   });
 
+  it("reads the participant list when the cloud gives the device's JSON as printed (`resultValues: device`)", async () => {
+    const m = new SimMeeting('cloud-device-values', 652);
+    m.join(GUEST);
+    const w = await cloudPair(m, { resultValues: 'device' });
+    const client = new CloudClient({ token: TOKEN, apiBase: w.cloud.url, clock: fakeClock() });
+    const device = await CloudDevice.open(client, 'FOC0000X001');
+    const r = await readMeeting(device, device.target);
+    expect(r.participants.map((p) => [p.participantId, p.displayName, p.verification])).toEqual([
+      ['cloud-device-values-p1', 'Guest', 'unverified'],
+      ['cloud-device-values-p2', 'Room A', 'webex'],
+    ]);
+  });
+
   it('a device in no call: the statuses it lacks are not reported, never a failure', async () => {
     const w = await cloudPair(new SimMeeting('cloud-none', 652));
     const client = new CloudClient({ token: TOKEN, apiBase: w.cloud.url, clock: fakeClock() });
