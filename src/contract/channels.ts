@@ -10,6 +10,7 @@ import {
   type CloudAccount,
   type FleetChosenFile,
   type FleetDeviceRow,
+  type FleetMeetingView,
   type FleetRunRequest,
   type FleetRunSummary,
   runDevices,
@@ -254,6 +255,12 @@ export const CHANNELS = {
       workflow: oneOf([workflow]),
       devices: runDevices(workflow),
     });
+  }),
+  // One listed, connected cloud device's meeting, read once through the cloud.
+  'fleet.meeting': channel<{ serial: string }, FleetMeetingView>((raw) => {
+    const r = record(raw, 'fleet.meeting', { serial: text(FIELD_LIMITS.serial) });
+    if (r.serial.trim() === '') throw new ContractError('fleet.meeting: serial is empty');
+    return { serial: r.serial.trim() };
   }),
 } as const;
 

@@ -6,6 +6,7 @@
  */
 import type { FleetDevice, FleetEvent, FleetRunRow, FleetWorkflow } from '../core/fleet.js';
 import { ContractError } from './errors.js';
+import type { MeetingReport } from './shapes.js';
 import type { FileRole } from './types.js';
 import { FIELD_LIMITS, type Reader, record, text } from './validate.js';
 
@@ -62,6 +63,16 @@ export interface FleetEventMessage {
   workflow: 'fleet';
   runId: string;
   event: FleetProgress;
+}
+
+/**
+ * One cloud device's meeting check (`fleet.meeting`): the device it was read on, by serial number and
+ * target (`webex:SERIAL`), and the same report as the Meeting check screen's.
+ */
+export interface FleetMeetingView {
+  serial: string;
+  target: string;
+  report: MeetingReport;
 }
 
 /** A device's file chosen for a renewal (main keeps the path; the window gets the name). */

@@ -108,6 +108,7 @@ export function createServices(options: ServiceOptions): Services {
     'fleet.list': ({ tags }) => fleet.list(tags),
     'fleet.choose': ({ serial, role }) => fleet.choose(serial, role, NATIVE_TEXT[language]),
     'fleet.run': (request) => fleet.run(request),
+    'fleet.meeting': ({ serial }) => fleet.meeting(serial),
   };
 
   return {

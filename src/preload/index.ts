@@ -117,6 +117,7 @@ export const api = {
     choose: (serial: In<'fleet.choose', 'serial'>, role: In<'fleet.choose', 'role'>) =>
       invoke('fleet.choose', { serial, role }),
     run: (request: ChannelInput<'fleet.run'>) => invoke('fleet.run', request),
+    meeting: (serial: In<'fleet.meeting', 'serial'>) => invoke('fleet.meeting', { serial }),
   },
   /** Progress of running workflows (provisioning, fleet runs); returns the function that stops listening. */
   onWorkflowEvent: (callback: (message: AppEventMessage) => void): (() => void) => {

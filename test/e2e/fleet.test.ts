@@ -1,7 +1,8 @@
 /**
  * The Fleet screen in Chromium (main and preload real, the cloud simulator, the real OS keychain): the
  * person signs in with a pasted token, sees the devices sorted by certificate expiry, and renews one
- * after a confirmation naming it. The token never comes back to the page.
+ * after a confirmation naming it, then checks one device's meeting through the cloud. The token never
+ * comes back to the page.
  *
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e/fleet.test.ts   (after `npm run build`)
  */
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Journal } from '../../src/main/vault/journal.js';
+import { SimMeeting } from '../../src/simulator/index.js';
 import type { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { systemHas } from '../helpers/system.js';
 import { CLOUD_TOKEN, type FleetWorld, fleetWorld } from '../main/app/fleet-world.js';
@@ -97,6 +99,33 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the Fleet screen 
     await eventually(() =>
       page.locator('tbody tr').evaluateAll((r) => r.map((x) => x.getAttribute('data-serial'))),
     ).toEqual(['FOCE2EF003', 'FOCE2EF001', 'FOCE2EF002']);
+
+    // Check meeting: one selected connected device, its meeting read through the cloud, the report naming it.
+    const meeting = new SimMeeting('e2e-fleet-meeting', 652, 'Fleet sync');
+    meeting.shape = 'seed';
+    meeting.join({ displayName: 'Guest', identity: '', verification: 'unverified', certInfo: '' });
+    world.sims[2]!.joinMeeting(meeting);
+    const check = page.getByTestId('fleet-check-meeting');
+    expect(await check.isDisabled()).toBe(false);
+    await page.getByRole('checkbox', { name: 'Select FOCE2EF003 (Studio)' }).check();
+    expect(await check.isDisabled()).toBe(true);
+    await page.getByRole('checkbox', { name: 'Select FOCE2EF002 (Board room)' }).uncheck();
+    await check.click();
+    const shown = page.getByTestId('fleet-meeting');
+    await eventually(() => shown.getByTestId('meeting-device').count(), 30_000).toBe(1);
+    expect(await shown.getByRole('heading', { level: 3 }).first().textContent()).toBe(
+      'Meeting check: FOCE2EF003 (Studio)',
+    );
+    const row = shown.getByTestId('meeting-device');
+    expect([await row.getAttribute('data-target'), await row.getAttribute('data-serial')]).toEqual([
+      'webex:FOCE2EF003',
+      'FOCE2EF003',
+    ]);
+    expect(await row.getByTestId('meeting-encrypted').getAttribute('data-encrypted')).toBe('true');
+    expect(app.calls.filter((c) => c.channel === 'fleet.meeting').map((c) => c.input)).toEqual([
+      { serial: 'FOCE2EF003' },
+    ]);
+    await checkScreen(page, '20-fleet-meeting');
 
     // The token went to main once, in the sign-in; nothing main answered or sent holds it, nor the page.
     const signIns = app.calls.filter((c) => c.channel === 'cloud.signIn');

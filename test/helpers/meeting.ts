@@ -1,7 +1,16 @@
-/** Simulated devices in a simulated meeting, each with an externally issued identity (as after provisioning). */
+/**
+ * Simulated devices in a simulated meeting, each with an externally issued identity (as after
+ * provisioning), at their consoles or through the simulated Webex cloud.
+ */
 import { seal } from '../../src/core/jwe/index.js';
 import { connect } from '../../src/main/device/index.js';
 import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
+import {
+  type CloudDeviceOptions,
+  type CloudSimulator,
+  type CloudVariants,
+  createCloudSimulator,
+} from '../../src/simulator/cloud/index.js';
 import { type DeviceCert, makeDeviceCert } from '../main/device/fixtures.js';
 
 const SECRET = 'meeting test secret';
@@ -41,4 +50,23 @@ export async function roomInMeeting(
     await sim.close();
     throw e;
   }
+}
+
+/**
+ * Simulated devices (in a simulated meeting, say) served through a simulated Webex cloud with `token`:
+ * the meeting scenarios of console devices, reached as `webex:SERIAL` targets.
+ */
+export async function cloudServing(
+  sims: readonly RoomOsSimulator[],
+  token: string,
+  options: {
+    variants?: CloudVariants;
+    each?: (i: number) => Partial<Omit<CloudDeviceOptions, 'simulator'>>;
+  } = {},
+): Promise<CloudSimulator> {
+  return createCloudSimulator({
+    devices: sims.map((simulator, i) => ({ simulator, ...options.each?.(i) })),
+    token,
+    ...(options.variants ? { variants: options.variants } : {}),
+  });
 }

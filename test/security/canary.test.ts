@@ -608,6 +608,11 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
         }),
       ).toMatchObject({ ok: true, value: { rows: [{ outcome: 'done' }] } });
       const rotated = (await store.get('FOCCNRYF002'))!;
+      // A meeting check through the cloud (the device is in no call): its report carries no secret either.
+      expect(await call('fleet.meeting', { serial: 'FOCCNRYF002' })).toMatchObject({
+        ok: true,
+        value: { serial: 'FOCCNRYF002', target: 'webex:FOCCNRYF002' },
+      });
       await call('cloud.activationCode', { workspaceId: world.cloud.devices[0]!.workspaceId });
       await call('cloud.signOut');
       await call('cloud.whoami');

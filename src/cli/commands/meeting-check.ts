@@ -7,10 +7,12 @@ import {
   meetingCall,
   verificationWords,
 } from '../../core/xapi/index.js';
-import { type RoomOsDevice, describeTarget } from '../../main/device/index.js';
+import { CloudDevice } from '../../main/cloud/index.js';
+import { describeTarget } from '../../main/device/index.js';
 import { dataDir } from '../../main/vault/index.js';
 import { Journal } from '../../main/vault/journal.js';
 import {
+  DEFAULT_POLL_SECONDS,
   type MeetingReport,
   type MeetingUpdate,
   MeetingWatch,
@@ -18,14 +20,14 @@ import {
   provisionedIdentity,
 } from '../../main/workflows/meeting.js';
 import { type Command, parse } from '../command.js';
-import { openDevice } from '../context.js';
+import { type AnyDevice, openAnyDevice } from '../context.js';
 import { CliError } from '../errors.js';
 import { type CliIO, write } from '../io.js';
 import { MEETING_REPORT, MEETING_UPDATE } from '../json-shapes.js';
 import { jsonShown } from '../shown.js';
 
 const USAGE =
-  'e2ee-prov meeting check --target TARGET [--target TARGET2 …] [--expect-identity CN …] [--watch [--duration SECONDS] [--until-changes N]] [--json] [--password-file PATH] [--verbose]';
+  'e2ee-prov meeting check --target TARGET [--target TARGET2 …] [--expect-identity CN …] [--watch [--duration SECONDS] [--until-changes N] [--poll SECONDS]] [--json] [--password-file PATH] [--verbose]';
 
 /** The meeting check: is the call end-to-end encrypted, who is in it and how verified, the security code. */
 export const meetingCheck: Command = {
@@ -43,6 +45,7 @@ export const meetingCheck: Command = {
         watch: { type: 'boolean', default: false },
         duration: { type: 'string' },
         'until-changes': { type: 'string' },
+        poll: { type: 'string' },
         json: { type: 'boolean', default: false },
         'password-file': { type: 'string' },
         verbose: { type: 'boolean', default: false },
@@ -59,24 +62,40 @@ export const meetingCheck: Command = {
       );
     const duration = positive(values.duration, 'duration');
     const untilChanges = positive(values['until-changes'], 'until-changes');
+    const poll = positive(values.poll, 'poll');
     if ((duration !== undefined || untilChanges !== undefined) && !values.watch) {
       throw new CliError('ERR_USAGE', `--duration and --until-changes go with --watch. Usage: ${USAGE}`);
     }
-    const devices: { target: string; device: RoomOsDevice; expectedIdentity: string | null }[] = [];
+    if (poll !== undefined && !values.watch)
+      throw new CliError('ERR_USAGE', `--poll goes with --watch. Usage: ${USAGE}`);
+    if (poll !== undefined && poll < 1)
+      throw new CliError(
+        'ERR_USAGE',
+        `--poll must be at least 1 (seconds), not ${values.poll}. Usage: ${USAGE}`,
+      );
+    // A console sends feedback and is never polled: --poll names how often webex: devices are read.
+    if (poll !== undefined && !targets.some((t) => /^webex:/i.test(t.trim())))
+      throw new CliError(
+        'ERR_USAGE',
+        `--poll sets how often a webex: device is read while watching; a console device reports its changes itself. Usage: ${USAGE}`,
+      );
+    const devices: { target: string; device: AnyDevice; expectedIdentity: string | null }[] = [];
     // Without --expect-identity, the identity this computer's journal last saw activated on the device.
     const records = await new Journal(dataDir(io.env)).read().catch(() => []);
     try {
       for (const t of targets) {
-        const { device, target } = await openDevice(
+        const { device, target } = await openAnyDevice(
           t,
           { passwordFile: values['password-file'], verbose: values.verbose },
           io,
         );
         const named = expected[devices.length];
+        const serial =
+          device instanceof CloudDevice ? device.record.serial : (await device.identify()).serialNumber;
         devices.push({
           target: describeTarget(target),
           device,
-          expectedIdentity: named ?? provisionedIdentity(records, (await device.identify()).serialNumber),
+          expectedIdentity: named ?? provisionedIdentity(records, serial),
         });
       }
       if (!values.watch) {
@@ -84,7 +103,12 @@ export const meetingCheck: Command = {
         await write(io.stdout, values.json ? jsonShown(report, MEETING_REPORT) : reportText(report));
         return failed(report) ? 1 : 0;
       }
-      return await watch(devices, io, { json: values.json, duration, untilChanges });
+      return await watch(devices, io, {
+        json: values.json,
+        duration,
+        untilChanges,
+        pollSeconds: poll ?? DEFAULT_POLL_SECONDS,
+      });
     } finally {
       for (const d of devices) await d.device.close().catch(() => undefined);
     }
@@ -110,9 +134,14 @@ function failed(report: MeetingReport): boolean {
 }
 
 async function watch(
-  devices: { target: string; device: RoomOsDevice; expectedIdentity: string | null }[],
+  devices: { target: string; device: AnyDevice; expectedIdentity: string | null }[],
   io: CliIO,
-  o: { json: boolean; duration: number | undefined; untilChanges: number | undefined },
+  o: {
+    json: boolean;
+    duration: number | undefined;
+    untilChanges: number | undefined;
+    pollSeconds: number;
+  },
 ): Promise<number> {
   const updates: MeetingUpdate[] = [];
   const changes = new Map<string, number>();
@@ -133,6 +162,7 @@ async function watch(
       }
     },
     {
+      pollMs: o.pollSeconds * 1000,
       onError: (e) => {
         failure ??= e;
         finish();
@@ -147,7 +177,12 @@ async function watch(
   ]
     .filter(Boolean)
     .join(', ');
-  const notice = `Watching participants and the security code${how ? ` ${how}` : ''} (Ctrl+C to stop)...\n`;
+  const polled = devices.filter((d) => d.device instanceof CloudDevice).map((d) => d.target);
+  const polling =
+    polled.length > 0
+      ? `; reading ${polled.join(', ')} every ${o.pollSeconds} s (the Webex cloud sends no feedback)`
+      : '';
+  const notice = `Watching participants and the security code${how ? ` ${how}` : ''}${polling} (Ctrl+C to stop)...\n`;
   (o.json ? io.stderr : io.stdout).write(notice);
   const timer = o.duration !== undefined ? setTimeout(finish, o.duration * 1000) : undefined;
   const onSignal = (): void => finish();

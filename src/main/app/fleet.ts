@@ -14,12 +14,14 @@ import type {
   FileRole,
   FleetChosenFile,
   FleetDeviceRow,
+  FleetMeetingView,
   FleetProgress,
   FleetRunRequest,
   FleetRunSummary,
 } from '../../contract/index.js';
 import { type CloudClientOptions, type CloudPerson, loadLogin, signIn, signOut } from '../cloud/index.js';
 import { CloudClient, DEFAULT_API_BASE } from '../cloud/client.js';
+import { CloudDevice } from '../cloud/device.js';
 import type { OwnEntries } from '../cloud/login.js';
 import type { NativeText } from '../native-text.js';
 import type { OwnAccount } from '../vault/secret-store.js';
@@ -30,6 +32,7 @@ import {
   listFleet,
   runFleet,
 } from '../workflows/fleet/index.js';
+import { checkMeetings, provisionedIdentity } from '../workflows/meeting.js';
 import { dialogFor, readChosenFile } from './credentials.js';
 import { AppError } from './errors.js';
 import type { FileDialog } from './options.js';
@@ -259,6 +262,20 @@ export class FleetStore {
     } finally {
       this.running = false;
     }
+  }
+
+  /**
+   * One listed device's meeting, read once through the cloud (its statuses and participant list): the
+   * Meeting check screen's report, naming the device. An offline device: ERR_CLOUD_DEVICE_UNREACHABLE.
+   */
+  async meeting(serial: string): Promise<FleetMeetingView> {
+    this.requireListed([serial]);
+    const device = await CloudDevice.open(await this.client(), serial);
+    const records = await (await this.parts.vault.records()).read().catch(() => []);
+    const report = await checkMeetings([
+      { target: device.target, device, expectedIdentity: provisionedIdentity(records, serial) },
+    ]);
+    return { serial, target: device.target, report };
   }
 
   /** A one-time activation code for a workspace (the registration step fills it in). */

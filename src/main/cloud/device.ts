@@ -1,7 +1,9 @@
 /**
  * A RoomOS device reached through the Webex cloud (`webex:SERIAL`): the workflows' device port over
- * the REST client. Reads come from `/xapi/status`, the Security commands go through `/xapi/command`
- * (after `/xapi/schema` says the device offers each), the add's blob travels in `body`. What must
+ * the REST client. Reads come from `/xapi/status`, the Security commands and the meeting's participant
+ * list go through `/xapi/command` (after `/xapi/schema` says the device offers each), the add's blob
+ * travels in `body`. A meeting check reads everything in one status call; the cloud sends no feedback,
+ * so a meeting watch polls it. What must
  * never travel through the cloud (a plain secret, a factory reset, a registration) is refused before
  * anything is sent. There is no console line, so there is no line limit to measure.
  */
@@ -12,7 +14,11 @@ import {
   parseE2eeStatus,
   parseIdentity,
   parseJsonResponse,
+  parseMeetingCalls,
+  parseParticipantList,
   type ConfigurationDump,
+  type ListedParticipant,
+  type MeetingCall,
   type DeviceCertificate,
   type DeviceIdentity,
   type E2eeStatus,
@@ -21,6 +27,7 @@ import {
 import { XAPI_PARAMETER_LIMITS, type CertificatePurpose } from '../../core/xapi/vocabulary.js';
 import type { SecretStore } from '../vault/secret-store.js';
 import type { WorkflowDevice } from '../workflows/device-port.js';
+import type { MeetingState } from '../workflows/meeting.js';
 import {
   type CloudClient,
   type CloudDeviceRecord,
@@ -38,7 +45,21 @@ const KEYS = {
   deactivate: 'Security.Certificates.Services.Deactivate',
   delete: 'Security.Certificates.Services.Delete',
   populate: 'Security.ClientSecret.Populate',
+  participants: 'Conference.ParticipantList.Search',
 } as const;
+
+/**
+ * The statuses a meeting check reads, in one `/xapi/status` call (the API takes 10 names): the
+ * console's `xStatus SystemUnit`, `Webex Status`, `Conference EndToEndEncryption`, `Conference Call`
+ * and `Call`, with wildcards.
+ */
+export const MEETING_STATUS_NAMES = [
+  'SystemUnit.*',
+  'Webex.Status',
+  'Conference.EndToEndEncryption.*',
+  'Conference.Call.*',
+  'Call.*',
+] as const;
 
 /** The advice every refusal of a first-time step gives. */
 const AT_CONSOLE =
@@ -143,6 +164,67 @@ export class CloudDevice implements WorkflowDevice {
   async e2eeStatus(): Promise<E2eeStatus> {
     const result = await this.client.status(this.record.id, ['Conference.EndToEndEncryption.*']);
     return parseE2eeStatus(asResponse('status', result));
+  }
+
+  /** The meeting's calls (`Conference.Call.*`, `Call.*`) and the first call's participant list. */
+  async meeting(): Promise<{ calls: MeetingCall[]; participants: ListedParticipant[] }> {
+    await this.requireOffered(KEYS.participants);
+    const res = asResponse('status', await this.statuses(['Conference.Call.*', 'Call.*']));
+    const calls = parseMeetingCalls(res, res);
+    return { calls, participants: await this.participants(calls) };
+  }
+
+  /**
+   * The whole meeting reading in one status call (`MEETING_STATUS_NAMES`) and, in a call, one
+   * participant list command; the device must offer that command through the cloud (asked once, before
+   * the first read: ERR_CLOUD_COMMAND_UNAVAILABLE, nothing posted). A status the device does not report
+   * is left out (shown as not reported), never a failure.
+   */
+  async meetingState(): Promise<MeetingState> {
+    await this.requireOffered(KEYS.participants);
+    const res = asResponse('status', await this.statuses(MEETING_STATUS_NAMES));
+    const name: XapiResponse = {
+      grammar: 'json',
+      kind: 'configuration',
+      status: 'OK',
+      entries: [{ path: ['SystemUnit', 'Name'], value: this.record.displayName }],
+      lines: [],
+    };
+    const calls = parseMeetingCalls(res, res);
+    return {
+      identity: parseIdentity(res, name, res),
+      e2ee: parseE2eeStatus(res),
+      calls,
+      participants: await this.participants(calls),
+    };
+  }
+
+  /**
+   * The values of `names` in one call; a device that answers 400 for a name it does not report (no
+   * call now, an older release) is asked name by name, and what it lacks is left out.
+   */
+  private async statuses(names: readonly string[]): Promise<Record<string, unknown>> {
+    const missing = (e: unknown): boolean =>
+      isCloudError(e, 'ERR_CLOUD_HTTP') && (e.details as { status?: unknown }).status === 400;
+    try {
+      return await this.client.status(this.record.id, names);
+    } catch (e) {
+      if (!missing(e) || names.length === 1) {
+        if (missing(e)) return {};
+        throw e;
+      }
+    }
+    let out: Record<string, unknown> = {};
+    for (const n of names) out = mergeStatus(out, await this.statuses([n]));
+    return out;
+  }
+
+  /** `Conference.ParticipantList.Search` for the first call; a refusal is an empty list, as on the console. */
+  private async participants(calls: readonly MeetingCall[]): Promise<ListedParticipant[]> {
+    const first = calls[0];
+    if (first === undefined) return [];
+    const a = await this.client.command(this.record.id, KEYS.participants, { CallId: first.callId });
+    return a.ok ? parseParticipantList(asResponse('command', a.result, 'ParticipantListSearchResult')) : [];
   }
 
   /** No configuration endpoint is used: an empty dump (docs/cloud.md: PreferredDomain is not read). */
@@ -311,6 +393,37 @@ export class CloudDevice implements WorkflowDevice {
         { target: this.target, command: key },
       );
   }
+}
+
+/** Two status answers as one tree (the names asked one by one do not overlap but share parents). */
+function mergeStatus(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const old = out[k];
+    out[k] =
+      isPlainObject(old) && isPlainObject(v)
+        ? mergeStatus(old, v)
+        : Array.isArray(old) && Array.isArray(v)
+          ? mergeItems(old, v)
+          : v;
+  }
+  return out;
+}
+
+function mergeItems(a: unknown[], b: unknown[]): unknown[] {
+  const out = [...a];
+  for (const item of b) {
+    const id = isPlainObject(item) ? item.id : undefined;
+    const i = id === undefined ? -1 : out.findIndex((x) => isPlainObject(x) && x.id === id);
+    const old = out[i];
+    if (i >= 0 && isPlainObject(old) && isPlainObject(item)) out[i] = mergeStatus(old, item);
+    else out.push(item);
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function configurationUnavailable(what: string): CloudError {

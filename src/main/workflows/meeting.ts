@@ -1,7 +1,9 @@
 /**
  * The meeting check (the seed's test after registration, steps 1–13): read what each connected device
  * sees of its meeting (calls, E2EE state, roster, participant list, its own identity), watch the
- * participant-list events and the security code live, and give the verdict and the comparison.
+ * participant-list events and the security code live (a console's feedback; a device without feedback,
+ * one reached through the Webex cloud, is read again every few seconds and the changes derived), and
+ * give the verdict and the comparison.
  */
 import {
   type ListedParticipant,
@@ -21,17 +23,45 @@ import type { MeetingReport, MeetingUpdate } from '../../contract/shapes.js';
 import { deriveInventory } from '../vault/inventory.js';
 import type { JournalRecord } from '../vault/journal-types.js';
 
-/** What the check needs of a connected device (`RoomOsDevice` has it). */
+/** Everything one meeting reading needs, read at once. */
+export interface MeetingState {
+  identity: DeviceIdentity;
+  e2ee: E2eeStatus;
+  calls: MeetingCall[];
+  participants: ListedParticipant[];
+}
+
+/**
+ * What the check needs of a connected device (`RoomOsDevice` has it all; `CloudDevice` has no feedback,
+ * so a watch polls it).
+ */
 export interface MeetingDevice {
   identify(): Promise<DeviceIdentity>;
   e2eeStatus(): Promise<E2eeStatus>;
   meeting(): Promise<{ calls: MeetingCall[]; participants: ListedParticipant[] }>;
-  watchMeeting(): Promise<void>;
-  unwatchMeeting(): Promise<void>;
-  onFeedback(listener: (r: XapiResponse) => void): () => void;
+  /** The identity, E2EE status and meeting in as few reads as the device allows; absent: the three above. */
+  meetingState?(): Promise<MeetingState>;
+  /** Feedback registration (a console); absent on a device without feedback, which a watch polls. */
+  watchMeeting?(): Promise<void>;
+  unwatchMeeting?(): Promise<void>;
+  onFeedback?(listener: (r: XapiResponse) => void): () => void;
   /** Called when the console drops. */
   onClose?(listener: () => void): () => void;
 }
+
+/** The timer a watch waits on (tests inject one that moves only when they say so). */
+export interface WatchTimer {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+const SYSTEM_TIMER: WatchTimer = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (h) => clearTimeout(h as NodeJS.Timeout | undefined),
+};
+
+/** How often a device without feedback is read again while watching, by default (seconds). */
+export const DEFAULT_POLL_SECONDS = 5;
 
 export type { MeetingReport, MeetingUpdate };
 
@@ -44,13 +74,19 @@ export async function readMeeting(
   device: MeetingDevice,
   target: string,
   expectedIdentity: string | null = null,
+  now: () => Date = () => new Date(),
 ): Promise<MeetingReading> {
-  const id = await device.identify();
-  const e2ee = await device.e2eeStatus();
-  const { calls, participants } = await device.meeting();
+  let state: MeetingState;
+  if (device.meetingState) state = await device.meetingState();
+  else {
+    const identity = await device.identify();
+    const e2ee = await device.e2eeStatus();
+    state = { identity, e2ee, ...(await device.meeting()) };
+  }
+  const { identity: id, e2ee, calls, participants } = state;
   return {
     target,
-    readAt: new Date().toISOString(),
+    readAt: now().toISOString(),
     device: {
       productId: id.productId,
       serialNumber: id.serialNumber,
@@ -107,25 +143,84 @@ interface Watched {
   expectedIdentity: string | null;
   reading: MeetingReading;
   pending: { at: string; event: ParticipantEvent }[];
-  timer: NodeJS.Timeout | undefined;
+  timer: unknown;
   busy: Promise<void>;
   off: () => void;
 }
 
+export interface MeetingWatchOptions {
+  /** The quiet time after a feedback block before the meeting is read again (ms; default 150). */
+  quietMs?: number;
+  /** How often a device without feedback is read again (ms; default DEFAULT_POLL_SECONDS). */
+  pollMs?: number;
+  onError?: (e: unknown) => void;
+  /** The timer and clock (tests inject fakes: no wall clock). */
+  timer?: WatchTimer;
+  now?: () => Date;
+}
+
+/** A participant's key between two readings: its ParticipantId, else its name. */
+function participantKey(p: ListedParticipant): string {
+  return p.participantId ?? `name:${p.displayName ?? ''}`;
+}
+
+/** What a reading shows of a participant that, changed, is an update. */
+function participantFacts(p: ListedParticipant): string {
+  return JSON.stringify([
+    p.displayName,
+    p.status,
+    p.isHost,
+    p.e2eeStatus,
+    p.identity,
+    p.certInfo?.fingerprint ?? null,
+  ]);
+}
+
 /**
- * Watches devices' meetings: registers the feedback, and on each participant event or call status
- * change reads the meeting again (a short quiet time first, so that an event and the status it causes
- * are read together), reports what changed, and records each security code change with its time and
- * the participant change before it.
+ * The participant changes between two readings of a device that gives no events (a polled one): who
+ * joined, who left, whose name, status, verification or identity changed, in the later reading's order
+ * (those who left last).
+ */
+export function participantChanges(
+  before: readonly ListedParticipant[],
+  after: readonly ListedParticipant[],
+  callId: number | null,
+): ParticipantEvent[] {
+  const was = new Map(before.map((p) => [participantKey(p), p]));
+  const is = new Set(after.map(participantKey));
+  const out: ParticipantEvent[] = [];
+  for (const p of after) {
+    const old = was.get(participantKey(p));
+    if (!old) out.push({ change: 'added', callId, participant: p });
+    else if (participantFacts(old) !== participantFacts(p))
+      out.push({ change: 'updated', callId, participant: p });
+  }
+  for (const p of before)
+    if (!is.has(participantKey(p))) out.push({ change: 'deleted', callId, participant: p });
+  return out;
+}
+
+/**
+ * Watches devices' meetings. A device with feedback (a console): registers it, and on each participant
+ * event or call status change reads the meeting again (a short quiet time first, so that an event and
+ * the status it causes are read together). A device without (the Webex cloud): reads the meeting again
+ * every `pollMs` (the next read once the last is done, so a read that waits out a 429 delays the next)
+ * and derives the participant changes from the two lists. Either way it reports what changed, and
+ * records each security code change with its time and the participant change before it.
  */
 export class MeetingWatch {
   private readonly watched: Watched[] = [];
   private stopped = false;
+  private readonly timer: WatchTimer;
+  private readonly now: () => Date;
 
   constructor(
     private readonly onUpdate: (update: MeetingUpdate, report: MeetingReport) => void,
-    private readonly options: { quietMs?: number; onError?: (e: unknown) => void } = {},
-  ) {}
+    private readonly options: MeetingWatchOptions = {},
+  ) {
+    this.timer = options.timer ?? SYSTEM_TIMER;
+    this.now = options.now ?? (() => new Date());
+  }
 
   /** Reads each device once and starts watching; returns the first report. */
   async start(devices: readonly MeetingTarget[]): Promise<MeetingReport> {
@@ -134,15 +229,21 @@ export class MeetingWatch {
         target: d.target,
         device: d.device,
         expectedIdentity: d.expectedIdentity ?? null,
-        reading: await readMeeting(d.device, d.target, d.expectedIdentity ?? null),
+        reading: await readMeeting(d.device, d.target, d.expectedIdentity ?? null, this.now),
         pending: [],
         timer: undefined,
         busy: Promise.resolve(),
         off: () => undefined,
       };
-      const offFeedback = d.device.onFeedback((r) => this.feedback(w, r));
+      this.watched.push(w);
+      const device = d.device;
+      if (!device.onFeedback) {
+        this.schedulePoll(w);
+        continue;
+      }
+      const offFeedback = device.onFeedback((r) => this.feedback(w, r));
       const offClose =
-        d.device.onClose?.(() => {
+        device.onClose?.(() => {
           if (this.stopped) return;
           this.options.onError?.(
             new DeviceError(
@@ -156,8 +257,7 @@ export class MeetingWatch {
         offFeedback();
         offClose();
       };
-      this.watched.push(w);
-      await d.device.watchMeeting();
+      await device.watchMeeting?.();
     }
     return this.report();
   }
@@ -170,21 +270,52 @@ export class MeetingWatch {
   async stop(): Promise<MeetingReport> {
     this.stopped = true;
     for (const w of this.watched) {
-      clearTimeout(w.timer);
+      this.timer.clear(w.timer);
       w.off();
       await w.busy;
-      await w.device.unwatchMeeting().catch(() => undefined);
+      await w.device.unwatchMeeting?.().catch(() => undefined);
     }
     return this.report();
+  }
+
+  private schedulePoll(w: Watched): void {
+    if (this.stopped) return;
+    w.timer = this.timer.set(
+      () => {
+        w.busy = w.busy
+          .then(() => this.poll(w))
+          .then(
+            () => this.schedulePoll(w),
+            (e: unknown) => {
+              if (!this.stopped) this.options.onError?.(e);
+            },
+          );
+      },
+      this.options.pollMs ?? DEFAULT_POLL_SECONDS * 1000,
+    );
+  }
+
+  private async poll(w: Watched): Promise<void> {
+    if (this.stopped) return;
+    const fresh = await readMeeting(w.device, w.target, w.expectedIdentity, this.now);
+    if (this.stopped) return;
+    const at = this.now().toISOString();
+    const callId = meetingCall(fresh)?.callId ?? meetingCall(w.reading)?.callId ?? null;
+    const events = participantChanges(w.reading.participants, fresh.participants, callId);
+    this.apply(
+      w,
+      events.map((event) => ({ at, event })),
+      fresh,
+    );
   }
 
   private feedback(w: Watched, r: XapiResponse): void {
     if (this.stopped) return;
     const event = parseParticipantEvent(r);
-    if (event) w.pending.push({ at: new Date().toISOString(), event });
+    if (event) w.pending.push({ at: this.now().toISOString(), event });
     else if (!isMeetingStatusFeedback(r)) return;
-    clearTimeout(w.timer);
-    w.timer = setTimeout(() => {
+    this.timer.clear(w.timer);
+    w.timer = this.timer.set(() => {
       w.busy = w.busy.then(() => this.refresh(w)).catch((e: unknown) => this.options.onError?.(e));
     }, this.options.quietMs ?? 150);
   }
@@ -192,8 +323,13 @@ export class MeetingWatch {
   private async refresh(w: Watched): Promise<void> {
     if (this.stopped) return;
     const events = w.pending.splice(0);
+    const fresh = await readMeeting(w.device, w.target, w.expectedIdentity, this.now);
+    this.apply(w, events, fresh);
+  }
+
+  /** Takes a new reading with the participant changes seen since the last; reports what changed. */
+  private apply(w: Watched, events: { at: string; event: ParticipantEvent }[], fresh: MeetingReading): void {
     const before = w.reading;
-    const fresh = await readMeeting(w.device, w.target, w.expectedIdentity);
     const previous = codeOf(before);
     const code = codeOf(fresh);
     const history = [...before.codeHistory];
@@ -220,7 +356,7 @@ export class MeetingWatch {
       };
     }
     if (previous !== code) {
-      const at = new Date().toISOString();
+      const at = this.now().toISOString();
       const after = last
         ? {
             change: last.event.change,

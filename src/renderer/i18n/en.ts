@@ -594,6 +594,11 @@ export const en = {
     keychain: 'Secret in keychain',
     renewSelected: 'Renew selected',
     rotateSelected: 'Rotate secret for selected',
+    checkMeeting: 'Check meeting',
+    checkMeetingHelp:
+      'Select one connected device: its meeting is read through the Webex cloud (end-to-end encryption, identities, the security code).',
+    meetingHeading: 'Meeting check: {serial} ({name})',
+    meetingReading: 'Reading the meeting through the Webex cloud…',
     renewHeading: 'Renew the certificates',
     renewHelp:
       'Choose each device’s new certificate (and its key, when it is a separate file). The key’s passphrase is sent once when the renewal starts.',

@@ -589,6 +589,11 @@ export const ko: typeof en = {
     keychain: '키체인의 비밀',
     renewSelected: '선택한 장치 갱신',
     rotateSelected: '선택한 장치의 비밀 교체',
+    checkMeeting: '회의 확인',
+    checkMeetingHelp:
+      '연결된 장치 하나를 선택하십시오. 그 장치의 회의를 Webex 클라우드를 통해 읽습니다(종단 간 암호화, ID, 보안 코드).',
+    meetingHeading: '회의 확인: {serial} ({name})',
+    meetingReading: 'Webex 클라우드를 통해 회의를 읽는 중입니다…',
     renewHeading: '인증서 갱신',
     renewHelp:
       '장치마다 새 인증서를 선택하십시오(키가 별도 파일이면 키도 선택하십시오). 키 패스프레이즈는 갱신을 시작할 때 한 번 전송됩니다.',

@@ -4,6 +4,7 @@ import {
   type CloudAccount,
   type FileRole,
   type FleetDeviceRow,
+  type FleetMeetingView,
   type FleetProgress,
   type FleetRunSummary,
   type FleetWorkflowName,
@@ -12,6 +13,7 @@ import { api } from '../api.js';
 import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
 import { FileRows } from './FileRows.js';
 import { Fmt } from './Fmt.js';
+import { MeetingReportView } from './MeetingCheck.js';
 import { LimitedField, type Problem, ProblemText, SecretField, SubmitForm, problemOf } from './common.js';
 
 /** Where one device of a run stands. */
@@ -22,6 +24,9 @@ interface DeviceProgress {
   message?: string;
   fingerprint?: string;
 }
+
+/** Connection statuses with which a device takes xAPI calls (a meeting check needs one). */
+const ONLINE: readonly string[] = ['connected', 'connected_with_issues'];
 
 /** The filters the person set; the tags go to the cloud, the others narrow the list here. */
 interface Filters {
@@ -80,6 +85,14 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
   const [progress, setProgress] = useState<Record<string, DeviceProgress>>({});
   const [summary, setSummary] = useState<FleetRunSummary | null>(null);
   const [running, setRunning] = useState(false);
+  // The meeting check of one selected device: its report (naming the device), or why it failed.
+  const [meeting, setMeeting] = useState<{
+    serial: string;
+    name: string;
+    view: FleetMeetingView | null;
+    problem: Problem | null;
+  } | null>(null);
+  const [checking, setChecking] = useState(false);
   // The token and the passphrases stay in their inputs until they are sent, once; never React state.
   const token = useRef<HTMLInputElement>(null);
   const apiBase = useRef<HTMLInputElement>(null);
@@ -140,6 +153,7 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
 
   async function list(): Promise<void> {
     setBusy(true);
+    setMeeting(null);
     const r = await api().fleet.list(tagsOf(filters.tags));
     setBusy(false);
     setProblem(problemOf(r));
@@ -147,6 +161,20 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
       setRows(r.value);
       setSelected((s) => new Set([...s].filter((x) => r.value.some((d) => d.serial === x))));
     }
+  }
+
+  /** Reads the meeting of the one selected, connected device through the cloud. */
+  async function checkMeeting(row: FleetDeviceRow): Promise<void> {
+    setChecking(true);
+    setMeeting({ serial: row.serial, name: row.displayName, view: null, problem: null });
+    const r = await api().fleet.meeting(row.serial);
+    setChecking(false);
+    setMeeting({
+      serial: row.serial,
+      name: row.displayName,
+      view: r.ok ? r.value : null,
+      problem: problemOf(r),
+    });
   }
 
   async function choose(serial: string, role: FileRole): Promise<void> {
@@ -388,8 +416,41 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
             >
               {t.rotateSelected}
             </button>
+            <button
+              type="button"
+              data-testid="fleet-check-meeting"
+              disabled={
+                named.length !== 1 ||
+                !ONLINE.includes(named[0]?.connectionStatus ?? '') ||
+                running ||
+                checking
+              }
+              title={t.checkMeetingHelp}
+              onClick={() => {
+                const row = named[0];
+                if (row) void checkMeeting(row);
+              }}
+            >
+              {t.checkMeeting}
+            </button>
           </div>
         </>
+      )}
+      {meeting && (
+        <section
+          className="panel"
+          aria-labelledby="fleet-meeting-heading"
+          aria-busy={checking}
+          data-testid="fleet-meeting"
+          data-serial={meeting.serial}
+        >
+          <h3 id="fleet-meeting-heading">
+            <Fmt text={t.meetingHeading} values={{ serial: meeting.serial, name: meeting.name }} />
+          </h3>
+          {checking && <p role="status">{t.meetingReading}</p>}
+          {meeting.problem && <ProblemText lang={lang} problem={meeting.problem} />}
+          {meeting.view && <MeetingReportView lang={lang} report={meeting.view.report} />}
+        </section>
       )}
       {action !== null && order.length > 0 && (
         <section className="panel" aria-labelledby="fleet-action-heading" data-testid="fleet-action">

@@ -5,6 +5,7 @@ import {
   type Finding,
   type MeetingOtherDevice,
   type MeetingReading,
+  type MeetingReport,
   type MeetingUpdate,
   type MeetingVerdict,
   type MeetingView,
@@ -270,6 +271,30 @@ function DeviceRow({ t, r, v }: { t: T; r: MeetingReading; v: MeetingVerdict }) 
 }
 
 /**
+ * A meeting report: one row per device (each naming its device) and the comparison. The Meeting check
+ * screen and the Fleet screen's meeting check show it alike.
+ */
+export function MeetingReportView({ lang, report }: { lang: Lang; report: MeetingReport }) {
+  const t = messages(lang).meeting;
+  return (
+    <div data-testid="meeting-report">
+      <ul className="meeting-rows">
+        {report.readings.map((r, i) => {
+          const v = report.verdicts[i];
+          return v ? <DeviceRow key={r.target} t={t} r={r} v={v} /> : null;
+        })}
+      </ul>
+      {report.comparison.findings.length > 0 && (
+        <section aria-label={t.compare} data-testid="meeting-compare">
+          <h3>{fmt(t.compareHeading, { n: report.verdicts.length })}</h3>
+          <FindingList t={t} findings={report.comparison.findings} />
+        </section>
+      )}
+    </div>
+  );
+}
+
+/**
  * The meeting check (the vendor's test after registration): whether the call is end-to-end encrypted,
  * how this device and each participant appear, the security code, and, with other devices in the same
  * meeting, whether they all show the same code and roster; joins and code changes seen live. It runs
@@ -450,22 +475,7 @@ export function MeetingCheck({
           {t.watching}
         </p>
       )}
-      {report && (
-        <div data-testid="meeting-report">
-          <ul className="meeting-rows">
-            {report.readings.map((r, i) => {
-              const v = report.verdicts[i];
-              return v ? <DeviceRow key={r.target} t={t} r={r} v={v} /> : null;
-            })}
-          </ul>
-          {report.comparison.findings.length > 0 && (
-            <section aria-label={t.compare} data-testid="meeting-compare">
-              <h3>{fmt(t.compareHeading, { n: report.verdicts.length })}</h3>
-              <FindingList t={t} findings={report.comparison.findings} />
-            </section>
-          )}
-        </div>
-      )}
+      {report && <MeetingReportView lang={lang} report={report} />}
       {report && view && view.updates.length > 0 && (
         <section aria-label={t.updates}>
           <h3>{t.updates}</h3>

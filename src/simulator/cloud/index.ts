@@ -92,6 +92,7 @@ class Cloud {
         tags: [...(o.tags ?? [])],
         connectionStatus: o.connectionStatus,
         securityCommands: o.securityCommands ?? true,
+        participantList: o.participantList ?? true,
         rateLimit: o.rateLimit,
         xapiCalls: 0,
         rateLimitedAt: [],

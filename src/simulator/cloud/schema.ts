@@ -20,6 +20,11 @@ export function isSecurityCommand(key: string): boolean {
   return key.split('.')[0]?.toLowerCase() === 'security';
 }
 
+/** Whether a dotted command key names `Conference ParticipantList Search`. */
+export function isParticipantList(key: string): boolean {
+  return key.toLowerCase() === 'conference.participantlist.search';
+}
+
 /** A published value space as a JSON-schema-like description. */
 function argumentSchema(v: SchemaValueSpace): Record<string, unknown> {
   const n = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));

@@ -45,6 +45,11 @@ export interface CloudDeviceOptions {
   connectionStatus?: ConnectionStatus;
   /** false: the device's schema lacks the Security commands (the cloud neither lists nor runs them). */
   securityCommands?: boolean;
+  /**
+   * false: the device's schema lacks `Conference ParticipantList Search` (the cloud neither lists nor
+   * runs it), as a model or release that does not offer it through the cloud might (not published).
+   */
+  participantList?: boolean;
   /** This device's 429s (overrides the variants' `rateLimit`). */
   rateLimit?: RateLimit | null;
 }
@@ -186,6 +191,7 @@ export interface CloudDevice {
   tags: string[];
   connectionStatus: ConnectionStatus | undefined;
   securityCommands: boolean;
+  participantList: boolean;
   rateLimit: RateLimit | null | undefined;
   xapiCalls: number;
   rateLimitedAt: number[];

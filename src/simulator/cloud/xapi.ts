@@ -6,7 +6,7 @@
 import { type ParamValue, bodyLines, xCommand, xStatus } from '../../core/xapi/build.js';
 import { DeviceUnreachable, type JsonObject, isObject } from './console.js';
 import { HttpError, type Reply } from './http.js';
-import { commandSchema, isSecurityCommand, publishedCommand } from './schema.js';
+import { commandSchema, isParticipantList, isSecurityCommand, publishedCommand } from './schema.js';
 import type { CloudDevice, CloudVariants } from './types.js';
 import { consolePrefix, merge, parseName, plainValues, select } from './values.js';
 
@@ -78,6 +78,7 @@ export async function runCommand(
   }
   const answer: JsonObject = { deviceId: d.id, arguments: args };
   if (!d.securityCommands && isSecurityCommand(key)) return refusal(v, answer, 'Error', 'Unknown command');
+  if (!d.participantList && isParticipantList(key)) return refusal(v, answer, 'Error', 'Unknown command');
   const published = publishedCommand(key);
   const offered = d.simulator.offersCommand(words);
   const multiline = offered && published?.entry.multiline === true;
@@ -134,6 +135,7 @@ export function commandSchemas(d: CloudDevice, keys: readonly string[]): Reply {
     const published = publishedCommand(key);
     if (!published) continue;
     if (!d.securityCommands && isSecurityCommand(published.key)) continue;
+    if (!d.participantList && isParticipantList(published.key)) continue;
     if (!d.simulator.offersCommand(published.key.split('.'))) continue;
     commands[published.key] = commandSchema(published.entry);
   }
