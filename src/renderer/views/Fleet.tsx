@@ -11,6 +11,7 @@ import {
 import { api } from '../api.js';
 import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
 import { FileRows } from './FileRows.js';
+import { FleetOAuth } from './FleetOAuth.js';
 import { Fmt } from './Fmt.js';
 import { LimitedField, type Problem, ProblemText, SecretField, SubmitForm, problemOf } from './common.js';
 
@@ -200,6 +201,14 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
     return (
       <section className="panel" aria-labelledby="fleet-heading">
         <h2 id="fleet-heading">{t.heading}</h2>
+        <FleetOAuth
+          lang={lang}
+          onSignedIn={(a) => {
+            setAccount(a);
+            void list();
+          }}
+        />
+        <h3>{t.tokenHeading}</h3>
         <p className="help">{t.signInHelp}</p>
         <SubmitForm onSubmit={signIn}>
           <LimitedField
@@ -258,6 +267,17 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
           text={t.signedInAs}
           values={{ name: account.displayName, email: account.emails[0] ?? '', apiBase: account.apiBase }}
         />{' '}
+        {account.kind === 'oauth' && (
+          <>
+            <Fmt
+              text={t.signedInOAuth}
+              values={{
+                clientId: account.clientId ?? '',
+                expiry: account.expiresAt ? `${account.expiresAt.slice(0, 16).replace('T', ' ')} UTC` : '',
+              }}
+            />{' '}
+          </>
+        )}
         <button type="button" className="link" onClick={() => void signOut()}>
           {t.signOut}
         </button>
