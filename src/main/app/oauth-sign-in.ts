@@ -55,12 +55,14 @@ export class OAuthSignIns {
       request.clientSecret === null || request.clientSecret === '' ? undefined : request.clientSecret;
     const integration = { clientId, ...(secret !== undefined ? { clientSecret: secret } : {}) };
     const controller = new AbortController();
+    const clock = this.parts.client.clock;
     const work = (async () => {
       const tokens = await oauthSignIn({
         apiBase,
         ...integration,
         port: request.redirectPort ?? DEFAULT_REDIRECT_PORT,
         signal: controller.signal,
+        ...(clock ? { now: () => clock.now() } : {}),
         ...(this.parts.timeoutMs !== undefined ? { timeoutMs: this.parts.timeoutMs } : {}),
         onAuthorizeUrl: (url) => this.open(url, apiBase),
       });
