@@ -340,11 +340,7 @@ class Loopback {
       });
       return;
     }
-    answer(
-      200,
-      'Signed in',
-      'The tool has the answer. You may close this window and return to the terminal.',
-    );
+    answer(200, 'Signed in', 'The tool has the answer. You may close this window and return to the tool.');
     this.finish({ code });
   }
 
