@@ -563,15 +563,15 @@ export const en = {
   fleet: {
     heading: 'Fleet (Webex cloud)',
     signInHelp:
-      'Sign in to the Webex cloud with an access token of an administrator (developer.webex.com, or your integration). The token is checked, kept in the OS keychain and never shown again.',
+      'Sign in to the Webex cloud with an access token of an administrator ({site}, or your integration). The token is checked, kept in the OS keychain and never shown again.',
     token: 'Access token',
     apiBase: 'API base',
-    apiBaseHelp: 'Leave empty for https://webexapis.com/v1. Webex for Government has its own.',
+    apiBaseHelp: 'Leave empty for {url}. {government} has its own.',
     signIn: 'Sign in',
     signOut: 'Sign out',
     oauthHeading: 'Sign in with Webex',
     oauthHelp:
-      'Sign in in your browser through your Webex integration (developer.webex.com, My Webex Apps). Its redirect URI must be http://localhost:{port}/callback. The tokens are kept in the OS keychain and renewed by the app; they are never shown.',
+      'Sign in in your browser through your Webex integration ({site}). Its redirect URI must be {redirect}. The tokens are kept in the OS keychain and renewed by the app; they are never shown.',
     clientId: 'Client ID',
     clientSecret: 'Client secret (when the integration has one)',
     redirectPort: 'Redirect port',

@@ -557,16 +557,15 @@ export const ko: typeof en = {
   fleet: {
     heading: '장치 전체(Webex 클라우드)',
     signInHelp:
-      '관리자의 액세스 토큰으로 Webex 클라우드에 로그인하십시오(developer.webex.com 또는 사용하는 통합 앱). 토큰은 검사된 후 OS 키체인에 보관되며 다시 표시되지 않습니다.',
+      '관리자의 액세스 토큰으로 Webex 클라우드에 로그인하십시오({site} 또는 사용하는 통합 앱). 토큰은 검사된 후 OS 키체인에 보관되며 다시 표시되지 않습니다.',
     token: '액세스 토큰',
     apiBase: 'API 주소',
-    apiBaseHelp:
-      '비워 두면 https://webexapis.com/v1을 사용합니다. Webex for Government는 자체 주소를 사용합니다.',
+    apiBaseHelp: '비워 두면 {url}을(를) 사용합니다. {government}은(는) 자체 주소를 사용합니다.',
     signIn: '로그인',
     signOut: '로그아웃',
     oauthHeading: 'Webex로 로그인',
     oauthHelp:
-      'Webex 통합(developer.webex.com의 My Webex Apps)을 통해 브라우저에서 로그인하십시오. 통합의 리디렉션 URI는 http://localhost:{port}/callback이어야 합니다. 토큰은 OS 키체인에 보관되고 앱이 갱신하며, 표시되지 않습니다.',
+      'Webex 통합({site})을 통해 브라우저에서 로그인하십시오. 통합의 리디렉션 URI는 {redirect}이어야 합니다. 토큰은 OS 키체인에 보관되고 앱이 갱신하며, 표시되지 않습니다.',
     clientId: '클라이언트 ID',
     clientSecret: '클라이언트 비밀(통합에 있는 경우)',
     redirectPort: '리디렉션 포트',

@@ -11,7 +11,7 @@ import {
 import { api } from '../api.js';
 import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
 import { FileRows } from './FileRows.js';
-import { FleetOAuth } from './FleetOAuth.js';
+import { ApiBaseHelp, FleetOAuth } from './FleetOAuth.js';
 import { Fmt } from './Fmt.js';
 import { LimitedField, type Problem, ProblemText, SecretField, SubmitForm, problemOf } from './common.js';
 
@@ -209,7 +209,9 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
           }}
         />
         <h3>{t.tokenHeading}</h3>
-        <p className="help">{t.signInHelp}</p>
+        <p className="help">
+          <Fmt text={t.signInHelp} values={{ site: 'developer.webex.com' }} />
+        </p>
         <SubmitForm onSubmit={signIn}>
           <LimitedField
             lang={lang}
@@ -234,7 +236,7 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
               placeholder="https://webexapis.com/v1"
               ref={apiBase}
             >
-              <small>{t.apiBaseHelp}</small>
+              <ApiBaseHelp lang={lang} />
             </LimitedField>
           </details>
           <button type="submit" className="primary" disabled={busy}>

@@ -7,11 +7,24 @@
 import { useRef, useState } from 'react';
 import { CLOUD_FIELD_LIMITS, type CloudAccount } from '../../contract/index.js';
 import { api } from '../api.js';
-import { type Lang, fmt, messages } from '../i18n/index.js';
+import { type Lang, messages } from '../i18n/index.js';
+import { Fmt } from './Fmt.js';
 import { LimitedField, type Problem, ProblemText, SubmitForm, problemOf } from './common.js';
 
 /** The port the redirect comes back to unless the person gives another (main's default too). */
 const DEFAULT_PORT = 8921;
+
+/** What the API base field takes: the default address and the other cloud's name, marked as data. */
+export function ApiBaseHelp({ lang }: { lang: Lang }) {
+  return (
+    <small>
+      <Fmt
+        text={messages(lang).fleet.apiBaseHelp}
+        values={{ url: 'https://webexapis.com/v1', government: 'Webex for Government' }}
+      />
+    </small>
+  );
+}
 
 export function FleetOAuth({ lang, onSignedIn }: { lang: Lang; onSignedIn: (a: CloudAccount) => void }) {
   const m = messages(lang);
@@ -44,7 +57,15 @@ export function FleetOAuth({ lang, onSignedIn }: { lang: Lang; onSignedIn: (a: C
   return (
     <section aria-labelledby="oauth-heading" data-testid="oauth-sign-in">
       <h3 id="oauth-heading">{t.oauthHeading}</h3>
-      <p className="help">{fmt(t.oauthHelp, { port: port.trim() === '' ? DEFAULT_PORT : port.trim() })}</p>
+      <p className="help">
+        <Fmt
+          text={t.oauthHelp}
+          values={{
+            site: 'developer.webex.com',
+            redirect: `http://localhost:${port.trim() === '' ? DEFAULT_PORT : port.trim()}/callback`,
+          }}
+        />
+      </p>
       <SubmitForm onSubmit={signIn}>
         <LimitedField
           lang={lang}
@@ -83,7 +104,7 @@ export function FleetOAuth({ lang, onSignedIn }: { lang: Lang; onSignedIn: (a: C
             ref={apiBase}
             disabled={waiting}
           >
-            <small>{t.apiBaseHelp}</small>
+            <ApiBaseHelp lang={lang} />
           </LimitedField>
           <div className="field">
             <label htmlFor="oauth-redirect-port">{t.redirectPort}</label>
