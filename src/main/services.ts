@@ -118,6 +118,7 @@ export function createServices(options: ServiceOptions): Services {
     unacknowledged: () => custody.owners(),
     quitQuestion: () => custody.quitQuestion(language),
     async dispose() {
+      await fleet.cancelOAuth();
       await meeting.stop();
       runner.dispose();
       await session.dispose();

@@ -4,7 +4,7 @@
  * main opens the sign-in page in the person's browser and waits for its answer, which this shows with a
  * Cancel. The outcome is the account, or the coded error in the person's language.
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { CLOUD_FIELD_LIMITS, type CloudAccount } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, messages } from '../i18n/index.js';
@@ -36,6 +36,14 @@ export function FleetOAuth({ lang, onSignedIn }: { lang: Lang; onSignedIn: (a: C
   // The client secret stays in its input until it is sent, once; never React state.
   const clientSecret = useRef<HTMLInputElement>(null);
   const apiBase = useRef<HTMLInputElement>(null);
+  // Leaving the screen while main waits for the browser cancels that sign-in (its port is freed).
+  const pending = useRef(false);
+  useEffect(
+    () => () => {
+      if (pending.current) void api().cloud.cancelOAuth();
+    },
+    [],
+  );
 
   async function signIn(): Promise<void> {
     const secret = clientSecret.current?.value ?? '';
@@ -43,12 +51,14 @@ export function FleetOAuth({ lang, onSignedIn }: { lang: Lang; onSignedIn: (a: C
     const base = apiBase.current?.value.trim() ?? '';
     setProblem(null);
     setWaiting(true);
+    pending.current = true;
     const r = await api().cloud.signInOAuth({
       clientId: clientId.current?.value.trim() ?? '',
       clientSecret: secret === '' ? null : secret,
       apiBase: base === '' ? null : base,
       redirectPort: port.trim() === '' ? null : Number(port),
     });
+    pending.current = false;
     setWaiting(false);
     setProblem(problemOf(r));
     if (r.ok) onSignedIn(r.value);

@@ -173,6 +173,19 @@ describe('the Fleet screen’s OAuth sign-in (services, cloud simulator)', () =>
     expect(world.cloud.oauthGrants).toEqual([]);
   });
 
+  it('closing the app cancels a sign-in that waits for the browser and frees its port', async () => {
+    const port = await freePort();
+    let opened!: () => void;
+    const open = new Promise<void>((r) => (opened = r));
+    const other = testServices(dir, { openBrowser: async () => opened() });
+    const pending = recordedWindowCalls(other, [])('cloud.oauthSignIn', request(port));
+    await open;
+    expect(await portIsFree(port)).toBe(false);
+    await other.dispose();
+    expect(await portIsFree(port)).toBe(true);
+    expect(await pending).toMatchObject({ ok: false, code: 'ERR_CLOUD_OAUTH_CANCELLED' });
+  });
+
   it('refuses an answer with another state, and a denied consent, keeping nothing', async () => {
     browser = forgeState;
     const port = await freePort();
