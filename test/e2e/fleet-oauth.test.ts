@@ -9,12 +9,12 @@
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e/fleet-oauth.test.ts   (after `npm run build`)
  */
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Journal } from '../../src/main/vault/journal.js';
 import { OWN_ACCOUNTS, type KeychainSecretStore } from '../../src/main/vault/secret-store.js';
+import { freePort, portIsFree } from '../helpers/loopback.js';
 import { systemHas } from '../helpers/system.js';
 import { type FleetWorld, fleetWorld } from '../main/app/fleet-world.js';
 import { recorded } from './electron-main-shim.js';
@@ -26,26 +26,6 @@ vi.mock('electron', () => import('./electron-main-shim.js'));
 
 const CLIENT_ID = 'C2b4d6f8a0c1e3f5a7b9d1c3e5f7a9b0c';
 const CLIENT_SECRET = 'CnryE2eOAuthClientSecret-Pw58Yt';
-
-/** A loopback port nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
-}
-/** Whether 127.0.0.1:port can be listened on at once (true: the app's loopback is closed). */
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
 
 describe.runIf(systemHas('chromium') && systemHas('keyring'))(
   'Sign in with Webex on the Fleet screen',

@@ -11,7 +11,6 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
 import type { AppEventMessage } from '../../src/contract/index.js';
 import type { ServiceOptions } from '../../src/main/app/options.js';
 import type { SecretStore } from '../../src/main/vault/index.js';
@@ -21,6 +20,7 @@ import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { HANG_MS, runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/loopback.js';
 import { systemHas } from '../helpers/system.js';
 import { recordedWindowCalls, testServices } from '../helpers/services.js';
 import { CLOUD_TOKEN, fleetWorld } from '../main/app/fleet-world.js';
@@ -647,12 +647,7 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
         browsed.push(fetch(url).then(async (r) => void pages.push(await r.text())));
       },
     });
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const a = s.address();
-        s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-      });
-    });
+    const port = await freePort();
     try {
       const request = {
         clientId: OAUTH_CLIENT_ID,

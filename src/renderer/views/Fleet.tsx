@@ -11,7 +11,7 @@ import {
 import { api } from '../api.js';
 import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
 import { FileRows } from './FileRows.js';
-import { ApiBaseHelp, FleetOAuth } from './FleetOAuth.js';
+import { ApiBaseField, FleetOAuth } from './FleetOAuth.js';
 import { Fmt } from './Fmt.js';
 import { LimitedField, type Problem, ProblemText, SecretField, SubmitForm, problemOf } from './common.js';
 
@@ -225,19 +225,7 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
           />
           <details className="advanced">
             <summary>{m.wizard.advanced}</summary>
-            <LimitedField
-              lang={lang}
-              label={t.apiBase}
-              id="cloud-api-base"
-              type="url"
-              max={CLOUD_FIELD_LIMITS.apiBase}
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="https://webexapis.com/v1"
-              ref={apiBase}
-            >
-              <ApiBaseHelp lang={lang} />
-            </LimitedField>
+            <ApiBaseField lang={lang} id="cloud-api-base" ref={apiBase} />
           </details>
           <button type="submit" className="primary" disabled={busy}>
             {t.signIn}

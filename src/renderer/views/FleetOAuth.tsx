@@ -4,7 +4,7 @@
  * main opens the sign-in page in the person's browser and waits for its answer, which this shows with a
  * Cancel. The outcome is the account, or the coded error in the person's language.
  */
-import { useEffect, useRef, useState } from 'react';
+import { type Ref, useEffect, useRef, useState } from 'react';
 import { CLOUD_FIELD_LIMITS, type CloudAccount } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, messages } from '../i18n/index.js';
@@ -14,15 +14,39 @@ import { LimitedField, type Problem, ProblemText, SubmitForm, problemOf } from '
 /** The port the redirect comes back to unless the person gives another (main's default too). */
 const DEFAULT_PORT = 8921;
 
-/** What the API base field takes: the default address and the other cloud's name, marked as data. */
-export function ApiBaseHelp({ lang }: { lang: Lang }) {
+/** The API base of a sign-in (empty: the default), with what it takes; the address and name marked as data. */
+export function ApiBaseField({
+  lang,
+  id,
+  ref,
+  disabled = false,
+}: {
+  lang: Lang;
+  id: string;
+  ref: Ref<HTMLInputElement>;
+  disabled?: boolean;
+}) {
+  const t = messages(lang).fleet;
   return (
-    <small>
-      <Fmt
-        text={messages(lang).fleet.apiBaseHelp}
-        values={{ url: 'https://webexapis.com/v1', government: 'Webex for Government' }}
-      />
-    </small>
+    <LimitedField
+      lang={lang}
+      label={t.apiBase}
+      id={id}
+      type="url"
+      max={CLOUD_FIELD_LIMITS.apiBase}
+      spellCheck={false}
+      autoComplete="off"
+      placeholder="https://webexapis.com/v1"
+      ref={ref}
+      disabled={disabled}
+    >
+      <small>
+        <Fmt
+          text={t.apiBaseHelp}
+          values={{ url: 'https://webexapis.com/v1', government: 'Webex for Government' }}
+        />
+      </small>
+    </LimitedField>
   );
 }
 
@@ -102,20 +126,7 @@ export function FleetOAuth({ lang, onSignedIn }: { lang: Lang; onSignedIn: (a: C
         />
         <details className="advanced">
           <summary>{m.wizard.advanced}</summary>
-          <LimitedField
-            lang={lang}
-            label={t.apiBase}
-            id="oauth-api-base"
-            type="url"
-            max={CLOUD_FIELD_LIMITS.apiBase}
-            spellCheck={false}
-            autoComplete="off"
-            placeholder="https://webexapis.com/v1"
-            ref={apiBase}
-            disabled={waiting}
-          >
-            <ApiBaseHelp lang={lang} />
-          </LimitedField>
+          <ApiBaseField lang={lang} id="oauth-api-base" ref={apiBase} disabled={waiting} />
           <div className="field">
             <label htmlFor="oauth-redirect-port">{t.redirectPort}</label>
             <input

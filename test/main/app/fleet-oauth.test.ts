@@ -19,34 +19,13 @@ import type { Services } from '../../../src/main/app/options.js';
 import { isAllowedSignInUrl } from '../../../src/main/shell-policy.js';
 import { Journal, MemorySecretStore } from '../../../src/main/vault/index.js';
 import { type CloudSimulator, createCloudSimulator } from '../../../src/simulator/cloud/index.js';
+import { freePort, portIsFree } from '../../helpers/loopback.js';
 import { recordedWindowCalls, testServices } from '../../helpers/services.js';
 import { type FleetWorld, fleetWorld } from './fleet-world.js';
 
 const CLIENT_ID = 'C7f3a9e21b4d5c6e7f8091a2b3c4d5e6f';
 const CLIENT_SECRET = 'CnryAppOAuthClientSecret-Vb72Qm';
 const ACCESS_S = 1_209_600;
-
-/** A loopback port nobody listens on now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const p = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-/** Whether 127.0.0.1:port can be listened on at once (true: the loopback is closed). */
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
 
 /** What the "browser" does with the authorize address it is given. */
 type Browser = (url: string) => Promise<void>;
