@@ -2,9 +2,9 @@
  * The Fleet screen's OAuth (PKCE) sign-in at the services level, against the cloud simulator: the injected
  * opener is the "browser" (it fetches the authorize address and follows the simulator's redirect to the
  * loopback), so the whole flow runs as in the app. A sign-in keeps the account (who, OAuth, expiry) and
- * lists the devices; an expired access token is renewed as the CLI's is; Cancel closes the loopback at
- * once (the port is free again); a wrong state, a denial, a port in use, a refused grant, a bad client id
- * and a refused opener end with their codes and keep nothing; no IPC answer holds a token, the code, the
+ * lists the devices; an expired access token is renewed as the CLI's is; Cancel (or closing the app)
+ * closes the loopback at once (the port is free again); a timeout, a wrong state, a denial, a port in use,
+ * a refused grant, a bad client id and a refused opener end with their codes and keep nothing; no IPC answer holds a token, the code, the
  * verifier or the client secret.
  *
  * Run: npm run build && npx vitest run test/main/app/fleet-oauth.test.ts
@@ -163,6 +163,21 @@ describe('the Fleet screen’s OAuth sign-in (services, cloud simulator)', () =>
     await other.dispose();
     expect(await portIsFree(port)).toBe(true);
     expect(await pending).toMatchObject({ ok: false, code: 'ERR_CLOUD_OAUTH_CANCELLED' });
+  });
+
+  it('gives up with ERR_CLOUD_OAUTH_TIMEOUT when the browser never answers, and frees the port', async () => {
+    const port = await freePort();
+    const other = testServices(dir, { openBrowser: async () => undefined, cloud: { oauthTimeoutMs: 1 } });
+    try {
+      expect(await recordedWindowCalls(other, [])('cloud.oauthSignIn', request(port))).toMatchObject({
+        ok: false,
+        code: 'ERR_CLOUD_OAUTH_TIMEOUT',
+        details: { timeoutMs: 1 },
+      });
+      expect(await portIsFree(port)).toBe(true);
+    } finally {
+      await other.dispose();
+    }
   });
 
   it('refuses an answer with another state, and a denied consent, keeping nothing', async () => {
