@@ -1,9 +1,8 @@
 /**
  * The Fleet screen's part of the contract: the Webex cloud sign-in (a token the person pastes, or an
  * integration's OAuth sign-in in the browser, its client secret sent to main once; kept in the OS keychain
- * there), the devices the sign-in reaches with their certificate
- * expiry, a renewal or rotation of a selection and its progress, and an activation code for the
- * registration step. The token never crosses back; a rotated secret stays in the keychain.
+ * there), the devices the sign-in reaches with their certificate expiry, a renewal or rotation of a
+ * selection and its progress, and an activation code for the registration step. The token never crosses back; a rotated secret stays in the keychain.
  */
 import type { FleetDevice, FleetEvent, FleetRunRow, FleetWorkflow } from '../core/fleet.js';
 import { ContractError } from './errors.js';

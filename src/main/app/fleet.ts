@@ -1,9 +1,9 @@
 /**
  * The Fleet screen's store: the Webex cloud sign-in (the token arrives once from the window, is checked
  * and kept in the OS keychain by `signIn`, and never goes back; or the OAuth sign-in of oauth-sign-in.ts,
- * renewed by the client as the CLI's is), the devices it reaches listed by
- * certificate expiry, renewals and rotations of a selection over the cloud with their progress on the
- * event channel, and activation codes for the registration step. What crosses to the window is built
+ * renewed by the client as the CLI's is), the devices it reaches listed by certificate expiry, renewals
+ * and rotations of a selection over the cloud with their progress on the event channel, and activation
+ * codes for the registration step. What crosses to the window is built
  * from allow-lists of fields; a rotated secret stays in the keychain.
  */
 import { randomUUID } from 'node:crypto';
