@@ -13,6 +13,8 @@ import {
   type FleetMeetingView,
   type FleetRunRequest,
   type FleetRunSummary,
+  type OAuthSignInRequest,
+  redirectPort,
   runDevices,
   tagList,
 } from './fleet.js';
@@ -235,6 +237,16 @@ export const CHANNELS = {
       apiBase: optionalText(CLOUD_FIELD_LIMITS.apiBase),
     }),
   ),
+  'cloud.oauthSignIn': channel<OAuthSignInRequest, CloudAccount>(
+    fields('cloud.oauthSignIn', {
+      clientId: text(CLOUD_FIELD_LIMITS.clientId),
+      // Sent once, kept in the keychain by main, never sent back.
+      clientSecret: optionalText(CLOUD_FIELD_LIMITS.clientSecret),
+      apiBase: optionalText(CLOUD_FIELD_LIMITS.apiBase),
+      redirectPort,
+    }),
+  ),
+  'cloud.oauthCancel': channel<Record<string, never>, { cancelled: boolean }>(empty('cloud.oauthCancel')),
   'cloud.signOut': channel<Record<string, never>, { signedOut: boolean }>(empty('cloud.signOut')),
   'cloud.whoami': channel<Record<string, never>, CloudAccount | null>(empty('cloud.whoami')),
   'cloud.activationCode': channel<{ workspaceId: string }, ActivationCodeView>((raw) => {

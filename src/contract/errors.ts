@@ -18,6 +18,8 @@ export const APP_ERROR_CODES = [
   'ERR_APP_MEETING_OTHER_DEVICE',
   'ERR_APP_FLEET_NOT_LISTED',
   'ERR_APP_FLEET_NO_CERTIFICATE',
+  'ERR_APP_OAUTH_CLIENT_ID',
+  'ERR_APP_BROWSER_UNAVAILABLE',
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 

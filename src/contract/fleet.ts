@@ -1,8 +1,8 @@
 /**
- * The Fleet screen's part of the contract: the Webex cloud sign-in (a token the person pastes, sent to
- * main once and kept in the OS keychain there), the devices the sign-in reaches with their certificate
- * expiry, a renewal or rotation of a selection and its progress, and an activation code for the
- * registration step. The token never crosses back; a rotated secret stays in the keychain.
+ * The Fleet screen's part of the contract: the Webex cloud sign-in (a token the person pastes, or an
+ * integration's OAuth sign-in in the browser, its client secret sent to main once; kept in the OS keychain
+ * there), the devices the sign-in reaches with their certificate expiry, a renewal or rotation of a
+ * selection and its progress, and an activation code for the registration step. The token never crosses back; a rotated secret stays in the keychain.
  */
 import type { FleetDevice, FleetEvent, FleetRunRow, FleetWorkflow } from '../core/fleet.js';
 import { ContractError } from './errors.js';
@@ -20,6 +20,9 @@ export const CLOUD_FIELD_LIMITS = {
   tags: 16,
   /** Devices in one renewal or rotation. */
   devices: 500,
+  /** An integration's client id and client secret (OAuth sign-in). */
+  clientId: 512,
+  clientSecret: 1024,
 } as const;
 
 /** Who the kept sign-in belongs to (never the token). */
@@ -29,6 +32,24 @@ export interface CloudAccount {
   orgId: string;
   /** The API base the sign-in uses (https://webexapis.com/v1 unless the person gave another). */
   apiBase: string;
+  /** `token`: a pasted access token; `oauth`: an integration's sign-in, renewed by main. */
+  kind: 'token' | 'oauth';
+  /** The integration's client id (OAuth; not a secret), else null. */
+  clientId: string | null;
+  /** When the access token expires (ISO 8601; OAuth, renewed before then), else null. */
+  expiresAt: string | null;
+}
+
+/**
+ * An OAuth sign-in the window asks for: the integration's client id, its client secret when it has one
+ * (sent once, kept in the keychain by main, never sent back), the API base and the loopback port of the
+ * integration's redirect URI (null: the defaults).
+ */
+export interface OAuthSignInRequest {
+  clientId: string;
+  clientSecret: string | null;
+  apiBase: string | null;
+  redirectPort: number | null;
 }
 
 /** One device the sign-in reaches, as the Fleet screen lists it. */
@@ -87,6 +108,15 @@ export interface ActivationCodeView {
   /** ISO 8601 as the cloud gives it ('' when it gives none). */
   expiryTime: string;
 }
+
+/** A loopback port for the OAuth redirect (1 to 65535), or null for the default. */
+export const redirectPort: Reader<number | null> = (o, key, c) => {
+  const p = o[key];
+  if (p === null) return null;
+  if (typeof p !== 'number' || !Number.isSafeInteger(p) || p < 1 || p > 65535)
+    throw new ContractError(`${c}: ${key} must be a port number (1 to 65535) or null`);
+  return p;
+};
 
 /** The tags filtering a list: each a non-empty text, at most CLOUD_FIELD_LIMITS.tags of them. */
 export const tagList: Reader<string[]> = (o, key, c) => {

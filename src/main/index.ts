@@ -9,7 +9,13 @@ import { WORKFLOW_EVENT_CHANNEL } from '../contract/index.js';
 import { registerIpc } from './ipc/register.js';
 import { isOwnPage } from './shell-policy.js';
 import { type FileDialog, createServices } from './services.js';
-import { createMainWindow, hardenSession, installApplicationMenu, rendererPaths } from './window.js';
+import {
+  createMainWindow,
+  hardenSession,
+  installApplicationMenu,
+  openSignInPage,
+  rendererPaths,
+} from './window.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -41,6 +47,7 @@ export async function start(): Promise<void> {
     platform: process.platform,
     dialog: fileDialog,
     clipboard,
+    openBrowser: openSignInPage,
     emit: (message) => {
       if (win && !win.isDestroyed()) win.webContents.send(WORKFLOW_EVENT_CHANNEL, message);
     },

@@ -54,6 +54,7 @@ export function createServices(options: ServiceOptions): Services {
     dialog: options.dialog,
     emit: options.emit,
     ...options.cloud,
+    ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
   });
   const one = <T>(work: () => Promise<T>): Promise<T> => session.exclusive(work);
 
@@ -102,6 +103,8 @@ export function createServices(options: ServiceOptions): Services {
     'journal.verify': async () => (await vault.records()).verify(),
     'console.read': async ({ after }) => session.readConsole(after),
     'cloud.signIn': ({ token, apiBase }) => fleet.signIn(token, apiBase),
+    'cloud.oauthSignIn': (request) => fleet.signInOAuth(request),
+    'cloud.oauthCancel': () => fleet.cancelOAuth(),
     'cloud.signOut': () => fleet.signOut(),
     'cloud.whoami': () => fleet.whoami(),
     'cloud.activationCode': ({ workspaceId }) => fleet.activationCode(workspaceId),
@@ -116,6 +119,7 @@ export function createServices(options: ServiceOptions): Services {
     unacknowledged: () => custody.owners(),
     quitQuestion: () => custody.quitQuestion(language),
     async dispose() {
+      await fleet.cancelOAuth();
       await meeting.stop();
       runner.dispose();
       await session.dispose();

@@ -35,6 +35,22 @@ export function isAllowedExternalUrl(url: unknown): boolean {
   return DOCUMENTATION_HOSTS.includes(parsed.hostname);
 }
 
+/**
+ * Whether the OAuth sign-in may open this URL in the person's browser: the `authorize` address of the API
+ * base the sign-in uses (`{apiBase}/authorize?…`, the same scheme, host and port; https, or http on a
+ * loopback address as the API base allows), without user info or fragment. Anything else is refused.
+ */
+export function isAllowedSignInUrl(url: unknown, apiBase: string): boolean {
+  const parsed = urlWithoutUserInfo(url);
+  const base = urlWithoutUserInfo(apiBase);
+  if (parsed === null || base === null || parsed.hash !== '') return false;
+  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(base.hostname);
+  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && loopback)) return false;
+  return (
+    parsed.origin === base.origin && parsed.pathname === `${base.pathname.replace(/\/+$/, '')}/authorize`
+  );
+}
+
 /** A string parsed as a URL, or null when it is none or carries user info (`user:password@`). */
 function urlWithoutUserInfo(url: unknown): URL | null {
   if (typeof url !== 'string') return null;

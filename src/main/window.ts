@@ -47,6 +47,17 @@ export function openExternalIfAllowed(url: string): boolean {
   return true;
 }
 
+/**
+ * Opens the OAuth sign-in page in the person's browser. The services have checked it against the sign-in's
+ * API base first (`isAllowedSignInUrl`); here only an http(s) address without user info is passed on.
+ */
+export async function openSignInPage(url: string): Promise<void> {
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  if (parsed === null || !/^https?:$/.test(parsed.protocol) || parsed.username || parsed.password)
+    throw new Error('not a sign-in address');
+  await shell.openExternal(url);
+}
+
 /** The one window: isolated, sandboxed, no Node in the page, navigation and new windows denied. */
 export function createMainWindow(appDir: string): BrowserWindow {
   const paths = rendererPaths(appDir);

@@ -105,6 +105,13 @@ export const api = {
     /** The token is sent once; main checks it, keeps it in the keychain and never sends it back. */
     signIn: (token: In<'cloud.signIn', 'token'>, apiBase: In<'cloud.signIn', 'apiBase'>) =>
       invoke('cloud.signIn', { token, apiBase }),
+    /**
+     * The OAuth (PKCE) sign-in: main opens the integration's sign-in page in the browser and waits for its
+     * answer. The client secret is sent once and never sent back; the reply is the account or a coded error.
+     */
+    signInOAuth: (request: ChannelInput<'cloud.oauthSignIn'>) => invoke('cloud.oauthSignIn', request),
+    /** Cancels the OAuth sign-in that waits for the browser (its loopback is closed when this answers). */
+    cancelOAuth: () => invoke('cloud.oauthCancel', {}),
     signOut: () => invoke('cloud.signOut', {}),
     /** Who the kept sign-in belongs to, or null. */
     whoami: () => invoke('cloud.whoami', {}),

@@ -9,13 +9,13 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OWN_ACCOUNTS, type KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type CloudSimulator, createCloudSimulator } from '../../src/simulator/cloud/index.js';
 import { CLI, HANG_MS } from '../helpers/cli.js';
 import { cliSandbox } from '../helpers/keychain.js';
+import { freePort } from '../helpers/loopback.js';
 import { systemHas } from '../helpers/system.js';
 
 const STATIC_TOKEN = 'CnryOAuthStaticToken-Tq83Lm2Vx';
@@ -36,19 +36,6 @@ interface Run {
   status: number | null;
   stdout: string;
   stderr: string;
-}
-
-/** A free loopback port for the redirect. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const p = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 /**

@@ -56,9 +56,9 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the Fleet screen 
   it('signs in, lists by expiry and renews one device after a confirmation naming it', async () => {
     await page.getByRole('tab', { name: 'Fleet' }).click();
     await page.locator('#cloud-token').fill(CLOUD_TOKEN);
-    await page.locator('#panel-fleet summary').click();
+    await page.locator('#panel-fleet form:has(#cloud-token) summary').click();
     await page.locator('#cloud-api-base').fill(world.cloud.url);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await eventually(() =>
       page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-serial'))),
     ).toEqual(['FOCE2EF002', 'FOCE2EF003', 'FOCE2EF001']);

@@ -21,6 +21,7 @@ export const LATIN_ALLOWED = new Set([
   'E2EE',
   'ID',
   'Webex',
+  'OAuth',
   'Cisco',
   'RoomOS',
   'Room',

@@ -1,7 +1,7 @@
 /**
  * Secret canary, end to end: distinctive secrets (client secrets, login password, activation code, key
  * passphrase) go through every CLI command over a simulator on a real pseudo-terminal, and through the
- * window's services; then every output, every file the tool wrote (data directory, temp directory,
+ * window's services (the Fleet screen's token and OAuth sign-ins among them); then every output, every file the tool wrote (data directory, temp directory,
  * console log, journal), every IPC result and event is searched for each canary in clear, hex, base64
  * and base64url (with and without padding). Only the files the person asked to hold a secret (and the
  * inputs the test wrote) and `secret.reveal`'s answer may hold one. Through the simulated Webex cloud, a
@@ -21,6 +21,7 @@ import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
 import { HANG_MS, runCli } from '../helpers/cli.js';
+import { freePort } from '../helpers/loopback.js';
 import { systemHas } from '../helpers/system.js';
 import { recordedWindowCalls, testServices } from '../helpers/services.js';
 import { CLOUD_TOKEN, fleetWorld } from '../main/app/fleet-world.js';
@@ -39,6 +40,8 @@ const PASSWORD = 'CnryLoginPassw0rd-Hj5s';
 const CODE = '4917-2638-5501-8842';
 const PASSPHRASE = 'CnryKeyPassphrase-Wd61';
 const WRONG_TOKEN = 'CnryWrongCloudToken-Lp40';
+const OAUTH_CLIENT_ID = 'C5e1d9b7a3f2c4e6d8b0a1c3e5f7d9b2a';
+const OAUTH_CLIENT_SECRET = 'CnryOAuthAppClientSecret-Ke83Wq';
 
 /** Every form in which a canary must not appear. */
 function forms(value: string): string[] {
@@ -64,6 +67,7 @@ const CANARIES: [string, string][] = [
   ['passphrase', PASSPHRASE],
   ['cloud token', CLOUD_TOKEN],
   ['wrong token', WRONG_TOKEN],
+  ['oauth client secret', OAUTH_CLIENT_SECRET],
 ];
 const NEEDLES = CANARIES.flatMap(([name, v]) => forms(v).map((f) => [name, f] as const));
 
@@ -628,6 +632,63 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
       const written = filesUnder(join(dir, 'home'));
       expect(written.length).toBeGreaterThan(0);
       for (const p of written) expect(leaks(readFileSync(p, 'latin1')), p).toEqual([]);
+    } finally {
+      await services.dispose();
+      await world.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+  it('the Fleet screen’s OAuth sign-in: no IPC result or event holds the client secret, a token, the code or the verifier', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sec-canary-oauth-'));
+    const store = new MemorySecretStore();
+    const world = await fleetWorld(
+      [{ serial: 'FOCCNRYO001', name: 'Canary OAuth', days: 30 }],
+      store,
+      new Journal(join(dir, 'home')),
+      { oauthClient: { id: OAUTH_CLIENT_ID, secret: OAUTH_CLIENT_SECRET } },
+    );
+    // The "browser": follows the sign-in page's redirect back to the app's loopback; each page it got is kept.
+    const pages: string[] = [];
+    const browsed: Promise<void>[] = [];
+    const { events, results, services, call } = watchedServices(dir, store, {
+      openBrowser: async (url) => {
+        browsed.push(fetch(url).then(async (r) => void pages.push(await r.text())));
+      },
+    });
+    const port = await freePort();
+    try {
+      const request = {
+        clientId: OAUTH_CLIENT_ID,
+        clientSecret: OAUTH_CLIENT_SECRET,
+        apiBase: world.cloud.url,
+        redirectPort: port,
+      };
+      expect(await call('cloud.oauthSignIn', request)).toMatchObject({ ok: true, value: { kind: 'oauth' } });
+      await call('cloud.whoami');
+      expect(await call('fleet.list', { tags: [] })).toMatchObject({ ok: true });
+      world.cloud.expireAccessTokens();
+      expect(await call('fleet.list', { tags: [] })).toMatchObject({ ok: true });
+      expect(
+        await call('cloud.oauthSignIn', { ...request, clientSecret: `${OAUTH_CLIENT_SECRET}x` }),
+      ).toMatchObject({ ok: false, code: 'ERR_CLOUD_OAUTH_GRANT' });
+      await call('cloud.oauthCancel');
+      await call('cloud.signOut');
+      await Promise.all(browsed);
+
+      const grants = world.cloud.oauthGrants;
+      expect(grants.map((g) => g.grantType)).toEqual(['authorization_code', 'refresh_token']);
+      const planted = grants.flatMap((g) => [g.accessToken, g.refreshToken, g.codeVerifier ?? '']);
+      expect(planted.every((t) => t.length >= 20)).toBe(true);
+      expect(pages).toHaveLength(2);
+      for (const text of [...events, ...results, ...pages].map((x) => JSON.stringify(x))) {
+        expect(leaks(text), text.slice(0, 200)).toEqual([]);
+        expect(
+          planted.flatMap((t) => forms(t)).filter((f) => text.includes(f)),
+          text.slice(0, 200),
+        ).toEqual([]);
+        expect(text).not.toMatch(/[?&]code=/);
+      }
+      for (const p of filesUnder(join(dir, 'home'))) expect(leaks(readFileSync(p, 'latin1')), p).toEqual([]);
     } finally {
       await services.dispose();
       await world.close();

@@ -1,8 +1,9 @@
 /**
  * The Fleet screen's store: the Webex cloud sign-in (the token arrives once from the window, is checked
- * and kept in the OS keychain by `signIn`, and never goes back), the devices it reaches listed by
- * certificate expiry, renewals and rotations of a selection over the cloud with their progress on the
- * event channel, and activation codes for the registration step. What crosses to the window is built
+ * and kept in the OS keychain by `signIn`, and never goes back; or the OAuth sign-in of oauth-sign-in.ts,
+ * renewed by the client as the CLI's is), the devices it reaches listed by certificate expiry, renewals
+ * and rotations of a selection over the cloud with their progress on the event channel, and activation
+ * codes for the registration step. What crosses to the window is built
  * from allow-lists of fields; a rotated secret stays in the keychain.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,9 +19,18 @@ import type {
   FleetProgress,
   FleetRunRequest,
   FleetRunSummary,
+  OAuthSignInRequest,
 } from '../../contract/index.js';
-import { type CloudClientOptions, type CloudPerson, loadLogin, signIn, signOut } from '../cloud/index.js';
-import { CloudClient, DEFAULT_API_BASE } from '../cloud/client.js';
+import {
+  type CloudClientOptions,
+  type CloudLogin,
+  type CloudPerson,
+  loadLogin,
+  signIn,
+  signOut,
+  signedInClient,
+} from '../cloud/index.js';
+import { type CloudClient, DEFAULT_API_BASE } from '../cloud/client.js';
 import { CloudDevice } from '../cloud/device.js';
 import type { OwnEntries } from '../cloud/login.js';
 import type { NativeText } from '../native-text.js';
@@ -35,6 +45,7 @@ import {
 import { checkMeetings, provisionedIdentity } from '../workflows/meeting.js';
 import { dialogFor, readChosenFile } from './credentials.js';
 import { AppError } from './errors.js';
+import { OAuthSignIns, type OpenBrowser } from './oauth-sign-in.js';
 import type { FileDialog } from './options.js';
 import type { AppVault } from './vault.js';
 
@@ -49,6 +60,10 @@ export interface FleetParts {
   client?: Omit<CloudClientOptions, 'token' | 'apiBase'>;
   /** Devices read or changed at once (default: the fleet module's). */
   concurrency?: number;
+  /** Opens the OAuth sign-in page in the person's browser (the shell's opener); absent: no OAuth sign-in. */
+  openBrowser?: OpenBrowser;
+  /** How long an OAuth sign-in waits for the browser (default: oauth.ts's). */
+  oauthTimeoutMs?: number;
 }
 
 /** The sign-in kept for this session only, when the secret store has no entries of the tool's own. */
@@ -72,13 +87,16 @@ function hasOwnEntries(store: object): store is OwnEntries {
   );
 }
 
-/** The window's view of who is signed in: chosen fields, never the token. */
-function accountOf(person: CloudPerson, apiBase: string): CloudAccount {
+/** The window's view of who is signed in and how: chosen fields, never a token or the client secret. */
+function accountOf(person: CloudPerson, login: CloudLogin): CloudAccount {
   return {
     displayName: person.displayName,
     emails: [...person.emails],
     orgId: person.orgId,
-    apiBase,
+    apiBase: login.apiBase,
+    kind: login.kind,
+    clientId: login.clientId,
+    expiresAt: login.expiresAt === null ? null : new Date(login.expiresAt).toISOString(),
   };
 }
 
@@ -128,8 +146,15 @@ export class FleetStore {
   private listed = new Set<string>();
   private running = false;
   private entries: Promise<OwnEntries> | null = null;
+  private readonly oauth: OAuthSignIns;
 
-  constructor(private readonly parts: FleetParts) {}
+  constructor(private readonly parts: FleetParts) {
+    this.oauth = new OAuthSignIns({
+      openBrowser: parts.openBrowser,
+      client: parts.client ?? {},
+      ...(parts.oauthTimeoutMs !== undefined ? { timeoutMs: parts.oauthTimeoutMs } : {}),
+    });
+  }
 
   private own(): Promise<OwnEntries> {
     this.entries ??= (
@@ -143,8 +168,10 @@ export class FleetStore {
     return this.entries;
   }
 
+  /** The kept sign-in's client; an OAuth one renews its access token as the CLI's does (login.ts). */
   private async client(): Promise<CloudClient> {
-    return new CloudClient({ ...this.parts.client, ...(await loadLogin(await this.own())) });
+    const { renew: _renew, ...options } = this.parts.client ?? {};
+    return signedInClient(await this.own(), options);
   }
 
   /** Checks the token with the cloud, then keeps it (and the API base) in the keychain. */
@@ -154,7 +181,21 @@ export class FleetStore {
     const person = await signIn(own, token, base, this.parts.client ?? {});
     this.listed = new Set();
     this.files.clear();
-    return accountOf(person, (await loadLogin(own)).apiBase);
+    return accountOf(person, await loadLogin(own));
+  }
+
+  /** The OAuth (PKCE) sign-in in the person's browser; the tokens and the client secret stay in main. */
+  async signInOAuth(request: OAuthSignInRequest): Promise<CloudAccount> {
+    const own = await this.own();
+    const { person } = await this.oauth.run(own, request);
+    this.listed = new Set();
+    this.files.clear();
+    return accountOf(person, await loadLogin(own));
+  }
+
+  /** Cancels the OAuth sign-in that waits for the browser; its loopback is closed when this resolves. */
+  async cancelOAuth(): Promise<{ cancelled: boolean }> {
+    return { cancelled: await this.oauth.cancel() };
   }
 
   async signOut(): Promise<{ signedOut: boolean }> {
@@ -168,7 +209,9 @@ export class FleetStore {
     const own = await this.own();
     if ((await own.getOwn('cloud:token')) === null) return null;
     const client = await this.client();
-    return accountOf(await client.me(), (await loadLogin(own)).apiBase);
+    const person = await client.me();
+    // Read after the call: an OAuth sign-in may have been renewed by it.
+    return accountOf(person, await loadLogin(own));
   }
 
   /** The devices the sign-in reaches (all of `tags`), sorted by expiry. */

@@ -58,7 +58,14 @@ export interface ServiceOptions {
     login?: () => Promise<OwnEntries>;
     client?: Omit<CloudClientOptions, 'token' | 'apiBase'>;
     concurrency?: number;
+    /** How long an OAuth sign-in waits for the browser (default 5 minutes). */
+    oauthTimeoutMs?: number;
   };
+  /**
+   * Opens a URL in the person's browser (the shell's `shell.openExternal`), used for the OAuth sign-in
+   * page only after the shell policy allows it; absent: the app offers no OAuth sign-in.
+   */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 /** What main asks before the window closes, in the window's language. */

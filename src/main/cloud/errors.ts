@@ -54,6 +54,8 @@ export const CLOUD_ERROR_CODES = [
   'ERR_CLOUD_OAUTH_PORT',
   /** The token endpoint refused the authorization code (a wrong client id, secret, redirect or verifier). */
   'ERR_CLOUD_OAUTH_GRANT',
+  /** The person cancelled the OAuth sign-in (the app's Cancel) before the browser answered. */
+  'ERR_CLOUD_OAUTH_CANCELLED',
 ] as const;
 export type CloudErrorCode = (typeof CLOUD_ERROR_CODES)[number];
 

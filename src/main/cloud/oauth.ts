@@ -43,6 +43,16 @@ export interface OAuthSignInOptions extends OAuthClientIdentity {
   /** Told the authorize URL (and the redirect URI) once the loopback listens: show it, open a browser. */
   onAuthorizeUrl: (url: string, redirectUri: string) => void | Promise<void>;
   now?: () => number;
+  /** Aborted: the loopback closes at once and the sign-in ends with ERR_CLOUD_OAUTH_CANCELLED. */
+  signal?: AbortSignal;
+}
+
+/** The sign-in was cancelled by the person (the app's Cancel): nothing was kept. */
+function cancelled(): CloudError {
+  return new CloudError(
+    'ERR_CLOUD_OAUTH_CANCELLED',
+    'The sign-in was cancelled before the browser answered; nothing was kept. Sign in again when you are ready.',
+  );
 }
 
 /** A PKCE verifier (43 characters of base64url) and its S256 challenge. */
@@ -79,7 +89,10 @@ export async function oauthSignIn(o: OAuthSignInOptions): Promise<OAuthTokens> {
   const redirectUri = redirectUriFor(port);
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(16).toString('base64url');
+  if (o.signal?.aborted) throw cancelled();
   const loop = await Loopback.listen(port, state);
+  const abort = (): void => loop.cancel();
+  o.signal?.addEventListener('abort', abort, { once: true });
   let code: string;
   try {
     await o.onAuthorizeUrl(
@@ -93,9 +106,11 @@ export async function oauthSignIn(o: OAuthSignInOptions): Promise<OAuthTokens> {
       }),
       redirectUri,
     );
+    if (o.signal?.aborted) throw cancelled();
     code = await loop.result(o.timeoutMs ?? DEFAULT_OAUTH_TIMEOUT_MS);
   } finally {
-    await loop.close();
+    o.signal?.removeEventListener('abort', abort);
+    await loop.close(o.signal?.aborted === true);
   }
   return tokenRequest(
     o.apiBase,
@@ -109,6 +124,8 @@ export async function oauthSignIn(o: OAuthSignInOptions): Promise<OAuthTokens> {
     },
     o.now ?? Date.now,
     [code, verifier, o.clientSecret ?? ''],
+    undefined,
+    o.signal,
   );
 }
 
@@ -152,6 +169,7 @@ async function tokenRequest(
   now: () => number,
   secrets: readonly string[],
   keepRefresh?: string,
+  signal?: AbortSignal,
 ): Promise<OAuthTokens> {
   const base = checkApiBase(apiBase);
   const scrub = (text: string): string => secrets.reduce((t, s) => scrubToken(t, s), text);
@@ -162,9 +180,10 @@ async function tokenRequest(
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: new URLSearchParams(form).toString(),
       redirect: 'manual',
-      signal: AbortSignal.timeout(120_000),
+      signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(120_000)]) : AbortSignal.timeout(120_000),
     });
   } catch (e) {
+    if (signal?.aborted) throw cancelled();
     const cause = (e as { cause?: { code?: unknown } }).cause;
     const reason = typeof cause?.code === 'string' ? cause.code : 'failed';
     throw new CloudError(
@@ -321,11 +340,7 @@ class Loopback {
       });
       return;
     }
-    answer(
-      200,
-      'Signed in',
-      'The tool has the answer. You may close this window and return to the terminal.',
-    );
+    answer(200, 'Signed in', 'The tool has the answer. You may close this window and return to the tool.');
     this.finish({ code });
   }
 
@@ -360,12 +375,19 @@ class Loopback {
     });
   }
 
-  async close(): Promise<void> {
+  /** The person cancelled: the waiting sign-in ends with ERR_CLOUD_OAUTH_CANCELLED. */
+  cancel(): void {
+    this.finish({ error: cancelled() });
+  }
+
+  /** Stops listening; `now`: every connection is cut at once (a cancel), not only the idle ones. */
+  async close(now = false): Promise<void> {
     await Promise.all(
       this.servers.map(
         (s) =>
           new Promise<void>((resolve) => {
             s.close(() => resolve());
+            if (now) s.closeAllConnections();
             s.closeIdleConnections();
             // A browser that keeps a request open is not waited for.
             setTimeout(() => s.closeAllConnections(), 1000).unref();

@@ -563,12 +563,25 @@ export const en = {
   fleet: {
     heading: 'Fleet (Webex cloud)',
     signInHelp:
-      'Sign in to the Webex cloud with an access token of an administrator (developer.webex.com, or your integration). The token is checked, kept in the OS keychain and never shown again.',
+      'Sign in to the Webex cloud with an access token of an administrator ({site}, or your integration). The token is checked, kept in the OS keychain and never shown again.',
     token: 'Access token',
     apiBase: 'API base',
-    apiBaseHelp: 'Leave empty for https://webexapis.com/v1. Webex for Government has its own.',
+    apiBaseHelp: 'Leave empty for {url}. {government} has its own.',
     signIn: 'Sign in',
     signOut: 'Sign out',
+    oauthHeading: 'Sign in with Webex',
+    oauthHelp:
+      'Sign in in your browser through your Webex integration ({site}). Its redirect URI must be {redirect}. The tokens are kept in the OS keychain and renewed by the app; they are never shown.',
+    clientId: 'Client ID',
+    clientSecret: 'Client secret (when the integration has one)',
+    redirectPort: 'Redirect port',
+    redirectPortHelp: 'The port of the integration’s redirect URI. Leave empty for 8921.',
+    oauthSignIn: 'Sign in with Webex',
+    oauthWaiting:
+      'Waiting for the browser… Sign in there and accept; this screen goes on by itself. Cancel stops waiting.',
+    tokenHeading: 'Sign in with an access token',
+    signedInOAuth:
+      'Signed in with OAuth through the integration {clientId}; the access token expires at {expiry} and the app renews it.',
     signedInAs: 'Signed in as {name} ({email}) at {apiBase}.',
     filters: 'Filters',
     tags: 'Tags',
@@ -633,6 +646,10 @@ export const en = {
     signInFirst: 'Sign in to the Webex cloud on the Fleet screen first, then get the code here.',
   },
   errors: {
+    ERR_APP_OAUTH_CLIENT_ID:
+      'That is not a client id. Copy the integration’s client id from developer.webex.com (one word), then sign in again.',
+    ERR_APP_BROWSER_UNAVAILABLE:
+      'The sign-in page could not be opened in a browser. Check that a default browser is set, or sign in with an access token.',
     ERR_APP_FLEET_NOT_LISTED:
       'That device is not in the last list of devices. List the devices again, then choose.',
     ERR_APP_FLEET_NO_CERTIFICATE:
@@ -823,6 +840,8 @@ export const en = {
     ERR_CLOUD_OAUTH_TIMEOUT: 'No answer came back from the browser in time. Sign in again.',
     ERR_CLOUD_OAUTH_PORT:
       "Another program uses the port the browser's answer comes back to. Close it, or use the port your integration registered.",
+    ERR_CLOUD_OAUTH_CANCELLED:
+      'The sign-in was cancelled; nothing was kept. Sign in again when you are ready.',
     ERR_CLOUD_OAUTH_GRANT:
       "Webex refused to give an access token. Check the client id, the client secret and the integration's redirect address.",
     ERR_ROTATE_REJECTED: 'The device refused the new secret; it still holds the current one.',

@@ -557,13 +557,25 @@ export const ko: typeof en = {
   fleet: {
     heading: '장치 전체(Webex 클라우드)',
     signInHelp:
-      '관리자의 액세스 토큰으로 Webex 클라우드에 로그인하십시오(developer.webex.com 또는 사용하는 통합 앱). 토큰은 검사된 후 OS 키체인에 보관되며 다시 표시되지 않습니다.',
+      '관리자의 액세스 토큰으로 Webex 클라우드에 로그인하십시오({site} 또는 사용하는 통합 앱). 토큰은 검사된 후 OS 키체인에 보관되며 다시 표시되지 않습니다.',
     token: '액세스 토큰',
     apiBase: 'API 주소',
-    apiBaseHelp:
-      '비워 두면 https://webexapis.com/v1을 사용합니다. Webex for Government는 자체 주소를 사용합니다.',
+    apiBaseHelp: '비워 두면 {url}을(를) 사용합니다. {government}은(는) 자체 주소를 사용합니다.',
     signIn: '로그인',
     signOut: '로그아웃',
+    oauthHeading: 'Webex로 로그인',
+    oauthHelp:
+      'Webex 통합({site})을 통해 브라우저에서 로그인하십시오. 통합의 리디렉션 URI는 {redirect}이어야 합니다. 토큰은 OS 키체인에 보관되고 앱이 갱신하며, 표시되지 않습니다.',
+    clientId: '클라이언트 ID',
+    clientSecret: '클라이언트 비밀(통합에 있는 경우)',
+    redirectPort: '리디렉션 포트',
+    redirectPortHelp: '통합의 리디렉션 URI에 있는 포트입니다. 비워 두면 8921을 사용합니다.',
+    oauthSignIn: 'Webex로 로그인',
+    oauthWaiting:
+      '브라우저를 기다리는 중입니다… 브라우저에서 로그인하고 수락하십시오. 이 화면은 자동으로 계속됩니다. 취소하면 기다리기를 멈춥니다.',
+    tokenHeading: '액세스 토큰으로 로그인',
+    signedInOAuth:
+      '통합 {clientId}을(를) 통해 OAuth로 로그인했습니다. 액세스 토큰은 {expiry}에 만료되며 앱이 갱신합니다.',
     signedInAs: '{name}({email})(으)로 {apiBase}에 로그인했습니다.',
     filters: '필터',
     tags: '태그',
@@ -627,6 +639,10 @@ export const ko: typeof en = {
     signInFirst: '먼저 장치 전체 화면에서 Webex 클라우드에 로그인한 다음 여기서 코드를 받으십시오.',
   },
   errors: {
+    ERR_APP_OAUTH_CLIENT_ID:
+      '클라이언트 ID가 아닙니다. developer.webex.com에서 통합의 클라이언트 ID(한 단어)를 복사한 다음 다시 로그인하십시오.',
+    ERR_APP_BROWSER_UNAVAILABLE:
+      '로그인 페이지를 브라우저에서 열 수 없었습니다. 기본 브라우저가 설정되어 있는지 확인하거나 액세스 토큰으로 로그인하십시오.',
     ERR_APP_FLEET_NOT_LISTED:
       '마지막으로 불러온 장치 목록에 없는 장치입니다. 장치를 다시 불러온 다음 선택하십시오.',
     ERR_APP_FLEET_NO_CERTIFICATE:
@@ -809,6 +825,8 @@ export const ko: typeof en = {
     ERR_CLOUD_OAUTH_TIMEOUT: '정해진 시간 안에 브라우저의 응답이 오지 않았습니다. 다시 로그인하십시오.',
     ERR_CLOUD_OAUTH_PORT:
       '브라우저의 응답을 받을 포트를 다른 프로그램이 사용하고 있습니다. 그 프로그램을 닫거나 통합에 등록한 포트를 사용하십시오.',
+    ERR_CLOUD_OAUTH_CANCELLED:
+      '로그인을 취소했습니다. 아무것도 저장하지 않았습니다. 준비되면 다시 로그인하십시오.',
     ERR_CLOUD_OAUTH_GRANT:
       'Webex가 액세스 토큰 발급을 거부했습니다. 클라이언트 ID, 통합의 클라이언트 비밀, 리디렉션 주소를 확인하십시오.',
     ERR_ROTATE_REJECTED: '장치가 새 비밀을 거부했습니다. 장치에는 여전히 현재 비밀이 있습니다.',

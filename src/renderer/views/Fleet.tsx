@@ -12,6 +12,7 @@ import {
 import { api } from '../api.js';
 import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
 import { FileRows } from './FileRows.js';
+import { ApiBaseField, FleetOAuth } from './FleetOAuth.js';
 import { Fmt } from './Fmt.js';
 import { MeetingReportView } from './MeetingCheck.js';
 import { LimitedField, type Problem, ProblemText, SecretField, SubmitForm, problemOf } from './common.js';
@@ -228,7 +229,17 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
     return (
       <section className="panel" aria-labelledby="fleet-heading">
         <h2 id="fleet-heading">{t.heading}</h2>
-        <p className="help">{t.signInHelp}</p>
+        <FleetOAuth
+          lang={lang}
+          onSignedIn={(a) => {
+            setAccount(a);
+            void list();
+          }}
+        />
+        <h3>{t.tokenHeading}</h3>
+        <p className="help">
+          <Fmt text={t.signInHelp} values={{ site: 'developer.webex.com' }} />
+        </p>
         <SubmitForm onSubmit={signIn}>
           <LimitedField
             lang={lang}
@@ -242,19 +253,7 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
           />
           <details className="advanced">
             <summary>{m.wizard.advanced}</summary>
-            <LimitedField
-              lang={lang}
-              label={t.apiBase}
-              id="cloud-api-base"
-              type="url"
-              max={CLOUD_FIELD_LIMITS.apiBase}
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="https://webexapis.com/v1"
-              ref={apiBase}
-            >
-              <small>{t.apiBaseHelp}</small>
-            </LimitedField>
+            <ApiBaseField lang={lang} id="cloud-api-base" ref={apiBase} />
           </details>
           <button type="submit" className="primary" disabled={busy}>
             {t.signIn}
@@ -286,6 +285,17 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
           text={t.signedInAs}
           values={{ name: account.displayName, email: account.emails[0] ?? '', apiBase: account.apiBase }}
         />{' '}
+        {account.kind === 'oauth' && (
+          <>
+            <Fmt
+              text={t.signedInOAuth}
+              values={{
+                clientId: account.clientId ?? '',
+                expiry: account.expiresAt ? `${account.expiresAt.slice(0, 16).replace('T', ' ')} UTC` : '',
+              }}
+            />{' '}
+          </>
+        )}
         <button type="button" className="link" onClick={() => void signOut()}>
           {t.signOut}
         </button>

@@ -13,6 +13,7 @@ import type { SecretStore } from '../../../src/main/vault/secret-store.js';
 import { provision } from '../../../src/main/workflows/provision.js';
 import {
   type CloudSimulator,
+  type CloudSimulatorOptions,
   type ConnectionStatus,
   createCloudSimulator,
 } from '../../../src/simulator/cloud/index.js';
@@ -42,6 +43,8 @@ export async function fleetWorld(
   devices: readonly WorldDevice[],
   secrets: SecretStore,
   journal: Journal,
+  /** More of the cloud simulator's options (an OAuth integration, variants). */
+  cloudOptions: Partial<Omit<CloudSimulatorOptions, 'devices' | 'token'>> = {},
 ): Promise<FleetWorld> {
   const pki = await makeDemoPki('Fleet app');
   const sims: RoomOsSimulator[] = [];
@@ -75,6 +78,7 @@ export async function fleetWorld(
     }
   }
   const cloud = await createCloudSimulator({
+    ...cloudOptions,
     token: CLOUD_TOKEN,
     devices: devices.map((d, i) => ({
       simulator: sims[i]!,

@@ -98,8 +98,19 @@ describe.runIf(systemHas('keyring'))('the Fleet screen’s store', () => {
       emails: expect.any(Array) as unknown,
       orgId: expect.any(String) as unknown,
       apiBase: world.cloud.url,
+      kind: 'token',
+      clientId: null,
+      expiresAt: null,
     });
-    expect(Object.keys(account).sort()).toEqual(['apiBase', 'displayName', 'emails', 'orgId']);
+    expect(Object.keys(account).sort()).toEqual([
+      'apiBase',
+      'clientId',
+      'displayName',
+      'emails',
+      'expiresAt',
+      'kind',
+      'orgId',
+    ]);
     expect(JSON.stringify(account)).not.toContain(CLOUD_TOKEN);
     expect(await keychain.getOwn('cloud:token')).toBe(CLOUD_TOKEN);
     expect(await keychain.getOwn('cloud:api-base')).toBe(world.cloud.url);
