@@ -9,7 +9,7 @@
 import { type Enc, isEnc } from '../core/jwe/index.js';
 import type { Target } from '../main/device/index.js';
 import type { WorkflowEvent, WorkflowResult } from '../main/workflows/engine.js';
-import { type Command, type Options, type Values, parse, required } from './command.js';
+import { type Command, JSON_OPTION, type Options, type Values, parse, required } from './command.js';
 import { type AnyDevice, type Vault, openAnyDevice, openVault, withAnyDevice } from './context.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -20,7 +20,7 @@ import { HeldProgress } from './progress.js';
 export const DEVICE_OPTIONS = {
   target: { type: 'string' },
   'password-file': { type: 'string' },
-  json: { type: 'boolean', default: false },
+  ...JSON_OPTION,
 } as const;
 
 /** `--verbose`: narrate the connection on stderr (the read-only commands). */
@@ -29,13 +29,15 @@ export const VERBOSE_OPTION = { verbose: { type: 'boolean', default: false } } a
 /** `--enc`: the content encryption of the blobs a command seals. */
 export const ENC_OPTION = { enc: { type: 'string', default: 'A128GCM' } } as const;
 
-/** The certificate and key a workflow puts on a device (`loadCredentials`), and `--enc` for its blobs. */
-export const CREDENTIAL_OPTIONS = {
+/** A certificate and its key (`--cert`, `--key`, `--passphrase-file`), as `loadCredentials` reads them. */
+export const KEY_OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'passphrase-file': { type: 'string' },
-  ...ENC_OPTION,
 } as const;
+
+/** The certificate and key a workflow puts on a device (`loadCredentials`), and `--enc` for its blobs. */
+export const CREDENTIAL_OPTIONS = { ...KEY_OPTIONS, ...ENC_OPTION } as const;
 
 /** `--cert` is given and `--enc` is one of the two: usage errors in that order. */
 export function checkCredentialOptions(v: { cert?: string; enc?: string }, usage: string): void {
