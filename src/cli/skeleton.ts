@@ -77,6 +77,25 @@ function parseDevice<O extends Options>(
   return { v: values as DeviceValues<O>, d, targetText: required(d.target, 'target', spec.usage) };
 }
 
+/**
+ * A command that connects to one device its own way: the device options are added to its own, `--target`
+ * is required, and `run` gets the values and the target's text.
+ */
+export function connectingCommand<O extends Options>(
+  spec: CommandText & {
+    options: O;
+    run(values: DeviceValues<O>, io: CliIO, targetText: string): Promise<number>;
+  },
+): Command {
+  return {
+    ...connecting(spec),
+    run(args: string[], io: CliIO): Promise<number> {
+      const { v, targetText } = parseDevice(args, spec);
+      return spec.run(v, io, targetText);
+    },
+  };
+}
+
 /** A read-only look at one device: what it says is written to stdout; the exit status is 0. */
 export interface DeviceCommandSpec<O extends Options> extends CommandText {
   /** The command's own options (the device options are added). */
