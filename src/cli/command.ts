@@ -38,6 +38,11 @@ export function required<T>(value: T | undefined, name: string, usageText: strin
   return value;
 }
 
+/** Options that each take one string value (`--name VALUE`), by name. */
+export function stringOptions<const N extends string>(...names: N[]): Record<N, { type: 'string' }> {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as Record<N, { type: 'string' }>;
+}
+
 /** `--json`: the result as JSON on stdout. */
 export const JSON_OPTION = { json: { type: 'boolean', default: false } } as const;
 
