@@ -38,18 +38,34 @@ export function required<T>(value: T | undefined, name: string, usageText: strin
   return value;
 }
 
-/** A command that takes options only: `run` gets their values, parsed strictly against its usage. */
+/** Options that each take one string value (`--name VALUE`), by name. */
+export function stringOptions<const N extends string>(...names: N[]): Record<N, { type: 'string' }> {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as Record<N, { type: 'string' }>;
+}
+
+/** `--json`: the result as JSON on stdout. */
+export const JSON_OPTION = { json: { type: 'boolean', default: false } } as const;
+
+/**
+ * A command that takes options (and positional arguments when it says so): `run` gets their values, parsed
+ * strictly against its usage.
+ */
 export function optionsCommand<O extends Options>(spec: {
   path: readonly string[];
   summary: string;
   usage: string;
   options: O;
-  run(values: Values<O>, io: CliIO): Promise<number>;
+  /** It takes positional arguments, handed to `run`; otherwise one is a usage error. */
+  positionals?: boolean;
+  run(values: Values<O>, io: CliIO, positionals: string[]): Promise<number>;
 }): Command {
   return {
     path: spec.path,
     summary: spec.summary,
     usage: spec.usage,
-    run: (args, io) => spec.run(parse(args, spec.options, spec.usage).values, io),
+    run: (args, io) => {
+      const { values, positionals } = parse(args, spec.options, spec.usage, spec.positionals);
+      return spec.run(values, io, positionals);
+    },
   };
 }

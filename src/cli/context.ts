@@ -182,32 +182,30 @@ export async function openAnyDevice(
   return { device, target };
 }
 
-/** Opens a console or cloud device (`openAnyDevice`), runs `work` with it, and closes it whatever happens. */
-export async function withAnyDevice<T>(
-  targetText: string,
-  options: DeviceOptions,
-  io: CliIO,
-  work: (device: AnyDevice, target: Target) => Promise<T>,
-): Promise<T> {
-  const { device, target } = await openAnyDevice(targetText, options, io);
-  try {
-    return await work(device, target);
-  } finally {
-    await device.close();
-  }
+/**
+ * A function that opens a device with `open`, runs `work` with it, and closes it whatever happens (the
+ * connection, or the cloud device's session).
+ */
+function closing<D extends { close(): Promise<void> }>(
+  open: (targetText: string, options: DeviceOptions, io: CliIO) => Promise<{ device: D; target: Target }>,
+) {
+  return async <T>(
+    targetText: string,
+    options: DeviceOptions,
+    io: CliIO,
+    work: (device: D, target: Target) => Promise<T>,
+  ): Promise<T> => {
+    const { device, target } = await open(targetText, options, io);
+    try {
+      return await work(device, target);
+    } finally {
+      await device.close();
+    }
+  };
 }
 
+/** Opens a console or cloud device (`openAnyDevice`), runs `work` with it, and closes it whatever happens. */
+export const withAnyDevice = closing<AnyDevice>(openAnyDevice);
+
 /** Opens the device, runs `work` with it, and closes the connection whatever happens. */
-export async function withDevice<T>(
-  targetText: string,
-  options: DeviceOptions,
-  io: CliIO,
-  work: (device: RoomOsDevice, target: Target) => Promise<T>,
-): Promise<T> {
-  const { device, target } = await openDevice(targetText, options, io);
-  try {
-    return await work(device, target);
-  } finally {
-    await device.close();
-  }
-}
+export const withDevice = closing<RoomOsDevice>(openDevice);

@@ -9,7 +9,7 @@
 import { type Enc, isEnc } from '../core/jwe/index.js';
 import type { Target } from '../main/device/index.js';
 import type { WorkflowEvent, WorkflowResult } from '../main/workflows/engine.js';
-import { type Command, type Options, type Values, parse, required } from './command.js';
+import { type Command, JSON_OPTION, type Options, type Values, parse, required } from './command.js';
 import { type AnyDevice, type Vault, openAnyDevice, openVault, withAnyDevice } from './context.js';
 import { CliError } from './errors.js';
 import type { CliIO } from './io.js';
@@ -20,7 +20,7 @@ import { HeldProgress } from './progress.js';
 export const DEVICE_OPTIONS = {
   target: { type: 'string' },
   'password-file': { type: 'string' },
-  json: { type: 'boolean', default: false },
+  ...JSON_OPTION,
 } as const;
 
 /** `--verbose`: narrate the connection on stderr (the read-only commands). */
@@ -29,13 +29,15 @@ export const VERBOSE_OPTION = { verbose: { type: 'boolean', default: false } } a
 /** `--enc`: the content encryption of the blobs a command seals. */
 export const ENC_OPTION = { enc: { type: 'string', default: 'A128GCM' } } as const;
 
-/** The certificate and key a workflow puts on a device (`loadCredentials`), and `--enc` for its blobs. */
-export const CREDENTIAL_OPTIONS = {
+/** A certificate and its key (`--cert`, `--key`, `--passphrase-file`), as `loadCredentials` reads them. */
+export const KEY_OPTIONS = {
   cert: { type: 'string' },
   key: { type: 'string' },
   'passphrase-file': { type: 'string' },
-  ...ENC_OPTION,
 } as const;
+
+/** The certificate and key a workflow puts on a device (`loadCredentials`), and `--enc` for its blobs. */
+export const CREDENTIAL_OPTIONS = { ...KEY_OPTIONS, ...ENC_OPTION } as const;
 
 /** `--cert` is given and `--enc` is one of the two: usage errors in that order. */
 export function checkCredentialOptions(v: { cert?: string; enc?: string }, usage: string): void {
@@ -73,6 +75,25 @@ function parseDevice<O extends Options>(
   const { values } = parse(args, { ...DEVICE_OPTIONS, ...spec.options }, spec.usage);
   const d = values as unknown as Device;
   return { v: values as DeviceValues<O>, d, targetText: required(d.target, 'target', spec.usage) };
+}
+
+/**
+ * A command that connects to one device its own way: the device options are added to its own, `--target`
+ * is required, and `run` gets the values and the target's text.
+ */
+export function connectingCommand<O extends Options>(
+  spec: CommandText & {
+    options: O;
+    run(values: DeviceValues<O>, io: CliIO, targetText: string): Promise<number>;
+  },
+): Command {
+  return {
+    ...connecting(spec),
+    run(args: string[], io: CliIO): Promise<number> {
+      const { v, targetText } = parseDevice(args, spec);
+      return spec.run(v, io, targetText);
+    },
+  };
 }
 
 /** A read-only look at one device: what it says is written to stdout; the exit status is 0. */

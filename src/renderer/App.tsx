@@ -83,27 +83,18 @@ export function App() {
     setTab('meeting');
   }
 
+  // What the two screens that change a device's secret or certificate both take.
+  const deviceProps = { lang, device, pending, onPendingChanged: refreshStatus };
   const views: Record<Tab, () => ReactNode> = {
     provision: () => (
       <Wizard
-        lang={lang}
-        device={device}
+        {...deviceProps}
         onDevice={setDevice}
         onRefreshDevice={refreshDevice}
-        pending={pending}
-        onPendingChanged={refreshStatus}
         onMeetingCheck={openMeetingCheck}
       />
     ),
-    rotate: () => (
-      <Rotation
-        lang={lang}
-        device={device}
-        onRefresh={refreshDevice}
-        pending={pending}
-        onPendingChanged={refreshStatus}
-      />
-    ),
+    rotate: () => <Rotation {...deviceProps} onRefresh={refreshDevice} />,
     meeting: () => (
       <MeetingCheck
         lang={lang}

@@ -486,24 +486,41 @@ class Simulator implements PtyHost {
   }
 }
 
+/** The options of `SimulatorOptions` whose values a variant `K` can take. */
+type OptionFor<K extends keyof DeviceVariant> = {
+  [O in keyof SimulatorOptions]-?: SimulatorOptions[O] extends DeviceVariant[K] | undefined ? O : never;
+}[keyof SimulatorOptions];
+
+/** The option that sets each variant (most have the variant's name). */
+const VARIANT_OPTIONS: { [K in keyof DeviceVariant]: OptionFor<K> } = {
+  usedFor: 'usedFor',
+  webexIdentityLabel: 'webexIdentityLabel',
+  chainEntries: 'chainEntries',
+  selfSigned: 'selfSignedCertificate',
+  encryptionOptionKey: 'encryptionOptionKey',
+  populateNeedsRegistration: 'populateNeedsRegistration',
+  registrationDelayMs: 'registrationDelayMs',
+  rejectActivationCodes: 'rejectActivationCodes',
+  registrationFails: 'registrationFails',
+  orgDomain: 'orgDomain',
+  externalStatus: 'externalIdentityStatus',
+  externalVerification: 'externalIdentityVerification',
+  bodyLineBreaks: 'bodyLineBreaks',
+  refusals: 'refusals',
+};
+
 /** The device variants from the options (defaults: the public facts). */
 function variantOf(o: SimulatorOptions): Partial<DeviceVariant> {
-  const v: Partial<DeviceVariant> = {};
-  if (o.registrationDelayMs !== undefined) v.registrationDelayMs = o.registrationDelayMs;
-  if (o.rejectActivationCodes !== undefined) v.rejectActivationCodes = [...o.rejectActivationCodes];
-  if (o.registrationFails !== undefined) v.registrationFails = o.registrationFails;
-  if (o.orgDomain !== undefined) v.orgDomain = o.orgDomain;
-  if (o.usedFor !== undefined) v.usedFor = o.usedFor;
-  if (o.webexIdentityLabel !== undefined) v.webexIdentityLabel = o.webexIdentityLabel;
-  if (o.chainEntries !== undefined) v.chainEntries = o.chainEntries;
-  if (o.selfSignedCertificate !== undefined) v.selfSigned = o.selfSignedCertificate;
-  if (o.encryptionOptionKey !== undefined) v.encryptionOptionKey = o.encryptionOptionKey;
-  if (o.populateNeedsRegistration !== undefined) v.populateNeedsRegistration = o.populateNeedsRegistration;
-  if (o.externalIdentityStatus !== undefined) v.externalStatus = o.externalIdentityStatus;
-  if (o.externalIdentityVerification !== undefined) v.externalVerification = o.externalIdentityVerification;
-  if (o.bodyLineBreaks !== undefined) v.bodyLineBreaks = o.bodyLineBreaks;
-  if (o.refusals !== undefined) v.refusals = o.refusals;
-  return v;
+  const v: Partial<Record<keyof DeviceVariant, unknown>> = {};
+  for (const [variant, option] of Object.entries(VARIANT_OPTIONS) as [
+    keyof DeviceVariant,
+    keyof SimulatorOptions,
+  ][]) {
+    const value = o[option];
+    // An array is copied: the device must not change with the caller's list.
+    if (value !== undefined) v[variant] = Array.isArray(value) ? [...(value as unknown[])] : value;
+  }
+  return v as Partial<DeviceVariant>;
 }
 
 /** Creates a simulated device (loading `stateFile` when it exists). */

@@ -1,18 +1,18 @@
 import { open } from '../../core/jwe/index.js';
-import { type Command, parse, required } from '../command.js';
+import { optionsCommand, required } from '../command.js';
 import { CliError } from '../errors.js';
 import { INPUT_LIMITS } from '../../main/input/bounded.js';
-import { type CliIO, readSecret, readStdin, write } from '../io.js';
+import { readSecret, readStdin, write } from '../io.js';
 
 const USAGE = 'e2ee-prov blob open --secret-file PATH   (the blob on stdin)';
 
 /** Opens a blob read on stdin and writes the payload bytes exactly, adding nothing. */
-export const blobOpen: Command = {
+export const blobOpen = optionsCommand({
   path: ['blob', 'open'],
   summary: 'Decrypt a blob read on stdin; write its payload bytes to stdout exactly.',
   usage: USAGE,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parse(args, { 'secret-file': { type: 'string' } }, USAGE);
+  options: { 'secret-file': { type: 'string' } },
+  async run(values, io) {
     const secretFile = required(values['secret-file'], 'secret-file', USAGE);
     if (secretFile === '-')
       throw new CliError(
@@ -25,4 +25,4 @@ export const blobOpen: Command = {
     await write(io.stdout, payload);
     return 0;
   },
-};
+});

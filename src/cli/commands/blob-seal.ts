@@ -1,53 +1,43 @@
 import {
   ACTIONS,
-  ENCS,
   type Action,
-  type Enc,
   JweError,
   addPayload,
   fingerprintPayload,
   isAction,
-  isEnc,
   seal,
 } from '../../core/jwe/index.js';
 import { pemBlocks } from '../../core/pki/pem.js';
-import { type Command, parse, required } from '../command.js';
+import { optionsCommand, required } from '../command.js';
 import { CliError } from '../errors.js';
 import { checkSecret, SecretError } from '../../core/secret/index.js';
 import { INPUT_LIMITS } from '../../main/input/bounded.js';
-import { type CliIO, readInput, readSecret, write } from '../io.js';
+import { readInput, readSecret, write } from '../io.js';
+import { ENC_OPTION, parseEnc } from '../skeleton.js';
 
 const USAGE =
   'e2ee-prov blob seal --action add|populate|activate|deactivate [--enc A128GCM|A256GCM] --secret-file PATH [--payload-file PATH] [--raw]';
 
 /** Seals a payload into the blob the device takes; prints the blob and a newline. */
-export const blobSeal: Command = {
+export const blobSeal = optionsCommand({
   path: ['blob', 'seal'],
   summary: 'Seal a payload (stdin or --payload-file) into a device blob under the current ClientSecret.',
   usage: USAGE,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parse(
-      args,
-      {
-        action: { type: 'string' },
-        enc: { type: 'string', default: 'A128GCM' },
-        'secret-file': { type: 'string' },
-        'payload-file': { type: 'string' },
-        raw: { type: 'boolean', default: false },
-      },
-      USAGE,
-    );
+  options: {
+    action: { type: 'string' },
+    ...ENC_OPTION,
+    'secret-file': { type: 'string' },
+    'payload-file': { type: 'string' },
+    raw: { type: 'boolean', default: false },
+  },
+  async run(values, io) {
     const action = required(values.action, 'action', USAGE);
     if (!isAction(action))
       throw new CliError(
         'ERR_USAGE',
         `--action must be one of ${ACTIONS.join(', ')}, not ${JSON.stringify(action)}.`,
       );
-    if (!isEnc(values.enc))
-      throw new CliError(
-        'ERR_USAGE',
-        `--enc must be one of ${ENCS.join(', ')}, not ${JSON.stringify(values.enc)}.`,
-      );
+    const enc = parseEnc(values.enc);
     const secretFile = required(values['secret-file'], 'secret-file', USAGE);
     if (secretFile === '-' && values['payload-file'] === undefined) {
       throw new CliError(
@@ -57,13 +47,11 @@ export const blobSeal: Command = {
     }
     const secret = await readSecret(secretFile, io, 'ClientSecret');
     const payload = await readInput(values['payload-file'] ?? '-', io, 'payload', INPUT_LIMITS.payload);
-    const blob = await seal(action as Action, preparePayload(action as Action, payload, values.raw), secret, {
-      enc: values.enc as Enc,
-    });
+    const blob = await seal(action, preparePayload(action, payload, values.raw), secret, { enc });
     await write(io.stdout, blob + '\n');
     return 0;
   },
-};
+});
 
 /**
  * A fingerprint is normalized (people paste it with colons or a trailing newline); a populate payload

@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../main/vault/atomic-file.js';
-import { type Command, parse, required } from '../command.js';
+import { optionsCommand, required } from '../command.js';
 import { CliError } from '../errors.js';
 import { type CliIO, promptHidden, readSecret, write } from '../io.js';
 
@@ -13,23 +13,19 @@ const USAGE =
  * overwrites: an existing output file is refused before anything is generated, and each file is written to a
  * temporary name and linked into place only if the name is still free.
  */
-export const certCsr: Command = {
+export const certCsr = optionsCommand({
   path: ['cert', 'csr'],
   summary: 'Make a new P-256 key (encrypted) and a CSR with CN and SANs to send to a CA.',
   usage: USAGE,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parse(
-      args,
-      {
-        cn: { type: 'string' },
-        dns: { type: 'string', multiple: true, default: [] },
-        email: { type: 'string', multiple: true, default: [] },
-        'key-out': { type: 'string' },
-        'csr-out': { type: 'string' },
-        'passphrase-file': { type: 'string' },
-      },
-      USAGE,
-    );
+  options: {
+    cn: { type: 'string' },
+    dns: { type: 'string', multiple: true, default: [] },
+    email: { type: 'string', multiple: true, default: [] },
+    'key-out': { type: 'string' },
+    'csr-out': { type: 'string' },
+    'passphrase-file': { type: 'string' },
+  },
+  async run(values, io) {
     const cn = required(values.cn, 'cn', USAGE);
     const keyOut = required(values['key-out'], 'key-out', USAGE);
     const csrOut = required(values['csr-out'], 'csr-out', USAGE);
@@ -65,7 +61,7 @@ export const certCsr: Command = {
     );
     return 0;
   },
-};
+});
 
 async function promptTwice(io: CliIO): Promise<string> {
   const first = await promptHidden(io, 'Passphrase for the new private key: ');

@@ -1,10 +1,11 @@
 import { inert } from '../../core/inert.js';
 import type * as Pki from '../../core/pki/index.js';
 import type { CheckResult, CredentialsInput } from '../../core/pki/index.js';
-import { type Command, parse, required } from '../command.js';
+import { JSON_OPTION, optionsCommand, required } from '../command.js';
 import { type CliIO, promptHidden, readInput, readSecret, write } from '../io.js';
 import { CREDENTIALS_REPORT, PKI_ISSUE } from '../json-shapes.js';
 import { shown } from '../shown.js';
+import { KEY_OPTIONS } from '../skeleton.js';
 
 const USAGE = 'e2ee-prov cert inspect --cert PATH [--key PATH] [--passphrase-file PATH] [--json]';
 
@@ -13,21 +14,12 @@ const USAGE = 'e2ee-prov cert inspect --cert PATH [--key PATH] [--passphrase-fil
  * why not. Exit status 0 only when the pair is acceptable (warnings allowed); otherwise 1, with the report on
  * stdout and the first error's code and sentence on stderr.
  */
-export const certInspect: Command = {
+export const certInspect = optionsCommand({
   path: ['cert', 'inspect'],
   summary: 'Check a certificate and its key against what the device accepts, and show their facts.',
   usage: USAGE,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values } = parse(
-      args,
-      {
-        cert: { type: 'string' },
-        key: { type: 'string' },
-        'passphrase-file': { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-      USAGE,
-    );
+  options: { ...KEY_OPTIONS, ...JSON_OPTION },
+  async run(values, io) {
     const certPath = required(values.cert, 'cert', USAGE);
     const input: CredentialsInput = { certFile: await readInput(certPath, io, 'certificate') };
     if (values.key !== undefined)
@@ -49,7 +41,7 @@ export const certInspect: Command = {
     }
     return 0;
   },
-};
+});
 
 /** Inspects; when only a passphrase is missing and a person is at a terminal, says so instead of failing. */
 async function inspectOrAsk(input: CredentialsInput, io: CliIO): Promise<CheckResult | 'ask'> {

@@ -1,26 +1,22 @@
 import { safe } from '../../core/inert.js';
 import { importEscrow } from '../../main/vault/escrow.js';
-import { type Command, parse } from '../command.js';
+import { JSON_OPTION, optionsCommand } from '../command.js';
 import { openVault } from '../context.js';
 import { CliError } from '../errors.js';
-import { type CliIO, secretFromFileOrPrompt, write } from '../io.js';
+import { secretFromFileOrPrompt, write } from '../io.js';
 import { IMPORT_RESULT } from '../json-shapes.js';
 import { shown } from '../shown.js';
 
 const USAGE = 'e2ee-prov secret import FILE [--passphrase-file PATH] [--json]';
 
 /** Reads an escrow file into the keychain; never overwrites a secret the keychain holds. */
-export const secretImport: Command = {
+export const secretImport = optionsCommand({
   path: ['secret', 'import'],
   summary: 'Import device secrets from an escrow file into the keychain (never overwriting one).',
   usage: USAGE,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values: v, positionals } = parse(
-      args,
-      { 'passphrase-file': { type: 'string' }, json: { type: 'boolean', default: false } },
-      USAGE,
-      true,
-    );
+  options: { 'passphrase-file': { type: 'string' }, ...JSON_OPTION },
+  positionals: true,
+  async run(v, io, positionals) {
     if (positionals.length !== 1) throw new CliError('ERR_USAGE', `Give one escrow FILE. Usage: ${USAGE}`);
     const file = positionals[0]!;
     const vault = await openVault(io);
@@ -52,4 +48,4 @@ export const secretImport: Command = {
     await write(io.stdout, lines.join('\n') + '\n');
     return 0;
   },
-};
+});

@@ -3,12 +3,11 @@ import { describeWarning } from '../../core/secret/index.js';
 import { weakSecretPolicy, weakSecretWords } from '../credentials.js';
 import { type RotateResult, type RotateStep, rotateSecret } from '../../main/workflows/rotate.js';
 import { type AdmittedSecret, admitSecret } from '../../main/workflows/secret-policy.js';
-import { type Command, parse, required } from '../command.js';
 import { openAnyDevice, openVault } from '../context.js';
 import { CliError } from '../errors.js';
-import { type CliIO, promptHidden, readSecret, write } from '../io.js';
+import { promptHidden, readSecret, write } from '../io.js';
 import { HeldProgress } from '../progress.js';
-import { DEVICE_OPTIONS, ENC_OPTION, parseEnc } from '../skeleton.js';
+import { ENC_OPTION, connectingCommand, parseEnc } from '../skeleton.js';
 
 const USAGE =
   'e2ee-prov secret rotate --target TARGET [--new-secret-file PATH [--allow-weak-secret]] [--secret-file PATH] [--enc A128GCM|A256GCM] [--password-file PATH] [--json]';
@@ -24,25 +23,18 @@ const NARRATION: Partial<Record<RotateStep, string>> = {
  * Changes a device's ClientSecret: a populate blob of the new secret under the current one, crash-safe
  * (journal intent and keychain "pending" first; an unfinished change is settled on the next run).
  */
-export const secretRotate: Command = {
+export const secretRotate = connectingCommand({
   path: ['secret', 'rotate'],
   summary:
     'Change a device’s ClientSecret (a new one is generated and shown once unless --new-secret-file is given).',
   usage: USAGE,
-  connects: true,
-  async run(args: string[], io: CliIO): Promise<number> {
-    const { values: v } = parse(
-      args,
-      {
-        ...DEVICE_OPTIONS,
-        'new-secret-file': { type: 'string' },
-        'allow-weak-secret': { type: 'boolean', default: false },
-        'secret-file': { type: 'string' },
-        ...ENC_OPTION,
-      },
-      USAGE,
-    );
-    const targetText = required(v.target, 'target', USAGE);
+  options: {
+    'new-secret-file': { type: 'string' },
+    'allow-weak-secret': { type: 'boolean', default: false },
+    'secret-file': { type: 'string' },
+    ...ENC_OPTION,
+  },
+  async run(v, io, targetText) {
     const enc = parseEnc(v.enc);
     const stdinUsers = [v['new-secret-file'], v['secret-file'], v['password-file']].filter((f) => f === '-');
     if (stdinUsers.length > 1) {
@@ -153,4 +145,4 @@ export const secretRotate: Command = {
       return 0;
     }
   },
-};
+});

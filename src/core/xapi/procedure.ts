@@ -65,6 +65,9 @@ const IDENTIFY: readonly ProcedureCall[] = [
   call('xStatus Webex Status', 'the device identity: whether it is registered', { cloud: 'joined' }),
 ];
 
+/** How every run begins: a new console session, and who the device is. */
+const CONNECT: readonly ProcedureCall[] = [...SESSION, ...IDENTIFY];
+
 const LINE_PROBE = call(
   'xStatus SystemUnit ProductId',
   'the console carries the add blob on one line (measured before any change)',
@@ -147,11 +150,10 @@ export type Procedure = (typeof PROCEDURES)[number];
  * - `deactivate`: the active certificate deactivated and deleted.
  */
 export const PROCEDURE_MINIMUM: Readonly<Record<Procedure, readonly ProcedureCall[]>> = {
-  provision: [...SESSION, ...IDENTIFY, SHOW, LINE_PROBE, ...PROVISION_CORE],
-  'provision-reset': [...SESSION, ...IDENTIFY, LINE_PROBE, ...RESET, ...PROVISION_CORE],
+  provision: [...CONNECT, SHOW, LINE_PROBE, ...PROVISION_CORE],
+  'provision-reset': [...CONNECT, LINE_PROBE, ...RESET, ...PROVISION_CORE],
   'provision-reset-register': [
-    ...SESSION,
-    ...IDENTIFY,
+    ...CONNECT,
     LINE_PROBE,
     ...RESET,
     ...PROVISION_CORE,
@@ -159,26 +161,16 @@ export const PROCEDURE_MINIMUM: Readonly<Record<Procedure, readonly ProcedureCal
     REGISTERED,
     { ...E2EE, why: 'verify as registered: the external identity is the certificate' },
   ],
-  'provision-register-first': [
-    ...SESSION,
-    ...IDENTIFY,
-    SHOW,
-    LINE_PROBE,
-    REGISTER,
-    REGISTERED,
-    ...PROVISION_CORE,
-  ],
+  'provision-register-first': [...CONNECT, SHOW, LINE_PROBE, REGISTER, REGISTERED, ...PROVISION_CORE],
   rotate: [
-    ...SESSION,
-    ...IDENTIFY,
+    ...CONNECT,
     call('xCommand Security ClientSecret Populate', 'the new secret, sealed under the current one', {
       params: ['Secret'],
       carries: 'populate-blob',
     }),
   ],
   renew: [
-    ...SESSION,
-    ...IDENTIFY,
+    ...CONNECT,
     SECRET_PROBE,
     { ...SHOW_IDENTITY, why: 'the active identity (the old certificate)' },
     { ...SHOW, why: 'the old certificate’s name, and whether the new one is there already' },
@@ -196,8 +188,7 @@ export const PROCEDURE_MINIMUM: Readonly<Record<Procedure, readonly ProcedureCal
     }),
   ],
   deactivate: [
-    ...SESSION,
-    ...IDENTIFY,
+    ...CONNECT,
     SECRET_PROBE,
     { ...SHOW, why: 'the certificates the device holds' },
     { ...SHOW_IDENTITY, why: 'the active identity' },

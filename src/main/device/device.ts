@@ -409,27 +409,28 @@ export class RoomOsDevice {
 
   /** Activates a certificate for WebexIdentity (an `activate` blob of its fingerprint). */
   async activate(blob: string): Promise<void> {
-    const b = checkBlob(blob, 'activate');
-    if (b.length > LIMITS.fingerprintBlob) throw tooLong('activate blob', b.length, LIMITS.fingerprintBlob);
-    await this.run(
-      xCommand('Security Certificates Services Activate', [
-        ['Purpose', lit('WebexIdentity')],
-        ['Fingerprint', b],
-      ]),
-      'activate the certificate',
-    );
+    await this.identityBlob('activate', 'Activate', blob);
   }
 
   /** Deactivates the WebexIdentity certificate (a `deactivate` blob of its fingerprint). */
   async deactivate(blob: string): Promise<void> {
-    const b = checkBlob(blob, 'deactivate');
-    if (b.length > LIMITS.fingerprintBlob) throw tooLong('deactivate blob', b.length, LIMITS.fingerprintBlob);
+    await this.identityBlob('deactivate', 'Deactivate', blob);
+  }
+
+  /** `Security Certificates Services Activate|Deactivate` for WebexIdentity, with a fingerprint blob. */
+  private async identityBlob(
+    action: 'activate' | 'deactivate',
+    command: 'Activate' | 'Deactivate',
+    blob: string,
+  ): Promise<void> {
+    const b = checkBlob(blob, action);
+    if (b.length > LIMITS.fingerprintBlob) throw tooLong(`${action} blob`, b.length, LIMITS.fingerprintBlob);
     await this.run(
-      xCommand('Security Certificates Services Deactivate', [
+      xCommand(`Security Certificates Services ${command}`, [
         ['Purpose', lit('WebexIdentity')],
         ['Fingerprint', b],
       ]),
-      'deactivate the certificate',
+      `${action} the certificate`,
     );
   }
 

@@ -6,31 +6,39 @@
  */
 import { type SecretStatus, type SecretStore, checkSerial } from './secret-store.js';
 
-export class MemorySecretStore implements SecretStore {
-  readonly label = 'demo memory (forgotten when the demo ends)';
-  private readonly current = new Map<string, string>();
-  private readonly pending = new Map<string, string>();
-  async check(): Promise<void> {}
+/** Secrets by serial number, checked as the keychain store checks them (a serial number, a non-empty secret). */
+class SecretMap {
+  private readonly map = new Map<string, string>();
   async get(serial: string): Promise<string | null> {
-    return this.current.get(checkSerial(serial)) ?? null;
+    return this.map.get(checkSerial(serial)) ?? null;
   }
   async set(serial: string, secret: string): Promise<void> {
-    this.current.set(checkSerial(serial), nonEmpty(secret));
+    this.map.set(checkSerial(serial), nonEmpty(secret));
   }
   async delete(serial: string): Promise<boolean> {
-    return this.current.delete(checkSerial(serial));
+    return this.map.delete(checkSerial(serial));
   }
-  async getPending(serial: string): Promise<string | null> {
-    return this.pending.get(checkSerial(serial)) ?? null;
+  has(serial: string): boolean {
+    return this.map.has(serial);
   }
-  async setPending(serial: string, secret: string): Promise<void> {
-    this.pending.set(checkSerial(serial), nonEmpty(secret));
+  serials(): string[] {
+    return [...this.map.keys()];
   }
-  async deletePending(serial: string): Promise<boolean> {
-    return this.pending.delete(checkSerial(serial));
-  }
+}
+
+export class MemorySecretStore implements SecretStore {
+  readonly label = 'demo memory (forgotten when the demo ends)';
+  private readonly current = new SecretMap();
+  private readonly pending = new SecretMap();
+  async check(): Promise<void> {}
+  readonly get = (serial: string) => this.current.get(serial);
+  readonly set = (serial: string, secret: string) => this.current.set(serial, secret);
+  readonly delete = (serial: string) => this.current.delete(serial);
+  readonly getPending = (serial: string) => this.pending.get(serial);
+  readonly setPending = (serial: string, secret: string) => this.pending.set(serial, secret);
+  readonly deletePending = (serial: string) => this.pending.delete(serial);
   async list(): Promise<SecretStatus[]> {
-    const serials = new Set([...this.current.keys(), ...this.pending.keys()]);
+    const serials = new Set([...this.current.serials(), ...this.pending.serials()]);
     return [...serials].sort().map((serial) => ({
       serial,
       hasSecret: this.current.has(serial),

@@ -165,12 +165,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
     id: 'register-first',
     title: 'Register to Webex first',
     include: (ctx) => (ctx.settings.order === 'register-first' ? true : 'the standard order registers last'),
-    async alreadyDone(ctx) {
-      return registeredAlready(ctx);
-    },
-    async act(ctx, io) {
-      return register(ctx, io);
-    },
+    alreadyDone: registeredAlready,
+    act: register,
   },
   {
     id: 'populate-secret',
@@ -368,12 +364,8 @@ export const PROVISION_STEPS: readonly StepDef<Ctx>[] = [
         : ctx.settings.order === 'register-first'
           ? 'registered first, in the register-first order'
           : true,
-    async alreadyDone(ctx) {
-      return registeredAlready(ctx);
-    },
-    async act(ctx, io) {
-      return register(ctx, io);
-    },
+    alreadyDone: registeredAlready,
+    act: register,
   },
   {
     id: 'verify-registered',

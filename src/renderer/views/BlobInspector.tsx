@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { type BlobInfo, FIELD_LIMITS } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
-import { LimitedTextarea } from './common.js';
+import { ActionButton, LimitedTextarea } from './common.js';
 
 /**
  * Reads a pasted blob's header through main; the renderer never holds a secret here. The pasted text
@@ -39,9 +39,7 @@ export function BlobInspector({ lang }: { lang: Lang }) {
         rows={5}
         spellCheck={false}
       />
-      <button type="button" onClick={() => void run()}>
-        {t.button}
-      </button>
+      <ActionButton onClick={run}>{t.button}</ActionButton>
       {error && (
         <p role="alert" data-code={error.code}>
           {errorText(lang, error.code, error.message)}

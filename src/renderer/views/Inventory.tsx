@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { InventoryDevice, InventoryView, VerifyReport } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages, plural } from '../i18n/index.js';
-import { type Problem, ProblemText } from './common.js';
+import { ActionButton, type Problem, ProblemText } from './common.js';
 
 type SortKey = 'serial' | 'product' | 'expires' | 'state' | 'last';
 /** Certificates that end within this many days are flagged. */
@@ -96,15 +96,9 @@ export function Inventory({
       <h2 id="inventory-heading">{t.heading}</h2>
       <p className="help">{t.help}</p>
       <div className="buttons">
-        <button type="button" onClick={() => void load()}>
-          {m.common.refresh}
-        </button>
-        <button type="button" onClick={() => void check()}>
-          {t.verify}
-        </button>
-        <button type="button" onClick={() => void exportCsv()}>
-          {t.export}
-        </button>
+        <ActionButton onClick={load}>{m.common.refresh}</ActionButton>
+        <ActionButton onClick={check}>{t.verify}</ActionButton>
+        <ActionButton onClick={exportCsv}>{t.export}</ActionButton>
       </div>
       {exported && (
         <p role="status" data-testid="inventory-exported">

@@ -3,7 +3,7 @@ import { flushSync } from 'react-dom';
 import type { PendingSecret, SheetFacts } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
-import { type Problem, ProblemText, SubmitForm } from './common.js';
+import { ActionButton, type Problem, ProblemText, SubmitForm } from './common.js';
 import { Fmt } from './Fmt.js';
 
 /** What the handover sheet says of a device (the contract's shape, main's saved sheet's too). */
@@ -170,9 +170,7 @@ export function SecretHandover({
             {t.show}
           </button>
         )}
-        <button type="button" onClick={() => void copy()}>
-          {t.copy}
-        </button>
+        <ActionButton onClick={copy}>{t.copy}</ActionButton>
       </div>
       <div className="sheet-actions" role="group" aria-label={t.sheetGroup}>
         <span className="sheet-label" aria-hidden="true">

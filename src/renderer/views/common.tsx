@@ -264,6 +264,15 @@ export function SubmitForm({
   );
 }
 
+/** A plain button that runs an action in the window (the action shows its own failure). */
+export function ActionButton({ onClick, children }: { onClick: () => Promise<void>; children: ReactNode }) {
+  return (
+    <button type="button" onClick={() => void onClick()}>
+      {children}
+    </button>
+  );
+}
+
 /** Coded findings (errors or warnings), each in the person's language with its code. */
 export function CodedList<I extends Problem>({
   lang,

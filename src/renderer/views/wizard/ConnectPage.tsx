@@ -3,7 +3,15 @@ import type { DeviceSessionInfo, PortInfo } from '../../../contract/index.js';
 import { api } from '../../api.js';
 import { type Lang, messages } from '../../i18n/index.js';
 import { FIELD_LIMITS } from '../../../contract/index.js';
-import { LimitedField, type Problem, ProblemText, RadioChoices, SecretField, SubmitForm } from '../common.js';
+import {
+  ActionButton,
+  LimitedField,
+  type Problem,
+  ProblemText,
+  RadioChoices,
+  SecretField,
+  SubmitForm,
+} from '../common.js';
 import { DeviceFacts } from '../DevicePanel.js';
 import { Fmt } from '../Fmt.js';
 import { PageButtons } from './Wizard.js';
@@ -163,9 +171,7 @@ export function ConnectPage({
                   </option>
                 ))}
               </select>
-              <button type="button" onClick={() => void findPorts()}>
-                {t.findPorts}
-              </button>
+              <ActionButton onClick={findPorts}>{t.findPorts}</ActionButton>
             </div>
           </div>
         )}
@@ -195,12 +201,8 @@ export function ConnectPage({
           </button>
           {device && (
             <>
-              <button type="button" onClick={() => void refresh()}>
-                {m.common.refresh}
-              </button>
-              <button type="button" onClick={() => void disconnect()}>
-                {t.disconnect}
-              </button>
+              <ActionButton onClick={refresh}>{m.common.refresh}</ActionButton>
+              <ActionButton onClick={disconnect}>{t.disconnect}</ActionButton>
             </>
           )}
         </div>
