@@ -11,30 +11,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../src/contract/index.js';
-import type { OwnEntries } from '../../../src/main/cloud/login.js';
+import type { Services } from '../../../src/main/app/options.js';
 import {
   CAPTURE_PROBES,
   CLOUD_CAPTURE_COMMANDS,
   type CloudDeviceCapture,
 } from '../../../src/main/device/index.js';
-import { createServices } from '../../../src/main/services.js';
-import { MemorySecretStore } from '../../../src/main/vault/index.js';
-import type { OwnAccount } from '../../../src/main/vault/secret-store.js';
-import { TOKEN, type World, deviceIdOf, world } from '../../simulator/cloud-helpers.js';
-
-/** The sign-in kept for the test only. */
-class MemoryEntries implements OwnEntries {
-  private readonly entries = new Map<OwnAccount, string>();
-  async getOwn(account: OwnAccount): Promise<string | null> {
-    return this.entries.get(account) ?? null;
-  }
-  async setOwn(account: OwnAccount, value: string): Promise<void> {
-    this.entries.set(account, value);
-  }
-  async deleteOwn(account: OwnAccount): Promise<boolean> {
-    return this.entries.delete(account);
-  }
-}
+import { testServices } from '../../helpers/services.js';
+import { TOKEN, type World, cloudCaptureRequests, deviceIdOf, world } from '../../simulator/cloud-helpers.js';
 
 /** The entries a cloud capture lists as needing a console (capture-cloud.ts), in the file's order. */
 const UNAVAILABLE = [
@@ -53,7 +37,7 @@ const UNAVAILABLE = [
 describe('the Fleet screen’s capture through the cloud', () => {
   let dir: string;
   let w: World;
-  let services: ReturnType<typeof createServices>;
+  let services: Services;
   const captures = () => join(dir, 'home', 'captures');
 
   beforeAll(async () => {
@@ -63,16 +47,8 @@ describe('the Fleet screen’s capture through the cloud', () => {
       tags: ['floor-9'],
       ...(i === 1 ? { connectionStatus: 'offline_expired' as const } : {}),
     }));
-    const login = new MemoryEntries();
-    services = createServices({
-      version: '9.8.7',
-      platform: 'linux',
-      dialog: { openFile: async () => null },
-      emit: () => undefined,
-      env: { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'hosts.json') },
-      openSecretStore: async () => new MemorySecretStore(),
-      cloud: { login: async () => login },
-    });
+    // The memory store has no entries of the tool's own: the sign-in is kept for the session, in main.
+    services = testServices(dir, { version: '9.8.7' });
     await services.handlers['cloud.signIn']({ token: TOKEN, apiBase: w.cloud.url });
   }, 120_000);
 
@@ -150,26 +126,7 @@ describe('the Fleet screen’s capture through the cloud', () => {
       expect(text).not.toContain(v);
     // Read-only: GETs and the allowed Services Show alone.
     const seen = w.cloud.requests.slice(before);
-    expect(seen.map((q) => `${q.method} ${q.path}`)).toEqual([
-      'GET /v1/devices',
-      'GET /v1/xapi/status',
-      'GET /v1/xapi/status',
-      'GET /v1/xapi/status',
-      'GET /v1/xapi/status',
-      'GET /v1/xapi/schema',
-      'POST /v1/xapi/command/Security.Certificates.Services.Show',
-      'POST /v1/xapi/command/Security.Certificates.Services.Show',
-      'GET /v1/xapi/status',
-      'GET /v1/xapi/status',
-      'POST /v1/xapi/command/Security.Certificates.Services.Show',
-      'GET /v1/xapi/schema',
-      'GET /v1/xapi/schema',
-      `GET /v1/devices/${deviceIdOf(sim)}`,
-      'GET /v1/xapi/schema',
-      'GET /v1/xapi/schema',
-      'GET /v1/xapi/schema',
-      'GET /v1/xapi/schema',
-    ]);
+    expect(seen.map((q) => `${q.method} ${q.path}`)).toEqual(cloudCaptureRequests(deviceIdOf(sim)));
     expect(seen.filter((q) => q.method !== 'GET').map((q) => q.command)).toEqual([
       ...CLOUD_CAPTURE_COMMANDS,
       ...CLOUD_CAPTURE_COMMANDS,
