@@ -28,6 +28,7 @@ import {
   type CaptureRequest,
   type CaptureSummary,
   type ChosenFile,
+  type FleetCaptureRequest,
   type ConsolePage,
   type CredentialsCheck,
   type DeviceSessionInfo,
@@ -273,6 +274,15 @@ export const CHANNELS = {
     const r = record(raw, 'fleet.meeting', { serial: text(FIELD_LIMITS.serial) });
     if (r.serial.trim() === '') throw new ContractError('fleet.meeting: serial is empty');
     return { serial: r.serial.trim() };
+  }),
+  // One listed, connected cloud device's capture through the cloud, written where device.capture writes.
+  'fleet.capture': channel<FleetCaptureRequest, CaptureSummary>((raw) => {
+    const r = record(raw, 'fleet.capture', {
+      serial: text(FIELD_LIMITS.serial),
+      probeAddRefusals: optionalFlag,
+    });
+    if (r.serial.trim() === '') throw new ContractError('fleet.capture: serial is empty');
+    return { ...r, serial: r.serial.trim() };
   }),
 } as const;
 

@@ -121,13 +121,23 @@ export interface CaptureRequest {
   probeAddRefusals?: boolean;
 }
 
-/** A device capture written by main (`device.capture`): where, and what it found. */
+/** A device capture written by main (`device.capture`, `fleet.capture`): where, and what it found. */
 export interface CaptureSummary {
   /** The file, in the app's data folder (main chose it; the renderer only shows it). */
   file: string;
   probes: number;
   failedProbes: string[];
-  lineLimit: { probedUpTo: number; whole: number; cut: number | null };
+  /** The console's line limit; null through the cloud (there is no console line). */
+  lineLimit: { probedUpTo: number; whole: number; cut: number | null } | null;
+  /** Set for a capture through the Webex cloud (`fleet.capture`); absent: at the device's console. */
+  link?: 'webex';
+  /** Through the cloud: the entries it cannot ask, listed in the file with the reason (not failures). */
+  unavailableProbes?: string[];
+}
+
+/** What a capture through the cloud asks (`fleet.capture`): one listed device, and the Add refusals' choice. */
+export interface FleetCaptureRequest extends CaptureRequest {
+  serial: string;
 }
 
 /** The handover report without a secret in it. */

@@ -53,6 +53,7 @@ export function createServices(options: ServiceOptions): Services {
     vault,
     dialog: options.dialog,
     emit: options.emit,
+    version: options.version,
     ...options.cloud,
     ...(options.openBrowser ? { openBrowser: options.openBrowser } : {}),
   });
@@ -112,6 +113,7 @@ export function createServices(options: ServiceOptions): Services {
     'fleet.choose': ({ serial, role }) => fleet.choose(serial, role, NATIVE_TEXT[language]),
     'fleet.run': (request) => fleet.run(request),
     'fleet.meeting': ({ serial }) => fleet.meeting(serial),
+    'fleet.capture': ({ serial, probeAddRefusals }) => fleet.capture(serial, probeAddRefusals === true),
   };
 
   return {

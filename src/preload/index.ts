@@ -125,6 +125,9 @@ export const api = {
       invoke('fleet.choose', { serial, role }),
     run: (request: ChannelInput<'fleet.run'>) => invoke('fleet.run', request),
     meeting: (serial: In<'fleet.meeting', 'serial'>) => invoke('fleet.meeting', { serial }),
+    /** One listed device's capture through the cloud; main writes the file and says where. */
+    capture: (serial: In<'fleet.capture', 'serial'>, probeAddRefusals = false) =>
+      invoke('fleet.capture', { serial, probeAddRefusals }),
   },
   /** Progress of running workflows (provisioning, fleet runs); returns the function that stops listening. */
   onWorkflowEvent: (callback: (message: AppEventMessage) => void): (() => void) => {

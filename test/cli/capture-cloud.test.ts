@@ -17,7 +17,7 @@ import {
 import { type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
 import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
-import { TOKEN, type World, deviceIdOf, world } from '../simulator/cloud-helpers.js';
+import { TOKEN, type World, cloudCaptureRequests, deviceIdOf, world } from '../simulator/cloud-helpers.js';
 
 let w: World;
 const outputs: string[] = [];
@@ -182,26 +182,7 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov device capture over webex: (si
       expect(text).not.toContain(v);
     // Read-only: the cloud saw GETs and the allow-listed Services Show alone, each Show after its schema.
     const seen = w.cloud.requests.slice(first).map((q) => `${q.method} ${q.path}`);
-    expect(seen).toEqual([
-      'GET /v1/devices',
-      'GET /v1/xapi/status',
-      'GET /v1/xapi/status',
-      'GET /v1/xapi/status',
-      'GET /v1/xapi/status',
-      'GET /v1/xapi/schema',
-      'POST /v1/xapi/command/Security.Certificates.Services.Show',
-      'POST /v1/xapi/command/Security.Certificates.Services.Show',
-      'GET /v1/xapi/status',
-      'GET /v1/xapi/status',
-      'POST /v1/xapi/command/Security.Certificates.Services.Show',
-      'GET /v1/xapi/schema',
-      'GET /v1/xapi/schema',
-      `GET /v1/devices/${deviceIdOf(sim)}`,
-      'GET /v1/xapi/schema',
-      'GET /v1/xapi/schema',
-      'GET /v1/xapi/schema',
-      'GET /v1/xapi/schema',
-    ]);
+    expect(seen).toEqual(cloudCaptureRequests(deviceIdOf(sim)));
     const posted = w.cloud.requests.slice(first).filter((q) => q.method !== 'GET');
     expect(posted.map((q) => q.command)).toEqual([
       ...CLOUD_CAPTURE_COMMANDS,

@@ -1,12 +1,12 @@
 /**
  * The Fleet screen in Chromium (main and preload real, the cloud simulator, the real OS keychain): the
  * person signs in with a pasted token, sees the devices sorted by certificate expiry, and renews one
- * after a confirmation naming it, then checks one device's meeting through the cloud. The token never
- * comes back to the page.
+ * after a confirmation naming it, then checks one device's meeting through the cloud and captures it
+ * there, the result naming the device. The token never comes back to the page.
  *
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e/fleet.test.ts   (after `npm run build`)
  */
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -126,6 +126,38 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the Fleet screen 
       { serial: 'FOCE2EF003' },
     ]);
     await checkScreen(page, '20-fleet-meeting');
+
+    // Capture: the same one selected, connected device read through the cloud; the result names it.
+    const capture = page.getByTestId('fleet-capture');
+    expect(await capture.isDisabled()).toBe(false);
+    await capture.click();
+    const result = page.getByTestId('fleet-capture-result');
+    const summary = result.getByTestId('fleet-capture-summary');
+    await eventually(() => summary.count(), 60_000).toBe(1);
+    expect(await result.getAttribute('data-serial')).toBe('FOCE2EF003');
+    expect(await result.getByRole('heading', { level: 3 }).textContent()).toBe(
+      'Capture: FOCE2EF003 (Studio)',
+    );
+    const said = (await summary.textContent()) ?? '';
+    const file = /Saved 26 answers to (\S+\.json)\./.exec(said)?.[1] ?? '';
+    expect(file.startsWith(join(dir, 'home', 'captures', 'capture-FOCE2EF003-'))).toBe(true);
+    expect(said).toContain(
+      'need a console and are listed in the file as not available through the cloud: serial-settings, certificates-text,',
+    );
+    expect(said).toContain('These probes got no answer: error-status.');
+    const written = JSON.parse(await readFile(file, 'utf8')) as { link: string; probes: { id: string }[] };
+    expect([written.link, written.probes.length]).toEqual(['webex', 26]);
+    expect(app.calls.filter((c) => c.channel === 'fleet.capture').map((c) => c.input)).toEqual([
+      { serial: 'FOCE2EF003', probeAddRefusals: false },
+    ]);
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('ko');
+    await eventually(() => result.getByRole('heading', { level: 3 }).textContent()).toBe(
+      '장치 응답 기록: FOCE2EF003 (Studio)',
+    );
+    expect(await summary.textContent()).toContain('응답 26개를');
+    await page.getByLabel('Language / 언어', { exact: true }).selectOption('en');
+    // Checked in both languages (the file's path changes with every run: no screenshot).
+    await checkScreen(page, '21-fleet-capture', { shot: false });
 
     // The token went to main once, in the sign-in; nothing main answered or sent holds it, nor the page.
     const signIns = app.calls.filter((c) => c.channel === 'cloud.signIn');

@@ -617,6 +617,15 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
         ok: true,
         value: { serial: 'FOCCNRYF002', target: 'webex:FOCCNRYF002' },
       });
+      // A capture through the cloud of the rotated device: neither its summary nor its file (under home,
+      // checked below) holds the token or the device's secret.
+      const captured = await call('fleet.capture', { serial: 'FOCCNRYF002', probeAddRefusals: true });
+      expect(captured).toMatchObject({ ok: true, value: { link: 'webex', lineLimit: null } });
+      const captureFile = (captured as { value: { file: string } }).value.file;
+      expect(captureFile.startsWith(join(dir, 'home', 'captures', 'capture-FOCCNRYF002-'))).toBe(true);
+      const captureText = readFileSync(captureFile, 'latin1');
+      for (const secret of [rotated, 'fleet world secret FOCCNRYF002 7Hq2'])
+        expect(forms(secret).filter((f) => captureText.includes(f))).toEqual([]);
       await call('cloud.activationCode', { workspaceId: world.cloud.devices[0]!.workspaceId });
       await call('cloud.signOut');
       await call('cloud.whoami');

@@ -87,3 +87,19 @@ export async function world(
 export function deviceIdOf(sim: RoomOsSimulator): string {
   return webexId('DEVICE', sim.state.deviceId);
 }
+
+/**
+ * What the simulated cloud sees of one capture through it (`method path`, in order): the device found by
+ * its serial, then GETs and `Services Show` alone (capture-cloud.ts).
+ */
+export function cloudCaptureRequests(deviceId: string): string[] {
+  const status = 'GET /v1/xapi/status';
+  const schema = 'GET /v1/xapi/schema';
+  const show = 'POST /v1/xapi/command/Security.Certificates.Services.Show';
+  return [
+    'GET /v1/devices',
+    ...[status, status, status, status, schema, show, show, status, status, show, schema, schema],
+    `GET /v1/devices/${deviceId}`,
+    ...[schema, schema, schema, schema],
+  ];
+}

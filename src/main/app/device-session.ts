@@ -18,9 +18,9 @@ import {
   parseTarget,
 } from '../device/index.js';
 import { openDevice, startBuiltInSimulator } from '../open.js';
-import { writeFileAtomic } from '../vault/atomic-file.js';
 import { addedByTool } from '../workflows/identity.js';
 import { observeIdentity } from '../workflows/status.js';
+import { capturesDir, saveCapture } from './capture-file.js';
 import { AppError } from './errors.js';
 import type { ServiceOptions } from './options.js';
 import type { AppVault } from './vault.js';
@@ -196,28 +196,15 @@ export class DeviceSession {
     this.console.note(`disconnected from ${describeTarget(s.target)}`);
   }
 
-  /** Read-only probes of the connected device, written to a file in the data folder. */
+  /** Read-only probes of the connected device, written to a file in the data folder (capture-file.ts). */
   async capture(probeAddRefusals: boolean): Promise<CaptureSummary> {
     const s = this.require();
-    const journalStore = await this.vault.records();
-    const dir = join(journalStore.dir, 'captures');
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const dir = await capturesDir(this.vault);
     const capture = await captureDevice(s.device, {
       toolVersion: this.options.version,
       probeAddRefusals,
     });
-    const stamp = capture.takenAt.replace(/[:.]/g, '-');
-    const file = join(dir, `capture-${s.serial || 'device'}-${stamp}.json`);
-    await writeFileAtomic(file, JSON.stringify(capture, null, 2) + '\n', {
-      mode: 0o600,
-      exclusive: true,
-    });
-    return {
-      file,
-      probes: capture.probes.length,
-      failedProbes: capture.probes.filter((p) => p.error !== undefined).map((p) => p.id),
-      lineLimit: capture.lineLimit,
-    };
+    return saveCapture(dir, s.serial, capture);
   }
 
   readConsole(after: number): ConsolePage {

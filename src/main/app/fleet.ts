@@ -2,15 +2,16 @@
  * The Fleet screen's store: the Webex cloud sign-in (the token arrives once from the window, is checked
  * and kept in the OS keychain by `signIn`, and never goes back; or the OAuth sign-in of oauth-sign-in.ts,
  * renewed by the client as the CLI's is), the devices it reaches listed by certificate expiry, renewals
- * and rotations of a selection over the cloud with their progress on the event channel, and activation
- * codes for the registration step. What crosses to the window is built
- * from allow-lists of fields; a rotated secret stays in the keychain.
+ * and rotations of a selection over the cloud with their progress on the event channel, one device's
+ * meeting check and capture through the cloud, and activation codes for the registration step. What
+ * crosses to the window is built from allow-lists of fields; a rotated secret stays in the keychain.
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type {
   ActivationCodeView,
   AppEventMessage,
+  CaptureSummary,
   CloudAccount,
   FileRole,
   FleetChosenFile,
@@ -32,6 +33,7 @@ import {
 } from '../cloud/index.js';
 import { type CloudClient, DEFAULT_API_BASE } from '../cloud/client.js';
 import { CloudDevice } from '../cloud/device.js';
+import { captureCloudDevice } from '../device/index.js';
 import type { OwnEntries } from '../cloud/login.js';
 import type { NativeText } from '../native-text.js';
 import type { OwnAccount } from '../vault/secret-store.js';
@@ -43,6 +45,7 @@ import {
   runFleet,
 } from '../workflows/fleet/index.js';
 import { checkMeetings, provisionedIdentity } from '../workflows/meeting.js';
+import { capturesDir, saveCapture } from './capture-file.js';
 import { dialogFor, readChosenFile } from './credentials.js';
 import { AppError } from './errors.js';
 import { OAuthSignIns, type OpenBrowser } from './oauth-sign-in.js';
@@ -54,6 +57,8 @@ export interface FleetParts {
   vault: AppVault;
   dialog: FileDialog;
   emit: (message: AppEventMessage) => void;
+  /** The app's version, written into a capture. */
+  version: string;
   /** Where the sign-in is kept (default: the vault's keychain; a store without own entries keeps it in memory). */
   login?: () => Promise<OwnEntries>;
   /** The REST client's clock and limits (tests). */
@@ -319,6 +324,19 @@ export class FleetStore {
       { target: device.target, device, expectedIdentity: provisionedIdentity(records, serial) },
     ]);
     return { serial, target: device.target, report };
+  }
+
+  /**
+   * One listed device's capture through the cloud (capture-cloud.ts, as `device capture --target webex:`
+   * does), written where the console session's captures go (capture-file.ts). Read-only; an offline
+   * device: ERR_CLOUD_DEVICE_UNREACHABLE, before anything is read or written.
+   */
+  async capture(serial: string, probeAddRefusals: boolean): Promise<CaptureSummary> {
+    this.requireListed([serial]);
+    const device = await CloudDevice.open(await this.client(), serial);
+    const dir = await capturesDir(this.parts.vault);
+    const capture = await captureCloudDevice(device, { toolVersion: this.parts.version, probeAddRefusals });
+    return saveCapture(dir, device.record.serial || serial, capture);
   }
 
   /** A one-time activation code for a workspace (the registration step fills it in). */

@@ -494,6 +494,8 @@ export const en = {
     lineWhole: 'Console lines of {n} bytes arrived whole.',
     lineCut: 'The console carries lines of {whole} bytes; {cut} bytes are cut.',
     captureFailed: 'These probes got no answer: {ids}.',
+    captureUnavailable:
+      'Read through the Webex cloud: these entries need a console and are listed in the file as not available through the cloud: {ids}.',
     probeAddRefusals:
       'Also ask how the device refuses a certificate Add (three attempts that cannot change it: junk on one line, the same wrapped, a blob under a secret it does not hold)',
   },
@@ -612,6 +614,11 @@ export const en = {
       'Select one connected device: its meeting is read through the Webex cloud (end-to-end encryption, identities, the security code).',
     meetingHeading: 'Meeting check: {serial} ({name})',
     meetingReading: 'Reading the meeting through the Webex cloud…',
+    capture: 'Capture',
+    captureHelp:
+      'Select one connected device: a fixed set of read-only questions is asked through the Webex cloud and the answers (serial numbers, names and addresses replaced) saved to a file in the app’s data folder, to send to the tool’s maintainers. Nothing on the device changes.',
+    captureHeading: 'Capture: {serial} ({name})',
+    captureReading: 'Reading the device through the Webex cloud…',
     renewHeading: 'Renew the certificates',
     renewHelp:
       'Choose each device’s new certificate (and its key, when it is a separate file). The key’s passphrase is sent once when the renewal starts.',

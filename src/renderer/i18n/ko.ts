@@ -494,6 +494,8 @@ export const ko: typeof en = {
     lineWhole: '{n}바이트 길이의 콘솔 줄이 온전히 전달되었습니다.',
     lineCut: '콘솔은 한 줄에 {whole}바이트까지 전달하며, {cut}바이트 줄은 잘립니다.',
     captureFailed: '다음 검사에는 응답이 없었습니다: {ids}.',
+    captureUnavailable:
+      'Webex 클라우드를 통해 읽었습니다. 다음 항목은 콘솔이 필요하므로 파일에 클라우드로는 확인할 수 없는 항목으로 표시했습니다: {ids}.',
     probeAddRefusals:
       '장치가 인증서 추가를 거부하는 방식도 확인합니다(장치를 바꿀 수 없는 세 번의 시도: 한 줄의 무의미한 내용, 같은 내용을 여러 줄로 나눈 것, 장치에 없는 비밀로 만든 블롭)',
   },
@@ -606,6 +608,11 @@ export const ko: typeof en = {
       '연결된 장치 하나를 선택하십시오. 그 장치의 회의를 Webex 클라우드를 통해 읽습니다(종단 간 암호화, ID, 보안 코드).',
     meetingHeading: '회의 확인: {serial} ({name})',
     meetingReading: 'Webex 클라우드를 통해 회의를 읽는 중입니다…',
+    capture: '장치 응답 기록',
+    captureHelp:
+      '연결된 장치 하나를 선택하십시오. 정해진 읽기 전용 질문을 Webex 클라우드를 통해 보내고, 그 응답을 일련번호·이름·주소를 가린 채 앱의 데이터 폴더에 파일로 저장합니다. 이 파일을 도구 관리자에게 보내십시오. 장치에는 아무것도 바뀌지 않습니다.',
+    captureHeading: '장치 응답 기록: {serial} ({name})',
+    captureReading: 'Webex 클라우드를 통해 장치를 읽는 중입니다…',
     renewHeading: '인증서 갱신',
     renewHelp:
       '장치마다 새 인증서를 선택하십시오(키가 별도 파일이면 키도 선택하십시오). 키 패스프레이즈는 갱신을 시작할 때 한 번 전송됩니다.',

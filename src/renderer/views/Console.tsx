@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CaptureSummary, ConsoleEntry } from '../../contract/index.js';
 import { api } from '../api.js';
-import { type Lang, fmt, messages } from '../i18n/index.js';
+import { type Lang, messages } from '../i18n/index.js';
+import { CaptureResult } from './CaptureResult.js';
 import { type Problem, ProblemText } from './common.js';
 
 const KEEP = 2000;
@@ -76,19 +77,7 @@ export function Console({ lang }: { lang: Lang }) {
         {t.probeAddRefusals}
       </label>
       {problem && <ProblemText lang={lang} problem={problem} />}
-      {capture && (
-        <div role="status" data-testid="capture-result">
-          <p className="ok">{fmt(t.captured, { n: capture.probes, file: capture.file })}</p>
-          <p>
-            {capture.lineLimit.cut === null
-              ? fmt(t.lineWhole, { n: capture.lineLimit.probedUpTo })
-              : fmt(t.lineCut, { whole: capture.lineLimit.whole, cut: capture.lineLimit.cut })}
-          </p>
-          {capture.failedProbes.length > 0 && (
-            <p>{fmt(t.captureFailed, { ids: capture.failedProbes.join(', ') })}</p>
-          )}
-        </div>
-      )}
+      {capture && <CaptureResult lang={lang} capture={capture} testId="capture-result" />}
       <div role="log" aria-label={t.logLabel} className="console" tabIndex={0} data-testid="console">
         {entries.length === 0 && <p>{t.empty}</p>}
         {entries.map((e) => (

@@ -13,6 +13,7 @@ import { api } from '../api.js';
 import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
 import { FileRows } from './FileRows.js';
 import { ApiBaseField, FleetOAuth } from './FleetOAuth.js';
+import { FleetCaptureButton, FleetCapturePanel, useFleetCapture } from './FleetCapture.js';
 import { Fmt } from './Fmt.js';
 import { MeetingReportView } from './MeetingCheck.js';
 import { LimitedField, type Problem, ProblemText, SecretField, SubmitForm, problemOf } from './common.js';
@@ -94,6 +95,7 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
     problem: Problem | null;
   } | null>(null);
   const [checking, setChecking] = useState(false);
+  const capture = useFleetCapture();
   // The token and the passphrases stay in their inputs until they are sent, once; never React state.
   const token = useRef<HTMLInputElement>(null);
   const apiBase = useRef<HTMLInputElement>(null);
@@ -155,6 +157,7 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
   async function list(): Promise<void> {
     setBusy(true);
     setMeeting(null);
+    capture.clear();
     const r = await api().fleet.list(tagsOf(filters.tags));
     setBusy(false);
     setProblem(problemOf(r));
@@ -443,6 +446,12 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
             >
               {t.checkMeeting}
             </button>
+            <FleetCaptureButton
+              lang={lang}
+              row={named.length === 1 && ONLINE.includes(named[0]!.connectionStatus) ? named[0]! : null}
+              busy={running || capture.capturing}
+              onCapture={(row) => void capture.start(row)}
+            />
           </div>
         </>
       )}
@@ -461,6 +470,9 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
           {meeting.problem && <ProblemText lang={lang} problem={meeting.problem} />}
           {meeting.view && <MeetingReportView lang={lang} report={meeting.view.report} />}
         </section>
+      )}
+      {capture.capture && (
+        <FleetCapturePanel lang={lang} capture={capture.capture} capturing={capture.capturing} />
       )}
       {action !== null && order.length > 0 && (
         <section className="panel" aria-labelledby="fleet-action-heading" data-testid="fleet-action">
