@@ -312,13 +312,22 @@ export class FleetStore {
    * Meeting check screen's report, naming the device. An offline device: ERR_CLOUD_DEVICE_UNREACHABLE.
    */
   async meeting(serial: string): Promise<FleetMeetingView> {
-    this.requireListed([serial]);
-    const device = await CloudDevice.open(await this.client(), serial);
+    const device = await this.cloudDevice(serial);
     const records = await (await this.parts.vault.records()).read().catch(() => []);
     const report = await checkMeetings([
       { target: device.target, device, expectedIdentity: provisionedIdentity(records, serial) },
     ]);
     return { serial, target: device.target, report };
+  }
+
+  /**
+   * A device of the last list, by serial number, opened through the cloud for a meeting check (the
+   * meeting session watches it): one not listed, ERR_APP_FLEET_NOT_LISTED; one offline,
+   * ERR_CLOUD_DEVICE_UNREACHABLE.
+   */
+  async cloudDevice(serial: string): Promise<CloudDevice> {
+    this.requireListed([serial]);
+    return CloudDevice.open(await this.client(), serial);
   }
 
   /** A one-time activation code for a workspace (the registration step fills it in). */
