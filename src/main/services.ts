@@ -37,7 +37,7 @@ export function createServices(options: ServiceOptions): Services {
     vault,
     () => session,
     (serial) => fleet.cloudDevice(serial),
-    options.meetingTimer,
+    options.meetingWatch ?? {},
   );
   const session: DeviceSession = new DeviceSession(vault, options, () => meeting.deviceChanged());
   const custody = new SecretCustody({

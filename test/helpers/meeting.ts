@@ -11,6 +11,7 @@ import {
   type CloudVariants,
   createCloudSimulator,
 } from '../../src/simulator/cloud/index.js';
+import type { WatchTimer } from '../../src/main/workflows/meeting.js';
 import { type DeviceCert, makeDeviceCert } from '../main/device/fixtures.js';
 
 const SECRET = 'meeting test secret';
@@ -69,4 +70,27 @@ export async function cloudServing(
     token,
     ...(options.variants ? { variants: options.variants } : {}),
   });
+}
+
+/** A timer that fires only when the test says so. */
+export function manualTimer(): WatchTimer & { pending: number[]; fire(): void } {
+  const due = new Map<number, { fn: () => void; ms: number }>();
+  let next = 0;
+  return {
+    set(fn, ms) {
+      due.set(++next, { fn, ms });
+      return next;
+    },
+    clear(h) {
+      due.delete(h as number);
+    },
+    get pending() {
+      return [...due.values()].map((d) => d.ms);
+    },
+    fire() {
+      const all = [...due.entries()];
+      due.clear();
+      for (const [, d] of all) d.fn();
+    },
+  };
 }

@@ -17,7 +17,7 @@ import {
   type MeetingTarget,
   type MeetingUpdate,
   MeetingWatch,
-  type WatchTimer,
+  type MeetingWatchOptions,
   provisionedIdentity,
 } from '../workflows/meeting.js';
 import type { DeviceSession } from './device-session.js';
@@ -50,8 +50,8 @@ export class MeetingSession {
     private readonly session: () => DeviceSession,
     /** Opens a Fleet device through the cloud (the Fleet store's, given later like the session). */
     private readonly cloud: OpenCloudDevice,
-    /** The watch's timer (tests inject one that moves only when they say so). */
-    private readonly timer?: WatchTimer,
+    /** The watch's timer and clock (tests inject ones that move only when they say so). */
+    private readonly clock: Pick<MeetingWatchOptions, 'timer' | 'now'> = {},
   ) {}
 
   view(): MeetingView {
@@ -189,7 +189,7 @@ export class MeetingSession {
       },
       {
         pollMs: pollSeconds * 1000,
-        ...(this.timer ? { timer: this.timer } : {}),
+        ...this.clock,
         // A device lost while watching ends the watch; the window shows why, by code.
         onError: (e) => {
           this.error = isProvisionerError(e)
