@@ -612,6 +612,12 @@ export const en = {
       'Select one connected device: its meeting is read through the Webex cloud (end-to-end encryption, identities, the security code).',
     meetingHeading: 'Meeting check: {serial} ({name})',
     meetingReading: 'Reading the meeting through the Webex cloud…',
+    watchMeeting: 'Watch',
+    stopWatching: 'Stop watching',
+    pollSeconds: 'Read again every (seconds)',
+    pollInvalid: 'Give a whole number of seconds from {min} to {max}.',
+    watchingMeeting:
+      'Watching {serial} ({name}): its meeting is read through the Webex cloud every {n} s; joins and security code changes appear below.',
     renewHeading: 'Renew the certificates',
     renewHelp:
       'Choose each device’s new certificate (and its key, when it is a separate file). The key’s passphrase is sent once when the renewal starts.',

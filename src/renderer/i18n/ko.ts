@@ -606,6 +606,12 @@ export const ko: typeof en = {
       '연결된 장치 하나를 선택하십시오. 그 장치의 회의를 Webex 클라우드를 통해 읽습니다(종단 간 암호화, ID, 보안 코드).',
     meetingHeading: '회의 확인: {serial} ({name})',
     meetingReading: 'Webex 클라우드를 통해 회의를 읽는 중입니다…',
+    watchMeeting: '지켜보기',
+    stopWatching: '지켜보기 중지',
+    pollSeconds: '다시 읽는 간격(초)',
+    pollInvalid: '{min}에서 {max} 사이의 정수(초)를 입력하십시오.',
+    watchingMeeting:
+      '{serial}({name})을(를) 지켜보는 중입니다: {n}초마다 Webex 클라우드를 통해 회의를 읽습니다. 참가와 보안 코드 변경은 아래에 표시됩니다.',
     renewHeading: '인증서 갱신',
     renewHelp:
       '장치마다 새 인증서를 선택하십시오(키가 별도 파일이면 키도 선택하십시오). 키 패스프레이즈는 갱신을 시작할 때 한 번 전송됩니다.',

@@ -14,7 +14,7 @@ import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
 import { FileRows } from './FileRows.js';
 import { ApiBaseField, FleetOAuth } from './FleetOAuth.js';
 import { Fmt } from './Fmt.js';
-import { MeetingReportView } from './MeetingCheck.js';
+import { FleetMeetingWatch } from './FleetMeetingWatch.js';
 import { LimitedField, type Problem, ProblemText, SecretField, SubmitForm, problemOf } from './common.js';
 
 /** Where one device of a run stands. */
@@ -459,7 +459,15 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
           </h3>
           {checking && <p role="status">{t.meetingReading}</p>}
           {meeting.problem && <ProblemText lang={lang} problem={meeting.problem} />}
-          {meeting.view && <MeetingReportView lang={lang} report={meeting.view.report} />}
+          {meeting.view && (
+            <FleetMeetingWatch
+              key={meeting.serial}
+              lang={lang}
+              serial={meeting.serial}
+              name={meeting.name}
+              report={meeting.view.report}
+            />
+          )}
         </section>
       )}
       {action !== null && order.length > 0 && (

@@ -295,6 +295,28 @@ export function MeetingReportView({ lang, report }: { lang: Lang; report: Meetin
 }
 
 /**
+ * What a watch saw, in order: each update with its time and the device it names. The Meeting check
+ * screen and the Fleet screen's watch show it alike.
+ */
+export function MeetingUpdatesView({ lang, updates }: { lang: Lang; updates: readonly MeetingUpdate[] }) {
+  const t = messages(lang).meeting;
+  if (updates.length === 0) return null;
+  return (
+    <section aria-label={t.updates}>
+      <h3>{t.updates}</h3>
+      <ol data-testid="meeting-updates">
+        {updates.map((u, i) => (
+          <li key={i} data-kind={u.kind}>
+            <time dateTime={u.at}>{u.at.slice(11, 19)}</time> <span translate="no">{shown(u.target)}</span>:{' '}
+            <UpdateText t={t} u={u} />
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/**
  * The meeting check (the vendor's test after registration): whether the call is end-to-end encrypted,
  * how this device and each participant appear, the security code, and, with other devices in the same
  * meeting, whether they all show the same code and roster; joins and code changes seen live. It runs
@@ -476,19 +498,7 @@ export function MeetingCheck({
         </p>
       )}
       {report && <MeetingReportView lang={lang} report={report} />}
-      {report && view && view.updates.length > 0 && (
-        <section aria-label={t.updates}>
-          <h3>{t.updates}</h3>
-          <ol data-testid="meeting-updates">
-            {view.updates.map((u, i) => (
-              <li key={i} data-kind={u.kind}>
-                <time dateTime={u.at}>{u.at.slice(11, 19)}</time>{' '}
-                <span translate="no">{shown(u.target)}</span>: <UpdateText t={t} u={u} />
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      {report && view && <MeetingUpdatesView lang={lang} updates={view.updates} />}
     </section>
   );
 }
