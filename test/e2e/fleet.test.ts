@@ -161,6 +161,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the Fleet screen 
     expect(texts[1]).toContain(meeting.securityCode());
     expect(texts[1]).toContain(before);
     expect(await shown.getByTestId('meeting-code').textContent()).toBe(meeting.securityCode());
+    await checkScreen(page, '20-fleet-meeting-watch');
     await shown.getByTestId('fleet-meeting-watch-stop').click();
     await eventually(() => watch.getAttribute('data-watching')).toBe('false');
     expect(app.calls.filter((c) => c.channel === 'fleet.watchMeeting').map((c) => c.input)).toEqual([

@@ -29,6 +29,8 @@ export const en = {
     others: 'Other devices in the same meeting, to compare',
     otherTarget: 'Device target',
     otherPassword: 'Login password',
+    otherCloud:
+      'A device of the Fleet screen’s list: {target} (read through the Webex cloud, again every few seconds while watching).',
     add: 'Add a device',
     remove: 'Remove',
     start: 'Check and watch',

@@ -31,6 +31,8 @@ export const ko: typeof en = {
     others: '비교할, 같은 회의의 다른 장치',
     otherTarget: '연결 대상',
     otherPassword: '로그인 비밀번호',
+    otherCloud:
+      '‘장치 전체’ 화면 목록의 장치는 {target}(으)로 입력하십시오(Webex 클라우드를 통해 읽으며, 지켜보는 동안 몇 초마다 다시 읽습니다).',
     add: '장치 추가',
     remove: '제거',
     start: '확인 및 지켜보기',

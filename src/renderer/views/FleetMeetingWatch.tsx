@@ -10,13 +10,60 @@ import { MEETING_POLL_SECONDS, type MeetingReport, type MeetingView } from '../.
 import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText, problemOf } from './common.js';
+import { Fmt } from './Fmt.js';
 import { MeetingReportView, MeetingUpdatesView } from './MeetingCheck.js';
 
 /** The poll interval the person typed, in whole seconds within the limits, or null. */
-function pollSecondsOf(text: string): number | null {
+export function pollSecondsOf(text: string): number | null {
   if (!/^\d{1,5}$/.test(text.trim())) return null;
   const n = Number(text.trim());
   return n >= MEETING_POLL_SECONDS.min && n <= MEETING_POLL_SECONDS.max ? n : null;
+}
+
+/**
+ * How often a cloud device is read while watching (whole seconds, the CLI's default and limits), and
+ * why the value typed is refused. The Fleet screen's watch and the Meeting check screen share it.
+ */
+export function PollSecondsField({
+  lang,
+  value,
+  disabled,
+  onChange,
+  testId,
+}: {
+  lang: Lang;
+  value: string;
+  disabled: boolean;
+  onChange: (value: string) => void;
+  testId: string;
+}) {
+  const t = messages(lang).fleet;
+  const invalid = pollSecondsOf(value) === null;
+  return (
+    <>
+      <label>
+        {t.pollSeconds}{' '}
+        <input
+          type="number"
+          inputMode="numeric"
+          data-testid={testId}
+          min={MEETING_POLL_SECONDS.min}
+          max={MEETING_POLL_SECONDS.max}
+          step={1}
+          value={value}
+          disabled={disabled}
+          aria-invalid={invalid}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      </label>
+      {invalid && ' '}
+      {invalid && (
+        <span className="bad" role="status" data-testid={`${testId}-invalid`}>
+          {fmt(t.pollInvalid, { min: MEETING_POLL_SECONDS.min, max: MEETING_POLL_SECONDS.max })}
+        </span>
+      )}
+    </>
+  );
 }
 
 export function FleetMeetingWatch({
@@ -79,21 +126,13 @@ export function FleetMeetingWatch({
   return (
     <div data-testid="fleet-meeting-watch" data-watching={String(watching)}>
       <div className="buttons">
-        <label>
-          {t.pollSeconds}{' '}
-          <input
-            type="number"
-            inputMode="numeric"
-            data-testid="fleet-meeting-poll"
-            min={MEETING_POLL_SECONDS.min}
-            max={MEETING_POLL_SECONDS.max}
-            step={1}
-            value={poll}
-            disabled={watching}
-            aria-invalid={seconds === null}
-            onChange={(e) => setPoll(e.target.value)}
-          />
-        </label>
+        <PollSecondsField
+          lang={lang}
+          value={poll}
+          disabled={watching}
+          onChange={setPoll}
+          testId="fleet-meeting-poll"
+        />
         <button
           type="button"
           data-testid="fleet-meeting-watch-start"
@@ -111,16 +150,11 @@ export function FleetMeetingWatch({
           {t.stopWatching}
         </button>
       </div>
-      {seconds === null && (
-        <p className="bad" role="status" data-testid="fleet-meeting-poll-invalid">
-          {fmt(t.pollInvalid, { min: MEETING_POLL_SECONDS.min, max: MEETING_POLL_SECONDS.max })}
-        </p>
-      )}
       {problem && <ProblemText lang={lang} problem={problem} />}
       {!problem && mine?.error && <ProblemText lang={lang} problem={mine.error} />}
       {watching && seconds !== null && (
         <p role="status" data-testid="fleet-meeting-watching">
-          {fmt(t.watchingMeeting, { serial, name, n: seconds })}
+          <Fmt text={t.watchingMeeting} values={{ serial, name, n: seconds }} />
         </p>
       )}
       <MeetingReportView lang={lang} report={mine?.report ?? report} />

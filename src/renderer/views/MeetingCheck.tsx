@@ -9,6 +9,7 @@ import {
   type MeetingUpdate,
   type MeetingVerdict,
   type MeetingView,
+  MEETING_POLL_SECONDS,
   type Verification,
   inert,
   meetingCall,
@@ -18,6 +19,7 @@ import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText, problemOf } from './common.js';
 import { Fmt } from './Fmt.js';
+import { PollSecondsField, pollSecondsOf } from './FleetMeetingWatch.js';
 
 type T = ReturnType<typeof messages>['meeting'];
 
@@ -345,6 +347,10 @@ export function MeetingCheck({
   const [view, setView] = useState<MeetingView | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [working, setWorking] = useState(false);
+  // How often a webex: device of the Fleet list among the others is read while watching.
+  const [poll, setPoll] = useState(String(MEETING_POLL_SECONDS.default));
+  const polled = others.some((o) => /^webex:/i.test(o.target.trim()));
+  const pollSeconds = polled ? pollSecondsOf(poll) : null;
   const connectedSerial = device?.identity.serialNumber ?? null;
   const deviceKey = device ? `${device.target}\n${connectedSerial ?? ''}` : '';
 
@@ -379,7 +385,7 @@ export function MeetingCheck({
       .map((o) => ({ target: o.target, password: passwords.current.get(o.id)?.value || null }))
       .filter((o) => o.target.trim() !== '');
     for (const input of passwords.current.values()) input.value = '';
-    const r = await api().meeting.start(list, expected?.serial ?? null);
+    const r = await api().meeting.start(list, expected?.serial ?? null, pollSeconds ?? undefined);
     setWorking(false);
     setProblem(problemOf(r));
     if (r.ok) setView(r.value);
@@ -471,12 +477,24 @@ export function MeetingCheck({
         <button type="button" onClick={() => setOthers([...others, { id: nextId.current++, target: '' }])}>
           {t.add}
         </button>
+        <p className="help">
+          <Fmt text={t.otherCloud} values={{ target: 'webex:SERIAL' }} />
+        </p>
+        {polled && (
+          <PollSecondsField
+            lang={lang}
+            value={poll}
+            disabled={!!view?.watching}
+            onChange={setPoll}
+            testId="meeting-poll"
+          />
+        )}
       </fieldset>
       <div className="buttons">
         <button
           type="button"
           data-testid="meeting-start"
-          disabled={!device || working || otherChosen}
+          disabled={!device || working || otherChosen || (polled && pollSeconds === null)}
           onClick={() => void start()}
         >
           {t.start}
