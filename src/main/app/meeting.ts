@@ -199,7 +199,14 @@ export class MeetingSession {
         },
       },
     );
-    const report = await watch.start(devices);
+    let report: MeetingReport;
+    try {
+      report = await watch.start(devices);
+    } catch (e) {
+      // A device refused its first read: the ones already watched stop too (no timer is left behind).
+      await watch.stop().catch(() => undefined);
+      throw e;
+    }
     this.meeting = { watch, serial, others, updates, report };
     return this.view();
   }

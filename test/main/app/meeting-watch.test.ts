@@ -70,10 +70,12 @@ describe('the app’s meeting watch of cloud devices', () => {
     const rooms = [
       await roomInMeeting(meeting, 'Lobby', 'lobby.example.com', 'FOCWATCH001'),
       await roomInMeeting(meeting, 'Annex', 'annex.example.com', 'FOCWATCH002'),
+      await roomInMeeting(meeting, 'Studio', 'studio.example.com', 'FOCWATCH003'),
     ];
     sims.push(...rooms.map((r) => r.sim));
     cloud = await cloudServing(sims, TOKEN, {
-      each: (i) => (i === 1 ? { connectionStatus: 'offline_expired' } : {}),
+      each: (i) =>
+        i === 1 ? { connectionStatus: 'offline_expired' } : i === 2 ? { participantList: false } : {},
     });
     const login = new MemoryEntries();
     services = testServices(dir, {
@@ -193,6 +195,18 @@ describe('the app’s meeting watch of cloud devices', () => {
         serial: null,
       }),
     ).toBe('ERR_CLOUD_DEVICE_UNREACHABLE');
+    // One refused at its first read (no participant list): those already read stop too, no timer left.
+    expect(
+      await codeOf('meeting.start', {
+        others: [
+          { target: 'webex:FOCWATCH001', password: null },
+          { target: 'webex:FOCWATCH003', password: null },
+        ],
+        serial: null,
+      }),
+    ).toBe('ERR_CLOUD_COMMAND_UNAVAILABLE');
+    expect(timer.pending).toEqual([]);
+    expect((await view('meeting.read')).watching).toBe(false);
     const both = await view('meeting.start', {
       others: [{ target: 'webex:FOCWATCH001', password: null }],
       serial: 'FOCWCON0001',
