@@ -10,9 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type MeetingView } from '../../../src/contract/index.js';
-import type { OwnEntries } from '../../../src/main/cloud/login.js';
 import type { Services } from '../../../src/main/services.js';
-import type { OwnAccount } from '../../../src/main/vault/secret-store.js';
 import type { CloudSimulator } from '../../../src/simulator/cloud/index.js';
 import {
   type RoomOsSimulator,
@@ -20,26 +18,12 @@ import {
   endSimMeeting,
   simMeeting,
 } from '../../../src/simulator/index.js';
-import { cloudServing, manualTimer, roomInMeeting } from '../../helpers/meeting.js';
+import { MemoryEntries, cloudServing, manualTimer, roomInMeeting } from '../../helpers/meeting.js';
 import { type WindowCall, testServices, windowCalls } from '../../helpers/services.js';
 
 const TOKEN = 'MeetingWatchToken-Qw81Lz4';
 const MEETING = 'app-meeting-watch';
 const CONSOLE = `sim:?registered=on&serial=FOCWCON0001&meeting=${MEETING}`;
-
-/** The sign-in kept for the test only. */
-class MemoryEntries implements OwnEntries {
-  private readonly entries = new Map<OwnAccount, string>();
-  async getOwn(account: OwnAccount): Promise<string | null> {
-    return this.entries.get(account) ?? null;
-  }
-  async setOwn(account: OwnAccount, value: string): Promise<void> {
-    this.entries.set(account, value);
-  }
-  async deleteOwn(account: OwnAccount): Promise<boolean> {
-    return this.entries.delete(account);
-  }
-}
 
 describe('the app’s meeting watch of cloud devices', () => {
   let dir: string;
