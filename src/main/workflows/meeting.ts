@@ -64,6 +64,9 @@ const SYSTEM_TIMER: WatchTimer = {
 /** How often a device without feedback is read again while watching, by default (seconds). */
 export const DEFAULT_POLL_SECONDS = MEETING_POLL_SECONDS.default;
 
+/** The shortest poll interval (seconds): the CLI's `--poll` and the app's input refuse less. */
+export const MIN_POLL_SECONDS = MEETING_POLL_SECONDS.min;
+
 export type { MeetingReport, MeetingUpdate };
 
 function nonEmpty(v: string | null): string | null {
