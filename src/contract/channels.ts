@@ -22,6 +22,7 @@ import { checkRendererTarget } from './target-policy.js';
 import {
   FACTORY_RESET_KEEP_ITEMS,
   MEETING_MAX_OTHERS,
+  MEETING_POLL_SECONDS,
   type AppInfo,
   type AppLanguage,
   type AppStatus,
@@ -129,6 +130,15 @@ const otherDevices: Reader<MeetingOtherDevice[]> = (o, key, c) => {
   );
 };
 
+/** How often a cloud device is read while watching: whole seconds within MEETING_POLL_SECONDS. */
+const pollSeconds: Reader<number> = (o, key, c) => {
+  const v = o[key];
+  const { min, max } = MEETING_POLL_SECONDS;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+    throw new ContractError(`${c}: ${key} must be a whole number of seconds from ${min} to ${max}`);
+  return v;
+};
+
 export const CHANNELS = {
   'app.info': channel<Record<string, never>, AppInfo>(empty('app.info')),
   'blob.inspect': channel<{ blob: string }, BlobInfo>(
@@ -212,11 +222,16 @@ export const CHANNELS = {
   ),
   'inventory.list': channel<Record<string, never>, InventoryView>(empty('inventory.list')),
   'journal.verify': channel<Record<string, never>, VerifyReport>(empty('journal.verify')),
-  'meeting.start': channel<{ others: MeetingOtherDevice[]; serial: string | null }, MeetingView>(
+  'meeting.start': channel<
+    { others: MeetingOtherDevice[]; serial: string | null; pollSeconds?: number | undefined },
+    MeetingView
+  >(
     fields('meeting.start', {
       others: otherDevices,
       // The serial number of the device the person chose (an inventory row); main refuses another.
       serial: optionalText(FIELD_LIMITS.serial),
+      // How often a webex:SERIAL device among the others is read (absent: the default).
+      pollSeconds: (o, k, c) => (o[k] === undefined ? undefined : pollSeconds(o, k, c)),
     }),
   ),
   'meeting.read': channel<Record<string, never>, MeetingView>(empty('meeting.read')),
@@ -283,6 +298,12 @@ export const CHANNELS = {
     });
     if (r.serial.trim() === '') throw new ContractError('fleet.capture: serial is empty');
     return { ...r, serial: r.serial.trim() };
+  }),
+  // The same device's meeting watched: read again every pollSeconds, seen with meeting.read, ended by meeting.stop.
+  'fleet.watchMeeting': channel<{ serial: string; pollSeconds: number }, MeetingView>((raw) => {
+    const r = record(raw, 'fleet.watchMeeting', { serial: text(FIELD_LIMITS.serial), pollSeconds });
+    if (r.serial.trim() === '') throw new ContractError('fleet.watchMeeting: serial is empty');
+    return { serial: r.serial.trim(), pollSeconds: r.pollSeconds };
   }),
 } as const;
 

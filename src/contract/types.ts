@@ -292,8 +292,9 @@ export interface MeetingView {
   /** Why watching stopped by itself (a device lost), by code. */
   error: { code: string; message: string } | null;
   /**
-   * The serial number of the connected device the report was read on (null with no report). A device
-   * change (connect, disconnect) clears the report: it never outlives the device it was read on.
+   * The serial number of the connected device the report was read on (null with no report), or of the
+   * cloud device a Fleet watch reads (`fleet.watchMeeting`). A device change (connect, disconnect)
+   * clears the report: it never outlives the device it was read on.
    */
   serial: string | null;
 }
@@ -306,3 +307,9 @@ export interface MeetingOtherDevice {
 
 /** At most this many devices besides the connected one. */
 export const MEETING_MAX_OTHERS = 7;
+
+/**
+ * How often a device without feedback (one reached through the Webex cloud) is read again while
+ * watching its meeting, in whole seconds: the CLI's `--poll` and the app's input share these.
+ */
+export const MEETING_POLL_SECONDS = { default: 5, min: 1, max: 3600 } as const;

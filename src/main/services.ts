@@ -33,7 +33,12 @@ export type {
 export function createServices(options: ServiceOptions): Services {
   let language: AppLanguage = 'en';
   const vault = new AppVault(options.env ?? process.env, options.openSecretStore);
-  const meeting: MeetingSession = new MeetingSession(vault, () => session);
+  const meeting: MeetingSession = new MeetingSession(
+    vault,
+    () => session,
+    (serial) => fleet.cloudDevice(serial),
+    options.meetingWatch ?? {},
+  );
   const session: DeviceSession = new DeviceSession(vault, options, () => meeting.deviceChanged());
   const custody = new SecretCustody({
     ...(options.clipboard ? { clipboard: options.clipboard } : {}),
@@ -81,7 +86,8 @@ export function createServices(options: ServiceOptions): Services {
         await session.close();
         return null;
       }),
-    'meeting.start': ({ others, serial }) => one(() => meeting.start(others, serial)),
+    'meeting.start': ({ others, serial, pollSeconds }) =>
+      one(() => meeting.start(others, serial, pollSeconds)),
     'meeting.read': async () => meeting.view(),
     'meeting.stop': async () => {
       await meeting.stop();
@@ -114,6 +120,7 @@ export function createServices(options: ServiceOptions): Services {
     'fleet.run': (request) => fleet.run(request),
     'fleet.meeting': ({ serial }) => fleet.meeting(serial),
     'fleet.capture': ({ serial, probeAddRefusals }) => fleet.capture(serial, probeAddRefusals === true),
+    'fleet.watchMeeting': ({ serial, pollSeconds }) => meeting.watchCloud(serial, pollSeconds),
   };
 
   return {

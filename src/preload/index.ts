@@ -96,8 +96,11 @@ export const api = {
   },
   meeting: {
     /** Reads the connected device's meeting (and the others', compared) and watches it. */
-    start: (others: In<'meeting.start', 'others'>, serial: In<'meeting.start', 'serial'> = null) =>
-      invoke('meeting.start', { others, serial }),
+    start: (
+      others: In<'meeting.start', 'others'>,
+      serial: In<'meeting.start', 'serial'> = null,
+      pollSeconds?: number,
+    ) => invoke('meeting.start', { others, serial, ...(pollSeconds !== undefined ? { pollSeconds } : {}) }),
     read: () => invoke('meeting.read', {}),
     stop: () => invoke('meeting.stop', {}),
   },
@@ -128,6 +131,9 @@ export const api = {
     /** One listed device's capture through the cloud; main writes the file and says where. */
     capture: (serial: In<'fleet.capture', 'serial'>, probeAddRefusals = false) =>
       invoke('fleet.capture', { serial, probeAddRefusals }),
+    /** Watches that device's meeting, read again every pollSeconds (meeting.read shows it, meeting.stop ends it). */
+    watchMeeting: (serial: In<'fleet.watchMeeting', 'serial'>, pollSeconds: number) =>
+      invoke('fleet.watchMeeting', { serial, pollSeconds }),
   },
   /** Progress of running workflows (provisioning, fleet runs); returns the function that stops listening. */
   onWorkflowEvent: (callback: (message: AppEventMessage) => void): (() => void) => {

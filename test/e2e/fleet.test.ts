@@ -1,8 +1,9 @@
 /**
  * The Fleet screen in Chromium (main and preload real, the cloud simulator, the real OS keychain): the
  * person signs in with a pasted token, sees the devices sorted by certificate expiry, and renews one
- * after a confirmation naming it, then checks one device's meeting through the cloud and captures it
- * there, the result naming the device. The token never comes back to the page.
+ * after a confirmation naming it, then checks one device's meeting through the cloud and watches it (a
+ * join seen at a later poll, then stopped), and captures the device there, the result naming it. The token
+ * never comes back to the page.
  *
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e/fleet.test.ts   (after `npm run build`)
  */
@@ -127,6 +128,47 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the Fleet screen 
     ]);
     await checkScreen(page, '20-fleet-meeting');
 
+    // Watch: the same device read again through the cloud every second (typed, checked); a join shows up.
+    const watch = shown.getByTestId('fleet-meeting-watch');
+    const poll = shown.getByTestId('fleet-meeting-poll');
+    expect(await poll.inputValue()).toBe('5');
+    await poll.fill('0');
+    expect(await shown.getByTestId('fleet-meeting-watch-start').isDisabled()).toBe(true);
+    expect(await shown.getByTestId('fleet-meeting-poll-invalid').textContent()).toBe(
+      'Give a whole number of seconds from 1 to 3600.',
+    );
+    await poll.fill('1');
+    await shown.getByTestId('fleet-meeting-watch-start').click();
+    await eventually(() => watch.getAttribute('data-watching'), 30_000).toBe('true');
+    expect(await shown.getByTestId('fleet-meeting-watching').textContent()).toBe(
+      'Watching FOCE2EF003 (Studio): its meeting is read through the Webex cloud every 1 s; joins and security code changes appear below.',
+    );
+    const before = meeting.securityCode();
+    meeting.join({
+      displayName: 'Late Board',
+      identity: 'late.example.com',
+      verification: 'webex',
+      certInfo: '',
+    });
+    const updates = shown.getByTestId('meeting-updates').locator('li');
+    await eventually(() => updates.count(), 60_000).toBe(2);
+    expect(await updates.evaluateAll((li) => li.map((x) => x.getAttribute('data-kind')))).toEqual([
+      'participant',
+      'security-code',
+    ]);
+    const texts = await updates.allTextContents();
+    expect(texts.every((x) => x.includes('webex:FOCE2EF003: '))).toBe(true);
+    expect(texts[0]).toContain('Late Board');
+    expect(texts[1]).toContain(meeting.securityCode());
+    expect(texts[1]).toContain(before);
+    expect(await shown.getByTestId('meeting-code').textContent()).toBe(meeting.securityCode());
+    await checkScreen(page, '20-fleet-meeting-watch');
+    await shown.getByTestId('fleet-meeting-watch-stop').click();
+    await eventually(() => watch.getAttribute('data-watching')).toBe('false');
+    expect(app.calls.filter((c) => c.channel === 'fleet.watchMeeting').map((c) => c.input)).toEqual([
+      { serial: 'FOCE2EF003', pollSeconds: 1 },
+    ]);
+    expect(app.calls.filter((c) => c.channel === 'meeting.stop')).toHaveLength(1);
     // Capture: the same one selected, connected device read through the cloud; the result names it.
     const capture = page.getByTestId('fleet-capture');
     expect(await capture.isDisabled()).toBe(false);

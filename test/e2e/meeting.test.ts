@@ -107,7 +107,25 @@ describe.runIf(systemHas('chromium') && systemHas('keyring') && systemHas('opens
       await connect(A, 'FOCMEETE2EA');
       await page.getByRole('tab', { name: en.nav.meeting }).click();
       await page.getByRole('button', { name: en.meeting.add }).click();
+      // A webex: device is one of the Fleet list, polled: the interval is asked, checked, and sent.
+      expect(await page.getByTestId('meeting-poll').count()).toBe(0);
+      await page.getByTestId('other-target-0').fill('webex:FOCNOTLISTED');
+      expect(await page.getByTestId('meeting-poll').inputValue()).toBe('5');
+      await page.getByTestId('meeting-poll').fill('0');
+      expect(await page.getByTestId('meeting-start').isDisabled()).toBe(true);
+      expect(await page.getByTestId('meeting-poll-invalid').textContent()).toBe(
+        'Give a whole number of seconds from 1 to 3600.',
+      );
+      await page.getByTestId('meeting-poll').fill('10');
+      await page.getByTestId('meeting-start').click();
+      await eventually(() => page.locator('.problem').getAttribute('data-code')).toBe(
+        'ERR_APP_FLEET_NOT_LISTED',
+      );
+      expect(app.calls.filter((c) => c.channel === 'meeting.start').map((c) => c.input)).toEqual([
+        { others: [{ target: 'webex:FOCNOTLISTED', password: null }], serial: null, pollSeconds: 10 },
+      ]);
       await page.getByTestId('other-target-0').fill(B);
+      expect(await page.getByTestId('meeting-poll').count()).toBe(0);
       await page.getByTestId('meeting-start').click();
       const cards = page.getByTestId('meeting-device');
       await eventually(() => cards.count()).toBe(2);

@@ -11,6 +11,9 @@ import {
   type CloudVariants,
   createCloudSimulator,
 } from '../../src/simulator/cloud/index.js';
+import type { OwnEntries } from '../../src/main/cloud/login.js';
+import type { OwnAccount } from '../../src/main/vault/secret-store.js';
+import type { WatchTimer } from '../../src/main/workflows/meeting.js';
 import { type DeviceCert, makeDeviceCert } from '../main/device/fixtures.js';
 
 const SECRET = 'meeting test secret';
@@ -69,4 +72,41 @@ export async function cloudServing(
     token,
     ...(options.variants ? { variants: options.variants } : {}),
   });
+}
+
+/** A timer that fires only when the test says so. */
+export function manualTimer(): WatchTimer & { pending: number[]; fire(): void } {
+  const due = new Map<number, { fn: () => void; ms: number }>();
+  let next = 0;
+  return {
+    set(fn, ms) {
+      due.set(++next, { fn, ms });
+      return next;
+    },
+    clear(h) {
+      due.delete(h as number);
+    },
+    get pending() {
+      return [...due.values()].map((d) => d.ms);
+    },
+    fire() {
+      const all = [...due.entries()];
+      due.clear();
+      for (const [, d] of all) d.fn();
+    },
+  };
+}
+
+/** A Webex sign-in kept in memory for a test only (the keychain is not the point). */
+export class MemoryEntries implements OwnEntries {
+  private readonly entries = new Map<OwnAccount, string>();
+  async getOwn(account: OwnAccount): Promise<string | null> {
+    return this.entries.get(account) ?? null;
+  }
+  async setOwn(account: OwnAccount, value: string): Promise<void> {
+    this.entries.set(account, value);
+  }
+  async deleteOwn(account: OwnAccount): Promise<boolean> {
+    return this.entries.delete(account);
+  }
 }

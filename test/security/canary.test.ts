@@ -617,6 +617,12 @@ describe.runIf(systemHas('keyring') && systemHas('socat'))('secret canary, end t
         ok: true,
         value: { serial: 'FOCCNRYF002', target: 'webex:FOCCNRYF002' },
       });
+      // Its meeting watched (read through the cloud, polled), then stopped: the views carry no secret either.
+      expect(await call('fleet.watchMeeting', { serial: 'FOCCNRYF002', pollSeconds: 5 })).toMatchObject({
+        ok: true,
+        value: { watching: true, serial: 'FOCCNRYF002' },
+      });
+      expect(await call('meeting.stop')).toMatchObject({ ok: true, value: { watching: false } });
       // A capture through the cloud of the rotated device: neither its summary nor its file (under home,
       // checked below) holds the token or the device's secret.
       const captured = await call('fleet.capture', { serial: 'FOCCNRYF002', probeAddRefusals: true });

@@ -13,6 +13,7 @@ import { dataDir } from '../../main/vault/index.js';
 import { Journal } from '../../main/vault/journal.js';
 import {
   DEFAULT_POLL_SECONDS,
+  MIN_POLL_SECONDS,
   type MeetingReport,
   type MeetingUpdate,
   MeetingWatch,
@@ -68,10 +69,10 @@ export const meetingCheck: Command = {
     }
     if (poll !== undefined && !values.watch)
       throw new CliError('ERR_USAGE', `--poll goes with --watch. Usage: ${USAGE}`);
-    if (poll !== undefined && poll < 1)
+    if (poll !== undefined && poll < MIN_POLL_SECONDS)
       throw new CliError(
         'ERR_USAGE',
-        `--poll must be at least 1 (seconds), not ${values.poll}. Usage: ${USAGE}`,
+        `--poll must be at least ${MIN_POLL_SECONDS} (seconds), not ${values.poll}. Usage: ${USAGE}`,
       );
     // A console sends feedback and is never polled: --poll names how often webex: devices are read.
     if (poll !== undefined && !targets.some((t) => /^webex:/i.test(t.trim())))

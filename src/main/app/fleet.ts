@@ -317,8 +317,7 @@ export class FleetStore {
    * Meeting check screen's report, naming the device. An offline device: ERR_CLOUD_DEVICE_UNREACHABLE.
    */
   async meeting(serial: string): Promise<FleetMeetingView> {
-    this.requireListed([serial]);
-    const device = await CloudDevice.open(await this.client(), serial);
+    const device = await this.cloudDevice(serial);
     const records = await (await this.parts.vault.records()).read().catch(() => []);
     const report = await checkMeetings([
       { target: device.target, device, expectedIdentity: provisionedIdentity(records, serial) },
@@ -332,11 +331,20 @@ export class FleetStore {
    * device: ERR_CLOUD_DEVICE_UNREACHABLE, before anything is read or written.
    */
   async capture(serial: string, probeAddRefusals: boolean): Promise<CaptureSummary> {
-    this.requireListed([serial]);
-    const device = await CloudDevice.open(await this.client(), serial);
+    const device = await this.cloudDevice(serial);
     const dir = await capturesDir(this.parts.vault);
     const capture = await captureCloudDevice(device, { toolVersion: this.parts.version, probeAddRefusals });
     return saveCapture(dir, device.record.serial || serial, capture);
+  }
+
+  /**
+   * A device of the last list, by serial number, opened through the cloud for a meeting check (the
+   * meeting session watches it): one not listed, ERR_APP_FLEET_NOT_LISTED; one offline,
+   * ERR_CLOUD_DEVICE_UNREACHABLE.
+   */
+  async cloudDevice(serial: string): Promise<CloudDevice> {
+    this.requireListed([serial]);
+    return CloudDevice.open(await this.client(), serial);
   }
 
   /** A one-time activation code for a workspace (the registration step fills it in). */

@@ -1,28 +1,36 @@
 /**
  * The meeting session: the meeting check watched on the connected device (and the other devices it
- * compares with, connected for it), and the last reading once the watch ends. A device change forgets
- * every reading: a result on screen belongs to the device it names.
+ * compares with, connected for it: consoles, or `webex:SERIAL` devices of the Fleet list read through
+ * the cloud), or on one Fleet device alone (`watchCloud`), and the last reading once the watch ends. A
+ * cloud device gives no feedback: the same `MeetingWatch` as the CLI's reads it again every few seconds,
+ * and its updates land in the same view. A device change forgets every reading: a result on screen
+ * belongs to the device it names.
  */
-import type { MeetingOtherDevice, MeetingView } from '../../contract/index.js';
+import { MEETING_POLL_SECONDS, type MeetingOtherDevice, type MeetingView } from '../../contract/index.js';
 import { isProvisionerError } from '../../core/errors.js';
 import { checkConsoleValue } from '../../core/xapi/index.js';
 import { type RoomOsDevice, describeTarget, parseTarget } from '../device/index.js';
 import { openDevice } from '../open.js';
 import {
+  type MeetingDevice,
   type MeetingReport,
   type MeetingTarget,
   type MeetingUpdate,
   MeetingWatch,
+  type MeetingWatchOptions,
   provisionedIdentity,
 } from '../workflows/meeting.js';
 import type { DeviceSession } from './device-session.js';
 import { AppError } from './errors.js';
 import type { AppVault } from './vault.js';
 
+/** A device of the Fleet list opened through the cloud (FleetStore.cloudDevice): listed, online. */
+export type OpenCloudDevice = (serial: string) => Promise<MeetingDevice & { readonly target: string }>;
+
 /** The meeting check being watched: the other devices it connected, what it saw. */
 interface Watching {
   watch: MeetingWatch;
-  /** The connected device the check runs on. */
+  /** The connected device the check runs on (or the cloud device a Fleet watch reads). */
   serial: string;
   others: RoomOsDevice[];
   updates: MeetingUpdate[];
@@ -40,6 +48,10 @@ export class MeetingSession {
   constructor(
     private readonly vault: AppVault,
     private readonly session: () => DeviceSession,
+    /** Opens a Fleet device through the cloud (the Fleet store's, given later like the session). */
+    private readonly cloud: OpenCloudDevice,
+    /** The watch's timer and clock (tests inject ones that move only when they say so). */
+    private readonly clock: Pick<MeetingWatchOptions, 'timer' | 'now'> = {},
   ) {}
 
   view(): MeetingView {
@@ -90,7 +102,11 @@ export class MeetingSession {
   }
 
   /** Reads the connected device's meeting (and the others', compared) and watches it. */
-  async start(others: MeetingOtherDevice[], serial: string | null): Promise<MeetingView> {
+  async start(
+    others: MeetingOtherDevice[],
+    serial: string | null,
+    pollSeconds: number = MEETING_POLL_SECONDS.default,
+  ): Promise<MeetingView> {
     const session = this.session();
     const s = session.require();
     // The check runs on the device the person chose, or not at all: never on another one.
@@ -112,8 +128,18 @@ export class MeetingSession {
         },
       ];
       for (const o of others) {
-        checkConsoleValue(o.password ?? '', 'login password');
         const target = parseTarget(o.target);
+        if (target.kind === 'webex') {
+          // A Fleet device: by serial number, in the last list, online (the Fleet screen's codes).
+          const device = await this.cloud(target.ref);
+          devices.push({
+            target: device.target,
+            device,
+            expectedIdentity: await this.journalIdentity(target.ref),
+          });
+          continue;
+        }
+        checkConsoleValue(o.password ?? '', 'login password');
         const device = await openDevice(target, {
           password: o.password ?? '',
           env: this.vault.env,
@@ -124,29 +150,64 @@ export class MeetingSession {
         opened.push(device);
         devices.push({ target: describeTarget(target), device });
       }
-      const updates: MeetingUpdate[] = [];
-      const watch = new MeetingWatch(
-        (u, report) => {
-          if (!this.meeting) return;
-          updates.push(u);
-          this.meeting.report = report;
-        },
-        {
-          // A device lost while watching ends the watch; the window shows why, by code.
-          onError: (e) => {
-            this.error = isProvisionerError(e)
-              ? { code: e.code, message: e.message }
-              : { code: 'ERR_INTERNAL', message: 'The meeting watch stopped unexpectedly.' };
-            void this.stop();
-          },
-        },
-      );
-      const report = await watch.start(devices);
-      this.meeting = { watch, serial: s.serial, others: opened, updates, report };
-      return this.view();
+      return await this.watch(devices, s.serial, opened, pollSeconds);
     } catch (e) {
       for (const d of opened) await d.close().catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * Watches one device of the Fleet list alone, through the cloud, read again every `pollSeconds` (the
+   * Fleet screen's Watch). Any earlier watch ends first, and its readings are forgotten.
+   */
+  async watchCloud(serial: string, pollSeconds: number): Promise<MeetingView> {
+    await this.stop();
+    this.forget();
+    const device = await this.cloud(serial);
+    return this.watch(
+      [{ target: device.target, device, expectedIdentity: await this.journalIdentity(serial) }],
+      serial,
+      [],
+      pollSeconds,
+    );
+  }
+
+  /** Reads each device once and watches them (a device without feedback polled every `pollSeconds`). */
+  private async watch(
+    devices: MeetingTarget[],
+    serial: string,
+    others: RoomOsDevice[],
+    pollSeconds: number,
+  ): Promise<MeetingView> {
+    const updates: MeetingUpdate[] = [];
+    const watch = new MeetingWatch(
+      (u, report) => {
+        if (!this.meeting) return;
+        updates.push(u);
+        this.meeting.report = report;
+      },
+      {
+        pollMs: pollSeconds * 1000,
+        ...this.clock,
+        // A device lost while watching ends the watch; the window shows why, by code.
+        onError: (e) => {
+          this.error = isProvisionerError(e)
+            ? { code: e.code, message: e.message }
+            : { code: 'ERR_INTERNAL', message: 'The meeting watch stopped unexpectedly.' };
+          void this.stop();
+        },
+      },
+    );
+    let report: MeetingReport;
+    try {
+      report = await watch.start(devices);
+    } catch (e) {
+      // A device refused its first read: the ones already watched stop too (no timer is left behind).
+      await watch.stop().catch(() => undefined);
+      throw e;
+    }
+    this.meeting = { watch, serial, others, updates, report };
+    return this.view();
   }
 }

@@ -14,6 +14,7 @@ import type { OwnEntries } from '../cloud/login.js';
 import type { RoomOsSimulator, SimulatorOptions } from '../../simulator/index.js';
 import type { PortInfo } from '../device/index.js';
 import type { SecretStore } from '../vault/secret-store.js';
+import type { MeetingWatchOptions } from '../workflows/meeting.js';
 
 /** What the shell's file dialog is asked; Electron's `dialog` answers it in index.ts, a stub in tests. */
 export interface FileDialogRequest {
@@ -66,6 +67,8 @@ export interface ServiceOptions {
    * page only after the shell policy allows it; absent: the app offers no OAuth sign-in.
    */
   openBrowser?: (url: string) => Promise<void>;
+  /** The timer a meeting watch polls a cloud device on, and its clock (tests inject both; default: the system's). */
+  meetingWatch?: Pick<MeetingWatchOptions, 'timer' | 'now'>;
 }
 
 /** What main asks before the window closes, in the window's language. */

@@ -20,6 +20,7 @@ import {
 } from '../../core/xapi/index.js';
 import type { DeviceIdentity, E2eeStatus } from '../../core/xapi/index.js';
 import type { MeetingReport, MeetingUpdate } from '../../contract/shapes.js';
+import { MEETING_POLL_SECONDS } from '../../contract/types.js';
 import { deriveInventory } from '../vault/inventory.js';
 import type { JournalRecord } from '../vault/journal-types.js';
 
@@ -61,7 +62,10 @@ const SYSTEM_TIMER: WatchTimer = {
 };
 
 /** How often a device without feedback is read again while watching, by default (seconds). */
-export const DEFAULT_POLL_SECONDS = 5;
+export const DEFAULT_POLL_SECONDS = MEETING_POLL_SECONDS.default;
+
+/** The shortest poll interval (seconds): the CLI's `--poll` and the app's input refuse less. */
+export const MIN_POLL_SECONDS = MEETING_POLL_SECONDS.min;
 
 export type { MeetingReport, MeetingUpdate };
 

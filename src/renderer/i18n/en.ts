@@ -29,6 +29,8 @@ export const en = {
     others: 'Other devices in the same meeting, to compare',
     otherTarget: 'Device target',
     otherPassword: 'Login password',
+    otherCloud:
+      'A device of the Fleet screen’s list: {target} (read through the Webex cloud, again every few seconds while watching).',
     add: 'Add a device',
     remove: 'Remove',
     start: 'Check and watch',
@@ -619,6 +621,12 @@ export const en = {
       'Select one connected device: a fixed set of read-only questions is asked through the Webex cloud and the answers (serial numbers, names and addresses replaced) saved to a file in the app’s data folder, to send to the tool’s maintainers. Nothing on the device changes.',
     captureHeading: 'Capture: {serial} ({name})',
     captureReading: 'Reading the device through the Webex cloud…',
+    watchMeeting: 'Watch',
+    stopWatching: 'Stop watching',
+    pollSeconds: 'Read again every (seconds)',
+    pollInvalid: 'Give a whole number of seconds from {min} to {max}.',
+    watchingMeeting:
+      'Watching {serial} ({name}): its meeting is read through the Webex cloud every {n} s; joins and security code changes appear below.',
     renewHeading: 'Renew the certificates',
     renewHelp:
       'Choose each device’s new certificate (and its key, when it is a separate file). The key’s passphrase is sent once when the renewal starts.',

@@ -31,6 +31,8 @@ export const ko: typeof en = {
     others: '비교할, 같은 회의의 다른 장치',
     otherTarget: '연결 대상',
     otherPassword: '로그인 비밀번호',
+    otherCloud:
+      '‘장치 전체’ 화면 목록의 장치는 {target}(으)로 입력하십시오(Webex 클라우드를 통해 읽으며, 지켜보는 동안 몇 초마다 다시 읽습니다).',
     add: '장치 추가',
     remove: '제거',
     start: '확인 및 지켜보기',
@@ -613,6 +615,12 @@ export const ko: typeof en = {
       '연결된 장치 하나를 선택하십시오. 정해진 읽기 전용 질문을 Webex 클라우드를 통해 보내고, 그 응답을 일련번호·이름·주소를 가린 채 앱의 데이터 폴더에 파일로 저장합니다. 이 파일을 도구 관리자에게 보내십시오. 장치에는 아무것도 바뀌지 않습니다.',
     captureHeading: '장치 응답 기록: {serial} ({name})',
     captureReading: 'Webex 클라우드를 통해 장치를 읽는 중입니다…',
+    watchMeeting: '지켜보기',
+    stopWatching: '지켜보기 중지',
+    pollSeconds: '다시 읽는 간격(초)',
+    pollInvalid: '{min}에서 {max} 사이의 정수(초)를 입력하십시오.',
+    watchingMeeting:
+      '{serial}({name})을(를) 지켜보는 중입니다: {n}초마다 Webex 클라우드를 통해 회의를 읽습니다. 참가와 보안 코드 변경은 아래에 표시됩니다.',
     renewHeading: '인증서 갱신',
     renewHelp:
       '장치마다 새 인증서를 선택하십시오(키가 별도 파일이면 키도 선택하십시오). 키 패스프레이즈는 갱신을 시작할 때 한 번 전송됩니다.',

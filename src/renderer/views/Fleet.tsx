@@ -15,7 +15,7 @@ import { FileRows } from './FileRows.js';
 import { ApiBaseField, FleetOAuth } from './FleetOAuth.js';
 import { FleetCaptureButton, FleetCapturePanel, useFleetCapture } from './FleetCapture.js';
 import { Fmt } from './Fmt.js';
-import { MeetingReportView } from './MeetingCheck.js';
+import { FleetMeetingWatch } from './FleetMeetingWatch.js';
 import { LimitedField, type Problem, ProblemText, SecretField, SubmitForm, problemOf } from './common.js';
 
 /** Where one device of a run stands. */
@@ -468,7 +468,15 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
           </h3>
           {checking && <p role="status">{t.meetingReading}</p>}
           {meeting.problem && <ProblemText lang={lang} problem={meeting.problem} />}
-          {meeting.view && <MeetingReportView lang={lang} report={meeting.view.report} />}
+          {meeting.view && (
+            <FleetMeetingWatch
+              key={meeting.serial}
+              lang={lang}
+              serial={meeting.serial}
+              name={meeting.name}
+              report={meeting.view.report}
+            />
+          )}
         </section>
       )}
       {capture.capture && (

@@ -9,6 +9,7 @@ import {
   type MeetingUpdate,
   type MeetingVerdict,
   type MeetingView,
+  MEETING_POLL_SECONDS,
   type Verification,
   inert,
   meetingCall,
@@ -18,6 +19,7 @@ import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText, problemOf } from './common.js';
 import { Fmt } from './Fmt.js';
+import { PollSecondsField, pollSecondsOf } from './FleetMeetingWatch.js';
 
 type T = ReturnType<typeof messages>['meeting'];
 
@@ -295,6 +297,28 @@ export function MeetingReportView({ lang, report }: { lang: Lang; report: Meetin
 }
 
 /**
+ * What a watch saw, in order: each update with its time and the device it names. The Meeting check
+ * screen and the Fleet screen's watch show it alike.
+ */
+export function MeetingUpdatesView({ lang, updates }: { lang: Lang; updates: readonly MeetingUpdate[] }) {
+  const t = messages(lang).meeting;
+  if (updates.length === 0) return null;
+  return (
+    <section aria-label={t.updates}>
+      <h3>{t.updates}</h3>
+      <ol data-testid="meeting-updates">
+        {updates.map((u, i) => (
+          <li key={i} data-kind={u.kind}>
+            <time dateTime={u.at}>{u.at.slice(11, 19)}</time> <span translate="no">{shown(u.target)}</span>:{' '}
+            <UpdateText t={t} u={u} />
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+/**
  * The meeting check (the vendor's test after registration): whether the call is end-to-end encrypted,
  * how this device and each participant appear, the security code, and, with other devices in the same
  * meeting, whether they all show the same code and roster; joins and code changes seen live. It runs
@@ -323,6 +347,10 @@ export function MeetingCheck({
   const [view, setView] = useState<MeetingView | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [working, setWorking] = useState(false);
+  // How often a webex: device of the Fleet list among the others is read while watching.
+  const [poll, setPoll] = useState(String(MEETING_POLL_SECONDS.default));
+  const polled = others.some((o) => /^webex:/i.test(o.target.trim()));
+  const pollSeconds = polled ? pollSecondsOf(poll) : null;
   const connectedSerial = device?.identity.serialNumber ?? null;
   const deviceKey = device ? `${device.target}\n${connectedSerial ?? ''}` : '';
 
@@ -357,7 +385,7 @@ export function MeetingCheck({
       .map((o) => ({ target: o.target, password: passwords.current.get(o.id)?.value || null }))
       .filter((o) => o.target.trim() !== '');
     for (const input of passwords.current.values()) input.value = '';
-    const r = await api().meeting.start(list, expected?.serial ?? null);
+    const r = await api().meeting.start(list, expected?.serial ?? null, pollSeconds ?? undefined);
     setWorking(false);
     setProblem(problemOf(r));
     if (r.ok) setView(r.value);
@@ -449,12 +477,24 @@ export function MeetingCheck({
         <button type="button" onClick={() => setOthers([...others, { id: nextId.current++, target: '' }])}>
           {t.add}
         </button>
+        <p className="help">
+          <Fmt text={t.otherCloud} values={{ target: 'webex:SERIAL' }} />
+        </p>
+        {polled && (
+          <PollSecondsField
+            lang={lang}
+            value={poll}
+            disabled={!!view?.watching}
+            onChange={setPoll}
+            testId="meeting-poll"
+          />
+        )}
       </fieldset>
       <div className="buttons">
         <button
           type="button"
           data-testid="meeting-start"
-          disabled={!device || working || otherChosen}
+          disabled={!device || working || otherChosen || (polled && pollSeconds === null)}
           onClick={() => void start()}
         >
           {t.start}
@@ -476,19 +516,7 @@ export function MeetingCheck({
         </p>
       )}
       {report && <MeetingReportView lang={lang} report={report} />}
-      {report && view && view.updates.length > 0 && (
-        <section aria-label={t.updates}>
-          <h3>{t.updates}</h3>
-          <ol data-testid="meeting-updates">
-            {view.updates.map((u, i) => (
-              <li key={i} data-kind={u.kind}>
-                <time dateTime={u.at}>{u.at.slice(11, 19)}</time>{' '}
-                <span translate="no">{shown(u.target)}</span>: <UpdateText t={t} u={u} />
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      {report && view && <MeetingUpdatesView lang={lang} updates={view.updates} />}
     </section>
   );
 }

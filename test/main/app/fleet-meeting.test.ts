@@ -9,29 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../src/contract/index.js';
-import type { OwnEntries } from '../../../src/main/cloud/login.js';
 import { createServices } from '../../../src/main/services.js';
 import { MemorySecretStore } from '../../../src/main/vault/index.js';
-import type { OwnAccount } from '../../../src/main/vault/secret-store.js';
 import type { CloudSimulator } from '../../../src/simulator/cloud/index.js';
 import { type RoomOsSimulator, SimMeeting } from '../../../src/simulator/index.js';
-import { cloudServing, roomInMeeting } from '../../helpers/meeting.js';
+import { MemoryEntries, cloudServing, roomInMeeting } from '../../helpers/meeting.js';
 
 const TOKEN = 'FleetMeetingToken-Vb72Kq1';
-
-/** The sign-in kept for the test only. */
-class MemoryEntries implements OwnEntries {
-  private readonly entries = new Map<OwnAccount, string>();
-  async getOwn(account: OwnAccount): Promise<string | null> {
-    return this.entries.get(account) ?? null;
-  }
-  async setOwn(account: OwnAccount, value: string): Promise<void> {
-    this.entries.set(account, value);
-  }
-  async deleteOwn(account: OwnAccount): Promise<boolean> {
-    return this.entries.delete(account);
-  }
-}
 
 describe('the Fleet screen’s meeting check', () => {
   let dir: string;

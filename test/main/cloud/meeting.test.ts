@@ -13,12 +13,12 @@ import {
   type MeetingReport,
   type MeetingUpdate,
   MeetingWatch,
-  type WatchTimer,
   participantChanges,
   readMeeting,
 } from '../../../src/main/workflows/meeting.js';
 import type { CloudDeviceOptions, CloudVariants } from '../../../src/simulator/cloud/index.js';
 import { SimMeeting } from '../../../src/simulator/index.js';
+import { manualTimer } from '../../helpers/meeting.js';
 import { TOKEN, type World, world } from '../../simulator/cloud-helpers.js';
 
 let worlds: World[] = [];
@@ -60,29 +60,6 @@ function fakeClock(): CloudClock & { slept: number[] } {
     sleep: async (ms) => {
       slept.push(ms);
       t += ms;
-    },
-  };
-}
-
-/** A timer that fires only when the test says so. */
-function manualTimer(): WatchTimer & { pending: number[]; fire(): void } {
-  const due = new Map<number, { fn: () => void; ms: number }>();
-  let next = 0;
-  return {
-    set(fn, ms) {
-      due.set(++next, { fn, ms });
-      return next;
-    },
-    clear(h) {
-      due.delete(h as number);
-    },
-    get pending() {
-      return [...due.values()].map((d) => d.ms);
-    },
-    fire() {
-      const all = [...due.entries()];
-      due.clear();
-      for (const [, d] of all) d.fn();
     },
   };
 }
