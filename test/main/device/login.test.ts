@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ConsoleReader, type DeviceError } from '../../../src/core/xapi/index.js';
 import { ConsoleLogin, type Banner, type LoginOutcome } from '../../../src/main/device/login.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
+import { roomOsBanner } from './scripted.js';
 
 const BANNER =
   '\r\nWelcome to Lobby\r\nCisco Codec Release RoomOS 11.23.1.8 3963b07b5c5\r\nSW Release Date: 2024-12-12\r\n*r Login successful\r\nOK\r\n\r\n';
@@ -127,12 +128,7 @@ describe('ConsoleLogin on a serial console', () => {
     expect(line.typed).toEqual(['\r', 'admin\r', '\r']);
     expect(line.logins).toEqual([{ user: 'admin', ok: true }]);
     expect(line.settled).toEqual({ outcome: { byQuiet: false, owesStatusLine: true } });
-    expect(line.banner).toEqual({
-      systemName: 'Lobby',
-      release: 'RoomOS 11.23.1.8 3963b07b5c5',
-      releaseDate: '2024-12-12',
-      loggedInWithPrompt: true,
-    });
+    expect(line.banner).toEqual(roomOsBanner('Lobby', true));
   });
 
   it('the same, read in one piece, and after two wake-ups on a console slower than the wake interval', async () => {
