@@ -60,6 +60,12 @@ class Line {
     );
   }
 
+  /** The 100 ms before the first wake-up pass, and the login's loop turns. */
+  wakeUpDue(): void {
+    this.clock.advance(100);
+    this.clock.input();
+  }
+
   /** The getty takes what was typed, line by line (CR ends a line). */
   private receive(text: string): void {
     for (const ch of text) {
@@ -115,8 +121,7 @@ describe('ConsoleLogin on a serial console', () => {
     const line = new Line('login: ');
     line.start();
     // Loaded: the 100 ms pass and the loop turns before the waiting prompt is read.
-    line.clock.advance(100);
-    line.clock.input();
+    line.wakeUpDue();
     expect(line.typed).toEqual(['\r']);
     // The getty re-prompted for the empty line; the tool now reads the old prompt alone.
     line.read('login: '.length);
@@ -135,8 +140,7 @@ describe('ConsoleLogin on a serial console', () => {
     for (const wakes of [1, 2]) {
       const line = new Line('login: ');
       line.start();
-      line.clock.advance(100);
-      line.clock.input();
+      line.wakeUpDue();
       if (wakes === 2) line.clock.advance(1500);
       expect(line.typed).toEqual(wakes === 2 ? ['\r', '\r'] : ['\r']);
       line.read();
@@ -157,8 +161,7 @@ describe('ConsoleLogin on a serial console', () => {
       line.read();
       line.read();
       line.read();
-      line.clock.advance(100);
-      line.clock.input();
+      line.wakeUpDue();
       line.read();
       await settle();
       expect(line.typed).toEqual(['admin\r', '\r']);
@@ -171,8 +174,7 @@ describe('ConsoleLogin on a serial console', () => {
     const line = new Line('login: ');
     line.start();
     line.read();
-    line.clock.advance(100);
-    line.clock.input();
+    line.wakeUpDue();
     line.read();
     line.read();
     await settle();
@@ -186,8 +188,7 @@ describe('ConsoleLogin on a serial console', () => {
     const line = new Line(': ');
     line.start();
     line.read();
-    line.clock.advance(100);
-    line.clock.input();
+    line.wakeUpDue();
     expect(line.typed).toEqual([]);
     line.clock.advance(1500);
     expect(line.typed).toEqual(['\r']);
@@ -204,8 +205,7 @@ describe('ConsoleLogin on a serial console', () => {
     const line = new Line('');
     line.state = 'shell';
     line.start();
-    line.clock.advance(100);
-    line.clock.input();
+    line.wakeUpDue();
     line.clock.advance(1500);
     expect(line.typed).toEqual(['\r', '\r']);
     line.clock.advance(1500);
@@ -216,8 +216,7 @@ describe('ConsoleLogin on a serial console', () => {
   it('a wrong password is refused after the one try, with the code and the attempts', async () => {
     const line = new Line('', 's3cret');
     line.start();
-    line.clock.advance(100);
-    line.clock.input();
+    line.wakeUpDue();
     line.read();
     line.read();
     line.read();
