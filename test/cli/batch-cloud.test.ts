@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCredentials, readCredentials } from '../../src/core/pki/index.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
-import { type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
+import { type CliResult, HANG_MS, cloudSignIn, runCli } from '../helpers/cli.js';
 import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
 import { TOKEN, type World, api, deviceIdOf, world } from '../simulator/cloud-helpers.js';
@@ -81,8 +81,7 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
     }
     await writeFile(join(dir, 'secret.txt'), 'Another-batch-secret-8812-Fjord\n');
     await writeFile(join(dir, 'password.txt'), 'pw\n');
-    const login = await cli(['cloud', 'login', '--token-file', '-', '--api-base', w.cloud.url], `${TOKEN}\n`);
-    expect(login.status).toBe(0);
+    await cloudSignIn(cli, w.cloud.url, TOKEN);
   }, 60_000);
   afterAll(async () => {
     await w.close();

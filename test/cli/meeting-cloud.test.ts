@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingReport, MeetingUpdate } from '../../src/main/workflows/meeting.js';
 import type { CloudSimulator } from '../../src/simulator/cloud/index.js';
 import { type RoomOsSimulator, SimMeeting } from '../../src/simulator/index.js';
-import { CLI, type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
+import { CLI, type CliResult, HANG_MS, cloudSignIn, runCli } from '../helpers/cli.js';
 import { cliSandbox } from '../helpers/keychain.js';
 import { cloudServing, roomInMeeting, uncertified, webexBoard } from '../helpers/meeting.js';
 import { systemHas } from '../helpers/system.js';
@@ -47,8 +47,7 @@ describe.skipIf(!systemHas('keyring'))('meeting check over the Webex cloud (buil
       each: (i) => (i === 1 ? { connectionStatus: 'offline_expired' } : {}),
     });
     ssh = `ssh://admin@127.0.0.1:${(await b.sim.serveSsh()).port}`;
-    const login = await cli(['cloud', 'login', '--token-file', '-', '--api-base', cloud.url], `${TOKEN}\n`);
-    expect(login.status).toBe(0);
+    await cloudSignIn(cli, cloud.url, TOKEN);
   });
 
   afterAll(async () => {
