@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCredentials, readCredentials } from '../../src/core/pki/index.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
-import { type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
+import { type CliResult, HANG_MS, cloudSignIn, runCli } from '../helpers/cli.js';
 import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
 import { TOKEN, type World, api, deviceIdOf, world } from '../simulator/cloud-helpers.js';
@@ -30,6 +30,18 @@ async function cli(args: string[], input = ''): Promise<CliResult> {
   const r = await runCli(args, input, box.env, HANG_MS);
   outputs.push(r.stdout.toString('utf8'), r.stderr);
   return r;
+}
+
+/** The first twelve cells of the result row of a device done with `cert`: no error, no secret shown. */
+function doneRow(line: string, target: string, serial: string, cert: (typeof certs)[number]): string[] {
+  return [line, target, serial, 'Cisco Room Kit', 'ok', '', '', '', cert.cn, cert.sha1, cert.notAfter, ''];
+}
+
+/** Writes the batch file `name` with `text` in the test's folder; its path. */
+async function batchFile(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
 }
 
 /** Every file below `d`, recursively. */
@@ -69,8 +81,7 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
     }
     await writeFile(join(dir, 'secret.txt'), 'Another-batch-secret-8812-Fjord\n');
     await writeFile(join(dir, 'password.txt'), 'pw\n');
-    const login = await cli(['cloud', 'login', '--token-file', '-', '--api-base', w.cloud.url], `${TOKEN}\n`);
-    expect(login.status).toBe(0);
+    await cloudSignIn(cli, w.cloud.url, TOKEN);
   }, 60_000);
   afterAll(async () => {
     await w.close();
@@ -106,8 +117,7 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
     ];
     const before = w.cloud.requests.length;
     for (const [i, [text, where, why]] of cases.entries()) {
-      const csv = join(dir, `refused-${i}.csv`);
-      await writeFile(csv, text);
+      const csv = await batchFile(`refused-${i}.csv`, text);
       const r = await cli(['batch', csv]);
       expect(r.status, where).toBe(1);
       expect(r.stderr).toBe(
@@ -115,8 +125,10 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
       );
       expect(r.stdout.toString()).toBe('');
     }
-    const csv = join(dir, 'bad-action.csv');
-    await writeFile(csv, 'target,cert,key,action\nwebex:FOC0000X001,c2.pem,,rotate\n');
+    const csv = await batchFile(
+      'bad-action.csv',
+      'target,cert,key,action\nwebex:FOC0000X001,c2.pem,,rotate\n',
+    );
     const bad = await cli(['batch', csv]);
     expect(bad.stderr).toBe(
       `ERR_WORKFLOW_BATCH_FILE ${csv}, line 2: action must be provision or renew (or empty: provision).\n`,
@@ -125,9 +137,8 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
   });
 
   it('provisions a sim: row at its console and renews a webex: row through the cloud; a re-run adds nothing again', async () => {
-    const csv = join(dir, 'mixed.csv');
-    await writeFile(
-      csv,
+    const csv = await batchFile(
+      'mixed.csv',
       'target,cert,key,action\n' +
         '"sim:?state=sim1.json&serial=FOCBC0001",c1.pem,,\n' +
         `webex:${CLOUD},c2.pem,,renew\n`,
@@ -173,20 +184,7 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
     expect(rows[0]).toBe(
       'line,target,serial,product,status,error_code,error_message,failed_step,identity,fingerprint,not_after,secret,warnings,started_at,finished_at',
     );
-    expect(rows[2]!.split(',').slice(0, 12)).toEqual([
-      '3',
-      `webex:${CLOUD}`,
-      CLOUD,
-      'Cisco Room Kit',
-      'ok',
-      '',
-      '',
-      '',
-      certs[1]!.cn,
-      certs[1]!.sha1,
-      certs[1]!.notAfter,
-      '',
-    ]);
+    expect(rows[2]!.split(',').slice(0, 12)).toEqual(doneRow('3', `webex:${CLOUD}`, CLOUD, certs[1]!));
 
     // Resumed: both rows find their work done, and nothing is added or activated through the cloud again.
     const again = w.cloud.requests.length;
@@ -203,9 +201,8 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
   });
 
   it('renews a sim: row at its console; a webex: row whose secret the keychain lacks fails alone, nothing posted', async () => {
-    const csv = join(dir, 'renew.csv');
-    await writeFile(
-      csv,
+    const csv = await batchFile(
+      'renew.csv',
       'target,action,cert,key\n' +
         '"sim:?state=sim1.json&serial=FOCBC0001",renew,c3.pem,\n' +
         'webex:FOC0000X002,renew,c4.pem,\n',
@@ -218,20 +215,9 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov batch with webex: rows (simula
       `ERR_WORKFLOW_BATCH_INCOMPLETE 1 of 2 devices failed (line 3: ERR_CLOUD_NO_SECRET); see ${resultCsv}. Run the batch again to resume them: devices that are done are skipped.`,
     );
     const rows = (await readFile(resultCsv, 'utf8')).trim().split('\r\n');
-    expect(rows[1]!.split(',').slice(0, 12)).toEqual([
-      '2',
-      'sim:?state=sim1.json&serial=FOCBC0001',
-      'FOCBC0001',
-      'Cisco Room Kit',
-      'ok',
-      '',
-      '',
-      '',
-      certs[2]!.cn,
-      certs[2]!.sha1,
-      certs[2]!.notAfter,
-      '',
-    ]);
+    expect(rows[1]!.split(',').slice(0, 12)).toEqual(
+      doneRow('2', 'sim:?state=sim1.json&serial=FOCBC0001', 'FOCBC0001', certs[2]!),
+    );
     expect(rows[2]!.split(',').slice(0, 6)).toEqual([
       '3',
       'webex:FOC0000X002',

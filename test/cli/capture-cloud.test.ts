@@ -14,7 +14,7 @@ import {
   type CloudDeviceCapture,
   CLOUD_CAPTURE_COMMANDS,
 } from '../../src/main/device/index.js';
-import { type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
+import { type CliResult, HANG_MS, cloudSignIn, runCli } from '../helpers/cli.js';
 import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
 import { TOKEN, type World, cloudCaptureRequests, deviceIdOf, world } from '../simulator/cloud-helpers.js';
@@ -64,8 +64,7 @@ const UNAVAILABLE: Record<string, string> = {
 describe.skipIf(!systemHas('keyring'))('e2ee-prov device capture over webex: (simulated cloud)', () => {
   beforeAll(async () => {
     w = await world(2, {}, (i) => ({ displayName: `Board Room ${i + 1}`, tags: ['floor-9'] }));
-    const login = await cli(['cloud', 'login', '--token-file', '-', '--api-base', w.cloud.url], `${TOKEN}\n`);
-    expect(login.status).toBe(0);
+    await cloudSignIn(cli, w.cloud.url, TOKEN);
   }, 60_000);
   afterAll(async () => {
     await w.close();

@@ -33,14 +33,12 @@ describe.skipIf(!systemHas('openssl'))('e2ee-prov cert inspect', () => {
     const r = await runCli(['cert', 'inspect', '--json', ...args]);
     return { status: r.status, stderr: r.stderr, json: JSON.parse(r.stdout.toString('utf8')) as InspectJson };
   };
+  /** `inspectJson` of the certificate file `cert` with the key file `key` (both in the test PKI), and `more`. */
+  const inspectPair = (cert: string, key: string, ...more: string[]) =>
+    inspectJson('--cert', pki.path(cert), '--key', pki.path(key), ...more);
 
   it('--json: one object with the facts, exit 0 for an acceptable pair', async () => {
-    const { status, stderr, json } = await inspectJson(
-      '--cert',
-      pki.path('dev.pem'),
-      '--key',
-      pki.path('dev.key'),
-    );
+    const { status, stderr, json } = await inspectPair('dev.pem', 'dev.key');
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(json).toMatchObject({
@@ -87,24 +85,12 @@ describe.skipIf(!systemHas('openssl'))('e2ee-prov cert inspect', () => {
   });
 
   it('an encrypted key without a passphrase and no terminal: exit 1, ERR_KEY_PASSPHRASE_REQUIRED', async () => {
-    const { status, stderr, json } = await inspectJson(
-      '--cert',
-      pki.path('dev.pem'),
-      '--key',
-      pki.path('dev-enc.key'),
-    );
+    const { status, stderr, json } = await inspectPair('dev.pem', 'dev-enc.key');
     expect(status).toBe(1);
     expect(stderr).toMatch(/^ERR_KEY_PASSPHRASE_REQUIRED /);
     expect(json.errors.map((e) => e.code)).toEqual(['ERR_KEY_PASSPHRASE_REQUIRED']);
     expect(json.keyMatches).toBeNull();
-    const good = await inspectJson(
-      '--cert',
-      pki.path('dev.pem'),
-      '--key',
-      pki.path('dev-enc.key'),
-      '--passphrase-file',
-      pass,
-    );
+    const good = await inspectPair('dev.pem', 'dev-enc.key', '--passphrase-file', pass);
     expect(good.status).toBe(0);
   });
 
@@ -116,7 +102,7 @@ describe.skipIf(!systemHas('openssl'))('e2ee-prov cert inspect', () => {
     ['expired.pem', 'dev.key', 'ERR_CERT_EXPIRED'],
     ['future.pem', 'dev.key', 'ERR_CERT_NOT_YET_VALID'],
   ])('%s with %s: exit 1, %s', async (cert, key, code) => {
-    const { status, stderr, json } = await inspectJson('--cert', pki.path(cert), '--key', pki.path(key));
+    const { status, stderr, json } = await inspectPair(cert, key);
     expect(status).toBe(1);
     expect(json.ok).toBe(false);
     expect(json.errors.map((e) => e.code)).toEqual([code]);
@@ -124,10 +110,10 @@ describe.skipIf(!systemHas('openssl'))('e2ee-prov cert inspect', () => {
   });
 
   it('warnings alone still exit 0', async () => {
-    const soon = await inspectJson('--cert', pki.path('soon.pem'), '--key', pki.path('dev.key'));
+    const soon = await inspectPair('soon.pem', 'dev.key');
     expect(soon.status).toBe(0);
     expect(soon.json.warnings.map((w) => w.code)).toEqual(['WARN_CERT_EXPIRING_SOON']);
-    const self = await inspectJson('--cert', pki.path('self.pem'), '--key', pki.path('dev.key'));
+    const self = await inspectPair('self.pem', 'dev.key');
     expect(self.status).toBe(0);
     expect(self.json.warnings.map((w) => w.code)).toEqual(['WARN_CERT_SELF_SIGNED']);
   });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCredentials, readCredentials } from '../../src/core/pki/index.js';
 import { issueDeviceCert, makeDemoPki } from '../../src/main/demo/pki.js';
 import { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
-import { type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
+import { type CliResult, HANG_MS, cloudSignIn, runCli } from '../helpers/cli.js';
 import { cliSandbox } from '../helpers/keychain.js';
 import { systemHas } from '../helpers/system.js';
 import { TOKEN, type World, api, deviceIdOf, world } from '../simulator/cloud-helpers.js';
@@ -97,8 +97,7 @@ describe.skipIf(!systemHas('keyring'))('e2ee-prov fleet (built CLI, simulated cl
           .join(''),
     );
     await writeFile(join(dir, 'escrow-passphrase.txt'), `${ESCROW_PASSPHRASE}\n`);
-    const login = await cli(['cloud', 'login', '--token-file', '-', '--api-base', w.cloud.url], `${TOKEN}\n`);
-    expect(login.status).toBe(0);
+    await cloudSignIn(cli, w.cloud.url, TOKEN);
     w.cloud.setDevice(S[3]!, { connectionStatus: 'offline_expired' });
   }, 60_000);
 

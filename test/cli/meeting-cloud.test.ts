@@ -9,28 +9,18 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingReport, MeetingUpdate } from '../../src/main/workflows/meeting.js';
 import type { CloudSimulator } from '../../src/simulator/cloud/index.js';
-import { type RoomOsSimulator, SimMeeting, certInfoBlob } from '../../src/simulator/index.js';
-import { CLI, type CliResult, HANG_MS, runCli } from '../helpers/cli.js';
+import { type RoomOsSimulator, SimMeeting } from '../../src/simulator/index.js';
+import { CLI, type CliResult, HANG_MS, cloudSignIn, runCli } from '../helpers/cli.js';
 import { cliSandbox } from '../helpers/keychain.js';
-import { cloudServing, roomInMeeting } from '../helpers/meeting.js';
+import { cloudServing, roomInMeeting, uncertified, webexBoard } from '../helpers/meeting.js';
 import { systemHas } from '../helpers/system.js';
 
 const TOKEN = 'CnryMeetCloudToken-7Rq2Lx9Vw4';
 const USAGE =
   'e2ee-prov meeting check --target TARGET [--target TARGET2 …] [--expect-identity CN …] [--watch [--duration SECONDS] [--until-changes N] [--poll SECONDS]] [--json] [--password-file PATH] [--verbose]';
 
-const BOARD = {
-  displayName: 'Webex Board',
-  identity: 'board.example.com',
-  verification: 'webex' as const,
-  certInfo: certInfoBlob({
-    subject: 'CN=board.example.com',
-    issuer: 'CN=Webex Identity CA',
-    notBefore: new Date('2026-11-01T00:00:00Z'),
-    notAfter: new Date('2026-11-15T00:00:00Z'),
-    sha256: 'cd'.repeat(32),
-  }),
-};
+/** A Webex-verified board with a certificate, in each meeting. */
+const BOARD = webexBoard('cd');
 
 describe.skipIf(!systemHas('keyring'))('meeting check over the Webex cloud (built CLI)', () => {
   const box = cliSandbox('e2ee-cli-meeting-cloud');
@@ -57,8 +47,7 @@ describe.skipIf(!systemHas('keyring'))('meeting check over the Webex cloud (buil
       each: (i) => (i === 1 ? { connectionStatus: 'offline_expired' } : {}),
     });
     ssh = `ssh://admin@127.0.0.1:${(await b.sim.serveSsh()).port}`;
-    const login = await cli(['cloud', 'login', '--token-file', '-', '--api-base', cloud.url], `${TOKEN}\n`);
-    expect(login.status).toBe(0);
+    await cloudSignIn(cli, cloud.url, TOKEN);
   });
 
   afterAll(async () => {
@@ -149,12 +138,7 @@ describe.skipIf(!systemHas('keyring'))('meeting check over the Webex cloud (buil
     expect(text.stderr).toBe(
       'Watching participants and the security code for 30 s, until 1 security code change(s) on each device; reading webex:FOCCLOUDM01 every 1 s (the Webex cloud sends no feedback) (Ctrl+C to stop)...\n',
     );
-    const late = meeting.join({
-      displayName: 'Late Room',
-      identity: 'late.example.com',
-      verification: 'external',
-      certInfo: '',
-    });
+    const late = meeting.join(uncertified('Late Room', 'late.example.com', 'external'));
     const after = meeting.securityCode();
     expect(await exited).toBe(0);
     outputs.push(text.stdout, text.stderr);

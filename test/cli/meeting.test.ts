@@ -12,27 +12,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/main/vault/journal.js';
 import type { MeetingReport, MeetingUpdate } from '../../src/main/workflows/meeting.js';
-import { type RoomOsSimulator, SimMeeting, certInfoBlob } from '../../src/simulator/index.js';
+import { type RoomOsSimulator, SimMeeting } from '../../src/simulator/index.js';
 import { CLI, HANG_MS, runCli } from '../helpers/cli.js';
-import { roomInMeeting } from '../helpers/meeting.js';
+import { roomInMeeting, uncertified, webexBoard } from '../helpers/meeting.js';
 import { ptyFor } from '../helpers/pty.js';
 import { systemHas } from '../helpers/system.js';
 
 const ready = systemHas('socat') && systemHas('openssl');
 
 /** A Webex-verified board with a certificate, in each meeting. */
-const BOARD = {
-  displayName: 'Webex Board',
-  identity: 'board.example.com',
-  verification: 'webex' as const,
-  certInfo: certInfoBlob({
-    subject: 'CN=board.example.com',
-    issuer: 'CN=Webex Identity CA',
-    notBefore: new Date('2026-11-01T00:00:00Z'),
-    notAfter: new Date('2026-11-15T00:00:00Z'),
-    sha256: 'ab'.repeat(32),
-  }),
-};
+const BOARD = webexBoard('ab');
 
 describe.runIf(ready)('meeting check over a pty', () => {
   let dir: string;
@@ -156,12 +145,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
   it('--watch reports a join and the new security code on both devices, then ends', async () => {
     const before = meeting.securityCode();
     const w = await watching([], 'stdout');
-    const late = meeting.join({
-      displayName: 'Late Room',
-      identity: 'late.example.com',
-      verification: 'external',
-      certInfo: '',
-    });
+    const late = meeting.join(uncertified('Late Room', 'late.example.com', 'external'));
     const { status, out, err } = await w.exited;
     const after = meeting.securityCode();
     expect(after).not.toBe(before);
@@ -186,12 +170,7 @@ describe.runIf(ready)('meeting check over a pty', () => {
   });
 
   it('--watch --json: a leave changes the code too; the updates and the history are in the report', async () => {
-    const visitor = meeting.join({
-      displayName: 'Visitor',
-      identity: 'v@example.com',
-      verification: 'webex',
-      certInfo: '',
-    });
+    const visitor = meeting.join(uncertified('Visitor', 'v@example.com', 'webex'));
     const before = meeting.securityCode();
     const w = await watching(['--json'], 'stderr');
     expect(w.out()).toBe('');

@@ -8,17 +8,12 @@
  *
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e/fleet-oauth.test.ts   (after `npm run build`)
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Journal } from '../../src/main/vault/journal.js';
-import { OWN_ACCOUNTS, type KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { freePort, portIsFree } from '../helpers/loopback.js';
 import { systemHas } from '../helpers/system.js';
-import { type FleetWorld, fleetWorld } from '../main/app/fleet-world.js';
 import { recorded } from './electron-main-shim.js';
-import { type AppHarness, appSandbox, reactStrings, startApp } from './harness.js';
+import { type FleetApp, fleetApp } from './fleet-app.js';
+import { reactStrings } from './harness.js';
 import { checkScreen } from './screens.js';
 import { eventually } from './wizard.js';
 
@@ -30,36 +25,23 @@ const CLIENT_SECRET = 'CnryE2eOAuthClientSecret-Pw58Yt';
 describe.runIf(systemHas('chromium') && systemHas('keyring'))(
   'Sign in with Webex on the Fleet screen',
   () => {
-    let app: AppHarness;
-    let page: Page;
-    let dir: string;
-    let world: FleetWorld;
-    let store: KeychainSecretStore;
+    let fleet: FleetApp | undefined;
 
     beforeAll(async () => {
-      ({ dir, store } = await appSandbox('fleet-oauth'));
-      world = await fleetWorld(
+      fleet = await fleetApp(
+        'fleet-oauth',
         [
           { serial: 'FOCE2EO001', name: 'Lobby', days: 300 },
           { serial: 'FOCE2EO002', name: 'Board room', days: 12 },
         ],
-        store,
-        new Journal(join(dir, 'home')),
         { oauthClient: { id: CLIENT_ID, secret: CLIENT_SECRET } },
       );
-      app = await startApp();
-      page = app.page;
     }, 180_000);
 
-    afterAll(async () => {
-      await app?.close();
-      await world?.close();
-      for (const s of (await store?.list()) ?? []) await store.delete(s.serial);
-      for (const a of OWN_ACCOUNTS) await store?.deleteOwn(a);
-      await rm(dir, { recursive: true, force: true });
-    });
+    afterAll(() => fleet?.close());
 
     it('waits for the browser with a Cancel, then signs in with OAuth and lists the devices', async () => {
+      const { app, page, world, store } = fleet!;
       await page.getByRole('tab', { name: 'Fleet' }).click();
       const form = page.getByTestId('oauth-sign-in');
       await eventually(() => form.isVisible()).toBe(true);

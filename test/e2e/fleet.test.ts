@@ -7,54 +7,35 @@
  *
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e/fleet.test.ts   (after `npm run build`)
  */
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Journal } from '../../src/main/vault/journal.js';
 import { SimMeeting } from '../../src/simulator/index.js';
-import type { KeychainSecretStore } from '../../src/main/vault/secret-store.js';
 import { systemHas } from '../helpers/system.js';
-import { CLOUD_TOKEN, type FleetWorld, fleetWorld } from '../main/app/fleet-world.js';
+import { CLOUD_TOKEN } from '../main/app/fleet-world.js';
 import { recorded } from './electron-main-shim.js';
-import { type AppHarness, appSandbox, reactStrings, startApp } from './harness.js';
+import { type FleetApp, fleetApp } from './fleet-app.js';
+import { reactStrings } from './harness.js';
 import { checkScreen } from './screens.js';
 import { eventually } from './wizard.js';
 
 vi.mock('electron', () => import('./electron-main-shim.js'));
 
 describe.runIf(systemHas('chromium') && systemHas('keyring'))('the Fleet screen in Chromium', () => {
-  let app: AppHarness;
-  let page: Page;
-  let dir: string;
-  let world: FleetWorld;
-  let store: KeychainSecretStore;
+  let fleet: FleetApp | undefined;
 
   beforeAll(async () => {
-    ({ dir, store } = await appSandbox('fleet'));
-    world = await fleetWorld(
-      [
-        { serial: 'FOCE2EF001', name: 'Lobby', days: 300 },
-        { serial: 'FOCE2EF002', name: 'Board room', days: 12 },
-        { serial: 'FOCE2EF003', name: 'Studio', days: 90 },
-      ],
-      store,
-      new Journal(join(dir, 'home')),
-    );
-    app = await startApp();
-    page = app.page;
+    fleet = await fleetApp('fleet', [
+      { serial: 'FOCE2EF001', name: 'Lobby', days: 300 },
+      { serial: 'FOCE2EF002', name: 'Board room', days: 12 },
+      { serial: 'FOCE2EF003', name: 'Studio', days: 90 },
+    ]);
   }, 180_000);
 
-  afterAll(async () => {
-    await app?.close();
-    await world?.close();
-    for (const s of (await store?.list()) ?? []) await store.delete(s.serial);
-    await store?.deleteOwn('cloud:token');
-    await store?.deleteOwn('cloud:api-base');
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fleet?.close());
 
   it('signs in, lists by expiry and renews one device after a confirmation naming it', async () => {
+    const { app, page, dir, world } = fleet!;
     await page.getByRole('tab', { name: 'Fleet' }).click();
     await page.locator('#cloud-token').fill(CLOUD_TOKEN);
     await page.locator('#panel-fleet form:has(#cloud-token) summary').click();

@@ -8,7 +8,7 @@
  */
 import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,6 +31,31 @@ export async function appSandbox(name: string): Promise<{ dir: string; store: Ke
   process.env.E2EE_PROV_KNOWN_HOSTS = join(dir, 'known-hosts.json');
   return { dir, store: new KeychainSecretStore({ service }) };
 }
+/** Writes `<name>.crt.pem` and `<name>.key.pem` (the key readable by its owner alone) in `dir`; their paths. */
+export async function certFiles(
+  dir: string,
+  name: string,
+  certPem: string,
+  keyPem: string,
+): Promise<[string, string]> {
+  const cert = join(dir, `${name}.crt.pem`);
+  const key = join(dir, `${name}.key.pem`);
+  await writeFile(cert, certPem);
+  await writeFile(key, keyPem, { mode: 0o600 });
+  return [cert, key];
+}
+
+/** Deletes what the keychain may hold for `serials` (their secrets, kept and pending), if anything. */
+export async function forgetDevices(
+  store: KeychainSecretStore | undefined,
+  serials: readonly string[],
+): Promise<void> {
+  for (const s of serials) {
+    await store?.delete(s).catch(() => undefined);
+    await store?.deletePending(s).catch(() => undefined);
+  }
+}
+
 /** A page that is not the app: same browser, same bridge, another origin. */
 export const FOREIGN_ORIGIN = 'http://elsewhere.test';
 

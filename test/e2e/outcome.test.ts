@@ -7,7 +7,7 @@
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e/outcome.test.ts   (after `npm run build`)
  */
 import { X509Certificate } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -19,7 +19,7 @@ import { fmt } from '../../src/renderer/i18n/index.js';
 import { ko } from '../../src/renderer/i18n/ko.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
-import { type AppHarness, appSandbox, startApp } from './harness.js';
+import { type AppHarness, appSandbox, certFiles, forgetDevices, startApp } from './harness.js';
 import { madeSims } from './made-sims.js';
 import { checkScreen } from './screens.js';
 import { eventually, wizardOn } from './wizard.js';
@@ -51,16 +51,12 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the end of a run 
     const pki = await makeDemoPki('E2E outcome');
     const write = async (name: string, cn: string, days?: number): Promise<[string, string]> => {
       const issued = await issueDeviceCert(pki, { cn, ...(days !== undefined ? { days } : {}) });
-      const cert = join(dir, `${name}.crt.pem`);
-      const key = join(dir, `${name}.key.pem`);
-      await writeFile(cert, issued.certificatePem);
-      await writeFile(key, issued.keyPem, { mode: 0o600 });
       if (name === 'room-21') {
         const x = new X509Certificate(issued.certificatePem);
         expires = new Date(x.validTo).toISOString().slice(0, 10);
         sha1 = x.fingerprint.replace(/:/g, '').toLowerCase();
       }
-      return [cert, key];
+      return certFiles(dir, name, issued.certificatePem, issued.keyPem);
     };
     [files.cert, files.key] = await write('room-21', CN);
     [files.cut, files.cutKey] = await write('room-22', CUT_CN);
@@ -73,10 +69,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the end of a run 
 
   afterAll(async () => {
     await app?.close();
-    for (const s of [STOP, CUT, OTHER]) {
-      await store?.delete(s).catch(() => undefined);
-      await store?.deletePending(s).catch(() => undefined);
-    }
+    await forgetDevices(store, [STOP, CUT, OTHER]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -191,12 +184,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the end of a run 
       expect(await page.locator(`[data-testid=steps] li:nth-child(${n}) .step-title`).textContent()).toBe(
         title,
       );
-    await eventually(
-      () => page.locator('li[data-step=populate-secret]').getAttribute('data-status'),
-      60_000,
-    ).toBe('done');
-    await page.getByRole('button', { name: en.wizard.stop }).click();
-    const outcome = page.getByTestId('outcome');
+    const outcome = await wizard.stopAfterSecret();
     await eventually(() => outcome.getAttribute('data-verdict'), 90_000).toBe('stopped');
     const stoppedAt = await page.locator('li[data-status=failed]').getAttribute('data-step');
     // The step where it stopped says "stopped", not "failed".

@@ -3,7 +3,7 @@
  * connection by target, and the certificate files chosen (through main's stubbed file dialog) and checked.
  */
 import { basename } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { en } from '../../src/renderer/i18n/en.js';
 import { recorded } from './electron-main-shim.js';
@@ -45,5 +45,16 @@ export function wizardOn(page: () => Page) {
     await eventually(() => p.getByTestId('cert-report').getAttribute('data-ok')).toBe(String(ok));
   }
 
-  return { goPage, connect, chooseFiles };
+  /** Once the run's populate step is done (the device holds the new secret), presses Stop; the outcome. */
+  async function stopAfterSecret(): Promise<Locator> {
+    const p = page();
+    await eventually(
+      () => p.locator('li[data-step=populate-secret]').getAttribute('data-status'),
+      60_000,
+    ).toBe('done');
+    await p.getByRole('button', { name: en.wizard.stop }).click();
+    return p.getByTestId('outcome');
+  }
+
+  return { goPage, connect, chooseFiles, stopAfterSecret };
 }

@@ -7,7 +7,7 @@
  * Run: bash scripts/with-keyring.sh npx vitest run test/e2e   (after `npm run build`, for the renderer)
  */
 import { X509Certificate } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -21,7 +21,15 @@ import { createSimulator } from '../../src/simulator/index.js';
 import { plainProvision } from '../helpers/requests.js';
 import { systemHas } from '../helpers/system.js';
 import { recorded } from './electron-main-shim.js';
-import { type AppHarness, appSandbox, FOREIGN_ORIGIN, reactStrings, startApp } from './harness.js';
+import {
+  type AppHarness,
+  appSandbox,
+  certFiles,
+  FOREIGN_ORIGIN,
+  forgetDevices,
+  reactStrings,
+  startApp,
+} from './harness.js';
 import { madeSims } from './made-sims.js';
 import { SHOTS, checkScreen } from './screens.js';
 import { eventually, wizardOn } from './wizard.js';
@@ -86,20 +94,16 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
     const pki = await makeDemoPki('E2E');
     const issued = await issueDeviceCert(pki, { cn: CN, dns: [CN] });
     expires = new Date(new X509Certificate(issued.certificatePem).validTo).toISOString().slice(0, 10);
-    files.cert = join(dir, 'room-7.crt.pem');
-    files.key = join(dir, 'room-7.key.pem');
-    await writeFile(files.cert, `${issued.certificatePem}\n${pki.intermediatePem}`);
-    await writeFile(files.key, issued.keyPem, { mode: 0o600 });
+    [files.cert, files.key] = await certFiles(
+      dir,
+      'room-7',
+      `${issued.certificatePem}\n${pki.intermediatePem}`,
+      issued.keyPem,
+    );
     const second = await issueDeviceCert(pki, { cn: 'room-8.e2e.example' });
-    files.cert2 = join(dir, 'room-8.crt.pem');
-    files.key2 = join(dir, 'room-8.key.pem');
-    await writeFile(files.cert2, second.certificatePem);
-    await writeFile(files.key2, second.keyPem, { mode: 0o600 });
+    [files.cert2, files.key2] = await certFiles(dir, 'room-8', second.certificatePem, second.keyPem);
     const third = await issueDeviceCert(pki, { cn: 'room-9.e2e.example' });
-    files.cert3 = join(dir, 'room-9.crt.pem');
-    files.key3 = join(dir, 'room-9.key.pem');
-    await writeFile(files.cert3, third.certificatePem);
-    await writeFile(files.key3, third.keyPem, { mode: 0o600 });
+    [files.cert3, files.key3] = await certFiles(dir, 'room-9', third.certificatePem, third.keyPem);
 
     app = await startApp();
     page = app.page;
@@ -107,14 +111,11 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
   afterAll(async () => {
     await app?.close();
-    for (const s of [SERIAL, 'FOCSX80TEST', STOP_SERIAL, CUT_SERIAL]) {
-      await store?.delete(s).catch(() => undefined);
-      await store?.deletePending(s).catch(() => undefined);
-    }
+    await forgetDevices(store, [SERIAL, 'FOCSX80TEST', STOP_SERIAL, CUT_SERIAL]);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const { goPage, connect, chooseFiles } = wizardOn(() => page);
+  const { goPage, connect, chooseFiles, stopAfterSecret } = wizardOn(() => page);
 
   it('a technician provisions a sim: device: the reset is confirmed by typing the serial, progress and results come into view', async () => {
     await goPage(1);
@@ -665,12 +666,7 @@ describe.runIf(systemHas('chromium') && systemHas('keyring'))('the workstation i
 
     await page.getByRole('button', { name: en.wizard.start, exact: true }).click();
     // Stopped once the device holds the new secret: the secret must stay offered after the stop.
-    await eventually(
-      () => page.locator('li[data-step=populate-secret]').getAttribute('data-status'),
-      60_000,
-    ).toBe('done');
-    await page.getByRole('button', { name: en.wizard.stop }).click();
-    const outcome = page.getByTestId('outcome');
+    const outcome = await stopAfterSecret();
     await eventually(() => outcome.getAttribute('data-ok'), 90_000).toBe('false');
     const stopped = page.locator('li[data-status=failed]');
     expect(await stopped.getByRole('alert').getAttribute('data-code')).toBe('ERR_WORKFLOW_CANCELLED');

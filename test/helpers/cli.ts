@@ -54,3 +54,16 @@ export function succeeded(r: CliResult): string {
   expect(r.status).toBe(0);
   return r.stdout.toString();
 }
+
+/**
+ * Signs the CLI in to the Webex API at `apiBase` with `token` (given on stdin, never in the arguments)
+ * through `cli`, the test's runner; the sign-in must end with status 0.
+ */
+export async function cloudSignIn(
+  cli: (args: string[], input: string) => Promise<CliResult>,
+  apiBase: string,
+  token: string,
+): Promise<void> {
+  const login = await cli(['cloud', 'login', '--token-file', '-', '--api-base', apiBase], `${token}\n`);
+  expect(login.status).toBe(0);
+}

@@ -4,7 +4,13 @@
  */
 import { seal } from '../../src/core/jwe/index.js';
 import { connect } from '../../src/main/device/index.js';
-import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
+import {
+  type MemberFacts,
+  type RoomOsSimulator,
+  type SimulatorOptions,
+  certInfoBlob,
+  createSimulator,
+} from '../../src/simulator/index.js';
 import {
   type CloudDeviceOptions,
   type CloudSimulator,
@@ -17,6 +23,34 @@ import type { WatchTimer } from '../../src/main/workflows/meeting.js';
 import { type DeviceCert, makeDeviceCert } from '../main/device/fixtures.js';
 
 const SECRET = 'meeting test secret';
+
+/**
+ * A Webex-verified board in a meeting, with a certificate `CN=board.example.com` issued by
+ * `CN=Webex Identity CA` (valid 2026-11-01 to 2026-11-15) whose SHA-256 is `sha256Byte` repeated.
+ */
+export function webexBoard(sha256Byte: string) {
+  return {
+    displayName: 'Webex Board',
+    identity: 'board.example.com',
+    verification: 'webex' as const,
+    certInfo: certInfoBlob({
+      subject: 'CN=board.example.com',
+      issuer: 'CN=Webex Identity CA',
+      notBefore: new Date('2026-11-01T00:00:00Z'),
+      notAfter: new Date('2026-11-15T00:00:00Z'),
+      sha256: sha256Byte.repeat(32),
+    }),
+  };
+}
+
+/** A participant without a certificate (`certInfo` empty), as it joins a simulated meeting. */
+export function uncertified(
+  displayName: string,
+  identity: string,
+  verification: MemberFacts['verification'],
+): MemberFacts {
+  return { displayName, identity, verification, certInfo: '' };
+}
 
 /** Gives the simulated device an active WebexIdentity certificate for `cn`, through its console. */
 export async function giveIdentity(sim: RoomOsSimulator, cn: string): Promise<DeviceCert> {

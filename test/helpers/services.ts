@@ -26,6 +26,14 @@ export function testServices(dir: string, changes: Partial<ServiceOptions> = {})
   });
 }
 
+/** The code of a handler's refusal, as the IPC layer carries it; `resolved` when the handler answers. */
+export async function refusalCode(p: Promise<unknown>): Promise<string> {
+  return p.then(
+    () => 'resolved',
+    (e: unknown) => (e as { code: string }).code,
+  );
+}
+
 /** A call from the app's window: a channel and its input (none: `{}`), answered with a coded result. */
 export type WindowCall = (channel: string, input?: unknown) => Promise<unknown>;
 

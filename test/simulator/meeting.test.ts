@@ -12,6 +12,7 @@ import {
 import { type RoomOsDevice, connect } from '../../src/main/device/index.js';
 import { MEETING_STATUS, PARTICIPANT_FIELDS, servedIn } from '../../src/simulator/schema/meeting.js';
 import { type RoomOsSimulator, SimMeeting, createSimulator } from '../../src/simulator/index.js';
+import { uncertified } from '../helpers/meeting.js';
 
 let sims: RoomOsSimulator[] = [];
 let devices: RoomOsDevice[] = [];
@@ -151,12 +152,7 @@ describe('the simulated meeting', () => {
     m.shape = 'seed';
     const a = await room(m, 'Room A');
     const { seen, status } = await watched(a);
-    const late = m.join({
-      displayName: 'Late',
-      identity: 'late@example.com',
-      verification: 'webex',
-      certInfo: '',
-    });
+    const late = m.join(uncertified('Late', 'late@example.com', 'webex'));
     m.leave(late);
     await expect.poll(() => seen.length).toBe(2);
     expect(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import ssh2 from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RoomOsSimulator, createSimulator } from '../../src/simulator/index.js';
+import { type RoomOsSimulator, type SimulatorOptions, createSimulator } from '../../src/simulator/index.js';
 import { type PtyDevice, ptyDevice } from '../helpers/pty.js';
 import { systemHas } from '../helpers/system.js';
 import { RawClient, serialLogin } from './client.js';
@@ -115,6 +115,20 @@ describe('over SSH (ssh2 client)', () => {
     return { client, stream, fingerprint };
   }
 
+  /**
+   * A simulator made with `options` (closed after the test), served over SSH, and a session on it past
+   * the banner: admin, no password, no PTY.
+   */
+  async function loggedInOverSsh(options: SimulatorOptions) {
+    const device = await createSimulator(options);
+    sim = device;
+    const served = await device.serveSsh();
+    const { client, stream } = await connect(served.port, { password: '' }, false);
+    const c = new RawClient(stream);
+    await c.until('OK\n\n');
+    return { device, served, client, c };
+  }
+
   it('with keyboard-interactive and no PTY: the banner with LF line ends (as jsxapi expects)', async () => {
     sim = await createSimulator({ systemName: 'SSH Kit' });
     const served = await sim.serveSsh();
@@ -153,17 +167,13 @@ describe('over SSH (ssh2 client)', () => {
   });
 
   it('refuses connections while rebooting and listens again after', async () => {
-    sim = await createSimulator({ rebootDelayMs: 200 });
-    const served = await sim.serveSsh();
-    const { client, stream } = await connect(served.port, { password: '' }, false);
-    const c = new RawClient(stream);
-    await c.until('OK\n\n');
+    const { device, served, client, c } = await loggedInOverSsh({ rebootDelayMs: 200 });
     c.send('xCommand SystemUnit Boot\n');
     await c.until('** end\n');
     await c.closed();
     client.end();
     await expect(connect(served.port, { password: '' }, false)).rejects.toThrow(/ECONNREFUSED/);
-    await sim.whenUp();
+    await device.whenUp();
     const again = await connect(served.port, { password: '' }, false);
     await new RawClient(again.stream).until('*r Login successful\nOK\n\n');
     again.client.end();
@@ -171,17 +181,13 @@ describe('over SSH (ssh2 client)', () => {
   });
 
   it('after SecurityAction: Harden refuses every login, admin included', async () => {
-    sim = await createSimulator({ registrationDelayMs: 10 });
-    const served = await sim.serveSsh();
-    const { client, stream } = await connect(served.port, { password: '' }, false);
-    const c = new RawClient(stream);
-    await c.until('OK\n\n');
+    const { device, served, client, c } = await loggedInOverSsh({ registrationDelayMs: 10 });
     c.send('xCommand Webex Registration Start ActivationCode: "1234567890123456" SecurityAction: Harden\n');
     expect(await c.until('** end\n')).toContain('*r RegistrationStartResult (status=OK):');
-    expect(sim.state.hardened).toBe(true);
+    expect(device.state.hardened).toBe(true);
     await expect(connect(served.port, { password: '' }, false)).rejects.toThrow();
     await expect(connect(served.port, { keyboard: '' }, false)).rejects.toThrow();
-    const logins = sim.events.filter((e) => e.type === 'login');
+    const logins = device.events.filter((e) => e.type === 'login');
     expect(logins.at(-1)).toMatchObject({ user: 'admin', ok: false, transport: 'ssh' });
     client.end();
     await served.close();

@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS } from '../../../src/contract/index.js';
-import { createServices } from '../../../src/main/services.js';
-import { MemorySecretStore } from '../../../src/main/vault/index.js';
 import type { CloudSimulator } from '../../../src/simulator/cloud/index.js';
 import { type RoomOsSimulator, SimMeeting } from '../../../src/simulator/index.js';
 import { MemoryEntries, cloudServing, roomInMeeting } from '../../helpers/meeting.js';
+import type { Services } from '../../../src/main/app/options.js';
+import { refusalCode, testServices } from '../../helpers/services.js';
 
 const TOKEN = 'FleetMeetingToken-Vb72Kq1';
 
@@ -23,7 +23,7 @@ describe('the Fleet screen’s meeting check', () => {
   const sims: RoomOsSimulator[] = [];
   const meeting = new SimMeeting('fleet-meeting', 652, 'Fleet sync');
   meeting.shape = 'seed';
-  let services: ReturnType<typeof createServices>;
+  let services: Services;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'e2ee-fleet-meeting-'));
@@ -38,17 +38,8 @@ describe('the Fleet screen’s meeting check', () => {
       each: (i) =>
         i === 1 ? { connectionStatus: 'offline_expired' } : i === 2 ? { participantList: false } : {},
     });
-    const env = { E2EE_PROV_HOME: join(dir, 'home'), E2EE_PROV_KNOWN_HOSTS: join(dir, 'hosts.json') };
     const login = new MemoryEntries();
-    services = createServices({
-      version: '0',
-      platform: 'linux',
-      dialog: { openFile: async () => null },
-      emit: () => undefined,
-      env,
-      openSecretStore: async () => new MemorySecretStore(),
-      cloud: { login: async () => login },
-    });
+    services = testServices(dir, { cloud: { login: async () => login } });
     await services.handlers['cloud.signIn']({ token: TOKEN, apiBase: cloud.url });
   }, 120_000);
 
@@ -60,14 +51,11 @@ describe('the Fleet screen’s meeting check', () => {
   });
 
   const h = () => services.handlers;
-  const codeOf = async (p: Promise<unknown>): Promise<string> =>
-    p.then(
-      () => 'resolved',
-      (e: unknown) => (e as { code: string }).code,
-    );
 
   it('refuses a device not in the last list', async () => {
-    expect(await codeOf(h()['fleet.meeting']({ serial: 'FOCFMEET001' }))).toBe('ERR_APP_FLEET_NOT_LISTED');
+    expect(await refusalCode(h()['fleet.meeting']({ serial: 'FOCFMEET001' }))).toBe(
+      'ERR_APP_FLEET_NOT_LISTED',
+    );
   });
 
   it('reads a listed, connected device’s meeting into the report, naming the device', async () => {
@@ -113,11 +101,11 @@ describe('the Fleet screen’s meeting check', () => {
   });
 
   it('an offline device: ERR_CLOUD_DEVICE_UNREACHABLE; no participant list: ERR_CLOUD_COMMAND_UNAVAILABLE', async () => {
-    expect(await codeOf(h()['fleet.meeting']({ serial: 'FOCFMEET002' }))).toBe(
+    expect(await refusalCode(h()['fleet.meeting']({ serial: 'FOCFMEET002' }))).toBe(
       'ERR_CLOUD_DEVICE_UNREACHABLE',
     );
     const before = cloud.requests.length;
-    expect(await codeOf(h()['fleet.meeting']({ serial: 'FOCFMEET003' }))).toBe(
+    expect(await refusalCode(h()['fleet.meeting']({ serial: 'FOCFMEET003' }))).toBe(
       'ERR_CLOUD_COMMAND_UNAVAILABLE',
     );
     expect(cloud.requests.slice(before).filter((q) => q.path.startsWith('/v1/xapi/command'))).toEqual([]);

@@ -21,7 +21,7 @@ import { Journal, MemorySecretStore } from '../../../src/main/vault/index.js';
 import { type CloudSimulator, createCloudSimulator } from '../../../src/simulator/cloud/index.js';
 import { freePort, portIsFree } from '../../helpers/loopback.js';
 import { recordedWindowCalls, testServices } from '../../helpers/services.js';
-import { type FleetWorld, fleetWorld } from './fleet-world.js';
+import { type FleetWorld, fleetWorld, signedInAccount } from './fleet-world.js';
 
 const CLIENT_ID = 'C7f3a9e21b4d5c6e7f8091a2b3c4d5e6f';
 const CLIENT_SECRET = 'CnryAppOAuthClientSecret-Vb72Qm';
@@ -250,15 +250,11 @@ describe('the Fleet screen’s OAuth sign-in (services, cloud simulator)', () =>
     browser = approve;
     const port = await freePort();
     const r = await call('cloud.oauthSignIn', request(port));
-    const account = {
-      displayName: expect.any(String) as unknown,
-      emails: expect.any(Array) as unknown,
-      orgId: expect.any(String) as unknown,
-      apiBase: world.cloud.url,
+    const account = signedInAccount(world.cloud.url, {
       kind: 'oauth',
       clientId: CLIENT_ID,
       expiresAt: new Date(T0 + ACCESS_S * 1000).toISOString(),
-    };
+    });
     expect(r).toEqual({ ok: true, value: account });
     expect(await portIsFree(port)).toBe(true);
     const url = new URL(opened.at(-1)!);

@@ -5,6 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { checkCredentials, readCredentials } from '../../../src/core/pki/index.js';
 import { type DemoPki, issueDeviceCert, makeDemoPki } from '../../../src/main/demo/pki.js';
 import { connect } from '../../../src/main/device/index.js';
@@ -20,6 +21,23 @@ import {
 import { type RoomOsSimulator, createSimulator } from '../../../src/simulator/index.js';
 
 export const CLOUD_TOKEN = 'FleetAppCanaryToken-Qx81vTz';
+
+/**
+ * The account the app answers after a sign-in at `apiBase` (any name, e-mails and organisation): by
+ * token (no client id, no expiry) or by OAuth (the integration's client id, the access token's expiry).
+ */
+export function signedInAccount(
+  apiBase: string,
+  by: { kind: 'token' } | { kind: 'oauth'; clientId: string; expiresAt: string },
+): Record<string, unknown> {
+  return {
+    displayName: expect.any(String) as unknown,
+    emails: expect.any(Array) as unknown,
+    orgId: expect.any(String) as unknown,
+    apiBase,
+    ...(by.kind === 'token' ? { kind: 'token', clientId: null, expiresAt: null } : by),
+  };
+}
 
 export interface WorldDevice {
   serial: string;

@@ -14,8 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppEventMessage, CHANNELS, type FleetEventMessage } from '../../../src/contract/index.js';
 import { createServices } from '../../../src/main/services.js';
 import { Journal, KeychainSecretStore, MemorySecretStore } from '../../../src/main/vault/index.js';
+import { refusalCode } from '../../helpers/services.js';
 import { systemHas } from '../../helpers/system.js';
-import { CLOUD_TOKEN, type FleetWorld, fleetWorld } from './fleet-world.js';
+import { CLOUD_TOKEN, type FleetWorld, fleetWorld, signedInAccount } from './fleet-world.js';
 
 const DAY = 86_400_000;
 
@@ -66,42 +67,28 @@ describe.runIf(systemHas('keyring'))('the Fleet screen’s store', () => {
   });
 
   const h = () => services.handlers;
-  /** A handler's refusal as the IPC layer carries it: its code. */
-  const codeOf = async (p: Promise<unknown>): Promise<string> =>
-    p.then(
-      () => 'resolved',
-      (e: unknown) => (e as { code: string }).code,
-    );
 
   it('refuses the cloud before a sign-in, with ERR_CLOUD_NOT_SIGNED_IN', async () => {
     expect(await h()['cloud.whoami']({})).toBeNull();
-    expect(await codeOf(h()['fleet.list']({ tags: [] }))).toBe('ERR_CLOUD_NOT_SIGNED_IN');
-    expect(await codeOf(h()['cloud.activationCode']({ workspaceId: 'ws-1' }))).toBe(
+    expect(await refusalCode(h()['fleet.list']({ tags: [] }))).toBe('ERR_CLOUD_NOT_SIGNED_IN');
+    expect(await refusalCode(h()['cloud.activationCode']({ workspaceId: 'ws-1' }))).toBe(
       'ERR_CLOUD_NOT_SIGNED_IN',
     );
   });
 
   it('refuses a wrong token and keeps nothing', async () => {
-    expect(await codeOf(h()['cloud.signIn']({ token: 'not-the-token', apiBase: world.cloud.url }))).toBe(
+    expect(await refusalCode(h()['cloud.signIn']({ token: 'not-the-token', apiBase: world.cloud.url }))).toBe(
       'ERR_CLOUD_AUTH',
     );
     expect(await keychain.getOwn('cloud:token')).toBeNull();
-    expect(await codeOf(h()['cloud.signIn']({ token: CLOUD_TOKEN, apiBase: 'http://example.com/v1' }))).toBe(
-      'ERR_CLOUD_API_BASE',
-    );
+    expect(
+      await refusalCode(h()['cloud.signIn']({ token: CLOUD_TOKEN, apiBase: 'http://example.com/v1' })),
+    ).toBe('ERR_CLOUD_API_BASE');
   });
 
   it('signs in with the token, keeps it in the keychain and never answers with it', async () => {
     const account = await h()['cloud.signIn']({ token: CLOUD_TOKEN, apiBase: world.cloud.url });
-    expect(account).toEqual({
-      displayName: expect.any(String) as unknown,
-      emails: expect.any(Array) as unknown,
-      orgId: expect.any(String) as unknown,
-      apiBase: world.cloud.url,
-      kind: 'token',
-      clientId: null,
-      expiresAt: null,
-    });
+    expect(account).toEqual(signedInAccount(world.cloud.url, { kind: 'token' }));
     expect(Object.keys(account).sort()).toEqual([
       'apiBase',
       'clientId',
@@ -170,15 +157,15 @@ describe.runIf(systemHas('keyring'))('the Fleet screen’s store', () => {
 
   it('refuses a run of a device not in the last list, and a renewal without a certificate', async () => {
     expect(
-      await codeOf(
+      await refusalCode(
         h()['fleet.run']({ workflow: 'rotate', devices: [{ serial: 'FOCNOTLISTED', passphrase: null }] }),
       ),
     ).toBe('ERR_APP_FLEET_NOT_LISTED');
-    expect(await codeOf(h()['fleet.choose']({ serial: 'FOCNOTLISTED', role: 'certificate' }))).toBe(
+    expect(await refusalCode(h()['fleet.choose']({ serial: 'FOCNOTLISTED', role: 'certificate' }))).toBe(
       'ERR_APP_FLEET_NOT_LISTED',
     );
     expect(
-      await codeOf(
+      await refusalCode(
         h()['fleet.run']({ workflow: 'renew', devices: [{ serial: 'FOCFLT0002', passphrase: null }] }),
       ),
     ).toBe('ERR_APP_FLEET_NO_CERTIFICATE');
@@ -272,7 +259,7 @@ describe.runIf(systemHas('keyring'))('the Fleet screen’s store', () => {
     expect(rows.map((r) => r.serial).slice(0, 3)).toEqual(['FOCFLT0002', 'FOCFLT0001', 'FOCFLT0005']);
     // The files were used: a second renewal needs them chosen again.
     expect(
-      await codeOf(
+      await refusalCode(
         h()['fleet.run']({ workflow: 'renew', devices: [{ serial: 'FOCFLT0005', passphrase: null }] }),
       ),
     ).toBe('ERR_APP_FLEET_NO_CERTIFICATE');

@@ -12,22 +12,20 @@ import { classifyDeviceError } from '../../../src/main/workflows/device-holds.js
 import {
   type Handler,
   type Reply,
-  ScriptedServer,
-  TestClock,
+  type ScriptedServer,
   deviceRecord,
   errorReply,
   registeredRoomKit,
+  scriptedClient,
 } from './scripted-server.js';
 
 const TOKEN = 'CnryCloudToken-Zq81Lm3Vx7Rt2Np5';
 let server: ScriptedServer | undefined;
 
 async function rig(handler: Handler, options: Partial<CloudClientOptions> = {}) {
-  const clock = new TestClock();
-  server = new ScriptedServer(handler, clock.now);
-  const apiBase = await server.start();
-  const client = new CloudClient({ token: TOKEN, apiBase, clock, ...options });
-  return { server, clock, client, apiBase };
+  const r = await scriptedClient(handler, TOKEN, options);
+  server = r.server;
+  return r;
 }
 
 afterEach(async () => {

@@ -50,6 +50,14 @@ async function cloudPair(
   return w;
 }
 
+/** A seed-shaped meeting `id` named `title` with the guest in it, on the first device of a cloud pair. */
+async function seededPair(id: string, title: string): Promise<{ m: SimMeeting; w: World }> {
+  const m = new SimMeeting(id, 652, title);
+  m.shape = 'seed';
+  m.join(GUEST);
+  return { m, w: await cloudPair(m) };
+}
+
 /** A clock for the client that never waits on the wall clock: a sleep moves it on. */
 function fakeClock(): CloudClock & { slept: number[] } {
   let t = Date.UTC(2026, 11, 7, 9, 0, 0);
@@ -66,10 +74,7 @@ function fakeClock(): CloudClock & { slept: number[] } {
 
 describe('CloudDevice meeting reads', () => {
   it('reads identity, E2EE, calls and the participant list in one status call and one command', async () => {
-    const m = new SimMeeting('cloud-read', 652, 'Weekly sync');
-    m.shape = 'seed';
-    m.join(GUEST);
-    const w = await cloudPair(m);
+    const { m, w } = await seededPair('cloud-read', 'Weekly sync');
     const client = new CloudClient({ token: TOKEN, apiBase: w.cloud.url, clock: fakeClock() });
     const device = await CloudDevice.open(client, 'FOC0000X001');
     const before = w.cloud.requests.length;
@@ -210,10 +215,7 @@ describe('CloudDevice meeting reads', () => {
 
 describe('a polled meeting watch (fake timer, fake clock)', () => {
   it('reports a join and the code change between two polls, and waits out a 429', async () => {
-    const m = new SimMeeting('cloud-watch', 652, 'Poll sync');
-    m.shape = 'seed';
-    m.join(GUEST);
-    const w = await cloudPair(m);
+    const { m, w } = await seededPair('cloud-watch', 'Poll sync');
     const clock = fakeClock();
     const client = new CloudClient({ token: TOKEN, apiBase: w.cloud.url, clock });
     const device = await CloudDevice.open(client, 'FOC0000X001');

@@ -5,6 +5,7 @@
  */
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloudClient, type CloudClientOptions } from '../../../src/main/cloud/index.js';
 
 export interface Recorded {
   method: string;
@@ -82,6 +83,22 @@ export class TestClock {
     this.sleeps.push(ms);
     this.t += ms;
   };
+}
+
+/**
+ * A scripted server answering with `handler`, its requests timed by a test clock, and a cloud client of
+ * it with `token` on that clock (and `options`).
+ */
+export async function scriptedClient(
+  handler: Handler,
+  token: string,
+  options: Partial<CloudClientOptions> = {},
+): Promise<{ server: ScriptedServer; clock: TestClock; client: CloudClient; apiBase: string }> {
+  const clock = new TestClock();
+  const server = new ScriptedServer(handler, clock.now);
+  const apiBase = await server.start();
+  const client = new CloudClient({ token, apiBase, clock, ...options });
+  return { server, clock, client, apiBase };
 }
 
 /** The Webex error body. */

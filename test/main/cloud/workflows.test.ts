@@ -8,16 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { open } from '../../../src/core/jwe/index.js';
-import { CloudClient, CloudDevice } from '../../../src/main/cloud/index.js';
+import { type CloudClient, CloudDevice } from '../../../src/main/cloud/index.js';
 import { Journal, MemorySecretStore } from '../../../src/main/vault/index.js';
 import { rotateSecret } from '../../../src/main/workflows/rotate.js';
 import {
   type Handler,
   type Reply,
-  ScriptedServer,
-  TestClock,
+  type ScriptedServer,
   deviceRecord,
   errorReply,
+  scriptedClient,
 } from './scripted-server.js';
 
 const TOKEN = 'CnryCloudWorkflowToken-Bv62';
@@ -59,10 +59,9 @@ async function start(state: { secret: string }, refusal: 'http' | 'result'): Pro
   const base = secretDevice();
   // Blobs are opened before the reply: the scripted server answers synchronously, so decide first.
   const decided = new Map<string, Reply>();
-  server = new ScriptedServer((r, b) => decided.get(JSON.stringify(r.body)) ?? base(r, b));
-  const apiBase = await server.start();
-  const clock = new TestClock();
-  const client = new CloudClient({ token: TOKEN, apiBase, clock });
+  const scripted = await scriptedClient((r, b) => decided.get(JSON.stringify(r.body)) ?? base(r, b), TOKEN);
+  server = scripted.server;
+  const client = scripted.client;
   const command = client.command.bind(client);
   client.command = async (deviceId, key, args, body) => {
     const blob = String(args.Secret);

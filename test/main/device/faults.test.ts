@@ -74,6 +74,22 @@ for (const [kind, available] of transportKinds()) {
       return { ...r, dev: closing.quietly(await connect(r.target, r.options)) };
     };
 
+    /**
+     * A session whose line drops on (or just after) `ClientSecret Populate`: populating `secret` is
+     * refused as disconnected, and may have run.
+     */
+    const droppedPopulate = async (
+      fault: 'dropOnCommand' | 'dropAfterCommand',
+      secret: string,
+    ): Promise<Reached & { dev: RoomOsDevice }> => {
+      const r = await connected();
+      r.sim.setFaults({ [fault]: 'ClientSecret Populate' });
+      const e = await rejection(r.dev.populateSecretPlain(secret));
+      expect(e.code).toBe('ERR_DEVICE_DISCONNECTED');
+      expect(e.details.mayHaveRun).toBe(true);
+      return r;
+    };
+
     for (const [name, faults] of GOOD_FAULTS) {
       it(`${name}: exact answers in JSON and terminal grammar`, async () => {
         const { sim, dev } = await connected(faults);
@@ -107,11 +123,7 @@ for (const [kind, available] of transportKinds()) {
     });
 
     it('a drop on the command: disconnected, may have run; reconnect finds it did not', async () => {
-      const { sim, dev } = await connected();
-      sim.setFaults({ dropOnCommand: 'ClientSecret Populate' });
-      const e = await rejection(dev.populateSecretPlain('dropped'));
-      expect(e.code).toBe('ERR_DEVICE_DISCONNECTED');
-      expect(e.details.mayHaveRun).toBe(true);
+      const { sim, dev } = await droppedPopulate('dropOnCommand', 'dropped');
       expect(dev.connected).toBe(false);
       const after = await rejection(dev.identify());
       expect(after.code).toBe('ERR_DEVICE_DISCONNECTED');
@@ -123,11 +135,7 @@ for (const [kind, available] of transportKinds()) {
     });
 
     it('a drop after the command ran: disconnected, may have run; reconnect finds it did', async () => {
-      const { sim, dev } = await connected();
-      sim.setFaults({ dropAfterCommand: 'ClientSecret Populate' });
-      const e = await rejection(dev.populateSecretPlain('ran'));
-      expect(e.code).toBe('ERR_DEVICE_DISCONNECTED');
-      expect(e.details.mayHaveRun).toBe(true);
+      const { sim, dev } = await droppedPopulate('dropAfterCommand', 'ran');
       await dev.reconnect({ timeoutMs: 20_000 });
       expect(sim.clientSecretIs('ran')).toBe(true);
       expect((await dev.identify()).productId).toBe('Cisco Room Kit');

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ConsoleReader, type DeviceError } from '../../../src/core/xapi/index.js';
 import { ConsoleLogin, type Banner, type LoginOutcome } from '../../../src/main/device/login.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
+import { roomOsBanner } from './scripted.js';
 
 const BANNER =
   '\r\nWelcome to Lobby\r\nCisco Codec Release RoomOS 11.23.1.8 3963b07b5c5\r\nSW Release Date: 2024-12-12\r\n*r Login successful\r\nOK\r\n\r\n';
@@ -57,6 +58,12 @@ class Line {
       (outcome) => (this.settled = { outcome }),
       (error: DeviceError) => (this.settled = { error }),
     );
+  }
+
+  /** The 100 ms before the first wake-up pass, and the login's loop turns. */
+  wakeUpDue(): void {
+    this.clock.advance(100);
+    this.clock.input();
   }
 
   /** The getty takes what was typed, line by line (CR ends a line). */
@@ -114,8 +121,7 @@ describe('ConsoleLogin on a serial console', () => {
     const line = new Line('login: ');
     line.start();
     // Loaded: the 100 ms pass and the loop turns before the waiting prompt is read.
-    line.clock.advance(100);
-    line.clock.input();
+    line.wakeUpDue();
     expect(line.typed).toEqual(['\r']);
     // The getty re-prompted for the empty line; the tool now reads the old prompt alone.
     line.read('login: '.length);
@@ -127,20 +133,14 @@ describe('ConsoleLogin on a serial console', () => {
     expect(line.typed).toEqual(['\r', 'admin\r', '\r']);
     expect(line.logins).toEqual([{ user: 'admin', ok: true }]);
     expect(line.settled).toEqual({ outcome: { byQuiet: false, owesStatusLine: true } });
-    expect(line.banner).toEqual({
-      systemName: 'Lobby',
-      release: 'RoomOS 11.23.1.8 3963b07b5c5',
-      releaseDate: '2024-12-12',
-      loggedInWithPrompt: true,
-    });
+    expect(line.banner).toEqual(roomOsBanner('Lobby', true));
   });
 
   it('the same, read in one piece, and after two wake-ups on a console slower than the wake interval', async () => {
     for (const wakes of [1, 2]) {
       const line = new Line('login: ');
       line.start();
-      line.clock.advance(100);
-      line.clock.input();
+      line.wakeUpDue();
       if (wakes === 2) line.clock.advance(1500);
       expect(line.typed).toEqual(wakes === 2 ? ['\r', '\r'] : ['\r']);
       line.read();
@@ -161,8 +161,7 @@ describe('ConsoleLogin on a serial console', () => {
       line.read();
       line.read();
       line.read();
-      line.clock.advance(100);
-      line.clock.input();
+      line.wakeUpDue();
       line.read();
       await settle();
       expect(line.typed).toEqual(['admin\r', '\r']);
@@ -175,8 +174,7 @@ describe('ConsoleLogin on a serial console', () => {
     const line = new Line('login: ');
     line.start();
     line.read();
-    line.clock.advance(100);
-    line.clock.input();
+    line.wakeUpDue();
     line.read();
     line.read();
     await settle();
@@ -190,8 +188,7 @@ describe('ConsoleLogin on a serial console', () => {
     const line = new Line(': ');
     line.start();
     line.read();
-    line.clock.advance(100);
-    line.clock.input();
+    line.wakeUpDue();
     expect(line.typed).toEqual([]);
     line.clock.advance(1500);
     expect(line.typed).toEqual(['\r']);
@@ -208,8 +205,7 @@ describe('ConsoleLogin on a serial console', () => {
     const line = new Line('');
     line.state = 'shell';
     line.start();
-    line.clock.advance(100);
-    line.clock.input();
+    line.wakeUpDue();
     line.clock.advance(1500);
     expect(line.typed).toEqual(['\r', '\r']);
     line.clock.advance(1500);
@@ -220,8 +216,7 @@ describe('ConsoleLogin on a serial console', () => {
   it('a wrong password is refused after the one try, with the code and the attempts', async () => {
     const line = new Line('', 's3cret');
     line.start();
-    line.clock.advance(100);
-    line.clock.input();
+    line.wakeUpDue();
     line.read();
     line.read();
     line.read();

@@ -58,6 +58,19 @@ export class ScriptedConsole extends BaseTransport {
 
 export const tagOf = (line: string): string => /resultId="([^"]+)"/.exec(line)?.[1] ?? '';
 
+/** The banner a session reads from `systemName` on RoomOS 11.23.1.8 (the release `started` greets with). */
+export function roomOsBanner(
+  systemName: string,
+  loggedInWithPrompt = false,
+): { systemName: string; release: string; releaseDate: string; loggedInWithPrompt: boolean } {
+  return {
+    systemName,
+    release: 'RoomOS 11.23.1.8 3963b07b5c5',
+    releaseDate: '2024-12-12',
+    loggedInWithPrompt,
+  };
+}
+
 /** A RoomOS-like terminal-mode shell for the session's set-up, plus `more` for the test's own lines. */
 export function shell(
   more: (line: string, tag: string) => string | undefined = () => undefined,

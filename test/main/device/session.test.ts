@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConsoleSession, DeviceError, Transcript } from '../../../src/main/device/index.js';
 import { drive, ManualClock } from '../../helpers/manual-clock.js';
-import { ScriptedConsole, shell, started, tagOf } from './scripted.js';
+import { ScriptedConsole, roomOsBanner, shell, started, tagOf } from './scripted.js';
 import { rejectionOf } from '../../helpers/rejection.js';
 
 const rejection = rejectionOf(DeviceError);
@@ -9,12 +9,7 @@ const rejection = rejectionOf(DeviceError);
 describe('ConsoleSession set-up', () => {
   it('reads the banner, turns echo off, switches to JSON and checks the product', async () => {
     const { t, s } = await started();
-    expect(s.banner).toEqual({
-      systemName: 'Lobby',
-      release: 'RoomOS 11.23.1.8 3963b07b5c5',
-      releaseDate: '2024-12-12',
-      loggedInWithPrompt: false,
-    });
+    expect(s.banner).toEqual(roomOsBanner('Lobby'));
     expect(s.mode).toBe('json');
     expect(s.productId).toBe('Cisco Room Kit');
     expect(t.sent).toBe(

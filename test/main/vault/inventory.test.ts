@@ -12,14 +12,15 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A certificate's facts as the journal keeps them: `cn`, a SHA-1 of `byte` repeated, valid to 2027-05-01. */
+function certFacts(cn: string, byte: string): { cn: string; fingerprint: string; notAfter: string } {
+  return { cn, fingerprint: byte.repeat(20), notAfter: '2027-05-01T00:00:00.000Z' };
+}
+
 describe('deriveInventory', () => {
   it('follows each device through provisioning, rotation and reset', async () => {
     const j = new Journal(dir);
-    const cert = {
-      cn: 'room-1.example.com',
-      fingerprint: 'ab'.repeat(20),
-      notAfter: '2027-05-01T00:00:00.000Z',
-    };
+    const cert = certFacts('room-1.example.com', 'ab');
     await j.append({
       kind: 'event',
       event: 'device.identified',
@@ -91,11 +92,7 @@ describe('deriveInventory', () => {
 
   it('re-learns a device from what a connection observed: its identity active, or none any more', async () => {
     const j = new Journal(dir);
-    const cert = {
-      cn: 'room-9.example.com',
-      fingerprint: 'cd'.repeat(20),
-      notAfter: '2027-05-01T00:00:00.000Z',
-    };
+    const cert = certFacts('room-9.example.com', 'cd');
     // A new journal: a rotation alone says only that a secret is set.
     const op = await j.intent('secret.rotate', 'FOC9', { enc: 'A128GCM' });
     await j.outcome('secret.rotate', op, 'FOC9', 'ok', 'response');

@@ -277,6 +277,15 @@ describe('Journal', () => {
     expect(await writer.verify()).toMatchObject({ ok: true, records: 11, problems: [] });
   });
 
+  /** Writes the journal's lock with `content`, last changed five seconds ago (as a crash leaves it); its path. */
+  async function oldLock(content: string): Promise<string> {
+    const lock = join(dir, 'journal.lock');
+    await writeFile(lock, content);
+    const old = new Date(Date.now() - 5_000);
+    await utimes(lock, old, old);
+    return lock;
+  }
+
   it('a stale lock from a killed process does not block', async () => {
     await writeFile(join(dir, 'journal.lock'), '999999999');
     const j = new Journal(dir);
@@ -285,10 +294,7 @@ describe('Journal', () => {
   });
 
   it('an empty lock (a kill between create and write) is stale, and does not block', async () => {
-    const lock = join(dir, 'journal.lock');
-    await writeFile(lock, '');
-    const old = new Date(Date.now() - 5_000);
-    await utimes(lock, old, old);
+    const lock = await oldLock('');
     const j = new Journal(dir);
     // Not taken over, the lock would end the append with ERR_JOURNAL_LOCKED (after LOCK_WAIT_MS): the
     // append going through is the proof, not how long it took.
@@ -298,10 +304,7 @@ describe('Journal', () => {
   });
 
   it('a lock with garbage in it is stale', async () => {
-    const lock = join(dir, 'journal.lock');
-    await writeFile(lock, 'not a pid\n');
-    const old = new Date(Date.now() - 5_000);
-    await utimes(lock, old, old);
+    await oldLock('not a pid\n');
     const j = new Journal(dir);
     await j.append({ kind: 'event', event: 'device.identified', serial: 'FOC1' });
     expect(await j.read()).toHaveLength(2);

@@ -137,22 +137,22 @@ describe('each workflow sends its minimal command list, exactly', () => {
     }
   });
 
-  it('provision with a factory reset and registration (standard order)', async () => {
+  it.each<[string, Partial<ProvisionOptions>, Procedure]>([
+    [
+      'with a factory reset and registration (standard order)',
+      { factoryReset: { confirmed: true }, activationCode: CODE },
+      'provision-reset-register',
+    ],
+    [
+      'in the register-first order',
+      { order: 'register-first', activationCode: CODE },
+      'provision-register-first',
+    ],
+  ])('provision %s', async (_name, options, procedure) => {
     const b = await Bench.start();
     try {
-      const sent = await b.provision({ factoryReset: { confirmed: true }, activationCode: CODE });
-      expectMinimum(sent, 'provision-reset-register');
-      expect(b.sim.state.webexStatus).toBe('Registered');
-    } finally {
-      await b.close();
-    }
-  });
-
-  it('provision in the register-first order', async () => {
-    const b = await Bench.start();
-    try {
-      const sent = await b.provision({ order: 'register-first', activationCode: CODE });
-      expectMinimum(sent, 'provision-register-first');
+      const sent = await b.provision(options);
+      expectMinimum(sent, procedure);
       expect(b.sim.state.webexStatus).toBe('Registered');
     } finally {
       await b.close();
