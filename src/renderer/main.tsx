@@ -1,7 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
-import './styles.css';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/steps.css';
+import './styles/lists.css';
+import './styles/meeting.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
