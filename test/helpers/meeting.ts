@@ -17,8 +17,6 @@ import {
   type CloudVariants,
   createCloudSimulator,
 } from '../../src/simulator/cloud/index.js';
-import type { OwnEntries } from '../../src/main/cloud/login.js';
-import type { OwnAccount } from '../../src/main/vault/secret-store.js';
 import type { WatchTimer } from '../../src/main/workflows/meeting.js';
 import { type DeviceCert, makeDeviceCert } from '../main/device/fixtures.js';
 
@@ -132,15 +130,4 @@ export function manualTimer(): WatchTimer & { pending: number[]; fire(): void } 
 }
 
 /** A Webex sign-in kept in memory for a test only (the keychain is not the point). */
-export class MemoryEntries implements OwnEntries {
-  private readonly entries = new Map<OwnAccount, string>();
-  async getOwn(account: OwnAccount): Promise<string | null> {
-    return this.entries.get(account) ?? null;
-  }
-  async setOwn(account: OwnAccount, value: string): Promise<void> {
-    this.entries.set(account, value);
-  }
-  async deleteOwn(account: OwnAccount): Promise<boolean> {
-    return this.entries.delete(account);
-  }
-}
+export { MemoryEntries } from '../../src/main/cloud/login.js';

@@ -34,9 +34,8 @@ import {
 import { type CloudClient, DEFAULT_API_BASE } from '../cloud/client.js';
 import { CloudDevice } from '../cloud/device.js';
 import { captureCloudDevice } from '../device/index.js';
-import type { OwnEntries } from '../cloud/login.js';
+import { MemoryEntries, type OwnEntries } from '../cloud/login.js';
 import type { NativeText } from '../native-text.js';
-import type { OwnAccount } from '../vault/secret-store.js';
 import {
   type FleetDevice,
   type FleetEvent,
@@ -69,20 +68,6 @@ export interface FleetParts {
   openBrowser?: OpenBrowser;
   /** How long an OAuth sign-in waits for the browser (default: oauth.ts's). */
   oauthTimeoutMs?: number;
-}
-
-/** The sign-in kept for this session only, when the secret store has no entries of the tool's own. */
-class SessionEntries implements OwnEntries {
-  private readonly entries = new Map<OwnAccount, string>();
-  async getOwn(account: OwnAccount): Promise<string | null> {
-    return this.entries.get(account) ?? null;
-  }
-  async setOwn(account: OwnAccount, value: string): Promise<void> {
-    this.entries.set(account, value);
-  }
-  async deleteOwn(account: OwnAccount): Promise<boolean> {
-    return this.entries.delete(account);
-  }
 }
 
 function hasOwnEntries(store: object): store is OwnEntries {
@@ -165,7 +150,7 @@ export class FleetStore {
     this.entries ??= (
       this.parts.login
         ? this.parts.login()
-        : this.parts.vault.secrets().then((s): OwnEntries => (hasOwnEntries(s) ? s : new SessionEntries()))
+        : this.parts.vault.secrets().then((s): OwnEntries => (hasOwnEntries(s) ? s : new MemoryEntries()))
     ).catch((e: unknown) => {
       this.entries = null; // the person may unlock the keychain and try again
       throw e;

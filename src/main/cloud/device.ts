@@ -146,17 +146,22 @@ export class CloudDevice implements WorkflowDevice {
     return `webex:${this.record.serial || this.record.id}`;
   }
 
-  /** ProductId, software, serial number and Webex status from `/xapi/status`; the name from the device record. */
-  async identify(): Promise<DeviceIdentity> {
-    const result = await this.client.status(this.record.id, ['SystemUnit.*', 'Webex.Status']);
-    const res = asResponse('status', result);
-    const name: XapiResponse = {
+  /** The device record's name as the console's `xConfiguration SystemUnit Name` would answer it. */
+  private nameAnswer(): XapiResponse {
+    return {
       grammar: 'json',
       kind: 'configuration',
       status: 'OK',
       entries: [{ path: ['SystemUnit', 'Name'], value: this.record.displayName }],
       lines: [],
     };
+  }
+
+  /** ProductId, software, serial number and Webex status from `/xapi/status`; the name from the device record. */
+  async identify(): Promise<DeviceIdentity> {
+    const result = await this.client.status(this.record.id, ['SystemUnit.*', 'Webex.Status']);
+    const res = asResponse('status', result);
+    const name = this.nameAnswer();
     return parseIdentity(res, name, res);
   }
 
@@ -183,13 +188,7 @@ export class CloudDevice implements WorkflowDevice {
   async meetingState(): Promise<MeetingState> {
     await this.requireOffered(KEYS.participants);
     const res = asResponse('status', await this.statuses(MEETING_STATUS_NAMES));
-    const name: XapiResponse = {
-      grammar: 'json',
-      kind: 'configuration',
-      status: 'OK',
-      entries: [{ path: ['SystemUnit', 'Name'], value: this.record.displayName }],
-      lines: [],
-    };
+    const name = this.nameAnswer();
     const calls = parseMeetingCalls(res, res);
     return {
       identity: parseIdentity(res, name, res),

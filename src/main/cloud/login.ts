@@ -34,6 +34,23 @@ export interface OwnEntries {
   deleteOwn(account: OwnAccount): Promise<boolean>;
 }
 
+/**
+ * A sign-in kept in memory: the app's for this session only when its secret store has no entries of
+ * the tool's own, and the tests' where the keychain is not the point.
+ */
+export class MemoryEntries implements OwnEntries {
+  private readonly entries = new Map<OwnAccount, string>();
+  async getOwn(account: OwnAccount): Promise<string | null> {
+    return this.entries.get(account) ?? null;
+  }
+  async setOwn(account: OwnAccount, value: string): Promise<void> {
+    this.entries.set(account, value);
+  }
+  async deleteOwn(account: OwnAccount): Promise<boolean> {
+    return this.entries.delete(account);
+  }
+}
+
 /** Longest token taken (Webex access tokens are about 100 to 200 characters). */
 const TOKEN_LIMIT = 8192;
 

@@ -13,7 +13,7 @@ import { api } from '../api.js';
 import { type Lang, errorText, fmt, messages } from '../i18n/index.js';
 import { FileRows } from './FileRows.js';
 import { ApiBaseField, FleetOAuth } from './FleetOAuth.js';
-import { FleetCaptureButton, FleetCapturePanel, useFleetCapture } from './FleetCapture.js';
+import { DeviceResultPanel, FleetCaptureButton, FleetCapturePanel, useFleetCapture } from './FleetCapture.js';
 import { Fmt } from './Fmt.js';
 import { FleetMeetingWatch } from './FleetMeetingWatch.js';
 import { LimitedField, type Problem, ProblemText, SecretField, SubmitForm, problemOf } from './common.js';
@@ -456,18 +456,15 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
         </>
       )}
       {meeting && (
-        <section
-          className="panel"
-          aria-labelledby="fleet-meeting-heading"
-          aria-busy={checking}
-          data-testid="fleet-meeting"
-          data-serial={meeting.serial}
+        <DeviceResultPanel
+          lang={lang}
+          id="fleet-meeting"
+          testId="fleet-meeting"
+          heading={t.meetingHeading}
+          device={meeting}
+          busy={checking ? t.meetingReading : null}
+          problem={meeting.problem}
         >
-          <h3 id="fleet-meeting-heading">
-            <Fmt text={t.meetingHeading} values={{ serial: meeting.serial, name: meeting.name }} />
-          </h3>
-          {checking && <p role="status">{t.meetingReading}</p>}
-          {meeting.problem && <ProblemText lang={lang} problem={meeting.problem} />}
           {meeting.view && (
             <FleetMeetingWatch
               key={meeting.serial}
@@ -477,7 +474,7 @@ export function Fleet({ lang, onPendingChanged }: { lang: Lang; onPendingChanged
               report={meeting.view.report}
             />
           )}
-        </section>
+        </DeviceResultPanel>
       )}
       {capture.capture && (
         <FleetCapturePanel lang={lang} capture={capture.capture} capturing={capture.capturing} />

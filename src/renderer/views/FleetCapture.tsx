@@ -3,7 +3,7 @@
  * its button, what it keeps while it runs, and the result panel naming the device (serial and name), with
  * the summary the Console screen's capture shows, or the coded error.
  */
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { CaptureSummary, FleetDeviceRow } from '../../contract/index.js';
 import { api } from '../api.js';
 import { type Lang, messages } from '../i18n/index.js';
@@ -74,21 +74,61 @@ export function FleetCapturePanel({
 }) {
   const t = messages(lang).fleet;
   return (
-    <section
-      className="panel"
-      aria-labelledby="fleet-capture-heading"
-      aria-busy={capturing}
-      data-testid="fleet-capture-result"
-      data-serial={capture.serial}
+    <DeviceResultPanel
+      lang={lang}
+      id="fleet-capture"
+      testId="fleet-capture-result"
+      heading={t.captureHeading}
+      device={capture}
+      busy={capturing ? t.captureReading : null}
+      problem={capture.problem}
     >
-      <h3 id="fleet-capture-heading">
-        <Fmt text={t.captureHeading} values={{ serial: capture.serial, name: capture.name }} />
-      </h3>
-      {capturing && <p role="status">{t.captureReading}</p>}
-      {capture.problem && <ProblemText lang={lang} problem={capture.problem} />}
       {capture.summary && (
         <CaptureResult lang={lang} capture={capture.summary} testId="fleet-capture-summary" />
       )}
+    </DeviceResultPanel>
+  );
+}
+
+/**
+ * A result on the Fleet screen, headed by the device it belongs to (its serial number and name, as data),
+ * saying it is busy while it runs, then the coded problem or the result.
+ */
+export function DeviceResultPanel({
+  lang,
+  id,
+  testId,
+  heading,
+  device,
+  busy,
+  problem,
+  children,
+}: {
+  lang: Lang;
+  id: string;
+  testId: string;
+  /** The heading's words, with `{serial}` and `{name}`. */
+  heading: string;
+  device: { serial: string; name: string };
+  /** What is said while it runs, or null when it is not running. */
+  busy: string | null;
+  problem: Problem | null;
+  children: ReactNode;
+}) {
+  return (
+    <section
+      className="panel"
+      aria-labelledby={`${id}-heading`}
+      aria-busy={busy !== null}
+      data-testid={testId}
+      data-serial={device.serial}
+    >
+      <h3 id={`${id}-heading`}>
+        <Fmt text={heading} values={{ serial: device.serial, name: device.name }} />
+      </h3>
+      {busy !== null && <p role="status">{busy}</p>}
+      {problem && <ProblemText lang={lang} problem={problem} />}
+      {children}
     </section>
   );
 }

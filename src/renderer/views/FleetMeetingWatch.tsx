@@ -11,7 +11,7 @@ import { api } from '../api.js';
 import { type Lang, fmt, messages } from '../i18n/index.js';
 import { type Problem, ProblemText, problemOf } from './common.js';
 import { Fmt } from './Fmt.js';
-import { MeetingReportView, MeetingUpdatesView } from './MeetingCheck.js';
+import { MeetingReportView, MeetingUpdatesView, useWatchedMeeting } from './MeetingCheck.js';
 
 /** The poll interval the person typed, in whole seconds within the limits, or null. */
 export function pollSecondsOf(text: string): number | null {
@@ -94,15 +94,7 @@ export function FleetMeetingWatch({
     [],
   );
 
-  useEffect(() => {
-    if (!view?.watching) return;
-    const timer = setInterval(() => {
-      void api()
-        .meeting.read()
-        .then((r) => r.ok && setView(r.value));
-    }, 400);
-    return () => clearInterval(timer);
-  }, [view?.watching]);
+  useWatchedMeeting(view?.watching === true, setView);
 
   async function watch(): Promise<void> {
     if (seconds === null) return;

@@ -318,6 +318,19 @@ export function MeetingUpdatesView({ lang, updates }: { lang: Lang; updates: rea
   );
 }
 
+/** While a watch runs, the meeting view read again from main a few times a second (`meeting.read`). */
+export function useWatchedMeeting(watching: boolean, setView: (view: MeetingView) => void): void {
+  useEffect(() => {
+    if (!watching) return;
+    const timer = setInterval(() => {
+      void api()
+        .meeting.read()
+        .then((r) => r.ok && setView(r.value));
+    }, 400);
+    return () => clearInterval(timer);
+  }, [watching, setView]);
+}
+
 /**
  * The meeting check (the vendor's test after registration): whether the call is end-to-end encrypted,
  * how this device and each participant appear, the security code, and, with other devices in the same
@@ -367,15 +380,7 @@ export function MeetingCheck({
     };
   }, [deviceKey]);
 
-  useEffect(() => {
-    if (!view?.watching) return;
-    const timer = setInterval(() => {
-      void api()
-        .meeting.read()
-        .then((r) => r.ok && setView(r.value));
-    }, 400);
-    return () => clearInterval(timer);
-  }, [view?.watching]);
+  useWatchedMeeting(view?.watching === true, setView);
 
   const otherChosen = expected !== null && connectedSerial !== null && expected.serial !== connectedSerial;
 

@@ -93,7 +93,7 @@ class PacedConsole extends BaseTransport {
 async function onClock<T>(
   stepMs: number,
   f: () => Promise<T>,
-): Promise<{ ms: number; value: T | unknown; ok: boolean }> {
+): Promise<{ clockMs: number; value: T | unknown; ok: boolean }> {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
   try {
     const t0 = Date.now();
@@ -105,7 +105,7 @@ async function onClock<T>(
     void run.then(() => (settled = true));
     while (!settled) await vi.advanceTimersByTimeAsync(stepMs);
     const out = await run;
-    return { ...out, ms: Date.now() - t0 };
+    return { ...out, clockMs: Date.now() - t0 };
   } finally {
     vi.useRealTimers();
   }
@@ -115,7 +115,7 @@ async function readBig(
   bytesPerTick: number,
   tickMs: number,
   timeoutMs: number,
-): Promise<{ ms: number; bytes: number }> {
+): Promise<{ clockMs: number; bytes: number }> {
   const t = new PacedConsole(bytesPerTick, tickMs);
   const s = new ConsoleSession(t, { timeoutMs: 2000 });
   await s.start({ wake: false, wakeIntervalMs: 20 });
@@ -123,7 +123,7 @@ async function readBig(
   await s.close();
   if (!r.ok) throw r.value;
   const lines = (r.value as { lines: string[] }).lines;
-  return { ms: r.ms, bytes: Buffer.byteLength(lines.join('\r\n') + '\r\n') };
+  return { clockMs: r.clockMs, bytes: Buffer.byteLength(lines.join('\r\n') + '\r\n') };
 }
 
 describe('slow consoles: time out on silence, not on total duration', () => {
@@ -131,13 +131,13 @@ describe('slow consoles: time out on silence, not on total duration', () => {
     const r = await readBig(12, 1, 100);
     expect(r.bytes).toBe(1707);
     // The answer took longer than the silence allowed: only a timeout on silence lets it through.
-    expect(r.ms).toBeGreaterThan(100);
+    expect(r.clockMs).toBeGreaterThan(100);
   });
 
   it('reads it paced at about 9,600 baud (a byte a millisecond) with a 300 ms silence timeout', async () => {
     const r = await readBig(1, 1, 300);
     expect(r.bytes).toBe(1707);
-    expect(r.ms).toBeGreaterThan(1000);
+    expect(r.clockMs).toBeGreaterThan(1000);
   });
 
   it('still times out a console that stops in the middle of an answer', async () => {
@@ -160,8 +160,8 @@ describe('slow consoles: time out on silence, not on total duration', () => {
     const e = r.value as DeviceError;
     expect(e.code).toBe('ERR_DEVICE_TIMEOUT');
     // Ended by the cap, on the clock: after 300 ms of an answer that takes 8.5 s, never on silence.
-    expect(r.ms).toBeGreaterThanOrEqual(300);
-    expect(r.ms).toBeLessThan(1707 * 5);
+    expect(r.clockMs).toBeGreaterThanOrEqual(300);
+    expect(r.clockMs).toBeLessThan(1707 * 5);
     expect(e.message).toMatch(/did not finish answering "xStatus Big" within 0 s/);
     await s.close();
   });
@@ -173,7 +173,7 @@ describe('slow consoles: time out on silence, not on total duration', () => {
       sim.setFaults({ splitWrites: 1, slowMsPerChunk: 1 });
       const r = await onClock(1, () => device.request('xStatus SystemUnit', { timeoutMs: 300 }));
       expect(r.ok).toBe(true);
-      expect(r.ms).toBeGreaterThan(300);
+      expect(r.clockMs).toBeGreaterThan(300);
       expect((r.value as { entries: unknown[] }).entries.length).toBeGreaterThan(3);
     } finally {
       sim.setFaults({});
@@ -192,7 +192,7 @@ describe('silent consoles', () => {
     const e = r.value as DeviceError;
     expect(e.code).toBe('ERR_DEVICE_TIMEOUT');
     // On the clock: the set-up probe's short wait (3 s), not the 15 s command timeout.
-    expect(r.ms).toBeLessThan(15_000);
+    expect(r.clockMs).toBeLessThan(15_000);
     expect(e.details).toMatchObject({
       silent: true,
       tried: ['CR', 'login prompt', '.', 'xStatus'],
